@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """No public sign-up (people join by invitation); failed logins are counted per e-mail
+    address and client address together."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{self.get_client_ip(request)}:{login}"

@@ -1,0 +1,86 @@
+"""Per-request activation of the user's language and time zone, the staff MFA requirement, and
+domain errors raised in pages."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.errors import NotAllowed, NotFound
+
+
+class UserPreferencesMiddleware:
+    """Activates the signed-in user's language and time zone (after LocaleMiddleware, which
+    serves anonymous visitors from their browser's language)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "/invitations/")
+
+
+def user_has_mfa(user: object) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffMfaRequiredMiddleware:
+    """Provider-side users must enrol a second factor before they use the app."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.RAPPORT_STAFF_MFA_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and user.is_provider_user
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not user_has_mfa(user)
+        ):
+            message = _("Set up two-factor authentication to continue.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "mfa_required", "detail": message}, status=403)
+            messages.warning(request, message)
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class ApplicationErrorMiddleware:
+    """A NotFound raised in a page is a 404, a NotAllowed a 403."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception.message)) from exception
+        if isinstance(exception, NotAllowed):
+            raise PermissionDenied(str(exception.message)) from exception

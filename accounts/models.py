@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Role
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SIMPLIFIED_CHINESE = "zh-hans", _("Simplified Chinese")
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone (use an IANA name such as Asia/Shanghai)."),
+            params={"value": value},
+        )
+
+
+class Organization(models.Model):
+    """The provider (the delivery company running Rapport) or one of its clients."""
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", _("Provider")
+        CLIENT = "client", _("Client")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CLIENT)
+    language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_("Used for e-mails to people of this organisation who have no account yet."),
+    )
+    time_zone = models.CharField(
+        _("default time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="provider"),
+                name="organization_single_provider",
+            ),
+            # Target of the composite key that copies the kind onto its users (User.side).
+            models.UniqueConstraint(fields=["id", "kind"], name="organization_id_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == self.Kind.CLIENT
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = False
+
+    def get_queryset(self) -> models.QuerySet[User]:
+        # Nearly every request asks which side the user is on: fetch the organisation with them.
+        return super().get_queryset().select_related("organization")
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        if "organization" not in extra and "organization_id" not in extra:
+            extra["organization"] = Organization.objects.filter(
+                kind=Organization.Kind.PROVIDER
+            ).first()
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail address is the login.
+
+    A client user belongs to exactly one client organisation; provider people belong to the
+    provider (or to none, for an operator created from the command line). `is_staff` marks a
+    staff admin: a provider-side administrator of the whole installation.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=150)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    # A copy of the organisation's kind ("provider" without an organisation), kept equal to it by
+    # a composite foreign key on PostgreSQL (migration 0002); memberships check it.
+    side = models.CharField(
+        _("side"),
+        max_length=16,
+        choices=Organization.Kind.choices,
+        default=Organization.Kind.PROVIDER,
+        editable=False,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff admin"),
+        default=False,
+        help_text=_("Administers the whole installation (provider side only)."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["display_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            # Target of the composite key that ties a membership to its member's organisation.
+            models.UniqueConstraint(fields=["id", "organization"], name="user_id_organization"),
+            models.UniqueConstraint(fields=["id", "side"], name="user_id_side"),
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False) | models.Q(side="provider"),
+                name="user_without_organization_is_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.is_staff and self.is_client_user:
+            raise ValidationError({"is_staff": _("A client user cannot be a staff admin.")})
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Denormalised for the membership constraints; the database checks it on PostgreSQL.
+        self.side = self.organization.kind if self.organization_id else Organization.Kind.PROVIDER
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def is_client_user(self) -> bool:
+        return self.side == Organization.Kind.CLIENT
+
+    @property
+    def is_provider_user(self) -> bool:
+        return not self.is_client_user
+
+    @property
+    def is_staff_admin(self) -> bool:
+        return self.is_active and self.is_staff and self.is_provider_user
+
+    @cached_property
+    def project_roles(self) -> dict[int, str]:
+        """{project id: role} of this user's memberships, read once per request."""
+        from projects.models import Membership
+
+        return dict(Membership.objects.filter(user=self).values_list("project_id", "role"))
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join a project with a role. Its link is signed, expires and
+    works once; see accounts.services."""
+
+    email = models.EmailField(_("e-mail address"))
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="invitations_sent",
+    )
+    nonce = models.CharField(max_length=64, unique=True, default=_new_nonce, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["project", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.project_id} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

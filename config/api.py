@@ -1,0 +1,33 @@
+"""API plumbing shared by every app: pagination and the error handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import ApplicationError, NotFound
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, NotFound):
+        exc = Http404()
+    if isinstance(exc, ApplicationError):
+        body: dict[str, Any] = {"code": exc.code, "detail": str(exc.message)}
+        if exc.field:
+            body = {exc.field: [str(exc.message)], "code": exc.code}
+        return Response(body, status=exc.http_status)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_404_NOT_FOUND:
+        response.data = {"code": "not_found", "detail": str(NotFound.default_message)}
+    return response

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import views as account_views
+from config import health
+
+# The admin signs in through the product's login (with its second factor), never its own form.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
+    request.user.is_authenticated and request.user.is_staff_admin
+)
+admin.site.site_header = "Rapport"
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("projects.api.urls")),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("projects/", include("projects.urls")),
+    path("", include("stakeholders.urls")),
+    path("", include("risks.urls")),
+    path("", include("feedback.urls")),
+    path("", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("portal/", include("portal.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

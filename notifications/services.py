@@ -1,0 +1,202 @@
+"""The outbox and in-app notifications.
+
+Every e-mail the product sends goes through `outbox_enqueue`, inside the caller's transaction:
+the row exists exactly when the event that caused it was committed, and the send task is queued
+only after that commit.
+"""
+
+from __future__ import annotations
+
+import enum
+import smtplib
+import zoneinfo
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from config.errors import NotAllowed
+from notifications.models import Notification, OutboxMessage
+from projects.permissions import is_staff_admin
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class SendOutcome(enum.Enum):
+    SENT = "sent"
+    ALREADY_DONE = "already_done"
+    BUSY = "busy"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def outbox_enqueue(
+    *,
+    kind: str,
+    to_email: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    to_user: User | None = None,
+    dedupe_key: str | None = None,
+    time_zone: str = "UTC",
+) -> OutboxMessage:
+    """Write an e-mail to the outbox, rendered in `language`, and queue its sending after the
+    current transaction commits. `template` names `<template>_subject.txt`, `<template>.txt`
+    and, if it exists, `<template>.html`; dates in it show in `time_zone`. With a `dedupe_key`
+    already used, returns the existing message instead of queueing a second one."""
+    if dedupe_key:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    context = {"site_url": settings.SITE_URL.rstrip("/"), "time_zone": time_zone, **context}
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}.txt", context)
+        try:
+            body_html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    message = OutboxMessage.objects.create(
+        kind=kind,
+        to_email=to_email,
+        to_user=to_user,
+        language=language,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        message_id=OutboxMessage.new_message_id(),
+        dedupe_key=dedupe_key,
+    )
+    _queue_send(message.pk)
+    return message
+
+
+def _queue_send(message_id: int) -> None:
+    from notifications.tasks import outbox_send_task
+
+    transaction.on_commit(lambda: outbox_send_task.delay(message_id))
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try: exponential from 30 s, capped at an hour, with jitter."""
+    return get_exponential_backoff_interval(
+        factor=30, retries=max(attempts - 1, 0), maximum=3600, full_jitter=True
+    )
+
+
+def outbox_send(*, message_id: int) -> SendOutcome:
+    """Send one outbox message through Django's e-mail backend.
+
+    The row is locked for the whole send, so two workers never send it together (the second
+    returns BUSY); a message already sent returns ALREADY_DONE. A refusal or a connection error
+    is recorded with its reason and returns RETRY (the caller retries with back-off) or, after
+    OUTBOX_MAX_ATTEMPTS, FAILED for a staff admin to see and resend.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        )
+        if message is None:
+            exists = OutboxMessage.objects.filter(pk=message_id).exists()
+            return SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE
+        if message.status != OutboxMessage.Status.PENDING:
+            return SendOutcome.ALREADY_DONE
+        now = timezone.now()
+        message.attempts += 1
+        message.last_attempt_at = now
+        try:
+            _build_email(message).send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as error:
+            message.last_error = f"{error.__class__.__name__}: {error}"[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = OutboxMessage.Status.FAILED
+                message.next_attempt_at = None
+                outcome = SendOutcome.FAILED
+            else:
+                message.next_attempt_at = now + timedelta(seconds=retry_delay(message.attempts))
+                outcome = SendOutcome.RETRY
+        else:
+            message.status = OutboxMessage.Status.SENT
+            message.sent_at = now
+            message.next_attempt_at = None
+            outcome = SendOutcome.SENT
+        message.save(
+            update_fields=[
+                "attempts",
+                "last_attempt_at",
+                "last_error",
+                "status",
+                "sent_at",
+                "next_attempt_at",
+            ]
+        )
+        return outcome
+
+
+def _build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers={"Message-ID": message.message_id, "Content-Language": message.language},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def outbox_due_ids(*, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
+    """Pending messages whose task should have run by now (lost by a broker or a crash)."""
+    cutoff = timezone.now() - grace
+    return list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+        .filter(
+            Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def outbox_resend(*, actor: User, message: OutboxMessage) -> OutboxMessage:
+    """A staff admin sends a failed (or sent) message again, as a new attempt series."""
+    if not is_staff_admin(actor):
+        raise NotAllowed()
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    message.status = OutboxMessage.Status.PENDING
+    message.attempts = 0
+    message.next_attempt_at = None
+    message.sent_at = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "sent_at"])
+    _queue_send(message.pk)
+    return message
+
+
+def notification_create(*, user: User, title: str, body: str = "", url: str = "") -> Notification:
+    return Notification.objects.create(user=user, title=title, body=body, url=url)
+
+
+def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, all) of the user's notifications read; returns how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def notifications_prune(*, older_than: timedelta = timedelta(days=180)) -> int:
+    deleted, _ = Notification.objects.filter(
+        read_at__isnull=False, read_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

@@ -1,0 +1,33 @@
+"""Thin Celery tasks around notifications.services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from notifications import services
+from notifications.services import SendOutcome
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def outbox_send_task(self, message_id: int) -> str:  # type: ignore[no-untyped-def]
+    outcome = services.outbox_send(message_id=message_id)
+    if outcome is SendOutcome.RETRY:
+        from notifications.models import OutboxMessage
+
+        attempts = OutboxMessage.objects.filter(pk=message_id).values_list("attempts", flat=True)
+        raise self.retry(countdown=services.retry_delay(attempts.first() or 1))
+    return outcome.value
+
+
+@shared_task(acks_late=True)
+def outbox_flush_task() -> int:
+    """Re-queue pending messages whose task was lost; safe because sending locks the row."""
+    ids = services.outbox_due_ids()
+    for message_id in ids:
+        outbox_send_task.delay(message_id)
+    return len(ids)
+
+
+@shared_task
+def notifications_prune_task() -> int:
+    return services.notifications_prune()

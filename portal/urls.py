@@ -1,0 +1,16 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.PortalHomeView.as_view(), name="home"),
+    path("projects/", views.PortalProjectListView.as_view(), name="project_list"),
+    path("projects/<int:project_id>/", views.PortalProjectDetailView.as_view(), name="project"),
+    path(
+        "projects/<int:project_id>/members/",
+        views.PortalProjectMembersView.as_view(),
+        name="project_members",
+    ),
+]

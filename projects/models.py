@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Role(models.TextChoices):
+    """A person's role in one project (DESIGN.md, "Roles and what they may do")."""
+
+    PM = "pm", _("Project manager")
+    AM = "am", _("Account manager")
+    TEAM_MEMBER = "team_member", _("Team member")
+    CLIENT_ADMIN = "client_admin", _("Client admin")
+    CUSTOMER_REP = "customer_rep", _("Customer representative")
+    CLIENT_VIEWER = "client_viewer", _("Client viewer")
+
+
+STAFF_ROLES: frozenset[str] = frozenset({Role.PM, Role.AM, Role.TEAM_MEMBER})
+CLIENT_ROLES: frozenset[str] = frozenset({Role.CLIENT_ADMIN, Role.CUSTOMER_REP, Role.CLIENT_VIEWER})
+
+
+class Visibility(models.TextChoices):
+    """Who may see an item of a project. Each kind of item picks its own default."""
+
+    INTERNAL = "internal", _("Internal")
+    CLIENT = "client", _("Visible to client")
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def visible_to(self, user: User) -> ProjectQuerySet:
+        """The projects `user` may open: their memberships; every project for a staff admin."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff_admin:
+            return self.all()
+        return self.filter(memberships__user=user)
+
+
+class Project(models.Model):
+    client = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        limit_choices_to={"kind": "client"},
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("A short unique code, such as NW-WMS."),
+        allow_unicode=False,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    is_archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="project_end_after_start",
+            ),
+            # Target of the composite key that ties a membership to its project's client.
+            models.UniqueConstraint(fields=["id", "client"], name="project_id_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class Membership(models.Model):
+    """A user's role in a project.
+
+    `member_organization`, `member_side` and `project_client` copy the user's organisation and
+    side and the project's client; on PostgreSQL composite foreign keys keep them equal to the
+    originals (migration 0002, ON UPDATE CASCADE), and the check constraint below then guarantees
+    that a client user is only ever a member of their own organisation's projects, with a client
+    role, and that provider people hold only provider roles.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    member_organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    member_side = models.CharField(max_length=16, editable=False)
+    project_client = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["project_id", "role", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        role__in=sorted(CLIENT_ROLES),
+                        member_side="client",
+                        member_organization=models.F("project_client"),
+                    )
+                    | models.Q(role__in=sorted(STAFF_ROLES), member_side="provider")
+                ),
+                name="membership_side_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    @property
+    def is_client_side(self) -> bool:
+        return self.role in CLIENT_ROLES

@@ -1,0 +1,135 @@
+"""The permission layer for projects: who may do what, per role (DESIGN.md's table).
+
+Predicates take (user, project). Every page, API view, admin action, export and e-mail asks
+these, through `user.has_perm("projects.<name>", project)` or the predicates directly; nothing
+checks a role by hand elsewhere. Later apps import the role predicates from here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+
+from projects.models import CLIENT_ROLES, STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from projects.models import Project
+
+
+def role_of(user: User, project: Project | None) -> str | None:
+    """The user's role in the project, or None. One query per user object, then cached."""
+    if project is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.project_roles.get(project.pk)
+
+
+def has_role(*roles: str) -> rules.Predicate:
+    wanted = frozenset(roles)
+
+    @rules.predicate(name=f"has_role({','.join(sorted(wanted))})")
+    def predicate(user: User, project: Project | None) -> bool:
+        return role_of(user, project) in wanted
+
+    return predicate
+
+
+@rules.predicate
+def is_staff_admin(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff_admin)
+
+
+@rules.predicate
+def is_provider_user(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_provider_user)
+
+
+@rules.predicate
+def is_client_user(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_client_user)
+
+
+is_pm = has_role(Role.PM)
+is_am = has_role(Role.AM)
+is_team_member = has_role(Role.TEAM_MEMBER)
+is_client_admin = has_role(Role.CLIENT_ADMIN)
+is_customer_rep = has_role(Role.CUSTOMER_REP)
+is_client_viewer = has_role(Role.CLIENT_VIEWER)
+is_member = has_role(*Role.values)
+is_staff_member = has_role(*STAFF_ROLES)
+is_client_member = has_role(*CLIENT_ROLES)
+
+# --- The table of DESIGN.md -------------------------------------------------------------------
+
+can_view_project = is_member | is_staff_admin
+can_view_internal_items = is_staff_member | is_staff_admin
+can_edit_plan = is_pm
+can_edit_own_tasks = is_pm | is_team_member
+can_submit_requirement = has_role(
+    Role.PM, Role.AM, Role.TEAM_MEMBER, Role.CLIENT_ADMIN, Role.CUSTOMER_REP
+)
+can_submit_feedback = can_submit_requirement
+can_confirm_requirement = has_role(Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
+can_approve_change_for_provider = is_pm
+can_approve_change_for_client = is_client_admin
+can_accept_deliverable = has_role(Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
+can_raise_risk = can_submit_requirement
+can_raise_internal_risk = is_staff_member
+can_manage_members = is_pm | is_client_admin
+can_view_satisfaction = has_role(Role.PM, Role.AM)
+can_handle_complaints = can_view_satisfaction
+can_answer_surveys = is_client_member
+can_receive_status_reports = is_client_member
+
+
+def can_invite_role(user: User, project: Project, role: str) -> bool:
+    """A PM invites anyone to their project; a client admin only their own organisation's
+    people, with client roles."""
+    if is_pm(user, project):
+        return role in Role.values
+    if is_client_admin(user, project):
+        return role in CLIENT_ROLES
+    return False
+
+
+def can_change_membership(user: User, project: Project, role: str) -> bool:
+    """May `user` change or remove a membership that has (or would get) `role`?"""
+    return can_invite_role(user, project, role)
+
+
+PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
+    "view_project": can_view_project,
+    "view_internal_items": can_view_internal_items,
+    "edit_plan": can_edit_plan,
+    "edit_own_tasks": can_edit_own_tasks,
+    "submit_requirement": can_submit_requirement,
+    "submit_feedback": can_submit_feedback,
+    "confirm_requirement": can_confirm_requirement,
+    "approve_change_for_provider": can_approve_change_for_provider,
+    "approve_change_for_client": can_approve_change_for_client,
+    "accept_deliverable": can_accept_deliverable,
+    "raise_risk": can_raise_risk,
+    "raise_internal_risk": can_raise_internal_risk,
+    "manage_members": can_manage_members,
+    "view_satisfaction": can_view_satisfaction,
+    "handle_complaints": can_handle_complaints,
+    "answer_surveys": can_answer_surveys,
+    "receive_status_reports": can_receive_status_reports,
+}
+
+for _name, _predicate in PROJECT_PERMISSIONS.items():
+    rules.add_perm(f"projects.{_name}", _predicate)
+
+rules.add_perm("accounts.administer", is_staff_admin)
+
+
+@rules.predicate
+def manages_any_account_or_project(user: User) -> bool:
+    """PMs and AMs (of any project) and staff admins reach the satisfaction dashboard."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff_admin or bool({Role.PM, Role.AM} & set(user.project_roles.values()))
+
+
+rules.add_perm("feedback.view_dashboard", manages_any_account_or_project)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Refresh static/vendor/ from the versions pinned in package.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund --loglevel=error
+dest=static/vendor
+rm -rf "$dest"
+mkdir -p "$dest"/{bootstrap,bootstrap-icons/fonts,htmx,chartjs,frappe-gantt}
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
+cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff* "$dest/bootstrap-icons/fonts/"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/" 2>/dev/null \
+  || cp node_modules/chart.js/dist/chart.umd.js "$dest/chartjs/chart.umd.min.js"
+cp node_modules/frappe-gantt/dist/frappe-gantt.umd.js "$dest/frappe-gantt/" 2>/dev/null \
+  || cp node_modules/frappe-gantt/dist/frappe-gantt.min.js "$dest/frappe-gantt/"
+cp node_modules/frappe-gantt/dist/frappe-gantt.css "$dest/frappe-gantt/"
+node -e '
+const p = require("./package.json").dependencies;
+const lines = Object.entries(p).map(([k, v]) => `${k}@${v}`);
+require("fs").writeFileSync("static/vendor/VERSIONS.txt", lines.join("\n") + "\n");
+'
+echo "static/vendor refreshed:"; cat "$dest/VERSIONS.txt"

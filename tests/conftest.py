@@ -1,0 +1,184 @@
+"""The named cast of every test (STYLE.md): one project of client A with a person of every role,
+a customer representative of client B in B's own project, and a provider outsider.
+
+Provider-side people are enrolled in TOTP (MFA is required for them); log them in with
+`client.force_login(pm)` or through the login form with `totp_code()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import Organization, User
+from projects.models import Project, Role
+from tests.factories import (
+    OrganizationFactory,
+    ProjectFactory,
+    UserFactory,
+    add_member,
+    enrol_totp,
+    provider_organization,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and other cached state never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def provider(db) -> Organization:
+    return provider_organization()
+
+
+@pytest.fixture
+def client_a(db) -> Organization:
+    return OrganizationFactory(name="Client A")
+
+
+@pytest.fixture
+def client_b(db) -> Organization:
+    return OrganizationFactory(name="Client B")
+
+
+@pytest.fixture
+def project(client_a) -> Project:
+    return ProjectFactory(client=client_a, code="a-one", name="A One")
+
+
+@pytest.fixture
+def other_project(client_b) -> Project:
+    return ProjectFactory(client=client_b, code="b-one", name="B One")
+
+
+def _staff(email: str, name: str, provider: Organization, **extra) -> User:
+    user = UserFactory(email=email, display_name=name, organization=provider, **extra)
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def pm(provider, project) -> User:
+    user = _staff("pm@provider.test", "Paula PM", provider)
+    add_member(project, user, Role.PM)
+    return user
+
+
+@pytest.fixture
+def am(provider, project) -> User:
+    user = _staff("am@provider.test", "Adam AM", provider)
+    add_member(project, user, Role.AM)
+    return user
+
+
+@pytest.fixture
+def teammate(provider, project) -> User:
+    user = _staff("team@provider.test", "Tina Team", provider)
+    add_member(project, user, Role.TEAM_MEMBER)
+    return user
+
+
+@pytest.fixture
+def staff_admin(provider) -> User:
+    return _staff("admin@provider.test", "Alex Admin", provider, is_staff=True)
+
+
+@pytest.fixture
+def outsider(provider) -> User:
+    """A provider person with no membership anywhere."""
+    return _staff("outsider@provider.test", "Otto Outsider", provider)
+
+
+@pytest.fixture
+def client_admin(client_a, project) -> User:
+    user = UserFactory(email="admin@a.test", display_name="Clara Admin", organization=client_a)
+    add_member(project, user, Role.CLIENT_ADMIN)
+    return user
+
+
+@pytest.fixture
+def rep(client_a, project) -> User:
+    user = UserFactory(email="rep@a.test", display_name="Rory Rep", organization=client_a)
+    add_member(project, user, Role.CUSTOMER_REP)
+    return user
+
+
+@pytest.fixture
+def viewer(client_a, project) -> User:
+    user = UserFactory(email="viewer@a.test", display_name="Vera Viewer", organization=client_a)
+    add_member(project, user, Role.CLIENT_VIEWER)
+    return user
+
+
+@pytest.fixture
+def other_client_rep(client_b, other_project) -> User:
+    user = UserFactory(email="rep@b.test", display_name="Bea B-Rep", organization=client_b)
+    add_member(other_project, user, Role.CUSTOMER_REP)
+    return user
+
+
+@dataclass
+class Cast:
+    pm: User
+    am: User
+    teammate: User
+    client_admin: User
+    rep: User
+    viewer: User
+    other_client_rep: User
+    outsider: User
+    staff_admin: User
+    project: Project
+    other_project: Project
+
+    def by_name(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+ROLE_NAMES = [
+    "anonymous",
+    "pm",
+    "am",
+    "teammate",
+    "client_admin",
+    "rep",
+    "viewer",
+    "other_client_rep",
+    "outsider",
+    "staff_admin",
+]
+
+
+@pytest.fixture
+def cast(
+    pm,
+    am,
+    teammate,
+    client_admin,
+    rep,
+    viewer,
+    other_client_rep,
+    outsider,
+    staff_admin,
+    project,
+    other_project,
+) -> Cast:
+    return Cast(
+        pm=pm,
+        am=am,
+        teammate=teammate,
+        client_admin=client_admin,
+        rep=rep,
+        viewer=viewer,
+        other_client_rep=other_client_rep,
+        outsider=outsider,
+        staff_admin=staff_admin,
+        project=project,
+        other_project=other_project,
+    )
