@@ -40,6 +40,13 @@ class UserPreferencesMiddleware:
 
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "/invitations/")
+# Under /accounts/ but not part of signing in or enrolling: the profile hands out API tokens, which
+# would let a provider person without a second factor use the API.
+MFA_ENFORCED_PREFIXES = ("/accounts/profile/",)
+
+
+def is_mfa_exempt(path: str) -> bool:
+    return path.startswith(MFA_EXEMPT_PREFIXES) and not path.startswith(MFA_ENFORCED_PREFIXES)
 
 
 def user_has_mfa(user: object) -> bool:
@@ -59,7 +66,7 @@ class StaffMfaRequiredMiddleware:
             and user is not None
             and user.is_authenticated
             and user.is_provider_user
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not is_mfa_exempt(request.path)
             and not user_has_mfa(user)
         ):
             message = _("Set up two-factor authentication to continue.")

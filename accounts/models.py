@@ -4,6 +4,7 @@ import secrets
 import zoneinfo
 from functools import cached_property
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -179,6 +180,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Denormalised for the membership constraints; the database checks it on PostgreSQL.
         self.side = self.organization.kind if self.organization_id else Organization.Kind.PROVIDER
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Rapport's own permissions (the rules of projects.permissions and friends) are decided
+        by their predicates for everyone, superusers included: a superuser is not a client and
+        must not confirm, accept or approve on the client's behalf. Django's model permissions
+        (the admin) keep the usual superuser shortcut."""
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self) -> str:
         return self.display_name

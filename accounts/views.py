@@ -160,6 +160,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 if form is None:
                     messages.error(request, str(error.message))
                 else:
+                    if error.field == "password":
+                        # The service names the password; the form asks for it as password1.
+                        error.field = "password1"
                     add_form_error(form, error)
             else:
                 if not request.user.is_authenticated:
@@ -180,9 +183,17 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 "time_zone": invitation.organization.time_zone,
             }
         )
+    is_invitee = (
+        request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
+    )
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"invitation": invitation, "form": form, "has_account": has_account},
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "is_invitee": is_invitee,
+        },
         status=400 if form is not None and form.errors else 200,
     )

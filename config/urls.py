@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from accounts.disabled_views import not_offered
 from config import health
 
 # The admin signs in through the product's login (with its second factor), never its own form.
@@ -25,6 +26,27 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("accounts.urls")),
+    # allauth pages that are not offered (see accounts.disabled_views), ahead of allauth's own.
+    *[
+        path(
+            f"accounts/{route}",
+            not_offered,
+            name="not_offered_" + route.strip("/").replace("/", "_").replace("-", "_"),
+        )
+        for route in (
+            "signup/",
+            "email/",
+            "confirm-email/",
+            "password/set/",
+            "login/code/confirm/",
+            "inactive/",
+        )
+    ],
+    re_path(
+        r"^accounts/confirm-email/(?P<key>[-:\w]+)/$",
+        not_offered,
+        name="not_offered_confirm_email_key",
+    ),
     path("accounts/", include("allauth.urls")),
     path("projects/", include("projects.urls")),
     path("", include("stakeholders.urls")),

@@ -114,6 +114,8 @@ class MembersViewMixin(ProjectPageMixin):
                             role=form.cleaned_data["role"],
                         )
                         messages.success(request, _("Role changed."))
+        except NotFound:
+            raise
         except ApplicationError as error:
             messages.error(request, str(error.message))
         return self._back()

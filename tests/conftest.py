@@ -86,7 +86,7 @@ def teammate(provider, project) -> User:
 
 @pytest.fixture
 def staff_admin(provider) -> User:
-    return _staff("admin@provider.test", "Alex Admin", provider, is_staff=True)
+    return _staff("admin@provider.test", "Alex Admin", provider, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -184,6 +184,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
 # How often the outbox tries a message before it is marked failed for a staff admin to resend.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# The first retry of a refused message waits about this long; each further one twice as long,
+# up to an hour.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 
 # --- Authentication ---------------------------------------------------------------------------
 

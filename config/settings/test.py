@@ -1,6 +1,7 @@
 """Tests run against the real PostgreSQL and Redis of the machine."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rapport")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -19,3 +20,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,198 @@
+"""Who may open what: the expected outcome of a GET on every page and API endpoint, per role.
+
+Every URL pattern of the URLconf and every operation of the OpenAPI schema must be declared here
+(tests/confidentiality/test_role_table.py discovers them and fails for any undeclared one), so
+that no page can be added without saying who may see it.
+
+Outcomes: an HTTP status (200, 403, 404, 405, 401), or a redirect: LOGIN (to the login page),
+PORTAL (a client user sent to the portal), STAFF (a provider person sent to the staff app), or
+"redirect:<prefix>" for any other target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+LOGIN = "redirect:/accounts/login/"
+PORTAL = "redirect=/portal/"
+STAFF = "redirect=/"
+MFA_SETUP = "redirect:/accounts/2fa/totp/activate/"
+ADMIN_LOGIN = "redirect:/admin/login/"
+# allauth asks for the password again before a change of second factor.
+REAUTHENTICATE = "redirect:/accounts/reauthenticate/"
+
+ROLES = [
+    "anonymous",
+    "pm",
+    "am",
+    "teammate",
+    "client_admin",
+    "rep",
+    "viewer",
+    "other_client_rep",
+    "outsider",
+    "staff_admin",
+]
+PROVIDER = ["pm", "am", "teammate", "outsider", "staff_admin"]
+CLIENTS = ["client_admin", "rep", "viewer", "other_client_rep"]
+
+
+def roles(default: Any, **overrides: Any) -> dict[str, Any]:
+    table = dict.fromkeys(ROLES, default)
+    table.update(overrides)
+    return table
+
+
+# --- The usual shapes -------------------------------------------------------------------------
+
+# A staff page about client A's project: its team and staff admins; clients go to the portal;
+# a provider person outside the project gets 404 as if it did not exist.
+STAFF_PROJECT_PAGE = roles(200, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL))
+# A staff page of one's own (lists are scoped inside): every provider person; clients to portal.
+STAFF_PAGE = roles(200, anonymous=LOGIN, **dict.fromkeys(CLIENTS, PORTAL))
+# A portal page about client A's project: client A's members; provider people to the staff app;
+# client B's representative gets 404.
+PORTAL_PROJECT_PAGE = roles(
+    200, anonymous=LOGIN, other_client_rep=404, **dict.fromkeys(PROVIDER, STAFF)
+)
+PORTAL_PAGE = roles(200, anonymous=LOGIN, **dict.fromkeys(PROVIDER, STAFF))
+# A page for anyone signed in, on either side.
+SIGNED_IN_PAGE = roles(200, anonymous=LOGIN)
+PUBLIC = roles(200)
+NOT_OFFERED = roles(404)
+
+
+@dataclass
+class Entry:
+    expect: dict[str, Any]
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda cast: {})
+    note: str = ""
+
+
+def project_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk}
+
+
+PAGES: dict[str, Entry] = {
+    # Routing and probes
+    "home": Entry(
+        roles(
+            "redirect=/projects/",
+            anonymous=LOGIN,
+            am="redirect=/clients/",
+            **dict.fromkeys(CLIENTS, PORTAL),
+        )
+    ),
+    "healthz": Entry(PUBLIC),
+    "readyz": Entry(PUBLIC),
+    "set_language": Entry(roles(405), note="POST only"),
+    # Accounts
+    "accounts:profile": Entry(SIGNED_IN_PAGE),
+    "accounts:invitation_accept": Entry(
+        PUBLIC,
+        kwargs=lambda cast: {"token": cast.invitation_token},
+        note="the link itself is the credential; it names only the invited project",
+    ),
+    "accounts:client_list": Entry(STAFF_PAGE),
+    "accounts:client_detail": Entry(
+        roles(
+            404,
+            anonymous=LOGIN,
+            am=200,
+            staff_admin=200,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=lambda cast: {"organization_id": cast.project.client_id},
+        note="an account manager's own clients only",
+    ),
+    # allauth
+    "account_login": Entry(roles(STAFF, anonymous=200)),
+    "account_logout": Entry(roles(200, anonymous=LOGIN)),
+    "account_inactive": Entry(NOT_OFFERED),
+    "not_offered_signup": Entry(NOT_OFFERED),
+    "not_offered_email": Entry(NOT_OFFERED),
+    "not_offered_confirm_email": Entry(NOT_OFFERED),
+    "not_offered_confirm_email_key": Entry(NOT_OFFERED, kwargs=lambda cast: {"key": "abc"}),
+    "not_offered_password_set": Entry(NOT_OFFERED),
+    "not_offered_login_code_confirm": Entry(NOT_OFFERED),
+    "not_offered_inactive": Entry(NOT_OFFERED),
+    "account_signup": Entry(NOT_OFFERED),
+    "account_reauthenticate": Entry(roles(200, anonymous=LOGIN)),
+    "account_email": Entry(NOT_OFFERED),
+    "account_email_verification_sent": Entry(NOT_OFFERED),
+    "account_confirm_email": Entry(NOT_OFFERED, kwargs=lambda cast: {"key": "abc"}),
+    "account_change_password": Entry(SIGNED_IN_PAGE),
+    "account_set_password": Entry(NOT_OFFERED),
+    "account_reset_password": Entry(roles(200)),
+    "account_reset_password_done": Entry(roles(200)),
+    "account_confirm_login_code": Entry(NOT_OFFERED),
+    "account_reset_password_from_key": Entry(
+        roles(200), kwargs=lambda cast: {"uidb36": "1", "key": "not-a-key"}
+    ),
+    "account_reset_password_from_key_done": Entry(roles(200)),
+    "mfa_index": Entry(SIGNED_IN_PAGE),
+    "mfa_authenticate": Entry(roles(STAFF, anonymous=LOGIN)),
+    "mfa_reauthenticate": Entry(
+        roles(200, anonymous=LOGIN, **dict.fromkeys(CLIENTS, "redirect:/accounts/"))
+    ),
+    "mfa_activate_totp": Entry(roles(REAUTHENTICATE, anonymous=LOGIN)),
+    "mfa_deactivate_totp": Entry(
+        roles(REAUTHENTICATE, anonymous=LOGIN, **dict.fromkeys(CLIENTS, 404)),
+        note="client people in the cast have no authenticator to deactivate",
+    ),
+    "mfa_view_recovery_codes": Entry(roles(404, anonymous=LOGIN)),
+    "mfa_generate_recovery_codes": Entry(roles(REAUTHENTICATE, anonymous=LOGIN)),
+    "mfa_download_recovery_codes": Entry(roles(404, anonymous=LOGIN)),
+    # Staff app
+    "projects:list": Entry(STAFF_PAGE),
+    "projects:detail": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:members": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:plan": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "feedback:dashboard": Entry(
+        roles(
+            403, anonymous=LOGIN, pm=200, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)
+        )
+    ),
+    "notifications:list": Entry(SIGNED_IN_PAGE),
+    "notifications:mark_read": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+    # Portal
+    "portal:home": Entry(PORTAL_PAGE),
+    "portal:project_list": Entry(PORTAL_PAGE),
+    "portal:project": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "portal:project_members": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    # API documentation (operations are declared in API below)
+    "api-schema": Entry(roles(200, anonymous=401)),
+    "api-docs": Entry(roles(200, anonymous=401)),
+}
+
+# Every admin page is for staff admins only; the others are sent to sign in (the admin's own
+# login is the product's login, with its second factor).
+ADMIN_PREFIX = "admin:"
+ADMIN_INDEX = roles(ADMIN_LOGIN, staff_admin=200)
+
+API_SIGNED_IN = roles(200, anonymous=401)
+# (method, path template in the OpenAPI schema) -> Entry. Path parameters come from kwargs.
+API: dict[tuple[str, str], Entry] = {
+    ("GET", "/api/v1/me/"): Entry(API_SIGNED_IN),
+    ("PATCH", "/api/v1/me/"): Entry(API_SIGNED_IN, note="the user's own profile"),
+    ("GET", "/api/v1/organizations/"): Entry(API_SIGNED_IN, note="scoped list"),
+    ("GET", "/api/v1/organizations/{id}/"): Entry(
+        roles(200, anonymous=401, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"id": cast.project.client_id},
+    ),
+    ("GET", "/api/v1/projects/"): Entry(API_SIGNED_IN, note="scoped list"),
+    ("GET", "/api/v1/projects/{id}/"): Entry(
+        roles(200, anonymous=401, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"id": cast.project.pk},
+    ),
+    ("GET", "/api/v1/projects/{id}/members/"): Entry(
+        roles(200, anonymous=401, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"id": cast.project.pk},
+    ),
+}

@@ -1,0 +1,176 @@
+"""The confidentiality suite: every page and API operation, for every role.
+
+It discovers the URL patterns from the URLconf and the operations from the OpenAPI schema and
+fails for any that role_table.py does not declare; then it checks each declared outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts.services import invitation_create, invitation_token
+from projects.models import Role
+from tests.confidentiality.role_table import (
+    ADMIN_INDEX,
+    ADMIN_LOGIN,
+    ADMIN_PREFIX,
+    API,
+    PAGES,
+    ROLES,
+)
+
+# API routes are declared by operation (API in role_table.py), from the OpenAPI schema.
+API_PREFIX = "api:"
+IGNORED_PATTERNS = {
+    # Not pages: Django's own plumbing under the admin that carries no data.
+    "admin:jsi18n",
+}
+
+
+def _walk(patterns: list[Any], namespace: str | None = None) -> list[str]:
+    names: list[str] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            names.extend(_walk(pattern.url_patterns, ns))
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            names.append(f"{namespace}:{name}" if namespace else name)
+    return names
+
+
+def discovered_url_names() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def discovered_api_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method.lower() in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def test_every_url_pattern_is_declared_in_the_role_table():
+    undeclared = sorted(
+        name
+        for name in discovered_url_names()
+        if name not in PAGES
+        and not name.startswith((ADMIN_PREFIX, API_PREFIX))
+        and name not in IGNORED_PATTERNS
+    )
+    assert undeclared == [], f"Declare who may open these pages in role_table.py: {undeclared}"
+    # Only the admin has unnamed routes (its redirects); they are covered by the admin rule.
+    unnamed = {name for name in discovered_url_names() if "<unnamed" in name}
+    assert all(name.startswith(ADMIN_PREFIX) for name in unnamed), unnamed
+
+
+def test_every_api_operation_is_declared_in_the_role_table():
+    undeclared = sorted(discovered_api_operations() - set(API))
+    assert undeclared == [], f"Declare who may call these operations in role_table.py: {undeclared}"
+    stale = sorted(set(API) - discovered_api_operations())
+    assert stale == [], f"role_table.py declares operations that no longer exist: {stale}"
+
+
+def test_every_declared_page_still_exists():
+    stale = sorted(set(PAGES) - discovered_url_names())
+    assert stale == [], f"role_table.py declares pages that no longer exist: {stale}"
+
+
+def outcome_of(response: Any) -> Any:
+    if response.status_code in (301, 302, 303):
+        return f"redirect:{response['Location']}"
+    return response.status_code
+
+
+def matches(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, int):
+        return actual == expected
+    if expected.startswith("redirect="):
+        location = str(actual).removeprefix("redirect:")
+        return str(actual).startswith("redirect:") and location == expected.removeprefix(
+            "redirect="
+        )
+    return str(actual).startswith(expected)
+
+
+@pytest.fixture
+def full_cast(cast):
+    invitation = invitation_create(
+        actor=cast.pm, project=cast.project, email="newcomer@a.test", role=Role.CUSTOMER_REP
+    )
+    cast.invitation_token = invitation_token(invitation)
+    return cast
+
+
+def client_for(cast: Any, role_name: str) -> Client:
+    client = Client()
+    user = cast.by_name(role_name)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url_name", sorted(PAGES))
+def test_page_outcome_for_every_role(full_cast, url_name):
+    entry = PAGES[url_name]
+    url = reverse(url_name, kwargs=entry.kwargs(full_cast))
+    failures = {}
+    for role_name in ROLES:
+        actual = outcome_of(client_for(full_cast, role_name).get(url))
+        expected = entry.expect[role_name]
+        if not matches(expected, actual):
+            failures[role_name] = f"expected {expected}, got {actual}"
+    assert failures == {}, f"{url_name} ({url})"
+
+
+def _admin_urls() -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    return urls
+
+
+@pytest.mark.parametrize("url", _admin_urls())
+def test_admin_pages_are_for_staff_admins_only(full_cast, url):
+    failures = {}
+    for role_name in ROLES:
+        actual = outcome_of(client_for(full_cast, role_name).get(url))
+        expected = ADMIN_INDEX[role_name]
+        if role_name == "anonymous":
+            expected = ADMIN_LOGIN
+        if not matches(expected, actual):
+            failures[role_name] = f"expected {expected}, got {actual}"
+    assert failures == {}, url
+
+
+def _api_url(path: str, kwargs: dict[str, Any]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda match: str(kwargs[match.group(1)]), path)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(API))
+def test_api_outcome_for_every_role(full_cast, method, path):
+    entry = API[(method, path)]
+    url = _api_url(path, entry.kwargs(full_cast))
+    failures = {}
+    for role_name in ROLES:
+        client = client_for(full_cast, role_name)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.generic(method, url, data="{}", content_type="application/json")
+        actual = outcome_of(response)
+        if not matches(entry.expect[role_name], actual):
+            failures[role_name] = f"expected {entry.expect[role_name]}, got {actual}"
+    assert failures == {}, f"{method} {url}"

@@ -1,0 +1,87 @@
+"""Staff and portal pages: who lands where, what they list, and constant query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import Role
+from tests.factories import OrganizationFactory, ProjectFactory, UserFactory, add_member
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_project_list_shows_only_ones_own_projects(cast):
+    page = logged_in(cast.pm).get("/projects/").content.decode()
+    assert "A One" in page
+    assert "B One" not in page
+
+
+def test_portal_lists_only_the_clients_own_projects(cast):
+    page = logged_in(cast.rep).get("/portal/").content.decode()
+    assert "A One" in page
+    assert "B One" not in page
+    assert "Client A" in page  # the organisation's name in the portal header
+    other = logged_in(cast.other_client_rep).get("/portal/projects/").content.decode()
+    assert "B One" in other
+    assert "A One" not in other
+
+
+def test_client_list_shows_the_account_managers_clients(cast):
+    page = logged_in(cast.am).get("/clients/").content.decode()
+    assert "Client A" in page
+    assert "Client B" not in page
+
+
+def test_portal_never_shows_provider_only_pages_links(cast):
+    page = logged_in(cast.rep).get(f"/portal/projects/{cast.project.pk}/").content.decode()
+    assert "/projects/" not in page.replace("/portal/projects/", "")
+    assert "Satisfaction" not in page
+
+
+@pytest.mark.parametrize(
+    ("role_name", "url"),
+    [
+        ("pm", "/projects/"),
+        ("am", "/clients/"),
+        ("rep", "/portal/"),
+        ("rep", "/portal/projects/"),
+    ],
+)
+def test_list_pages_keep_a_constant_number_of_queries(cast, role_name, url):
+    user = cast.by_name(role_name)
+    client = logged_in(user)
+    few = count_queries(client, url)
+    client_org = cast.project.client
+    for index in range(10):
+        organization = OrganizationFactory() if role_name == "am" else client_org
+        project = ProjectFactory(client=organization, code=f"grow-{index}")
+        role = {"pm": Role.PM, "am": Role.AM, "rep": Role.CUSTOMER_REP}[role_name]
+        add_member(project, user, role)
+        add_member(project, UserFactory(organization=organization), Role.CLIENT_VIEWER)
+    assert count_queries(client, url) == few
+
+
+@pytest.mark.parametrize(
+    ("role_name", "url_template"),
+    [("pm", "/projects/{}/members/"), ("client_admin", "/portal/projects/{}/members/")],
+)
+def test_members_page_keeps_a_constant_number_of_queries(cast, role_name, url_template):
+    client = logged_in(cast.by_name(role_name))
+    url = url_template.format(cast.project.pk)
+    few = count_queries(client, url)
+    for _ in range(10):
+        add_member(cast.project, UserFactory(organization=cast.project.client), Role.CLIENT_VIEWER)
+    assert count_queries(client, url) == few
