@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -19,13 +20,18 @@ from projects.permissions import can_change_membership, can_manage_members
 from projects.selectors import membership_list_for, project_list_for
 from projects.services import membership_change_role, membership_remove
 
+PAGE_SIZE = 50
+
 
 class ProjectListView(StaffPageMixin, TemplateView):
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["projects"] = project_list_for(user=self.request.user)
+        page = Paginator(project_list_for(user=self.request.user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        context.update(page=page, projects=page.object_list)
         return context
 
 
