@@ -4,6 +4,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
+from django.utils import translation
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,6 +13,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        # Speak the person's own language from the first message after signing in.
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
+        super().login(request, user)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         login = credentials.get("email", credentials.get("username", "")).lower()

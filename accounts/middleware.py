@@ -54,12 +54,24 @@ def user_has_mfa(user: object) -> bool:
 
 
 class StaffMfaRequiredMiddleware:
-    """Provider-side users must enrol a second factor before they use the app."""
+    """Provider-side users must enrol a second factor before they use the app.
+
+    The check runs in process_view, after every middleware has seen the request: this one sits
+    before MessageMiddleware, whose storage the redirect's message needs."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if (
             settings.RAPPORT_STAFF_MFA_REQUIRED
@@ -74,7 +86,7 @@ class StaffMfaRequiredMiddleware:
                 return JsonResponse({"code": "mfa_required", "detail": message}, status=403)
             messages.warning(request, message)
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        return None
 
 
 class ApplicationErrorMiddleware:

@@ -72,12 +72,20 @@ class Organization(models.Model):
         return self.kind == self.Kind.CLIENT
 
 
+class UserQuerySet(models.QuerySet["User"]):
+    def select_for_update(self, **kwargs: object) -> UserQuerySet:
+        # The organisation is joined by default (below); lock only the user's row, which
+        # PostgreSQL requires for the nullable side of the outer join.
+        kwargs.setdefault("of", ("self",))
+        return super().select_for_update(**kwargs)  # type: ignore[arg-type]
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = False
 
     def get_queryset(self) -> models.QuerySet[User]:
         # Nearly every request asks which side the user is on: fetch the organisation with them.
-        return super().get_queryset().select_related("organization")
+        return UserQuerySet(self.model, using=self._db).select_related("organization")
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
@@ -173,7 +181,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        if self.is_staff and self.is_client_user:
+        is_client = self.organization_id is not None and self.organization.is_client
+        if self.is_staff and is_client:
             raise ValidationError({"is_staff": _("A client user cannot be a staff admin.")})
 
     def save(self, *args: object, **kwargs: object) -> None:

@@ -28,6 +28,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body = {exc.field: [str(exc.message)], "code": exc.code}
         return Response(body, status=exc.http_status)
     response = drf_exception_handler(exc, context)
-    if response is not None and response.status_code == status.HTTP_404_NOT_FOUND:
+    if response is None:
+        return None
+    if response.status_code == status.HTTP_404_NOT_FOUND:
         response.data = {"code": "not_found", "detail": str(NotFound.default_message)}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data["code"] = getattr(response.data["detail"], "code", "error")
     return response

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -81,7 +82,10 @@ class MembersViewMixin(ProjectPageMixin):
             role_form=MembershipRoleForm(actor=user, project=self.project),
             pending_invitations=(
                 Invitation.objects.filter(
-                    project=self.project, accepted_at__isnull=True, revoked_at__isnull=True
+                    project=self.project,
+                    accepted_at__isnull=True,
+                    revoked_at__isnull=True,
+                    expires_at__gt=timezone.now(),
                 ).select_related("invited_by")
                 if may_manage
                 else []

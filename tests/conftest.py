@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Organization, User
@@ -24,12 +25,22 @@ from tests.factories import (
 )
 
 
+def _clear_this_runs_cache() -> None:
+    """Delete this test run's keys only: the Redis database is shared with other runs (and
+    cache.clear() would flush all of it)."""
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    client = cache._cache.get_client(write=True)  # the redis-py client of Django's RedisCache
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and other cached state never leak from one test into the next."""
-    cache.clear()
+    _clear_this_runs_cache()
     yield
-    cache.clear()
+    _clear_this_runs_cache()
 
 
 @pytest.fixture

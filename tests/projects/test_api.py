@@ -162,6 +162,19 @@ def test_provider_user_without_second_factor_is_refused_by_the_api(provider):
     assert response.json()["code"] == "mfa_required"
 
 
+def test_a_token_does_not_bypass_the_second_factor(provider):
+    user = UserFactory(organization=provider)
+    token = api_token_regenerate(actor=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/projects/")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Set up two-factor authentication to continue.",
+        "code": "mfa_required",
+    }
+
+
 def test_page_size_is_capped_at_200(cast, client_a):
     for index in range(205):
         add_member(

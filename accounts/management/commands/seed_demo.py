@@ -118,8 +118,11 @@ class Command(BaseCommand):
         created = 0
         organizations: dict[str, Organization] = {}
         for name, kind, language, time_zone in ORGANIZATIONS:
+            # There is only one provider: the demo people join it whatever it is called.
+            lookup = {"kind": kind} if kind == Organization.Kind.PROVIDER else {"name": name}
             organization, was_created = Organization.objects.get_or_create(
-                name=name, defaults={"kind": kind, "language": language, "time_zone": time_zone}
+                **lookup,
+                defaults={"name": name, "kind": kind, "language": language, "time_zone": time_zone},
             )
             organizations[name] = organization
             created += was_created
