@@ -10,13 +10,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Invitation, Language, Organization, User, validate_time_zone
 from config.errors import ApplicationError, Conflict, InvalidInput, NotAllowed
-from notifications.services import outbox_enqueue
+from notifications.services import notification_create, outbox_enqueue
 from projects.models import CLIENT_ROLES, Membership, Project, Role
 from projects.permissions import can_invite_role
 from projects.services import membership_add
@@ -203,7 +203,26 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = member
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _notify_inviter(invitation=invitation, member=member)
     return membership
+
+
+def _notify_inviter(*, invitation: Invitation, member: User) -> None:
+    inviter = invitation.invited_by
+    if not inviter.is_active:
+        return
+    members_page = "portal:project_members" if inviter.is_client_user else "projects:members"
+    with translation.override(inviter.language):
+        title = _("%(person)s joined %(project)s as %(role)s.") % {
+            "person": member.display_name,
+            "project": invitation.project.name,
+            "role": Role(invitation.role).label,
+        }
+    notification_create(
+        user=inviter,
+        title=title,
+        url=reverse(members_page, kwargs={"project_id": invitation.project_id}),
+    )
 
 
 def _create_invited_user(*, invitation: Invitation, new_account: NewAccount) -> User:

@@ -22,7 +22,7 @@ from accounts.services import (
     invitation_token,
 )
 from config.errors import NotAllowed
-from notifications.models import OutboxMessage
+from notifications.models import Notification, OutboxMessage
 from projects.models import Membership, Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -581,3 +581,20 @@ def test_there_is_no_public_signup(client, rf, client_a):
     assert not User.objects.filter(email="eve@evil.test").exists()
     # Behind the missing page, allauth's own sign-up stays closed too.
     assert get_adapter(rf.get("/accounts/signup/")).is_open_for_signup(rf.get("/")) is False
+
+
+def test_the_inviter_is_notified_in_their_own_language_when_someone_joins(
+    client, pm, project, django_capture_on_commit_callbacks
+):
+    pm.language = "zh-hans"
+    pm.save()
+    invitation = _invite(
+        pm, project, "nina@a.test", Role.CUSTOMER_REP, django_capture_on_commit_callbacks
+    )
+
+    client.post(_url(invitation_token(invitation)), _accept_form())
+
+    notification = Notification.objects.get(user=pm)
+    assert notification.title == "Nina New 已以客户代表身份加入 A One。"
+    assert notification.url == f"/projects/{project.pk}/members/"
+    assert Notification.objects.count() == 1

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.conftest import ROLE_NAMES
+
 LOGIN = "redirect:/accounts/login/"
 PORTAL = "redirect=/portal/"
 STAFF = "redirect=/"
@@ -23,18 +25,7 @@ ADMIN_LOGIN = "redirect:/admin/login/"
 # allauth asks for the password again before a change of second factor.
 REAUTHENTICATE = "redirect:/accounts/reauthenticate/"
 
-ROLES = [
-    "anonymous",
-    "pm",
-    "am",
-    "teammate",
-    "client_admin",
-    "rep",
-    "viewer",
-    "other_client_rep",
-    "outsider",
-    "staff_admin",
-]
+ROLES = ROLE_NAMES
 PROVIDER = ["pm", "am", "teammate", "outsider", "staff_admin"]
 CLIENTS = ["client_admin", "rep", "viewer", "other_client_rep"]
 
