@@ -9,6 +9,11 @@ urlpatterns = [
     path("projects/", views.PortalProjectListView.as_view(), name="project_list"),
     path("projects/<int:project_id>/", views.PortalProjectDetailView.as_view(), name="project"),
     path(
+        "projects/<int:project_id>/deliverables/<int:deliverable_id>/",
+        views.PortalDeliverableView.as_view(),
+        name="deliverable",
+    ),
+    path(
         "projects/<int:project_id>/members/",
         views.PortalProjectMembersView.as_view(),
         name="project_members",

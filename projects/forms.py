@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Role
+from projects.models import BudgetVisibility, Phase, Role, Visibility
 from projects.permissions import can_invite_role
+from projects.services.projects import ProjectData
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,3 +35,193 @@ class MembershipRoleForm(forms.Form):
     def __init__(self, *args: object, actor: User, project: Project, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = role_choices_for(actor, project)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MilestoneForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.CLIENT
+    )
+
+
+class DeliverableForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    criteria = forms.CharField(
+        label=_("Acceptance criteria"),
+        required=False,
+        help_text=_("One criterion per line; the client accepts or rejects against them."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.CLIENT
+    )
+
+    def __init__(self, *args: object, team: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].choices = [("", "—"), *team]
+
+    def criteria_lines(self) -> list[str]:
+        return self.cleaned_data.get("criteria", "").splitlines()
+
+
+class QualityReviewForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("Passed: meets every criterion")), ("0", _("Failed"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the client"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AcceptanceDecisionForm(forms.Form):
+    """The client's answer: accept, or reject with a reason for each criterion not met."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: object, criteria: list[object], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"failed_{criterion.pk}"] = forms.BooleanField(  # type: ignore[attr-defined]
+                label=_("Not met"), required=False
+            )
+            self.fields[f"reason_{criterion.pk}"] = forms.CharField(  # type: ignore[attr-defined]
+                label=_("Why not"), required=False, max_length=2000
+            )
+
+    def failed_criteria(self) -> list[tuple[int, str]]:
+        return [
+            (criterion.pk, self.cleaned_data.get(f"reason_{criterion.pk}", ""))  # type: ignore[attr-defined]
+            for criterion in self.criteria
+            if self.cleaned_data.get(f"failed_{criterion.pk}")  # type: ignore[attr-defined]
+        ]
+
+    def rows(self) -> list[tuple[object, forms.BoundField, forms.BoundField]]:
+        return [
+            (criterion, self[f"failed_{criterion.pk}"], self[f"reason_{criterion.pk}"])  # type: ignore[attr-defined]
+            for criterion in self.criteria
+        ]
+
+
+class ProjectForm(forms.Form):
+    client = forms.TypedChoiceField(label=_("Client"), coerce=int)
+    code = forms.SlugField(
+        label=_("Code"), max_length=32, help_text=_("A short unique code, such as NW-WMS.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    scope_statement = forms.CharField(
+        label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    out_of_scope = forms.CharField(
+        label=_("Out of scope"),
+        required=False,
+        help_text=_("One item per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("End"), required=False, widget=DateInput())
+    budget = forms.DecimalField(
+        label=_("Budget"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="EUR")
+    budget_visibility = forms.ChoiceField(
+        label=_("What the client sees of time and budget"), choices=BudgetVisibility.choices
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas.")
+    )
+    deemed_acceptance_days = forms.IntegerField(
+        label=_("Deemed acceptance after (business days)"),
+        required=False,
+        min_value=1,
+        max_value=90,
+        help_text=_(
+            "Leave empty unless the contract says that a deliverable without an answer counts "
+            "as accepted."
+        ),
+    )
+
+    def __init__(
+        self, *args: object, clients: list[tuple[int, str]], editing: bool = False, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["client"].choices = clients
+        if editing:
+            self.fields["client"].disabled = True
+            self.fields["code"].disabled = True
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end cannot be before the start."))
+        return cleaned
+
+    def project_data(self) -> ProjectData:
+        values = self.cleaned_data
+        return ProjectData(
+            name=values["name"],
+            code=values["code"],
+            summary=values["summary"],
+            phase=values["phase"],
+            scope_statement=values["scope_statement"],
+            out_of_scope=values["out_of_scope"],
+            start_date=values["start_date"],
+            end_date=values["end_date"],
+            budget=values["budget"],
+            currency=values["currency"],
+            budget_visibility=values["budget_visibility"],
+            tags=values["tags"].split(","),
+            deemed_acceptance_days=values["deemed_acceptance_days"],
+        )
+
+    @staticmethod
+    def initial_for(project: Project) -> dict[str, object]:
+        return {
+            "client": project.client_id,
+            "code": project.code,
+            "name": project.name,
+            "summary": project.summary,
+            "phase": project.phase,
+            "scope_statement": project.scope_statement,
+            "out_of_scope": project.out_of_scope,
+            "start_date": project.start_date,
+            "end_date": project.end_date,
+            "budget": project.budget,
+            "currency": project.currency,
+            "budget_visibility": project.budget_visibility,
+            "tags": ", ".join(project.tags),
+            "deemed_acceptance_days": project.deemed_acceptance_days,
+        }

@@ -33,6 +33,21 @@ class Visibility(models.TextChoices):
     CLIENT = "client", _("Visible to client")
 
 
+class Phase(models.TextChoices):
+    INITIATION = "initiation", _("Initiation")
+    PLANNING = "planning", _("Planning")
+    EXECUTION = "execution", _("Execution")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSING = "closing", _("Closing")
+    CLOSED = "closed", _("Closed")
+
+
+class BudgetVisibility(models.TextChoices):
+    NOTHING = "nothing", _("Nothing")
+    TOTALS = "totals", _("Totals")
+    DETAIL = "detail", _("Detail")
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def visible_to(self, user: User) -> ProjectQuerySet:
         """The projects `user` may open: their memberships; every project for a staff admin."""
@@ -60,8 +75,37 @@ class Project(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=Phase.choices, default=Phase.INITIATION
+    )
+    scope_statement = models.TextField(_("scope"), blank=True)
+    out_of_scope = models.TextField(
+        _("out of scope"), blank=True, help_text=_("One item per line.")
+    )
+    baseline_start_date = models.DateField(_("baseline start"), null=True, blank=True)
+    baseline_end_date = models.DateField(_("baseline end"), null=True, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    budget_visibility = models.CharField(
+        _("what the client sees of time and budget"),
+        max_length=8,
+        choices=BudgetVisibility.choices,
+        default=BudgetVisibility.NOTHING,
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    deemed_acceptance_days = models.PositiveSmallIntegerField(
+        _("deemed acceptance after (business days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "If set, a deliverable the client has not answered within this many business days "
+            "after its submission counts as accepted, as the contract says."
+        ),
+    )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -79,6 +123,16 @@ class Project(models.Model):
                 | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="project_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline_end_date__isnull=True)
+                | models.Q(baseline_start_date__isnull=True)
+                | models.Q(baseline_end_date__gte=models.F("baseline_start_date")),
+                name="project_baseline_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
+                name="project_budget_not_negative",
             ),
             # Target of the composite key that ties a membership to its project's client.
             models.UniqueConstraint(fields=["id", "client"], name="project_id_client"),
@@ -149,3 +203,253 @@ class Membership(models.Model):
     @property
     def is_client_side(self) -> bool:
         return self.role in CLIENT_ROLES
+
+
+class Objective(models.Model):
+    """A measurable goal of the project: what, the target, and where it stands."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        ACHIEVED = "achieved", _("Achieved")
+        MISSED = "missed", _("Missed")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="objectives"
+    )
+    title = models.CharField(_("goal"), max_length=300)
+    target = models.CharField(_("target"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    baseline_due_date = models.DateField(_("baseline due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.CLIENT
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "position", "id"]
+        indexes = [models.Index(fields=["project", "due_date"])]
+        constraints = [
+            # Target of the composite key that keeps a deliverable in its milestone's project.
+            models.UniqueConstraint(fields=["id", "project"], name="milestone_id_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deliverable(models.Model):
+    """Something the team hands over and the client accepts (or rejects, with reasons)."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Awaiting acceptance")
+        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", _("Accepted")
+        DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted")
+
+    ACCEPTED_STATES = frozenset({Status.ACCEPTED, Status.DEEMED_ACCEPTED})
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="deliverables"
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.CASCADE,
+        related_name="deliverables",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_deliverables",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.CLIENT
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status in self.ACCEPTED_STATES
+
+
+class AcceptanceCriterion(models.Model):
+    deliverable = models.ForeignKey(
+        Deliverable,
+        verbose_name=_("deliverable"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    text = models.CharField(_("criterion"), max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("acceptance criterion")
+        verbose_name_plural = _("acceptance criteria")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QualityReview(models.Model):
+    """The team's internal review of a deliverable against its criteria before submission."""
+
+    deliverable = models.ForeignKey(
+        Deliverable,
+        verbose_name=_("deliverable"),
+        on_delete=models.CASCADE,
+        related_name="quality_reviews",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    passed = models.BooleanField(_("passed"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quality review")
+        verbose_name_plural = _("quality reviews")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable_id}: {'passed' if self.passed else 'failed'}"
+
+
+class AcceptanceRound(models.Model):
+    """One submission of a deliverable to the client, and the client's answer to it."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted")
+
+    deliverable = models.ForeignKey(
+        Deliverable,
+        verbose_name=_("deliverable"),
+        on_delete=models.CASCADE,
+        related_name="rounds",
+    )
+    number = models.PositiveIntegerField(_("round"))
+    quality_review = models.ForeignKey(
+        QualityReview, on_delete=models.PROTECT, related_name="+", verbose_name=_("quality review")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    note = models.TextField(_("note to the client"), blank=True)
+    deemed_acceptance_due = models.DateField(_("deemed accepted on"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("acceptance round")
+        verbose_name_plural = _("acceptance rounds")
+        ordering = ["deliverable_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "number"], name="round_unique_number"),
+            # At most one open round per deliverable.
+            models.UniqueConstraint(
+                fields=["deliverable"],
+                condition=models.Q(decision=""),
+                name="round_single_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable_id} #{self.number}"
+
+
+class CriterionResult(models.Model):
+    """The client's verdict on one criterion in a round; a failed one carries its reason."""
+
+    round = models.ForeignKey(
+        AcceptanceRound, on_delete=models.CASCADE, related_name="criterion_results"
+    )
+    criterion = models.ForeignKey(
+        AcceptanceCriterion, on_delete=models.CASCADE, related_name="results"
+    )
+    passed = models.BooleanField(_("met"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "criterion"], name="criterion_result_once"),
+            models.CheckConstraint(
+                condition=models.Q(passed=True) | ~models.Q(reason=""),
+                name="failed_criterion_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.passed}"

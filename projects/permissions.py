@@ -66,6 +66,7 @@ can_view_project = is_member | is_staff_admin
 can_view_internal_items = is_staff_member | is_staff_admin
 can_edit_plan = is_pm
 can_edit_own_tasks = is_pm | is_team_member
+can_review_quality = is_pm | is_team_member
 can_submit_requirement = has_role(
     Role.PM, Role.AM, Role.TEAM_MEMBER, Role.CLIENT_ADMIN, Role.CUSTOMER_REP
 )
@@ -103,6 +104,7 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "view_internal_items": can_view_internal_items,
     "edit_plan": can_edit_plan,
     "edit_own_tasks": can_edit_own_tasks,
+    "review_quality": can_review_quality,
     "submit_requirement": can_submit_requirement,
     "submit_feedback": can_submit_feedback,
     "confirm_requirement": can_confirm_requirement,
@@ -133,3 +135,14 @@ def manages_any_account_or_project(user: User) -> bool:
 
 
 rules.add_perm("feedback.view_dashboard", manages_any_account_or_project)
+
+
+@rules.predicate
+def can_create_project(user: User) -> bool:
+    """Any active provider person may start a project (and becomes its PM)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active) and (
+        user.is_provider_user
+    )
+
+
+rules.add_perm("projects.add_project", can_create_project)

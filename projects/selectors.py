@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from config.errors import NotFound
-from projects.models import Membership, Project, Role
-from projects.permissions import can_view_project
+from projects.models import (
+    AcceptanceRound,
+    CriterionResult,
+    Deliverable,
+    Membership,
+    Milestone,
+    Project,
+    QualityReview,
+    Role,
+    Visibility,
+)
+from projects.permissions import can_view_internal_items, can_view_project
 
 if TYPE_CHECKING:
     from accounts.models import Organization, User
@@ -71,3 +81,90 @@ def client_get_for_account_manager(*, user: User, organization_id: int) -> Organ
     if client is None:
         raise NotFound()
     return client
+
+
+# --- Milestones and deliverables --------------------------------------------------------------
+
+
+def _client_visible(queryset: QuerySet, user: User, project: Project) -> QuerySet:
+    """Internal items are for the provider side (and staff admins) only."""
+    if can_view_internal_items(user, project):
+        return queryset
+    return queryset.filter(visibility=Visibility.CLIENT)
+
+
+def milestone_list_for(*, user: User, project: Project) -> QuerySet[Milestone]:
+    if not can_view_project(user, project):
+        return Milestone.objects.none()
+    milestones = _client_visible(Milestone.objects.filter(project=project), user, project)
+    deliverables = _client_visible(
+        Deliverable.objects.filter(project=project), user, project
+    ).select_related("owner")
+    return milestones.prefetch_related(Prefetch("deliverables", queryset=deliverables))
+
+
+def deliverable_list_for(*, user: User, project: Project) -> QuerySet[Deliverable]:
+    if not can_view_project(user, project):
+        return Deliverable.objects.none()
+    deliverables = Deliverable.objects.filter(project=project).select_related("milestone", "owner")
+    deliverables = _client_visible(deliverables, user, project)
+    if not can_view_internal_items(user, project):
+        deliverables = deliverables.filter(milestone__visibility=Visibility.CLIENT)
+    return deliverables
+
+
+def deliverable_get_for(*, user: User, project: Project, deliverable_id: int) -> Deliverable:
+    deliverable = (
+        deliverable_list_for(user=user, project=project)
+        .prefetch_related("criteria")
+        .filter(pk=deliverable_id)
+        .first()
+    )
+    if deliverable is None:
+        raise NotFound()
+    return deliverable
+
+
+def deliverable_rounds(*, deliverable: Deliverable) -> QuerySet[AcceptanceRound]:
+    """The submissions to the client with their answers and per-criterion results, newest
+    first (the deliverable's timeline)."""
+    return (
+        AcceptanceRound.objects.filter(deliverable=deliverable)
+        .select_related("submitted_by", "decided_by", "quality_review__reviewer")
+        .prefetch_related(
+            Prefetch(
+                "criterion_results",
+                queryset=CriterionResult.objects.select_related("criterion").order_by(
+                    "criterion__position"
+                ),
+            )
+        )
+        .order_by("-number")
+    )
+
+
+def quality_reviews_for(*, user: User, deliverable: Deliverable) -> QuerySet[QualityReview]:
+    """Internal: the team's reviews, for the provider side only."""
+    if not can_view_internal_items(user, deliverable.project):
+        return QualityReview.objects.none()
+    return deliverable.quality_reviews.select_related("reviewer").order_by("-created_at")
+
+
+def deliverables_awaiting_decision_for(*, user: User) -> QuerySet[Deliverable]:
+    """Deliverables submitted to the client and not yet answered, in the projects where `user`
+    may accept or reject them (client admins and customer representatives), oldest first."""
+    if not user.is_authenticated or not user.is_active:
+        return Deliverable.objects.none()
+    project_ids = Membership.objects.filter(
+        user=user, role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP]
+    ).values("project_id")
+    return (
+        Deliverable.objects.filter(
+            project_id__in=project_ids,
+            status=Deliverable.Status.SUBMITTED,
+            visibility=Visibility.CLIENT,
+            milestone__visibility=Visibility.CLIENT,
+        )
+        .select_related("project", "milestone")
+        .order_by("submitted_at", "id")
+    )

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
 from projects import views
 
@@ -7,11 +6,14 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("<int:project_id>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("<int:project_id>/edit/", views.ProjectEditView.as_view(), name="edit"),
     path("<int:project_id>/members/", views.ProjectMembersView.as_view(), name="members"),
+    path("<int:project_id>/plan/", views.ProjectPlanView.as_view(), name="plan"),
     path(
-        "<int:project_id>/plan/",
-        views.ProjectPlaceholderView.as_view(tab="plan", title=_("Plan and timeline")),
-        name="plan",
+        "<int:project_id>/deliverables/<int:deliverable_id>/",
+        views.DeliverableDetailView.as_view(),
+        name="deliverable",
     ),
 ]

@@ -3,23 +3,57 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.mixins import ProjectPageMixin, StaffPageMixin
-from accounts.models import Invitation
+from accounts.models import Invitation, Organization, User
 from accounts.services import invitation_create, invitation_revoke
 from config.errors import ApplicationError, NotFound, add_form_error
-from projects.forms import InvitationForm, MembershipRoleForm
-from projects.models import Membership
-from projects.permissions import can_change_membership, can_manage_members
-from projects.selectors import membership_list_for, project_list_for
-from projects.services import membership_change_role, membership_remove
+from projects.forms import (
+    DeliverableForm,
+    InvitationForm,
+    MembershipRoleForm,
+    MilestoneForm,
+    ProjectForm,
+    QualityReviewForm,
+    SubmitForm,
+)
+from projects.models import Deliverable, Membership, Project, Role
+from projects.permissions import (
+    can_change_membership,
+    can_edit_plan,
+    can_manage_members,
+    can_review_quality,
+)
+from projects.selectors import (
+    deliverable_get_for,
+    deliverable_rounds,
+    membership_list_for,
+    milestone_list_for,
+    project_list_for,
+    quality_reviews_for,
+)
+from projects.services import (
+    membership_change_role,
+    membership_remove,
+    project_create,
+    project_set_archived,
+    project_update,
+)
+from projects.services.deliverables import (
+    deliverable_create,
+    deliverable_submit,
+    milestone_create,
+    quality_review_record,
+)
 
 PAGE_SIZE = 50
 
@@ -36,12 +70,94 @@ class ProjectListView(StaffPageMixin, TemplateView):
         return context
 
 
+def _client_choices() -> list[tuple[int, str]]:
+    return list(
+        Organization.objects.filter(kind=Organization.Kind.CLIENT)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+class ProjectCreateView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
+    """A provider person starts a project for a client and becomes its PM."""
+
+    permission_required = "projects.add_project"
+    template_name = "projects/project_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ProjectForm(clients=_client_choices())
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ProjectForm(request.POST, clients=_client_choices())
+        if form.is_valid():
+            client = Organization.objects.get(pk=form.cleaned_data["client"])
+            try:
+                project = project_create(
+                    actor=request.user, client=client, data=form.project_data()
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Project created. Add its milestones next."))
+                return redirect("projects:plan", project_id=project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    project_permission = "projects.edit_plan"
+    template_name = "projects/project_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ProjectForm(
+            initial=ProjectForm.initial_for(self.project),
+            clients=_client_choices(),
+            editing=True,
+        )
+        context["editing"] = True
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("action") in ("archive", "restore"):
+            project_set_archived(
+                actor=request.user,
+                project=self.project,
+                archived=request.POST["action"] == "archive",
+            )
+            messages.success(
+                request,
+                _("Project archived.") if self.project.is_archived else _("Project restored."),
+            )
+            return redirect("projects:detail", project_id=self.project.pk)
+        form = ProjectForm(
+            request.POST,
+            initial=ProjectForm.initial_for(self.project),
+            clients=_client_choices(),
+            editing=True,
+        )
+        if form.is_valid():
+            try:
+                project_update(actor=request.user, project=self.project, data=form.project_data())
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect("projects:detail", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
+        context["may_edit"] = can_edit_plan(self.request.user, self.project)
+        context["out_of_scope_lines"] = [
+            line.strip() for line in self.project.out_of_scope.splitlines() if line.strip()
+        ]
         return context
 
 
@@ -180,3 +296,161 @@ def _as_int(raw: str | None) -> int:
 
 class ProjectMembersView(StaffPageMixin, MembersViewMixin, TemplateView):
     template_name = "projects/project_members.html"
+
+
+# --- Plan: milestones and deliverables ---------------------------------------------------------
+
+
+def _team_choices(project: Project) -> list[tuple[int, str]]:
+    return [
+        (membership.user_id, membership.user.display_name)
+        for membership in Membership.objects.filter(
+            project=project, role__in=[Role.PM, Role.TEAM_MEMBER]
+        ).select_related("user")
+    ]
+
+
+class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """Milestones with their deliverables; the PM adds milestones and deliverables here."""
+
+    template_name = "projects/plan.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        may_edit = can_edit_plan(self.request.user, self.project)
+        milestones = list(milestone_list_for(user=self.request.user, project=self.project))
+        if may_edit:
+            team = _team_choices(self.project)
+            failed = kwargs.get("deliverable_form")
+            for milestone in milestones:
+                milestone.deliverable_form = (
+                    failed
+                    if failed is not None and failed.prefix == f"m{milestone.pk}"
+                    else DeliverableForm(team=team, prefix=f"m{milestone.pk}")
+                )
+        context.update(
+            milestones=milestones,
+            may_edit=may_edit,
+            milestone_form=kwargs.get("milestone_form") or MilestoneForm(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_edit_plan(request.user, self.project):
+            raise PermissionDenied
+        if request.POST.get("action") == "add_deliverable":
+            return self._add_deliverable(request)
+        form = MilestoneForm(request.POST)
+        if form.is_valid():
+            try:
+                milestone_create(actor=request.user, project=self.project, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Milestone added."))
+                return redirect("projects:plan", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(milestone_form=form), status=400)
+
+    def _add_deliverable(self, request: HttpRequest) -> HttpResponse:
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project)
+            .filter(pk=_as_int(request.POST.get("milestone")))
+            .first()
+        )
+        if milestone is None:
+            raise NotFound()
+        form = DeliverableForm(
+            request.POST, team=_team_choices(self.project), prefix=f"m{milestone.pk}"
+        )
+        if form.is_valid():
+            owner = None
+            if form.cleaned_data["owner"]:
+                owner = User.objects.filter(pk=form.cleaned_data["owner"]).first()
+            try:
+                deliverable_create(
+                    actor=request.user,
+                    milestone=milestone,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    criteria=form.criteria_lines(),
+                    due_date=form.cleaned_data["due_date"],
+                    owner=owner,
+                    visibility=form.cleaned_data["visibility"],
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Deliverable added."))
+                return redirect("projects:plan", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(deliverable_form=form), status=400)
+
+
+class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """A deliverable: its criteria, the team's quality reviews, submission to the client and
+    the timeline of every round."""
+
+    template_name = "projects/deliverable_detail.html"
+
+    def get_deliverable(self) -> Deliverable:
+        return deliverable_get_for(
+            user=self.request.user,
+            project=self.project,
+            deliverable_id=self.kwargs["deliverable_id"],
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        deliverable = kwargs.get("deliverable") or self.get_deliverable()
+        user = self.request.user
+        context.update(
+            deliverable=deliverable,
+            rounds=deliverable_rounds(deliverable=deliverable),
+            reviews=quality_reviews_for(user=user, deliverable=deliverable),
+            may_review=can_review_quality(user, self.project),
+            may_submit=can_edit_plan(user, self.project),
+            review_form=kwargs.get("review_form") or QualityReviewForm(),
+            submit_form=kwargs.get("submit_form") or SubmitForm(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        deliverable = self.get_deliverable()
+        action = request.POST.get("action")
+        if action == "review":
+            form = QualityReviewForm(request.POST)
+            if form.is_valid():
+                try:
+                    quality_review_record(
+                        actor=request.user, deliverable=deliverable, **form.cleaned_data
+                    )
+                except ApplicationError as error:
+                    add_form_error(form, error)
+                else:
+                    messages.success(request, _("Quality review recorded."))
+                    return redirect(deliverable_url(deliverable))
+            return self.render_to_response(
+                self.get_context_data(deliverable=deliverable, review_form=form), status=400
+            )
+        if action == "submit":
+            form = SubmitForm(request.POST)
+            if form.is_valid():
+                try:
+                    deliverable_submit(
+                        actor=request.user, deliverable=deliverable, note=form.cleaned_data["note"]
+                    )
+                except ApplicationError as error:
+                    add_form_error(form, error)
+                else:
+                    messages.success(request, _("Submitted to the client for acceptance."))
+                    return redirect(deliverable_url(deliverable))
+            return self.render_to_response(
+                self.get_context_data(deliverable=deliverable, submit_form=form), status=400
+            )
+        raise NotFound()
+
+
+def deliverable_url(deliverable: Deliverable) -> str:
+    return reverse(
+        "projects:deliverable",
+        kwargs={"project_id": deliverable.project_id, "deliverable_id": deliverable.pk},
+    )

@@ -164,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.outbox_flush_task",
         "schedule": timedelta(minutes=2),
     },
+    # Hourly at minute 5: deliverables past their deemed-acceptance day count as accepted.
+    "deemed-acceptance": {
+        "task": "projects.tasks.deemed_acceptance_task",
+        "schedule": crontab(minute=5),
+    },
     # Daily at 03:30 UTC: drop in-app notifications read more than 180 days ago.
     "notifications-prune": {
         "task": "notifications.tasks.notifications_prune_task",

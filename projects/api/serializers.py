@@ -3,7 +3,16 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.api.serializers import OrganizationSerializer
-from projects.models import Membership, Project
+from projects.models import (
+    AcceptanceCriterion,
+    AcceptanceRound,
+    CriterionResult,
+    Deliverable,
+    Membership,
+    Milestone,
+    Project,
+    Visibility,
+)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -39,3 +48,126 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "user", "role", "role_label", "created_at"]
         read_only_fields = fields
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AcceptanceCriterion
+        fields = ["id", "text", "position"]
+        read_only_fields = fields
+
+
+class DeliverableSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "milestone",
+            "name",
+            "status",
+            "due_date",
+            "visibility",
+            "submitted_at",
+            "accepted_at",
+        ]
+        read_only_fields = fields
+
+
+class CriterionResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CriterionResult
+        fields = ["criterion", "passed", "reason"]
+        read_only_fields = fields
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.display_name", read_only=True, default=None
+    )
+    criterion_results = CriterionResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AcceptanceRound
+        fields = [
+            "number",
+            "submitted_by",
+            "submitted_at",
+            "note",
+            "deemed_acceptance_due",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "comment",
+            "criterion_results",
+        ]
+        read_only_fields = fields
+
+
+class DeliverableSerializer(DeliverableSummarySerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    class Meta(DeliverableSummarySerializer.Meta):
+        fields = [*DeliverableSummarySerializer.Meta.fields, "description", "criteria"]
+        read_only_fields = fields
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    deliverables = DeliverableSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "name",
+            "description",
+            "baseline_due_date",
+            "due_date",
+            "status",
+            "completed_at",
+            "visibility",
+            "deliverables",
+        ]
+        read_only_fields = fields
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    due_date = serializers.DateField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CLIENT)
+
+
+class DeliverableInputSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField()
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    criteria = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CLIENT)
+
+
+class QualityReviewInputSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FailedCriterionSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class RejectInputSerializer(serializers.Serializer):
+    failed = FailedCriterionSerializer(many=True, required=False, default=list)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -4,5 +4,11 @@ from projects.api import views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_pk>\d+)/milestones", views.MilestoneViewSet, basename="milestone"
+)
+router.register(
+    r"projects/(?P<project_pk>\d+)/deliverables", views.DeliverableViewSet, basename="deliverable"
+)
 
 urlpatterns = router.urls

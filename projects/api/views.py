@@ -1,15 +1,48 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from projects.api.serializers import MembershipSerializer, ProjectSerializer
-from projects.models import Project
-from projects.selectors import membership_list_for, project_get_for, project_list_for
+from config.errors import InvalidInput
+from projects.api.serializers import (
+    AcceptInputSerializer,
+    DeliverableInputSerializer,
+    DeliverableSerializer,
+    DeliverableSummarySerializer,
+    MembershipSerializer,
+    MilestoneInputSerializer,
+    MilestoneSerializer,
+    ProjectSerializer,
+    QualityReviewInputSerializer,
+    RejectInputSerializer,
+    RoundSerializer,
+    SubmitInputSerializer,
+)
+from projects.models import Deliverable, Milestone, Project
+from projects.selectors import (
+    deliverable_get_for,
+    deliverable_list_for,
+    deliverable_rounds,
+    membership_list_for,
+    milestone_list_for,
+    project_get_for,
+    project_list_for,
+)
+from projects.services.deliverables import (
+    FailedCriterion,
+    deliverable_accept,
+    deliverable_create,
+    deliverable_reject,
+    deliverable_submit,
+    milestone_create,
+    quality_review_record,
+)
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -34,3 +67,129 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         memberships = membership_list_for(user=request.user, project=project)
         page = self.paginate_queryset(memberships)
         return self.get_paginated_response(MembershipSerializer(page, many=True).data)
+
+
+class ProjectScopedViewSet(viewsets.GenericViewSet):
+    """A collection inside one project: the project is looked up through the permission layer
+    first (404 alike for missing and forbidden)."""
+
+    project: Project
+    # action -> the project permission it needs, checked before the input is even read.
+    action_permissions: dict[str, str] = {}
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)
+        self.project = project_get_for(user=request.user, project_id=int(self.kwargs["project_pk"]))
+        permission = self.action_permissions.get(self.action or "")
+        if permission and not request.user.has_perm(permission, self.project):
+            raise PermissionDenied()
+
+
+class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    """Milestones with their deliverables (internal ones only for the provider side)."""
+
+    serializer_class = MilestoneSerializer
+    action_permissions = {"create": "projects.edit_plan"}
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return milestone_list_for(user=self.request.user, project=self.project)
+
+    @extend_schema(request=MilestoneInputSerializer, responses={201: MilestoneSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = MilestoneInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        milestone = milestone_create(
+            actor=request.user, project=self.project, **data.validated_data
+        )
+        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Deliverables and their acceptance: review and submit (team), accept or reject (client)."""
+
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": "projects.edit_plan",
+        "review": "projects.review_quality",
+        "submit": "projects.edit_plan",
+        "accept": "projects.accept_deliverable",
+        "reject": "projects.accept_deliverable",
+    }
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return DeliverableSummarySerializer if self.action == "list" else DeliverableSerializer
+
+    def get_queryset(self) -> QuerySet[Deliverable]:
+        deliverables = deliverable_list_for(user=self.request.user, project=self.project)
+        if self.action != "list":
+            deliverables = deliverables.prefetch_related("criteria")
+        return deliverables
+
+    def get_object(self) -> Deliverable:
+        return deliverable_get_for(
+            user=self.request.user, project=self.project, deliverable_id=int(self.kwargs["pk"])
+        )
+
+    @extend_schema(request=DeliverableInputSerializer, responses={201: DeliverableSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = DeliverableInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project)
+            .filter(pk=values.pop("milestone"))
+            .first()
+        )
+        if milestone is None:
+            raise InvalidInput(_("Unknown milestone."), field="milestone")
+        deliverable = deliverable_create(actor=request.user, milestone=milestone, **values)
+        return Response(DeliverableSerializer(deliverable).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RoundSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def rounds(self, request: Request, project_pk: str, pk: str) -> Response:
+        rounds = deliverable_rounds(deliverable=self.get_object())
+        return Response(RoundSerializer(rounds, many=True).data)
+
+    @extend_schema(request=QualityReviewInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = QualityReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quality_review_record(
+            actor=request.user, deliverable=self.get_object(), **data.validated_data
+        )
+        return Response(status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubmitInputSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = SubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliverable = self.get_object()
+        deliverable_submit(actor=request.user, deliverable=deliverable, **data.validated_data)
+        return Response(DeliverableSerializer(self.get_object()).data)
+
+    @extend_schema(request=AcceptInputSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = AcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliverable_accept(actor=request.user, deliverable=self.get_object(), **data.validated_data)
+        return Response(DeliverableSerializer(self.get_object()).data)
+
+    @extend_schema(request=RejectInputSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = RejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliverable_reject(
+            actor=request.user,
+            deliverable=self.get_object(),
+            failed=[
+                FailedCriterion(criterion_id=item["criterion"], reason=item["reason"])
+                for item in data.validated_data["failed"]
+            ],
+            comment=data.validated_data["comment"],
+        )
+        return Response(DeliverableSerializer(self.get_object()).data)

@@ -66,6 +66,10 @@ def project_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk}
 
 
+def deliverable_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "deliverable_id": cast.deliverable.pk}
+
+
 PAGES: dict[str, Entry] = {
     # Routing and probes
     "home": Entry(
@@ -139,8 +143,21 @@ PAGES: dict[str, Entry] = {
     # Staff app
     "projects:list": Entry(STAFF_PAGE),
     "projects:detail": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:create": Entry(STAFF_PAGE, note="any provider person may start a project"),
+    "projects:edit": Entry(
+        roles(
+            403,
+            anonymous=LOGIN,
+            pm=200,
+            outsider=404,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=project_kwargs,
+        note="the PM edits the plan",
+    ),
     "projects:members": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "projects:plan": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:deliverable": Entry(STAFF_PROJECT_PAGE, kwargs=deliverable_kwargs),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -157,6 +174,7 @@ PAGES: dict[str, Entry] = {
     "portal:project_list": Entry(PORTAL_PAGE),
     "portal:project": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:project_members": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "portal:deliverable": Entry(PORTAL_PROJECT_PAGE, kwargs=deliverable_kwargs),
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
     "api-docs": Entry(roles(200, anonymous=401)),
@@ -168,6 +186,17 @@ ADMIN_PREFIX = "admin:"
 ADMIN_INDEX = roles(ADMIN_LOGIN, staff_admin=200)
 
 API_SIGNED_IN = roles(200, anonymous=401)
+API_PROJECT_READ = roles(200, anonymous=401, other_client_rep=404, outsider=404)
+API_PM_WRITE = roles(403, anonymous=401, pm=400, other_client_rep=404, outsider=404)
+API_CLIENT_DECISION = roles(
+    403, anonymous=401, client_admin=409, rep=409, other_client_rep=404, outsider=404
+)
+
+
+def api_deliverable_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.deliverable.pk}
+
+
 # (method, path template in the OpenAPI schema) -> Entry. Path parameters come from kwargs.
 API: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me/"): Entry(API_SIGNED_IN),
@@ -181,6 +210,40 @@ API: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/projects/{id}/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"id": cast.project.pk},
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/milestones/"): Entry(
+        API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/milestones/"): Entry(
+        API_PM_WRITE, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="{} is invalid"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/deliverables/"): Entry(
+        API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/deliverables/"): Entry(
+        API_PM_WRITE, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="{} is invalid"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/deliverables/{id}/"): Entry(
+        API_PROJECT_READ, kwargs=api_deliverable_kwargs
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/deliverables/{id}/rounds/"): Entry(
+        API_PROJECT_READ, kwargs=api_deliverable_kwargs
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/review/"): Entry(
+        roles(403, anonymous=401, pm=400, teammate=400, other_client_rep=404, outsider=404),
+        kwargs=api_deliverable_kwargs,
+        note="the team reviews; {} is invalid",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/submit/"): Entry(
+        roles(403, anonymous=401, pm=409, other_client_rep=404, outsider=404),
+        kwargs=api_deliverable_kwargs,
+        note="the PM submits; not reviewed yet, so 409",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/accept/"): Entry(
+        API_CLIENT_DECISION, kwargs=api_deliverable_kwargs, note="not submitted yet, so 409"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/reject/"): Entry(
+        API_CLIENT_DECISION, kwargs=api_deliverable_kwargs, note="not submitted yet, so 409"
     ),
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),

@@ -7,6 +7,7 @@ fails for any that role_table.py does not declare; then it checks each declared 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.services import invitation_create, invitation_token
 from projects.models import Role
+from projects.services.deliverables import deliverable_create, milestone_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -110,6 +112,12 @@ def full_cast(cast):
         actor=cast.pm, project=cast.project, email="newcomer@a.test", role=Role.CUSTOMER_REP
     )
     cast.invitation_token = invitation_token(invitation)
+    milestone = milestone_create(
+        actor=cast.pm, project=cast.project, name="Go-live", due_date=date(2027, 3, 1)
+    )
+    cast.deliverable = deliverable_create(
+        actor=cast.pm, milestone=milestone, name="Runbook", criteria=["Reviewed by ops"]
+    )
     return cast
 
 

@@ -14,6 +14,7 @@ TABLE: dict[str, set[str]] = {
     "can_view_internal_items": {"pm", "am", "teammate", "staff_admin"},
     "can_edit_plan": {"pm"},
     "can_edit_own_tasks": {"pm", "teammate"},
+    "can_review_quality": {"pm", "teammate"},
     "can_submit_requirement": {"pm", "am", "teammate", "client_admin", "rep"},
     "can_submit_feedback": {"pm", "am", "teammate", "client_admin", "rep"},
     "can_confirm_requirement": {"client_admin", "rep"},

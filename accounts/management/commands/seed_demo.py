@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
+from projects.demo import seed_delivery
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
 
@@ -159,6 +160,7 @@ class Command(BaseCommand):
                 if not Membership.objects.filter(project=project, user=user).exists():
                     membership_add(actor=None, project=project, user=user, role=role)
                     created += 1
+        created += seed_delivery(people=people)
         return created
 
     def print_logins(self) -> None:

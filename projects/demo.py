@@ -1,0 +1,142 @@
+"""Demo milestones and deliverables for seed_demo, written through the services so that the
+history, rounds and notifications are those a real project would have."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from projects.models import Phase, Project
+from projects.services.deliverables import (
+    FailedCriterion,
+    deliverable_accept,
+    deliverable_create,
+    deliverable_reject,
+    deliverable_submit,
+    milestone_create,
+    quality_review_record,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# code -> (phase, budget, currency, deemed-acceptance days, milestones)
+# milestone: (name, due date, [(deliverable, criteria, story)])
+# story: "accepted", "awaiting", "rejected_then_awaiting", "in_progress"
+PLANS = {
+    "NW-WMS": (
+        Phase.EXECUTION,
+        Decimal("480000"),
+        "EUR",
+        10,
+        [
+            (
+                "Design signed off",
+                date(2026, 10, 15),
+                [
+                    (
+                        "Solution design",
+                        ["Covers picking, put-away and returns", "Reviewed by Northwind IT"],
+                        "accepted",
+                    ),
+                    ("Test strategy", ["Names a test owner per warehouse"], "accepted"),
+                ],
+            ),
+            (
+                "Pilot warehouse live",
+                date(2027, 1, 20),
+                [
+                    (
+                        "Scanner configuration",
+                        ["All 40 scanners enrolled", "Works offline for 30 minutes"],
+                        "rejected_then_awaiting",
+                    ),
+                    (
+                        "Pilot training material",
+                        ["In German and English", "One page per role"],
+                        "awaiting",
+                    ),
+                ],
+            ),
+            (
+                "All warehouses live",
+                date(2027, 3, 31),
+                [("Rollout runbook", ["Rollback within one hour"], "in_progress")],
+            ),
+        ],
+    ),
+    "HX-MES": (
+        Phase.PLANNING,
+        Decimal("3200000"),
+        "CNY",
+        5,
+        [
+            (
+                "需求确认",
+                date(2026, 11, 30),
+                [("需求规格说明书", ["覆盖两个工厂的全部工序", "经客户签字确认"], "awaiting")],
+            ),
+            (
+                "系统上线",
+                date(2027, 5, 31),
+                [("上线方案", ["包含回退方案"], "in_progress")],
+            ),
+        ],
+    ),
+}
+
+
+def seed_delivery(*, people: dict[str, User]) -> int:
+    """Give the demo projects a plan (once: a project with milestones is left alone)."""
+    created = 0
+    for code, (phase, budget, currency, deemed_days, milestones) in PLANS.items():
+        project = Project.objects.filter(code=code).first()
+        if project is None or project.milestones.exists():
+            continue
+        project.phase = phase
+        project.budget = budget
+        project.currency = currency
+        project.deemed_acceptance_days = deemed_days
+        project.baseline_start_date = project.start_date
+        project.baseline_end_date = project.end_date
+        project.save()
+        pm = people["pm.zh@rapport.example" if code == "HX-MES" else "pm@rapport.example"]
+        team = people["team@rapport.example"]
+        client = people["rep@huaxing.example" if code == "HX-MES" else "rep@northwind.example"]
+        for name, due, deliverables in milestones:
+            milestone = milestone_create(actor=pm, project=project, name=name, due_date=due)
+            created += 1
+            for deliverable_name, criteria, story in deliverables:
+                deliverable = deliverable_create(
+                    actor=pm,
+                    milestone=milestone,
+                    name=deliverable_name,
+                    criteria=criteria,
+                    owner=team,
+                )
+                created += 1
+                _play(story, deliverable=deliverable, pm=pm, team=team, client=client)
+    return created
+
+
+def _play(story: str, *, deliverable, pm: User, team: User, client: User) -> None:  # type: ignore[no-untyped-def]
+    if story == "in_progress":
+        return
+    quality_review_record(actor=team, deliverable=deliverable, passed=True)
+    deliverable_submit(actor=pm, deliverable=deliverable)
+    if story == "accepted":
+        deliverable_accept(actor=client, deliverable=deliverable)
+    elif story == "rejected_then_awaiting":
+        first = deliverable.criteria.order_by("position").last()
+        deliverable_reject(
+            actor=client,
+            deliverable=deliverable,
+            failed=[
+                FailedCriterion(criterion_id=first.pk, reason="Froze after 10 minutes offline.")
+            ],
+        )
+        quality_review_record(
+            actor=team, deliverable=deliverable, passed=True, notes="Offline cache enlarged."
+        )
+        deliverable_submit(actor=pm, deliverable=deliverable, note="Offline mode fixed.")

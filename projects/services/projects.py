@@ -1,0 +1,142 @@
+"""Creating, editing and archiving projects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from config.errors import Conflict, InvalidInput, NotAllowed
+from projects.models import BudgetVisibility, Phase, Project, Role
+from projects.permissions import can_create_project, can_edit_plan
+from projects.services.memberships import membership_add
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass
+class ProjectData:
+    """What a PM enters about a project (the form and the API both fill it)."""
+
+    name: str
+    code: str
+    summary: str = ""
+    phase: str = Phase.INITIATION
+    scope_statement: str = ""
+    out_of_scope: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    budget: Decimal | None = None
+    currency: str = "EUR"
+    budget_visibility: str = BudgetVisibility.NOTHING
+    tags: list[str] = field(default_factory=list)
+    deemed_acceptance_days: int | None = None
+
+
+def _validate(data: ProjectData) -> None:
+    if not data.name.strip():
+        raise InvalidInput(_("Enter the project's name."), field="name")
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        raise InvalidInput(_("The end cannot be before the start."), field="end_date")
+    if data.budget is not None and data.budget < 0:
+        raise InvalidInput(_("The budget cannot be negative."), field="budget")
+    if len(data.currency) != 3 or not data.currency.isalpha():
+        raise InvalidInput(_("Use a three-letter currency code such as EUR."), field="currency")
+    if data.phase not in Phase.values:
+        raise InvalidInput(_("Unknown phase."), field="phase")
+    if data.budget_visibility not in BudgetVisibility.values:
+        raise InvalidInput(_("Unknown choice."), field="budget_visibility")
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    seen: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag not in seen:
+            seen.append(tag[:40])
+    return seen
+
+
+@transaction.atomic
+def project_create(*, actor: User, client: Organization, data: ProjectData) -> Project:
+    """A provider person creates a project for a client and becomes its project manager. The
+    dates entered now are also the baseline, which later edits never move."""
+    if not can_create_project(actor):
+        raise NotAllowed()
+    if client.kind != Organization.Kind.CLIENT:
+        raise InvalidInput(_("Choose a client organisation."), field="client")
+    _validate(data)
+    project = Project(
+        client=client,
+        code=data.code.strip(),
+        name=data.name.strip(),
+        summary=data.summary.strip(),
+        phase=data.phase,
+        scope_statement=data.scope_statement.strip(),
+        out_of_scope=data.out_of_scope.strip(),
+        start_date=data.start_date,
+        end_date=data.end_date,
+        baseline_start_date=data.start_date,
+        baseline_end_date=data.end_date,
+        budget=data.budget,
+        currency=data.currency.upper(),
+        budget_visibility=data.budget_visibility,
+        tags=_clean_tags(data.tags),
+        deemed_acceptance_days=data.deemed_acceptance_days,
+    )
+    project._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError as error:
+        raise Conflict(
+            _("The code %(code)s is already used by another project.") % {"code": project.code},
+            field="code",
+        ) from error
+    membership_add(actor=None, project=project, user=actor, role=Role.PM)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, data: ProjectData) -> Project:
+    """Edit the project's current plan and details; the baseline stays as it was."""
+    if not can_edit_plan(actor, project):
+        raise NotAllowed()
+    _validate(data)
+    if data.code.strip() != project.code:
+        raise InvalidInput(_("A project's code does not change."), field="code")
+    for name in (
+        "name",
+        "summary",
+        "phase",
+        "scope_statement",
+        "out_of_scope",
+        "start_date",
+        "end_date",
+        "budget",
+        "budget_visibility",
+        "deemed_acceptance_days",
+    ):
+        value = getattr(data, name)
+        setattr(project, name, value.strip() if isinstance(value, str) else value)
+    project.currency = data.currency.upper()
+    project.tags = _clean_tags(data.tags)
+    project._history_user = actor  # type: ignore[attr-defined]
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_set_archived(*, actor: User, project: Project, archived: bool) -> Project:
+    if not can_edit_plan(actor, project):
+        raise NotAllowed()
+    project.is_archived = archived
+    project._history_user = actor  # type: ignore[attr-defined]
+    project.save(update_fields=["is_archived", "updated_at"])
+    return project

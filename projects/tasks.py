@@ -1,0 +1,30 @@
+"""Thin Celery tasks around projects.services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from projects.models import AcceptanceRound, Deliverable
+from projects.services.deliverables import deliverable_deem_accepted
+
+BATCH = 500
+
+
+@shared_task(acks_late=True)
+def deemed_acceptance_task() -> int:
+    """Accept, as the contract says, deliverables the client left unanswered past their day."""
+    # Tomorrow in UTC covers every client's today; the service checks each in its own zone.
+    horizon = timezone.now().date() + timedelta(days=1)
+    due = AcceptanceRound.objects.filter(
+        decision="",
+        deemed_acceptance_due__lte=horizon,
+        deliverable__status=Deliverable.Status.SUBMITTED,
+    ).values_list("deliverable_id", flat=True)
+    batch = list(due[:BATCH])
+    accepted = sum(deliverable_deem_accepted(deliverable_id=pk) for pk in batch)
+    if len(batch) == BATCH:
+        deemed_acceptance_task.delay()  # more to do: go on in a fresh task
+    return accepted
