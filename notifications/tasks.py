@@ -12,10 +12,8 @@ from notifications.services import SendOutcome
 def outbox_send_task(self, message_id: int) -> str:  # type: ignore[no-untyped-def]
     outcome = services.outbox_send(message_id=message_id)
     if outcome is SendOutcome.RETRY:
-        from notifications.models import OutboxMessage
-
-        attempts = OutboxMessage.objects.filter(pk=message_id).values_list("attempts", flat=True)
-        raise self.retry(countdown=services.retry_delay(attempts.first() or 1))
+        # At the time recorded on the message, so that outbox_due_ids agrees with the retry.
+        raise self.retry(countdown=services.outbox_retry_countdown(message_id=message_id))
     return outcome.value
 
 
