@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from accounts.disabled_views import not_offered
+from accounts.views import admin_login
 from config import health
 
 # The admin signs in through the product's login (with its second factor), never its own form.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
     request.user.is_authenticated and request.user.is_staff_admin
 )

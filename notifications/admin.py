@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from notifications.models import Notification, OutboxMessage
 from notifications.services import outbox_resend
+from projects.permissions import is_staff_admin
 
 
 @admin.register(OutboxMessage)
@@ -20,6 +21,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    # Staff admins see the outbox and resend from it (outbox_resend checks the same predicate),
+    # whether or not they also hold Django's model permissions.
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_staff_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     @admin.action(description=_("Send again"))

@@ -8,15 +8,15 @@ only after that commit.
 from __future__ import annotations
 
 import enum
+import secrets
 import smtplib
 import zoneinfo
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -28,6 +28,8 @@ from projects.permissions import is_staff_admin
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+RETRY_MAX_SECONDS = 3600
 
 
 class SendOutcome(enum.Enum):
@@ -65,17 +67,26 @@ def outbox_enqueue(
             body_html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             body_html = ""
-    message = OutboxMessage.objects.create(
-        kind=kind,
-        to_email=to_email,
-        to_user=to_user,
-        language=language,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        message_id=OutboxMessage.new_message_id(),
-        dedupe_key=dedupe_key,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin only loses this insert
+            message = OutboxMessage.objects.create(
+                kind=kind,
+                to_email=to_email,
+                to_user=to_user,
+                language=language,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                message_id=OutboxMessage.new_message_id(),
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        existing = (
+            OutboxMessage.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
+        )
+        if existing is None:
+            raise
+        return existing
     _queue_send(message.pk)
     return message
 
@@ -87,10 +98,23 @@ def _queue_send(message_id: int) -> None:
 
 
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next try: exponential from 30 s, capped at an hour, with jitter."""
-    return get_exponential_backoff_interval(
-        factor=30, retries=max(attempts - 1, 0), maximum=3600, full_jitter=True
+    """Seconds before the next try: exponential from OUTBOX_RETRY_BASE_SECONDS (30 s), capped at
+    an hour, with jitter over its upper half, so that a refused message never comes straight
+    back (at least one second) and many refused together spread out."""
+    ceiling = min(RETRY_MAX_SECONDS, settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return max(1, ceiling - secrets.randbelow(ceiling // 2 + 1))
+
+
+def outbox_retry_countdown(*, message_id: int) -> float:
+    """Seconds until the next try recorded on the message (for the task's retry), at least 1."""
+    next_attempt_at = (
+        OutboxMessage.objects.filter(pk=message_id)
+        .values_list("next_attempt_at", flat=True)
+        .first()
     )
+    if next_attempt_at is None:
+        return float(retry_delay(1))
+    return max(1.0, (next_attempt_at - timezone.now()).total_seconds())
 
 
 def outbox_send(*, message_id: int) -> SendOutcome:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from config.celery import SendingTask
 from notifications import services
 from notifications.services import SendOutcome
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
+@shared_task(bind=True, base=SendingTask, max_retries=None)
 def outbox_send_task(self, message_id: int) -> str:  # type: ignore[no-untyped-def]
+    """outbox_send records SMTP refusals itself (and gives up after OUTBOX_MAX_ATTEMPTS), so the
+    retry here follows the message's own schedule rather than the base class's."""
     outcome = services.outbox_send(message_id=message_id)
     if outcome is SendOutcome.RETRY:
-        from notifications.models import OutboxMessage
-
-        attempts = OutboxMessage.objects.filter(pk=message_id).values_list("attempts", flat=True)
-        raise self.retry(countdown=services.retry_delay(attempts.first() or 1))
+        # At the time recorded on the message, so that outbox_due_ids agrees with the retry.
+        raise self.retry(countdown=services.outbox_retry_countdown(message_id=message_id))
     return outcome.value
 
 

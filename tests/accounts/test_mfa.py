@@ -283,3 +283,30 @@ def test_client_user_signs_in_without_a_second_factor(client, rep):
     assert client.get("/accounts/profile/").status_code == 200
     assert client.get("/api/v1/me/").status_code == 200
     assert not Authenticator.objects.filter(user=rep).exists()
+
+
+def test_the_admin_login_form_cannot_be_used_to_skip_the_second_factor(client, rep, staff_admin):
+    """A signed-in client user posting a staff admin's password to /admin/login/ is refused and
+    stays who they are."""
+    client.force_login(rep)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": staff_admin.email, "password": DEFAULT_PASSWORD},
+    )
+    assert response.status_code == 403
+    assert client.session["_auth_user_id"] == str(rep.pk)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_login_sends_anonymous_people_to_the_product_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_admin_login_forwards_a_staff_admin_only_to_a_local_page(client, staff_admin):
+    client.force_login(staff_admin)
+    assert client.get("/admin/login/?next=/admin/accounts/user/")["Location"] == (
+        "/admin/accounts/user/"
+    )
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/admin/"
