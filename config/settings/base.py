@@ -318,6 +318,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "projects.models.Milestone.Status",
+        "DeliverableStatusEnum": "projects.models.Deliverable.Status",
+        "ObjectiveStatusEnum": "projects.models.Objective.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------

@@ -85,3 +85,36 @@ def test_members_page_keeps_a_constant_number_of_queries(cast, role_name, url_te
     for _ in range(10):
         add_member(cast.project, UserFactory(organization=cast.project.client), Role.CLIENT_VIEWER)
     assert count_queries(client, url) == few
+
+
+def _grow_plan(pm, project, count: int) -> None:
+    from datetime import date
+
+    from projects.services.deliverables import deliverable_create, milestone_create
+
+    for index in range(count):
+        milestone = milestone_create(
+            actor=pm, project=project, name=f"M{index}", due_date=date(2027, 1, 1 + index)
+        )
+        for number in range(2):
+            deliverable_create(
+                actor=pm, milestone=milestone, name=f"D{index}.{number}", criteria=["ok", "fine"]
+            )
+
+
+@pytest.mark.parametrize(
+    ("role_name", "url_template"),
+    [
+        ("pm", "/projects/{}/plan/"),
+        ("am", "/projects/{}/plan/"),
+        ("rep", "/portal/projects/{}/"),
+        ("rep", "/portal/"),
+    ],
+)
+def test_plan_and_portal_pages_keep_a_constant_number_of_queries(cast, role_name, url_template):
+    client = logged_in(cast.by_name(role_name))
+    url = url_template.format(cast.project.pk)
+    _grow_plan(cast.pm, cast.project, 2)
+    few = count_queries(client, url)
+    _grow_plan(cast.pm, cast.project, 10)
+    assert count_queries(client, url) == few
