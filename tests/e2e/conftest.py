@@ -82,12 +82,11 @@ def console_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(
-    request: pytest.FixtureRequest, transactional_db, live_server, browser: Browser, console_errors
-) -> Iterator[Page]:
+def open_watched_page(browser: Browser, base_url: str, errors: list[str]) -> Page:
+    """A page in a new browser context (its own cookies) whose console errors, uncaught errors
+    and CSP violations are collected in `errors`; close it with page.context.close()."""
     context = browser.new_context(
-        base_url=live_server.url,
+        base_url=base_url,
         locale="en-US",
         timezone_id="UTC",
         viewport={"width": 1280, "height": 900},
@@ -100,10 +99,18 @@ def page(
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        console_errors.append(f"{page.url}: {message.text} ({source})")
+        errors.append(f"{page.url}: {message.text} ({source})")
 
     page.on("console", on_console)
-    page.on("pageerror", lambda error: console_errors.append(f"{page.url}: {error}"))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    return page
+
+
+@pytest.fixture
+def page(
+    request: pytest.FixtureRequest, transactional_db, live_server, browser: Browser, console_errors
+) -> Iterator[Page]:
+    page = open_watched_page(browser, live_server.url, console_errors)
     try:
         yield page
     finally:
@@ -114,7 +121,7 @@ def page(
             # A screenshot is a courtesy: it never adds a second error to a failure.
             with contextlib.suppress(Exception):
                 page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
-        context.close()
+        page.context.close()
 
 
 def csp_violations(page: Page) -> list[str]:

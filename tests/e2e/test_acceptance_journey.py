@@ -9,12 +9,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from accounts.models import User
 from notifications.models import OutboxMessage
 from projects.models import AcceptanceRound, CriterionResult, Deliverable, Milestone, Project
-from tests.e2e.conftest import CSP_WATCH, TIMEOUT_MS, csp_violations, log_in, path_of
+from tests.e2e.conftest import csp_violations, log_in, open_watched_page, path_of
 
 pytestmark = pytest.mark.e2e
 
@@ -32,29 +32,12 @@ def rep_console_errors() -> list[str]:
 def rep_page(
     page: Page, live_server, browser: Browser, rep_console_errors: list[str]
 ) -> Iterator[Page]:
-    """A second browser context, with its own cookies, for the client's side (set up as
-    `page` is)."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-US",
-        timezone_id="UTC",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(CSP_WATCH)
-    rep_page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            source = message.location.get("url", "")
-            rep_console_errors.append(f"{rep_page.url}: {message.text} ({source})")
-
-    rep_page.on("console", on_console)
-    rep_page.on("pageerror", lambda error: rep_console_errors.append(f"{rep_page.url}: {error}"))
+    """A second browser context, with its own cookies, for the client's side."""
+    rep_page = open_watched_page(browser, live_server.url, rep_console_errors)
     try:
         yield rep_page
     finally:
-        context.close()
+        rep_page.context.close()
 
 
 def _status(scope: Locator) -> Locator:
