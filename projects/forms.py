@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import BudgetVisibility, Phase, Role, Visibility
 from projects.permissions import can_invite_role
@@ -83,7 +85,10 @@ class DeliverableForm(forms.Form):
 class QualityReviewForm(forms.Form):
     passed = forms.TypedChoiceField(
         label=_("Result"),
-        choices=[("1", _("Passed: meets every criterion")), ("0", _("Failed"))],
+        choices=[
+            ("1", _("Passed: meets every criterion")),
+            ("0", pgettext_lazy("quality review", "Failed")),
+        ],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
@@ -203,7 +208,7 @@ class ProjectForm(forms.Form):
             budget=values["budget"],
             currency=values["currency"],
             budget_visibility=values["budget_visibility"],
-            tags=values["tags"].split(","),
+            tags=re.split(r"[,，、]", values["tags"]),
             deemed_acceptance_days=values["deemed_acceptance_days"],
         )
 

@@ -1,0 +1,41 @@
+"""The projects app's models, one module per subject."""
+
+from projects.models.core import (
+    CLIENT_ROLES,
+    STAFF_ROLES,
+    BudgetVisibility,
+    Membership,
+    Objective,
+    Phase,
+    Project,
+    ProjectQuerySet,
+    Role,
+    Visibility,
+)
+from projects.models.delivery import (
+    AcceptanceCriterion,
+    AcceptanceRound,
+    CriterionResult,
+    Deliverable,
+    Milestone,
+    QualityReview,
+)
+
+__all__ = [
+    "CLIENT_ROLES",
+    "STAFF_ROLES",
+    "AcceptanceCriterion",
+    "AcceptanceRound",
+    "BudgetVisibility",
+    "CriterionResult",
+    "Deliverable",
+    "Membership",
+    "Milestone",
+    "Objective",
+    "Phase",
+    "Project",
+    "ProjectQuerySet",
+    "QualityReview",
+    "Role",
+    "Visibility",
+]

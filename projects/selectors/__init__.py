@@ -1,0 +1,31 @@
+"""Reads for projects, always scoped to what the user may see; one module per subject."""
+
+from projects.selectors.core import (
+    client_get_for_account_manager,
+    client_list_for_account_manager,
+    deliverable_get_for,
+    deliverable_list_for,
+    deliverable_rounds,
+    deliverables_awaiting_decision_for,
+    membership_list_for,
+    milestone_list_for,
+    project_get_for,
+    project_ids_with_role,
+    project_list_for,
+    quality_reviews_for,
+)
+
+__all__ = [
+    "client_get_for_account_manager",
+    "client_list_for_account_manager",
+    "deliverable_get_for",
+    "deliverable_list_for",
+    "deliverable_rounds",
+    "deliverables_awaiting_decision_for",
+    "membership_list_for",
+    "milestone_list_for",
+    "project_get_for",
+    "project_ids_with_role",
+    "project_list_for",
+    "quality_reviews_for",
+]

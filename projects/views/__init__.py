@@ -1,0 +1,27 @@
+"""Staff pages of the projects app; one module per subject."""
+
+from projects.views.core import (
+    DeliverableDetailView,
+    MembersViewMixin,
+    ProjectCreateView,
+    ProjectDetailView,
+    ProjectEditView,
+    ProjectListView,
+    ProjectMembersView,
+    ProjectPlaceholderView,
+    ProjectPlanView,
+    deliverable_url,
+)
+
+__all__ = [
+    "DeliverableDetailView",
+    "MembersViewMixin",
+    "ProjectCreateView",
+    "ProjectDetailView",
+    "ProjectEditView",
+    "ProjectListView",
+    "ProjectMembersView",
+    "ProjectPlaceholderView",
+    "ProjectPlanView",
+    "deliverable_url",
+]
