@@ -14,6 +14,11 @@ urlpatterns = [
         name="deliverable",
     ),
     path(
+        "projects/<int:project_id>/gates/<int:gate_id>/",
+        views.PortalGateView.as_view(),
+        name="gate",
+    ),
+    path(
         "projects/<int:project_id>/members/",
         views.PortalProjectMembersView.as_view(),
         name="project_members",

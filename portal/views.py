@@ -10,17 +10,20 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
-from projects.forms import AcceptanceDecisionForm
-from projects.models import Deliverable
-from projects.permissions import can_accept_deliverable
+from projects.forms import AcceptanceDecisionForm, GateDecisionForm
+from projects.models import Deliverable, PhaseGate
+from projects.permissions import can_accept_deliverable, can_approve_phase_gate
 from projects.selectors import (
     deliverable_get_for,
     deliverable_rounds,
     deliverables_awaiting_decision_for,
+    gate_get_for,
+    gates_awaiting_decision_for,
     membership_list_for,
     milestone_list_for,
     project_list_for,
 )
+from projects.services import phase_gate_decide
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
 from projects.views import MembersViewMixin
 
@@ -33,6 +36,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["decisions"] = deliverables_awaiting_decision_for(user=self.request.user)
+        context["gate_decisions"] = gates_awaiting_decision_for(user=self.request.user)
         context["projects"] = project_list_for(user=self.request.user)
         return context
 
@@ -123,3 +127,43 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(deliverable=deliverable, decision_form=form), status=400
         )
+
+
+class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
+    """A gate review as the client sees it; the client admin approves or refuses it."""
+
+    template_name = "portal/gate.html"
+
+    def get_gate(self) -> PhaseGate:
+        return gate_get_for(
+            user=self.request.user, project=self.project, gate_id=self.kwargs["gate_id"]
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        gate = kwargs.get("gate") or self.get_gate()
+        context.update(
+            gate=gate,
+            may_decide=can_approve_phase_gate(self.request.user, self.project)
+            and gate.status == PhaseGate.Status.AWAITING_CLIENT,
+            form=kwargs.get("form") or GateDecisionForm(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        gate = self.get_gate()
+        form = GateDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                phase_gate_decide(
+                    actor=request.user,
+                    gate=gate,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Thank you: your decision is recorded."))
+                return redirect("portal:gate", project_id=self.project.pk, gate_id=gate.pk)
+        return self.render_to_response(self.get_context_data(gate=gate, form=form), status=400)

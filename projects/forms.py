@@ -167,6 +167,9 @@ class ProjectForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=500, help_text=_("Separated by commas.")
     )
+    gates_need_client_approval = forms.BooleanField(
+        label=_("Phase gates need the client admin's approval"), required=False
+    )
     deemed_acceptance_days = forms.IntegerField(
         label=_("Deemed acceptance after (business days)"),
         required=False,
@@ -186,6 +189,8 @@ class ProjectForm(forms.Form):
         if editing:
             self.fields["client"].disabled = True
             self.fields["code"].disabled = True
+            self.fields["phase"].disabled = True
+            self.fields["phase"].help_text = _("The phase changes through a gate review.")
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -210,6 +215,7 @@ class ProjectForm(forms.Form):
             budget_visibility=values["budget_visibility"],
             tags=re.split(r"[,，、]", values["tags"]),
             deemed_acceptance_days=values["deemed_acceptance_days"],
+            gates_need_client_approval=values["gates_need_client_approval"],
         )
 
     @staticmethod
@@ -229,4 +235,25 @@ class ProjectForm(forms.Form):
             "budget_visibility": project.budget_visibility,
             "tags": ", ".join(project.tags),
             "deemed_acceptance_days": project.deemed_acceptance_days,
+            "gates_need_client_approval": project.gates_need_client_approval,
         }
+
+
+class GateRequestForm(forms.Form):
+    checked = forms.MultipleChoiceField(
+        label=_("Checklist"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: object, items: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["checked"].choices = [(item, _(item)) for item in items]
+
+
+class GateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -78,6 +78,8 @@ can_accept_deliverable = has_role(Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
 can_raise_risk = can_submit_requirement
 can_raise_internal_risk = is_staff_member
 can_manage_members = is_pm | is_client_admin
+can_request_phase_gate = is_pm
+can_approve_phase_gate = is_client_admin
 can_view_satisfaction = has_role(Role.PM, Role.AM)
 can_handle_complaints = can_view_satisfaction
 can_answer_surveys = is_client_member
@@ -114,6 +116,8 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "raise_risk": can_raise_risk,
     "raise_internal_risk": can_raise_internal_risk,
     "manage_members": can_manage_members,
+    "request_phase_gate": can_request_phase_gate,
+    "approve_phase_gate": can_approve_phase_gate,
     "view_satisfaction": can_view_satisfaction,
     "handle_complaints": can_handle_complaints,
     "answer_surveys": can_answer_surveys,

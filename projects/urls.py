@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("<int:project_id>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<int:project_id>/edit/", views.ProjectEditView.as_view(), name="edit"),
+    path("<int:project_id>/gate/", views.ProjectGateView.as_view(), name="gate"),
     path("<int:project_id>/members/", views.ProjectMembersView.as_view(), name="members"),
     path("<int:project_id>/plan/", views.ProjectPlanView.as_view(), name="plan"),
     path(

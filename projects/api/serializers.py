@@ -10,6 +10,7 @@ from projects.models import (
     Deliverable,
     Membership,
     Milestone,
+    PhaseGate,
     Project,
     Visibility,
 )
@@ -170,4 +171,38 @@ class FailedCriterionSerializer(serializers.Serializer):
 
 class RejectInputSerializer(serializers.Serializer):
     failed = FailedCriterionSerializer(many=True, required=False, default=list)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PhaseGateSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.display_name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = PhaseGate
+        fields = [
+            "id",
+            "from_phase",
+            "to_phase",
+            "checklist",
+            "note",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
+class GateRequestInputSerializer(serializers.Serializer):
+    checked = serializers.ListField(child=serializers.CharField(max_length=300))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GateDecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -11,4 +11,6 @@ router.register(
     r"projects/(?P<project_pk>\d+)/deliverables", views.DeliverableViewSet, basename="deliverable"
 )
 
+router.register(r"projects/(?P<project_pk>\d+)/gates", views.PhaseGateViewSet, basename="gate")
+
 urlpatterns = router.urls

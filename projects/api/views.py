@@ -15,25 +15,31 @@ from projects.api.serializers import (
     DeliverableInputSerializer,
     DeliverableSerializer,
     DeliverableSummarySerializer,
+    GateDecisionInputSerializer,
+    GateRequestInputSerializer,
     MembershipSerializer,
     MilestoneInputSerializer,
     MilestoneSerializer,
+    PhaseGateSerializer,
     ProjectSerializer,
     QualityReviewInputSerializer,
     RejectInputSerializer,
     RoundSerializer,
     SubmitInputSerializer,
 )
-from projects.models import Deliverable, Milestone, Project
+from projects.models import Deliverable, Milestone, PhaseGate, Project
 from projects.selectors import (
     deliverable_get_for,
     deliverable_list_for,
     deliverable_rounds,
+    gate_get_for,
+    gate_list_for,
     membership_list_for,
     milestone_list_for,
     project_get_for,
     project_list_for,
 )
+from projects.services import phase_gate_decide, phase_gate_request
 from projects.services.deliverables import (
     FailedCriterion,
     deliverable_accept,
@@ -197,3 +203,35 @@ class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
             comment=data.validated_data["comment"],
         )
         return Response(DeliverableSerializer(self.get_object()).data)
+
+
+class PhaseGateViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    """Gate reviews: the PM requests the move to the next phase, the client admin decides."""
+
+    serializer_class = PhaseGateSerializer
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": "projects.request_phase_gate",
+        "decide": "projects.approve_phase_gate",
+    }
+
+    def get_queryset(self) -> QuerySet[PhaseGate]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return PhaseGate.objects.none()
+        return gate_list_for(user=self.request.user, project=self.project)
+
+    @extend_schema(request=GateRequestInputSerializer, responses={201: PhaseGateSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = GateRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = phase_gate_request(actor=request.user, project=self.project, **data.validated_data)
+        return Response(PhaseGateSerializer(gate).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=GateDecisionInputSerializer, responses=PhaseGateSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = GateDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = gate_get_for(user=request.user, project=self.project, gate_id=int(pk))
+        gate = phase_gate_decide(actor=request.user, gate=gate, **data.validated_data)
+        return Response(PhaseGateSerializer(gate).data)

@@ -20,9 +20,12 @@ from projects.models.delivery import (
     Milestone,
     QualityReview,
 )
+from projects.models.gates import GATE_CHECKLISTS, NEXT_PHASE, PhaseGate
 
 __all__ = [
     "CLIENT_ROLES",
+    "GATE_CHECKLISTS",
+    "NEXT_PHASE",
     "STAFF_ROLES",
     "AcceptanceCriterion",
     "AcceptanceRound",
@@ -33,6 +36,7 @@ __all__ = [
     "Milestone",
     "Objective",
     "Phase",
+    "PhaseGate",
     "Project",
     "ProjectQuerySet",
     "QualityReview",

@@ -106,6 +106,11 @@ class Project(models.Model):
             "after its submission counts as accepted, as the contract says."
         ),
     )
+    gates_need_client_approval = models.BooleanField(
+        _("phase gates need the client admin's approval"),
+        default=False,
+        help_text=_("If set, the project moves to its next phase only once the client approves."),
+    )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

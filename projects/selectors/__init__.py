@@ -14,6 +14,7 @@ from projects.selectors.core import (
     project_list_for,
     quality_reviews_for,
 )
+from projects.selectors.gates import gate_get_for, gate_list_for, gates_awaiting_decision_for
 
 __all__ = [
     "client_get_for_account_manager",
@@ -22,6 +23,9 @@ __all__ = [
     "deliverable_list_for",
     "deliverable_rounds",
     "deliverables_awaiting_decision_for",
+    "gate_get_for",
+    "gate_list_for",
+    "gates_awaiting_decision_for",
     "membership_list_for",
     "milestone_list_for",
     "project_get_for",

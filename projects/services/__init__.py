@@ -1,6 +1,7 @@
 """Writes for projects, one module per subject; each service authorises its actor through
 projects.permissions."""
 
+from projects.services.gates import gate_checklist, phase_gate_decide, phase_gate_request
 from projects.services.memberships import (
     membership_add,
     membership_change_role,
@@ -16,10 +17,13 @@ from projects.services.projects import (
 
 __all__ = [
     "ProjectData",
+    "gate_checklist",
     "membership_add",
     "membership_change_role",
     "membership_check_side",
     "membership_remove",
+    "phase_gate_decide",
+    "phase_gate_request",
     "project_create",
     "project_set_archived",
     "project_update",

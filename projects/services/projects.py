@@ -37,6 +37,7 @@ class ProjectData:
     budget_visibility: str = BudgetVisibility.NOTHING
     tags: list[str] = field(default_factory=list)
     deemed_acceptance_days: int | None = None
+    gates_need_client_approval: bool = False
 
 
 def _validate(data: ProjectData) -> None:
@@ -89,6 +90,7 @@ def project_create(*, actor: User, client: Organization, data: ProjectData) -> P
         budget_visibility=data.budget_visibility,
         tags=_clean_tags(data.tags),
         deemed_acceptance_days=data.deemed_acceptance_days,
+        gates_need_client_approval=data.gates_need_client_approval,
     )
     project._history_user = actor  # type: ignore[attr-defined]
     try:
@@ -111,6 +113,8 @@ def project_update(*, actor: User, project: Project, data: ProjectData) -> Proje
     _validate(data)
     if data.code.strip() != project.code:
         raise InvalidInput(_("A project's code does not change."), field="code")
+    if data.phase != project.phase:
+        raise InvalidInput(_("The phase changes through a gate review."), field="phase")
     for name in (
         "name",
         "summary",
@@ -122,6 +126,7 @@ def project_update(*, actor: User, project: Project, data: ProjectData) -> Proje
         "budget",
         "budget_visibility",
         "deemed_acceptance_days",
+        "gates_need_client_approval",
     ):
         value = getattr(data, name)
         setattr(project, name, value.strip() if isinstance(value, str) else value)

@@ -12,6 +12,7 @@ from projects.views.core import (
     ProjectPlanView,
     deliverable_url,
 )
+from projects.views.gates import ProjectGateView
 
 __all__ = [
     "DeliverableDetailView",
@@ -19,6 +20,7 @@ __all__ = [
     "ProjectCreateView",
     "ProjectDetailView",
     "ProjectEditView",
+    "ProjectGateView",
     "ProjectListView",
     "ProjectMembersView",
     "ProjectPlaceholderView",

@@ -19,6 +19,7 @@ from accounts.services import invitation_create, invitation_revoke
 from config.errors import ApplicationError, NotFound, add_form_error
 from projects.forms import (
     DeliverableForm,
+    GateRequestForm,
     InvitationForm,
     MembershipRoleForm,
     MilestoneForm,
@@ -26,22 +27,25 @@ from projects.forms import (
     QualityReviewForm,
     SubmitForm,
 )
-from projects.models import Deliverable, Membership, Project, Role
+from projects.models import NEXT_PHASE, Deliverable, Membership, Phase, Project, Role
 from projects.permissions import (
     can_change_membership,
     can_edit_plan,
     can_manage_members,
+    can_request_phase_gate,
     can_review_quality,
 )
 from projects.selectors import (
     deliverable_get_for,
     deliverable_rounds,
+    gate_list_for,
     membership_list_for,
     milestone_list_for,
     project_list_for,
     quality_reviews_for,
 )
 from projects.services import (
+    gate_checklist,
     membership_change_role,
     membership_remove,
     project_create,
@@ -155,6 +159,11 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
         context["may_edit"] = can_edit_plan(self.request.user, self.project)
+        context["gates"] = gate_list_for(user=self.request.user, project=self.project)[:10]
+        if can_request_phase_gate(self.request.user, self.project):
+            context["gate_form"] = GateRequestForm(items=gate_checklist(self.project))
+            next_phase = NEXT_PHASE.get(self.project.phase)
+            context["next_phase_label"] = Phase(next_phase).label if next_phase else None
         context["out_of_scope_lines"] = [
             line.strip() for line in self.project.out_of_scope.splitlines() if line.strip()
         ]

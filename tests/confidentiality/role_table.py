@@ -157,6 +157,11 @@ PAGES: dict[str, Entry] = {
     ),
     "projects:members": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "projects:plan": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:gate": Entry(
+        roles(403, anonymous=LOGIN, pm=405, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only, for the PM",
+    ),
     "projects:deliverable": Entry(STAFF_PROJECT_PAGE, kwargs=deliverable_kwargs),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -175,6 +180,10 @@ PAGES: dict[str, Entry] = {
     "portal:project": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:project_members": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:deliverable": Entry(PORTAL_PROJECT_PAGE, kwargs=deliverable_kwargs),
+    "portal:gate": Entry(
+        PORTAL_PROJECT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "gate_id": cast.gate.pk},
+    ),
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
     "api-docs": Entry(roles(200, anonymous=401)),
@@ -244,6 +253,17 @@ API: dict[tuple[str, str], Entry] = {
     ),
     ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/reject/"): Entry(
         API_CLIENT_DECISION, kwargs=api_deliverable_kwargs, note="not submitted yet, so 409"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/gates/"): Entry(
+        API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/gates/"): Entry(
+        API_PM_WRITE, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="{} is invalid"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/gates/{id}/decide/"): Entry(
+        roles(403, anonymous=401, client_admin=400, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.gate.pk},
+        note="the client admin decides; {} is invalid",
     ),
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),

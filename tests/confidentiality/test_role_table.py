@@ -18,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.services import invitation_create, invitation_token
 from projects.models import Role
+from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import deliverable_create, milestone_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
@@ -117,6 +118,11 @@ def full_cast(cast):
     )
     cast.deliverable = deliverable_create(
         actor=cast.pm, milestone=milestone, name="Runbook", criteria=["Reviewed by ops"]
+    )
+    cast.project.gates_need_client_approval = True
+    cast.project.save()
+    cast.gate = phase_gate_request(
+        actor=cast.pm, project=cast.project, checked=gate_checklist(cast.project)
     )
     return cast
 

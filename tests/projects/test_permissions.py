@@ -24,6 +24,8 @@ TABLE: dict[str, set[str]] = {
     "can_raise_risk": {"pm", "am", "teammate", "client_admin", "rep"},
     "can_raise_internal_risk": {"pm", "am", "teammate"},
     "can_manage_members": {"pm", "client_admin"},
+    "can_request_phase_gate": {"pm"},
+    "can_approve_phase_gate": {"client_admin"},
     "can_view_satisfaction": {"pm", "am"},
     "can_handle_complaints": {"pm", "am"},
     "can_answer_surveys": {"client_admin", "rep", "viewer"},

@@ -1,0 +1,143 @@
+"""Phase gates: a project moves to its next phase only through a gate review."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from notifications.services import notification_create, outbox_enqueue
+from projects.models import GATE_CHECKLISTS, NEXT_PHASE, Membership, PhaseGate, Project, Role
+from projects.permissions import can_approve_phase_gate, can_request_phase_gate
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def gate_checklist(project: Project) -> list[str]:
+    """The checklist (English message ids; translate with gettext to show) for leaving the
+    project's current phase."""
+    with translation.override("en"):
+        return [str(item) for item in GATE_CHECKLISTS.get(project.phase, [])]
+
+
+@transaction.atomic
+def phase_gate_request(
+    *, actor: User, project: Project, checked: list[str], note: str = ""
+) -> PhaseGate:
+    """The PM passes the gate review of the current phase: every item of the checklist must be
+    ticked. Where the project requires it, the gate then waits for the client admin's approval;
+    otherwise the project moves to its next phase at once."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not can_request_phase_gate(actor, project):
+        raise NotAllowed()
+    to_phase = NEXT_PHASE.get(project.phase)
+    if to_phase is None:
+        raise InvalidTransition(_("A closed project has no further phase."))
+    if project.gates.filter(status=PhaseGate.Status.AWAITING_CLIENT).exists():
+        raise Conflict(_("A gate review already awaits the client's approval."))
+    items = gate_checklist(project)
+    missing = [item for item in items if item not in set(checked)]
+    if missing:
+        raise InvalidInput(
+            _("Tick every item of the checklist first. Missing: %(items)s")
+            % {"items": "; ".join(_(item) for item in missing)},
+            field="checked",
+        )
+    needs_client = project.gates_need_client_approval
+    gate = PhaseGate.objects.create(
+        project=project,
+        from_phase=project.phase,
+        to_phase=to_phase,
+        checklist=[{"item": item, "done": True} for item in items],
+        note=note.strip(),
+        requested_by=actor,
+        status=PhaseGate.Status.AWAITING_CLIENT if needs_client else PhaseGate.Status.PASSED,
+        decided_by=None if needs_client else actor,
+        decided_at=None if needs_client else timezone.now(),
+    )
+    if needs_client:
+        _ask_client(gate)
+    else:
+        _advance(project, gate, actor=actor)
+    return gate
+
+
+@transaction.atomic
+def phase_gate_decide(
+    *, actor: User, gate: PhaseGate, approve: bool, comment: str = ""
+) -> PhaseGate:
+    """The client admin approves the gate (the project moves on) or refuses it with a reason."""
+    gate = PhaseGate.objects.select_for_update().select_related("project").get(pk=gate.pk)
+    if not can_approve_phase_gate(actor, gate.project):
+        raise NotAllowed()
+    if gate.status != PhaseGate.Status.AWAITING_CLIENT:
+        raise InvalidTransition(_("This gate review is already decided."))
+    if not approve and not comment.strip():
+        raise InvalidInput(_("Say why the gate is refused."), field="comment")
+    gate.status = PhaseGate.Status.PASSED if approve else PhaseGate.Status.REFUSED
+    gate.decided_by = actor
+    gate.decided_at = timezone.now()
+    gate.comment = comment.strip()
+    gate.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    project = Project.objects.select_for_update().get(pk=gate.project_id)
+    if approve and project.phase == gate.from_phase:
+        _advance(project, gate, actor=actor)
+    _tell_pms(gate, approved=approve, by=actor)
+    return gate
+
+
+def _advance(project: Project, gate: PhaseGate, *, actor: User) -> None:
+    project.phase = gate.to_phase
+    project._history_user = actor  # type: ignore[attr-defined]
+    project.save(update_fields=["phase", "updated_at"])
+
+
+def _ask_client(gate: PhaseGate) -> None:
+    project = gate.project
+    url = reverse("portal:gate", kwargs={"project_id": project.pk, "gate_id": gate.pk})
+    admins = Membership.objects.filter(
+        project=project, role=Role.CLIENT_ADMIN, user__is_active=True
+    ).select_related("user")
+    for membership in admins:
+        person = membership.user
+        with translation.override(person.language):
+            title = _("%(project)s asks your approval to move to %(phase)s") % {
+                "project": project.name,
+                "phase": gate.get_to_phase_display(),
+            }
+        notification_create(user=person, title=title, url=url)
+        outbox_enqueue(
+            kind="phase_gate",
+            to_email=person.email,
+            to_user=person,
+            language=person.language,
+            time_zone=person.time_zone,
+            template="projects/email/phase_gate",
+            context={"person": person, "gate": gate, "project": project, "path": url},
+            dedupe_key=f"phase-gate:{gate.pk}:{person.pk}",
+        )
+
+
+def _tell_pms(gate: PhaseGate, *, approved: bool, by: User) -> None:
+    managers = Membership.objects.filter(
+        project_id=gate.project_id, role=Role.PM, user__is_active=True
+    ).select_related("user")
+    url = reverse("projects:detail", kwargs={"project_id": gate.project_id})
+    for membership in managers:
+        with translation.override(membership.user.language):
+            if approved:
+                title = _("%(person)s approved the move to %(phase)s") % {
+                    "person": by.display_name,
+                    "phase": gate.get_to_phase_display(),
+                }
+            else:
+                title = _("%(person)s refused the move to %(phase)s") % {
+                    "person": by.display_name,
+                    "phase": gate.get_to_phase_display(),
+                }
+        notification_create(user=membership.user, title=title, body=gate.comment, url=url)

@@ -1,0 +1,48 @@
+"""The gate review that moves a project to its next phase (staff side)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.mixins import ProjectPageMixin, StaffPageMixin
+from config.errors import ApplicationError
+from projects.forms import GateRequestForm
+from projects.services import gate_checklist, phase_gate_request
+
+
+class ProjectGateView(StaffPageMixin, ProjectPageMixin, View):
+    """POST: the PM passes the gate of the current phase (the form is on the overview)."""
+
+    project_permission = "projects.request_phase_gate"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = GateRequestForm(request.POST, items=gate_checklist(self.project))
+        if form.is_valid():
+            try:
+                gate = phase_gate_request(
+                    actor=request.user,
+                    project=self.project,
+                    checked=form.cleaned_data["checked"],
+                    note=form.cleaned_data["note"],
+                )
+            except ApplicationError as error:
+                messages.error(request, str(error.message))
+            else:
+                if gate.status == gate.Status.PASSED:
+                    messages.success(
+                        request,
+                        _("Gate passed: the project is now in %(phase)s.")
+                        % {"phase": gate.get_to_phase_display()},
+                    )
+                else:
+                    messages.success(request, _("Gate review sent to the client for approval."))
+        else:
+            messages.error(request, _("The gate review could not be recorded."))
+        return redirect("projects:detail", project_id=self.project.pk)
