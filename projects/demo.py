@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from projects.models import Phase, Project
+from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import (
     FailedCriterion,
     deliverable_accept,
@@ -94,7 +95,6 @@ def seed_delivery(*, people: dict[str, User]) -> int:
         project = Project.objects.filter(code=code).first()
         if project is None or project.milestones.exists():
             continue
-        project.phase = phase
         project.budget = budget
         project.currency = currency
         project.deemed_acceptance_days = deemed_days
@@ -103,6 +103,7 @@ def seed_delivery(*, people: dict[str, User]) -> int:
         project.save()
         pm = people["pm.zh@rapport.example" if code == "HX-MES" else "pm@rapport.example"]
         team = people["team@rapport.example"]
+        _walk_gates(project, pm=pm, to_phase=phase, ask_client_next=code == "HX-MES")
         client = people["rep@huaxing.example" if code == "HX-MES" else "rep@northwind.example"]
         for name, due, deliverables in milestones:
             milestone = milestone_create(actor=pm, project=project, name=name, due_date=due)
@@ -118,6 +119,22 @@ def seed_delivery(*, people: dict[str, User]) -> int:
                 created += 1
                 _play(story, deliverable=deliverable, pm=pm, team=team, client=client)
     return created
+
+
+def _walk_gates(project: Project, *, pm: User, to_phase: str, ask_client_next: bool) -> None:
+    """Pass the gate reviews up to `to_phase`; optionally leave the next one with the client."""
+    while project.phase != to_phase:
+        phase_gate_request(actor=pm, project=project, checked=gate_checklist(project))
+        project.refresh_from_db()
+    if ask_client_next:
+        project.gates_need_client_approval = True
+        project.save(update_fields=["gates_need_client_approval"])
+        phase_gate_request(
+            actor=pm,
+            project=project,
+            checked=gate_checklist(project),
+            note="需求已基本确认，申请进入执行阶段。",
+        )
 
 
 def _play(story: str, *, deliverable, pm: User, team: User, client: User) -> None:  # type: ignore[no-untyped-def]
