@@ -67,6 +67,10 @@ def generate() -> None:
     from projects.models import Membership, Project, Role
 
     if Project.objects.filter(code__startswith="bench-").exists():
+        from projects.models import Milestone
+
+        if not Milestone.objects.filter(project__code__startswith="bench-").exists():
+            generate_plans()
         return
     print("Generating the data set ...", flush=True)
     provider, _ = Organization.objects.get_or_create(
@@ -134,6 +138,53 @@ def generate() -> None:
                     )
                 )
     Membership.objects.bulk_create(memberships, batch_size=5000)
+    generate_plans()
+
+
+def generate_plans() -> None:
+    """Three milestones of four deliverables (two criteria each) per project, a third of the
+    deliverables submitted and awaiting the client."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from projects.models import AcceptanceCriterion, Deliverable, Milestone, Project
+
+    projects = list(Project.objects.filter(code__startswith="bench-"))
+    milestones = Milestone.objects.bulk_create(
+        Milestone(
+            project=project,
+            name=f"Milestone {index}",
+            due_date=date(2027, 1, 1) + timedelta(days=30 * index),
+            baseline_due_date=date(2027, 1, 1) + timedelta(days=30 * index),
+            position=index,
+        )
+        for project in projects
+        for index in range(3)
+    )
+    now = timezone.now()
+    deliverables = Deliverable.objects.bulk_create(
+        (
+            Deliverable(
+                project_id=milestone.project_id,
+                milestone=milestone,
+                name=f"Deliverable {milestone.position}.{index}",
+                status="submitted" if index % 3 == 0 else "in_progress",
+                submitted_at=now if index % 3 == 0 else None,
+            )
+            for milestone in milestones
+            for index in range(4)
+        ),
+        batch_size=5000,
+    )
+    AcceptanceCriterion.objects.bulk_create(
+        (
+            AcceptanceCriterion(deliverable=deliverable, text=f"Criterion {index}", position=index)
+            for deliverable in deliverables
+            for index in range(2)
+        ),
+        batch_size=5000,
+    )
 
 
 def measure(client: Client, url: str) -> tuple[float, float, int, int]:
@@ -161,9 +212,11 @@ def main() -> None:
 
     ensure_database()
     generate()
+    from projects.models import Deliverable
+
     print(
         f"Data set: {Project.objects.count()} projects, {User.objects.count()} people, "
-        f"{Membership.objects.count()} memberships"
+        f"{Membership.objects.count()} memberships, {Deliverable.objects.count()} deliverables"
     )
     busiest_pm = (
         Membership.objects.filter(role=Role.PM)
@@ -184,6 +237,8 @@ def main() -> None:
         (pm, "/projects/"),
         (pm, f"/projects/{project.pk}/"),
         (pm, f"/projects/{project.pk}/members/"),
+        (pm, f"/projects/{project.pk}/plan/"),
+        (rep, f"/portal/projects/{project.pk}/"),
         (am, "/clients/"),
         (admin, "/projects/"),
         (rep, "/portal/"),
@@ -191,6 +246,7 @@ def main() -> None:
         (admin, "/api/v1/projects/?page_size=200"),
         (admin, "/api/v1/organizations/"),
         (rep, f"/api/v1/projects/{project.pk}/members/"),
+        (rep, f"/api/v1/projects/{project.pk}/deliverables/"),
     ]
     print(f"\n{'who':<22} {'url':<42} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'status':>7}")
     for user, url in cases:
