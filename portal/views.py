@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
@@ -17,12 +18,13 @@ from projects.selectors import (
     deliverable_get_for,
     deliverable_rounds,
     deliverables_awaiting_decision_for,
+    document_list_for,
     membership_list_for,
     milestone_list_for,
     project_list_for,
 )
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
-from projects.views import MembersViewMixin
+from projects.views import DocumentDownloadMixin, MembersViewMixin
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -53,6 +55,7 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
         context["milestones"] = milestone_list_for(user=self.request.user, project=self.project)
+        context["documents"] = document_list_for(user=self.request.user, project=self.project)
         return context
 
 
@@ -85,6 +88,9 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context.update(
             deliverable=deliverable,
             rounds=deliverable_rounds(deliverable=deliverable),
+            documents=document_list_for(
+                user=self.request.user, project=self.project, deliverable=deliverable
+            ),
             may_decide=may_decide,
             open_round=deliverable.rounds.filter(decision="").first() if may_decide else None,
             decision_form=kwargs.get("decision_form") or AcceptanceDecisionForm(criteria=criteria),
@@ -123,3 +129,7 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(deliverable=deliverable, decision_form=form), status=400
         )
+
+
+class PortalDocumentDownloadView(PortalPageMixin, DocumentDownloadMixin, View):
+    """A client-visible document of the project; an internal one is a 404 like a missing one."""

@@ -20,6 +20,7 @@ from projects.models.delivery import (
     Milestone,
     QualityReview,
 )
+from projects.models.documents import Document, DocumentVersion
 
 __all__ = [
     "CLIENT_ROLES",
@@ -29,6 +30,8 @@ __all__ = [
     "BudgetVisibility",
     "CriterionResult",
     "Deliverable",
+    "Document",
+    "DocumentVersion",
     "Membership",
     "Milestone",
     "Objective",

@@ -14,6 +14,11 @@ from projects.selectors.core import (
     project_list_for,
     quality_reviews_for,
 )
+from projects.selectors.documents import (
+    document_get_for,
+    document_list_for,
+    document_version_get,
+)
 
 __all__ = [
     "client_get_for_account_manager",
@@ -22,6 +27,9 @@ __all__ = [
     "deliverable_list_for",
     "deliverable_rounds",
     "deliverables_awaiting_decision_for",
+    "document_get_for",
+    "document_list_for",
+    "document_version_get",
     "membership_list_for",
     "milestone_list_for",
     "project_get_for",

@@ -12,12 +12,20 @@ from projects.views.core import (
     ProjectPlanView,
     deliverable_url,
 )
+from projects.views.documents import (
+    DocumentDownloadMixin,
+    DocumentDownloadView,
+    ProjectDocumentsView,
+)
 
 __all__ = [
     "DeliverableDetailView",
+    "DocumentDownloadMixin",
+    "DocumentDownloadView",
     "MembersViewMixin",
     "ProjectCreateView",
     "ProjectDetailView",
+    "ProjectDocumentsView",
     "ProjectEditView",
     "ProjectListView",
     "ProjectMembersView",
