@@ -44,7 +44,7 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _documents_root(settings, tmp_path):
+def documents_root(settings, tmp_path):
     """Uploaded documents of a test go to its own temporary directory."""
     settings.DOCUMENTS_ROOT = str(tmp_path / "documents")
     return settings.DOCUMENTS_ROOT
