@@ -626,3 +626,27 @@ def test_the_documents_list_uses_a_constant_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('data-testid="document"') == 50
+
+
+# --- Demo data ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_shared_pdf_and_an_internal_note_once():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    documents = Document.objects.filter(project__code="NW-WMS").order_by("title")
+    assert [(d.title, d.visibility, d.current_version) for d in documents] == [
+        ("Pilot risks (team notes)", Visibility.INTERNAL, 1),
+        ("Solution design (signed)", Visibility.CLIENT, 1),
+    ]
+    pdf = DocumentVersion.objects.get(document__title="Solution design (signed)")
+    assert pdf.content_type == "application/pdf"
+    content = Path(pdf.file.path).read_bytes()
+    assert content.startswith(b"%PDF-1.4")
+    assert content.rstrip().endswith(b"%%EOF")
+    startxref = int(content.rsplit(b"startxref", 1)[1].split()[0])
+    assert content[startxref:].startswith(b"xref")
