@@ -257,7 +257,8 @@ class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrie
             return None
         item = selector(user=self.request.user, project=self.project).filter(pk=pk).first()  # type: ignore[operator]
         if item is None:
-            raise InvalidInput(_("Unknown %(field)s.") % {"field": field}, field=field)
+            message = _("Unknown milestone.") if field == "milestone" else _("Unknown deliverable.")
+            raise InvalidInput(message, field=field)
         return item
 
     @extend_schema(

@@ -76,7 +76,7 @@ class DocumentVersion(models.Model):
     acceptance_round = models.ForeignKey(
         AcceptanceRound,
         verbose_name=_("acceptance round"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="document_versions",

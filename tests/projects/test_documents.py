@@ -650,3 +650,22 @@ def test_the_demo_has_a_shared_pdf_and_an_internal_note_once():
     assert content.rstrip().endswith(b"%%EOF")
     startxref = int(content.rsplit(b"startxref", 1)[1].split()[0])
     assert content[startxref:].startswith(b"xref")
+
+
+@pytest.mark.parametrize(
+    ("role_name", "may_upload", "may_share"),
+    [("pm", True, True), ("teammate", True, False), ("am", False, False)],
+)
+def test_the_documents_tab_offers_what_the_role_may_do(
+    cast, documents, role_name, may_upload, may_share
+):
+    body = (
+        client_for(cast, role_name)
+        .get(reverse("projects:documents", args=[cast.project.pk]))
+        .content.decode()
+    )
+    assert ('data-testid="upload-form"' in body) is may_upload
+    assert ('data-testid="version-form"' in body) is may_upload
+    assert ('data-testid="share"' in body) is may_share
+    assert "Internal" in body
+    assert "Shared" in body
