@@ -460,6 +460,8 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         raise NotFound()
 
     def _upload_document(self, request: HttpRequest, deliverable: Deliverable) -> HttpResponse:
+        if not can_upload_document(request.user, self.project):
+            raise PermissionDenied
         form = DocumentUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:

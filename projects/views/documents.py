@@ -78,6 +78,9 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action", "upload")
+        needed = can_manage_documents if action in ("visibility", "delete") else can_upload_document
+        if not needed(request.user, self.project):
+            raise PermissionDenied
         if action == "upload":
             return self._upload(request)
         document = document_get_for(
@@ -121,7 +124,7 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 messages.success(request, _("Document deleted."))
             else:
                 raise NotFound()
-        except (NotFound, PermissionDenied):
+        except NotFound:
             raise
         except ApplicationError as error:
             messages.error(request, str(error.message))

@@ -669,3 +669,52 @@ def test_the_documents_tab_offers_what_the_role_may_do(
     assert ('data-testid="share"' in body) is may_share
     assert "Internal" in body
     assert "Shared" in body
+
+
+@pytest.mark.parametrize(
+    ("role_name", "action", "expected"),
+    [
+        ("am", "upload", 403),
+        ("am", "version", 403),
+        ("am", "visibility", 403),
+        ("teammate", "visibility", 403),
+        ("teammate", "delete", 403),
+        ("staff_admin", "delete", 403),
+        ("outsider", "delete", 404),
+        ("rep", "delete", 302),  # to the portal
+    ],
+)
+def test_refused_posts_on_the_documents_tab_change_nothing(
+    cast, documents, documents_root, role_name, action, expected
+):
+    document = documents["internal"]
+    files_before = stored_files(documents_root)
+    response = client_for(cast, role_name).post(
+        reverse("projects:documents", args=[cast.project.pk]),
+        {
+            "action": action,
+            "document": document.pk,
+            "visibility": "client",
+            "title": "Sneaky",
+            "file": SimpleUploadedFile("sneaky.txt", b"sneaky"),
+        },
+    )
+    assert response.status_code == expected
+    assert Document.objects.count() == 2
+    assert Document.objects.get(pk=document.pk).visibility == Visibility.INTERNAL
+    assert DocumentVersion.objects.count() == 2
+    assert stored_files(documents_root) == files_before
+
+
+def test_only_the_team_uploads_on_the_deliverable_page(cast, reviewed_deliverable):
+    url = reverse("projects:deliverable", args=[cast.project.pk, reviewed_deliverable.pk])
+    response = client_for(cast, "am").post(
+        url,
+        {
+            "action": "upload_document",
+            "visibility": "internal",
+            "file": SimpleUploadedFile("log.txt", b"x"),
+        },
+    )
+    assert response.status_code == 403
+    assert Document.objects.count() == 0
