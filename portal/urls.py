@@ -23,4 +23,9 @@ urlpatterns = [
         views.PortalProjectMembersView.as_view(),
         name="project_members",
     ),
+    path(
+        "projects/<int:project_id>/documents/<int:document_id>/download/",
+        views.PortalDocumentDownloadView.as_view(),
+        name="document_download",
+    ),
 ]

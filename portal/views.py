@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
@@ -17,6 +18,7 @@ from projects.selectors import (
     deliverable_get_for,
     deliverable_rounds,
     deliverables_awaiting_decision_for,
+    document_list_for,
     gate_get_for,
     gates_awaiting_decision_for,
     membership_list_for,
@@ -25,7 +27,7 @@ from projects.selectors import (
 )
 from projects.services import phase_gate_decide
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
-from projects.views import MembersViewMixin
+from projects.views import DocumentDownloadMixin, MembersViewMixin
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -57,6 +59,7 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
         context["milestones"] = milestone_list_for(user=self.request.user, project=self.project)
+        context["documents"] = document_list_for(user=self.request.user, project=self.project)
         return context
 
 
@@ -89,6 +92,9 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context.update(
             deliverable=deliverable,
             rounds=deliverable_rounds(deliverable=deliverable),
+            documents=document_list_for(
+                user=self.request.user, project=self.project, deliverable=deliverable
+            ),
             may_decide=may_decide,
             open_round=deliverable.rounds.filter(decision="").first() if may_decide else None,
             decision_form=kwargs.get("decision_form") or AcceptanceDecisionForm(criteria=criteria),
@@ -167,3 +173,7 @@ class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
                 messages.success(request, _("Thank you: your decision is recorded."))
                 return redirect("portal:gate", project_id=self.project.pk, gate_id=gate.pk)
         return self.render_to_response(self.get_context_data(gate=gate, form=form), status=400)
+
+
+class PortalDocumentDownloadView(PortalPageMixin, DocumentDownloadMixin, View):
+    """A client-visible document of the project; an internal one is a 404 like a missing one."""

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from projects.models import Phase, Project
+from django.core.files.base import ContentFile
+
+from projects.models import Phase, Project, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import (
     FailedCriterion,
@@ -18,6 +20,7 @@ from projects.services.deliverables import (
     milestone_create,
     quality_review_record,
 )
+from projects.services.documents import document_upload
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -118,6 +121,68 @@ def seed_delivery(*, people: dict[str, User]) -> int:
                 )
                 created += 1
                 _play(story, deliverable=deliverable, pm=pm, team=team, client=client)
+    return created + seed_documents(people=people)
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A small valid one-page PDF showing `text` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def seed_documents(*, people: dict[str, User]) -> int:
+    """NW-WMS gets a client-visible PDF (on its solution design) and an internal note; each
+    only once."""
+    project = Project.objects.filter(code="NW-WMS").first()
+    if project is None:
+        return 0
+    pm = people["pm@rapport.example"]
+    team = people["team@rapport.example"]
+    created = 0
+    design = project.deliverables.filter(name="Solution design").first()
+    if not project.documents.filter(title="Solution design (signed)").exists():
+        document_upload(
+            actor=pm,
+            project=project,
+            file=ContentFile(minimal_pdf("NW-WMS solution design"), name="solution-design.pdf"),
+            title="Solution design (signed)",
+            deliverable=design,
+            visibility=Visibility.CLIENT,
+            note="Signed by Northwind IT.",
+        )
+        created += 1
+    if not project.documents.filter(title="Pilot risks (team notes)").exists():
+        document_upload(
+            actor=team,
+            project=project,
+            file=ContentFile(
+                b"Pilot risks\n- Scanner firmware differs between warehouses.\n"
+                b"- Night shift not yet trained.\n",
+                name="pilot-risks.txt",
+            ),
+            title="Pilot risks (team notes)",
+        )
+        created += 1
     return created
 
 

@@ -97,10 +97,81 @@ class QualityReviewForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (a list; empty when none was chosen)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
 class SubmitForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the client"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    files = MultipleFileField(
+        label=_("Files"),
+        required=False,
+        help_text=_("Optional: they are shared with the client with this submission."),
+    )
+
+
+class DocumentUploadForm(forms.Form):
+    """A new document: its first version and what it is about."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the file's name."),
+    )
+    file = forms.FileField(label=_("File"))
+    milestone = forms.TypedChoiceField(
+        label=_("Milestone"), required=False, coerce=int, empty_value=None
+    )
+    deliverable = forms.TypedChoiceField(
+        label=_("Deliverable"), required=False, coerce=int, empty_value=None
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        milestones: list[tuple[int, str]] | None = None,
+        deliverables: list[tuple[int, str]] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if milestones is None:
+            del self.fields["milestone"]
+        else:
+            self.fields["milestone"].choices = [("", "—"), *milestones]
+        if deliverables is None:
+            del self.fields["deliverable"]
+        else:
+            self.fields["deliverable"].choices = [("", "—"), *deliverables]
+
+
+class DocumentVersionForm(forms.Form):
+    """A new version of an existing document."""
+
+    file = forms.FileField(label=_("File"))
+    note = forms.CharField(label=_("What changed"), required=False, max_length=2000)
 
 
 class AcceptanceDecisionForm(forms.Form):

@@ -84,6 +84,10 @@ can_view_satisfaction = has_role(Role.PM, Role.AM)
 can_handle_complaints = can_view_satisfaction
 can_answer_surveys = is_client_member
 can_receive_status_reports = is_client_member
+# Documents: the team shares files; the PM decides what the client sees and deletes. Clients do
+# not upload in this release.
+can_upload_document = is_pm | is_team_member
+can_manage_documents = is_pm
 
 
 def can_invite_role(user: User, project: Project, role: str) -> bool:
@@ -122,6 +126,8 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "handle_complaints": can_handle_complaints,
     "answer_surveys": can_answer_surveys,
     "receive_status_reports": can_receive_status_reports,
+    "upload_document": can_upload_document,
+    "manage_documents": can_manage_documents,
 }
 
 for _name, _predicate in PROJECT_PERMISSIONS.items():

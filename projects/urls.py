@@ -17,4 +17,10 @@ urlpatterns = [
         views.DeliverableDetailView.as_view(),
         name="deliverable",
     ),
+    path("<int:project_id>/documents/", views.ProjectDocumentsView.as_view(), name="documents"),
+    path(
+        "<int:project_id>/documents/<int:document_id>/download/",
+        views.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
 ]

@@ -43,6 +43,13 @@ def _clear_cache():
     _clear_this_runs_cache()
 
 
+@pytest.fixture(autouse=True)
+def documents_root(settings, tmp_path):
+    """Uploaded documents of a test go to its own temporary directory."""
+    settings.DOCUMENTS_ROOT = str(tmp_path / "documents")
+    return settings.DOCUMENTS_ROOT
+
+
 @pytest.fixture
 def provider(db) -> Organization:
     return provider_organization()

@@ -261,6 +261,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Project documents live outside MEDIA_ROOT and have no URL: they are only ever served by the
+# permission-checked download views (projects.storage.DocumentStorage).
+DOCUMENTS_ROOT = env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents"))
+# The largest file a person may upload (a document or a version of one).
+RAPPORT_MAX_UPLOAD_BYTES = env.int("RAPPORT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -322,6 +327,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DeliverableStatusEnum": "projects.models.Deliverable.Status",
         "ObjectiveStatusEnum": "projects.models.Objective.Status",
+        "PhaseEnum": "projects.models.Phase",
     },
 }
 

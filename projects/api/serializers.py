@@ -8,6 +8,8 @@ from projects.models import (
     AcceptanceRound,
     CriterionResult,
     Deliverable,
+    Document,
+    DocumentVersion,
     Membership,
     Milestone,
     PhaseGate,
@@ -198,6 +200,25 @@ class PhaseGateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
+
+    class Meta:
+        model = DocumentVersion
+        fields = [
+            "number",
+            "original_name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "note",
+            "acceptance_round",
+        ]
+        read_only_fields = fields
+
+
 class GateRequestInputSerializer(serializers.Serializer):
     checked = serializers.ListField(child=serializers.CharField(max_length=300))
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -206,3 +227,36 @@ class GateRequestInputSerializer(serializers.Serializer):
 class GateDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    versions = DocumentVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "title",
+            "milestone",
+            "deliverable",
+            "visibility",
+            "current_version",
+            "created_at",
+            "versions",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadInputSerializer(serializers.Serializer):
+    """Multipart: a file, and either `document` (a new version of it) or what the new document
+    is (title, milestone, deliverable, visibility)."""
+
+    file = serializers.FileField()
+    document = serializers.IntegerField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    milestone = serializers.IntegerField(required=False, allow_null=True, default=None)
+    deliverable = serializers.IntegerField(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, default=Visibility.INTERNAL
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

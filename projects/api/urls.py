@@ -10,6 +10,9 @@ router.register(
 router.register(
     r"projects/(?P<project_pk>\d+)/deliverables", views.DeliverableViewSet, basename="deliverable"
 )
+router.register(
+    r"projects/(?P<project_pk>\d+)/documents", views.DocumentViewSet, basename="document"
+)
 
 router.register(r"projects/(?P<project_pk>\d+)/gates", views.PhaseGateViewSet, basename="gate")
 

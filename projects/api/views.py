@@ -1,20 +1,25 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import InvalidInput
+from config.errors import InvalidInput, NotFound
 from projects.api.serializers import (
     AcceptInputSerializer,
     DeliverableInputSerializer,
     DeliverableSerializer,
     DeliverableSummarySerializer,
+    DocumentSerializer,
+    DocumentUploadInputSerializer,
     GateDecisionInputSerializer,
     GateRequestInputSerializer,
     MembershipSerializer,
@@ -27,11 +32,15 @@ from projects.api.serializers import (
     RoundSerializer,
     SubmitInputSerializer,
 )
-from projects.models import Deliverable, Milestone, PhaseGate, Project
+from projects.downloads import document_download_response
+from projects.models import Deliverable, Document, Milestone, PhaseGate, Project
 from projects.selectors import (
     deliverable_get_for,
     deliverable_list_for,
     deliverable_rounds,
+    document_get_for,
+    document_list_for,
+    document_version_get,
     gate_get_for,
     gate_list_for,
     membership_list_for,
@@ -49,6 +58,7 @@ from projects.services.deliverables import (
     milestone_create,
     quality_review_record,
 )
+from projects.services.documents import document_upload
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -235,3 +245,84 @@ class PhaseGateViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         gate = gate_get_for(user=request.user, project=self.project, gate_id=int(pk))
         gate = phase_gate_decide(actor=request.user, gate=gate, **data.validated_data)
         return Response(PhaseGateSerializer(gate).data)
+
+
+class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Documents with their versions (internal ones only for the provider side); the team
+    uploads documents and new versions (multipart); download serves a version's file."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    action_permissions = {"create": "projects.upload_document"}
+
+    def get_queryset(self) -> QuerySet[Document]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return Document.objects.none()
+        return document_list_for(user=self.request.user, project=self.project)
+
+    def get_object(self) -> Document:
+        return document_get_for(
+            user=self.request.user, project=self.project, document_id=int(self.kwargs["pk"])
+        )
+
+    @extend_schema(request=DocumentUploadInputSerializer, responses={201: DocumentSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = DocumentUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        document = None
+        if values["document"] is not None:
+            document = document_get_for(
+                user=request.user, project=self.project, document_id=values["document"]
+            )
+        version = document_upload(
+            actor=request.user,
+            project=self.project,
+            file=values["file"],
+            document=document,
+            title=values["title"],
+            milestone=self._pick(milestone_list_for, values["milestone"], "milestone"),
+            deliverable=self._pick(deliverable_list_for, values["deliverable"], "deliverable"),
+            visibility=values["visibility"],
+            note=values["note"],
+        )
+        document = self.get_queryset().get(pk=version.document_id)
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    def _pick(self, selector: object, pk: int | None, field: str) -> object:
+        if pk is None:
+            return None
+        item = selector(user=self.request.user, project=self.project).filter(pk=pk).first()  # type: ignore[operator]
+        if item is None:
+            message = _("Unknown milestone.") if field == "milestone" else _("Unknown deliverable.")
+            raise InvalidInput(message, field=field)
+        return item
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version", int, description="A version number; the current one by default."
+            ),
+            OpenApiParameter("inline", bool, description="Display a PDF or an image inline."),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, with its original name."
+            )
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, project_pk: str, pk: str) -> FileResponse:
+        number = None
+        if "version" in request.query_params:
+            try:
+                number = int(request.query_params["version"])
+            except ValueError:
+                number = 0
+            if number < 1:
+                raise NotFound()
+        version = document_version_get(document=self.get_object(), number=number)
+        return document_download_response(
+            version, inline=request.query_params.get("inline") in ("1", "true")
+        )

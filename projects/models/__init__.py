@@ -20,6 +20,7 @@ from projects.models.delivery import (
     Milestone,
     QualityReview,
 )
+from projects.models.documents import Document, DocumentVersion
 from projects.models.gates import GATE_CHECKLISTS, NEXT_PHASE, PhaseGate
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "BudgetVisibility",
     "CriterionResult",
     "Deliverable",
+    "Document",
+    "DocumentVersion",
     "Membership",
     "Milestone",
     "Objective",

@@ -14,6 +14,11 @@ from projects.selectors.core import (
     project_list_for,
     quality_reviews_for,
 )
+from projects.selectors.documents import (
+    document_get_for,
+    document_list_for,
+    document_version_get,
+)
 from projects.selectors.gates import gate_get_for, gate_list_for, gates_awaiting_decision_for
 
 __all__ = [
@@ -23,6 +28,9 @@ __all__ = [
     "deliverable_list_for",
     "deliverable_rounds",
     "deliverables_awaiting_decision_for",
+    "document_get_for",
+    "document_list_for",
+    "document_version_get",
     "gate_get_for",
     "gate_list_for",
     "gates_awaiting_decision_for",

@@ -12,13 +12,21 @@ from projects.views.core import (
     ProjectPlanView,
     deliverable_url,
 )
+from projects.views.documents import (
+    DocumentDownloadMixin,
+    DocumentDownloadView,
+    ProjectDocumentsView,
+)
 from projects.views.gates import ProjectGateView
 
 __all__ = [
     "DeliverableDetailView",
+    "DocumentDownloadMixin",
+    "DocumentDownloadView",
     "MembersViewMixin",
     "ProjectCreateView",
     "ProjectDetailView",
+    "ProjectDocumentsView",
     "ProjectEditView",
     "ProjectGateView",
     "ProjectListView",

@@ -19,6 +19,7 @@ from accounts.services import invitation_create, invitation_revoke
 from config.errors import ApplicationError, NotFound, add_form_error
 from projects.forms import (
     DeliverableForm,
+    DocumentUploadForm,
     GateRequestForm,
     InvitationForm,
     MembershipRoleForm,
@@ -34,10 +35,12 @@ from projects.permissions import (
     can_manage_members,
     can_request_phase_gate,
     can_review_quality,
+    can_upload_document,
 )
 from projects.selectors import (
     deliverable_get_for,
     deliverable_rounds,
+    document_list_for,
     gate_list_for,
     membership_list_for,
     milestone_list_for,
@@ -54,10 +57,10 @@ from projects.services import (
 )
 from projects.services.deliverables import (
     deliverable_create,
-    deliverable_submit,
     milestone_create,
     quality_review_record,
 )
+from projects.services.documents import deliverable_submit_with_files, document_upload
 
 PAGE_SIZE = 50
 
@@ -419,6 +422,9 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             may_submit=can_edit_plan(user, self.project),
             review_form=kwargs.get("review_form") or QualityReviewForm(),
             submit_form=kwargs.get("submit_form") or SubmitForm(),
+            documents=document_list_for(user=user, project=self.project, deliverable=deliverable),
+            may_upload=can_upload_document(user, self.project),
+            document_form=kwargs.get("document_form") or DocumentUploadForm(),
         )
         return context
 
@@ -440,12 +446,17 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(deliverable=deliverable, review_form=form), status=400
             )
+        if action == "upload_document":
+            return self._upload_document(request, deliverable)
         if action == "submit":
-            form = SubmitForm(request.POST)
+            form = SubmitForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    deliverable_submit(
-                        actor=request.user, deliverable=deliverable, note=form.cleaned_data["note"]
+                    deliverable_submit_with_files(
+                        actor=request.user,
+                        deliverable=deliverable,
+                        note=form.cleaned_data["note"],
+                        files=form.cleaned_data["files"],
                     )
                 except ApplicationError as error:
                     add_form_error(form, error)
@@ -456,6 +467,30 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 self.get_context_data(deliverable=deliverable, submit_form=form), status=400
             )
         raise NotFound()
+
+    def _upload_document(self, request: HttpRequest, deliverable: Deliverable) -> HttpResponse:
+        if not can_upload_document(request.user, self.project):
+            raise PermissionDenied
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document_upload(
+                    actor=request.user,
+                    project=self.project,
+                    file=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    deliverable=deliverable,
+                    visibility=form.cleaned_data["visibility"],
+                    note=form.cleaned_data["note"],
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Document uploaded."))
+                return redirect(deliverable_url(deliverable))
+        return self.render_to_response(
+            self.get_context_data(deliverable=deliverable, document_form=form), status=400
+        )
 
 
 def deliverable_url(deliverable: Deliverable) -> str:

@@ -70,6 +70,10 @@ def deliverable_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "deliverable_id": cast.deliverable.pk}
 
 
+def document_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "document_id": cast.document.pk}
+
+
 PAGES: dict[str, Entry] = {
     # Routing and probes
     "home": Entry(
@@ -163,6 +167,12 @@ PAGES: dict[str, Entry] = {
         note="POST only, for the PM",
     ),
     "projects:deliverable": Entry(STAFF_PROJECT_PAGE, kwargs=deliverable_kwargs),
+    "projects:documents": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:document_download": Entry(
+        STAFF_PROJECT_PAGE,
+        kwargs=document_kwargs,
+        note="a client-visible document; tests/projects/test_documents.py covers internal ones",
+    ),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -184,6 +194,11 @@ PAGES: dict[str, Entry] = {
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "gate_id": cast.gate.pk},
     ),
+    "portal:document_download": Entry(
+        PORTAL_PROJECT_PAGE,
+        kwargs=document_kwargs,
+        note="a client-visible document; an internal one is a 404 (tests/projects/test_documents)",
+    ),
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
     "api-docs": Entry(roles(200, anonymous=401)),
@@ -204,6 +219,10 @@ API_CLIENT_DECISION = roles(
 
 def api_deliverable_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.deliverable.pk}
+
+
+def api_document_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.document.pk}
 
 
 # (method, path template in the OpenAPI schema) -> Entry. Path parameters come from kwargs.
@@ -264,6 +283,22 @@ API: dict[tuple[str, str], Entry] = {
         roles(403, anonymous=401, client_admin=400, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.gate.pk},
         note="the client admin decides; {} is invalid",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/documents/"): Entry(
+        API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="scoped list"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/documents/"): Entry(
+        roles(403, anonymous=401, pm=400, teammate=400, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"project_pk": cast.project.pk},
+        note="the PM and the team upload (multipart); {} has no file",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/documents/{id}/"): Entry(
+        API_PROJECT_READ,
+        kwargs=api_document_kwargs,
+        note="a client-visible document; an internal one is a 404 for clients",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/documents/{id}/download/"): Entry(
+        API_PROJECT_READ, kwargs=api_document_kwargs, note="a client-visible document"
     ),
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),

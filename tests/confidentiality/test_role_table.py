@@ -12,14 +12,16 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.services import invitation_create, invitation_token
-from projects.models import Role
+from projects.models import Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.documents import document_upload
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -124,6 +126,13 @@ def full_cast(cast):
     cast.gate = phase_gate_request(
         actor=cast.pm, project=cast.project, checked=gate_checklist(cast.project)
     )
+    cast.document = document_upload(
+        actor=cast.pm,
+        project=cast.project,
+        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title="Plan",
+        visibility=Visibility.CLIENT,
+    ).document
     return cast
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -280,7 +279,9 @@ def test_every_string_of_the_code_and_templates_is_in_the_catalogue(tmp_path, ca
         *(f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORES),
         "--verbosity=0",
     ]
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    # (settings.SETTINGS_MODULE is None while a test overrides settings.)
+    module = os.environ.get("DJANGO_SETTINGS_MODULE") or "config.settings.test"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": module}
     result = subprocess.run(
         command,
         cwd=source,

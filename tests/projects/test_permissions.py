@@ -30,6 +30,8 @@ TABLE: dict[str, set[str]] = {
     "can_handle_complaints": {"pm", "am"},
     "can_answer_surveys": {"client_admin", "rep", "viewer"},
     "can_receive_status_reports": {"client_admin", "rep", "viewer"},
+    "can_upload_document": {"pm", "teammate"},
+    "can_manage_documents": {"pm"},
 }
 
 

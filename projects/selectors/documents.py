@@ -1,0 +1,67 @@
+"""Reads for documents, scoped to what the user may see: the provider side sees every document
+of its projects; the client only client-visible ones whose milestone and deliverable are
+client-visible too."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from config.errors import NotFound
+from projects.models import Deliverable, Document, DocumentVersion, Project, Visibility
+from projects.permissions import can_view_internal_items, can_view_project
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _client_visible_documents() -> Q:
+    return (
+        Q(visibility=Visibility.CLIENT)
+        & (Q(milestone__isnull=True) | Q(milestone__visibility=Visibility.CLIENT))
+        & (
+            Q(deliverable__isnull=True)
+            | Q(
+                deliverable__visibility=Visibility.CLIENT,
+                deliverable__milestone__visibility=Visibility.CLIENT,
+            )
+        )
+    )
+
+
+def document_list_for(
+    *, user: User, project: Project, deliverable: Deliverable | None = None
+) -> QuerySet[Document]:
+    """The project's documents `user` may see (of one deliverable if given), newest first, with
+    their versions (newest first) and the people who uploaded them."""
+    if not can_view_project(user, project):
+        return Document.objects.none()
+    documents = Document.objects.filter(project=project)
+    if deliverable is not None:
+        documents = documents.filter(deliverable=deliverable)
+    if not can_view_internal_items(user, project):
+        documents = documents.filter(_client_visible_documents())
+    return documents.select_related("milestone", "deliverable", "created_by").prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number"),
+        )
+    )
+
+
+def document_get_for(*, user: User, project: Project, document_id: int) -> Document:
+    """The document, or NotFound alike for a missing one and one the user may not see."""
+    document = document_list_for(user=user, project=project).filter(pk=document_id).first()
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def document_version_get(*, document: Document, number: int | None = None) -> DocumentVersion:
+    """A version of a document the caller already got through document_get_for: the current
+    one by default. NotFound for a number that does not exist."""
+    version = document.versions.filter(number=number or document.current_version).first()
+    if version is None:
+        raise NotFound()
+    return version
