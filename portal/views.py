@@ -11,14 +11,17 @@ from django.views.generic import TemplateView
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
 from projects.forms import AcceptanceDecisionForm
+from projects.health import project_health
 from projects.models import Deliverable
 from projects.permissions import can_accept_deliverable
 from projects.selectors import (
+    client_progress_for,
     deliverable_get_for,
     deliverable_rounds,
     deliverables_awaiting_decision_for,
     membership_list_for,
     milestone_list_for,
+    objective_list_for,
     project_list_for,
 )
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
@@ -51,8 +54,16 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
-        context["milestones"] = milestone_list_for(user=self.request.user, project=self.project)
+        user = self.request.user
+        context.update(
+            memberships=membership_list_for(user=user, project=self.project),
+            milestones=milestone_list_for(user=user, project=self.project),
+            objectives=objective_list_for(user=user, project=self.project),
+            progress=client_progress_for(project=self.project),
+            # The client sees a plain status (on track / at risk / off track) with the reasons
+            # that rest on what they may see; see projects.health.Health.client_status.
+            health=project_health(self.project),
+        )
         return context
 
 
