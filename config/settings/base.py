@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DeliverableStatusEnum": "projects.models.Deliverable.Status",
         "ObjectiveStatusEnum": "projects.models.Objective.Status",
+        "HealthStatusEnum": "projects.models.HealthStatus",
     },
 }
 

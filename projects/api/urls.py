@@ -10,5 +10,8 @@ router.register(
 router.register(
     r"projects/(?P<project_pk>\d+)/deliverables", views.DeliverableViewSet, basename="deliverable"
 )
+router.register(
+    r"projects/(?P<project_pk>\d+)/objectives", views.ObjectiveViewSet, basename="objective"
+)
 
 urlpatterns = router.urls

@@ -19,6 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.services import invitation_create, invitation_token
 from projects.models import Role
 from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.objectives import objective_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -118,6 +119,7 @@ def full_cast(cast):
     cast.deliverable = deliverable_create(
         actor=cast.pm, milestone=milestone, name="Runbook", criteria=["Reviewed by ops"]
     )
+    cast.objective = objective_create(actor=cast.pm, project=cast.project, title="Fewer errors")
     return cast
 
 

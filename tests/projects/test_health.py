@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from config.errors import InvalidInput, NotAllowed
 from projects.health import (
@@ -296,3 +297,55 @@ def test_overview_shows_health_reasons_and_override(client, cast):
     assert "Agreed slip." in html
     assert "Paula PM" in html
     assert 'data-testid="override-form"' not in html  # the AM does not override
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def test_api_health_for_the_team_and_for_the_client(client, cast):
+    milestone(cast.pm, cast.project, date(2020, 1, 1), visibility=Visibility.INTERNAL)
+    url = f"/api/v1/projects/{cast.project.pk}/health/"
+    client.force_login(cast.am)
+    assert client.get(url).json() == {
+        "status": "amber",
+        "computed_status": "amber",
+        "reasons": [{"status": "amber", "reason": "1 milestone is overdue."}],
+        "override": None,
+    }
+    client.force_login(cast.viewer)
+    assert client.get(url).json() == {
+        "status": "green",
+        "computed_status": None,
+        "reasons": [],
+        "override": None,
+    }
+    project_health_override(
+        actor=cast.pm, project=cast.project, status="red", reason="Internal why"
+    )
+    client.force_login(cast.rep)
+    body = client.get(url).json()
+    assert (body["status"], body["reasons"], body["override"]) == ("red", [], None)
+    assert "Internal why" not in str(body)
+    client.force_login(cast.pm)
+    assert client.get(url).json()["override"] == {
+        "status": "red",
+        "reason": "Internal why",
+        "by": "Paula PM",
+        "until": (timezone.localdate() + timedelta(days=14)).isoformat(),
+    }
+
+
+def test_portal_shows_the_simplified_status_without_internal_reasons(client, cast):
+    milestone(cast.pm, cast.project, date(2020, 1, 1), visibility=Visibility.INTERNAL)
+    milestone(cast.pm, cast.project, date(2020, 1, 2))
+    client.force_login(cast.rep)
+    html = client.get(f"/portal/projects/{cast.project.pk}/").content.decode()
+    assert 'data-status="amber"' in html
+    assert "At risk" in html
+    assert "1 milestone is overdue." in html
+    assert "2 milestones are overdue." not in html
+    project_health_override(actor=cast.pm, project=cast.project, status="green", reason="Secret")
+    html = client.get(f"/portal/projects/{cast.project.pk}/").content.decode()
+    assert "On track" in html
+    assert "Secret" not in html
+    assert "As assessed by your project manager." in html

@@ -320,3 +320,84 @@ def test_plan_shows_completion_per_milestone(cast):
     portal = logged_in(cast.rep).get(f"/portal/projects/{cast.project.pk}/").content.decode()
     assert 'aria-valuenow="67"' in portal  # 2 of the 3 the client sees
     assert 'data-testid="milestones-completed">0 of 1' in portal
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def test_api_pm_manages_objectives(cast):
+    client = logged_in(cast.pm)
+    base = f"/api/v1/projects/{cast.project.pk}/objectives/"
+    created = client.post(
+        base, {"title": "Cut errors", "target": "< 0.5 %"}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert created.json() == {
+        "id": pk,
+        "title": "Cut errors",
+        "target": "< 0.5 %",
+        "status": "not_started",
+        "position": 1,
+    }
+    patched = client.patch(f"{base}{pk}/", {"status": "achieved"}, content_type="application/json")
+    assert (patched.status_code, patched.json()["status"]) == (200, "achieved")
+    assert objectives(cast.project) == [("Cut errors", "< 0.5 %", "achieved", 1)]
+    listed = logged_in(cast.viewer).get(base).json()
+    assert [row["title"] for row in listed["results"]] == ["Cut errors"]
+    assert client.delete(f"{base}{pk}/").status_code == 204
+    assert objectives(cast.project) == []
+
+
+@pytest.mark.parametrize("role_name", NOT_PM)
+def test_api_objective_changes_are_refused_to_everyone_but_the_pm(cast, role_name):
+    objective = objective_create(actor=cast.pm, project=cast.project, title="Goal")
+    before = objectives(cast.project)
+    client = logged_in(getattr(cast, role_name))
+    base = f"/api/v1/projects/{cast.project.pk}/objectives/"
+    expected = 404 if role_name in ("outsider", "other_client_rep") else 403
+    responses = [
+        client.post(base, {"title": "X"}, content_type="application/json"),
+        client.patch(f"{base}{objective.pk}/", {"title": "X"}, content_type="application/json"),
+        client.delete(f"{base}{objective.pk}/"),
+    ]
+    assert [response.status_code for response in responses] == [expected] * 3
+    assert objectives(cast.project) == before
+
+
+def test_api_pm_edits_a_milestone_and_the_baseline_stays(cast):
+    milestone = milestone_create(
+        actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2027, 1, 31)
+    )
+    response = logged_in(cast.pm).patch(
+        f"/api/v1/projects/{cast.project.pk}/milestones/{milestone.pk}/",
+        {"due_date": "2027-02-15"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["due_date"], response.json()["baseline_due_date"]) == (
+        "2027-02-15",
+        "2027-01-31",
+    )
+    assert milestone_row(milestone) == (
+        "Pilot",
+        "",
+        date(2027, 2, 15),
+        date(2027, 1, 31),
+        "client",
+    )
+
+
+@pytest.mark.parametrize("role_name", NOT_PM)
+def test_api_milestone_edit_is_refused_to_everyone_but_the_pm(cast, role_name):
+    milestone = milestone_create(
+        actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2027, 1, 31)
+    )
+    before = milestone_row(milestone)
+    response = logged_in(getattr(cast, role_name)).patch(
+        f"/api/v1/projects/{cast.project.pk}/milestones/{milestone.pk}/",
+        {"name": "Hacked"},
+        content_type="application/json",
+    )
+    assert response.status_code == (404 if role_name in ("outsider", "other_client_rep") else 403)
+    assert milestone_row(milestone) == before
