@@ -12,9 +12,11 @@ from django.views.generic import TemplateView
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
 from projects.forms import AcceptanceDecisionForm, GateDecisionForm
+from projects.health import project_health
 from projects.models import Deliverable, PhaseGate
 from projects.permissions import can_accept_deliverable, can_approve_phase_gate
 from projects.selectors import (
+    client_progress_for,
     deliverable_get_for,
     deliverable_rounds,
     deliverables_awaiting_decision_for,
@@ -23,6 +25,7 @@ from projects.selectors import (
     gates_awaiting_decision_for,
     membership_list_for,
     milestone_list_for,
+    objective_list_for,
     project_list_for,
 )
 from projects.services import phase_gate_decide
@@ -60,6 +63,16 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
         context["milestones"] = milestone_list_for(user=self.request.user, project=self.project)
         context["documents"] = document_list_for(user=self.request.user, project=self.project)
+        user = self.request.user
+        context.update(
+            memberships=membership_list_for(user=user, project=self.project),
+            milestones=milestone_list_for(user=user, project=self.project),
+            objectives=objective_list_for(user=user, project=self.project),
+            progress=client_progress_for(project=self.project),
+            # The client sees a plain status (on track / at risk / off track) with the reasons
+            # that rest on what they may see; see projects.health.Health.client_status.
+            health=project_health(self.project),
+        )
         return context
 
 

@@ -3,13 +3,13 @@ history, rounds and notifications are those a real project would have."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 
-from projects.models import Phase, Project, Visibility
+from projects.models import Objective, Phase, Project, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import (
     FailedCriterion,
@@ -21,6 +21,7 @@ from projects.services.deliverables import (
     quality_review_record,
 )
 from projects.services.documents import document_upload
+from projects.services.objectives import objective_create
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -91,6 +92,64 @@ PLANS = {
 }
 
 
+# code -> [(goal, target, status)]
+OBJECTIVES = {
+    "NW-WMS": [
+        ("Cut picking errors", "Below 0.5 % of order lines", Objective.Status.ON_TRACK),
+        (
+            "Faster put-away",
+            "Goods on the shelf within 2 hours of arrival",
+            Objective.Status.AT_RISK,
+        ),
+        ("All three warehouses on the WMS", "Before the Easter peak", Objective.Status.NOT_STARTED),
+    ],
+    "HX-MES": [
+        ("提高一次合格率", "两个工厂均达到 98%", Objective.Status.NOT_STARTED),
+        ("与ERP系统实时集成", "工单同步延迟小于 5 分钟", Objective.Status.ON_TRACK),
+    ],
+}
+
+# A project slipping against its baseline, so that the demo shows a red health: the end moved
+# 45 days (about 20 % of the planned duration) and a milestone is overdue.
+SLIPPING = (
+    "ACME-EHR",
+    timedelta(days=45),
+    [("Interface specification", date(2026, 10, 30)), ("Go-live", date(2027, 3, 17))],
+)
+
+
+def seed_objectives(*, people: dict[str, User]) -> int:
+    """Objectives for the demo projects (once: a project with objectives is left alone)."""
+    created = 0
+    for code, objectives in OBJECTIVES.items():
+        project = Project.objects.filter(code=code).first()
+        if project is None or project.objectives.exists():
+            continue
+        pm = people["pm.zh@rapport.example" if code == "HX-MES" else "pm@rapport.example"]
+        for title, target, status in objectives:
+            objective_create(actor=pm, project=project, title=title, target=target, status=status)
+            created += 1
+    return created
+
+
+def seed_slipping_project(*, people: dict[str, User]) -> int:
+    """Move a demo project's end past its baseline, once (a project with milestones is left
+    alone)."""
+    code, slip, milestones = SLIPPING
+    project = Project.objects.filter(code=code).first()
+    if project is None or project.milestones.exists() or project.end_date is None:
+        return 0
+    project.phase = Phase.EXECUTION
+    project.baseline_start_date = project.start_date
+    project.baseline_end_date = project.end_date
+    project.end_date = project.end_date + slip
+    project.save()
+    pm = people["pm@rapport.example"]
+    for name, due in milestones:
+        milestone_create(actor=pm, project=project, name=name, due_date=due)
+    return len(milestones)
+
+
 def seed_delivery(*, people: dict[str, User]) -> int:
     """Give the demo projects a plan (once: a project with milestones is left alone)."""
     created = 0
@@ -121,7 +180,10 @@ def seed_delivery(*, people: dict[str, User]) -> int:
                 )
                 created += 1
                 _play(story, deliverable=deliverable, pm=pm, team=team, client=client)
-    return created + seed_documents(people=people)
+    created += seed_documents(people=people)
+    created += seed_objectives(people=people)
+    created += seed_slipping_project(people=people)
+    return created
 
 
 def minimal_pdf(text: str) -> bytes:

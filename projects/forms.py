@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from projects.models import BudgetVisibility, Phase, Role, Visibility
+from projects.models import BudgetVisibility, HealthStatus, Objective, Phase, Role, Visibility
 from projects.permissions import can_invite_role
 from projects.services.projects import ProjectData
 
@@ -327,4 +327,28 @@ class GateDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(label=_("Goal"), max_length=300)
+    target = forms.CharField(label=_("Target"), max_length=300, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Objective.Status.choices, initial=Objective.Status.NOT_STARTED
+    )
+
+
+class HealthOverrideForm(forms.Form):
+    status = forms.ChoiceField(label=_("Health"), choices=HealthStatus.choices)
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The override should hold until the next status report. Status reports are not "
+            "available yet, so it ends on this day (14 days from today if left empty)."
+        ),
     )

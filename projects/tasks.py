@@ -9,6 +9,10 @@ from django.utils import timezone
 
 from projects.models import AcceptanceRound, Deliverable
 from projects.services.deliverables import deliverable_deem_accepted
+from projects.services.reminders import (
+    deemed_acceptance_remind,
+    deemed_acceptance_reminder_candidates,
+)
 
 BATCH = 500
 
@@ -28,3 +32,11 @@ def deemed_acceptance_task() -> int:
     if len(batch) == BATCH:
         deemed_acceptance_task.delay()  # more to do: go on in a fresh task
     return accepted
+
+
+@shared_task(acks_late=True)
+def deemed_acceptance_reminders_task() -> int:
+    """Remind the client of deliverables that count as accepted within two business days."""
+    return sum(
+        deemed_acceptance_remind(round_id=pk) for pk in deemed_acceptance_reminder_candidates()
+    )

@@ -169,6 +169,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.deemed_acceptance_task",
         "schedule": crontab(minute=5),
     },
+    # Daily at 08:00 UTC: remind client admins and customer representatives of deliverables
+    # that count as accepted within two business days (once per round, person and day).
+    "deemed-acceptance-reminders": {
+        "task": "projects.tasks.deemed_acceptance_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Daily at 03:30 UTC: drop in-app notifications read more than 180 days ago.
     "notifications-prune": {
         "task": "notifications.tasks.notifications_prune_task",
@@ -328,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "DeliverableStatusEnum": "projects.models.Deliverable.Status",
         "ObjectiveStatusEnum": "projects.models.Objective.Status",
         "PhaseEnum": "projects.models.Phase",
+        "HealthStatusEnum": "projects.models.HealthStatus",
     },
 }
 

@@ -10,8 +10,10 @@ from projects.models import (
     Deliverable,
     Document,
     DocumentVersion,
+    HealthStatus,
     Membership,
     Milestone,
+    Objective,
     PhaseGate,
     Project,
     Visibility,
@@ -260,3 +262,50 @@ class DocumentUploadInputSerializer(serializers.Serializer):
         choices=Visibility.choices, required=False, default=Visibility.INTERNAL
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objective
+        fields = ["id", "title", "target", "status", "position"]
+        read_only_fields = fields
+
+
+class ObjectiveInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    target = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(
+        choices=Objective.Status.choices, default=Objective.Status.NOT_STARTED
+    )
+
+
+class MilestoneUpdateSerializer(serializers.Serializer):
+    """PATCH: only the fields sent change; the baseline due date never does."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    due_date = serializers.DateField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class HealthFindingSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HealthStatus.choices)
+    reason = serializers.CharField()
+
+
+class HealthOverrideSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HealthStatus.choices)
+    reason = serializers.CharField()
+    by = serializers.CharField(source="by.display_name", allow_null=True, default=None)
+    until = serializers.DateField(allow_null=True)
+
+
+class HealthSerializer(serializers.Serializer):
+    """The team's view: RAG, the reasons, and the PM's override if one holds. A client gets
+    `status` as on track / at risk / off track (green / amber / red) from what they may see,
+    only the reasons they may read, and no override detail."""
+
+    status = serializers.ChoiceField(choices=HealthStatus.choices)
+    computed_status = serializers.ChoiceField(choices=HealthStatus.choices, allow_null=True)
+    reasons = HealthFindingSerializer(many=True)
+    override = HealthOverrideSerializer(allow_null=True)

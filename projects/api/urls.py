@@ -15,5 +15,8 @@ router.register(
 )
 
 router.register(r"projects/(?P<project_pk>\d+)/gates", views.PhaseGateViewSet, basename="gate")
+router.register(
+    r"projects/(?P<project_pk>\d+)/objectives", views.ObjectiveViewSet, basename="objective"
+)
 
 urlpatterns = router.urls

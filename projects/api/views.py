@@ -22,9 +22,13 @@ from projects.api.serializers import (
     DocumentUploadInputSerializer,
     GateDecisionInputSerializer,
     GateRequestInputSerializer,
+    HealthSerializer,
     MembershipSerializer,
     MilestoneInputSerializer,
     MilestoneSerializer,
+    MilestoneUpdateSerializer,
+    ObjectiveInputSerializer,
+    ObjectiveSerializer,
     PhaseGateSerializer,
     ProjectSerializer,
     QualityReviewInputSerializer,
@@ -33,7 +37,9 @@ from projects.api.serializers import (
     SubmitInputSerializer,
 )
 from projects.downloads import document_download_response
-from projects.models import Deliverable, Document, Milestone, PhaseGate, Project
+from projects.health import project_health
+from projects.models import Deliverable, Document, Milestone, Objective, PhaseGate, Project
+from projects.permissions import can_view_internal_items
 from projects.selectors import (
     deliverable_get_for,
     deliverable_list_for,
@@ -45,6 +51,7 @@ from projects.selectors import (
     gate_list_for,
     membership_list_for,
     milestone_list_for,
+    objective_list_for,
     project_get_for,
     project_list_for,
 )
@@ -56,9 +63,11 @@ from projects.services.deliverables import (
     deliverable_reject,
     deliverable_submit,
     milestone_create,
+    milestone_update,
     quality_review_record,
 )
 from projects.services.documents import document_upload
+from projects.services.objectives import objective_create, objective_delete, objective_update
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -75,6 +84,29 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self) -> Project:
         return project_get_for(user=self.request.user, project_id=int(self.kwargs["pk"]))
+
+    @extend_schema(responses=HealthSerializer)
+    @action(detail=True, methods=["get"])
+    def health(self, request: Request, pk: str) -> Response:
+        """The project's health: the team sees RAG with every reason and the PM's override; a
+        client sees the simplified status with the reasons they may read."""
+        project = self.get_object()
+        health = project_health(project)
+        if can_view_internal_items(request.user, project):
+            data = {
+                "status": health.status,
+                "computed_status": health.computed_status,
+                "reasons": health.reasons,
+                "override": health.override,
+            }
+        else:
+            data = {
+                "status": health.client_status,
+                "computed_status": None,
+                "reasons": [] if health.override else health.client_reasons,
+                "override": None,
+            }
+        return Response(HealthSerializer(data).data)
 
     @extend_schema(responses=MembershipSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -105,7 +137,29 @@ class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """Milestones with their deliverables (internal ones only for the provider side)."""
 
     serializer_class = MilestoneSerializer
-    action_permissions = {"create": "projects.edit_plan"}
+    lookup_value_regex = r"\d+"
+    action_permissions = {"create": "projects.edit_plan", "partial_update": "projects.edit_plan"}
+
+    @extend_schema(request=MilestoneUpdateSerializer, responses=MilestoneSerializer)
+    def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
+        """Change the current plan of a milestone (the PM); the baseline never moves."""
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project).filter(pk=int(pk)).first()
+        )
+        if milestone is None:
+            raise NotFound()
+        data = MilestoneUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {
+            "name": milestone.name,
+            "due_date": milestone.due_date,
+            "description": milestone.description,
+            "visibility": milestone.visibility,
+            **data.validated_data,
+        }
+        milestone = milestone_update(actor=request.user, milestone=milestone, **values)
+        milestone = milestone_list_for(user=request.user, project=self.project).get(pk=milestone.pk)
+        return Response(MilestoneSerializer(milestone).data)
 
     def get_queryset(self) -> QuerySet[Milestone]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
@@ -120,6 +174,57 @@ class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             actor=request.user, project=self.project, **data.validated_data
         )
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+class ObjectiveViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    """The project's objectives: everyone in the project reads them, the PM changes them."""
+
+    serializer_class = ObjectiveSerializer
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": "projects.edit_plan",
+        "partial_update": "projects.edit_plan",
+        "destroy": "projects.edit_plan",
+    }
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return Objective.objects.none()
+        return objective_list_for(user=self.request.user, project=self.project)
+
+    def get_object(self) -> Objective:
+        objective = self.get_queryset().filter(pk=int(self.kwargs["pk"])).first()
+        if objective is None:
+            raise NotFound()
+        return objective
+
+    @extend_schema(request=ObjectiveInputSerializer, responses={201: ObjectiveSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = ObjectiveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        objective = objective_create(
+            actor=request.user, project=self.project, **data.validated_data
+        )
+        return Response(ObjectiveSerializer(objective).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ObjectiveInputSerializer(partial=True), responses=ObjectiveSerializer)
+    def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
+        objective = self.get_object()
+        data = ObjectiveInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {
+            "title": objective.title,
+            "target": objective.target,
+            "status": objective.status,
+            **data.validated_data,
+        }
+        objective = objective_update(actor=request.user, objective=objective, **values)
+        return Response(ObjectiveSerializer(objective).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, project_pk: str, pk: str) -> Response:
+        objective_delete(actor=request.user, objective=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

@@ -42,6 +42,14 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class HealthStatus(models.TextChoices):
+    """Red, amber, green: how a project stands (projects.health computes it)."""
+
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
 class BudgetVisibility(models.TextChoices):
     NOTHING = "nothing", _("Nothing")
     TOTALS = "totals", _("Totals")
@@ -111,6 +119,24 @@ class Project(models.Model):
         default=False,
         help_text=_("If set, the project moves to its next phase only once the client approves."),
     )
+    # The PM's override of the computed health, with a written reason. It is meant to last until
+    # the next status report; until reports exist it lasts until `health_override_until`.
+    health_override = models.CharField(
+        _("health set by the project manager"),
+        max_length=8,
+        choices=HealthStatus.choices,
+        blank=True,
+    )
+    health_override_reason = models.TextField(_("reason for the health override"), blank=True)
+    health_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("health overridden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    health_override_until = models.DateField(_("health override until"), null=True, blank=True)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

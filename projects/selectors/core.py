@@ -13,6 +13,7 @@ from projects.models import (
     Deliverable,
     Membership,
     Milestone,
+    Objective,
     Project,
     QualityReview,
     Role,
@@ -39,6 +40,13 @@ def project_get_for(*, user: User, project_id: int) -> Project:
     if project is None or not can_view_project(user, project):
         raise NotFound()
     return project
+
+
+def objective_list_for(*, user: User, project: Project) -> QuerySet[Objective]:
+    """The project's objectives, for everyone who sees the project (the client included)."""
+    if not can_view_project(user, project):
+        return Objective.objects.none()
+    return Objective.objects.filter(project=project).order_by("position", "id")
 
 
 def membership_list_for(*, user: User, project: Project) -> QuerySet[Membership]:
@@ -100,7 +108,23 @@ def milestone_list_for(*, user: User, project: Project) -> QuerySet[Milestone]:
     deliverables = _client_visible(
         Deliverable.objects.filter(project=project), user, project
     ).select_related("owner")
-    return milestones.prefetch_related(Prefetch("deliverables", queryset=deliverables))
+    # Completion: accepted deliverables / all deliverables the user may see, in SQL.
+    counted = (
+        Q()
+        if can_view_internal_items(user, project)
+        else Q(deliverables__visibility=Visibility.CLIENT)
+    )
+    return (
+        milestones.prefetch_related(Prefetch("deliverables", queryset=deliverables))
+        .annotate(
+            deliverable_count=Count("deliverables", filter=counted),
+            accepted_deliverable_count=Count(
+                "deliverables",
+                filter=counted & Q(deliverables__status__in=Deliverable.ACCEPTED_STATES),
+            ),
+        )
+        .order_by("due_date", "position", "id")
+    )  # an aggregate drops Meta.ordering
 
 
 def deliverable_list_for(*, user: User, project: Project) -> QuerySet[Deliverable]:

@@ -8,9 +8,12 @@ from projects.services.memberships import (
     membership_check_side,
     membership_remove,
 )
+from projects.services.objectives import objective_create, objective_delete, objective_update
 from projects.services.projects import (
     ProjectData,
     project_create,
+    project_health_override,
+    project_health_override_clear,
     project_set_archived,
     project_update,
 )
@@ -22,9 +25,14 @@ __all__ = [
     "membership_change_role",
     "membership_check_side",
     "membership_remove",
+    "objective_create",
+    "objective_delete",
+    "objective_update",
     "phase_gate_decide",
     "phase_gate_request",
     "project_create",
+    "project_health_override",
+    "project_health_override_clear",
     "project_set_archived",
     "project_update",
 ]

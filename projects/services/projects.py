@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from config.errors import Conflict, InvalidInput, NotAllowed
-from projects.models import BudgetVisibility, Phase, Project, Role
+from projects.models import BudgetVisibility, HealthStatus, Phase, Project, Role
 from projects.permissions import can_create_project, can_edit_plan
 from projects.services.memberships import membership_add
 
@@ -145,3 +146,70 @@ def project_set_archived(*, actor: User, project: Project, archived: bool) -> Pr
     project._history_user = actor  # type: ignore[attr-defined]
     project.save(update_fields=["is_archived", "updated_at"])
     return project
+
+
+HEALTH_OVERRIDE_DAYS = 14
+
+
+@transaction.atomic
+def project_health_override(
+    *,
+    actor: User,
+    project: Project,
+    status: str,
+    reason: str,
+    until: date | None = None,
+    today: date | None = None,
+) -> Project:
+    """The PM sets the project's health by hand, saying why (a known slip agreed with the
+    client, a risk the figures do not show yet ...).
+
+    It should hold until the next status report; status reports do not exist yet, so it holds
+    until `until`, by default 14 days from today, and the computed health shows again after.
+    """
+    if not can_edit_plan(actor, project):
+        raise NotAllowed()
+    today = today or timezone.localdate()
+    if status not in HealthStatus.values:
+        raise InvalidInput(_("Choose red, amber or green."), field="status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why you set the health by hand."), field="reason")
+    until = until or today + timedelta(days=HEALTH_OVERRIDE_DAYS)
+    if until < today:
+        raise InvalidInput(_("The override cannot end in the past."), field="until")
+    if until > today + timedelta(days=HEALTH_OVERRIDE_MAX_DAYS):
+        raise InvalidInput(
+            _("An override lasts at most %(days)d days.") % {"days": HEALTH_OVERRIDE_MAX_DAYS},
+            field="until",
+        )
+    project.health_override = status
+    project.health_override_reason = reason
+    project.health_override_by = actor
+    project.health_override_until = until
+    project._history_user = actor  # type: ignore[attr-defined]
+    project.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
+    return project
+
+
+@transaction.atomic
+def project_health_override_clear(*, actor: User, project: Project) -> Project:
+    """The PM withdraws their override: the computed health shows again."""
+    if not can_edit_plan(actor, project):
+        raise NotAllowed()
+    project.health_override = ""
+    project.health_override_reason = ""
+    project.health_override_by = None
+    project.health_override_until = None
+    project._history_user = actor  # type: ignore[attr-defined]
+    project.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
+    return project
+
+
+HEALTH_OVERRIDE_MAX_DAYS = 90
+HEALTH_OVERRIDE_FIELDS = [
+    "health_override",
+    "health_override_reason",
+    "health_override_by",
+    "health_override_until",
+]

@@ -21,14 +21,16 @@ from projects.forms import (
     DeliverableForm,
     DocumentUploadForm,
     GateRequestForm,
+    HealthOverrideForm,
     InvitationForm,
     MembershipRoleForm,
     MilestoneForm,
+    ObjectiveForm,
     ProjectForm,
     QualityReviewForm,
     SubmitForm,
 )
-from projects.models import NEXT_PHASE, Deliverable, Membership, Phase, Project, Role
+from projects.models import NEXT_PHASE, Deliverable, HealthStatus, Membership, Phase, Project, Role
 from projects.permissions import (
     can_change_membership,
     can_edit_plan,
@@ -44,20 +46,30 @@ from projects.selectors import (
     gate_list_for,
     membership_list_for,
     milestone_list_for,
-    project_list_for,
+    objective_list_for,
+    portfolio_client_choices,
+    project_glance_for,
+    project_portfolio_for,
     quality_reviews_for,
 )
+from projects.selectors.portfolio import PortfolioFilters
 from projects.services import (
     gate_checklist,
     membership_change_role,
     membership_remove,
+    objective_create,
+    objective_delete,
+    objective_update,
     project_create,
+    project_health_override,
+    project_health_override_clear,
     project_set_archived,
     project_update,
 )
 from projects.services.deliverables import (
     deliverable_create,
     milestone_create,
+    milestone_update,
     quality_review_record,
 )
 from projects.services.documents import deliverable_submit_with_files, document_upload
@@ -66,14 +78,26 @@ PAGE_SIZE = 50
 
 
 class ProjectListView(StaffPageMixin, TemplateView):
+    """My projects: the PM's portfolio, with health and delivery figures, filters and sort."""
+
     template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = Paginator(project_list_for(user=self.request.user), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
+        filters = PortfolioFilters.from_query(self.request.GET.dict())
+        rows = project_portfolio_for(user=self.request.user, filters=filters)
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            page=page,
+            projects=page.object_list,
+            filters=filters,
+            phases=Phase.choices,
+            healths=HealthStatus.choices,
+            clients=portfolio_client_choices(user=self.request.user),
+            page_query=query.urlencode(),
         )
-        context.update(page=page, projects=page.object_list)
         return context
 
 
@@ -156,21 +180,107 @@ class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
 
 class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The overview: the portfolio's figures at a glance, health (and the PM's override),
+    objectives, summary, scope and people. The PM edits objectives and the override here."""
+
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
-        context["may_edit"] = can_edit_plan(self.request.user, self.project)
-        context["gates"] = gate_list_for(user=self.request.user, project=self.project)[:10]
-        if can_request_phase_gate(self.request.user, self.project):
+        user = self.request.user
+        context["gates"] = gate_list_for(user=user, project=self.project)[:10]
+        if can_request_phase_gate(user, self.project):
             context["gate_form"] = GateRequestForm(items=gate_checklist(self.project))
             next_phase = NEXT_PHASE.get(self.project.phase)
             context["next_phase_label"] = Phase(next_phase).label if next_phase else None
-        context["out_of_scope_lines"] = [
-            line.strip() for line in self.project.out_of_scope.splitlines() if line.strip()
-        ]
+        may_edit = can_edit_plan(user, self.project)
+        objectives = list(objective_list_for(user=user, project=self.project))
+        failed = kwargs.get("objective_form")
+        if may_edit:
+            for objective in objectives:
+                prefix = f"o{objective.pk}"
+                objective.form = (
+                    failed
+                    if failed is not None and failed.prefix == prefix
+                    else ObjectiveForm(
+                        prefix=prefix,
+                        initial={
+                            "title": objective.title,
+                            "target": objective.target,
+                            "status": objective.status,
+                        },
+                    )
+                )
+        context.update(
+            glance=project_glance_for(user=user, project=self.project),
+            memberships=membership_list_for(user=user, project=self.project),
+            may_edit=may_edit,
+            objectives=objectives,
+            objective_form=(failed if failed is not None and failed.prefix == "new" else None)
+            or ObjectiveForm(prefix="new"),
+            override_form=kwargs.get("override_form") or HealthOverrideForm(),
+            out_of_scope_lines=[
+                line.strip() for line in self.project.out_of_scope.splitlines() if line.strip()
+            ],
+        )
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_edit_plan(request.user, self.project):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "override_health":
+            return self._override(request)
+        if action == "clear_override":
+            project_health_override_clear(actor=request.user, project=self.project)
+            messages.success(request, _("The computed health shows again."))
+            return self._back()
+        if action not in ("add_objective", "edit_objective", "delete_objective"):
+            raise NotFound()
+        objective = None
+        if action != "add_objective":
+            objective = (
+                objective_list_for(user=request.user, project=self.project)
+                .filter(pk=_as_int(request.POST.get("objective")))
+                .first()
+            )
+            if objective is None:
+                raise NotFound()
+        if action == "delete_objective" and objective is not None:
+            objective_delete(actor=request.user, objective=objective)
+            messages.success(request, _("Objective removed."))
+            return self._back()
+        form = ObjectiveForm(request.POST, prefix=f"o{objective.pk}" if objective else "new")
+        if form.is_valid():
+            try:
+                if objective is None:
+                    objective_create(actor=request.user, project=self.project, **form.cleaned_data)
+                    messages.success(request, _("Objective added."))
+                else:
+                    objective_update(actor=request.user, objective=objective, **form.cleaned_data)
+                    messages.success(request, _("Objective saved."))
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                return self._back()
+        return self.render_to_response(self.get_context_data(objective_form=form), status=400)
+
+    def _override(self, request: HttpRequest) -> HttpResponse:
+        form = HealthOverrideForm(request.POST)
+        if form.is_valid():
+            try:
+                project_health_override(
+                    actor=request.user, project=self.project, **form.cleaned_data
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Health set."))
+                return self._back()
+        return self.render_to_response(self.get_context_data(override_form=form), status=400)
+
+    def _back(self) -> HttpResponseRedirect:
+        return redirect("projects:detail", project_id=self.project.pk)
 
 
 class ProjectPlaceholderView(StaffPageMixin, ProjectPageMixin, TemplateView):
@@ -334,11 +444,25 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if may_edit:
             team = _team_choices(self.project)
             failed = kwargs.get("deliverable_form")
+            failed_edit = kwargs.get("edit_form")
             for milestone in milestones:
                 milestone.deliverable_form = (
                     failed
                     if failed is not None and failed.prefix == f"m{milestone.pk}"
                     else DeliverableForm(team=team, prefix=f"m{milestone.pk}")
+                )
+                milestone.edit_form = (
+                    failed_edit
+                    if failed_edit is not None and failed_edit.prefix == f"e{milestone.pk}"
+                    else MilestoneForm(
+                        prefix=f"e{milestone.pk}",
+                        initial={
+                            "name": milestone.name,
+                            "due_date": milestone.due_date,
+                            "description": milestone.description,
+                            "visibility": milestone.visibility,
+                        },
+                    )
                 )
         context.update(
             milestones=milestones,
@@ -352,6 +476,8 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
             raise PermissionDenied
         if request.POST.get("action") == "add_deliverable":
             return self._add_deliverable(request)
+        if request.POST.get("action") == "edit_milestone":
+            return self._edit_milestone(request)
         form = MilestoneForm(request.POST)
         if form.is_valid():
             try:
@@ -362,6 +488,25 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 messages.success(request, _("Milestone added."))
                 return redirect("projects:plan", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(milestone_form=form), status=400)
+
+    def _edit_milestone(self, request: HttpRequest) -> HttpResponse:
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project)
+            .filter(pk=_as_int(request.POST.get("milestone")))
+            .first()
+        )
+        if milestone is None:
+            raise NotFound()
+        form = MilestoneForm(request.POST, prefix=f"e{milestone.pk}")
+        if form.is_valid():
+            try:
+                milestone_update(actor=request.user, milestone=milestone, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Milestone saved."))
+                return redirect("projects:plan", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(edit_form=form), status=400)
 
     def _add_deliverable(self, request: HttpRequest) -> HttpResponse:
         milestone = (

@@ -217,6 +217,13 @@ API_CLIENT_DECISION = roles(
 )
 
 
+API_PM_EDIT = roles(403, anonymous=401, pm=200, other_client_rep=404, outsider=404)
+
+
+def api_objective_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.objective.pk}
+
+
 def api_deliverable_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.deliverable.pk}
 
@@ -299,6 +306,30 @@ API: dict[tuple[str, str], Entry] = {
     ),
     ("GET", "/api/v1/projects/{project_pk}/documents/{id}/download/"): Entry(
         API_PROJECT_READ, kwargs=api_document_kwargs, note="a client-visible document"
+    ),
+    ("GET", "/api/v1/projects/{id}/health/"): Entry(
+        roles(200, anonymous=401, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"id": cast.project.pk},
+        note="clients get the simplified status and only the reasons they may read",
+    ),
+    ("PATCH", "/api/v1/projects/{project_pk}/milestones/{id}/"): Entry(
+        API_PM_EDIT,
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.deliverable.milestone_id},
+        note="the PM edits the plan; {} changes nothing",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/objectives/"): Entry(
+        API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/objectives/"): Entry(
+        API_PM_WRITE, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="{} is invalid"
+    ),
+    ("PATCH", "/api/v1/projects/{project_pk}/objectives/{id}/"): Entry(
+        API_PM_EDIT, kwargs=api_objective_kwargs, note="the PM; {} changes nothing"
+    ),
+    ("DELETE", "/api/v1/projects/{project_pk}/objectives/{id}/"): Entry(
+        roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+        kwargs=api_objective_kwargs,
+        note="the PM removes it (the others are refused before it is looked up)",
     ),
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),

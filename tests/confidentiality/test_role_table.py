@@ -22,6 +22,7 @@ from projects.models import Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import deliverable_create, milestone_create
 from projects.services.documents import document_upload
+from projects.services.objectives import objective_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -133,6 +134,7 @@ def full_cast(cast):
         title="Plan",
         visibility=Visibility.CLIENT,
     ).document
+    cast.objective = objective_create(actor=cast.pm, project=cast.project, title="Fewer errors")
     return cast
 
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import Organization, User
-from projects.models import CLIENT_ROLES, Membership, Project, Role
+from projects.health import project_health
+from projects.models import CLIENT_ROLES, Membership, Objective, Project, Role
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -147,3 +148,15 @@ def test_an_existing_provider_organisation_is_used_whatever_its_name(db):
     assert list(Organization.objects.filter(kind=Organization.Kind.PROVIDER)) == [existing]
     assert User.objects.get(email="pm@rapport.example").organization == existing
     assert "nothing changed" in seed()
+
+
+def test_demo_shows_objectives_and_a_project_slipping_against_its_baseline(seeded):
+    assert Objective.objects.filter(project__code="NW-WMS").count() == 3
+    assert Objective.objects.filter(project__code="HX-MES").count() == 2
+    slipping = Project.objects.get(code="ACME-EHR")
+    assert slipping.end_date > slipping.baseline_end_date
+    health = project_health(slipping)
+    assert health.status == "red"
+    assert any("later than the baseline" in finding.reason for finding in health.reasons)
+    seed()
+    assert Objective.objects.count() == 5

@@ -1,0 +1,196 @@
+"""The PM's portfolio ("My projects") and the same figures at a glance on a project's overview:
+every figure is an SQL annotation, so a page of projects costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from projects.health import Health, health_rank, overdue_milestone_filter, project_health_many
+from projects.models import Deliverable, HealthStatus, Milestone, Phase, Project, Visibility
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SORTS = ("name", "next_milestone", "health")
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """The number of rows of `queryset` (filtered on project=OuterRef("pk")), as a subquery:
+    counts of milestones and deliverables side by side without multiplying joins."""
+    counted = (
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+OPEN_DELIVERY = [Deliverable.Status.IN_PROGRESS, Deliverable.Status.REJECTED]
+
+
+def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """Add what the portfolio shows of each project (the team's view: internal items count)."""
+    overdue_milestones = Milestone.objects.filter(overdue_milestone_filter(today))
+    next_milestone = (
+        Milestone.objects.filter(project=OuterRef("pk"))
+        .exclude(status=Milestone.Status.COMPLETED)
+        .order_by("due_date", "position", "id")
+    )
+    return projects.select_related("client", "health_override_by").annotate(
+        overdue_milestone_count=_count(overdue_milestones),
+        overdue_client_milestone_count=_count(
+            overdue_milestones.filter(visibility=Visibility.CLIENT)
+        ),
+        overdue_deliverable_count=_count(
+            Deliverable.objects.filter(due_date__lt=today, status__in=OPEN_DELIVERY)
+        ),
+        awaiting_client_count=_count(
+            Deliverable.objects.filter(status=Deliverable.Status.SUBMITTED)
+        ),
+        deliverable_count=_count(Deliverable.objects.all()),
+        accepted_deliverable_count=_count(
+            Deliverable.objects.filter(status__in=Deliverable.ACCEPTED_STATES)
+        ),
+        next_milestone_name=Subquery(next_milestone.values("name")[:1]),
+        next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
+    )
+
+
+@dataclass
+class PortfolioFilters:
+    phase: str = ""
+    health: str = ""
+    client: int | None = None
+    sort: str = "name"
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> PortfolioFilters:
+        """Read the GET parameters; unknown values are ignored rather than refused."""
+        phase = query.get("phase", "")
+        health = query.get("health", "")
+        sort = query.get("sort", "name")
+        try:
+            client = int(query.get("client") or "") or None
+        except ValueError:
+            client = None
+        return cls(
+            phase=phase if phase in Phase.values else "",
+            health=health if health in HealthStatus.values else "",
+            client=client,
+            sort=sort if sort in SORTS else "name",
+        )
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _with_health(projects: list[Project], today: date) -> list[Project]:
+    healths = project_health_many(projects, today=today)
+    for project in projects:
+        health: Health = healths[project.pk]
+        project.health = health  # type: ignore[attr-defined]
+        project.overdue_count = (  # type: ignore[attr-defined]
+            project.overdue_milestone_count + project.overdue_deliverable_count  # type: ignore[attr-defined]
+        )
+        project.progress = _percent(  # type: ignore[attr-defined]
+            project.accepted_deliverable_count,  # type: ignore[attr-defined]
+            project.deliverable_count,  # type: ignore[attr-defined]
+        )
+    return projects
+
+
+def project_portfolio_for(
+    *, user: User, filters: PortfolioFilters | None = None, today: date | None = None
+) -> list[Project]:
+    """The user's active projects with health, phase, next milestone, decisions awaited from
+    the client, overdue items and progress, filtered and sorted.
+
+    Health comes from pluggable signals that are not SQL, so the health filter and sort apply
+    after one bulk evaluation of all the user's projects: a fixed number of queries, and a list
+    as long as the user's own portfolio (callers paginate it).
+    """
+    filters = filters or PortfolioFilters()
+    today = today or timezone.localdate()
+    projects = Project.objects.visible_to(user).filter(is_archived=False)
+    if filters.phase:
+        projects = projects.filter(phase=filters.phase)
+    if filters.client:
+        projects = projects.filter(client_id=filters.client)
+    rows = _with_health(list(annotate_portfolio(projects, today=today).order_by("name")), today)
+    if filters.health:
+        rows = [row for row in rows if row.health.status == filters.health]  # type: ignore[attr-defined]
+    if filters.sort == "health":
+        rows.sort(key=lambda row: (-health_rank(row.health.status), row.name))  # type: ignore[attr-defined]
+    elif filters.sort == "next_milestone":
+        rows.sort(key=lambda row: (row.next_milestone_due or date.max, row.name))  # type: ignore[attr-defined]
+    return rows
+
+
+def project_glance_for(*, user: User, project: Project, today: date | None = None) -> Project:
+    """The portfolio's figures for one project the caller already may see (the overview)."""
+    today = today or timezone.localdate()
+    row = annotate_portfolio(Project.objects.filter(pk=project.pk), today=today).get()
+    return _with_health([row], today)[0]
+
+
+def portfolio_client_choices(*, user: User) -> list[tuple[int, str]]:
+    """The clients of the user's active projects, for the filter."""
+    return list(
+        Project.objects.visible_to(user)
+        .filter(is_archived=False)
+        .order_by("client__name")
+        .values_list("client_id", "client__name")
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class ClientProgress:
+    accepted_percent: int | None
+    milestones_completed: int
+    milestones_total: int
+
+
+def client_progress_for(*, project: Project) -> ClientProgress:
+    """Progress as the client may see it: client-visible deliverables of client-visible
+    milestones, and client-visible milestones. One query."""
+    visible = Q(visibility=Visibility.CLIENT)
+    counts = {
+        "visible_deliverables": _count(
+            Deliverable.objects.filter(visible, milestone__visibility=Visibility.CLIENT)
+        ),
+        "visible_accepted": _count(
+            Deliverable.objects.filter(
+                visible,
+                milestone__visibility=Visibility.CLIENT,
+                status__in=Deliverable.ACCEPTED_STATES,
+            )
+        ),
+        "visible_milestones": _count(Milestone.objects.filter(visible)),
+        "visible_completed": _count(
+            Milestone.objects.filter(visible, status=Milestone.Status.COMPLETED)
+        ),
+    }
+    figures = Project.objects.filter(pk=project.pk).annotate(**counts).values(*counts).get()
+    return ClientProgress(
+        accepted_percent=_percent(figures["visible_accepted"], figures["visible_deliverables"]),
+        milestones_completed=figures["visible_completed"],
+        milestones_total=figures["visible_milestones"],
+    )

@@ -1,0 +1,226 @@
+"""The PM's portfolio ("My projects", projects.selectors.portfolio): the figures per project,
+filters and sort by GET parameters, pagination, constant queries; the overview at a glance."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from projects.models import Deliverable, Milestone, Phase, Role
+from projects.selectors import PortfolioFilters, project_glance_for, project_portfolio_for
+from projects.services.deliverables import deliverable_create, milestone_create
+from tests.factories import OrganizationFactory, ProjectFactory, add_member
+
+TODAY = date(2026, 11, 23)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def managed_project(pm, *, code, name=None, client=None, phase=Phase.EXECUTION):
+    project = ProjectFactory(
+        code=code, name=name or code, phase=phase, **({"client": client} if client else {})
+    )
+    add_member(project, pm, Role.PM)
+    pm.__dict__.pop("project_roles", None)  # as a new request would load them
+    return project
+
+
+def deliverable(pm, milestone, name, status=Deliverable.Status.IN_PROGRESS, due=None):
+    created = deliverable_create(
+        actor=pm, milestone=milestone, name=name, criteria=["ok"], due_date=due
+    )
+    Deliverable.objects.filter(pk=created.pk).update(status=status)
+    return created
+
+
+def grow(pm, project, *, overdue_milestones=0) -> None:
+    """A plan with: a late milestone (per `overdue_milestones`), a future one with four
+    deliverables: accepted, deemed accepted, submitted, and in progress past its due date."""
+    for index in range(overdue_milestones):
+        milestone_create(
+            actor=pm, project=project, name=f"Late {index}", due_date=TODAY - timedelta(days=3)
+        )
+    future = milestone_create(
+        actor=pm, project=project, name="Go-live", due_date=TODAY + timedelta(days=10)
+    )
+    milestone_create(actor=pm, project=project, name="Closure", due_date=TODAY + timedelta(days=40))
+    deliverable(pm, future, "A", Deliverable.Status.ACCEPTED)
+    deliverable(pm, future, "B", Deliverable.Status.DEEMED_ACCEPTED)
+    deliverable(pm, future, "C", Deliverable.Status.SUBMITTED, due=TODAY - timedelta(days=5))
+    deliverable(pm, future, "D", Deliverable.Status.IN_PROGRESS, due=TODAY - timedelta(days=1))
+
+
+def test_portfolio_figures_per_project(cast):
+    grow(cast.pm, cast.project, overdue_milestones=1)
+    [row] = project_portfolio_for(user=cast.pm, today=TODAY)
+    assert row == cast.project
+    assert (row.next_milestone_name, row.next_milestone_due) == (
+        "Late 0",
+        TODAY - timedelta(days=3),
+    )
+    assert row.awaiting_client_count == 1
+    # 1 overdue milestone + 1 overdue deliverable in progress (the submitted one is with the client)
+    assert (row.overdue_milestone_count, row.overdue_deliverable_count, row.overdue_count) == (
+        1,
+        1,
+        2,
+    )
+    assert (row.accepted_deliverable_count, row.deliverable_count, row.progress) == (2, 4, 50)
+    assert row.health.status == "amber"
+    assert row.health.reason_text == "1 milestone is overdue."
+
+
+def test_portfolio_without_deliverables_has_no_progress(cast):
+    [row] = project_portfolio_for(user=cast.pm, today=TODAY)
+    assert (row.progress, row.next_milestone_name, row.overdue_count) == (None, None, 0)
+
+
+def test_completed_milestones_are_not_next_nor_overdue(cast):
+    late = milestone_create(
+        actor=cast.pm, project=cast.project, name="Done", due_date=TODAY - timedelta(days=9)
+    )
+    Milestone.objects.filter(pk=late.pk).update(status=Milestone.Status.COMPLETED)
+    milestone_create(actor=cast.pm, project=cast.project, name="Next", due_date=TODAY)
+    [row] = project_portfolio_for(user=cast.pm, today=TODAY)
+    assert (row.next_milestone_name, row.overdue_count, row.health.status) == ("Next", 0, "green")
+
+
+def test_portfolio_is_scoped_and_leaves_archived_projects_out(cast):
+    archived = managed_project(cast.pm, code="old")
+    archived.is_archived = True
+    archived.save()
+    assert [row.code for row in project_portfolio_for(user=cast.pm)] == ["a-one"]
+    assert project_portfolio_for(user=cast.outsider) == []
+    assert [row.code for row in project_portfolio_for(user=cast.staff_admin)] == ["a-one", "b-one"]
+
+
+@pytest.fixture
+def three(cast):
+    """A One (green, execution, client A), Beta (red, planning, other client),
+    Gamma (amber, execution, client A)."""
+    other_client = OrganizationFactory(name="Zeta Corp")
+    beta = managed_project(cast.pm, code="beta", name="Beta", client=other_client, phase="planning")
+    grow(cast.pm, beta, overdue_milestones=2)
+    gamma = managed_project(cast.pm, code="gamma", name="Gamma", client=cast.project.client)
+    grow(cast.pm, gamma, overdue_milestones=1)
+    Milestone.objects.filter(project=gamma, name="Late 0").update(
+        due_date=TODAY - timedelta(days=1)
+    )
+    Milestone.objects.filter(project=gamma, name="Go-live").update(
+        due_date=TODAY + timedelta(days=2)
+    )
+    Milestone.objects.filter(project=beta, name="Late 1").update(due_date=TODAY - timedelta(days=2))
+    milestone_create(
+        actor=cast.pm, project=cast.project, name="Far", due_date=TODAY + timedelta(days=99)
+    )
+    cast.project.phase = Phase.EXECUTION
+    cast.project.save()
+    return other_client
+
+
+def codes(user, **query) -> list[str]:
+    return [
+        row.code
+        for row in project_portfolio_for(
+            user=user, filters=PortfolioFilters.from_query(query), today=TODAY
+        )
+    ]
+
+
+def test_portfolio_sorts_by_name_next_milestone_and_health(cast, three):
+    assert codes(cast.pm) == ["a-one", "beta", "gamma"]
+    assert codes(cast.pm, sort="name") == ["a-one", "beta", "gamma"]
+    # Beta's next is 3 days late, Gamma's 1 day late, A One's in 99 days
+    assert codes(cast.pm, sort="next_milestone") == ["beta", "gamma", "a-one"]
+    assert codes(cast.pm, sort="health") == ["beta", "gamma", "a-one"]
+    assert codes(cast.pm, sort="nonsense") == ["a-one", "beta", "gamma"]
+
+
+def test_portfolio_filters_by_phase_health_and_client(cast, three):
+    assert codes(cast.pm, phase="planning") == ["beta"]
+    assert codes(cast.pm, phase="execution") == ["a-one", "gamma"]
+    assert codes(cast.pm, health="red") == ["beta"]
+    assert codes(cast.pm, health="amber") == ["gamma"]
+    assert codes(cast.pm, health="green") == ["a-one"]
+    assert codes(cast.pm, client=str(three.pk)) == ["beta"]
+    assert codes(cast.pm, client=str(cast.project.client_id), sort="health") == ["gamma", "a-one"]
+    assert codes(cast.pm, phase="bogus", health="bogus", client="x") == ["a-one", "beta", "gamma"]
+
+
+def test_portfolio_page_shows_filters_and_figures(cast, three):
+    page = logged_in(cast.pm).get("/projects/", {"health": "red", "sort": "health"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-code="beta"' in html
+    assert 'data-code="gamma"' not in html
+    assert 'data-health="red"' in html
+    assert "2 milestones are overdue." in html  # the reason, on hover
+    assert '<option value="red" selected>' in html
+    assert "Zeta Corp" in html
+
+
+def test_portfolio_pages_keep_the_filters(cast):
+    for index in range(51):
+        managed_project(cast.pm, code=f"p-{index:02}")
+    html = logged_in(cast.pm).get("/projects/", {"phase": "execution"}).content.decode()
+    assert html.count('data-testid="project-row"') == 50
+    assert "?phase=execution&amp;page=2" in html
+    second = logged_in(cast.pm).get("/projects/", {"phase": "execution", "page": 2})
+    assert second.content.decode().count('data-testid="project-row"') == 1
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/projects/?sort=health&health=amber"])
+def test_portfolio_keeps_a_constant_number_of_queries_with_5_and_50_projects(cast, url):
+    client = logged_in(cast.pm)
+    for index in range(4):
+        grow(cast.pm, managed_project(cast.pm, code=f"few-{index}"), overdue_milestones=index % 3)
+    few = count_queries(client, url)
+    for index in range(45):
+        grow(cast.pm, managed_project(cast.pm, code=f"many-{index}"), overdue_milestones=index % 3)
+    assert count_queries(client, url) == few
+
+
+def test_overview_shows_the_same_at_a_glance(cast):
+    grow(cast.pm, cast.project, overdue_milestones=2)
+    glance = project_glance_for(user=cast.pm, project=cast.project, today=TODAY)
+    assert (glance.awaiting_client_count, glance.overdue_count, glance.progress) == (1, 3, 50)
+    assert glance.health.status == "red"
+    html = logged_in(cast.teammate).get(f"/projects/{cast.project.pk}/").content.decode()
+    assert 'data-testid="glance"' in html
+    assert "Late 0" in html
+    assert 'data-health="red"' in html
+
+
+def test_overview_keeps_a_constant_number_of_queries(cast):
+    client = logged_in(cast.pm)
+    url = f"/projects/{cast.project.pk}/"
+    grow(cast.pm, cast.project, overdue_milestones=1)
+    few = count_queries(client, url)
+    grow(cast.pm, cast.project, overdue_milestones=3)
+    assert count_queries(client, url) == few
+
+
+def test_today_defaults_to_the_current_day(cast):
+    milestone_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Yesterday",
+        due_date=timezone.localdate() - timedelta(days=1),
+    )
+    [row] = project_portfolio_for(user=cast.pm)
+    assert row.overdue_milestone_count == 1
