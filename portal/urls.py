@@ -18,4 +18,9 @@ urlpatterns = [
         views.PortalProjectMembersView.as_view(),
         name="project_members",
     ),
+    path(
+        "projects/<int:project_id>/timeline/",
+        views.PortalTimelineView.as_view(),
+        name="project_timeline",
+    ),
 ]

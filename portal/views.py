@@ -22,7 +22,7 @@ from projects.selectors import (
     project_list_for,
 )
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
-from projects.views import MembersViewMixin
+from projects.views import MembersViewMixin, TimelineViewMixin
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -123,3 +123,9 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(deliverable=deliverable, decision_form=form), status=400
         )
+
+
+class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):
+    """The client-visible milestones and tasks on a Gantt chart, with the same as a table."""
+
+    template_name = "portal/timeline.html"

@@ -10,5 +10,9 @@ router.register(
 router.register(
     r"projects/(?P<project_pk>\d+)/deliverables", views.DeliverableViewSet, basename="deliverable"
 )
+router.register(r"projects/(?P<project_pk>\d+)/tasks", views.TaskViewSet, basename="task")
+router.register(
+    r"projects/(?P<project_pk>\d+)/schedule", views.ScheduleViewSet, basename="schedule"
+)
 
 urlpatterns = router.urls

@@ -20,6 +20,7 @@ from projects.models.delivery import (
     Milestone,
     QualityReview,
 )
+from projects.models.tasks import Task, TaskDependency
 
 __all__ = [
     "CLIENT_ROLES",
@@ -37,5 +38,7 @@ __all__ = [
     "ProjectQuerySet",
     "QualityReview",
     "Role",
+    "Task",
+    "TaskDependency",
     "Visibility",
 ]

@@ -12,6 +12,15 @@ from projects.views.core import (
     ProjectPlanView,
     deliverable_url,
 )
+from projects.views.tasks import (
+    ResourceView,
+    TaskCsvView,
+    TaskDetailView,
+    TaskListView,
+    TaskQuickEditView,
+    TimelineView,
+    TimelineViewMixin,
+)
 
 __all__ = [
     "DeliverableDetailView",
@@ -23,5 +32,12 @@ __all__ = [
     "ProjectMembersView",
     "ProjectPlaceholderView",
     "ProjectPlanView",
+    "ResourceView",
+    "TaskCsvView",
+    "TaskDetailView",
+    "TaskListView",
+    "TaskQuickEditView",
+    "TimelineView",
+    "TimelineViewMixin",
     "deliverable_url",
 ]

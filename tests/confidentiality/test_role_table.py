@@ -17,8 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.services import invitation_create, invitation_token
-from projects.models import Role
+from projects.models import Role, Visibility
 from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.tasks import dependency_add, task_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -118,6 +119,25 @@ def full_cast(cast):
     cast.deliverable = deliverable_create(
         actor=cast.pm, milestone=milestone, name="Runbook", criteria=["Reviewed by ops"]
     )
+    # A client-visible task assigned to the team member, waiting for an internal one.
+    cast.internal_task = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Prepare servers",
+        start_date=date(2027, 1, 4),
+        due_date=date(2027, 1, 8),
+    )
+    cast.task = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Migrate data",
+        assignee=cast.teammate,
+        visibility=Visibility.CLIENT,
+        milestone=milestone,
+        start_date=date(2027, 1, 11),
+        due_date=date(2027, 1, 15),
+    )
+    dependency_add(actor=cast.pm, predecessor=cast.internal_task, successor=cast.task)
     return cast
 
 
