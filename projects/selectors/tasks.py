@@ -40,7 +40,7 @@ def task_list_for(
 ) -> QuerySet[Task]:
     if not can_view_project(user, project):
         return Task.objects.none()
-    tasks = Task.objects.filter(project=project).select_related("assignee", "milestone")
+    tasks = Task.objects.filter(project=project).select_related("project", "assignee", "milestone")
     if not can_view_internal_items(user, project):
         tasks = tasks.filter(_visible_to_client())
     filters = filters or {}
