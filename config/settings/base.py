@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DeliverableStatusEnum": "projects.models.Deliverable.Status",
         "ObjectiveStatusEnum": "projects.models.Objective.Status",
+        "TaskStatusEnum": "projects.models.Task.Status",
+        "TaskDependencyKindEnum": "projects.models.TaskDependency.Kind",
     },
 }
 
