@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -124,13 +124,44 @@ def _save(task: Task, actor: User) -> Task:
 
 
 @transaction.atomic
-def task_create(*, actor: User, project: Project, name: str, **values: Any) -> Task:
-    """The PM adds a task (internal unless said otherwise) at the end of the WBS. `values`
-    are the other fields of TaskChanges."""
+def task_create(
+    *,
+    actor: User,
+    project: Project,
+    name: str,
+    description: str = "",
+    milestone: Milestone | None = None,
+    parent: Task | None = None,
+    assignee: User | None = None,
+    estimate_hours: Decimal | None = None,
+    actual_hours: Decimal = Decimal(0),
+    start_date: date | None = None,
+    due_date: date | None = None,
+    status: str = Task.Status.TODO,
+    percent_complete: int = 0,
+    visibility: str = Visibility.INTERNAL,
+) -> Task:
+    """The PM adds a task (internal unless said otherwise) at the end of the WBS."""
     if not can_edit_plan(actor, project):
         raise NotAllowed()
-    task = Task(project=project, actual_hours=Decimal(0))
-    _apply(task, TaskChanges(name=name, **values))  # type: ignore[typeddict-item]
+    task = Task(project=project)
+    _apply(
+        task,
+        TaskChanges(
+            name=name,
+            description=description,
+            milestone=milestone,
+            parent=parent,
+            assignee=assignee,
+            estimate_hours=estimate_hours,
+            actual_hours=actual_hours,
+            start_date=start_date,
+            due_date=due_date,
+            status=status,
+            percent_complete=percent_complete,
+            visibility=visibility,
+        ),
+    )
     _validate(task)
     task.position = (
         Task.objects.filter(project=project).aggregate(Max("position"))["position__max"] or 0
