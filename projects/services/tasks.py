@@ -61,8 +61,10 @@ def _apply(task: Task, changes: TaskChanges) -> None:
         task.percent_complete = 100
 
 
-def _validate(task: Task) -> None:
-    """Every rule of a task that one row cannot say alone; raises InvalidInput on its field."""
+def _validate(task: Task, *, assignee_changed: bool = True) -> None:
+    """Every rule of a task that one row cannot say alone; raises InvalidInput on its field.
+    The assignee is checked when it is set or changed: a person who has since left the team
+    keeps their tasks until the PM reassigns them, and the tasks can still be edited."""
     if not task.name:
         raise InvalidInput(_("Name is required."), field="name")
     if len(task.name) > 200:
@@ -81,12 +83,16 @@ def _validate(task: Task) -> None:
         raise InvalidInput(_("The due date cannot be before the start."), field="due_date")
     if task.milestone is not None and task.milestone.project_id != task.project_id:
         raise InvalidInput(_("The milestone belongs to another project."), field="milestone")
-    if task.assignee is not None and not (
-        Membership.objects.filter(
-            project_id=task.project_id,
-            user=task.assignee,
-            role__in=[Role.PM, Role.TEAM_MEMBER],
-        ).exists()
+    if (
+        assignee_changed
+        and task.assignee is not None
+        and not (
+            Membership.objects.filter(
+                project_id=task.project_id,
+                user=task.assignee,
+                role__in=[Role.PM, Role.TEAM_MEMBER],
+            ).exists()
+        )
     ):
         raise InvalidInput(
             _("Assign the task to a project manager or team member of this project."),
@@ -180,8 +186,9 @@ def task_update(*, actor: User, task: Task, changes: TaskChanges) -> Task:
         raise NotAllowed(
             _("On your own tasks you may change the status, percent complete and actual hours.")
         )
+    previous_assignee_id = task.assignee_id
     _apply(task, changes)
-    _validate(task)
+    _validate(task, assignee_changed=task.assignee_id != previous_assignee_id)
     return _save(task, actor)
 
 

@@ -51,31 +51,40 @@ def _as_int(raw: str | None) -> int | None:
         return None
 
 
-def _team(project: Project) -> list[tuple[int, str]]:
-    return [(m.user_id, m.user.display_name) for m in task_team_for(project=project)]
+def _team(project: Project, task: Task | None = None) -> list[tuple[int, str]]:
+    """Who may be assigned; plus the task's current assignee if they have left the team, so
+    that saving the task does not unassign it by surprise."""
+    team = [(m.user_id, m.user.display_name) for m in task_team_for(project=project)]
+    if task is not None and task.assignee_id and task.assignee_id not in dict(team):
+        team.append((task.assignee_id, task.assignee.display_name))  # type: ignore[union-attr]
+    return team
 
 
 def _task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
-    exclude = kwargs.pop("exclude", None)
+    task = kwargs.pop("task", None)
     return TaskForm(
         *args,
-        team=_team(project),
+        team=_team(project, task),
         milestones=[(m.pk, m.name) for m in milestone_list_for(user=user, project=project)],
         parents=[
-            (task.pk, f"{task.wbs} {task.name}")  # type: ignore[attr-defined]
-            for task in task_rows_for(user=user, project=project)
-            if task.pk != exclude
+            (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
+            for row in task_rows_for(user=user, project=project)
+            if task is None or row.pk != task.pk
         ],
         **kwargs,
     )
 
 
-def _changes_from(form: TaskForm, project: Project, user: User) -> TaskChanges:
+def _changes_from(
+    form: TaskForm, project: Project, user: User, task: Task | None = None
+) -> TaskChanges:
     """The form's values as service input: ids become the project's own objects (an id from
-    elsewhere is simply not found)."""
+    elsewhere is simply not found); the current assignee stays even if they left the team."""
     values = form.cleaned_data
     milestones = {m.pk: m for m in milestone_list_for(user=user, project=project)}
     team = {m.user_id: m.user for m in task_team_for(project=project)}
+    if task is not None and task.assignee is not None:
+        team.setdefault(task.assignee.pk, task.assignee)
     parent = None
     if values["parent"]:
         parent = task_list_for(user=user, project=project).filter(pk=values["parent"]).first()
@@ -97,9 +106,11 @@ def _changes_from(form: TaskForm, project: Project, user: User) -> TaskChanges:
     )
 
 
-def _mark_editable(tasks: list[Task], user: User) -> None:
+def _mark_editable(tasks: list[Task], user: User, team: list[tuple[int, str]]) -> None:
+    members = dict(team)
     for task in tasks:
         task.may_update = can_update_task(user, task)  # type: ignore[attr-defined]
+        task.assignee_left = bool(task.assignee_id and task.assignee_id not in members)  # type: ignore[attr-defined]
 
 
 class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
@@ -122,10 +133,10 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         user = self.request.user
         filters = self.filters()
         tasks = task_rows_for(user=user, project=self.project, filters=filters)
-        _mark_editable(tasks, user)
+        team = _team(self.project)
+        _mark_editable(tasks, user, team)
         may_edit = can_edit_plan(user, self.project)
         board = self.request.GET.get("view") == "board"
-        team = _team(self.project)
         context.update(
             tasks=tasks,
             board=board,
@@ -171,14 +182,14 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
         if not can_update_task(request.user, task):
             raise PermissionDenied
         team = _team(self.project)
-        form = TaskProgressForm(request.POST, team=team)
+        form = TaskProgressForm(request.POST, team=_team(self.project, task))
         error = ""
         if form.is_valid():
             changes = TaskChanges()
             for name in ("status", "percent_complete", "actual_hours"):
                 if name in request.POST and form.cleaned_data[name] not in (None, ""):
                     changes[name] = form.cleaned_data[name]  # type: ignore[literal-required]
-            if "assignee" in request.POST:
+            if "assignee" in request.POST and form.cleaned_data["assignee"] != task.assignee_id:
                 members = {m.user_id: m.user for m in task_team_for(project=self.project)}
                 changes["assignee"] = members.get(form.cleaned_data["assignee"] or 0)
             try:
@@ -198,7 +209,7 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
         row = task_get_for(user=request.user, project=self.project, task_id=task.pk)
         row.wbs = task_wbs_numbers(project=self.project).get(row.pk, "")  # type: ignore[attr-defined]
         row.depth = row.wbs.count(".")  # type: ignore[attr-defined]
-        _mark_editable([row], request.user)
+        _mark_editable([row], request.user, team)
         return render(
             request,
             "projects/_task_row.html",
@@ -243,7 +254,7 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             history=task.history.select_related("history_user").order_by("-history_date")[:20],
             task_form=kwargs.get("task_form")
             or (
-                _task_form(self.project, user, initial=TaskForm.initial_for(task), exclude=task.pk)
+                _task_form(self.project, user, initial=TaskForm.initial_for(task), task=task)
                 if may_edit
                 else None
             ),
@@ -283,13 +294,13 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             return back
         if action == "add_dependency":
             return self._add_dependency(request, task, back)
-        form = _task_form(self.project, request.user, request.POST, exclude=task.pk)
+        form = _task_form(self.project, request.user, request.POST, task=task)
         if form.is_valid():
             try:
                 task_update(
                     actor=request.user,
                     task=task,
-                    changes=_changes_from(form, self.project, request.user),
+                    changes=_changes_from(form, self.project, request.user, task),
                 )
             except NotFound:
                 raise

@@ -158,6 +158,19 @@ def test_the_assignee_must_be_a_pm_or_team_member_of_the_project(cast, role_name
     assert error.value.field == "assignee"
 
 
+def test_a_task_of_someone_who_left_the_team_can_still_be_edited(cast):
+    from projects.services import membership_remove
+
+    task = new_task(cast.pm, cast.project, "Handover", assignee=cast.teammate)
+    membership_remove(actor=cast.pm, membership=cast.project.memberships.get(user=cast.teammate))
+    task = task_update(actor=cast.pm, task=task, changes={"name": "Handover notes"})
+    assert (task.name, task.assignee) == ("Handover notes", cast.teammate)
+    with pytest.raises(InvalidInput):
+        task_update(
+            actor=cast.pm, task=new_task(cast.pm, cast.project), changes={"assignee": cast.teammate}
+        )
+
+
 def test_a_team_member_reports_progress_on_their_own_task(cast):
     task = new_task(cast.pm, cast.project, assignee=cast.teammate)
     task = task_update(
@@ -825,3 +838,32 @@ def test_task_pages_and_api_keep_a_constant_number_of_queries(cast, role_name, u
     _grow(cast, 45)
     assert Task.objects.count() == 50
     assert count_queries(client, url) == few
+
+
+def test_saving_a_task_keeps_an_assignee_who_left_the_team(cast):
+    from projects.services import membership_remove
+
+    task = new_task(cast.pm, cast.project, "Handover", assignee=cast.teammate)
+    membership_remove(actor=cast.pm, membership=cast.project.memberships.get(user=cast.teammate))
+    client = logged_in(cast.pm)
+    page = client.get(f"/projects/{cast.project.pk}/tasks/").content.decode()
+    assert f'<option value="{cast.teammate.pk}" selected>Tina Team</option>' in page
+    quick = client.post(
+        f"/projects/{cast.project.pk}/tasks/{task.pk}/quick/",
+        {"status": "blocked", "percent_complete": "0", "assignee": cast.teammate.pk},
+    )
+    assert quick.status_code == 302
+    response = client.post(
+        f"/projects/{cast.project.pk}/tasks/{task.pk}/",
+        {
+            "action": "update",
+            "name": "Handover notes",
+            "assignee": cast.teammate.pk,
+            "status": "blocked",
+            "percent_complete": 0,
+            "visibility": "internal",
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.name, task.status, task.assignee) == ("Handover notes", "blocked", cast.teammate)
