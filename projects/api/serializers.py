@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.api.serializers import OrganizationSerializer
@@ -206,6 +208,13 @@ class TaskSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        visible = self.context.get("visible_ids")
+        if visible is not None and data["parent"] not in visible:
+            data["parent"] = None  # an internal parent is not even named to a client
+        return data
 
     def get_predecessors(self, task: Task) -> list[int]:
         """Ids of the visible tasks this one depends on (finish-to-start)."""

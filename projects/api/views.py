@@ -34,6 +34,7 @@ from projects.api.serializers import (
     TaskSerializer,
 )
 from projects.models import Deliverable, Milestone, Project, Task
+from projects.permissions import can_view_internal_items
 from projects.selectors import (
     deliverable_get_for,
     deliverable_list_for,
@@ -290,6 +291,12 @@ class TaskViewSet(
             for link in task_dependencies_for(user=self.request.user, project=self.project):
                 predecessors.setdefault(link.successor_id, []).append(link.predecessor_id)
             context["predecessors"] = predecessors
+            if not can_view_internal_items(self.request.user, self.project):
+                context["visible_ids"] = set(
+                    task_list_for(user=self.request.user, project=self.project).values_list(
+                        "pk", flat=True
+                    )
+                )
         return context
 
     def _output(self, task: Task, *, status_code: int = status.HTTP_200_OK) -> Response:

@@ -670,6 +670,18 @@ def test_api_shows_clients_only_client_visible_tasks_and_schedule(cast, role_nam
     assert "Secret" not in schedule.content.decode()
 
 
+def test_api_does_not_name_an_internal_parent_to_clients(cast):
+    parent = new_task(cast.pm, cast.project, "Internal parent")
+    child = new_task(
+        cast.pm, cast.project, "Visible child", parent=parent, visibility=Visibility.CLIENT
+    )
+    [row] = logged_in(cast.rep).get(api_url(cast)).json()["results"]
+    assert (row["id"], row["parent"]) == (child.pk, None)
+    assert logged_in(cast.rep).get(api_url(cast, f"{child.pk}/")).json()["parent"] is None
+    staff = logged_in(cast.teammate).get(api_url(cast, f"{child.pk}/")).json()
+    assert staff["parent"] == parent.pk
+
+
 def test_api_schedule_gives_the_critical_path_figures(cast):
     a = new_task(cast.pm, cast.project, "A", start_date=START, due_date=date(2027, 1, 6))
     b = new_task(cast.pm, cast.project, "B", start_date=START, due_date=date(2027, 1, 5))
