@@ -178,16 +178,19 @@ class Timeline:
         items = []
         for row in self.rows:
             if row.kind == "milestone":
+                # The label names the baseline only when the milestone has moved; the popup
+                # always shows it.
                 label = row.name
                 detail = _("Due %(date)s") % {"date": row.end.isoformat()}
+                if row.baseline is not None:
+                    detail = _("Due %(date)s, baseline %(baseline)s") % {
+                        "date": row.end.isoformat(),
+                        "baseline": row.baseline.isoformat(),
+                    }
                 if row.baseline is not None and row.baseline != row.end:
                     label = _("%(name)s (baseline %(date)s)") % {
                         "name": row.name,
                         "date": row.baseline.isoformat(),
-                    }
-                    detail = _("Due %(date)s, baseline %(baseline)s") % {
-                        "date": row.end.isoformat(),
-                        "baseline": row.baseline.isoformat(),
                     }
                 custom_class = "gantt-milestone"
             else:

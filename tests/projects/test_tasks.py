@@ -595,6 +595,7 @@ def test_staff_timeline_shows_tasks_milestones_critical_and_slack(cast):
     assert items[f"t{short.pk}"]["name"] == "Short · slack 14 d"
     assert items[f"m{milestone.pk}"]["name"] == "Go-live (baseline 2027-01-20)"
     assert items[f"m{milestone.pk}"]["custom_class"] == "gantt-milestone"
+    assert items[f"m{milestone.pk}"]["detail"] == "Due 2027-01-27, baseline 2027-01-20"
     assert "1 task without a start and due date is not on the timeline." in content
     assert 'src="/static/js/timeline.js"' in content
     table = content.split('data-testid="timeline-table"')[1]
