@@ -880,3 +880,34 @@ def test_saving_a_task_keeps_an_assignee_who_left_the_team(cast):
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.name, task.status, task.assignee) == ("Handover notes", "blocked", cast.teammate)
+
+
+def test_task_page_keeps_a_constant_number_of_queries(cast):
+    client = logged_in(cast.pm)
+    _grow(cast, 5)
+    task = new_task(cast.pm, cast.project, "Final check", assignee=cast.teammate)
+    dependency_add(actor=cast.pm, predecessor=Task.objects.first(), successor=task)
+    url = f"/projects/{cast.project.pk}/tasks/{task.pk}/"
+    few = count_queries(client, url)
+    _grow(cast, 45)
+    for other in Task.objects.exclude(pk=task.pk).order_by("-pk")[:20]:
+        dependency_add(actor=cast.pm, predecessor=other, successor=task)
+    task_update(actor=cast.pm, task=task, changes={"percent_complete": 10})
+    assert count_queries(client, url) == few
+
+
+@pytest.mark.parametrize("role_name", ["outsider", "other_client_rep"])
+def test_outsiders_cannot_reach_a_task_at_all(cast, role_name):
+    task = new_task(cast.pm, cast.project, "Private", visibility=Visibility.CLIENT)
+    client = logged_in(cast.by_name(role_name))
+    assert client.get(api_url(cast, f"{task.pk}/")).status_code == 404
+    assert (
+        client.patch(
+            api_url(cast, f"{task.pk}/"), {"percent_complete": 1}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    quick = client.post(f"/projects/{cast.project.pk}/tasks/{task.pk}/quick/", {"status": "done"})
+    assert quick.status_code == (404 if role_name == "outsider" else 302)  # clients: to portal
+    task.refresh_from_db()
+    assert task.status == Task.Status.TODO
