@@ -28,4 +28,9 @@ urlpatterns = [
         views.PortalDocumentDownloadView.as_view(),
         name="document_download",
     ),
+    path(
+        "projects/<int:project_id>/timeline/",
+        views.PortalTimelineView.as_view(),
+        name="project_timeline",
+    ),
 ]

@@ -30,7 +30,7 @@ from projects.selectors import (
 )
 from projects.services import phase_gate_decide
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
-from projects.views import DocumentDownloadMixin, MembersViewMixin
+from projects.views import DocumentDownloadMixin, MembersViewMixin, TimelineViewMixin
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -190,3 +190,9 @@ class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
 
 class PortalDocumentDownloadView(PortalPageMixin, DocumentDownloadMixin, View):
     """A client-visible document of the project; an internal one is a 404 like a missing one."""
+
+
+class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):
+    """The client-visible milestones and tasks on a Gantt chart, with the same as a table."""
+
+    template_name = "portal/timeline.html"

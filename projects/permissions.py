@@ -15,7 +15,7 @@ from projects.models import CLIENT_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from projects.models import Project
+    from projects.models import Project, Task
 
 
 def role_of(user: User, project: Project | None) -> str | None:
@@ -145,6 +145,29 @@ def manages_any_account_or_project(user: User) -> bool:
 
 
 rules.add_perm("feedback.view_dashboard", manages_any_account_or_project)
+
+
+@rules.predicate
+def manages_any_project(user: User) -> bool:
+    """PMs (of any project) and staff admins reach the resource view (who is planned when)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff_admin or Role.PM in set(user.project_roles.values())
+
+
+rules.add_perm("projects.view_resources", manages_any_project)
+
+
+def can_update_task(user: User, task: Task) -> bool:
+    """The PM updates any task of the project; a team member only a task assigned to them (and
+    then only its progress: projects.services.tasks.task_update says which fields)."""
+    if can_edit_plan(user, task.project):
+        return True
+    return bool(
+        can_edit_own_tasks(user, task.project)
+        and task.assignee_id is not None
+        and task.assignee_id == user.pk
+    )
 
 
 @rules.predicate

@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
+    path("resources/", views.ResourceView.as_view(), name="resources"),
     path("<int:project_id>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<int:project_id>/edit/", views.ProjectEditView.as_view(), name="edit"),
     path("<int:project_id>/gate/", views.ProjectGateView.as_view(), name="gate"),
@@ -23,4 +24,13 @@ urlpatterns = [
         views.DocumentDownloadView.as_view(),
         name="document_download",
     ),
+    path("<int:project_id>/tasks/", views.TaskListView.as_view(), name="tasks"),
+    path("<int:project_id>/tasks.csv", views.TaskCsvView.as_view(), name="tasks_csv"),
+    path("<int:project_id>/tasks/<int:task_id>/", views.TaskDetailView.as_view(), name="task"),
+    path(
+        "<int:project_id>/tasks/<int:task_id>/quick/",
+        views.TaskQuickEditView.as_view(),
+        name="task_quick_edit",
+    ),
+    path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
 ]

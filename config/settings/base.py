@@ -240,6 +240,9 @@ MFA_TOTP_ISSUER = "Rapport"
 # Every provider-side user (PM, AM, team member, staff admin) must enrol a second factor.
 RAPPORT_STAFF_MFA_REQUIRED = env.bool("RAPPORT_STAFF_MFA_REQUIRED", default=True)
 
+# Resource view: planned hours per person and week above this are over-allocation.
+RAPPORT_WEEKLY_CAPACITY_HOURS = env.int("RAPPORT_WEEKLY_CAPACITY_HOURS", default=40)
+
 # Invitations: a signed link that works once and expires.
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_MAX_AGE_DAYS", default=7))
 
@@ -335,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "ObjectiveStatusEnum": "projects.models.Objective.Status",
         "PhaseEnum": "projects.models.Phase",
         "HealthStatusEnum": "projects.models.HealthStatus",
+        "TaskStatusEnum": "projects.models.Task.Status",
+        "TaskDependencyKindEnum": "projects.models.TaskDependency.Kind",
     },
 }
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.api.serializers import OrganizationSerializer
@@ -16,6 +18,8 @@ from projects.models import (
     Objective,
     PhaseGate,
     Project,
+    Task,
+    TaskDependency,
     Visibility,
 )
 
@@ -309,3 +313,99 @@ class HealthSerializer(serializers.Serializer):
     computed_status = serializers.ChoiceField(choices=HealthStatus.choices, allow_null=True)
     reasons = HealthFindingSerializer(many=True)
     override = HealthOverrideSerializer(allow_null=True)
+
+
+# --- Tasks --------------------------------------------------------------------------------------
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    assignee_name = serializers.CharField(
+        source="assignee.display_name", read_only=True, default=None
+    )
+    predecessors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "name",
+            "description",
+            "parent",
+            "milestone",
+            "assignee",
+            "assignee_name",
+            "estimate_hours",
+            "actual_hours",
+            "start_date",
+            "due_date",
+            "status",
+            "percent_complete",
+            "visibility",
+            "position",
+            "predecessors",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        visible = self.context.get("visible_ids")
+        if visible is not None and data["parent"] not in visible:
+            data["parent"] = None  # an internal parent is not even named to a client
+        return data
+
+    def get_predecessors(self, task: Task) -> list[int]:
+        """Ids of the visible tasks this one depends on (finish-to-start)."""
+        visible = self.context.get("predecessors")
+        if visible is None:
+            return []
+        return visible.get(task.pk, [])
+
+
+class TaskInputSerializer(serializers.Serializer):
+    """Create (name required) or change a task; ids are looked up in the same project."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    milestone = serializers.IntegerField(required=False, allow_null=True)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    estimate_hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    actual_hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, min_value=0
+    )
+    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    percent_complete = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class DependencyInputSerializer(serializers.Serializer):
+    predecessor = serializers.IntegerField(help_text="The task this one depends on.")
+
+
+class DependencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskDependency
+        fields = ["id", "predecessor", "successor", "kind"]
+        read_only_fields = fields
+
+
+class ScheduledTaskSerializer(serializers.Serializer):
+    task = serializers.IntegerField(source="task_id")
+    name = serializers.CharField()
+    duration = serializers.IntegerField(help_text="Calendar days, start and due included.")
+    early_start = serializers.DateField()
+    early_finish = serializers.DateField()
+    late_start = serializers.DateField()
+    late_finish = serializers.DateField()
+    slack = serializers.IntegerField(help_text="Total float in calendar days.")
+    is_critical = serializers.BooleanField()
+
+
+class ScheduleSerializer(serializers.Serializer):
+    finish = serializers.DateField(allow_null=True)
+    tasks = ScheduledTaskSerializer(many=True)

@@ -18,5 +18,9 @@ router.register(r"projects/(?P<project_pk>\d+)/gates", views.PhaseGateViewSet, b
 router.register(
     r"projects/(?P<project_pk>\d+)/objectives", views.ObjectiveViewSet, basename="objective"
 )
+router.register(r"projects/(?P<project_pk>\d+)/tasks", views.TaskViewSet, basename="task")
+router.register(
+    r"projects/(?P<project_pk>\d+)/schedule", views.ScheduleViewSet, basename="schedule"
+)
 
 urlpatterns = router.urls

@@ -23,6 +23,7 @@ from projects.models.delivery import (
 )
 from projects.models.documents import Document, DocumentVersion
 from projects.models.gates import GATE_CHECKLISTS, NEXT_PHASE, PhaseGate
+from projects.models.tasks import Task, TaskDependency
 
 __all__ = [
     "CLIENT_ROLES",
@@ -46,5 +47,7 @@ __all__ = [
     "ProjectQuerySet",
     "QualityReview",
     "Role",
+    "Task",
+    "TaskDependency",
     "Visibility",
 ]

@@ -18,6 +18,15 @@ from projects.views.documents import (
     ProjectDocumentsView,
 )
 from projects.views.gates import ProjectGateView
+from projects.views.tasks import (
+    ResourceView,
+    TaskCsvView,
+    TaskDetailView,
+    TaskListView,
+    TaskQuickEditView,
+    TimelineView,
+    TimelineViewMixin,
+)
 
 __all__ = [
     "DeliverableDetailView",
@@ -33,5 +42,12 @@ __all__ = [
     "ProjectMembersView",
     "ProjectPlaceholderView",
     "ProjectPlanView",
+    "ResourceView",
+    "TaskCsvView",
+    "TaskDetailView",
+    "TaskListView",
+    "TaskQuickEditView",
+    "TimelineView",
+    "TimelineViewMixin",
     "deliverable_url",
 ]

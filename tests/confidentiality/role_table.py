@@ -74,6 +74,10 @@ def document_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "document_id": cast.document.pk}
 
 
+def task_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "task_id": cast.task.pk}
+
+
 PAGES: dict[str, Entry] = {
     # Routing and probes
     "home": Entry(
@@ -173,6 +177,21 @@ PAGES: dict[str, Entry] = {
         kwargs=document_kwargs,
         note="a client-visible document; tests/projects/test_documents.py covers internal ones",
     ),
+    "projects:tasks": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:tasks_csv": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
+    ),
+    "projects:task": Entry(STAFF_PROJECT_PAGE, kwargs=task_kwargs),
+    "projects:task_quick_edit": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=task_kwargs,
+        note="POST only (htmx or a plain form)",
+    ),
+    "projects:timeline": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:resources": Entry(
+        roles(403, anonymous=LOGIN, pm=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+        note="PMs (of any project) and staff admins",
+    ),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -198,6 +217,9 @@ PAGES: dict[str, Entry] = {
         PORTAL_PROJECT_PAGE,
         kwargs=document_kwargs,
         note="a client-visible document; an internal one is a 404 (tests/projects/test_documents)",
+    ),
+    "portal:project_timeline": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible tasks and milestones"
     ),
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
@@ -230,6 +252,14 @@ def api_deliverable_kwargs(cast: Any) -> dict[str, Any]:
 
 def api_document_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.document.pk}
+
+
+def project_pk_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk}
+
+
+def api_task_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.task.pk}
 
 
 # (method, path template in the OpenAPI schema) -> Entry. Path parameters come from kwargs.
@@ -330,6 +360,39 @@ API: dict[tuple[str, str], Entry] = {
         roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
         kwargs=api_objective_kwargs,
         note="the PM removes it (the others are refused before it is looked up)",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/tasks/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: client-visible tasks only"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/tasks/"): Entry(
+        API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/tasks/{id}/"): Entry(
+        API_PROJECT_READ, kwargs=api_task_kwargs, note="a client-visible task"
+    ),
+    ("PATCH", "/api/v1/projects/{project_pk}/tasks/{id}/"): Entry(
+        roles(403, anonymous=401, pm=200, teammate=200, other_client_rep=404, outsider=404),
+        kwargs=api_task_kwargs,
+        note="the PM, and the team member it is assigned to (their progress only)",
+    ),
+    ("DELETE", "/api/v1/projects/{project_pk}/tasks/{id}/"): Entry(
+        roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+        kwargs=api_task_kwargs,
+        note="the PM; refused before the task is even looked up for everyone else",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/tasks/{id}/dependencies/"): Entry(
+        API_PM_WRITE, kwargs=api_task_kwargs, note="{} is invalid"
+    ),
+    ("DELETE", "/api/v1/projects/{project_pk}/tasks/{id}/dependencies/{predecessor_pk}/"): Entry(
+        roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {
+            "project_pk": cast.project.pk,
+            "id": cast.task.pk,
+            "predecessor_pk": cast.internal_task.pk,
+        },
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/schedule/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="figures of visible tasks only"
     ),
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),

@@ -23,6 +23,7 @@ from projects.services import gate_checklist, phase_gate_request
 from projects.services.deliverables import deliverable_create, milestone_create
 from projects.services.documents import document_upload
 from projects.services.objectives import objective_create
+from projects.services.tasks import dependency_add, task_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -135,6 +136,25 @@ def full_cast(cast):
         visibility=Visibility.CLIENT,
     ).document
     cast.objective = objective_create(actor=cast.pm, project=cast.project, title="Fewer errors")
+    # A client-visible task assigned to the team member, waiting for an internal one.
+    cast.internal_task = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Prepare servers",
+        start_date=date(2027, 1, 4),
+        due_date=date(2027, 1, 8),
+    )
+    cast.task = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Migrate data",
+        assignee=cast.teammate,
+        visibility=Visibility.CLIENT,
+        milestone=milestone,
+        start_date=date(2027, 1, 11),
+        due_date=date(2027, 1, 15),
+    )
+    dependency_add(actor=cast.pm, predecessor=cast.internal_task, successor=cast.task)
     return cast
 
 

@@ -160,3 +160,22 @@ def test_demo_shows_objectives_and_a_project_slipping_against_its_baseline(seede
     assert any("later than the baseline" in finding.reason for finding in health.reasons)
     seed()
     assert Objective.objects.count() == 5
+
+
+def test_demo_projects_get_tasks_with_dependencies_once(seeded):
+    from projects.models import Task, TaskDependency, Visibility
+    from projects.selectors.tasks import project_schedule
+
+    project = Project.objects.get(code="NW-WMS")
+    tasks = Task.objects.filter(project=project)
+    assert tasks.filter(parent__isnull=False).exists()
+    assert {Visibility.CLIENT, Visibility.INTERNAL} <= set(
+        tasks.values_list("visibility", flat=True)
+    )
+    assert TaskDependency.objects.filter(successor__project=project).exists()
+    assert project_schedule(project=project).critical_ids
+    assert Task.objects.filter(project__code="HX-MES").exists()
+    counts = (Task.objects.count(), TaskDependency.objects.count())
+
+    assert "nothing changed" in seed()
+    assert (Task.objects.count(), TaskDependency.objects.count()) == counts

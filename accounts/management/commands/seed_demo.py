@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
-from projects.demo import seed_delivery
+from projects.demo import seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
 
@@ -161,6 +161,7 @@ class Command(BaseCommand):
                     membership_add(actor=None, project=project, user=user, role=role)
                     created += 1
         created += seed_delivery(people=people)
+        created += seed_tasks(people=people)
         return created
 
     def print_logins(self) -> None:

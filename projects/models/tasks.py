@@ -1,0 +1,149 @@
+"""Tasks: the work breakdown structure (WBS) of a project, and finish-to-start dependencies.
+
+Rules that span rows (a task's milestone, parent and dependencies belong to its own project, no
+cycle among parents or dependencies, the assignee is on the project team) are enforced by
+projects.services.tasks; the check constraints below keep each row sound on its own.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models.core import Project, Visibility
+from projects.models.delivery import Milestone
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        BLOCKED = "blocked", _("Blocked")
+        DONE = "done", _("Done")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    # RESTRICT: a task with subtasks is not deleted on its own (the service says so), but it
+    # goes with its project.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent task"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+    )
+    estimate_hours = models.DecimalField(
+        _("estimate (hours)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    actual_hours = models.DecimalField(_("actual hours"), max_digits=7, decimal_places=2, default=0)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.TODO
+    )
+    percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["position", "id"]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["assignee", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(due_date__gte=models.F("start_date")),
+                name="task_due_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="task_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estimate_hours__isnull=True) | models.Q(estimate_hours__gte=0),
+                name="task_estimate_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_hours__gte=0), name="task_actual_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="task_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskDependency(models.Model):
+    """`successor` cannot start before `predecessor` finishes (finish-to-start, the only kind)."""
+
+    class Kind(models.TextChoices):
+        FINISH_TO_START = "fs", _("Finish to start")
+
+    predecessor = models.ForeignKey(
+        Task,
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+    )
+    successor = models.ForeignKey(
+        Task,
+        verbose_name=_("successor"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=2, choices=Kind.choices, default=Kind.FINISH_TO_START
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task dependency")
+        verbose_name_plural = _("task dependencies")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="task_dependency_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="task_dependency_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id}"

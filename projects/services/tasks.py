@@ -1,0 +1,258 @@
+"""Tasks (the WBS) and their finish-to-start dependencies.
+
+The PM plans: creates, edits and deletes tasks and their dependencies. A team member reports
+progress on the tasks assigned to them: status, percent complete and actual hours, nothing
+else. A task's milestone, parent and dependencies stay inside its project, parents and
+dependencies never make a cycle, and the assignee is one of the project's PMs or team members.
+Marking a task done completes it (100 %).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
+from projects.permissions import can_edit_plan, can_update_task
+from projects.scheduling import cycle_message, find_cycle
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class TaskChanges(TypedDict, total=False):
+    """What may change on a task; keys left out stay as they are."""
+
+    name: str
+    description: str
+    milestone: Milestone | None
+    parent: Task | None
+    assignee: User | None
+    estimate_hours: Decimal | None
+    actual_hours: Decimal
+    start_date: date | None
+    due_date: date | None
+    status: str
+    percent_complete: int
+    visibility: str
+
+
+# What a team member may change on a task assigned to them.
+PROGRESS_FIELDS = frozenset({"status", "percent_complete", "actual_hours"})
+TASK_FIELDS = frozenset(TaskChanges.__annotations__)
+
+
+def _apply(task: Task, changes: TaskChanges) -> None:
+    unknown = set(changes) - TASK_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown field: %(field)s.") % {"field": sorted(unknown)[0]})
+    for name, value in changes.items():
+        if isinstance(value, str) and name != "description":
+            value = value.strip()
+        setattr(task, name, value)
+    task.description = (task.description or "").strip()
+    if "status" in changes and task.status == Task.Status.DONE:
+        task.percent_complete = 100
+
+
+def _validate(task: Task, *, assignee_changed: bool = True) -> None:
+    """Every rule of a task that one row cannot say alone; raises InvalidInput on its field.
+    The assignee is checked when it is set or changed: a person who has since left the team
+    keeps their tasks until the PM reassigns them, and the tasks can still be edited."""
+    if not task.name:
+        raise InvalidInput(_("Name is required."), field="name")
+    if len(task.name) > 200:
+        raise InvalidInput(_("The name is too long: at most 200 characters."), field="name")
+    if task.status not in Task.Status.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+    if task.visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="visibility")
+    if task.percent_complete is None or not 0 <= task.percent_complete <= 100:
+        raise InvalidInput(_("Percent complete is between 0 and 100."), field="percent_complete")
+    if task.estimate_hours is not None and task.estimate_hours < 0:
+        raise InvalidInput(_("The estimate cannot be negative."), field="estimate_hours")
+    if task.actual_hours is None or task.actual_hours < 0:
+        raise InvalidInput(_("Actual hours cannot be negative."), field="actual_hours")
+    if task.start_date and task.due_date and task.due_date < task.start_date:
+        raise InvalidInput(_("The due date cannot be before the start."), field="due_date")
+    if task.milestone is not None and task.milestone.project_id != task.project_id:
+        raise InvalidInput(_("The milestone belongs to another project."), field="milestone")
+    if (
+        assignee_changed
+        and task.assignee is not None
+        and not (
+            Membership.objects.filter(
+                project_id=task.project_id,
+                user=task.assignee,
+                role__in=[Role.PM, Role.TEAM_MEMBER],
+            ).exists()
+        )
+    ):
+        raise InvalidInput(
+            _("Assign the task to a project manager or team member of this project."),
+            field="assignee",
+        )
+    _validate_parent(task)
+
+
+def _validate_parent(task: Task) -> None:
+    parent = task.parent
+    if parent is None:
+        return
+    if parent.project_id != task.project_id:
+        raise InvalidInput(_("The parent task belongs to another project."), field="parent")
+    if task.pk is None:
+        return
+    if parent.pk == task.pk:
+        raise InvalidInput(_("A task cannot be its own parent."), field="parent")
+    parents = dict(Task.objects.filter(project_id=task.project_id).values_list("pk", "parent_id"))
+    ancestor: int | None = parent.pk
+    while ancestor is not None:
+        if ancestor == task.pk:
+            raise InvalidInput(
+                _("%(parent)s is a subtask of %(task)s: it cannot become its parent.")
+                % {"parent": parent.name, "task": task.name},
+                field="parent",
+            )
+        ancestor = parents.get(ancestor)
+
+
+def _save(task: Task, actor: User) -> Task:
+    task._history_user = actor  # type: ignore[attr-defined]
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User,
+    project: Project,
+    name: str,
+    description: str = "",
+    milestone: Milestone | None = None,
+    parent: Task | None = None,
+    assignee: User | None = None,
+    estimate_hours: Decimal | None = None,
+    actual_hours: Decimal = Decimal(0),
+    start_date: date | None = None,
+    due_date: date | None = None,
+    status: str = Task.Status.TODO,
+    percent_complete: int = 0,
+    visibility: str = Visibility.INTERNAL,
+) -> Task:
+    """The PM adds a task (internal unless said otherwise) at the end of the WBS."""
+    if not can_edit_plan(actor, project):
+        raise NotAllowed()
+    task = Task(project=project)
+    _apply(
+        task,
+        TaskChanges(
+            name=name,
+            description=description,
+            milestone=milestone,
+            parent=parent,
+            assignee=assignee,
+            estimate_hours=estimate_hours,
+            actual_hours=actual_hours,
+            start_date=start_date,
+            due_date=due_date,
+            status=status,
+            percent_complete=percent_complete,
+            visibility=visibility,
+        ),
+    )
+    _validate(task)
+    task.position = (
+        Task.objects.filter(project=project).aggregate(Max("position"))["position__max"] or 0
+    ) + 1
+    return _save(task, actor)
+
+
+@transaction.atomic
+def task_update(*, actor: User, task: Task, changes: TaskChanges) -> Task:
+    """Change a task. The PM changes anything; the task's assignee, if a team member, only its
+    progress (PROGRESS_FIELDS). Raises NotAllowed for anyone else or any other field."""
+    task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
+    if not can_update_task(actor, task):
+        raise NotAllowed()
+    if not can_edit_plan(actor, task.project) and set(changes) - PROGRESS_FIELDS:
+        raise NotAllowed(
+            _("On your own tasks you may change the status, percent complete and actual hours.")
+        )
+    previous_assignee_id = task.assignee_id
+    _apply(task, changes)
+    _validate(task, assignee_changed=task.assignee_id != previous_assignee_id)
+    return _save(task, actor)
+
+
+@transaction.atomic
+def task_delete(*, actor: User, task: Task) -> None:
+    """The PM deletes a task and its dependencies; a task with subtasks stays until they are
+    deleted or moved (nothing is lost by surprise)."""
+    if not can_edit_plan(actor, task.project):
+        raise NotAllowed()
+    if task.children.exists():
+        raise InvalidTransition(_("This task has subtasks: delete or move them first."))
+    task._history_user = actor  # type: ignore[attr-defined]
+    task.delete()
+
+
+@transaction.atomic
+def dependency_add(*, actor: User, predecessor: Task, successor: Task) -> TaskDependency:
+    """`successor` cannot start before `predecessor` finishes. Both in the same project; refused
+    if it would close a cycle, with the cycle named ("A → B → A")."""
+    project = successor.project
+    if not can_edit_plan(actor, project):
+        raise NotAllowed()
+    if predecessor.project_id != successor.project_id:
+        raise InvalidInput(
+            _("A task can only depend on a task of the same project."), field="predecessor"
+        )
+    if predecessor.pk == successor.pk:
+        raise InvalidInput(_("A task cannot depend on itself."), field="predecessor")
+    # One writer of a project's dependencies at a time, so that two additions cannot together
+    # make a cycle that neither makes alone.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    edges = list(
+        TaskDependency.objects.filter(successor__project=project).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
+    if (predecessor.pk, successor.pk) in edges:
+        raise Conflict(
+            _("%(successor)s already depends on %(predecessor)s.")
+            % {"successor": successor.name, "predecessor": predecessor.name},
+            field="predecessor",
+        )
+    cycle = find_cycle([*edges, (predecessor.pk, successor.pk)])
+    if cycle is not None:
+        # The graph had no cycle before, so this one passes through the new dependency: name
+        # it from the predecessor ("A → B → A").
+        loop = cycle[:-1]
+        start = loop.index(predecessor.pk)
+        cycle = [*loop[start:], *loop[:start], predecessor.pk]
+        names = dict(Task.objects.filter(pk__in=set(cycle)).values_list("pk", "name"))
+        raise InvalidInput(cycle_message(cycle, names), field="predecessor")
+    try:
+        with transaction.atomic():
+            return TaskDependency.objects.create(predecessor=predecessor, successor=successor)
+    except IntegrityError as error:  # added meanwhile by someone else
+        raise Conflict(
+            _("%(successor)s already depends on %(predecessor)s.")
+            % {"successor": successor.name, "predecessor": predecessor.name},
+            field="predecessor",
+        ) from error
+
+
+@transaction.atomic
+def dependency_remove(*, actor: User, dependency: TaskDependency) -> None:
+    if not can_edit_plan(actor, dependency.successor.project):
+        raise NotAllowed()
+    dependency.delete()
