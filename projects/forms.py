@@ -384,7 +384,11 @@ class TaskForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
     percent_complete = forms.IntegerField(
-        label=_("% complete"), min_value=0, max_value=100, initial=0
+        # xgettext:no-python-format
+        label=_("% complete"),
+        min_value=0,
+        max_value=100,
+        initial=0,
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
@@ -433,7 +437,11 @@ class TaskProgressForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices, required=False)
     percent_complete = forms.IntegerField(
-        label=_("% complete"), min_value=0, max_value=100, required=False
+        # xgettext:no-python-format
+        label=_("% complete"),
+        min_value=0,
+        max_value=100,
+        required=False,
     )
     actual_hours = forms.DecimalField(
         label=_("Actual hours"), required=False, min_value=0, max_digits=7, decimal_places=2

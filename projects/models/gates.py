@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models.core import Phase, Project
 
@@ -54,8 +55,12 @@ class PhaseGate(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="gates"
     )
-    from_phase = models.CharField(_("from"), max_length=16, choices=Phase.choices)
-    to_phase = models.CharField(_("to"), max_length=16, choices=Phase.choices)
+    from_phase = models.CharField(
+        pgettext_lazy("phase gate", "from"), max_length=16, choices=Phase.choices
+    )
+    to_phase = models.CharField(
+        pgettext_lazy("phase gate", "to"), max_length=16, choices=Phase.choices
+    )
     checklist = models.JSONField(_("checklist"), default=list)
     note = models.TextField(_("note"), blank=True)
     requested_by = models.ForeignKey(

@@ -63,6 +63,7 @@ class Task(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.TODO
     )
+    # xgettext:no-python-format
     percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL

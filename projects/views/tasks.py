@@ -360,6 +360,7 @@ class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
                 _("WBS"),
                 _("Name"),
                 _("Status"),
+                # xgettext:no-python-format
                 _("% complete"),
                 _("Assignee"),
                 _("Milestone"),
