@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from config.errors import NotFound
 from projects.models import (
@@ -29,8 +30,17 @@ def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[
     projects = Project.objects.visible_to(user).select_related("client")
     if not include_archived:
         projects = projects.filter(is_archived=False)
+    # A subquery, not Count("memberships"): visible_to() joins the memberships already, and a
+    # count over that join would count only the viewer's own membership.
+    members = (
+        Membership.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
     return projects.annotate(
-        member_count=Count("memberships", distinct=True),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0)
     ).order_by("name")
 
 

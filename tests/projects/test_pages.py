@@ -118,3 +118,9 @@ def test_plan_and_portal_pages_keep_a_constant_number_of_queries(cast, role_name
     few = count_queries(client, url)
     _grow_plan(cast.pm, cast.project, 10)
     assert count_queries(client, url) == few
+
+
+def test_the_member_count_counts_every_member_not_just_the_viewer(cast):
+    page = logged_in(cast.rep).get("/portal/projects/")
+    project = page.context["projects"][0]
+    assert project.member_count == 6
