@@ -169,6 +169,7 @@ def test_the_staff_page_links_to_staff_pages(findable, client):
     assert f'href="/projects/{task.project_id}/tasks/{task.pk}/"' in response.content.decode()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ranks titles first only")
 def test_ranking_puts_title_matches_before_description_matches(cast):
     """Worked example: "boiler" is in the title of one task, twice in the description of
     another, once in the description of a third. Title weight A beats weight B."""
