@@ -7,6 +7,7 @@ from accounts import views as account_views
 from accounts.disabled_views import not_offered
 from accounts.views import admin_login
 from config import health
+from projects.views import SearchView
 
 # The admin signs in through the product's login (with its second factor), never its own form.
 admin.site.login = admin_login  # type: ignore[method-assign]
@@ -49,6 +50,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("projects/", include("projects.urls")),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include("stakeholders.urls")),
     path("", include("risks.urls")),
     path("", include("feedback.urls")),

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.PortalHomeView.as_view(), name="home"),
     path("projects/", views.PortalProjectListView.as_view(), name="project_list"),
+    path("search/", views.PortalSearchView.as_view(), name="search"),
     path("projects/<int:project_id>/", views.PortalProjectDetailView.as_view(), name="project"),
     path(
         "projects/<int:project_id>/deliverables/<int:deliverable_id>/",

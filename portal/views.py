@@ -30,7 +30,12 @@ from projects.selectors import (
 )
 from projects.services import phase_gate_decide
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
-from projects.views import DocumentDownloadMixin, MembersViewMixin, TimelineViewMixin
+from projects.views import (
+    DocumentDownloadMixin,
+    MembersViewMixin,
+    SearchViewMixin,
+    TimelineViewMixin,
+)
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -196,3 +201,10 @@ class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):
     """The client-visible milestones and tasks on a Gantt chart, with the same as a table."""
 
     template_name = "portal/timeline.html"
+
+
+class PortalSearchView(PortalPageMixin, SearchViewMixin, TemplateView):
+    """The client's search: only what the permission layer lets them see."""
+
+    template_name = "portal/search.html"
+    side = "portal"

@@ -7,4 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from projects import permissions  # noqa: F401  (registers the rules permissions)
+        from projects import (
+            permissions,  # noqa: F401  (registers the rules permissions)
+            search,  # noqa: F401  (registers the searchable kinds)
+        )

@@ -2,8 +2,9 @@
 
 Builds (once) a data set in its own PostgreSQL database (BENCH_DATABASE_URL, default
 rapport_bench next to the test database): 60 clients, 1,500 projects, 4,000 people and
-30,000 memberships; then times the busiest pages and API lists for a PM, an AM, a staff admin
-and a customer representative, and prints median and 95th-percentile times and query counts.
+30,000 memberships; then times the busiest pages and API lists (and the search) for a PM, an
+AM, a staff admin and a customer representative, and prints median and 95th-percentile times
+and query counts.
 """
 
 from __future__ import annotations
@@ -247,6 +248,14 @@ def main() -> None:
         (admin, "/api/v1/organizations/"),
         (rep, f"/api/v1/projects/{project.pk}/members/"),
         (rep, f"/api/v1/projects/{project.pk}/deliverables/"),
+        # Search over the whole data set: a common word (every milestone and deliverable
+        # matches) and a rare one, for the busiest PM, a staff admin (all 1,500 projects) and a
+        # customer representative; one query per kind, through the GIN indexes.
+        (pm, "/search/?q=deliverable"),
+        (admin, "/search/?q=deliverable"),
+        (admin, f"/search/?q={project.code}"),
+        (rep, "/portal/search/?q=milestone"),
+        (admin, "/api/v1/search/?q=deliverable"),
     ]
     print(f"\n{'who':<22} {'url':<42} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'status':>7}")
     for user, url in cases:

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from projects.api import views
+from projects.api import search, views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -23,4 +24,4 @@ router.register(
     r"projects/(?P<project_pk>\d+)/schedule", views.ScheduleViewSet, basename="schedule"
 )
 
-urlpatterns = router.urls
+urlpatterns = [path("search/", search.SearchView.as_view(), name="search"), *router.urls]

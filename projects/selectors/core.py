@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from config.errors import NotFound
 from projects.models import (
+    STAFF_ROLES,
     AcceptanceRound,
     CriterionResult,
     Deliverable,
@@ -26,10 +27,17 @@ if TYPE_CHECKING:
     from accounts.models import Organization, User
 
 
-def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[Project]:
-    projects = Project.objects.visible_to(user).select_related("client")
+def project_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Project]:
+    """The projects `user` may open (not archived unless asked), unordered and unannotated: the
+    base of project_list_for and of the cross-project reads (search)."""
+    projects = Project.objects.visible_to(user)
     if not include_archived:
         projects = projects.filter(is_archived=False)
+    return projects
+
+
+def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[Project]:
+    projects = project_scope_for(user=user, include_archived=include_archived)
     # A subquery, not Count("memberships"): visible_to() joins the memberships already, and a
     # count over that join would count only the viewer's own membership.
     members = (
@@ -39,9 +47,11 @@ def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[
         .annotate(total=Count("id"))
         .values("total")
     )
-    return projects.annotate(
-        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0)
-    ).order_by("name")
+    return (
+        projects.select_related("client")
+        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
+        .order_by("name")
+    )
 
 
 def project_get_for(*, user: User, project_id: int) -> Project:
@@ -111,10 +121,32 @@ def _client_visible(queryset: QuerySet, user: User, project: Project) -> QuerySe
     return queryset.filter(visibility=Visibility.CLIENT)
 
 
+def milestone_visible_to_client() -> Q:
+    """A client sees a client-visible milestone."""
+    return Q(visibility=Visibility.CLIENT)
+
+
+def deliverable_visible_to_client() -> Q:
+    """A client sees a deliverable only if it and its milestone are client-visible."""
+    return Q(visibility=Visibility.CLIENT, milestone__visibility=Visibility.CLIENT)
+
+
+def internal_project_ids_for(*, user: User) -> QuerySet[Membership] | None:
+    """The projects where `user` sees internal items (a subquery of ids), or None for all of
+    them (a staff admin). The cross-project form of can_view_internal_items."""
+    if user.is_authenticated and user.is_active and user.is_staff_admin:
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return Membership.objects.none().values("project_id")
+    return project_ids_with_role(user=user, roles=STAFF_ROLES)
+
+
 def milestone_list_for(*, user: User, project: Project) -> QuerySet[Milestone]:
     if not can_view_project(user, project):
         return Milestone.objects.none()
-    milestones = _client_visible(Milestone.objects.filter(project=project), user, project)
+    milestones = Milestone.objects.filter(project=project)
+    if not can_view_internal_items(user, project):
+        milestones = milestones.filter(milestone_visible_to_client())
     deliverables = _client_visible(
         Deliverable.objects.filter(project=project), user, project
     ).select_related("owner")
@@ -141,9 +173,8 @@ def deliverable_list_for(*, user: User, project: Project) -> QuerySet[Deliverabl
     if not can_view_project(user, project):
         return Deliverable.objects.none()
     deliverables = Deliverable.objects.filter(project=project).select_related("milestone", "owner")
-    deliverables = _client_visible(deliverables, user, project)
     if not can_view_internal_items(user, project):
-        deliverables = deliverables.filter(milestone__visibility=Visibility.CLIENT)
+        deliverables = deliverables.filter(deliverable_visible_to_client())
     return deliverables
 
 

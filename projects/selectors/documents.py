@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _client_visible_documents() -> Q:
+def document_visible_to_client() -> Q:
     return (
         Q(visibility=Visibility.CLIENT)
         & (Q(milestone__isnull=True) | Q(milestone__visibility=Visibility.CLIENT))
@@ -41,7 +41,7 @@ def document_list_for(
     if deliverable is not None:
         documents = documents.filter(deliverable=deliverable)
     if not can_view_internal_items(user, project):
-        documents = documents.filter(_client_visible_documents())
+        documents = documents.filter(document_visible_to_client())
     return documents.select_related("milestone", "deliverable", "created_by").prefetch_related(
         Prefetch(
             "versions",

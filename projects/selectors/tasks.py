@@ -28,7 +28,7 @@ class TaskFilters(TypedDict, total=False):
     milestone: int
 
 
-def _visible_to_client() -> Q:
+def task_visible_to_client() -> Q:
     """A client sees a task only if it, and its milestone if it has one, are client-visible."""
     return Q(visibility=Visibility.CLIENT) & (
         Q(milestone__isnull=True) | Q(milestone__visibility=Visibility.CLIENT)
@@ -42,7 +42,7 @@ def task_list_for(
         return Task.objects.none()
     tasks = Task.objects.filter(project=project).select_related("project", "assignee", "milestone")
     if not can_view_internal_items(user, project):
-        tasks = tasks.filter(_visible_to_client())
+        tasks = tasks.filter(task_visible_to_client())
     filters = filters or {}
     if filters.get("status"):
         tasks = tasks.filter(status=filters["status"])

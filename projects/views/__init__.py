@@ -18,6 +18,7 @@ from projects.views.documents import (
     ProjectDocumentsView,
 )
 from projects.views.gates import ProjectGateView
+from projects.views.search import SearchView, SearchViewMixin
 from projects.views.tasks import (
     ResourceView,
     TaskCsvView,
@@ -43,6 +44,8 @@ __all__ = [
     "ProjectPlaceholderView",
     "ProjectPlanView",
     "ResourceView",
+    "SearchView",
+    "SearchViewMixin",
     "TaskCsvView",
     "TaskDetailView",
     "TaskListView",

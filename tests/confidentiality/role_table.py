@@ -192,6 +192,10 @@ PAGES: dict[str, Entry] = {
         roles(403, anonymous=LOGIN, pm=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
         note="PMs (of any project) and staff admins",
     ),
+    "search": Entry(
+        STAFF_PAGE,
+        note="results scoped inside (tests/projects/test_search.py checks every role's hits)",
+    ),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -206,6 +210,9 @@ PAGES: dict[str, Entry] = {
     # Portal
     "portal:home": Entry(PORTAL_PAGE),
     "portal:project_list": Entry(PORTAL_PAGE),
+    "portal:search": Entry(
+        PORTAL_PAGE, note="client-visible items of their own projects only (test_search.py)"
+    ),
     "portal:project": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:project_members": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:deliverable": Entry(PORTAL_PROJECT_PAGE, kwargs=deliverable_kwargs),
@@ -267,6 +274,10 @@ API: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me/"): Entry(API_SIGNED_IN),
     ("PATCH", "/api/v1/me/"): Entry(API_SIGNED_IN, note="the user's own profile"),
     ("GET", "/api/v1/organizations/"): Entry(API_SIGNED_IN, note="scoped list"),
+    ("GET", "/api/v1/search/"): Entry(
+        roles(400, anonymous=401),
+        note="without q: 400 naming the field; scoped hits per role in tests/projects/test_search",
+    ),
     ("GET", "/api/v1/organizations/{id}/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"id": cast.project.client_id},

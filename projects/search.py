@@ -1,0 +1,423 @@
+"""Search over everything a person may see: a small registry of searchable kinds and the engine.
+
+An app makes its items findable with `register_searchable` (see docs/architecture.md):
+
+    register_searchable(
+        kind="risk",
+        label=_("Risks"),
+        queryset_for_user=risk_search_scope_for,   # (user=, include_archived=) -> scoped QuerySet
+        fields=(("title", "A"), ("description", "B")),
+        url_for=lambda risk, side: ...,            # side is "staff" or "portal"
+    )
+
+`queryset_for_user` must be a selector that already applies the permission layer (the item's
+visibility, its project's membership, archived projects only when asked) and select_related
+its `project`: the engine only narrows it to the query, ranks and cuts it.
+
+On PostgreSQL the match is full-text search with the "simple" configuration (no stemming, so
+English and Chinese text index alike) and `websearch` queries, ranked by `SearchRank` with the
+field weights; the SearchVector of each kind is exactly the expression of a GIN index (migration
+projects/0009_search_indexes; a later app adds its own index the same way), so a search reads an
+index, not the table. The "simple" parser makes a whole run of Han characters one token, so for a
+query with CJK characters the engine also matches a case-insensitive substring of the title
+fields (the weight "A" ones). That part has no index (a trigram index needs the pg_trgm
+extension, which we do not require): it is bounded by the scoped queryset. On SQLite (the
+embedded default) every field is matched by substring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, CharField, F, FloatField, Func, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from accounts.models import User
+    from projects.models import Project
+
+CONFIG = "simple"
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 200
+PER_KIND = 5
+PAGE_SIZE = 20
+SNIPPET_CHARS = 160
+# Control characters cannot appear in stored text: the headline marks them, Python escapes the
+# text and only then turns them into <mark> tags.
+_START, _STOP = "\x02", "\x03"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+Side = str  # "staff" or "portal"
+
+
+@dataclass(frozen=True)
+class Searchable:
+    kind: str
+    label: str | Promise
+    queryset_for_user: Callable[..., QuerySet[Any]]
+    fields: tuple[tuple[str, str], ...]
+    url_for: Callable[[Any, Side], str]
+    related_match: Callable[[str, SearchQuery | None], QuerySet[Any]] | None = None
+
+    @property
+    def title_fields(self) -> list[str]:
+        return [name for name, weight in self.fields if weight == "A"]
+
+    @property
+    def title_field(self) -> str:
+        return self.title_fields[-1] if len(self.title_fields) > 1 else self.fields[0][0]
+
+    @property
+    def text_fields(self) -> list[str]:
+        return [name for name, weight in self.fields if weight != "A"]
+
+    def vector(self) -> SearchVector:
+        return search_vector(self.fields)
+
+
+def search_vector(fields: Sequence[tuple[str, str]]) -> SearchVector:
+    """The weighted vector of `fields`: one setweight(to_tsvector('simple', ...)) per field,
+    concatenated. A GIN index over exactly this expression serves the search."""
+    vector: Any = None
+    for name, weight in fields:
+        part = SearchVector(name, config=CONFIG, weight=weight)
+        vector = part if vector is None else vector + part
+    return vector
+
+
+_REGISTRY: dict[str, Searchable] = {}
+
+
+def register_searchable(
+    kind: str,
+    label: str | Promise,
+    queryset_for_user: Callable[..., QuerySet[Any]],
+    fields: Sequence[tuple[str, str]],
+    url_for: Callable[[Any, Side], str],
+    *,
+    related_match: Callable[[str, SearchQuery | None], QuerySet[Any]] | None = None,
+) -> Searchable:
+    """Make a kind of item findable. `fields` are (field name, weight "A" to "D"); the "A" fields
+    are the item's title (the last one is shown). `related_match(text, query)` may add matches
+    found in another table (a document's file names): a one-column QuerySet of the item ids;
+    `query` is None on SQLite."""
+    searchable = Searchable(
+        kind=kind,
+        label=label,
+        queryset_for_user=queryset_for_user,
+        fields=tuple(fields),
+        url_for=url_for,
+        related_match=related_match,
+    )
+    _REGISTRY[kind] = searchable
+    return searchable
+
+
+def searchables() -> list[Searchable]:
+    return list(_REGISTRY.values())
+
+
+def searchable_get(kind: str) -> Searchable | None:
+    return _REGISTRY.get(kind)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _use_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_queryset(
+    searchable: Searchable, *, user: User, text: str, include_archived: bool = False
+) -> QuerySet[Any]:
+    """The items of one kind that `user` may see and that match `text`, best first, annotated
+    with `search_rank` and (on PostgreSQL) `search_headline`."""
+    items = searchable.queryset_for_user(user=user, include_archived=include_archived)
+    substring = Q()
+    cjk = has_cjk(text) or not _use_full_text()
+    if cjk:
+        fields = searchable.title_fields if _use_full_text() else [f for f, _ in searchable.fields]
+        for name in fields:
+            substring |= Q(**{f"{name}__icontains": text})
+    title_hit = Q()
+    for name in searchable.title_fields:
+        title_hit |= Q(**{f"{name}__icontains": text})
+    if not _use_full_text():
+        match = substring
+        if searchable.related_match is not None:
+            match |= Q(pk__in=searchable.related_match(text, None))
+        return (
+            items.filter(match)
+            .annotate(
+                search_rank=Case(
+                    When(title_hit, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
+                )
+            )
+            .order_by("-search_rank", searchable.title_field, "pk")
+        )
+    query = SearchQuery(text, config=CONFIG, search_type="websearch")
+    match = Q(search_vector=query)
+    if cjk:
+        match |= substring
+    if searchable.related_match is not None:
+        # One set of ids from both indexes: an OR of the vector and a subquery would make
+        # PostgreSQL scan the table instead of reading the index.
+        own = (
+            items.model.objects.annotate(search_vector=searchable.vector())
+            .filter(match)
+            .values("pk")
+        )
+        match = Q(pk__in=own.union(searchable.related_match(text, query)))
+    rank: Any = SearchRank(F("search_vector"), query)
+    if cjk:
+        rank = rank + Case(
+            When(title_hit, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
+        )
+    items = (
+        items.annotate(search_vector=searchable.vector()).filter(match).annotate(search_rank=rank)
+    )
+    if searchable.text_fields and not cjk:
+        items = items.annotate(
+            search_headline=SearchHeadline(
+                searchable.text_fields[0],
+                query,
+                config=CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=30,
+                min_words=12,
+                short_word=1,
+                highlight_all=False,
+            )
+        )
+    return items.order_by("-search_rank", searchable.title_field, "pk")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    id: int
+    title: str
+    snippet: str
+    snippet_html: SafeString
+    url: str
+    project: Project
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    kind: str
+    label: str | Promise
+    hits: list[SearchHit]
+    has_more: bool
+
+
+def _marked(text: str) -> tuple[str, SafeString]:
+    plain = text.replace(_START, "").replace(_STOP, "")
+    html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return plain, mark_safe(html)  # noqa: S308 (escaped above; only our marks become tags)
+
+
+def _substring_snippet(text: str, query: str) -> str:
+    """A window of the text around the first occurrence of the query, marked (CJK, SQLite)."""
+    position = text.lower().find(query.lower())
+    if position < 0:
+        return Truncator(text).chars(SNIPPET_CHARS)
+    start = max(position - SNIPPET_CHARS // 3, 0)
+    end = min(position + len(query) + SNIPPET_CHARS // 2, len(text))
+    found = text[position : position + len(query)]
+    return (
+        ("…" if start else "")
+        + text[start:position]
+        + _START
+        + found
+        + _STOP
+        + text[position + len(query) : end]
+        + ("…" if end < len(text) else "")
+    )
+
+
+def to_hit(searchable: Searchable, item: Any, *, text: str, side: Side) -> SearchHit:
+    headline = getattr(item, "search_headline", None)
+    if headline is None:
+        source = " ".join(
+            str(getattr(item, name) or "") for name in searchable.text_fields
+        ).strip() or str(getattr(item, searchable.title_field))
+        headline = _substring_snippet(source, text)
+    snippet, snippet_html = _marked(headline)
+    project = item if searchable.kind == "project" else item.project
+    return SearchHit(
+        kind=searchable.kind,
+        id=item.pk,
+        title=str(getattr(item, searchable.title_field)),
+        snippet=snippet,
+        snippet_html=snippet_html,
+        url=searchable.url_for(item, side),
+        project=project,
+    )
+
+
+def search_grouped(
+    *,
+    user: User,
+    text: str,
+    side: Side,
+    include_archived: bool = False,
+    per_kind: int = PER_KIND,
+    kinds: Sequence[str] | None = None,
+) -> list[SearchGroup]:
+    """The best `per_kind` hits of every kind (or of `kinds`), in registry order; one query
+    per kind."""
+    groups = []
+    for searchable in searchables():
+        if kinds is not None and searchable.kind not in kinds:
+            continue
+        items = list(
+            search_queryset(searchable, user=user, text=text, include_archived=include_archived)[
+                : per_kind + 1
+            ]
+        )
+        groups.append(
+            SearchGroup(
+                kind=searchable.kind,
+                label=searchable.label,
+                hits=[to_hit(searchable, item, text=text, side=side) for item in items[:per_kind]],
+                has_more=len(items) > per_kind,
+            )
+        )
+    return groups
+
+
+# --- The projects app's own kinds ------------------------------------------------------------
+
+
+def _project_url(project: Any, side: Side) -> str:
+    name = "portal:project" if side == "portal" else "projects:detail"
+    return reverse(name, kwargs={"project_id": project.pk})
+
+
+def _milestone_url(milestone: Any, side: Side) -> str:
+    if side == "portal":
+        return reverse("portal:project", kwargs={"project_id": milestone.project_id})
+    return reverse("projects:plan", kwargs={"project_id": milestone.project_id})
+
+
+def _deliverable_url(deliverable: Any, side: Side) -> str:
+    name = "portal:deliverable" if side == "portal" else "projects:deliverable"
+    return reverse(
+        name, kwargs={"project_id": deliverable.project_id, "deliverable_id": deliverable.pk}
+    )
+
+
+def _task_url(task: Any, side: Side) -> str:
+    if side == "portal":
+        return reverse("portal:project_timeline", kwargs={"project_id": task.project_id})
+    return reverse("projects:task", kwargs={"project_id": task.project_id, "task_id": task.pk})
+
+
+def _document_url(document: Any, side: Side) -> str:
+    if side == "portal":
+        return reverse("portal:project", kwargs={"project_id": document.project_id})
+    return reverse("projects:documents", kwargs={"project_id": document.project_id})
+
+
+# The parser reads "margins-plan_v2.pdf" as one "host" token: file names are indexed (and
+# queried) with these separators turned into spaces, so each word of a name is found.
+FILE_NAME_SEPARATORS = "._-"
+
+
+def document_file_name_vector() -> SearchVector:
+    """The vector of a file name, exactly the expression of the index document_file_search_gin
+    (migration projects/0009)."""
+    words = Func(
+        F("original_name"),
+        Value(FILE_NAME_SEPARATORS),
+        Value(" " * len(FILE_NAME_SEPARATORS)),
+        function="translate",
+        output_field=CharField(),
+    )
+    return SearchVector(words, config=CONFIG, weight="A")
+
+
+def _document_file_names(text: str, query: SearchQuery | None) -> QuerySet[Any]:
+    """A document is also found by the name of any of its files."""
+    from projects.models import DocumentVersion
+
+    versions = DocumentVersion.objects.all()
+    if query is None:
+        versions = versions.filter(original_name__icontains=text)
+    else:
+        words = text.translate(str.maketrans(FILE_NAME_SEPARATORS, " " * len(FILE_NAME_SEPARATORS)))
+        match = Q(file_name_vector=SearchQuery(words, config=CONFIG, search_type="websearch"))
+        if has_cjk(text):
+            match |= Q(original_name__icontains=text)
+        versions = versions.annotate(file_name_vector=document_file_name_vector()).filter(match)
+    return versions.values("document_id")
+
+
+def _register_project_kinds() -> None:
+    from projects.selectors.search import (
+        deliverable_search_scope_for,
+        document_search_scope_for,
+        milestone_search_scope_for,
+        project_search_scope_for,
+        task_search_scope_for,
+    )
+
+    register_searchable(
+        "project",
+        _("Projects"),
+        lambda **scope: project_search_scope_for(**scope).select_related("client"),
+        (("code", "A"), ("name", "A"), ("summary", "B"), ("scope_statement", "C")),
+        _project_url,
+    )
+    register_searchable(
+        "milestone",
+        _("Milestones"),
+        milestone_search_scope_for,
+        (("name", "A"), ("description", "B")),
+        _milestone_url,
+    )
+    register_searchable(
+        "deliverable",
+        _("Deliverables"),
+        deliverable_search_scope_for,
+        (("name", "A"), ("description", "B")),
+        _deliverable_url,
+    )
+    register_searchable(
+        "task",
+        _("Tasks"),
+        task_search_scope_for,
+        (("name", "A"), ("description", "B")),
+        _task_url,
+    )
+    register_searchable(
+        "document",
+        _("Documents"),
+        document_search_scope_for,
+        (("title", "A"),),
+        _document_url,
+        related_match=_document_file_names,
+    )
+
+
+_register_project_kinds()

@@ -1,0 +1,316 @@
+"""Search (projects.search): ranking, Chinese, scoping per role, query counts, the GIN indexes,
+and the page and API answers to an empty or short query."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from projects import search
+from projects.models import Deliverable, Milestone, Project, Role, Task, Visibility
+from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.documents import document_upload
+from projects.services.tasks import task_create
+from tests.factories import ProjectFactory, add_member
+
+WORD = "zephyr"
+
+
+def titles(user, text=WORD, **options) -> dict[str, list[str]]:
+    groups = search.search_grouped(user=user, text=text, side="staff", per_kind=50, **options)
+    return {group.kind: sorted(hit.title for hit in group.hits) for group in groups if group.hits}
+
+
+@pytest.fixture
+def findable(cast):
+    """Items of every kind and visibility, all with the word "zephyr" in their name."""
+    pm, project = cast.pm, cast.project
+    project.summary = "The zephyr programme"
+    project.save()
+    shared = milestone_create(
+        actor=pm, project=project, name="Zephyr launch", due_date=date(2027, 3, 1)
+    )
+    internal_milestone = milestone_create(
+        actor=pm,
+        project=project,
+        name="Zephyr prep",
+        due_date=date(2027, 2, 1),
+        visibility=Visibility.INTERNAL,
+    )
+    deliverable_create(actor=pm, milestone=shared, name="Zephyr guide", criteria=["Read"])
+    deliverable_create(
+        actor=pm,
+        milestone=shared,
+        name="Zephyr costing",
+        criteria=["Checked"],
+        visibility=Visibility.INTERNAL,
+    )
+    deliverable_create(actor=pm, milestone=internal_milestone, name="Zephyr hidden", criteria=["X"])
+    task_create(
+        actor=pm,
+        project=project,
+        name="Zephyr rollout",
+        milestone=shared,
+        visibility=Visibility.CLIENT,
+    )
+    task_create(actor=pm, project=project, name="Zephyr budget")
+    task_create(
+        actor=pm,
+        project=project,
+        name="Zephyr shadow",
+        milestone=internal_milestone,
+        visibility=Visibility.CLIENT,
+    )
+    for title, visibility in (("Zephyr handbook", Visibility.CLIENT), ("Margins", "internal")):
+        document_upload(
+            actor=pm,
+            project=project,
+            file=SimpleUploadedFile(f"{title.lower()}-zephyr.pdf", b"%PDF-1.4\n%%EOF\n"),
+            title=title,
+            visibility=visibility,
+        )
+    # Client B's project and an archived project of client A.
+    cast.other_project.summary = "zephyr for B"
+    cast.other_project.save()
+    Milestone.objects.create(
+        project=cast.other_project,
+        name="Zephyr B",
+        due_date=date(2027, 1, 1),
+        baseline_due_date=date(2027, 1, 1),
+    )
+    archived = ProjectFactory(client=project.client, name="Zephyr archive", is_archived=True)
+    add_member(archived, cast.pm, Role.PM)
+    add_member(archived, cast.rep, Role.CUSTOMER_REP)
+    return cast
+
+
+PROVIDER_VIEW = {
+    "project": ["A One"],
+    "milestone": ["Zephyr launch", "Zephyr prep"],
+    "deliverable": ["Zephyr costing", "Zephyr guide", "Zephyr hidden"],
+    "task": ["Zephyr budget", "Zephyr rollout", "Zephyr shadow"],
+    "document": ["Margins", "Zephyr handbook"],
+}
+CLIENT_VIEW = {
+    "project": ["A One"],
+    "milestone": ["Zephyr launch"],
+    "deliverable": ["Zephyr guide"],
+    "task": ["Zephyr rollout"],
+    "document": ["Zephyr handbook"],
+}
+ADMIN_VIEW = {
+    **PROVIDER_VIEW,
+    "project": ["A One", "B One"],
+    "milestone": ["Zephyr B", "Zephyr launch", "Zephyr prep"],
+}
+EXPECTED = {
+    "pm": PROVIDER_VIEW,
+    "am": PROVIDER_VIEW,
+    "teammate": PROVIDER_VIEW,
+    "client_admin": CLIENT_VIEW,
+    "rep": CLIENT_VIEW,
+    "viewer": CLIENT_VIEW,
+    "other_client_rep": {"project": ["B One"], "milestone": ["Zephyr B"]},
+    "outsider": {},
+    "staff_admin": ADMIN_VIEW,
+}
+
+
+@pytest.mark.parametrize("role_name", sorted(EXPECTED))
+def test_every_role_finds_exactly_what_it_may_see(findable, role_name):
+    assert titles(findable.by_name(role_name)) == EXPECTED[role_name]
+
+
+@pytest.mark.parametrize("role_name", sorted(EXPECTED))
+def test_the_api_gives_every_role_exactly_what_it_may_see(findable, client, role_name):
+    client.force_login(findable.by_name(role_name))
+    response = client.get("/api/v1/search/", {"q": WORD, "limit": 50})
+    assert response.status_code == 200
+    found = {
+        group["kind"]: sorted(hit["title"] for hit in group["results"])
+        for group in response.json()["groups"]
+        if group["results"]
+    }
+    assert found == EXPECTED[role_name]
+
+
+def test_archived_projects_are_found_only_when_asked(findable):
+    assert "Zephyr archive" not in titles(findable.rep)["project"]
+    assert titles(findable.rep, include_archived=True)["project"] == ["A One", "Zephyr archive"]
+    assert titles(findable.pm, include_archived=True)["project"] == ["A One", "Zephyr archive"]
+
+
+def test_a_document_is_found_by_its_file_name(findable):
+    assert titles(findable.pm, text="margins-zephyr")["document"] == ["Margins"]
+    assert "document" not in titles(findable.rep, text="margins-zephyr")
+
+
+def test_the_portal_page_shows_client_hits_linking_to_portal_pages(findable, client):
+    client.force_login(findable.rep)
+    response = client.get(reverse("portal:search"), {"q": WORD})
+    assert response.status_code == 200
+    page = response.content.decode()
+    task = Task.objects.get(name="Zephyr rollout")
+    deliverable = Deliverable.objects.get(name="Zephyr guide")
+    assert f'href="/portal/projects/{task.project_id}/timeline/"' in page
+    assert f'href="/portal/projects/{task.project_id}/deliverables/{deliverable.pk}/"' in page
+    for hidden in ("Zephyr budget", "Zephyr costing", "Zephyr hidden", "Margins", "B One"):
+        assert hidden not in page
+
+
+def test_the_staff_page_links_to_staff_pages(findable, client):
+    client.force_login(findable.pm)
+    response = client.get(reverse("search"), {"q": WORD})
+    task = Task.objects.get(name="Zephyr budget")
+    assert f'href="/projects/{task.project_id}/tasks/{task.pk}/"' in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ranks titles first only")
+def test_ranking_puts_title_matches_before_description_matches(cast):
+    """Worked example: "boiler" is in the title of one task, twice in the description of
+    another, once in the description of a third. Title weight A beats weight B."""
+    for name, description in (
+        ("Replace pumps", "Boiler room first, then the boiler itself."),
+        ("Boiler inspection", "Yearly check."),
+        ("Paint walls", "Next to the boiler."),
+        ("Unrelated", "Nothing here."),
+    ):
+        task_create(actor=cast.pm, project=cast.project, name=name, description=description)
+    groups = search.search_grouped(user=cast.pm, text="boiler", side="staff", kinds=["task"])
+    hits = groups[0].hits
+    assert [hit.title for hit in hits] == ["Boiler inspection", "Replace pumps", "Paint walls"]
+    assert hits[1].snippet_html.count("<mark>") == 2
+    assert "<mark>Boiler</mark>" in hits[1].snippet_html
+
+
+def test_a_chinese_query_finds_a_substring_of_a_chinese_name(cast):
+    cast.project.name = "生产执行系统升级"
+    cast.project.save()
+    task_create(actor=cast.pm, project=cast.project, name="测试执行系统接口")
+    task_create(actor=cast.pm, project=cast.project, name="培训")
+    found = titles(cast.pm, text="执行系统")
+    assert found == {"project": ["生产执行系统升级"], "task": ["测试执行系统接口"]}
+    assert titles(cast.rep, text="执行系统") == {"project": ["生产执行系统升级"]}
+
+
+def test_snippets_are_escaped(cast):
+    task_create(
+        actor=cast.pm, project=cast.project, name="Escape", description="if a < b & c then zed"
+    )
+    hit = search.search_grouped(user=cast.pm, text="zed", side="staff", kinds=["task"])[0].hits[0]
+    assert hit.snippet_html == "if a &lt; b &amp; c then <mark>zed</mark>"
+    assert hit.snippet == "if a < b & c then zed"
+
+
+def _bulk_items(project: Project, count: int) -> None:
+    milestone = Milestone.objects.create(
+        project=project,
+        name="Zephyr bulk",
+        due_date=date(2027, 1, 1),
+        baseline_due_date=date(2027, 1, 1),
+    )
+    Deliverable.objects.bulk_create(
+        Deliverable(project=project, milestone=milestone, name=f"Zephyr part {index}")
+        for index in range(count)
+    )
+    Task.objects.bulk_create(
+        Task(project=project, name=f"Zephyr step {index}", position=index, visibility="client")
+        for index in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("role_name", ["pm", "rep"])
+def test_the_search_page_keeps_a_constant_number_of_queries(
+    cast, client, django_assert_num_queries, count, role_name
+):
+    _bulk_items(cast.project, count)
+    user = cast.by_name(role_name)
+    client.force_login(user)
+    url = reverse("portal:search" if role_name == "rep" else "search")
+    client.get(url, {"q": WORD})  # warm the session and per-user caches
+    # session, user, one query per kind, and the page's own (notifications bell, ...)
+    expected = {"pm": 10, "rep": 8}[role_name]
+    with django_assert_num_queries(expected):
+        response = client.get(url, {"q": WORD})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_api_keeps_a_constant_number_of_queries(cast, client, django_assert_num_queries, count):
+    _bulk_items(cast.project, count)
+    client.force_login(cast.pm)
+    with django_assert_num_queries(8):
+        response = client.get("/api/v1/search/", {"q": WORD})
+    assert response.status_code == 200
+
+
+INDEXED = [
+    ("project", "project_search_gin"),
+    ("milestone", "milestone_search_gin"),
+    ("deliverable", "deliverable_search_gin"),
+    ("task", "task_search_gin"),
+    ("document", "document_search_gin"),
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL only")
+@pytest.mark.parametrize(("kind", "index_name"), INDEXED)
+def test_the_search_query_uses_the_gin_index(cast, kind, index_name):
+    items = search.search_queryset(search.searchable_get(kind), user=cast.staff_admin, text=WORD)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = items.explain()
+    assert index_name in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL only")
+def test_the_file_name_search_uses_its_gin_index(cast):
+
+    documents = search.search_queryset(
+        search.searchable_get("document"), user=cast.staff_admin, text=WORD
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = documents.explain()
+    assert "document_file_search_gin" in plan
+
+
+@pytest.mark.parametrize(("url_name", "user_name"), [("search", "pm"), ("portal:search", "rep")])
+def test_an_empty_query_asks_for_two_characters(cast, client, url_name, user_name):
+    client.force_login(cast.by_name(user_name))
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert "Type at least 2 characters to search." in response.content.decode()
+
+
+@pytest.mark.parametrize(("url_name", "user_name"), [("search", "pm"), ("portal:search", "rep")])
+def test_a_short_query_is_refused_with_a_message(cast, client, url_name, user_name):
+    client.force_login(cast.by_name(user_name))
+    response = client.get(reverse(url_name), {"q": "a"})
+    assert response.status_code == 400
+    assert 'data-testid="search-error"' in response.content.decode()
+    assert "Type at least 2 characters to search." in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{}, {"q": ""}, {"q": "a"}, {"q": " a "}])
+def test_the_api_refuses_a_short_query_naming_the_field(cast, client, query):
+    client.force_login(cast.rep)
+    response = client.get("/api/v1/search/", query)
+    assert response.status_code == 400
+    assert list(response.json()) == ["q"]
+    assert "2 characters" in response.json()["q"][0]
+
+
+def test_more_link_pages_through_one_kind(cast, client):
+    _bulk_items(cast.project, 30)
+    client.force_login(cast.pm)
+    response = client.get(reverse("search"), {"q": WORD})
+    assert 'data-testid="search-more-task"' in response.content.decode()
+    response = client.get(reverse("search"), {"q": WORD, "kind": "task", "page": 2})
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="search-hit"') == 10
