@@ -8,3 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from projects import permissions  # noqa: F401  (registers the rules permissions)
+        from projects.earned_value import earned_value_health
+        from projects.health import register_health_signal
+
+        register_health_signal(earned_value_health)

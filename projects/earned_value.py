@@ -32,7 +32,7 @@ sums, so SPI is EV/PV of the unrounded values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -55,8 +55,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from projects.models import CostEntry, Membership, Project, Rate, Task, TimeEntry
+from projects.health import Audience, HealthFinding
+from projects.models import (
+    BudgetVisibility,
+    CostEntry,
+    HealthStatus,
+    Membership,
+    Project,
+    Rate,
+    Task,
+    TimeEntry,
+)
 
 CENT = Decimal("0.01")
 NUMBER = DecimalField(max_digits=30, decimal_places=10)
@@ -226,6 +237,8 @@ def project_earned_value(project: Project, *, status_date: date | None = None) -
 def earned_value_many(projects: Iterable[Project], *, status_date: date) -> dict[int, EarnedValue]:
     """The figures of many projects, by id: annotated ones cost nothing, the others one query."""
     projects = list(projects)
+    if not projects:
+        return {}
     missing = [p.pk for p in projects if not hasattr(p, "ev_total_hours")]
     loaded = (
         {
@@ -350,3 +363,44 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
             )
         )
     return points
+
+
+# --- The health signal ------------------------------------------------------------------------
+
+INDEX_AMBER = Decimal("0.9")
+INDEX_RED = Decimal("0.8")
+
+
+def _index_finding(name: str, value: Decimal | None, audience: str) -> HealthFinding | None:
+    if value is None or value >= INDEX_AMBER:
+        return None
+    status = HealthStatus.RED if value < INDEX_RED else HealthStatus.AMBER
+    if name == "spi":
+        reason = _("Schedule performance index %(value)s: less work done than planned.")
+    else:
+        reason = _("Cost performance index %(value)s: the work done cost more than it earned.")
+    return HealthFinding(status, reason % {"value": value}, audience)
+
+
+def earned_value_health(projects: Sequence[Project], *, today: date) -> dict[int, list]:
+    """Health signal: SPI or CPI under 0.9 is amber, under 0.8 red. The finding is internal
+    unless the client sees the budget (budget_visibility totals or detail). Annotated projects
+    (the portfolio, the overview) cost no query, the others one for all; projects without a
+    budget have no index and cost nothing."""
+    findings: dict[int, list] = {}
+    budgeted = [project for project in projects if project.budget is not None]
+    by_project = {project.pk: project for project in budgeted}
+    for project_id, figures in earned_value_many(budgeted, status_date=today).items():
+        shared = by_project[project_id].budget_visibility != BudgetVisibility.NOTHING
+        audience = Audience.EVERYONE if shared else Audience.STAFF
+        found = [
+            finding
+            for finding in (
+                _index_finding("spi", figures.spi, audience),
+                _index_finding("cpi", figures.cpi, audience),
+            )
+            if finding is not None
+        ]
+        if found:
+            findings[project_id] = found
+    return findings
