@@ -178,6 +178,22 @@ PAGES: dict[str, Entry] = {
         note="a client-visible document; tests/projects/test_documents.py covers internal ones",
     ),
     "projects:tasks": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:costs": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="a team member sees only their own time"
+    ),
+    "projects:costs_csv": Entry(
+        roles(
+            403,
+            anonymous=LOGIN,
+            pm=200,
+            am=200,
+            staff_admin=200,
+            outsider=404,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=project_kwargs,
+        note="internal costs: the PM, the AM and staff admins",
+    ),
     "projects:tasks_csv": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
     ),
