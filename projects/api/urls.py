@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from projects.api import views
+from projects.api import costs, views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -21,6 +21,19 @@ router.register(
 router.register(r"projects/(?P<project_pk>\d+)/tasks", views.TaskViewSet, basename="task")
 router.register(
     r"projects/(?P<project_pk>\d+)/schedule", views.ScheduleViewSet, basename="schedule"
+)
+
+router.register(
+    r"projects/(?P<project_pk>\d+)/time-entries", costs.TimeEntryViewSet, basename="time-entry"
+)
+router.register(r"projects/(?P<project_pk>\d+)/rates", costs.RateViewSet, basename="rate")
+router.register(
+    r"projects/(?P<project_pk>\d+)/cost-entries", costs.CostEntryViewSet, basename="cost-entry"
+)
+router.register(
+    r"projects/(?P<project_pk>\d+)/earned-value",
+    costs.EarnedValueViewSet,
+    basename="earned-value",
 )
 
 urlpatterns = router.urls
