@@ -85,11 +85,7 @@ class RateSerializer(serializers.ModelSerializer):
 
 class RateInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(
-        choices=[
-            (Role.PM, Role.PM.label),
-            (Role.AM, Role.AM.label),
-            (Role.TEAM_MEMBER, Role.TEAM_MEMBER.label),
-        ],
+        choices=Role.choices,
         required=False,
         allow_blank=True,
         default="",
