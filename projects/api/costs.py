@@ -19,7 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import InvalidInput
+from config.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import BudgetVisibility, CostEntry, Rate, Role, TimeEntry, Visibility
 from projects.selectors.costs import (
@@ -32,7 +32,14 @@ from projects.selectors.costs import (
     time_entry_list_for,
 )
 from projects.selectors.tasks import task_list_for, task_team_for
-from projects.services.costs import cost_entry_add, rate_set, time_entry_log, time_period_approve
+from projects.services.costs import (
+    cost_entry_add,
+    rate_set,
+    time_entry_delete,
+    time_entry_log,
+    time_entry_update,
+    time_period_approve,
+)
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -65,6 +72,14 @@ class TimeEntryInputSerializer(serializers.Serializer):
     task = serializers.IntegerField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     is_billable = serializers.BooleanField(required=False, default=True)
+
+
+class TimeEntryUpdateSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    task = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    is_billable = serializers.BooleanField(required=False)
 
 
 class PeriodInputSerializer(serializers.Serializer):
@@ -144,8 +159,11 @@ class TimeEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     action_permissions = {
         "list": "projects.view_costs",
         "create": "projects.log_time",
+        "partial_update": "projects.log_time",
+        "destroy": "projects.log_time",
         "approve": "projects.manage_costs",
     }
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[TimeEntry]:
         if getattr(self, "swagger_fake_view", False):
@@ -169,19 +187,49 @@ class TimeEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
                     _("Log time for a project manager or team member of this project."),
                     field="person",
                 )
-        task = None
-        if values.pop("task") is not None:
-            task = (
-                task_list_for(user=request.user, project=self.project)
-                .filter(pk=data.validated_data["task"])
-                .first()
-            )
-            if task is None:
-                raise InvalidInput(_("Unknown task."), field="task")
+        task_id = values.pop("task")
+        task = self._task(task_id) if task_id is not None else None
         entry = time_entry_log(
             actor=request.user, project=self.project, person=person, task=task, **values
         )
         return Response(TimeEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def get_object(self) -> TimeEntry:
+        entry = self.get_queryset().filter(pk=int(self.kwargs["pk"])).first()
+        if entry is None:
+            raise NotFound()
+        return entry
+
+    @extend_schema(request=TimeEntryUpdateSerializer, responses=TimeEntrySerializer)
+    def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
+        """Correct an entry not yet approved (its person, or the PM); fields left out stay."""
+        entry = self.get_object()
+        data = TimeEntryUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values: dict[str, Any] = {
+            "date": entry.date,
+            "hours": entry.hours,
+            "task": entry.task,
+            "note": entry.note,
+            "is_billable": entry.is_billable,
+            **data.validated_data,
+        }
+        if "task" in data.validated_data and data.validated_data["task"] is not None:
+            values["task"] = self._task(data.validated_data["task"])
+        entry = time_entry_update(actor=request.user, entry=entry, **values)
+        return Response(TimeEntrySerializer(entry).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, project_pk: str, pk: str) -> Response:
+        time_entry_delete(actor=request.user, entry=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _task(self, task_id: int) -> Any:
+        task = task_list_for(user=self.request.user, project=self.project).filter(pk=task_id)
+        found = task.first()
+        if found is None:
+            raise InvalidInput(_("Unknown task."), field="task")
+        return found
 
     @extend_schema(request=PeriodInputSerializer, responses=ApprovedCountSerializer)
     @action(detail=False, methods=["post"])

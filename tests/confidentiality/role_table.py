@@ -427,6 +427,16 @@ API: dict[tuple[str, str], Entry] = {
         kwargs=project_pk_kwargs,
         note="the team logs time; {} is invalid",
     ),
+    ("PATCH", "/api/v1/projects/{project_pk}/time-entries/{id}/"): Entry(
+        roles(403, anonymous=401, pm=200, teammate=404, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.time_entry.pk},
+        note="the PM's own entry: {} changes nothing; a team member sees only their own",
+    ),
+    ("DELETE", "/api/v1/projects/{project_pk}/time-entries/{id}/"): Entry(
+        roles(403, anonymous=401, pm=204, teammate=404, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.time_entry.pk},
+        note="its person or the PM, while not approved; others refused before the look-up",
+    ),
     ("POST", "/api/v1/projects/{project_pk}/time-entries/approve/"): Entry(
         API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM approves a period; {} is invalid"
     ),

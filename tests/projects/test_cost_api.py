@@ -172,3 +172,20 @@ def test_api_lists_keep_a_constant_number_of_queries(cast, path, django_assert_n
     with CaptureQueriesContext(connection) as many:
         api.get(f"{base(cast)}/{path}/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_api_corrects_and_deletes_own_entry_until_approved(cast):
+    entry = time_entry_log(actor=cast.teammate, project=cast.project, date=DAY, hours=2)
+    api = api_as(cast.teammate)
+    url = f"{base(cast)}/time-entries/{entry.pk}/"
+    response = api.patch(url, {"hours": "3.5", "note": "more"}, format="json")
+    assert (response.status_code, response.json()["hours"]) == (200, "3.50")
+    assert api.patch(url, {"hours": "30"}, format="json").status_code == 400
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("3.5")
+    time_period_approve(actor=cast.pm, project=cast.project, start=DAY, end=DAY)
+    assert api.patch(url, {"hours": "1"}, format="json").status_code == 409
+    assert api.delete(url).status_code == 409
+    assert api_as(cast.am).delete(url).status_code == 403
+    entry.refresh_from_db()
+    assert (entry.hours, entry.status) == (Decimal("3.5"), "approved")
