@@ -28,6 +28,12 @@ from projects.selectors import (
     objective_list_for,
     project_list_for,
 )
+from projects.selectors.costs import (
+    approved_hours_by_week_for,
+    cost_access_for,
+    cost_entry_list_for,
+    earned_value_for,
+)
 from projects.services import phase_gate_decide
 from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
 from projects.views import (
@@ -77,6 +83,13 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
             # The client sees a plain status (on track / at risk / off track) with the reasons
             # that rest on what they may see; see projects.health.Health.client_status.
             health=project_health(self.project),
+        )
+        # Time and budget, as far as the project's budget_visibility lets the client see them.
+        context.update(
+            budget_access=cost_access_for(user=user, project=self.project),
+            budget_figures=earned_value_for(user=user, project=self.project),
+            shared_costs=cost_entry_list_for(user=user, project=self.project),
+            weekly_hours=approved_hours_by_week_for(user=user, project=self.project),
         )
         return context
 

@@ -11,3 +11,7 @@ class ProjectsConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules permissions)
             search,  # noqa: F401  (registers the searchable kinds)
         )
+        from projects.earned_value import earned_value_health
+        from projects.health import register_health_signal
+
+        register_health_signal(earned_value_health)

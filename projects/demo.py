@@ -9,8 +9,18 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 
-from projects.models import Objective, Phase, Project, Task, Visibility
+from projects.models import (
+    BudgetVisibility,
+    CostEntry,
+    Objective,
+    Phase,
+    Project,
+    Role,
+    Task,
+    Visibility,
+)
 from projects.services import gate_checklist, phase_gate_request
+from projects.services.costs import cost_entry_add, rate_set, time_entry_log, time_period_approve
 from projects.services.deliverables import (
     FailedCriterion,
     deliverable_accept,
@@ -509,4 +519,54 @@ def seed_tasks(*, people: dict[str, User]) -> int:
             for before in after:
                 dependency_add(actor=pm, predecessor=tasks[before], successor=tasks[key])
                 created += 1
+    return created
+
+
+# NW-WMS's hourly rates, time and other costs: (person key, date, hours, approved, note) and
+# (date, category, amount, client-visible, note). The team member's own rate wins over the
+# team member role's; the costs put CPI a little under 0.9 (amber) on 23 November 2026.
+TIME_ENTRIES = [
+    *[
+        ("team", date(2026, 11, 16) + timedelta(days=day), 8, True, "Scanner setup")
+        for day in range(5)
+    ],
+    ("pm", date(2026, 11, 17), 4, True, "Pilot planning with Northwind"),
+    ("pm", date(2026, 11, 19), 6, True, "Pilot preparation"),
+    ("team", date(2026, 11, 23), 6, False, "Offline cache"),
+]
+COST_ENTRIES = [
+    (date(2026, 10, 20), CostEntry.Category.MATERIALS, "52000", True, "40 handheld scanners"),
+    (date(2026, 11, 2), CostEntry.Category.SERVICES, "9000", False, "Scanner vendor set-up"),
+]
+
+
+def seed_costs(*, people: dict[str, User]) -> int:
+    """Rates, approved and submitted time and cost entries for NW-WMS (once: a project with
+    rates is left alone); its client sees the budget in detail."""
+    project = Project.objects.filter(code="NW-WMS").first()
+    if project is None or project.rates.exists():
+        return 0
+    pm, team = people["pm@rapport.example"], people["team@rapport.example"]
+    rate_set(actor=pm, project=project, role=Role.PM, hourly_rate=Decimal(120))
+    rate_set(actor=pm, project=project, role=Role.TEAM_MEMBER, hourly_rate=Decimal(95))
+    rate_set(actor=pm, project=project, user=team, hourly_rate=Decimal(110))
+    created = 3
+    for who, day, hours, _approved, note in TIME_ENTRIES:
+        person = pm if who == "pm" else team
+        time_entry_log(actor=person, project=project, date=day, hours=Decimal(hours), note=note)
+        created += 1
+    time_period_approve(actor=pm, project=project, start=date(2026, 11, 16), end=date(2026, 11, 22))
+    for day, category, amount, shared, note in COST_ENTRIES:
+        cost_entry_add(
+            actor=pm,
+            project=project,
+            date=day,
+            category=category,
+            amount=Decimal(amount),
+            note=note,
+            visibility=Visibility.CLIENT if shared else Visibility.INTERNAL,
+        )
+        created += 1
+    project.budget_visibility = BudgetVisibility.DETAIL
+    project.save(update_fields=["budget_visibility"])
     return created

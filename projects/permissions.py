@@ -88,6 +88,12 @@ can_receive_status_reports = is_client_member
 # not upload in this release.
 can_upload_document = is_pm | is_team_member
 can_manage_documents = is_pm
+# Time and cost: the team logs its own time, the PM anyone's and approves it, sets rates and
+# records other costs; the provider side sees them all; the client what budget_visibility says.
+can_log_time = is_pm | is_team_member
+can_manage_costs = is_pm
+can_view_costs = can_view_internal_items
+can_export_costs = is_pm | is_am | is_staff_admin
 
 
 def can_invite_role(user: User, project: Project, role: str) -> bool:
@@ -128,6 +134,10 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "receive_status_reports": can_receive_status_reports,
     "upload_document": can_upload_document,
     "manage_documents": can_manage_documents,
+    "log_time": can_log_time,
+    "manage_costs": can_manage_costs,
+    "view_costs": can_view_costs,
+    "export_costs": can_export_costs,
 }
 
 for _name, _predicate in PROJECT_PERMISSIONS.items():

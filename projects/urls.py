@@ -32,5 +32,7 @@ urlpatterns = [
         views.TaskQuickEditView.as_view(),
         name="task_quick_edit",
     ),
+    path("<int:project_id>/costs/", views.TimeCostView.as_view(), name="costs"),
+    path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
 ]

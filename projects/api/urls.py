@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from projects.api import search, views
+from projects.api import costs, search, views
 
 router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
@@ -22,6 +22,19 @@ router.register(
 router.register(r"projects/(?P<project_pk>\d+)/tasks", views.TaskViewSet, basename="task")
 router.register(
     r"projects/(?P<project_pk>\d+)/schedule", views.ScheduleViewSet, basename="schedule"
+)
+
+router.register(
+    r"projects/(?P<project_pk>\d+)/time-entries", costs.TimeEntryViewSet, basename="time-entry"
+)
+router.register(r"projects/(?P<project_pk>\d+)/rates", costs.RateViewSet, basename="rate")
+router.register(
+    r"projects/(?P<project_pk>\d+)/cost-entries", costs.CostEntryViewSet, basename="cost-entry"
+)
+router.register(
+    r"projects/(?P<project_pk>\d+)/earned-value",
+    costs.EarnedValueViewSet,
+    basename="earned-value",
 )
 
 urlpatterns = [path("search/", search.SearchView.as_view(), name="search"), *router.urls]

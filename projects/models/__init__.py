@@ -13,6 +13,7 @@ from projects.models.core import (
     Role,
     Visibility,
 )
+from projects.models.costs import CostEntry, Rate, TimeEntry
 from projects.models.delivery import (
     AcceptanceCriterion,
     AcceptanceRound,
@@ -33,6 +34,7 @@ __all__ = [
     "AcceptanceCriterion",
     "AcceptanceRound",
     "BudgetVisibility",
+    "CostEntry",
     "CriterionResult",
     "Deliverable",
     "Document",
@@ -46,8 +48,10 @@ __all__ = [
     "Project",
     "ProjectQuerySet",
     "QualityReview",
+    "Rate",
     "Role",
     "Task",
     "TaskDependency",
+    "TimeEntry",
     "Visibility",
 ]

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from projects.earned_value import annotate_earned_value, earned_value_of
 from projects.health import Health, health_rank, overdue_milestone_filter, project_health_many
 from projects.models import Deliverable, HealthStatus, Milestone, Phase, Project, Visibility
 
@@ -45,13 +46,15 @@ OPEN_DELIVERY = [Deliverable.Status.IN_PROGRESS, Deliverable.Status.REJECTED]
 
 
 def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
-    """Add what the portfolio shows of each project (the team's view: internal items count)."""
+    """Add what the portfolio shows of each project (the team's view: internal items count),
+    with the sums of its earned value at `today` (SPI and CPI)."""
     overdue_milestones = Milestone.objects.filter(overdue_milestone_filter(today))
     next_milestone = (
         Milestone.objects.filter(project=OuterRef("pk"))
         .exclude(status=Milestone.Status.COMPLETED)
         .order_by("due_date", "position", "id")
     )
+    projects = annotate_earned_value(projects, status_date=today)
     return projects.select_related("client", "health_override_by").annotate(
         overdue_milestone_count=_count(overdue_milestones),
         overdue_client_milestone_count=_count(
@@ -109,6 +112,7 @@ def _with_health(projects: list[Project], today: date) -> list[Project]:
         project.overdue_count = (  # type: ignore[attr-defined]
             project.overdue_milestone_count + project.overdue_deliverable_count  # type: ignore[attr-defined]
         )
+        project.earned_value = earned_value_of(project, status_date=today)  # type: ignore[attr-defined]
         project.progress = _percent(  # type: ignore[attr-defined]
             project.accepted_deliverable_count,  # type: ignore[attr-defined]
             project.deliverable_count,  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from projects.views.core import (
     ProjectPlanView,
     deliverable_url,
 )
+from projects.views.costs import CostCsvView, TimeCostView
 from projects.views.documents import (
     DocumentDownloadMixin,
     DocumentDownloadView,
@@ -30,6 +31,7 @@ from projects.views.tasks import (
 )
 
 __all__ = [
+    "CostCsvView",
     "DeliverableDetailView",
     "DocumentDownloadMixin",
     "DocumentDownloadView",
@@ -50,6 +52,7 @@ __all__ = [
     "TaskDetailView",
     "TaskListView",
     "TaskQuickEditView",
+    "TimeCostView",
     "TimelineView",
     "TimelineViewMixin",
     "deliverable_url",

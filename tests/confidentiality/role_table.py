@@ -178,6 +178,22 @@ PAGES: dict[str, Entry] = {
         note="a client-visible document; tests/projects/test_documents.py covers internal ones",
     ),
     "projects:tasks": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:costs": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="a team member sees only their own time"
+    ),
+    "projects:costs_csv": Entry(
+        roles(
+            403,
+            anonymous=LOGIN,
+            pm=200,
+            am=200,
+            staff_admin=200,
+            outsider=404,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=project_kwargs,
+        note="internal costs: the PM, the AM and staff admins",
+    ),
     "projects:tasks_csv": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
     ),
@@ -246,6 +262,17 @@ API_CLIENT_DECISION = roles(
 )
 
 
+# Time and cost: the provider side; clients only if budget_visibility allows (not in the cast).
+API_COSTS_READ = roles(
+    403,
+    anonymous=401,
+    pm=200,
+    am=200,
+    teammate=200,
+    staff_admin=200,
+    other_client_rep=404,
+    outsider=404,
+)
 API_PM_EDIT = roles(403, anonymous=401, pm=200, other_client_rep=404, outsider=404)
 
 
@@ -401,6 +428,47 @@ API: dict[tuple[str, str], Entry] = {
             "id": cast.task.pk,
             "predecessor_pk": cast.internal_task.pk,
         },
+    ),
+    # Time and cost (client A's project shows its client nothing of time and budget)
+    ("GET", "/api/v1/projects/{project_pk}/time-entries/"): Entry(
+        API_COSTS_READ, kwargs=project_pk_kwargs, note="a team member: their own entries only"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/time-entries/"): Entry(
+        roles(403, anonymous=401, pm=400, teammate=400, other_client_rep=404, outsider=404),
+        kwargs=project_pk_kwargs,
+        note="the team logs time; {} is invalid",
+    ),
+    ("PATCH", "/api/v1/projects/{project_pk}/time-entries/{id}/"): Entry(
+        roles(403, anonymous=401, pm=200, teammate=404, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.time_entry.pk},
+        note="the PM's own entry: {} changes nothing; a team member sees only their own",
+    ),
+    ("DELETE", "/api/v1/projects/{project_pk}/time-entries/{id}/"): Entry(
+        roles(403, anonymous=401, pm=204, teammate=404, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.time_entry.pk},
+        note="its person or the PM, while not approved; others refused before the look-up",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/time-entries/approve/"): Entry(
+        API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM approves a period; {} is invalid"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/rates/"): Entry(
+        API_COSTS_READ, kwargs=project_pk_kwargs
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/rates/"): Entry(
+        API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/cost-entries/"): Entry(
+        API_COSTS_READ,
+        kwargs=project_pk_kwargs,
+        note="clients: the shared entries only with budget_visibility detail",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/cost-entries/"): Entry(
+        API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/earned-value/"): Entry(
+        API_COSTS_READ,
+        kwargs=project_pk_kwargs,
+        note="clients: the totals with budget_visibility totals or detail",
     ),
     ("GET", "/api/v1/projects/{project_pk}/schedule/"): Entry(
         API_PROJECT_READ, kwargs=project_pk_kwargs, note="figures of visible tasks only"

@@ -20,6 +20,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.services import invitation_create, invitation_token
 from projects.models import Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
+from projects.services.costs import time_entry_log
 from projects.services.deliverables import deliverable_create, milestone_create
 from projects.services.documents import document_upload
 from projects.services.objectives import objective_create
@@ -155,6 +156,10 @@ def full_cast(cast):
         due_date=date(2027, 1, 15),
     )
     dependency_add(actor=cast.pm, predecessor=cast.internal_task, successor=cast.task)
+    # The PM's own time entry, not approved: a team member cannot even find it.
+    cast.time_entry = time_entry_log(
+        actor=cast.pm, project=cast.project, date=date(2026, 11, 2), hours=2
+    )
     return cast
 
 

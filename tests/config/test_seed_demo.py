@@ -179,3 +179,23 @@ def test_demo_projects_get_tasks_with_dependencies_once(seeded):
 
     assert "nothing changed" in seed()
     assert (Task.objects.count(), TaskDependency.objects.count()) == counts
+
+
+def test_demo_shows_time_cost_and_earned_value_once(seeded):
+    from datetime import date
+
+    from projects.earned_value import project_earned_value
+    from projects.models import CostEntry, Rate, TimeEntry
+
+    project = Project.objects.get(code="NW-WMS")
+    figures = project_earned_value(project, status_date=date(2026, 11, 23))
+    assert figures.spi is not None
+    assert figures.cpi is not None
+    assert figures.cpi < 1
+    assert TimeEntry.objects.filter(project=project, status="approved").exists()
+    assert TimeEntry.objects.filter(project=project, status="submitted").exists()
+    assert project.budget_visibility == "detail"
+    counts = (Rate.objects.count(), TimeEntry.objects.count(), CostEntry.objects.count())
+
+    assert "nothing changed" in seed()
+    assert (Rate.objects.count(), TimeEntry.objects.count(), CostEntry.objects.count()) == counts

@@ -32,6 +32,10 @@ TABLE: dict[str, set[str]] = {
     "can_receive_status_reports": {"client_admin", "rep", "viewer"},
     "can_upload_document": {"pm", "teammate"},
     "can_manage_documents": {"pm"},
+    "can_log_time": {"pm", "teammate"},
+    "can_manage_costs": {"pm"},
+    "can_view_costs": {"pm", "am", "teammate", "staff_admin"},
+    "can_export_costs": {"pm", "am", "staff_admin"},
 }
 
 

@@ -224,3 +224,64 @@ def test_today_defaults_to_the_current_day(cast):
     )
     [row] = project_portfolio_for(user=cast.pm)
     assert row.overdue_milestone_count == 1
+
+
+def budgeted(pm, project, *, spent: str) -> None:
+    """Budget 1 000, one task of 10 h half done on its last day; `spent` of other costs."""
+    from decimal import Decimal
+
+    from projects.models import Task
+    from projects.services.costs import cost_entry_add
+
+    project.budget = Decimal(1000)
+    project.save()
+    Task.objects.create(
+        project=project,
+        name="Work",
+        estimate_hours=Decimal(10),
+        start_date=TODAY - timedelta(days=9),
+        due_date=TODAY,
+        percent_complete=50,
+    )
+    cost_entry_add(actor=pm, project=project, date=TODAY, amount=Decimal(spent))
+
+
+def test_portfolio_shows_spi_and_cpi_and_their_health(cast):
+    # PV 1 000, EV 500 → SPI 0.50 (red); AC 400 → CPI 1.25.
+    budgeted(cast.pm, cast.project, spent="400")
+    [row] = project_portfolio_for(user=cast.pm, today=TODAY)
+    assert (str(row.earned_value.spi), str(row.earned_value.cpi)) == ("0.50", "1.25")
+    assert row.health.status == "red"
+    assert row.health.reasons[0].is_internal  # the client does not see the budget
+    assert row.health.client_status == "green"
+    cast.project.budget_visibility = "totals"
+    cast.project.save()
+    [row] = project_portfolio_for(user=cast.pm, today=TODAY)
+    assert row.health.client_status == "red"
+
+
+def test_portfolio_page_and_overview_show_spi_and_cpi(cast):
+    budgeted(cast.pm, cast.project, spent="600")  # CPI 500 / 600 = 0.83
+    html = logged_in(cast.pm).get("/projects/").content.decode()
+    assert 'data-testid="cpi">0.83<' in html
+    html = logged_in(cast.pm).get(f"/projects/{cast.project.pk}/").content.decode()
+    assert 'data-testid="cpi">0.83<' in html
+
+
+def test_cpi_between_0_8_and_0_9_is_amber(cast):
+    budgeted(cast.pm, cast.project, spent="600")
+    cast.project.tasks.update(due_date=TODAY + timedelta(days=10))  # PV 10/20 → SPI 1.00
+    [row] = project_portfolio_for(user=cast.pm, today=TODAY)
+    assert (str(row.earned_value.spi), str(row.earned_value.cpi)) == ("1.00", "0.83")
+    assert row.health.status == "amber"
+    assert row.health.reason_text.startswith("Cost performance index 0.83")
+
+
+def test_portfolio_with_budgets_keeps_a_constant_number_of_queries(cast):
+    client = logged_in(cast.pm)
+    for index in range(4):
+        budgeted(cast.pm, managed_project(cast.pm, code=f"few-{index}"), spent="10")
+    few = count_queries(client, "/projects/")
+    for index in range(45):
+        budgeted(cast.pm, managed_project(cast.pm, code=f"many-{index}"), spent="10")
+    assert count_queries(client, "/projects/") == few

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
-from projects.demo import seed_delivery, seed_tasks
+from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
 
@@ -162,6 +162,7 @@ class Command(BaseCommand):
                     created += 1
         created += seed_delivery(people=people)
         created += seed_tasks(people=people)
+        created += seed_costs(people=people)
         return created
 
     def print_logins(self) -> None:

@@ -1,0 +1,179 @@
+"""The "Time and cost" tab and the CSV export: who sees what, forms, bad input, constant
+queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from projects.models import CostEntry, Rate, TimeEntry
+from projects.services.costs import cost_entry_add, time_entry_log, time_period_approve
+
+DAY = date(2026, 3, 4)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(project) -> str:
+    return f"/projects/{project.pk}/costs/"
+
+
+def test_team_member_sees_only_their_own_time(cast):
+    time_entry_log(actor=cast.teammate, project=cast.project, date=DAY, hours=3, note="mine")
+    time_entry_log(actor=cast.pm, project=cast.project, date=DAY, hours=2, note="the PM's")
+    html = logged_in(cast.teammate).get(url(cast.project)).content.decode()
+    assert html.count('data-testid="time-entry"') == 1
+    assert "mine" in html
+    assert "the PM&#x27;s" not in html
+    assert 'data-testid="approval-form"' not in html
+    assert 'data-testid="costs-csv"' not in html
+    html = logged_in(cast.pm).get(url(cast.project)).content.decode()
+    assert html.count('data-testid="time-entry"') == 2
+    assert 'data-testid="approval-form"' in html
+
+
+def test_team_member_logs_time_through_the_page(cast):
+    response = logged_in(cast.teammate).post(
+        url(cast.project), {"action": "log", "date": "2026-03-04", "hours": "7.5", "note": "x"}
+    )
+    assert response.status_code == 302
+    entry = TimeEntry.objects.get()
+    assert (entry.person, entry.hours) == (cast.teammate, Decimal("7.5"))
+
+
+def test_25_hours_is_refused_with_a_message_and_nothing_changes(cast):
+    response = logged_in(cast.teammate).post(
+        url(cast.project), {"action": "log", "date": "2026-03-04", "hours": "25"}
+    )
+    assert response.status_code == 400
+    assert "24" in response.content.decode()
+    assert not TimeEntry.objects.exists()
+
+
+def test_negative_cost_is_refused_and_nothing_changes(cast):
+    response = logged_in(cast.pm).post(
+        url(cast.project),
+        {"action": "cost", "date": "2026-03-04", "amount": "-5", "category": "other"},
+    )
+    assert response.status_code == 400
+    assert not CostEntry.objects.exists()
+
+
+def test_team_member_cannot_record_costs_rates_or_approve(cast):
+    time_entry_log(actor=cast.teammate, project=cast.project, date=DAY, hours=3)
+    client = logged_in(cast.teammate)
+    client.post(
+        url(cast.project),
+        {
+            "action": "cost",
+            "date": "2026-03-04",
+            "amount": "5",
+            "category": "other",
+            "visibility": "internal",
+        },
+    )
+    client.post(url(cast.project), {"action": "rate", "role": "pm", "hourly_rate": "5"})
+    client.post(
+        url(cast.project), {"action": "approve", "start": "2026-03-01", "end": "2026-03-31"}
+    )
+    assert not CostEntry.objects.exists()
+    assert not Rate.objects.exists()
+    assert not TimeEntry.objects.filter(status="approved").exists()
+
+
+def test_team_member_cannot_delete_someone_elses_entry(cast):
+    entry = time_entry_log(actor=cast.pm, project=cast.project, date=DAY, hours=3)
+    response = logged_in(cast.teammate).post(
+        url(cast.project), {"action": "delete_time", "id": entry.pk}
+    )
+    assert response.status_code == 302  # back to the page, with the message "Not found."
+    assert TimeEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_pm_approves_a_period_sets_rates_and_records_costs(cast):
+    time_entry_log(actor=cast.teammate, project=cast.project, date=DAY, hours=3)
+    client = logged_in(cast.pm)
+    assert (
+        client.post(
+            url(cast.project), {"action": "rate", "role": "team_member", "hourly_rate": "50"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url(cast.project), {"action": "approve", "start": "2026-03-01", "end": "2026-03-31"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url(cast.project),
+            {
+                "action": "cost",
+                "date": "2026-03-04",
+                "amount": "10",
+                "category": "materials",
+                "visibility": "client",
+            },
+        ).status_code
+        == 302
+    )
+    assert TimeEntry.objects.get().status == "approved"
+    assert Rate.objects.get().hourly_rate == 50
+    assert CostEntry.objects.get().visibility == "client"
+
+
+def test_page_shows_figures_and_chart_data(cast):
+    cast.project.budget = Decimal(1000)
+    cast.project.start_date = timezone.localdate() - timedelta(days=20)
+    cast.project.save()
+    html = logged_in(cast.pm).get(url(cast.project)).content.decode()
+    assert 'id="ev-chart-data"' in html
+    assert 'data-ev-chart="ev-chart-data"' in html
+    assert 'data-testid="ev-series"' in html
+    assert "<script>" not in html  # no inline script (CSP)
+
+
+def grow(cast, count: int) -> None:
+    for index in range(count):
+        time_entry_log(actor=cast.teammate, project=cast.project, date=DAY, hours=1 + index % 5)
+        cost_entry_add(actor=cast.pm, project=cast.project, date=DAY, amount=index)
+    time_period_approve(actor=cast.pm, project=cast.project, start=DAY, end=DAY)
+
+
+@pytest.mark.parametrize("name", ["pm", "teammate"])
+def test_page_keeps_a_constant_number_of_queries(cast, name, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast.project.start_date = DAY
+    cast.project.save()
+    client = logged_in(getattr(cast, name))
+    grow(cast, 3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(cast.project))
+    grow(cast, 30)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url(cast.project))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_csv_export_is_safe_against_formula_injection(cast):
+    time_entry_log(
+        actor=cast.teammate, project=cast.project, date=DAY, hours=1, note="=HYPERLINK(1)"
+    )
+    cost_entry_add(actor=cast.pm, project=cast.project, date=DAY, amount=5, note="@SUM(A1)")
+    response = logged_in(cast.pm).get(f"/projects/{cast.project.pk}/costs.csv")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "'=HYPERLINK(1)" in text
+    assert "'@SUM(A1)" in text
+    assert logged_in(cast.teammate).get(f"/projects/{cast.project.pk}/costs.csv").status_code == 403
