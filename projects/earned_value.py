@@ -337,6 +337,8 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
     dates = series_dates(project, today=today)
     if not dates:
         return []
+    if connection.vendor != "postgresql":
+        return _series_portable(project, dates)
     params = {
         "project": project.pk,
         "today": today,
@@ -357,6 +359,26 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
             earned_hours=earned,
             actual_cost=labour + costs,
         )
+        points.append(
+            SeriesPoint(
+                date=day, pv=figures.pv, ev=figures.ev, ac=figures.ac, approved_hours=week_hours
+            )
+        )
+    return points
+
+
+def _series_portable(project: Project, dates: list[date]) -> list[SeriesPoint]:
+    """The same series on the embedded SQLite default: a few queries per point, and today's
+    percent complete for past points (the single-statement version is PostgreSQL's)."""
+    points = []
+    for day in dates:
+        figures = project_earned_value(project, status_date=day)
+        week_hours = TimeEntry.objects.filter(
+            project=project,
+            status=TimeEntry.Status.APPROVED,
+            date__lte=day,
+            date__gt=day - timedelta(days=7),
+        ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
         points.append(
             SeriesPoint(
                 date=day, pv=figures.pv, ev=figures.ev, ac=figures.ac, approved_hours=week_hours
