@@ -1,0 +1,2 @@
+"""The stakeholders app's models, one module per subject (register, requirements, change
+requests, meetings, discussions); each module is imported here."""
