@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from stakeholders import views as requirement_views
 
 app_name = "portal"
 
@@ -13,6 +14,21 @@ urlpatterns = [
         "projects/<int:project_id>/deliverables/<int:deliverable_id>/",
         views.PortalDeliverableView.as_view(),
         name="deliverable",
+    ),
+    path(
+        "projects/<int:project_id>/requirements/",
+        requirement_views.PortalRequirementListView.as_view(),
+        name="requirements",
+    ),
+    path(
+        "projects/<int:project_id>/requirements/new/",
+        requirement_views.PortalRequirementCreateView.as_view(),
+        name="requirement_create",
+    ),
+    path(
+        "projects/<int:project_id>/requirements/<int:requirement_id>/",
+        requirement_views.PortalRequirementDetailView.as_view(),
+        name="requirement",
     ),
     path(
         "projects/<int:project_id>/gates/<int:gate_id>/",

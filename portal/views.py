@@ -42,6 +42,7 @@ from projects.views import (
     SearchViewMixin,
     TimelineViewMixin,
 )
+from stakeholders.selectors import requirements_awaiting_confirmation_for
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -53,6 +54,9 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["decisions"] = deliverables_awaiting_decision_for(user=self.request.user)
         context["gate_decisions"] = gates_awaiting_decision_for(user=self.request.user)
+        context["requirement_decisions"] = requirements_awaiting_confirmation_for(
+            user=self.request.user
+        )
         context["projects"] = project_list_for(user=self.request.user)
         return context
 

@@ -1,14 +1,28 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from projects.views import ProjectPlaceholderView
+from stakeholders import views
 
 app_name = "stakeholders"
 
 urlpatterns = [
     path(
         "projects/<int:project_id>/requirements/",
-        ProjectPlaceholderView.as_view(tab="requirements", title=_("Requirements and changes")),
+        views.RequirementListView.as_view(),
         name="requirements",
+    ),
+    path(
+        "projects/<int:project_id>/requirements/new/",
+        views.RequirementCreateView.as_view(),
+        name="requirement_create",
+    ),
+    path(
+        "projects/<int:project_id>/requirements/traceability/",
+        views.RequirementTraceabilityView.as_view(),
+        name="requirement_traceability",
+    ),
+    path(
+        "projects/<int:project_id>/requirements/<int:requirement_id>/",
+        views.RequirementDetailView.as_view(),
+        name="requirement",
     ),
 ]

@@ -70,6 +70,10 @@ def deliverable_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "deliverable_id": cast.deliverable.pk}
 
 
+def requirement_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "requirement_id": cast.requirement.pk}
+
+
 def document_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "document_id": cast.document.pk}
 
@@ -213,6 +217,23 @@ PAGES: dict[str, Entry] = {
         note="results scoped inside (tests/projects/test_search.py checks every role's hits)",
     ),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:requirement_traceability": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:requirement_create": Entry(
+        roles(
+            200,
+            anonymous=LOGIN,
+            staff_admin=403,
+            outsider=404,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=project_kwargs,
+        note="the project's provider side submits requirements",
+    ),
+    "stakeholders:requirement": Entry(
+        STAFF_PROJECT_PAGE,
+        kwargs=requirement_kwargs,
+        note="a client-visible requirement; internal ones: tests/stakeholders/test_requirements",
+    ),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -232,6 +253,25 @@ PAGES: dict[str, Entry] = {
     "portal:project": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:project_members": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:deliverable": Entry(PORTAL_PROJECT_PAGE, kwargs=deliverable_kwargs),
+    "portal:requirements": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible requirements only"
+    ),
+    "portal:requirement_create": Entry(
+        roles(
+            200,
+            anonymous=LOGIN,
+            viewer=403,
+            other_client_rep=404,
+            **dict.fromkeys(PROVIDER, STAFF),
+        ),
+        kwargs=project_kwargs,
+        note="client admins and customer representatives submit requirements",
+    ),
+    "portal:requirement": Entry(
+        PORTAL_PROJECT_PAGE,
+        kwargs=requirement_kwargs,
+        note="a client-visible requirement; an internal one is a 404",
+    ),
     "portal:gate": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "gate_id": cast.gate.pk},
@@ -286,6 +326,10 @@ def api_deliverable_kwargs(cast: Any) -> dict[str, Any]:
 
 def api_document_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.document.pk}
+
+
+def api_requirement_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.requirement.pk}
 
 
 def project_pk_kwargs(cast: Any) -> dict[str, Any]:
@@ -472,6 +516,41 @@ API: dict[tuple[str, str], Entry] = {
     ),
     ("GET", "/api/v1/projects/{project_pk}/schedule/"): Entry(
         API_PROJECT_READ, kwargs=project_pk_kwargs, note="figures of visible tasks only"
+    ),
+    # Requirements (a client-visible draft of the PM's)
+    ("GET", "/api/v1/projects/{project_pk}/requirements/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: client-visible ones only"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/requirements/"): Entry(
+        roles(
+            400,
+            anonymous=401,
+            viewer=403,
+            staff_admin=403,
+            other_client_rep=404,
+            outsider=404,
+        ),
+        kwargs=project_pk_kwargs,
+        note="the project's members who submit requirements; {} is invalid",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/requirements/{id}/"): Entry(
+        API_PROJECT_READ, kwargs=api_requirement_kwargs
+    ),
+    ("PATCH", "/api/v1/projects/{project_pk}/requirements/{id}/"): Entry(
+        API_PM_EDIT, kwargs=api_requirement_kwargs, note="the PM; {} changes nothing"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/requirements/{id}/versions/"): Entry(
+        API_PROJECT_READ, kwargs=api_requirement_kwargs
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/requirements/{id}/transition/"): Entry(
+        roles(400, anonymous=401, other_client_rep=404, outsider=404),
+        kwargs=api_requirement_kwargs,
+        note="{} is invalid; who may take which step: tests/stakeholders/test_requirements",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/requirements/{id}/confirm/"): Entry(
+        roles(403, anonymous=401, client_admin=400, rep=400, other_client_rep=404, outsider=404),
+        kwargs=api_requirement_kwargs,
+        note="the client's deciders; {} is invalid",
     ),
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),

@@ -1,0 +1,124 @@
+"""Requirements in the API: the same selectors, services and rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.errors import InvalidInput
+from projects.api.views import ProjectScopedViewSet
+from projects.models import Deliverable, Milestone
+from stakeholders.api.serializers import (
+    ConfirmInputSerializer,
+    RequirementDetailSerializer,
+    RequirementInputSerializer,
+    RequirementSerializer,
+    RequirementUpdateSerializer,
+    RequirementVersionSerializer,
+    TransitionInputSerializer,
+)
+from stakeholders.models import Requirement
+from stakeholders.selectors import requirement_get_for, requirement_list_for
+from stakeholders.services.requirements import (
+    requirement_confirm,
+    requirement_create,
+    requirement_transition,
+    requirement_update,
+)
+
+
+class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Requirements of a project: the team drafts and triages, the client submits, confirms the
+    version it read and accepts what was delivered."""
+
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": "projects.submit_requirement",
+        "confirm": "projects.confirm_requirement",
+    }
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return RequirementSerializer if self.action == "list" else RequirementDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Requirement]:
+        if getattr(self, "swagger_fake_view", False):
+            return Requirement.objects.none()
+        return requirement_list_for(
+            user=self.request.user,
+            project=self.project,
+            status=self.request.query_params.get("status", ""),
+            priority=self.request.query_params.get("priority", ""),
+        )
+
+    def get_object(self) -> Requirement:
+        return requirement_get_for(
+            user=self.request.user, project=self.project, requirement_id=int(self.kwargs["pk"])
+        )
+
+    def _links(self, values: dict[str, Any]) -> dict[str, Any]:
+        for field, model in (("milestones", Milestone), ("deliverables", Deliverable)):
+            if field in values:
+                ids = set(values[field])
+                found = list(model.objects.filter(project=self.project, pk__in=ids))
+                if len(found) != len(ids):
+                    raise InvalidInput(_("Unknown item of this project."), field=field)
+                values[field] = found
+        return values
+
+    @extend_schema(request=RequirementInputSerializer, responses={201: RequirementDetailSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = RequirementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        requirement = requirement_create(
+            actor=request.user, project=self.project, **self._links(dict(data.validated_data))
+        )
+        return Response(
+            RequirementDetailSerializer(requirement).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=RequirementUpdateSerializer, responses=RequirementDetailSerializer)
+    def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = RequirementUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        requirement_update(
+            actor=request.user,
+            requirement=self.get_object(),
+            **self._links(dict(data.validated_data)),
+        )
+        return Response(RequirementDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=TransitionInputSerializer, responses=RequirementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        requirement_transition(
+            actor=request.user, requirement=self.get_object(), **data.validated_data
+        )
+        return Response(RequirementDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=ConfirmInputSerializer, responses=RequirementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, project_pk: str, pk: str) -> Response:
+        data = ConfirmInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        requirement_confirm(
+            actor=request.user,
+            requirement=self.get_object(),
+            version=data.validated_data["version"],
+        )
+        return Response(RequirementDetailSerializer(self.get_object()).data)
+
+    @extend_schema(responses=RequirementVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, project_pk: str, pk: str) -> Response:
+        return Response(
+            RequirementVersionSerializer(self.get_object().versions.all(), many=True).data
+        )

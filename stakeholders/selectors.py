@@ -1,0 +1,113 @@
+"""Reads of requirements, always scoped to what the user may see: a client sees only the
+client-visible requirements of their projects, the provider side all of them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from config.errors import NotFound
+from projects.models import Deliverable, Membership, Milestone, Project, Role, Visibility
+from projects.permissions import can_view_internal_items, can_view_project
+from projects.selectors.core import internal_project_ids_for, project_scope_for
+from stakeholders.models import Confirmation, Requirement, RequirementVersion
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def requirement_list_for(
+    *, user: User, project: Project, status: str = "", priority: str = ""
+) -> QuerySet[Requirement]:
+    if not can_view_project(user, project):
+        return Requirement.objects.none()
+    requirements = Requirement.objects.filter(project=project).select_related("project")
+    if not can_view_internal_items(user, project):
+        requirements = requirements.filter(visibility=Visibility.CLIENT)
+    if status:
+        requirements = requirements.filter(status=status)
+    if priority:
+        requirements = requirements.filter(priority=priority)
+    return requirements.order_by("number")
+
+
+def requirement_traceability_for(*, user: User, project: Project) -> QuerySet[Requirement]:
+    """Each requirement with the milestones and deliverables it is traced to (those the user
+    may see) and their acceptance state, in a fixed number of queries."""
+    internal = can_view_internal_items(user, project)
+    milestones = Milestone.objects.order_by("due_date", "id")
+    deliverables = Deliverable.objects.select_related("milestone").order_by("due_date", "id")
+    if not internal:
+        milestones = milestones.filter(visibility=Visibility.CLIENT)
+        deliverables = deliverables.filter(
+            visibility=Visibility.CLIENT, milestone__visibility=Visibility.CLIENT
+        )
+    return requirement_list_for(user=user, project=project).prefetch_related(
+        Prefetch("milestones", queryset=milestones),
+        Prefetch("deliverables", queryset=deliverables),
+    )
+
+
+def requirement_get_for(*, user: User, project: Project, requirement_id: int) -> Requirement:
+    """The requirement, or NotFound alike for a missing and a forbidden one."""
+    requirement = (
+        requirement_list_for(user=user, project=project)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=RequirementVersion.objects.select_related("created_by").order_by(
+                    "-number"
+                ),
+            ),
+            Prefetch(
+                "confirmations",
+                queryset=Confirmation.objects.select_related("confirmed_by").order_by(
+                    "-confirmed_at"
+                ),
+            ),
+        )
+        .filter(pk=requirement_id)
+        .first()
+    )
+    if requirement is None:
+        raise NotFound()
+    return requirement
+
+
+def requirement_history_for(*, requirement: Requirement) -> QuerySet:
+    """The requirement's timeline (simple-history), newest first; the caller has already read
+    the requirement through requirement_get_for."""
+    return requirement.history.select_related("history_user").order_by("-history_date")
+
+
+def requirements_awaiting_confirmation_for(*, user: User) -> QuerySet[Requirement]:
+    """Client-visible requirements awaiting confirmation in the projects where `user` confirms
+    them (client admins and customer representatives), oldest first."""
+    if not user.is_authenticated or not user.is_active:
+        return Requirement.objects.none()
+    project_ids = Membership.objects.filter(
+        user=user, role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP]
+    ).values("project_id")
+    return (
+        Requirement.objects.filter(
+            project_id__in=project_ids,
+            project__is_archived=False,
+            status=Requirement.Status.CLARIFIED,
+            visibility=Visibility.CLIENT,
+        )
+        .select_related("project")
+        .order_by("updated_at", "id")
+    )
+
+
+def requirement_search_scope_for(
+    *, user: User, include_archived: bool = False
+) -> QuerySet[Requirement]:
+    """Every requirement `user` may see, in every project they may open (for search)."""
+    projects = project_scope_for(user=user, include_archived=include_archived).values("pk")
+    requirements = Requirement.objects.select_related("project").filter(project_id__in=projects)
+    internal = internal_project_ids_for(user=user)
+    if internal is None:
+        return requirements
+    return requirements.filter(Q(project_id__in=internal) | Q(visibility=Visibility.CLIENT))

@@ -1,0 +1,458 @@
+"""Requirements: create, edit (versioned), move through the workflow, confirm.
+
+The workflow: draft → submitted → clarified (awaits the client's confirmation) → confirmed →
+in progress → delivered → accepted; any open requirement may be deferred or rejected with a
+reason, and a deferred one submitted again. The PM triages; the client admin or customer rep
+confirms the exact version they read and accepts a delivered requirement. An internal
+requirement never reaches the client: the PM starts it without a confirmation and accepts it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from notifications.services import notification_create, outbox_enqueue
+from projects.models import (
+    Deliverable,
+    Membership,
+    Milestone,
+    Project,
+    Role,
+    Visibility,
+)
+from projects.permissions import can_confirm_requirement, can_submit_requirement
+from stakeholders.models import Confirmation, Requirement, RequirementVersion
+from stakeholders.permissions import (
+    can_decide_requirement,
+    can_triage_requirement,
+    can_view_requirement,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Status = Requirement.Status
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+    default_message = gettext_lazy(
+        "The requirement changed since you read it: read the new version, then confirm it."
+    )
+
+
+def _is_internal(requirement: Requirement) -> bool:
+    return requirement.visibility == Visibility.INTERNAL
+
+
+def _may_start(user: User, requirement: Requirement) -> bool:
+    if not can_triage_requirement(user, requirement):
+        return False
+    return requirement.status == Status.CONFIRMED or _is_internal(requirement)
+
+
+def _may_accept(user: User, requirement: Requirement) -> bool:
+    if _is_internal(requirement):
+        return can_triage_requirement(user, requirement)
+    return can_decide_requirement(user, requirement)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    allowed: Callable[[User, Requirement], bool]
+    needs_reason: bool = False
+
+
+_OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CLARIFIED, Status.CONFIRMED})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            frozenset({Status.DRAFT, Status.DEFERRED}),
+            Status.SUBMITTED,
+            can_triage_requirement,
+        ),
+        Transition(
+            "clarify",
+            frozenset({Status.DRAFT, Status.SUBMITTED}),
+            Status.CLARIFIED,
+            can_triage_requirement,
+        ),
+        Transition(
+            "confirm", frozenset({Status.CLARIFIED}), Status.CONFIRMED, can_decide_requirement
+        ),
+        Transition("start", _OPEN, Status.IN_PROGRESS, _may_start),
+        Transition(
+            "deliver", frozenset({Status.IN_PROGRESS}), Status.DELIVERED, can_triage_requirement
+        ),
+        Transition("accept", frozenset({Status.DELIVERED}), Status.ACCEPTED, _may_accept),
+        Transition(
+            "defer",
+            _OPEN | {Status.IN_PROGRESS},
+            Status.DEFERRED,
+            can_triage_requirement,
+            needs_reason=True,
+        ),
+        Transition(
+            "reject",
+            _OPEN | {Status.IN_PROGRESS},
+            Status.REJECTED,
+            can_triage_requirement,
+            needs_reason=True,
+        ),
+    )
+}
+
+
+def transitions_available(*, user: User, requirement: Requirement) -> list[Transition]:
+    """The steps `user` may take on the requirement now (for the buttons of a page)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if requirement.status in t.sources and t.allowed(user, requirement)
+    ]
+
+
+def _clean_text(value: str, *, field: str, label: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
+    if len(value) > max_length:
+        raise InvalidInput(
+            _("%(label)s is too long: at most %(max)d characters.")
+            % {"label": label, "max": max_length},
+            field=field,
+        )
+    return value
+
+
+def _check_choice(value: str, choices: Iterable[str], *, field: str) -> str:
+    if value not in choices:
+        raise InvalidInput(_("Choose one of the offered values."), field=field)
+    return value
+
+
+def _set_links(
+    requirement: Requirement,
+    *,
+    milestones: Iterable[Milestone] | None,
+    deliverables: Iterable[Deliverable] | None,
+) -> None:
+    if milestones is not None:
+        milestones = list(milestones)
+        if any(m.project_id != requirement.project_id for m in milestones):
+            raise InvalidInput(_("A milestone of another project."), field="milestones")
+        requirement.milestones.set(milestones)
+    if deliverables is not None:
+        deliverables = list(deliverables)
+        if any(d.project_id != requirement.project_id for d in deliverables):
+            raise InvalidInput(_("A deliverable of another project."), field="deliverables")
+        requirement.deliverables.set(deliverables)
+
+
+def _save(requirement: Requirement, actor: User, **kwargs: object) -> None:
+    requirement._history_user = actor  # type: ignore[attr-defined]
+    requirement.save(**kwargs)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def requirement_create(
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    description: str = "",
+    priority: str = Requirement.Priority.SHOULD,
+    acceptance_notes: str = "",
+    visibility: str | None = None,
+    milestones: Iterable[Milestone] | None = None,
+    deliverables: Iterable[Deliverable] | None = None,
+) -> Requirement:
+    """A new requirement with the next reference of its project (REQ-n).
+
+    The provider side writes a draft (internal by default from an internal source, which is what
+    a team entry is unless the PM makes it client-visible); a client admin or customer rep
+    submits one from the portal: source client, client-visible, status submitted, and the PM is
+    told. The project row is locked while the number is taken, so two concurrent creations get
+    two numbers (and the unique constraint guards the rest)."""
+    if not can_submit_requirement(actor, project):
+        raise NotAllowed()
+    is_client = can_confirm_requirement(actor, project)
+    title = _clean_text(title, field="title", label=_("Title"), max_length=200)
+    _check_choice(priority, Requirement.Priority.values, field="priority")
+    if is_client:
+        source, status, visibility = (
+            Requirement.Source.CLIENT,
+            Status.SUBMITTED,
+            Visibility.CLIENT,
+        )
+        milestones = deliverables = None
+    else:
+        source, status = Requirement.Source.INTERNAL, Status.DRAFT
+        visibility = _check_choice(
+            visibility or Visibility.INTERNAL, Visibility.values, field="visibility"
+        )
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    number = (project.requirements.aggregate(top=Max("number"))["top"] or 0) + 1
+    requirement = Requirement(
+        project=project,
+        number=number,
+        title=title,
+        description=(description or "").strip(),
+        source=source,
+        priority=priority,
+        acceptance_notes=(acceptance_notes or "").strip(),
+        visibility=visibility,
+        status=status,
+        created_by=actor,
+    )
+    _save(requirement, actor)
+    RequirementVersion.objects.create(
+        requirement=requirement,
+        number=1,
+        title=requirement.title,
+        description=requirement.description,
+        created_by=actor,
+    )
+    _set_links(requirement, milestones=milestones, deliverables=deliverables)
+    if is_client:
+        _tell_pm(requirement, event="submitted", by=actor)
+    return requirement
+
+
+@transaction.atomic
+def requirement_update(
+    *,
+    actor: User,
+    requirement: Requirement,
+    title: str | None = None,
+    description: str | None = None,
+    priority: str | None = None,
+    acceptance_notes: str | None = None,
+    visibility: str | None = None,
+    milestones: Iterable[Milestone] | None = None,
+    deliverables: Iterable[Deliverable] | None = None,
+) -> Requirement:
+    """The PM edits a requirement; None keeps a field. A new title or description makes a new
+    version (the old one is kept); a requirement the client had confirmed goes back to awaiting
+    confirmation, and the client's deciders are told. A delivered, accepted or rejected
+    requirement's text no longer changes. A requirement a client submitted or must decide on
+    cannot become internal."""
+    if not can_triage_requirement(actor, requirement):
+        raise NotAllowed()
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    new_title = (
+        requirement.title
+        if title is None
+        else _clean_text(title, field="title", label=_("Title"), max_length=200)
+    )
+    new_description = requirement.description if description is None else description.strip()
+    text_changed = (new_title, new_description) != (requirement.title, requirement.description)
+    reopened = False
+    if text_changed:
+        if requirement.status in {Status.DELIVERED, Status.ACCEPTED, Status.REJECTED}:
+            raise InvalidTransition(
+                _("A delivered, accepted or rejected requirement's text cannot change.")
+            )
+        requirement.title, requirement.description = new_title, new_description
+        requirement.version += 1
+        RequirementVersion.objects.create(
+            requirement=requirement,
+            number=requirement.version,
+            title=new_title,
+            description=new_description,
+            created_by=actor,
+        )
+        if requirement.status in {Status.CONFIRMED, Status.IN_PROGRESS}:
+            requirement.status = Status.CLARIFIED
+            requirement.status_reason = ""
+            reopened = True
+    if priority is not None:
+        requirement.priority = _check_choice(
+            priority, Requirement.Priority.values, field="priority"
+        )
+    if acceptance_notes is not None:
+        requirement.acceptance_notes = acceptance_notes.strip()
+    if visibility is not None and visibility != requirement.visibility:
+        _check_choice(visibility, Visibility.values, field="visibility")
+        if visibility == Visibility.INTERNAL and (
+            requirement.source == Requirement.Source.CLIENT or requirement.status != Status.DRAFT
+        ):
+            raise InvalidTransition(
+                _("The client already knows this requirement: it stays visible to them.")
+            )
+        requirement.visibility = visibility
+    _save(requirement, actor)
+    _set_links(requirement, milestones=milestones, deliverables=deliverables)
+    if reopened and not _is_internal(requirement):
+        _tell_deciders(requirement)
+    return requirement
+
+
+@transaction.atomic
+def requirement_transition(
+    *, actor: User, requirement: Requirement, to: str, reason: str = ""
+) -> Requirement:
+    """Take the step `to` (a name of TRANSITIONS: submit, clarify, confirm, start, deliver,
+    accept, defer, reject). Raises NotAllowed if the actor may not, InvalidTransition if the
+    step is not possible from the current status, InvalidInput if a reason is missing.
+    "confirm" here confirms the current version: requirement_confirm checks the one read."""
+    if to == "confirm":
+        return requirement_confirm(actor=actor, requirement=requirement, version=None)
+    transition = TRANSITIONS.get(to)
+    if transition is None:
+        raise InvalidInput(_("Unknown step."), field="to")
+    requirement = (
+        Requirement.objects.select_for_update().select_related("project").get(pk=requirement.pk)
+    )
+    if not can_view_requirement(actor, requirement) or not transition.allowed(actor, requirement):
+        raise NotAllowed()
+    if requirement.status not in transition.sources:
+        raise InvalidTransition()
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise InvalidInput(_("Say why."), field="reason")
+    requirement.status = transition.target
+    requirement.status_reason = reason
+    _save(requirement, actor)
+    if transition.target == Status.CLARIFIED and not _is_internal(requirement):
+        _tell_deciders(requirement)
+    if transition.name == "accept" and not _is_internal(requirement):
+        _tell_pm(requirement, event="accepted", by=actor)
+    return requirement
+
+
+@transaction.atomic
+def requirement_confirm(
+    *, actor: User, requirement: Requirement, version: int | None
+) -> Requirement:
+    """The client signs off the requirement text they saw (version).
+
+    Raises NotAllowed unless actor may confirm it, InvalidTransition unless it awaits
+    confirmation, StaleVersion if the text changed since they read it. Records the sign-off
+    (the version and its exact text) and notifies the PM."""
+    requirement = (
+        Requirement.objects.select_for_update().select_related("project").get(pk=requirement.pk)
+    )
+    if not can_decide_requirement(actor, requirement):
+        raise NotAllowed()
+    if requirement.status != Status.CLARIFIED:
+        raise InvalidTransition()
+    if version is not None and version != requirement.version:
+        raise StaleVersion()
+    Confirmation.objects.create(
+        requirement=requirement,
+        version=requirement.version,
+        title=requirement.title,
+        description=requirement.description,
+        confirmed_by=actor,
+    )
+    requirement.status = Status.CONFIRMED
+    requirement.status_reason = ""
+    _save(requirement, actor)
+    _tell_pm(requirement, event="confirmed", by=actor)
+    return requirement
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def _tell_deciders(requirement: Requirement) -> None:
+    """The client admins and customer reps: a requirement awaits their confirmation."""
+    deciders = Membership.objects.filter(
+        project_id=requirement.project_id,
+        role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP],
+        user__is_active=True,
+    ).select_related("user")
+    url = reverse(
+        "portal:requirement",
+        kwargs={"project_id": requirement.project_id, "requirement_id": requirement.pk},
+    )
+    for membership in deciders:
+        person = membership.user
+        with translation.override(person.language):
+            title = _("%(reference)s awaits your confirmation") % {
+                "reference": requirement.reference
+            }
+        notification_create(user=person, title=title, url=url)
+        outbox_enqueue(
+            kind="requirement_clarified",
+            to_email=person.email,
+            to_user=person,
+            language=person.language,
+            time_zone=person.time_zone,
+            template="stakeholders/email/requirement_clarified",
+            context={
+                "person": person,
+                "requirement": requirement,
+                "project": requirement.project,
+                "path": url,
+            },
+            dedupe_key=f"requirement-clarified:{requirement.pk}:{requirement.version}:{person.pk}",
+        )
+
+
+def _tell_pm(requirement: Requirement, *, event: str, by: User) -> None:
+    """The project's PMs: the client submitted, confirmed or accepted a requirement."""
+    pms = Membership.objects.filter(
+        project_id=requirement.project_id, role=Role.PM, user__is_active=True
+    ).select_related("user")
+    url = reverse(
+        "stakeholders:requirement",
+        kwargs={"project_id": requirement.project_id, "requirement_id": requirement.pk},
+    )
+    messages = {
+        "submitted": gettext_lazy("%(person)s submitted %(reference)s"),
+        "confirmed": gettext_lazy("%(person)s confirmed %(reference)s"),
+        "accepted": gettext_lazy("%(person)s accepted %(reference)s"),
+    }
+    for membership in pms:
+        person = membership.user
+        with translation.override(person.language):
+            title = str(messages[event]) % {
+                "person": by.display_name,
+                "reference": requirement.reference,
+            }
+        notification_create(user=person, title=title, url=url)
+        outbox_enqueue(
+            kind=f"requirement_{event}",
+            to_email=person.email,
+            to_user=person,
+            language=person.language,
+            time_zone=person.time_zone,
+            template=f"stakeholders/email/requirement_{event}",
+            context={
+                "person": person,
+                "by": by,
+                "requirement": requirement,
+                "project": requirement.project,
+                "path": url,
+            },
+            dedupe_key=(f"requirement-{event}:{requirement.pk}:{requirement.version}:{person.pk}"),
+        )
+
+
+__all__ = [
+    "TRANSITIONS",
+    "StaleVersion",
+    "requirement_confirm",
+    "requirement_create",
+    "requirement_transition",
+    "requirement_update",
+    "transitions_available",
+]
