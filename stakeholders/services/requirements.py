@@ -55,12 +55,6 @@ def _is_internal(requirement: Requirement) -> bool:
     return requirement.visibility == Visibility.INTERNAL
 
 
-def _may_start(user: User, requirement: Requirement) -> bool:
-    if not can_triage_requirement(user, requirement):
-        return False
-    return requirement.status == Status.CONFIRMED or _is_internal(requirement)
-
-
 def _may_accept(user: User, requirement: Requirement) -> bool:
     if _is_internal(requirement):
         return can_triage_requirement(user, requirement)
@@ -96,7 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "confirm", frozenset({Status.CLARIFIED}), Status.CONFIRMED, can_decide_requirement
         ),
-        Transition("start", _OPEN, Status.IN_PROGRESS, _may_start),
+        Transition("start", _OPEN, Status.IN_PROGRESS, can_triage_requirement),
         Transition(
             "deliver", frozenset({Status.IN_PROGRESS}), Status.DELIVERED, can_triage_requirement
         ),
@@ -119,12 +113,19 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+def _sources(transition: Transition, requirement: Requirement) -> frozenset[str]:
+    """Where a step may start from: a client-visible requirement starts only once confirmed."""
+    if transition.name == "start" and not _is_internal(requirement):
+        return frozenset({Status.CONFIRMED})
+    return transition.sources
+
+
 def transitions_available(*, user: User, requirement: Requirement) -> list[Transition]:
     """The steps `user` may take on the requirement now (for the buttons of a page)."""
     return [
         t
         for t in TRANSITIONS.values()
-        if requirement.status in t.sources and t.allowed(user, requirement)
+        if requirement.status in _sources(t, requirement) and t.allowed(user, requirement)
     ]
 
 
@@ -322,7 +323,7 @@ def requirement_transition(
     )
     if not can_view_requirement(actor, requirement) or not transition.allowed(actor, requirement):
         raise NotAllowed()
-    if requirement.status not in transition.sources:
+    if requirement.status not in _sources(transition, requirement):
         raise InvalidTransition()
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
