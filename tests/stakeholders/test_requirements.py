@@ -379,3 +379,29 @@ def test_two_concurrent_creations_get_two_references(cast):
         thread.join()
     assert errors == []
     assert sorted(Requirement.objects.values_list("number", flat=True)) == [1, 2]
+
+
+# --- Demo ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_requirements_in_every_state_once(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = Requirement.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Requirement.objects.count() == counts
+    for code in ("NW-WMS", "HX-MES"):
+        statuses = set(
+            Requirement.objects.filter(project__code=code).values_list("status", flat=True)
+        )
+        assert statuses == set(S.values), code
+    assert Requirement.objects.filter(project__code="HX-MES", title="中文界面").exists()
+    reopened = Requirement.objects.get(project__code="NW-WMS", title="Slotting rules")
+    assert (reopened.status, reopened.version, reopened.confirmations.count()) == (
+        S.CLARIFIED,
+        2,
+        1,
+    )
