@@ -405,3 +405,18 @@ def test_the_demo_has_requirements_in_every_state_once(db):
         2,
         1,
     )
+
+
+def test_the_requirement_search_uses_its_gin_index(cast):
+    from django.db import connection
+
+    from projects import search
+
+    make(cast, title="Zephyr")
+    requirements = search.search_queryset(
+        search.searchable_get("requirement"), user=cast.staff_admin, text="Zephyr"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = requirements.explain()
+    assert "requirement_search_gin" in plan
