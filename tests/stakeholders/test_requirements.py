@@ -420,3 +420,68 @@ def test_the_requirement_search_uses_its_gin_index(cast):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = requirements.explain()
     assert "requirement_search_gin" in plan
+
+
+def test_the_deciders_get_the_email_in_their_own_language(cast):
+    cast.rep.language = "zh-hans"
+    cast.rep.save(update_fields=["language"])
+    requirement = make(cast, status=S.SUBMITTED)
+    requirement_transition(actor=cast.pm, requirement=requirement, to="clarify")
+    assert sorted(
+        OutboxMessage.objects.filter(kind="requirement_clarified").values_list(
+            "to_email", "language"
+        )
+    ) == [("admin@a.test", "en"), ("rep@a.test", "zh-hans")]
+    assert Notification.objects.filter(user=cast.rep, url__contains="/portal/").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role_name", "to", "expected"),
+    [("rep", "start", 403), ("teammate", "deliver", 403), ("pm", "deliver", 200)],
+)
+def test_the_api_applies_the_same_rules_to_steps(cast, client, role_name, to, expected):
+    requirement = make(cast, status=S.IN_PROGRESS)
+    client.force_login(cast.by_name(role_name))
+    response = client.post(
+        f"/api/v1/projects/{cast.project.pk}/requirements/{requirement.pk}/transition/",
+        {"to": to},
+        content_type="application/json",
+    )
+    assert response.status_code == expected
+    requirement.refresh_from_db()
+    assert requirement.status == (S.DELIVERED if expected == 200 else S.IN_PROGRESS)
+
+
+def test_the_pages_take_steps_and_show_a_stale_confirmation_as_a_message(cast, client):
+    requirement = make(cast, status=S.SUBMITTED)
+    client.force_login(cast.pm)
+    staff_url = reverse(
+        "stakeholders:requirement",
+        kwargs={"project_id": cast.project.pk, "requirement_id": requirement.pk},
+    )
+    client.post(staff_url, {"to": "clarify"})
+    requirement.refresh_from_db()
+    assert requirement.status == S.CLARIFIED
+    client.post(
+        staff_url,
+        {
+            "action": "edit",
+            "title": "Scan every barcode",
+            "description": "",
+            "priority": "must",
+            "acceptance_notes": "",
+            "visibility": "client",
+        },
+    )
+    requirement.refresh_from_db()
+    assert requirement.version == 2
+    client.force_login(cast.rep)
+    portal_url = reverse(
+        "portal:requirement",
+        kwargs={"project_id": cast.project.pk, "requirement_id": requirement.pk},
+    )
+    response = client.post(portal_url, {"to": "confirm", "version": 1}, follow=True)
+    assert "The requirement changed since you read it" in response.content.decode()
+    assert not Confirmation.objects.exists()
+    client.post(portal_url, {"to": "confirm", "version": 2})
+    assert Confirmation.objects.get(requirement=requirement).version == 2
