@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from stakeholders import views_changes
 
 app_name = "portal"
 
@@ -33,5 +34,15 @@ urlpatterns = [
         "projects/<int:project_id>/timeline/",
         views.PortalTimelineView.as_view(),
         name="project_timeline",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/",
+        views_changes.PortalChangeRequestListView.as_view(),
+        name="change_requests",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/<int:cr_id>/",
+        views_changes.PortalChangeRequestView.as_view(),
+        name="change_request",
     ),
 ]

@@ -42,6 +42,7 @@ from projects.views import (
     SearchViewMixin,
     TimelineViewMixin,
 )
+from stakeholders.selectors_changes import change_requests_awaiting_decision_for
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -53,6 +54,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["decisions"] = deliverables_awaiting_decision_for(user=self.request.user)
         context["gate_decisions"] = gates_awaiting_decision_for(user=self.request.user)
+        context["change_decisions"] = change_requests_awaiting_decision_for(user=self.request.user)
         context["projects"] = project_list_for(user=self.request.user)
         return context
 

@@ -25,6 +25,7 @@ from projects.services.deliverables import deliverable_create, milestone_create
 from projects.services.documents import document_upload
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
+from stakeholders.services_changes import change_request_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -136,6 +137,9 @@ def full_cast(cast):
         title="Plan",
         visibility=Visibility.CLIENT,
     ).document
+    cast.change_request = change_request_create(
+        actor=cast.pm, project=cast.project, title="Add a barcode scanner"
+    )
     cast.objective = objective_create(actor=cast.pm, project=cast.project, title="Fewer errors")
     # A client-visible task assigned to the team member, waiting for an internal one.
     cast.internal_task = task_create(
