@@ -96,20 +96,20 @@ class ChangeRequestInputSerializer(serializers.Serializer):
     )
 
 
-class ScheduleImpactInputSerializer(serializers.Serializer):
+class ChangeRequestScheduleInputSerializer(serializers.Serializer):
     milestone = serializers.IntegerField()
     days = serializers.IntegerField()
 
 
-class AssessInputSerializer(serializers.Serializer):
+class ChangeRequestAssessInputSerializer(serializers.Serializer):
     scope_impact = serializers.CharField(required=False, allow_blank=True, default="")
     cost_impact = serializers.DecimalField(max_digits=14, decimal_places=2)
     internal_note = serializers.CharField(required=False, allow_blank=True, default="")
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
-    schedule = ScheduleImpactInputSerializer(many=True, required=False, default=list)
+    schedule = ChangeRequestScheduleInputSerializer(many=True, required=False, default=list)
 
 
-class RejectInputSerializer(serializers.Serializer):
+class ChangeRequestRejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -150,10 +150,10 @@ class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.R
         cr = change_request_create(actor=request.user, project=self.project, **data.validated_data)
         return self._out(cr, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AssessInputSerializer, responses=ChangeRequestSerializer)
+    @extend_schema(request=ChangeRequestAssessInputSerializer, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def assess(self, request: Request, project_pk: str, pk: str) -> Response:
-        data = AssessInputSerializer(data=request.data)
+        data = ChangeRequestAssessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         schedule = {row["milestone"]: row["days"] for row in values.pop("schedule")}
@@ -168,7 +168,7 @@ class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.R
         cr = change_request_approve(actor=request.user, change_request=self.get_object())
         return self._out(cr)
 
-    @extend_schema(request=RejectInputSerializer, responses=ChangeRequestSerializer)
+    @extend_schema(request=ChangeRequestRejectInputSerializer, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, project_pk: str, pk: str) -> Response:
         # Either side's approver; refused before the input is even read.
@@ -177,7 +177,7 @@ class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.R
             or can_approve_change_for_client(request.user, self.project)
         ):
             raise PermissionDenied()
-        data = RejectInputSerializer(data=request.data)
+        data = ChangeRequestRejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cr = change_request_reject(
             actor=request.user, change_request=self.get_object(), **data.validated_data

@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "HealthStatusEnum": "projects.models.HealthStatus",
         "TaskStatusEnum": "projects.models.Task.Status",
         "TaskDependencyKindEnum": "projects.models.TaskDependency.Kind",
+        "ChangeRequestStatusEnum": "stakeholders.models.ChangeRequest.Status",
+        "ChangeRequestSideEnum": "stakeholders.models.ChangeRequest.Side",
     },
 }
 

@@ -483,3 +483,34 @@ def test_query_counts_do_not_grow_with_the_number_of_requests(plan, role_name, u
     _bulk(plan, 50)
     many = _count_queries(client, url)
     assert few == many
+
+
+# --- Demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_seeds_change_requests_once(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    nw = Project.objects.get(code="NW-WMS")
+    statuses = sorted(nw.change_requests.values_list("status", flat=True))
+    assert statuses == ["approved", "assessed"]
+    pending = nw.change_requests.get(status="assessed")
+    assert pending.provider_approved_at is not None
+    assert pending.client_approved_at is None
+    hx = Project.objects.get(code="HX-MES").change_requests.get()
+    assert "产线" in hx.title
+    before = (
+        list(ChangeRequest.objects.order_by("pk").values_list("pk", "status")),
+        list(Milestone.objects.order_by("pk").values_list("pk", "due_date")),
+        list(Project.objects.order_by("pk").values_list("pk", "budget", "end_date")),
+    )
+    call_command("seed_demo", stdout=StringIO())
+    after = (
+        list(ChangeRequest.objects.order_by("pk").values_list("pk", "status")),
+        list(Milestone.objects.order_by("pk").values_list("pk", "due_date")),
+        list(Project.objects.order_by("pk").values_list("pk", "budget", "end_date")),
+    )
+    assert after == before
