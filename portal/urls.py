@@ -2,6 +2,7 @@ from django.urls import path
 
 from portal import views
 from stakeholders import views as requirement_views
+from stakeholders import views_changes
 
 app_name = "portal"
 
@@ -49,5 +50,15 @@ urlpatterns = [
         "projects/<int:project_id>/timeline/",
         views.PortalTimelineView.as_view(),
         name="project_timeline",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/",
+        views_changes.PortalChangeRequestListView.as_view(),
+        name="change_requests",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/<int:cr_id>/",
+        views_changes.PortalChangeRequestView.as_view(),
+        name="change_request",
     ),
 ]

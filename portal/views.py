@@ -43,6 +43,7 @@ from projects.views import (
     TimelineViewMixin,
 )
 from stakeholders.selectors import requirements_awaiting_confirmation_for
+from stakeholders.selectors_changes import change_requests_awaiting_decision_for
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -57,6 +58,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         context["requirement_decisions"] = requirements_awaiting_confirmation_for(
             user=self.request.user
         )
+        context["change_decisions"] = change_requests_awaiting_decision_for(user=self.request.user)
         context["projects"] = project_list_for(user=self.request.user)
         return context
 

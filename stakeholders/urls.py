@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stakeholders import views
+from stakeholders import views, views_changes
 
 app_name = "stakeholders"
 
@@ -24,5 +24,15 @@ urlpatterns = [
         "projects/<int:project_id>/requirements/<int:requirement_id>/",
         views.RequirementDetailView.as_view(),
         name="requirement",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/",
+        views_changes.ChangeRequestListView.as_view(),
+        name="change_requests",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/<int:cr_id>/",
+        views_changes.ChangeRequestDetailView.as_view(),
+        name="change_request",
     ),
 ]

@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "projects.models.Task.Status",
         "TaskDependencyKindEnum": "projects.models.TaskDependency.Kind",
         "RequirementStatusEnum": "stakeholders.models.Requirement.Status",
+        "ChangeRequestStatusEnum": "stakeholders.models.ChangeRequest.Status",
+        "ChangeRequestSideEnum": "stakeholders.models.ChangeRequest.Side",
     },
 }
 

@@ -66,6 +66,10 @@ def project_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk}
 
 
+def api_cr_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.change_request.pk}
+
+
 def deliverable_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "deliverable_id": cast.deliverable.pk}
 
@@ -272,6 +276,19 @@ PAGES: dict[str, Entry] = {
         kwargs=requirement_kwargs,
         note="a client-visible requirement; an internal one is a 404",
     ),
+    "stakeholders:change_requests": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:change_request": Entry(
+        STAFF_PROJECT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
+    ),
+    "portal:change_requests": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible change requests only"
+    ),
+    "portal:change_request": Entry(
+        PORTAL_PROJECT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
+        note="a client-visible one; an internal one is a 404 (tests/stakeholders)",
+    ),
     "portal:gate": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "gate_id": cast.gate.pk},
@@ -391,6 +408,37 @@ API: dict[tuple[str, str], Entry] = {
     ),
     ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/reject/"): Entry(
         API_CLIENT_DECISION, kwargs=api_deliverable_kwargs, note="not submitted yet, so 409"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/change-requests/"): Entry(
+        API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="scoped list"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/change-requests/"): Entry(
+        roles(
+            400,
+            anonymous=401,
+            viewer=403,
+            staff_admin=403,
+            other_client_rep=404,
+            outsider=404,
+        ),
+        kwargs=lambda cast: {"project_pk": cast.project.pk},
+        note="whoever may raise a requirement; {} has no title",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/change-requests/{id}/"): Entry(
+        API_PROJECT_READ, kwargs=api_cr_kwargs, note="a client-visible change request"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/change-requests/{id}/assess/"): Entry(
+        API_PM_WRITE, kwargs=api_cr_kwargs, note="the PM assesses; {} is invalid"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/change-requests/{id}/approve/"): Entry(
+        roles(403, anonymous=401, pm=409, client_admin=409, other_client_rep=404, outsider=404),
+        kwargs=api_cr_kwargs,
+        note="the PM and the client admin approve; not assessed yet, so 409",
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/change-requests/{id}/reject/"): Entry(
+        roles(403, anonymous=401, pm=400, client_admin=400, other_client_rep=404, outsider=404),
+        kwargs=api_cr_kwargs,
+        note="either side's approver rejects; {} has no reason",
     ),
     ("GET", "/api/v1/projects/{project_pk}/gates/"): Entry(
         API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}

@@ -26,6 +26,7 @@ from projects.services.documents import document_upload
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from stakeholders.services.requirements import requirement_create
+from stakeholders.services_changes import change_request_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -139,6 +140,9 @@ def full_cast(cast):
     ).document
     cast.requirement = requirement_create(
         actor=cast.pm, project=cast.project, title="Scan barcodes", visibility=Visibility.CLIENT
+    )
+    cast.change_request = change_request_create(
+        actor=cast.pm, project=cast.project, title="Add a barcode scanner"
     )
     cast.objective = objective_create(actor=cast.pm, project=cast.project, title="Fewer errors")
     # A client-visible task assigned to the team member, waiting for an internal one.

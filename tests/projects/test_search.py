@@ -255,6 +255,7 @@ INDEXED = [
     ("deliverable", "deliverable_search_gin"),
     ("task", "task_search_gin"),
     ("document", "document_search_gin"),
+    ("change_request", "change_request_search_gin"),
 ]
 
 

@@ -14,6 +14,7 @@ from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
 from stakeholders.demo import seed_requirements
+from stakeholders.demo_changes import seed_change_requests
 
 DEMO_PASSWORD = "rapport-demo-2026"  # noqa: S105  (printed for the demo; never used elsewhere)
 
@@ -165,6 +166,7 @@ class Command(BaseCommand):
         created += seed_tasks(people=people)
         created += seed_costs(people=people)
         created += seed_requirements(people=people)
+        created += seed_change_requests(people=people)
         return created
 
     def print_logins(self) -> None:

@@ -1,0 +1,65 @@
+"""Forms for change requests (staff pages and the portal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Milestone, Visibility
+
+
+class ChangeRequestForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Reason (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StaffChangeRequestForm(ChangeRequestForm):
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.CLIENT
+    )
+
+
+class AssessForm(forms.Form):
+    """The PM's assessment: scope and cost, and the days each milestone moves."""
+
+    scope_impact = forms.CharField(
+        label=_("Impact on scope"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cost_impact = forms.DecimalField(
+        label=_("Impact on cost"), max_digits=14, decimal_places=2, initial=0
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note: the team's cost breakdown (never shown to the client)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+
+    def __init__(self, *args: Any, milestones: list[Milestone], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.milestones = milestones
+        for milestone in milestones:
+            self.fields[f"days_{milestone.pk}"] = forms.IntegerField(
+                label=milestone.name, required=False, initial=0
+            )
+
+    def schedule(self) -> dict[int, int]:
+        return {
+            m.pk: self.cleaned_data.get(f"days_{m.pk}") or 0
+            for m in self.milestones
+            if self.cleaned_data.get(f"days_{m.pk}")
+        }
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reason = forms.CharField(
+        label=_("Reason for a rejection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

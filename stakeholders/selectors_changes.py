@@ -1,0 +1,105 @@
+"""Reads for change requests, scoped by the permission layer: the provider side (and staff
+admins) sees every change request of its projects, a client member only the client-visible ones
+(and never the team's internal note, which the portal and the client API do not render)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from config.errors import NotFound
+from projects.models import Membership, Project, Role, Visibility
+from projects.permissions import can_view_internal_items, can_view_project
+from projects.selectors.search import _scoped
+from stakeholders.models import ChangeRequest, ScheduleImpact
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _with_relations(queryset: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    return queryset.select_related(
+        "project",
+        "requested_by",
+        "assessed_by",
+        "provider_approved_by",
+        "client_approved_by",
+        "rejected_by",
+    ).prefetch_related(
+        Prefetch(
+            "schedule_impacts",
+            queryset=ScheduleImpact.objects.select_related("milestone"),
+        )
+    )
+
+
+def change_request_list_for(*, user: User, project: Project) -> QuerySet[ChangeRequest]:
+    """The project's change requests `user` may see, newest first."""
+    if not can_view_project(user, project):
+        return ChangeRequest.objects.none()
+    queryset = ChangeRequest.objects.filter(project=project)
+    if not can_view_internal_items(user, project):
+        queryset = queryset.filter(visibility=Visibility.CLIENT)
+    return _with_relations(queryset)
+
+
+def change_request_get_for(*, user: User, project: Project, cr_id: int) -> ChangeRequest:
+    """One change request, or the same NotFound for a missing and a hidden one."""
+    cr = change_request_list_for(user=user, project=project).filter(pk=cr_id).first()
+    if cr is None:
+        raise NotFound()
+    return cr
+
+
+def change_request_summary_for(*, user: User, project: Project) -> dict[str, Any]:
+    """The cumulative impact of the approved change requests `user` may see: days per milestone,
+    total cost; and how many are approved, rejected and pending. Two queries."""
+    scope = change_request_list_for(user=user, project=project)
+    counts = scope.aggregate(
+        approved=Count("pk", filter=Q(status=ChangeRequest.Status.APPROVED)),
+        rejected=Count("pk", filter=Q(status=ChangeRequest.Status.REJECTED)),
+        pending=Count(
+            "pk",
+            filter=Q(status__in=[ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED]),
+        ),
+        cost=Sum("cost_impact", filter=Q(status=ChangeRequest.Status.APPROVED)),
+    )
+    days = (
+        ScheduleImpact.objects.filter(
+            change_request__in=scope.filter(status=ChangeRequest.Status.APPROVED).values("pk")
+        )
+        .values("milestone_id", "milestone__name", "milestone__baseline_due_date")
+        .annotate(days=Sum("days"))
+        .order_by("milestone__baseline_due_date", "milestone_id")
+    )
+    return {**counts, "cost": counts["cost"] or 0, "milestones": list(days)}
+
+
+def change_requests_awaiting_decision_for(*, user: User) -> QuerySet[ChangeRequest]:
+    """Assessed, client-visible change requests waiting for `user`'s approval as client admin,
+    oldest first."""
+    if not user.is_authenticated or not user.is_active:
+        return ChangeRequest.objects.none()
+    project_ids = Membership.objects.filter(user=user, role=Role.CLIENT_ADMIN).values("project_id")
+    return (
+        ChangeRequest.objects.filter(
+            project_id__in=project_ids,
+            status=ChangeRequest.Status.ASSESSED,
+            visibility=Visibility.CLIENT,
+            client_approved_at__isnull=True,
+        )
+        .select_related("project", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def change_request_search_scope_for(
+    *, user: User, include_archived: bool = False
+) -> QuerySet[ChangeRequest]:
+    return _scoped(
+        ChangeRequest.objects.select_related("project"),
+        user=user,
+        include_archived=include_archived,
+        client_rule=Q(visibility=Visibility.CLIENT),
+    )

@@ -1,0 +1,319 @@
+"""Writes for change requests: raise, assess, approve (per side), reject.
+
+The life of a change request: submitted → assessed (the PM fills in the impact on schedule, cost
+and scope) → approved once BOTH sides approved (the PM for the provider, the client admin for the
+client), or rejected by either side with a reason. An internal draft (visibility internal) is the
+team's and cannot be approved until the PM shares it with the client (by assessing it as
+client-visible).
+
+When the second approval lands, in the same transaction as the approval:
+- each impacted milestone's current `due_date` moves by its days;
+- the project's current `end_date` moves to the latest moved milestone due date when that is
+  later than the end date (the plan must hold its milestones); it never moves earlier, since a
+  shorter milestone does not shorten the contracted project on its own;
+- the budget grows (or shrinks, never below zero) by the cost impact;
+- the baseline (`baseline_due_date`, `baseline_start_date`, `baseline_end_date`) never moves;
+- `applied_at` is set, so approving again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from notifications.services import notification_create, outbox_enqueue
+from projects.models import CLIENT_ROLES, Membership, Milestone, Project, Role, Visibility
+from projects.permissions import (
+    can_approve_change_for_client,
+    can_approve_change_for_provider,
+    can_edit_plan,
+    can_submit_requirement,
+    can_view_internal_items,
+)
+from stakeholders.models import ChangeRequest, ScheduleImpact
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+OPEN = (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    actor: User,
+    project: Project,
+    title: str,
+    description: str = "",
+    reason: str = "",
+    visibility: str = Visibility.CLIENT,
+) -> ChangeRequest:
+    """Anyone who may raise a requirement raises a change request (the team, the client admin or
+    representative). The side is the actor's; a client's request is always client-visible, and
+    only the team may keep an internal draft."""
+    if not can_submit_requirement(actor, project):
+        raise NotAllowed()
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("Give the change request a title."), field="title")
+    internal_side = can_view_internal_items(actor, project)
+    if visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="visibility")
+    if not internal_side:
+        visibility = Visibility.CLIENT
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    last = locked.change_requests.aggregate(last=Max("number"))["last"] or 0
+    cr = ChangeRequest(
+        project=locked,
+        number=last + 1,
+        title=title,
+        description=description.strip(),
+        reason=reason.strip(),
+        requested_by=actor,
+        requested_side=(
+            ChangeRequest.Side.PROVIDER if internal_side else ChangeRequest.Side.CLIENT
+        ),
+        visibility=visibility,
+    )
+    cr._history_user = actor  # type: ignore[attr-defined]
+    cr.save()
+    if visibility == Visibility.CLIENT:
+        _notify(cr, _staff_or_client(cr, provider=not internal_side), event="submitted", by=actor)
+    return cr
+
+
+@transaction.atomic
+def change_request_assess(
+    *,
+    actor: User,
+    change_request: ChangeRequest,
+    scope_impact: str,
+    cost_impact: Decimal,
+    schedule: dict[int, int],
+    internal_note: str = "",
+    visibility: str | None = None,
+) -> ChangeRequest:
+    """The PM states the impact: on scope (text), cost (may be negative) and, per milestone of the
+    project, the days it moves (may be negative; 0 removes it). May be redone until a side
+    approved; `internal_note` is the team's cost breakdown, never shown to the client."""
+    cr = _lock(change_request)
+    if not can_edit_plan(actor, cr.project):
+        raise NotAllowed()
+    if cr.status not in OPEN or cr.provider_approved_at or cr.client_approved_at:
+        raise InvalidTransition(_("Only an open change request without approvals is assessed."))
+    milestones = {m.pk: m for m in Milestone.objects.filter(project=cr.project, pk__in=schedule)}
+    unknown = set(schedule) - set(milestones)
+    if unknown:
+        raise InvalidInput(_("Unknown milestone."), field="schedule")
+    if visibility is not None and visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="visibility")
+    cr.scope_impact = scope_impact.strip()
+    cr.cost_impact = Decimal(cost_impact)
+    cr.internal_note = internal_note.strip()
+    if visibility is not None:
+        cr.visibility = visibility
+    cr.status = ChangeRequest.Status.ASSESSED
+    cr.assessed_by = actor
+    cr.assessed_at = timezone.now()
+    cr._history_user = actor  # type: ignore[attr-defined]
+    cr.save()
+    cr.schedule_impacts.all().delete()
+    ScheduleImpact.objects.bulk_create(
+        ScheduleImpact(change_request=cr, milestone=milestones[pk], days=days)
+        for pk, days in schedule.items()
+        if days
+    )
+    if cr.visibility == Visibility.CLIENT:
+        _notify(cr, _client_admins(cr), event="assessed", by=actor)
+    return cr
+
+
+@transaction.atomic
+def change_request_approve(*, actor: User, change_request: ChangeRequest) -> ChangeRequest:
+    """The PM approves for the provider, the client admin for the client (the side follows the
+    actor's role). Only an assessed, client-visible request is approved. The second approval
+    applies the change to the current plan (see the module's notes); approving again, or a side
+    approving twice, changes nothing."""
+    cr = _lock(change_request)
+    project = cr.project
+    if can_approve_change_for_provider(actor, project):
+        side = ChangeRequest.Side.PROVIDER
+    elif can_approve_change_for_client(actor, project):
+        side = ChangeRequest.Side.CLIENT
+    else:
+        raise NotAllowed()
+    if cr.status == ChangeRequest.Status.APPROVED:
+        return cr
+    if cr.status != ChangeRequest.Status.ASSESSED:
+        raise InvalidTransition(_("Only an assessed change request is approved."))
+    if cr.visibility != Visibility.CLIENT:
+        raise InvalidTransition(_("Share the change request with the client first."))
+    now = timezone.now()
+    if side == ChangeRequest.Side.PROVIDER:
+        if cr.provider_approved_at:
+            return cr
+        cr.provider_approved_by, cr.provider_approved_at = actor, now
+    else:
+        if cr.client_approved_at:
+            return cr
+        cr.client_approved_by, cr.client_approved_at = actor, now
+    both = bool(cr.provider_approved_at and cr.client_approved_at)
+    if both:
+        cr.status = ChangeRequest.Status.APPROVED
+        _apply(cr, actor=actor)
+        cr.applied_at = now
+    cr._history_user = actor  # type: ignore[attr-defined]
+    cr.save()
+    if both:
+        _notify(cr, _everyone(cr), event="applied", by=actor)
+    else:
+        recipients = _staff_or_client(cr, provider=side == ChangeRequest.Side.CLIENT)
+        _notify(cr, recipients, event="approved_one_side", by=actor)
+    return cr
+
+
+@transaction.atomic
+def change_request_reject(
+    *, actor: User, change_request: ChangeRequest, reason: str
+) -> ChangeRequest:
+    """Either side (the PM or the client admin) rejects an open request, saying why. Nothing of
+    the plan changes."""
+    cr = _lock(change_request)
+    project = cr.project
+    if not (
+        can_approve_change_for_provider(actor, project)
+        or can_approve_change_for_client(actor, project)
+    ):
+        raise NotAllowed()
+    if cr.status not in OPEN:
+        raise InvalidTransition(_("This change request is already decided."))
+    if not can_view_internal_items(actor, project) and cr.visibility != Visibility.CLIENT:
+        raise NotAllowed()
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why the change request is rejected."), field="reason")
+    cr.status = ChangeRequest.Status.REJECTED
+    cr.rejected_by, cr.rejected_at, cr.rejection_reason = actor, timezone.now(), reason
+    cr._history_user = actor  # type: ignore[attr-defined]
+    cr.save()
+    recipients = _everyone(cr) if cr.visibility == Visibility.CLIENT else _staff(cr)
+    _notify(cr, recipients, event="rejected", by=actor)
+    return cr
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _lock(change_request: ChangeRequest) -> ChangeRequest:
+    return (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=change_request.pk)
+    )
+
+
+def _apply(cr: ChangeRequest, *, actor: User) -> None:
+    impacts = list(cr.schedule_impacts.all())
+    moved = {i.milestone_id: i.days for i in impacts}
+    latest = None
+    for milestone in Milestone.objects.select_for_update().filter(pk__in=moved):
+        milestone.due_date = milestone.due_date + timedelta(days=moved[milestone.pk])
+        milestone._history_user = actor  # type: ignore[attr-defined]
+        milestone.save(update_fields=["due_date"])
+        latest = milestone.due_date if latest is None else max(latest, milestone.due_date)
+    project = Project.objects.select_for_update().get(pk=cr.project_id)
+    fields = []
+    if latest is not None and project.end_date is not None and latest > project.end_date:
+        project.end_date = latest
+        fields.append("end_date")
+    if cr.cost_impact and project.budget is not None:
+        project.budget = max(Decimal(0), project.budget + cr.cost_impact)
+        fields.append("budget")
+    if fields:
+        project._history_user = actor  # type: ignore[attr-defined]
+        project.save(update_fields=[*fields, "updated_at"])
+
+
+def _members(cr: ChangeRequest, roles: list[str] | tuple[str, ...]) -> list[User]:
+    memberships = Membership.objects.filter(
+        project_id=cr.project_id, role__in=roles, user__is_active=True
+    ).select_related("user")
+    return [m.user for m in memberships]
+
+
+def _staff(cr: ChangeRequest) -> list[User]:
+    return _members(cr, [Role.PM])
+
+
+def _client_admins(cr: ChangeRequest) -> list[User]:
+    return _members(cr, [Role.CLIENT_ADMIN])
+
+
+def _staff_or_client(cr: ChangeRequest, *, provider: bool) -> list[User]:
+    return _staff(cr) if provider else _client_admins(cr)
+
+
+def _everyone(cr: ChangeRequest) -> list[User]:
+    people = {u.pk: u for u in _members(cr, [Role.PM, Role.CLIENT_ADMIN])}
+    if cr.requested_by.is_active:
+        people.setdefault(cr.requested_by_id, cr.requested_by)
+    return list(people.values())
+
+
+def _notify(cr: ChangeRequest, people: list[User], *, event: str, by: User) -> None:
+    for person in people:
+        if person.pk == by.pk:
+            continue
+        client = bool(person.project_roles.get(cr.project_id) in CLIENT_ROLES)
+        if client and cr.visibility != Visibility.CLIENT:
+            continue
+        if client:
+            url = reverse(
+                "portal:change_request", kwargs={"project_id": cr.project_id, "cr_id": cr.pk}
+            )
+        else:
+            url = reverse(
+                "stakeholders:change_request",
+                kwargs={"project_id": cr.project_id, "cr_id": cr.pk},
+            )
+        with translation.override(person.language):
+            title = _title(cr, event, by)
+        notification_create(user=person, title=title, url=url)
+        outbox_enqueue(
+            kind="change_request",
+            to_email=person.email,
+            to_user=person,
+            language=person.language,
+            time_zone=person.time_zone,
+            template="stakeholders/email/change_request",
+            context={
+                "person": person,
+                "cr": cr,
+                "project": cr.project,
+                "event": event,
+                "title": title,
+                "path": url,
+            },
+            dedupe_key=f"change-request:{cr.pk}:{event}:{person.pk}",
+        )
+
+
+def _title(cr: ChangeRequest, event: str, by: User) -> str:
+    values = {"ref": cr.reference, "title": cr.title, "person": by.display_name}
+    if event == "submitted":
+        return _("%(person)s raised %(ref)s: %(title)s") % values
+    if event == "assessed":
+        return _("%(ref)s %(title)s is assessed and awaits your approval") % values
+    if event == "approved_one_side":
+        return _("%(person)s approved %(ref)s %(title)s; it awaits your approval") % values
+    if event == "applied":
+        return _("%(ref)s %(title)s is approved by both sides and applied to the plan") % values
+    return _("%(person)s rejected %(ref)s %(title)s") % values

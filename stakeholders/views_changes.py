@@ -1,0 +1,195 @@
+"""Change request pages: the staff list (change log and cumulative impact) and detail (assess,
+approve or reject for the provider), and the portal's list and detail (raise, approve or reject
+for the client). Internal change requests and the team's internal note never reach the portal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from config.errors import ApplicationError, NotFound, add_form_error
+from projects.models import Visibility
+from projects.permissions import (
+    can_approve_change_for_client,
+    can_approve_change_for_provider,
+    can_edit_plan,
+    can_submit_requirement,
+)
+from projects.selectors import milestone_list_for
+from stakeholders.forms_changes import (
+    AssessForm,
+    ChangeRequestForm,
+    DecisionForm,
+    StaffChangeRequestForm,
+)
+from stakeholders.models import ChangeRequest
+from stakeholders.selectors_changes import (
+    change_request_get_for,
+    change_request_list_for,
+    change_request_summary_for,
+)
+from stakeholders.services_changes import (
+    change_request_approve,
+    change_request_assess,
+    change_request_create,
+    change_request_reject,
+)
+
+
+class ChangeRequestListMixin(ProjectPageMixin):
+    form_class: type[ChangeRequestForm] = ChangeRequestForm
+    detail_url_name = ""
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            change_requests=change_request_list_for(user=user, project=self.project),
+            summary=change_request_summary_for(user=user, project=self.project),
+            may_create=can_submit_requirement(user, self.project),
+            form=kwargs.get("form") or self.form_class(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                cr = change_request_create(
+                    actor=request.user, project=self.project, **form.cleaned_data
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(
+                    request, _("Change request %(ref)s raised.") % {"ref": cr.reference}
+                )
+                return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)  # type: ignore[attr-defined]
+
+
+class ChangeRequestDetailMixin(ProjectPageMixin):
+    detail_url_name = ""
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get_change_request(self) -> ChangeRequest:
+        return change_request_get_for(
+            user=self.request.user, project=self.project, cr_id=self.kwargs["cr_id"]
+        )
+
+    def decide(self, request: HttpRequest, cr: ChangeRequest) -> HttpResponse:
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "approve":
+                    change_request_approve(actor=request.user, change_request=cr)
+                else:
+                    change_request_reject(
+                        actor=request.user, change_request=cr, reason=form.cleaned_data["reason"]
+                    )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Your decision is recorded."))
+                return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
+        context = self.get_context_data(change_request=cr, decision_form=form)  # type: ignore[attr-defined]
+        return self.render_to_response(context, status=400)  # type: ignore[attr-defined]
+
+
+class ChangeRequestListView(StaffPageMixin, ChangeRequestListMixin, TemplateView):
+    template_name = "stakeholders/change_request_list.html"
+    form_class = StaffChangeRequestForm
+    detail_url_name = "stakeholders:change_request"
+
+
+class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, TemplateView):
+    template_name = "stakeholders/change_request_detail.html"
+    detail_url_name = "stakeholders:change_request"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        cr = kwargs.get("change_request") or self.get_change_request()
+        milestones = list(milestone_list_for(user=user, project=self.project))
+        current = {i.milestone_id: i.days for i in cr.schedule_impacts.all()}
+        initial = {
+            "scope_impact": cr.scope_impact,
+            "cost_impact": cr.cost_impact,
+            "internal_note": cr.internal_note,
+            "visibility": cr.visibility,
+            **{f"days_{pk}": days for pk, days in current.items()},
+        }
+        open_ = cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
+        context.update(
+            change_request=cr,
+            history=cr.history.select_related("history_user").order_by("history_date"),
+            may_assess=can_edit_plan(user, self.project)
+            and open_
+            and not (cr.provider_approved_at or cr.client_approved_at),
+            may_decide=can_approve_change_for_provider(user, self.project) and open_,
+            assess_form=kwargs.get("assess_form")
+            or AssessForm(initial=initial, milestones=milestones),
+            decision_form=kwargs.get("decision_form") or DecisionForm(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cr = self.get_change_request()
+        action = request.POST.get("action")
+        if action == "decide":
+            return self.decide(request, cr)
+        if action != "assess":
+            raise NotFound()
+        milestones = list(milestone_list_for(user=request.user, project=self.project))
+        form = AssessForm(request.POST, milestones=milestones)
+        if form.is_valid():
+            try:
+                change_request_assess(
+                    actor=request.user,
+                    change_request=cr,
+                    scope_impact=form.cleaned_data["scope_impact"],
+                    cost_impact=form.cleaned_data["cost_impact"],
+                    internal_note=form.cleaned_data["internal_note"],
+                    visibility=form.cleaned_data["visibility"],
+                    schedule=form.schedule(),
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Assessment recorded."))
+                return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
+        context = self.get_context_data(change_request=cr, assess_form=form)
+        return self.render_to_response(context, status=400)
+
+
+class PortalChangeRequestListView(PortalPageMixin, ChangeRequestListMixin, TemplateView):
+    template_name = "portal/change_request_list.html"
+    detail_url_name = "portal:change_request"
+
+
+class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, TemplateView):
+    template_name = "portal/change_request_detail.html"
+    detail_url_name = "portal:change_request"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cr = kwargs.get("change_request") or self.get_change_request()
+        context.update(
+            change_request=cr,
+            may_decide=can_approve_change_for_client(self.request.user, self.project)
+            and cr.visibility == Visibility.CLIENT
+            and cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED),
+            decision_form=kwargs.get("decision_form") or DecisionForm(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.decide(request, self.get_change_request())
