@@ -485,3 +485,11 @@ def test_the_pages_take_steps_and_show_a_stale_confirmation_as_a_message(cast, c
     assert not Confirmation.objects.exists()
     client.post(portal_url, {"to": "confirm", "version": 2})
     assert Confirmation.objects.get(requirement=requirement).version == 2
+
+
+def test_the_plain_text_email_shows_the_title_as_written(cast):
+    requirement = make(cast, status=S.SUBMITTED, title='Pick & pack "fast"')
+    requirement_transition(actor=cast.pm, requirement=requirement, to="clarify")
+    message = OutboxMessage.objects.filter(to_user=cast.rep).get()
+    assert 'Pick & pack "fast"' in message.body_text
+    assert f"/portal/projects/{cast.project.pk}/requirements/{requirement.pk}/" in message.body_text
