@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import Milestone, Project, Visibility
@@ -18,7 +19,7 @@ class ChangeRequest(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         ASSESSED = "assessed", _("Assessed")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("decision", "Rejected")
 
     class Side(models.TextChoices):
         CLIENT = "client", _("Client")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import Deliverable, Milestone, Project, Visibility
@@ -36,7 +37,7 @@ class Requirement(models.Model):
         DELIVERED = "delivered", _("Delivered")
         ACCEPTED = "accepted", _("Accepted")
         DEFERRED = "deferred", _("Deferred")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("decision", "Rejected")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="requirements"
