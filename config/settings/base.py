@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "HealthStatusEnum": "projects.models.HealthStatus",
         "TaskStatusEnum": "projects.models.Task.Status",
         "TaskDependencyKindEnum": "projects.models.TaskDependency.Kind",
+        "VisibilityEnum": "projects.models.Visibility",
     },
 }
 

@@ -13,6 +13,7 @@ from accounts.models import Organization, User
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
+from stakeholders.demo_meetings import seed_meetings
 
 DEMO_PASSWORD = "rapport-demo-2026"  # noqa: S105  (printed for the demo; never used elsewhere)
 
@@ -163,6 +164,7 @@ class Command(BaseCommand):
         created += seed_delivery(people=people)
         created += seed_tasks(people=people)
         created += seed_costs(people=people)
+        created += seed_meetings(people=people)
         return created
 
     def print_logins(self) -> None:
