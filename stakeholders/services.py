@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, NotAllowed, NotFound
+from notifications.services import notification_create
 from projects.models import Deliverable, Membership, Project, Visibility
 from projects.permissions import can_view_project
 from stakeholders.models import (
@@ -281,17 +283,28 @@ def meeting_decision_record(
     )
 
 
+@transaction.atomic
 def action_item_create(
     *, actor: User, meeting: Meeting, text: str, owner: User, due_date: date | None = None
 ) -> ActionItem:
-    """Give a member (either side) something to do after the meeting."""
+    """Give a member (either side) something to do after the meeting; the owner is notified
+    in the app (in their language), with a link to their to-do page."""
     _require(can_manage_meetings(actor, meeting.project), actor, meeting.project)
     if not text.strip():
         raise InvalidInput(_("Say what is to be done."), field="text")
     _require_member(meeting.project, owner, "owner")
-    return ActionItem.objects.create(
+    item = ActionItem.objects.create(
         meeting=meeting, text=text.strip(), owner=owner, due_date=due_date
     )
+    if owner.pk != actor.pk:
+        todo = "stakeholders:portal_todo" if owner.is_client_user else "stakeholders:todo"
+        with translation.override(owner.language):
+            title = _("New action item from %(meeting)s: %(text)s") % {
+                "meeting": meeting.title,
+                "text": item.text[:80],
+            }
+        notification_create(user=owner, title=title, url=reverse(todo))
+    return item
 
 
 def action_item_set_done(*, actor: User, item: ActionItem, is_done: bool) -> ActionItem:

@@ -219,3 +219,34 @@ def test_meeting_in_utc_is_kept_aware(cast):
     meeting = a_meeting(cast.pm, cast.project, starts_at=datetime(2026, 12, 1, 8, tzinfo=UTC))
     meeting.refresh_from_db()
     assert timezone.is_aware(meeting.starts_at)
+
+
+def test_the_owner_is_notified_of_a_new_action_item(cast):
+    from notifications.models import Notification
+
+    meeting = a_meeting(cast.pm, cast.project, title="Steering")
+    action_item_create(actor=cast.pm, meeting=meeting, text="Send the data", owner=cast.rep)
+    action_item_create(actor=cast.pm, meeting=meeting, text="Book the room", owner=cast.pm)
+
+    notification = Notification.objects.get()
+    assert notification.user == cast.rep
+    assert notification.title == "New action item from Steering: Send the data"
+    assert notification.url == reverse("stakeholders:portal_todo")
+
+
+def test_api_done_toggle_for_the_owner_only(cast, client):
+    meeting = a_meeting(cast.pm, cast.project)
+    item = action_item_create(actor=cast.pm, meeting=meeting, text="Send data", owner=cast.rep)
+    url = f"/api/v1/projects/{cast.project.pk}/action-items/{item.pk}/done/"
+
+    client.force_login(cast.viewer)
+    assert client.post(url, {"is_done": True}, "application/json").status_code == 403
+    item.refresh_from_db()
+    assert item.is_done is False
+
+    client.force_login(cast.rep)
+    response = client.post(url, {"is_done": True}, "application/json")
+    assert response.status_code == 200
+    assert response.json()["is_done"] is True
+    item.refresh_from_db()
+    assert item.done_at is not None

@@ -183,3 +183,25 @@ def test_team_member_cannot_post_to_the_register_page(cast, client):
     )
     assert response.status_code == 403
     assert Stakeholder.objects.count() == 0
+
+
+def test_api_keeps_one_a_per_row_and_refuses_others(cast, client):
+    url = f"/api/v1/projects/{cast.project.pk}/raci/"
+    client.force_login(cast.pm)
+    refused = client.post(
+        url, {"work_area": "Go-live", "user": cast.teammate.pk, "letter": "R"}, "application/json"
+    )
+    assert refused.status_code == 400
+    assert RaciAssignment.objects.count() == 0
+    created = client.post(
+        url, {"work_area": "Go-live", "user": cast.pm.pk, "letter": "A"}, "application/json"
+    )
+    assert created.status_code == 201
+    assert created.json()["letter"] == "A"
+
+    client.force_login(cast.teammate)
+    forbidden = client.post(
+        url, {"work_area": "Go-live", "user": cast.teammate.pk, "letter": "A"}, "application/json"
+    )
+    assert forbidden.status_code == 403
+    assert list(RaciAssignment.objects.values_list("user_id", "letter")) == [(cast.pm.pk, "A")]
