@@ -250,3 +250,35 @@ def test_api_done_toggle_for_the_owner_only(cast, client):
     assert response.json()["is_done"] is True
     item.refresh_from_db()
     assert item.done_at is not None
+
+
+def test_team_records_a_meeting_its_decision_and_an_action_item_in_pages(cast, client):
+    client.force_login(cast.teammate)
+    created = client.post(
+        reverse("stakeholders:meetings", args=(cast.project.pk,)),
+        {"form": "meeting", "title": "Design review", "starts_at": "2026-12-01T10:00"},
+    )
+    meeting = Meeting.objects.get()
+    assert created.status_code == 302
+    detail = reverse("stakeholders:meeting", args=(cast.project.pk, meeting.pk))
+    client.post(detail, {"form": "decision", "text": "Use the new scanner", "decided_by": "joint"})
+    client.post(detail, {"form": "action", "text": "Order scanners", "owner": cast.teammate.pk})
+    client.post(detail, {"form": "minutes", "minutes": "Short.", "minutes_visibility": "client"})
+
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Short."
+    assert list(meeting.decisions.values_list("text", flat=True)) == ["Use the new scanner"]
+    assert list(meeting.action_items.values_list("owner_id", flat=True)) == [cast.teammate.pk]
+    page = client.get(detail).content.decode()
+    assert "Use the new scanner" in page
+
+
+def test_am_cannot_post_to_a_meeting_page(cast, client):
+    meeting = a_meeting(cast.pm, cast.project)
+    client.force_login(cast.am)
+    response = client.post(
+        reverse("stakeholders:meeting", args=(cast.project.pk, meeting.pk)),
+        {"form": "decision", "text": "Sneak", "decided_by": "joint"},
+    )
+    assert response.status_code == 403
+    assert MeetingDecision.objects.count() == 0
