@@ -19,7 +19,7 @@ admin.site.site_header = "Rapport"
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("projects.api.urls")),
-    path("", include("stakeholders.api.urls")),
+    path("", include("stakeholders.api.urls_meetings")),
 ]
 
 urlpatterns = [

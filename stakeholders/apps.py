@@ -7,6 +7,6 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholders and requirements")
 
     def ready(self) -> None:
-        from stakeholders import permissions, search  # noqa: F401  (registers rules)
+        from stakeholders import permissions_meetings, search_meetings  # noqa: F401  (rules)
 
-        search.register()
+        search_meetings.register()

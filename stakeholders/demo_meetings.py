@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from projects.models import Project, Visibility
 from stakeholders.models import Stakeholder
-from stakeholders.services import (
+from stakeholders.services_meetings import (
     action_item_create,
     communication_item_create,
     meeting_create,

@@ -25,7 +25,7 @@ from projects.services.deliverables import deliverable_create, milestone_create
 from projects.services.documents import document_upload
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
-from stakeholders.services import action_item_create, meeting_create
+from stakeholders.services_meetings import action_item_create, meeting_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,

@@ -7,7 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from django.utils import timezone
 
 from projects.models import Visibility
-from stakeholders.services import action_item_create, meeting_create, meeting_decision_record
+from stakeholders.services_meetings import (
+    action_item_create,
+    meeting_create,
+    meeting_decision_record,
+)
 
 
 def a_meeting(actor, project, *, title="Weekly", minutes="", visibility=Visibility.INTERNAL, **kw):

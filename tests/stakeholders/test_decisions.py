@@ -24,7 +24,7 @@ from projects.services.deliverables import (
 )
 from stakeholders import decisions as decision_module
 from stakeholders.decisions import Decision, decision_log_for, register_decision_source
-from stakeholders.services import meeting_decision_record
+from stakeholders.services_meetings import meeting_decision_record
 from tests.stakeholders.helpers import DUE, a_meeting, meetings_with_items
 
 

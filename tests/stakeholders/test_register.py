@@ -9,13 +9,17 @@ from django.urls import reverse
 from config.errors import InvalidInput, NotAllowed, NotFound
 from projects.models import Visibility
 from stakeholders.models import CommunicationItem, RaciAssignment, RaciLetter, Stakeholder
-from stakeholders.selectors import (
+from stakeholders.selectors_meetings import (
     communication_plan_for,
     raci_for,
     stakeholder_grid,
     stakeholder_list_for,
 )
-from stakeholders.services import communication_item_create, raci_assign, stakeholder_create
+from stakeholders.services_meetings import (
+    communication_item_create,
+    raci_assign,
+    stakeholder_create,
+)
 
 
 def test_pm_adds_a_stakeholder_internal_by_default(cast):

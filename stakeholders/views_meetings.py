@@ -24,7 +24,7 @@ from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from config.errors import ApplicationError, NotAllowed, add_form_error
 from projects.views.tasks import spreadsheet_safe
 from stakeholders.decisions import decision_log_for
-from stakeholders.forms import (
+from stakeholders.forms_meetings import (
     ActionItemForm,
     CommunicationItemForm,
     DecisionForm,
@@ -33,8 +33,8 @@ from stakeholders.forms import (
     RaciForm,
     StakeholderForm,
 )
-from stakeholders.permissions import can_edit_register, can_manage_meetings
-from stakeholders.selectors import (
+from stakeholders.permissions_meetings import can_edit_register, can_manage_meetings
+from stakeholders.selectors_meetings import (
     action_item_get_for,
     communication_plan_for,
     meeting_get_for,
@@ -44,7 +44,7 @@ from stakeholders.selectors import (
     stakeholder_grid,
     stakeholder_list_for,
 )
-from stakeholders.services import (
+from stakeholders.services_meetings import (
     action_item_create,
     action_item_set_done,
     communication_item_create,

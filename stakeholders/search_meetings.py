@@ -17,7 +17,7 @@ def _meeting_url(meeting: Any, side: str) -> str:
 
 
 def register() -> None:
-    from stakeholders.selectors import meeting_search_scope_for
+    from stakeholders.selectors_meetings import meeting_search_scope_for
 
     register_searchable(
         "meeting",

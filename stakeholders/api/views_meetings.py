@@ -17,7 +17,7 @@ from config.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Deliverable
 from projects.permissions import can_view_internal_items
-from stakeholders.api.serializers import (
+from stakeholders.api.serializers_meetings import (
     ActionItemDoneSerializer,
     ActionItemInputSerializer,
     ActionItemSerializer,
@@ -35,15 +35,15 @@ from stakeholders.api.serializers import (
 )
 from stakeholders.decisions import decision_log_for
 from stakeholders.models import ActionItem, CommunicationItem, Meeting, RaciAssignment, Stakeholder
-from stakeholders.permissions import can_complete_action_item
-from stakeholders.selectors import (
+from stakeholders.permissions_meetings import can_complete_action_item
+from stakeholders.selectors_meetings import (
     communication_plan_for,
     meeting_get_for,
     meeting_list_for,
     raci_list_for,
     stakeholder_list_for,
 )
-from stakeholders.services import (
+from stakeholders.services_meetings import (
     action_item_create,
     action_item_set_done,
     communication_item_create,

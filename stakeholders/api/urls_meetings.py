@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from stakeholders.api import views
+from stakeholders.api import views_meetings as views
 
 router = SimpleRouter()
 project = r"projects/(?P<project_pk>\d+)"

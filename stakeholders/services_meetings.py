@@ -1,5 +1,5 @@
 """Writes of the register, the communication plan, the RACI and the meetings. Each service
-authorises its actor through stakeholders.permissions and raises config.errors."""
+authorises its actor through stakeholders.permissions_meetings and raises config.errors."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from stakeholders.models import (
     Side,
     Stakeholder,
 )
-from stakeholders.permissions import (
+from stakeholders.permissions_meetings import (
     can_complete_action_item,
     can_edit_register,
     can_manage_meetings,
