@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("stakeholders.api.urls")),
+    path("", include("stakeholders.api.urls_meetings")),
 ]
 
 urlpatterns = [

@@ -10,3 +10,6 @@ class StakeholdersConfig(AppConfig):
         from stakeholders import search
 
         search.register()
+        from stakeholders import permissions_meetings, search_meetings  # noqa: F401  (rules)
+
+        search_meetings.register()

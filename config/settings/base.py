@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
         "RequirementStatusEnum": "stakeholders.models.Requirement.Status",
         "ChangeRequestStatusEnum": "stakeholders.models.ChangeRequest.Status",
         "ChangeRequestSideEnum": "stakeholders.models.ChangeRequest.Side",
+        "VisibilityEnum": "projects.models.Visibility",
     },
 }
 

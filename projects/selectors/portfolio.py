@@ -72,7 +72,24 @@ def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[
         ),
         next_milestone_name=Subquery(next_milestone.values("name")[:1]),
         next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
+        overdue_action_item_count=_overdue_action_items(today),
     )
+
+
+def _overdue_action_items(today: date) -> Coalesce:
+    """Open action items past their due date, from the project's meetings (one subquery)."""
+    from stakeholders.models import ActionItem
+
+    counted = (
+        ActionItem.objects.filter(
+            meeting__project=OuterRef("pk"), is_done=False, due_date__lt=today
+        )
+        .order_by()
+        .values("meeting__project")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 @dataclass

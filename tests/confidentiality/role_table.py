@@ -82,6 +82,10 @@ def document_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "document_id": cast.document.pk}
 
 
+def meeting_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "meeting_id": cast.meeting.pk}
+
+
 def task_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_id": cast.project.pk, "task_id": cast.task.pk}
 
@@ -239,6 +243,30 @@ PAGES: dict[str, Entry] = {
         note="a client-visible requirement; internal ones: tests/stakeholders/test_requirements",
     ),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:register": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: provider side"
+    ),
+    "stakeholders:meetings": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),
+    "stakeholders:decisions": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:decisions_csv": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:todo": Entry(STAFF_PAGE, note="the user's own open action items"),
+    "stakeholders:action_item_done": Entry(
+        roles(405, anonymous=LOGIN),
+        kwargs=lambda cast: {"item_id": cast.action_item.pk},
+        note="POST only: the owner, or the project's PM and team (tests/stakeholders)",
+    ),
+    "stakeholders:portal_todo": Entry(PORTAL_PAGE, note="the user's own open action items"),
+    "stakeholders:portal_engagement": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible plan and the RACI"
+    ),
+    "stakeholders:portal_meetings": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:portal_meeting": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=meeting_kwargs, note="internal minutes are blanked"
+    ),
+    "stakeholders:portal_decisions": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:portal_decisions_csv": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:portal_decisions_print": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:dashboard": Entry(
@@ -605,3 +633,69 @@ API: dict[tuple[str, str], Entry] = {
         kwargs=lambda cast: {"id": cast.project.pk},
     ),
 }
+
+# Stakeholders: the PM edits the register, the plan and the RACI; the PM and the team hold
+# meetings; an action item's owner (the rep here) ticks it; everyone in the project reads (the
+# selectors narrow it for clients; tests/stakeholders checks what they see).
+API_MEETINGS_WRITE = roles(
+    403, anonymous=401, pm=400, teammate=400, other_client_rep=404, outsider=404
+)
+
+
+def api_meeting_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.meeting.pk}
+
+
+API.update(
+    {
+        ("GET", "/api/v1/projects/{project_pk}/stakeholders/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: client-visible entries"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/stakeholders/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/communication-items/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/communication-items/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/raci/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/raci/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/meetings/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="internal minutes blank for clients"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/meetings/"): Entry(
+            API_MEETINGS_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/meetings/{id}/"): Entry(
+            API_PROJECT_READ, kwargs=api_meeting_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/meetings/{id}/decisions/"): Entry(
+            API_MEETINGS_WRITE, kwargs=api_meeting_kwargs, note="{} is invalid"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/meetings/{id}/action-items/"): Entry(
+            API_MEETINGS_WRITE, kwargs=api_meeting_kwargs, note="{} is invalid"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/action-items/{id}/done/"): Entry(
+            roles(
+                403,
+                anonymous=401,
+                pm=400,
+                teammate=400,
+                rep=400,
+                other_client_rep=404,
+                outsider=404,
+            ),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.action_item.pk},
+            note="the owner (rep) or the project's PM and team; {} is invalid",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/decisions/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: the client-visible part"
+        ),
+    }
+)

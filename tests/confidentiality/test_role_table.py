@@ -7,7 +7,7 @@ fails for any that role_table.py does not declare; then it checks each declared 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from stakeholders.services.requirements import requirement_create
 from stakeholders.services_changes import change_request_create
+from stakeholders.services_meetings import action_item_create, meeting_create
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -167,6 +168,18 @@ def full_cast(cast):
     # The PM's own time entry, not approved: a team member cannot even find it.
     cast.time_entry = time_entry_log(
         actor=cast.pm, project=cast.project, date=date(2026, 11, 2), hours=2
+    )
+    # A meeting with client-visible minutes and an action item for the representative.
+    cast.meeting = meeting_create(
+        actor=cast.pm,
+        project=cast.project,
+        title="Kick-off",
+        starts_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+        minutes="Agreed the plan.",
+        minutes_visibility=Visibility.CLIENT,
+    )
+    cast.action_item = action_item_create(
+        actor=cast.pm, meeting=cast.meeting, text="Send the data", owner=cast.rep
     )
     return cast
 

@@ -1,0 +1,147 @@
+"""The decision log of a project: one chronological list of what was decided, by whom, on which
+side and when, gathered from several sources.
+
+A source is a callable `(project, client_only) -> list[Decision]` that runs one query (its rows
+select_related what they show). Apps add theirs with `register_decision_source`: requirements
+(confirmed) and change requests (approved or rejected) plug in the same way as the three here
+(accepted deliverables, decided phase gates, meeting decisions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import AcceptanceRound, PhaseGate, Visibility
+from stakeholders.models import MeetingDecision, Side
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from accounts.models import User
+    from projects.models import Project
+
+
+@dataclass(frozen=True)
+class Decision:
+    decided_at: datetime
+    kind: str | Promise
+    text: str
+    decided_by: str
+    side: str | Promise
+    staff_url: str
+    portal_url: str | None
+
+
+DecisionSource = Callable[["Project", bool], list[Decision]]
+_SOURCES: list[DecisionSource] = []
+
+
+def register_decision_source(source: DecisionSource) -> DecisionSource:
+    """Add a source to every project's decision log (usable as a decorator). With
+    client_only=True it must return only what the client may see."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def decision_sources() -> list[DecisionSource]:
+    return list(_SOURCES)
+
+
+def _name(user: User | None) -> str:
+    return str(user) if user is not None else ""
+
+
+def _side_of(user: User | None) -> Promise:
+    if user is not None and user.side == "client":
+        return Side.CLIENT.label
+    return Side.PROVIDER.label
+
+
+@register_decision_source
+def accepted_deliverables(project: Project, client_only: bool) -> list[Decision]:
+    rounds = AcceptanceRound.objects.filter(
+        deliverable__project=project,
+        decision__in=[AcceptanceRound.Decision.ACCEPTED, AcceptanceRound.Decision.DEEMED_ACCEPTED],
+        decided_at__isnull=False,
+    ).select_related("deliverable", "decided_by")
+    if client_only:
+        rounds = rounds.filter(deliverable__visibility=Visibility.CLIENT)
+    args = lambda r: (project.pk, r.deliverable_id)  # noqa: E731
+    return [
+        Decision(
+            decided_at=r.decided_at,
+            kind=_("Deliverable accepted")
+            if r.decision == AcceptanceRound.Decision.ACCEPTED
+            else _("Deliverable deemed accepted"),
+            text=r.deliverable.name,
+            decided_by=_name(r.decided_by),
+            side=Side.CLIENT.label,
+            staff_url=reverse("projects:deliverable", args=args(r)),
+            portal_url=reverse("portal:deliverable", args=args(r)),
+        )
+        for r in rounds
+    ]
+
+
+@register_decision_source
+def decided_gates(project: Project, client_only: bool) -> list[Decision]:
+    gates = PhaseGate.objects.filter(
+        project=project,
+        status__in=[PhaseGate.Status.PASSED, PhaseGate.Status.REFUSED],
+    ).select_related("decided_by", "requested_by")
+    # A gate that needs no client approval passes on the PM's request: decided then, by them.
+    return [
+        Decision(
+            decided_at=gate.decided_at or gate.requested_at,
+            kind=_("Phase gate passed")
+            if gate.status == PhaseGate.Status.PASSED
+            else _("Phase gate refused"),
+            text=f"{gate.get_from_phase_display()} → {gate.get_to_phase_display()}",
+            decided_by=_name(gate.decided_by or gate.requested_by),
+            side=_side_of(gate.decided_by or gate.requested_by),
+            staff_url=reverse("projects:plan", args=(project.pk,)),
+            portal_url=reverse("portal:gate", args=(project.pk, gate.pk)),
+        )
+        for gate in gates
+    ]
+
+
+@register_decision_source
+def meeting_decisions(project: Project, client_only: bool) -> list[Decision]:
+    decisions = MeetingDecision.objects.filter(meeting__project=project).select_related(
+        "meeting", "recorded_by"
+    )
+    if client_only:
+        decisions = decisions.filter(meeting__minutes_visibility=Visibility.CLIENT)
+    return [
+        Decision(
+            decided_at=d.recorded_at,
+            kind=_("Meeting decision"),
+            text=d.text,
+            decided_by=d.meeting.title,
+            side=d.get_decided_by_display(),
+            staff_url=reverse("stakeholders:meeting", args=(project.pk, d.meeting_id)),
+            portal_url=reverse("stakeholders:portal_meeting", args=(project.pk, d.meeting_id)),
+        )
+        for d in decisions
+    ]
+
+
+def decision_log_for(*, user: User, project: Project) -> list[Decision]:
+    """Every decision of the project the user may see, latest first: one query per source.
+    Raises NotFound if the user may not open the project."""
+    from config.errors import NotFound
+    from projects.permissions import can_view_internal_items, can_view_project
+
+    if not can_view_project(user, project):
+        raise NotFound
+    client_only = not can_view_internal_items(user, project)
+    decisions = [d for source in _SOURCES for d in source(project, client_only)]
+    return sorted(decisions, key=lambda d: d.decided_at, reverse=True)
