@@ -19,6 +19,8 @@ admin.site.site_header = "Rapport"
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("stakeholders.api.urls")),
 ]
 
 urlpatterns = [
