@@ -43,11 +43,11 @@ def discussion_context(*, user: Any, target: Any, form: EntryForm | None = None)
 
 @login_required
 def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
-    """GET: the thread partial. POST: a new entry; htmx gets the refreshed partial, a plain
-    post is redirected back to the item's page."""
+    """GET: the thread partial. POST: a new entry; htmx gets the refreshed partial (with the
+    form's errors, as 200 because htmx does not swap error responses), a plain post is
+    redirected back to the item's page."""
     discussable, obj = discussable_get(user=request.user, key=target, object_id=object_id)
     form = None
-    status = 200
     if request.method == "POST":
         form = EntryForm(request.POST)
         if form.is_valid():
@@ -62,16 +62,13 @@ def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
                 if error.http_status in (403, 404):
                     raise
                 add_form_error(form, error)
-                status = 400
             else:
                 form = None
                 if not request.htmx:
                     messages.success(request, _("Your message is posted."))
                     return redirect(discussable.url_for(request.user, obj) + "#discussion")
-        else:
-            status = 400
         if not request.htmx and form is not None:
             messages.error(request, _("The message could not be posted."))
             return redirect(discussable.url_for(request.user, obj) + "#discussion")
     context = {"discussion": discussion_context(user=request.user, target=obj, form=form)}
-    return render(request, PARTIAL, context, status=status)
+    return render(request, PARTIAL, context)
