@@ -228,3 +228,27 @@ def test_query_count_does_not_grow_with_entries(cast, deliverable, person):
         author = cast.am if kind == Entry.Kind.INTERNAL_NOTE else authors[index % 5]
         entry_post(actor=author, target=deliverable, body=f"entry {index}", kind=kind)
     assert _thread_queries(user, deliverable) == few
+
+
+def _page_queries(user, url) -> int:
+    client = logged_in(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("person", "page"), [("pm", "projects"), ("rep", "portal")])
+def test_deliverable_page_query_count_does_not_grow_with_entries(cast, deliverable, person, page):
+    user = getattr(cast, person)
+    url = reverse(
+        f"{page}:deliverable",
+        kwargs={"project_id": cast.project.pk, "deliverable_id": deliverable.pk},
+    )
+    for index in range(5):
+        entry_post(actor=cast.pm, target=deliverable, body=f"entry {index}")
+    few = _page_queries(user, url)
+    for index in range(5, 50):
+        entry_post(actor=cast.rep if index % 2 else cast.am, target=deliverable, body=f"e {index}")
+    assert _page_queries(user, url) == few
