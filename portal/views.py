@@ -42,7 +42,7 @@ from projects.views import (
     SearchViewMixin,
     TimelineViewMixin,
 )
-from stakeholders.views import discussion_context
+from stakeholders.views_discussions import discussion_context
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):

@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from projects.views import ProjectPlaceholderView
-from stakeholders import views
+from stakeholders import views_discussions as views
 
 app_name = "stakeholders"
 

@@ -73,7 +73,7 @@ from projects.services.deliverables import (
     quality_review_record,
 )
 from projects.services.documents import deliverable_submit_with_files, document_upload
-from stakeholders.views import discussion_context
+from stakeholders.views_discussions import discussion_context
 
 PAGE_SIZE = 50
 

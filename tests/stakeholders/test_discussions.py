@@ -15,8 +15,8 @@ from notifications.models import Channel, DigestItem, Notification, OutboxMessag
 from notifications.services import digests_send_due, preferences_set
 from projects.services.deliverables import deliverable_create, milestone_create
 from stakeholders.models import Entry
-from stakeholders.selectors import entry_list_for
-from stakeholders.services import entry_post, mentions_resolve
+from stakeholders.selectors_discussions import entry_list_for
+from stakeholders.services_discussions import entry_post, mentions_resolve
 
 pytestmark = pytest.mark.django_db
 

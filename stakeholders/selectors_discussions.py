@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from config.errors import NotFound
 from stakeholders.models import Entry
-from stakeholders.permissions import can_view_discussion, can_view_internal_notes
+from stakeholders.permissions_discussions import can_view_discussion, can_view_internal_notes
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -17,7 +17,7 @@ from projects.models import STAFF_ROLES, Membership
 from projects.permissions import can_view_internal_items
 from stakeholders.discussables import Discussable, discussable_of
 from stakeholders.models import Entry, Thread
-from stakeholders.permissions import can_post_internal_note, can_post_reply
+from stakeholders.permissions_discussions import can_post_internal_note, can_post_reply
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError, add_form_error
 from stakeholders.discussables import discussable_get, discussable_of
-from stakeholders.forms import EntryForm
+from stakeholders.forms_discussions import EntryForm
 from stakeholders.models import Entry
-from stakeholders.permissions import can_post_internal_note, can_post_reply
-from stakeholders.selectors import entry_list_for
-from stakeholders.services import entry_post
+from stakeholders.permissions_discussions import can_post_internal_note, can_post_reply
+from stakeholders.selectors_discussions import entry_list_for
+from stakeholders.services_discussions import entry_post
 
 PARTIAL = "stakeholders/_thread.html"
 

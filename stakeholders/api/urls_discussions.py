@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stakeholders.api import views
+from stakeholders.api import views_discussions as views
 
 urlpatterns = [
     path(

@@ -7,11 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotAllowed
-from stakeholders.api.serializers import EntryInputSerializer, EntryOutputSerializer
+from stakeholders.api.serializers_discussions import EntryInputSerializer, EntryOutputSerializer
 from stakeholders.discussables import discussable_get
-from stakeholders.permissions import can_post_entry
-from stakeholders.selectors import entry_list_for
-from stakeholders.services import entry_post
+from stakeholders.permissions_discussions import can_post_entry
+from stakeholders.selectors_discussions import entry_list_for
+from stakeholders.services_discussions import entry_post
 
 
 class EntryListView(APIView):
