@@ -21,6 +21,8 @@ api_v1 = [
     path("", include("projects.api.urls")),
     path("", include("stakeholders.api.urls")),
     path("", include("stakeholders.api.urls_meetings")),
+    path("", include("notifications.api.urls")),
+    path("", include("stakeholders.api.urls_discussions")),
 ]
 
 urlpatterns = [

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.models import Notification, OutboxMessage
+from notifications.models import DigestItem, Notification, NotificationPreference, OutboxMessage
 from notifications.services import outbox_resend
 from projects.permissions import is_staff_admin
 
@@ -50,3 +50,20 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "title", "read_at"]
     search_fields = ["title", "user__email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "channel"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DigestItem)
+class DigestItemAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "title", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "user__email"]
+    raw_id_fields = ["user", "digest"]
+    readonly_fields = ["dedupe_key", "sent_at", "digest"]

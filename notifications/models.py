@@ -90,3 +90,84 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationKind(models.TextChoices):
+    """The kinds of notification a person chooses a delivery for (NotificationPreference)."""
+
+    DISCUSSION = "discussion", _("Discussions")
+    DELIVERABLE = "deliverable", _("Deliverables")
+    REQUIREMENT = "requirement", _("Requirements")
+    CHANGE_REQUEST = "change_request", _("Change requests")
+    PHASE_GATE = "phase_gate", _("Phase gates")
+    REMINDER = "reminder", _("Reminders")
+    MEETING = "meeting", _("Meetings")
+
+
+NOTIFICATION_KINDS: list[str] = list(NotificationKind.values)
+
+
+class Channel(models.TextChoices):
+    IMMEDIATE = "immediate", _("E-mail at once")
+    DAILY_DIGEST = "daily_digest", _("Daily digest e-mail")
+    OFF = "off", _("No e-mail")
+
+
+class NotificationPreference(models.Model):
+    """How a person wants the e-mails of one kind; without a row, at once. In-app notifications
+    always appear."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channel}"
+
+
+class DigestItem(models.Model):
+    """One line of a person's next daily digest, queued instead of an immediate e-mail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="digest_items",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    digest = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("digest e-mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest_items",
+    )
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["user", "sent_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -11,7 +11,7 @@ import enum
 import secrets
 import smtplib
 import zoneinfo
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -23,7 +23,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from config.errors import NotAllowed
-from notifications.models import Notification, OutboxMessage
+from notifications.models import (
+    Channel,
+    DigestItem,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+)
 from projects.permissions import is_staff_admin
 
 if TYPE_CHECKING:
@@ -224,3 +230,148 @@ def notifications_prune(*, older_than: timedelta = timedelta(days=180)) -> int:
         read_at__isnull=False, read_at__lt=timezone.now() - older_than
     ).delete()
     return deleted
+
+
+# --- Preferences and the daily digest ----------------------------------------------------------
+
+DIGEST_LOCAL_TIME = time(7, 0)
+
+
+def preference_channel(*, user: User, kind: str) -> str:
+    channel = (
+        NotificationPreference.objects.filter(user=user, kind=kind)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return channel or Channel.IMMEDIATE
+
+
+def preferences_for(*, user: User) -> dict[str, str]:
+    """Every kind with the person's channel (immediate where they chose nothing)."""
+    from notifications.models import NOTIFICATION_KINDS
+
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
+    return {kind: chosen.get(kind, Channel.IMMEDIATE) for kind in NOTIFICATION_KINDS}
+
+
+@transaction.atomic
+def preferences_set(*, actor: User, channels: dict[str, str]) -> dict[str, str]:
+    """The person's own choice per kind; unknown kinds or channels raise InvalidInput."""
+    from config.errors import InvalidInput
+    from notifications.models import NOTIFICATION_KINDS
+
+    for kind, channel in channels.items():
+        if kind not in NOTIFICATION_KINDS or channel not in Channel.values:
+            raise InvalidInput()
+    for kind, channel in channels.items():
+        NotificationPreference.objects.update_or_create(
+            user=actor, kind=kind, defaults={"channel": channel}
+        )
+    return preferences_for(user=actor)
+
+
+def notify(
+    *,
+    user: User,
+    kind: str,
+    title: str,
+    url: str,
+    email_template: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+) -> Notification:
+    """Tell one person about an event: always in the app; by e-mail as they chose for `kind`
+    (at once through the outbox, in the daily digest, or not at all). The caller has already
+    decided that `user` may see what `url` shows. `dedupe_key` makes a repeated event harmless
+    (the e-mail and the digest line are keyed by it)."""
+    notification = notification_create(user=user, title=title, url=url)
+    channel = preference_channel(user=user, kind=kind)
+    if channel == Channel.IMMEDIATE:
+        outbox_enqueue(
+            kind=kind,
+            to_email=user.email,
+            to_user=user,
+            language=user.language,
+            time_zone=user.time_zone,
+            template=email_template,
+            context={"person": user, "title": title, "url": url, **context},
+            dedupe_key=dedupe_key,
+        )
+    elif channel == Channel.DAILY_DIGEST:
+        DigestItem.objects.get_or_create(
+            dedupe_key=dedupe_key, defaults={"user": user, "kind": kind, "title": title, "url": url}
+        )
+    return notification
+
+
+def _local_now(user: User, now: datetime) -> datetime:
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return now.astimezone(zone)
+
+
+def digest_due_user_ids(*, now: datetime) -> list[int]:
+    """People with queued digest lines for whom it is at or past 07:00 local time now."""
+    from accounts.models import User as UserModel
+
+    user_ids = (
+        DigestItem.objects.filter(sent_at__isnull=True).values_list("user_id", flat=True).distinct()
+    )
+    people = UserModel.objects.filter(pk__in=user_ids, is_active=True)
+    return [p.pk for p in people if _local_now(p, now).time() >= DIGEST_LOCAL_TIME]
+
+
+def digest_send(*, user_id: int, now: datetime) -> OutboxMessage | None:
+    """Write one person's digest for their local day, if due and not yet written today.
+
+    The person's unsent lines are locked, so a concurrent twin waits and then finds them sent;
+    the dedupe key digest:<user>:<local date> keeps it to one e-mail per local day. Lines that
+    arrive after today's digest wait for tomorrow's."""
+    from accounts.models import User as UserModel
+
+    with transaction.atomic():
+        user = (
+            UserModel.objects.select_for_update(of=("self",))
+            .filter(pk=user_id, is_active=True)
+            .first()
+        )
+        if user is None:
+            return None
+        local = _local_now(user, now)
+        if local.time() < DIGEST_LOCAL_TIME:
+            return None
+        local_day: date = local.date()
+        key = f"digest:{user.pk}:{local_day.isoformat()}"
+        if OutboxMessage.objects.filter(dedupe_key=key).exists():
+            return None
+        items = list(
+            DigestItem.objects.select_for_update()
+            .filter(user=user, sent_at__isnull=True, created_at__lte=now)
+            .order_by("created_at", "pk")
+        )
+        if not items:
+            return None
+        message = outbox_enqueue(
+            kind="digest",
+            to_email=user.email,
+            to_user=user,
+            language=user.language,
+            time_zone=user.time_zone,
+            template="notifications/email/digest",
+            context={"person": user, "items": items, "day": local_day},
+            dedupe_key=key,
+        )
+        DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(
+            sent_at=now, digest=message
+        )
+        return message
+
+
+def digests_send_due(*, now: datetime | None = None) -> int:
+    """Every person whose digest is due; returns how many e-mails were written."""
+    now = now or timezone.now()
+    return sum(
+        1 for user_id in digest_due_user_ids(now=now) if digest_send(user_id=user_id, now=now)
+    )

@@ -32,3 +32,9 @@ def outbox_flush_task() -> int:
 @shared_task
 def notifications_prune_task() -> int:
     return services.notifications_prune()
+
+
+@shared_task
+def digests_send_task() -> int:
+    """Every 15 minutes: the daily digest of each person whose 07:00 local time has come."""
+    return services.digests_send_due()

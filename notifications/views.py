@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.models import NOTIFICATION_KINDS, Channel, NotificationKind
 from notifications.selectors import notification_list_for
-from notifications.services import notifications_mark_read
+from notifications.services import notifications_mark_read, preferences_for, preferences_set
 
 
 @login_required
@@ -26,3 +29,25 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     return redirect("notifications:list")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Each person chooses, per kind of notification, e-mail at once, daily digest or none."""
+    current = preferences_for(user=request.user)
+    if request.method == "POST":
+        chosen = {
+            kind: request.POST.get(kind, current[kind])
+            for kind in NOTIFICATION_KINDS
+            if request.POST.get(kind) in Channel.values
+        }
+        preferences_set(actor=request.user, channels=chosen)
+        messages.success(request, _("Your notification preferences are saved."))
+        return redirect("notifications:preferences")
+    rows = [
+        {"kind": kind, "label": NotificationKind(kind).label, "channel": channel}
+        for kind, channel in current.items()
+    ]
+    return render(
+        request, "notifications/preferences.html", {"rows": rows, "channels": Channel.choices}
+    )

@@ -44,6 +44,7 @@ from projects.views import (
 )
 from stakeholders.selectors import requirements_awaiting_confirmation_for
 from stakeholders.selectors_changes import change_requests_awaiting_decision_for
+from stakeholders.views_discussions import discussion_context
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -135,6 +136,7 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
             may_decide=may_decide,
             open_round=deliverable.rounds.filter(decision="").first() if may_decide else None,
             decision_form=kwargs.get("decision_form") or AcceptanceDecisionForm(criteria=criteria),
+            discussion=discussion_context(user=self.request.user, target=deliverable),
         )
         return context
 

@@ -24,3 +24,6 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
         "rejected_by",
     ]
     inlines = [ScheduleImpactInline]
+
+
+from stakeholders import admin_discussions  # noqa: E402, F401  (the discussion admins)

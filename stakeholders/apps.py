@@ -13,3 +13,6 @@ class StakeholdersConfig(AppConfig):
         from stakeholders import permissions_meetings, search_meetings  # noqa: F401  (rules)
 
         search_meetings.register()
+        from stakeholders.discussables import register_deliverables
+
+        register_deliverables()

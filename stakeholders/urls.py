@@ -1,10 +1,15 @@
 from django.urls import path
 
-from stakeholders import views, views_changes, views_meetings
+from stakeholders import views, views_changes, views_discussions, views_meetings
 
 app_name = "stakeholders"
 
 urlpatterns = [
+    path(
+        "discussions/<str:target>/<int:object_id>/",
+        views_discussions.thread,
+        name="thread",
+    ),
     path(
         "projects/<int:project_id>/requirements/",
         views.RequirementListView.as_view(),

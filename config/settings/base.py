@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.deemed_acceptance_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Every 15 minutes: the daily digest e-mail of each person at 07:00 in their time zone.
+    "notifications-digest": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": crontab(minute="*/15"),
+    },
     # Daily at 03:30 UTC: drop in-app notifications read more than 180 days ago.
     "notifications-prune": {
         "task": "notifications.tasks.notifications_prune_task",
@@ -344,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "ChangeRequestStatusEnum": "stakeholders.models.ChangeRequest.Status",
         "ChangeRequestSideEnum": "stakeholders.models.ChangeRequest.Side",
         "VisibilityEnum": "projects.models.Visibility",
+        "NotificationChannelEnum": "notifications.models.Channel",
+        "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
     },
 }
 

@@ -73,6 +73,7 @@ from projects.services.deliverables import (
     quality_review_record,
 )
 from projects.services.documents import deliverable_submit_with_files, document_upload
+from stakeholders.views_discussions import discussion_context
 
 PAGE_SIZE = 50
 
@@ -570,6 +571,7 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             documents=document_list_for(user=user, project=self.project, deliverable=deliverable),
             may_upload=can_upload_document(user, self.project),
             document_form=kwargs.get("document_form") or DocumentUploadForm(),
+            discussion=discussion_context(user=self.request.user, target=deliverable),
         )
         return context
 

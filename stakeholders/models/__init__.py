@@ -2,6 +2,7 @@
 requests, meetings, discussions); each module is imported here."""
 
 from stakeholders.models.changes import ChangeRequest, ScheduleImpact
+from stakeholders.models.discussions import Entry, Thread
 from stakeholders.models.meetings import ActionItem, Meeting, MeetingDecision, Side
 from stakeholders.models.register import (
     Attitude,
@@ -18,6 +19,7 @@ __all__ = [
     "ChangeRequest",
     "CommunicationItem",
     "Confirmation",
+    "Entry",
     "Meeting",
     "MeetingDecision",
     "RaciAssignment",
@@ -27,4 +29,5 @@ __all__ = [
     "ScheduleImpact",
     "Side",
     "Stakeholder",
+    "Thread",
 ]

@@ -275,6 +275,12 @@ PAGES: dict[str, Entry] = {
         )
     ),
     "notifications:list": Entry(SIGNED_IN_PAGE),
+    "notifications:preferences": Entry(SIGNED_IN_PAGE, note="one's own choices, either side"),
+    "stakeholders:thread": Entry(
+        roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"target": "projects.deliverable", "object_id": cast.deliverable.pk},
+        note="the thread partial of a client-visible deliverable; clients get replies only",
+    ),
     "notifications:mark_read": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     # Portal
     "portal:home": Entry(PORTAL_PAGE),
@@ -631,6 +637,27 @@ API: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/projects/{id}/members/"): Entry(
         roles(200, anonymous=401, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"id": cast.project.pk},
+    ),
+    ("GET", "/api/v1/me/notification-preferences/"): Entry(API_SIGNED_IN),
+    ("PUT", "/api/v1/me/notification-preferences/"): Entry(
+        API_SIGNED_IN, note="{} changes nothing; one's own preferences"
+    ),
+    ("GET", "/api/v1/discussions/{target}/{object_id}/entries/"): Entry(
+        API_PROJECT_READ,
+        kwargs=lambda cast: {"target": "projects.deliverable", "object_id": cast.deliverable.pk},
+        note="clients get replies only",
+    ),
+    ("POST", "/api/v1/discussions/{target}/{object_id}/entries/"): Entry(
+        roles(
+            400,
+            anonymous=401,
+            viewer=403,
+            staff_admin=403,
+            other_client_rep=404,
+            outsider=404,
+        ),
+        kwargs=lambda cast: {"target": "projects.deliverable", "object_id": cast.deliverable.pk},
+        note="{} is invalid; viewers read only; staff admins are not members",
     ),
 }
 

@@ -1,0 +1,79 @@
+"""Discussion threads on any item of a project (deliverables now; requirements, change requests,
+meetings as they join through stakeholders.discussables.register_discussable)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Thread(models.Model):
+    """The one discussion of an item; `project` copies the item's project for scoping."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="threads",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("discussion")
+        verbose_name_plural = _("discussions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="thread_one_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"
+
+
+class Entry(models.Model):
+    """One contribution: a reply everyone who sees the item reads, or an internal note the
+    client never sees."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply")
+        INTERNAL_NOTE = "internal_note", _("Internal note")
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("discussion"), on_delete=models.CASCADE, related_name="entries"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="discussion_entries",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPLY)
+    body = models.TextField(_("text"), help_text=_("Markdown; mention people with @name."))
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentioned"),
+        blank=True,
+        related_name="discussion_mentions",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("discussion entry")
+        verbose_name_plural = _("discussion entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["thread", "kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.INTERNAL_NOTE

@@ -1,0 +1,129 @@
+"""Writes of discussions: posting an entry, resolving its mentions, telling the people involved."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput, NotAllowed
+from notifications.models import NotificationKind
+from notifications.services import notify
+from projects.models import STAFF_ROLES, Membership
+from projects.permissions import can_view_internal_items
+from stakeholders.discussables import Discussable, discussable_of
+from stakeholders.models import Entry, Thread
+from stakeholders.permissions_discussions import can_post_internal_note, can_post_reply
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+BODY_MAX_LENGTH = 20_000
+
+
+def _may_read(user: User, entry_kind: str, discussable: Discussable, target: Any) -> bool:
+    if not user.is_active or not discussable.can_view(user, target):
+        return False
+    if entry_kind == Entry.Kind.INTERNAL_NOTE:
+        return can_view_internal_items(user, discussable.get_project(target))
+    return True
+
+
+def mentions_resolve(*, body: str, target: Any, kind: str) -> list[User]:
+    """The project members named in `body` as @display name or @e-mail who may read an entry
+    of `kind` on `target` (an internal note: provider people only). Others stay plain text."""
+    discussable = discussable_of(target)
+    project = discussable.get_project(target)
+    if "@" not in body:
+        return []
+    memberships = Membership.objects.filter(project=project).select_related("user")
+    if kind == Entry.Kind.INTERNAL_NOTE:
+        memberships = memberships.filter(role__in=sorted(STAFF_ROLES))
+    text = body.casefold()
+    found: list[User] = []
+    for membership in memberships:
+        person = membership.user
+        names = [person.email, person.display_name]
+        if (
+            any(
+                name and re.search(r"(?<![\w@])@" + re.escape(name.casefold()) + r"(?![\w@])", text)
+                for name in names
+            )
+            and _may_read(person, kind, discussable, target)
+            and person not in found
+        ):
+            found.append(person)
+    return found
+
+
+def thread_for(*, target: Any) -> Thread:
+    discussable = discussable_of(target)
+    thread, _created = Thread.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        defaults={"project": discussable.get_project(target)},
+    )
+    return thread
+
+
+@transaction.atomic
+def entry_post(*, actor: User, target: Any, body: str, kind: str = Entry.Kind.REPLY) -> Entry:
+    """Post a reply (everyone who sees the item reads it) or an internal note (provider side
+    only). Raises NotAllowed unless the actor may post that kind, InvalidInput for an empty
+    text. Mentioned people, earlier participants and the item's owners are notified, each only
+    if they may read the entry, never the author."""
+    if kind == Entry.Kind.INTERNAL_NOTE:
+        allowed = can_post_internal_note(actor, target)
+    elif kind == Entry.Kind.REPLY:
+        allowed = can_post_reply(actor, target)
+    else:
+        raise InvalidInput()
+    if not allowed:
+        raise NotAllowed()
+    body = (body or "").strip()
+    if not body or len(body) > BODY_MAX_LENGTH:
+        raise InvalidInput()
+    thread = thread_for(target=target)
+    earlier_ids = set(thread.entries.values_list("author_id", flat=True))
+    entry = Entry.objects.create(thread=thread, author=actor, kind=kind, body=body)
+    mentioned = mentions_resolve(body=body, target=target, kind=kind)
+    entry.mentions.set(mentioned)
+    _notify_involved(entry=entry, target=target, mentioned=mentioned, earlier_ids=earlier_ids)
+    return entry
+
+
+def _notify_involved(
+    *, entry: Entry, target: Any, mentioned: list[User], earlier_ids: set[int]
+) -> None:
+    from accounts.models import User as UserModel
+
+    discussable = discussable_of(target)
+    people: dict[int, User] = {person.pk: person for person in mentioned}
+    for person in UserModel.objects.filter(pk__in=earlier_ids):
+        people.setdefault(person.pk, person)
+    for person in discussable.get_owners(target):
+        people.setdefault(person.pk, person)
+    people.pop(entry.author_id, None)
+    mentioned_ids = {person.pk for person in mentioned}
+    for person in people.values():
+        if not _may_read(person, entry.kind, discussable, target):
+            continue
+        with translation.override(person.language):
+            if person.pk in mentioned_ids:
+                title = _("%(author)s mentioned you on %(item)s")
+            else:
+                title = _("%(author)s wrote on %(item)s")
+            title = title % {"author": entry.author.display_name, "item": str(target)}
+        notify(
+            user=person,
+            kind=NotificationKind.DISCUSSION,
+            title=title,
+            url=discussable.url_for(person, target) + f"#entry-{entry.pk}",
+            email_template="stakeholders/email/discussion_entry",
+            context={"entry": entry, "item": str(target)},
+            dedupe_key=f"discussion:{entry.pk}:{person.pk}",
+        )
