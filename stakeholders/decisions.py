@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import AcceptanceRound, PhaseGate, Visibility
-from stakeholders.models import MeetingDecision, Side
+from stakeholders.models import ChangeRequest, Confirmation, MeetingDecision, Side
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -132,6 +133,56 @@ def meeting_decisions(project: Project, client_only: bool) -> list[Decision]:
         )
         for d in decisions
     ]
+
+
+@register_decision_source
+def confirmed_requirements(project: Project, client_only: bool) -> list[Decision]:
+    """Every sign-off of a requirement by the client (each confirmed version is a decision)."""
+    confirmations = Confirmation.objects.filter(requirement__project=project).select_related(
+        "requirement", "confirmed_by"
+    )
+    if client_only:
+        confirmations = confirmations.filter(requirement__visibility=Visibility.CLIENT)
+    return [
+        Decision(
+            decided_at=c.confirmed_at,
+            kind=_("Requirement confirmed"),
+            text=f"{c.requirement.reference} (v{c.version}): {c.title}",
+            decided_by=_name(c.confirmed_by),
+            side=Side.CLIENT.label,
+            staff_url=reverse("stakeholders:requirement", args=(project.pk, c.requirement_id)),
+            portal_url=reverse("portal:requirement", args=(project.pk, c.requirement_id)),
+        )
+        for c in confirmations
+    ]
+
+
+@register_decision_source
+def decided_change_requests(project: Project, client_only: bool) -> list[Decision]:
+    """Change requests approved by both sides (when applied) or rejected (by either side)."""
+    changes = (
+        ChangeRequest.objects.filter(project=project)
+        .filter(Q(applied_at__isnull=False) | Q(rejected_at__isnull=False))
+        .select_related("client_approved_by", "rejected_by")
+    )
+    if client_only:
+        changes = changes.filter(visibility=Visibility.CLIENT)
+    decisions = []
+    for change in changes:
+        approved = change.applied_at is not None
+        decided_by = change.client_approved_by if approved else change.rejected_by
+        decisions.append(
+            Decision(
+                decided_at=change.applied_at if approved else change.rejected_at,
+                kind=_("Change request approved") if approved else _("Change request rejected"),
+                text=f"{change.reference}: {change.title}",
+                decided_by=_name(decided_by),
+                side=_("Both sides") if approved else _side_of(decided_by),
+                staff_url=reverse("stakeholders:change_request", args=(project.pk, change.pk)),
+                portal_url=reverse("portal:change_request", args=(project.pk, change.pk)),
+            )
+        )
+    return decisions
 
 
 def decision_log_for(*, user: User, project: Project) -> list[Decision]:
