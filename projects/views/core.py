@@ -30,7 +30,7 @@ from projects.forms import (
     QualityReviewForm,
     SubmitForm,
 )
-from projects.models import NEXT_PHASE, Deliverable, HealthStatus, Membership, Phase, Project, Role
+from projects.models import NEXT_PHASE, Deliverable, HealthStatus, Membership, Phase, Project
 from projects.permissions import (
     can_change_membership,
     can_edit_plan,
@@ -53,6 +53,7 @@ from projects.selectors import (
     quality_reviews_for,
 )
 from projects.selectors.portfolio import PortfolioFilters
+from projects.selectors.tasks import task_team_for
 from projects.services import (
     gate_checklist,
     membership_change_role,
@@ -427,9 +428,7 @@ class ProjectMembersView(StaffPageMixin, MembersViewMixin, TemplateView):
 def _team_choices(project: Project) -> list[tuple[int, str]]:
     return [
         (membership.user_id, membership.user.display_name)
-        for membership in Membership.objects.filter(
-            project=project, role__in=[Role.PM, Role.TEAM_MEMBER]
-        ).select_related("user")
+        for membership in task_team_for(project=project)
     ]
 
 

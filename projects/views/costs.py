@@ -18,6 +18,7 @@ from accounts.mixins import ProjectPageMixin, StaffPageMixin
 from config.errors import ApplicationError, NotFound, add_form_error
 from projects.earned_value import earned_value_series, project_earned_value
 from projects.forms import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
+from projects.models import STAFF_ROLES
 from projects.permissions import can_manage_costs
 from projects.selectors.costs import (
     approved_hours_by_week_for,
@@ -64,7 +65,7 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
         tasks = [(task.pk, task.name) for task in task_list_for(user=user, project=project)]
         staff_team = [
             (m.user_id, m.user.display_name)
-            for m in project.memberships.filter(role__in=["pm", "am", "team_member"])
+            for m in project.memberships.filter(role__in=STAFF_ROLES)
             .select_related("user")
             .order_by("user__display_name")
         ]
