@@ -102,6 +102,9 @@ class NotificationKind(models.TextChoices):
     PHASE_GATE = "phase_gate", _("Phase gates")
     REMINDER = "reminder", _("Reminders")
     MEETING = "meeting", _("Meetings")
+    RISK = "risk", _("Risks")
+    FEEDBACK = "feedback", _("Feedback and complaints")
+    SURVEY = "survey", _("Surveys")
 
 
 NOTIFICATION_KINDS: list[str] = list(NotificationKind.values)
