@@ -13,6 +13,12 @@ class StakeholdersConfig(AppConfig):
         from stakeholders import permissions_meetings, search_meetings  # noqa: F401  (rules)
 
         search_meetings.register()
-        from stakeholders.discussables import register_deliverables
+        from stakeholders.discussables import (
+            register_change_requests,
+            register_deliverables,
+            register_requirements,
+        )
 
         register_deliverables()
+        register_requirements()
+        register_change_requests()

@@ -29,6 +29,7 @@ from stakeholders.services.requirements import (
     requirement_update,
     transitions_available,
 )
+from stakeholders.views_discussions import discussion_context
 
 
 class RequirementListBase(ProjectPageMixin, TemplateView):
@@ -140,6 +141,7 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
             steps=transitions_available(user=user, requirement=requirement),
             may_edit=may_edit,
             form=form,
+            discussion=discussion_context(user=user, target=requirement),
         )
         return context
 

@@ -40,6 +40,7 @@ from stakeholders.services_changes import (
     change_request_create,
     change_request_reject,
 )
+from stakeholders.views_discussions import discussion_context
 
 
 class ChangeRequestListMixin(ProjectPageMixin):
@@ -138,6 +139,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             assess_form=kwargs.get("assess_form")
             or AssessForm(initial=initial, milestones=milestones),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
+            discussion=discussion_context(user=self.request.user, target=cr),
         )
         return context
 
@@ -188,6 +190,7 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
             and cr.visibility == Visibility.CLIENT
             and cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
+            discussion=discussion_context(user=self.request.user, target=cr),
         )
         return context
 
