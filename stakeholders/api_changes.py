@@ -39,6 +39,13 @@ class ScheduleImpactSerializer(serializers.ModelSerializer):
         fields = ["milestone", "milestone_name", "days"]
 
 
+class LinkedRequirementSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+
+
 class ChangeRequestSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
@@ -52,6 +59,8 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         source="rejected_by.display_name", read_only=True, default=None
     )
     schedule_impacts = ScheduleImpactSerializer(many=True, read_only=True)
+    # Prefetched per person by the selector: a client gets only client-visible requirements.
+    requirements = LinkedRequirementSerializer(many=True, read_only=True)
 
     class Meta:
         model = ChangeRequest
@@ -69,6 +78,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "scope_impact",
             "cost_impact",
             "schedule_impacts",
+            "requirements",
             "provider_approved_by",
             "provider_approved_at",
             "client_approved_by",
@@ -94,6 +104,9 @@ class ChangeRequestInputSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(
         choices=Visibility.choices, required=False, default=Visibility.CLIENT
     )
+    requirements = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=500
+    )
 
 
 class ChangeRequestScheduleInputSerializer(serializers.Serializer):
@@ -107,6 +120,9 @@ class ChangeRequestAssessInputSerializer(serializers.Serializer):
     internal_note = serializers.CharField(required=False, allow_blank=True, default="")
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     schedule = ChangeRequestScheduleInputSerializer(many=True, required=False, default=list)
+    requirements = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500
+    )
 
 
 class ChangeRequestRejectInputSerializer(serializers.Serializer):

@@ -5,12 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Milestone, Visibility
+from stakeholders.models import Requirement
 
 
-class ChangeRequestForm(forms.Form):
+class RequirementLinksMixin(forms.Form):
+    """The requirements a change request touches, offered from what the person may see."""
+
+    requirements = forms.ModelMultipleChoiceField(
+        label=_("Linked requirements"),
+        queryset=Requirement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(
+        self, *args: Any, requirements: QuerySet[Requirement] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if requirements is not None:
+            self.fields["requirements"].queryset = requirements  # type: ignore[attr-defined]
+            self.fields["requirements"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda requirement: f"{requirement.reference} {requirement.title}"
+            )
+
+    def clean_requirements(self) -> list[int]:
+        return [requirement.pk for requirement in self.cleaned_data["requirements"]]
+
+
+class ChangeRequestForm(RequirementLinksMixin):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -26,7 +52,7 @@ class StaffChangeRequestForm(ChangeRequestForm):
     )
 
 
-class AssessForm(forms.Form):
+class AssessForm(RequirementLinksMixin):
     """The PM's assessment: scope and cost, and the days each milestone moves."""
 
     scope_impact = forms.CharField(
@@ -44,6 +70,8 @@ class AssessForm(forms.Form):
 
     def __init__(self, *args: Any, milestones: list[Milestone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The requirement links come after the impact, before the days per milestone.
+        self.order_fields(["scope_impact", "cost_impact", "internal_note", "visibility"])
         self.milestones = milestones
         for milestone in milestones:
             self.fields[f"days_{milestone.pk}"] = forms.IntegerField(

@@ -11,7 +11,7 @@ from config.errors import NotFound
 from projects.models import Deliverable, Membership, Milestone, Project, Role, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.core import internal_project_ids_for, project_scope_for
-from stakeholders.models import Confirmation, Requirement, RequirementVersion
+from stakeholders.models import ChangeRequest, Confirmation, Requirement, RequirementVersion
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,6 +49,13 @@ def requirement_traceability_for(*, user: User, project: Project) -> QuerySet[Re
     )
 
 
+def _linked_change_requests(user: User, project: Project) -> QuerySet[ChangeRequest]:
+    changes = ChangeRequest.objects.order_by("number")
+    if not can_view_internal_items(user, project):
+        changes = changes.filter(visibility=Visibility.CLIENT)
+    return changes
+
+
 def requirement_get_for(*, user: User, project: Project, requirement_id: int) -> Requirement:
     """The requirement, or NotFound alike for a missing and a forbidden one."""
     requirement = (
@@ -66,6 +73,7 @@ def requirement_get_for(*, user: User, project: Project, requirement_id: int) ->
                     "-confirmed_at"
                 ),
             ),
+            Prefetch("change_requests", queryset=_linked_change_requests(user, project)),
         )
         .filter(pk=requirement_id)
         .first()

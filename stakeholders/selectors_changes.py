@@ -12,7 +12,7 @@ from config.errors import NotFound
 from projects.models import Membership, Project, Role, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.search import _scoped
-from stakeholders.models import ChangeRequest, ScheduleImpact
+from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,9 +39,11 @@ def change_request_list_for(*, user: User, project: Project) -> QuerySet[ChangeR
     if not can_view_project(user, project):
         return ChangeRequest.objects.none()
     queryset = ChangeRequest.objects.filter(project=project)
+    linked = Requirement.objects.order_by("number")
     if not can_view_internal_items(user, project):
         queryset = queryset.filter(visibility=Visibility.CLIENT)
-    return _with_relations(queryset)
+        linked = linked.filter(visibility=Visibility.CLIENT)
+    return _with_relations(queryset).prefetch_related(Prefetch("requirements", queryset=linked))
 
 
 def change_request_get_for(*, user: User, project: Project, cr_id: int) -> ChangeRequest:

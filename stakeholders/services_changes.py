@@ -18,6 +18,7 @@ When the second approval lands, in the same transaction as the approval:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -38,12 +39,28 @@ from projects.permissions import (
     can_submit_requirement,
     can_view_internal_items,
 )
-from stakeholders.models import ChangeRequest, ScheduleImpact
+from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 OPEN = (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
+
+
+def _linkable_requirements(
+    actor: User, project: Project, requirement_ids: Iterable[int]
+) -> list[Requirement]:
+    """The requirements `actor` may link: of this project and visible to them (a client links
+    only client-visible ones). An unknown or hidden id is refused, never silently dropped."""
+    from stakeholders.selectors import requirement_list_for
+
+    wanted = {int(pk) for pk in requirement_ids}
+    found = list(requirement_list_for(user=actor, project=project).filter(pk__in=wanted))
+    if len(found) != len(wanted):
+        raise InvalidInput(
+            _("Link only requirements of this project that you can see."), field="requirements"
+        )
+    return found
 
 
 @transaction.atomic
@@ -55,6 +72,7 @@ def change_request_create(
     description: str = "",
     reason: str = "",
     visibility: str = Visibility.CLIENT,
+    requirements: Iterable[int] = (),
 ) -> ChangeRequest:
     """Anyone who may raise a requirement raises a change request (the team, the client admin or
     representative). The side is the actor's; a client's request is always client-visible, and
@@ -69,6 +87,7 @@ def change_request_create(
         raise InvalidInput(_("Unknown visibility."), field="visibility")
     if not internal_side:
         visibility = Visibility.CLIENT
+    linked = _linkable_requirements(actor, project, requirements)
     locked = Project.objects.select_for_update().get(pk=project.pk)
     last = locked.change_requests.aggregate(last=Max("number"))["last"] or 0
     cr = ChangeRequest(
@@ -85,6 +104,7 @@ def change_request_create(
     )
     cr._history_user = actor  # type: ignore[attr-defined]
     cr.save()
+    cr.requirements.set(linked)
     if visibility == Visibility.CLIENT:
         _notify(cr, _staff_or_client(cr, provider=not internal_side), event="submitted", by=actor)
     return cr
@@ -100,10 +120,12 @@ def change_request_assess(
     schedule: dict[int, int],
     internal_note: str = "",
     visibility: str | None = None,
+    requirements: Iterable[int] | None = None,
 ) -> ChangeRequest:
     """The PM states the impact: on scope (text), cost (may be negative) and, per milestone of the
-    project, the days it moves (may be negative; 0 removes it). May be redone until a side
-    approved; `internal_note` is the team's cost breakdown, never shown to the client."""
+    project, the days it moves (may be negative; 0 removes it), and which requirements the change
+    touches (None keeps the links). May be redone until a side approved; `internal_note` is the
+    team's cost breakdown, never shown to the client."""
     cr = _lock(change_request)
     if not can_edit_plan(actor, cr.project):
         raise NotAllowed()
@@ -115,6 +137,9 @@ def change_request_assess(
         raise InvalidInput(_("Unknown milestone."), field="schedule")
     if visibility is not None and visibility not in Visibility.values:
         raise InvalidInput(_("Unknown visibility."), field="visibility")
+    linked = (
+        None if requirements is None else _linkable_requirements(actor, cr.project, requirements)
+    )
     cr.scope_impact = scope_impact.strip()
     cr.cost_impact = Decimal(cost_impact)
     cr.internal_note = internal_note.strip()
@@ -125,6 +150,8 @@ def change_request_assess(
     cr.assessed_at = timezone.now()
     cr._history_user = actor  # type: ignore[attr-defined]
     cr.save()
+    if linked is not None:
+        cr.requirements.set(linked)
     cr.schedule_impacts.all().delete()
     ScheduleImpact.objects.bulk_create(
         ScheduleImpact(change_request=cr, milestone=milestones[pk], days=days)

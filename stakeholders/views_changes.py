@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ from stakeholders.forms_changes import (
     DecisionForm,
     StaffChangeRequestForm,
 )
-from stakeholders.models import ChangeRequest
+from stakeholders.models import ChangeRequest, Requirement
+from stakeholders.selectors import requirement_list_for
 from stakeholders.selectors_changes import (
     change_request_get_for,
     change_request_list_for,
@@ -55,12 +57,15 @@ class ChangeRequestListMixin(ProjectPageMixin):
             change_requests=change_request_list_for(user=user, project=self.project),
             summary=change_request_summary_for(user=user, project=self.project),
             may_create=can_submit_requirement(user, self.project),
-            form=kwargs.get("form") or self.form_class(),
+            form=kwargs.get("form") or self.form_class(requirements=self.linkable()),
         )
         return context
 
+    def linkable(self) -> QuerySet[Requirement]:
+        return requirement_list_for(user=self.request.user, project=self.project)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST)
+        form = self.form_class(request.POST, requirements=self.linkable())
         if form.is_valid():
             try:
                 cr = change_request_create(
@@ -126,6 +131,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             "cost_impact": cr.cost_impact,
             "internal_note": cr.internal_note,
             "visibility": cr.visibility,
+            "requirements": [requirement.pk for requirement in cr.requirements.all()],
             **{f"days_{pk}": days for pk, days in current.items()},
         }
         open_ = cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
@@ -137,7 +143,11 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             and not (cr.provider_approved_at or cr.client_approved_at),
             may_decide=can_approve_change_for_provider(user, self.project) and open_,
             assess_form=kwargs.get("assess_form")
-            or AssessForm(initial=initial, milestones=milestones),
+            or AssessForm(
+                initial=initial,
+                milestones=milestones,
+                requirements=requirement_list_for(user=user, project=self.project),
+            ),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
             discussion=discussion_context(user=self.request.user, target=cr),
         )
@@ -151,7 +161,11 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
         if action != "assess":
             raise NotFound()
         milestones = list(milestone_list_for(user=request.user, project=self.project))
-        form = AssessForm(request.POST, milestones=milestones)
+        form = AssessForm(
+            request.POST,
+            milestones=milestones,
+            requirements=requirement_list_for(user=request.user, project=self.project),
+        )
         if form.is_valid():
             try:
                 change_request_assess(
@@ -162,6 +176,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
                     internal_note=form.cleaned_data["internal_note"],
                     visibility=form.cleaned_data["visibility"],
                     schedule=form.schedule(),
+                    requirements=form.cleaned_data["requirements"],
                 )
             except ApplicationError as error:
                 add_form_error(form, error)

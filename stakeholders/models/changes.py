@@ -69,6 +69,14 @@ class ChangeRequest(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.CLIENT
     )
+    # The requirements this change adds, alters or replaces. A client sees only the
+    # client-visible ones (the selectors prefetch them per person).
+    requirements = models.ManyToManyField(
+        "stakeholders.Requirement",
+        verbose_name=_("linked requirements"),
+        blank=True,
+        related_name="change_requests",
+    )
 
     history = HistoricalRecords(excluded_fields=["internal_note"])
 

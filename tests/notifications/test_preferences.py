@@ -41,6 +41,9 @@ def test_the_kinds_are_a_list_in_code():
         "phase_gate",
         "reminder",
         "meeting",
+        "risk",
+        "feedback",
+        "survey",
     ]
 
 
