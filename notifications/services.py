@@ -279,16 +279,22 @@ def notify(
     email_template: str,
     context: dict[str, Any],
     dedupe_key: str,
+    outbox_kind: str = "",
+    required: bool = False,
 ) -> Notification:
     """Tell one person about an event: always in the app; by e-mail as they chose for `kind`
     (at once through the outbox, in the daily digest, or not at all). The caller has already
     decided that `user` may see what `url` shows. `dedupe_key` makes a repeated event harmless
-    (the e-mail and the digest line are keyed by it)."""
+    (the e-mail and the digest line are keyed by it). `outbox_kind` names the event on the
+    outbox row (defaults to `kind`); `required` marks a notice whose silence has consequences
+    (a deliverable about to count as accepted): "off" then still e-mails it at once."""
     notification = notification_create(user=user, title=title, url=url)
     channel = preference_channel(user=user, kind=kind)
+    if required and channel == Channel.OFF:
+        channel = Channel.IMMEDIATE
     if channel == Channel.IMMEDIATE:
         outbox_enqueue(
-            kind=kind,
+            kind=outbox_kind or kind,
             to_email=user.email,
             to_user=user,
             language=user.language,

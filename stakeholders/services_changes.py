@@ -30,7 +30,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, InvalidTransition, NotAllowed
-from notifications.services import notification_create, outbox_enqueue
+from notifications.models import NotificationKind
+from notifications.services import notify
 from projects.models import CLIENT_ROLES, Membership, Milestone, Project, Role, Visibility
 from projects.permissions import (
     can_approve_change_for_client,
@@ -313,14 +314,13 @@ def _notify(cr: ChangeRequest, people: list[User], *, event: str, by: User) -> N
             )
         with translation.override(person.language):
             title = _title(cr, event, by)
-        notification_create(user=person, title=title, url=url)
-        outbox_enqueue(
-            kind="change_request",
-            to_email=person.email,
-            to_user=person,
-            language=person.language,
-            time_zone=person.time_zone,
-            template="stakeholders/email/change_request",
+        notify(
+            user=person,
+            kind=NotificationKind.CHANGE_REQUEST,
+            outbox_kind="change_request",
+            title=title,
+            url=url,
+            email_template="stakeholders/email/change_request",
             context={
                 "person": person,
                 "cr": cr,

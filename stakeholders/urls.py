@@ -66,6 +66,11 @@ urlpatterns = [
         views_meetings.DecisionLogCsvView.as_view(),
         name="decisions_csv",
     ),
+    path(
+        "projects/<int:project_id>/decisions.pdf",
+        views_meetings.DecisionLogPdfView.as_view(),
+        name="decisions_pdf",
+    ),
     path("todo/", views_meetings.TodoView.as_view(), name="todo"),
     path(
         "action-items/<int:item_id>/done/",
@@ -100,8 +105,8 @@ urlpatterns = [
         name="portal_decisions_csv",
     ),
     path(
-        "portal/projects/<int:project_id>/decisions/print/",
-        views_meetings.PortalDecisionPrintView.as_view(),
-        name="portal_decisions_print",
+        "portal/projects/<int:project_id>/decisions.pdf",
+        views_meetings.PortalDecisionLogPdfView.as_view(),
+        name="portal_decisions_pdf",
     ),
 ]

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from config.errors import ApplicationError, NotAllowed, add_form_error
+from config.pdf import pdf_response
 from projects.views.tasks import spreadsheet_safe
 from stakeholders.decisions import decision_log_for
 from stakeholders.forms_meetings import (
@@ -314,10 +315,29 @@ class PortalDecisionLogView(PortalPageMixin, DecisionLogMixin, TemplateView):
     template_name = "stakeholders/portal_decision_log.html"
 
 
-class PortalDecisionPrintView(PortalPageMixin, DecisionLogMixin, TemplateView):
-    """A printable page of the log: the browser's "print to PDF" makes the PDF."""
+def decision_log_pdf(request: HttpRequest, project: Any, *, portal: bool) -> HttpResponse:
+    """The log as a PDF, with what this person may see (the client: the client-visible part)."""
+    context = {
+        "project": project,
+        "decisions": decision_log_for(user=request.user, project=project),
+        "portal": portal,
+    }
+    return pdf_response(
+        "stakeholders/decision_log_pdf.html",
+        context,
+        request,
+        filename=f"{project.code}-decisions.pdf",
+    )
 
-    template_name = "stakeholders/decision_log_print.html"
+
+class DecisionLogPdfView(StaffPageMixin, ProjectPageMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return decision_log_pdf(request, self.project, portal=False)
+
+
+class PortalDecisionLogPdfView(PortalPageMixin, ProjectPageMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return decision_log_pdf(request, self.project, portal=True)
 
 
 def decision_log_csv(request: HttpRequest, project: Any) -> HttpResponse:

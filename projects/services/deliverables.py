@@ -21,7 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, InvalidTransition, NotAllowed
-from notifications.services import notification_create, outbox_enqueue
+from notifications.models import NotificationKind
+from notifications.services import notification_create, notify
 from projects.calendar import add_business_days
 from projects.models import (
     AcceptanceCriterion,
@@ -293,14 +294,13 @@ def _tell_client_about_submission(
         person = membership.user
         with translation.override(person.language):
             title = _("%(deliverable)s awaits your acceptance") % {"deliverable": deliverable.name}
-        notification_create(user=person, title=title, url=url)
-        outbox_enqueue(
-            kind="deliverable_submitted",
-            to_email=person.email,
-            to_user=person,
-            language=person.language,
-            time_zone=person.time_zone,
-            template="projects/email/deliverable_submitted",
+        notify(
+            user=person,
+            kind=NotificationKind.DELIVERABLE,
+            outbox_kind="deliverable_submitted",
+            title=title,
+            url=url,
+            email_template="projects/email/deliverable_submitted",
             context={
                 "person": person,
                 "deliverable": deliverable,

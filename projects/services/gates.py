@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
-from notifications.services import notification_create, outbox_enqueue
+from notifications.models import NotificationKind
+from notifications.services import notification_create, notify
 from projects.models import GATE_CHECKLISTS, NEXT_PHASE, Membership, PhaseGate, Project, Role
 from projects.permissions import can_approve_phase_gate, can_request_phase_gate
 
@@ -110,14 +111,13 @@ def _ask_client(gate: PhaseGate) -> None:
                 "project": project.name,
                 "phase": gate.get_to_phase_display(),
             }
-        notification_create(user=person, title=title, url=url)
-        outbox_enqueue(
-            kind="phase_gate",
-            to_email=person.email,
-            to_user=person,
-            language=person.language,
-            time_zone=person.time_zone,
-            template="projects/email/phase_gate",
+        notify(
+            user=person,
+            kind=NotificationKind.PHASE_GATE,
+            outbox_kind="phase_gate",
+            title=title,
+            url=url,
+            email_template="projects/email/phase_gate",
             context={"person": person, "gate": gate, "project": project, "path": url},
             dedupe_key=f"phase-gate:{gate.pk}:{person.pk}",
         )

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from notifications.models import OutboxMessage
-from notifications.services import notification_create, outbox_enqueue
+from notifications.models import DigestItem, NotificationKind, OutboxMessage
+from notifications.services import notify
 from projects.calendar import business_days_between
 from projects.models import AcceptanceRound, Deliverable, Membership, Role, Visibility
 from projects.services.deliverables import client_today
@@ -83,10 +83,13 @@ def deemed_acceptance_remind(*, round_id: int, today: date | None = None) -> int
         )
         for membership in deciders
     }
+    # Told today already: at once (the outbox) or in the person's digest.
     already_sent = set(
         OutboxMessage.objects.filter(dedupe_key__in=keys.values()).values_list(
             "dedupe_key", flat=True
         )
+    ) | set(
+        DigestItem.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
     )
     queued = 0
     for membership in deciders:
@@ -99,14 +102,14 @@ def deemed_acceptance_remind(*, round_id: int, today: date | None = None) -> int
                 "deliverable": deliverable.name,
                 "date": date_format(due, "DATE_FORMAT"),
             }
-        notification_create(user=person, title=title, url=url)
-        outbox_enqueue(
-            kind="deemed_acceptance_reminder",
-            to_email=person.email,
-            to_user=person,
-            language=person.language,
-            time_zone=person.time_zone,
-            template="projects/email/deemed_acceptance_reminder",
+        notify(
+            user=person,
+            kind=NotificationKind.REMINDER,
+            outbox_kind="deemed_acceptance_reminder",
+            required=True,
+            title=title,
+            url=url,
+            email_template="projects/email/deemed_acceptance_reminder",
             context={
                 "person": person,
                 "deliverable": deliverable,

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
-from notifications.services import notification_create, outbox_enqueue
+from notifications.models import NotificationKind
+from notifications.services import notify
 from projects.models import (
     Deliverable,
     Membership,
@@ -390,14 +391,13 @@ def _tell_deciders(requirement: Requirement) -> None:
             title = _("%(reference)s awaits your confirmation") % {
                 "reference": requirement.reference
             }
-        notification_create(user=person, title=title, url=url)
-        outbox_enqueue(
-            kind="requirement_clarified",
-            to_email=person.email,
-            to_user=person,
-            language=person.language,
-            time_zone=person.time_zone,
-            template="stakeholders/email/requirement_clarified",
+        notify(
+            user=person,
+            kind=NotificationKind.REQUIREMENT,
+            outbox_kind="requirement_clarified",
+            title=title,
+            url=url,
+            email_template="stakeholders/email/requirement_clarified",
             context={
                 "person": person,
                 "requirement": requirement,
@@ -429,14 +429,13 @@ def _tell_pm(requirement: Requirement, *, event: str, by: User) -> None:
                 "person": by.display_name,
                 "reference": requirement.reference,
             }
-        notification_create(user=person, title=title, url=url)
-        outbox_enqueue(
-            kind=f"requirement_{event}",
-            to_email=person.email,
-            to_user=person,
-            language=person.language,
-            time_zone=person.time_zone,
-            template=f"stakeholders/email/requirement_{event}",
+        notify(
+            user=person,
+            kind=NotificationKind.REQUIREMENT,
+            outbox_kind=f"requirement_{event}",
+            title=title,
+            url=url,
+            email_template=f"stakeholders/email/requirement_{event}",
             context={
                 "person": person,
                 "by": by,

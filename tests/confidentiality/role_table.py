@@ -250,6 +250,7 @@ PAGES: dict[str, Entry] = {
     "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),
     "stakeholders:decisions": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_csv": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:decisions_pdf": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:todo": Entry(STAFF_PAGE, note="the user's own open action items"),
     "stakeholders:action_item_done": Entry(
         roles(405, anonymous=LOGIN),
@@ -266,7 +267,7 @@ PAGES: dict[str, Entry] = {
     ),
     "stakeholders:portal_decisions": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:portal_decisions_csv": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
-    "stakeholders:portal_decisions_print": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:portal_decisions_pdf": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:dashboard": Entry(

@@ -123,10 +123,11 @@ def test_portal_csv_is_the_client_part_and_neutralises_formulas(logged, client):
 
 def test_portal_pages_show_the_client_part(logged, client):
     client.force_login(logged.viewer)
-    for name in ("stakeholders:portal_decisions", "stakeholders:portal_decisions_print"):
-        html = client.get(reverse(name, args=(logged.project.pk,))).content.decode()
-        assert "Runbook" in html
-        assert "Absorb the overrun" not in html
+    html = client.get(
+        reverse("stakeholders:portal_decisions", args=(logged.project.pk,))
+    ).content.decode()
+    assert "Runbook" in html
+    assert "Absorb the overrun" not in html
     api = client.get(f"/api/v1/projects/{logged.project.pk}/decisions/")
     assert api.status_code == 200
     assert len(api.json()) == 3
@@ -180,3 +181,63 @@ def test_the_log_runs_one_query_per_source(logged, django_assert_num_queries):
     _ = user.project_roles  # the role cache is the permission layer's, not the log's
     with django_assert_num_queries(len(decision_module.decision_sources())):
         decision_log_for(user=user, project=logged.project)
+
+
+def _pdf_text(response) -> str:
+    from pypdf import PdfReader
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _pdf_fonts(response) -> set[str]:
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(io.BytesIO(response.content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+def test_the_pdf_is_the_client_part_for_the_client_and_all_for_the_team(logged, client):
+    client.force_login(logged.viewer)
+    text = _pdf_text(
+        client.get(reverse("stakeholders:portal_decisions_pdf", args=(logged.project.pk,)))
+    )
+    assert "Runbook" in text
+    assert "Absorb the overrun" not in text
+
+    client.force_login(logged.pm)
+    text = _pdf_text(client.get(reverse("stakeholders:decisions_pdf", args=(logged.project.pk,))))
+    assert "Runbook" in text
+    assert "Absorb the overrun" in text
+
+
+def test_the_pdf_renders_chinese_with_a_cjk_font(logged, client, capture):
+    logged.viewer.language = "zh-hans"
+    logged.viewer.save()
+    meeting = a_meeting(logged.pm, logged.project, title="周会", visibility=Visibility.CLIENT)
+    meeting_decision_record(actor=logged.pm, meeting=meeting, text="上线日期推迟一周")
+    client.force_login(logged.viewer)
+    response = client.get(reverse("stakeholders:portal_decisions_pdf", args=(logged.project.pk,)))
+    text = _pdf_text(response)
+    assert "上线日期推迟一周" in text
+    assert "决策记录" in text  # the heading, in the person's language
+    assert any("CJK" in font for font in _pdf_fonts(response)), _pdf_fonts(response)
+
+
+def test_the_pdf_loads_nothing_from_outside(logged, client):
+    """Text people wrote may name an image on an internal address: the PDF never fetches it."""
+    from config.pdf import closed_fetcher
+
+    fetcher = closed_fetcher()
+    for url in ("http://127.0.0.1:6379/", "file:///etc/passwd", "https://example.com/x.png"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetcher.fetch(url)
+    response = fetcher.fetch("data:text/plain,ok")
+    assert response.read() == b"ok"
+    response.close()
