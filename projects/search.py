@@ -74,6 +74,7 @@ class Searchable:
     fields: tuple[tuple[str, str], ...]
     url_for: Callable[[Any, Side], str]
     related_match: Callable[[str, SearchQuery | None], QuerySet[Any]] | None = None
+    title_for: Callable[[Any], str] | None = None
 
     @property
     def title_fields(self) -> list[str]:
@@ -112,11 +113,13 @@ def register_searchable(
     url_for: Callable[[Any, Side], str],
     *,
     related_match: Callable[[str, SearchQuery | None], QuerySet[Any]] | None = None,
+    title_for: Callable[[Any], str] | None = None,
 ) -> Searchable:
     """Make a kind of item findable. `fields` are (field name, weight "A" to "D"); the "A" fields
     are the item's title (the last one is shown). `related_match(text, query)` may add matches
     found in another table (a document's file names): a one-column QuerySet of the item ids;
-    `query` is None on SQLite."""
+    `query` is None on SQLite. `title_for(item)` names a hit whose title field is not a title
+    (a discussion entry is shown as the item it belongs to)."""
     searchable = Searchable(
         kind=kind,
         label=label,
@@ -124,6 +127,7 @@ def register_searchable(
         fields=tuple(fields),
         url_for=url_for,
         related_match=related_match,
+        title_for=title_for,
     )
     _REGISTRY[kind] = searchable
     return searchable
@@ -267,7 +271,11 @@ def to_hit(searchable: Searchable, item: Any, *, text: str, side: Side) -> Searc
     return SearchHit(
         kind=searchable.kind,
         id=item.pk,
-        title=str(getattr(item, searchable.title_field)),
+        title=(
+            searchable.title_for(item)
+            if searchable.title_for is not None
+            else str(getattr(item, searchable.title_field))
+        ),
         snippet=snippet,
         snippet_html=snippet_html,
         url=searchable.url_for(item, side),

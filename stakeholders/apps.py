@@ -22,3 +22,6 @@ class StakeholdersConfig(AppConfig):
         register_deliverables()
         register_requirements()
         register_change_requests()
+        from stakeholders import search_discussions
+
+        search_discussions.register()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import QuerySet
 
 from config.errors import NotFound
 
@@ -27,6 +28,7 @@ class Discussable:
     can_view: Callable[[User, Any], bool]
     url_for: Callable[[User, Any], str]
     get_owners: Callable[[Any], Iterable[User]]
+    search_scope: Callable[..., QuerySet[Any]] | None = None
 
     @property
     def key(self) -> str:
@@ -42,20 +44,27 @@ def register_discussable(
     can_view: Callable[[User, Any], bool],
     url_for: Callable[[User, Any], str],
     get_owners: Callable[[Any], Iterable[User]] = lambda obj: (),
+    search_scope: Callable[..., QuerySet[Any]] | None = None,
 ) -> Discussable:
     """Let items of `model` carry a thread. `can_view(user, obj)` decides who reads its replies
     (internal notes additionally need the provider side); `url_for(user, obj)` is the page of
     the item for that person (staff or portal); `get_owners(obj)` the people told of every new
-    entry (the owner, the PM)."""
+    entry (the owner, the PM); `search_scope(user=, include_archived=)` the items a person may
+    see across projects (the item kind's search selector), so that its threads join the search."""
     entry = Discussable(
         model=model,
         get_project=get_project,
         can_view=can_view,
         url_for=url_for,
         get_owners=get_owners,
+        search_scope=search_scope,
     )
     _REGISTRY[entry.key] = entry
     return entry
+
+
+def discussables() -> list[Discussable]:
+    return list(_REGISTRY.values())
 
 
 def discussable_of(obj: models.Model) -> Discussable:
@@ -82,6 +91,7 @@ def register_deliverables() -> None:
 
     from projects.models import Deliverable, Membership, Role
     from projects.selectors.core import deliverable_list_for
+    from projects.selectors.search import deliverable_search_scope_for
 
     def can_view(user: User, deliverable: Deliverable) -> bool:
         return (
@@ -114,6 +124,7 @@ def register_deliverables() -> None:
         can_view=can_view,
         url_for=url_for,
         get_owners=owners,
+        search_scope=deliverable_search_scope_for,
     )
 
 
@@ -132,7 +143,7 @@ def register_requirements() -> None:
     from django.urls import reverse
 
     from stakeholders.models import Requirement
-    from stakeholders.selectors import requirement_list_for
+    from stakeholders.selectors import requirement_list_for, requirement_search_scope_for
 
     def can_view(user: User, requirement: Requirement) -> bool:
         return (
@@ -159,6 +170,7 @@ def register_requirements() -> None:
         can_view=can_view,
         url_for=url_for,
         get_owners=owners,
+        search_scope=requirement_search_scope_for,
     )
 
 
@@ -166,7 +178,10 @@ def register_change_requests() -> None:
     from django.urls import reverse
 
     from stakeholders.models import ChangeRequest
-    from stakeholders.selectors_changes import change_request_list_for
+    from stakeholders.selectors_changes import (
+        change_request_list_for,
+        change_request_search_scope_for,
+    )
 
     def can_view(user: User, change_request: ChangeRequest) -> bool:
         return (
@@ -190,4 +205,5 @@ def register_change_requests() -> None:
         can_view=can_view,
         url_for=url_for,
         get_owners=owners,
+        search_scope=change_request_search_scope_for,
     )

@@ -3,6 +3,8 @@ meetings as they join through stakeholders.discussables.register_discussable).""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -73,6 +75,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
+
+    @property
+    def project(self) -> Any:
+        """The item's project (search hits name it); select_related("thread__project")."""
+        return self.thread.project
 
     @property
     def is_internal(self) -> bool:

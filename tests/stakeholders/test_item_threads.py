@@ -127,3 +127,93 @@ def test_the_viewer_reads_but_cannot_post(cast, requirement):
     response = logged_in(cast.viewer).post(post_url, {"body": "Me too"})
     assert response.status_code in (403, 302)
     assert not Entry.objects.filter(body="Me too").exists()
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+def _found(person, text: str) -> list[str]:
+    from projects import search
+
+    groups = search.search_grouped(
+        user=person,
+        text=text,
+        side="portal" if person.is_client_user else "staff",
+        kinds=["discussion"],
+    )
+    return [hit.snippet for group in groups for hit in group.hits]
+
+
+def test_threads_join_the_search_without_leaking_notes_or_hidden_items(
+    cast, requirement, change_request
+):
+    entry_post(actor=cast.pm, target=requirement, body="Zephyr columns: date, amount")
+    entry_post(
+        actor=cast.pm, target=requirement, body="Zephyr margin is thin", kind="internal_note"
+    )
+    internal = change_request_create(
+        actor=cast.pm, project=cast.project, title="Cut QA", visibility=Visibility.INTERNAL
+    )
+    entry_post(actor=cast.pm, target=internal, body="Zephyr plan B")
+    entry_post(actor=cast.other_client_rep, target=_other_requirement(cast), body="Zephyr too")
+
+    assert sorted(_found(cast.pm, "Zephyr")) == sorted(
+        [
+            "Zephyr columns: date, amount",
+            "Zephyr margin is thin",
+            "Zephyr plan B",
+        ]
+    )
+    for person in (cast.rep, cast.client_admin, cast.viewer):
+        assert _found(person, "Zephyr") == ["Zephyr columns: date, amount"]
+    assert _found(cast.other_client_rep, "Zephyr") == ["Zephyr too"]
+    assert _found(cast.outsider, "Zephyr") == []
+
+    # The hit names the item and links to its page on the person's side.
+    from projects import search
+
+    [group] = search.search_grouped(
+        user=cast.rep, text="Zephyr", side="portal", kinds=["discussion"]
+    )
+    hit = group.hits[0]
+    assert requirement.reference in hit.title
+    assert hit.url.startswith(
+        reverse("portal:requirement", args=[cast.project.pk, requirement.pk]) + "#entry-"
+    )
+    # ... and the search page and API of the client show no note.
+    page = logged_in(cast.rep).get(reverse("portal:search"), {"q": "Zephyr"})
+    assert "columns: date, amount" in page.content.decode()
+    assert "margin" not in page.content.decode()
+    api = logged_in(cast.rep).get("/api/v1/search/", {"q": "Zephyr"})
+    assert api.status_code == 200
+    assert "margin" not in api.content.decode()
+    assert "plan B" not in api.content.decode()
+
+
+def test_chinese_thread_text_is_found(cast, requirement):
+    entry_post(actor=cast.rep, target=requirement, body="请把导出改成每周一次")
+    for person in (cast.pm, cast.rep):
+        found = _found(person, "导出")
+        assert len(found) == 1
+        assert "导出" in found[0]
+
+
+def test_the_discussion_search_uses_its_gin_index(cast, requirement):
+    from django.db import connection
+
+    from projects import search
+
+    entry_post(actor=cast.pm, target=requirement, body="Zephyr")
+    entries = search.search_queryset(
+        search.searchable_get("discussion"), user=cast.staff_admin, text="Zephyr"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = entries.explain()
+    assert "entry_search_gin" in plan
+
+
+def _other_requirement(cast):
+    return requirement_create(
+        actor=cast.other_client_rep, project=cast.other_project, title="B's need"
+    )
