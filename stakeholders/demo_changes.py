@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from accounts.models import User
-from projects.models import Project
+from projects.models import Project, Visibility
 from stakeholders.services_changes import (
     change_request_approve,
     change_request_assess,
@@ -17,6 +17,14 @@ from stakeholders.services_changes import (
 
 def _milestone_ids(project: Project) -> list[int]:
     return list(project.milestones.order_by("due_date", "id").values_list("pk", flat=True))
+
+
+def _requirement_ids(project: Project, *titles: str) -> list[int]:
+    return list(
+        project.requirements.filter(title__in=titles, visibility=Visibility.CLIENT).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def seed_change_requests(*, people: dict[str, User]) -> int:
@@ -32,6 +40,7 @@ def seed_change_requests(*, people: dict[str, User]) -> int:
             title="Add handheld barcode scanners to goods-in",
             description="Receiving staff scan pallets at the dock instead of typing SSCC codes.",
             reason="Typing errors at goods-in cause **two mis-stocked pallets a day**.",
+            requirements=_requirement_ids(project, "Scan pallets at the dock"),
         )
         change_request_assess(
             actor=pm,
@@ -69,6 +78,7 @@ def seed_change_requests(*, people: dict[str, User]) -> int:
             title="增加二号产线的设备数据采集",
             description="二号产线的注塑机也接入 MES,实时采集开机率和良品率。",
             reason="二号产线下季度扩产,需要**实时**掌握设备状态。",
+            requirements=_requirement_ids(project, "设备停机原因统计"),
         )
         change_request_assess(
             actor=pm,

@@ -15,6 +15,7 @@ from projects.models import Membership, Project, Role
 from projects.services import membership_add
 from stakeholders.demo import seed_requirements
 from stakeholders.demo_changes import seed_change_requests
+from stakeholders.demo_discussions import seed_discussions
 from stakeholders.demo_meetings import seed_meetings
 
 DEMO_PASSWORD = "rapport-demo-2026"  # noqa: S105  (printed for the demo; never used elsewhere)
@@ -169,6 +170,7 @@ class Command(BaseCommand):
         created += seed_requirements(people=people)
         created += seed_change_requests(people=people)
         created += seed_meetings(people=people)
+        created += seed_discussions(people=people)
         return created
 
     def print_logins(self) -> None:
