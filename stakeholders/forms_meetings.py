@@ -28,22 +28,48 @@ class StakeholderForm(forms.Form):
 class CommunicationItemForm(forms.Form):
     what = forms.CharField(label=_("What"), max_length=200)
     recipients = forms.ModelMultipleChoiceField(label=_("To whom"), queryset=None, required=False)
+    sender = forms.ModelChoiceField(label=_("By whom"), queryset=None, required=False)
     channel = forms.CharField(label=_("Channel"), max_length=100, required=False)
     frequency = forms.CharField(label=_("Frequency"), max_length=100, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.CLIENT
+    )
 
-    def __init__(self, *args: object, stakeholders: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, stakeholders: object = None, members: object = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["recipients"].queryset = stakeholders  # type: ignore[attr-defined]
+        self.fields["sender"].queryset = members  # type: ignore[attr-defined]
+
+
+CLEAR = "clear"
 
 
 class RaciForm(forms.Form):
-    work_area = forms.CharField(label=_("Work area"), max_length=200)
-    stakeholder = forms.ModelChoiceField(label=_("Stakeholder"), queryset=None)
-    letter = forms.ChoiceField(label=_("Letter"), choices=RaciLetter.choices)
+    """A cell of the RACI: a row (a work area or a deliverable), a person (a stakeholder of the
+    register or a member of either side) and a letter, or "clear" to empty the cell."""
 
-    def __init__(self, *args: object, stakeholders: object = None, **kwargs: object) -> None:
+    work_area = forms.CharField(label=_("Work area"), max_length=200, required=False)
+    deliverable = forms.ModelChoiceField(label=_("or a deliverable"), queryset=None, required=False)
+    stakeholder = forms.ModelChoiceField(label=_("Stakeholder"), queryset=None, required=False)
+    user = forms.ModelChoiceField(label=_("or a member"), queryset=None, required=False)
+    letter = forms.ChoiceField(
+        label=_("Letter"), choices=[*RaciLetter.choices, (CLEAR, _("— clear the cell"))]
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        stakeholders: object = None,
+        members: object = None,
+        deliverables: object = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["stakeholder"].queryset = stakeholders  # type: ignore[attr-defined]
+        self.fields["user"].queryset = members  # type: ignore[attr-defined]
+        self.fields["deliverable"].queryset = deliverables  # type: ignore[attr-defined]
 
 
 class MeetingForm(forms.Form):
@@ -55,6 +81,19 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(
         label=_("Agenda (Markdown)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendees (members)"), queryset=None, required=False
+    )
+    stakeholder_attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendees (stakeholders)"), queryset=None, required=False
+    )
+
+    def __init__(
+        self, *args: object, members: object = None, stakeholders: object = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["attendees"].queryset = members  # type: ignore[attr-defined]
+        self.fields["stakeholder_attendees"].queryset = stakeholders  # type: ignore[attr-defined]
 
 
 class MinutesForm(forms.Form):

@@ -116,6 +116,29 @@ def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **fields: objec
 
 
 @transaction.atomic
+def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
+    """The PM removes someone from the register, with their RACI letters and their place among
+    the communication plan's recipients. Refused while they hold the A of a row that has other
+    letters: the row would be left without anyone accountable."""
+    project = stakeholder.project
+    _require(can_edit_register(actor, project), actor, project)
+    for held in RaciAssignment.objects.filter(
+        stakeholder=stakeholder, letter=RaciLetter.ACCOUNTABLE
+    ):
+        others = RaciAssignment.objects.filter(
+            project=project, work_area=held.work_area, deliverable=held.deliverable
+        ).exclude(stakeholder=stakeholder)
+        if others.exists():
+            raise InvalidInput(
+                _("%(name)s is accountable for %(row)s: give the A to someone else first.")
+                % {"name": stakeholder.name, "row": held.row_label},
+                field="stakeholder",
+            )
+    RaciAssignment.objects.filter(stakeholder=stakeholder).delete()
+    stakeholder.delete()
+
+
+@transaction.atomic
 def communication_item_create(
     *,
     actor: User,
@@ -145,6 +168,46 @@ def communication_item_create(
     )
     item.recipients.set(recipients)
     return item
+
+
+@transaction.atomic
+def communication_item_update(
+    *,
+    actor: User,
+    item: CommunicationItem,
+    what: str,
+    recipients: Iterable[Stakeholder] = (),
+    sender: User | None = None,
+    channel: str = "",
+    frequency: str = "",
+    visibility: str | None = None,
+) -> CommunicationItem:
+    """The PM changes a line of the communication plan (every field at once, as the form has
+    them)."""
+    project = item.project
+    _require(can_edit_register(actor, project), actor, project)
+    if not what.strip():
+        raise InvalidInput(_("Say what is communicated."), field="what")
+    _require_member(project, sender, "sender")
+    recipients = list(recipients)
+    if any(stakeholder.project_id != project.pk for stakeholder in recipients):
+        raise InvalidInput(_("A recipient is not in this project's register."), field="recipients")
+    if visibility is not None and visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="visibility")
+    item.what = what.strip()
+    item.sender = sender
+    item.channel = channel
+    item.frequency = frequency
+    if visibility is not None:
+        item.visibility = visibility
+    item.save()
+    item.recipients.set(recipients)
+    return item
+
+
+def communication_item_delete(*, actor: User, item: CommunicationItem) -> None:
+    _require(can_edit_register(actor, item.project), actor, item.project)
+    item.delete()
 
 
 @transaction.atomic
@@ -231,17 +294,7 @@ def meeting_create(
         raise InvalidInput(_("Give a title."), field="title")
     if timezone.is_naive(starts_at):
         raise InvalidInput(_("Give the time with its time zone."), field="starts_at")
-    attendees = list(attendees)
-    member_ids = set(
-        Membership.objects.filter(project=project, user__in=attendees).values_list(
-            "user_id", flat=True
-        )
-    )
-    if any(person.pk not in member_ids for person in attendees):
-        raise InvalidInput(_("An attendee is not a member of the project."), field="attendees")
-    stakeholder_attendees = list(stakeholder_attendees)
-    if any(s.project_id != project.pk for s in stakeholder_attendees):
-        raise InvalidInput(_("A stakeholder is not in this register."), field="attendees")
+    attendees, stakeholder_attendees = _check_attendees(project, attendees, stakeholder_attendees)
     meeting = Meeting.objects.create(
         project=project,
         title=title.strip(),
@@ -252,6 +305,55 @@ def meeting_create(
         minutes_visibility=minutes_visibility,
         created_by=actor,
     )
+    meeting.attendees.set(attendees)
+    meeting.stakeholder_attendees.set(stakeholder_attendees)
+    return meeting
+
+
+def _check_attendees(
+    project: Project, attendees: Iterable[User], stakeholder_attendees: Iterable[Stakeholder]
+) -> tuple[list[User], list[Stakeholder]]:
+    attendees = list(attendees)
+    member_ids = set(
+        Membership.objects.filter(project=project, user__in=attendees).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(person.pk not in member_ids for person in attendees):
+        raise InvalidInput(_("An attendee is not a member of the project."), field="attendees")
+    stakeholder_attendees = list(stakeholder_attendees)
+    if any(s.project_id != project.pk for s in stakeholder_attendees):
+        raise InvalidInput(
+            _("A stakeholder is not in this register."), field="stakeholder_attendees"
+        )
+    return attendees, stakeholder_attendees
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor: User,
+    meeting: Meeting,
+    title: str,
+    starts_at: datetime,
+    location: str = "",
+    agenda: str = "",
+    attendees: Iterable[User] = (),
+    stakeholder_attendees: Iterable[Stakeholder] = (),
+) -> Meeting:
+    """The PM or a team member reschedules a meeting or changes its agenda and attendees."""
+    project = meeting.project
+    _require(can_manage_meetings(actor, project), actor, project)
+    if not title.strip():
+        raise InvalidInput(_("Give a title."), field="title")
+    if timezone.is_naive(starts_at):
+        raise InvalidInput(_("Give the time with its time zone."), field="starts_at")
+    attendees, stakeholder_attendees = _check_attendees(project, attendees, stakeholder_attendees)
+    meeting.title = title.strip()
+    meeting.starts_at = starts_at
+    meeting.location = location
+    meeting.agenda = agenda
+    meeting.save(update_fields=["title", "starts_at", "location", "agenda"])
     meeting.attendees.set(attendees)
     meeting.stakeholder_attendees.set(stakeholder_attendees)
     return meeting

@@ -47,6 +47,16 @@ urlpatterns = [
         name="register",
     ),
     path(
+        "projects/<int:project_id>/stakeholders/<int:stakeholder_id>/",
+        views_meetings.StakeholderEditView.as_view(),
+        name="stakeholder",
+    ),
+    path(
+        "projects/<int:project_id>/communication-plan/<int:item_id>/",
+        views_meetings.CommunicationItemEditView.as_view(),
+        name="communication_item",
+    ),
+    path(
         "projects/<int:project_id>/meetings/",
         views_meetings.MeetingListView.as_view(),
         name="meetings",

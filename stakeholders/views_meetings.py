@@ -21,11 +21,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, NotAllowed, add_form_error
+from config.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
 from config.pdf import pdf_response
+from projects.selectors import deliverable_list_for
 from projects.views.tasks import spreadsheet_safe
 from stakeholders.decisions import decision_log_for
 from stakeholders.forms_meetings import (
+    CLEAR,
     ActionItemForm,
     CommunicationItemForm,
     DecisionForm,
@@ -34,6 +36,7 @@ from stakeholders.forms_meetings import (
     RaciForm,
     StakeholderForm,
 )
+from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
 from stakeholders.permissions_meetings import can_edit_register, can_manage_meetings
 from stakeholders.selectors_meetings import (
     action_item_get_for,
@@ -49,12 +52,28 @@ from stakeholders.services_meetings import (
     action_item_create,
     action_item_set_done,
     communication_item_create,
+    communication_item_delete,
+    communication_item_update,
     meeting_create,
     meeting_decision_record,
+    meeting_update,
     meeting_update_minutes,
     raci_assign,
+    raci_unassign,
     stakeholder_create,
+    stakeholder_delete,
+    stakeholder_update,
 )
+
+
+def _members(project: Any) -> Any:
+    """The people of both sides on the project, for attendees, senders and RACI cells."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__project=project)
+        .distinct()
+        .order_by("display_name", "email")
+    )
 
 
 def _split_meetings(meetings: list[Any]) -> tuple[list[Any], list[Any]]:
@@ -89,10 +108,30 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
             may_edit=can_edit_register(user, self.project),
             stakeholder_form=kwargs.get("stakeholder_form") or StakeholderForm(),
             communication_form=kwargs.get("communication_form")
-            or CommunicationItemForm(stakeholders=choices),
-            raci_form=kwargs.get("raci_form") or RaciForm(stakeholders=choices),
+            or CommunicationItemForm(stakeholders=choices, members=_members(self.project)),
+            raci_form=kwargs.get("raci_form") or self._raci_form(choices),
         )
         return context
+
+    def _raci_form(self, choices: Any, data: Any = None) -> RaciForm:
+        return RaciForm(
+            data,
+            stakeholders=choices,
+            members=_members(self.project),
+            deliverables=deliverable_list_for(user=self.request.user, project=self.project),
+        )
+
+    def _raci(self, request: HttpRequest, form: RaciForm) -> None:
+        data = dict(form.cleaned_data)
+        letter = data.pop("letter")
+        data["work_area"] = (data["work_area"] or "").strip()
+        if letter != CLEAR:
+            raci_assign(actor=request.user, project=self.project, letter=letter, **data)
+            return
+        cell = RaciAssignment.objects.filter(project=self.project, **data).first()
+        if cell is None:
+            raise InvalidInput(_("That cell is already empty."), field="letter")
+        raci_unassign(actor=request.user, assignment=cell)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_edit_register(request.user, self.project):
@@ -101,26 +140,139 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
         which = request.POST.get("form")
         form: Any
         if which == "communication":
-            form = CommunicationItemForm(request.POST, stakeholders=choices)
+            form = CommunicationItemForm(
+                request.POST, stakeholders=choices, members=_members(self.project)
+            )
             name = "communication_form"
             service: Any = communication_item_create
         elif which == "raci":
-            form = RaciForm(request.POST, stakeholders=choices)
+            form = self._raci_form(choices, request.POST)
             name = "raci_form"
-            service = raci_assign
+            service = None
         else:
             form = StakeholderForm(request.POST)
             name = "stakeholder_form"
             service = stakeholder_create
         if form.is_valid():
             try:
-                service(actor=request.user, project=self.project, **form.cleaned_data)
+                if service is None:
+                    self._raci(request, form)
+                else:
+                    service(actor=request.user, project=self.project, **form.cleaned_data)
             except ApplicationError as error:
                 add_form_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("stakeholders:register", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+
+
+class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The PM changes or removes an entry of the register."""
+
+    template_name = "stakeholders/stakeholder_edit.html"
+    project_permission = "stakeholders.edit_register"
+
+    def get_stakeholder(self) -> Stakeholder:
+        stakeholder = (
+            stakeholder_list_for(user=self.request.user, project=self.project)
+            .filter(pk=self.kwargs["stakeholder_id"])
+            .first()
+        )
+        if stakeholder is None:
+            raise NotFound()
+        return stakeholder
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        stakeholder = self.get_stakeholder()
+        fields = StakeholderForm.base_fields
+        context.update(
+            stakeholder=stakeholder,
+            form=kwargs.get("form")
+            or StakeholderForm(initial={name: getattr(stakeholder, name) for name in fields}),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        stakeholder = self.get_stakeholder()
+        if request.POST.get("action") == "delete":
+            try:
+                stakeholder_delete(actor=request.user, stakeholder=stakeholder)
+            except ApplicationError as error:
+                messages.error(request, str(error.message))
+                return redirect(
+                    "stakeholders:stakeholder",
+                    project_id=self.project.pk,
+                    stakeholder_id=stakeholder.pk,
+                )
+            messages.success(request, _("%(name)s is removed.") % {"name": stakeholder.name})
+            return redirect("stakeholders:register", project_id=self.project.pk)
+        form = StakeholderForm(request.POST)
+        if form.is_valid():
+            try:
+                stakeholder_update(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("stakeholders:register", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The PM changes or removes a line of the communication plan."""
+
+    template_name = "stakeholders/communication_item_edit.html"
+    project_permission = "stakeholders.edit_register"
+
+    def get_item(self) -> CommunicationItem:
+        item = (
+            communication_plan_for(user=self.request.user, project=self.project)
+            .filter(pk=self.kwargs["item_id"])
+            .first()
+        )
+        if item is None:
+            raise NotFound()
+        return item
+
+    def _form(self, item: CommunicationItem, data: Any = None) -> CommunicationItemForm:
+        return CommunicationItemForm(
+            data,
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+            members=_members(self.project),
+            initial={
+                "what": item.what,
+                "recipients": [s.pk for s in item.recipients.all()],
+                "sender": item.sender_id,
+                "channel": item.channel,
+                "frequency": item.frequency,
+                "visibility": item.visibility,
+            },
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        item = self.get_item()
+        context.update(item=item, form=kwargs.get("form") or self._form(item))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        item = self.get_item()
+        if request.POST.get("action") == "delete":
+            communication_item_delete(actor=request.user, item=item)
+            messages.success(request, _("Removed from the communication plan."))
+            return redirect("stakeholders:register", project_id=self.project.pk)
+        form = self._form(item, request.POST)
+        if form.is_valid():
+            try:
+                communication_item_update(actor=request.user, item=item, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("stakeholders:register", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class PortalEngagementView(PortalPageMixin, ProjectPageMixin, TemplateView):
@@ -161,12 +313,19 @@ class MeetingListView(StaffPageMixin, MeetingListMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             may_manage=can_manage_meetings(self.request.user, self.project),
-            form=kwargs.get("form") or MeetingForm(),
+            form=kwargs.get("form") or self._form(),
         )
         return context
 
+    def _form(self, data: Any = None) -> MeetingForm:
+        return MeetingForm(
+            data,
+            members=_members(self.project),
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+        )
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = MeetingForm(request.POST)
+        form = self._form(request.POST)
         if form.is_valid():
             try:
                 meeting = meeting_create(
@@ -203,7 +362,22 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
     template_name = "stakeholders/meeting_detail.html"
 
     def _members(self) -> Any:
-        return get_user_model().objects.filter(memberships__project=self.project).distinct()
+        return _members(self.project)
+
+    def _meeting_form(self, meeting: Any, data: Any = None) -> MeetingForm:
+        return MeetingForm(
+            data,
+            members=self._members(),
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+            initial={
+                "title": meeting.title,
+                "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+                "location": meeting.location,
+                "agenda": meeting.agenda,
+                "attendees": [person.pk for person in meeting.attendees.all()],
+                "stakeholder_attendees": [s.pk for s in meeting.stakeholder_attendees.all()],
+            },
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -219,6 +393,7 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
             ),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
             action_form=kwargs.get("action_form") or ActionItemForm(members=self._members()),
+            meeting_form=kwargs.get("meeting_form") or self._meeting_form(meeting),
         )
         return context
 
@@ -236,6 +411,9 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
         elif which == "action":
             form, name = ActionItemForm(request.POST, members=self._members()), "action_form"
             service = action_item_create
+        elif which == "meeting":
+            form, name = self._meeting_form(meeting, request.POST), "meeting_form"
+            service = meeting_update
         else:
             form, name = MinutesForm(request.POST), "minutes_form"
             service = meeting_update_minutes

@@ -49,6 +49,9 @@ PORTAL_PROJECT_PAGE = roles(
     200, anonymous=LOGIN, other_client_rep=404, **dict.fromkeys(PROVIDER, STAFF)
 )
 PORTAL_PAGE = roles(200, anonymous=LOGIN, **dict.fromkeys(PROVIDER, STAFF))
+# A staff page where only the project's PM edits: the rest of its team is refused, a provider
+# person outside the project finds nothing.
+PM_EDIT_PAGE = roles(403, anonymous=LOGIN, pm=200, outsider=404, **dict.fromkeys(CLIENTS, PORTAL))
 # A page for anyone signed in, on either side.
 SIGNED_IN_PAGE = roles(200, anonymous=LOGIN)
 PUBLIC = roles(200)
@@ -245,6 +248,16 @@ PAGES: dict[str, Entry] = {
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:register": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: provider side"
+    ),
+    "stakeholders:stakeholder": Entry(
+        PM_EDIT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "stakeholder_id": cast.stakeholder.pk},
+        note="the PM edits the register (tests/stakeholders/test_register_edit.py)",
+    ),
+    "stakeholders:communication_item": Entry(
+        PM_EDIT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "item_id": cast.communication_item.pk},
+        note="the PM edits the communication plan",
     ),
     "stakeholders:meetings": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),

@@ -27,7 +27,12 @@ from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from stakeholders.services.requirements import requirement_create
 from stakeholders.services_changes import change_request_create
-from stakeholders.services_meetings import action_item_create, meeting_create
+from stakeholders.services_meetings import (
+    action_item_create,
+    communication_item_create,
+    meeting_create,
+    stakeholder_create,
+)
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
@@ -180,6 +185,12 @@ def full_cast(cast):
     )
     cast.action_item = action_item_create(
         actor=cast.pm, meeting=cast.meeting, text="Send the data", owner=cast.rep
+    )
+    cast.stakeholder = stakeholder_create(
+        actor=cast.pm, project=cast.project, name="Dana Director", visibility=Visibility.CLIENT
+    )
+    cast.communication_item = communication_item_create(
+        actor=cast.pm, project=cast.project, what="Weekly status", recipients=[cast.stakeholder]
     )
     return cast
 
