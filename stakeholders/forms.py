@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Deliverable, Milestone, Project, Visibility
+from stakeholders.forms_discussions import MultipleFileField
 from stakeholders.models import Requirement
 
 
@@ -62,3 +63,11 @@ class RequirementStepForm(forms.Form):
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RequirementCreateForm(RequirementForm):
+    files = MultipleFileField(label=_("Attach files"))
+
+
+class PortalRequirementCreateForm(PortalRequirementForm):
+    files = MultipleFileField(label=_("Attach files"))

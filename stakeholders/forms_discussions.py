@@ -1,9 +1,36 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Entry
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each (size, type, not a program)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(one, initial) for one in data]
+        return [single(data, initial)]
+
+
+class AttachmentForm(forms.Form):
+    files = MultipleFileField(label=_("Files"), required=True)
 
 
 class EntryForm(forms.Form):
@@ -22,3 +49,4 @@ class EntryForm(forms.Form):
         initial=Entry.Kind.REPLY,
         required=False,
     )
+    files = MultipleFileField(label=_("Attach files"))

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from config.errors import NotFound
-from stakeholders.models import Entry
+from stakeholders.models import Attachment, Entry
 from stakeholders.permissions_discussions import can_view_discussion, can_view_internal_notes
 
 if TYPE_CHECKING:
@@ -26,4 +26,35 @@ def entry_list_for(*, user: User, target: Any) -> QuerySet[Entry]:
     ).select_related("author")
     if not can_view_internal_notes(user, target):
         entries = entries.filter(kind=Entry.Kind.REPLY)
-    return entries.order_by("created_at", "pk")
+    return entries.prefetch_related("attachments").order_by("created_at", "pk")
+
+
+def item_attachments_for(*, user: User, target: Any) -> QuerySet[Attachment]:
+    """The files of the item itself (not of an entry), oldest first; NotFound if the user may
+    not see the item."""
+    if not can_view_discussion(user, target):
+        raise NotFound()
+    return Attachment.objects.filter(
+        thread__content_type=ContentType.objects.get_for_model(target),
+        thread__object_id=target.pk,
+        entry__isnull=True,
+    ).select_related("uploaded_by")
+
+
+def attachment_get_for(*, user: User, attachment_id: int) -> Attachment:
+    """One attachment if the user may see it: the item's files for whoever sees the item, an
+    entry's files for whoever reads the entry. NotFound alike for a missing and a hidden one."""
+    attachment = (
+        Attachment.objects.select_related("thread", "entry").filter(pk=attachment_id).first()
+    )
+    target = attachment.thread.target if attachment is not None else None
+    if attachment is None or target is None or not can_view_discussion(user, target):
+        raise NotFound()
+    entry = attachment.entry
+    if (
+        entry is not None
+        and entry.kind == Entry.Kind.INTERNAL_NOTE
+        and not can_view_internal_notes(user, target)
+    ):
+        raise NotFound()
+    return attachment

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,12 +16,15 @@ from config.errors import InvalidInput, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import STAFF_ROLES, Membership
-from projects.permissions import can_view_internal_items
+from projects.permissions import can_view_internal_items, is_pm
+from projects.services.documents import CheckedFile, document_check_file
 from stakeholders.discussables import Discussable, discussable_of
-from stakeholders.models import Entry, Thread
+from stakeholders.models import Attachment, Entry, Thread
 from stakeholders.permissions_discussions import can_post_internal_note, can_post_reply
 
 if TYPE_CHECKING:
+    from django.core.files import File
+
     from accounts.models import User
 
 BODY_MAX_LENGTH = 20_000
@@ -70,11 +75,76 @@ def thread_for(*, target: Any) -> Thread:
     return thread
 
 
+MAX_FILES = 10
+
+
+def _checked_files(files: Sequence[File]) -> list[CheckedFile]:
+    """Every file checked before anything is stored: one refused file refuses the whole post."""
+    if len(files) > MAX_FILES:
+        raise InvalidInput(
+            _("Attach at most %(count)d files at a time.") % {"count": MAX_FILES}, field="files"
+        )
+    checked = []
+    for file in files:
+        try:
+            checked.append(document_check_file(file=file))
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field="files") from error
+    return checked
+
+
+def _store(
+    *, actor: User, thread: Thread, entry: Entry | None, checked: list[CheckedFile]
+) -> list[Attachment]:
+    stored = []
+    for one in checked:
+        attachment = Attachment(
+            thread=thread,
+            entry=entry,
+            original_name=one.name,
+            size=len(one.content),
+            media_type=one.file_type.content_type,
+            sha256=one.sha256,
+            uploaded_by=actor,
+        )
+        attachment.file.save(one.name, ContentFile(one.content), save=True)
+        stored.append(attachment)
+    return stored
+
+
 @transaction.atomic
-def entry_post(*, actor: User, target: Any, body: str, kind: str = Entry.Kind.REPLY) -> Entry:
+def attachments_add(*, actor: User, target: Any, files: Sequence[File]) -> list[Attachment]:
+    """Attach files to the item itself (whoever sees the item sees them): anyone who may reply on
+    it. Every file is checked first (size, type, not a program); nothing is stored otherwise."""
+    if not can_post_reply(actor, target) and not can_post_internal_note(actor, target):
+        raise NotAllowed()
+    if not files:
+        raise InvalidInput(_("Choose a file."), field="files")
+    checked = _checked_files(files)
+    return _store(actor=actor, thread=thread_for(target=target), entry=None, checked=checked)
+
+
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
+    """The uploader, or a PM of the project, removes an attachment (with its file)."""
+    if not (attachment.uploaded_by_id == actor.pk or is_pm(actor, attachment.thread.project)):
+        raise NotAllowed()
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+@transaction.atomic
+def entry_post(
+    *,
+    actor: User,
+    target: Any,
+    body: str,
+    kind: str = Entry.Kind.REPLY,
+    files: Sequence[File] = (),
+) -> Entry:
     """Post a reply (everyone who sees the item reads it) or an internal note (provider side
-    only). Raises NotAllowed unless the actor may post that kind, InvalidInput for an empty
-    text. Mentioned people, earlier participants and the item's owners are notified, each only
+    only), with its files (read by whoever reads the entry). Raises NotAllowed unless the actor
+    may post that kind, InvalidInput for an empty text or a refused file (nothing is stored
+    then). Mentioned people, earlier participants and the item's owners are notified, each only
     if they may read the entry, never the author."""
     if kind == Entry.Kind.INTERNAL_NOTE:
         allowed = can_post_internal_note(actor, target)
@@ -87,9 +157,11 @@ def entry_post(*, actor: User, target: Any, body: str, kind: str = Entry.Kind.RE
     body = (body or "").strip()
     if not body or len(body) > BODY_MAX_LENGTH:
         raise InvalidInput()
+    checked = _checked_files(files)
     thread = thread_for(target=target)
     earlier_ids = set(thread.entries.values_list("author_id", flat=True))
     entry = Entry.objects.create(thread=thread, author=actor, kind=kind, body=body)
+    _store(actor=actor, thread=thread, entry=entry, checked=checked)
     mentioned = mentions_resolve(body=body, target=target, kind=kind)
     entry.mentions.set(mentioned)
     _notify_involved(entry=entry, target=target, mentioned=mentioned, earlier_ids=earlier_ids)

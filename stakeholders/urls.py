@@ -11,6 +11,16 @@ urlpatterns = [
         name="thread",
     ),
     path(
+        "attachments/<str:target>/<int:object_id>/",
+        views_discussions.attachments_add_view,
+        name="attachments",
+    ),
+    path(
+        "attachments/<int:attachment_id>/",
+        views_discussions.attachment_download,
+        name="attachment",
+    ),
+    path(
         "projects/<int:project_id>/requirements/",
         views.RequirementListView.as_view(),
         name="requirements",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,7 +14,12 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from config.errors import ApplicationError, add_form_error
-from stakeholders.forms import PortalRequirementForm, RequirementForm, RequirementStepForm
+from stakeholders.forms import (
+    PortalRequirementCreateForm,
+    RequirementCreateForm,
+    RequirementForm,
+    RequirementStepForm,
+)
 from stakeholders.models import Requirement
 from stakeholders.permissions import can_triage_requirement
 from stakeholders.selectors import (
@@ -29,7 +35,8 @@ from stakeholders.services.requirements import (
     requirement_update,
     transitions_available,
 )
-from stakeholders.views_discussions import discussion_context
+from stakeholders.services_discussions import attachments_add
+from stakeholders.views_discussions import attachments_context, discussion_context
 
 
 class RequirementListBase(ProjectPageMixin, TemplateView):
@@ -71,22 +78,31 @@ class RequirementTraceabilityView(StaffPageMixin, ProjectPageMixin, TemplateView
         return context
 
 
+def _create_with_files(request: HttpRequest, project: Any, data: dict[str, Any]) -> Requirement:
+    """The requirement and its files, or neither: a refused file undoes the creation."""
+    values = dict(data)
+    files = values.pop("files", [])
+    with transaction.atomic():
+        requirement = requirement_create(actor=request.user, project=project, **values)
+        if files:
+            attachments_add(actor=request.user, target=requirement, files=files)
+    return requirement
+
+
 class RequirementCreateView(StaffPageMixin, ProjectPageMixin, TemplateView):
     template_name = "stakeholders/requirement_form.html"
     project_permission = "projects.submit_requirement"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", RequirementForm(project=self.project))
+        context.setdefault("form", RequirementCreateForm(project=self.project))
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = RequirementForm(request.POST, project=self.project)
+        form = RequirementCreateForm(request.POST, request.FILES, project=self.project)
         if form.is_valid():
             try:
-                requirement = requirement_create(
-                    actor=request.user, project=self.project, **form.cleaned_data
-                )
+                requirement = _create_with_files(request, self.project, form.cleaned_data)
             except ApplicationError as error:
                 add_form_error(form, error)
             else:
@@ -142,6 +158,7 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
             may_edit=may_edit,
             form=form,
             discussion=discussion_context(user=user, target=requirement),
+            attachments=attachments_context(user=user, target=requirement),
         )
         return context
 
@@ -202,16 +219,14 @@ class PortalRequirementCreateView(PortalPageMixin, ProjectPageMixin, TemplateVie
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", PortalRequirementForm())
+        context.setdefault("form", PortalRequirementCreateForm())
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = PortalRequirementForm(request.POST)
+        form = PortalRequirementCreateForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                requirement = requirement_create(
-                    actor=request.user, project=self.project, **form.cleaned_data
-                )
+                requirement = _create_with_files(request, self.project, form.cleaned_data)
             except ApplicationError as error:
                 add_form_error(form, error)
             else:

@@ -42,7 +42,7 @@ from stakeholders.services_changes import (
     change_request_create,
     change_request_reject,
 )
-from stakeholders.views_discussions import discussion_context
+from stakeholders.views_discussions import attachments_context, discussion_context
 
 
 class ChangeRequestListMixin(ProjectPageMixin):
@@ -150,6 +150,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             ),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
             discussion=discussion_context(user=self.request.user, target=cr),
+            attachments=attachments_context(user=self.request.user, target=cr),
         )
         return context
 
@@ -206,6 +207,7 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
             and cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
             discussion=discussion_context(user=self.request.user, target=cr),
+            attachments=attachments_context(user=self.request.user, target=cr),
         )
         return context
 

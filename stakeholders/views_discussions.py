@@ -7,18 +7,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from config.errors import ApplicationError, add_form_error
+from config.errors import ApplicationError, NotFound, add_form_error
+from projects.downloads import stored_file_response
+from projects.permissions import is_pm
 from stakeholders.discussables import discussable_get, discussable_of
-from stakeholders.forms_discussions import EntryForm
+from stakeholders.forms_discussions import AttachmentForm, EntryForm
 from stakeholders.models import Entry
-from stakeholders.permissions_discussions import can_post_internal_note, can_post_reply
-from stakeholders.selectors_discussions import entry_list_for
-from stakeholders.services_discussions import entry_post
+from stakeholders.permissions_discussions import (
+    can_post_entry,
+    can_post_internal_note,
+    can_post_reply,
+)
+from stakeholders.selectors_discussions import (
+    attachment_get_for,
+    entry_list_for,
+    item_attachments_for,
+)
+from stakeholders.services_discussions import attachment_remove, attachments_add, entry_post
 
 PARTIAL = "stakeholders/_thread.html"
 
@@ -49,7 +62,7 @@ def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
     discussable, obj = discussable_get(user=request.user, key=target, object_id=object_id)
     form = None
     if request.method == "POST":
-        form = EntryForm(request.POST)
+        form = EntryForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 entry_post(
@@ -57,6 +70,7 @@ def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
                     target=obj,
                     body=form.cleaned_data["body"],
                     kind=form.cleaned_data.get("kind") or Entry.Kind.REPLY,
+                    files=form.cleaned_data["files"],
                 )
             except ApplicationError as error:
                 if error.http_status in (403, 404):
@@ -72,3 +86,71 @@ def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
             return redirect(discussable.url_for(request.user, obj) + "#discussion")
     context = {"discussion": discussion_context(user=request.user, target=obj, form=form)}
     return render(request, PARTIAL, context)
+
+
+def attachments_context(*, user: Any, target: Any, form: AttachmentForm | None = None) -> dict:
+    """What the item's attachments partial needs; item pages put it in their context as
+    `attachments`."""
+    project = discussable_of(target).get_project(target)
+    pm = is_pm(user, project)
+    return {
+        "files": [
+            (attachment, pm or attachment.uploaded_by_id == user.pk)
+            for attachment in item_attachments_for(user=user, target=target)
+        ],
+        "may_add": can_post_entry(user, target),
+        "form": form or AttachmentForm(),
+        "post_url": reverse(
+            "stakeholders:attachments",
+            kwargs={"target": discussable_of(target).key, "object_id": target.pk},
+        ),
+    }
+
+
+@login_required
+@require_POST
+def attachments_add_view(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
+    """Files for the item itself; back to the item's page with a message either way."""
+    discussable, obj = discussable_get(user=request.user, key=target, object_id=object_id)
+    if not can_post_entry(request.user, obj):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("files", [])))
+    else:
+        try:
+            added = attachments_add(
+                actor=request.user, target=obj, files=form.cleaned_data["files"]
+            )
+        except ApplicationError as error:
+            if error.http_status in (403, 404):
+                raise
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d file attached.", "%(count)d files attached.", len(added))
+                % {"count": len(added)},
+            )
+    return redirect(discussable.url_for(request.user, obj) + "#attachments")
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """The file, if the person may see it (404 alike for a missing and a hidden one); POST with
+    action=delete removes it (the uploader or a PM)."""
+    attachment = attachment_get_for(user=request.user, attachment_id=attachment_id)
+    if request.method == "POST":
+        if request.POST.get("action") != "delete":
+            raise NotFound()
+        target = attachment.thread.target
+        attachment_remove(actor=request.user, attachment=attachment)
+        messages.success(request, _("The file is removed."))
+        return redirect(discussable_of(target).url_for(request.user, target) + "#attachments")
+    return stored_file_response(
+        attachment.file,
+        name=attachment.original_name,
+        size=attachment.size,
+        content_type=attachment.media_type,
+        inline=request.GET.get("inline") == "1",
+    )

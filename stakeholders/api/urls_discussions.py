@@ -8,4 +8,14 @@ urlpatterns = [
         views.EntryListView.as_view(),
         name="discussion-entries",
     ),
+    path(
+        "discussions/<str:target>/<int:object_id>/attachments/",
+        views.ItemAttachmentListView.as_view(),
+        name="discussion-attachments",
+    ),
+    path(
+        "attachments/<int:attachment_id>/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment-download",
+    ),
 ]

@@ -2,7 +2,7 @@
 requests, meetings, discussions); each module is imported here."""
 
 from stakeholders.models.changes import ChangeRequest, ScheduleImpact
-from stakeholders.models.discussions import Entry, Thread
+from stakeholders.models.discussions import Attachment, Entry, Thread
 from stakeholders.models.meetings import ActionItem, Meeting, MeetingDecision, Side
 from stakeholders.models.register import (
     Attitude,
@@ -15,6 +15,7 @@ from stakeholders.models.requirements import Confirmation, Requirement, Requirem
 
 __all__ = [
     "ActionItem",
+    "Attachment",
     "Attitude",
     "ChangeRequest",
     "CommunicationItem",

@@ -3,6 +3,7 @@ meetings as they join through stakeholders.discussables.register_discussable).""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from projects.storage import DocumentStorage
 
 
 class Thread(models.Model):
@@ -84,3 +87,47 @@ class Entry(models.Model):
     @property
     def is_internal(self) -> bool:
         return self.kind == self.Kind.INTERNAL_NOTE
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """<project id>/attachments/<random uuid>: the name a person gave the file stays in the
+    database only."""
+    return f"{instance.thread.project_id}/attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file on a discussed item: of the item itself (`entry` empty: seen by whoever sees the
+    item) or of one entry (seen by whoever reads the entry, so an internal note's files stay on
+    the provider side). Stored like documents: outside MEDIA_ROOT, with no URL, served only by
+    the permission-checked download views."""
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("discussion"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("discussion entry"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"), storage=DocumentStorage(), upload_to=attachment_upload_to, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    media_type = models.CharField(_("type"), max_length=120)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

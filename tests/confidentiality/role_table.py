@@ -295,6 +295,19 @@ PAGES: dict[str, Entry] = {
         kwargs=lambda cast: {"target": "projects.deliverable", "object_id": cast.deliverable.pk},
         note="the thread partial of a client-visible deliverable; clients get replies only",
     ),
+    "stakeholders:attachments": Entry(
+        roles(405, anonymous=LOGIN),
+        kwargs=lambda cast: {
+            "target": "stakeholders.requirement",
+            "object_id": cast.requirement.pk,
+        },
+        note="POST only (tests/stakeholders/test_attachments.py)",
+    ),
+    "stakeholders:attachment": Entry(
+        roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
+        note="a file of a client-visible requirement; entries' files follow the entry",
+    ),
     "notifications:mark_read": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     # Portal
     "portal:home": Entry(PORTAL_PAGE),
@@ -672,6 +685,33 @@ API: dict[tuple[str, str], Entry] = {
         ),
         kwargs=lambda cast: {"target": "projects.deliverable", "object_id": cast.deliverable.pk},
         note="{} is invalid; viewers read only; staff admins are not members",
+    ),
+    ("GET", "/api/v1/discussions/{target}/{object_id}/attachments/"): Entry(
+        API_PROJECT_READ,
+        kwargs=lambda cast: {
+            "target": "stakeholders.requirement",
+            "object_id": cast.requirement.pk,
+        },
+    ),
+    ("POST", "/api/v1/discussions/{target}/{object_id}/attachments/"): Entry(
+        roles(
+            400,
+            anonymous=401,
+            viewer=403,
+            staff_admin=403,
+            other_client_rep=404,
+            outsider=404,
+        ),
+        kwargs=lambda cast: {
+            "target": "stakeholders.requirement",
+            "object_id": cast.requirement.pk,
+        },
+        note="{} has no files; viewers read only; staff admins are not members",
+    ),
+    ("GET", "/api/v1/attachments/{attachment_id}/"): Entry(
+        API_PROJECT_READ,
+        kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
+        note="entries' files follow the entry (tests/stakeholders/test_attachments.py)",
     ),
 }
 

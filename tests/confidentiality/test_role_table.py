@@ -27,6 +27,7 @@ from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from stakeholders.services.requirements import requirement_create
 from stakeholders.services_changes import change_request_create
+from stakeholders.services_discussions import attachments_add
 from stakeholders.services_meetings import (
     action_item_create,
     communication_item_create,
@@ -191,6 +192,11 @@ def full_cast(cast):
     )
     cast.communication_item = communication_item_create(
         actor=cast.pm, project=cast.project, what="Weekly status", recipients=[cast.stakeholder]
+    )
+    [cast.attachment] = attachments_add(
+        actor=cast.pm,
+        target=cast.requirement,
+        files=[SimpleUploadedFile("spec.txt", b"Scan at the dock.")],
     )
     return cast
 
