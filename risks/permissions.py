@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import rules
-
 from projects.models import Visibility
 from projects.permissions import (
     can_edit_plan,
@@ -63,7 +61,3 @@ def can_manage_risk_settings(user: User, project: object) -> bool:
 def can_raise_client_risk(user: User, project: object) -> bool:
     """The portal's "raise a risk": a client admin or customer representative."""
     return bool(can_raise_risk(user, project)) and not bool(can_view_internal_items(user, project))
-
-
-rules.add_perm("risks.view_risk", rules.predicate(can_view_risk))
-rules.add_perm("risks.manage_risk", rules.predicate(can_manage_risk))
