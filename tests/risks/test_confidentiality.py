@@ -57,7 +57,7 @@ CLIENT_PEOPLE = ("client_admin", "rep", "viewer")
 
 @pytest.mark.parametrize("person", CLIENT_PEOPLE)
 def test_internal_risks_never_reach_the_portal_pages(cast, client, register, person):
-    secret, shared, occurred = register
+    secret, shared, _occurred = register
     client.force_login(getattr(cast, person))
     page = client.get(reverse("risks:portal_register", args=[cast.project.pk]))
     content = page.content.decode()
@@ -89,7 +89,7 @@ def test_internal_risks_never_reach_the_client_csv(cast, client, register, perso
 
 @pytest.mark.parametrize("person", CLIENT_PEOPLE)
 def test_internal_risks_never_reach_the_client_api(cast, client, register, person):
-    secret, shared, occurred = register
+    secret, shared, _occurred = register
     client.force_login(getattr(cast, person))
     base = f"/api/v1/projects/{cast.project.pk}"
     listed = client.get(f"{base}/risks/").json()
