@@ -440,15 +440,13 @@ def _display(risk_field: Any, value: Any) -> str:
 
 def risk_timeline(*, risk: Risk) -> list[TimelineEntry]:
     """The risk's history as a timeline: who changed which fields from what to what (the
-    internal note is not kept in history). One query."""
+    internal note is not kept in history). Two queries."""
     from accounts.models import User as UserModel
 
     records = list(risk.history.order_by("history_date", "history_id"))
-    names = dict(
-        UserModel.objects.filter(
-            pk__in={r.history_user_id for r in records if r.history_user_id}
-        ).values_list("pk", "display_name")
-    )
+    people = {r.history_user_id for r in records} | {r.owner_id for r in records}
+    people.discard(None)
+    names = dict(UserModel.objects.filter(pk__in=people).values_list("pk", "display_name"))
     entries: list[TimelineEntry] = []
     previous = None
     for record in records:
@@ -462,11 +460,14 @@ def risk_timeline(*, risk: Risk) -> list[TimelineEntry]:
                 if change.field in ("assessed_at",):
                     continue
                 model_field = Risk._meta.get_field(change.field)
+                old, new = change.old, change.new
+                if model_field.is_relation:  # the owner: a person's name, not an id
+                    old, new = names.get(old, old), names.get(new, new)
                 changes.append(
                     (
                         str(model_field.verbose_name),
-                        _display(model_field, change.old),
-                        _display(model_field, change.new),
+                        _display(model_field, old),
+                        _display(model_field, new),
                     )
                 )
             if changes:
