@@ -363,6 +363,12 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "projects.models.Visibility",
         "NotificationChannelEnum": "notifications.models.Channel",
         "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
+        "RiskCategoryEnum": "risks.models.Category",
+        "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
+        "RiskLevelEnum": "risks.models.Level",
+        "RiskStrategyEnum": "risks.models.Strategy",
+        "RiskStatusEnum": "risks.models.Risk.Status",
+        "RiskIssueStatusEnum": "risks.models.Issue.Status",
     },
 }
 

@@ -9,7 +9,7 @@ from projects.models import Visibility
 from risks.models import Assessment, Category, Issue, MitigationAction, Risk, Strategy
 
 
-class MitigationActionSerializer(serializers.ModelSerializer):
+class RiskMitigationActionSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
 
     class Meta:
@@ -17,7 +17,7 @@ class MitigationActionSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "owner", "owner_name", "due_date", "is_done", "done_at"]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class RiskAssessmentSerializer(serializers.ModelSerializer):
     assessed_by = serializers.CharField(source="assessed_by.display_name", read_only=True)
 
     class Meta:
@@ -85,8 +85,8 @@ class InternalRiskSerializer(RiskSerializer):
 
 
 class RiskDetailSerializer(RiskSerializer):
-    actions = MitigationActionSerializer(many=True, read_only=True)
-    assessments = AssessmentSerializer(many=True, read_only=True)
+    actions = RiskMitigationActionSerializer(many=True, read_only=True)
+    assessments = RiskAssessmentSerializer(many=True, read_only=True)
 
     class Meta(RiskSerializer.Meta):
         fields = [*RiskSerializer.Meta.fields, "actions", "assessments"]
@@ -157,7 +157,7 @@ class RiskUpdateSerializer(serializers.Serializer):
     change_requests = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class AssessInputSerializer(serializers.Serializer):
+class RiskAssessInputSerializer(serializers.Serializer):
     probability = _scale()
     impact = _scale()
     residual_probability = _scale(required=False, allow_null=True)
@@ -166,23 +166,23 @@ class AssessInputSerializer(serializers.Serializer):
     next_review_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class RiskActionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=300)
     owner = serializers.IntegerField(required=False, allow_null=True)
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ActionDoneInputSerializer(serializers.Serializer):
+class RiskActionDoneInputSerializer(serializers.Serializer):
     done = serializers.BooleanField(default=True)
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class RiskTransitionInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Risk.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     impact = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class HeatCellSerializer(serializers.Serializer):
+class RiskHeatCellSerializer(serializers.Serializer):
     probability = serializers.IntegerField()
     impact = serializers.IntegerField()
     score = serializers.IntegerField()
@@ -190,26 +190,26 @@ class HeatCellSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class ExposureSerializer(serializers.Serializer):
+class RiskExposureSerializer(serializers.Serializer):
     labels = serializers.ListField(child=serializers.CharField())
     score = serializers.ListField(child=serializers.IntegerField())
     levels = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()))
 
 
-class TimelineChangeSerializer(serializers.Serializer):
+class RiskTimelineChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
     old = serializers.CharField()
     new = serializers.CharField()
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class RiskTimelineEntrySerializer(serializers.Serializer):
     when = serializers.DateTimeField()
     who = serializers.CharField()
     kind = serializers.CharField()
-    changes = TimelineChangeSerializer(many=True)
+    changes = RiskTimelineChangeSerializer(many=True)
 
 
-class IssueSerializer(serializers.ModelSerializer):
+class RiskIssueSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
 
@@ -231,7 +231,7 @@ class IssueSerializer(serializers.ModelSerializer):
         ]
 
 
-class IssueResolveInputSerializer(serializers.Serializer):
+class RiskIssueResolveInputSerializer(serializers.Serializer):
     resolution = serializers.CharField()
 
 

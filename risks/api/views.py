@@ -144,37 +144,41 @@ class RiskViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         risk = risk_update(actor=request.user, risk=risk, **values)
         return self._out(risk)
 
-    @extend_schema(request=s.AssessInputSerializer, responses=s.InternalRiskDetailSerializer)
+    @extend_schema(request=s.RiskAssessInputSerializer, responses=s.InternalRiskDetailSerializer)
     @action(detail=True, methods=["post"])
     def assess(self, request: Request, project_pk: str, pk: str) -> Response:
         risk = self._managed()
-        data = s.AssessInputSerializer(data=request.data)
+        data = s.RiskAssessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         risk_assess(actor=request.user, risk=risk, **data.validated_data)
         return self._out(risk)
 
-    @extend_schema(request=s.TransitionInputSerializer, responses=s.InternalRiskDetailSerializer)
+    @extend_schema(
+        request=s.RiskTransitionInputSerializer, responses=s.InternalRiskDetailSerializer
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, project_pk: str, pk: str) -> Response:
         risk = self._managed()
-        data = s.TransitionInputSerializer(data=request.data)
+        data = s.RiskTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         risk = risk_transition(actor=request.user, risk=risk, **data.validated_data)
         return self._out(risk)
 
-    @extend_schema(request=s.ActionInputSerializer, responses={201: s.MitigationActionSerializer})
+    @extend_schema(
+        request=s.RiskActionInputSerializer, responses={201: s.RiskMitigationActionSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request: Request, project_pk: str, pk: str) -> Response:
         risk = self._managed()
-        data = s.ActionInputSerializer(data=request.data)
+        data = s.RiskActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = _resolve_people_and_links(self.project, dict(data.validated_data))
         created = mitigation_action_add(actor=request.user, risk=risk, **values)
-        return Response(s.MitigationActionSerializer(created).data, status=201)
+        return Response(s.RiskMitigationActionSerializer(created).data, status=201)
 
     @extend_schema(
-        request=s.ActionDoneInputSerializer,
-        responses=s.MitigationActionSerializer,
+        request=s.RiskActionDoneInputSerializer,
+        responses=s.RiskMitigationActionSerializer,
         parameters=[OpenApiParameter("action_id", int, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_id>\d+)/done")
@@ -186,14 +190,14 @@ class RiskViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         found.risk = risk
         if not can_complete_action(request.user, found):
             raise PermissionDenied()
-        data = s.ActionDoneInputSerializer(data=request.data)
+        data = s.RiskActionDoneInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         found = mitigation_action_set_done(
             actor=request.user, action=found, done=data.validated_data["done"]
         )
-        return Response(s.MitigationActionSerializer(found).data)
+        return Response(s.RiskMitigationActionSerializer(found).data)
 
-    @extend_schema(responses=s.TimelineEntrySerializer(many=True))
+    @extend_schema(responses=s.RiskTimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request: Request, project_pk: str, pk: str) -> Response:
         """The risk's timeline (the provider side: the client reads the assessments)."""
@@ -209,28 +213,28 @@ class RiskViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
             }
             for entry in risk_timeline(risk=risk)
         ]
-        return Response(s.TimelineEntrySerializer(entries, many=True).data)
+        return Response(s.RiskTimelineEntrySerializer(entries, many=True).data)
 
-    @extend_schema(parameters=FILTER_PARAMETERS[:5], responses=s.HeatCellSerializer(many=True))
+    @extend_schema(parameters=FILTER_PARAMETERS[:5], responses=s.RiskHeatCellSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="heat-map")
     def heat_map(self, request: Request, project_pk: str) -> Response:
         """The 5x5 grid, probability 5 to 1 by impact 1 to 5, flattened row by row."""
         filters = RiskFilters.from_query(request.query_params, strict=True)
         grid = heat_map_for(user=request.user, project=self.project, filters=filters)
         cells = [cell.__dict__ for row in grid for cell in row]
-        return Response(s.HeatCellSerializer(cells, many=True).data)
+        return Response(s.RiskHeatCellSerializer(cells, many=True).data)
 
-    @extend_schema(responses=s.ExposureSerializer)
+    @extend_schema(responses=s.RiskExposureSerializer)
     @action(detail=False, methods=["get"])
     def exposure(self, request: Request, project_pk: str) -> Response:
         series = exposure_series_for(user=request.user, project=self.project)
-        return Response(s.ExposureSerializer(series).data)
+        return Response(s.RiskExposureSerializer(series).data)
 
 
 class IssueViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """The issue log: risks that occurred, with their impact; the PM resolves them."""
 
-    serializer_class = s.IssueSerializer
+    serializer_class = s.RiskIssueSerializer
     lookup_value_regex = r"\d+"
     action_permissions = {"resolve": "projects.edit_plan"}
 
@@ -239,14 +243,14 @@ class IssueViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             return Issue.objects.none()
         return issue_list_for(user=self.request.user, project=self.project)
 
-    @extend_schema(request=s.IssueResolveInputSerializer, responses=s.IssueSerializer)
+    @extend_schema(request=s.RiskIssueResolveInputSerializer, responses=s.RiskIssueSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, project_pk: str, pk: str) -> Response:
         issue = issue_get_for(user=request.user, project=self.project, issue_id=int(pk))
-        data = s.IssueResolveInputSerializer(data=request.data)
+        data = s.RiskIssueResolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         issue = issue_resolve(actor=request.user, issue=issue, **data.validated_data)
-        return Response(s.IssueSerializer(issue).data)
+        return Response(s.RiskIssueSerializer(issue).data)
 
 
 class RiskSettingsView(APIView):

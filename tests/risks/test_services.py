@@ -317,9 +317,7 @@ def test_history_names_who_changed_what(pm, project):
     from risks.selectors import risk_timeline
 
     risk = risk_create(actor=pm, project=project, title="r", probability=1, impact=1)
-    risk_update(
-        actor=pm, risk=risk, strategy="mitigate", internal_note="secret margin", owner=pm
-    )
+    risk_update(actor=pm, risk=risk, strategy="mitigate", internal_note="secret margin", owner=pm)
     timeline = risk_timeline(risk=risk)
     assert timeline[0].kind == "created"
     labels = [change for entry in timeline[1:] for change in entry.changes]
