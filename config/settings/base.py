@@ -180,6 +180,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digests_send_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Hourly at minute 10: tell the PM and the AM of escalating risk assessments not yet told
+    # (the services tell them at once; this catches up, and tells nobody twice).
+    "risk-escalations": {
+        "task": "risks.tasks.risk_escalations_task",
+        "schedule": crontab(minute=10),
+    },
+    # Hourly at minute 0: each risk or action owner's daily reminder of reviews and mitigation
+    # actions due or overdue, once per local day, from 08:00 in the owner's time zone.
+    "risk-reminders": {
+        "task": "risks.tasks.risk_reminders_task",
+        "schedule": crontab(minute=0),
+    },
     # Daily at 03:30 UTC: drop in-app notifications read more than 180 days ago.
     "notifications-prune": {
         "task": "notifications.tasks.notifications_prune_task",
@@ -351,6 +363,12 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "projects.models.Visibility",
         "NotificationChannelEnum": "notifications.models.Channel",
         "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
+        "RiskCategoryEnum": "risks.models.Category",
+        "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
+        "RiskLevelEnum": "risks.models.Level",
+        "RiskStrategyEnum": "risks.models.Strategy",
+        "RiskStatusEnum": "risks.models.Risk.Status",
+        "RiskIssueStatusEnum": "risks.models.Issue.Status",
     },
 }
 

@@ -54,7 +54,9 @@ def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[
         .exclude(status=Milestone.Status.COMPLETED)
         .order_by("due_date", "position", "id")
     )
-    projects = annotate_earned_value(projects, status_date=today)
+    from risks.selectors import annotate_risks
+
+    projects = annotate_risks(annotate_earned_value(projects, status_date=today))
     return projects.select_related("client", "health_override_by").annotate(
         overdue_milestone_count=_count(overdue_milestones),
         overdue_client_milestone_count=_count(

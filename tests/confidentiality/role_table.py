@@ -246,6 +246,30 @@ PAGES: dict[str, Entry] = {
         note="a client-visible requirement; internal ones: tests/stakeholders/test_requirements",
     ),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "risks:export": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
+    ),
+    "risks:settings": Entry(
+        roles(403, anonymous=LOGIN, pm=200, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="the PM sets the scales, thresholds and review tolerance",
+    ),
+    "risks:risk": Entry(
+        STAFF_PROJECT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "risk_id": cast.risk.pk},
+        note="a client-visible risk; internal ones: tests/risks/test_confidentiality.py",
+    ),
+    "risks:portal_register": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only"
+    ),
+    "risks:portal_export": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only"
+    ),
+    "risks:portal_risk": Entry(
+        PORTAL_PROJECT_PAGE,
+        kwargs=lambda cast: {"project_id": cast.project.pk, "risk_id": cast.risk.pk},
+        note="a client-visible risk; an internal one is a 404 (tests/risks)",
+    ),
     "stakeholders:register": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: provider side"
     ),
@@ -410,6 +434,10 @@ def api_requirement_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.requirement.pk}
 
 
+def api_risk_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.risk.pk}
+
+
 def project_pk_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk}
 
@@ -500,6 +528,70 @@ API: dict[tuple[str, str], Entry] = {
         roles(403, anonymous=401, pm=400, client_admin=400, other_client_rep=404, outsider=404),
         kwargs=api_cr_kwargs,
         note="either side's approver rejects; {} has no reason",
+    ),
+    # Risks (risks/api): a client-visible risk with an action owned by the team member, and
+    # an internal risk that occurred (its issue).
+    ("GET", "/api/v1/projects/{project_pk}/risks/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="scoped list"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/risks/"): Entry(
+        roles(
+            400,
+            anonymous=401,
+            viewer=403,
+            staff_admin=403,
+            other_client_rep=404,
+            outsider=404,
+        ),
+        kwargs=project_pk_kwargs,
+        note="whoever may raise a risk; {} has no title",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/risks/{id}/"): Entry(
+        API_PROJECT_READ, kwargs=api_risk_kwargs, note="a client-visible risk"
+    ),
+    ("PATCH", "/api/v1/projects/{project_pk}/risks/{id}/"): Entry(
+        API_PM_EDIT, kwargs=api_risk_kwargs, note="the PM (or a provider-side owner) edits"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/risks/{id}/assess/"): Entry(
+        API_PM_WRITE, kwargs=api_risk_kwargs, note="{} is invalid"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/risks/{id}/transition/"): Entry(
+        API_PM_WRITE, kwargs=api_risk_kwargs, note="{} is invalid"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/risks/{id}/actions/"): Entry(
+        API_PM_WRITE, kwargs=api_risk_kwargs, note="{} is invalid"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/risks/{id}/actions/{action_id}/done/"): Entry(
+        roles(403, anonymous=401, pm=200, teammate=200, other_client_rep=404, outsider=404),
+        kwargs=lambda cast: {
+            "project_pk": cast.project.pk,
+            "id": cast.risk.pk,
+            "action_id": cast.risk_action.pk,
+        },
+        note="the PM and the action's owner",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/risks/{id}/history/"): Entry(
+        API_COSTS_READ, kwargs=api_risk_kwargs, note="the timeline: provider side"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/risks/heat-map/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="counts of visible risks only"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/risks/exposure/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="visible risks only"
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/risk-issues/"): Entry(
+        API_PROJECT_READ, kwargs=project_pk_kwargs, note="scoped list"
+    ),
+    ("POST", "/api/v1/projects/{project_pk}/risk-issues/{id}/resolve/"): Entry(
+        API_PM_WRITE,
+        kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.risk_issue.pk},
+        note="{} has no resolution",
+    ),
+    ("GET", "/api/v1/projects/{project_pk}/risk-settings/"): Entry(
+        API_COSTS_READ, kwargs=project_pk_kwargs, note="provider side"
+    ),
+    ("PUT", "/api/v1/projects/{project_pk}/risk-settings/"): Entry(
+        API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
     ),
     ("GET", "/api/v1/projects/{project_pk}/gates/"): Entry(
         API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}

@@ -25,6 +25,8 @@ from projects.services.deliverables import deliverable_create, milestone_create
 from projects.services.documents import document_upload
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
+from risks.models import Risk
+from risks.services import mitigation_action_add, risk_create, risk_transition
 from stakeholders.services.requirements import requirement_create
 from stakeholders.services_changes import change_request_create
 from stakeholders.services_discussions import attachments_add
@@ -198,6 +200,18 @@ def full_cast(cast):
         target=cast.requirement,
         files=[SimpleUploadedFile("spec.txt", b"Scan at the dock.")],
     )
+    # A client-visible risk with an action for the team member; an internal one that occurred.
+    cast.risk = risk_create(
+        actor=cast.pm, project=cast.project, title="Scanner supply", visibility=Visibility.CLIENT
+    )
+    cast.risk_action = mitigation_action_add(
+        actor=cast.pm, risk=cast.risk, text="Order spare scanners", owner=cast.teammate
+    )
+    occurred = risk_create(actor=cast.pm, project=cast.project, title="Server room flood")
+    risk_transition(
+        actor=cast.pm, risk=occurred, status=Risk.Status.OCCURRED, impact="Two days lost."
+    )
+    cast.risk_issue = occurred.issue
     return cast
 
 

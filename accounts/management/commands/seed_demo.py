@@ -13,6 +13,7 @@ from accounts.models import Organization, User
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
+from risks.demo import seed_risks
 from stakeholders.demo import seed_requirements
 from stakeholders.demo_changes import seed_change_requests
 from stakeholders.demo_discussions import seed_discussions
@@ -171,6 +172,7 @@ class Command(BaseCommand):
         created += seed_change_requests(people=people)
         created += seed_meetings(people=people)
         created += seed_discussions(people=people)
+        created += seed_risks(people=people)
         return created
 
     def print_logins(self) -> None:

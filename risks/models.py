@@ -1,0 +1,444 @@
+"""The risk register: risks scored probability x impact on the project's own scales, their
+assessments over time, mitigation actions, the issue log (risks that occurred), and the rows that
+make escalations and reminders happen once.
+
+A risk's `score` and `level` (and the residual ones) are stored, computed by the services from the
+project's `RiskSettings` thresholds, so that lists, the heat map, the portfolio and the health
+signal filter and count them in SQL. Changing the thresholds recomputes them
+(`risks.services.risk_settings_update`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import Milestone, Project, Visibility
+
+SCALE = range(1, 6)
+
+
+class Category(models.TextChoices):
+    SCHEDULE = "schedule", _("Schedule")
+    COST = "cost", _("Cost")
+    QUALITY = "quality", _("Quality")
+    SCOPE = "scope", _("Scope / requirements")
+    TECHNICAL = "technical", _("Technical")
+    RESOURCE = "resource", _("Resource")
+    CLIENT = "client", _("Client / relationship")
+    COMMERCIAL = "commercial", _("Commercial")
+    EXTERNAL = "external", _("External")
+
+
+class Level(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+LEVEL_RANK = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2, Level.CRITICAL: 3}
+
+
+class Strategy(models.TextChoices):
+    AVOID = "avoid", _("Avoid")
+    MITIGATE = "mitigate", _("Mitigate")
+    TRANSFER = "transfer", _("Transfer")
+    ACCEPT = "accept", _("Accept")
+    ESCALATE = "escalate", _("Escalate")
+
+
+class Side(models.TextChoices):
+    CLIENT = "client", _("Client")
+    PROVIDER = "provider", _("Provider")
+
+
+class RiskSettings(models.Model):
+    """A project's risk scales and thresholds. Read with `risks.selectors.risk_settings_of`,
+    which gives the defaults (unsaved) until the PM first saves the settings page."""
+
+    DEFAULT_MEDIUM_FROM = 5
+    DEFAULT_HIGH_FROM = 10
+    DEFAULT_CRITICAL_FROM = 16
+    DEFAULT_REVIEW_TOLERANCE_DAYS = 7
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="risk_settings"
+    )
+    # Five descriptions each (for 1 to 5); a blank one shows the product's default wording.
+    probability_scale = models.JSONField(_("probability scale"), default=list, blank=True)
+    impact_scale = models.JSONField(_("impact scale"), default=list, blank=True)
+    medium_from = models.PositiveSmallIntegerField(
+        _("medium from score"), default=DEFAULT_MEDIUM_FROM
+    )
+    high_from = models.PositiveSmallIntegerField(_("high from score"), default=DEFAULT_HIGH_FROM)
+    critical_from = models.PositiveSmallIntegerField(
+        _("critical from score"), default=DEFAULT_CRITICAL_FROM
+    )
+    review_tolerance_days = models.PositiveSmallIntegerField(
+        _("review tolerance (days)"), default=DEFAULT_REVIEW_TOLERANCE_DAYS
+    )
+
+    class Meta:
+        verbose_name = _("risk settings")
+        verbose_name_plural = _("risk settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medium_from__gte=2)
+                & Q(high_from__gt=models.F("medium_from"))
+                & Q(critical_from__gt=models.F("high_from"))
+                & Q(critical_from__lte=25),
+                name="risk_settings_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_tolerance_days__lte=365),
+                name="risk_settings_tolerance_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}"
+
+    def level_for(self, score: int | None) -> str:
+        if score is None:
+            return ""
+        if score >= self.critical_from:
+            return Level.CRITICAL
+        if score >= self.high_from:
+            return Level.HIGH
+        if score >= self.medium_from:
+            return Level.MEDIUM
+        return Level.LOW
+
+    def probability_labels(self) -> list[str]:
+        return _labels(self.probability_scale, DEFAULT_PROBABILITY)
+
+    def impact_labels(self) -> list[str]:
+        return _labels(self.impact_scale, DEFAULT_IMPACT)
+
+
+DEFAULT_PROBABILITY = [
+    _("Rare: less than 10 %"),
+    _("Unlikely: 10–30 %"),
+    _("Possible: 30–50 %"),
+    _("Likely: 50–80 %"),
+    _("Almost certain: more than 80 %"),
+]
+DEFAULT_IMPACT = [
+    _("Negligible: a few hours late, no cost"),
+    _("Minor: up to a week late or 2 % over budget"),
+    _("Moderate: up to two weeks late or 5 % over budget"),
+    _("Major: up to a month late or 10 % over budget"),
+    _("Severe: more than a month late or more than 10 % over budget"),
+]
+
+
+def _labels(custom: object, defaults: list) -> list[str]:
+    values = custom if isinstance(custom, list) else []
+    return [
+        (str(values[i]).strip() if i < len(values) and str(values[i]).strip() else str(d))
+        for i, d in enumerate(defaults)
+    ]
+
+
+class Risk(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MONITORING = "monitoring", _("Monitoring")
+        OCCURRED = "occurred", _("Occurred")
+        CLOSED = "closed", _("Closed")
+
+    ACTIVE = (Status.OPEN, Status.MONITORING)
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="risks"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(
+        _("category"), max_length=12, choices=Category.choices, default=Category.SCHEDULE
+    )
+    cause = models.TextField(_("cause"), blank=True)
+    effect = models.TextField(_("effect"), blank=True)
+    # Inherent risk: before the response. Blank until someone assessed it (a client-raised risk
+    # arrives unassessed for the PM).
+    probability = models.PositiveSmallIntegerField(_("probability"), null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(_("impact"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
+    # Residual risk: what remains once the response works.
+    residual_probability = models.PositiveSmallIntegerField(
+        _("residual probability"), null=True, blank=True
+    )
+    residual_impact = models.PositiveSmallIntegerField(_("residual impact"), null=True, blank=True)
+    residual_score = models.PositiveSmallIntegerField(_("residual score"), null=True, blank=True)
+    residual_level = models.CharField(
+        _("residual level"), max_length=10, choices=Level.choices, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_risks",
+    )
+    strategy = models.CharField(
+        _("response strategy"), max_length=10, choices=Strategy.choices, blank=True
+    )
+    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    trigger = models.TextField(_("trigger / early-warning signs"), blank=True)
+    proximity = models.DateField(_("could happen by"), null=True, blank=True)
+    next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    occurred_at = models.DateTimeField(_("occurred"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    # The team's own remarks (commercial exposure, who to blame): never shown to the client.
+    internal_note = models.TextField(_("internal note (team only)"), blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_side = models.CharField(_("raised by side"), max_length=8, choices=Side.choices)
+    assessed_at = models.DateTimeField(_("last assessed"), null=True, blank=True)
+    requirements = models.ManyToManyField(
+        "stakeholders.Requirement", verbose_name=_("requirements"), blank=True, related_name="+"
+    )
+    milestones = models.ManyToManyField(
+        Milestone, verbose_name=_("milestones"), blank=True, related_name="+"
+    )
+    change_requests = models.ManyToManyField(
+        "stakeholders.ChangeRequest",
+        verbose_name=_("change requests"),
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["internal_note", "updated_at"])
+
+    class Meta:
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        ordering = ["-score", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="risk_number"),
+            models.CheckConstraint(
+                condition=(Q(probability__isnull=True) | Q(probability__gte=1, probability__lte=5))
+                & (Q(impact__isnull=True) | Q(impact__gte=1, impact__lte=5))
+                & (
+                    Q(residual_probability__isnull=True)
+                    | Q(residual_probability__gte=1, residual_probability__lte=5)
+                )
+                & (
+                    Q(residual_impact__isnull=True)
+                    | Q(residual_impact__gte=1, residual_impact__lte=5)
+                ),
+                name="risk_scales_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(closed_reason=""),
+                name="risk_closed_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "status", "level"], name="risk_register_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"RISK-{self.number}"
+
+    @property
+    def is_client_raised(self) -> bool:
+        return self.raised_side == Side.CLIENT
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.score is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class Assessment(models.Model):
+    """One assessment of a risk, never changed: inherent (and residual) probability and impact,
+    the score and level they gave on the thresholds of that day, and why."""
+
+    risk = models.ForeignKey(
+        Risk, verbose_name=_("risk"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    probability = models.PositiveSmallIntegerField(_("probability"))
+    impact = models.PositiveSmallIntegerField(_("impact"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    residual_probability = models.PositiveSmallIntegerField(
+        _("residual probability"), null=True, blank=True
+    )
+    residual_impact = models.PositiveSmallIntegerField(_("residual impact"), null=True, blank=True)
+    residual_score = models.PositiveSmallIntegerField(_("residual score"), null=True, blank=True)
+    residual_level = models.CharField(
+        _("residual level"), max_length=10, choices=Level.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    previous_level = models.CharField(
+        _("previous level"), max_length=10, choices=Level.choices, blank=True
+    )
+    # True when this assessment made the risk critical or raised it by two levels or more: the
+    # PM and the AM are told (once: see Escalation).
+    is_escalation = models.BooleanField(_("escalation"), default=False)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("assessed"))
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["assessed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=1, probability__lte=5, impact__gte=1, impact__lte=5),
+                name="assessment_scales_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk_id}: {self.probability}x{self.impact}"
+
+
+class MitigationAction(models.Model):
+    risk = models.ForeignKey(
+        Risk, verbose_name=_("risk"), on_delete=models.CASCADE, related_name="actions"
+    )
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    is_done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mitigation action")
+        verbose_name_plural = _("mitigation actions")
+        ordering = ["is_done", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Issue(models.Model):
+    """The issue log: a risk that occurred, with the impact it had."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="risk_issues"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    risk = models.OneToOneField(
+        Risk,
+        verbose_name=_("risk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issue",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    impact = models.TextField(_("impact"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="risk_issue_number"),
+            models.CheckConstraint(condition=~Q(impact=""), name="risk_issue_has_impact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"ISS-{self.number}"
+
+
+class Escalation(models.Model):
+    """Written once per escalating assessment, in the same transaction as the notifications to
+    the PM and the AM: a second run of the sweep finds it and tells nobody again."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="escalation"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}"
+
+
+class Reminder(models.Model):
+    """One daily reminder per person and local day (reviews and actions due or overdue)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    local_date = models.DateField()
+    risk_count = models.PositiveIntegerField(default=0)
+    action_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("risk reminder")
+        verbose_name_plural = _("risk reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "local_date"], name="risk_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.local_date}"
