@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.models import Milestone, Project, Visibility
@@ -37,7 +38,7 @@ class Level(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
+    CRITICAL = "critical", pgettext_lazy("risk level", "Critical")
 
 
 LEVEL_RANK = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2, Level.CRITICAL: 3}
@@ -47,7 +48,7 @@ class Strategy(models.TextChoices):
     AVOID = "avoid", _("Avoid")
     MITIGATE = "mitigate", _("Mitigate")
     TRANSFER = "transfer", _("Transfer")
-    ACCEPT = "accept", _("Accept")
+    ACCEPT = "accept", pgettext_lazy("risk response", "Accept")
     ESCALATE = "escalate", _("Escalate")
 
 
@@ -129,9 +130,13 @@ DEFAULT_PROBABILITY = [
 ]
 DEFAULT_IMPACT = [
     _("Negligible: a few hours late, no cost"),
+    # xgettext:no-python-format
     _("Minor: up to a week late or 2 % over budget"),
+    # xgettext:no-python-format
     _("Moderate: up to two weeks late or 5 % over budget"),
+    # xgettext:no-python-format
     _("Major: up to a month late or 10 % over budget"),
+    # xgettext:no-python-format
     _("Severe: more than a month late or more than 10 % over budget"),
 ]
 
@@ -146,8 +151,8 @@ def _labels(custom: object, defaults: list) -> list[str]:
 
 class Risk(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        MONITORING = "monitoring", _("Monitoring")
+        OPEN = "open", pgettext_lazy("risk status", "Open")
+        MONITORING = "monitoring", pgettext_lazy("risk status", "Monitoring")
         OCCURRED = "occurred", _("Occurred")
         CLOSED = "closed", _("Closed")
 

@@ -188,6 +188,122 @@ def generate_plans() -> None:
     )
 
 
+def generate_conversation() -> None:
+    """Per project: 20 requirements (every third internal, half of the rest awaiting the
+    client), 3 change requests linked to a requirement, 12 risks on a 5 x 5 spread, and a thread
+    of 6 entries (one an internal note) on each of the first 5 requirements. Once."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from projects.models import Membership, Project, Role
+    from risks.models import Risk
+    from stakeholders.models import ChangeRequest, Entry, Requirement, Thread
+
+    if Requirement.objects.filter(project__code__startswith="bench-").exists():
+        return
+    projects = list(Project.objects.filter(code__startswith="bench-"))
+    pms = dict(
+        Membership.objects.filter(project__in=projects, role=Role.PM).values_list(
+            "project_id", "user_id"
+        )
+    )
+    requirements = Requirement.objects.bulk_create(
+        (
+            Requirement(
+                project=project,
+                number=index + 1,
+                title=f"Requirement {index} of {project.code}",
+                description="The system **shall** do this, measured so.",
+                source="client" if index % 2 else "internal",
+                priority=("must", "should", "could", "wont")[index % 4],
+                visibility="internal" if index % 3 == 0 else "client",
+                status="clarified" if index % 3 == 1 else "confirmed",
+                created_by_id=pms.get(project.pk),
+            )
+            for project in projects
+            for index in range(20)
+        ),
+        batch_size=5000,
+    )
+    changes = ChangeRequest.objects.bulk_create(
+        (
+            ChangeRequest(
+                project=project,
+                number=index + 1,
+                title=f"Change {index} of {project.code}",
+                requested_by_id=pms[project.pk],
+                requested_side="provider",
+                status=("submitted", "assessed", "approved")[index],
+                visibility="client",
+            )
+            for project in projects
+            if project.pk in pms
+            for index in range(3)
+        ),
+        batch_size=5000,
+    )
+    first_requirement = {}
+    for requirement in requirements:
+        first_requirement.setdefault(requirement.project_id, requirement)
+    ChangeRequest.requirements.through.objects.bulk_create(
+        (
+            ChangeRequest.requirements.through(
+                changerequest_id=change.pk, requirement_id=first_requirement[change.project_id].pk
+            )
+            for change in changes
+        ),
+        batch_size=5000,
+    )
+    risks = []
+    for project in projects:
+        for index in range(12):
+            probability, impact = index % 5 + 1, (index * 2) % 5 + 1
+            score = probability * impact
+            level = next(
+                name
+                for floor, name in ((16, "critical"), (10, "high"), (5, "medium"), (0, "low"))
+                if score >= floor
+            )
+            risks.append(
+                Risk(
+                    project=project,
+                    number=index + 1,
+                    title=f"Risk {index} of {project.code}",
+                    category="schedule",
+                    probability=probability,
+                    impact=impact,
+                    score=score,
+                    level=level,
+                    strategy="mitigate",
+                    status="open",
+                    visibility="internal" if index % 2 else "client",
+                    owner_id=pms.get(project.pk),
+                )
+            )
+    Risk.objects.bulk_create(risks, batch_size=5000)
+    requirement_type = ContentType.objects.get_for_model(Requirement)
+    threads = Thread.objects.bulk_create(
+        (
+            Thread(project_id=r.project_id, content_type=requirement_type, object_id=r.pk)
+            for r in requirements
+            if r.number <= 5 and r.project_id in pms
+        ),
+        batch_size=5000,
+    )
+    Entry.objects.bulk_create(
+        (
+            Entry(
+                thread=thread,
+                author_id=pms[thread.project_id],
+                kind="internal_note" if index == 5 else "reply",
+                body=f"Entry {index}: which columns does the export need?",
+            )
+            for thread in threads
+            for index in range(6)
+        ),
+        batch_size=5000,
+    )
+
+
 def measure(client: Client, url: str) -> tuple[float, float, int, int]:
     timings = []
     queries = 0
@@ -213,6 +329,7 @@ def main() -> None:
 
     ensure_database()
     generate()
+    generate_conversation()
     from projects.models import Deliverable
 
     print(
@@ -248,6 +365,19 @@ def main() -> None:
         (admin, "/api/v1/organizations/"),
         (rep, f"/api/v1/projects/{project.pk}/members/"),
         (rep, f"/api/v1/projects/{project.pk}/deliverables/"),
+        # The conversation with the client and the risk register (20 requirements, 3 change
+        # requests, 12 risks and threads per project).
+        (pm, f"/projects/{project.pk}/requirements/"),
+        (pm, f"/projects/{project.pk}/requirements/traceability/"),
+        (pm, f"/projects/{project.pk}/change-requests/"),
+        (pm, f"/projects/{project.pk}/decisions/"),
+        (pm, f"/projects/{project.pk}/risks/"),
+        (rep, f"/portal/projects/{project.pk}/requirements/"),
+        (rep, f"/portal/projects/{project.pk}/risks/"),
+        (pm, f"/api/v1/projects/{project.pk}/requirements/"),
+        (pm, f"/api/v1/projects/{project.pk}/risks/"),
+        (pm, "/search/?q=columns"),
+        (rep, "/portal/search/?q=columns"),
         # Search over the whole data set: a common word (every milestone and deliverable
         # matches) and a rare one, for the busiest PM, a staff admin (all 1,500 projects) and a
         # customer representative; one query per kind, through the GIN indexes.
