@@ -50,13 +50,13 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
     provider_approved_by = serializers.CharField(
-        source="provider_approved_by.display_name", read_only=True, default=None
+        source="provider_approved_by.display_name", read_only=True, default=None, allow_null=True
     )
     client_approved_by = serializers.CharField(
-        source="client_approved_by.display_name", read_only=True, default=None
+        source="client_approved_by.display_name", read_only=True, default=None, allow_null=True
     )
     rejected_by = serializers.CharField(
-        source="rejected_by.display_name", read_only=True, default=None
+        source="rejected_by.display_name", read_only=True, default=None, allow_null=True
     )
     schedule_impacts = ScheduleImpactSerializer(many=True, read_only=True)
     # Prefetched per person by the selector: a client gets only client-visible requirements.

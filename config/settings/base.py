@@ -349,6 +349,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # What a response holds depends on who asks (a client gets fewer fields than the team), so
+    # read-only fields are documented as present when they apply, not as always required.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "ENUM_NAME_OVERRIDES": {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DeliverableStatusEnum": "projects.models.Deliverable.Status",

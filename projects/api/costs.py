@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api_schema import SingleObjectSchema
 from config.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import BudgetVisibility, CostEntry, Rate, Role, TimeEntry, Visibility
@@ -299,6 +300,7 @@ class EarnedValueViewSet(ProjectScopedViewSet):
     totals (budget, EV, AC, SPI, CPI) if budget_visibility is totals or detail, with the approved
     hours per week for detail; 403 if it is nothing."""
 
+    schema = SingleObjectSchema()
     pagination_class = None
     filter_backends: list[type] = []
     serializer_class = EarnedValueSerializer

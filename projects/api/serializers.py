@@ -92,7 +92,7 @@ class CriterionResultSerializer(serializers.ModelSerializer):
 class RoundSerializer(serializers.ModelSerializer):
     submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True)
     decided_by = serializers.CharField(
-        source="decided_by.display_name", read_only=True, default=None
+        source="decided_by.display_name", read_only=True, default=None, allow_null=True
     )
     criterion_results = CriterionResultSerializer(many=True, read_only=True)
 
@@ -185,7 +185,7 @@ class RejectInputSerializer(serializers.Serializer):
 class PhaseGateSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
     decided_by = serializers.CharField(
-        source="decided_by.display_name", read_only=True, default=None
+        source="decided_by.display_name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -320,7 +320,7 @@ class HealthSerializer(serializers.Serializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     assignee_name = serializers.CharField(
-        source="assignee.display_name", read_only=True, default=None
+        source="assignee.display_name", read_only=True, default=None, allow_null=True
     )
     predecessors = serializers.SerializerMethodField()
 

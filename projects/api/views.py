@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from config.api_schema import SingleObjectSchema
 from config.errors import InvalidInput, NotFound
 from projects.api.serializers import (
     AcceptInputSerializer,
@@ -598,6 +599,7 @@ class ScheduleViewSet(ProjectScopedViewSet):
     """The critical path of the project's dated tasks (calendar days; see
     projects.scheduling): early and late dates, slack, criticality. Only visible tasks."""
 
+    schema = SingleObjectSchema()
     pagination_class = None
     filter_backends: list[type] = []
     serializer_class = ScheduleSerializer

@@ -10,7 +10,9 @@ from risks.models import Assessment, Category, Issue, MitigationAction, Risk, St
 
 
 class RiskMitigationActionSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
+    owner_name = serializers.CharField(
+        source="owner.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = MitigationAction
@@ -42,7 +44,9 @@ class RiskSerializer(serializers.ModelSerializer):
     """The list's row, as a client may see it."""
 
     reference = serializers.CharField(read_only=True)
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
+    owner_name = serializers.CharField(
+        source="owner.display_name", read_only=True, default=None, allow_null=True
+    )
     is_client_raised = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -211,7 +215,9 @@ class RiskTimelineEntrySerializer(serializers.Serializer):
 
 class RiskIssueSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
-    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
+    owner_name = serializers.CharField(
+        source="owner.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Issue

@@ -216,7 +216,7 @@ class RiskViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         return Response(s.RiskTimelineEntrySerializer(entries, many=True).data)
 
     @extend_schema(parameters=FILTER_PARAMETERS[:5], responses=s.RiskHeatCellSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="heat-map")
+    @action(detail=False, methods=["get"], url_path="heat-map", pagination_class=None)
     def heat_map(self, request: Request, project_pk: str) -> Response:
         """The 5x5 grid, probability 5 to 1 by impact 1 to 5, flattened row by row."""
         filters = RiskFilters.from_query(request.query_params, strict=True)

@@ -117,7 +117,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
         return Response(RequirementDetailSerializer(self.get_object()).data)
 
     @extend_schema(responses=RequirementVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, project_pk: str, pk: str) -> Response:
         return Response(
             RequirementVersionSerializer(self.get_object().versions.all(), many=True).data
