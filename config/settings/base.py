@@ -361,6 +361,8 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "projects.models.Visibility",
         "NotificationChannelEnum": "notifications.models.Channel",
         "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
+        "SurveyQuestionKindEnum": "feedback.models.QuestionKind",
+        "SurveyCampaignTriggerEnum": "feedback.models.CampaignTrigger",
     },
 }
 
