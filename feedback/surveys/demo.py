@@ -26,6 +26,7 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
+from feedback.surveys.services import survey_template_default
 from projects.models import CLIENT_ROLES, Membership, Project, Role
 
 # Per project: NPS of each month, oldest first (twelve months); each contact scores around it.
@@ -55,9 +56,7 @@ def _score(base: int, offset: int) -> int:
 
 @transaction.atomic
 def seed_surveys(*, people: dict[str, User]) -> int:
-    template = SurveyTemplate.objects.filter(is_default=True).first()
-    if template is None:
-        return 0
+    template = survey_template_default()
     questions = {q.kind: q for q in template.questions.all()}
     topics = list(template.questions.filter(kind=QuestionKind.TOPIC_RATING))
     free_text = questions.get(QuestionKind.FREE_TEXT)

@@ -107,6 +107,85 @@ def survey_template_create(
     return template
 
 
+# The template that ships with the product (migration feedback/0001_surveys writes the same):
+# kind, topic, English, Chinese, required.
+DEFAULT_TEMPLATE_NAME = "Project satisfaction"
+DEFAULT_QUESTIONS: list[tuple[str, str, str, str, bool]] = [
+    (
+        QuestionKind.NPS,
+        "",
+        "How likely are you to recommend us to a friend or colleague?",
+        "您向朋友或同事推荐我们的可能性有多大？",
+        True,
+    ),
+    (
+        QuestionKind.CSAT,
+        "",
+        "Overall, how satisfied are you with our work on this project?",
+        "总体而言，您对我们在本项目中的工作满意吗？",
+        True,
+    ),
+    (
+        QuestionKind.TOPIC_RATING,
+        Topic.COMMUNICATION,
+        "How do you rate our communication?",
+        "您如何评价我们的沟通？",
+        False,
+    ),
+    (
+        QuestionKind.TOPIC_RATING,
+        Topic.QUALITY,
+        "How do you rate the quality of what we delivered?",
+        "您如何评价我们交付成果的质量？",
+        False,
+    ),
+    (
+        QuestionKind.TOPIC_RATING,
+        Topic.TIMELINESS,
+        "How do you rate our timeliness?",
+        "您如何评价我们的及时性？",
+        False,
+    ),
+    (
+        QuestionKind.TOPIC_RATING,
+        Topic.VALUE,
+        "How do you rate the value for money?",
+        "您如何评价我们服务的性价比？",
+        False,
+    ),
+    (QuestionKind.FREE_TEXT, "", "What should we do better?", "我们应该在哪些方面改进？", False),
+]
+
+
+@transaction.atomic
+def survey_template_default() -> SurveyTemplate:
+    """The default template; the shipped one is written again if none is the default (a
+    database flushed after its migrations, for instance)."""
+    template = SurveyTemplate.objects.filter(is_default=True).first()
+    if template is not None:
+        return template
+    template = SurveyTemplate.objects.create(
+        name=DEFAULT_TEMPLATE_NAME,
+        description="NPS, overall satisfaction and a rating of each topic.",
+        is_default=True,
+    )
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(
+            template=template,
+            position=position,
+            kind=kind,
+            topic=topic,
+            text=text,
+            text_zh_hans=text_zh_hans,
+            is_required=required,
+        )
+        for position, (kind, topic, text, text_zh_hans, required) in enumerate(
+            DEFAULT_QUESTIONS, start=1
+        )
+    )
+    return template
+
+
 @transaction.atomic
 def survey_template_set_default(*, actor: User, template: SurveyTemplate) -> SurveyTemplate:
     _require_template_manager(actor)

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from feedback.models import Campaign, DetractorFollowUp, SurveyResponse
-from feedback.surveys.services import campaign_send
+from feedback.surveys.services import campaign_send, survey_template_default
 from notifications.models import OutboxMessage
 from notifications.services import outbox_send
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page
@@ -50,7 +50,9 @@ def test_detractor_answers_by_mail_and_the_am_follows_up(
     rep: User,
     project,
 ) -> None:
-    # 1. The AM sends the default survey to the project's client contacts.
+    # 1. The AM sends the default survey to the project's client contacts. (The default
+    # template ships in a migration; a test database flushed by an earlier test lost it.)
+    survey_template_default()
     log_in(page, am)
     page.goto(f"/projects/{project.pk}/surveys/")
     form = page.get_by_test_id("campaign-form")

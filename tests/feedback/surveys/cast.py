@@ -9,15 +9,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from feedback.models import QuestionKind, SurveyInvitation, SurveyTemplate
-from feedback.surveys.services import campaign_create, campaign_send, response_submit
+from feedback.models import QuestionKind, SurveyInvitation
+from feedback.surveys.services import (
+    campaign_create,
+    campaign_send,
+    response_submit,
+    survey_template_default,
+)
 from feedback.surveys.tokens import invitation_token
 
 
 def survey_cast(cast: Any) -> Any:
     if getattr(cast, "survey_campaign", None) is not None:
         return cast
-    template = SurveyTemplate.objects.get(is_default=True)
+    template = survey_template_default()
     campaign = campaign_create(
         actor=cast.pm,
         project=cast.project,

@@ -20,8 +20,8 @@ from feedback.models import (
     SurveyAnswer,
     SurveyInvitation,
     SurveyResponse,
-    SurveyTemplate,
 )
+from feedback.surveys.services import survey_template_default
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def _bulk_responses(project, count: int, *, offset: int = 0) -> Campaign:
     """`count` people sent a campaign, all answered (a third detractors, with a follow-up),
     over the last months. Bulk-created: the service path is tested elsewhere."""
-    template = SurveyTemplate.objects.get(is_default=True)
+    template = survey_template_default()
     questions = {q.kind: q for q in template.questions.all()}
     topic = template.questions.filter(kind=QuestionKind.TOPIC_RATING).first()
     now = timezone.now()
@@ -138,3 +138,17 @@ def test_the_figures_hold_for_1000_responses(am, pm, project):
     assert totals["detractors"] == 637
     assert totals["nps"] == round((181 - 637) / 1000 * 100, 1)
     assert totals["response_rate"] == 100.0
+
+
+def test_portal_surveys_and_home_keep_constant_queries(am, rep, project, settings):
+    from tests.feedback.surveys.helpers import make_template, send_campaign
+
+    settings.RAPPORT_SURVEY_QUIET_DAYS = 0
+    template = make_template(am)
+    urls = [reverse("feedback:portal_surveys"), reverse("portal:home"), "/api/v1/my-surveys/"]
+    for index in range(2):
+        send_campaign(am, project, template, name=f"Few {index}")
+    few = {url: _count(rep, url) for url in urls}
+    for index in range(12):
+        send_campaign(am, project, template, name=f"Many {index}")
+    assert {url: _count(rep, url) for url in urls} == few

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from feedback.models import Campaign, CampaignTrigger, SurveyInvitation, SurveyTemplate
+from feedback.models import Campaign, CampaignTrigger, SurveyInvitation
 from feedback.surveys.services import (
     automation_create,
     automations_run_periodic,
@@ -19,6 +19,7 @@ from feedback.surveys.services import (
     campaigns_on_project_closed,
     invitation_unsubscribe,
     survey_campaigns_tick,
+    survey_template_default,
 )
 from feedback.surveys.tasks import campaign_send_task, survey_campaigns_tick_task
 from notifications.models import OutboxMessage
@@ -156,7 +157,7 @@ def test_a_scheduled_campaign_is_sent_by_the_tick_when_its_window_opens(am, rep,
 def test_deliverable_acceptance_starts_one_campaign_per_deliverable(am, pm, rep, project):
     from projects.services.deliverables import deliverable_create, milestone_create
 
-    template = SurveyTemplate.objects.get(is_default=True)
+    template = survey_template_default()
     automation_create(
         actor=am, project=project, template=template, trigger=CampaignTrigger.DELIVERABLE_ACCEPTED
     )
@@ -173,7 +174,7 @@ def test_deliverable_acceptance_starts_one_campaign_per_deliverable(am, pm, rep,
 
 
 def test_project_close_starts_its_campaign_once(am, rep, project):
-    template = SurveyTemplate.objects.get(is_default=True)
+    template = survey_template_default()
     automation_create(
         actor=am, project=project, template=template, trigger=CampaignTrigger.PROJECT_CLOSED
     )
@@ -183,7 +184,7 @@ def test_project_close_starts_its_campaign_once(am, rep, project):
 
 
 def test_periodic_automation_runs_once_per_due_date_and_moves_on(am, rep, project):
-    template = SurveyTemplate.objects.get(is_default=True)
+    template = survey_template_default()
     today = timezone.localdate()
     automation = automation_create(
         actor=am,
