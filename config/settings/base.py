@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_prune_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every 15 minutes: surveys — start due periodic campaigns, send the invitations of campaigns
+    # whose window opened, send due reminders, close campaigns whose window ended.
+    "survey-campaigns": {
+        "task": "feedback.surveys.tasks.survey_campaigns_tick_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -259,6 +265,10 @@ RAPPORT_STAFF_MFA_REQUIRED = env.bool("RAPPORT_STAFF_MFA_REQUIRED", default=True
 
 # Resource view: planned hours per person and week above this are over-allocation.
 RAPPORT_WEEKLY_CAPACITY_HOURS = env.int("RAPPORT_WEEKLY_CAPACITY_HOURS", default=40)
+# Surveys: a person is not surveyed again within this many days, whatever the campaign; a
+# survey link stops working this many days after it was e-mailed.
+RAPPORT_SURVEY_QUIET_DAYS = env.int("RAPPORT_SURVEY_QUIET_DAYS", default=30)
+RAPPORT_SURVEY_LINK_MAX_AGE_DAYS = env.int("RAPPORT_SURVEY_LINK_MAX_AGE_DAYS", default=60)
 
 # Invitations: a signed link that works once and expires.
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_MAX_AGE_DAYS", default=7))
@@ -372,6 +382,8 @@ SPECTACULAR_SETTINGS = {
         "RiskStrategyEnum": "risks.models.Strategy",
         "RiskStatusEnum": "risks.models.Risk.Status",
         "RiskIssueStatusEnum": "risks.models.Issue.Status",
+        "SurveyQuestionKindEnum": "feedback.models.QuestionKind",
+        "SurveyCampaignTriggerEnum": "feedback.models.CampaignTrigger",
     },
 }
 

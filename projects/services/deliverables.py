@@ -41,6 +41,7 @@ from projects.permissions import (
     can_edit_plan,
     can_review_quality,
 )
+from projects.signals import deliverable_accepted, send_after_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -351,6 +352,7 @@ def deliverable_accept(*, actor: User, deliverable: Deliverable, comment: str = 
     deliverable.save(update_fields=["status", "accepted_at"])
     _refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_team(deliverable=deliverable, accepted=True, by=actor)
+    send_after_commit(deliverable_accepted, deliverable_id=deliverable.pk)
     return deliverable
 
 
@@ -439,6 +441,7 @@ def deliverable_deem_accepted(*, deliverable_id: int, today: date | None = None)
     deliverable.save(update_fields=["status", "accepted_at"])
     _refresh_milestone_completion(deliverable.milestone, actor=None)
     _tell_team(deliverable=deliverable, accepted=True, by=None)
+    send_after_commit(deliverable_accepted, deliverable_id=deliverable.pk)
     return True
 
 

@@ -12,8 +12,17 @@ from django.utils.translation import gettext as _
 from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notification_create, notify
-from projects.models import GATE_CHECKLISTS, NEXT_PHASE, Membership, PhaseGate, Project, Role
+from projects.models import (
+    GATE_CHECKLISTS,
+    NEXT_PHASE,
+    Membership,
+    Phase,
+    PhaseGate,
+    Project,
+    Role,
+)
 from projects.permissions import can_approve_phase_gate, can_request_phase_gate
+from projects.signals import project_closed, send_after_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -96,6 +105,8 @@ def _advance(project: Project, gate: PhaseGate, *, actor: User) -> None:
     project.phase = gate.to_phase
     project._history_user = actor  # type: ignore[attr-defined]
     project.save(update_fields=["phase", "updated_at"])
+    if project.phase == Phase.CLOSED:
+        send_after_commit(project_closed, project_id=project.pk)
 
 
 def _ask_client(gate: PhaseGate) -> None:

@@ -872,3 +872,160 @@ API.update(
         ),
     }
 )
+
+# --- Satisfaction surveys (feedback.surveys) ------------------------------------------------------
+# Survey objects are made on first use by tests/feedback/surveys/cast.py: the PM sent the default
+# template to client A's project and the customer representative answered with a low score.
+
+
+def _survey(cast: Any) -> Any:
+    from tests.feedback.surveys.cast import survey_cast
+
+    return survey_cast(cast)
+
+
+def survey_project_kwargs(cast: Any) -> dict[str, Any]:
+    _survey(cast)
+    return {"project_id": cast.project.pk}
+
+
+def survey_campaign_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "campaign_id": _survey(cast).survey_campaign.pk}
+
+
+def survey_token_kwargs(cast: Any) -> dict[str, Any]:
+    return {"token": _survey(cast).survey_token}
+
+
+# The project's PM and AM and staff admins; a team member is refused, clients go to the portal.
+SATISFACTION_PAGE = roles(
+    403, anonymous=LOGIN, pm=200, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)
+)
+SATISFACTION_PROJECT_PAGE = roles(
+    403,
+    anonymous=LOGIN,
+    pm=200,
+    am=200,
+    staff_admin=200,
+    outsider=404,
+    **dict.fromkeys(CLIENTS, PORTAL),
+)
+# One survey item of the PM's and AM's scope: a 404 for everyone else on the provider side.
+SATISFACTION_ITEM = roles(
+    404, anonymous=LOGIN, pm=200, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)
+)
+
+PAGES.update(
+    {
+        "feedback:dashboard_csv": Entry(SATISFACTION_PAGE, note="figures of one's own scope"),
+        "feedback:survey_templates": Entry(SATISFACTION_PAGE),
+        "feedback:survey_template": Entry(
+            SATISFACTION_PAGE,
+            kwargs=lambda cast: {"template_id": _survey(cast).survey_template.pk},
+        ),
+        "feedback:project_surveys": Entry(SATISFACTION_PROJECT_PAGE, kwargs=survey_project_kwargs),
+        "feedback:project_responses": Entry(
+            SATISFACTION_PROJECT_PAGE, kwargs=survey_project_kwargs
+        ),
+        "feedback:campaign": Entry(SATISFACTION_PROJECT_PAGE, kwargs=survey_campaign_kwargs),
+        "feedback:survey_response": Entry(
+            SATISFACTION_ITEM,
+            kwargs=lambda cast: {"response_id": _survey(cast).survey_response.pk},
+        ),
+        "feedback:follow_up": Entry(
+            SATISFACTION_ITEM,
+            kwargs=lambda cast: {"follow_up_id": _survey(cast).survey_follow_up.pk},
+            note="internal: the AM's follow-up of a detractor",
+        ),
+        "feedback:survey_answer": Entry(
+            PUBLIC,
+            kwargs=survey_token_kwargs,
+            note="the signed link is the credential (tests/feedback/surveys/test_links.py)",
+        ),
+        "feedback:survey_unsubscribe": Entry(
+            PUBLIC, kwargs=survey_token_kwargs, note="a confirmation page; POST unsubscribes"
+        ),
+        "feedback:portal_surveys": Entry(PORTAL_PAGE, note="one's own invitations only"),
+    }
+)
+
+API_SATISFACTION = roles(403, anonymous=401, pm=200, am=200, staff_admin=200)
+API_SURVEY_READ = roles(
+    403, anonymous=401, pm=200, am=200, staff_admin=200, other_client_rep=404, outsider=404
+)
+API_SURVEY_WRITE = roles(403, anonymous=401, pm=400, am=400, other_client_rep=404, outsider=404)
+
+
+def api_survey_project_kwargs(cast: Any) -> dict[str, Any]:
+    _survey(cast)
+    return {"project_pk": cast.project.pk}
+
+
+def api_survey_campaign_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": _survey(cast).survey_campaign.pk}
+
+
+API.update(
+    {
+        ("GET", "/api/v1/satisfaction/"): Entry(API_SATISFACTION, note="figures of one's scope"),
+        ("GET", "/api/v1/survey-templates/"): Entry(API_SATISFACTION),
+        ("POST", "/api/v1/survey-templates/"): Entry(
+            roles(403, anonymous=401, pm=400, am=400, staff_admin=400), note="{} has no name"
+        ),
+        ("GET", "/api/v1/survey-templates/{id}/"): Entry(
+            API_SATISFACTION, kwargs=lambda cast: {"id": _survey(cast).survey_template.pk}
+        ),
+        ("POST", "/api/v1/survey-templates/{id}/questions/"): Entry(
+            roles(403, anonymous=401, pm=400, am=400, staff_admin=400),
+            kwargs=lambda cast: {"id": _survey(cast).survey_template.pk},
+            note="{} is invalid",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/survey-campaigns/"): Entry(
+            API_SURVEY_READ, kwargs=api_survey_project_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/survey-campaigns/"): Entry(
+            API_SURVEY_WRITE, kwargs=api_survey_project_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/survey-campaigns/{id}/"): Entry(
+            API_SURVEY_READ, kwargs=api_survey_campaign_kwargs
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/survey-campaigns/{id}/invitations/"): Entry(
+            API_SURVEY_READ, kwargs=api_survey_campaign_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/survey-campaigns/{id}/close/"): Entry(
+            roles(403, anonymous=401, pm=200, am=200, other_client_rep=404, outsider=404),
+            kwargs=api_survey_campaign_kwargs,
+            note="the PM and AM close it",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/survey-automations/"): Entry(
+            API_SURVEY_READ, kwargs=api_survey_project_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/survey-automations/"): Entry(
+            API_SURVEY_WRITE, kwargs=api_survey_project_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/survey-responses/"): Entry(
+            API_SIGNED_IN, note="PM/AM: their projects'; a client: their own only"
+        ),
+        ("GET", "/api/v1/survey-responses/{id}/"): Entry(
+            roles(404, anonymous=401, pm=200, am=200, staff_admin=200, rep=200),
+            kwargs=lambda cast: {"id": _survey(cast).survey_response.pk},
+            note="the representative's own response; not even their colleagues see it",
+        ),
+        ("GET", "/api/v1/survey-follow-ups/"): Entry(API_SIGNED_IN, note="empty for clients"),
+        ("GET", "/api/v1/survey-follow-ups/{id}/"): Entry(
+            roles(404, anonymous=401, pm=200, am=200, staff_admin=200),
+            kwargs=lambda cast: {"id": _survey(cast).survey_follow_up.pk},
+        ),
+        ("POST", "/api/v1/survey-follow-ups/{id}/close/"): Entry(
+            roles(404, anonymous=401, pm=400, am=400, staff_admin=403),
+            kwargs=lambda cast: {"id": _survey(cast).survey_follow_up.pk},
+            note="the project's PM and AM; {} has no note",
+        ),
+        ("GET", "/api/v1/my-surveys/"): Entry(API_SIGNED_IN, note="one's own open surveys"),
+        ("POST", "/api/v1/my-surveys/{id}/respond/"): Entry(
+            roles(404, anonymous=401, rep=400),
+            kwargs=lambda cast: {"id": _survey(cast).survey_invitation.pk},
+            note="the invited person only; {} has no answers",
+        ),
+    }
+)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
+from feedback.surveys.demo import seed_surveys
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
@@ -173,6 +174,7 @@ class Command(BaseCommand):
         created += seed_meetings(people=people)
         created += seed_discussions(people=people)
         created += seed_risks(people=people)
+        created += seed_surveys(people=people)
         return created
 
     def print_logins(self) -> None:

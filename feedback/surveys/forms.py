@@ -1,0 +1,180 @@
+"""Forms for the survey pages. They parse input; the services validate the rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import CampaignTrigger, QuestionKind, SurveyQuestion, SurveyTemplate, Topic
+from feedback.surveys.selectors import DashboardFilters, default_filters
+
+
+class BootstrapForm(forms.Form):
+    """Gives each widget Bootstrap's class, so templates render fields with one partial."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class TemplateForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TemplateCopyForm(BootstrapForm):
+    name = forms.CharField(label=_("Name of the copy"), max_length=200)
+
+
+class QuestionForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
+    topic = forms.ChoiceField(
+        label=_("Topic (for a topic rating)"),
+        choices=[("", "—"), *Topic.choices],
+        required=False,
+    )
+    text = forms.CharField(label=_("Question (English)"), max_length=500)
+    text_zh_hans = forms.CharField(
+        label=_("Question (Simplified Chinese)"), max_length=500, required=False
+    )
+    choices = forms.CharField(
+        label=_("Choices, one a line: English | 中文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    is_required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
+
+    def clean_choices(self) -> list[str]:
+        return [line for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+def _templates() -> Any:
+    return SurveyTemplate.objects.filter(is_archived=False).order_by("-is_default", "name")
+
+
+class CampaignForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    template = forms.ModelChoiceField(label=_("Template"), queryset=SurveyTemplate.objects.none())
+    opens_at = forms.DateTimeField(
+        label=_("Opens (empty: send now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reminder_after_days = forms.IntegerField(label=_("Remind after (days)"), initial=5, min_value=1)
+    reminder_max = forms.IntegerField(label=_("At most (reminders)"), initial=2, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = _templates()
+        default = _templates().filter(is_default=True).first()
+        if default is not None:
+            self.fields["template"].initial = default.pk
+        self.fields["closes_at"].initial = (timezone.localtime() + timedelta(days=14)).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+
+
+class AutomationForm(BootstrapForm):
+    trigger = forms.ChoiceField(
+        label=_("Send"),
+        choices=[c for c in CampaignTrigger.choices if c[0] != CampaignTrigger.MANUAL],
+    )
+    template = forms.ModelChoiceField(label=_("Template"), queryset=SurveyTemplate.objects.none())
+    open_days = forms.IntegerField(label=_("Open for (days)"), initial=14, min_value=1)
+    reminder_after_days = forms.IntegerField(label=_("Remind after (days)"), initial=5, min_value=1)
+    reminder_max = forms.IntegerField(label=_("At most (reminders)"), initial=2, min_value=0)
+    interval_months = forms.IntegerField(
+        label=_("Every (months, periodic only)"), required=False, min_value=1
+    )
+    first_run_on = forms.DateField(
+        label=_("First sending (periodic only)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = _templates()
+        default = _templates().filter(is_default=True).first()
+        if default is not None:
+            self.fields["template"].initial = default.pk
+
+
+class FollowUpCloseForm(BootstrapForm):
+    note = forms.CharField(
+        label=_("What was done (internal note)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DashboardFilterForm(BootstrapForm):
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int, empty_value=None)
+    pm = forms.TypedChoiceField(
+        label=_("Project manager"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(
+        self, *args: Any, clients: list[tuple[int, str]], pms: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", _("All clients")), *clients]
+        self.fields["pm"].choices = [("", _("All project managers")), *pms]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period is before its start."))
+        if start and end and (end - start).days > 3 * 366:
+            self.add_error("start", _("Choose a period of at most three years."))
+        return data
+
+    def filters(self) -> DashboardFilters:
+        """The valid filters, or the default period when the form is not valid."""
+        default = default_filters()
+        if not self.is_valid():
+            return default
+        data = self.cleaned_data
+        start: date = data.get("start") or default.start
+        end: date = data.get("end") or default.end
+        if start > end:
+            return default
+        return DashboardFilters(
+            start=start, end=end, client_id=data.get("client"), pm_id=data.get("pm")
+        )
+
+
+def answer_fields(questions: list[SurveyQuestion], language: str) -> list[dict[str, Any]]:
+    """What the answer page draws for each question (the page is plain HTML, no JS needed)."""
+    return [
+        {
+            "question": question,
+            "name": f"q{question.pk}",
+            "text": question.text_for(language),
+            "choices": list(enumerate(question.choice_labels(language))),
+            "scale": list(question.scale),
+        }
+        for question in questions
+    ]

@@ -1,0 +1,154 @@
+"""The dashboard, its drill-downs and the API lists keep the same number of queries with 10 and
+1,000 responses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from feedback.models import (
+    Campaign,
+    DetractorFollowUp,
+    QuestionKind,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from feedback.surveys.services import survey_template_default
+
+pytestmark = pytest.mark.django_db
+
+
+def _bulk_responses(project, count: int, *, offset: int = 0) -> Campaign:
+    """`count` people sent a campaign, all answered (a third detractors, with a follow-up),
+    over the last months. Bulk-created: the service path is tested elsewhere."""
+    template = survey_template_default()
+    questions = {q.kind: q for q in template.questions.all()}
+    topic = template.questions.filter(kind=QuestionKind.TOPIC_RATING).first()
+    now = timezone.now()
+    campaign = Campaign.objects.create(
+        project=project,
+        template=template,
+        name=f"Bulk {offset}",
+        status=Campaign.Status.OPEN,
+        opens_at=now - timedelta(days=200),
+        closes_at=now + timedelta(days=1),
+        sent_at=now - timedelta(days=200),
+    )
+    people = User.objects.bulk_create(
+        User(
+            email=f"bulk{offset + i}@client.test",
+            display_name=f"Bulk {offset + i}",
+            organization=project.client,
+            side=project.client.kind,  # save() sets it; bulk_create does not call save()
+        )
+        for i in range(count)
+    )
+    invitations = SurveyInvitation.objects.bulk_create(
+        SurveyInvitation(
+            campaign=campaign,
+            person=person,
+            email=person.email,
+            sent_at=now - timedelta(days=i % 180),
+            responded_at=now - timedelta(days=i % 180),
+        )
+        for i, person in enumerate(people)
+    )
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            invitation=invitation,
+            campaign=campaign,
+            project=project,
+            client=project.client,
+            respondent=invitation.person,
+            nps=i % 11,
+            csat=i % 5 + 1,
+            submitted_at=invitation.sent_at,
+            updated_at=invitation.sent_at,
+        )
+        for i, invitation in enumerate(invitations)
+    )
+    SurveyAnswer.objects.bulk_create(
+        answer
+        for i, response in enumerate(responses)
+        for answer in (
+            SurveyAnswer(response=response, question=questions[QuestionKind.NPS], rating=i % 11),
+            SurveyAnswer(response=response, question=topic, rating=i % 5 + 1),
+        )
+    )
+    DetractorFollowUp.objects.bulk_create(
+        DetractorFollowUp(response=r, project=project, opened_at=now)
+        for r in responses
+        if r.nps <= 6
+    )
+    return campaign
+
+
+def _count(user, url: str) -> int:
+    client = Client()
+    client.force_login(user)
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _urls(project, campaign) -> list[str]:
+    return [
+        reverse("feedback:dashboard"),
+        reverse("feedback:dashboard") + f"?client={project.client_id}",
+        reverse("feedback:dashboard_csv"),
+        reverse("feedback:project_responses", kwargs={"project_id": project.pk}),
+        reverse("feedback:project_surveys", kwargs={"project_id": project.pk}),
+        reverse("feedback:campaign", kwargs={"project_id": project.pk, "campaign_id": campaign.pk}),
+        "/api/v1/satisfaction/",
+        "/api/v1/survey-responses/",
+        "/api/v1/survey-follow-ups/",
+        f"/api/v1/projects/{project.pk}/survey-campaigns/",
+        f"/api/v1/projects/{project.pk}/survey-campaigns/{campaign.pk}/invitations/",
+    ]
+
+
+def test_constant_queries_with_10_and_1000_responses(am, pm, project):
+    campaign = _bulk_responses(project, 10)
+    small = {url: _count(am, url) for url in _urls(project, campaign)}
+    _bulk_responses(project, 990, offset=10)
+    assert SurveyResponse.objects.count() == 1000
+    large = {url: _count(am, url) for url in _urls(project, campaign)}
+    assert large == small
+
+
+def test_the_figures_hold_for_1000_responses(am, pm, project):
+    from feedback.surveys.selectors import default_filters, satisfaction_totals
+
+    _bulk_responses(project, 1000)
+    totals = satisfaction_totals(user=am, filters=default_filters())
+    # nps = i % 11 over 1000: 0..10 each about 91 times; exact counts by hand:
+    # promoters (9, 10): i % 11 in {9, 10} -> 91 + 90 = 181; detractors (0..6) -> 7 * 91 = 637.
+    assert totals["responses"] == 1000
+    assert totals["promoters"] == 181
+    assert totals["detractors"] == 637
+    assert totals["nps"] == round((181 - 637) / 1000 * 100, 1)
+    assert totals["response_rate"] == 100.0
+
+
+def test_portal_surveys_and_home_keep_constant_queries(am, rep, project, settings):
+    from tests.feedback.surveys.helpers import make_template, send_campaign
+
+    settings.RAPPORT_SURVEY_QUIET_DAYS = 0
+    template = make_template(am)
+    urls = [reverse("feedback:portal_surveys"), reverse("portal:home"), "/api/v1/my-surveys/"]
+    for index in range(2):
+        send_campaign(am, project, template, name=f"Few {index}")
+    few = {url: _count(rep, url) for url in urls}
+    for index in range(12):
+        send_campaign(am, project, template, name=f"Many {index}")
+    assert {url: _count(rep, url) for url in urls} == few
