@@ -56,8 +56,9 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Routes each person to their own start page: the portal for client people, my clients
-    for an account manager, my projects for everyone else on the provider side."""
+    """Routes each person to their own start page: the portal for client people, the
+    satisfaction dashboard for an account manager, my projects for everyone else on the
+    provider side."""
     user = request.user
     if not user.is_authenticated:
         return redirect("account_login")
@@ -65,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("portal:home")
     roles = set(user.project_roles.values())
     if Role.AM in roles and Role.PM not in roles:
-        return redirect("accounts:client_list")
+        return redirect("feedback:dashboard")
     return redirect("projects:list")
 
 

@@ -99,7 +99,7 @@ PAGES: dict[str, Entry] = {
         roles(
             "redirect=/projects/",
             anonymous=LOGIN,
-            am="redirect=/clients/",
+            am="redirect=/satisfaction/",
             **dict.fromkeys(CLIENTS, PORTAL),
         )
     ),

@@ -14,8 +14,13 @@ from tests.e2e.conftest import csp_violations, log_in, path_of
 pytestmark = pytest.mark.e2e
 
 HEADINGS = {
-    "en": {"pm": "My projects", "am": "My clients", "rep": "What needs my decision"},
-    "zh-hans": {"pm": "我的项目", "am": "我的客户", "rep": "待我决策"},
+    "en": {
+        "pm": "My projects",
+        "am": "Client satisfaction",
+        "am_clients": "My clients",
+        "rep": "What needs my decision",
+    },
+    "zh-hans": {"pm": "我的项目", "am": "客户满意度", "am_clients": "我的客户", "rep": "待我决策"},
 }
 
 
@@ -50,20 +55,24 @@ def test_pm_signs_in_to_my_projects(page: Page, console_errors, pm, project, lan
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_am_signs_in_to_my_clients(page: Page, console_errors, am, client_a, language):
+def test_am_signs_in_to_the_satisfaction_dashboard(
+    page: Page, console_errors, am, client_a, language
+):
     _speak(am, language)
 
     log_in(page, am)
 
-    assert path_of(page) == "/clients/"
+    assert path_of(page) == "/satisfaction/"
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.get_by_test_id("page-title")).to_have_text(HEADINGS[language]["am"])
+    page.goto("/clients/")
+    expect(page.get_by_test_id("page-title")).to_have_text(HEADINGS[language]["am_clients"])
     cards = page.get_by_test_id("client-cards")
     expect(cards.get_by_role("heading", name=client_a.name)).to_be_visible()
     expect(cards.locator(f"a[href='/clients/{client_a.pk}/']")).to_be_visible()
 
     page.goto("/portal/")
-    assert path_of(page) == "/clients/"
+    assert path_of(page) == "/satisfaction/"
     _assert_clean(page, console_errors)
 
 
