@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback and satisfaction")
+
+    def ready(self) -> None:
+        from feedback.tickets import permissions, registry, tasks  # noqa: F401  (rules, Celery)
+
+        registry.register()

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
+from feedback.tickets.selectors import tickets_awaiting_confirmation_for
 from projects.forms import AcceptanceDecisionForm, GateDecisionForm
 from projects.health import project_health
 from projects.models import Deliverable, PhaseGate
@@ -60,6 +61,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
             user=self.request.user
         )
         context["change_decisions"] = change_requests_awaiting_decision_for(user=self.request.user)
+        context["ticket_decisions"] = tickets_awaiting_confirmation_for(user=self.request.user)
         context["projects"] = project_list_for(user=self.request.user)
         return context
 

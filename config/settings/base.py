@@ -185,6 +185,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_prune_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every 10 minutes: flag complaints past their SLA and escalate each breach once.
+    "feedback-ticket-sla-escalation": {
+        "task": "feedback.tickets.tasks.ticket_sla_escalation_task",
+        "schedule": timedelta(minutes=10),
+    },
+    # Hourly at minute 20: remind account managers of interaction next steps due today in their
+    # time zone (once per interaction).
+    "feedback-interaction-reminders": {
+        "task": "feedback.tickets.tasks.interaction_reminders_task",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from feedback.models.tickets import OPEN_STATUSES
 from feedback.tickets.permissions import can_manage_account, can_view_ticket
 from feedback.tickets.sla import BusinessCalendar, ClockState, clock_state
 from projects.models import Membership, Project, Role, Visibility
-from projects.selectors import internal_project_ids_for, project_scope_for
+from projects.selectors.core import internal_project_ids_for, project_scope_for
 
 
 def _scope(queryset: QuerySet[FeedbackTicket], *, user: User) -> QuerySet[FeedbackTicket]:

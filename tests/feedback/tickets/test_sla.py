@@ -183,16 +183,20 @@ def test_clock_running_met_and_breached():
         now=at(LONDON, 2026, 12, 5, 9),
         calendar=calendar,
     )
-    assert met.is_met and not met.is_breached and met.remaining is None
+    assert met.is_met
+    assert not met.is_breached
+    assert met.remaining is None
     missed = clock_state(
         due_at=due,
         done_at=at(LONDON, 2026, 11, 30, 12),
         now=at(LONDON, 2026, 12, 5, 9),
         calendar=calendar,
     )
-    assert missed.is_breached and not missed.is_met
+    assert missed.is_breached
+    assert not missed.is_met
     none = clock_state(due_at=None, done_at=None, now=at(LONDON, 2026, 12, 5, 9), calendar=calendar)
-    assert not none.applies and not none.is_breached
+    assert not none.applies
+    assert not none.is_breached
 
 
 def test_format_duration():
