@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("stakeholders.api.urls_meetings")),
     path("", include("notifications.api.urls")),
     path("", include("stakeholders.api.urls_discussions")),
+    path("", include("feedback.tickets.api_urls")),
 ]
 
 urlpatterns = [

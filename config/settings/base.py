@@ -362,6 +362,11 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "projects.models.Visibility",
         "NotificationChannelEnum": "notifications.models.Channel",
         "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
+        "FeedbackTicketStatusEnum": "feedback.models.TicketStatus",
+        "FeedbackTicketKindEnum": "feedback.models.TicketKind",
+        "FeedbackTicketSeverityEnum": "feedback.models.TicketSeverity",
+        "InteractionKindEnum": "feedback.models.Interaction.Kind",
+        "OpportunityStageEnum": "feedback.models.Opportunity.Stage",
     },
 }
 
