@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,6 +33,7 @@ from feedback.models import (
     TicketSeverity,
 )
 from feedback.tickets import selectors, services
+from feedback.tickets.permissions import can_attach_to_ticket, can_handle_ticket
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Visibility
 from projects.permissions import can_view_internal_items
@@ -206,6 +208,8 @@ class FeedbackTicketViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.
     @extend_schema(request=TicketUpdateInputSerializer, responses=TicketSerializer)
     def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
         ticket = self.get_object()
+        if not can_handle_ticket(request.user, ticket):  # refused before the input is read
+            raise PermissionDenied()
         data = TicketUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_update(
@@ -248,9 +252,11 @@ class FeedbackTicketViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.
         request={"multipart/form-data": AttachmentInputSerializer},
         responses={201: AttachmentSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def attachments(self, request: Request, project_pk: str, pk: str) -> Response:
         ticket = self.get_object()
+        if not can_attach_to_ticket(request.user, ticket):
+            raise PermissionDenied()
         data = AttachmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.ticket_attach(
