@@ -279,7 +279,9 @@ class TicketView(StaffPageMixin, TicketDetailMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         ticket = kwargs.get("ticket") or self.get_ticket()
         user = self.request.user
-        context.update(self.ticket_context(ticket, **kwargs))
+        context.update(
+            self.ticket_context(ticket, **{k: v for k, v in kwargs.items() if k != "ticket"})
+        )
         handles = can_handle_ticket(user, ticket)
         steps = services.HANDLER_STEPS
         context.update(
@@ -472,7 +474,9 @@ class PortalTicketView(PortalPageMixin, TicketDetailMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         ticket = kwargs.get("ticket") or self.get_ticket()
-        context.update(self.ticket_context(ticket, **kwargs))
+        context.update(
+            self.ticket_context(ticket, **{k: v for k, v in kwargs.items() if k != "ticket"})
+        )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
