@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -32,6 +33,7 @@ from feedback.models import (
     TicketStatus,
 )
 from feedback.models.tickets import OPEN_STATUSES
+from feedback.tickets.aggregates import Median
 from feedback.tickets.permissions import can_manage_account, can_view_ticket
 from feedback.tickets.sla import BusinessCalendar, ClockState, clock_state
 from projects.models import Membership, Project, Role, Visibility
@@ -245,12 +247,12 @@ def complaint_dashboard_figures(
     open_limit: int = 50,
 ) -> ComplaintFigures:
     """Open complaints with their SLA clocks, median time to first response and to resolution
-    (wall-clock time, PostgreSQL's percentile_cont), counts by state, and the breaching ones.
+    (wall-clock time, PostgreSQL's percentile_cont: feedback.tickets.aggregates.Median),
+    counts by state, and the breaching ones (open complaints past either target, or whose
+    first response came late).
     A fixed number of queries whatever the number of complaints: one aggregate, one list of
     open complaints (capped at `open_limit`, most urgent first), one list of breaching ones,
     and the provider's calendar."""
-    from django.contrib.postgres.aggregates import PercentileCont
-
     from feedback.tickets.services import sla_calendar
 
     now = now or timezone.now()
@@ -268,18 +270,23 @@ def complaint_dashboard_figures(
         F("resolved_at") - F("raised_at"), output_field=DurationField()
     )
     counts = {f"n_{value}": Count("pk", filter=Q(status=value)) for value in TicketStatus.values}
+    medians: dict[str, Any] = {}
+    if connection.vendor == "postgresql":
+        medians = {"median_first": Median(to_first), "median_resolution": Median(to_resolution)}
     figures = complaints.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         breaching=Count("pk", filter=_breaching(now) & Q(status__in=OPEN_STATUSES)),
-        median_first=PercentileCont(0.5, filter=Q(first_responded_at__isnull=False)).within_group(
-            to_first
-        ),
-        median_resolution=PercentileCont(0.5, filter=Q(resolved_at__isnull=False)).within_group(
-            to_resolution
-        ),
+        **medians,
         **counts,
     )
+    if not medians:  # the embedded SQLite default has no percentile_cont
+        figures["median_first"] = _python_median(
+            complaints.filter(first_responded_at__isnull=False), to_first
+        )
+        figures["median_resolution"] = _python_median(
+            complaints.filter(resolved_at__isnull=False), to_resolution
+        )
     related = complaints.select_related("project", "project__client", "owner")
     open_complaints = list(
         related.filter(status__in=OPEN_STATUSES).order_by("resolution_due_at", "pk")[:open_limit]
@@ -302,6 +309,17 @@ def complaint_dashboard_figures(
         open_complaints=open_complaints,
         breaching_complaints=breaching,
     )
+
+
+def _python_median(complaints: QuerySet[FeedbackTicket], expression: Any) -> timedelta | None:
+    """The median on databases without percentile_cont (SQLite, the embedded demo only)."""
+    values = sorted(v for v in complaints.annotate(_d=expression).values_list("_d", flat=True))
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
 
 
 def _as_timedelta(value: Any) -> timedelta | None:
