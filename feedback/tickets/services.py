@@ -700,7 +700,9 @@ def _opportunity_values(
         raise InvalidInput(_("A value estimate is not negative."), field="value_estimate")
     currency = (currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise InvalidInput(_("Give the currency as a three-letter code, such as EUR."), "currency")
+        raise InvalidInput(
+            _("Give the currency as a three-letter code, such as EUR."), field="currency"
+        )
     if stage not in Opportunity.Stage.values:
         raise InvalidInput(_("Unknown stage."), field="stage")
     return {
