@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
+from feedback.tickets.demo import seed_feedback
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
@@ -169,6 +170,7 @@ class Command(BaseCommand):
         created += seed_requirements(people=people)
         created += seed_change_requests(people=people)
         created += seed_meetings(people=people)
+        created += seed_feedback(people=people)
         return created
 
     def print_logins(self) -> None:
