@@ -7,6 +7,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and satisfaction")
 
     def ready(self) -> None:
-        from feedback.tickets import permissions, registry, tasks  # noqa: F401  (rules, Celery)
+        from feedback.tickets import admin, permissions, registry, tasks  # noqa: F401
 
         registry.register()

@@ -258,6 +258,10 @@ RAPPORT_STAFF_MFA_REQUIRED = env.bool("RAPPORT_STAFF_MFA_REQUIRED", default=True
 
 # Resource view: planned hours per person and week above this are over-allocation.
 RAPPORT_WEEKLY_CAPACITY_HOURS = env.int("RAPPORT_WEEKLY_CAPACITY_HOURS", default=40)
+# Complaint SLAs count business time of the provider (its organisation's time zone): the working
+# hours of a day and the working days (ISO numbers, Monday = 1), see feedback/tickets/sla.py.
+RAPPORT_SLA_BUSINESS_HOURS = env.str("RAPPORT_SLA_BUSINESS_HOURS", default="09:00-18:00")
+RAPPORT_SLA_WORKING_DAYS = env.str("RAPPORT_SLA_WORKING_DAYS", default="1-5")
 
 # Invitations: a signed link that works once and expires.
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_MAX_AGE_DAYS", default=7))

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -143,7 +144,7 @@ class TicketTransitionInputSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=services.TEXT_MAX_LENGTH,
-        help_text="The reply (acknowledge), the resolution (resolve) or the reason (reopen).",
+        help_text=_lazy("The reply (acknowledge), the resolution (resolve) or the reason (reopen)."),
     )
 
 

@@ -97,8 +97,8 @@ def sla_calendar() -> BusinessCalendar:
         zone = "UTC"
     return BusinessCalendar.from_strings(
         time_zone=zone,
-        hours=getattr(settings, "RAPPORT_SLA_BUSINESS_HOURS", "09:00-18:00"),
-        days=getattr(settings, "RAPPORT_SLA_WORKING_DAYS", "1-5"),
+        hours=settings.RAPPORT_SLA_BUSINESS_HOURS,
+        days=settings.RAPPORT_SLA_WORKING_DAYS,
     )
 
 
