@@ -144,7 +144,9 @@ class TicketTransitionInputSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=services.TEXT_MAX_LENGTH,
-        help_text=_lazy("The reply (acknowledge), the resolution (resolve) or the reason (reopen)."),
+        help_text=_lazy(
+            "The reply (acknowledge), the resolution (resolve) or the reason (reopen)."
+        ),
     )
 
 
