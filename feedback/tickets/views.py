@@ -38,6 +38,7 @@ from feedback.tickets.permissions import (
     can_attach_to_ticket,
     can_decide_ticket,
     can_handle_ticket,
+    can_manage_account,
     can_raise_ticket,
 )
 from projects.downloads import document_download_response
@@ -182,6 +183,7 @@ class ProjectFeedbackView(StaffPageMixin, TicketListMixin, TemplateView):
         context.update(
             may_raise=can_raise_ticket(self.request.user, self.project),
             may_handle=self.request.user.has_perm("projects.handle_complaints", self.project),
+            may_see_account=can_manage_account(self.request.user, self.project.client),
             form=kwargs.get("form") or StaffTicketForm(),
         )
         return context
@@ -285,6 +287,7 @@ class TicketView(StaffPageMixin, TicketDetailMixin, TemplateView):
         handles = can_handle_ticket(user, ticket)
         steps = services.HANDLER_STEPS
         context.update(
+            may_see_account=can_manage_account(user, self.project.client),
             may_handle=handles,
             may_acknowledge=handles and ticket.status in steps["acknowledge"][0],
             may_start=handles and ticket.status in steps["start"][0],

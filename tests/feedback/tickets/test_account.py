@@ -203,3 +203,53 @@ def test_account_api_for_the_am_only(cast, client):
     assert "reminder_on" in response.json()
     client.force_login(cast.pm)
     assert client.get(f"{base}/opportunities/").status_code == 404
+
+
+def _grow(cast, count):
+    from tests.factories import UserFactory, add_member
+    from tests.feedback.tickets.helpers import a_complaint
+
+    start = Interaction.objects.count()
+    for number in range(start, start + count):
+        interaction_record(
+            actor=cast.am,
+            organization=cast.project.client,
+            kind="call",
+            occurred_on=date(2026, 11, 1),
+            people=f"Person {number}",
+            notes=f"Note {number}",
+        )
+        opportunity_create(actor=cast.am, organization=cast.project.client, title=f"Deal {number}")
+        a_complaint(cast.rep, cast.project, title=f"Complaint {number}")
+        contact = UserFactory(email=f"contact{number}@a.test", organization=cast.project.client)
+        add_member(cast.project, contact, "client_viewer")
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_account_page_keeps_a_constant_number_of_queries(cast, client):
+    client.force_login(cast.am)
+    url = reverse("feedback:account", args=(cast.project.client_id,))
+    _grow(cast, 3)
+    few = _count_queries(client, url)
+    _grow(cast, 30)
+    assert _count_queries(client, url) == few
+
+
+@pytest.mark.parametrize("collection", ["interactions", "opportunities"])
+def test_account_api_lists_keep_a_constant_number_of_queries(cast, client, collection):
+    client.force_login(cast.am)
+    url = f"/api/v1/accounts/{cast.project.client_id}/{collection}/"
+    _grow(cast, 3)
+    few = _count_queries(client, url)
+    _grow(cast, 30)
+    assert _count_queries(client, url) == few

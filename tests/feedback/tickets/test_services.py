@@ -318,3 +318,16 @@ def test_escalating_an_internal_complaint_tells_no_client(cast):
     assert tickets_escalate_breaches(now=datetime(2026, 12, 10, tzinfo=UTC)) == 2
     clients = [cast.rep, cast.client_admin, cast.viewer]
     assert not Notification.objects.filter(user__in=clients).exists()
+
+
+def test_the_beat_tasks_run_twice_and_act_once(cast):
+    from unittest import mock
+
+    from feedback.tickets import tasks
+
+    a_complaint(cast.rep, cast.project)
+    later = datetime(2026, 12, 10, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert tasks.ticket_sla_escalation_task() == 2  # first response and resolution
+        assert tasks.ticket_sla_escalation_task() == 0
+    assert OutboxMessage.objects.filter(subject__startswith="SLA breached").count() == 4
