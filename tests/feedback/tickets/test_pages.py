@@ -241,3 +241,24 @@ def test_api_list_keeps_a_constant_number_of_queries(cast, client):
     few = _queries(client, url)
     _many(cast, 45)
     assert _queries(client, url) == few
+
+
+def test_the_escalation_shows_to_the_team_not_to_the_client(cast, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.tickets.services import tickets_escalate_breaches
+
+    ticket = a_complaint(cast.rep, cast.project, now=timezone.now() - timedelta(days=14))
+    assert tickets_escalate_breaches() == 2
+    client.force_login(cast.pm)
+    html = client.get(
+        reverse("feedback:ticket", args=(cast.project.pk, ticket.pk))
+    ).content.decode()
+    assert "The SLA breach was escalated." in html
+    client.force_login(cast.rep)
+    url = reverse("feedback:portal_ticket", args=(cast.project.pk, ticket.pk))
+    html = client.get(url).content.decode()
+    assert "The SLA breach was escalated." not in html
+    assert 'data-testid="sla-breached"' in html  # the clock itself is the client's to see
