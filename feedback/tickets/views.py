@@ -492,6 +492,8 @@ class PortalTicketAttachmentView(PortalPageMixin, AttachmentDownloadMixin, View)
 
 # --- The account ---------------------------------------------------------------------------------
 
+ACCOUNT_COMPLAINTS_SHOWN = 100
+
 
 class AccountView(StaffPageMixin, TemplateView):
     """A client's account page: projects, contacts, complaints, satisfaction history, the
@@ -510,12 +512,14 @@ class AccountView(StaffPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         organization = self.organization
-        complaints = list(selectors.account_complaints(organization=organization)[:100])
+        all_complaints = selectors.account_complaints(organization=organization)
+        complaints = list(all_complaints[:ACCOUNT_COMPLAINTS_SHOWN])
         context.update(
             client=organization,
             projects=selectors.account_projects(organization=organization),
             contacts=selectors.account_contacts(organization=organization),
             complaints=selectors.with_clocks(complaints, calendar=services.sla_calendar()),
+            complaints_total=all_complaints.count(),
             interactions=selectors.interaction_list_for(user=user, organization=organization),
             opportunities=selectors.opportunity_list_for(user=user, organization=organization),
             interaction_form=kwargs.get("interaction_form")
