@@ -4,49 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("notifications", "0003_preferences"),
+        ('notifications', '0003_preferences'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="digestitem",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("discussion", "Discussions"),
-                    ("deliverable", "Deliverables"),
-                    ("requirement", "Requirements"),
-                    ("change_request", "Change requests"),
-                    ("phase_gate", "Phase gates"),
-                    ("reminder", "Reminders"),
-                    ("meeting", "Meetings"),
-                    ("risk", "Risks"),
-                    ("feedback", "Feedback and complaints"),
-                    ("survey", "Surveys"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
+            model_name='digestitem',
+            name='kind',
+            field=models.CharField(choices=[('discussion', 'Discussions'), ('deliverable', 'Deliverables'), ('requirement', 'Requirements'), ('change_request', 'Change requests'), ('phase_gate', 'Phase gates'), ('reminder', 'Reminders'), ('meeting', 'Meetings'), ('risk', 'Risks'), ('feedback', 'Feedback and complaints'), ('survey', 'Surveys')], max_length=20, verbose_name='kind'),
         ),
         migrations.AlterField(
-            model_name="notificationpreference",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("discussion", "Discussions"),
-                    ("deliverable", "Deliverables"),
-                    ("requirement", "Requirements"),
-                    ("change_request", "Change requests"),
-                    ("phase_gate", "Phase gates"),
-                    ("reminder", "Reminders"),
-                    ("meeting", "Meetings"),
-                    ("risk", "Risks"),
-                    ("feedback", "Feedback and complaints"),
-                    ("survey", "Surveys"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
+            model_name='notificationpreference',
+            name='kind',
+            field=models.CharField(choices=[('discussion', 'Discussions'), ('deliverable', 'Deliverables'), ('requirement', 'Requirements'), ('change_request', 'Change requests'), ('phase_gate', 'Phase gates'), ('reminder', 'Reminders'), ('meeting', 'Meetings'), ('risk', 'Risks'), ('feedback', 'Feedback and complaints'), ('survey', 'Surveys')], max_length=20, verbose_name='kind'),
         ),
     ]
