@@ -73,6 +73,8 @@ def ticket_list_for(
         tickets = tickets.filter(status=filters["status"])
     if filters.get("kind") in TicketKind.values:
         tickets = tickets.filter(kind=filters["kind"])
+    if filters.get("mine"):
+        tickets = tickets.filter(raised_by=user)
     return _with_related(tickets).order_by("-raised_at", "-pk")
 
 

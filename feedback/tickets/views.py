@@ -51,7 +51,7 @@ from stakeholders.views_discussions import discussion_context
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {key: request.GET.get(key, "") for key in ("status", "kind")}
+    return {key: request.GET.get(key, "") for key in ("status", "kind", "mine")}
 
 
 class TicketListMixin(ProjectPageMixin):

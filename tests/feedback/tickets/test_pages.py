@@ -262,3 +262,14 @@ def test_the_escalation_shows_to_the_team_not_to_the_client(cast, client):
     html = client.get(url).content.decode()
     assert "The SLA breach was escalated." not in html
     assert 'data-testid="sla-breached"' in html  # the clock itself is the client's to see
+
+
+def test_my_feedback_can_show_only_what_i_raised(cast, client):
+    a_complaint(cast.rep, cast.project, title="Rory's")
+    a_complaint(cast.client_admin, cast.project, title="Clara's")
+    client.force_login(cast.rep)
+    html = client.get(reverse("feedback:portal_tickets"), {"mine": "1"}).content.decode()
+    assert "Rory&#x27;s" in html
+    assert "Clara&#x27;s" not in html
+    html = client.get(reverse("feedback:portal_tickets")).content.decode()
+    assert "Clara&#x27;s" in html
