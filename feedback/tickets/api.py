@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -181,7 +181,9 @@ class FeedbackTicketViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.
         return selectors.ticket_list_for(
             user=self.request.user,
             project=self.project,
-            filters={key: self.request.query_params.get(key, "") for key in ("status", "kind")},
+            filters={
+                key: self.request.query_params.get(key, "") for key in ("status", "kind", "mine")
+            },
         ).prefetch_related(
             Prefetch(
                 "attachments",
@@ -198,6 +200,16 @@ class FeedbackTicketViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.
         ticket = self.get_queryset().get(pk=ticket.pk)
         serializer = self.get_serializer_class()(ticket, context=self.get_serializer_context())
         return Response(serializer.data, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="A status, or `open`."),
+            OpenApiParameter("kind", str, description="complaint, suggestion, question, praise"),
+            OpenApiParameter("mine", bool, description="Only the tickets I raised."),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=TicketInputSerializer, responses={201: TicketSerializer})
     def create(self, request: Request, project_pk: str) -> Response:
