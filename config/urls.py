@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("stakeholders.api.urls_discussions")),
     path("", include("risks.api.urls")),
     path("", include("feedback.surveys.api_urls")),
+    path("", include("feedback.tickets.api_urls")),
 ]
 
 urlpatterns = [

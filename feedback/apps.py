@@ -10,3 +10,6 @@ class FeedbackConfig(AppConfig):
         from feedback import surveys
 
         surveys.ready()
+        from feedback.tickets import admin, permissions, registry, tasks  # noqa: F401
+
+        registry.register()

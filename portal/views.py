@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
 from feedback.surveys.selectors import open_invitations_for
+from feedback.tickets.selectors import tickets_awaiting_confirmation_for
 from projects.forms import AcceptanceDecisionForm, GateDecisionForm
 from projects.health import project_health
 from projects.models import Deliverable, PhaseGate
@@ -64,6 +65,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         context["survey_decisions"] = open_invitations_for(user=self.request.user).filter(
             responded_at__isnull=True
         )
+        context["ticket_decisions"] = tickets_awaiting_confirmation_for(user=self.request.user)
         context["projects"] = project_list_for(user=self.request.user)
         return context
 

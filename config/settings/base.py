@@ -203,6 +203,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.surveys.tasks.survey_campaigns_tick_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Every 10 minutes: flag complaints past their SLA and escalate each breach once.
+    "feedback-ticket-sla-escalation": {
+        "task": "feedback.tickets.tasks.ticket_sla_escalation_task",
+        "schedule": timedelta(minutes=10),
+    },
+    # Hourly at minute 20: remind account managers of interaction next steps due today in their
+    # time zone (once per interaction).
+    "feedback-interaction-reminders": {
+        "task": "feedback.tickets.tasks.interaction_reminders_task",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -269,6 +280,10 @@ RAPPORT_WEEKLY_CAPACITY_HOURS = env.int("RAPPORT_WEEKLY_CAPACITY_HOURS", default
 # survey link stops working this many days after it was e-mailed.
 RAPPORT_SURVEY_QUIET_DAYS = env.int("RAPPORT_SURVEY_QUIET_DAYS", default=30)
 RAPPORT_SURVEY_LINK_MAX_AGE_DAYS = env.int("RAPPORT_SURVEY_LINK_MAX_AGE_DAYS", default=60)
+# Complaint SLAs count business time of the provider (its organisation's time zone): the working
+# hours of a day and the working days (ISO numbers, Monday = 1), see feedback/tickets/sla.py.
+RAPPORT_SLA_BUSINESS_HOURS = env.str("RAPPORT_SLA_BUSINESS_HOURS", default="09:00-18:00")
+RAPPORT_SLA_WORKING_DAYS = env.str("RAPPORT_SLA_WORKING_DAYS", default="1-5")
 
 # Invitations: a signed link that works once and expires.
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_MAX_AGE_DAYS", default=7))
@@ -384,6 +399,11 @@ SPECTACULAR_SETTINGS = {
         "RiskIssueStatusEnum": "risks.models.Issue.Status",
         "SurveyQuestionKindEnum": "feedback.models.QuestionKind",
         "SurveyCampaignTriggerEnum": "feedback.models.CampaignTrigger",
+        "FeedbackTicketStatusEnum": "feedback.models.TicketStatus",
+        "FeedbackTicketKindEnum": "feedback.models.TicketKind",
+        "FeedbackTicketSeverityEnum": "feedback.models.TicketSeverity",
+        "InteractionKindEnum": "feedback.models.Interaction.Kind",
+        "OpportunityStageEnum": "feedback.models.Opportunity.Stage",
     },
 }
 

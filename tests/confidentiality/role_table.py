@@ -1029,3 +1029,163 @@ API.update(
         ),
     }
 )
+
+
+# Feedback tickets and client accounts. The cast's ticket is a client-visible complaint the rep
+# raised (with a file); the opportunity is the AM's, on client A's account. Both are made on
+# first use, so that the suite's shared fixture needs no change.
+
+
+def _ticket(cast: Any) -> Any:
+    if getattr(cast, "ticket", None) is None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from feedback.tickets.services import ticket_raise
+
+        cast.ticket = ticket_raise(
+            actor=cast.rep,
+            project=cast.project,
+            kind="complaint",
+            title="Pick lists print twice",
+            files=[SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 16)],
+        )
+    return cast.ticket
+
+
+def _opportunity(cast: Any) -> Any:
+    if getattr(cast, "opportunity", None) is None:
+        from feedback.tickets.services import opportunity_create
+
+        cast.opportunity = opportunity_create(
+            actor=cast.am, organization=cast.project.client, title="Second warehouse"
+        )
+    return cast.opportunity
+
+
+def ticket_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "ticket_id": _ticket(cast).pk}
+
+
+def ticket_attachment_kwargs(cast: Any) -> dict[str, Any]:
+    ticket = _ticket(cast)
+    return {**ticket_kwargs(cast), "attachment_id": ticket.attachments.get().pk}
+
+
+def account_kwargs(cast: Any) -> dict[str, Any]:
+    return {"organization_id": cast.project.client_id}
+
+
+def api_ticket_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": _ticket(cast).pk}
+
+
+def api_account_kwargs(cast: Any) -> dict[str, Any]:
+    return {"organization_pk": cast.project.client_id}
+
+
+# The account page: the client's account managers and staff admins; everyone else on the
+# provider side (the PM included) gets 404 as if it did not exist.
+ACCOUNT_PAGE = roles(
+    404, anonymous=LOGIN, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)
+)
+API_ACCOUNT_READ = roles(404, anonymous=401, am=200, staff_admin=200)
+API_ACCOUNT_WRITE = roles(404, anonymous=401, am=400, staff_admin=400)
+
+PAGES.update(
+    {
+        "feedback:project_feedback_csv": Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider side's export"
+        ),
+        "feedback:ticket": Entry(STAFF_PROJECT_PAGE, kwargs=ticket_kwargs),
+        "feedback:ticket_attachment": Entry(STAFF_PROJECT_PAGE, kwargs=ticket_attachment_kwargs),
+        "feedback:account": Entry(
+            ACCOUNT_PAGE, kwargs=account_kwargs, note="the AM's account page; PMs do not see it"
+        ),
+        "feedback:opportunity": Entry(
+            ACCOUNT_PAGE,
+            kwargs=lambda cast: {**account_kwargs(cast), "opportunity_id": _opportunity(cast).pk},
+        ),
+        "feedback:portal_tickets": Entry(
+            PORTAL_PAGE, note="client-visible tickets of their own projects only"
+        ),
+        "feedback:portal_ticket_create": Entry(
+            roles(200, anonymous=LOGIN, viewer=403, **dict.fromkeys(PROVIDER, STAFF)),
+            note="whoever may submit feedback in one of their projects (B's rep in B's project)",
+        ),
+        "feedback:portal_project_tickets": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+        "feedback:portal_ticket": Entry(
+            PORTAL_PROJECT_PAGE, kwargs=ticket_kwargs, note="an internal ticket is a 404"
+        ),
+        "feedback:portal_ticket_attachment": Entry(
+            PORTAL_PROJECT_PAGE, kwargs=ticket_attachment_kwargs
+        ),
+    }
+)
+
+API.update(
+    {
+        ("GET", "/api/v1/projects/{project_pk}/feedback-tickets/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: client-visible ones only"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/feedback-tickets/"): Entry(
+            roles(
+                400,
+                anonymous=401,
+                viewer=403,
+                staff_admin=403,
+                other_client_rep=404,
+                outsider=404,
+            ),
+            kwargs=project_pk_kwargs,
+            note="whoever may submit feedback; {} is invalid",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/feedback-tickets/{id}/"): Entry(
+            API_PROJECT_READ, kwargs=api_ticket_kwargs
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/feedback-tickets/{id}/"): Entry(
+            roles(403, anonymous=401, pm=400, am=400, other_client_rep=404, outsider=404),
+            kwargs=api_ticket_kwargs,
+            note="the PM, the AM and the owner (here the AM); {} is invalid",
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/feedback-tickets/{id}/transition/"): Entry(
+            roles(400, anonymous=401, other_client_rep=404, outsider=404),
+            kwargs=api_ticket_kwargs,
+            note="{} is invalid; who may take which step: tests/feedback/tickets",
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/feedback-tickets/{id}/attachments/"): Entry(
+            roles(
+                403,
+                anonymous=401,
+                pm=400,
+                am=400,
+                client_admin=400,
+                rep=400,
+                other_client_rep=404,
+                outsider=404,
+            ),
+            kwargs=api_ticket_kwargs,
+            note="the raiser, the handlers and the client's deciders; {} has no file",
+        ),
+        ("GET", "/api/v1/accounts/{organization_pk}/interactions/"): Entry(
+            API_ACCOUNT_READ, kwargs=api_account_kwargs
+        ),
+        ("POST", "/api/v1/accounts/{organization_pk}/interactions/"): Entry(
+            API_ACCOUNT_WRITE, kwargs=api_account_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/accounts/{organization_pk}/opportunities/"): Entry(
+            API_ACCOUNT_READ, kwargs=api_account_kwargs
+        ),
+        ("POST", "/api/v1/accounts/{organization_pk}/opportunities/"): Entry(
+            API_ACCOUNT_WRITE, kwargs=api_account_kwargs, note="{} is invalid"
+        ),
+        ("GET", "/api/v1/accounts/{organization_pk}/opportunities/{id}/"): Entry(
+            API_ACCOUNT_READ,
+            kwargs=lambda cast: {**api_account_kwargs(cast), "id": _opportunity(cast).pk},
+        ),
+        ("PATCH", "/api/v1/accounts/{organization_pk}/opportunities/{id}/"): Entry(
+            API_ACCOUNT_READ,
+            kwargs=lambda cast: {**api_account_kwargs(cast), "id": _opportunity(cast).pk},
+            note="{} changes nothing",
+        ),
+    }
+)

@@ -260,6 +260,7 @@ INDEXED = [
     ("document", "document_search_gin"),
     ("change_request", "change_request_search_gin"),
     ("meeting", "meeting_search_gin"),
+    ("feedback_ticket", "feedback_ticket_search_gin"),
 ]
 
 
