@@ -26,6 +26,7 @@ from feedback.surveys.selectors import (
     satisfaction_trend,
     topic_ratings,
 )
+from feedback.tickets.selectors import complaint_dashboard_figures
 from projects.views.tasks import spreadsheet_safe
 
 
@@ -74,6 +75,7 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
         chart = {
             "names": {
                 "nps": _("NPS"),
+                # xgettext:no-python-format
                 "csat": _("CSAT (% satisfied)"),
                 "rate": _("Response rate (%)"),
                 "responses": _("Responses"),
@@ -120,6 +122,13 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
                 {**row, "label": topic_names.get(row["question__topic"], "")} for row in topics
             ],
             follow_ups=open_follow_ups(user=user, filters=filters),
+            complaint_figures=complaint_dashboard_figures(
+                user=user,
+                period_start=filters.start,
+                period_end=filters.end,
+                client_id=filters.client_id,
+                pm_id=filters.pm_id,
+            ),
             chart=chart,
         )
         return context

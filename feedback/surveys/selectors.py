@@ -429,6 +429,25 @@ def client_health_trend(*, user: User, filters: DashboardFilters) -> list[dict[s
     )
 
 
+def client_satisfaction_history(*, user: User, organization: Any) -> list[dict[str, Any]]:
+    """One client's NPS, CSAT and response count per quarter over the last two years (the
+    account page), within the user's dashboard scope; one query."""
+    today = timezone.localdate()
+    filters = DashboardFilters(
+        start=date(today.year - 2, today.month, 1), end=today, client_id=organization.pk
+    )
+    rows = list(
+        _scored(_responses(user, filters))
+        .annotate(bucket=TruncQuarter("submitted_at"))
+        .values("bucket")
+        .annotate(**_score_aggregates("score_", None))
+        .order_by("bucket")
+    )
+    for row in rows:
+        row["label"] = f"{row['bucket']:%Y} Q{(row['bucket'].month - 1) // 3 + 1}"
+    return rows
+
+
 def topic_ratings(*, user: User, filters: DashboardFilters) -> list[dict[str, Any]]:
     """The mean rating (1-5) and number of answers of each topic."""
     return list(

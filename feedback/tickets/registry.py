@@ -38,6 +38,7 @@ def register_search() -> None:
 def register_discussion() -> None:
     from feedback.models import FeedbackTicket
     from feedback.tickets.permissions import can_view_ticket
+    from feedback.tickets.selectors import ticket_search_scope_for
     from feedback.tickets.services import _handlers, ticket_url_for
     from stakeholders.discussables import register_discussable
 
@@ -50,6 +51,7 @@ def register_discussion() -> None:
         can_view=can_view_ticket,
         url_for=url_for,
         get_owners=_handlers,
+        search_scope=ticket_search_scope_for,
     )
 
 

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView, View
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from config.errors import ApplicationError, NotFound, add_form_error
 from feedback.models import FeedbackTicket, TicketKind, TicketStatus
+from feedback.surveys.selectors import client_satisfaction_history
 from feedback.tickets import selectors, services
 from feedback.tickets.forms import (
     AcknowledgeForm,
@@ -522,6 +523,7 @@ class AccountView(StaffPageMixin, TemplateView):
             complaints_total=all_complaints.count(),
             interactions=selectors.interaction_list_for(user=user, organization=organization),
             opportunities=selectors.opportunity_list_for(user=user, organization=organization),
+            satisfaction=client_satisfaction_history(user=user, organization=organization),
             interaction_form=kwargs.get("interaction_form")
             or InteractionForm(initial={"occurred_on": timezone.localdate()}),
             opportunity_form=kwargs.get("opportunity_form") or OpportunityForm(),
