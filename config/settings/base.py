@@ -393,7 +393,8 @@ SPECTACULAR_SETTINGS = {
         "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
         "RiskCategoryEnum": "risks.models.Category",
         "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
-        "RiskLevelEnum": "risks.models.Level",
+        # Risk levels and ticket severities share their values: one enum, low to critical.
+        "LevelEnum": "risks.models.Level",
         "RiskStrategyEnum": "risks.models.Strategy",
         "RiskStatusEnum": "risks.models.Risk.Status",
         "RiskIssueStatusEnum": "risks.models.Issue.Status",
@@ -401,7 +402,6 @@ SPECTACULAR_SETTINGS = {
         "SurveyCampaignTriggerEnum": "feedback.models.CampaignTrigger",
         "FeedbackTicketStatusEnum": "feedback.models.TicketStatus",
         "FeedbackTicketKindEnum": "feedback.models.TicketKind",
-        "FeedbackTicketSeverityEnum": "feedback.models.TicketSeverity",
         "InteractionKindEnum": "feedback.models.Interaction.Kind",
         "OpportunityStageEnum": "feedback.models.Opportunity.Stage",
     },

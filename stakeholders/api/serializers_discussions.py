@@ -14,11 +14,11 @@ class EntryInputSerializer(serializers.Serializer):
     )
 
 
-class AttachmentInputSerializer(serializers.Serializer):
+class DiscussionAttachmentInputSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class DiscussionAttachmentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name")
     download_url = serializers.SerializerMethodField()
 
@@ -33,7 +33,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class EntryOutputSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.display_name")
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = DiscussionAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Entry

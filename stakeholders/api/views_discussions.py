@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 from config.errors import NotAllowed
 from projects.downloads import stored_file_response
 from stakeholders.api.serializers_discussions import (
-    AttachmentInputSerializer,
-    AttachmentSerializer,
+    DiscussionAttachmentInputSerializer,
+    DiscussionAttachmentSerializer,
     EntryInputSerializer,
     EntryOutputSerializer,
 )
@@ -57,23 +57,28 @@ class ItemAttachmentListView(APIView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(responses=AttachmentSerializer(many=True))
+    @extend_schema(responses=DiscussionAttachmentSerializer(many=True))
     def get(self, request: Request, target: str, object_id: int) -> Response:
         _discussable, obj = discussable_get(user=request.user, key=target, object_id=object_id)
         files = item_attachments_for(user=request.user, target=obj)
-        return Response(AttachmentSerializer(files, many=True).data)
+        return Response(DiscussionAttachmentSerializer(files, many=True).data)
 
-    @extend_schema(request=AttachmentInputSerializer, responses=AttachmentSerializer(many=True))
+    @extend_schema(
+        request=DiscussionAttachmentInputSerializer,
+        responses=DiscussionAttachmentSerializer(many=True),
+    )
     def post(self, request: Request, target: str, object_id: int) -> Response:
         _discussable, obj = discussable_get(user=request.user, key=target, object_id=object_id)
         if not can_post_entry(request.user, obj):
             raise NotAllowed()
-        serializer = AttachmentInputSerializer(data=request.data)
+        serializer = DiscussionAttachmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         added = attachments_add(
             actor=request.user, target=obj, files=serializer.validated_data["files"]
         )
-        return Response(AttachmentSerializer(added, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DiscussionAttachmentSerializer(added, many=True).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AttachmentDownloadView(APIView):
