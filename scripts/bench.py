@@ -188,6 +188,7 @@ def generate_plans() -> None:
     )
 
 
+@transaction.atomic
 def generate_conversation() -> None:
     """Per project: 20 requirements (every third internal, half of the rest awaiting the
     client), 3 change requests linked to a requirement, 12 risks on a 5 x 5 spread, and a thread
@@ -255,6 +256,8 @@ def generate_conversation() -> None:
     )
     risks = []
     for project in projects:
+        if project.pk not in pms:
+            continue
         for index in range(12):
             probability, impact = index % 5 + 1, (index * 2) % 5 + 1
             score = probability * impact
@@ -276,7 +279,9 @@ def generate_conversation() -> None:
                     strategy="mitigate",
                     status="open",
                     visibility="internal" if index % 2 else "client",
-                    owner_id=pms.get(project.pk),
+                    owner_id=pms[project.pk],
+                    raised_by_id=pms[project.pk],
+                    raised_side="provider",
                 )
             )
     Risk.objects.bulk_create(risks, batch_size=5000)
@@ -330,6 +335,8 @@ def main() -> None:
     ensure_database()
     generate()
     generate_conversation()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum keeps them in production
     from projects.models import Deliverable
 
     print(
