@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("stakeholders.api.urls_discussions")),
     path("", include("risks.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
