@@ -13,6 +13,7 @@ from accounts.models import Organization, User
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
+from reports.demo import seed_reports
 from risks.demo import seed_risks
 from stakeholders.demo import seed_requirements
 from stakeholders.demo_changes import seed_change_requests
@@ -173,6 +174,7 @@ class Command(BaseCommand):
         created += seed_meetings(people=people)
         created += seed_discussions(people=people)
         created += seed_risks(people=people)
+        created += seed_reports(people=people)
         return created
 
     def print_logins(self) -> None:
