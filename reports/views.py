@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
@@ -76,9 +77,20 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
             may_edit=can_manage_report_schedule(user, self.project),
             summary_form=kwargs.get("summary_form")
             or SummaryForm(initial={"summary": schedule.summary if schedule else ""}),
-            existing_report=kwargs.get("existing_report"),
+            existing_report=self._existing_report(),
         )
         return context
+
+    def _existing_report(self) -> Report | None:
+        report_id = self.request.GET.get("existing", "")
+        if not report_id.isdigit():
+            return None
+        try:
+            return report_get_for(
+                user=self.request.user, project=self.project, report_id=int(report_id)
+            )
+        except NotFound:
+            return None
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action")
@@ -103,10 +115,10 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
             try:
                 report = report_send_now(actor=request.user, project=self.project)
             except ReportExists as exists:
+                # Redirect (not a 409 page) so that reloading does not post again.
                 messages.error(request, str(exists.message))
-                return self.render_to_response(
-                    self.get_context_data(existing_report=exists.report), status=409
-                )
+                url = reverse("reports:project_reports", args=[self.project.pk])
+                return redirect(f"{url}?existing={exists.report.pk}")
             except ApplicationError as error:
                 if error.http_status == 403:
                     raise
