@@ -293,7 +293,9 @@ def report_create_for_period(
 def _queue_delivery(report_id: int) -> None:
     from reports.tasks import report_deliver_task
 
-    transaction.on_commit(lambda: report_deliver_task.delay(report_id))
+    # robust: a broker that is down must not fail the caller after its commit; the sweeper
+    # finds the queued deliveries without their task.
+    transaction.on_commit(lambda: report_deliver_task.delay(report_id), robust=True)
 
 
 @transaction.atomic
