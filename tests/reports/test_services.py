@@ -391,3 +391,49 @@ def test_member_who_left_is_not_a_recipient(pm, project, rep, client_admin):
     Membership.objects.filter(user=rep).delete()
     report = report_send_now(actor=pm, project=project)
     assert list(report.deliveries.values_list("email", flat=True)) == ["admin@a.test"]
+
+
+def test_dispatcher_fires_each_client_at_its_own_local_hour(pm, provider):
+    from reports.schedule import next_run_after
+    from tests.factories import OrganizationFactory, ProjectFactory, add_member
+
+    zones = ["Asia/Shanghai", "Europe/Berlin", "America/New_York"]
+    for zone in zones:
+        project = ProjectFactory(client=OrganizationFactory(time_zone=zone))
+        add_member(project, pm, Role.PM)
+        fresh_pm = type(pm).objects.get(pk=pm.pk)  # its roles are cached per object
+        schedule = make_schedule(fresh_pm, project, roles=[])
+        start = datetime(2026, 5, 31, 12, tzinfo=UTC)  # Sunday noon UTC
+        ReportSchedule.objects.filter(pk=schedule.pk).update(
+            next_run_at=next_run_after(schedule, start, zone)
+        )
+    fired = {}
+    for hour in range(24):
+        now = datetime(2026, 6, 1, hour, 5, tzinfo=UTC)
+        reports_dispatch(now=now)
+        for report in Report.objects.select_related("project__client"):
+            fired.setdefault(report.project.client.time_zone, hour)
+    # Monday 09:00 local: 01:00 UTC in Shanghai, 07:00 in Berlin (summer), 13:00 in New York.
+    assert fired == {"Asia/Shanghai": 1, "Europe/Berlin": 7, "America/New_York": 13}
+    assert Report.objects.count() == 3
+
+
+def test_registered_sections_are_frozen_in_the_snapshot(pm, project, rep):
+    from reports.sections import register_report_section, unregister_report_section
+
+    calls = []
+
+    def complaints(project_arg, *, period_start, period_end):
+        calls.append((project_arg.pk, period_start, period_end))
+        return {"open": 2}
+
+    register_report_section("test_complaints", complaints, template="reports/_nothing.html")
+    register_report_section("test_none", lambda *a, **k: None, template="x.html")
+    try:
+        make_schedule(pm, project)
+        report = report_send_now(actor=pm, project=project, now=datetime(2026, 3, 25, tzinfo=UTC))
+    finally:
+        unregister_report_section("test_complaints")
+        unregister_report_section("test_none")
+    assert report.snapshot["sections"] == {"test_complaints": {"open": 2}}
+    assert calls == [(project.pk, date(2026, 3, 23), date(2026, 3, 30))]
