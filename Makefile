@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 
-.PHONY: run test install system-deps lint fmt messages makemessages vendor bench check-migrations clean
+.PHONY: run test install system-deps lint fmt messages makemessages vendor bench bench-reports check-migrations clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ vendor:
 
 bench: install messages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/bench.py
+
+# 10,000 status-report e-mails with a killed worker, a Redis restart and two dispatchers; its own
+# database and a private redis-server on port 6390 (see scripts/bench_reports.py).
+bench-reports: install messages
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/bench_reports.py
 
 clean:
 	rm -rf var $(VENV) node_modules

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Status reports")
+
+    def ready(self) -> None:
+        from reports import permissions  # noqa: F401  (registers the rules)

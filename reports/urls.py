@@ -1,14 +1,50 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from projects.views import ProjectPlaceholderView
+from reports import views
 
 app_name = "reports"
 
 urlpatterns = [
+    # Staff
     path(
         "projects/<int:project_id>/reports/",
-        ProjectPlaceholderView.as_view(tab="reports", title=_("Status reports")),
+        views.ProjectReportsView.as_view(),
         name="project_reports",
+    ),
+    path(
+        "projects/<int:project_id>/reports/schedule/",
+        views.ScheduleView.as_view(),
+        name="schedule",
+    ),
+    path(
+        "projects/<int:project_id>/reports/preview/",
+        views.PreviewView.as_view(),
+        name="preview",
+    ),
+    path(
+        "projects/<int:project_id>/reports/<int:report_id>/",
+        views.ReportView.as_view(),
+        name="report",
+    ),
+    path(
+        "projects/<int:project_id>/reports/<int:report_id>/pdf/",
+        views.ReportPdfView.as_view(),
+        name="report_pdf",
+    ),
+    # Portal
+    path(
+        "portal/projects/<int:project_id>/reports/",
+        views.PortalReportsView.as_view(),
+        name="portal_reports",
+    ),
+    path(
+        "portal/projects/<int:project_id>/reports/<int:report_id>/",
+        views.PortalReportView.as_view(),
+        name="portal_report",
+    ),
+    path(
+        "portal/projects/<int:project_id>/reports/<int:report_id>/pdf/",
+        views.PortalReportPdfView.as_view(),
+        name="portal_report_pdf",
     ),
 ]

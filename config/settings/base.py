@@ -192,6 +192,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.risk_reminders_task",
         "schedule": crontab(minute=0),
     },
+    # Every five minutes: status reports of the schedules that are due (each at its hour in
+    # the client's time zone), frozen with their deliveries in one transaction.
+    "reports-dispatch": {
+        "task": "reports.tasks.reports_dispatch_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every two minutes: report deliveries whose worker died while sending or whose task was
+    # lost (a broker restart), queued again.
+    "reports-sweep": {
+        "task": "reports.tasks.report_deliveries_sweep_task",
+        "schedule": timedelta(minutes=2),
+    },
     # Daily at 03:30 UTC: drop in-app notifications read more than 180 days ago.
     "notifications-prune": {
         "task": "notifications.tasks.notifications_prune_task",
@@ -232,6 +244,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # The first retry of a refused message waits about this long; each further one twice as long,
 # up to an hour.
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# Status reports: tries before a delivery fails, how long a "sending" claim lasts before the
+# sweeper takes it back (longer than a task may run), and how late a queued delivery may be.
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=6)
+REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default=360)
+REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=120)
 
 # --- Authentication ---------------------------------------------------------------------------
 

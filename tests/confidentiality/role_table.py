@@ -1122,6 +1122,41 @@ PAGES.update(
     }
 )
 
+
+# Status reports (reports/): a weekly schedule and one report the PM sent now. Everyone in the
+# project reads the archive (a report holds only what the client may see); the PM edits the
+# schedule, previews and sends; deliveries (addresses, failures) are for the provider side.
+
+
+def report_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "report_id": cast.report.pk}
+
+
+def api_report_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_pk": cast.project.pk, "id": cast.report.pk}
+
+
+PAGES.update(
+    {
+        "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+        "reports:schedule": Entry(PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM edits it"),
+        "reports:preview": Entry(
+            PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM previews the next report"
+        ),
+        "reports:report": Entry(
+            STAFF_PROJECT_PAGE, kwargs=report_kwargs, note="with its deliveries: provider side"
+        ),
+        "reports:report_pdf": Entry(STAFF_PROJECT_PAGE, kwargs=report_kwargs),
+        "reports:portal_reports": Entry(
+            PORTAL_PROJECT_PAGE,
+            kwargs=project_kwargs,
+            note="the archive; the client admin also pauses it and changes recipients",
+        ),
+        "reports:portal_report": Entry(PORTAL_PROJECT_PAGE, kwargs=report_kwargs),
+        "reports:portal_report_pdf": Entry(PORTAL_PROJECT_PAGE, kwargs=report_kwargs),
+    }
+)
+
 API.update(
     {
         ("GET", "/api/v1/projects/{project_pk}/feedback-tickets/"): Entry(
@@ -1186,6 +1221,39 @@ API.update(
             API_ACCOUNT_READ,
             kwargs=lambda cast: {**api_account_kwargs(cast), "id": _opportunity(cast).pk},
             note="{} changes nothing",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/report-schedule/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="the project's people"
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/report-schedule/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} is invalid"
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/report-schedule/"): Entry(
+            roles(403, anonymous=401, pm=200, client_admin=200, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="pause or recipients: the PM and the client admin; {} changes nothing",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/reports/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/reports/{id}/"): Entry(
+            API_PROJECT_READ, kwargs=api_report_kwargs, note="the snapshot: client-visible only"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/reports/{id}/pdf/"): Entry(
+            API_PROJECT_READ, kwargs=api_report_kwargs
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/reports/{id}/deliveries/"): Entry(
+            API_COSTS_READ, kwargs=api_report_kwargs, note="addresses and failures: provider side"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/reports/{id}/resend/"): Entry(
+            roles(403, anonymous=401, pm=200, staff_admin=200, other_client_rep=404, outsider=404),
+            kwargs=api_report_kwargs,
+            note="the PM or a staff admin; {} resends the failed ones (none here)",
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/reports/send-now/"): Entry(
+            roles(403, anonymous=401, pm=409, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="the PM; this period's report exists already, so 409",
         ),
     }
 )

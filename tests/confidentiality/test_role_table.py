@@ -44,6 +44,7 @@ from tests.confidentiality.role_table import (
     PAGES,
     ROLES,
 )
+from tests.reports.cast import add_report_cast
 
 # API routes are declared by operation (API in role_table.py), from the OpenAPI schema.
 API_PREFIX = "api:"
@@ -212,6 +213,7 @@ def full_cast(cast):
         actor=cast.pm, risk=occurred, status=Risk.Status.OCCURRED, impact="Two days lost."
     )
     cast.risk_issue = occurred.issue
+    add_report_cast(cast)
     return cast
 
 

@@ -15,6 +15,7 @@ from feedback.tickets.demo import seed_feedback
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
+from reports.demo import seed_reports
 from risks.demo import seed_risks
 from stakeholders.demo import seed_requirements
 from stakeholders.demo_changes import seed_change_requests
@@ -177,6 +178,7 @@ class Command(BaseCommand):
         created += seed_risks(people=people)
         created += seed_surveys(people=people)
         created += seed_feedback(people=people)
+        created += seed_reports(people=people)
         return created
 
     def print_logins(self) -> None:

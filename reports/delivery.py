@@ -1,0 +1,269 @@
+"""Sending a report: its rendition per language (rendered once, shared by the recipients of that
+language) and each recipient's e-mail with the PDF attached.
+
+A delivery is claimed in a short transaction (`SELECT … FOR UPDATE SKIP LOCKED`, status
+`sending`, `claimed_at`), sent, then finished (sent, queued again for a retry, or failed). Two
+workers never claim the same row; a worker that dies between claim and finish leaves `sending`,
+which the sweeper (reports.dispatch.deliveries_sweep) queues again once the claim is stale. The
+one window left is a worker dying after the SMTP server accepted the message and before the
+finish commits: the message then goes out again with the same Message-ID, so that receiving
+servers and clients can recognise the copy.
+
+A permanent refusal (an SMTP 5xx reply) fails the delivery at once and flags the address to the
+project's PMs; a transient one (4xx, a refused or dropped connection) is retried with the
+outbox's back-off until REPORTS_MAX_ATTEMPTS, then fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import threading
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.services import SendOutcome, notification_create, retry_delay
+from projects.models import Membership, Role
+from reports.models import Report, ReportDelivery, ReportRendition
+from reports.rendering import render_report, report_pdf_filename
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "REPORTS_MAX_ATTEMPTS", settings.OUTBOX_MAX_ATTEMPTS))
+
+
+def sending_stale_after() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "REPORTS_SENDING_STALE_SECONDS", 360)))
+
+
+def rendition_ensure(*, report: Report, language: str) -> ReportRendition:
+    """The report's rendition in `language`, rendered now if it does not exist yet. The report
+    row is locked while rendering, so a concurrent worker waits and then finds it done."""
+    existing = ReportRendition.objects.filter(report=report, language=language).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        existing = ReportRendition.objects.filter(report=report, language=language).first()
+        if existing is not None:
+            return existing
+        portal_url = settings.SITE_URL.rstrip("/") + reverse(
+            "reports:portal_report",
+            kwargs={"project_id": report.project_id, "report_id": report.pk},
+        )
+        rendered = render_report(report.snapshot, language, portal_url=portal_url)
+        return ReportRendition.objects.create(
+            report=report,
+            language=language,
+            subject=rendered.subject,
+            body_text=rendered.body_text,
+            body_html=rendered.body_html,
+            pdf=rendered.pdf,
+            pdf_size=len(rendered.pdf),
+            pdf_seconds=rendered.pdf_seconds,
+        )
+
+
+# --- The SMTP connection: one per worker thread, kept open between messages -----------------
+
+_local = threading.local()
+
+
+def _connection_key() -> tuple[Any, ...]:
+    return (
+        settings.EMAIL_BACKEND,
+        getattr(settings, "EMAIL_HOST", None),
+        getattr(settings, "EMAIL_PORT", None),
+        getattr(settings, "EMAIL_FILE_PATH", None),
+    )
+
+
+def _connection() -> Any:
+    """The SMTP backend's connection is kept open for the next message; other backends (the
+    file backend of the embedded default, the test backend) get a fresh one each time."""
+    if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return get_connection(fail_silently=False)
+    key = _connection_key()
+    cached = getattr(_local, "connection", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    _drop_connection()
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    _local.connection = (key, connection)
+    return connection
+
+
+def _drop_connection() -> None:
+    cached = getattr(_local, "connection", None)
+    _local.connection = None
+    if cached is not None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            cached[1].close()
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    """Send over the kept connection; a connection the server closed meanwhile is opened again
+    once (nothing was sent on it)."""
+    try:
+        message.connection = _connection()
+        message.send(fail_silently=False)
+    except smtplib.SMTPServerDisconnected:
+        _drop_connection()
+        message.connection = _connection()
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError):
+        _drop_connection()
+        raise
+
+
+def _build(delivery: ReportDelivery, rendition: ReportRendition) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=rendition.subject,
+        body=rendition.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.email],
+        headers={"Message-ID": delivery.message_id, "Content-Language": delivery.language},
+    )
+    email.attach_alternative(rendition.body_html, "text/html")
+    email.attach(
+        report_pdf_filename(delivery.report.snapshot), bytes(rendition.pdf), "application/pdf"
+    )
+    return email
+
+
+def _is_permanent(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _is_recipient_refusal(error: BaseException) -> bool:
+    return isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
+
+
+def _claim(delivery_id: int) -> tuple[SendOutcome | None, ReportDelivery | None]:
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            ReportDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            exists = ReportDelivery.objects.filter(pk=delivery_id).exists()
+            return (SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE), None
+        if delivery.status in (ReportDelivery.Status.SENT, ReportDelivery.Status.FAILED):
+            return SendOutcome.ALREADY_DONE, None
+        if (
+            delivery.status == ReportDelivery.Status.SENDING
+            and delivery.claimed_at is not None
+            and delivery.claimed_at > now - sending_stale_after()
+        ):
+            return SendOutcome.BUSY, None  # another worker is on it (or the sweeper will be)
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return SendOutcome.RETRY, None  # too early: its retry is scheduled
+        delivery.status = ReportDelivery.Status.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "claimed_at", "attempts"])
+    return None, delivery
+
+
+def delivery_send(*, delivery_id: int) -> SendOutcome:
+    """Claim, send and finish one delivery (see the module's docstring)."""
+    outcome, delivery = _claim(delivery_id)
+    if delivery is None:
+        return outcome  # type: ignore[return-value]
+    report = Report.objects.select_related("project").get(pk=delivery.report_id)
+    delivery.report = report
+    rendition = rendition_ensure(report=report, language=delivery.language)
+    now = timezone.now()
+    fields: dict[str, Any]
+    try:
+        _send(_build(delivery, rendition))
+    except (smtplib.SMTPException, OSError) as error:
+        reason = f"{error.__class__.__name__}: {error}"[:2000]
+        permanent = _is_permanent(error)
+        if permanent or delivery.attempts >= max_attempts():
+            fields = {
+                "status": ReportDelivery.Status.FAILED,
+                "last_error": reason,
+                "next_attempt_at": None,
+                "is_bounced": permanent and _is_recipient_refusal(error),
+            }
+            outcome = SendOutcome.FAILED
+        else:
+            fields = {
+                "status": ReportDelivery.Status.QUEUED,
+                "last_error": reason,
+                "next_attempt_at": now + timedelta(seconds=retry_delay(delivery.attempts)),
+            }
+            outcome = SendOutcome.RETRY
+    else:
+        fields = {"status": ReportDelivery.Status.SENT, "sent_at": now, "next_attempt_at": None}
+        outcome = SendOutcome.SENT
+    with transaction.atomic():
+        ReportDelivery.objects.filter(
+            pk=delivery.pk, status=ReportDelivery.Status.SENDING, claimed_at=delivery.claimed_at
+        ).update(**fields)
+        if fields.get("is_bounced"):
+            _flag_bounce(delivery, report, fields["last_error"])
+    return outcome
+
+
+def _flag_bounce(delivery: ReportDelivery, report: Report, reason: str) -> None:
+    """Tell the project's PMs, in the app and in their language, that an address refused the
+    report (they see it on the report's page and can correct the recipients)."""
+    url = reverse(
+        "reports:report", kwargs={"project_id": report.project_id, "report_id": report.pk}
+    )
+    pms = Membership.objects.filter(
+        project_id=report.project_id, role=Role.PM, user__is_active=True
+    ).select_related("user")
+    for membership in pms:
+        with translation.override(membership.user.language):
+            notification_create(
+                user=membership.user,
+                title=_("The status report of %(project)s was refused by %(email)s")
+                % {"project": report.project.name, "email": delivery.email},
+                body=reason,
+                url=url,
+            )
+
+
+def report_deliver(*, report_id: int) -> dict[int, SendOutcome]:
+    """Render the report's missing renditions, then send each of its queued deliveries that is
+    due. Returns the outcome per delivery id."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return {}
+    due = list(
+        ReportDelivery.objects.filter(report=report, status=ReportDelivery.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", "language")
+    )
+    for language in sorted({language for _pk, language in due}):
+        rendition_ensure(report=report, language=language)
+    return {pk: delivery_send(delivery_id=pk) for pk, _language in due}
+
+
+def delivery_retry_countdown(*, delivery_id: int) -> float:
+    next_attempt_at = (
+        ReportDelivery.objects.filter(pk=delivery_id)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if next_attempt_at is None:
+        return 1.0
+    return max(1.0, (next_attempt_at - timezone.now()).total_seconds())

@@ -1,0 +1,87 @@
+"""The beat-driven side of status reports: the dispatcher that turns due schedules into reports,
+and the sweeper that finds deliveries whose task was lost or whose worker died.
+
+Neither depends on a Celery message surviving: every state is in the database, and both are
+safe to run twice or side by side (row locks with SKIP LOCKED, the unique constraints).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reports.models import ReportDelivery, ReportSchedule
+from reports.services import run_schedule
+
+
+@dataclass
+class DispatchResult:
+    due: int = 0
+    created: int = 0
+
+
+def reports_dispatch(
+    *, now: datetime | None = None, batch_size: int = 50, max_batches: int = 200
+) -> DispatchResult:
+    """Create the report of every due, active schedule. Each batch is one transaction that
+    locks its schedules with SKIP LOCKED (a second dispatcher takes other rows, or none),
+    creates each report with its deliveries and moves the schedule to its next run; the
+    deliveries are queued after the commit. Bounded: at most max_batches per run."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    for _batch in range(max_batches):
+        with transaction.atomic():
+            due = list(
+                ReportSchedule.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("project__client")
+                .filter(is_active=True, next_run_at__lte=now, project__is_archived=False)
+                .order_by("next_run_at", "pk")[:batch_size]
+            )
+            if not due:
+                break
+            for schedule in due:
+                result.due += 1
+                if run_schedule(schedule, now=now) is not None:
+                    result.created += 1
+    return result
+
+
+def sweep_grace() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "REPORTS_SWEEP_GRACE_SECONDS", 120)))
+
+
+def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    """Queue again what no task will send: deliveries stuck in `sending` (their worker died)
+    and queued deliveries whose task should have run by now (lost with the broker). Returns
+    the ids to queue; the caller (the task) queues them."""
+    from reports.delivery import sending_stale_after
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            ReportDelivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=ReportDelivery.Status.SENDING, claimed_at__lt=now - sending_stale_after()
+            )
+            .values_list("pk", flat=True)[:limit]
+        )
+        if stale:
+            ReportDelivery.objects.filter(pk__in=stale).update(
+                status=ReportDelivery.Status.QUEUED, next_attempt_at=None, claimed_at=None
+            )
+    cutoff = now - sweep_grace()
+    lost = list(
+        ReportDelivery.objects.filter(status=ReportDelivery.Status.QUEUED)
+        .filter(
+            Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
+        )
+        .exclude(pk__in=stale)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return stale + lost

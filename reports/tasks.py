@@ -1,0 +1,46 @@
+"""Thin Celery tasks around reports.dispatch and reports.delivery (ids only, safe to run twice)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from config.celery import SendingTask
+from notifications.services import SendOutcome
+from reports import delivery, dispatch
+
+
+@shared_task(acks_late=True)
+def reports_dispatch_task() -> int:
+    """Every five minutes (beat): the reports of the schedules that are due."""
+    return dispatch.reports_dispatch().created
+
+
+@shared_task(bind=True, base=SendingTask, max_retries=None)
+def report_deliver_task(self, report_id: int) -> int:  # type: ignore[no-untyped-def]
+    """Render the report once per language and send its queued deliveries; a refused one is
+    retried by its own task at the time recorded on the row."""
+    outcomes = delivery.report_deliver(report_id=report_id)
+    for delivery_id, outcome in outcomes.items():
+        if outcome is SendOutcome.RETRY:
+            report_delivery_send_task.apply_async(
+                (delivery_id,),
+                countdown=delivery.delivery_retry_countdown(delivery_id=delivery_id),
+            )
+    return sum(1 for outcome in outcomes.values() if outcome is SendOutcome.SENT)
+
+
+@shared_task(bind=True, base=SendingTask, max_retries=None)
+def report_delivery_send_task(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
+    outcome = delivery.delivery_send(delivery_id=delivery_id)
+    if outcome is SendOutcome.RETRY:
+        raise self.retry(countdown=delivery.delivery_retry_countdown(delivery_id=delivery_id))
+    return outcome.value
+
+
+@shared_task(acks_late=True)
+def report_deliveries_sweep_task() -> int:
+    """Every two minutes (beat): deliveries whose worker died or whose task was lost."""
+    ids = dispatch.deliveries_sweep()
+    for delivery_id in ids:
+        report_delivery_send_task.delay(delivery_id)
+    return len(ids)

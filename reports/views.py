@@ -1,0 +1,308 @@
+"""Status report pages. Staff: the project's reports tab (schedule at a glance, the PM's summary,
+"send now", the history with deliveries), the schedule form, the preview, a report with its
+deliveries, its PDF. Portal: the archive (and, for a client admin, pause and recipients), a
+report, its PDF. Everything reads through reports.selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from config.errors import ApplicationError, NotFound, add_form_error
+from reports.delivery import rendition_ensure
+from reports.forms import RecipientsForm, ScheduleForm, SummaryForm
+from reports.models import Report
+from reports.permissions import (
+    can_manage_report_recipients,
+    can_manage_report_schedule,
+    can_resend_report,
+    can_send_report,
+)
+from reports.rendering import present, report_pdf_filename
+from reports.selectors import (
+    delivery_list_for,
+    report_get_for,
+    report_list_for,
+    schedule_get_for,
+)
+from reports.services import (
+    ReportExists,
+    client_time_zone,
+    report_preview,
+    report_resend,
+    report_send_now,
+    schedule_save,
+    schedule_update_recipients,
+    summary_save,
+)
+
+
+def _language() -> str:
+    language = translation.get_language() or "en"
+    return "zh-hans" if language.lower().startswith("zh") else "en"
+
+
+class ReportsTabMixin(ProjectPageMixin):
+    request: HttpRequest
+
+    def schedule_context(self) -> dict[str, Any]:
+        user = self.request.user
+        schedule = schedule_get_for(user=user, project=self.project)
+        return {
+            "schedule": schedule,
+            "client_time_zone": client_time_zone(self.project),
+            "reports": report_list_for(user=user, project=self.project),
+        }
+
+
+class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
+    template_name = "reports/project_reports.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.schedule_context())
+        user = self.request.user
+        schedule = context["schedule"]
+        context.update(
+            may_send=can_send_report(user, self.project),
+            may_edit=can_manage_report_schedule(user, self.project),
+            summary_form=kwargs.get("summary_form")
+            or SummaryForm(initial={"summary": schedule.summary if schedule else ""}),
+            existing_report=self._existing_report(),
+        )
+        return context
+
+    def _existing_report(self) -> Report | None:
+        report_id = self.request.GET.get("existing", "")
+        if not report_id.isdigit():
+            return None
+        try:
+            return report_get_for(
+                user=self.request.user, project=self.project, report_id=int(report_id)
+            )
+        except NotFound:
+            return None
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        action = request.POST.get("action")
+        if action == "summary":
+            form = SummaryForm(request.POST)
+            if form.is_valid():
+                try:
+                    summary_save(
+                        actor=request.user,
+                        project=self.project,
+                        summary=form.cleaned_data["summary"],
+                    )
+                except ApplicationError as error:
+                    if error.http_status == 403:
+                        raise
+                    add_form_error(form, error)
+                else:
+                    messages.success(request, _("Summary saved for the next report."))
+                    return redirect("reports:project_reports", project_id=self.project.pk)
+            return self.render_to_response(self.get_context_data(summary_form=form), status=400)
+        if action == "send_now":
+            try:
+                report = report_send_now(actor=request.user, project=self.project)
+            except ReportExists as exists:
+                # Redirect (not a 409 page) so that reloading does not post again.
+                messages.error(request, str(exists.message))
+                url = reverse("reports:project_reports", args=[self.project.pk])
+                return redirect(f"{url}?existing={exists.report.pk}")
+            except ApplicationError as error:
+                if error.http_status == 403:
+                    raise
+                messages.error(request, str(error.message))
+                return redirect("reports:project_reports", project_id=self.project.pk)
+            messages.success(
+                request, _("The report was created and is being sent to its recipients.")
+            )
+            return redirect("reports:report", project_id=self.project.pk, report_id=report.pk)
+        raise NotFound()
+
+
+class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    template_name = "reports/schedule.html"
+    project_permission = "reports.manage_report_schedule"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        schedule = schedule_get_for(user=self.request.user, project=self.project)
+        context.update(
+            schedule=schedule,
+            client_time_zone=client_time_zone(self.project),
+            form=kwargs.get("form")
+            or ScheduleForm(project=self.project, initial=ScheduleForm.initial_of(schedule)),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ScheduleForm(request.POST, project=self.project)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                schedule_save(
+                    actor=request.user,
+                    project=self.project,
+                    cadence=data["cadence"],
+                    weekday=data["weekday"],
+                    day_of_month=data["day_of_month"],
+                    hour=data["hour"],
+                    recipient_roles=data["recipient_roles"],
+                    is_active=data["is_active"],
+                    communication_item=data["communication_item"],
+                    extra_recipients=data["extra_recipients"],
+                )
+            except ApplicationError as error:
+                if error.http_status == 403:
+                    raise
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Report schedule saved."))
+                return redirect("reports:project_reports", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PreviewView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The next report as the client will get it, from today's data (nothing is saved)."""
+
+    template_name = "reports/preview.html"
+    project_permission = "reports.send_report"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        try:
+            snapshot = report_preview(actor=self.request.user, project=self.project)
+        except ApplicationError as error:
+            if error.http_status == 403:
+                raise
+            context["error"] = error.message
+            return context
+        context["r"] = present(snapshot, _language())
+        return context
+
+
+class ReportView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    template_name = "reports/report_detail.html"
+
+    def get_report(self) -> Report:
+        return report_get_for(
+            user=self.request.user, project=self.project, report_id=self.kwargs["report_id"]
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = self.get_report()
+        user = self.request.user
+        context.update(
+            report=report,
+            r=present(report.snapshot, _language()),
+            deliveries=delivery_list_for(user=user, report=report),
+            may_resend=can_resend_report(user, self.project),
+            now=timezone.now(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        report = self.get_report()
+        selected = None
+        if request.POST.get("delivery"):
+            deliveries = delivery_list_for(user=request.user, report=report)
+            selected = list(deliveries.filter(pk__in=request.POST.getlist("delivery")))
+            if not selected:
+                raise NotFound()
+        count = report_resend(actor=request.user, report=report, deliveries=selected)
+        if count:
+            messages.success(
+                request, _("Sending again to %(count)d recipient(s).") % {"count": count}
+            )
+        else:
+            messages.info(request, _("Nothing to send again."))
+        return redirect("reports:report", project_id=self.project.pk, report_id=report.pk)
+
+
+class ReportPdfMixin(ProjectPageMixin):
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        report = report_get_for(
+            user=request.user, project=self.project, report_id=kwargs["report_id"]
+        )
+        rendition = rendition_ensure(report=report, language=_language())
+        response = HttpResponse(bytes(rendition.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{report_pdf_filename(report.snapshot)}"'
+        )
+        response["Cache-Control"] = "private"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReportPdfView(StaffPageMixin, ReportPdfMixin, View):
+    pass
+
+
+# --- Portal -------------------------------------------------------------------------------------
+
+
+class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
+    template_name = "reports/portal_reports.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.schedule_context())
+        may_manage = can_manage_report_recipients(self.request.user, self.project)
+        context["may_manage"] = may_manage and context["schedule"] is not None
+        if context["may_manage"]:
+            context["form"] = kwargs.get("form") or RecipientsForm(
+                initial=RecipientsForm.initial_of(context["schedule"])
+            )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = RecipientsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                schedule_update_recipients(
+                    actor=request.user,
+                    project=self.project,
+                    is_active=data["is_active"],
+                    recipient_roles=data["recipient_roles"],
+                    extra_recipients=data["extra_recipients"],
+                )
+            except ApplicationError as error:
+                if error.http_status == 403:
+                    raise
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Report recipients saved."))
+                return redirect("reports:portal_reports", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PortalReportView(PortalPageMixin, ProjectPageMixin, TemplateView):
+    template_name = "reports/portal_report.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report = report_get_for(
+            user=self.request.user, project=self.project, report_id=self.kwargs["report_id"]
+        )
+        context.update(report=report, r=present(report.snapshot, _language()))
+        return context
+
+
+class PortalReportPdfView(PortalPageMixin, ReportPdfMixin, View):
+    pass
