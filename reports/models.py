@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Language
@@ -159,7 +160,7 @@ class Report(models.Model):
     restarted beat unable to create a second report for the same period."""
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", _("Schedule")
+        SCHEDULE = "schedule", pgettext_lazy("report schedule", "Schedule")
         MANUAL = "manual", _("Sent by the project manager")
 
     project = models.ForeignKey(
