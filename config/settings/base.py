@@ -417,6 +417,7 @@ SPECTACULAR_SETTINGS = {
         "RiskIssueStatusEnum": "risks.models.Issue.Status",
         "SurveyQuestionKindEnum": "feedback.models.QuestionKind",
         "SurveyCampaignTriggerEnum": "feedback.models.CampaignTrigger",
+        "ReportTriggerEnum": "reports.models.Report.Trigger",
         "FeedbackTicketStatusEnum": "feedback.models.TicketStatus",
         "FeedbackTicketKindEnum": "feedback.models.TicketKind",
         "InteractionKindEnum": "feedback.models.Interaction.Kind",
