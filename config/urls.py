@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("risks.api.urls")),
     path("", include("feedback.surveys.api_urls")),
     path("", include("feedback.tickets.api_urls")),
+    path("", include("portal.api.urls")),
 ]
 
 urlpatterns = [
