@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation
@@ -204,14 +205,15 @@ def client_overview_for(*, user: User, project: Project, since: datetime | None)
     A constant number of queries."""
     if not can_view_project(user, project):
         raise NotFound()
-    decisions: list[Decision] = []
-    documents: list[Document] = []
-    if since is not None:
-        log = decision_log_for(user=user, project=project)
-        decisions = [decision for decision in log if decision.decided_at > since]
-        documents = list(
-            document_list_for(user=user, project=project).filter(created_at__gt=since)[:SINCE_LIMIT]
-        )
+    # On a first visit nothing is "new"; the same queries run, so the page's cost is constant.
+    cutoff = since or timezone.now()
+    log = decision_log_for(user=user, project=project)
+    decisions = [decision for decision in log if decision.decided_at > cutoff]
+    documents = list(
+        document_list_for(user=user, project=project)
+        .filter(created_at__gt=cutoff)
+        .prefetch_related(None)[:SINCE_LIMIT]  # only the titles are shown
+    )
     next_milestones = list(
         milestone_list_for(user=user, project=project)
         .exclude(status=Milestone.Status.COMPLETED)

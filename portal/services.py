@@ -43,12 +43,13 @@ def project_visit_record(
         .values_list("visited_at", flat=True)
         .first()
     )
-    if previous is None:
-        ProjectVisit.objects.update_or_create(
-            user=user, project=project, defaults={"visited_at": now}
-        )
-    else:
-        ProjectVisit.objects.filter(user=user, project=project).update(visited_at=now)
+    # One INSERT ... ON CONFLICT DO UPDATE: the same two queries on every visit.
+    ProjectVisit.objects.bulk_create(
+        [ProjectVisit(user=user, project=project, visited_at=now)],
+        update_conflicts=True,
+        unique_fields=["user", "project"],
+        update_fields=["visited_at"],
+    )
     return previous
 
 
