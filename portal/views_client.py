@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from accounts.models import User
-from config.errors import ApplicationError
+from config.errors import ApplicationError, NotFound
 from portal.context_processors import waiting_items_of_request
 from portal.decisions import perform_action
 from portal.middleware import VIEW_AS_SESSION_KEY
@@ -42,6 +42,8 @@ class DecisionActView(PortalPageMixin, ProjectPageMixin, View):
                 kind=kwargs["kind"],
                 item_id=kwargs["item_id"],
             )
+        except NotFound:
+            raise  # a missing and a foreign item alike: 404, ids cannot be probed
         except ApplicationError as error:
             if request.htmx:
                 return TemplateResponse(
