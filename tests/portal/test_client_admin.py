@@ -127,6 +127,8 @@ def test_the_audit_log_lists_client_side_approvals_and_membership_changes(cast):
         {"action": "invite", "email": "pm-invited@a.test", "role": "customer_rep"},
     )
 
+    assert Invitation.objects.filter(email="pm-invited@a.test").exists()
+
     page = admin.get(reverse("portal:audit_log", args=[cast.project.pk]))
 
     assert page.status_code == 200
