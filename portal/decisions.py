@@ -55,6 +55,7 @@ class WaitingItem:
     due: date | None
     url: str
     action_label: str = ""
+    context: str = ""  # shown after the project's name (a deliverable's milestone)
 
     @property
     def action_url(self) -> str:
@@ -179,6 +180,7 @@ def _deliverables(user: User) -> list[WaitingItem]:
             since=_as_datetime(deliverable.submitted_at),
             due=deliverable.deemed_due,
             url=reverse("portal:deliverable", args=[deliverable.project_id, deliverable.pk]),
+            context=deliverable.milestone.name,
         )
         for deliverable in deliverables
     ]
