@@ -82,4 +82,9 @@ urlpatterns = [
         name="view_as_start",
     ),
     path("view-as/stop/", views_client.ViewAsStopView.as_view(), name="view_as_stop"),
+    path(
+        "response-time/projects/<int:project_id>/",
+        views_client.ClientResponseTimeView.as_view(),
+        name="response_time",
+    ),
 ]

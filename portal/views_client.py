@@ -16,13 +16,19 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from accounts.models import User
-from config.errors import ApplicationError, NotFound
+from config.errors import ApplicationError, InvalidInput, NotFound
 from portal.context_processors import waiting_items_of_request
 from portal.decisions import perform_action
 from portal.middleware import VIEW_AS_SESSION_KEY
 from portal.models import ViewAsSession
 from portal.selectors import client_audit_log_for
-from portal.services import client_response_days_for, view_as_start, view_as_stop
+from portal.services import (
+    MAX_CLIENT_RESPONSE_DAYS,
+    client_response_days_for,
+    client_response_days_set,
+    view_as_start,
+    view_as_stop,
+)
 from projects.models import CLIENT_ROLES, Membership, Role
 from projects.permissions import role_of
 
@@ -172,3 +178,33 @@ class ViewAsStopView(LoginRequiredMixin, View):
         if project_id is None:
             return redirect("home")
         return redirect("projects:detail", project_id=project_id)
+
+
+class ClientResponseTimeView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The PM sets how many business days the client has to answer before a reminder."""
+
+    template_name = "portal/response_time.html"
+    project_permission = "projects.edit_plan"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        current = client_response_days_for([self.project.pk])[self.project.pk]
+        context.setdefault("days", kwargs.get("days", current))
+        context.setdefault("error", kwargs.get("error", ""))
+        context["max_days"] = MAX_CLIENT_RESPONSE_DAYS
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        raw = request.POST.get("client_response_days", "").strip()
+        try:
+            if not raw.isdigit():
+                raise InvalidInput(
+                    _("Enter a whole number of business days."), field="client_response_days"
+                )
+            client_response_days_set(actor=request.user, project=self.project, days=int(raw))
+        except ApplicationError as error:
+            return self.render_to_response(
+                self.get_context_data(days=raw, error=error.message), status=400
+            )
+        messages.success(request, _("The client response time is saved."))
+        return redirect("portal:response_time", project_id=self.project.pk)

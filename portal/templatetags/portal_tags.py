@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from portal.permissions import can_view_portal_as_client
-from projects.permissions import role_of
+from projects.permissions import can_edit_plan, role_of
 
 register = template.Library()
 
@@ -22,3 +22,8 @@ def project_role(context: dict[str, Any], project: Any) -> str:
 @register.filter
 def may_view_as_client(user: Any, project: Any) -> bool:
     return bool(project is not None and can_view_portal_as_client(user, project))
+
+
+@register.filter
+def may_set_response_time(user: Any, project: Any) -> bool:
+    return bool(project is not None and can_edit_plan(user, project))

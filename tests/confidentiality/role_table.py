@@ -1231,6 +1231,9 @@ PAGES.update(
             note="the project's PM and AM pick a client member to view the portal as",
         ),
         "portal:view_as_stop": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+        "portal:response_time": Entry(
+            PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM sets the client response time"
+        ),
     }
 )
 API.update(

@@ -140,3 +140,56 @@ def test_the_reminder_task_is_in_the_beat_schedule_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["portal-decision-reminders"]
     assert entry["task"] == "portal.tasks.decision_reminders_task"
     assert entry["schedule"].hour == {7}
+
+
+def test_the_pm_sets_the_response_time_on_its_page(cast):
+    from django.urls import reverse
+
+    from tests.portal.conftest import logged_in
+
+    url = reverse("portal:response_time", args=[cast.project.pk])
+    pm = logged_in(cast.pm)
+    assert 'value="5"' in pm.get(url).content.decode()
+
+    response = pm.post(url, {"client_response_days": "8"})
+
+    assert response.status_code == 302
+    assert ClientResponseTime.objects.get(project=cast.project).client_response_days == 8
+    assert (
+        'data-testid="client-response-time"'
+        in pm.get(reverse("projects:detail", args=[cast.project.pk])).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Enter a whole number of business days."),
+        ("two", "Enter a whole number of business days."),
+        ("0", "The response time is between 1 and 60 business days."),
+        ("61", "The response time is between 1 and 60 business days."),
+    ],
+)
+def test_bad_response_times_are_refused_with_a_message(cast, value, message):
+    from django.urls import reverse
+
+    from tests.portal.conftest import logged_in
+
+    url = reverse("portal:response_time", args=[cast.project.pk])
+
+    response = logged_in(cast.pm).post(url, {"client_response_days": value})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ClientResponseTime.objects.exists()
+
+
+def test_only_the_pm_may_set_the_response_time(cast):
+    from django.urls import reverse
+
+    from tests.portal.conftest import logged_in
+
+    url = reverse("portal:response_time", args=[cast.project.pk])
+    for person, status in ((cast.am, 403), (cast.teammate, 403), (cast.outsider, 404)):
+        assert logged_in(person).post(url, {"client_response_days": "9"}).status_code == status
+    assert not ClientResponseTime.objects.exists()
