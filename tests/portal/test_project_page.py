@@ -104,3 +104,19 @@ def test_project_page_costs_the_same_with_5_and_50_waiting_items(cast, rep_clien
         assert rep_client.get(url).status_code == 200
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_demo_sets_a_response_time_and_a_last_visit_once():
+    import io
+
+    from django.core.management import call_command
+
+    from portal.models import ClientResponseTime
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    setting = ClientResponseTime.objects.get(project__code="NW-WMS")
+    assert setting.client_response_days == 3
+    visit = ProjectVisit.objects.get(user__email="rep@northwind.example")
+    assert visit.project.code == "NW-WMS"
