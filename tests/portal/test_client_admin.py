@@ -185,3 +185,14 @@ def test_onboarding_explains_the_role_and_the_permission_table(cast, name, role_
     assert 'data-testid="role-permissions"' in body
     assert "Invite colleagues, change their role, remove their access" in body
     assert "pm@provider.test" in body  # the PM's contact
+
+
+def test_the_members_page_explains_the_client_admins_powers(cast):
+    url = members_url(cast)
+
+    admin_page = logged_in(cast.client_admin).get(url).content.decode()
+    rep_page = logged_in(cast.rep).get(url).content.decode()
+
+    assert 'data-testid="client-admin-help"' in admin_page
+    assert reverse("portal:audit_log", args=[cast.project.pk]) in admin_page
+    assert 'data-testid="client-admin-help"' not in rep_page

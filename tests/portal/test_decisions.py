@@ -290,3 +290,12 @@ def test_api_action_on_a_foreign_item_is_refused(cast):
     assert viewer.status_code == 403
     requirement.refresh_from_db()
     assert requirement.status == Requirement.Status.CLARIFIED
+
+
+def test_api_list_costs_the_same_with_5_and_50_waiting_items(cast, rep_client):
+    _waiting(cast, 2)
+    few = _queries(rep_client, "/api/v1/portal/waiting/")
+    _waiting(cast, 15)
+
+    assert len(rep_client.get("/api/v1/portal/waiting/").json()) == 51
+    assert _queries(rep_client, "/api/v1/portal/waiting/") == few

@@ -193,3 +193,17 @@ def test_only_the_pm_may_set_the_response_time(cast):
     for person, status in ((cast.am, 403), (cast.teammate, 403), (cast.outsider, 404)):
         assert logged_in(person).post(url, {"client_response_days": "9"}).status_code == status
     assert not ClientResponseTime.objects.exists()
+
+
+def test_internal_items_are_never_reminded(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        internal = clarified_requirement(cast, "Refactor the importer", visibility="internal")
+    Requirement.objects.filter(pk=internal.pk).update(updated_at=MONDAY)
+    OutboxMessage.objects.all().delete()
+    Notification.objects.all().delete()
+
+    for person in (cast.rep, cast.client_admin, cast.viewer):
+        assert send(django_capture_on_commit_callbacks, person, date(2026, 12, 1)) == 0
+
+    assert not OutboxMessage.objects.exists()
+    assert not Notification.objects.exists()
