@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,19 +68,28 @@ class WaitingItem:
 
 
 WaitingSource = Callable[["User"], list[WaitingItem]]
+PendingQuery = Callable[["User"], QuerySet[Any]]
 ItemAction = Callable[["User", "Project", int], None]
 _SOURCES: dict[str, WaitingSource] = {}
+_PENDING: dict[str, PendingQuery] = {}
 _ACTIONS: dict[str, ItemAction] = {}
 
 
 def register_waiting_source(
-    kind: str, source: WaitingSource, action: ItemAction | None = None
+    kind: str,
+    source: WaitingSource,
+    action: ItemAction | None = None,
+    pending: PendingQuery | None = None,
 ) -> None:
-    """Add a kind of waiting item (and its optional single-click action) to every client's
-    list. The source must return only what `user` may see and must decide on."""
+    """Add a kind of waiting item to every client's list. The source must return only what
+    `user` may see and must decide on. `action` is its optional single-click action; `pending`
+    the unevaluated queryset of the same rows, which lets the navigation badge count every kind
+    in one query (a kind without it is counted by running its source)."""
     _SOURCES[kind] = source
     if action is not None:
         _ACTIONS[kind] = action
+    if pending is not None:
+        _PENDING[kind] = pending
 
 
 def waiting_items_for(*, user: User) -> list[WaitingItem]:
@@ -92,7 +101,18 @@ def waiting_items_for(*, user: User) -> list[WaitingItem]:
 
 
 def waiting_count_for(*, user: User) -> int:
-    return len(waiting_items_for(user=user))
+    """How many items wait for `user`: one UNION ALL query over the kinds that offer their
+    pending queryset, plus the sources of any kind that does not."""
+    if not user.is_authenticated or not user.is_active or not user.is_client_user:
+        return 0
+    counted = sum(len(source(user)) for kind, source in _SOURCES.items() if kind not in _PENDING)
+    querysets = [
+        pending(user).order_by().values_list("pk", flat=True) for pending in _PENDING.values()
+    ]
+    if not querysets:
+        return counted
+    first, *rest = querysets
+    return counted + first.union(*rest, all=True).count()
 
 
 def has_action(kind: str) -> bool:
@@ -204,7 +224,7 @@ def _gates(user: User) -> list[WaitingItem]:
 
 
 def _surveys(user: User) -> list[WaitingItem]:
-    invitations = open_invitations_for(user=user).filter(responded_at__isnull=True)
+    invitations = _pending_surveys(user)
     return [
         WaitingItem(
             kind="survey",
@@ -262,7 +282,7 @@ def _action_items(user: User) -> list[WaitingItem]:
             url=reverse("stakeholders:portal_todo"),
             action_label=_("Mark done"),
         )
-        for item in open_action_items_for(user=user).filter(meeting__project__is_archived=False)
+        for item in _pending_action_items(user)
     ]
 
 
@@ -273,10 +293,31 @@ def _complete_action_item(actor: User, project: Project, item_id: int) -> None:
     action_item_set_done(actor=actor, item=item, is_done=True)
 
 
-register_waiting_source("requirement", _requirements, _confirm_requirement)
-register_waiting_source("change_request", _change_requests)
-register_waiting_source("deliverable", _deliverables)
-register_waiting_source("gate", _gates)
-register_waiting_source("survey", _surveys)
-register_waiting_source("ticket", _tickets, _confirm_ticket)
-register_waiting_source("action_item", _action_items, _complete_action_item)
+def _pending_surveys(user: User) -> QuerySet[Any]:
+    return open_invitations_for(user=user).filter(responded_at__isnull=True)
+
+
+def _pending_action_items(user: User) -> QuerySet[Any]:
+    return open_action_items_for(user=user).filter(meeting__project__is_archived=False)
+
+
+register_waiting_source(
+    "requirement",
+    _requirements,
+    _confirm_requirement,
+    lambda user: requirements_awaiting_confirmation_for(user=user),
+)
+register_waiting_source(
+    "change_request",
+    _change_requests,
+    pending=lambda user: change_requests_awaiting_decision_for(user=user),
+)
+register_waiting_source(
+    "deliverable", _deliverables, pending=lambda user: deliverables_awaiting_decision_for(user=user)
+)
+register_waiting_source("gate", _gates, pending=lambda user: gates_awaiting_decision_for(user=user))
+register_waiting_source("survey", _surveys, pending=_pending_surveys)
+register_waiting_source(
+    "ticket", _tickets, _confirm_ticket, lambda user: tickets_awaiting_confirmation_for(user=user)
+)
+register_waiting_source("action_item", _action_items, _complete_action_item, _pending_action_items)

@@ -17,8 +17,7 @@ from django.views.generic import TemplateView
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from accounts.models import User
 from config.errors import ApplicationError, InvalidInput, NotFound
-from portal.context_processors import waiting_items_of_request
-from portal.decisions import perform_action
+from portal.decisions import perform_action, waiting_count_for
 from portal.middleware import VIEW_AS_SESSION_KEY
 from portal.models import ViewAsSession
 from portal.selectors import client_audit_log_for
@@ -65,7 +64,7 @@ class DecisionActView(PortalPageMixin, ProjectPageMixin, View):
             return TemplateResponse(
                 request,
                 "portal/_waiting_badge.html",
-                {"count": len(waiting_items_of_request(request)), "oob": True},
+                {"count": waiting_count_for(user=request.user), "oob": True},
             )
         messages.success(request, _("Done: it is off your list."))
         return redirect("portal:home")

@@ -15,7 +15,13 @@ from portal.api.serializers import (
     WaitingActionResultSerializer,
     WaitingItemSerializer,
 )
-from portal.decisions import WaitingItem, has_action, perform_action, waiting_items_for
+from portal.decisions import (
+    WaitingItem,
+    has_action,
+    perform_action,
+    waiting_count_for,
+    waiting_items_for,
+)
 from portal.selectors import client_audit_log_for
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Project
@@ -63,7 +69,7 @@ class WaitingItemViewSet(viewsets.GenericViewSet):
             kind=data.validated_data["kind"],
             item_id=data.validated_data["id"],
         )
-        remaining = len(waiting_items_for(user=request.user))
+        remaining = waiting_count_for(user=request.user)
         return Response(WaitingActionResultSerializer({"remaining": remaining}).data)
 
 

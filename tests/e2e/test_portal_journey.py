@@ -153,14 +153,16 @@ def test_client_admin_invites_a_colleague_who_clears_three_waiting_items(
         # 4. Three items wait; each is cleared in place, and the badge counts down.
         items = colleague.get_by_test_id("waiting-item")
         expect(items).to_have_count(3)
-        expect(colleague.get_by_test_id("waiting-badge")).to_have_attribute("data-count", "3")
+        expect(colleague.get_by_test_id("waiting-badge")).to_have_attribute(
+            "data-waiting-count", "3"
+        )
         assert_fits(colleague, width)
         assert axe_violations(colleague) == []
         for remaining in (2, 1, 0):
             items.first.get_by_test_id("decision-action").click()
             expect(items).to_have_count(remaining)
             expect(colleague.get_by_test_id("waiting-badge")).to_have_attribute(
-                "data-count", str(remaining)
+                "data-waiting-count", str(remaining)
             )
         assert path_of(colleague) == "/portal/"  # no page load: swapped in place
 

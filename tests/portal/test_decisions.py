@@ -74,7 +74,7 @@ def test_internal_requirements_never_wait_for_the_client(cast):
     assert waiting_items_for(user=cast.rep) == []
     page = logged_in(cast.rep).get(reverse("portal:home")).content.decode()
     assert "Internal refactoring" not in page
-    assert 'data-count="0"' in page
+    assert 'data-waiting-count="0"' in page
 
 
 def test_home_page_lists_the_items_with_actions_and_links(cast, rep_client):
@@ -87,7 +87,7 @@ def test_home_page_lists_the_items_with_actions_and_links(cast, rep_client):
     assert f"Confirm {requirement.reference}: Scan barcodes" in page
     assert _act_url(cast.project, "requirement", requirement.pk) in page
     assert 'data-testid="decision-due"' in page
-    assert 'data-testid="waiting-badge" data-count="2"' in page
+    assert 'data-testid="waiting-badge" data-waiting-count="2"' in page
 
 
 def test_confirming_in_place_with_htmx_removes_the_item_and_updates_the_badge(cast, rep_client):
@@ -101,7 +101,7 @@ def test_confirming_in_place_with_htmx_removes_the_item_and_updates_the_badge(ca
     assert response.status_code == 200
     body = response.content.decode()
     assert 'hx-swap-oob="true"' in body
-    assert 'data-count="1"' in body
+    assert 'data-waiting-count="1"' in body
     assert "Scan barcodes" not in body
     requirement.refresh_from_db()
     assert requirement.status == Requirement.Status.CONFIRMED
@@ -187,7 +187,7 @@ def test_while_nothing_waits_the_page_says_so(cast, rep_client):
     page = rep_client.get(reverse("portal:home")).content.decode()
 
     assert "Nothing waits for you." in page
-    assert 'data-count="0"' in page
+    assert 'data-waiting-count="0"' in page
 
 
 def _waiting(cast, count: int) -> None:
@@ -299,3 +299,21 @@ def test_api_list_costs_the_same_with_5_and_50_waiting_items(cast, rep_client):
 
     assert len(rep_client.get("/api/v1/portal/waiting/").json()) == 51
     assert _queries(rep_client, "/api/v1/portal/waiting/") == few
+
+
+def test_the_badge_counts_in_one_query_what_the_list_shows(cast, django_assert_num_queries):
+    from portal.decisions import waiting_count_for
+
+    clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+    open_action_item(cast, "Send the data")
+    open_action_item(cast, "Not mine", owner=cast.client_admin)
+    clarified_requirement(cast, "Internal", visibility="internal")
+
+    for person, expected in ((cast.rep, 3), (cast.client_admin, 3), (cast.viewer, 0)):
+        assert len(waiting_items_for(user=person)) == expected
+        person.project_roles  # noqa: B018 (the roles are cached on the user beforehand)
+        with django_assert_num_queries(1):
+            assert waiting_count_for(user=person) == expected
+    assert waiting_count_for(user=cast.pm) == 0
+    assert waiting_count_for(user=cast.other_client_rep) == 0
