@@ -56,6 +56,9 @@ class WaitingItem:
     url: str
     action_label: str = ""
     context: str = ""  # shown after the project's name (a deliverable's milestone)
+    # The day the team asks for an answer (since + the project's client response time), set by
+    # the pages that show it (portal.services.with_answer_by).
+    answer_by: date | None = None
 
     @property
     def action_url(self) -> str:

@@ -3,6 +3,7 @@ reminders and the "view as this client" log."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,13 @@ def reply_by(item: WaitingItem, response_days: int) -> date:
     """The day by which the client is asked to answer: `response_days` business days after the
     item started waiting (in the server's time zone; reminders run once a day)."""
     return add_business_days(timezone.localdate(item.since), response_days)
+
+
+def with_answer_by(items: list[WaitingItem]) -> list[WaitingItem]:
+    """The items with the day the team asks for an answer (one query for the projects'
+    response times)."""
+    days = client_response_days_for(sorted({item.project.pk for item in items}))
+    return [replace(item, answer_by=reply_by(item, days[item.project.pk])) for item in items]
 
 
 def _remind(person: User, item: WaitingItem, late_since: date) -> bool:

@@ -13,7 +13,7 @@ from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
-from portal.services import project_visit_record
+from portal.services import project_visit_record, with_answer_by
 from projects.forms import AcceptanceDecisionForm, GateDecisionForm
 from projects.health import project_health
 from projects.models import Deliverable, PhaseGate
@@ -60,7 +60,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         if view_as is not None:
             items = [item for item in items if item.project.pk == view_as.project_id]
             projects = projects.filter(pk=view_as.project_id)
-        context.update(waiting_items=items, projects=projects)
+        context.update(waiting_items=with_answer_by(items), projects=projects)
         return context
 
 

@@ -317,3 +317,17 @@ def test_the_badge_counts_in_one_query_what_the_list_shows(cast, django_assert_n
             assert waiting_count_for(user=person) == expected
     assert waiting_count_for(user=cast.pm) == 0
     assert waiting_count_for(user=cast.other_client_rep) == 0
+
+
+def test_items_without_a_due_date_show_when_the_team_asks_for_an_answer(cast, rep_client):
+    from portal.services import client_response_days_set
+
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    Requirement.objects.filter(pk=requirement.pk).update(
+        updated_at=datetime(2026, 11, 2, 9, tzinfo=UTC)  # a Monday
+    )
+    client_response_days_set(actor=cast.pm, project=cast.project, days=3)
+
+    page = rep_client.get(reverse("portal:home")).content.decode()
+
+    assert "answer by 11/05/2026" in page  # three business days later, the Thursday
