@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("feedback.surveys.api_urls")),
     path("", include("feedback.tickets.api_urls")),
     path("", include("reports.api.urls")),
+    path("", include("portal.api.urls")),
 ]
 
 urlpatterns = [

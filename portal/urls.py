@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import views, views_client
 from stakeholders import views as requirement_views
 from stakeholders import views_changes
 
@@ -60,5 +60,31 @@ urlpatterns = [
         "projects/<int:project_id>/change-requests/<int:cr_id>/",
         views_changes.PortalChangeRequestView.as_view(),
         name="change_request",
+    ),
+    path(
+        "projects/<int:project_id>/decisions/<slug:kind>/<int:item_id>/",
+        views_client.DecisionActView.as_view(),
+        name="decision_act",
+    ),
+    path(
+        "projects/<int:project_id>/audit-log/",
+        views_client.ClientAuditLogView.as_view(),
+        name="audit_log",
+    ),
+    path(
+        "projects/<int:project_id>/welcome/",
+        views_client.OnboardingView.as_view(),
+        name="onboarding",
+    ),
+    path(
+        "view-as/projects/<int:project_id>/",
+        views_client.ViewAsStartView.as_view(),
+        name="view_as_start",
+    ),
+    path("view-as/stop/", views_client.ViewAsStopView.as_view(), name="view_as_stop"),
+    path(
+        "response-time/projects/<int:project_id>/",
+        views_client.ClientResponseTimeView.as_view(),
+        name="response_time",
     ),
 ]

@@ -11,8 +11,9 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
 from config.errors import ApplicationError, add_form_error
-from feedback.surveys.selectors import open_invitations_for
-from feedback.tickets.selectors import tickets_awaiting_confirmation_for
+from portal.context_processors import waiting_items_of_request
+from portal.selectors import client_overview_for, previous_visit_of
+from portal.services import project_visit_record, with_answer_by
 from projects.forms import AcceptanceDecisionForm, GateDecisionForm
 from projects.health import project_health
 from projects.models import Deliverable, PhaseGate
@@ -21,10 +22,8 @@ from projects.selectors import (
     client_progress_for,
     deliverable_get_for,
     deliverable_rounds,
-    deliverables_awaiting_decision_for,
     document_list_for,
     gate_get_for,
-    gates_awaiting_decision_for,
     membership_list_for,
     milestone_list_for,
     objective_list_for,
@@ -44,29 +43,24 @@ from projects.views import (
     SearchViewMixin,
     TimelineViewMixin,
 )
-from stakeholders.selectors import requirements_awaiting_confirmation_for
-from stakeholders.selectors_changes import change_requests_awaiting_decision_for
 from stakeholders.views_discussions import discussion_context
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
-    """What needs my decision first, then my projects."""
+    """What needs my decision first (portal.decisions: every source, oldest first), then my
+    projects. While a PM or AM views the portal as this person, narrowed to that project."""
 
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["decisions"] = deliverables_awaiting_decision_for(user=self.request.user)
-        context["gate_decisions"] = gates_awaiting_decision_for(user=self.request.user)
-        context["requirement_decisions"] = requirements_awaiting_confirmation_for(
-            user=self.request.user
-        )
-        context["change_decisions"] = change_requests_awaiting_decision_for(user=self.request.user)
-        context["survey_decisions"] = open_invitations_for(user=self.request.user).filter(
-            responded_at__isnull=True
-        )
-        context["ticket_decisions"] = tickets_awaiting_confirmation_for(user=self.request.user)
-        context["projects"] = project_list_for(user=self.request.user)
+        items = waiting_items_of_request(self.request)
+        projects = project_list_for(user=self.request.user)
+        view_as = getattr(self.request, "view_as", None)
+        if view_as is not None:
+            items = [item for item in items if item.project.pk == view_as.project_id]
+            projects = projects.filter(pk=view_as.project_id)
+        context.update(waiting_items=with_answer_by(items), projects=projects)
         return context
 
 
@@ -75,7 +69,11 @@ class PortalProjectListView(PortalPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["projects"] = project_list_for(user=self.request.user)
+        projects = project_list_for(user=self.request.user)
+        view_as = getattr(self.request, "view_as", None)
+        if view_as is not None:
+            projects = projects.filter(pk=view_as.project_id)
+        context["projects"] = projects
         return context
 
 
@@ -84,10 +82,14 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["memberships"] = membership_list_for(user=self.request.user, project=self.project)
-        context["milestones"] = milestone_list_for(user=self.request.user, project=self.project)
         context["documents"] = document_list_for(user=self.request.user, project=self.project)
         user = self.request.user
+        # "Since your last visit": a PM or AM viewing as this person leaves no visit behind.
+        if getattr(self.request, "view_as", None) is None:
+            last_visit = project_visit_record(user=user, project=self.project)
+        else:
+            last_visit = previous_visit_of(user=user, project=self.project)
+        context["overview"] = client_overview_for(user=user, project=self.project, since=last_visit)
         context.update(
             memberships=membership_list_for(user=user, project=self.project),
             milestones=milestone_list_for(user=user, project=self.project),

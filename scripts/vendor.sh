@@ -16,6 +16,9 @@ cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/" 2>/dev/null \
 cp node_modules/frappe-gantt/dist/frappe-gantt.umd.js "$dest/frappe-gantt/" 2>/dev/null \
   || cp node_modules/frappe-gantt/dist/frappe-gantt.min.js "$dest/frappe-gantt/"
 cp node_modules/frappe-gantt/dist/frappe-gantt.css "$dest/frappe-gantt/"
+# axe-core is for the browser tests only: tests/e2e/vendor/, committed so CI needs no npm.
+mkdir -p tests/e2e/vendor
+cp node_modules/axe-core/axe.min.js tests/e2e/vendor/
 node -e '
 const p = require("./package.json").dependencies;
 const lines = Object.entries(p).map(([k, v]) => `${k}@${v}`);

@@ -200,3 +200,28 @@ def cast(
         project=project,
         other_project=other_project,
     )
+
+
+# The confidentiality suite's tests that each check one endpoint for every role.
+_ROLE_TABLE_TESTS = (
+    "tests/confidentiality/test_role_table.py::test_page_outcome_for_every_role",
+    "tests/confidentiality/test_role_table.py::test_api_outcome_for_every_role",
+    "tests/confidentiality/test_role_table.py::test_admin_pages_are_for_staff_admins_only",
+)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Says how many (endpoint x role) cases the confidentiality suite ran and passed."""
+    ran = [
+        report
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "") == "call" and report.nodeid.startswith(_ROLE_TABLE_TESTS)
+    ]
+    if not ran:
+        return
+    passed = sum(1 for report in ran if report.passed)
+    terminalreporter.write_line(
+        f"confidentiality suite: {len(ran)} endpoints x {len(ROLE_NAMES)} roles = "
+        f"{len(ran) * len(ROLE_NAMES)} cases run, {passed * len(ROLE_NAMES)} passed"
+    )

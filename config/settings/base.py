@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.ViewAsClientMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "notifications.context_processors.unread_notifications",
+                "portal.context_processors.portal_waiting",
             ],
         },
     },
@@ -225,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-interaction-reminders": {
         "task": "feedback.tickets.tasks.interaction_reminders_task",
         "schedule": crontab(minute=20),
+    },
+    # Daily at 07:30 UTC: remind client people of what has waited longer than their project's
+    # client response time (once per item and person).
+    "portal-decision-reminders": {
+        "task": "portal.tasks.decision_reminders_task",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

@@ -1257,3 +1257,72 @@ API.update(
         ),
     }
 )
+
+# --- The portal as one product (issue 8) -----------------------------------------------------
+
+PORTAL_POST_ONLY = roles(
+    405, anonymous=LOGIN, other_client_rep=404, **dict.fromkeys(PROVIDER, STAFF)
+)
+PAGES.update(
+    {
+        "portal:decision_act": Entry(
+            PORTAL_POST_ONLY,
+            kwargs=lambda cast: {
+                "project_id": cast.project.pk,
+                "kind": "requirement",
+                "item_id": cast.requirement.pk,
+            },
+            note="POST only: the single-click action of a waiting item",
+        ),
+        "portal:audit_log": Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                client_admin=200,
+                other_client_rep=404,
+                **dict.fromkeys(PROVIDER, STAFF),
+            ),
+            kwargs=project_kwargs,
+            note="the client admin's audit log of their side (PM and AM: through the API)",
+        ),
+        "portal:onboarding": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+        "portal:view_as_start": Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                am=200,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=project_kwargs,
+            note="the project's PM and AM pick a client member to view the portal as",
+        ),
+        "portal:view_as_stop": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+        "portal:response_time": Entry(
+            PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM sets the client response time"
+        ),
+    }
+)
+API.update(
+    {
+        ("GET", "/api/v1/portal/waiting/"): Entry(
+            API_SIGNED_IN, note="one's own waiting items only (empty for the provider side)"
+        ),
+        ("POST", "/api/v1/portal/waiting/act/"): Entry(
+            roles(400, anonymous=401), note="{} is invalid: project, kind and id are required"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/client-audit-log/"): Entry(
+            roles(
+                403,
+                anonymous=401,
+                client_admin=200,
+                pm=200,
+                am=200,
+                other_client_rep=404,
+                outsider=404,
+            ),
+            kwargs=lambda cast: {"project_pk": cast.project.pk},
+        ),
+    }
+)

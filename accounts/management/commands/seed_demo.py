@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import Organization, User
 from feedback.surveys.demo import seed_surveys
 from feedback.tickets.demo import seed_feedback
+from portal.demo import seed_portal
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
@@ -179,6 +180,7 @@ class Command(BaseCommand):
         created += seed_surveys(people=people)
         created += seed_feedback(people=people)
         created += seed_reports(people=people)
+        created += seed_portal(people=people)
         return created
 
     def print_logins(self) -> None:

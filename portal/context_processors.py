@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from portal.decisions import WaitingItem, waiting_count_for, waiting_items_for
+
+
+def waiting_items_of_request(request: HttpRequest) -> list[WaitingItem]:
+    """The signed-in person's waiting items, computed once per request."""
+    cached = getattr(request, "_portal_waiting_items", None)
+    if cached is None:
+        cached = waiting_items_for(user=request.user)
+        request._portal_waiting_items = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def waiting_count_of_request(request: HttpRequest) -> int:
+    """The badge's number: the length of the list when the page built it already, else one
+    counting query."""
+    cached = getattr(request, "_portal_waiting_items", None)
+    if cached is not None:
+        return len(cached)
+    return waiting_count_for(user=request.user)
+
+
+def portal_waiting(request: HttpRequest) -> dict[str, Any]:
+    """The count badge of the portal navigation: computed only on portal pages, only when a
+    template shows it, in one query (or none on the home page, which lists the items)."""
+    if not request.path.startswith("/portal/"):
+        return {}
+    return {"portal_waiting_count": lambda: waiting_count_of_request(request)}

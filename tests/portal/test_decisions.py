@@ -1,0 +1,333 @@
+""" "What needs my decision" (portal.decisions): one list from every source, oldest first, only
+what this person decides, single-click actions in place (htmx and without JavaScript), the
+navigation badge, the API, and a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from feedback.models import FeedbackTicket, TicketStatus
+from portal.decisions import waiting_items_for
+from stakeholders.models import ActionItem, Confirmation, Requirement
+from tests.portal.conftest import (
+    clarified_requirement,
+    logged_in,
+    open_action_item,
+    resolved_ticket,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _act_url(project, kind, pk):
+    return reverse(
+        "portal:decision_act", kwargs={"project_id": project.pk, "kind": kind, "item_id": pk}
+    )
+
+
+def test_the_list_gathers_every_source_oldest_first(cast):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    ticket = resolved_ticket(cast, "Slow search")
+    item = open_action_item(cast, "Send the data", due=date(2026, 12, 1))
+    Requirement.objects.filter(pk=requirement.pk).update(
+        updated_at=datetime(2026, 11, 10, tzinfo=UTC)
+    )
+    FeedbackTicket.objects.filter(pk=ticket.pk).update(
+        resolved_at=datetime(2026, 11, 1, tzinfo=UTC)
+    )
+
+    items = waiting_items_for(user=cast.rep)
+
+    assert [i.key for i in items] == [
+        f"ticket:{ticket.pk}",
+        f"action_item:{item.pk}",  # the meeting of 2 November 10:00
+        f"requirement:{requirement.pk}",
+    ]
+    assert items[1].due == date(2026, 12, 1)
+    assert all(i.project == cast.project for i in items)
+
+
+def test_only_what_the_person_decides(cast):
+    clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+    open_action_item(cast, "Send the data", owner=cast.rep)
+
+    # The viewer decides nothing; the client admin confirms but has no action item; the other
+    # client sees nothing of client A; the provider side has no portal list.
+    assert waiting_items_for(user=cast.viewer) == []
+    assert {i.kind for i in waiting_items_for(user=cast.client_admin)} == {
+        "requirement",
+        "ticket",
+    }
+    assert waiting_items_for(user=cast.other_client_rep) == []
+    assert waiting_items_for(user=cast.pm) == []
+
+
+def test_internal_requirements_never_wait_for_the_client(cast):
+    clarified_requirement(cast, "Internal refactoring", visibility="internal")
+
+    assert waiting_items_for(user=cast.rep) == []
+    page = logged_in(cast.rep).get(reverse("portal:home")).content.decode()
+    assert "Internal refactoring" not in page
+    assert 'data-waiting-count="0"' in page
+
+
+def test_home_page_lists_the_items_with_actions_and_links(cast, rep_client):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    open_action_item(cast, "Send the data", due=date(2026, 12, 1))
+
+    page = rep_client.get(reverse("portal:home")).content.decode()
+
+    assert page.count('data-testid="decision"') == 2
+    assert f"Confirm {requirement.reference}: Scan barcodes" in page
+    assert _act_url(cast.project, "requirement", requirement.pk) in page
+    assert 'data-testid="decision-due"' in page
+    assert 'data-testid="waiting-badge" data-waiting-count="2"' in page
+
+
+def test_confirming_in_place_with_htmx_removes_the_item_and_updates_the_badge(cast, rep_client):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    clarified_requirement(cast, "Print labels")
+
+    response = rep_client.post(
+        _act_url(cast.project, "requirement", requirement.pk), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'hx-swap-oob="true"' in body
+    assert 'data-waiting-count="1"' in body
+    assert "Scan barcodes" not in body
+    requirement.refresh_from_db()
+    assert requirement.status == Requirement.Status.CONFIRMED
+    confirmation = Confirmation.objects.get(requirement=requirement)
+    assert (confirmation.confirmed_by, confirmation.version) == (cast.rep, requirement.version)
+    assert [i.title for i in waiting_items_for(user=cast.rep)] == ["Confirm REQ-2: Print labels"]
+
+
+def test_the_actions_work_without_javascript(cast, rep_client):
+    ticket = resolved_ticket(cast, "Slow search")
+    item = open_action_item(cast, "Send the data")
+
+    response = rep_client.post(_act_url(cast.project, "ticket", ticket.pk))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    response = rep_client.post(_act_url(cast.project, "action_item", item.pk), follow=True)
+
+    assert "Done: it is off your list." in response.content.decode()
+    ticket.refresh_from_db()
+    item.refresh_from_db()
+    assert ticket.status == TicketStatus.CONFIRMED
+    assert ticket.confirmed_by == cast.rep
+    assert item.is_done is True
+    assert waiting_items_for(user=cast.rep) == []
+
+
+def test_a_viewer_cannot_act_and_nothing_changes(cast):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+
+    response = logged_in(cast.viewer).post(
+        _act_url(cast.project, "requirement", requirement.pk), follow=True
+    )
+
+    assert "You are not allowed to do this." in response.content.decode()
+    requirement.refresh_from_db()
+    assert requirement.status == Requirement.Status.CLARIFIED
+    assert not Confirmation.objects.exists()
+
+
+def test_an_item_already_decided_gets_a_clear_message_in_place(cast, rep_client):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    rep_client.post(_act_url(cast.project, "requirement", requirement.pk))
+
+    response = rep_client.post(
+        _act_url(cast.project, "requirement", requirement.pk), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "beforeend"
+    assert 'data-testid="decision-error"' in response.content.decode()
+    assert Confirmation.objects.count() == 1
+
+
+def test_someone_elses_action_item_cannot_be_ticked(cast):
+    item = open_action_item(cast, "Send the data", owner=cast.rep)
+
+    response = logged_in(cast.client_admin).post(_act_url(cast.project, "action_item", item.pk))
+
+    assert response.status_code == 404
+    assert ActionItem.objects.get(pk=item.pk).is_done is False
+
+
+def test_another_clients_items_are_not_found(cast):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    other = logged_in(cast.other_client_rep)
+
+    # Through their own project or through client A's: nothing to find either way.
+    for project in (cast.other_project, cast.project):
+        response = other.post(_act_url(project, "requirement", requirement.pk))
+        assert response.status_code == 404
+    requirement.refresh_from_db()
+    assert requirement.status == Requirement.Status.CLARIFIED
+
+
+def test_an_unknown_kind_or_a_kind_without_action_is_not_found(cast, rep_client):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    for kind in ("nonsense", "deliverable", "change_request"):
+        assert rep_client.post(_act_url(cast.project, kind, requirement.pk)).status_code == 404
+    assert Confirmation.objects.count() == 0
+
+
+def test_while_nothing_waits_the_page_says_so(cast, rep_client):
+    page = rep_client.get(reverse("portal:home")).content.decode()
+
+    assert "Nothing waits for you." in page
+    assert 'data-waiting-count="0"' in page
+
+
+def _waiting(cast, count: int) -> None:
+    for index in range(count):
+        clarified_requirement(cast, f"Requirement {index}")
+        resolved_ticket(cast, f"Complaint {index}")
+        open_action_item(cast, f"Action {index}", due=date(2026, 12, 1) + timedelta(days=index))
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["portal:home", "portal:project_list"])
+def test_portal_pages_cost_the_same_with_5_and_50_waiting_items(cast, rep_client, url_name):
+    url = reverse(url_name)
+    _waiting(cast, 2)  # 6 items
+    few = _queries(rep_client, url)
+    assert len(waiting_items_for(user=cast.rep)) == 6
+    _waiting(cast, 15)  # 51 items
+    assert len(waiting_items_for(user=cast.rep)) == 51
+
+    assert _queries(rep_client, url) == few
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_api_lists_ones_own_waiting_items(cast):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+
+    rows = logged_in(cast.rep).get("/api/v1/portal/waiting/").json()
+
+    assert [(row["kind"], row["has_action"]) for row in rows] == [
+        ("requirement", True),
+        ("ticket", True),
+    ]
+    assert rows[0]["id"] == requirement.pk
+    assert rows[0]["project"] == cast.project.pk
+    assert logged_in(cast.other_client_rep).get("/api/v1/portal/waiting/").json() == []
+    assert logged_in(cast.viewer).get("/api/v1/portal/waiting/").json() == []
+
+
+def test_api_action_confirms_and_answers_what_remains(cast):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+
+    response = logged_in(cast.rep).post(
+        "/api/v1/portal/waiting/act/",
+        {"project": cast.project.pk, "kind": "requirement", "id": requirement.pk},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"remaining": 1}
+    requirement.refresh_from_db()
+    assert requirement.status == Requirement.Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "requirement", "id": 1}, "project"),
+        ({"project": 1, "kind": "deliverable", "id": 1}, "kind"),
+        ({"project": 1, "kind": "requirement", "id": 0}, "id"),
+        ({"project": 1, "kind": "requirement", "id": "x"}, "id"),
+    ],
+)
+def test_api_action_refuses_bad_input_with_the_field(cast, body, field):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+
+    response = logged_in(cast.rep).post(
+        "/api/v1/portal/waiting/act/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()
+    requirement.refresh_from_db()
+    assert requirement.status == Requirement.Status.CLARIFIED
+
+
+def test_api_action_on_a_foreign_item_is_refused(cast):
+    requirement = clarified_requirement(cast, "Scan barcodes")
+
+    for project in (cast.project, cast.other_project):
+        response = logged_in(cast.other_client_rep).post(
+            "/api/v1/portal/waiting/act/",
+            {"project": project.pk, "kind": "requirement", "id": requirement.pk},
+            content_type="application/json",
+        )
+        assert response.status_code == 404
+    viewer = logged_in(cast.viewer).post(
+        "/api/v1/portal/waiting/act/",
+        {"project": cast.project.pk, "kind": "requirement", "id": requirement.pk},
+        content_type="application/json",
+    )
+    assert viewer.status_code == 403
+    requirement.refresh_from_db()
+    assert requirement.status == Requirement.Status.CLARIFIED
+
+
+def test_api_list_costs_the_same_with_5_and_50_waiting_items(cast, rep_client):
+    _waiting(cast, 2)
+    few = _queries(rep_client, "/api/v1/portal/waiting/")
+    _waiting(cast, 15)
+
+    assert len(rep_client.get("/api/v1/portal/waiting/").json()) == 51
+    assert _queries(rep_client, "/api/v1/portal/waiting/") == few
+
+
+def test_the_badge_counts_in_one_query_what_the_list_shows(cast, django_assert_num_queries):
+    from portal.decisions import waiting_count_for
+
+    clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+    open_action_item(cast, "Send the data")
+    open_action_item(cast, "Not mine", owner=cast.client_admin)
+    clarified_requirement(cast, "Internal", visibility="internal")
+
+    for person, expected in ((cast.rep, 3), (cast.client_admin, 3), (cast.viewer, 0)):
+        assert len(waiting_items_for(user=person)) == expected
+        person.project_roles  # noqa: B018 (the roles are cached on the user beforehand)
+        with django_assert_num_queries(1):
+            assert waiting_count_for(user=person) == expected
+    assert waiting_count_for(user=cast.pm) == 0
+    assert waiting_count_for(user=cast.other_client_rep) == 0
+
+
+def test_items_without_a_due_date_show_when_the_team_asks_for_an_answer(cast, rep_client):
+    from portal.services import client_response_days_set
+
+    requirement = clarified_requirement(cast, "Scan barcodes")
+    Requirement.objects.filter(pk=requirement.pk).update(
+        updated_at=datetime(2026, 11, 2, 9, tzinfo=UTC)  # a Monday
+    )
+    client_response_days_set(actor=cast.pm, project=cast.project, days=3)
+
+    page = rep_client.get(reverse("portal:home")).content.decode()
+
+    assert "answer by 11/05/2026" in page  # three business days later, the Thursday
