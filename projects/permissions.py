@@ -98,11 +98,12 @@ can_export_costs = is_pm | is_am | is_staff_admin
 
 def can_invite_role(user: User, project: Project, role: str) -> bool:
     """A PM invites anyone to their project; a client admin only their own organisation's
-    people, with client roles."""
+    people, as customer representatives or viewers (who holds the client admin role, which
+    approves change requests for the client, is agreed with the PM)."""
     if is_pm(user, project):
         return role in Role.values
     if is_client_admin(user, project):
-        return role in CLIENT_ROLES
+        return role in (Role.CUSTOMER_REP, Role.CLIENT_VIEWER)
     return False
 
 

@@ -82,7 +82,7 @@ def test_inactive_member_has_no_permission(cast):
     ("role_name", "allowed"),
     [
         ("pm", set(Role.values)),
-        ("client_admin", {Role.CLIENT_ADMIN, Role.CUSTOMER_REP, Role.CLIENT_VIEWER}),
+        ("client_admin", {Role.CUSTOMER_REP, Role.CLIENT_VIEWER}),
         ("am", set()),
         ("teammate", set()),
         ("rep", set()),
