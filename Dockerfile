@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     RAPPORT_VAR_DIR=/app/var
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+    && apt-get install -y --no-install-recommends gettext fontconfig fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -20,6 +20,7 @@ RUN true \
        python manage.py compilemessages --ignore '.venv/*' -v 0 \
     && SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        python manage.py collectstatic --noinput -v 0 \
+    && python scripts/build_pdf_fonts.py --out /app/build/fonts \
     && useradd --system --uid 1000 --home /app rapport \
     && mkdir -p /app/var && chown -R rapport /app/var
 

@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 
-.PHONY: run test install system-deps lint fmt messages makemessages vendor bench bench-reports check-migrations clean
+.PHONY: run test install system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,19 +25,23 @@ install: $(VENV)/.installed
 system-deps:
 	@bash scripts/system_deps.sh
 
+# The fonts PDFs embed (scripts/build_pdf_fonts.py); rebuilt only when out of date.
+fonts: system-deps install
+	$(PY) scripts/build_pdf_fonts.py
+
 messages: install
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*' -v 0
 
 makemessages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' -v 0
 
-run: install messages
+run: install messages fonts
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
 	@bash scripts/run.sh $(HOST) $(PORT)
 
-test: system-deps install messages
+test: system-deps install messages fonts
 	RAPPORT_TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/ensure_test_services.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -57,13 +61,13 @@ fmt: install
 vendor:
 	bash scripts/vendor.sh
 
-bench: install messages
+bench: install messages fonts
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/bench.py
 
 # 10,000 status-report e-mails with a killed worker, a Redis restart and two dispatchers; its own
 # database and a private redis-server on port 6390 (see scripts/bench_reports.py).
-bench-reports: install messages
+bench-reports: install messages fonts
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/bench_reports.py
 
 clean:
-	rm -rf var $(VENV) node_modules
+	rm -rf var build $(VENV) node_modules

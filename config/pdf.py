@@ -2,32 +2,87 @@
 
 The HTML is the product's own template, but it carries text people wrote (rendered Markdown may
 hold an image or a link), so the fetcher WeasyPrint uses for external resources is closed:
-only `data:` URLs load, never the network or the file system. The stylesheet is inlined by the
-template (`{% include "pdf/_style.css" %}`). Chinese text renders with the Noto CJK fonts the
-project installs (scripts/system_deps.sh, the Dockerfile), which that stylesheet names.
+only `data:` URLs load, and the project's own PDF fonts, never the network or the rest of the
+file system. The stylesheet is inlined by the template (`{% include "pdf/_style.css" %}`).
+
+Text is set in "Rapport Sans SC" (scripts/build_pdf_fonts.py: Noto Sans CJK SC cut down to
+Latin, punctuation and the GB 2312 hanzi, ordered so that a PDF embeds only a few KB of it), with
+the system's Noto Sans CJK SC after it in the stylesheet's stack for any other character, or for
+everything when the built fonts are missing. The font configuration and its @font-face sheet are
+made once per thread: loading the fonts again for every PDF costs more than the layout.
 """
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+PDF_FONT_FAMILY = "Rapport Sans SC"
+PDF_FONT_FILES = {"normal": "RapportSansSC-Regular.otf", "bold": "RapportSansSC-Bold.otf"}
 
-def closed_fetcher() -> Any:
-    """WeasyPrint's fetcher allowing `data:` URLs only; anything else is refused (ValueError),
-    and WeasyPrint leaves the element out."""
+_local = threading.local()
+
+
+def pdf_font_paths() -> dict[str, Path]:
+    """The built font files by CSS weight, those that exist."""
+    directory = Path(settings.PDF_FONT_DIR)
+    paths = {weight: directory / name for weight, name in PDF_FONT_FILES.items()}
+    return {weight: path for weight, path in paths.items() if path.is_file()}
+
+
+def closed_fetcher(font_urls: frozenset[str] = frozenset()) -> Any:
+    """WeasyPrint's fetcher allowing `data:` URLs and the given font files only; anything else
+    is refused (ValueError), and WeasyPrint leaves the element out."""
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    class ClosedFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file:") and url not in font_urls:
+                raise ValueError(f"URI not allowed: {url}")
+            return super().fetch(url, headers)
+
+    allowed = {"data", "file"} if font_urls else {"data"}
+    return ClosedFetcher(allowed_protocols=allowed, allow_redirects=False)
+
+
+def _fonts() -> tuple[Any, list[Any], Any]:
+    """(font configuration, extra stylesheets, fetcher) for this thread, made once per font
+    directory."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    key = str(settings.PDF_FONT_DIR)
+    cached = getattr(_local, "fonts", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    paths = pdf_font_paths()
+    urls = {weight: path.resolve().as_uri() for weight, path in paths.items()}
+    fetcher = closed_fetcher(frozenset(urls.values()))
+    font_config = FontConfiguration()
+    rules = "".join(
+        f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; font-weight: {weight}; '
+        f'src: url("{url}"); }}'
+        for weight, url in urls.items()
+    )
+    sheets = [CSS(string=rules, font_config=font_config, url_fetcher=fetcher)] if rules else []
+    fonts = (font_config, sheets, fetcher)
+    _local.fonts = (key, fonts)
+    return fonts
 
 
 def render_pdf(template_name: str, context: dict[str, Any], request: HttpRequest | None) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url="about:blank", url_fetcher=closed_fetcher()).write_pdf()
+    font_config, stylesheets, fetcher = _fonts()
+    return HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf(
+        stylesheets=stylesheets, font_config=font_config
+    )
 
 
 def pdf_response(

@@ -5,6 +5,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+# scripts/build_pdf_fonts.py finds Noto Sans CJK with fc-match.
+command -v fc-match >/dev/null 2>&1 || need+=(fontconfig)
 # WeasyPrint (status reports and the decision log as PDF) draws text with Pango.
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need[@]} -eq 0 ]; then

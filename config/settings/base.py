@@ -342,6 +342,9 @@ STORAGES = {
 DOCUMENTS_ROOT = env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents"))
 # The largest file a person may upload (a document or a version of one).
 RAPPORT_MAX_UPLOAD_BYTES = env.int("RAPPORT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# The fonts PDFs embed, built from the system's Noto Sans CJK by scripts/build_pdf_fonts.py
+# (`make fonts`); without them PDFs fall back to the system font, larger and slower (config/pdf.py).
+PDF_FONT_DIR = env.str("PDF_FONT_DIR", default=str(BASE_DIR / "build" / "fonts"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

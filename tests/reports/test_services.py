@@ -327,6 +327,42 @@ def test_delivery_sends_html_text_and_the_pdf_in_the_recipients_language(pm, pro
     assert set(report.deliveries.values_list("status", flat=True)) == {"sent"}
 
 
+def _pdf_fonts(pdf: bytes) -> set[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+def test_the_pdf_embeds_the_projects_small_font_and_falls_back_for_rare_hanzi(pm, project, rep):
+    """The PDF is set in Rapport Sans SC (a cut of Noto Sans CJK SC, `make fonts`), which keeps
+    a report to a few KB of font; a name outside GB 2312 still renders, from the system's Noto
+    Sans CJK SC."""
+    rep.language = "zh-hans"
+    rep.save()
+    make_schedule(pm, project, extras=[("sponsor@a.test", "Sam", "en")])
+    first = report_send_now(actor=pm, project=project, now=datetime(2026, 3, 25, tzinfo=UTC))
+    report_deliver(report_id=first.pk)
+    for language, limit in (("en", 30_000), ("zh-hans", 80_000)):
+        rendition = ReportRendition.objects.get(report=first, language=language)
+        fonts = _pdf_fonts(bytes(rendition.pdf))
+        assert fonts
+        assert all(font.startswith("Rapport-Sans-SC") for font in fonts), fonts
+        assert rendition.pdf_size < limit, (language, rendition.pdf_size)
+
+    summary_save(actor=pm, project=project, summary="张喆确认了上线计划。")
+    second = report_send_now(actor=pm, project=project, now=datetime(2026, 4, 1, tzinfo=UTC))
+    report_deliver(report_id=second.pk)
+    chinese = ReportRendition.objects.get(report=second, language="zh-hans")
+    assert "张喆确认了上线计划" in _pdf_text(bytes(chinese.pdf))
+    assert any("Noto-Sans-CJK-SC" in font for font in _pdf_fonts(bytes(chinese.pdf)))
+
+
 def test_pdf_is_rendered_once_per_language_and_shared(pm, project, rep, client_admin, viewer):
     make_schedule(pm, project)
     report = report_send_now(actor=pm, project=project)

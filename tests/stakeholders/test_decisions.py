@@ -227,7 +227,8 @@ def test_the_pdf_renders_chinese_with_a_cjk_font(logged, client, capture):
     text = _pdf_text(response)
     assert "上线日期推迟一周" in text
     assert "决策记录" in text  # the heading, in the person's language
-    assert any("CJK" in font for font in _pdf_fonts(response)), _pdf_fonts(response)
+    # The project's own cut of Noto Sans CJK SC (scripts/build_pdf_fonts.py, `make fonts`).
+    assert any("Rapport-Sans-SC" in font for font in _pdf_fonts(response)), _pdf_fonts(response)
 
 
 def test_the_pdf_loads_nothing_from_outside(logged, client):
@@ -241,3 +242,18 @@ def test_the_pdf_loads_nothing_from_outside(logged, client):
     response = fetcher.fetch("data:text/plain,ok")
     assert response.read() == b"ok"
     response.close()
+
+
+def test_the_pdf_fetcher_opens_only_the_project_fonts(tmp_path):
+    """With the built fonts allowed, every other file is still refused."""
+    from config.pdf import closed_fetcher
+
+    font = tmp_path / "font.otf"
+    font.write_bytes(b"OTTO")
+    fetcher = closed_fetcher(frozenset({font.as_uri()}))
+    response = fetcher.fetch(font.as_uri())
+    assert response.read() == b"OTTO"
+    response.close()
+    for url in ((tmp_path / "other.otf").as_uri(), "file:///etc/passwd", "http://127.0.0.1/"):
+        with pytest.raises(ValueError, match=r"not allowed|disallowed protocol"):
+            fetcher.fetch(url)
