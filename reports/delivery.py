@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,10 +44,17 @@ def sending_stale_after() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "REPORTS_SENDING_STALE_SECONDS", 360)))
 
 
-def rendition_ensure(*, report: Report, language: str) -> ReportRendition:
+def rendition_ensure(
+    *, report: Report, language: str, known: dict[str, ReportRendition] | None = None
+) -> ReportRendition:
     """The report's rendition in `language`, rendered now if it does not exist yet. The report
-    row is locked while rendering, so a concurrent worker waits and then finds it done."""
-    existing = ReportRendition.objects.filter(report=report, language=language).first()
+    row is locked while rendering, so a concurrent worker waits and then finds it done.
+    `known`: the renditions already read (by language), to skip the lookup."""
+    existing = (
+        known.get(language)
+        if known is not None
+        else ReportRendition.objects.filter(report=report, language=language).first()
+    )
     if existing is not None:
         return existing
     with transaction.atomic():
@@ -187,7 +195,13 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
         return outcome  # type: ignore[return-value]
     report = Report.objects.select_related("project").get(pk=delivery.report_id)
     delivery.report = report
-    rendition = rendition_ensure(report=report, language=delivery.language)
+    return _deliver(delivery, rendition_ensure(report=report, language=delivery.language))
+
+
+def _deliver(delivery: ReportDelivery, rendition: ReportRendition) -> SendOutcome:
+    """Send one claimed delivery and record what happened (one UPDATE, guarded by the claim:
+    a row the sweeper took back meanwhile is left to its new owner)."""
+    report = delivery.report
     now = timezone.now()
     fields: dict[str, Any]
     try:
@@ -242,20 +256,49 @@ def _flag_bounce(delivery: ReportDelivery, report: Report, reason: str) -> None:
             )
 
 
+def _claim_due(report: Report) -> list[ReportDelivery]:
+    """Claim every queued delivery of the report that is due, in one short transaction:
+    `SELECT … FOR UPDATE SKIP LOCKED` (rows another worker holds are its own), then one UPDATE
+    to `sending`. A delivery waiting for its retry time is left to its retry task."""
+    now = timezone.now()
+    with transaction.atomic():
+        deliveries = list(
+            ReportDelivery.objects.select_for_update(skip_locked=True)
+            .filter(report=report, status=ReportDelivery.Status.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("pk")
+        )
+        if deliveries:
+            ReportDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+                status=ReportDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    for delivery in deliveries:
+        delivery.status = ReportDelivery.Status.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+        delivery.report = report
+    return deliveries
+
+
 def report_deliver(*, report_id: int) -> dict[int, SendOutcome]:
-    """Render the report's missing renditions, then send each of its queued deliveries that is
-    due. Returns the outcome per delivery id."""
-    report = Report.objects.filter(pk=report_id).first()
+    """Send the report's queued deliveries that are due: claimed together, the report and its
+    renditions read once, each missing rendition rendered once, then each e-mail sent and its
+    row finished on its own. Returns the outcome per delivery id."""
+    report = Report.objects.select_related("project").filter(pk=report_id).first()
     if report is None:
         return {}
-    due = list(
-        ReportDelivery.objects.filter(report=report, status=ReportDelivery.Status.QUEUED)
-        .order_by("pk")
-        .values_list("pk", "language")
-    )
-    for language in sorted({language for _pk, language in due}):
-        rendition_ensure(report=report, language=language)
-    return {pk: delivery_send(delivery_id=pk) for pk, _language in due}
+    deliveries = _claim_due(report)
+    if not deliveries:
+        return {}
+    known = {
+        rendition.language: rendition
+        for rendition in ReportRendition.objects.filter(
+            report=report, language__in={d.language for d in deliveries}
+        )
+    }
+    for language in sorted({d.language for d in deliveries}):
+        known[language] = rendition_ensure(report=report, language=language, known=known)
+    return {delivery.pk: _deliver(delivery, known[delivery.language]) for delivery in deliveries}
 
 
 def delivery_retry_countdown(*, delivery_id: int) -> float:

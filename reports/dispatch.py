@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.models import ReportDelivery, ReportSchedule
-from reports.services import run_schedule
+from reports.services import client_time_zone, run_schedule
+from reports.snapshot import health_snapshots, snapshot_day
 
 
 @dataclass
@@ -44,9 +45,21 @@ def reports_dispatch(
             )
             if not due:
                 break
+            health = health_snapshots(
+                [
+                    (
+                        schedule.project,
+                        snapshot_day(
+                            schedule.next_run_at or now, client_time_zone(schedule.project)
+                        ),
+                    )
+                    for schedule in due
+                ]
+            )
             for schedule in due:
                 result.due += 1
-                if run_schedule(schedule, now=now) is not None:
+                snapshot_health = health[schedule.project_id]
+                if run_schedule(schedule, now=now, health=snapshot_health) is not None:
                     result.created += 1
     return result
 

@@ -244,6 +244,7 @@ def report_create_for_period(
     until: datetime,
     trigger: str,
     actor: User | None = None,
+    health: dict[str, Any] | None = None,
 ) -> Report | None:
     """Freeze the report of `period` and write one queued delivery per recipient, in the
     caller's transaction; queue its delivery after the commit. Returns None if the period's
@@ -259,6 +260,7 @@ def report_create_for_period(
         until=until,
         summary=schedule.summary,
         time_zone=client_time_zone(project),
+        health=health,
     )
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin only loses this insert
@@ -342,10 +344,13 @@ def report_preview(*, actor: User, project: Project, now: datetime | None = None
     )
 
 
-def run_schedule(schedule: ReportSchedule, *, now: datetime) -> Report | None:
+def run_schedule(
+    schedule: ReportSchedule, *, now: datetime, health: dict[str, Any] | None = None
+) -> Report | None:
     """The dispatcher's step for one due, locked schedule: the report of the period that ends
     at its scheduled run, then the next run after now (missed runs are not made up one by one:
-    the one report covers the period that was due)."""
+    the one report covers the period that was due). `health`: the snapshot's health part, read
+    for the dispatcher's whole batch (reports.snapshot.health_snapshots)."""
     tz = client_time_zone(schedule.project)
     run_at = schedule.next_run_at or now
     report = report_create_for_period(
@@ -353,6 +358,7 @@ def run_schedule(schedule: ReportSchedule, *, now: datetime) -> Report | None:
         period=period_ending_at(schedule, run_at, tz),
         until=run_at,
         trigger=Report.Trigger.SCHEDULE,
+        health=health,
     )
     schedule.next_run_at = next_run_after(schedule, max(now, run_at), tz)
     schedule.save(update_fields=["next_run_at"])

@@ -11,13 +11,14 @@ every language of the product.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 
-from projects.health import project_health
+from projects.health import project_health_many
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.selectors.portfolio import client_progress_for
 from reports.schedule import zone_of
@@ -33,17 +34,40 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _health(project: Project, today: date) -> dict[str, Any]:
-    reasons: dict[str, list[str]] = {}
-    status = None
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            health = project_health(project, today=today)
-            status = health.client_status
-            reasons[code] = [str(finding.reason) for finding in health.client_reasons]
-            if health.override is not None:
-                reasons[code] = []  # the PM's assessment: its written reason may be internal
-    return {"status": str(status), "reasons": reasons, "is_assessed_by_pm": bool(health.override)}
+def health_snapshots(projects: Sequence[tuple[Project, date]]) -> dict[int, dict[str, Any]]:
+    """The health part of the snapshots of several projects, each as of its own day: the
+    reasons are sentences, so the health is read once per language, each time for all the
+    projects of the same day at once (a fixed number of queries, however many projects)."""
+    by_day: dict[date, list[Project]] = {}
+    for project, today in projects:
+        by_day.setdefault(today, []).append(project)
+    result: dict[int, dict[str, Any]] = {}
+    for today, same_day in by_day.items():
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                healths = project_health_many(same_day, today=today)
+            for project in same_day:
+                health = healths[project.pk]
+                entry = result.setdefault(
+                    project.pk,
+                    {
+                        "status": str(health.client_status),
+                        "reasons": {},
+                        "is_assessed_by_pm": bool(health.override),
+                    },
+                )
+                # The PM's assessment: its written reason may be internal, so none is shown.
+                entry["reasons"][code] = (
+                    []
+                    if health.override is not None
+                    else [str(finding.reason) for finding in health.client_reasons]
+                )
+    return result
+
+
+def snapshot_day(until: datetime, time_zone: str) -> date:
+    """The client's day on which a report taken at `until` is taken."""
+    return until.astimezone(zone_of(time_zone)).date()
 
 
 def _progress(project: Project) -> dict[str, Any]:
@@ -155,13 +179,17 @@ def take_snapshot(
     until: datetime,
     summary: str,
     time_zone: str,
+    health: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as plain JSON. `until` is the instant the report is taken
     (the scheduled run, or now for "send now"); milestones completed from the start of the
-    period's first local day up to it count as completed this period."""
+    period's first local day up to it count as completed this period. `health`: its part
+    read already (health_snapshots, for a batch of projects)."""
     zone = zone_of(time_zone)
     since = datetime.combine(period_start, time.min, tzinfo=zone)
-    today = until.astimezone(zone).date()
+    today = snapshot_day(until, time_zone)
+    if health is None:
+        health = health_snapshots([(project, today)])[project.pk]
     return {
         "version": SNAPSHOT_VERSION,
         "project": {
@@ -173,7 +201,7 @@ def take_snapshot(
         "period": {"start": _iso(period_start), "end": _iso(period_end)},
         "taken_at": until.isoformat(),
         "time_zone": time_zone,
-        "health": _health(project, today),
+        "health": health,
         "progress": _progress(project),
         "milestones": _milestones(project, since, until, period_end + (period_end - period_start)),
         "awaiting": _awaiting_client(project),
