@@ -98,3 +98,12 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[
         .values_list("pk", flat=True)[:limit]
     )
     return stale + lost
+
+
+def reports_of(delivery_ids: list[int]) -> list[int]:
+    """The reports the given deliveries belong to, once each."""
+    return sorted(
+        set(
+            ReportDelivery.objects.filter(pk__in=delivery_ids).values_list("report_id", flat=True)
+        )
+    )

@@ -40,7 +40,14 @@ def report_delivery_send_task(self, delivery_id: int) -> str:  # type: ignore[no
 @shared_task(acks_late=True)
 def report_deliveries_sweep_task() -> int:
     """Every two minutes (beat): deliveries whose worker died or whose task was lost."""
+    return requeue_swept()
+
+
+def requeue_swept() -> int:
+    """Sweep (reports.dispatch.deliveries_sweep) and queue the delivery of each report that has
+    swept deliveries: one task per report, which claims them together (after a lost broker,
+    thousands of deliveries come back at once). Returns how many deliveries were swept."""
     ids = dispatch.deliveries_sweep()
-    for delivery_id in ids:
-        report_delivery_send_task.delay(delivery_id)
+    for report_id in dispatch.reports_of(ids):
+        report_deliver_task.delay(report_id)
     return len(ids)

@@ -401,13 +401,11 @@ def main() -> None:
         """What the beat runs (every few minutes in production, every 5 s here)."""
         from kombu.exceptions import OperationalError
 
-        from reports.dispatch import deliveries_sweep
-        from reports.tasks import report_delivery_send_task
+        from reports.tasks import requeue_swept
 
         try:
             reports_dispatch()
-            for delivery_id in deliveries_sweep():
-                report_delivery_send_task.delay(delivery_id)
+            requeue_swept()
         except OperationalError:
             pass  # Redis is restarting: the next beat catches up
 
