@@ -68,10 +68,21 @@ def sweep_grace() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "REPORTS_SWEEP_GRACE_SECONDS", 120)))
 
 
-def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+def sweep_backlog_grace() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "REPORTS_SWEEP_BACKLOG_GRACE_SECONDS", 1800)))
+
+
+def deliveries_sweep(
+    *, now: datetime | None = None, limit: int = 5000, backlog: bool = False
+) -> list[int]:
     """Queue again what no task will send: deliveries stuck in `sending` (their worker died)
     and queued deliveries whose task should have run by now (lost with the broker). Returns
-    the ids to queue; the caller (the task) queues them."""
+    the ids to queue; the caller (the task) queues them.
+
+    `backlog`: the broker still holds tasks waiting for a worker (a large send in progress).
+    A queued delivery is then most likely waiting behind them, not lost, so only those queued
+    longer than REPORTS_SWEEP_BACKLOG_GRACE_SECONDS are taken; otherwise every sweep during a
+    long send would queue the same reports again (harmless, the claims decide, but work)."""
     from reports.delivery import sending_stale_after
 
     now = now or timezone.now()
@@ -87,7 +98,7 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[
             ReportDelivery.objects.filter(pk__in=stale).update(
                 status=ReportDelivery.Status.QUEUED, next_attempt_at=None, claimed_at=None
             )
-    cutoff = now - sweep_grace()
+    cutoff = now - (sweep_backlog_grace() if backlog else sweep_grace())
     lost = list(
         ReportDelivery.objects.filter(status=ReportDelivery.Status.QUEUED)
         .filter(
@@ -103,7 +114,5 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> list[
 def reports_of(delivery_ids: list[int]) -> list[int]:
     """The reports the given deliveries belong to, once each."""
     return sorted(
-        set(
-            ReportDelivery.objects.filter(pk__in=delivery_ids).values_list("report_id", flat=True)
-        )
+        set(ReportDelivery.objects.filter(pk__in=delivery_ids).values_list("report_id", flat=True))
     )

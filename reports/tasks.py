@@ -47,7 +47,22 @@ def requeue_swept() -> int:
     """Sweep (reports.dispatch.deliveries_sweep) and queue the delivery of each report that has
     swept deliveries: one task per report, which claims them together (after a lost broker,
     thousands of deliveries come back at once). Returns how many deliveries were swept."""
-    ids = dispatch.deliveries_sweep()
+    ids = dispatch.deliveries_sweep(backlog=broker_backlog() > 0)
     for report_id in dispatch.reports_of(ids):
         report_deliver_task.delay(report_id)
     return len(ids)
+
+
+def broker_backlog() -> int:
+    """How many tasks wait in the broker's default queue for a worker; 0 when the broker cannot
+    say (then the sweeper treats old queued deliveries as lost, as it must after a restart)."""
+    from config.celery import app
+
+    try:
+        with app.connection_for_read() as connection:
+            declared = connection.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            )
+            return int(declared.message_count)
+    except Exception:  # an unknown queue, a broker that is down: no backlog known
+        return 0

@@ -401,6 +401,26 @@ def test_sweeper_takes_back_a_stale_sending_claim(pm, project, rep, settings):
     assert ReportDelivery.objects.get(pk=delivery.pk).status == "queued"
 
 
+def test_sweeper_waits_for_a_backlog_before_calling_a_queued_delivery_lost(
+    pm, project, rep, settings
+):
+    """While the broker still holds tasks, a queued delivery is most likely waiting behind them:
+    it is taken again only after the long backlog grace; a stale claim is taken at once."""
+    make_schedule(pm, project, extras=[("sponsor@a.test", "Sam", "en")])
+    report = report_send_now(actor=pm, project=project)
+    waiting, claimed = report.deliveries.order_by("pk")
+    minutes_ago = datetime.now(UTC) - timedelta(minutes=10)
+    ReportDelivery.objects.filter(pk=waiting.pk).update(created_at=minutes_ago)
+    ReportDelivery.objects.filter(pk=claimed.pk).update(
+        status="sending", claimed_at=minutes_ago, attempts=1
+    )
+    assert deliveries_sweep(backlog=True) == [claimed.pk]
+    assert deliveries_sweep(backlog=True) == []
+    assert deliveries_sweep(backlog=False) == [waiting.pk]  # no backlog: it was lost
+    settings.REPORTS_SWEEP_BACKLOG_GRACE_SECONDS = 300
+    assert deliveries_sweep(backlog=True) == [waiting.pk]  # waiting too long even so
+
+
 def test_pm_is_told_of_a_bounced_address(pm, project, rep, settings, monkeypatch):
     import smtplib
 

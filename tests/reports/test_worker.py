@@ -23,7 +23,12 @@ from django.db import connection, connections
 from config.celery import app as celery_app
 from reports.dispatch import reports_dispatch
 from reports.models import Report, ReportDelivery, ReportRendition
-from reports.tasks import report_deliveries_sweep_task, reports_dispatch_task
+from reports.tasks import (
+    broker_backlog,
+    report_deliver_task,
+    report_deliveries_sweep_task,
+    reports_dispatch_task,
+)
 from tests.notifications.conftest import RecordingHandler, free_port
 from tests.notifications.test_outbox_worker import wait_until
 from tests.reports.conftest import PAST, make_due, make_schedule
@@ -251,3 +256,14 @@ def test_worker_killed_mid_delivery_then_restarted_sends_once(
                 process.terminate()
                 process.wait(10)
         controller.stop()
+
+
+def test_broker_backlog_counts_the_tasks_waiting_in_the_real_queue(task_queue):
+    """The sweeper asks Redis how many tasks wait, to tell a backlog from a lost task."""
+    assert broker_backlog() == 0
+    report_deliver_task.delay(1)
+    report_deliver_task.delay(2)
+    assert broker_backlog() == 2
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(task_queue.name)
+    assert broker_backlog() == 0
