@@ -17,6 +17,7 @@ outbox's back-off until REPORTS_MAX_ATTEMPTS, then fails.
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 import threading
 from datetime import timedelta
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -117,6 +119,18 @@ def _drop_connection() -> None:
             cached[1].close()
 
 
+def _send_raw(from_email: str, to: str, data: bytes) -> None:
+    """`_send` for a message already flattened (see _Composer)."""
+    try:
+        _connection().connection.sendmail(from_email, [to], data)
+    except smtplib.SMTPServerDisconnected:
+        _drop_connection()
+        _connection().connection.sendmail(from_email, [to], data)
+    except (smtplib.SMTPException, OSError):
+        _drop_connection()
+        raise
+
+
 def _send(message: EmailMultiAlternatives) -> None:
     """Send over the kept connection; a connection the server closed meanwhile is opened again
     once (nothing was sent on it)."""
@@ -145,6 +159,46 @@ def _build(delivery: ReportDelivery, rendition: ReportRendition) -> EmailMultiAl
         report_pdf_filename(delivery.report.snapshot), bytes(rendition.pdf), "application/pdf"
     )
     return email
+
+
+class _Composer:
+    """Each rendition's e-mail built and flattened once per run: the copies for its recipients
+    differ only in To and Message-ID, so the rest (the HTML, the text, the PDF in base64) is
+    reused as bytes. Only for the SMTP backend; the others get the message object."""
+
+    def __init__(self) -> None:
+        self.flattened: dict[int, tuple[bytes, bytes]] = {}
+
+    @staticmethod
+    def applies() -> bool:
+        return settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+
+    def message(
+        self, delivery: ReportDelivery, rendition: ReportRendition
+    ) -> tuple[str, str, bytes] | None:
+        """(envelope sender, recipient, message bytes), or None when this address needs the
+        general path (it does not come out as plain ASCII)."""
+        encoding = settings.DEFAULT_CHARSET
+        to = sanitize_address(delivery.email, encoding)
+        if not (to.isascii() and delivery.message_id.isascii()):
+            return None
+        if rendition.pk not in self.flattened:
+            raw = _build(delivery, rendition).message().as_bytes(linesep="\r\n")
+            head, _blank, body = raw.partition(b"\r\n\r\n")
+            fields = re.split(rb"\r\n(?![ \t])", head)
+            kept = [f for f in fields if not f.lower().startswith((b"to:", b"message-id:"))]
+            self.flattened[rendition.pk] = (b"\r\n".join(kept), body)
+        head, body = self.flattened[rendition.pk]
+        data = b"".join(
+            [
+                b"To: " + to.encode() + b"\r\n",
+                b"Message-ID: " + delivery.message_id.encode() + b"\r\n",
+                head,
+                b"\r\n\r\n",
+                body,
+            ]
+        )
+        return sanitize_address(settings.DEFAULT_FROM_EMAIL, encoding), to, data
 
 
 def _is_permanent(error: BaseException) -> bool:
@@ -198,14 +252,20 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
     return _deliver(delivery, rendition_ensure(report=report, language=delivery.language))
 
 
-def _deliver(delivery: ReportDelivery, rendition: ReportRendition) -> SendOutcome:
+def _deliver(
+    delivery: ReportDelivery, rendition: ReportRendition, composer: _Composer | None = None
+) -> SendOutcome:
     """Send one claimed delivery and record what happened (one UPDATE, guarded by the claim:
     a row the sweeper took back meanwhile is left to its new owner)."""
     report = delivery.report
     now = timezone.now()
     fields: dict[str, Any]
     try:
-        _send(_build(delivery, rendition))
+        flattened = composer.message(delivery, rendition) if composer is not None else None
+        if flattened is not None:
+            _send_raw(*flattened)
+        else:
+            _send(_build(delivery, rendition))
     except (smtplib.SMTPException, OSError) as error:
         reason = f"{error.__class__.__name__}: {error}"[:2000]
         permanent = _is_permanent(error)
@@ -298,7 +358,11 @@ def report_deliver(*, report_id: int) -> dict[int, SendOutcome]:
     }
     for language in sorted({d.language for d in deliveries}):
         known[language] = rendition_ensure(report=report, language=language, known=known)
-    return {delivery.pk: _deliver(delivery, known[delivery.language]) for delivery in deliveries}
+    composer = _Composer() if _Composer.applies() else None
+    return {
+        delivery.pk: _deliver(delivery, known[delivery.language], composer)
+        for delivery in deliveries
+    }
 
 
 def delivery_retry_countdown(*, delivery_id: int) -> float:

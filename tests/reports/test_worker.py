@@ -83,6 +83,16 @@ def test_due_schedule_sends_one_email_per_recipient_with_the_pdf(
         assert message.get_body(preferencelist=("plain",)) is not None
     ids = {d.email: d.message_id for d in report.deliveries.all()}
     assert {m["To"]: m["Message-ID"] for m in received} == ids
+    # Each copy is whole: its own To and Message-ID, the shared rest (built once per language).
+    languages = {d.email: d.language for d in report.deliveries.all()}
+    for message in received:
+        assert message["Content-Language"] == languages[message["To"]]
+        assert message["Subject"]
+        assert message["Date"]
+        assert len(message.get_all("To")) == len(message.get_all("Message-ID")) == 1
+    english = [m for m in received if languages[m["To"]] == "en"]
+    assert len({pdf_attachments(m)[0] for m in english}) == 1
+    assert len({m["Subject"] for m in english}) == 1
     # rendered once per language, shared by the recipients of that language
     assert ReportRendition.objects.filter(report=report).count() == 2
 
