@@ -257,6 +257,8 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=6)
 REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default=360)
 REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=120)
+# While tasks wait in the broker, a queued delivery counts as lost only after this long.
+REPORTS_SWEEP_BACKLOG_GRACE_SECONDS = env.int("REPORTS_SWEEP_BACKLOG_GRACE_SECONDS", default=1800)
 
 # --- Authentication ---------------------------------------------------------------------------
 
