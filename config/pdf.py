@@ -14,6 +14,7 @@ made once per thread: loading the fonts again for every PDF costs more than the 
 
 from __future__ import annotations
 
+import atexit
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ PDF_FONT_FAMILY = "Rapport Sans SC"
 PDF_FONT_FILES = {"normal": "RapportSansSC-Regular.otf", "bold": "RapportSansSC-Bold.otf"}
 
 _local = threading.local()
+# Drop this thread's font configuration before the interpreter tears down the libraries its
+# finalizer calls (else a harmless "Exception ignored" at exit).
+atexit.register(lambda: _local.__dict__.clear())
 
 
 def pdf_font_paths() -> dict[str, Path]:

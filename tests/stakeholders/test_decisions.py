@@ -237,7 +237,7 @@ def test_the_pdf_loads_nothing_from_outside(logged, client):
 
     fetcher = closed_fetcher()
     for url in ("http://127.0.0.1:6379/", "file:///etc/passwd", "https://example.com/x.png"):
-        with pytest.raises(ValueError, match="disallowed protocol"):
+        with pytest.raises(ValueError, match=r"disallowed protocol|not allowed"):
             fetcher.fetch(url)
     response = fetcher.fetch("data:text/plain,ok")
     assert response.read() == b"ok"
