@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reports.models import ReportDelivery, ReportSchedule
-from reports.services import client_time_zone, run_schedule
-from reports.snapshot import health_snapshots, snapshot_day
+from reports.models import Report, ReportDelivery, ReportSchedule
+from reports.services import run_schedule, scheduled_snapshot_request
+from reports.snapshot import take_snapshots
 
 
 @dataclass
@@ -45,23 +45,33 @@ def reports_dispatch(
             )
             if not due:
                 break
-            health = health_snapshots(
-                [
-                    (
-                        schedule.project,
-                        snapshot_day(
-                            schedule.next_run_at or now, client_time_zone(schedule.project)
-                        ),
-                    )
-                    for schedule in due
-                ]
-            )
+            snapshots = _batch_snapshots(due, now=now)
             for schedule in due:
                 result.due += 1
-                snapshot_health = health[schedule.project_id]
-                if run_schedule(schedule, now=now, health=snapshot_health) is not None:
+                snapshot = snapshots.get(schedule.project_id)
+                if run_schedule(schedule, now=now, snapshot=snapshot) is not None:
                     result.created += 1
     return result
+
+
+def _batch_snapshots(due: list[ReportSchedule], *, now: datetime) -> dict[int, dict]:
+    """The snapshots of a batch's reports, taken together (reports.snapshot.take_snapshots:
+    a fixed number of queries for most of it); a period whose report exists already (a
+    restart, a twin dispatcher) is left out, and run_schedule then creates nothing for it."""
+    requests = [scheduled_snapshot_request(schedule, now=now) for schedule in due]
+    existing = set(
+        Report.objects.filter(
+            project__in=[request.project.pk for request in requests],
+            period_end__in={request.period_end for request in requests},
+        ).values_list("project_id", "period_end")
+    )
+    return take_snapshots(
+        [
+            request
+            for request in requests
+            if (request.project.pk, request.period_end) not in existing
+        ]
+    )
 
 
 def sweep_grace() -> timedelta:

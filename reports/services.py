@@ -33,7 +33,7 @@ from reports.schedule import (
     period_ending_at,
     zone_of,
 )
-from reports.snapshot import take_snapshot
+from reports.snapshot import SnapshotRequest, take_snapshot
 from stakeholders.models import CommunicationItem
 
 if TYPE_CHECKING:
@@ -244,24 +244,25 @@ def report_create_for_period(
     until: datetime,
     trigger: str,
     actor: User | None = None,
-    health: dict[str, Any] | None = None,
+    snapshot: dict[str, Any] | None = None,
 ) -> Report | None:
     """Freeze the report of `period` and write one queued delivery per recipient, in the
     caller's transaction; queue its delivery after the commit. Returns None if the period's
     report exists already (the unique constraint decides, also against a concurrent twin).
-    The schedule must be locked by the caller; its summary is taken and starts blank again."""
+    The schedule must be locked by the caller; its summary is taken and starts blank again.
+    `snapshot`: taken already, with those of the dispatcher's whole batch."""
     project = schedule.project
     if Report.objects.filter(project=project, period_end=period.end).exists():
         return None
-    snapshot = take_snapshot(
-        project=project,
-        period_start=period.start,
-        period_end=period.end,
-        until=until,
-        summary=schedule.summary,
-        time_zone=client_time_zone(project),
-        health=health,
-    )
+    if snapshot is None:
+        snapshot = take_snapshot(
+            project=project,
+            period_start=period.start,
+            period_end=period.end,
+            until=until,
+            summary=schedule.summary,
+            time_zone=client_time_zone(project),
+        )
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin only loses this insert
             report = Report.objects.create(
@@ -344,13 +345,22 @@ def report_preview(*, actor: User, project: Project, now: datetime | None = None
     )
 
 
+def scheduled_snapshot_request(schedule: ReportSchedule, *, now: datetime) -> SnapshotRequest:
+    """What the due schedule's report will be taken of: the period that ends at its scheduled
+    run (the run itself, or now if it has none)."""
+    tz = client_time_zone(schedule.project)
+    run_at = schedule.next_run_at or now
+    period = period_ending_at(schedule, run_at, tz)
+    return SnapshotRequest(schedule.project, period.start, period.end, run_at, schedule.summary, tz)
+
+
 def run_schedule(
-    schedule: ReportSchedule, *, now: datetime, health: dict[str, Any] | None = None
+    schedule: ReportSchedule, *, now: datetime, snapshot: dict[str, Any] | None = None
 ) -> Report | None:
     """The dispatcher's step for one due, locked schedule: the report of the period that ends
     at its scheduled run, then the next run after now (missed runs are not made up one by one:
-    the one report covers the period that was due). `health`: the snapshot's health part, read
-    for the dispatcher's whole batch (reports.snapshot.health_snapshots)."""
+    the one report covers the period that was due). `snapshot`: taken already, for the
+    dispatcher's whole batch (reports.snapshot.take_snapshots)."""
     tz = client_time_zone(schedule.project)
     run_at = schedule.next_run_at or now
     report = report_create_for_period(
@@ -358,7 +368,7 @@ def run_schedule(
         period=period_ending_at(schedule, run_at, tz),
         until=run_at,
         trigger=Report.Trigger.SCHEDULE,
-        health=health,
+        snapshot=snapshot,
     )
     schedule.next_run_at = next_run_after(schedule, max(now, run_at), tz)
     schedule.save(update_fields=["next_run_at"])

@@ -12,18 +12,20 @@ every language of the product.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 
 from projects.health import project_health_many
 from projects.models import Deliverable, Milestone, Project, Visibility
-from projects.selectors.portfolio import client_progress_for
+from projects.selectors.portfolio import ClientProgress, client_progress_many
 from reports.schedule import zone_of
 from reports.sections import collect_sections
-from risks.selectors import client_risks_for_report
+from risks.selectors import client_risks_for_reports
 from stakeholders.models import ChangeRequest, Requirement
 
 SNAPSHOT_VERSION = 1
@@ -70,8 +72,7 @@ def snapshot_day(until: datetime, time_zone: str) -> date:
     return until.astimezone(zone_of(time_zone)).date()
 
 
-def _progress(project: Project) -> dict[str, Any]:
-    progress = client_progress_for(project=project)
+def _progress(project: Project, progress: ClientProgress) -> dict[str, Any]:
     slip_days = None
     if project.baseline_end_date and project.end_date:
         slip_days = (project.end_date - project.baseline_end_date).days
@@ -85,36 +86,98 @@ def _progress(project: Project) -> dict[str, Any]:
     }
 
 
-def _milestones(project: Project, since: datetime, until: datetime, next_end: date) -> dict:
-    visible = Milestone.objects.filter(project=project, visibility=Visibility.CLIENT)
-    completed = visible.filter(
-        status=Milestone.Status.COMPLETED, completed_at__gte=since, completed_at__lte=until
-    ).order_by("completed_at", "id")
-    upcoming = visible.exclude(status=Milestone.Status.COMPLETED).order_by("due_date", "id")
-    due_next = [m for m in upcoming[:NEXT_MILESTONES_LIMIT] if m.due_date <= next_end] or list(
-        upcoming[:1]
+@dataclass(frozen=True)
+class SnapshotRequest:
+    """One report to take: its project, period, the instant it is taken (the scheduled run, or
+    now for "send now"), the PM's summary and the client's time zone."""
+
+    project: Project
+    period_start: date
+    period_end: date
+    until: datetime
+    summary: str
+    time_zone: str
+
+    @property
+    def since(self) -> datetime:
+        """The start of the period's first local day: milestones completed from then up to
+        `until` count as completed this period."""
+        return datetime.combine(self.period_start, time.min, tzinfo=zone_of(self.time_zone))
+
+    @property
+    def next_end(self) -> date:
+        """The end of the next period, for the milestones due next."""
+        return self.period_end + (self.period_end - self.period_start)
+
+
+def _milestones_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, Any]]:
+    """Milestones completed in each period and due next, for all the requests in one query:
+    the client-visible ones not completed, and those completed within the widest period."""
+    earliest = min(request.since for request in requests)
+    latest = max(request.until for request in requests)
+    rows = (
+        Milestone.objects.filter(
+            project__in=[request.project.pk for request in requests],
+            visibility=Visibility.CLIENT,
+        )
+        .filter(
+            ~Q(status=Milestone.Status.COMPLETED)
+            | Q(completed_at__gte=earliest, completed_at__lte=latest)
+        )
+        .only("project_id", "name", "status", "due_date", "baseline_due_date", "completed_at")
+        .order_by("due_date", "id")
     )
-    return {
-        "completed": [
-            {"name": m.name, "due_date": _iso(m.due_date), "completed_at": _iso(m.completed_at)}
-            for m in completed
-        ],
-        "next": [
-            {
-                "name": m.name,
-                "due_date": _iso(m.due_date),
-                "baseline_due_date": _iso(m.baseline_due_date),
-                "status": m.status,
-            }
-            for m in due_next
-        ],
+    by_project: dict[int, list[Milestone]] = {}
+    for milestone in rows:
+        by_project.setdefault(milestone.project_id, []).append(milestone)
+    result = {}
+    for request in requests:
+        milestones = by_project.get(request.project.pk, [])
+        completed = sorted(
+            (
+                m
+                for m in milestones
+                if m.status == Milestone.Status.COMPLETED
+                and m.completed_at is not None
+                and request.since <= m.completed_at <= request.until
+            ),
+            key=lambda m: (m.completed_at, m.pk),
+        )
+        upcoming = [m for m in milestones if m.status != Milestone.Status.COMPLETED]
+        due_next = [
+            m for m in upcoming[:NEXT_MILESTONES_LIMIT] if m.due_date <= request.next_end
+        ] or upcoming[:1]
+        result[request.project.pk] = {
+            "completed": [
+                {
+                    "name": m.name,
+                    "due_date": _iso(m.due_date),
+                    "completed_at": _iso(m.completed_at),
+                }
+                for m in completed
+            ],
+            "next": [
+                {
+                    "name": m.name,
+                    "due_date": _iso(m.due_date),
+                    "baseline_due_date": _iso(m.baseline_due_date),
+                    "status": m.status,
+                }
+                for m in due_next
+            ],
+        }
+    return result
+
+
+def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, list[Any]]]:
+    """What waits for each client's decision (client-visible only), three queries for all."""
+    ids = [project.pk for project in projects]
+    result: dict[int, dict[str, list[Any]]] = {
+        pk: {"deliverables": [], "requirements": [], "change_requests": []} for pk in ids
     }
-
-
-def _awaiting_client(project: Project) -> dict[str, list[dict[str, Any]]]:
     deliverables = (
         Deliverable.objects.filter(
-            project=project,
+            project__in=ids,
             status=Deliverable.Status.SUBMITTED,
             visibility=Visibility.CLIENT,
             milestone__visibility=Visibility.CLIENT,
@@ -122,41 +185,40 @@ def _awaiting_client(project: Project) -> dict[str, list[dict[str, Any]]]:
         .select_related("milestone")
         .order_by("submitted_at", "id")
     )
-    requirements = Requirement.objects.filter(
-        project=project, status=Requirement.Status.CLARIFIED, visibility=Visibility.CLIENT
-    ).order_by("number")
-    changes = ChangeRequest.objects.filter(
-        project=project,
-        status=ChangeRequest.Status.ASSESSED,
-        visibility=Visibility.CLIENT,
-        client_approved_at__isnull=True,
-    ).order_by("number")
-    return {
-        "deliverables": [
+    for d in deliverables:
+        result[d.project_id]["deliverables"].append(
             {
                 "name": d.name,
                 "milestone": d.milestone.name,
                 "submitted_at": _iso(d.submitted_at),
                 "due_date": _iso(d.due_date),
             }
-            for d in deliverables
-        ],
-        "requirements": [
+        )
+    requirements = Requirement.objects.filter(
+        project__in=ids, status=Requirement.Status.CLARIFIED, visibility=Visibility.CLIENT
+    ).order_by("number")
+    for r in requirements:
+        result[r.project_id]["requirements"].append(
             {"reference": r.reference, "title": r.title, "priority": r.priority}
-            for r in requirements
-        ],
-        "change_requests": [
+        )
+    changes = ChangeRequest.objects.filter(
+        project__in=ids,
+        status=ChangeRequest.Status.ASSESSED,
+        visibility=Visibility.CLIENT,
+        client_approved_at__isnull=True,
+    ).order_by("number")
+    for c in changes:
+        result[c.project_id]["change_requests"].append(
             {
                 "reference": c.reference,
                 "title": c.title,
                 "cost_impact": str(c.cost_impact) if c.cost_impact is not None else None,
             }
-            for c in changes
-        ],
-    }
+        )
+    return result
 
 
-def _risks(project: Project) -> list[dict[str, Any]]:
+def _risks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "reference": risk["reference"],
@@ -167,8 +229,49 @@ def _risks(project: Project) -> list[dict[str, Any]]:
             "owner": risk["owner"],
             "next_review_date": _iso(risk["next_review_date"]),
         }
-        for risk in client_risks_for_report(project)
+        for risk in rows
     ]
+
+
+def take_snapshots(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, Any]]:
+    """The snapshots of several reports (one per project), by project id, as plain JSON. The
+    parts read for all projects at once (health, progress, milestones, what awaits the client,
+    risks) cost a fixed number of queries; only the sections other apps register
+    (reports.sections) are read per project."""
+    if not requests:
+        return {}
+    projects = [request.project for request in requests]
+    health = health_snapshots(
+        [(request.project, snapshot_day(request.until, request.time_zone)) for request in requests]
+    )
+    progress = client_progress_many(projects)
+    milestones = _milestones_many(requests)
+    awaiting = _awaiting_client_many(projects)
+    risks = client_risks_for_reports(projects)
+    return {
+        request.project.pk: {
+            "version": SNAPSHOT_VERSION,
+            "project": {
+                "name": request.project.name,
+                "code": request.project.code,
+                "client": request.project.client.name,
+                "currency": request.project.currency,
+            },
+            "period": {"start": _iso(request.period_start), "end": _iso(request.period_end)},
+            "taken_at": request.until.isoformat(),
+            "time_zone": request.time_zone,
+            "health": health[request.project.pk],
+            "progress": _progress(request.project, progress[request.project.pk]),
+            "milestones": milestones[request.project.pk],
+            "awaiting": awaiting[request.project.pk],
+            "risks": _risks(risks[request.project.pk]),
+            "sections": collect_sections(
+                request.project, period_start=request.period_start, period_end=request.period_end
+            ),
+            "summary": request.summary.strip(),
+        }
+        for request in requests
+    }
 
 
 def take_snapshot(
@@ -179,33 +282,7 @@ def take_snapshot(
     until: datetime,
     summary: str,
     time_zone: str,
-    health: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows, as plain JSON. `until` is the instant the report is taken
-    (the scheduled run, or now for "send now"); milestones completed from the start of the
-    period's first local day up to it count as completed this period. `health`: its part
-    read already (health_snapshots, for a batch of projects)."""
-    zone = zone_of(time_zone)
-    since = datetime.combine(period_start, time.min, tzinfo=zone)
-    today = snapshot_day(until, time_zone)
-    if health is None:
-        health = health_snapshots([(project, today)])[project.pk]
-    return {
-        "version": SNAPSHOT_VERSION,
-        "project": {
-            "name": project.name,
-            "code": project.code,
-            "client": project.client.name,
-            "currency": project.currency,
-        },
-        "period": {"start": _iso(period_start), "end": _iso(period_end)},
-        "taken_at": until.isoformat(),
-        "time_zone": time_zone,
-        "health": health,
-        "progress": _progress(project),
-        "milestones": _milestones(project, since, until, period_end + (period_end - period_start)),
-        "awaiting": _awaiting_client(project),
-        "risks": _risks(project),
-        "sections": collect_sections(project, period_start=period_start, period_end=period_end),
-        "summary": summary.strip(),
-    }
+    """Everything one report shows, as plain JSON (see take_snapshots)."""
+    request = SnapshotRequest(project, period_start, period_end, until, summary, time_zone)
+    return take_snapshots([request])[project.pk]

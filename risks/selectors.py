@@ -8,6 +8,7 @@ fixed number of queries whatever the number of risks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -386,27 +387,38 @@ def annotate_risks(projects: QuerySet[Project]) -> QuerySet[Project]:
 def client_risks_for_report(project: Project) -> list[dict[str, Any]]:
     """What a status report shows of the risks: the client-visible active ones with their
     level, response and owner; never the internal note. One query."""
+    return client_risks_for_reports([project])[project.pk]
+
+
+def client_risks_for_reports(projects: Sequence[Project]) -> dict[int, list[dict[str, Any]]]:
+    """client_risks_for_report of several projects, by id, in one query."""
     risks = (
-        Risk.objects.filter(project=project, visibility=Visibility.CLIENT, status__in=Risk.ACTIVE)
+        Risk.objects.filter(
+            project__in=[project.pk for project in projects],
+            visibility=Visibility.CLIENT,
+            status__in=Risk.ACTIVE,
+        )
         .select_related("owner")
-        .order_by(F("score").desc(nulls_last=True), "number")
+        .order_by("project_id", F("score").desc(nulls_last=True), "number")
     )
-    return [
-        {
-            "reference": risk.reference,
-            "title": risk.title,
-            "category": risk.get_category_display(),
-            "score": risk.score,
-            "level": risk.level,
-            "level_label": risk.get_level_display() if risk.level else _("Not assessed yet"),
-            "strategy": risk.strategy,
-            "strategy_label": risk.get_strategy_display(),
-            "owner": risk.owner.display_name if risk.owner else "",
-            "status": risk.get_status_display(),
-            "next_review_date": risk.next_review_date,
-        }
-        for risk in risks
-    ]
+    result: dict[int, list[dict[str, Any]]] = {project.pk: [] for project in projects}
+    for risk in risks:
+        result[risk.project_id].append(
+            {
+                "reference": risk.reference,
+                "title": risk.title,
+                "category": risk.get_category_display(),
+                "score": risk.score,
+                "level": risk.level,
+                "level_label": risk.get_level_display() if risk.level else _("Not assessed yet"),
+                "strategy": risk.strategy,
+                "strategy_label": risk.get_strategy_display(),
+                "owner": risk.owner.display_name if risk.owner else "",
+                "status": risk.get_status_display(),
+                "next_review_date": risk.next_review_date,
+            }
+        )
+    return result
 
 
 def risk_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Risk]:
