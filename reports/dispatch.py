@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.models import Report, ReportDelivery, ReportSchedule
+from reports.recipients import recipients_many
 from reports.services import run_schedule, scheduled_snapshot_request
 from reports.snapshot import take_snapshots
 
@@ -46,10 +47,18 @@ def reports_dispatch(
             if not due:
                 break
             snapshots = _batch_snapshots(due, now=now)
+            recipients = recipients_many(
+                [schedule for schedule in due if schedule.project_id in snapshots]
+            )
             for schedule in due:
                 result.due += 1
-                snapshot = snapshots.get(schedule.project_id)
-                if run_schedule(schedule, now=now, snapshot=snapshot) is not None:
+                report = run_schedule(
+                    schedule,
+                    now=now,
+                    snapshot=snapshots.get(schedule.project_id),
+                    recipients=recipients.get(schedule.pk),
+                )
+                if report is not None:
                     result.created += 1
     return result
 

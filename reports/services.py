@@ -24,7 +24,7 @@ from reports.permissions import (
     can_resend_report,
     can_send_report,
 )
-from reports.recipients import recipients_of
+from reports.recipients import Recipient, recipients_of
 from reports.schedule import (
     Period,
     current_period,
@@ -245,16 +245,20 @@ def report_create_for_period(
     trigger: str,
     actor: User | None = None,
     snapshot: dict[str, Any] | None = None,
+    recipients: list[Recipient] | None = None,
+    save_schedule: bool = True,
 ) -> Report | None:
     """Freeze the report of `period` and write one queued delivery per recipient, in the
     caller's transaction; queue its delivery after the commit. Returns None if the period's
     report exists already (the unique constraint decides, also against a concurrent twin).
-    The schedule must be locked by the caller; its summary is taken and starts blank again.
-    `snapshot`: taken already, with those of the dispatcher's whole batch."""
+    The schedule must be locked by the caller; its summary is taken and starts blank again
+    (saved here unless `save_schedule` is false: the caller saves the schedule).
+    `snapshot` and `recipients`: read already, with those of the dispatcher's whole batch,
+    which also made sure the period had no report yet."""
     project = schedule.project
-    if Report.objects.filter(project=project, period_end=period.end).exists():
-        return None
     if snapshot is None:
+        if Report.objects.filter(project=project, period_end=period.end).exists():
+            return None
         snapshot = take_snapshot(
             project=project,
             period_start=period.start,
@@ -284,11 +288,12 @@ def report_create_for_period(
             language=recipient.language,
             message_id=ReportDelivery.new_message_id(),
         )
-        for recipient in recipients_of(schedule)
+        for recipient in (recipients if recipients is not None else recipients_of(schedule))
     )
     if schedule.summary:
         schedule.summary = ""
-        schedule.save(update_fields=["summary"])
+        if save_schedule:
+            schedule.save(update_fields=["summary"])
     _queue_delivery(report.pk)
     return report
 
@@ -355,12 +360,16 @@ def scheduled_snapshot_request(schedule: ReportSchedule, *, now: datetime) -> Sn
 
 
 def run_schedule(
-    schedule: ReportSchedule, *, now: datetime, snapshot: dict[str, Any] | None = None
+    schedule: ReportSchedule,
+    *,
+    now: datetime,
+    snapshot: dict[str, Any] | None = None,
+    recipients: list[Recipient] | None = None,
 ) -> Report | None:
     """The dispatcher's step for one due, locked schedule: the report of the period that ends
     at its scheduled run, then the next run after now (missed runs are not made up one by one:
-    the one report covers the period that was due). `snapshot`: taken already, for the
-    dispatcher's whole batch (reports.snapshot.take_snapshots)."""
+    the one report covers the period that was due). `snapshot` and `recipients`: read already,
+    for the dispatcher's whole batch (reports.snapshot.take_snapshots, recipients_many)."""
     tz = client_time_zone(schedule.project)
     run_at = schedule.next_run_at or now
     report = report_create_for_period(
@@ -369,9 +378,11 @@ def run_schedule(
         until=run_at,
         trigger=Report.Trigger.SCHEDULE,
         snapshot=snapshot,
+        recipients=recipients if snapshot is not None else None,
+        save_schedule=False,
     )
     schedule.next_run_at = next_run_after(schedule, max(now, run_at), tz)
-    schedule.save(update_fields=["next_run_at"])
+    schedule.save(update_fields=["next_run_at", "summary"])
     return report
 
 

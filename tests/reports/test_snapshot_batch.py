@@ -91,3 +91,31 @@ def test_a_batch_costs_a_fixed_number_of_queries_but_for_the_sections(pm, projec
 
     per_project = len(registered_sections())  # each section reads its project: one query
     assert len(five.captured_queries) - len(one.captured_queries) == 4 * per_project
+
+
+def test_recipients_of_a_batch_are_each_schedules_own(
+    pm, project, other_project, rep, viewer, other_client_rep
+):
+    """Read together, each schedule still gets its own project's members in its own roles and
+    its own extra addresses, nothing of another client's."""
+    from reports.recipients import recipients_many, recipients_of
+    from tests.reports.conftest import make_schedule
+
+    add_member(other_project, pm, Role.PM)
+    pm = type(pm).objects.get(pk=pm.pk)
+    mine = make_schedule(
+        pm, project, roles=[Role.CUSTOMER_REP], extras=[("sam@a.test", "Sam", "en")]
+    )
+    theirs = make_schedule(
+        pm,
+        other_project,
+        roles=[Role.CUSTOMER_REP, Role.CLIENT_VIEWER],
+        extras=[("kim@b.test", "Kim", "zh-hans")],
+    )
+
+    batch = recipients_many([mine, theirs])
+
+    assert batch[mine.pk] == recipients_of(mine)
+    assert batch[theirs.pk] == recipients_of(theirs)
+    assert [r.email for r in batch[mine.pk]] == [rep.email, "sam@a.test"]  # not the viewer
+    assert [r.email for r in batch[theirs.pk]] == [other_client_rep.email, "kim@b.test"]
