@@ -60,7 +60,8 @@ def rendition_ensure(
     if existing is not None:
         return existing
     with transaction.atomic():
-        Report.objects.select_for_update().filter(pk=report.pk).first()
+        # Lock the report row (only its id is read: the snapshot is at hand already).
+        Report.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
         existing = ReportRendition.objects.filter(report=report, language=language).first()
         if existing is not None:
             return existing
@@ -287,12 +288,15 @@ def _deliver(
     else:
         fields = {"status": ReportDelivery.Status.SENT, "sent_at": now, "next_attempt_at": None}
         outcome = SendOutcome.SENT
-    with transaction.atomic():
-        ReportDelivery.objects.filter(
-            pk=delivery.pk, status=ReportDelivery.Status.SENDING, claimed_at=delivery.claimed_at
-        ).update(**fields)
-        if fields.get("is_bounced"):
+    finish = ReportDelivery.objects.filter(
+        pk=delivery.pk, status=ReportDelivery.Status.SENDING, claimed_at=delivery.claimed_at
+    )
+    if fields.get("is_bounced"):
+        with transaction.atomic():  # the row and the PMs' notices together
+            finish.update(**fields)
             _flag_bounce(delivery, report, fields["last_error"])
+    else:
+        finish.update(**fields)  # one statement: atomic on its own
     return outcome
 
 
