@@ -94,11 +94,16 @@ def register() -> None:
     from reports.sections import register_report_section
 
     register_report_section(
-        "complaints", complaints_section, template="feedback/report/_complaints.html", order=10
+        "complaints",
+        complaints_section,
+        template="feedback/report/_complaints.html",
+        text_template="feedback/report/_complaints.txt",
+        order=10,
     )
     register_report_section(
         "satisfaction",
         satisfaction_section,
         template="feedback/report/_satisfaction.html",
+        text_template="feedback/report/_satisfaction.txt",
         order=20,
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from projects.health import CLIENT_LABELS
 from projects.models import HealthStatus, Milestone
-from reports.sections import section_template
+from reports.sections import section_template, section_text_template
 from risks.models import Level, Strategy
 from stakeholders.models import Requirement
 
@@ -53,7 +53,12 @@ def present(snapshot: dict[str, Any], language: str) -> dict[str, Any]:
     milestones = snapshot["milestones"]
     awaiting = snapshot["awaiting"]
     sections = [
-        {"key": key, "template": section_template(key), "data": data}
+        {
+            "key": key,
+            "template": section_template(key),
+            "text_template": section_text_template(key),
+            "data": data,
+        }
         for key, data in snapshot.get("sections", {}).items()
     ]
     return {

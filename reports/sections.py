@@ -13,7 +13,8 @@ satisfaction figures), without the reports app importing them.
 called once from the app's `AppConfig.ready()`. The provider is called when the report is
 created, inside the dispatcher's transaction; what it returns is frozen in the snapshot under
 `sections[key]` (None leaves the section out), and `template` renders it (context: `data`,
-`report`) in the web view, the e-mail and the PDF, in the reader's language. A provider must
+`report`) in the web view, the e-mail and the PDF, in the reader's language; `text_template`,
+if given, in the plain-text alternative of the e-mail. A provider must
 return only what the client may see, and read with a fixed number of queries.
 """
 
@@ -36,15 +37,23 @@ class ReportSection:
     provider: SectionProvider
     template: str
     order: int = 100
+    text_template: str | None = None  # the section in the plain-text e-mail
 
 
 _sections: dict[str, ReportSection] = {}
 
 
 def register_report_section(
-    key: str, provider: SectionProvider, *, template: str, order: int = 100
+    key: str,
+    provider: SectionProvider,
+    *,
+    template: str,
+    order: int = 100,
+    text_template: str | None = None,
 ) -> ReportSection:
-    section = ReportSection(key=key, provider=provider, template=template, order=order)
+    section = ReportSection(
+        key=key, provider=provider, template=template, order=order, text_template=text_template
+    )
     _sections[key] = section
     return section
 
@@ -60,6 +69,11 @@ def registered_sections() -> list[ReportSection]:
 def section_template(key: str) -> str | None:
     section = _sections.get(key)
     return section.template if section else None
+
+
+def section_text_template(key: str) -> str | None:
+    section = _sections.get(key)
+    return section.text_template if section else None
 
 
 def collect_sections(

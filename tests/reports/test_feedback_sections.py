@@ -39,7 +39,8 @@ def test_open_complaints_and_satisfaction_join_the_report(pm, am, project, rep, 
     rendition = ReportRendition.objects.get(report=report, language="en")
     [message] = mail.outbox
     html_alternative = message.alternatives[0][0]
-    for text in (rendition.body_html, html_alternative, _pdf_text(bytes(rendition.pdf))):
+    texts = (rendition.body_html, html_alternative, message.body, _pdf_text(bytes(rendition.pdf)))
+    for text in texts:
         assert "Reports arrive late" in text
         assert "Our own QA gap" not in text
         assert "Great training" not in text
@@ -73,3 +74,6 @@ def test_the_latest_satisfaction_figures_join_the_report(pm, am, project, rep, c
     report_deliver(report_id=report.pk)
     rendition = ReportRendition.objects.get(report=report, language="en")
     assert "-25.0" in rendition.body_html
+    # The plain-text alternative carries the section too.
+    assert "Net Promoter Score: -25.0" in rendition.body_text
+    assert "Responses: 4" in rendition.body_text
