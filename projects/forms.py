@@ -348,8 +348,8 @@ class HealthOverrideForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text=_(
-            "The override should hold until the next status report. Status reports are not "
-            "available yet, so it ends on this day (14 days from today if left empty)."
+            "The override holds until the next status report, which shows it, or until this "
+            "day if that comes first (14 days from today if left empty)."
         ),
     )
 

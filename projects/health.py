@@ -22,9 +22,9 @@ and returns, per project id, the findings it has (nothing for a healthy project)
 all the projects with a fixed number of queries, never one per project, so that lists keep a
 constant number of queries. A finding says whether the client may read it (`audience`).
 
-A PM may override the computed health with a written reason. The override is meant to hold until
-the next status report; status reports do not exist yet, so it holds until a date
-(`health_override_until`, 14 days by default) and the computed health shows again after it.
+A PM may override the computed health with a written reason. The override holds until the next
+status report, which shows it and then ends it, or until a date (`health_override_until`, 14 days
+by default) if that comes first; the computed health shows again after it.
 """
 
 from __future__ import annotations

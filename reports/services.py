@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from config.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import CLIENT_ROLES, Project
+from projects.services.projects import HEALTH_OVERRIDE_FIELDS
 from reports.models import ExtraRecipient, Report, ReportDelivery, ReportSchedule
 from reports.permissions import (
     can_manage_report_recipients,
@@ -279,6 +280,8 @@ def report_create_for_period(
             )
     except IntegrityError:
         return None
+    if project.health_override:
+        _end_health_override(project)
     ReportDelivery.objects.bulk_create(
         ReportDelivery(
             report=report,
@@ -296,6 +299,27 @@ def report_create_for_period(
             schedule.save(update_fields=["summary"])
     _queue_delivery(report.pk)
     return report
+
+
+def _end_health_override(project: Project) -> None:
+    """The PM's hand-set health holds until the next status report (or its date, if sooner):
+    the report has just shown it, so the computed health shows again. The project row is
+    locked and the override cleared only if it is still the one the report showed (a PM who
+    sets a new one meanwhile keeps it)."""
+    current = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    if (current.health_override, current.health_override_reason) != (
+        project.health_override,
+        project.health_override_reason,
+    ):
+        return
+    for name in HEALTH_OVERRIDE_FIELDS:
+        setattr(
+            current, name, None if name in ("health_override_by", "health_override_until") else ""
+        )
+    current._change_reason = "Ended by the status report"  # type: ignore[attr-defined]
+    current.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
+    for name in HEALTH_OVERRIDE_FIELDS:
+        setattr(project, name, getattr(current, name))
 
 
 def _queue_delivery(report_id: int) -> None:

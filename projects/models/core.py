@@ -119,8 +119,8 @@ class Project(models.Model):
         default=False,
         help_text=_("If set, the project moves to its next phase only once the client approves."),
     )
-    # The PM's override of the computed health, with a written reason. It is meant to last until
-    # the next status report; until reports exist it lasts until `health_override_until`.
+    # The PM's override of the computed health, with a written reason. It lasts until the next
+    # status report (which ends it) or until `health_override_until`, whichever comes first.
     health_override = models.CharField(
         _("health set by the project manager"),
         max_length=8,

@@ -164,8 +164,9 @@ def project_health_override(
     """The PM sets the project's health by hand, saying why (a known slip agreed with the
     client, a risk the figures do not show yet ...).
 
-    It should hold until the next status report; status reports do not exist yet, so it holds
-    until `until`, by default 14 days from today, and the computed health shows again after.
+    It holds until the next status report (reports.services ends it once a report has shown
+    it) or until `until`, by default 14 days from today, whichever comes first; the computed
+    health shows again after.
     """
     if not can_edit_plan(actor, project):
         raise NotAllowed()

@@ -493,3 +493,24 @@ def test_registered_sections_are_frozen_in_the_snapshot(pm, project, rep):
         unregister_report_section("test_none")
     assert report.snapshot["sections"]["test_complaints"] == {"open": 2}
     assert calls == [(project.pk, date(2026, 3, 23), date(2026, 3, 30))]
+
+
+def test_a_report_shows_the_pms_health_override_then_ends_it(pm, project, rep):
+    """The PM's hand-set health holds until the next status report: the report shows it (not
+    its written reason, which may be internal), then the computed health shows again."""
+    from projects.models import HealthStatus
+    from projects.services.projects import project_health_override
+
+    make_schedule(pm, project)
+    project_health_override(
+        actor=pm, project=project, status=HealthStatus.AMBER, reason="Vendor slip agreed"
+    )
+    report = report_send_now(actor=pm, project=project)
+    assert report.snapshot["health"]["status"] == HealthStatus.AMBER
+    assert report.snapshot["health"]["is_assessed_by_pm"] is True
+    assert "Vendor slip agreed" not in str(report.snapshot)
+    project.refresh_from_db()
+    assert project.health_override == ""
+    assert project.health_override_until is None
+    latest, before = project.history.all()[:2]
+    assert (latest.health_override, before.health_override) == ("", HealthStatus.AMBER)
