@@ -20,7 +20,7 @@ RUN true \
        python manage.py compilemessages --ignore '.venv/*' -v 0 \
     && SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        python manage.py collectstatic --noinput -v 0 \
-    && python scripts/build_pdf_fonts.py --out /app/build/fonts \
+    && python scripts/build_pdf_fonts.py --strict --out /app/build/fonts \
     && useradd --system --uid 1000 --home /app rapport \
     && mkdir -p /app/var && chown -R rapport /app/var
 

@@ -13,7 +13,7 @@ system's Noto Sans CJK, which the stylesheet names next (config/pdf.py).
 Run by `make` (the `fonts` target) and the Dockerfile; skipped when the fonts are up to date.
 Noto Sans CJK is under the SIL Open Font License 1.1, which this derived font keeps.
 
-    python scripts/build_pdf_fonts.py [--out DIR]
+    python scripts/build_pdf_fonts.py [--out DIR] [--force] [--strict]
 """
 
 from __future__ import annotations
@@ -60,17 +60,24 @@ def gb2312_hanzi() -> list[int]:
     return hanzi
 
 
+class SourceMissing(Exception):
+    pass
+
+
 def source_font(style: str) -> tuple[Path, int]:
     """The file and face index of Noto Sans CJK SC in `style`, as fontconfig knows it."""
     pattern = f"Noto Sans CJK SC:style={style}"
-    found = subprocess.run(  # noqa: S603
-        ["fc-match", "--format=%{file}\n%{index}\n%{family}", pattern],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
+    try:
+        found = subprocess.run(  # noqa: S603
+            ["fc-match", "--format=%{file}\n%{index}\n%{family}", pattern],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SourceMissing(f"fontconfig's fc-match is not available ({error})") from error
     if len(found) < 3 or "Noto Sans CJK SC" not in found[2]:
-        raise SystemExit(f"Noto Sans CJK SC ({style}) is not installed (fonts-noto-cjk)")
+        raise SourceMissing(f"Noto Sans CJK SC ({style}) is not installed (fonts-noto-cjk)")
     return Path(found[0]), int(found[1] or 0)
 
 
@@ -139,11 +146,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.environ.get("PDF_FONT_DIR", BASE_DIR / "build/fonts"))
     parser.add_argument("--force", action="store_true")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail when Noto Sans CJK SC is missing"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     for style, fc_style in WEIGHTS.items():
         target = out / f"{FAMILY.replace(' ', '')}-{style}.otf"
-        source, index = source_font(fc_style)
+        try:
+            source, index = source_font(fc_style)
+        except SourceMissing as missing:
+            if args.strict:
+                raise SystemExit(str(missing)) from missing
+            print(
+                f"{missing}: PDFs use the system's fonts (larger files, slower to render).",
+                file=sys.stderr,
+            )
+            return
         newest_input = max(source.stat().st_mtime, Path(__file__).stat().st_mtime)
         if not args.force and target.exists() and target.stat().st_mtime >= newest_input:
             continue
