@@ -42,11 +42,13 @@ def pdf_font_paths() -> dict[str, Path]:
 def closed_fetcher(font_urls: frozenset[str] = frozenset()) -> Any:
     """WeasyPrint's fetcher allowing `data:` URLs and the given font files only; anything else
     is refused (ValueError), and WeasyPrint leaves the element out."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import UNICODE_SCHEME_RE, URLFetcher
 
     class ClosedFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("file:") and url not in font_urls:
+            # The scheme as WeasyPrint reads it: case does not matter ("FILE:" is "file:").
+            scheme = UNICODE_SCHEME_RE.match(url)
+            if scheme and scheme[1].lower() == "file" and url not in font_urls:
                 raise ValueError(f"URI not allowed: {url}")
             return super().fetch(url, headers)
 

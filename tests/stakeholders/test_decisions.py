@@ -254,6 +254,13 @@ def test_the_pdf_fetcher_opens_only_the_project_fonts(tmp_path):
     response = fetcher.fetch(font.as_uri())
     assert response.read() == b"OTTO"
     response.close()
-    for url in ((tmp_path / "other.otf").as_uri(), "file:///etc/passwd", "http://127.0.0.1/"):
+    refused = (
+        (tmp_path / "other.otf").as_uri(),
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",  # a scheme's case does not matter to WeasyPrint
+        "File://localhost/etc/passwd",
+        "http://127.0.0.1/",
+    )
+    for url in refused:
         with pytest.raises(ValueError, match=r"not allowed|disallowed protocol"):
             fetcher.fetch(url)
