@@ -20,6 +20,7 @@ import contextlib
 import re
 import smtplib
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -120,31 +121,31 @@ def _drop_connection() -> None:
             cached[1].close()
 
 
-def _send_raw(from_email: str, to: str, data: bytes) -> None:
-    """`_send` for a message already flattened (see _Composer)."""
+def _over_connection(send: Callable[[Any], None]) -> None:
+    """Run `send` with the kept connection; a connection the server closed meanwhile is opened
+    again once (nothing was sent on it); on any other failure it is dropped."""
     try:
-        _connection().connection.sendmail(from_email, [to], data)
-    except smtplib.SMTPServerDisconnected:
-        _drop_connection()
-        _connection().connection.sendmail(from_email, [to], data)
+        try:
+            send(_connection())
+        except smtplib.SMTPServerDisconnected:
+            _drop_connection()
+            send(_connection())
     except (smtplib.SMTPException, OSError):
         _drop_connection()
         raise
 
 
 def _send(message: EmailMultiAlternatives) -> None:
-    """Send over the kept connection; a connection the server closed meanwhile is opened again
-    once (nothing was sent on it)."""
-    try:
-        message.connection = _connection()
+    def send(connection: Any) -> None:
+        message.connection = connection
         message.send(fail_silently=False)
-    except smtplib.SMTPServerDisconnected:
-        _drop_connection()
-        message.connection = _connection()
-        message.send(fail_silently=False)
-    except (smtplib.SMTPException, OSError):
-        _drop_connection()
-        raise
+
+    _over_connection(send)
+
+
+def _send_raw(from_email: str, to: str, data: bytes) -> None:
+    """`_send` for a message already flattened (see _Composer)."""
+    _over_connection(lambda connection: connection.connection.sendmail(from_email, [to], data))
 
 
 def _build(delivery: ReportDelivery, rendition: ReportRendition) -> EmailMultiAlternatives:
