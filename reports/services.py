@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from config.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import CLIENT_ROLES, Project
-from projects.services.projects import HEALTH_OVERRIDE_FIELDS
+from projects.services.projects import HEALTH_OVERRIDE_FIELDS, health_override_end
 from reports.models import ExtraRecipient, Report, ReportDelivery, ReportSchedule
 from reports.permissions import (
     can_manage_report_recipients,
@@ -312,12 +312,7 @@ def _end_health_override(project: Project) -> None:
         project.health_override_reason,
     ):
         return
-    for name in HEALTH_OVERRIDE_FIELDS:
-        setattr(
-            current, name, None if name in ("health_override_by", "health_override_until") else ""
-        )
-    current._change_reason = "Ended by the status report"  # type: ignore[attr-defined]
-    current.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
+    health_override_end(current)
     for name in HEALTH_OVERRIDE_FIELDS:
         setattr(project, name, getattr(current, name))
 

@@ -198,13 +198,19 @@ def project_health_override_clear(*, actor: User, project: Project) -> Project:
     """The PM withdraws their override: the computed health shows again."""
     if not can_edit_plan(actor, project):
         raise NotAllowed()
+    health_override_end(project, actor=actor)
+    return project
+
+
+def health_override_end(project: Project, *, actor: User | None = None) -> None:
+    """End the override, whoever decided it (the PM above; a status report that has shown it,
+    with no actor): the computed health shows again. No permission check: callers decide."""
     project.health_override = ""
     project.health_override_reason = ""
     project.health_override_by = None
     project.health_override_until = None
     project._history_user = actor  # type: ignore[attr-defined]
     project.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
-    return project
 
 
 HEALTH_OVERRIDE_MAX_DAYS = 90
