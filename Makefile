@@ -3,22 +3,36 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+UV := $(VENV)/bin/uv
+# uv comes from uv.lock like everything else (scripts/uv_requirement.py gives pip its version and
+# hashes); it installs the rest from the lock, checking every hash, and never downloads a Python.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The tests use the machine's PostgreSQL and Redis.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
+# What runs again with the clock moved forward (see `test`).
+CLOCK_SHIFTED_TESTS ?= not e2e
 
-.PHONY: run test install system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations clean
+.PHONY: run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PYTHON) scripts/uv_requirement.py > $(VENV)/uv-requirement.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r $(VENV)/uv-requirement.txt
+	$(UV) sync --locked --extra dev --python $(PY) --quiet
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-resolve uv.lock after a change to pyproject.toml's dependencies; `make lock ARGS=--upgrade`
+# takes the newest releases they allow. Commit uv.lock with the change.
+lock:
+	test -x $(UV) || $(MAKE) install
+	$(UV) lock --python $(PY) $(ARGS)
 
 # Debian packages the tests need: Chromium for the browser journeys, gettext for the
 # translations, CJK fonts for PDFs and screenshots. Installed only when missing.
@@ -49,7 +63,14 @@ test: system-deps install messages fonts
 	DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(VENV)/bin/pytest
+		$(VENV)/bin/pytest --create-db --reuse-db
+	@# The suite again with the clock 45 days and a year ahead: a fixture whose dates age with
+	@# the calendar fails here, not on a later day. The browser journeys run once, above.
+	for days in 45 366; do \
+		RAPPORT_TEST_CLOCK_OFFSET_DAYS=$$days DATABASE_URL=$(TEST_DATABASE_URL) \
+			REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --reuse-db -q -m "$(CLOCK_SHIFTED_TESTS)" \
+			|| exit 1; \
+	done
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -49,6 +49,8 @@ urlpatterns = [
             "confirm-email/",
             "password/set/",
             "login/code/confirm/",
+            "reauthenticate/code/",
+            "reauthenticate/code/confirm/",
             "inactive/",
         )
     ],

@@ -7,9 +7,12 @@ Provider-side people are enrolled in TOTP (MFA is required for them); log them i
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 
@@ -23,6 +26,23 @@ from tests.factories import (
     enrol_totp,
     provider_organization,
 )
+
+# `make test` runs the suite again with the clock moved forward (RAPPORT_TEST_CLOCK_OFFSET_DAYS), so
+# that a fixture whose dates silently age with the calendar fails here, not on a later day.
+_CLOCK_OFFSET_DAYS = int(os.environ.get("RAPPORT_TEST_CLOCK_OFFSET_DAYS", "0") or 0)
+
+
+def pytest_configure(config):
+    if _CLOCK_OFFSET_DAYS:
+        moved = datetime.now(UTC) + timedelta(days=_CLOCK_OFFSET_DAYS)
+        time_machine.travel(moved, tick=True).start()
+
+
+def pytest_report_header(config):
+    if _CLOCK_OFFSET_DAYS:
+        today = f"{datetime.now(UTC):%Y-%m-%d}"
+        return f"clock moved forward by {_CLOCK_OFFSET_DAYS} days: today is {today}"
+    return None
 
 
 def _clear_this_runs_cache() -> None:

@@ -146,6 +146,12 @@ PAGES: dict[str, Entry] = {
     "account_reset_password": Entry(roles(200)),
     "account_reset_password_done": Entry(roles(200)),
     "account_confirm_login_code": Entry(NOT_OFFERED),
+    # Reauthentication by an e-mailed code (django-allauth 65.22): Rapport reauthenticates by
+    # password or second factor only.
+    "account_request_reauthentication_code": Entry(NOT_OFFERED),
+    "account_confirm_reauthentication_code": Entry(NOT_OFFERED),
+    "not_offered_reauthenticate_code": Entry(NOT_OFFERED),
+    "not_offered_reauthenticate_code_confirm": Entry(NOT_OFFERED),
     "account_reset_password_from_key": Entry(
         roles(200), kwargs=lambda cast: {"uidb36": "1", "key": "not-a-key"}
     ),

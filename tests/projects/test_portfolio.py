@@ -3,7 +3,7 @@ filters and sort by GET parameters, pagination, constant queries; the overview a
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -17,6 +17,12 @@ from projects.services.deliverables import deliverable_create, milestone_create
 from tests.factories import OrganizationFactory, ProjectFactory, add_member
 
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_today(time_machine):
+    """The pages read the real clock; the fixtures' dates are relative to TODAY."""
+    time_machine.move_to(datetime(2026, 11, 23, 10, tzinfo=UTC), tick=False)
 
 
 def logged_in(user) -> Client:
