@@ -13,8 +13,6 @@ PORT ?= 8000
 # The tests use the machine's PostgreSQL and Redis.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
-# What runs again with the clock moved forward (see `test`).
-CLOCK_SHIFTED_TESTS ?= not e2e
 
 .PHONY: run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations clean
 
@@ -64,13 +62,6 @@ test: system-deps install messages fonts
 		$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(VENV)/bin/pytest --create-db --reuse-db
-	@# The suite again with the clock 45 days and a year ahead: a fixture whose dates age with
-	@# the calendar fails here, not on a later day. The browser journeys run once, above.
-	for days in 45 366; do \
-		RAPPORT_TEST_CLOCK_OFFSET_DAYS=$$days DATABASE_URL=$(TEST_DATABASE_URL) \
-			REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --reuse-db -q -m "$(CLOCK_SHIFTED_TESTS)" \
-			|| exit 1; \
-	done
 
 lint: install
 	$(VENV)/bin/ruff check .
