@@ -27,8 +27,8 @@ from tests.factories import (
     provider_organization,
 )
 
-# `make test` runs the suite again with the clock moved forward (RAPPORT_TEST_CLOCK_OFFSET_DAYS), so
-# that a fixture whose dates silently age with the calendar fails here, not on a later day.
+# RAPPORT_TEST_CLOCK_OFFSET_DAYS=N runs the suite with the clock moved N days forward, so that a
+# fixture whose dates silently age with the calendar fails here, not on a later day.
 _CLOCK_OFFSET_DAYS = int(os.environ.get("RAPPORT_TEST_CLOCK_OFFSET_DAYS", "0") or 0)
 
 
