@@ -1,26 +1,29 @@
 # Rapport production image: gunicorn serves the app, the same image runs Celery worker and beat.
+# Every build step is in scripts/build_image_steps.sh, which tests/config/test_production_build.py
+# runs too; the Python packages come from uv.lock with their hashes, the Debian packages from
+# scripts/debian_packages.txt.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/rapport \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_NO_CACHE=1 \
+    UV_LINK_MODE=copy \
+    PYTHON=/usr/local/bin/python3 \
+    PATH=/opt/rapport/bin:$PATH \
     DJANGO_ENV=production \
     RAPPORT_VAR_DIR=/app/var
 
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext fontconfig fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
-    && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+COPY scripts/build_image_steps.sh scripts/system_deps.sh scripts/debian_packages.txt scripts/
+RUN bash scripts/build_image_steps.sh system-packages && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml uv.lock ./
+COPY scripts/uv_requirement.py scripts/
+RUN bash scripts/build_image_steps.sh uv python-packages
 COPY . .
-RUN true \
-    && SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-       python manage.py compilemessages --ignore '.venv/*' -v 0 \
-    && SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-       python manage.py collectstatic --noinput -v 0 \
-    && python scripts/build_pdf_fonts.py --strict --out /app/build/fonts \
+RUN bash scripts/build_image_steps.sh assets \
     && useradd --system --uid 1000 --home /app rapport \
     && mkdir -p /app/var && chown -R rapport /app/var
 

@@ -32,8 +32,8 @@ lock:
 	test -x $(UV) || $(MAKE) install
 	$(UV) lock --python $(PY) $(ARGS)
 
-# Debian packages the tests need: Chromium for the browser journeys, gettext for the
-# translations, CJK fonts for PDFs and screenshots. Installed only when missing.
+# The Debian packages the tests need (named in scripts/debian_packages.txt; the production image
+# installs its share of them with the same script). Installed only when missing.
 system-deps:
 	@bash scripts/system_deps.sh
 
@@ -48,10 +48,9 @@ messages: install
 makemessages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' -v 0
 
+# scripts/run.sh migrates, seeds the demo (once: it is idempotent) and starts the web server and
+# the worker, with the links of e-mails pointing at HOST:PORT.
 run: install messages fonts
-	@mkdir -p var
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py seed_demo
 	@bash scripts/run.sh $(HOST) $(PORT)
 
 test: system-deps install messages fonts

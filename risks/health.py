@@ -6,7 +6,7 @@ the client-visible risks (if any)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 
 
 def _findings(
-    total: int, for_client: int, status: str, message: tuple[str, str]
+    total: int, for_client: int, status: str, reason: Callable[[int], str]
 ) -> list[HealthFinding]:
     def finding(count: int, audience: str) -> HealthFinding:
-        return HealthFinding(status, ngettext(*message, count) % {"count": count}, audience)
+        return HealthFinding(status, reason(count), audience)
 
     if total == 0:
         return []
@@ -37,11 +37,21 @@ def _findings(
     return findings
 
 
-OVERDUE_MESSAGE = (
-    "%(count)d risk review is overdue beyond the tolerance.",
-    "%(count)d risk reviews are overdue beyond the tolerance.",
-)
-CRITICAL_MESSAGE = ("%(count)d open critical risk.", "%(count)d open critical risks.")
+# The reasons are sentences in the reader's language: health is computed in the language that is
+# active (a page's, or each recipient's for a status report). The literal ngettext calls are what
+# makemessages extracts.
+def overdue_reason(count: int) -> str:
+    return ngettext(
+        "%(count)d risk review is overdue beyond the tolerance.",
+        "%(count)d risk reviews are overdue beyond the tolerance.",
+        count,
+    ) % {"count": count}
+
+
+def critical_reason(count: int) -> str:
+    return ngettext("%(count)d open critical risk.", "%(count)d open critical risks.", count) % {
+        "count": count
+    }
 
 
 def risk_health(
@@ -79,10 +89,10 @@ def risk_health(
     result: dict[int, list[HealthFinding]] = {}
     for project_id, bucket in counts.items():
         findings = _findings(
-            bucket["critical"], bucket["critical_client"], HealthStatus.RED, CRITICAL_MESSAGE
+            bucket["critical"], bucket["critical_client"], HealthStatus.RED, critical_reason
         )
         findings += _findings(
-            bucket["overdue"], bucket["overdue_client"], HealthStatus.AMBER, OVERDUE_MESSAGE
+            bucket["overdue"], bucket["overdue_client"], HealthStatus.AMBER, overdue_reason
         )
         if findings:
             result[project_id] = findings

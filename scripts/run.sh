@@ -1,17 +1,46 @@
 #!/usr/bin/env bash
-# Start the web server and a Celery worker with beat on the embedded default, print the way in.
+# `make run`: migrate, seed the demo, start the web server and a Celery worker with beat on the
+# embedded default, print the way in.
+#
+#   scripts/run.sh [HOST] [PORT]
+#
+# Links in e-mails point at http://HOST:PORT (SITE_URL, for the web server and the worker alike)
+# and the server answers to HOST (ALLOWED_HOSTS), unless the environment already sets them.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 host=${1:-127.0.0.1}
 port=${2:-8000}
-py=.venv/bin/python
-mkdir -p var
-.venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule var/celerybeat-schedule >var/celery.log 2>&1 &
+venv=${RAPPORT_VENV:-.venv}
+py=$venv/bin/python
+var=${RAPPORT_VAR_DIR:-var}
+
+# An IPv6 address goes in brackets (runserver, URLs, ALLOWED_HOSTS); a wildcard address is where
+# the server listens, not an address to send anyone to: links name this machine instead.
+case "$host" in
+  *:*) bind="[${host#[}" && bind="${bind%]}]" ;;
+  *) bind=$host ;;
+esac
+case "$bind" in
+  0.0.0.0 | "[::]") link_host=$(hostname) ;;
+  *) link_host=$bind ;;
+esac
+export SITE_URL=${SITE_URL:-http://$link_host:$port}
+export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$link_host}
+
+mkdir -p "$var"
+"$py" manage.py migrate --noinput -v 0
+# Once, and before the worker starts (two writers at once would lock the SQLite file). It is
+# idempotent: a second `make run` changes nothing.
+seeded=$("$py" manage.py seed_demo)
+sed '/Demo logins/,$d' <<<"$seeded"
+
+"$venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
+  --schedule "$var/celerybeat-schedule" >"$var/celery.log" 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 echo
-echo "Rapport is running at http://$host:$port/  (Celery worker with beat: log in var/celery.log)"
-echo "E-mails are written to var/mail/. Stop with Ctrl-C."
-$py manage.py seed_demo | sed -n '/Demo logins/,$p'
+echo "Rapport is running at http://$link_host:$port/  (Celery worker with beat: log in $var/celery.log)"
+echo "Links in e-mails point at $SITE_URL/. E-mails are written to $var/mail/. Stop with Ctrl-C."
+sed -n '/Demo logins/,$p' <<<"$seeded"
 echo
-$py manage.py runserver "$host:$port"
+"$py" manage.py runserver "$bind:$port"

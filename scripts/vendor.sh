@@ -16,6 +16,9 @@ cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/" 2>/dev/null \
 cp node_modules/frappe-gantt/dist/frappe-gantt.umd.js "$dest/frappe-gantt/" 2>/dev/null \
   || cp node_modules/frappe-gantt/dist/frappe-gantt.min.js "$dest/frappe-gantt/"
 cp node_modules/frappe-gantt/dist/frappe-gantt.css "$dest/frappe-gantt/"
+# The upstream builds name source maps that are not vendored; the production static storage fails
+# on a reference to a missing file (collectstatic), so the comments go.
+find "$dest" \( -name '*.js' -o -name '*.css' \) -print0 | xargs -0 python3 scripts/strip_source_maps.py
 # axe-core is for the browser tests only: tests/e2e/vendor/, committed so CI needs no npm.
 mkdir -p tests/e2e/vendor
 cp node_modules/axe-core/axe.min.js tests/e2e/vendor/

@@ -4,6 +4,7 @@ page, the CSV export, the timeline (Gantt) and the resource view."""
 from __future__ import annotations
 
 import csv
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -336,12 +337,18 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
 # Cells that a spreadsheet would read as a formula start with one of these.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("-12.5", "-1E+2"): a spreadsheet reads it as that number and evaluates nothing,
+# so a negative amount or score stays a number ("-1+2" is not one: it stays text).
+PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", flags=re.ASCII)
 
 
 def spreadsheet_safe(value: object) -> str:
     """The value as CSV text that no spreadsheet evaluates: a leading formula character is
-    escaped with a single quote (OWASP's advice against CSV injection)."""
+    escaped with a single quote (OWASP's advice against CSV injection). Numbers, negative ones
+    included, stay numbers."""
     text = "" if value is None else str(value)
+    if PLAIN_NUMBER.fullmatch(text):
+        return text
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
