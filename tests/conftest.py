@@ -7,17 +7,16 @@ Provider-side people are enrolled in TOTP (MFA is required for them); log them i
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Organization, User
 from projects.models import Project, Role
+from tests.clock import OFFSET_DAYS, move_clock_forward
 from tests.factories import (
     OrganizationFactory,
     ProjectFactory,
@@ -27,21 +26,14 @@ from tests.factories import (
     provider_organization,
 )
 
-# RAPPORT_TEST_CLOCK_OFFSET_DAYS=N runs the suite with the clock moved N days forward, so that a
-# fixture whose dates silently age with the calendar fails here, not on a later day.
-_CLOCK_OFFSET_DAYS = int(os.environ.get("RAPPORT_TEST_CLOCK_OFFSET_DAYS", "0") or 0)
-
 
 def pytest_configure(config):
-    if _CLOCK_OFFSET_DAYS:
-        moved = datetime.now(UTC) + timedelta(days=_CLOCK_OFFSET_DAYS)
-        time_machine.travel(moved, tick=True).start()
+    move_clock_forward()
 
 
 def pytest_report_header(config):
-    if _CLOCK_OFFSET_DAYS:
-        today = f"{datetime.now(UTC):%Y-%m-%d}"
-        return f"clock moved forward by {_CLOCK_OFFSET_DAYS} days: today is {today}"
+    if OFFSET_DAYS:
+        return f"clock moved forward by {OFFSET_DAYS} days: today is {datetime.now(UTC):%Y-%m-%d}"
     return None
 
 

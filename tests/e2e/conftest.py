@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from accounts.models import User
+from tests.clock import OFFSET_DAYS
 from tests.factories import DEFAULT_PASSWORD, totp_code
 
 CHROMIUM = os.environ.get("RAPPORT_E2E_CHROMIUM", "/usr/bin/chromium")
@@ -92,6 +94,8 @@ def open_watched_page(browser: Browser, base_url: str, errors: list[str]) -> Pag
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
+    if OFFSET_DAYS:  # the browser's clock shows the server's day (tests/clock.py); time still flows
+        context.clock.install(time=datetime.now(UTC))
     context.add_init_script(CSP_WATCH)
     page = context.new_page()
 

@@ -5,6 +5,9 @@ import os
 
 from config.settings.test import *  # noqa: F403
 from config.settings.test import DATABASES
+from tests.clock import move_clock_forward
+
+move_clock_forward()  # the same day as the test process
 
 DATABASES["default"]["NAME"] = os.environ["REPORTS_TEST_DATABASE_NAME"]
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
