@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 class OutboxMessage(models.Model):
     """One outgoing e-mail, written in the same transaction as the event that causes it and sent
     by Celery (notifications.services.outbox_send). Never lost: a failure keeps the row with its
-    reason; never sent twice: the row is locked while it is sent and marked sent once."""
+    reason; never sent twice: a sender claims the row (`claimed_at`) before it sends, and a send
+    the SMTP server accepted is recorded as sent even when recording it has to be retried."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -42,6 +43,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # Set while a sender has the message (between its claim and the record of what happened);
+    # another sender leaves it alone until the claim is older than OUTBOX_CLAIM_STALE_SECONDS.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from config.database import retry_when_locked
 from config.errors import NotAllowed
 from notifications.models import (
     Channel,
@@ -123,53 +124,111 @@ def outbox_retry_countdown(*, message_id: int) -> float:
     return max(1.0, (next_attempt_at - timezone.now()).total_seconds())
 
 
-def outbox_send(*, message_id: int) -> SendOutcome:
-    """Send one outbox message through Django's e-mail backend.
+class AcceptedNotRecorded(Exception):
+    """The SMTP server accepted a message, but recording the send failed (the database was
+    locked or unreachable). The caller records it later with `accepted_at` — it never sends the
+    message again."""
 
-    The row is locked for the whole send, so two workers never send it together (the second
-    returns BUSY); a message already sent returns ALREADY_DONE. A refusal or a connection error
-    is recorded with its reason and returns RETRY (the caller retries with back-off) or, after
-    OUTBOX_MAX_ATTEMPTS, FAILED for a staff admin to see and resend.
+    def __init__(self, accepted_at: datetime) -> None:
+        super().__init__(f"accepted at {accepted_at.isoformat()}, not yet recorded")
+        self.accepted_at = accepted_at
+
+
+def outbox_claim_stale_after() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_STALE_SECONDS)
+
+
+def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> SendOutcome:
+    """Send one outbox message through Django's e-mail backend, in three steps of their own:
+    claim the row (a short transaction), send it (no transaction open), record what happened
+    (one guarded UPDATE).
+
+    A message claimed by another sender returns BUSY (until the claim is older than
+    OUTBOX_CLAIM_STALE_SECONDS: its sender died); a message already sent returns ALREADY_DONE.
+    A refusal or a connection error is recorded with its reason and returns RETRY (the caller
+    retries with back-off) or, after OUTBOX_MAX_ATTEMPTS, FAILED for a staff admin to see and
+    resend. When the server accepted the message but the record fails, raises
+    AcceptedNotRecorded: the caller calls again with its `accepted_at`, which only records the
+    send (a message the server accepted is never sent again).
     """
+    if accepted_at is not None:
+        try:
+            return _record_accepted(message_id, accepted_at)
+        except (DatabaseError, InterfaceError) as error:
+            raise AcceptedNotRecorded(accepted_at) from error  # still only to be recorded
+    outcome, message = _claim(message_id)
+    if message is None:
+        return outcome  # type: ignore[return-value]
+    email = _build_email(message)
+    try:
+        email.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        fields: dict[str, Any] = {"last_error": f"{error.__class__.__name__}: {error}"[:2000]}
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            fields.update(status=OutboxMessage.Status.FAILED, next_attempt_at=None)
+            outcome = SendOutcome.FAILED
+        else:
+            delay = timedelta(seconds=retry_delay(message.attempts))
+            fields.update(next_attempt_at=timezone.now() + delay)
+            outcome = SendOutcome.RETRY
+        _record(message, fields)
+        return outcome
+    accepted_at = timezone.now()
+    try:
+        _record(
+            message,
+            {"status": OutboxMessage.Status.SENT, "sent_at": accepted_at, "next_attempt_at": None},
+        )
+    except (DatabaseError, InterfaceError) as error:
+        raise AcceptedNotRecorded(accepted_at) from error
+    return SendOutcome.SENT
+
+
+@retry_when_locked
+def _claim(message_id: int) -> tuple[SendOutcome | None, OutboxMessage | None]:
+    """Take the message for this sender: attempts + 1, `claimed_at` now. The row lock (SKIP
+    LOCKED on PostgreSQL; SQLite's IMMEDIATE transaction takes the database's write lock) keeps
+    two senders from claiming it together."""
+    now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
         )
         if message is None:
             exists = OutboxMessage.objects.filter(pk=message_id).exists()
-            return SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE
+            return (SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE), None
         if message.status != OutboxMessage.Status.PENDING:
-            return SendOutcome.ALREADY_DONE
-        now = timezone.now()
+            return SendOutcome.ALREADY_DONE, None
+        if message.claimed_at is not None and message.claimed_at > now - outbox_claim_stale_after():
+            return SendOutcome.BUSY, None
         message.attempts += 1
         message.last_attempt_at = now
-        try:
-            _build_email(message).send(fail_silently=False)
-        except (smtplib.SMTPException, OSError) as error:
-            message.last_error = f"{error.__class__.__name__}: {error}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.FAILED
-                message.next_attempt_at = None
-                outcome = SendOutcome.FAILED
-            else:
-                message.next_attempt_at = now + timedelta(seconds=retry_delay(message.attempts))
-                outcome = SendOutcome.RETRY
-        else:
-            message.status = OutboxMessage.Status.SENT
-            message.sent_at = now
-            message.next_attempt_at = None
-            outcome = SendOutcome.SENT
-        message.save(
-            update_fields=[
-                "attempts",
-                "last_attempt_at",
-                "last_error",
-                "status",
-                "sent_at",
-                "next_attempt_at",
-            ]
-        )
-        return outcome
+        message.claimed_at = now
+        message.save(update_fields=["attempts", "last_attempt_at", "claimed_at"])
+    return None, message
+
+
+@retry_when_locked
+def _record(message: OutboxMessage, fields: dict[str, Any]) -> None:
+    """What happened to a claimed message, in one statement that also ends the claim; a claim
+    taken back meanwhile (its sender was presumed dead) is left to its new sender."""
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.PENDING, claimed_at=message.claimed_at
+    ).update(claimed_at=None, **fields)
+
+
+@retry_when_locked
+def _record_accepted(message_id: int, accepted_at: datetime) -> SendOutcome:
+    """Record a send the SMTP server accepted earlier (see AcceptedNotRecorded)."""
+    recorded = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.PENDING
+    ).update(
+        status=OutboxMessage.Status.SENT,
+        sent_at=accepted_at,
+        next_attempt_at=None,
+        claimed_at=None,
+    )
+    return SendOutcome.SENT if recorded else SendOutcome.ALREADY_DONE
 
 
 def _build_email(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -186,13 +245,16 @@ def _build_email(message: OutboxMessage) -> EmailMultiAlternatives:
 
 
 def outbox_due_ids(*, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
-    """Pending messages whose task should have run by now (lost by a broker or a crash)."""
-    cutoff = timezone.now() - grace
+    """Pending messages whose task should have run by now (lost by a broker or a crash), and
+    none that a live sender holds."""
+    now = timezone.now()
+    cutoff = now - grace
     return list(
         OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
         .filter(
             Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
         )
+        .exclude(claimed_at__gt=now - outbox_claim_stale_after())
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -208,7 +270,8 @@ def outbox_resend(*, actor: User, message: OutboxMessage) -> OutboxMessage:
     message.attempts = 0
     message.next_attempt_at = None
     message.sent_at = None
-    message.save(update_fields=["status", "attempts", "next_attempt_at", "sent_at"])
+    message.claimed_at = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "sent_at", "claimed_at"])
     _queue_send(message.pk)
     return message
 

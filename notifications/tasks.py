@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
+from django.conf import settings
 
 from config.celery import SendingTask
 from notifications import services
@@ -10,10 +13,22 @@ from notifications.services import SendOutcome
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
-def outbox_send_task(self, message_id: int) -> str:  # type: ignore[no-untyped-def]
+def outbox_send_task(self, message_id: int, accepted_at: str | None = None) -> str:  # type: ignore[no-untyped-def]
     """outbox_send records SMTP refusals itself (and gives up after OUTBOX_MAX_ATTEMPTS), so the
-    retry here follows the message's own schedule rather than the base class's."""
-    outcome = services.outbox_send(message_id=message_id)
+    retry here follows the message's own schedule rather than the base class's. A message the
+    server accepted but the database did not record is retried with the time of the accept,
+    which only records it: it is never sent twice."""
+    try:
+        outcome = services.outbox_send(
+            message_id=message_id,
+            accepted_at=datetime.fromisoformat(accepted_at) if accepted_at else None,
+        )
+    except services.AcceptedNotRecorded as accepted:
+        raise self.retry(
+            args=(message_id,),
+            kwargs={"accepted_at": accepted.accepted_at.isoformat()},
+            countdown=settings.SEND_RECORD_RETRY_SECONDS,
+        ) from accepted
     if outcome is SendOutcome.RETRY:
         # At the time recorded on the message, so that outbox_due_ids agrees with the retry.
         raise self.retry(countdown=services.outbox_retry_countdown(message_id=message_id))
@@ -22,7 +37,7 @@ def outbox_send_task(self, message_id: int) -> str:  # type: ignore[no-untyped-d
 
 @shared_task(acks_late=True)
 def outbox_flush_task() -> int:
-    """Re-queue pending messages whose task was lost; safe because sending locks the row."""
+    """Re-queue pending messages whose task was lost; safe because a sender claims the row."""
     ids = services.outbox_due_ids()
     for message_id in ids:
         outbox_send_task.delay(message_id)

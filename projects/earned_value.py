@@ -1,7 +1,10 @@
 """Earned value: how a project stands on schedule and cost, in money, at a status date.
 
-All the sums are computed by PostgreSQL (annotations and aggregates), never by looping over
+All the sums are computed by the database (annotations and aggregates), never by looping over
 tasks or entries in Python; only the final ratios of a handful of totals are taken in Python.
+The SQL is portable: PostgreSQL and the embedded SQLite default give the same figures for the
+same data (date differences and decimal division are spelled per database: `DaysBetween`,
+`Quotient`, `_series_sql`).
 
 For a project and a status date D:
 
@@ -32,9 +35,10 @@ sums, so SPI is EV/PV of the unrounded values.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -76,11 +80,36 @@ FIGURES = ("ev_total_hours", "ev_planned_hours", "ev_earned_hours", "ev_labour",
 
 
 class DaysBetween(Func):
-    """later - earlier in days (PostgreSQL's date - date is an integer)."""
+    """later - earlier in whole days: PostgreSQL's date - date is an integer; SQLite keeps dates
+    as text, so it subtracts their Julian day numbers."""
 
+    arity = 2
     template = "(%(expressions)s)"
     arg_joiner = " - "
     output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        (later, later_params), (earlier, earlier_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
+        return sql, (*later_params, *earlier_params)
+
+
+class Quotient(Func):
+    """dividend / divisor as a decimal, never an integer division. PostgreSQL divides numerics;
+    SQLite would divide two integers as integers, so it multiplies the dividend by 1.0 first
+    (its decimals are REAL anyway)."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " / "
+
+    def __init__(self, dividend: Any, divisor: Any) -> None:
+        super().__init__(Cast(dividend, NUMBER), Cast(divisor, NUMBER), output_field=NUMBER)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(compiler, connection, template="(1.0 * %(expressions)s)")
 
 
 def _leaf_tasks() -> QuerySet[Task]:
@@ -95,16 +124,13 @@ def _total(queryset: QuerySet, expression: Any) -> Coalesce:
     return Coalesce(Subquery(summed, output_field=NUMBER), ZERO)
 
 
-def planned_fraction(status_date: date) -> ExpressionWrapper:
+def planned_fraction(status_date: date) -> Quotient:
     """clamp((D - start + 1) / (due - start + 1), 0, 1) of a task (start defaults to due)."""
     start = Coalesce(F("start_date"), F("due_date"))
     day = Cast(Value(status_date), DateField())
     elapsed = DaysBetween(day, start) + 1
     duration = DaysBetween(F("due_date"), start) + 1
-    return ExpressionWrapper(
-        Cast(Least(Greatest(elapsed, Value(0)), duration), NUMBER) / Cast(duration, NUMBER),
-        output_field=NUMBER,
-    )
+    return Quotient(Least(Greatest(elapsed, Value(0)), duration), duration)
 
 
 def hourly_rate_of_entry() -> Coalesce:
@@ -284,10 +310,33 @@ def series_dates(project: Project, *, today: date) -> list[date]:
     return dates
 
 
-# One statement for all the points of the series. The earned hours of a past point use each
-# task's percent complete as recorded by its history at the end of that day; a point on or after
-# today uses the current value.
-SERIES_SQL = """
+def _series_sql(vendor: str) -> str:
+    """One statement for all the points of the series, in the database's dialect (PostgreSQL,
+    or SQLite for the embedded default): the same query, only the spelling of the points, of
+    date differences and of decimal division differs. The earned hours of a past point use
+    each task's percent complete as recorded by its history up to the end of that day in the
+    current time zone (the point's `cutoff`); a point on or after today uses the current value.
+    """
+    if vendor == "postgresql":
+        points = "unnest(%(dates)s::date[], %(cutoffs)s::timestamptz[]) AS w(d, cutoff)"
+        days = "({later} - {earlier})"
+        least, greatest = "LEAST", "GREATEST"
+        as_decimal = "({value})::numeric"
+        week_before = "w.d - 7"
+    else:
+        points = (
+            "(SELECT json_extract(p.value, '$[0]') AS d, json_extract(p.value, '$[1]') AS cutoff"
+            " FROM json_each(%(points)s) AS p) AS w"
+        )
+        days = "CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
+        least, greatest = "MIN", "MAX"
+        as_decimal = "(1.0 * ({value}))"
+        week_before = "date(w.d, '-7 days')"
+    elapsed = days.format(later="w.d", earlier="l.start_date") + " + 1"
+    duration = days.format(later="l.due_date", earlier="l.start_date") + " + 1"
+    planned = as_decimal.format(value=f"{least}({greatest}({elapsed}, 0), {duration})")
+    # Only the fixed fragments above are formatted in; every value is a parameter.
+    return f"""
 WITH leaf AS (
     SELECT t.id, t.estimate_hours, t.percent_complete, t.due_date,
            COALESCE(t.start_date, t.due_date) AS start_date
@@ -307,27 +356,51 @@ rated AS (
     WHERE e.project_id = %(project)s AND e.status = 'approved'
 )
 SELECT w.d,
-    (SELECT COALESCE(SUM(l.estimate_hours * LEAST(GREATEST(w.d - l.start_date + 1, 0),
-                                                  l.due_date - l.start_date + 1)::numeric
-                         / (l.due_date - l.start_date + 1)), 0)
+    (SELECT COALESCE(SUM(l.estimate_hours * {planned} / ({duration})), 0)
        FROM leaf l WHERE l.due_date IS NOT NULL) AS planned_hours,
     (SELECT COALESCE(SUM(l.estimate_hours * COALESCE(
                 CASE WHEN w.d >= %(today)s THEN l.percent_complete END,
                 (SELECT h.percent_complete FROM projects_historicaltask h
-                  WHERE h.id = l.id
-                    AND h.history_date < ((w.d + 1)::timestamp AT TIME ZONE %(tz)s)
+                  WHERE h.id = l.id AND h.history_date < w.cutoff
                   ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1),
                 0)), 0)
        FROM leaf l) AS earned_hours,
     (SELECT COALESCE(SUM(estimate_hours), 0) FROM leaf) AS total_hours,
     (SELECT COALESCE(SUM(r.cost), 0) FROM rated r WHERE r.date <= w.d) AS labour,
     (SELECT COALESCE(SUM(r.hours), 0) FROM rated r
-      WHERE r.date <= w.d AND r.date > w.d - 7) AS week_hours,
+      WHERE r.date <= w.d AND r.date > {week_before}) AS week_hours,
     (SELECT COALESCE(SUM(c.amount), 0) FROM projects_costentry c
       WHERE c.project_id = %(project)s AND c.date <= w.d) AS costs
-FROM unnest(%(dates)s::date[]) AS w(d)
+FROM {points}
 ORDER BY w.d
-"""
+"""  # noqa: S608
+
+
+def _series_params(project: Project, dates: list[date], today: date) -> dict[str, Any]:
+    """The statement's parameters; each point's cutoff is the start of the next day in the
+    current time zone, in UTC."""
+    zone = timezone.get_current_timezone()
+    cutoffs = [
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        for day in dates
+    ]
+    if connection.vendor == "postgresql":
+        return {"project": project.pk, "today": today, "dates": dates, "cutoffs": cutoffs}
+    operations = connection.ops
+    points = [
+        [operations.adapt_datefield_value(day), operations.adapt_datetimefield_value(cutoff)]
+        for day, cutoff in zip(dates, cutoffs, strict=True)
+    ]
+    return {
+        "project": project.pk,
+        "today": operations.adapt_datefield_value(today),
+        "points": json.dumps(points),
+    }
+
+
+def _decimal(value: Any) -> Decimal:
+    """A sum as a Decimal (SQLite returns integers and floats)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def earned_value_series(project: Project, *, today: date | None = None) -> list[SeriesPoint]:
@@ -337,19 +410,12 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
     dates = series_dates(project, today=today)
     if not dates:
         return []
-    if connection.vendor != "postgresql":
-        return _series_portable(project, dates)
-    params = {
-        "project": project.pk,
-        "today": today,
-        "tz": timezone.get_current_timezone_name(),
-        "dates": dates,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(SERIES_SQL, params)
+        cursor.execute(_series_sql(connection.vendor), _series_params(project, dates, today))
         rows = cursor.fetchall()
     points = []
-    for day, planned, earned, total, labour, week_hours, costs in rows:
+    for day, row in zip(dates, rows, strict=True):  # both in date order
+        planned, earned, total, labour, week_hours, costs = map(_decimal, row[1:])
         figures = earned_value_from_sums(
             status_date=day,
             currency=project.currency,
@@ -359,26 +425,6 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
             earned_hours=earned,
             actual_cost=labour + costs,
         )
-        points.append(
-            SeriesPoint(
-                date=day, pv=figures.pv, ev=figures.ev, ac=figures.ac, approved_hours=week_hours
-            )
-        )
-    return points
-
-
-def _series_portable(project: Project, dates: list[date]) -> list[SeriesPoint]:
-    """The same series on the embedded SQLite default: a few queries per point, and today's
-    percent complete for past points (the single-statement version is PostgreSQL's)."""
-    points = []
-    for day in dates:
-        figures = project_earned_value(project, status_date=day)
-        week_hours = TimeEntry.objects.filter(
-            project=project,
-            status=TimeEntry.Status.APPROVED,
-            date__lte=day,
-            date__gt=day - timedelta(days=7),
-        ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
         points.append(
             SeriesPoint(
                 date=day, pv=figures.pv, ev=figures.ev, ac=figures.ac, approved_hours=week_hours

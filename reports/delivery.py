@@ -1,13 +1,18 @@
 """Sending a report: its rendition per language (rendered once, shared by the recipients of that
 language) and each recipient's e-mail with the PDF attached.
 
-A delivery is claimed in a short transaction (`SELECT … FOR UPDATE SKIP LOCKED`, status
-`sending`, `claimed_at`), sent, then finished (sent, queued again for a retry, or failed). Two
+The PDF is rendered first (no transaction open while it renders). Then a delivery is claimed
+in a short transaction (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, the IMMEDIATE
+transaction on SQLite; status `sending`, `claimed_at`), sent with no transaction open, then
+finished in one guarded statement of its own (sent, queued again for a retry, or failed). Two
 workers never claim the same row; a worker that dies between claim and finish leaves `sending`,
-which the sweeper (reports.dispatch.deliveries_sweep) queues again once the claim is stale. The
-one window left is a worker dying after the SMTP server accepted the message and before the
-finish commits: the message then goes out again with the same Message-ID, so that receiving
-servers and clients can recognise the copy.
+which the sweeper (reports.dispatch.deliveries_sweep) queues again once the claim is stale.
+When the SMTP server accepted the message but the finish fails (the database locked longer
+than config.database.retry_when_locked waits, or unreachable), the accept is handed on
+(notifications.services.AcceptedNotRecorded) and recorded later without sending again. The one
+window left is a worker dying after the accept and before the finish commits: the message then
+goes out again with the same Message-ID, so that receiving servers and clients can recognise
+the copy.
 
 A permanent refusal (an SMTP 5xx reply) fails the delivery at once and flags the address to the
 project's PMs; a transient one (4xx, a refused or dropped connection) is retried with the
@@ -21,19 +26,25 @@ import re
 import smtplib
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import sanitize_address
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.services import SendOutcome, notification_create, retry_delay
+from config.database import retry_when_locked
+from notifications.services import (
+    AcceptedNotRecorded,
+    SendOutcome,
+    notification_create,
+    retry_delay,
+)
 from projects.models import Membership, Role
 from reports.models import Report, ReportDelivery, ReportRendition
 from reports.rendering import render_report, report_pdf_filename
@@ -50,9 +61,12 @@ def sending_stale_after() -> timedelta:
 def rendition_ensure(
     *, report: Report, language: str, known: dict[str, ReportRendition] | None = None
 ) -> ReportRendition:
-    """The report's rendition in `language`, rendered now if it does not exist yet. The report
-    row is locked while rendering, so a concurrent worker waits and then finds it done.
-    `known`: the renditions already read (by language), to skip the lookup."""
+    """The report's rendition in `language`, rendered now if it does not exist yet. It renders
+    with no transaction open (a PDF takes a while, and SQLite would hold its one write lock all
+    that time), then stores the result in one INSERT; a worker that rendered the same language
+    at the same time finds the other's row (the unique constraint) and returns that one, so
+    every recipient of a language gets the same PDF. `known`: the renditions already read (by
+    language), to skip the lookup."""
     existing = (
         known.get(language)
         if known is not None
@@ -60,27 +74,30 @@ def rendition_ensure(
     )
     if existing is not None:
         return existing
-    with transaction.atomic():
-        # Lock the report row (only its id is read: the snapshot is at hand already).
-        Report.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
-        existing = ReportRendition.objects.filter(report=report, language=language).first()
-        if existing is not None:
-            return existing
-        portal_url = settings.SITE_URL.rstrip("/") + reverse(
-            "reports:portal_report",
-            kwargs={"project_id": report.project_id, "report_id": report.pk},
-        )
-        rendered = render_report(report.snapshot, language, portal_url=portal_url)
-        return ReportRendition.objects.create(
-            report=report,
-            language=language,
-            subject=rendered.subject,
-            body_text=rendered.body_text,
-            body_html=rendered.body_html,
-            pdf=rendered.pdf,
-            pdf_size=len(rendered.pdf),
-            pdf_seconds=rendered.pdf_seconds,
-        )
+    portal_url = settings.SITE_URL.rstrip("/") + reverse(
+        "reports:portal_report",
+        kwargs={"project_id": report.project_id, "report_id": report.pk},
+    )
+    rendered = render_report(report.snapshot, language, portal_url=portal_url)
+    return _rendition_store(report, language, rendered)
+
+
+@retry_when_locked
+def _rendition_store(report: Report, language: str, rendered: Any) -> ReportRendition:
+    try:
+        with transaction.atomic():  # a savepoint when the caller has a transaction open
+            return ReportRendition.objects.create(
+                report=report,
+                language=language,
+                subject=rendered.subject,
+                body_text=rendered.body_text,
+                body_html=rendered.body_html,
+                pdf=rendered.pdf,
+                pdf_size=len(rendered.pdf),
+                pdf_seconds=rendered.pdf_seconds,
+            )
+    except IntegrityError:
+        return ReportRendition.objects.get(report=report, language=language)
 
 
 # --- The SMTP connection: one per worker thread, kept open between messages -----------------
@@ -216,6 +233,7 @@ def _is_recipient_refusal(error: BaseException) -> bool:
     return isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
 
 
+@retry_when_locked
 def _claim(delivery_id: int) -> tuple[SendOutcome | None, ReportDelivery | None]:
     now = timezone.now()
     with transaction.atomic():
@@ -244,22 +262,55 @@ def _claim(delivery_id: int) -> tuple[SendOutcome | None, ReportDelivery | None]
     return None, delivery
 
 
-def delivery_send(*, delivery_id: int) -> SendOutcome:
-    """Claim, send and finish one delivery (see the module's docstring)."""
+def delivery_send(*, delivery_id: int, accepted_at: datetime | None = None) -> SendOutcome:
+    """Render, claim, send and finish one delivery (see the module's docstring). Raises
+    AcceptedNotRecorded when the server accepted the e-mail but the finish failed; called again
+    with its `accepted_at`, it only records the send."""
+    if accepted_at is not None:
+        try:
+            return _record_accepted(delivery_id, accepted_at)
+        except (DatabaseError, InterfaceError) as error:
+            raise AcceptedNotRecorded(accepted_at) from error  # still only to be recorded
+    waiting = (
+        ReportDelivery.objects.select_related("report__project")
+        .filter(pk=delivery_id)
+        .exclude(status__in=[ReportDelivery.Status.SENT, ReportDelivery.Status.FAILED])
+        .first()
+    )
+    if waiting is None:
+        return SendOutcome.ALREADY_DONE
+    report = waiting.report
+    rendition = rendition_ensure(report=report, language=waiting.language)
     outcome, delivery = _claim(delivery_id)
     if delivery is None:
         return outcome  # type: ignore[return-value]
-    report = Report.objects.select_related("project").get(pk=delivery.report_id)
     delivery.report = report
-    return _deliver(delivery, rendition_ensure(report=report, language=delivery.language))
+    if delivery.language != rendition.language:  # the recipient's language changed meanwhile
+        rendition = rendition_ensure(report=report, language=delivery.language)
+    return _deliver(delivery, rendition)
+
+
+@retry_when_locked
+def _record_accepted(delivery_id: int, accepted_at: datetime) -> SendOutcome:
+    """Record a send the SMTP server accepted earlier (see AcceptedNotRecorded)."""
+    recorded = (
+        ReportDelivery.objects.filter(pk=delivery_id)
+        .exclude(status__in=[ReportDelivery.Status.SENT, ReportDelivery.Status.FAILED])
+        .update(
+            status=ReportDelivery.Status.SENT,
+            sent_at=accepted_at,
+            next_attempt_at=None,
+        )
+    )
+    return SendOutcome.SENT if recorded else SendOutcome.ALREADY_DONE
 
 
 def _deliver(
     delivery: ReportDelivery, rendition: ReportRendition, composer: _Composer | None = None
 ) -> SendOutcome:
     """Send one claimed delivery and record what happened (one UPDATE, guarded by the claim:
-    a row the sweeper took back meanwhile is left to its new owner)."""
-    report = delivery.report
+    a row the sweeper took back meanwhile is left to its new owner). Raises AcceptedNotRecorded
+    when the server accepted it but the record failed."""
     now = timezone.now()
     fields: dict[str, Any]
     try:
@@ -287,18 +338,32 @@ def _deliver(
             }
             outcome = SendOutcome.RETRY
     else:
-        fields = {"status": ReportDelivery.Status.SENT, "sent_at": now, "next_attempt_at": None}
-        outcome = SendOutcome.SENT
+        accepted_at = timezone.now()
+        fields = {
+            "status": ReportDelivery.Status.SENT,
+            "sent_at": accepted_at,
+            "next_attempt_at": None,
+        }
+        try:
+            _finish(delivery, fields)
+        except (DatabaseError, InterfaceError) as error:
+            raise AcceptedNotRecorded(accepted_at) from error
+        return SendOutcome.SENT
+    _finish(delivery, fields)
+    return outcome
+
+
+@retry_when_locked
+def _finish(delivery: ReportDelivery, fields: dict[str, Any]) -> None:
     finish = ReportDelivery.objects.filter(
         pk=delivery.pk, status=ReportDelivery.Status.SENDING, claimed_at=delivery.claimed_at
     )
     if fields.get("is_bounced"):
         with transaction.atomic():  # the row and the PMs' notices together
             finish.update(**fields)
-            _flag_bounce(delivery, report, fields["last_error"])
+            _flag_bounce(delivery, delivery.report, fields["last_error"])
     else:
         finish.update(**fields)  # one statement: atomic on its own
-    return outcome
 
 
 def _flag_bounce(delivery: ReportDelivery, report: Report, reason: str) -> None:
@@ -321,18 +386,21 @@ def _flag_bounce(delivery: ReportDelivery, report: Report, reason: str) -> None:
             )
 
 
+def _due(report: Report) -> QuerySet[ReportDelivery]:
+    """The report's queued deliveries whose time has come (not those waiting for a retry)."""
+    return ReportDelivery.objects.filter(report=report, status=ReportDelivery.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    )
+
+
+@retry_when_locked
 def _claim_due(report: Report) -> list[ReportDelivery]:
     """Claim every queued delivery of the report that is due, in one short transaction:
     `SELECT … FOR UPDATE SKIP LOCKED` (rows another worker holds are its own), then one UPDATE
     to `sending`. A delivery waiting for its retry time is left to its retry task."""
     now = timezone.now()
     with transaction.atomic():
-        deliveries = list(
-            ReportDelivery.objects.select_for_update(skip_locked=True)
-            .filter(report=report, status=ReportDelivery.Status.QUEUED)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-        )
+        deliveries = list(_due(report).select_for_update(skip_locked=True).order_by("pk"))
         if deliveries:
             ReportDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
                 status=ReportDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -345,29 +413,35 @@ def _claim_due(report: Report) -> list[ReportDelivery]:
     return deliveries
 
 
-def report_deliver(*, report_id: int) -> dict[int, SendOutcome]:
-    """Send the report's queued deliveries that are due: claimed together, the report and its
-    renditions read once, each missing rendition rendered once, then each e-mail sent and its
-    row finished on its own. Returns the outcome per delivery id."""
+def report_deliver(*, report_id: int) -> dict[int, SendOutcome | AcceptedNotRecorded]:
+    """Send the report's queued deliveries that are due: the report and its renditions read
+    once, each missing rendition rendered once (before the claim, so that a claim lasts only as
+    long as the sending), the deliveries claimed together, then each e-mail sent and its row
+    finished on its own. Returns the outcome per delivery id, or the AcceptedNotRecorded of a
+    delivery the server accepted but whose record failed (the caller records it later)."""
     report = Report.objects.select_related("project").filter(pk=report_id).first()
     if report is None:
         return {}
-    deliveries = _claim_due(report)
-    if not deliveries:
+    languages = set(_due(report).values_list("language", flat=True).distinct())
+    if not languages:
         return {}
     known = {
         rendition.language: rendition
-        for rendition in ReportRendition.objects.filter(
-            report=report, language__in={d.language for d in deliveries}
-        )
+        for rendition in ReportRendition.objects.filter(report=report, language__in=languages)
     }
-    for language in sorted({d.language for d in deliveries}):
+    for language in sorted(languages):
+        known[language] = rendition_ensure(report=report, language=language, known=known)
+    deliveries = _claim_due(report)
+    for language in sorted({d.language for d in deliveries} - known.keys()):  # added meanwhile
         known[language] = rendition_ensure(report=report, language=language, known=known)
     composer = _Composer() if _Composer.applies() else None
-    return {
-        delivery.pk: _deliver(delivery, known[delivery.language], composer)
-        for delivery in deliveries
-    }
+    outcomes: dict[int, SendOutcome | AcceptedNotRecorded] = {}
+    for delivery in deliveries:
+        try:
+            outcomes[delivery.pk] = _deliver(delivery, known[delivery.language], composer)
+        except AcceptedNotRecorded as accepted:
+            outcomes[delivery.pk] = accepted
+    return outcomes
 
 
 def delivery_retry_countdown(*, delivery_id: int) -> float:

@@ -2,7 +2,7 @@
 alone). NW-WMS: a weekly schedule (Monday 09:00 in the client's time zone) and the last four
 weekly reports, sent to the client admin, the representative and the viewer. HX-MES: a weekly
 schedule whose run is due now, so that with `make run` the embedded worker and beat send it
-within five minutes (into var/mail/)."""
+within a minute or two (into var/mail/; the dispatcher runs every minute)."""
 
 from __future__ import annotations
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
+from django.conf import settings
 
 from config.celery import SendingTask
-from notifications.services import SendOutcome
+from notifications.services import AcceptedNotRecorded, SendOutcome
 from reports import delivery, dispatch
 
 
 @shared_task(acks_late=True)
 def reports_dispatch_task() -> int:
-    """Every five minutes (beat): the reports of the schedules that are due."""
+    """Every minute (beat): the reports of the schedules that are due."""
     return dispatch.reports_dispatch().created
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
 def report_deliver_task(self, report_id: int) -> int:  # type: ignore[no-untyped-def]
     """Render the report once per language and send its queued deliveries; a refused one is
-    retried by its own task at the time recorded on the row."""
+    retried by its own task at the time recorded on the row, and one the server accepted but
+    the database did not record is recorded by its own task (never sent again)."""
     outcomes = delivery.report_deliver(report_id=report_id)
     for delivery_id, outcome in outcomes.items():
         if outcome is SendOutcome.RETRY:
@@ -26,12 +30,30 @@ def report_deliver_task(self, report_id: int) -> int:  # type: ignore[no-untyped
                 (delivery_id,),
                 countdown=delivery.delivery_retry_countdown(delivery_id=delivery_id),
             )
+        elif isinstance(outcome, AcceptedNotRecorded):
+            report_delivery_send_task.apply_async(
+                (delivery_id,),
+                {"accepted_at": outcome.accepted_at.isoformat()},
+                countdown=settings.SEND_RECORD_RETRY_SECONDS,
+            )
     return sum(1 for outcome in outcomes.values() if outcome is SendOutcome.SENT)
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
-def report_delivery_send_task(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
-    outcome = delivery.delivery_send(delivery_id=delivery_id)
+def report_delivery_send_task(self, delivery_id: int, accepted_at: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """One delivery; with `accepted_at` (the server accepted it, the record failed) it only
+    records the send."""
+    try:
+        outcome = delivery.delivery_send(
+            delivery_id=delivery_id,
+            accepted_at=datetime.fromisoformat(accepted_at) if accepted_at else None,
+        )
+    except AcceptedNotRecorded as accepted:
+        raise self.retry(
+            args=(delivery_id,),
+            kwargs={"accepted_at": accepted.accepted_at.isoformat()},
+            countdown=settings.SEND_RECORD_RETRY_SECONDS,
+        ) from accepted
     if outcome is SendOutcome.RETRY:
         raise self.retry(countdown=delivery.delivery_retry_countdown(delivery_id=delivery_id))
     return outcome.value

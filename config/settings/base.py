@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.database import sqlite_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("RAPPORT_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -115,6 +117,15 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection that broke (database restart) is noticed and replaced on the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite (the embedded default) serves the web process, the worker and beat at once: WAL mode,
+# IMMEDIATE transactions, and a write that finds the database locked waits this long before it
+# fails (config/database.py).
+SQLITE_BUSY_TIMEOUT_SECONDS = env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **sqlite_options(busy_timeout_seconds=SQLITE_BUSY_TIMEOUT_SECONDS),
+    }
 
 # --- Cache and broker -------------------------------------------------------------------------
 
@@ -144,7 +155,11 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # The exchange bindings: under var/ too (kombu's default is ./control).
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # How often the worker looks for new task files, in seconds.
+        "polling_interval": env.float("CELERY_BROKER_POLLING_SECONDS", default=0.2),
     }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -194,11 +209,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.risk_reminders_task",
         "schedule": crontab(minute=0),
     },
-    # Every five minutes: status reports of the schedules that are due (each at its hour in
-    # the client's time zone), frozen with their deliveries in one transaction.
+    # Every minute: status reports of the schedules that are due (each at its hour in the
+    # client's time zone), frozen with their deliveries in one transaction. Finding none is
+    # one indexed query, so a report goes out within a minute or two of its hour.
     "reports-dispatch": {
         "task": "reports.tasks.reports_dispatch_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     # Every two minutes: report deliveries whose worker died while sending or whose task was
     # lost (a broker restart), queued again.
@@ -252,6 +268,12 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # The first retry of a refused message waits about this long; each further one twice as long,
 # up to an hour.
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# A sender's claim on a message: another sender takes it over only after this long (its sender
+# died), longer than a task may run.
+OUTBOX_CLAIM_STALE_SECONDS = env.int("OUTBOX_CLAIM_STALE_SECONDS", default=360)
+# A send the SMTP server accepted but the database did not record yet: recorded again after this
+# many seconds (without sending again).
+SEND_RECORD_RETRY_SECONDS = env.int("SEND_RECORD_RETRY_SECONDS", default=5)
 # Status reports: tries before a delivery fails, how long a "sending" claim lasts before the
 # sweeper takes it back (longer than a task may run), and how late a queued delivery may be.
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=6)
@@ -399,7 +421,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Client-facing project management. Every list is scoped to what you may see.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and its docs page obey the API's default rule (signed in, second factor).
+    "SERVE_PERMISSIONS": ["config.api_permissions.IsAuthenticatedWithSecondFactor"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
