@@ -24,6 +24,7 @@ from projects.services.costs import cost_entry_add, rate_set, time_entry_log, ti
 from projects.services.deliverables import (
     FailedCriterion,
     deliverable_accept,
+    deliverable_accept_internally,
     deliverable_create,
     deliverable_reject,
     deliverable_submit,
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 
 # code -> (phase, budget, currency, deemed-acceptance days, milestones)
 # milestone: (name, due date, [(deliverable, criteria, story)])
-# story: "accepted", "awaiting", "rejected_then_awaiting", "in_progress"
+# story: "accepted", "awaiting", "rejected_then_awaiting", "in_progress", "accepted_internally"
+# (an internal deliverable: never put to the client, the PM accepts it after the team's review)
 PLANS = {
     "NW-WMS": (
         Phase.EXECUTION,
@@ -57,6 +59,11 @@ PLANS = {
                         "accepted",
                     ),
                     ("Test strategy", ["Names a test owner per warehouse"], "accepted"),
+                    (
+                        "Design review notes",
+                        ["Every open design question is closed"],
+                        "accepted_internally",
+                    ),
                 ],
             ),
             (
@@ -188,6 +195,9 @@ def seed_delivery(*, people: dict[str, User]) -> int:
                     name=deliverable_name,
                     criteria=criteria,
                     owner=team,
+                    visibility=(
+                        Visibility.INTERNAL if story == "accepted_internally" else Visibility.CLIENT
+                    ),
                 )
                 created += 1
                 _play(story, deliverable=deliverable, pm=pm, team=team, client=client)
@@ -279,6 +289,9 @@ def _play(story: str, *, deliverable, pm: User, team: User, client: User) -> Non
     if story == "in_progress":
         return
     quality_review_record(actor=team, deliverable=deliverable, passed=True)
+    if story == "accepted_internally":
+        deliverable_accept_internally(actor=pm, deliverable=deliverable)
+        return
     deliverable_submit(actor=pm, deliverable=deliverable)
     if story == "accepted":
         deliverable_accept(actor=client, deliverable=deliverable)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.widgets import DateInput
 from projects.models import BudgetVisibility, HealthStatus, Objective, Phase, Role, Task, Visibility
 from projects.permissions import can_invite_role
 from projects.services.projects import ProjectData
@@ -37,13 +38,6 @@ class MembershipRoleForm(forms.Form):
     def __init__(self, *args: object, actor: User, project: Project, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["role"].choices = role_choices_for(actor, project)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MilestoneForm(forms.Form):
@@ -467,7 +461,7 @@ class DependencyForm(forms.Form):
 
 
 class TimeEntryForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     hours = forms.DecimalField(
         label=_("Hours"), max_digits=4, decimal_places=2, min_value=0.01, max_value=24
     )
@@ -492,8 +486,8 @@ class TimeEntryForm(forms.Form):
 
 
 class ApprovalPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
 
 
 class RateForm(forms.Form):
@@ -515,7 +509,7 @@ class RateForm(forms.Form):
 
 
 class CostEntryForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     category = forms.ChoiceField(label=_("Category"))
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

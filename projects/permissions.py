@@ -75,6 +75,8 @@ can_confirm_requirement = has_role(Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
 can_approve_change_for_provider = is_pm
 can_approve_change_for_client = is_client_admin
 can_accept_deliverable = has_role(Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
+# An internal deliverable is never put to the client: the PM accepts it for the team.
+can_accept_deliverable_internally = is_pm
 can_raise_risk = can_submit_requirement
 can_raise_internal_risk = is_staff_member
 can_manage_members = is_pm | is_client_admin
@@ -124,6 +126,7 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "approve_change_for_provider": can_approve_change_for_provider,
     "approve_change_for_client": can_approve_change_for_client,
     "accept_deliverable": can_accept_deliverable,
+    "accept_deliverable_internally": can_accept_deliverable_internally,
     "raise_risk": can_raise_risk,
     "raise_internal_risk": can_raise_internal_risk,
     "manage_members": can_manage_members,

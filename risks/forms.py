@@ -9,10 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.widgets import DateInput
 from projects.models import Membership, Project, Visibility
 from risks.models import Category, Risk, RiskSettings, Strategy
-
-DATE = {"type": "date"}
 
 
 def _scale_choices(labels: list[str], *, blank: bool) -> list[tuple[Any, str]]:
@@ -77,12 +76,8 @@ class RiskDetailsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    proximity = forms.DateField(
-        label=_("Could happen by"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
-    next_review_date = forms.DateField(
-        label=_("Next review"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
+    proximity = forms.DateField(label=_("Could happen by"), required=False, widget=DateInput())
+    next_review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
     )
@@ -128,9 +123,7 @@ class AssessForm(forms.Form):
     note = forms.CharField(
         label=_("Why this assessment?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    next_review_date = forms.DateField(
-        label=_("Next review"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
+    next_review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, settings: RiskSettings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,7 +138,7 @@ class AssessForm(forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("Mitigation action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs=DATE))
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

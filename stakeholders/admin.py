@@ -3,11 +3,26 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from stakeholders.models import ChangeRequest, ScheduleImpact
 
+DECIDED = (ChangeRequest.Status.APPROVED, ChangeRequest.Status.REJECTED)
+
+
+def _is_decided(obj: ChangeRequest | None) -> bool:
+    return obj is not None and obj.status in DECIDED
+
 
 class ScheduleImpactInline(admin.TabularInline):
     model = ScheduleImpact
     extra = 0
     raw_id_fields = ["milestone"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return not _is_decided(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return not _is_decided(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return not _is_decided(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ChangeRequest)
@@ -24,6 +39,14 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
         "rejected_by",
     ]
     inlines = [ScheduleImpactInline]
+
+    # An approved or rejected change request is what both sides signed (or refused): the admin
+    # shows it and changes nothing of it.
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return not _is_decided(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return not _is_decided(obj) and super().has_delete_permission(request, obj)
 
 
 from stakeholders import admin_discussions  # noqa: E402, F401  (the discussion admins)

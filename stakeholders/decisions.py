@@ -120,7 +120,9 @@ def meeting_decisions(project: Project, client_only: bool) -> list[Decision]:
         "meeting", "recorded_by"
     )
     if client_only:
-        decisions = decisions.filter(meeting__minutes_visibility=Visibility.CLIENT)
+        decisions = decisions.filter(
+            meeting__visibility=Visibility.CLIENT, meeting__minutes_visibility=Visibility.CLIENT
+        )
     return [
         Decision(
             decided_at=d.recorded_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import DateInput, DateTimeLocalInput
 from projects.models import Visibility
 from stakeholders.models import Attitude, RaciLetter, Side
 
@@ -74,10 +75,17 @@ class RaciForm(forms.Form):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
     location = forms.CharField(label=_("Location or link"), max_length=500, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        help_text=_(
+            "An internal meeting is never shown to the client; a client-visible one shows only "
+            "its client-visible attendees."
+        ),
+    )
     agenda = forms.CharField(
         label=_("Agenda (Markdown)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -113,9 +121,7 @@ class DecisionForm(forms.Form):
 class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=1000)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args: object, members: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 """Meetings are findable (projects.search): by title, agenda and minutes. A client's scope holds
-only meetings whose minutes are client-visible, so internal minutes never produce a hit."""
+only client-visible meetings whose minutes are client-visible, so internal meetings and internal
+minutes never produce a hit."""
 
 from __future__ import annotations
 

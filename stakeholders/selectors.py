@@ -56,17 +56,22 @@ def _linked_change_requests(user: User, project: Project) -> QuerySet[ChangeRequ
     return changes
 
 
+def _versions_for(user: User, project: Project) -> QuerySet[RequirementVersion]:
+    """Versions newest first; a client reads only those made while the requirement was
+    client-visible (never the team's internal drafts)."""
+    versions = RequirementVersion.objects.select_related("created_by").order_by("-number")
+    if not can_view_internal_items(user, project):
+        versions = versions.filter(visibility=Visibility.CLIENT)
+    return versions
+
+
 def requirement_get_for(*, user: User, project: Project, requirement_id: int) -> Requirement:
-    """The requirement, or NotFound alike for a missing and a forbidden one."""
+    """The requirement, or NotFound alike for a missing and a forbidden one; its `versions`
+    are those `user` may read."""
     requirement = (
         requirement_list_for(user=user, project=project)
         .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=RequirementVersion.objects.select_related("created_by").order_by(
-                    "-number"
-                ),
-            ),
+            Prefetch("versions", queryset=_versions_for(user, project)),
             Prefetch(
                 "confirmations",
                 queryset=Confirmation.objects.select_related("confirmed_by").order_by(
@@ -83,10 +88,15 @@ def requirement_get_for(*, user: User, project: Project, requirement_id: int) ->
     return requirement
 
 
-def requirement_history_for(*, requirement: Requirement) -> QuerySet:
+def requirement_history_for(*, user: User, requirement: Requirement) -> QuerySet:
     """The requirement's timeline (simple-history), newest first; the caller has already read
-    the requirement through requirement_get_for."""
-    return requirement.history.select_related("history_user").order_by("-history_date")
+    the requirement through requirement_get_for. A client reads only the records of the time
+    the requirement was client-visible (the steps and reasons of an internal draft stay the
+    team's)."""
+    history = requirement.history.select_related("history_user").order_by("-history_date")
+    if not can_view_internal_items(user, requirement.project):
+        history = history.filter(visibility=Visibility.CLIENT)
+    return history
 
 
 def requirements_awaiting_confirmation_for(*, user: User) -> QuerySet[Requirement]:

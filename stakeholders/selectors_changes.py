@@ -18,7 +18,22 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _with_relations(queryset: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+def schedule_impacts_visible_to(*, user: User, project: Project) -> QuerySet[ScheduleImpact]:
+    """The schedule impacts of the project's change requests that `user` may read: all of them
+    for the provider side, for a client only those on client-visible milestones (an internal
+    milestone's name and move are never shown). Every reader of impacts (the API, the pages,
+    the change log's cumulative impact) goes through here."""
+    impacts = ScheduleImpact.objects.filter(change_request__project=project).select_related(
+        "milestone"
+    )
+    if not can_view_internal_items(user, project):
+        impacts = impacts.filter(milestone__visibility=Visibility.CLIENT)
+    return impacts
+
+
+def _with_relations(
+    queryset: QuerySet[ChangeRequest], *, user: User, project: Project
+) -> QuerySet[ChangeRequest]:
     return queryset.select_related(
         "project",
         "requested_by",
@@ -28,8 +43,7 @@ def _with_relations(queryset: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest
         "rejected_by",
     ).prefetch_related(
         Prefetch(
-            "schedule_impacts",
-            queryset=ScheduleImpact.objects.select_related("milestone"),
+            "schedule_impacts", queryset=schedule_impacts_visible_to(user=user, project=project)
         )
     )
 
@@ -43,7 +57,9 @@ def change_request_list_for(*, user: User, project: Project) -> QuerySet[ChangeR
     if not can_view_internal_items(user, project):
         queryset = queryset.filter(visibility=Visibility.CLIENT)
         linked = linked.filter(visibility=Visibility.CLIENT)
-    return _with_relations(queryset).prefetch_related(Prefetch("requirements", queryset=linked))
+    return _with_relations(queryset, user=user, project=project).prefetch_related(
+        Prefetch("requirements", queryset=linked)
+    )
 
 
 def change_request_get_for(*, user: User, project: Project, cr_id: int) -> ChangeRequest:
@@ -68,9 +84,8 @@ def change_request_summary_for(*, user: User, project: Project) -> dict[str, Any
         cost=Sum("cost_impact", filter=Q(status=ChangeRequest.Status.APPROVED)),
     )
     days = (
-        ScheduleImpact.objects.filter(
-            change_request__in=scope.filter(status=ChangeRequest.Status.APPROVED).values("pk")
-        )
+        schedule_impacts_visible_to(user=user, project=project)
+        .filter(change_request__in=scope.filter(status=ChangeRequest.Status.APPROVED).values("pk"))
         .values("milestone_id", "milestone__name", "milestone__baseline_due_date")
         .annotate(days=Sum("days"))
         .order_by("milestone__baseline_due_date", "milestone_id")

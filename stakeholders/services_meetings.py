@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed, NotFound
+from config.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from notifications.services import notification_create
-from projects.models import Deliverable, Membership, Project, Visibility
+from projects.models import CLIENT_ROLES, Deliverable, Membership, Project, Visibility
 from projects.permissions import can_view_project
 from stakeholders.models import (
     ActionItem,
@@ -287,17 +287,22 @@ def meeting_create(
     minutes_visibility: str = Visibility.INTERNAL,
     attendees: Iterable[User] = (),
     stakeholder_attendees: Iterable[Stakeholder] = (),
+    visibility: str = Visibility.INTERNAL,
 ) -> Meeting:
-    """The PM or a team member schedules a meeting (minutes internal unless said otherwise)."""
+    """The PM or a team member schedules a meeting: internal (the team's own) unless said
+    otherwise, its minutes internal unless said otherwise. The minutes of an internal meeting
+    cannot be shared with the client."""
     _require(can_manage_meetings(actor, project), actor, project)
     if not title.strip():
         raise InvalidInput(_("Give a title."), field="title")
     if timezone.is_naive(starts_at):
         raise InvalidInput(_("Give the time with its time zone."), field="starts_at")
+    _check_visibility(visibility, minutes_visibility)
     attendees, stakeholder_attendees = _check_attendees(project, attendees, stakeholder_attendees)
     meeting = Meeting.objects.create(
         project=project,
         title=title.strip(),
+        visibility=visibility,
         starts_at=starts_at,
         location=location,
         agenda=agenda,
@@ -308,6 +313,25 @@ def meeting_create(
     meeting.attendees.set(attendees)
     meeting.stakeholder_attendees.set(stakeholder_attendees)
     return meeting
+
+
+def _check_visibility(visibility: str, minutes_visibility: str) -> None:
+    if visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="visibility")
+    if minutes_visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="minutes_visibility")
+    if visibility == Visibility.INTERNAL and minutes_visibility == Visibility.CLIENT:
+        raise InvalidInput(
+            _(
+                "This meeting is internal: make it visible to the client before sharing its "
+                "minutes."
+            ),
+            field="minutes_visibility",
+        )
+
+
+def _is_client_person(project: Project, user: User) -> bool:
+    return Membership.objects.filter(project=project, user=user, role__in=CLIENT_ROLES).exists()
 
 
 def _check_attendees(
@@ -340,20 +364,47 @@ def meeting_update(
     agenda: str = "",
     attendees: Iterable[User] = (),
     stakeholder_attendees: Iterable[Stakeholder] = (),
+    visibility: str | None = None,
 ) -> Meeting:
-    """The PM or a team member reschedules a meeting or changes its agenda and attendees."""
+    """The PM or a team member reschedules a meeting or changes its agenda, attendees and
+    visibility (None keeps it). Made internal, its minutes stop being shared; refused while a
+    client person holds an open action item of it (they could no longer see what they owe)."""
     project = meeting.project
     _require(can_manage_meetings(actor, project), actor, project)
     if not title.strip():
         raise InvalidInput(_("Give a title."), field="title")
     if timezone.is_naive(starts_at):
         raise InvalidInput(_("Give the time with its time zone."), field="starts_at")
+    if visibility is not None and visibility not in Visibility.values:
+        raise InvalidInput(_("Unknown visibility."), field="visibility")
     attendees, stakeholder_attendees = _check_attendees(project, attendees, stakeholder_attendees)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    fields = ["title", "starts_at", "location", "agenda"]
+    if visibility is not None and visibility != meeting.visibility:
+        if visibility == Visibility.INTERNAL and (
+            ActionItem.objects.filter(
+                meeting=meeting,
+                is_done=False,
+                owner__memberships__project=project,
+                owner__memberships__role__in=CLIENT_ROLES,
+            ).exists()
+        ):
+            raise InvalidTransition(
+                _(
+                    "The client has open action items from this meeting: it stays visible to "
+                    "the client until they are done."
+                )
+            )
+        meeting.visibility = visibility
+        fields.append("visibility")
+        if visibility == Visibility.INTERNAL:
+            meeting.minutes_visibility = Visibility.INTERNAL
+            fields.append("minutes_visibility")
     meeting.title = title.strip()
     meeting.starts_at = starts_at
     meeting.location = location
     meeting.agenda = agenda
-    meeting.save(update_fields=["title", "starts_at", "location", "agenda"])
+    meeting.save(update_fields=fields)
     meeting.attendees.set(attendees)
     meeting.stakeholder_attendees.set(stakeholder_attendees)
     return meeting
@@ -362,9 +413,9 @@ def meeting_update(
 def meeting_update_minutes(
     *, actor: User, meeting: Meeting, minutes: str, minutes_visibility: str
 ) -> Meeting:
+    """The minutes and who may read them; an internal meeting's minutes stay internal."""
     _require(can_manage_meetings(actor, meeting.project), actor, meeting.project)
-    if minutes_visibility not in Visibility.values:
-        raise InvalidInput(field="minutes_visibility")
+    _check_visibility(meeting.visibility, minutes_visibility)
     meeting.minutes = minutes
     meeting.minutes_visibility = minutes_visibility
     meeting.save(update_fields=["minutes", "minutes_visibility"])
@@ -390,11 +441,22 @@ def action_item_create(
     *, actor: User, meeting: Meeting, text: str, owner: User, due_date: date | None = None
 ) -> ActionItem:
     """Give a member (either side) something to do after the meeting; the owner is notified
-    in the app (in their language), with a link to their to-do page."""
+    in the app (in their language), with a link to their to-do page. A client person gets an
+    action only from a client-visible meeting."""
     _require(can_manage_meetings(actor, meeting.project), actor, meeting.project)
     if not text.strip():
         raise InvalidInput(_("Say what is to be done."), field="text")
     _require_member(meeting.project, owner, "owner")
+    # Locked, so that the meeting cannot be made internal while the client's action is added.
+    locked = Meeting.objects.select_for_update().only("visibility").get(pk=meeting.pk)
+    if not locked.is_client_visible and _is_client_person(meeting.project, owner):
+        raise InvalidInput(
+            _(
+                "This meeting is internal: make it visible to the client before giving a "
+                "client person an action."
+            ),
+            field="owner",
+        )
     item = ActionItem.objects.create(
         meeting=meeting, text=text.strip(), owner=owner, due_date=due_date
     )

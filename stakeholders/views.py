@@ -153,7 +153,7 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
             requirement=requirement,
             versions=requirement.versions.all(),
             confirmations=requirement.confirmations.all(),
-            history=requirement_history_for(requirement=requirement),
+            history=requirement_history_for(user=user, requirement=requirement),
             steps=transitions_available(user=user, requirement=requirement),
             may_edit=may_edit,
             form=form,

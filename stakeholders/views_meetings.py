@@ -373,6 +373,7 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
                 "title": meeting.title,
                 "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
                 "location": meeting.location,
+                "visibility": meeting.visibility,
                 "agenda": meeting.agenda,
                 "attendees": [person.pk for person in meeting.attendees.all()],
                 "stakeholder_attendees": [s.pk for s in meeting.stakeholder_attendees.all()],

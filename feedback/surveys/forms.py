@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import DateInput, DateTimeLocalInput
 from feedback.models import CampaignTrigger, QuestionKind, SurveyQuestion, SurveyTemplate, Topic
 from feedback.surveys.selectors import DashboardFilters, default_filters
 
@@ -72,11 +73,9 @@ class CampaignForm(BootstrapForm):
     opens_at = forms.DateTimeField(
         label=_("Opens (empty: send now)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalInput(),
     )
-    closes_at = forms.DateTimeField(
-        label=_("Closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeLocalInput())
     reminder_after_days = forms.IntegerField(label=_("Remind after (days)"), initial=5, min_value=1)
     reminder_max = forms.IntegerField(label=_("At most (reminders)"), initial=2, min_value=0)
 
@@ -106,7 +105,7 @@ class AutomationForm(BootstrapForm):
     first_run_on = forms.DateField(
         label=_("First sending (periodic only)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -124,12 +123,8 @@ class FollowUpCloseForm(BootstrapForm):
 
 
 class DashboardFilterForm(BootstrapForm):
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int, empty_value=None)
     pm = forms.TypedChoiceField(
         label=_("Project manager"), required=False, coerce=int, empty_value=None

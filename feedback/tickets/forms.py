@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import DateInput
 from feedback.models import Interaction, Opportunity, TicketKind, TicketSeverity
 from projects.models import Visibility
 
@@ -100,15 +101,13 @@ class TicketUpdateForm(forms.Form):
 
 class InteractionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Interaction.Kind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     people = forms.CharField(label=_("People"), max_length=300)
     notes = forms.CharField(
         label=_("Notes (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    reminder_on = forms.DateField(
-        label=_("Remind me on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reminder_on = forms.DateField(label=_("Remind me on"), required=False, widget=DateInput())
 
 
 class OpportunityForm(forms.Form):
@@ -120,5 +119,5 @@ class OpportunityForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Opportunity.Stage.choices)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     expected_close_on = forms.DateField(
-        label=_("Expected close"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expected close"), required=False, widget=DateInput()
     )

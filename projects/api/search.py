@@ -7,7 +7,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -66,9 +65,8 @@ class SearchResponseSerializer(serializers.Serializer):
 class SearchView(APIView):
     """Everything the caller may see that matches `q`, grouped by kind, best first, at most
     `limit` per kind (`kind` narrows to one kind). Archived projects only with `archived=true`.
-    A `q` shorter than 2 characters is a 400 naming the field."""
-
-    permission_classes = [IsAuthenticated]
+    A `q` shorter than 2 characters is a 400 naming the field. The API's default permission
+    applies (a provider person without a second factor is refused)."""
 
     @extend_schema(
         parameters=[

@@ -118,7 +118,12 @@ class DeliverableSerializer(DeliverableSummarySerializer):
     description = serializers.CharField(read_only=True)
 
     class Meta(DeliverableSummarySerializer.Meta):
-        fields = [*DeliverableSummarySerializer.Meta.fields, "description", "criteria"]
+        fields = [
+            *DeliverableSummarySerializer.Meta.fields,
+            "description",
+            "criteria",
+            "internally_accepted_at",
+        ]
         read_only_fields = fields
 
 

@@ -76,6 +76,7 @@ from projects.services import phase_gate_decide, phase_gate_request
 from projects.services.deliverables import (
     FailedCriterion,
     deliverable_accept,
+    deliverable_accept_internally,
     deliverable_create,
     deliverable_reject,
     deliverable_submit,
@@ -262,6 +263,7 @@ class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
         "submit": "projects.edit_plan",
         "accept": "projects.accept_deliverable",
         "reject": "projects.accept_deliverable",
+        "accept_internally": "projects.accept_deliverable_internally",
     }
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -326,6 +328,14 @@ class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
         data = AcceptInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         deliverable_accept(actor=request.user, deliverable=self.get_object(), **data.validated_data)
+        return Response(DeliverableSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-internally")
+    def accept_internally(self, request: Request, project_pk: str, pk: str) -> Response:
+        """The PM accepts an internal deliverable (never put to the client) after a passed
+        quality review."""
+        deliverable_accept_internally(actor=request.user, deliverable=self.get_object())
         return Response(DeliverableSerializer(self.get_object()).data)
 
     @extend_schema(request=RejectInputSerializer, responses=DeliverableSerializer)

@@ -89,6 +89,17 @@ class Deliverable(models.Model):
     accepted_at = models.DateTimeField(
         pgettext_lazy("deliverable", "accepted"), null=True, blank=True
     )
+    # An internal deliverable is never put to the client: the PM accepts it for the team after
+    # a passed quality review (projects.services.deliverables.deliverable_accept_internally).
+    internally_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted internally by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    internally_accepted_at = models.DateTimeField(_("accepted internally"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -105,6 +116,13 @@ class Deliverable(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.status in self.ACCEPTED_STATES
+
+    @property
+    def is_client_visible(self) -> bool:
+        """The client sees a deliverable only if it and its milestone are client-visible."""
+        return (
+            self.visibility == Visibility.CLIENT and self.milestone.visibility == Visibility.CLIENT
+        )
 
 
 class AcceptanceCriterion(models.Model):

@@ -3,8 +3,9 @@
 The workflow of a deliverable: in progress → (internal quality review passed) → submitted to the
 client → accepted, or rejected with a reason per failed criterion → (reviewed again) →
 resubmitted → ... Each submission is an AcceptanceRound; everything is kept (simple-history on
-the deliverable, the rounds, the reviews) and shown as the deliverable's timeline. When every
-deliverable of a milestone is accepted, the milestone is complete.
+the deliverable, the rounds, the reviews) and shown as the deliverable's timeline. An internal
+deliverable never goes to the client: after a passed quality review the PM accepts it internally.
+When every deliverable of a milestone is accepted, the milestone is complete.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from projects.models import (
 )
 from projects.permissions import (
     can_accept_deliverable,
+    can_accept_deliverable_internally,
     can_edit_plan,
     can_review_quality,
 )
@@ -107,7 +109,9 @@ def milestone_update(
 ) -> Milestone:
     """Change the current plan of a milestone; its baseline never moves. `visibility` None
     keeps it; a milestone whose deliverables await the client's answer cannot become internal
-    (the client could no longer see what they are asked to decide)."""
+    (the client could no longer see what they are asked to decide), nor can one holding
+    deliverables accepted internally become client-visible (the client would see them accepted
+    without having been asked)."""
     if not can_edit_plan(actor, milestone.project):
         raise NotAllowed()
     milestone.name = _clean_text(name, field="name", label=_("Name"), max_length=200)
@@ -122,6 +126,15 @@ def milestone_update(
         ):
             raise InvalidTransition(
                 _("Deliverables of this milestone await the client's answer: it stays visible.")
+            )
+        if (
+            visibility == Visibility.CLIENT
+            and milestone.deliverables.filter(
+                visibility=Visibility.CLIENT, internally_accepted_at__isnull=False
+            ).exists()
+        ):
+            raise InvalidTransition(
+                _("Deliverables of this milestone were accepted internally: it stays internal.")
             )
         milestone.visibility = visibility
     milestone._history_user = actor  # type: ignore[attr-defined]
@@ -204,10 +217,7 @@ def deliverable_create(
 def _is_client_visible(deliverable: Deliverable) -> bool:
     """The client sees a deliverable only if it and its milestone are client-visible (a milestone
     made internal later hides deliverables that were created client-visible)."""
-    return (
-        deliverable.visibility == Visibility.CLIENT
-        and deliverable.milestone.visibility == Visibility.CLIENT
-    )
+    return deliverable.is_client_visible
 
 
 @transaction.atomic
@@ -311,6 +321,48 @@ def _tell_client_about_submission(
             },
             dedupe_key=f"deliverable-submitted:{acceptance_round.pk}:{person.pk}",
         )
+
+
+@transaction.atomic
+def deliverable_accept_internally(*, actor: User, deliverable: Deliverable) -> Deliverable:
+    """The PM accepts an internal deliverable for the team: it is never put to the client, so
+    the team's passed quality review (its latest) stands for the client's acceptance. Records
+    who and when, and completes the milestone when it was the last open deliverable. The
+    client hears nothing of it (no notification, no survey on acceptance).
+
+    Raises NotAllowed unless actor may accept deliverables internally, InvalidTransition for a
+    client-visible deliverable (the client accepts it), one not in progress, or one without a
+    passed quality review.
+    """
+    deliverable = (
+        Deliverable.objects.select_for_update(of=("self",))
+        .select_related("project", "milestone")
+        .get(pk=deliverable.pk)
+    )
+    if not can_accept_deliverable_internally(actor, deliverable.project):
+        raise NotAllowed()
+    if _is_client_visible(deliverable):
+        raise InvalidTransition(
+            _("A deliverable visible to the client is accepted by the client, not internally.")
+        )
+    if deliverable.status != Deliverable.Status.IN_PROGRESS:
+        raise InvalidTransition(_("Only a deliverable in progress is accepted internally."))
+    review = deliverable.quality_reviews.order_by("-created_at", "-id").first()
+    if review is None or not review.passed:
+        raise InvalidTransition(
+            _("The deliverable needs a passed quality review before it is accepted internally.")
+        )
+    now = timezone.now()
+    deliverable.status = Deliverable.Status.ACCEPTED
+    deliverable.accepted_at = now
+    deliverable.internally_accepted_by = actor
+    deliverable.internally_accepted_at = now
+    deliverable._history_user = actor  # type: ignore[attr-defined]
+    deliverable.save(
+        update_fields=["status", "accepted_at", "internally_accepted_by", "internally_accepted_at"]
+    )
+    _refresh_milestone_completion(deliverable.milestone, actor=actor)
+    return deliverable
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,10 @@ def document_upload(
     """
     if not can_upload_document(actor, project):
         raise NotAllowed()
+    if acceptance_round is not None and acceptance_round.decision:
+        raise InvalidTransition(
+            _("The client has decided on this submission: its files are kept as they were.")
+        )
     checked = document_check_file(file=file)
     if document is not None:
         document = Document.objects.select_for_update().get(pk=document.pk)
@@ -203,9 +207,21 @@ def document_upload(
 
 @transaction.atomic
 def document_set_visibility(*, actor: User, document: Document, visibility: str) -> Document:
-    """The PM decides whether the client sees a document (and all its versions)."""
+    """The PM decides whether the client sees a document (and all its versions). A document sent
+    to the client with a deliverable's submission is the record of what the client was asked to
+    accept: it stays visible to them (raises InvalidTransition)."""
     if not can_manage_documents(actor, document.project):
         raise NotAllowed()
+    if (
+        visibility != Visibility.CLIENT
+        and DocumentVersion.objects.filter(
+            document=document, acceptance_round__isnull=False
+        ).exists()
+    ):
+        raise InvalidTransition(
+            _("This document was sent to the client for acceptance; it stays visible to them."),
+            field="visibility",
+        )
     _check_links(
         project=document.project,
         milestone=document.milestone,

@@ -32,6 +32,7 @@ from projects.forms import (
 )
 from projects.models import NEXT_PHASE, Deliverable, HealthStatus, Membership, Phase, Project
 from projects.permissions import (
+    can_accept_deliverable_internally,
     can_change_membership,
     can_edit_plan,
     can_manage_members,
@@ -68,6 +69,7 @@ from projects.services import (
     project_update,
 )
 from projects.services.deliverables import (
+    deliverable_accept_internally,
     deliverable_create,
     milestone_create,
     milestone_update,
@@ -564,7 +566,9 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             rounds=deliverable_rounds(deliverable=deliverable),
             reviews=quality_reviews_for(user=user, deliverable=deliverable),
             may_review=can_review_quality(user, self.project),
-            may_submit=can_edit_plan(user, self.project),
+            may_submit=can_edit_plan(user, self.project) and deliverable.is_client_visible,
+            may_accept_internally=can_accept_deliverable_internally(user, self.project)
+            and not deliverable.is_client_visible,
             review_form=kwargs.get("review_form") or QualityReviewForm(),
             submit_form=kwargs.get("submit_form") or SubmitForm(),
             documents=document_list_for(user=user, project=self.project, deliverable=deliverable),
@@ -594,6 +598,16 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             )
         if action == "upload_document":
             return self._upload_document(request, deliverable)
+        if action == "accept_internally":
+            if not can_accept_deliverable_internally(request.user, self.project):
+                raise PermissionDenied
+            try:
+                deliverable_accept_internally(actor=request.user, deliverable=deliverable)
+            except ApplicationError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(request, _("Deliverable accepted internally."))
+            return redirect(deliverable_url(deliverable))
         if action == "submit":
             form = SubmitForm(request.POST, request.FILES)
             if form.is_valid():

@@ -75,12 +75,28 @@ class ConfirmInputSerializer(serializers.Serializer):
 class RequirementVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequirementVersion
-        fields = ["number", "title", "description", "created_at"]
+        fields = [
+            "number",
+            "title",
+            "description",
+            "priority",
+            "acceptance_notes",
+            "visibility",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class ConfirmationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Confirmation
-        fields = ["version", "title", "description", "confirmed_by", "confirmed_at"]
+        fields = [
+            "version",
+            "title",
+            "description",
+            "priority",
+            "acceptance_notes",
+            "confirmed_by",
+            "confirmed_at",
+        ]
         read_only_fields = fields

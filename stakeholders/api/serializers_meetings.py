@@ -19,21 +19,26 @@ from stakeholders.models import (
 
 
 class StakeholderSerializer(serializers.ModelSerializer):
+    """A register entry as a client may see it: who the person is, not the team's analysis."""
+
     class Meta:
         model = Stakeholder
+        fields = ["id", "name", "organisation", "role", "contact", "user", "visibility"]
+        read_only_fields = fields
+
+
+class InternalStakeholderSerializer(StakeholderSerializer):
+    """The provider side's register entry: with influence, interest, attitude and strategy."""
+
+    class Meta(StakeholderSerializer.Meta):
         fields = [
-            "id",
-            "name",
-            "organisation",
-            "role",
-            "contact",
-            "user",
+            *StakeholderSerializer.Meta.fields,
             "influence",
             "interest",
             "attitude",
             "engagement_strategy",
-            "visibility",
         ]
+        read_only_fields = fields
 
 
 class StakeholderInputSerializer(serializers.Serializer):
@@ -106,21 +111,25 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    """`minutes` is what the caller may read: empty for a client when they are internal."""
+    """`minutes` is what the caller may read: empty for a client when they are internal.
+    `attendees` and `stakeholder_attendees` are those the caller may see."""
 
     minutes = serializers.CharField(source="visible_minutes")
     decisions = MeetingDecisionSerializer(many=True)
     action_items = ActionItemSerializer(many=True)
     attendees = serializers.SerializerMethodField()
+    stakeholder_attendees = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
         fields = [
             "id",
             "title",
+            "visibility",
             "starts_at",
             "location",
             "attendees",
+            "stakeholder_attendees",
             "agenda",
             "minutes",
             "minutes_visibility",
@@ -131,9 +140,13 @@ class MeetingSerializer(serializers.ModelSerializer):
     def get_attendees(self, meeting: Meeting) -> list[int]:
         return [person.pk for person in meeting.attendees.all()]
 
+    def get_stakeholder_attendees(self, meeting: Meeting) -> list[int]:
+        return [stakeholder.pk for stakeholder in meeting.stakeholder_attendees.all()]
+
 
 class MeetingInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(max_length=500, required=False, default="")
     agenda = serializers.CharField(required=False, default="", allow_blank=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from stakeholders.api.serializers_meetings import (
     CommunicationItemSerializer,
     DecisionInputSerializer,
     DecisionLogEntrySerializer,
+    InternalStakeholderSerializer,
     MeetingDecisionSerializer,
     MeetingInputSerializer,
     MeetingSerializer,
@@ -34,9 +35,10 @@ from stakeholders.api.serializers_meetings import (
     StakeholderSerializer,
 )
 from stakeholders.decisions import decision_log_for
-from stakeholders.models import ActionItem, CommunicationItem, Meeting, RaciAssignment, Stakeholder
+from stakeholders.models import CommunicationItem, Meeting, RaciAssignment, Stakeholder
 from stakeholders.permissions_meetings import can_complete_action_item
 from stakeholders.selectors_meetings import (
+    action_item_get_for,
     communication_plan_for,
     meeting_get_for,
     meeting_list_for,
@@ -64,22 +66,30 @@ def _fake(view: Any) -> bool:
 class StakeholderViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """The register: the provider side reads it all, clients the client-visible entries."""
 
-    serializer_class = StakeholderSerializer
     action_permissions = {"create": EDIT_REGISTER}
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if _fake(self) or can_view_internal_items(self.request.user, self.project):
+            return InternalStakeholderSerializer
+        return StakeholderSerializer
 
     def get_queryset(self) -> QuerySet[Stakeholder]:
         if _fake(self):
             return Stakeholder.objects.none()
         return stakeholder_list_for(user=self.request.user, project=self.project)
 
-    @extend_schema(request=StakeholderInputSerializer, responses={201: StakeholderSerializer})
+    @extend_schema(
+        request=StakeholderInputSerializer, responses={201: InternalStakeholderSerializer}
+    )
     def create(self, request: Request, project_pk: str) -> Response:
         data = StakeholderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         stakeholder = stakeholder_create(
             actor=request.user, project=self.project, **data.validated_data
         )
-        return Response(StakeholderSerializer(stakeholder).data, status=status.HTTP_201_CREATED)
+        return Response(
+            InternalStakeholderSerializer(stakeholder).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CommunicationItemViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
@@ -219,12 +229,8 @@ class ActionItemViewSet(ProjectScopedViewSet):
     @extend_schema(request=ActionItemDoneSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["post"])
     def done(self, request: Request, project_pk: str, pk: str) -> Response:
-        item = (
-            ActionItem.objects.select_related("meeting__project")
-            .filter(pk=int(pk), meeting__project=self.project)
-            .first()
-        )
-        if item is None:
+        item = action_item_get_for(user=request.user, item_id=int(pk))
+        if item.meeting.project_id != self.project.pk:
             raise NotFound
         if not can_complete_action_item(request.user, item):
             raise PermissionDenied()

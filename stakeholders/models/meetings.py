@@ -22,6 +22,16 @@ class Meeting(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="meetings"
     )
     title = models.CharField(_("title"), max_length=200)
+    visibility = models.CharField(
+        _("visible to"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
+        help_text=_(
+            "An internal meeting is never shown to the client; a client-visible one shows only "
+            "its client-visible attendees."
+        ),
+    )
     starts_at = models.DateTimeField(_("starts"))
     location = models.CharField(_("location or link"), max_length=500, blank=True)
     attendees = models.ManyToManyField(
@@ -53,8 +63,12 @@ class Meeting(models.Model):
         return self.title
 
     @property
+    def is_client_visible(self) -> bool:
+        return self.visibility == Visibility.CLIENT
+
+    @property
     def minutes_are_client_visible(self) -> bool:
-        return self.minutes_visibility == Visibility.CLIENT
+        return self.is_client_visible and self.minutes_visibility == Visibility.CLIENT
 
 
 class MeetingDecision(models.Model):

@@ -1,9 +1,11 @@
 """Requirements: what the client needs, triaged by the PM, confirmed (signed off) by the client,
 traced to the milestones and deliverables that fulfil it.
 
-A requirement's text is versioned: every change of title or description after the first
-confirmation makes a new RequirementVersion, and a Confirmation records exactly which version
-and text the client signed off.
+What the client signs off is a requirement's content: its title, description, priority and
+acceptance notes (Requirement.SIGNED_FIELDS). Every change of them makes a new RequirementVersion,
+and a Confirmation records exactly which version and content the client signed off. A version
+also records whether the requirement was client-visible when it was made: a client reads only
+those versions, never the wording the team drafted while the requirement was internal.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class Requirement(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # The content the client's confirmation covers: a change of any of them makes a new version
+    # and asks the client to confirm again.
+    SIGNED_FIELDS = ("title", "description", "priority", "acceptance_notes")
+
     class Meta:
         verbose_name = _("requirement")
         verbose_name_plural = _("requirements")
@@ -103,7 +109,9 @@ class Requirement(models.Model):
 
 
 class RequirementVersion(models.Model):
-    """The text of a requirement as it stood at one version; never changed afterwards."""
+    """The content of a requirement as it stood at one version; never changed afterwards.
+    `visibility` is the requirement's when the version was made: a client sees only the
+    client-visible versions."""
 
     requirement = models.ForeignKey(
         Requirement,
@@ -114,6 +122,16 @@ class RequirementVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    priority = models.CharField(
+        _("priority"),
+        max_length=8,
+        choices=Requirement.Priority.choices,
+        default=Requirement.Priority.SHOULD,
+    )
+    acceptance_notes = models.TextField(_("acceptance notes"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -139,7 +157,7 @@ class RequirementVersion(models.Model):
 
 
 class Confirmation(models.Model):
-    """The client's sign-off of one version of a requirement, with the exact text they saw."""
+    """The client's sign-off of one version of a requirement, with the exact content they saw."""
 
     requirement = models.ForeignKey(
         Requirement,
@@ -150,6 +168,10 @@ class Confirmation(models.Model):
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Requirement.Priority.choices, blank=True
+    )
+    acceptance_notes = models.TextField(_("acceptance notes"), blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confirmed by"),

@@ -9,9 +9,9 @@ requirement never reaches the client: the PM starts it without a confirmation an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -72,6 +72,8 @@ class Transition:
 
 
 _OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CLARIFIED, Status.CONFIRMED})
+# Past these, the content the client signed off and received is final.
+CONTENT_FROZEN = frozenset({Status.DELIVERED, Status.ACCEPTED, Status.REJECTED})
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -141,6 +143,11 @@ def _clean_text(value: str, *, field: str, label: str, max_length: int) -> str:
             field=field,
         )
     return value
+
+
+def _clean_long_text(value: str | None) -> str:
+    """Multi-line text with the line breaks browsers send (CRLF) written as LF, trimmed."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _check_choice(value: str, choices: Iterable[str], *, field: str) -> str:
@@ -215,22 +222,16 @@ def requirement_create(
         project=project,
         number=number,
         title=title,
-        description=(description or "").strip(),
+        description=_clean_long_text(description),
         source=source,
         priority=priority,
-        acceptance_notes=(acceptance_notes or "").strip(),
+        acceptance_notes=_clean_long_text(acceptance_notes),
         visibility=visibility,
         status=status,
         created_by=actor,
     )
     _save(requirement, actor)
-    RequirementVersion.objects.create(
-        requirement=requirement,
-        number=1,
-        title=requirement.title,
-        description=requirement.description,
-        created_by=actor,
-    )
+    _record_version(requirement, actor)
     _set_links(requirement, milestones=milestones, deliverables=deliverables)
     if is_client:
         _tell_pm(requirement, event="submitted", by=actor)
@@ -250,60 +251,94 @@ def requirement_update(
     milestones: Iterable[Milestone] | None = None,
     deliverables: Iterable[Deliverable] | None = None,
 ) -> Requirement:
-    """The PM edits a requirement; None keeps a field. A new title or description makes a new
-    version (the old one is kept); a requirement the client had confirmed goes back to awaiting
-    confirmation, and the client's deciders are told. A delivered, accepted or rejected
-    requirement's text no longer changes. A requirement a client submitted or must decide on
-    cannot become internal."""
+    """The PM edits a requirement; None keeps a field.
+
+    A change of the signed content (title, description, priority, acceptance notes) makes a new
+    version (the old one is kept). A requirement the client had confirmed (or the team had
+    started) goes back to awaiting the client's confirmation, and the client's deciders are
+    told; the client's signature never covers content it did not see. A delivered, accepted or
+    rejected requirement's content no longer changes (InvalidTransition on the first changed
+    field). A requirement a client submitted or must decide on cannot become internal; one
+    shared with the client gets a client-visible version of the content it is shown."""
     if not can_triage_requirement(actor, requirement):
         raise NotAllowed()
     requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
-    new_title = (
-        requirement.title
+    # Compared as a browser sends text back (CRLF line breaks): an untouched text area of a
+    # page is no change.
+    current = {
+        name: _clean_long_text(getattr(requirement, name)) for name in Requirement.SIGNED_FIELDS
+    }
+    content = {
+        "title": current["title"]
         if title is None
-        else _clean_text(title, field="title", label=_("Title"), max_length=200)
-    )
-    new_description = requirement.description if description is None else description.strip()
-    text_changed = (new_title, new_description) != (requirement.title, requirement.description)
-    reopened = False
-    if text_changed:
-        if requirement.status in {Status.DELIVERED, Status.ACCEPTED, Status.REJECTED}:
-            raise InvalidTransition(
-                _("A delivered, accepted or rejected requirement's text cannot change.")
-            )
-        requirement.title, requirement.description = new_title, new_description
-        requirement.version += 1
-        RequirementVersion.objects.create(
-            requirement=requirement,
-            number=requirement.version,
-            title=new_title,
-            description=new_description,
-            created_by=actor,
+        else _clean_text(title, field="title", label=_("Title"), max_length=200),
+        "description": current["description"]
+        if description is None
+        else _clean_long_text(description),
+        "priority": current["priority"]
+        if priority is None
+        else _check_choice(priority, Requirement.Priority.values, field="priority"),
+        "acceptance_notes": current["acceptance_notes"]
+        if acceptance_notes is None
+        else _clean_long_text(acceptance_notes),
+    }
+    changed = [name for name in Requirement.SIGNED_FIELDS if content[name] != current[name]]
+    if changed and requirement.status in CONTENT_FROZEN:
+        raise InvalidTransition(
+            _(
+                "A delivered, accepted or rejected requirement's title, description, priority "
+                "and acceptance notes no longer change."
+            ),
+            field=changed[0],
         )
-        if requirement.status in {Status.CONFIRMED, Status.IN_PROGRESS}:
-            requirement.status = Status.CLARIFIED
-            requirement.status_reason = ""
-            reopened = True
-    if priority is not None:
-        requirement.priority = _check_choice(
-            priority, Requirement.Priority.values, field="priority"
-        )
-    if acceptance_notes is not None:
-        requirement.acceptance_notes = acceptance_notes.strip()
+    shared = False
     if visibility is not None and visibility != requirement.visibility:
         _check_choice(visibility, Visibility.values, field="visibility")
         if visibility == Visibility.INTERNAL and (
             requirement.source == Requirement.Source.CLIENT or requirement.status != Status.DRAFT
         ):
             raise InvalidTransition(
-                _("The client already knows this requirement: it stays visible to them.")
+                _("The client already knows this requirement: it stays visible to them."),
+                field="visibility",
             )
         requirement.visibility = visibility
+        shared = visibility == Visibility.CLIENT
+    signed_version = None
+    if changed:
+        for name in changed:
+            setattr(requirement, name, content[name])
+        if requirement.status in {Status.CONFIRMED, Status.IN_PROGRESS}:
+            signed_version = requirement.version
+            requirement.status = Status.CLARIFIED
+            requirement.status_reason = ""
+    if changed or shared:
+        requirement.version += 1
     _save(requirement, actor)
+    if changed or shared:
+        _record_version(requirement, actor)
     _set_links(requirement, milestones=milestones, deliverables=deliverables)
-    if reopened and not _is_internal(requirement):
-        _tell_deciders(requirement)
+    if changed and requirement.status == Status.CLARIFIED and not _is_internal(requirement):
+        # The client reads the new version before confirming (a confirmation of the one they
+        # were told about is refused as stale).
+        _tell_deciders(requirement, changed=changed, signed_version=signed_version)
     return requirement
+
+
+def _record_version(requirement: Requirement, actor: User) -> RequirementVersion:
+    """The requirement's content as it now stands, as its current version, with the visibility
+    it has now (a client reads only the versions made while it could see the requirement)."""
+    return RequirementVersion.objects.create(
+        requirement=requirement,
+        number=requirement.version,
+        visibility=requirement.visibility,
+        created_by=actor,
+        **_signed_content(requirement),
+    )
+
+
+def _signed_content(requirement: Requirement) -> dict[str, Any]:
+    """The fields a client's sign-off covers, as they now stand."""
+    return {field: getattr(requirement, field) for field in Requirement.SIGNED_FIELDS}
 
 
 @transaction.atomic
@@ -343,11 +378,11 @@ def requirement_transition(
 def requirement_confirm(
     *, actor: User, requirement: Requirement, version: int | None
 ) -> Requirement:
-    """The client signs off the requirement text they saw (version).
+    """The client signs off the requirement content they saw (version).
 
     Raises NotAllowed unless actor may confirm it, InvalidTransition unless it awaits
-    confirmation, StaleVersion if the text changed since they read it. Records the sign-off
-    (the version and its exact text) and notifies the PM."""
+    confirmation, StaleVersion if the content changed since they read it. Records the sign-off
+    (the version and its exact content) and notifies the PM."""
     requirement = (
         Requirement.objects.select_for_update().select_related("project").get(pk=requirement.pk)
     )
@@ -360,9 +395,8 @@ def requirement_confirm(
     Confirmation.objects.create(
         requirement=requirement,
         version=requirement.version,
-        title=requirement.title,
-        description=requirement.description,
         confirmed_by=actor,
+        **_signed_content(requirement),
     )
     requirement.status = Status.CONFIRMED
     requirement.status_reason = ""
@@ -374,8 +408,15 @@ def requirement_confirm(
 # --- Notifications ------------------------------------------------------------------------------
 
 
-def _tell_deciders(requirement: Requirement) -> None:
-    """The client admins and customer reps: a requirement awaits their confirmation."""
+def _tell_deciders(
+    requirement: Requirement,
+    *,
+    changed: Sequence[str] = (),
+    signed_version: int | None = None,
+) -> None:
+    """The client admins and customer reps: a requirement awaits their confirmation. After an
+    edit, `changed` names the fields that changed and `signed_version` the version they had
+    confirmed (if they had), which their confirmation no longer covers."""
     deciders = Membership.objects.filter(
         project_id=requirement.project_id,
         role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP],
@@ -391,6 +432,9 @@ def _tell_deciders(requirement: Requirement) -> None:
             title = _("%(reference)s awaits your confirmation") % {
                 "reference": requirement.reference
             }
+            changed_labels = ", ".join(
+                str(Requirement._meta.get_field(name).verbose_name) for name in changed
+            )
         notify(
             user=person,
             kind=NotificationKind.REQUIREMENT,
@@ -403,6 +447,8 @@ def _tell_deciders(requirement: Requirement) -> None:
                 "requirement": requirement,
                 "project": requirement.project,
                 "path": url,
+                "changed": changed_labels,
+                "signed_version": signed_version,
             },
             dedupe_key=f"requirement-clarified:{requirement.pk}:{requirement.version}:{person.pk}",
         )

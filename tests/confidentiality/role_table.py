@@ -504,6 +504,11 @@ API: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/reject/"): Entry(
         API_CLIENT_DECISION, kwargs=api_deliverable_kwargs, note="not submitted yet, so 409"
     ),
+    ("POST", "/api/v1/projects/{project_pk}/deliverables/{id}/accept-internally/"): Entry(
+        roles(403, anonymous=401, pm=409, other_client_rep=404, outsider=404),
+        kwargs=api_deliverable_kwargs,
+        note="the PM accepts internal deliverables; this one is client-visible, so 409",
+    ),
     ("GET", "/api/v1/projects/{project_pk}/change-requests/"): Entry(
         API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="scoped list"
     ),

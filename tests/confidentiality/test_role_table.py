@@ -186,6 +186,7 @@ def full_cast(cast):
         starts_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
         minutes="Agreed the plan.",
         minutes_visibility=Visibility.CLIENT,
+        visibility=Visibility.CLIENT,
     )
     cast.action_item = action_item_create(
         actor=cast.pm, meeting=cast.meeting, text="Send the data", owner=cast.rep

@@ -46,6 +46,7 @@ def open_action_item(cast: Any, text: str, *, owner: Any = None, due: date | Non
         starts_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
         minutes="",
         minutes_visibility=Visibility.CLIENT,
+        visibility=Visibility.CLIENT,
     )
     return action_item_create(
         actor=cast.pm, meeting=meeting, text=text, owner=owner or cast.rep, due_date=due

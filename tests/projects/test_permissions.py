@@ -21,6 +21,7 @@ TABLE: dict[str, set[str]] = {
     "can_approve_change_for_provider": {"pm"},
     "can_approve_change_for_client": {"client_admin"},
     "can_accept_deliverable": {"client_admin", "rep"},
+    "can_accept_deliverable_internally": {"pm"},
     "can_raise_risk": {"pm", "am", "teammate", "client_admin", "rep"},
     "can_raise_internal_risk": {"pm", "am", "teammate"},
     "can_manage_members": {"pm", "client_admin"},

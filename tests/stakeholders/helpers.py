@@ -14,7 +14,18 @@ from stakeholders.services_meetings import (
 )
 
 
-def a_meeting(actor, project, *, title="Weekly", minutes="", visibility=Visibility.INTERNAL, **kw):
+def a_meeting(
+    actor,
+    project,
+    *,
+    title="Weekly",
+    minutes="",
+    visibility=Visibility.INTERNAL,
+    meeting_visibility=Visibility.CLIENT,
+    **kw,
+):
+    """A meeting whose minutes have `visibility`; the meeting itself is client-visible unless
+    `meeting_visibility` says otherwise (the service's default is internal)."""
     return meeting_create(
         actor=actor,
         project=project,
@@ -22,6 +33,7 @@ def a_meeting(actor, project, *, title="Weekly", minutes="", visibility=Visibili
         starts_at=kw.pop("starts_at", datetime(2026, 11, 2, 9, tzinfo=UTC)),
         minutes=minutes,
         minutes_visibility=visibility,
+        visibility=meeting_visibility,
         **kw,
     )
 

@@ -256,7 +256,12 @@ def test_team_records_a_meeting_its_decision_and_an_action_item_in_pages(cast, c
     client.force_login(cast.teammate)
     created = client.post(
         reverse("stakeholders:meetings", args=(cast.project.pk,)),
-        {"form": "meeting", "title": "Design review", "starts_at": "2026-12-01T10:00"},
+        {
+            "form": "meeting",
+            "title": "Design review",
+            "starts_at": "2026-12-01T10:00",
+            "visibility": "client",
+        },
     )
     meeting = Meeting.objects.get()
     assert created.status_code == 302

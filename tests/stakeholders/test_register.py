@@ -93,7 +93,9 @@ def test_a_raci_row_starts_with_its_a(cast):
 
 
 def test_a_raci_row_keeps_exactly_one_a(cast):
-    client_contact = stakeholder_create(actor=cast.pm, project=cast.project, name="Li Na")
+    client_contact = stakeholder_create(
+        actor=cast.pm, project=cast.project, name="Li Na", visibility=Visibility.CLIENT
+    )
     raci_assign(actor=cast.pm, project=cast.project, work_area="Testing", user=cast.pm, letter="A")
     raci_assign(
         actor=cast.pm, project=cast.project, work_area="Testing", user=cast.teammate, letter="R"

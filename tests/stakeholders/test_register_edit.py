@@ -186,6 +186,7 @@ def test_meetings_take_attendees_of_both_kinds_and_are_rescheduled(cast, dana):
         reverse("stakeholders:meetings", args=[cast.project.pk]),
         {
             "title": "Steering",
+            "visibility": "client",
             "starts_at": "2027-01-12T10:00",
             "location": "Room 2",
             "agenda": "1. Budget",
@@ -202,6 +203,7 @@ def test_meetings_take_attendees_of_both_kinds_and_are_rescheduled(cast, dana):
     edit = {
         "form": "meeting",
         "title": "Steering committee",
+        "visibility": "client",
         "starts_at": "2027-01-19T10:00",
         "location": "Room 3",
         "agenda": "1. Budget\n2. Scope",
@@ -228,6 +230,7 @@ def test_a_client_cannot_edit_a_meeting(cast):
         title="Kick-off",
         starts_at=datetime(2027, 1, 5, 9, tzinfo=UTC),
         minutes_visibility=Visibility.CLIENT,
+        visibility=Visibility.CLIENT,
     )
     url = reverse("stakeholders:meeting", args=[cast.project.pk, meeting.pk])
     response = logged_in(cast.rep).post(
