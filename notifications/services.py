@@ -7,15 +7,11 @@ only after that commit.
 
 from __future__ import annotations
 
-import enum
-import secrets
-import smtplib
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
@@ -24,6 +20,8 @@ from django.utils import timezone, translation
 
 from config.database import retry_when_locked
 from config.errors import NotAllowed
+from notifications import mail
+from notifications.mail import AcceptedNotRecorded, SendOutcome
 from notifications.models import (
     Channel,
     DigestItem,
@@ -35,16 +33,6 @@ from projects.permissions import is_staff_admin
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-RETRY_MAX_SECONDS = 3600
-
-
-class SendOutcome(enum.Enum):
-    SENT = "sent"
-    ALREADY_DONE = "already_done"
-    BUSY = "busy"
-    RETRY = "retry"
-    FAILED = "failed"
 
 
 def outbox_enqueue(
@@ -104,34 +92,13 @@ def _queue_send(message_id: int) -> None:
     transaction.on_commit(lambda: outbox_send_task.delay(message_id))
 
 
-def retry_delay(attempts: int) -> int:
-    """Seconds before the next try: exponential from OUTBOX_RETRY_BASE_SECONDS (30 s), capped at
-    an hour, with jitter over its upper half, so that a refused message never comes straight
-    back (at least one second) and many refused together spread out."""
-    ceiling = min(RETRY_MAX_SECONDS, settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
-    return max(1, ceiling - secrets.randbelow(ceiling // 2 + 1))
-
-
 def outbox_retry_countdown(*, message_id: int) -> float:
     """Seconds until the next try recorded on the message (for the task's retry), at least 1."""
-    next_attempt_at = (
+    return mail.retry_countdown(
         OutboxMessage.objects.filter(pk=message_id)
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-    if next_attempt_at is None:
-        return float(retry_delay(1))
-    return max(1.0, (next_attempt_at - timezone.now()).total_seconds())
-
-
-class AcceptedNotRecorded(Exception):
-    """The SMTP server accepted a message, but recording the send failed (the database was
-    locked or unreachable). The caller records it later with `accepted_at` — it never sends the
-    message again."""
-
-    def __init__(self, accepted_at: datetime) -> None:
-        super().__init__(f"accepted at {accepted_at.isoformat()}, not yet recorded")
-        self.accepted_at = accepted_at
 
 
 def outbox_claim_stale_after() -> timedelta:
@@ -139,17 +106,19 @@ def outbox_claim_stale_after() -> timedelta:
 
 
 def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> SendOutcome:
-    """Send one outbox message through Django's e-mail backend, in three steps of their own:
-    claim the row (a short transaction), send it (no transaction open), record what happened
-    (one guarded UPDATE).
+    """Send one outbox message through notifications.mail, in three steps of their own: claim
+    the row (a short transaction), send it (no transaction open), record what happened (one
+    guarded UPDATE).
 
     A message claimed by another sender returns BUSY (until the claim is older than
     OUTBOX_CLAIM_STALE_SECONDS: its sender died); a message already sent returns ALREADY_DONE.
-    A refusal or a connection error is recorded with its reason and returns RETRY (the caller
-    retries with back-off) or, after OUTBOX_MAX_ATTEMPTS, FAILED for a staff admin to see and
-    resend. When the server accepted the message but the record fails, raises
-    AcceptedNotRecorded: the caller calls again with its `accepted_at`, which only records the
-    send (a message the server accepted is never sent again).
+    The send and the judgement of a refusal are notifications.mail's: a permanent refusal (5xx
+    of the recipient or the message) is recorded with its reason and returns FAILED at once, for
+    a staff admin to see and resend; a transient one (4xx, a connection error) returns RETRY (the
+    caller retries with back-off) or, after OUTBOX_MAX_ATTEMPTS, FAILED. When the server
+    accepted the message but the record fails, raises AcceptedNotRecorded: the caller calls
+    again with its `accepted_at`, which only records the send (a message the server accepted is
+    never sent again).
     """
     if accepted_at is not None:
         try:
@@ -159,18 +128,22 @@ def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> Send
     outcome, message = _claim(message_id)
     if message is None:
         return outcome  # type: ignore[return-value]
-    email = _build_email(message)
-    try:
-        email.send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as error:
-        fields: dict[str, Any] = {"last_error": f"{error.__class__.__name__}: {error}"[:2000]}
-        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            fields.update(status=OutboxMessage.Status.FAILED, next_attempt_at=None)
-            outcome = SendOutcome.FAILED
-        else:
-            delay = timedelta(seconds=retry_delay(message.attempts))
-            fields.update(next_attempt_at=timezone.now() + delay)
-            outcome = SendOutcome.RETRY
+    result = mail.send(
+        mail.build(
+            to=message.to_email,
+            subject=message.subject,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            message_id=message.message_id,
+            language=message.language,
+        )
+    )
+    if not result.accepted:
+        outcome, fields = mail.refusal_fields(
+            result, attempts=message.attempts, max_attempts=settings.OUTBOX_MAX_ATTEMPTS
+        )
+        if outcome is SendOutcome.FAILED:
+            fields["status"] = OutboxMessage.Status.FAILED
         _record(message, fields)
         return outcome
     accepted_at = timezone.now()
@@ -229,19 +202,6 @@ def _record_accepted(message_id: int, accepted_at: datetime) -> SendOutcome:
         claimed_at=None,
     )
     return SendOutcome.SENT if recorded else SendOutcome.ALREADY_DONE
-
-
-def _build_email(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-        headers={"Message-ID": message.message_id, "Content-Language": message.language},
-    )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
-    return email
 
 
 def outbox_due_ids(*, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:

@@ -9,21 +9,21 @@ from django.conf import settings
 
 from config.celery import SendingTask
 from notifications import services
-from notifications.services import SendOutcome
+from notifications.mail import AcceptedNotRecorded, SendOutcome
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
 def outbox_send_task(self, message_id: int, accepted_at: str | None = None) -> str:  # type: ignore[no-untyped-def]
-    """outbox_send records SMTP refusals itself (and gives up after OUTBOX_MAX_ATTEMPTS), so the
-    retry here follows the message's own schedule rather than the base class's. A message the
-    server accepted but the database did not record is retried with the time of the accept,
-    which only records it: it is never sent twice."""
+    """outbox_send records SMTP refusals itself (a permanent one fails at once, a transient one
+    after OUTBOX_MAX_ATTEMPTS), so the retry here follows the message's own schedule rather than
+    the base class's. A message the server accepted but the database did not record is retried
+    with the time of the accept, which only records it: it is never sent twice."""
     try:
         outcome = services.outbox_send(
             message_id=message_id,
             accepted_at=datetime.fromisoformat(accepted_at) if accepted_at else None,
         )
-    except services.AcceptedNotRecorded as accepted:
+    except AcceptedNotRecorded as accepted:
         raise self.retry(
             args=(message_id,),
             kwargs={"accepted_at": accepted.accepted_at.isoformat()},

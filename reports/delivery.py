@@ -9,28 +9,26 @@ workers never claim the same row; a worker that dies between claim and finish le
 which the sweeper (reports.dispatch.deliveries_sweep) queues again once the claim is stale.
 When the SMTP server accepted the message but the finish fails (the database locked longer
 than config.database.retry_when_locked waits, or unreachable), the accept is handed on
-(notifications.services.AcceptedNotRecorded) and recorded later without sending again. The one
+(notifications.mail.AcceptedNotRecorded) and recorded later without sending again. The one
 window left is a worker dying after the accept and before the finish commits: the message then
 goes out again with the same Message-ID, so that receiving servers and clients can recognise
 the copy.
 
-A permanent refusal (an SMTP 5xx reply) fails the delivery at once and flags the address to the
-project's PMs; a transient one (4xx, a refused or dropped connection) is retried with the
-outbox's back-off until REPORTS_MAX_ATTEMPTS, then fails.
+Building, sending (over the worker's kept SMTP connection) and judging a refusal are
+notifications.mail's, shared with the outbox: a permanent refusal (an SMTP 5xx refusing the
+recipient or the message) fails the delivery at once and flags the address to the project's
+PMs; a transient one (4xx, a refused or dropped connection) is retried with the same back-off
+until REPORTS_MAX_ATTEMPTS, then fails.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-import smtplib
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
 from django.db.models import F, Q, QuerySet
@@ -39,12 +37,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.database import retry_when_locked
-from notifications.services import (
-    AcceptedNotRecorded,
-    SendOutcome,
-    notification_create,
-    retry_delay,
-)
+from notifications import mail
+from notifications.mail import AcceptedNotRecorded, SendOutcome
+from notifications.services import notification_create
 from projects.models import Membership, Role
 from reports.models import Report, ReportDelivery, ReportRendition
 from reports.rendering import render_report, report_pdf_filename
@@ -100,84 +95,22 @@ def _rendition_store(report: Report, language: str, rendered: Any) -> ReportRend
         return ReportRendition.objects.get(report=report, language=language)
 
 
-# --- The SMTP connection: one per worker thread, kept open between messages -----------------
-
-_local = threading.local()
-
-
-def _connection_key() -> tuple[Any, ...]:
-    return (
-        settings.EMAIL_BACKEND,
-        getattr(settings, "EMAIL_HOST", None),
-        getattr(settings, "EMAIL_PORT", None),
-        getattr(settings, "EMAIL_FILE_PATH", None),
-    )
-
-
-def _connection() -> Any:
-    """The SMTP backend's connection is kept open for the next message; other backends (the
-    file backend of the embedded default, the test backend) get a fresh one each time."""
-    if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-        return get_connection(fail_silently=False)
-    key = _connection_key()
-    cached = getattr(_local, "connection", None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    _drop_connection()
-    connection = get_connection(fail_silently=False)
-    connection.open()
-    _local.connection = (key, connection)
-    return connection
-
-
-def _drop_connection() -> None:
-    cached = getattr(_local, "connection", None)
-    _local.connection = None
-    if cached is not None:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            cached[1].close()
-
-
-def _over_connection(send: Callable[[Any], None]) -> None:
-    """Run `send` with the kept connection; a connection the server closed meanwhile is opened
-    again once (nothing was sent on it); on any other failure it is dropped."""
-    try:
-        try:
-            send(_connection())
-        except smtplib.SMTPServerDisconnected:
-            _drop_connection()
-            send(_connection())
-    except (smtplib.SMTPException, OSError):
-        _drop_connection()
-        raise
-
-
-def _send(message: EmailMultiAlternatives) -> None:
-    def send(connection: Any) -> None:
-        message.connection = connection
-        message.send(fail_silently=False)
-
-    _over_connection(send)
-
-
-def _send_raw(from_email: str, to: str, data: bytes) -> None:
-    """`_send` for a message already flattened (see _Composer)."""
-    _over_connection(lambda connection: connection.connection.sendmail(from_email, [to], data))
-
-
 def _build(delivery: ReportDelivery, rendition: ReportRendition) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+    return mail.build(
+        to=delivery.email,
         subject=rendition.subject,
-        body=rendition.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.email],
-        headers={"Message-ID": delivery.message_id, "Content-Language": delivery.language},
+        body_text=rendition.body_text,
+        body_html=rendition.body_html,
+        message_id=delivery.message_id,
+        language=delivery.language,
+        attachments=[
+            (
+                report_pdf_filename(delivery.report.snapshot),
+                bytes(rendition.pdf),
+                "application/pdf",
+            )
+        ],
     )
-    email.attach_alternative(rendition.body_html, "text/html")
-    email.attach(
-        report_pdf_filename(delivery.report.snapshot), bytes(rendition.pdf), "application/pdf"
-    )
-    return email
 
 
 class _Composer:
@@ -190,7 +123,7 @@ class _Composer:
 
     @staticmethod
     def applies() -> bool:
-        return settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        return mail.keeps_connection()
 
     def message(
         self, delivery: ReportDelivery, rendition: ReportRendition
@@ -218,19 +151,6 @@ class _Composer:
             ]
         )
         return sanitize_address(settings.DEFAULT_FROM_EMAIL, encoding), to, data
-
-
-def _is_permanent(error: BaseException) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in error.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500
-    return False
-
-
-def _is_recipient_refusal(error: BaseException) -> bool:
-    return isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
 
 
 @retry_when_locked
@@ -311,44 +231,33 @@ def _deliver(
     """Send one claimed delivery and record what happened (one UPDATE, guarded by the claim:
     a row the sweeper took back meanwhile is left to its new owner). Raises AcceptedNotRecorded
     when the server accepted it but the record failed."""
-    now = timezone.now()
-    fields: dict[str, Any]
-    try:
-        flattened = composer.message(delivery, rendition) if composer is not None else None
-        if flattened is not None:
-            _send_raw(*flattened)
-        else:
-            _send(_build(delivery, rendition))
-    except (smtplib.SMTPException, OSError) as error:
-        reason = f"{error.__class__.__name__}: {error}"[:2000]
-        permanent = _is_permanent(error)
-        if permanent or delivery.attempts >= max_attempts():
-            fields = {
-                "status": ReportDelivery.Status.FAILED,
-                "last_error": reason,
-                "next_attempt_at": None,
-                "is_bounced": permanent and _is_recipient_refusal(error),
-            }
-            outcome = SendOutcome.FAILED
-        else:
-            fields = {
-                "status": ReportDelivery.Status.QUEUED,
-                "last_error": reason,
-                "next_attempt_at": now + timedelta(seconds=retry_delay(delivery.attempts)),
-            }
-            outcome = SendOutcome.RETRY
+    flattened = composer.message(delivery, rendition) if composer is not None else None
+    if flattened is not None:
+        result = mail.send_raw(*flattened)
     else:
+        result = mail.send(_build(delivery, rendition))
+    if result.accepted:
         accepted_at = timezone.now()
-        fields = {
-            "status": ReportDelivery.Status.SENT,
-            "sent_at": accepted_at,
-            "next_attempt_at": None,
-        }
         try:
-            _finish(delivery, fields)
+            _finish(
+                delivery,
+                {
+                    "status": ReportDelivery.Status.SENT,
+                    "sent_at": accepted_at,
+                    "next_attempt_at": None,
+                },
+            )
         except (DatabaseError, InterfaceError) as error:
             raise AcceptedNotRecorded(accepted_at) from error
         return SendOutcome.SENT
+    outcome, fields = mail.refusal_fields(
+        result, attempts=delivery.attempts, max_attempts=max_attempts()
+    )
+    if outcome is SendOutcome.FAILED:
+        fields["status"] = ReportDelivery.Status.FAILED
+        fields["is_bounced"] = result.verdict is mail.Verdict.PERMANENT
+    else:
+        fields["status"] = ReportDelivery.Status.QUEUED
     _finish(delivery, fields)
     return outcome
 
@@ -445,11 +354,8 @@ def report_deliver(*, report_id: int) -> dict[int, SendOutcome | AcceptedNotReco
 
 
 def delivery_retry_countdown(*, delivery_id: int) -> float:
-    next_attempt_at = (
+    return mail.retry_countdown(
         ReportDelivery.objects.filter(pk=delivery_id)
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-    if next_attempt_at is None:
-        return 1.0
-    return max(1.0, (next_attempt_at - timezone.now()).total_seconds())

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from config.celery import SendingTask
-from notifications.services import AcceptedNotRecorded, SendOutcome
+from notifications.mail import AcceptedNotRecorded, SendOutcome
 from reports import delivery, dispatch
 
 

@@ -39,6 +39,8 @@ class RecordingHandler:
     """An aiosmtpd handler that keeps every accepted message, or refuses with a given reply."""
 
     received: list[EmailMessage] = field(default_factory=list)
+    # The client's (host, port) of each accepted message: one port for a kept connection.
+    peers: list[tuple[str, int]] = field(default_factory=list)
     # An SMTP reply such as "550 5.1.1 Mailbox unavailable", or None to accept.
     rcpt_reply: str | None = None
     data_reply: str | None = None
@@ -70,6 +72,7 @@ class RecordingHandler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(message)
+            self.peers.append(tuple(session.peer[:2]))
         return "250 Message accepted for delivery"
 
 

@@ -207,13 +207,11 @@ def test_send_of_an_unknown_message_is_already_done(db, smtp_server):
 @pytest.mark.parametrize(
     ("stage", "reply", "code"),
     [
-        ("rcpt", "550 5.1.1 Mailbox unavailable", "550"),
         ("rcpt", "450 4.2.1 Mailbox busy, try later", "450"),
         ("data", "451 4.3.0 Local problem, try later", "451"),
-        ("data", "554 5.7.1 Message rejected", "554"),
     ],
 )
-def test_refused_email_stays_pending_with_the_reason_and_is_sent_once_accepted(
+def test_transient_refusal_stays_pending_with_the_reason_and_is_sent_once_accepted(
     pm, project, smtp_server, stage, reply, code
 ):
     message = invite(pm, project)
@@ -244,8 +242,36 @@ def test_refused_email_stays_pending_with_the_reason_and_is_sent_once_accepted(
     assert message.next_attempt_at is None
 
 
+@pytest.mark.parametrize(
+    ("stage", "reply", "error"),
+    [
+        ("rcpt", "550 5.1.1 Mailbox unavailable", "SMTPRecipientsRefused"),
+        ("data", "554 5.7.1 Message rejected", "SMTPDataError"),
+    ],
+)
+def test_permanent_refusal_fails_the_message_at_the_first_attempt_with_the_reason(
+    pm, project, smtp_server, settings, stage, reply, error
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 8
+    message = invite(pm, project)
+    getattr(smtp_server, f"refuse_{stage}")(reply)
+
+    outcomes = [outbox_send(message_id=message.pk) for _ in range(2)]
+
+    assert outcomes == [SendOutcome.FAILED, SendOutcome.ALREADY_DONE]
+    assert smtp_server.received == []
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == 1
+    assert message.last_error.startswith(error)
+    assert reply.split()[0] in message.last_error
+    assert message.next_attempt_at is None
+    assert message.sent_at is None
+    assert message.claimed_at is None
+
+
 def test_retry_delay_grows_from_the_configured_base_and_is_never_zero(db, settings):
-    from notifications.services import RETRY_MAX_SECONDS, retry_delay
+    from notifications.mail import RETRY_MAX_SECONDS, retry_delay
 
     settings.OUTBOX_RETRY_BASE_SECONDS = 30
     for _ in range(50):
@@ -256,10 +282,10 @@ def test_retry_delay_grows_from_the_configured_base_and_is_never_zero(db, settin
     assert {retry_delay(1) for _ in range(20)} == {1}
 
 
-def test_after_max_attempts_the_message_is_failed(pm, project, smtp_server, settings):
+def test_after_max_attempts_a_transient_refusal_is_failed(pm, project, smtp_server, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     message = invite(pm, project)
-    smtp_server.refuse_rcpt("550 5.1.1 No such user")
+    smtp_server.refuse_rcpt("451 4.3.0 Try again later")
 
     outcomes = [outbox_send(message_id=message.pk) for _ in range(3)]
 
@@ -267,7 +293,7 @@ def test_after_max_attempts_the_message_is_failed(pm, project, smtp_server, sett
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.FAILED
     assert message.attempts == 2
-    assert "550" in message.last_error
+    assert "451" in message.last_error
     assert message.next_attempt_at is None
     assert message.sent_at is None
     assert smtp_server.received == []
@@ -300,12 +326,12 @@ def test_smtp_server_down_is_a_retry_with_the_connection_error_and_the_message_k
 
 @pytest.fixture
 def failed_message(pm, project, smtp_server, settings) -> OutboxMessage:
-    settings.OUTBOX_MAX_ATTEMPTS = 1
+    """A message refused for good (550): failed at its first attempt."""
+    settings.OUTBOX_MAX_ATTEMPTS = 8
     message = invite(pm, project)
     smtp_server.refuse_rcpt("550 5.1.1 No such user")
     assert outbox_send(message_id=message.pk) is SendOutcome.FAILED
     smtp_server.accept()
-    settings.OUTBOX_MAX_ATTEMPTS = 8
     message.refresh_from_db()
     return message
 
@@ -398,6 +424,24 @@ def test_staff_admin_sees_the_outbox_in_the_admin(client, staff_admin, failed_me
 
     assert response.status_code == 200
     assert failed_message.to_email in response.content.decode()
+
+
+def test_staff_admin_finds_a_permanently_refused_message_among_the_failed_with_its_reason(
+    client, staff_admin, failed_message
+):
+    client.force_login(staff_admin)
+
+    failed = client.get(changelist(), {"status__exact": "failed"})
+    pending = client.get(changelist(), {"status__exact": "pending"})
+    detail = client.get(
+        reverse("admin:notifications_outboxmessage_change", args=[failed_message.pk])
+    )
+
+    assert failed_message.to_email in failed.content.decode()
+    assert failed_message.to_email not in pending.content.decode()
+    assert detail.status_code == 200
+    assert "SMTPRecipientsRefused" in detail.content.decode()
+    assert "(550, b&#x27;5.1.1 No such user&#x27;)" in detail.content.decode()
 
 
 def test_staff_admin_resends_from_the_admin(

@@ -100,6 +100,23 @@ def test_refused_first_attempt_is_retried_by_the_worker_and_sent_once(
     assert message.next_attempt_at is None
 
 
+def test_permanent_refusal_is_failed_by_the_worker_after_one_attempt(smtp_server, worker, settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 1
+    settings.OUTBOX_MAX_ATTEMPTS = 8
+    smtp_server.refuse_rcpt("550 5.1.1 No such user")
+
+    message = enqueue(1)
+
+    wait_until(lambda: status_of(message) == OutboxMessage.Status.FAILED)
+    time.sleep(1.5)  # longer than a retry would wait
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == 1
+    assert "(550, b'5.1.1 No such user')" in message.last_error
+    assert message.next_attempt_at is None
+    assert smtp_server.received == []
+
+
 def test_flush_task_requeues_a_lost_message_and_the_worker_sends_it(smtp_server, worker):
     # Written without its task, as if the task had been lost with a broker restart.
     lost = OutboxMessage.objects.create(

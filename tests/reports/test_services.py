@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from config.errors import InvalidInput, NotAllowed
+from notifications.mail import SendOutcome
 from notifications.models import Notification
-from notifications.services import SendOutcome
 from projects.models import Membership, Role, Visibility
 from projects.services.deliverables import milestone_create
 from reports.delivery import delivery_send, report_deliver
@@ -421,25 +421,66 @@ def test_sweeper_waits_for_a_backlog_before_calling_a_queued_delivery_lost(
     assert deliveries_sweep(backlog=True) == [waiting.pk]  # waiting too long even so
 
 
-def test_pm_is_told_of_a_bounced_address(pm, project, rep, settings, monkeypatch):
-    import smtplib
-
-    from reports import delivery as delivery_module
-
+def test_pm_is_told_of_a_bounced_address(pm, project, rep, smtp_server):
     make_schedule(pm, project)
     report = report_send_now(actor=pm, project=project)
+    smtp_server.refuse_rcpt("550 5.1.1 No such mailbox")
 
-    def refuse(message):
-        raise smtplib.SMTPRecipientsRefused({"rep@a.test": (550, b"5.1.1 No such mailbox")})
-
-    monkeypatch.setattr(delivery_module, "_send", refuse)
     report_deliver(report_id=report.pk)
+
     delivery = report.deliveries.get()
     assert (delivery.status, delivery.attempts, delivery.is_bounced) == ("failed", 1, True)
     assert "550" in delivery.last_error
     [notice] = Notification.objects.filter(user=pm)
     assert "rep@a.test" in notice.title
     assert not Notification.objects.filter(user=rep).exists()
+    assert smtp_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("stage", "reply", "outcome", "outbox_status", "delivery_status"),
+    [
+        ("rcpt", "550 5.1.1 Mailbox unavailable", SendOutcome.FAILED, "failed", "failed"),
+        ("data", "554 5.7.1 Message rejected", SendOutcome.FAILED, "failed", "failed"),
+        ("rcpt", "450 4.2.1 Mailbox busy", SendOutcome.RETRY, "pending", "queued"),
+        ("data", "451 4.3.0 Local problem", SendOutcome.RETRY, "pending", "queued"),
+    ],
+)
+def test_the_outbox_and_the_reports_judge_a_refusal_alike(
+    pm, project, rep, smtp_server, settings, stage, reply, outcome, outbox_status, delivery_status
+):
+    """Both go through notifications.mail: the same reply ends the same way on the first try."""
+    from notifications.services import outbox_enqueue, outbox_send
+
+    settings.OUTBOX_MAX_ATTEMPTS = settings.REPORTS_MAX_ATTEMPTS = 8
+    make_schedule(pm, project)
+    report = report_send_now(actor=pm, project=project)
+    message = outbox_enqueue(
+        kind="test",
+        to_email="rep@a.test",
+        language="en",
+        template="notifications/email/digest",
+        context={"person": rep, "items": [], "day": date(2026, 3, 2)},
+    )
+    getattr(smtp_server, f"refuse_{stage}")(reply)
+
+    report_outcomes = report_deliver(report_id=report.pk)
+    outbox_outcome = outbox_send(message_id=message.pk)
+
+    delivery = report.deliveries.get()
+    message.refresh_from_db()
+    assert list(report_outcomes.values()) == [outcome]
+    assert outbox_outcome is outcome
+    assert (message.status, message.attempts) == (outbox_status, 1)
+    assert (delivery.status, delivery.attempts) == (delivery_status, 1)
+    code, enhanced = reply.split()[:2]
+    assert code in message.last_error
+    assert enhanced in message.last_error
+    assert message.last_error == delivery.last_error  # the same reason, worded alike
+    assert delivery.is_bounced is (outcome is SendOutcome.FAILED)
+    assert (message.next_attempt_at is None) is (outcome is SendOutcome.FAILED)
+    assert (delivery.next_attempt_at is None) is (outcome is SendOutcome.FAILED)
+    assert smtp_server.received == []
 
 
 def test_member_who_left_is_not_a_recipient(pm, project, rep, client_admin):
