@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import NotAllowed, NotFound
+from common.errors import NotAllowed, NotFound
 
 
 class UserPreferencesMiddleware:

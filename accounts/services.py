@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Invitation, Language, Organization, User, validate_time_zone
-from config.errors import ApplicationError, Conflict, InvalidInput, NotAllowed
+from common.errors import ApplicationError, Conflict, InvalidInput, NotAllowed
 from notifications.services import notification_create, outbox_enqueue
 from projects.models import CLIENT_ROLES, Membership, Project, Role
 from projects.permissions import can_invite_role

@@ -30,7 +30,7 @@ from accounts.services import (
     user_set_language,
     user_update_profile,
 )
-from config.errors import ApplicationError, add_form_error
+from common.errors import ApplicationError, add_form_error
 from projects.models import Role
 from projects.selectors import (
     client_get_for_account_manager,

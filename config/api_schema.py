@@ -1,4 +1,4 @@
-"""OpenAPI schema helpers (kept apart from config.api, which DRF imports while it loads)."""
+"""OpenAPI schema helpers (kept apart from common.api, which DRF imports while it loads)."""
 
 from __future__ import annotations
 

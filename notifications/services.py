@@ -18,8 +18,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from config.database import retry_when_locked
-from config.errors import NotAllowed
+from common.database import retry_when_locked
+from common.errors import NotAllowed
 from notifications import mail
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from notifications.models import (
@@ -280,7 +280,7 @@ def preferences_for(*, user: User) -> dict[str, str]:
 @transaction.atomic
 def preferences_set(*, actor: User, channels: dict[str, str]) -> dict[str, str]:
     """The person's own choice per kind; unknown kinds or channels raise InvalidInput."""
-    from config.errors import InvalidInput
+    from common.errors import InvalidInput
     from notifications.models import NOTIFICATION_KINDS
 
     for kind, channel in channels.items():

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import NotFound
+from common.errors import NotFound
 from feedback.surveys.selectors import open_invitations_for
 from feedback.tickets.selectors import ticket_get_for, tickets_awaiting_confirmation_for
 from feedback.tickets.services import ticket_confirm

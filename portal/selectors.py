@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation
-from config.errors import NotFound
+from common.errors import NotFound
 from feedback.models import FeedbackTicket
 from portal.models import ProjectVisit
 from portal.permissions import can_view_client_audit_log

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed
+from common.errors import InvalidInput, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from portal.decisions import WaitingItem, waiting_items_for

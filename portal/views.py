@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin
-from config.errors import ApplicationError, add_form_error
+from common.errors import ApplicationError, add_form_error
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
 from portal.services import project_visit_record, with_answer_by

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from accounts.models import User
-from config.errors import ApplicationError, InvalidInput, NotFound
+from common.errors import ApplicationError, InvalidInput, NotFound
 from portal.decisions import perform_action, waiting_count_for
 from portal.middleware import VIEW_AS_SESSION_KEY
 from portal.models import ViewAsSession

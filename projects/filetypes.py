@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 
 # How much of the start of a text file is looked at to tell SVG and HTML from plain text.
 _TEXT_HEAD = 2048

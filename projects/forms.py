@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.widgets import DateInput
+from common.widgets import DateInput
 from projects.models import BudgetVisibility, HealthStatus, Objective, Phase, Role, Task, Visibility
 from projects.permissions import can_invite_role
 from projects.services.projects import ProjectData

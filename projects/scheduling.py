@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 
 
 @dataclass(frozen=True)

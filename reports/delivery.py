@@ -8,7 +8,7 @@ finished in one guarded statement of its own (sent, queued again for a retry, or
 workers never claim the same row; a worker that dies between claim and finish leaves `sending`,
 which the sweeper (reports.dispatch.deliveries_sweep) queues again once the claim is stale.
 When the SMTP server accepted the message but the finish fails (the database locked longer
-than config.database.retry_when_locked waits, or unreachable), the accept is handed on
+than common.database.retry_when_locked waits, or unreachable), the accept is handed on
 (notifications.mail.AcceptedNotRecorded) and recorded later without sending again. The one
 window left is a worker dying after the accept and before the finish commits: the message then
 goes out again with the same Message-ID, so that receiving servers and clients can recognise
@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.database import retry_when_locked
+from common.database import retry_when_locked
 from notifications import mail
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from notifications.services import notification_create

@@ -140,7 +140,7 @@ class Rendered:
 
 def render_report(snapshot: dict[str, Any], language: str, *, portal_url: str) -> Rendered:
     """The e-mail and the PDF of a report in `language`."""
-    from config.pdf import render_pdf
+    from common.pdf import render_pdf
 
     with translation.override(language):
         context = report_context(snapshot, language, portal_url=portal_url)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from config.errors import NotFound
+from common.errors import NotFound
 from reports.models import Report, ReportDelivery, ReportSchedule
 from reports.permissions import can_view_report_deliveries, can_view_reports
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from config.errors import Conflict, InvalidInput, NotAllowed
+from common.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import CLIENT_ROLES, Project
 from projects.services.projects import HEALTH_OVERRIDE_FIELDS, health_override_end
 from reports.models import ExtraRecipient, Report, ReportDelivery, ReportSchedule

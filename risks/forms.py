@@ -1,5 +1,5 @@
 """Forms of the risk register (staff pages and the portal). They only parse; the services
-validate the rules and the forms show their errors (config.errors.add_form_error)."""
+validate the rules and the forms show their errors (common.errors.add_form_error)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.widgets import DateInput
+from common.widgets import DateInput
 from projects.models import Membership, Project, Visibility
 from risks.models import Category, Risk, RiskSettings, Strategy
 

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 from projects.models import Project, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.search import _scoped

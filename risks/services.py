@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import CLIENT_ROLES, Membership, Project, Role, Visibility

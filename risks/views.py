@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from projects.permissions import can_edit_plan, can_raise_risk
 from projects.views.tasks import spreadsheet_safe
 from risks.forms import (

@@ -8,7 +8,7 @@ an English report, and a tenth of a second to cut. These fonts hold Latin, punct
 and the 6,763 hanzi of GB 2312, ordered so that Latin and punctuation come first and then the
 hanzi by frequency class (GB 2312 level 1 before level 2): an English report then embeds a few
 KB, a Chinese one a few tens of KB. A character outside them (a rare name) is drawn from the
-system's Noto Sans CJK, which the stylesheet names next (config/pdf.py).
+system's Noto Sans CJK, which the stylesheet names next (common/pdf.py).
 
 Run by `make` (the `fonts` target) and the Dockerfile; skipped when the fonts are up to date.
 Noto Sans CJK is under the SIL Open Font License 1.1, which this derived font keeps.

@@ -190,7 +190,7 @@ def decided_change_requests(project: Project, client_only: bool) -> list[Decisio
 def decision_log_for(*, user: User, project: Project) -> list[Decision]:
     """Every decision of the project the user may see, latest first: one query per source.
     Raises NotFound if the user may not open the project."""
-    from config.errors import NotFound
+    from common.errors import NotFound
     from projects.permissions import can_view_internal_items, can_view_project
 
     if not can_view_project(user, project):

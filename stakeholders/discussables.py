@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import QuerySet
 
-from config.errors import NotFound
+from common.errors import NotFound
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import DateInput, DateTimeLocalInput
+from common.widgets import DateInput, DateTimeLocalInput
 from projects.models import Visibility
 from stakeholders.models import Attitude, RaciLetter, Side
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import Deliverable, Membership, Milestone, Project, Role, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.core import internal_project_ids_for, project_scope_for

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import Membership, Project, Role, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.search import _scoped

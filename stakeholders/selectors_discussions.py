@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from config.errors import NotFound
+from common.errors import NotFound
 from stakeholders.models import Attachment, Entry
 from stakeholders.permissions_discussions import can_view_discussion, can_view_internal_notes
 

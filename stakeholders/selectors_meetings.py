@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Prefetch, Q, QuerySet, TextField, Value, When
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import Deliverable, Membership, Project, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.core import (

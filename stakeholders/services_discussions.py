@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed
+from common.errors import InvalidInput, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import STAFF_ROLES, Membership

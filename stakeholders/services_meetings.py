@@ -1,5 +1,5 @@
 """Writes of the register, the communication plan, the RACI and the meetings. Each service
-authorises its actor through stakeholders.permissions_meetings and raises config.errors."""
+authorises its actor through stakeholders.permissions_meetings and raises common.errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
+from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from notifications.services import notification_create
 from projects.models import CLIENT_ROLES, Deliverable, Membership, Project, Visibility
 from projects.permissions import can_view_project

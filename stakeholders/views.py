@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, add_form_error
+from common.errors import ApplicationError, add_form_error
 from stakeholders.forms import (
     PortalRequirementCreateForm,
     RequirementCreateForm,

@@ -21,8 +21,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
-from config.pdf import pdf_response
+from common.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
+from common.pdf import pdf_response
 from projects.selectors import deliverable_list_for
 from projects.views.tasks import spreadsheet_safe
 from stakeholders.decisions import decision_log_for

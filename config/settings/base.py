@@ -12,7 +12,7 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from config.database import sqlite_options
+from common.database import sqlite_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("RAPPORT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -119,7 +119,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # SQLite (the embedded default) serves the web process, the worker and beat at once: WAL mode,
 # IMMEDIATE transactions, and a write that finds the database locked waits this long before it
-# fails (config/database.py).
+# fails (common/database.py).
 SQLITE_BUSY_TIMEOUT_SECONDS = env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -367,7 +367,7 @@ DOCUMENTS_ROOT = env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents"))
 # The largest file a person may upload (a document or a version of one).
 RAPPORT_MAX_UPLOAD_BYTES = env.int("RAPPORT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # The fonts PDFs embed, built from the system's Noto Sans CJK by scripts/build_pdf_fonts.py
-# (`make fonts`); without them PDFs fall back to the system font, larger and slower (config/pdf.py).
+# (`make fonts`); without them PDFs fall back to the system font, larger and slower (common/pdf.py).
 PDF_FONT_DIR = env.str("PDF_FONT_DIR", default=str(BASE_DIR / "build" / "fonts"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -404,8 +404,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api_permissions.IsAuthenticatedWithSecondFactor"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.IsAuthenticatedWithSecondFactor"],
+    "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -413,7 +413,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -422,7 +422,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs page obey the API's default rule (signed in, second factor).
-    "SERVE_PERMISSIONS": ["config.api_permissions.IsAuthenticatedWithSecondFactor"],
+    "SERVE_PERMISSIONS": ["accounts.api_permissions.IsAuthenticatedWithSecondFactor"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotFound
+from common.errors import NotFound
 from feedback.models import (
     Campaign,
     DetractorFollowUp,

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import DateInput, DateTimeLocalInput
+from common.widgets import DateInput, DateTimeLocalInput
 from feedback.models import CampaignTrigger, QuestionKind, SurveyQuestion, SurveyTemplate, Topic
 from feedback.surveys.selectors import DashboardFilters, default_filters
 

@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, NullIf, Round, TruncMonth, TruncQua
 from django.utils import timezone
 
 from accounts.models import Organization
-from config.errors import NotFound
+from common.errors import NotFound
 from feedback.models import (
     Campaign,
     DetractorFollowUp,

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from feedback.models import (
     Campaign,
     CampaignTrigger,

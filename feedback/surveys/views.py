@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from feedback.models import Campaign, SurveyInvitation
 from feedback.surveys.forms import (
     AutomationForm,

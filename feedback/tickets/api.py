@@ -24,7 +24,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from feedback.models import (
     FeedbackTicket,
     Interaction,

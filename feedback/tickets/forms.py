@@ -1,5 +1,5 @@
 """Forms of the ticket and account pages (staff and portal). They only parse; the services
-validate the rules and their errors land on the fields (config.errors.add_form_error)."""
+validate the rules and their errors land on the fields (common.errors.add_form_error)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import DateInput
+from common.widgets import DateInput
 from feedback.models import Interaction, Opportunity, TicketKind, TicketSeverity
 from projects.models import Visibility
 

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from config.errors import NotFound
+from common.errors import NotFound
 from feedback.models import (
     FeedbackTicket,
     Interaction,

@@ -34,7 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from feedback.models import (
     FeedbackTicket,
     Interaction,

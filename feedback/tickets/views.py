@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from feedback.models import FeedbackTicket, TicketKind, TicketStatus
 from feedback.surveys.selectors import client_satisfaction_history
 from feedback.tickets import selectors, services

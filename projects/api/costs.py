@@ -19,8 +19,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.errors import InvalidInput, NotFound
 from config.api_schema import SingleObjectSchema
-from config.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import BudgetVisibility, CostEntry, Rate, Role, TimeEntry, Visibility
 from projects.selectors.costs import (

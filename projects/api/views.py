@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from common.errors import InvalidInput, NotFound
 from config.api_schema import SingleObjectSchema
-from config.errors import InvalidInput, NotFound
 from projects.api.serializers import (
     AcceptInputSerializer,
     DeliverableInputSerializer,

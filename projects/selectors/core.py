@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import (
     STAFF_ROLES,
     AcceptanceRound,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import Membership, PhaseGate, Project, Role
 from projects.permissions import can_view_project
 

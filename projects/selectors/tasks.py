@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.scheduling import PlannedTask, Schedule, ScheduledTask, critical_path

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from projects.models import (
     STAFF_ROLES,
     CostEntry,

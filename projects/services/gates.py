@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notification_create, notify
 from projects.models import (

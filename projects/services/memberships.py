@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from config.errors import Conflict, InvalidInput, NotAllowed
+from common.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import CLIENT_ROLES, STAFF_ROLES, Membership, Project, Role
 from projects.permissions import can_change_membership
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, NotAllowed
+from common.errors import InvalidInput, NotAllowed
 from projects.models import Objective, Project
 from projects.permissions import can_edit_plan
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from config.errors import Conflict, InvalidInput, NotAllowed
+from common.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import BudgetVisibility, HealthStatus, Phase, Project, Role
 from projects.permissions import can_create_project, can_edit_plan
 from projects.services.memberships import membership_add

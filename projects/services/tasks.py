@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
 from projects.permissions import can_edit_plan, can_update_task
 from projects.scheduling import cycle_message, find_cycle

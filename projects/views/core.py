@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from accounts.mixins import ProjectPageMixin, StaffPageMixin
 from accounts.models import Invitation, Organization, User
 from accounts.services import invitation_create, invitation_revoke
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from projects.forms import (
     DeliverableForm,
     DocumentUploadForm,

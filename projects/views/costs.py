@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from projects.earned_value import earned_value_series, project_earned_value
 from projects.forms import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
 from projects.models import STAFF_ROLES

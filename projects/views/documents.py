@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from projects.downloads import document_download_response
 from projects.forms import DocumentUploadForm, DocumentVersionForm
 from projects.models import Visibility

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.mixins import ProjectPageMixin, StaffPageMixin
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 from projects.forms import GateRequestForm
 from projects.services import gate_checklist, phase_gate_request
 

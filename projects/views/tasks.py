@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import ProjectPageMixin, StaffPageMixin
 from accounts.models import User
-from config.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound, add_form_error
 from projects.forms import DependencyForm, TaskForm, TaskProgressForm
 from projects.models import Project, Task
 from projects.permissions import can_edit_plan, can_update_task

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Project
 from projects.selectors import project_get_for

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Membership, Milestone, Project
 from projects.permissions import can_view_internal_items

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Deliverable, Milestone
 from stakeholders.api.serializers import (

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotAllowed
+from common.errors import NotAllowed
 from projects.downloads import stored_file_response
 from stakeholders.api.serializers_discussions import (
     DiscussionAttachmentInputSerializer,

@@ -13,7 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Deliverable
 from projects.permissions import can_view_internal_items

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import (

@@ -21,7 +21,7 @@ from accounts.services import (
     invitation_revoke,
     invitation_token,
 )
-from config.errors import NotAllowed
+from common.errors import NotAllowed
 from notifications.models import Notification, OutboxMessage
 from projects.models import Membership, Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory

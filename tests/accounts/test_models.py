@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Organization, User
-from config.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput
 from projects.models import Membership, Role
 from projects.services import membership_add
 from tests.factories import DEFAULT_PASSWORD, UserFactory

@@ -1,5 +1,5 @@
 """Every API view keeps the API's default permission: signed in and, for provider people, a
-second factor (config.api_permissions). A view that sets its own permission_classes without that
+second factor (accounts.api_permissions). A view that sets its own permission_classes without that
 rule (as /api/v1/search/ once did with IsAuthenticated) would serve a provider person without
 MFA through a token; the walk below lists any such view by name."""
 
@@ -17,7 +17,7 @@ from rest_framework.permissions import OR, IsAuthenticated, OperandHolder
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_permissions import IsAuthenticatedWithSecondFactor
+from accounts.api_permissions import IsAuthenticatedWithSecondFactor
 from projects.models import Role, Visibility
 from projects.services.deliverables import milestone_create
 from tests.factories import UserFactory, add_member, provider_organization

@@ -1,4 +1,4 @@
-"""The embedded SQLite default as a supported database (config/database.py): the options a real
+"""The embedded SQLite default as a supported database (common/database.py): the options a real
 connection of `manage.py` gets, a writer that waits for another's lock instead of failing, and
 the one helper that tries a locked write again."""
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, transaction
 
-from config import database
-from config.database import is_database_locked, retry_when_locked
+from common import database
+from common.database import is_database_locked, retry_when_locked
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 MARKER = "EMBEDDED-JSON:"

@@ -1,4 +1,4 @@
-"""Every Markdown field of the product goes through config.markdown: no payload of this corpus
+"""Every Markdown field of the product goes through common.markdown: no payload of this corpus
 may leave a script, an event handler, a style or a javascript: URL in the HTML."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, Template
 
-from config.markdown import render_markdown
+from common.markdown import render_markdown
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",

@@ -19,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from config.api import Pagination
+from common.api import Pagination
 from projects.models import Project
 from tests.factories import OrganizationFactory
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from accounts.models import User
-from config.widgets import DateInput, DateTimeLocalInput
+from common.widgets import DateInput, DateTimeLocalInput
 from projects.models import Deliverable
 from risks.selectors import risk_settings_of
 from stakeholders.models import Requirement, Stakeholder

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Invitation, User
 from accounts.services import invitation_create
-from config.errors import NotAllowed
+from common.errors import NotAllowed
 from notifications.models import OutboxMessage
 from notifications.services import (
     SendOutcome,

@@ -13,7 +13,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from config.database import retry_when_locked
+from common.database import retry_when_locked
 from notifications import services
 from notifications.models import OutboxMessage
 from tests.notifications.test_outbox import enqueue
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 class RecordFailsOnce:
-    """Wraps the record step (the function under config.database.retry_when_locked): the first
+    """Wraps the record step (the function under common.database.retry_when_locked): the first
     record of a send the server accepted raises `error`; everything else runs unchanged."""
 
     def __init__(self, error: Exception) -> None:

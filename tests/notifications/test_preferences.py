@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from notifications.models import (
     NOTIFICATION_KINDS,
     Channel,

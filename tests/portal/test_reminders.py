@@ -104,7 +104,7 @@ def test_the_projects_response_time_counts(cast, waiting, django_capture_on_comm
 
 
 def test_only_the_pm_sets_the_response_time_and_within_bounds(cast):
-    from config.errors import InvalidInput, NotAllowed
+    from common.errors import InvalidInput, NotAllowed
 
     with pytest.raises(NotAllowed):
         client_response_days_set(actor=cast.client_admin, project=cast.project, days=3)

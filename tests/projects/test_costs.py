@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from projects.models import CostEntry, Rate, Role, Task, TimeEntry
 from projects.services.costs import (
     cost_entry_add,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
+from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from notifications.models import Notification, OutboxMessage
 from projects.calendar import add_business_days
 from projects.models import (

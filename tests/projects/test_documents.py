@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from projects import filetypes
 from projects.models import AcceptanceRound, Document, DocumentVersion, Visibility
 from projects.selectors import document_list_for

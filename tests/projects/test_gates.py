@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import Notification, OutboxMessage
 from projects.models import Phase, PhaseGate, Project
 from projects.services import (

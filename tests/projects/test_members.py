@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Invitation
-from config.errors import Conflict, NotAllowed
+from common.errors import Conflict, NotAllowed
 from notifications.models import OutboxMessage
 from projects.models import Membership, Role
 from projects.services import membership_change_role, membership_remove

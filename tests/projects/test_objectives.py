@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import InvalidInput, NotAllowed
+from common.errors import InvalidInput, NotAllowed
 from projects.models import Deliverable, Milestone, Objective, Role, Visibility
 from projects.services import objective_create, objective_delete, objective_update
 from projects.services.deliverables import deliverable_create, milestone_create

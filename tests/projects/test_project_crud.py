@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from config.errors import Conflict, InvalidInput, NotAllowed
+from common.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import Membership, Project, Role
 from projects.services import ProjectData, project_create, project_set_archived, project_update
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from projects.scheduling import PlannedTask, critical_path, find_cycle
 
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from config.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from projects.models import Task, TaskDependency, Visibility
 from projects.selectors.tasks import task_list_for, task_wbs_numbers
 from projects.services.deliverables import milestone_create

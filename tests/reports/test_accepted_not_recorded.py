@@ -13,7 +13,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from config.database import retry_when_locked
+from common.database import retry_when_locked
 from reports import delivery as delivery_module
 from reports.models import Report, ReportDelivery
 from reports.services import report_preview

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from config.errors import InvalidInput, NotAllowed
+from common.errors import InvalidInput, NotAllowed
 from notifications.mail import SendOutcome
 from notifications.models import Notification
 from projects.models import Membership, Role, Visibility

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from notifications.models import (
     Channel,
     DigestItem,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import Notification, OutboxMessage
 from projects.models import Visibility
 from risks.models import Assessment, Issue, Level, Risk, RiskSettings, Side

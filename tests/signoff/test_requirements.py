@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from config.errors import InvalidTransition
+from common.errors import InvalidTransition
 from notifications.models import OutboxMessage
 from projects.models import Visibility
 from stakeholders.models import Confirmation, Requirement, RequirementVersion

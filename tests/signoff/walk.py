@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from config.errors import ApplicationError
+from common.errors import ApplicationError
 
 CHANGED_TEXT = "Changed after the sign-off"
 MAX_CHOICES = 6

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import InvalidInput, NotAllowed, NotFound
+from common.errors import InvalidInput, NotAllowed, NotFound
 from projects.models import Visibility
 from stakeholders.models import Attachment, Entry, Requirement
 from stakeholders.selectors_discussions import attachment_get_for

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from projects.models import Visibility
 from stakeholders.models import ChangeRequest
 from stakeholders.services.requirements import requirement_create

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
+from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from notifications.models import Notification, OutboxMessage
 from projects.models import Milestone, Project, Visibility
 from projects.search import search_queryset, searchable_get

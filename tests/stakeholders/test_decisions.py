@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import NotFound
+from common.errors import NotFound
 from projects.models import Visibility
 from projects.services import gate_checklist, phase_gate_decide, phase_gate_request
 from projects.services.deliverables import (
@@ -233,7 +233,7 @@ def test_the_pdf_renders_chinese_with_a_cjk_font(logged, client, capture):
 
 def test_the_pdf_loads_nothing_from_outside(logged, client):
     """Text people wrote may name an image on an internal address: the PDF never fetches it."""
-    from config.pdf import closed_fetcher
+    from common.pdf import closed_fetcher
 
     fetcher = closed_fetcher()
     for url in ("http://127.0.0.1:6379/", "file:///etc/passwd", "https://example.com/x.png"):
@@ -246,7 +246,7 @@ def test_the_pdf_loads_nothing_from_outside(logged, client):
 
 def test_the_pdf_fetcher_opens_only_the_project_fonts(tmp_path):
     """With the built fonts allowed, every other file is still refused."""
-    from config.pdf import closed_fetcher
+    from common.pdf import closed_fetcher
 
     font = tmp_path / "font.otf"
     font.write_bytes(b"OTTO")

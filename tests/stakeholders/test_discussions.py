@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.errors import NotAllowed, NotFound
+from common.errors import NotAllowed, NotFound
 from notifications.models import Channel, DigestItem, Notification, OutboxMessage
 from notifications.services import digests_send_due, preferences_set
 from projects.services.deliverables import deliverable_create, milestone_create

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import NotFound
+from common.errors import NotFound
 from notifications.models import OutboxMessage
 from projects.models import Visibility
 from stakeholders.models import Entry

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import InvalidInput, NotAllowed, NotFound
+from common.errors import InvalidInput, NotAllowed, NotFound
 from projects import search
 from projects.models import Visibility
 from projects.selectors.portfolio import PortfolioFilters, project_portfolio_for

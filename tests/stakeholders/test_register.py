@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from config.errors import InvalidInput, NotAllowed, NotFound
+from common.errors import InvalidInput, NotAllowed, NotFound
 from projects.models import Visibility
 from stakeholders.models import CommunicationItem, RaciAssignment, RaciLetter, Stakeholder
 from stakeholders.selectors_meetings import (

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import Notification, OutboxMessage
 from projects.models import Milestone, Visibility
 from stakeholders.models import Confirmation, Requirement, RequirementVersion

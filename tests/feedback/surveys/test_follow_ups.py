@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from feedback.models import DetractorFollowUp, SurveyInvitation
 from feedback.surveys.selectors import DashboardFilters, default_filters, satisfaction_totals
 from feedback.surveys.services import follow_up_close

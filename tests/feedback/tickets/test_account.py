@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import InvalidInput, NotAllowed
+from common.errors import InvalidInput, NotAllowed
 from feedback.models import Interaction, Opportunity
 from feedback.tickets.services import (
     interaction_record,

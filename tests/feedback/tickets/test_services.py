@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from config.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from feedback.models import FeedbackTicket, SlaTarget, TicketAttachment, TicketKind, TicketStatus
 from feedback.tickets.services import (
     ticket_acknowledge,

@@ -1,4 +1,4 @@
-"""Domain errors. Services raise them; one handler maps them to HTTP (config.api) and pages show
+"""Domain errors. Services raise them; one handler maps them to HTTP (common.api) and pages show
 their message. Each has a stable code for API clients and a translatable message for people."""
 
 from __future__ import annotations
