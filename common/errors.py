@@ -3,7 +3,13 @@ their message. Each has a stable code for API clients and a translatable message
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
+    from django.utils.functional import _StrPromise
 
 
 class ApplicationError(Exception):
@@ -11,7 +17,9 @@ class ApplicationError(Exception):
     http_status = 400
     default_message = _("The request could not be completed.")
 
-    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str | _StrPromise | None = None, *, field: str | None = None
+    ) -> None:
         self.message = message if message is not None else self.default_message
         self.field = field
         super().__init__(str(self.message))
@@ -47,7 +55,6 @@ class InvalidTransition(Conflict):
     default_message = _("This step is not possible in the current state.")
 
 
-def add_form_error(form: object, error: ApplicationError) -> None:
+def add_form_error(form: BaseForm, error: ApplicationError) -> None:
     """Show a domain error on the form: on its field if the form has one, else on the form."""
-    fields = getattr(form, "fields", {})
-    form.add_error(error.field if error.field in fields else None, str(error.message))  # type: ignore[attr-defined]
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.http import AuthenticatedHttpRequest
 from notifications.models import DigestItem, Notification, NotificationPreference, OutboxMessage
 from notifications.services import outbox_resend
 from projects.permissions import is_staff_admin
@@ -32,7 +33,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description=_("Send again"))
-    def resend(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+    def resend(self, request: AuthenticatedHttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         count = 0
         for message in queryset:
             outbox_resend(actor=request.user, message=message)

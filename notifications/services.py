@@ -58,6 +58,7 @@ def outbox_enqueue(
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}.txt", context)
+        body_html: str
         try:
             body_html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
@@ -125,9 +126,10 @@ def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> Send
             return _record_accepted(message_id, accepted_at)
         except (DatabaseError, InterfaceError) as error:
             raise AcceptedNotRecorded(accepted_at) from error  # still only to be recorded
-    outcome, message = _claim(message_id)
-    if message is None:
-        return outcome  # type: ignore[return-value]
+    claimed = _claim(message_id)
+    if isinstance(claimed, SendOutcome):
+        return claimed
+    message = claimed
     result = mail.send(
         mail.build(
             to=message.to_email,
@@ -158,7 +160,7 @@ def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> Send
 
 
 @retry_when_locked
-def _claim(message_id: int) -> tuple[SendOutcome | None, OutboxMessage | None]:
+def _claim(message_id: int) -> SendOutcome | OutboxMessage:
     """Take the message for this sender: attempts + 1, `claimed_at` now. The row lock (SKIP
     LOCKED on PostgreSQL; SQLite's IMMEDIATE transaction takes the database's write lock) keeps
     two senders from claiming it together."""
@@ -169,16 +171,16 @@ def _claim(message_id: int) -> tuple[SendOutcome | None, OutboxMessage | None]:
         )
         if message is None:
             exists = OutboxMessage.objects.filter(pk=message_id).exists()
-            return (SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE), None
+            return SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE
         if message.status != OutboxMessage.Status.PENDING:
-            return SendOutcome.ALREADY_DONE, None
+            return SendOutcome.ALREADY_DONE
         if message.claimed_at is not None and message.claimed_at > now - outbox_claim_stale_after():
-            return SendOutcome.BUSY, None
+            return SendOutcome.BUSY
         message.attempts += 1
         message.last_attempt_at = now
         message.claimed_at = now
         message.save(update_fields=["attempts", "last_attempt_at", "claimed_at"])
-    return None, message
+    return message
 
 
 @retry_when_locked

@@ -13,7 +13,7 @@ from notifications.mail import AcceptedNotRecorded, SendOutcome
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
-def outbox_send_task(self, message_id: int, accepted_at: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def outbox_send_task(self: SendingTask, message_id: int, accepted_at: str | None = None) -> str:
     """outbox_send records SMTP refusals itself (a permanent one fails at once, a transient one
     after OUTBOX_MAX_ATTEMPTS), so the retry here follows the message's own schedule rather than
     the base class's. A message the server accepted but the database did not record is retried

@@ -3,25 +3,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from notifications.models import NOTIFICATION_KINDS, Channel, NotificationKind
 from notifications.selectors import notification_list_for
 from notifications.services import notifications_mark_read, preferences_for, preferences_set
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(notification_list_for(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notification_mark_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw_id = request.POST.get("notification", "")
     notifications_mark_read(
         user=request.user, notification_id=int(raw_id) if raw_id.isdigit() else None
@@ -32,7 +33,7 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person chooses, per kind of notification, e-mail at once, daily digest or none."""
     current = preferences_for(user=request.user)
     if request.method == "POST":

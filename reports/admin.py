@@ -1,6 +1,7 @@
 """Staff admins read schedules, reports and deliveries; reports never change once created."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from reports.models import Report, ReportDelivery, ReportSchedule
 
@@ -17,7 +18,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_display = ("project", "period_start", "period_end", "trigger", "created_at")
     list_select_related = ("project",)
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         return False
 
 

@@ -154,7 +154,7 @@ class _Composer:
 
 
 @retry_when_locked
-def _claim(delivery_id: int) -> tuple[SendOutcome | None, ReportDelivery | None]:
+def _claim(delivery_id: int) -> SendOutcome | ReportDelivery:
     now = timezone.now()
     with transaction.atomic():
         delivery = (
@@ -164,22 +164,22 @@ def _claim(delivery_id: int) -> tuple[SendOutcome | None, ReportDelivery | None]
         )
         if delivery is None:
             exists = ReportDelivery.objects.filter(pk=delivery_id).exists()
-            return (SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE), None
+            return SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE
         if delivery.status in (ReportDelivery.Status.SENT, ReportDelivery.Status.FAILED):
-            return SendOutcome.ALREADY_DONE, None
+            return SendOutcome.ALREADY_DONE
         if (
             delivery.status == ReportDelivery.Status.SENDING
             and delivery.claimed_at is not None
             and delivery.claimed_at > now - sending_stale_after()
         ):
-            return SendOutcome.BUSY, None  # another worker is on it (or the sweeper will be)
+            return SendOutcome.BUSY  # another worker is on it (or the sweeper will be)
         if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
-            return SendOutcome.RETRY, None  # too early: its retry is scheduled
+            return SendOutcome.RETRY  # too early: its retry is scheduled
         delivery.status = ReportDelivery.Status.SENDING
         delivery.claimed_at = now
         delivery.attempts += 1
         delivery.save(update_fields=["status", "claimed_at", "attempts"])
-    return None, delivery
+    return delivery
 
 
 def delivery_send(*, delivery_id: int, accepted_at: datetime | None = None) -> SendOutcome:
@@ -201,9 +201,10 @@ def delivery_send(*, delivery_id: int, accepted_at: datetime | None = None) -> S
         return SendOutcome.ALREADY_DONE
     report = waiting.report
     rendition = rendition_ensure(report=report, language=waiting.language)
-    outcome, delivery = _claim(delivery_id)
-    if delivery is None:
-        return outcome  # type: ignore[return-value]
+    claimed = _claim(delivery_id)
+    if isinstance(claimed, SendOutcome):
+        return claimed
+    delivery = claimed
     delivery.report = report
     if delivery.language != rendition.language:  # the recipient's language changed meanwhile
         rendition = rendition_ensure(report=report, language=delivery.language)

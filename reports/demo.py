@@ -57,7 +57,7 @@ def seed_reports(*, people: dict[str, User]) -> int:
             schedule = _schedule(nw, pm)
             tz = client_time_zone(nw)
             recipients = recipients_of(schedule)
-            run_at = schedule.next_run_at
+            run_at = schedule.next_run_at or now  # an active schedule has its next run
             for weeks_ago, summary in enumerate(SUMMARIES, start=1):
                 past_run = run_at - timedelta(weeks=weeks_ago)
                 period = period_ending_at(schedule, past_run, tz)

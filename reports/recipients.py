@@ -82,20 +82,21 @@ def _recipients(
             continue
         user = membership.user
         add(Recipient(user.email, user.display_name, user.language, user.pk, "member"))
-    if schedule.communication_item_id:
+    item = schedule.communication_item
+    if item is not None:
         default_language = project.client.language
-        stakeholders = schedule.communication_item.recipients.select_related("user").filter(  # type: ignore[union-attr]
-            project=project
-        )
+        stakeholders = item.recipients.select_related("user").filter(project=project)
         project_member_ids = set(
             Membership.objects.filter(project=project, user__is_active=True).values_list(
                 "user_id", flat=True
             )
         )
         for stakeholder in stakeholders.order_by("name", "id"):
-            user = stakeholder.user
-            if user is not None and user.pk in project_member_ids:
-                add(Recipient(user.email, user.display_name, user.language, user.pk, "plan"))
+            person = stakeholder.user
+            if person is not None and person.pk in project_member_ids:
+                add(
+                    Recipient(person.email, person.display_name, person.language, person.pk, "plan")
+                )
             elif _is_email(stakeholder.contact.strip()):
                 add(
                     Recipient(

@@ -5,6 +5,7 @@ beat-driven dispatcher and sweeper in reports.dispatch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -109,7 +110,7 @@ def _check_extras(extras: list[ExtraAddress]) -> list[ExtraAddress]:
     return extras
 
 
-def _check_roles(roles: list[str]) -> list[str]:
+def _check_roles(roles: Sequence[str]) -> list[str]:
     unknown = [role for role in roles if role not in CLIENT_ROLES]
     if unknown:
         raise InvalidInput(
@@ -144,7 +145,7 @@ def schedule_save(
     weekday: int,
     day_of_month: int,
     hour: int,
-    recipient_roles: list[str],
+    recipient_roles: Sequence[str],
     is_active: bool,
     communication_item: CommunicationItem | None = None,
     extra_recipients: list[ExtraAddress] | None = None,
@@ -193,7 +194,7 @@ def schedule_update_recipients(
     actor: User,
     project: Project,
     is_active: bool | None = None,
-    recipient_roles: list[str] | None = None,
+    recipient_roles: Sequence[str] | None = None,
     extra_recipients: list[ExtraAddress] | None = None,
 ) -> ReportSchedule:
     """The client side's part of the schedule (a client admin, or the PM): pause or resume, and
@@ -350,7 +351,7 @@ def report_send_now(*, actor: User, project: Project, now: datetime | None = Non
     return report
 
 
-def report_preview(*, actor: User, project: Project, now: datetime | None = None) -> dict:
+def report_preview(*, actor: User, project: Project, now: datetime | None = None) -> dict[str, Any]:
     """The next report as the client would get it now, not saved."""
     if not can_send_report(actor, project):
         raise NotAllowed()

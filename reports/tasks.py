@@ -19,7 +19,7 @@ def reports_dispatch_task() -> int:
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
-def report_deliver_task(self, report_id: int) -> int:  # type: ignore[no-untyped-def]
+def report_deliver_task(self: SendingTask, report_id: int) -> int:
     """Render the report once per language and send its queued deliveries; a refused one is
     retried by its own task at the time recorded on the row, and one the server accepted but
     the database did not record is recorded by its own task (never sent again)."""
@@ -40,7 +40,9 @@ def report_deliver_task(self, report_id: int) -> int:  # type: ignore[no-untyped
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
-def report_delivery_send_task(self, delivery_id: int, accepted_at: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def report_delivery_send_task(
+    self: SendingTask, delivery_id: int, accepted_at: str | None = None
+) -> str:
     """One delivery; with `accepted_at` (the server accepted it, the record failed) it only
     records the send."""
     try:

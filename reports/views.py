@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
 from reports.delivery import rendition_ensure
@@ -52,7 +53,7 @@ def _language() -> str:
 
 
 class ReportsTabMixin(ProjectPageMixin):
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
 
     def schedule_context(self) -> dict[str, Any]:
         user = self.request.user
@@ -65,6 +66,7 @@ class ReportsTabMixin(ProjectPageMixin):
 
 
 class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "reports/project_reports.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -92,7 +94,7 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
         except NotFound:
             return None
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action")
         if action == "summary":
             form = SummaryForm(request.POST)
@@ -132,6 +134,7 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
 
 
 class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "reports/schedule.html"
     project_permission = "reports.manage_report_schedule"
 
@@ -146,7 +149,7 @@ class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = ScheduleForm(request.POST, project=self.project)
         if form.is_valid():
             data = form.cleaned_data
@@ -176,6 +179,7 @@ class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):
 class PreviewView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The next report as the client will get it, from today's data (nothing is saved)."""
 
+    request: AuthenticatedHttpRequest
     template_name = "reports/preview.html"
     project_permission = "reports.send_report"
 
@@ -193,6 +197,7 @@ class PreviewView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
 
 class ReportView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "reports/report_detail.html"
 
     def get_report(self) -> Report:
@@ -213,7 +218,7 @@ class ReportView(StaffPageMixin, ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         report = self.get_report()
         selected = None
         if request.POST.get("delivery"):
@@ -232,10 +237,10 @@ class ReportView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
 
 class ReportPdfMixin(ProjectPageMixin):
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
     kwargs: dict[str, Any]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         report = report_get_for(
             user=request.user, project=self.project, report_id=kwargs["report_id"]
         )
@@ -250,13 +255,14 @@ class ReportPdfMixin(ProjectPageMixin):
 
 
 class ReportPdfView(StaffPageMixin, ReportPdfMixin, View):
-    pass
+    request: AuthenticatedHttpRequest
 
 
 # --- Portal -------------------------------------------------------------------------------------
 
 
 class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "reports/portal_reports.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -270,7 +276,7 @@ class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
             )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = RecipientsForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -293,6 +299,7 @@ class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
 
 
 class PortalReportView(PortalPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "reports/portal_report.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -305,4 +312,4 @@ class PortalReportView(PortalPageMixin, ProjectPageMixin, TemplateView):
 
 
 class PortalReportPdfView(PortalPageMixin, ReportPdfMixin, View):
-    pass
+    request: AuthenticatedHttpRequest

@@ -16,10 +16,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
 from projects.api.views import ProjectScopedViewSet
 from projects.models import Project
@@ -55,21 +55,21 @@ class ReportScheduleView(APIView):
     """GET: the project's schedule (everyone in the project). PUT: the PM sets all of it.
     PATCH: a client admin (or the PM) pauses / resumes it or changes the recipients."""
 
-    def _project(self, request: Request, project_pk: int) -> Project:
+    def _project(self, request: AuthenticatedRequest, project_pk: int) -> Project:
         return project_get_for(user=request.user, project_id=project_pk)
 
-    def _response(self, request: Request, project: Project) -> Response:
+    def _response(self, request: AuthenticatedRequest, project: Project) -> Response:
         schedule = schedule_get_for(user=request.user, project=project)
         if schedule is None:
             raise NotFound(_("This project has no report schedule yet."))
         return Response(s.ReportScheduleSerializer(schedule).data)
 
     @extend_schema(responses=s.ReportScheduleSerializer)
-    def get(self, request: Request, project_pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, project_pk: int) -> Response:
         return self._response(request, self._project(request, project_pk))
 
     @extend_schema(request=s.ReportScheduleInputSerializer, responses=s.ReportScheduleSerializer)
-    def put(self, request: Request, project_pk: int) -> Response:
+    def put(self, request: AuthenticatedRequest, project_pk: int) -> Response:
         project = self._project(request, project_pk)
         if not can_manage_report_schedule(request.user, project):
             raise PermissionDenied()
@@ -94,7 +94,7 @@ class ReportScheduleView(APIView):
         return self._response(request, project)
 
     @extend_schema(request=s.ReportRecipientsInputSerializer, responses=s.ReportScheduleSerializer)
-    def patch(self, request: Request, project_pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, project_pk: int) -> Response:
         project = self._project(request, project_pk)
         if not request.user.has_perm("reports.manage_report_recipients", project):
             raise PermissionDenied()
@@ -115,6 +115,7 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     """The project's reports: everyone in the project reads them (a report holds only what the
     client may see); the PM sends the current period's at once."""
 
+    request: AuthenticatedRequest
     lookup_value_regex = r"\d+"
     action_permissions = {
         "send_now": "reports.send_report",
@@ -122,7 +123,7 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         "resend": "reports.resend_report",
     }
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Report]]:
         if self.action == "retrieve":
             return s.ReportDetailSerializer
         return s.ReportSerializer
@@ -139,14 +140,14 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(request=None, responses={201: s.ReportDetailSerializer})
     @action(detail=False, methods=["post"], url_path="send-now")
-    def send_now(self, request: Request, project_pk: str) -> Response:
+    def send_now(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         """Create and send the current period's report; 409 if it exists (resend it instead)."""
         report = report_send_now(actor=request.user, project=self.project)
         return Response(s.ReportDetailSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
-    def pdf(self, request: Request, project_pk: str, pk: str) -> HttpResponse:
+    def pdf(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> HttpResponse:
         report = self.get_object()
         language = "zh-hans" if (translation.get_language() or "").startswith("zh") else "en"
         rendition = rendition_ensure(report=report, language=language)
@@ -158,7 +159,7 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(responses=s.ReportDeliverySerializer(many=True))
     @action(detail=True, methods=["get"])
-    def deliveries(self, request: Request, project_pk: str, pk: str) -> Response:
+    def deliveries(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         """Who the report went to and how it went (the provider side)."""
         report = self.get_object()
         if not can_view_report_deliveries(request.user, self.project):
@@ -168,7 +169,7 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(request=s.ResendInputSerializer, responses=s.ResendResultSerializer)
     @action(detail=True, methods=["post"])
-    def resend(self, request: Request, project_pk: str, pk: str) -> Response:
+    def resend(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         """Send again: the given deliveries, or every failed one."""
         report = self.get_object()
         data = s.ResendInputSerializer(data=request.data)
