@@ -20,7 +20,6 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("stakeholders.api.urls")),
-    path("", include("stakeholders.api.urls_meetings")),
     path("", include("notifications.api.urls")),
     path("", include("stakeholders.api.urls_discussions")),
     path("", include("risks.api.urls")),

@@ -29,11 +29,14 @@ from feedback.tickets.selectors import ticket_get_for, tickets_awaiting_confirma
 from feedback.tickets.services import ticket_confirm
 from projects.models import AcceptanceRound
 from projects.selectors import deliverables_awaiting_decision_for, gates_awaiting_decision_for
-from stakeholders.selectors import requirement_get_for, requirements_awaiting_confirmation_for
-from stakeholders.selectors_changes import change_requests_awaiting_decision_for
-from stakeholders.selectors_meetings import action_item_get_for, open_action_items_for
+from stakeholders.selectors.changes import change_requests_awaiting_decision_for
+from stakeholders.selectors.meetings import action_item_get_for, open_action_items_for
+from stakeholders.selectors.requirements import (
+    requirement_get_for,
+    requirements_awaiting_confirmation_for,
+)
+from stakeholders.services.meetings import action_item_set_done
 from stakeholders.services.requirements import requirement_confirm
-from stakeholders.services_meetings import action_item_set_done
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -30,8 +30,8 @@ from projects.models import (
 )
 from projects.permissions import can_view_project
 from projects.selectors import document_list_for, membership_list_for, milestone_list_for
-from stakeholders.decisions import Decision, decision_log_for
 from stakeholders.models import ChangeRequest, Confirmation
+from stakeholders.selectors.decisions import Decision, decision_log_for
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from portal import views, views_client
-from stakeholders import views as requirement_views
-from stakeholders import views_changes
+from stakeholders.views import changes as change_views
+from stakeholders.views import requirements as requirement_views
 
 app_name = "portal"
 
@@ -53,12 +53,12 @@ urlpatterns = [
     ),
     path(
         "projects/<int:project_id>/change-requests/",
-        views_changes.PortalChangeRequestListView.as_view(),
+        change_views.PortalChangeRequestListView.as_view(),
         name="change_requests",
     ),
     path(
         "projects/<int:project_id>/change-requests/<int:cr_id>/",
-        views_changes.PortalChangeRequestView.as_view(),
+        change_views.PortalChangeRequestView.as_view(),
         name="change_request",
     ),
     path(

@@ -429,24 +429,3 @@ def _register_project_kinds() -> None:
 
 
 _register_project_kinds()
-
-
-def _change_request_url(cr: Any, side: Side) -> str:
-    name = "portal:change_request" if side == "portal" else "stakeholders:change_request"
-    return reverse(name, kwargs={"project_id": cr.project_id, "cr_id": cr.pk})
-
-
-def _register_change_requests() -> None:
-    from stakeholders.selectors_changes import change_request_search_scope_for
-
-    # The internal note is never a search field: a client could find a request by its words.
-    register_searchable(
-        "change_request",
-        _("Change requests"),
-        change_request_search_scope_for,
-        (("title", "A"), ("description", "B"), ("reason", "C"), ("scope_impact", "C")),
-        _change_request_url,
-    )
-
-
-_register_change_requests()

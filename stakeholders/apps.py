@@ -7,12 +7,9 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholders and requirements")
 
     def ready(self) -> None:
-        from stakeholders import search
+        from stakeholders import permissions, search  # noqa: F401  (permissions adds the rules)
 
         search.register()
-        from stakeholders import permissions_meetings, search_meetings  # noqa: F401  (rules)
-
-        search_meetings.register()
         from stakeholders.discussables import (
             register_change_requests,
             register_deliverables,

@@ -143,7 +143,10 @@ def register_requirements() -> None:
     from django.urls import reverse
 
     from stakeholders.models import Requirement
-    from stakeholders.selectors import requirement_list_for, requirement_search_scope_for
+    from stakeholders.selectors.requirements import (
+        requirement_list_for,
+        requirement_search_scope_for,
+    )
 
     def can_view(user: User, requirement: Requirement) -> bool:
         return (
@@ -178,7 +181,7 @@ def register_change_requests() -> None:
     from django.urls import reverse
 
     from stakeholders.models import ChangeRequest
-    from stakeholders.selectors_changes import (
+    from stakeholders.selectors.changes import (
         change_request_list_for,
         change_request_search_scope_for,
     )

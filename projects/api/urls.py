@@ -37,13 +37,4 @@ router.register(
     basename="earned-value",
 )
 
-# Change requests live in the stakeholders app; registered here so they share the /api/v1/ root.
-from stakeholders.api_changes import ChangeRequestViewSet  # noqa: E402
-
-router.register(
-    r"projects/(?P<project_pk>\d+)/change-requests",
-    ChangeRequestViewSet,
-    basename="change-request",
-)
-
 urlpatterns = [path("search/", search.SearchView.as_view(), name="search"), *router.urls]

@@ -9,28 +9,17 @@ requirement never reaches the client: the PM starts it without a confirmation an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
-from notifications.models import NotificationKind
-from notifications.services import notify
-from projects.models import (
-    Deliverable,
-    Membership,
-    Milestone,
-    Project,
-    Role,
-    Visibility,
-)
+from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.permissions import can_confirm_requirement, can_submit_requirement
 from stakeholders.models import Confirmation, Requirement, RequirementVersion
 from stakeholders.permissions import (
@@ -38,6 +27,7 @@ from stakeholders.permissions import (
     can_triage_requirement,
     can_view_requirement,
 )
+from stakeholders.services.requirement_notifications import tell_deciders, tell_pm
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -234,7 +224,7 @@ def requirement_create(
     _record_version(requirement, actor)
     _set_links(requirement, milestones=milestones, deliverables=deliverables)
     if is_client:
-        _tell_pm(requirement, event="submitted", by=actor)
+        tell_pm(requirement, event="submitted", by=actor)
     return requirement
 
 
@@ -320,7 +310,7 @@ def requirement_update(
     if changed and requirement.status == Status.CLARIFIED and not _is_internal(requirement):
         # The client reads the new version before confirming (a confirmation of the one they
         # were told about is refused as stale).
-        _tell_deciders(requirement, changed=changed, signed_version=signed_version)
+        tell_deciders(requirement, changed=changed, signed_version=signed_version)
     return requirement
 
 
@@ -368,9 +358,9 @@ def requirement_transition(
     requirement.status_reason = reason
     _save(requirement, actor)
     if transition.target == Status.CLARIFIED and not _is_internal(requirement):
-        _tell_deciders(requirement)
+        tell_deciders(requirement)
     if transition.name == "accept" and not _is_internal(requirement):
-        _tell_pm(requirement, event="accepted", by=actor)
+        tell_pm(requirement, event="accepted", by=actor)
     return requirement
 
 
@@ -401,96 +391,8 @@ def requirement_confirm(
     requirement.status = Status.CONFIRMED
     requirement.status_reason = ""
     _save(requirement, actor)
-    _tell_pm(requirement, event="confirmed", by=actor)
+    tell_pm(requirement, event="confirmed", by=actor)
     return requirement
-
-
-# --- Notifications ------------------------------------------------------------------------------
-
-
-def _tell_deciders(
-    requirement: Requirement,
-    *,
-    changed: Sequence[str] = (),
-    signed_version: int | None = None,
-) -> None:
-    """The client admins and customer reps: a requirement awaits their confirmation. After an
-    edit, `changed` names the fields that changed and `signed_version` the version they had
-    confirmed (if they had), which their confirmation no longer covers."""
-    deciders = Membership.objects.filter(
-        project_id=requirement.project_id,
-        role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP],
-        user__is_active=True,
-    ).select_related("user")
-    url = reverse(
-        "portal:requirement",
-        kwargs={"project_id": requirement.project_id, "requirement_id": requirement.pk},
-    )
-    for membership in deciders:
-        person = membership.user
-        with translation.override(person.language):
-            title = _("%(reference)s awaits your confirmation") % {
-                "reference": requirement.reference
-            }
-            changed_labels = ", ".join(
-                str(Requirement._meta.get_field(name).verbose_name) for name in changed
-            )
-        notify(
-            user=person,
-            kind=NotificationKind.REQUIREMENT,
-            outbox_kind="requirement_clarified",
-            title=title,
-            url=url,
-            email_template="stakeholders/email/requirement_clarified",
-            context={
-                "person": person,
-                "requirement": requirement,
-                "project": requirement.project,
-                "path": url,
-                "changed": changed_labels,
-                "signed_version": signed_version,
-            },
-            dedupe_key=f"requirement-clarified:{requirement.pk}:{requirement.version}:{person.pk}",
-        )
-
-
-def _tell_pm(requirement: Requirement, *, event: str, by: User) -> None:
-    """The project's PMs: the client submitted, confirmed or accepted a requirement."""
-    pms = Membership.objects.filter(
-        project_id=requirement.project_id, role=Role.PM, user__is_active=True
-    ).select_related("user")
-    url = reverse(
-        "stakeholders:requirement",
-        kwargs={"project_id": requirement.project_id, "requirement_id": requirement.pk},
-    )
-    messages = {
-        "submitted": gettext_lazy("%(person)s submitted %(reference)s"),
-        "confirmed": gettext_lazy("%(person)s confirmed %(reference)s"),
-        "accepted": gettext_lazy("%(person)s accepted %(reference)s"),
-    }
-    for membership in pms:
-        person = membership.user
-        with translation.override(person.language):
-            title = str(messages[event]) % {
-                "person": by.display_name,
-                "reference": requirement.reference,
-            }
-        notify(
-            user=person,
-            kind=NotificationKind.REQUIREMENT,
-            outbox_kind=f"requirement_{event}",
-            title=title,
-            url=url,
-            email_template=f"stakeholders/email/requirement_{event}",
-            context={
-                "person": person,
-                "by": by,
-                "requirement": requirement,
-                "project": requirement.project,
-                "path": url,
-            },
-            dedupe_key=(f"requirement-{event}:{requirement.pk}:{requirement.version}:{person.pk}"),
-        )
 
 
 __all__ = [

@@ -39,8 +39,8 @@ def _openapi() -> dict[str, Any]:
 @pytest.fixture
 def rep_token(cast) -> str:
     from risks.services import risk_create
+    from stakeholders.services.changes import change_request_create
     from stakeholders.services.requirements import requirement_create
-    from stakeholders.services_changes import change_request_create
 
     requirement_create(actor=cast.rep, project=cast.project, title="Export to Excel")
     change_request_create(actor=cast.rep, project=cast.project, title="Add SSO")

@@ -51,21 +51,23 @@ from risks.models import Risk
 from risks.services import mitigation_action_add, risk_assess, risk_create, risk_transition
 from stakeholders.models import Meeting, Requirement
 from stakeholders.models.discussions import Entry
+from stakeholders.services.changes import change_request_assess, change_request_create
+from stakeholders.services.meetings import (
+    action_item_create,
+    meeting_create,
+    meeting_decision_record,
+)
+from stakeholders.services.register import (
+    communication_item_create,
+    raci_assign,
+    stakeholder_create,
+)
 from stakeholders.services.requirements import (
     requirement_create,
     requirement_transition,
     requirement_update,
 )
-from stakeholders.services_changes import change_request_assess, change_request_create
 from stakeholders.services_discussions import attachments_add, entry_post
-from stakeholders.services_meetings import (
-    action_item_create,
-    communication_item_create,
-    meeting_create,
-    meeting_decision_record,
-    raci_assign,
-    stakeholder_create,
-)
 from tests.factories import (
     OrganizationFactory,
     ProjectFactory,

@@ -33,19 +33,18 @@ from projects.services.deliverables import (
 )
 from reports.services import report_send_now, schedule_save
 from stakeholders.models import ActionItem, Meeting
-from stakeholders.services_changes import (
+from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
     change_request_create,
 )
-from stakeholders.services_meetings import (
+from stakeholders.services.meetings import (
     action_item_create,
     action_item_set_done,
     meeting_create,
     meeting_decision_record,
-    raci_assign,
-    stakeholder_create,
 )
+from stakeholders.services.register import raci_assign, stakeholder_create
 
 CLIENT_ROLE_NAMES = ["client_admin", "rep", "viewer"]
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

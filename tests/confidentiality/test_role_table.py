@@ -27,15 +27,11 @@ from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from risks.models import Risk
 from risks.services import mitigation_action_add, risk_create, risk_transition
+from stakeholders.services.changes import change_request_create
+from stakeholders.services.meetings import action_item_create, meeting_create
+from stakeholders.services.register import communication_item_create, stakeholder_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_changes import change_request_create
 from stakeholders.services_discussions import attachments_add
-from stakeholders.services_meetings import (
-    action_item_create,
-    communication_item_create,
-    meeting_create,
-    stakeholder_create,
-)
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,

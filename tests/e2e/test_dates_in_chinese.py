@@ -20,7 +20,7 @@ from projects.services.tasks import task_create
 from risks.models import Risk
 from risks.services import risk_create
 from stakeholders.models import Meeting
-from stakeholders.services_meetings import meeting_create
+from stakeholders.services.meetings import meeting_create
 from tests.e2e.conftest import csp_violations, log_in
 
 pytestmark = pytest.mark.e2e

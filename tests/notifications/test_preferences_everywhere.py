@@ -18,8 +18,8 @@ from projects.services.deliverables import (
     quality_review_record,
 )
 from projects.services.reminders import deemed_acceptance_remind
+from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create, requirement_transition
-from stakeholders.services_changes import change_request_create
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test import Client
 from feedback.models import TicketKind
 from feedback.tickets.services import ticket_raise, ticket_resolve
 from projects.models import Visibility
+from stakeholders.services.meetings import action_item_create, meeting_create
 from stakeholders.services.requirements import requirement_create, requirement_transition
-from stakeholders.services_meetings import action_item_create, meeting_create
 from tests.confidentiality.test_role_table import full_cast  # noqa: F401 (a fixture)
 
 

@@ -214,7 +214,7 @@ def test_summary_is_the_pms_and_is_bounded(pm, project, rep):
 
 
 def test_recipients_from_the_communication_plan(pm, project, rep, client_admin):
-    from stakeholders.services_meetings import communication_item_create, stakeholder_create
+    from stakeholders.services.register import communication_item_create, stakeholder_create
 
     sponsor = stakeholder_create(
         actor=pm, project=project, name="Dana Director", visibility=Visibility.CLIENT

@@ -42,17 +42,17 @@ from projects.services.deliverables import (
 from projects.services.documents import deliverable_submit_with_files
 from projects.services.gates import gate_checklist, phase_gate_decide, phase_gate_request
 from stakeholders.models import ChangeRequest, Confirmation, Requirement, RequirementVersion
+from stakeholders.services.changes import (
+    change_request_approve,
+    change_request_assess,
+    change_request_create,
+    change_request_reject,
+)
 from stakeholders.services.requirements import (
     TRANSITIONS,
     requirement_confirm,
     requirement_create,
     requirement_transition,
-)
-from stakeholders.services_changes import (
-    change_request_approve,
-    change_request_assess,
-    change_request_create,
-    change_request_reject,
 )
 from tests.signoff.walk import (
     CHANGED_TEXT,
@@ -325,7 +325,7 @@ def _change_request_kind(approved: bool) -> Kind:
         build=lambda w: _change_request(w, approved=approved),
         signed=_change_request_signed,
         reopens=False,
-        service_modules=("stakeholders.services_changes",),
+        service_modules=("stakeholders.services.changes",),
         targets=lambda cr: {"change_request": cr},
         collection="change-requests",
         api_object=lambda cr: cr.pk,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.utils import timezone
 
 from projects.models import Visibility
-from stakeholders.services_meetings import (
+from stakeholders.services.meetings import (
     action_item_create,
     meeting_create,
     meeting_decision_record,

@@ -13,8 +13,8 @@ from common.errors import InvalidInput, NotAllowed, NotFound
 from projects.models import Visibility
 from stakeholders.models import Attachment, Entry, Requirement
 from stakeholders.selectors_discussions import attachment_get_for
+from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_changes import change_request_create
 from stakeholders.services_discussions import attachment_remove, attachments_add, entry_post
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 from common.errors import InvalidInput
 from projects.models import Visibility
 from stakeholders.models import ChangeRequest
+from stakeholders.services.changes import change_request_assess, change_request_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_changes import change_request_assess, change_request_create
 
 pytestmark = pytest.mark.django_db
 

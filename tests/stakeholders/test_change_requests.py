@@ -18,8 +18,8 @@ from projects.models import Milestone, Project, Visibility
 from projects.search import search_queryset, searchable_get
 from projects.services.deliverables import milestone_create
 from stakeholders.models import ChangeRequest, ScheduleImpact
-from stakeholders.selectors_changes import change_request_get_for
-from stakeholders.services_changes import (
+from stakeholders.selectors.changes import change_request_get_for
+from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
     change_request_create,

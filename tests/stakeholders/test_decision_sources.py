@@ -9,18 +9,18 @@ import pytest
 
 from projects.models import Visibility
 from projects.services.deliverables import milestone_create
-from stakeholders.decisions import decision_log_for
 from stakeholders.models import Requirement
-from stakeholders.services.requirements import (
-    requirement_confirm,
-    requirement_create,
-    requirement_transition,
-)
-from stakeholders.services_changes import (
+from stakeholders.selectors.decisions import decision_log_for
+from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
     change_request_create,
     change_request_reject,
+)
+from stakeholders.services.requirements import (
+    requirement_confirm,
+    requirement_create,
+    requirement_transition,
 )
 
 

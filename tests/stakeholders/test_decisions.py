@@ -22,9 +22,9 @@ from projects.services.deliverables import (
     milestone_create,
     quality_review_record,
 )
-from stakeholders import decisions as decision_module
-from stakeholders.decisions import Decision, decision_log_for, register_decision_source
-from stakeholders.services_meetings import meeting_decision_record
+from stakeholders.selectors import decisions as decision_module
+from stakeholders.selectors.decisions import Decision, decision_log_for, register_decision_source
+from stakeholders.services.meetings import meeting_decision_record
 from tests.stakeholders.helpers import DUE, a_meeting, meetings_with_items
 
 

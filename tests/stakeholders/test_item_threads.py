@@ -12,8 +12,8 @@ from notifications.models import OutboxMessage
 from projects.models import Visibility
 from stakeholders.models import Entry
 from stakeholders.selectors_discussions import entry_list_for
+from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_changes import change_request_create
 from stakeholders.services_discussions import entry_post
 
 pytestmark = pytest.mark.django_db

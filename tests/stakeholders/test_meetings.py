@@ -15,8 +15,8 @@ from projects import search
 from projects.models import Visibility
 from projects.selectors.portfolio import PortfolioFilters, project_portfolio_for
 from stakeholders.models import ActionItem, Meeting, MeetingDecision
-from stakeholders.selectors_meetings import meeting_list_for, open_action_items_for
-from stakeholders.services_meetings import (
+from stakeholders.selectors.meetings import meeting_list_for, open_action_items_for
+from stakeholders.services.meetings import (
     action_item_create,
     action_item_set_done,
     meeting_create,

@@ -9,13 +9,13 @@ from django.urls import reverse
 from common.errors import InvalidInput, NotAllowed, NotFound
 from projects.models import Visibility
 from stakeholders.models import CommunicationItem, RaciAssignment, RaciLetter, Stakeholder
-from stakeholders.selectors_meetings import (
+from stakeholders.selectors.register import (
     communication_plan_for,
     raci_for,
     stakeholder_grid,
     stakeholder_list_for,
 )
-from stakeholders.services_meetings import (
+from stakeholders.services.register import (
     communication_item_create,
     raci_assign,
     stakeholder_create,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from projects.models import Visibility
 from projects.services.deliverables import deliverable_create, milestone_create
 from stakeholders.models import CommunicationItem, Meeting, RaciAssignment, Stakeholder
-from stakeholders.services_meetings import (
+from stakeholders.services.meetings import meeting_create
+from stakeholders.services.register import (
     communication_item_create,
-    meeting_create,
     raci_assign,
     stakeholder_create,
 )

@@ -18,10 +18,10 @@ from projects.models import Membership, Project, Role
 from projects.services import membership_add
 from reports.demo import seed_reports
 from risks.demo import seed_risks
-from stakeholders.demo import seed_requirements
-from stakeholders.demo_changes import seed_change_requests
+from stakeholders.demo.changes import seed_change_requests
+from stakeholders.demo.meetings import seed_meetings
+from stakeholders.demo.requirements import seed_requirements
 from stakeholders.demo_discussions import seed_discussions
-from stakeholders.demo_meetings import seed_meetings
 
 DEMO_PASSWORD = "rapport-demo-2026"  # noqa: S105  (printed for the demo; never used elsewhere)
 

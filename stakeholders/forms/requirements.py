@@ -1,3 +1,6 @@
+"""Forms for requirements: the staff side (create, edit, link, move on) and the portal (submit,
+confirm, accept)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -53,7 +53,7 @@ def _linkable_requirements(
 ) -> list[Requirement]:
     """The requirements `actor` may link: of this project and visible to them (a client links
     only client-visible ones). An unknown or hidden id is refused, never silently dropped."""
-    from stakeholders.selectors import requirement_list_for
+    from stakeholders.selectors.requirements import requirement_list_for
 
     wanted = {int(pk) for pk in requirement_ids}
     found = list(requirement_list_for(user=actor, project=project).filter(pk__in=wanted))

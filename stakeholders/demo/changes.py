@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from projects.models import Project, Visibility
-from stakeholders.services_changes import (
+from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
     change_request_create,

@@ -14,24 +14,111 @@ from rest_framework.response import Response
 
 from common.errors import InvalidInput
 from projects.api.views import ProjectScopedViewSet
-from projects.models import Deliverable, Milestone
-from stakeholders.api.serializers import (
-    ConfirmInputSerializer,
-    RequirementDetailSerializer,
-    RequirementInputSerializer,
-    RequirementSerializer,
-    RequirementUpdateSerializer,
-    RequirementVersionSerializer,
-    TransitionInputSerializer,
-)
-from stakeholders.models import Requirement
-from stakeholders.selectors import requirement_get_for, requirement_list_for
+from projects.models import Deliverable, Milestone, Visibility
+from stakeholders.models import Confirmation, Requirement, RequirementVersion
+from stakeholders.selectors.requirements import requirement_get_for, requirement_list_for
 from stakeholders.services.requirements import (
     requirement_confirm,
     requirement_create,
     requirement_transition,
     requirement_update,
 )
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "id",
+            "reference",
+            "number",
+            "title",
+            "description",
+            "source",
+            "priority",
+            "acceptance_notes",
+            "visibility",
+            "status",
+            "status_reason",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RequirementDetailSerializer(RequirementSerializer):
+    milestones = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    deliverables = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta(RequirementSerializer.Meta):
+        fields = [*RequirementSerializer.Meta.fields, "milestones", "deliverables"]
+        read_only_fields = fields
+
+
+class RequirementInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    priority = serializers.ChoiceField(
+        choices=Requirement.Priority.choices, default=Requirement.Priority.SHOULD
+    )
+    acceptance_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    milestones = serializers.ListField(child=serializers.IntegerField(), required=False)
+    deliverables = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class RequirementUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Requirement.Priority.choices, required=False)
+    acceptance_notes = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    milestones = serializers.ListField(child=serializers.IntegerField(), required=False)
+    deliverables = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=["submit", "clarify", "start", "deliver", "accept", "defer", "reject"]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConfirmInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class RequirementVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequirementVersion
+        fields = [
+            "number",
+            "title",
+            "description",
+            "priority",
+            "acceptance_notes",
+            "visibility",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ConfirmationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Confirmation
+        fields = [
+            "version",
+            "title",
+            "description",
+            "priority",
+            "acceptance_notes",
+            "confirmed_by",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
 
 
 class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

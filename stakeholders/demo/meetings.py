@@ -13,11 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from projects.models import Project, Visibility
 from stakeholders.models import Stakeholder
-from stakeholders.services_meetings import (
+from stakeholders.services.meetings import (
     action_item_create,
-    communication_item_create,
     meeting_create,
     meeting_decision_record,
+)
+from stakeholders.services.register import (
+    communication_item_create,
     raci_assign,
     stakeholder_create,
 )

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
 from common.errors import ApplicationError, add_form_error
-from stakeholders.forms import (
+from stakeholders.forms.requirements import (
     PortalRequirementCreateForm,
     RequirementCreateForm,
     RequirementForm,
@@ -22,7 +22,7 @@ from stakeholders.forms import (
 )
 from stakeholders.models import Requirement
 from stakeholders.permissions import can_triage_requirement
-from stakeholders.selectors import (
+from stakeholders.selectors.requirements import (
     requirement_get_for,
     requirement_history_for,
     requirement_list_for,

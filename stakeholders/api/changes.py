@@ -22,8 +22,8 @@ from projects.permissions import (
     can_view_internal_items,
 )
 from stakeholders.models import ChangeRequest, ScheduleImpact
-from stakeholders.selectors_changes import change_request_get_for, change_request_list_for
-from stakeholders.services_changes import (
+from stakeholders.selectors.changes import change_request_get_for, change_request_list_for
+from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
     change_request_create,

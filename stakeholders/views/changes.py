@@ -23,20 +23,20 @@ from projects.permissions import (
     can_submit_requirement,
 )
 from projects.selectors import milestone_list_for
-from stakeholders.forms_changes import (
+from stakeholders.forms.changes import (
     AssessForm,
     ChangeRequestForm,
     DecisionForm,
     StaffChangeRequestForm,
 )
 from stakeholders.models import ChangeRequest, Requirement
-from stakeholders.selectors import requirement_list_for
-from stakeholders.selectors_changes import (
+from stakeholders.selectors.changes import (
     change_request_get_for,
     change_request_list_for,
     change_request_summary_for,
 )
-from stakeholders.services_changes import (
+from stakeholders.selectors.requirements import requirement_list_for
+from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
     change_request_create,

@@ -1,0 +1,181 @@
+"""API for meetings and their decisions and action items: the same selectors, services and
+rules as the pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from common.errors import InvalidInput, NotFound
+from projects.api.views import ProjectScopedViewSet
+from projects.models import Visibility
+from stakeholders.api.register import is_schema_generation
+from stakeholders.models import ActionItem, Meeting, MeetingDecision, Side
+from stakeholders.permissions import can_complete_action_item
+from stakeholders.selectors.meetings import action_item_get_for, meeting_get_for, meeting_list_for
+from stakeholders.services.meetings import (
+    action_item_create,
+    action_item_set_done,
+    meeting_create,
+    meeting_decision_record,
+)
+
+
+class MeetingDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeetingDecision
+        fields = ["id", "text", "decided_by", "recorded_at"]
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionItem
+        fields = ["id", "meeting", "text", "owner", "due_date", "is_done", "done_at"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    """`minutes` is what the caller may read: empty for a client when they are internal.
+    `attendees` and `stakeholder_attendees` are those the caller may see."""
+
+    minutes = serializers.CharField(source="visible_minutes")
+    decisions = MeetingDecisionSerializer(many=True)
+    action_items = ActionItemSerializer(many=True)
+    attendees = serializers.SerializerMethodField()
+    stakeholder_attendees = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "visibility",
+            "starts_at",
+            "location",
+            "attendees",
+            "stakeholder_attendees",
+            "agenda",
+            "minutes",
+            "minutes_visibility",
+            "decisions",
+            "action_items",
+        ]
+
+    def get_attendees(self, meeting: Meeting) -> list[int]:
+        return [person.pk for person in meeting.attendees.all()]
+
+    def get_stakeholder_attendees(self, meeting: Meeting) -> list[int]:
+        return [stakeholder.pk for stakeholder in meeting.stakeholder_attendees.all()]
+
+
+class MeetingInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
+    starts_at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=500, required=False, default="")
+    agenda = serializers.CharField(required=False, default="", allow_blank=True)
+    minutes = serializers.CharField(required=False, default="", allow_blank=True)
+    minutes_visibility = serializers.ChoiceField(
+        choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    decided_by = serializers.ChoiceField(choices=Side.choices, default=Side.JOINT)
+
+
+class ActionItemInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    owner = serializers.IntegerField()
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ActionItemDoneSerializer(serializers.Serializer):
+    is_done = serializers.BooleanField()
+
+
+MANAGE_MEETINGS = "stakeholders.manage_meetings"
+
+
+class MeetingViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    """Meetings with their decisions and action items; internal minutes are blank for clients,
+    and so are the decisions and action items of such a meeting."""
+
+    serializer_class = MeetingSerializer
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": MANAGE_MEETINGS,
+        "decisions": MANAGE_MEETINGS,
+        "action_items": MANAGE_MEETINGS,
+    }
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        if is_schema_generation(self):
+            return Meeting.objects.none()
+        return meeting_list_for(user=self.request.user, project=self.project)
+
+    def retrieve(self, request: Request, project_pk: str, pk: str) -> Response:
+        meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=int(pk))
+        return Response(MeetingSerializer(meeting).data)
+
+    @extend_schema(request=MeetingInputSerializer, responses={201: MeetingSerializer})
+    def create(self, request: Request, project_pk: str) -> Response:
+        data = MeetingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = meeting_create(actor=request.user, project=self.project, **data.validated_data)
+        meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=meeting.pk)
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionInputSerializer, responses={201: MeetingDecisionSerializer})
+    @action(detail=True, methods=["post"])
+    def decisions(self, request: Request, project_pk: str, pk: str) -> Response:
+        """Record a decision of the meeting (the PM and the team)."""
+        meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=int(pk))
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = meeting_decision_record(
+            actor=request.user, meeting=meeting, **data.validated_data
+        )
+        return Response(MeetingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActionItemInputSerializer, responses={201: ActionItemSerializer})
+    @action(detail=True, methods=["post"], url_path="action-items")
+    def action_items(self, request: Request, project_pk: str, pk: str) -> Response:
+        """Give a member an action item (the PM and the team)."""
+        meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=int(pk))
+        data = ActionItemInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        owner = get_user_model().objects.filter(pk=values.pop("owner")).first()
+        if owner is None:
+            raise InvalidInput(field="owner")
+        item = action_item_create(actor=request.user, meeting=meeting, owner=owner, **values)
+        return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class ActionItemViewSet(ProjectScopedViewSet):
+    """An action item's done toggle: its owner, or the project's PM and team."""
+
+    serializer_class = ActionItemSerializer
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(request=ActionItemDoneSerializer, responses=ActionItemSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request: Request, project_pk: str, pk: str) -> Response:
+        item = action_item_get_for(user=request.user, item_id=int(pk))
+        if item.meeting.project_id != self.project.pk:
+            raise NotFound
+        if not can_complete_action_item(request.user, item):
+            raise PermissionDenied()
+        data = ActionItemDoneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = action_item_set_done(
+            actor=request.user, item=item, is_done=data.validated_data["is_done"]
+        )
+        return Response(ActionItemSerializer(item).data)

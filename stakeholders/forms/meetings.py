@@ -1,0 +1,65 @@
+"""Forms of meetings: the meeting itself, its minutes, a decision and an action item."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.widgets import DateInput, DateTimeLocalInput
+from projects.models import Visibility
+from stakeholders.models import Side
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
+    location = forms.CharField(label=_("Location or link"), max_length=500, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        help_text=_(
+            "An internal meeting is never shown to the client; a client-visible one shows only "
+            "its client-visible attendees."
+        ),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda (Markdown)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendees (members)"), queryset=None, required=False
+    )
+    stakeholder_attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendees (stakeholders)"), queryset=None, required=False
+    )
+
+    def __init__(
+        self, *args: object, members: object = None, stakeholders: object = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["attendees"].queryset = members  # type: ignore[attr-defined]
+        self.fields["stakeholder_attendees"].queryset = stakeholders  # type: ignore[attr-defined]
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes (Markdown)"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    minutes_visibility = forms.ChoiceField(
+        label=_("Minutes visible to"), choices=Visibility.choices
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    decided_by = forms.ChoiceField(label=_("Decided by"), choices=Side.choices)
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=1000)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args: object, members: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = members  # type: ignore[attr-defined]

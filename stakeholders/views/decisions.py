@@ -1,0 +1,89 @@
+"""The decision log of a project on both sides: the page, its PDF and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from common.pdf import pdf_response
+from projects.views.tasks import spreadsheet_safe
+from stakeholders.selectors.decisions import decision_log_for
+
+
+class DecisionLogMixin(ProjectPageMixin):
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["decisions"] = decision_log_for(user=self.request.user, project=self.project)
+        return context
+
+
+class DecisionLogView(StaffPageMixin, DecisionLogMixin, TemplateView):
+    template_name = "stakeholders/decision_log.html"
+
+
+class PortalDecisionLogView(PortalPageMixin, DecisionLogMixin, TemplateView):
+    template_name = "stakeholders/portal_decision_log.html"
+
+
+def decision_log_pdf(request: HttpRequest, project: Any, *, portal: bool) -> HttpResponse:
+    """The log as a PDF, with what this person may see (the client: the client-visible part)."""
+    context = {
+        "project": project,
+        "decisions": decision_log_for(user=request.user, project=project),
+        "portal": portal,
+    }
+    return pdf_response(
+        "stakeholders/decision_log_pdf.html",
+        context,
+        request,
+        filename=f"{project.code}-decisions.pdf",
+    )
+
+
+class DecisionLogPdfView(StaffPageMixin, ProjectPageMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return decision_log_pdf(request, self.project, portal=False)
+
+
+class PortalDecisionLogPdfView(PortalPageMixin, ProjectPageMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return decision_log_pdf(request, self.project, portal=True)
+
+
+def decision_log_csv(request: HttpRequest, project: Any) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-decisions.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Date"), _("Kind"), _("Decision"), _("Decided by"), _("Side")])
+    for decision in decision_log_for(user=request.user, project=project):
+        writer.writerow(
+            spreadsheet_safe(value)
+            for value in (
+                timezone.localtime(decision.decided_at).strftime("%Y-%m-%d %H:%M"),
+                decision.kind,
+                decision.text,
+                decision.decided_by,
+                decision.side,
+            )
+        )
+    return response
+
+
+class DecisionLogCsvView(StaffPageMixin, ProjectPageMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return decision_log_csv(request, self.project)
+
+
+class PortalDecisionLogCsvView(PortalPageMixin, ProjectPageMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return decision_log_csv(request, self.project)

@@ -1,0 +1,175 @@
+"""Meeting pages on both sides: the list (upcoming and past) and the detail with its minutes,
+decisions and action items. Clients see the client-visible meetings and minutes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from common.errors import ApplicationError, NotAllowed, add_form_error
+from stakeholders.forms.meetings import ActionItemForm, DecisionForm, MeetingForm, MinutesForm
+from stakeholders.permissions import can_manage_meetings
+from stakeholders.selectors.meetings import meeting_get_for, meeting_list_for
+from stakeholders.selectors.register import stakeholder_list_for
+from stakeholders.services.meetings import (
+    action_item_create,
+    meeting_create,
+    meeting_decision_record,
+    meeting_update,
+    meeting_update_minutes,
+)
+from stakeholders.views.register import project_members
+
+
+def _split_meetings(meetings: list[Any]) -> tuple[list[Any], list[Any]]:
+    now = timezone.now()
+    upcoming = sorted((m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at)
+    past = [m for m in meetings if m.starts_at < now]
+    return upcoming, past
+
+
+class MeetingListMixin(ProjectPageMixin):
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        meetings = list(meeting_list_for(user=self.request.user, project=self.project))
+        upcoming, past = _split_meetings(meetings)
+        context.update(upcoming=upcoming, past=past)
+        return context
+
+
+class MeetingListView(StaffPageMixin, MeetingListMixin, TemplateView):
+    template_name = "stakeholders/meeting_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            may_manage=can_manage_meetings(self.request.user, self.project),
+            form=kwargs.get("form") or self._form(),
+        )
+        return context
+
+    def _form(self, data: Any = None) -> MeetingForm:
+        return MeetingForm(
+            data,
+            members=project_members(self.project),
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                meeting = meeting_create(
+                    actor=request.user, project=self.project, **form.cleaned_data
+                )
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                return redirect(
+                    "stakeholders:meeting", project_id=self.project.pk, meeting_id=meeting.pk
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PortalMeetingListView(PortalPageMixin, MeetingListMixin, TemplateView):
+    template_name = "stakeholders/portal_meeting_list.html"
+
+
+class MeetingDetailMixin(ProjectPageMixin):
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["meeting"] = meeting_get_for(
+            user=self.request.user, project=self.project, meeting_id=self.kwargs["meeting_id"]
+        )
+        return context
+
+
+class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
+    """A meeting: agenda, minutes, decisions and action items; the PM and team record them."""
+
+    template_name = "stakeholders/meeting_detail.html"
+
+    def _members(self) -> Any:
+        return project_members(self.project)
+
+    def _meeting_form(self, meeting: Any, data: Any = None) -> MeetingForm:
+        return MeetingForm(
+            data,
+            members=self._members(),
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+            initial={
+                "title": meeting.title,
+                "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+                "location": meeting.location,
+                "visibility": meeting.visibility,
+                "agenda": meeting.agenda,
+                "attendees": [person.pk for person in meeting.attendees.all()],
+                "stakeholder_attendees": [s.pk for s in meeting.stakeholder_attendees.all()],
+            },
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        meeting = context["meeting"]
+        context.update(
+            may_manage=can_manage_meetings(self.request.user, self.project),
+            minutes_form=kwargs.get("minutes_form")
+            or MinutesForm(
+                initial={
+                    "minutes": meeting.minutes,
+                    "minutes_visibility": meeting.minutes_visibility,
+                }
+            ),
+            decision_form=kwargs.get("decision_form") or DecisionForm(),
+            action_form=kwargs.get("action_form") or ActionItemForm(members=self._members()),
+            meeting_form=kwargs.get("meeting_form") or self._meeting_form(meeting),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_meetings(request.user, self.project):
+            raise NotAllowed
+        meeting = meeting_get_for(
+            user=request.user, project=self.project, meeting_id=kwargs["meeting_id"]
+        )
+        which = request.POST.get("form")
+        form: Any
+        if which == "decision":
+            form, name = DecisionForm(request.POST), "decision_form"
+            service: Any = meeting_decision_record
+        elif which == "action":
+            form, name = ActionItemForm(request.POST, members=self._members()), "action_form"
+            service = action_item_create
+        elif which == "meeting":
+            form, name = self._meeting_form(meeting, request.POST), "meeting_form"
+            service = meeting_update
+        else:
+            form, name = MinutesForm(request.POST), "minutes_form"
+            service = meeting_update_minutes
+        if form.is_valid():
+            try:
+                service(actor=request.user, meeting=meeting, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(
+                    "stakeholders:meeting", project_id=self.project.pk, meeting_id=meeting.pk
+                )
+        return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+
+
+class PortalMeetingDetailView(PortalPageMixin, MeetingDetailMixin, TemplateView):
+    template_name = "stakeholders/portal_meeting_detail.html"

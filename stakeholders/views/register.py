@@ -1,0 +1,252 @@
+"""Pages of the register, the communication plan and the RACI (staff), and the client's
+engagement page on the portal (its client-visible part)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from common.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
+from projects.selectors import deliverable_list_for
+from stakeholders.forms.register import CLEAR, CommunicationItemForm, RaciForm, StakeholderForm
+from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
+from stakeholders.permissions import can_edit_register
+from stakeholders.selectors.register import (
+    communication_plan_for,
+    raci_for,
+    stakeholder_grid,
+    stakeholder_list_for,
+)
+from stakeholders.services.register import (
+    communication_item_create,
+    communication_item_delete,
+    communication_item_update,
+    raci_assign,
+    raci_unassign,
+    stakeholder_create,
+    stakeholder_delete,
+    stakeholder_update,
+)
+
+
+def project_members(project: Any) -> Any:
+    """The people of both sides on the project, for attendees, senders and RACI cells."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__project=project)
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The register with its influence-interest grid, the communication plan and the RACI;
+    the PM edits them here (one form per POST, named by `form`)."""
+
+    template_name = "stakeholders/register.html"
+    project_permission = "stakeholders.view_register"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        stakeholders = list(stakeholder_list_for(user=user, project=self.project))
+        rows, people, cells = raci_for(user=user, project=self.project)
+        choices = stakeholder_list_for(user=user, project=self.project)
+        context.update(
+            stakeholders=stakeholders,
+            grid=stakeholder_grid(stakeholders),
+            communication_items=communication_plan_for(user=user, project=self.project),
+            raci_rows=[(row, [cells.get((row, person), "") for person in people]) for row in rows],
+            raci_people=people,
+            may_edit=can_edit_register(user, self.project),
+            stakeholder_form=kwargs.get("stakeholder_form") or StakeholderForm(),
+            communication_form=kwargs.get("communication_form")
+            or CommunicationItemForm(stakeholders=choices, members=project_members(self.project)),
+            raci_form=kwargs.get("raci_form") or self._raci_form(choices),
+        )
+        return context
+
+    def _raci_form(self, choices: Any, data: Any = None) -> RaciForm:
+        return RaciForm(
+            data,
+            stakeholders=choices,
+            members=project_members(self.project),
+            deliverables=deliverable_list_for(user=self.request.user, project=self.project),
+        )
+
+    def _raci(self, request: HttpRequest, form: RaciForm) -> None:
+        data = dict(form.cleaned_data)
+        letter = data.pop("letter")
+        data["work_area"] = (data["work_area"] or "").strip()
+        if letter != CLEAR:
+            raci_assign(actor=request.user, project=self.project, letter=letter, **data)
+            return
+        cell = RaciAssignment.objects.filter(project=self.project, **data).first()
+        if cell is None:
+            raise InvalidInput(_("That cell is already empty."), field="letter")
+        raci_unassign(actor=request.user, assignment=cell)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_edit_register(request.user, self.project):
+            raise NotAllowed
+        choices = stakeholder_list_for(user=request.user, project=self.project)
+        which = request.POST.get("form")
+        form: Any
+        if which == "communication":
+            form = CommunicationItemForm(
+                request.POST, stakeholders=choices, members=project_members(self.project)
+            )
+            name = "communication_form"
+            service: Any = communication_item_create
+        elif which == "raci":
+            form = self._raci_form(choices, request.POST)
+            name = "raci_form"
+            service = None
+        else:
+            form = StakeholderForm(request.POST)
+            name = "stakeholder_form"
+            service = stakeholder_create
+        if form.is_valid():
+            try:
+                if service is None:
+                    self._raci(request, form)
+                else:
+                    service(actor=request.user, project=self.project, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("stakeholders:register", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+
+
+class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The PM changes or removes an entry of the register."""
+
+    template_name = "stakeholders/stakeholder_edit.html"
+    project_permission = "stakeholders.edit_register"
+
+    def get_stakeholder(self) -> Stakeholder:
+        stakeholder = (
+            stakeholder_list_for(user=self.request.user, project=self.project)
+            .filter(pk=self.kwargs["stakeholder_id"])
+            .first()
+        )
+        if stakeholder is None:
+            raise NotFound()
+        return stakeholder
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        stakeholder = self.get_stakeholder()
+        fields = StakeholderForm.base_fields
+        context.update(
+            stakeholder=stakeholder,
+            form=kwargs.get("form")
+            or StakeholderForm(initial={name: getattr(stakeholder, name) for name in fields}),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        stakeholder = self.get_stakeholder()
+        if request.POST.get("action") == "delete":
+            try:
+                stakeholder_delete(actor=request.user, stakeholder=stakeholder)
+            except ApplicationError as error:
+                messages.error(request, str(error.message))
+                return redirect(
+                    "stakeholders:stakeholder",
+                    project_id=self.project.pk,
+                    stakeholder_id=stakeholder.pk,
+                )
+            messages.success(request, _("%(name)s is removed.") % {"name": stakeholder.name})
+            return redirect("stakeholders:register", project_id=self.project.pk)
+        form = StakeholderForm(request.POST)
+        if form.is_valid():
+            try:
+                stakeholder_update(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("stakeholders:register", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """The PM changes or removes a line of the communication plan."""
+
+    template_name = "stakeholders/communication_item_edit.html"
+    project_permission = "stakeholders.edit_register"
+
+    def get_item(self) -> CommunicationItem:
+        item = (
+            communication_plan_for(user=self.request.user, project=self.project)
+            .filter(pk=self.kwargs["item_id"])
+            .first()
+        )
+        if item is None:
+            raise NotFound()
+        return item
+
+    def _form(self, item: CommunicationItem, data: Any = None) -> CommunicationItemForm:
+        return CommunicationItemForm(
+            data,
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+            members=project_members(self.project),
+            initial={
+                "what": item.what,
+                "recipients": [s.pk for s in item.recipients.all()],
+                "sender": item.sender_id,
+                "channel": item.channel,
+                "frequency": item.frequency,
+                "visibility": item.visibility,
+            },
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        item = self.get_item()
+        context.update(item=item, form=kwargs.get("form") or self._form(item))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        item = self.get_item()
+        if request.POST.get("action") == "delete":
+            communication_item_delete(actor=request.user, item=item)
+            messages.success(request, _("Removed from the communication plan."))
+            return redirect("stakeholders:register", project_id=self.project.pk)
+        form = self._form(item, request.POST)
+        if form.is_valid():
+            try:
+                communication_item_update(actor=request.user, item=item, **form.cleaned_data)
+            except ApplicationError as error:
+                add_form_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("stakeholders:register", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PortalEngagementView(PortalPageMixin, ProjectPageMixin, TemplateView):
+    """The client's view: the client-visible communication plan and the RACI."""
+
+    template_name = "stakeholders/portal_engagement.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        rows, people, cells = raci_for(user=user, project=self.project)
+        context.update(
+            communication_items=communication_plan_for(user=user, project=self.project),
+            raci_rows=[(row, [cells.get((row, person), "") for person in people]) for row in rows],
+            raci_people=people,
+        )
+        return context
