@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, Organization, User
+from accounts.models import Organization, User
 
 
 @admin.register(Organization)
@@ -37,12 +37,3 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "project", "role", "created_at", "expires_at", "accepted_at"]
-    list_filter = ["role"]
-    search_fields = ["email"]
-    readonly_fields = ["nonce", "accepted_at", "accepted_by"]
-    raw_id_fields = ["project", "invited_by", "accepted_by", "organization"]

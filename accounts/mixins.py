@@ -1,20 +1,13 @@
-"""View mixins: which side of the product a page belongs to, and which project it shows.
-
-They only map a page to the permission layer (projects.permissions / selectors); no view checks
-a role by hand.
-"""
+"""View mixins: which side of the product a page belongs to (the project a page shows is
+projects.mixins.ProjectPageMixin)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
-
-from projects.models import Project
-from projects.selectors import project_get_for
 
 
 class StaffPageMixin(LoginRequiredMixin):
@@ -33,22 +26,3 @@ class PortalPageMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not request.user.is_client_user:
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
-
-
-class ProjectPageMixin:
-    """Loads `self.project` for the `project_id` in the URL: 404 alike for a missing project and
-    one the user may not see; 403 when they see it but lack `project_permission`."""
-
-    project_permission = "projects.view_project"
-    project: Project
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.project = project_get_for(user=request.user, project_id=kwargs["project_id"])
-        if not request.user.has_perm(self.project_permission, self.project):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context["project"] = self.project
-        return context

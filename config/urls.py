@@ -8,6 +8,7 @@ from accounts.disabled_views import not_offered
 from accounts.views import admin_login
 from config import health
 from projects.views import SearchView
+from projects.views.clients import home
 
 # The admin signs in through the product's login (with its second factor), never its own form.
 admin.site.login = admin_login  # type: ignore[method-assign]
@@ -30,11 +31,13 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("accounts.urls")),
+    path("", include("projects.urls_invitations")),
+    path("", include("projects.urls_clients")),
     # allauth pages that are not offered (see accounts.disabled_views), ahead of allauth's own.
     *[
         path(

@@ -13,6 +13,3 @@ class FeedbackConfig(AppConfig):
         from feedback.tickets import admin, permissions, registry, tasks  # noqa: F401
 
         registry.register()
-        from feedback import report_sections
-
-        report_sections.register()

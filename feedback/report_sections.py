@@ -1,6 +1,7 @@
-"""What the feedback app adds to every status report (reports.sections): the project's open
-complaints the client can see, and the latest satisfaction figures. Codes are frozen, labels are
-rendered in the reader's language; one query each."""
+"""What the feedback app gives every status report: the project's open complaints the client can
+see, and the latest satisfaction figures (the reports app registers them as sections, in
+reports.feedback_sections). Codes are frozen, labels are rendered in the reader's language; one
+query each."""
 
 from __future__ import annotations
 
@@ -88,22 +89,3 @@ def satisfaction_section(
         "nps": nps,
         "csat": csat,
     }
-
-
-def register() -> None:
-    from reports.sections import register_report_section
-
-    register_report_section(
-        "complaints",
-        complaints_section,
-        template="feedback/report/_complaints.html",
-        text_template="feedback/report/_complaints.txt",
-        order=10,
-    )
-    register_report_section(
-        "satisfaction",
-        satisfaction_section,
-        template="feedback/report/_satisfaction.html",
-        text_template="feedback/report/_satisfaction.txt",
-        order=20,
-    )

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import is_staff_admin
 from notifications.models import DigestItem, Notification, NotificationPreference, OutboxMessage
 from notifications.services import outbox_resend
-from projects.permissions import is_staff_admin
 
 
 @admin.register(OutboxMessage)

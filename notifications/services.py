@@ -18,6 +18,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts.permissions import is_staff_admin
 from common.database import retry_when_locked
 from common.errors import NotAllowed
 from notifications import mail
@@ -29,7 +30,6 @@ from notifications.models import (
     NotificationPreference,
     OutboxMessage,
 )
-from projects.permissions import is_staff_admin
 
 if TYPE_CHECKING:
     from accounts.models import User

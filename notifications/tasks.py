@@ -7,7 +7,7 @@ from datetime import datetime
 from celery import shared_task
 from django.conf import settings
 
-from config.celery import SendingTask
+from common.tasks import SendingTask
 from notifications import services
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation
 from common.errors import NotFound
 from feedback.models import FeedbackTicket
 from portal.models import ProjectVisit
@@ -22,6 +21,7 @@ from portal.permissions import can_view_client_audit_log
 from projects.models import (
     AcceptanceRound,
     Document,
+    Invitation,
     Membership,
     Milestone,
     PhaseGate,

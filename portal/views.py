@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin
+from accounts.mixins import PortalPageMixin
 from common.errors import ApplicationError, add_form_error
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
 from portal.services import project_visit_record, with_answer_by
 from projects.forms import AcceptanceDecisionForm, GateDecisionForm
 from projects.health import project_health
+from projects.mixins import ProjectPageMixin
 from projects.models import Deliverable, PhaseGate
 from projects.permissions import can_accept_deliverable, can_approve_phase_gate
 from projects.selectors import (

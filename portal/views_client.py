@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from accounts.models import User
 from common.errors import ApplicationError, InvalidInput, NotFound
 from portal.decisions import perform_action, waiting_count_for
@@ -28,6 +28,7 @@ from portal.services import (
     view_as_start,
     view_as_stop,
 )
+from projects.mixins import ProjectPageMixin
 from projects.models import CLIENT_ROLES, Membership, Role
 from projects.permissions import role_of
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import Membership, Project
+from projects.models import Invitation, Membership, Project
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        # Members join through invitations (accounts.services), which check both sides.
+        # Members join through invitations (projects.services.invitations), which check both sides.
         return False
 
 
@@ -22,3 +22,12 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["is_archived", "client"]
     search_fields = ["code", "name"]
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "project", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    readonly_fields = ["nonce", "accepted_at", "accepted_by"]
+    raw_id_fields = ["project", "invited_by", "accepted_by", "organization"]

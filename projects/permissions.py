@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import rules
 
+from accounts.permissions import is_staff_admin
 from projects.models import CLIENT_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
@@ -33,21 +34,6 @@ def has_role(*roles: str) -> rules.Predicate:
         return role_of(user, project) in wanted
 
     return predicate
-
-
-@rules.predicate
-def is_staff_admin(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_staff_admin)
-
-
-@rules.predicate
-def is_provider_user(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_provider_user)
-
-
-@rules.predicate
-def is_client_user(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_client_user)
 
 
 is_pm = has_role(Role.PM)

@@ -7,4 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Status reports")
 
     def ready(self) -> None:
-        from reports import permissions  # noqa: F401  (registers the rules)
+        from reports import feedback_sections, permissions  # noqa: F401  (rules)
+
+        feedback_sections.register()

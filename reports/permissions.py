@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import rules
 
+from accounts.permissions import is_staff_admin
 from projects.permissions import (
     can_edit_plan,
     can_view_internal_items,
     can_view_project,
     is_client_admin,
     is_pm,
-    is_staff_admin,
 )
 
 can_view_reports = can_view_project

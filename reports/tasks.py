@@ -7,7 +7,7 @@ from datetime import datetime
 from celery import shared_task
 from django.conf import settings
 
-from config.celery import SendingTask
+from common.tasks import SendingTask
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from reports import delivery, dispatch
 
@@ -80,7 +80,7 @@ def requeue_swept() -> int:
 def broker_backlog() -> int:
     """How many tasks wait in the broker's default queue for a worker; 0 when the broker cannot
     say (then the sweeper treats old queued deliveries as lost, as it must after a restart)."""
-    from config.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_read() as connection:

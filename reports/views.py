@@ -17,8 +17,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
+from projects.mixins import ProjectPageMixin
 from reports.delivery import rendition_ensure
 from reports.forms import RecipientsForm, ScheduleForm, SummaryForm
 from reports.models import Report

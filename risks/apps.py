@@ -17,3 +17,8 @@ class RisksConfig(AppConfig):
         search.register()
         health.register()
         discussables.register()
+
+        from projects.selectors.portfolio import register_portfolio_columns
+        from risks.selectors import portfolio_columns
+
+        register_portfolio_columns(portfolio_columns)

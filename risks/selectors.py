@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from common.errors import InvalidInput, NotFound
 from projects.models import Project, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
-from projects.selectors.search import _scoped
+from projects.selectors.search import project_items_scope_for
 from risks.models import (
     SCALE,
     Assessment,
@@ -384,6 +384,11 @@ def annotate_risks(projects: QuerySet[Project]) -> QuerySet[Project]:
     )
 
 
+def portfolio_columns(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """The portfolio's risk columns (projects.selectors.portfolio): see annotate_risks."""
+    return annotate_risks(projects)
+
+
 def client_risks_for_report(project: Project) -> list[dict[str, Any]]:
     """What a status report shows of the risks: the client-visible active ones with their
     level, response and owner; never the internal note. One query."""
@@ -422,7 +427,7 @@ def client_risks_for_reports(projects: Sequence[Project]) -> dict[int, list[dict
 
 
 def risk_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Risk]:
-    return _scoped(
+    return project_items_scope_for(
         Risk.objects.select_related("project"),
         user=user,
         include_archived=include_archived,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
+from projects.mixins import ProjectPageMixin
 from projects.permissions import can_edit_plan, can_raise_risk
 from projects.views.tasks import spreadsheet_safe
 from risks.forms import (

@@ -22,3 +22,8 @@ class StakeholdersConfig(AppConfig):
         from stakeholders import search_discussions
 
         search_discussions.register()
+
+        from projects.selectors.portfolio import register_portfolio_columns
+        from stakeholders.selectors.meetings import portfolio_columns
+
+        register_portfolio_columns(portfolio_columns)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -74,7 +74,7 @@ from feedback.surveys.services import (
     survey_question_add,
     survey_template_create,
 )
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 
 
 class SurveyTemplateViewSet(

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 import rules
 
+from accounts.permissions import is_staff_admin
 from projects.models import Role
-from projects.permissions import can_view_satisfaction, is_staff_admin
+from projects.permissions import (
+    can_view_satisfaction,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User

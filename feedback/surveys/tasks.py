@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from config.celery import SendingTask
+from common.tasks import SendingTask
 from feedback.surveys.services import (
     campaign_send,
     campaigns_on_deliverable_accepted,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
 from feedback.models import Campaign, SurveyInvitation
 from feedback.surveys.forms import (
@@ -59,6 +59,7 @@ from feedback.surveys.services import (
     survey_template_set_default,
 )
 from feedback.surveys.tokens import LinkProblem, invitation_check_token, invitation_token
+from projects.mixins import ProjectPageMixin
 
 PAGE_SIZE = 25
 

@@ -35,7 +35,7 @@ from feedback.models import (
 )
 from feedback.tickets import selectors, services
 from feedback.tickets.permissions import can_attach_to_ticket, can_handle_ticket
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
 from projects.permissions import can_view_internal_items
 

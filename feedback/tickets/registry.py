@@ -39,7 +39,7 @@ def register_discussion() -> None:
     from feedback.models import FeedbackTicket
     from feedback.tickets.permissions import can_view_ticket
     from feedback.tickets.selectors import ticket_search_scope_for
-    from feedback.tickets.services import _handlers, ticket_url_for
+    from feedback.tickets.services import ticket_handlers, ticket_url_for
     from stakeholders.discussables import register_discussable
 
     def url_for(user: User, ticket: FeedbackTicket) -> str:
@@ -50,7 +50,7 @@ def register_discussion() -> None:
         get_project=lambda ticket: ticket.project,
         can_view=can_view_ticket,
         url_for=url_for,
-        get_owners=_handlers,
+        get_owners=ticket_handlers,
         search_scope=ticket_search_scope_for,
     )
 

@@ -222,7 +222,7 @@ def ticket_raise(
     ticket.save()
     for item in checked:
         _store_attachment(actor=actor, ticket=ticket, checked=item)
-    _notify(ticket, _handlers(ticket), event="raised", by=actor)
+    _notify(ticket, ticket_handlers(ticket), event="raised", by=actor)
     return ticket
 
 
@@ -376,7 +376,7 @@ def ticket_confirm(
     ticket.confirmed_at = now or timezone.now()
     ticket.confirmed_by = actor
     _save(ticket, actor)
-    _notify(ticket, _handlers(ticket), event="confirmed", by=actor)
+    _notify(ticket, ticket_handlers(ticket), event="confirmed", by=actor)
     return ticket
 
 
@@ -402,7 +402,7 @@ def ticket_reopen(
     ticket.reopened_count += 1
     _save(ticket, actor)
     entry_post(actor=actor, target=ticket, body=reason)
-    _notify(ticket, _handlers(ticket), event="reopened", by=actor)
+    _notify(ticket, ticket_handlers(ticket), event="reopened", by=actor)
     return ticket
 
 
@@ -483,7 +483,7 @@ def tickets_escalate_breaches(*, now: datetime | None = None, limit: int = 500) 
                 if not changed:
                     continue
                 ticket = FeedbackTicket.objects.select_related("project", "owner").get(pk=pk)
-                people = {person.pk: person for person in _handlers(ticket)}
+                people = {person.pk: person for person in ticket_handlers(ticket)}
                 _notify(ticket, list(people.values()), event=event, by=None)
                 escalated += 1
     return escalated
@@ -502,7 +502,7 @@ def _members(ticket: FeedbackTicket, roles: Iterable[str]) -> list[User]:
     return [m.user for m in memberships]
 
 
-def _handlers(ticket: FeedbackTicket) -> list[User]:
+def ticket_handlers(ticket: FeedbackTicket) -> list[User]:
     """The owner, then the project's PMs and AMs."""
     people: dict[int, User] = {}
     if ticket.owner is not None and ticket.owner.is_active:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
 from feedback.models import FeedbackTicket, TicketKind, TicketStatus
 from feedback.surveys.selectors import client_satisfaction_history
@@ -43,6 +43,7 @@ from feedback.tickets.permissions import (
     can_raise_ticket,
 )
 from projects.downloads import document_download_response
+from projects.mixins import ProjectPageMixin
 from projects.models import STAFF_ROLES, Membership
 from projects.selectors import project_get_for, project_list_for
 from projects.views.tasks import spreadsheet_safe

@@ -23,7 +23,7 @@ from portal.decisions import (
     waiting_items_for,
 )
 from portal.selectors import client_audit_log_for
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Project
 from projects.selectors import project_get_for
 

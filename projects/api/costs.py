@@ -19,9 +19,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
-from config.api_schema import SingleObjectSchema
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import BudgetVisibility, CostEntry, Rate, Role, TimeEntry, Visibility
 from projects.selectors.costs import (
     STAFF,

@@ -1,9 +1,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from projects.api import costs, search, views
+from projects.api import costs, organizations, search, views
 
 router = SimpleRouter()
+router.register("organizations", organizations.OrganizationViewSet, basename="organization")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register(
     r"projects/(?P<project_pk>\d+)/milestones", views.MilestoneViewSet, basename="milestone"

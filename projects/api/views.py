@@ -9,14 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
-from config.api_schema import SingleObjectSchema
+from projects.api.base import ProjectScopedViewSet
 from projects.api.serializers import (
     AcceptInputSerializer,
     DeliverableInputSerializer,
@@ -141,22 +141,6 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         memberships = membership_list_for(user=request.user, project=project)
         page = self.paginate_queryset(memberships)
         return self.get_paginated_response(MembershipSerializer(page, many=True).data)
-
-
-class ProjectScopedViewSet(viewsets.GenericViewSet):
-    """A collection inside one project: the project is looked up through the permission layer
-    first (404 alike for missing and forbidden)."""
-
-    project: Project
-    # action -> the project permission it needs, checked before the input is even read.
-    action_permissions: dict[str, str] = {}
-
-    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
-        super().initial(request, *args, **kwargs)
-        self.project = project_get_for(user=request.user, project_id=int(self.kwargs["project_pk"]))
-        permission = self.action_permissions.get(self.action or "")
-        if permission and not request.user.has_perm(permission, self.project):
-            raise PermissionDenied()
 
 
 class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):

@@ -24,6 +24,7 @@ from projects.models.delivery import (
 )
 from projects.models.documents import Document, DocumentVersion
 from projects.models.gates import GATE_CHECKLISTS, NEXT_PHASE, PhaseGate
+from projects.models.invitations import Invitation
 from projects.models.tasks import Task, TaskDependency
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "HealthStatus",
+    "Invitation",
     "Membership",
     "Milestone",
     "Objective",

@@ -233,3 +233,20 @@ def deliverables_awaiting_decision_for(*, user: User) -> QuerySet[Deliverable]:
         .select_related("project", "milestone")
         .order_by("submitted_at", "id")
     )
+
+
+def organization_list_for(*, user: User) -> QuerySet[Organization]:
+    """A client user sees their own organisation; provider people the provider and the clients
+    of the projects they can see; a staff admin every organisation."""
+    from accounts.models import Organization
+
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_staff_admin:
+        return Organization.objects.order_by("name")
+    if user.is_client_user:
+        return Organization.objects.filter(pk=user.organization_id)
+    client_ids = Project.objects.visible_to(user).values("client_id")
+    return Organization.objects.filter(
+        Q(kind=Organization.Kind.PROVIDER) | Q(pk__in=client_ids)
+    ).order_by("name")

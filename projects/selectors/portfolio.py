@@ -1,9 +1,23 @@
 """The PM's portfolio ("My projects") and the same figures at a glance on a project's overview:
-every figure is an SQL annotation, so a page of projects costs a fixed number of queries."""
+every figure is an SQL annotation, so a page of projects costs a fixed number of queries.
+
+Other apps add their own columns (open risks, overdue action items ...) as **portfolio columns**:
+a callable registered once, at app start-up (in its `AppConfig.ready()`):
+
+    from projects.selectors.portfolio import register_portfolio_columns
+
+    def risk_columns(projects, *, today):
+        return projects.annotate(open_risk_count=...)
+
+    register_portfolio_columns(risk_columns)
+
+It receives the queryset of projects and the day of evaluation, and returns the queryset with its
+annotations (subqueries of the same query, never a query per project).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -28,6 +42,23 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 SORTS = ("name", "next_milestone", "health")
+
+PortfolioColumns = Callable[..., QuerySet[Project]]
+_columns: list[PortfolioColumns] = []
+
+
+def register_portfolio_columns(columns: PortfolioColumns) -> PortfolioColumns:
+    """Add columns from another app (see the module's docstring). Usable as a decorator;
+    registering the same callable twice has no effect."""
+    if columns not in _columns:
+        _columns.append(columns)
+    return columns
+
+
+def unregister_portfolio_columns(columns: PortfolioColumns) -> None:
+    """For tests."""
+    if columns in _columns:
+        _columns.remove(columns)
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -55,9 +86,9 @@ def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[
         .exclude(status=Milestone.Status.COMPLETED)
         .order_by("due_date", "position", "id")
     )
-    from risks.selectors import annotate_risks
-
-    projects = annotate_risks(annotate_earned_value(projects, status_date=today))
+    projects = annotate_earned_value(projects, status_date=today)
+    for columns in _columns:
+        projects = columns(projects, today=today)
     return projects.select_related("client", "health_override_by").annotate(
         overdue_milestone_count=_count(overdue_milestones),
         overdue_client_milestone_count=_count(
@@ -75,24 +106,7 @@ def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[
         ),
         next_milestone_name=Subquery(next_milestone.values("name")[:1]),
         next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
-        overdue_action_item_count=_overdue_action_items(today),
     )
-
-
-def _overdue_action_items(today: date) -> Coalesce:
-    """Open action items past their due date, from the project's meetings (one subquery)."""
-    from stakeholders.models import ActionItem
-
-    counted = (
-        ActionItem.objects.filter(
-            meeting__project=OuterRef("pk"), is_done=False, due_date__lt=today
-        )
-        .order_by()
-        .values("meeting__project")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 @dataclass

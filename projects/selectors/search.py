@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _scoped(queryset: QuerySet, *, user: User, include_archived: bool, client_rule: Q) -> QuerySet:
+def project_items_scope_for(
+    queryset: QuerySet, *, user: User, include_archived: bool, client_rule: Q
+) -> QuerySet:
+    """The rows of `queryset` (with a `project` key) that `user` may find: those of the projects
+    they see (archived ones too with `include_archived`), and of the projects where they see only
+    client-visible items, the rows `client_rule` admits. Every app's search scope uses it."""
     projects = project_scope_for(user=user, include_archived=include_archived).values("pk")
     queryset = queryset.filter(project_id__in=projects)
     internal = internal_project_ids_for(user=user)
@@ -42,7 +47,7 @@ def project_search_scope_for(*, user: User, include_archived: bool = False) -> Q
 def milestone_search_scope_for(
     *, user: User, include_archived: bool = False
 ) -> QuerySet[Milestone]:
-    return _scoped(
+    return project_items_scope_for(
         Milestone.objects.select_related("project"),
         user=user,
         include_archived=include_archived,
@@ -53,7 +58,7 @@ def milestone_search_scope_for(
 def deliverable_search_scope_for(
     *, user: User, include_archived: bool = False
 ) -> QuerySet[Deliverable]:
-    return _scoped(
+    return project_items_scope_for(
         Deliverable.objects.select_related("project"),
         user=user,
         include_archived=include_archived,
@@ -62,7 +67,7 @@ def deliverable_search_scope_for(
 
 
 def task_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Task]:
-    return _scoped(
+    return project_items_scope_for(
         Task.objects.select_related("project"),
         user=user,
         include_archived=include_archived,
@@ -71,7 +76,7 @@ def task_search_scope_for(*, user: User, include_archived: bool = False) -> Quer
 
 
 def document_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Document]:
-    return _scoped(
+    return project_items_scope_for(
         Document.objects.select_related("project"),
         user=user,
         include_archived=include_archived,

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.mixins import ProjectPageMixin, StaffPageMixin
-from accounts.models import Invitation, Organization, User
-from accounts.services import invitation_create, invitation_revoke
+from accounts.mixins import StaffPageMixin
+from accounts.models import Organization, User
 from common.errors import ApplicationError, NotFound, add_form_error
 from projects.forms import (
     DeliverableForm,
@@ -30,7 +29,16 @@ from projects.forms import (
     QualityReviewForm,
     SubmitForm,
 )
-from projects.models import NEXT_PHASE, Deliverable, HealthStatus, Membership, Phase, Project
+from projects.mixins import ProjectPageMixin
+from projects.models import (
+    NEXT_PHASE,
+    Deliverable,
+    HealthStatus,
+    Invitation,
+    Membership,
+    Phase,
+    Project,
+)
 from projects.permissions import (
     can_accept_deliverable_internally,
     can_change_membership,
@@ -76,6 +84,7 @@ from projects.services.deliverables import (
     quality_review_record,
 )
 from projects.services.documents import deliverable_submit_with_files, document_upload
+from projects.services.invitations import invitation_create, invitation_revoke
 from stakeholders.views_discussions import discussion_context
 
 PAGE_SIZE = 50

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import ProjectPageMixin, StaffPageMixin
+from accounts.mixins import StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
 from projects.earned_value import earned_value_series, project_earned_value
 from projects.forms import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
+from projects.mixins import ProjectPageMixin
 from projects.models import STAFF_ROLES
 from projects.permissions import can_manage_costs
 from projects.selectors.costs import (

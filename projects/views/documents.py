@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import ProjectPageMixin, StaffPageMixin
+from accounts.mixins import StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
 from projects.downloads import document_download_response
 from projects.forms import DocumentUploadForm, DocumentVersionForm
+from projects.mixins import ProjectPageMixin
 from projects.models import Visibility
 from projects.permissions import can_manage_documents, can_upload_document
 from projects.selectors import (

@@ -10,9 +10,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.mixins import ProjectPageMixin, StaffPageMixin
+from accounts.mixins import StaffPageMixin
 from common.errors import ApplicationError
 from projects.forms import GateRequestForm
+from projects.mixins import ProjectPageMixin
 from projects.services import gate_checklist, phase_gate_request
 
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import ProjectPageMixin, StaffPageMixin
+from accounts.mixins import StaffPageMixin
 from accounts.models import User
 from common.errors import ApplicationError, NotFound, add_form_error
 from projects.forms import DependencyForm, TaskForm, TaskProgressForm
+from projects.mixins import ProjectPageMixin
 from projects.models import Project, Task
 from projects.permissions import can_edit_plan, can_update_task
 from projects.selectors import milestone_list_for

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Project
 from projects.selectors import project_get_for
 from reports.api import serializers as s

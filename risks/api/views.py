@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from common.errors import InvalidInput, NotFound
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Membership, Milestone, Project
 from projects.permissions import can_view_internal_items
 from projects.selectors import project_get_for

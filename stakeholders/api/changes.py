@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
 from projects.permissions import (
     can_approve_change_for_client,

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.permissions import can_view_internal_items
 from stakeholders.models import Meeting
 from stakeholders.selectors.decisions import decision_log_for

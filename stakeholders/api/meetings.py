@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import InvalidInput, NotFound
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
 from stakeholders.api.register import is_schema_generation
 from stakeholders.models import ActionItem, Meeting, MeetingDecision, Side

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import InvalidInput
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Visibility
 from projects.permissions import can_view_internal_items
 from stakeholders.models import Attitude, CommunicationItem, RaciAssignment, RaciLetter, Stakeholder

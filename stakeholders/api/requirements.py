@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import InvalidInput
-from projects.api.views import ProjectScopedViewSet
+from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Milestone, Visibility
 from stakeholders.models import Confirmation, Requirement, RequirementVersion
 from stakeholders.selectors.requirements import requirement_get_for, requirement_list_for

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from common.errors import NotFound
 from projects.models import Membership, Project, Role, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
-from projects.selectors.search import _scoped
+from projects.selectors.search import project_items_scope_for
 from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def change_requests_awaiting_decision_for(*, user: User) -> QuerySet[ChangeReque
 def change_request_search_scope_for(
     *, user: User, include_archived: bool = False
 ) -> QuerySet[ChangeRequest]:
-    return _scoped(
+    return project_items_scope_for(
         ChangeRequest.objects.select_related("project"),
         user=user,
         include_archived=include_archived,

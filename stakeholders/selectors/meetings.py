@@ -7,7 +7,21 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from common.errors import NotFound
 from projects.models import Membership, Project, Visibility
@@ -109,11 +123,28 @@ def overdue_action_item_filter(today: date) -> Q:
 def meeting_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Meeting]:
     """Meetings for search. A client finds only client-visible meetings whose minutes they may
     read, so internal meetings and internal minutes are never matched."""
-    from projects.selectors.search import _scoped
+    from projects.selectors.search import project_items_scope_for
 
-    return _scoped(
+    return project_items_scope_for(
         Meeting.objects.select_related("project"),
         user=user,
         include_archived=include_archived,
         client_rule=Q(visibility=Visibility.CLIENT, minutes_visibility=Visibility.CLIENT),
+    )
+
+
+def portfolio_columns(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """The portfolio's action-item column (projects.selectors.portfolio): open action items past
+    their due date, from the project's meetings (one subquery)."""
+    counted = (
+        ActionItem.objects.filter(
+            meeting__project=OuterRef("pk"), is_done=False, due_date__lt=today
+        )
+        .order_by()
+        .values("meeting__project")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return projects.annotate(
+        overdue_action_item_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
     )

@@ -13,8 +13,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
+from projects.mixins import ProjectPageMixin
 from projects.models import Visibility
 from projects.permissions import (
     can_approve_change_for_client,

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.pdf import pdf_response
+from projects.mixins import ProjectPageMixin
 from projects.views.tasks import spreadsheet_safe
 from stakeholders.selectors.decisions import decision_log_for
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotAllowed, add_form_error
+from projects.mixins import ProjectPageMixin
 from stakeholders.forms.meetings import ActionItemForm, DecisionForm, MeetingForm, MinutesForm
 from stakeholders.permissions import can_manage_meetings
 from stakeholders.selectors.meetings import meeting_get_for, meeting_list_for

@@ -12,8 +12,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.mixins import PortalPageMixin, ProjectPageMixin, StaffPageMixin
+from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
+from projects.mixins import ProjectPageMixin
 from projects.selectors import deliverable_list_for
 from stakeholders.forms.register import CLEAR, CommunicationItemForm, RaciForm, StakeholderForm
 from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder

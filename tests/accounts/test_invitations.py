@@ -14,16 +14,16 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.models import Invitation, User
-from accounts.services import (
+from accounts.models import User
+from common.errors import NotAllowed
+from notifications.models import Notification, OutboxMessage
+from projects.models import Invitation, Membership, Role
+from projects.services.invitations import (
     invitation_create,
     invitation_from_token,
     invitation_revoke,
     invitation_token,
 )
-from common.errors import NotAllowed
-from notifications.models import Notification, OutboxMessage
-from projects.models import Membership, Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 NEW_PASSWORD = "quiet-lantern-meadow-42"

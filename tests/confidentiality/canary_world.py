@@ -18,8 +18,6 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Organization, User
-from accounts.services import invitation_create
-from accounts.services import invitation_token as account_invitation_token
 from feedback.models import QuestionKind, SurveyInvitation, TicketKind
 from feedback.surveys.services import (
     campaign_create,
@@ -44,6 +42,8 @@ from projects.services.deliverables import (
     quality_review_record,
 )
 from projects.services.documents import document_upload
+from projects.services.invitations import invitation_create
+from projects.services.invitations import invitation_token as account_invitation_token
 from projects.services.objectives import objective_create
 from projects.services.projects import project_health_override
 from projects.services.tasks import dependency_add, task_create
@@ -482,7 +482,7 @@ def _feedback(world: World) -> None:
             invitation_token(invitation)
             for invitation in SurveyInvitation.objects.filter(campaign=campaign)
         ],
-        "accounts": [account_invitation_token(invitation)],
+        "invitations": [account_invitation_token(invitation)],
     }
 
 

@@ -108,13 +108,13 @@ PAGES: dict[str, Entry] = {
     "set_language": Entry(roles(405), note="POST only"),
     # Accounts
     "accounts:profile": Entry(SIGNED_IN_PAGE),
-    "accounts:invitation_accept": Entry(
+    "invitations:accept": Entry(
         PUBLIC,
         kwargs=lambda cast: {"token": cast.invitation_token},
         note="the link itself is the credential; it names only the invited project",
     ),
-    "accounts:client_list": Entry(STAFF_PAGE),
-    "accounts:client_detail": Entry(
+    "clients:list": Entry(STAFF_PAGE),
+    "clients:detail": Entry(
         roles(
             404,
             anonymous=LOGIN,

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import Organization, User
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from projects.health import project_health
 from projects.models import CLIENT_ROLES, Membership, Objective, Project, Role
 

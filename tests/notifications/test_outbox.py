@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.models import Invitation, User
-from accounts.services import invitation_create
+from accounts.models import User
 from common.errors import NotAllowed
 from notifications.models import OutboxMessage
 from notifications.services import (
@@ -24,7 +23,8 @@ from notifications.services import (
     outbox_send,
 )
 from notifications.tasks import outbox_send_task
-from projects.models import Role
+from projects.models import Invitation, Role
+from projects.services.invitations import invitation_create
 from tests.factories import OrganizationFactory, ProjectFactory, UserFactory, add_member, enrol_totp
 from tests.notifications.conftest import free_port
 
@@ -56,7 +56,7 @@ def enqueue(number: int = 1, **extra) -> OutboxMessage:
         kind="test",
         to_email=f"person{number}@example.test",
         language="en",
-        template="accounts/email/invitation",
+        template="projects/email/invitation",
         context={
             "project": project,
             "inviter": {"display_name": "Paula PM"},

@@ -14,12 +14,12 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connections, transaction
 from django.utils import timezone
 
-from accounts.services import invitation_create
 from config.celery import app as celery_app
 from notifications.models import OutboxMessage
 from notifications.services import SendOutcome, outbox_send
 from notifications.tasks import outbox_flush_task
 from projects.models import Role
+from projects.services.invitations import invitation_create
 from tests.notifications.test_outbox import Rollback, enqueue, in_rolled_back_transaction
 
 pytestmark = pytest.mark.usefixtures("transactional_db")

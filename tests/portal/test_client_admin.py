@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.models import Invitation
 from notifications.models import OutboxMessage
-from projects.models import Membership, Role
+from projects.models import Invitation, Membership, Role
 from stakeholders.services.requirements import requirement_confirm
 from tests.portal.conftest import clarified_requirement, logged_in, resolved_ticket
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.models import Invitation
 from common.errors import Conflict, NotAllowed
 from notifications.models import OutboxMessage
-from projects.models import Membership, Role
+from projects.models import Invitation, Membership, Role
 from projects.services import membership_change_role, membership_remove
 from tests.factories import UserFactory, add_member
 
