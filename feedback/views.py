@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -10,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import StaffPageMixin
+from common.csv import csv_response
 from feedback.models import Topic
 from feedback.surveys.forms import DashboardFilterForm
 from feedback.surveys.selectors import (
@@ -27,7 +27,6 @@ from feedback.surveys.selectors import (
     topic_ratings,
 )
 from feedback.tickets.selectors import complaint_dashboard_figures
-from projects.views.tasks import spreadsheet_safe
 
 
 def _filters_for(request: HttpRequest) -> tuple[DashboardFilterForm, DashboardFilters]:
@@ -159,12 +158,7 @@ class SatisfactionCsvView(StaffPageMixin, PermissionRequiredMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _form, filters = _filters_for(request)
         rows = satisfaction_by_project(user=request.user, filters=filters)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"satisfaction-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response.write("\ufeff")  # so that spreadsheets read UTF-8 (Chinese names)
-        writer = csv.writer(response)
-        writer.writerow([header for header, _key in CSV_COLUMNS])
-        for row in rows:
-            writer.writerow([spreadsheet_safe(row[key]) for _header, key in CSV_COLUMNS])
-        return response
+        header = [header for header, _key in CSV_COLUMNS]
+        cells = ([row[key] for _header, key in CSV_COLUMNS] for row in rows)
+        return csv_response(name, header, cells)

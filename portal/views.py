@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin
-from common.errors import ApplicationError, add_form_error
+from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
 from portal.services import project_visit_record, with_answer_by
@@ -152,32 +152,29 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         deliverable = self.get_deliverable()
         form = AcceptanceDecisionForm(request.POST, criteria=list(deliverable.criteria.all()))
-        if form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "accept":
-                    deliverable_accept(
-                        actor=request.user,
-                        deliverable=deliverable,
-                        comment=form.cleaned_data["comment"],
-                    )
-                    messages.success(request, _("Thank you: the deliverable is accepted."))
-                else:
-                    deliverable_reject(
-                        actor=request.user,
-                        deliverable=deliverable,
-                        failed=[
-                            FailedCriterion(criterion_id=pk, reason=reason)
-                            for pk, reason in form.failed_criteria()
-                        ],
-                        comment=form.cleaned_data["comment"],
-                    )
-                    messages.success(request, _("The team has your reasons and will resubmit."))
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                return redirect(
-                    "portal:deliverable", project_id=self.project.pk, deliverable_id=deliverable.pk
+
+        def decide(data: dict[str, Any]) -> str:
+            if data["decision"] == "accept":
+                deliverable_accept(
+                    actor=request.user, deliverable=deliverable, comment=data["comment"]
                 )
+                return _("Thank you: the deliverable is accepted.")
+            deliverable_reject(
+                actor=request.user,
+                deliverable=deliverable,
+                failed=[
+                    FailedCriterion(criterion_id=pk, reason=reason)
+                    for pk, reason in form.failed_criteria()
+                ],
+                comment=data["comment"],
+            )
+            return _("The team has your reasons and will resubmit.")
+
+        if done := run_form(form, decide):
+            messages.success(request, done.value)
+            return redirect(
+                "portal:deliverable", project_id=self.project.pk, deliverable_id=deliverable.pk
+            )
         return self.render_to_response(
             self.get_context_data(deliverable=deliverable, decision_form=form), status=400
         )
@@ -207,19 +204,17 @@ class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         gate = self.get_gate()
         form = GateDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                phase_gate_decide(
-                    actor=request.user,
-                    gate=gate,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    comment=form.cleaned_data["comment"],
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Thank you: your decision is recorded."))
-                return redirect("portal:gate", project_id=self.project.pk, gate_id=gate.pk)
+        if run_form(
+            form,
+            lambda data: phase_gate_decide(
+                actor=request.user,
+                gate=gate,
+                approve=data["decision"] == "approve",
+                comment=data["comment"],
+            ),
+        ):
+            messages.success(request, _("Thank you: your decision is recorded."))
+            return redirect("portal:gate", project_id=self.project.pk, gate_id=gate.pk)
         return self.render_to_response(self.get_context_data(gate=gate, form=form), status=400)
 
 

@@ -33,6 +33,29 @@ urlpatterns = [
         name="task_quick_edit",
     ),
     path("<int:project_id>/costs/", views.TimeCostView.as_view(), name="costs"),
+    path("<int:project_id>/costs/time/", views.TimeLogView.as_view(), name="costs_log_time"),
+    path(
+        "<int:project_id>/costs/time/approve/",
+        views.TimeApproveView.as_view(),
+        name="costs_approve_time",
+    ),
+    path(
+        "<int:project_id>/costs/time/delete/",
+        views.TimeEntryDeleteView.as_view(),
+        name="costs_delete_time",
+    ),
+    path("<int:project_id>/costs/rates/", views.RateSetView.as_view(), name="costs_set_rate"),
+    path(
+        "<int:project_id>/costs/rates/delete/",
+        views.RateDeleteView.as_view(),
+        name="costs_delete_rate",
+    ),
+    path("<int:project_id>/costs/entries/", views.CostAddView.as_view(), name="costs_add_cost"),
+    path(
+        "<int:project_id>/costs/entries/delete/",
+        views.CostEntryDeleteView.as_view(),
+        name="costs_delete_cost",
+    ),
     path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
 ]

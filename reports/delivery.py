@@ -33,14 +33,13 @@ from django.core.mail.message import sanitize_address
 from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.database import retry_when_locked
 from notifications import mail
 from notifications.mail import AcceptedNotRecorded, SendOutcome
-from notifications.services import notification_create
-from projects.models import Membership, Role
+from projects.services.notify import notify_pms
 from reports.models import Report, ReportDelivery, ReportRendition
 from reports.rendering import render_report, report_pdf_filename
 
@@ -282,18 +281,15 @@ def _flag_bounce(delivery: ReportDelivery, report: Report, reason: str) -> None:
     url = reverse(
         "reports:report", kwargs={"project_id": report.project_id, "report_id": report.pk}
     )
-    pms = Membership.objects.filter(
-        project_id=report.project_id, role=Role.PM, user__is_active=True
-    ).select_related("user")
-    for membership in pms:
-        with translation.override(membership.user.language):
-            notification_create(
-                user=membership.user,
-                title=_("The status report of %(project)s was refused by %(email)s")
-                % {"project": report.project.name, "email": delivery.email},
-                body=reason,
-                url=url,
-            )
+    notify_pms(
+        report.project_id,
+        title=lambda: (
+            _("The status report of %(project)s was refused by %(email)s")
+            % {"project": report.project.name, "email": delivery.email}
+        ),
+        body=reason,
+        url=url,
+    )
 
 
 def _due(report: Report) -> QuerySet[ReportDelivery]:

@@ -18,7 +18,8 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound
+from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from reports.delivery import rendition_ensure
 from reports.forms import RecipientsForm, ScheduleForm, SummaryForm
@@ -99,20 +100,14 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
         action = request.POST.get("action")
         if action == "summary":
             form = SummaryForm(request.POST)
-            if form.is_valid():
-                try:
-                    summary_save(
-                        actor=request.user,
-                        project=self.project,
-                        summary=form.cleaned_data["summary"],
-                    )
-                except ApplicationError as error:
-                    if error.http_status == 403:
-                        raise
-                    add_form_error(form, error)
-                else:
-                    messages.success(request, _("Summary saved for the next report."))
-                    return redirect("reports:project_reports", project_id=self.project.pk)
+            if run_form(
+                form,
+                lambda data: summary_save(
+                    actor=request.user, project=self.project, summary=data["summary"]
+                ),
+            ):
+                messages.success(request, _("Summary saved for the next report."))
+                return redirect("reports:project_reports", project_id=self.project.pk)
             return self.render_to_response(self.get_context_data(summary_form=form), status=400)
         if action == "send_now":
             try:
@@ -152,28 +147,23 @@ class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = ScheduleForm(request.POST, project=self.project)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                schedule_save(
-                    actor=request.user,
-                    project=self.project,
-                    cadence=data["cadence"],
-                    weekday=data["weekday"],
-                    day_of_month=data["day_of_month"],
-                    hour=data["hour"],
-                    recipient_roles=data["recipient_roles"],
-                    is_active=data["is_active"],
-                    communication_item=data["communication_item"],
-                    extra_recipients=data["extra_recipients"],
-                )
-            except ApplicationError as error:
-                if error.http_status == 403:
-                    raise
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Report schedule saved."))
-                return redirect("reports:project_reports", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda data: schedule_save(
+                actor=request.user,
+                project=self.project,
+                cadence=data["cadence"],
+                weekday=data["weekday"],
+                day_of_month=data["day_of_month"],
+                hour=data["hour"],
+                recipient_roles=data["recipient_roles"],
+                is_active=data["is_active"],
+                communication_item=data["communication_item"],
+                extra_recipients=data["extra_recipients"],
+            ),
+        ):
+            messages.success(request, _("Report schedule saved."))
+            return redirect("reports:project_reports", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -279,23 +269,18 @@ class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = RecipientsForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                schedule_update_recipients(
-                    actor=request.user,
-                    project=self.project,
-                    is_active=data["is_active"],
-                    recipient_roles=data["recipient_roles"],
-                    extra_recipients=data["extra_recipients"],
-                )
-            except ApplicationError as error:
-                if error.http_status == 403:
-                    raise
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Report recipients saved."))
-                return redirect("reports:portal_reports", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda data: schedule_update_recipients(
+                actor=request.user,
+                project=self.project,
+                is_active=data["is_active"],
+                recipient_roles=data["recipient_roles"],
+                extra_recipients=data["extra_recipients"],
+            ),
+        ):
+            messages.success(request, _("Report recipients saved."))
+            return redirect("reports:portal_reports", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

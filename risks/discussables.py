@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def register() -> None:
-    from projects.models import Membership, Role
+    from projects.services.notify import project_pms
     from risks.models import Risk
     from risks.permissions import can_view_risk
     from risks.selectors import risk_search_scope_for
@@ -26,12 +26,7 @@ def register() -> None:
         return reverse(name, kwargs={"project_id": risk.project_id, "risk_id": risk.pk})
 
     def owners(risk: Risk) -> list[User]:
-        people = [
-            m.user
-            for m in Membership.objects.filter(
-                project_id=risk.project_id, role=Role.PM
-            ).select_related("user")
-        ]
+        people = project_pms(risk.project_id)
         if risk.owner is not None:
             people.append(risk.owner)
         return people

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Case, Max, Value, When
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
-from notifications.services import notify
-from projects.models import CLIENT_ROLES, Membership, Project, Role, Visibility
+from projects.models import CLIENT_ROLES, Membership, Project, Visibility
 from projects.permissions import can_raise_risk, can_view_internal_items
+from projects.services.notify import notify_pms
 from risks.models import (
     LEVEL_RANK,
     Assessment,
@@ -548,24 +548,15 @@ def _level_case(settings: RiskSettings, field: str) -> Case:
 
 
 def _tell_pms_of_client_risk(risk: Risk, *, by: User) -> None:
-    pms = Membership.objects.filter(
-        project_id=risk.project_id, role=Role.PM, user__is_active=True
-    ).select_related("user")
-    url = reverse("risks:risk", kwargs={"project_id": risk.project_id, "risk_id": risk.pk})
-    for membership in pms:
-        person = membership.user
-        with translation.override(person.language):
-            title = _("%(person)s raised %(ref)s: %(title)s; it awaits your assessment") % {
-                "person": by.display_name,
-                "ref": risk.reference,
-                "title": risk.title,
-            }
-        notify(
-            user=person,
-            kind=NotificationKind.RISK,
-            title=title,
-            url=url,
-            email_template="risks/email/risk_raised",
-            context={"risk": risk, "project": risk.project},
-            dedupe_key=f"risk:{risk.pk}:raised:{person.pk}",
-        )
+    notify_pms(
+        risk.project_id,
+        title=lambda: (
+            _("%(person)s raised %(ref)s: %(title)s; it awaits your assessment")
+            % {"person": by.display_name, "ref": risk.reference, "title": risk.title}
+        ),
+        url=reverse("risks:risk", kwargs={"project_id": risk.project_id, "risk_id": risk.pk}),
+        kind=NotificationKind.RISK,
+        email_template="risks/email/risk_raised",
+        context={"risk": risk, "project": risk.project},
+        dedupe_key=f"risk:{risk.pk}:raised",
+    )

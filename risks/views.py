@@ -5,7 +5,6 @@ Internal risks and the team's internal note never reach the portal."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -17,10 +16,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.csv import csv_response
+from common.errors import NotFound
+from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from projects.permissions import can_edit_plan, can_raise_risk
-from projects.views.tasks import spreadsheet_safe
 from risks.forms import (
     ActionForm,
     AssessForm,
@@ -102,14 +102,12 @@ class RegisterView(StaffPageMixin, RegisterMixin, TemplateView):
         form = RiskCreateForm(
             request.POST, project=self.project, settings=risk_settings_of(self.project)
         )
-        if form.is_valid():
-            try:
-                risk = risk_create(actor=request.user, project=self.project, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Risk %(ref)s raised.") % {"ref": risk.reference})
-                return redirect("risks:risk", project_id=self.project.pk, risk_id=risk.pk)
+        if done := run_form(
+            form, lambda data: risk_create(actor=request.user, project=self.project, **data)
+        ):
+            risk = done.value
+            messages.success(request, _("Risk %(ref)s raised.") % {"ref": risk.reference})
+            return redirect("risks:risk", project_id=self.project.pk, risk_id=risk.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def resolve_issue(self, request: HttpRequest) -> HttpResponse:
@@ -119,16 +117,9 @@ class RegisterView(StaffPageMixin, RegisterMixin, TemplateView):
             raise NotFound() from None
         issue = issue_get_for(user=request.user, project=self.project, issue_id=issue_id)
         form = IssueResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                issue_resolve(actor=request.user, issue=issue, **form.cleaned_data)
-            except ApplicationError as error:
-                if error.http_status == 403:
-                    raise
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Issue %(ref)s resolved.") % {"ref": issue.reference})
-                return redirect("risks:register", project_id=self.project.pk)
+        if run_form(form, lambda data: issue_resolve(actor=request.user, issue=issue, **data)):
+            messages.success(request, _("Issue %(ref)s resolved.") % {"ref": issue.reference})
+            return redirect("risks:register", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(resolve_form=form), status=400)
 
 
@@ -193,33 +184,21 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
     def _failed(self, risk: Risk, **forms: Any) -> HttpResponse:
         return self.render_to_response(self.get_context_data(risk=risk, **forms), status=400)
 
-    def _run(self, form: Any, call: Any) -> bool:
-        if not form.is_valid():
-            return False
-        try:
-            call(form.cleaned_data)
-        except ApplicationError as error:
-            if error.http_status in (403, 404):
-                raise
-            add_form_error(form, error)
-            return False
-        return True
-
     def _assess(self, request: HttpRequest, risk: Risk) -> HttpResponse:
         form = AssessForm(request.POST, settings=risk_settings_of(self.project))
-        if self._run(form, lambda data: risk_assess(actor=request.user, risk=risk, **data)):
+        if run_form(form, lambda data: risk_assess(actor=request.user, risk=risk, **data)):
             return self._done(risk, _("Assessment recorded."))
         return self._failed(risk, assess_form=form)
 
     def _edit(self, request: HttpRequest, risk: Risk) -> HttpResponse:
         form = RiskDetailsForm(request.POST, project=self.project)
-        if self._run(form, lambda data: risk_update(actor=request.user, risk=risk, **data)):
+        if run_form(form, lambda data: risk_update(actor=request.user, risk=risk, **data)):
             return self._done(risk, _("Risk updated."))
         return self._failed(risk, details_form=form)
 
     def _add_action(self, request: HttpRequest, risk: Risk) -> HttpResponse:
         form = ActionForm(request.POST, project=self.project)
-        if self._run(
+        if run_form(
             form, lambda data: mitigation_action_add(actor=request.user, risk=risk, **data)
         ):
             return self._done(risk, _("Mitigation action added."))
@@ -238,7 +217,7 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def _transition(self, request: HttpRequest, risk: Risk) -> HttpResponse:
         form = TransitionForm(request.POST)
-        if self._run(form, lambda data: risk_transition(actor=request.user, risk=risk, **data)):
+        if run_form(form, lambda data: risk_transition(actor=request.user, risk=risk, **data)):
             return self._done(risk, _("Status changed."))
         return self._failed(risk, transition_form=form)
 
@@ -278,13 +257,8 @@ class RiskCsvMixin(ProjectPageMixin):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filters = RiskFilters.from_query(request.GET)
         risks = risk_list_for(user=request.user, project=self.project, filters=filters)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.project.code}-risks.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(CSV_HEADER)
-        for risk in risks:
-            row = [
+        rows = (
+            (
                 risk.reference,
                 risk.title,
                 risk.get_category_display(),
@@ -300,9 +274,10 @@ class RiskCsvMixin(ProjectPageMixin):
                 risk.next_review_date.isoformat() if risk.next_review_date else "",
                 risk.get_visibility_display(),
                 risk.get_raised_side_display(),
-            ]
-            writer.writerow([spreadsheet_safe(value) for value in row])
-        return response
+            )
+            for risk in risks
+        )
+        return csv_response(f"{self.project.code}-risks.csv", CSV_HEADER, rows)
 
 
 class RiskCsvView(StaffPageMixin, RiskCsvMixin, View):
@@ -328,24 +303,21 @@ class RiskSettingsView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = RiskSettingsForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                risk_settings_update(
-                    actor=request.user,
-                    project=self.project,
-                    probability_scale=form.scale("probability"),
-                    impact_scale=form.scale("impact"),
-                    medium_from=data["medium_from"],
-                    high_from=data["high_from"],
-                    critical_from=data["critical_from"],
-                    review_tolerance_days=data["review_tolerance_days"],
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Risk settings saved."))
-                return redirect("risks:settings", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda data: risk_settings_update(
+                actor=request.user,
+                project=self.project,
+                probability_scale=form.scale("probability"),
+                impact_scale=form.scale("impact"),
+                medium_from=data["medium_from"],
+                high_from=data["high_from"],
+                critical_from=data["critical_from"],
+                review_tolerance_days=data["review_tolerance_days"],
+            ),
+        ):
+            messages.success(request, _("Risk settings saved."))
+            return redirect("risks:settings", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -366,20 +338,16 @@ class PortalRegisterView(PortalPageMixin, RegisterMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = PortalRiskForm(request.POST)
-        if form.is_valid():
-            try:
-                risk = risk_create(actor=request.user, project=self.project, **form.cleaned_data)
-            except ApplicationError as error:
-                if error.http_status == 403:
-                    raise
-                add_form_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Risk %(ref)s raised: the project manager will assess it.")
-                    % {"ref": risk.reference},
-                )
-                return redirect("risks:portal_risk", project_id=self.project.pk, risk_id=risk.pk)
+        if done := run_form(
+            form, lambda data: risk_create(actor=request.user, project=self.project, **data)
+        ):
+            risk = done.value
+            messages.success(
+                request,
+                _("Risk %(ref)s raised: the project manager will assess it.")
+                % {"ref": risk.reference},
+            )
+            return redirect("risks:portal_risk", project_id=self.project.pk, risk_id=risk.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.text import clean_text
 from feedback.models import (
     Campaign,
     CampaignTrigger,
@@ -68,19 +69,6 @@ MAX_REMINDERS = 5
 # --- Templates ----------------------------------------------------------------------------------
 
 
-def _clean(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("%(label)s is %(length)d characters long; at most %(max)d are allowed.")
-            % {"label": label, "length": len(value), "max": max_length},
-            field=field,
-        )
-    return value
-
-
 def _require_template_manager(actor: User) -> None:
     if not manages_surveys_somewhere(actor):
         raise NotAllowed()
@@ -98,7 +86,7 @@ def survey_template_create(
     *, actor: User, name: str, description: str = "", is_default: bool = False
 ) -> SurveyTemplate:
     _require_template_manager(actor)
-    name = _clean(name, field="name", label=_("The name"), max_length=NAME_MAX)
+    name = clean_text(name, field="name", label=_("The name"), max_length=NAME_MAX)
     template = SurveyTemplate.objects.create(
         name=name, description=(description or "").strip(), created_by=actor
     )
@@ -238,8 +226,8 @@ def _clean_choices(choices: list[Any]) -> list[dict[str, str]]:
             english, chinese = str(choice.get("en", "")), str(choice.get("zh-hans", ""))
         else:
             raise InvalidInput(_("Each choice is a text."), field="choices")
-        english = _clean(english, field="choices", label=_("A choice"), max_length=CHOICE_MAX)
-        chinese = _clean(
+        english = clean_text(english, field="choices", label=_("A choice"), max_length=CHOICE_MAX)
+        chinese = clean_text(
             chinese, field="choices", label=_("A choice"), max_length=CHOICE_MAX, required=False
         )
         cleaned.append({"en": english, "zh-hans": chinese})
@@ -265,8 +253,8 @@ def survey_question_add(
     _require_editable(template)
     if kind not in QuestionKind.values:
         raise InvalidInput(_("Unknown kind of question."), field="kind")
-    text = _clean(text, field="text", label=_("The question"), max_length=QUESTION_MAX)
-    text_zh_hans = _clean(
+    text = clean_text(text, field="text", label=_("The question"), max_length=QUESTION_MAX)
+    text_zh_hans = clean_text(
         text_zh_hans,
         field="text_zh_hans",
         label=_("The Chinese question"),
@@ -344,7 +332,7 @@ def campaign_create(
     `opens_at`, or one in the past) or when its window opens. Celery sends it after commit."""
     if not can_manage_surveys(actor, project):
         raise NotAllowed()
-    name = _clean(name, field="name", label=_("The name"), max_length=NAME_MAX)
+    name = clean_text(name, field="name", label=_("The name"), max_length=NAME_MAX)
     _check_template(template)
     now = timezone.now()
     opens_at = max(opens_at or now, now)
@@ -998,7 +986,7 @@ def follow_up_close(*, actor: User, follow_up: DetractorFollowUp, note: str) -> 
         raise NotAllowed()
     if follow_up.status == DetractorFollowUp.Status.CLOSED:
         raise InvalidTransition(_("This follow-up is already closed."))
-    note = _clean(note, field="note", label=_("The note"), max_length=NOTE_MAX)
+    note = clean_text(note, field="note", label=_("The note"), max_length=NOTE_MAX)
     follow_up.status = DetractorFollowUp.Status.CLOSED
     follow_up.note = note
     follow_up.closed_at = timezone.now()

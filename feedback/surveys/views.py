@@ -17,7 +17,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotFound
+from common.pages import run_action, run_form
 from feedback.models import Campaign, SurveyInvitation
 from feedback.surveys.forms import (
     AutomationForm,
@@ -81,14 +82,9 @@ class TemplateListView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = TemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                template = survey_template_create(actor=request.user, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Template created. Add its questions."))
-                return redirect("feedback:survey_template", template_id=template.pk)
+        if done := run_form(form, lambda data: survey_template_create(actor=request.user, **data)):
+            messages.success(request, _("Template created. Add its questions."))
+            return redirect("feedback:survey_template", template_id=done.value.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -116,52 +112,52 @@ class TemplateDetailView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
         template = survey_template_get(template_id=kwargs["template_id"])
         action = request.POST.get("action", "")
         here = redirect("feedback:survey_template", template_id=template.pk)
-        try:
-            if action == "add_question":
-                form = QuestionForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(
-                        self.get_context_data(question_form=form), status=400
-                    )
-                try:
-                    survey_question_add(actor=request.user, template=template, **form.cleaned_data)
-                except ApplicationError as error:
-                    add_form_error(form, error)
-                    return self.render_to_response(
-                        self.get_context_data(question_form=form), status=400
-                    )
+        if action == "add_question":
+            form = QuestionForm(request.POST)
+            if run_form(
+                form,
+                lambda data: survey_question_add(actor=request.user, template=template, **data),
+            ):
                 messages.success(request, _("Question added."))
                 return here
-            if action == "delete_question":
-                question = template.questions.filter(pk=request.POST.get("question")).first()
-                if question is None:
-                    raise NotFound()
-                survey_question_delete(actor=request.user, question=question)
-                messages.success(request, _("Question removed."))
-                return here
-            if action == "copy":
-                form = TemplateCopyForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(
-                        self.get_context_data(copy_form=form), status=400
-                    )
-                copy = survey_template_copy(
+            return self.render_to_response(self.get_context_data(question_form=form), status=400)
+        if action == "delete_question":
+            question = template.questions.filter(pk=request.POST.get("question")).first()
+            if question is None:
+                raise NotFound()
+            run_action(
+                request,
+                lambda: survey_question_delete(actor=request.user, question=question),
+                success=_("Question removed."),
+            )
+            return here
+        if action == "copy":
+            form = TemplateCopyForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(copy_form=form), status=400)
+            if done := run_action(
+                request,
+                lambda: survey_template_copy(
                     actor=request.user, template=template, name=form.cleaned_data["name"]
-                )
-                messages.success(request, _("Template copied."))
-                return redirect("feedback:survey_template", template_id=copy.pk)
-            if action == "default":
-                survey_template_set_default(actor=request.user, template=template)
-                messages.success(request, _("This is now the default template."))
-                return here
-            if action == "archive":
-                survey_template_archive(actor=request.user, template=template)
-                messages.success(request, _("Template archived."))
+                ),
+                success=_("Template copied."),
+            ):
+                return redirect("feedback:survey_template", template_id=done.value.pk)
+            return here
+        if action == "default":
+            run_action(
+                request,
+                lambda: survey_template_set_default(actor=request.user, template=template),
+                success=_("This is now the default template."),
+            )
+            return here
+        if action == "archive":
+            if run_action(
+                request,
+                lambda: survey_template_archive(actor=request.user, template=template),
+                success=_("Template archived."),
+            ):
                 return redirect("feedback:survey_templates")
-        except ApplicationError as error:
-            if isinstance(error, NotFound):
-                raise
-            messages.error(request, str(error.message))
             return here
         messages.error(request, _("Unknown action."))
         return here
@@ -193,30 +189,24 @@ class ProjectSurveysView(StaffPageMixin, ProjectPageMixin, TemplateView):
         here = redirect("feedback:project_surveys", project_id=self.project.pk)
         if action == "campaign":
             form = CampaignForm(request.POST)
-            if form.is_valid():
-                try:
-                    campaign = campaign_create(
-                        actor=request.user, project=self.project, **form.cleaned_data
-                    )
-                except ApplicationError as error:
-                    add_form_error(form, error)
+            if done := run_form(
+                form,
+                lambda data: campaign_create(actor=request.user, project=self.project, **data),
+            ):
+                if done.value.opens_at <= timezone.now():
+                    messages.success(request, _("The survey is being sent."))
                 else:
-                    if campaign.opens_at <= timezone.now():
-                        messages.success(request, _("The survey is being sent."))
-                    else:
-                        messages.success(request, _("The survey is scheduled."))
-                    return here
+                    messages.success(request, _("The survey is scheduled."))
+                return here
             return self.render_to_response(self.get_context_data(campaign_form=form), status=400)
         if action == "automation":
             form = AutomationForm(request.POST)
-            if form.is_valid():
-                try:
-                    automation_create(actor=request.user, project=self.project, **form.cleaned_data)
-                except ApplicationError as error:
-                    add_form_error(form, error)
-                else:
-                    messages.success(request, _("Automation saved."))
-                    return here
+            if run_form(
+                form,
+                lambda data: automation_create(actor=request.user, project=self.project, **data),
+            ):
+                messages.success(request, _("Automation saved."))
+                return here
             return self.render_to_response(self.get_context_data(automation_form=form), status=400)
         if action == "stop_automation":
             automation = (
@@ -226,12 +216,11 @@ class ProjectSurveysView(StaffPageMixin, ProjectPageMixin, TemplateView):
             )
             if automation is None:
                 raise NotFound()
-            try:
-                automation_stop(actor=request.user, automation=automation)
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-            else:
-                messages.success(request, _("Automation stopped."))
+            run_action(
+                request,
+                lambda: automation_stop(actor=request.user, automation=automation),
+                success=_("Automation stopped."),
+            )
             return here
         messages.error(request, _("Unknown action."))
         return here
@@ -258,12 +247,11 @@ class CampaignDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         campaign = campaign_get_for(
             user=request.user, project=self.project, campaign_id=kwargs["campaign_id"]
         )
-        try:
-            campaign_close(actor=request.user, campaign=campaign)
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("The survey is closed."))
+        run_action(
+            request,
+            lambda: campaign_close(actor=request.user, campaign=campaign),
+            success=_("The survey is closed."),
+        )
         return redirect("feedback:campaign", project_id=self.project.pk, campaign_id=campaign.pk)
 
 
@@ -314,14 +302,11 @@ class FollowUpView(StaffPageMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         follow_up = follow_up_get_for(user=request.user, follow_up_id=kwargs["follow_up_id"])
         form = FollowUpCloseForm(request.POST)
-        if form.is_valid():
-            try:
-                follow_up_close(actor=request.user, follow_up=follow_up, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Follow-up closed."))
-                return redirect("feedback:follow_up", follow_up_id=follow_up.pk)
+        if run_form(
+            form, lambda data: follow_up_close(actor=request.user, follow_up=follow_up, **data)
+        ):
+            messages.success(request, _("Follow-up closed."))
+            return redirect("feedback:follow_up", follow_up_id=follow_up.pk)
         context = self.get_context_data(follow_up=follow_up, form=form)
         return self.render_to_response(context, status=400)
 

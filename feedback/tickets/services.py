@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.text import clean_text
 from feedback.models import (
     FeedbackTicket,
     Interaction,
@@ -131,19 +132,6 @@ def _set_sla(ticket: FeedbackTicket, calendar: BusinessCalendar | None = None) -
 # --- Raising and attaching ---------------------------------------------------------------------
 
 
-def _clean_text(value: str, *, field: str, label: str, required: bool, limit: int) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > limit:
-        raise InvalidInput(
-            _("%(label)s is too long: at most %(max)d characters, not %(length)d.")
-            % {"label": label, "max": limit, "length": len(value)},
-            field=field,
-        )
-    return value
-
-
 def default_owner(project: Project) -> User | None:
     """The project's account manager (the first one), else its PM."""
     for role in (Role.AM, Role.PM):
@@ -183,15 +171,13 @@ def ticket_raise(
         raise InvalidInput(_("Unknown severity."), field="severity")
     if visibility not in Visibility.values:
         raise InvalidInput(_("Unknown visibility."), field="visibility")
-    title = _clean_text(
-        title, field="title", label=_("The title"), required=True, limit=TITLE_MAX_LENGTH
-    )
-    description = _clean_text(
+    title = clean_text(title, field="title", label=_("The title"), max_length=TITLE_MAX_LENGTH)
+    description = clean_text(
         description,
         field="description",
         label=_("The description"),
         required=False,
-        limit=TEXT_MAX_LENGTH,
+        max_length=TEXT_MAX_LENGTH,
     )
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
@@ -312,9 +298,7 @@ def ticket_acknowledge(
     discussion (the client reads it) and counts as the first response."""
     from stakeholders.services_discussions import entry_post
 
-    message = _clean_text(
-        message, field="message", label=_("The reply"), required=True, limit=TEXT_MAX_LENGTH
-    )
+    message = clean_text(message, field="message", label=_("The reply"), max_length=TEXT_MAX_LENGTH)
     ticket = _handle(actor=actor, ticket=ticket, step="acknowledge", now=now)
     _save(ticket, actor)
     entry_post(actor=actor, target=ticket, body=message)
@@ -339,12 +323,11 @@ def ticket_resolve(
 ) -> FeedbackTicket:
     """The handler says what was done; the ticket awaits the client's confirmation (the raiser
     and, for a client-visible ticket, the client's deciders are told)."""
-    resolution = _clean_text(
+    resolution = clean_text(
         resolution,
         field="resolution",
         label=_("The resolution"),
-        required=True,
-        limit=TEXT_MAX_LENGTH,
+        max_length=TEXT_MAX_LENGTH,
     )
     ticket = _handle(actor=actor, ticket=ticket, step="resolve", now=now)
     ticket.resolved_at = now or timezone.now()
@@ -388,9 +371,7 @@ def ticket_reopen(
     resolution clock keeps counting from the raise: a complaint is resolved once it stays so."""
     from stakeholders.services_discussions import entry_post
 
-    reason = _clean_text(
-        reason, field="reason", label=_("The reason"), required=True, limit=TEXT_MAX_LENGTH
-    )
+    reason = clean_text(reason, field="reason", label=_("The reason"), max_length=TEXT_MAX_LENGTH)
     ticket = _lock(ticket)
     if not can_view_ticket(actor, ticket) or not can_decide_ticket(actor, ticket):
         raise NotAllowed()
@@ -606,12 +587,12 @@ def interaction_record(
     _require_account(actor, organization)
     if kind not in Interaction.Kind.values:
         raise InvalidInput(_("Choose the kind of interaction."), field="kind")
-    people = _clean_text(people, field="people", label=_("People"), required=True, limit=300)
-    notes = _clean_text(
-        notes, field="notes", label=_("The notes"), required=False, limit=TEXT_MAX_LENGTH
+    people = clean_text(people, field="people", label=_("People"), max_length=300)
+    notes = clean_text(
+        notes, field="notes", label=_("The notes"), required=False, max_length=TEXT_MAX_LENGTH
     )
-    next_step = _clean_text(
-        next_step, field="next_step", label=_("The next step"), required=False, limit=300
+    next_step = clean_text(
+        next_step, field="next_step", label=_("The next step"), required=False, max_length=300
     )
     if reminder_on is not None:
         if not next_step:
@@ -692,9 +673,9 @@ def _opportunity_values(
     stage: str,
     next_step: str,
 ) -> dict[str, object]:
-    title = _clean_text(title, field="title", label=_("The title"), required=True, limit=200)
-    next_step = _clean_text(
-        next_step, field="next_step", label=_("The next step"), required=False, limit=300
+    title = clean_text(title, field="title", label=_("The title"), max_length=200)
+    next_step = clean_text(
+        next_step, field="next_step", label=_("The next step"), required=False, max_length=300
     )
     if value_estimate is not None and value_estimate < 0:
         raise InvalidInput(_("A value estimate is not negative."), field="value_estimate")

@@ -8,7 +8,6 @@ a project's tickets, raising one (the e-mail "Give feedback" link lands here), a
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.csv import csv_response
+from common.errors import NotFound
+from common.pages import run_action, run_form
 from feedback.models import FeedbackTicket, TicketKind, TicketStatus
 from feedback.surveys.selectors import client_satisfaction_history
 from feedback.tickets import selectors, services
@@ -46,7 +47,6 @@ from projects.downloads import document_download_response
 from projects.mixins import ProjectPageMixin
 from projects.models import STAFF_ROLES, Membership
 from projects.selectors import project_get_for, project_list_for
-from projects.views.tasks import spreadsheet_safe
 from stakeholders.views_discussions import discussion_context
 
 # --- Shared ------------------------------------------------------------------------------------
@@ -120,41 +120,30 @@ class TicketDetailMixin(ProjectPageMixin):
     ) -> HttpResponse:
         """Steps both sides may take: confirm, reopen, attach."""
         if action == "confirm":
-            try:
-                services.ticket_confirm(actor=request.user, ticket=ticket)
-            except ApplicationError as error:
-                if error.http_status in (403, 404):
-                    raise
-                messages.error(request, str(error.message))
-                return self._failed(ticket)
-            return self._done(ticket, _("Thank you: the resolution is confirmed."))
+            if run_action(
+                request, lambda: services.ticket_confirm(actor=request.user, ticket=ticket)
+            ):
+                return self._done(ticket, _("Thank you: the resolution is confirmed."))
+            return self._failed(ticket)
         if action == "reopen":
             form = ReopenForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.ticket_reopen(
-                        actor=request.user, ticket=ticket, reason=form.cleaned_data["reason"]
-                    )
-                except ApplicationError as error:
-                    if error.http_status in (403, 404):
-                        raise
-                    add_form_error(form, error)
-                else:
-                    return self._done(ticket, _("The ticket is reopened."))
+            if run_form(
+                form,
+                lambda data: services.ticket_reopen(
+                    actor=request.user, ticket=ticket, reason=data["reason"]
+                ),
+            ):
+                return self._done(ticket, _("The ticket is reopened."))
             return self._failed(ticket, reopen_form=form)
         if action == "attach":
             form = AttachForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    services.ticket_attach(
-                        actor=request.user, ticket=ticket, file=form.cleaned_data["file"]
-                    )
-                except ApplicationError as error:
-                    if error.http_status in (403, 404):
-                        raise
-                    add_form_error(form, error)
-                else:
-                    return self._done(ticket, _("The file is attached."))
+            if run_form(
+                form,
+                lambda data: services.ticket_attach(
+                    actor=request.user, ticket=ticket, file=data["file"]
+                ),
+            ):
+                return self._done(ticket, _("The file is attached."))
             return self._failed(ticket, attach_form=form)
         raise NotFound()
 
@@ -194,16 +183,13 @@ class ProjectFeedbackView(StaffPageMixin, TicketListMixin, TemplateView):
         if not can_raise_ticket(request.user, self.project):
             raise PermissionDenied
         form = StaffTicketForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                ticket = services.ticket_raise(
-                    actor=request.user, project=self.project, **form.cleaned_data
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("%(ref)s recorded.") % {"ref": ticket.reference})
-                return redirect("feedback:ticket", project_id=self.project.pk, ticket_id=ticket.pk)
+        if done := run_form(
+            form,
+            lambda data: services.ticket_raise(actor=request.user, project=self.project, **data),
+        ):
+            ticket = done.value
+            messages.success(request, _("%(ref)s recorded.") % {"ref": ticket.reference})
+            return redirect("feedback:ticket", project_id=self.project.pk, ticket_id=ticket.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -214,56 +200,47 @@ class ProjectFeedbackCsvView(StaffPageMixin, ProjectPageMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         tickets = selectors.ticket_list_for(user=request.user, project=self.project)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.project.code}-feedback.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                _("Reference"),
-                _("Kind"),
-                _("Severity"),
-                _("Title"),
-                _("Status"),
-                _("Visibility"),
-                _("Raised by"),
-                _("Raised"),
-                _("Owner"),
-                _("First response due"),
-                _("First response"),
-                _("Resolution due"),
-                _("Resolved"),
-                _("Confirmed"),
-            ]
-        )
+        header = [
+            _("Reference"),
+            _("Kind"),
+            _("Severity"),
+            _("Title"),
+            _("Status"),
+            _("Visibility"),
+            _("Raised by"),
+            _("Raised"),
+            _("Owner"),
+            _("First response due"),
+            _("First response"),
+            _("Resolution due"),
+            _("Resolved"),
+            _("Confirmed"),
+        ]
         zone = timezone.get_current_timezone()
 
         def moment(value: Any) -> str:
             return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
 
-        for ticket in tickets:
-            writer.writerow(
-                [
-                    spreadsheet_safe(value)
-                    for value in (
-                        ticket.reference,
-                        ticket.get_kind_display(),
-                        ticket.get_severity_display(),
-                        ticket.title,
-                        ticket.get_status_display(),
-                        ticket.get_visibility_display(),
-                        ticket.raised_by.display_name,
-                        moment(ticket.raised_at),
-                        ticket.owner.display_name if ticket.owner else "",
-                        moment(ticket.first_response_due_at),
-                        moment(ticket.first_responded_at),
-                        moment(ticket.resolution_due_at),
-                        moment(ticket.resolved_at),
-                        moment(ticket.confirmed_at),
-                    )
-                ]
+        rows = (
+            (
+                ticket.reference,
+                ticket.get_kind_display(),
+                ticket.get_severity_display(),
+                ticket.title,
+                ticket.get_status_display(),
+                ticket.get_visibility_display(),
+                ticket.raised_by.display_name,
+                moment(ticket.raised_at),
+                ticket.owner.display_name if ticket.owner else "",
+                moment(ticket.first_response_due_at),
+                moment(ticket.first_responded_at),
+                moment(ticket.resolution_due_at),
+                moment(ticket.resolved_at),
+                moment(ticket.confirmed_at),
             )
-        return response
+            for ticket in tickets
+        )
+        return csv_response(f"{self.project.code}-feedback.csv", header, rows)
 
 
 class TicketView(StaffPageMixin, TicketDetailMixin, TemplateView):
@@ -364,19 +341,13 @@ class TicketView(StaffPageMixin, TicketDetailMixin, TemplateView):
         call: Any,
         success: str,
     ) -> HttpResponse:
-        if form is not None and not form.is_valid():
-            return self._failed(ticket, **{form_name: form})
-        try:
-            call(form.cleaned_data if form is not None else {})
-        except ApplicationError as error:
-            if error.http_status in (403, 404):
-                raise
-            if form is None:
-                messages.error(request, str(error.message))
-                return self._failed(ticket)
-            add_form_error(form, error)
-            return self._failed(ticket, **{form_name: form})
-        return self._done(ticket, success)
+        if form is None:
+            if run_action(request, lambda: call({})):
+                return self._done(ticket, success)
+            return self._failed(ticket)
+        if run_form(form, call):
+            return self._done(ticket, success)
+        return self._failed(ticket, **{form_name: form})
 
 
 class TicketAttachmentView(StaffPageMixin, AttachmentDownloadMixin, View):
@@ -450,24 +421,21 @@ class PortalTicketCreateView(PortalPageMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = PortalTicketForm(request.POST, request.FILES, projects=self.projects)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            project = project_get_for(user=request.user, project_id=data.pop("project"))
-            try:
-                ticket = services.ticket_raise(actor=request.user, project=project, **data)
-            except ApplicationError as error:
-                if error.http_status in (403, 404):
-                    raise
-                add_form_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Thank you. Your feedback is recorded as %(ref)s.")
-                    % {"ref": ticket.reference},
-                )
-                return redirect(
-                    "feedback:portal_ticket", project_id=project.pk, ticket_id=ticket.pk
-                )
+
+        def raise_ticket(data: dict[str, Any]) -> FeedbackTicket:
+            values = dict(data)
+            project = project_get_for(user=request.user, project_id=values.pop("project"))
+            return services.ticket_raise(actor=request.user, project=project, **values)
+
+        if done := run_form(form, raise_ticket):
+            ticket = done.value
+            messages.success(
+                request,
+                _("Thank you. Your feedback is recorded as %(ref)s.") % {"ref": ticket.reference},
+            )
+            return redirect(
+                "feedback:portal_ticket", project_id=ticket.project_id, ticket_id=ticket.pk
+            )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -549,14 +517,11 @@ class AccountView(StaffPageMixin, TemplateView):
             )
         else:
             raise NotFound()
-        if form.is_valid():
-            try:
-                call(actor=request.user, organization=self.organization, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, done)
-                return redirect("feedback:account", organization_id=self.organization.pk)
+        if run_form(
+            form, lambda data: call(actor=request.user, organization=self.organization, **data)
+        ):
+            messages.success(request, done)
+            return redirect("feedback:account", organization_id=self.organization.pk)
         return self.render_to_response(self.get_context_data(**{name: form}), status=400)
 
 
@@ -600,14 +565,12 @@ class OpportunityView(StaffPageMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = OpportunityForm(request.POST)
-        if form.is_valid():
-            try:
-                services.opportunity_update(
-                    actor=request.user, opportunity=self.opportunity, **form.cleaned_data
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Opportunity updated."))
-                return redirect("feedback:account", organization_id=self.organization.pk)
+        if run_form(
+            form,
+            lambda data: services.opportunity_update(
+                actor=request.user, opportunity=self.opportunity, **data
+            ),
+        ):
+            messages.success(request, _("Opportunity updated."))
+            return redirect("feedback:account", organization_id=self.organization.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.text import clean_text
 from notifications.models import NotificationKind
-from notifications.services import notification_create, notify
+from notifications.services import notify
 from projects.calendar import add_business_days
 from projects.models import (
     AcceptanceCriterion,
@@ -43,6 +44,7 @@ from projects.permissions import (
     can_edit_plan,
     can_review_quality,
 )
+from projects.services.notify import notify_pms
 from projects.signals import deliverable_accepted, send_after_commit
 
 if TYPE_CHECKING:
@@ -52,19 +54,6 @@ if TYPE_CHECKING:
 def client_today(project: Project, *, now: datetime | None = None) -> date:
     """Today in the client's time zone: business days for deemed acceptance count there."""
     return timezone.localdate(now or timezone.now(), timezone=ZoneInfo(project.client.time_zone))
-
-
-def _clean_text(value: str, *, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("%(label)s is too long: at most %(max)d characters, not %(length)d.")
-            % {"label": label, "max": max_length, "length": len(value)},
-            field=field,
-        )
-    return value
 
 
 # --- Milestones ---------------------------------------------------------------------------------
@@ -85,7 +74,7 @@ def milestone_create(
         raise NotAllowed()
     milestone = Milestone(
         project=project,
-        name=_clean_text(name, field="name", label=_("Name"), max_length=200),
+        name=clean_text(name, field="name", label=_("Name"), max_length=200),
         description=description.strip(),
         due_date=due_date,
         baseline_due_date=due_date,
@@ -114,7 +103,7 @@ def milestone_update(
     without having been asked)."""
     if not can_edit_plan(actor, milestone.project):
         raise NotAllowed()
-    milestone.name = _clean_text(name, field="name", label=_("Name"), max_length=200)
+    milestone.name = clean_text(name, field="name", label=_("Name"), max_length=200)
     milestone.due_date = due_date
     milestone.description = description.strip()
     if visibility is not None and visibility != milestone.visibility:
@@ -167,7 +156,7 @@ def _refresh_milestone_completion(milestone: Milestone, *, actor: User | None) -
 def _clean_criteria(criteria: list[str]) -> list[str]:
     cleaned = [line.strip() for line in criteria if line.strip()]
     for line in cleaned:
-        _clean_text(line, field="criteria", label=_("A criterion"), max_length=500)
+        clean_text(line, field="criteria", label=_("A criterion"), max_length=500)
     return cleaned
 
 
@@ -196,7 +185,7 @@ def deliverable_create(
     deliverable = Deliverable(
         project=project,
         milestone=milestone,
-        name=_clean_text(name, field="name", label=_("Name"), max_length=200),
+        name=clean_text(name, field="name", label=_("Name"), max_length=200),
         description=description.strip(),
         owner=owner,
         due_date=due_date or milestone.due_date,
@@ -498,25 +487,20 @@ def deliverable_deem_accepted(*, deliverable_id: int, today: date | None = None)
 
 
 def _tell_team(*, deliverable: Deliverable, accepted: bool, by: User | None) -> None:
-    managers = Membership.objects.filter(
-        project=deliverable.project, role=Role.PM, user__is_active=True
-    ).select_related("user")
-    url = reverse(
-        "projects:deliverable",
-        kwargs={"project_id": deliverable.project_id, "deliverable_id": deliverable.pk},
+    def title() -> str:
+        if by is None:
+            return _("%(deliverable)s is deemed accepted") % {"deliverable": deliverable.name}
+        if accepted:
+            message = _("%(person)s accepted %(deliverable)s")
+        else:
+            message = _("%(person)s rejected %(deliverable)s")
+        return message % {"person": by.display_name, "deliverable": deliverable.name}
+
+    notify_pms(
+        deliverable.project_id,
+        title=title,
+        url=reverse(
+            "projects:deliverable",
+            kwargs={"project_id": deliverable.project_id, "deliverable_id": deliverable.pk},
+        ),
     )
-    for membership in managers:
-        with translation.override(membership.user.language):
-            if by is None:
-                title = _("%(deliverable)s is deemed accepted") % {"deliverable": deliverable.name}
-            elif accepted:
-                title = _("%(person)s accepted %(deliverable)s") % {
-                    "person": by.display_name,
-                    "deliverable": deliverable.name,
-                }
-            else:
-                title = _("%(person)s rejected %(deliverable)s") % {
-                    "person": by.display_name,
-                    "deliverable": deliverable.name,
-                }
-        notification_create(user=membership.user, title=title, url=url)

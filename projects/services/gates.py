@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
-from notifications.services import notification_create, notify
+from notifications.services import notify
 from projects.models import (
     GATE_CHECKLISTS,
     NEXT_PHASE,
@@ -22,6 +22,7 @@ from projects.models import (
     Role,
 )
 from projects.permissions import can_approve_phase_gate, can_request_phase_gate
+from projects.services.notify import notify_pms
 from projects.signals import project_closed, send_after_commit
 
 if TYPE_CHECKING:
@@ -135,20 +136,16 @@ def _ask_client(gate: PhaseGate) -> None:
 
 
 def _tell_pms(gate: PhaseGate, *, approved: bool, by: User) -> None:
-    managers = Membership.objects.filter(
-        project_id=gate.project_id, role=Role.PM, user__is_active=True
-    ).select_related("user")
-    url = reverse("projects:detail", kwargs={"project_id": gate.project_id})
-    for membership in managers:
-        with translation.override(membership.user.language):
-            if approved:
-                title = _("%(person)s approved the move to %(phase)s") % {
-                    "person": by.display_name,
-                    "phase": gate.get_to_phase_display(),
-                }
-            else:
-                title = _("%(person)s refused the move to %(phase)s") % {
-                    "person": by.display_name,
-                    "phase": gate.get_to_phase_display(),
-                }
-        notification_create(user=membership.user, title=title, body=gate.comment, url=url)
+    def title() -> str:
+        if approved:
+            message = _("%(person)s approved the move to %(phase)s")
+        else:
+            message = _("%(person)s refused the move to %(phase)s")
+        return message % {"person": by.display_name, "phase": gate.get_to_phase_display()}
+
+    notify_pms(
+        gate.project_id,
+        title=title,
+        body=gate.comment,
+        url=reverse("projects:detail", kwargs={"project_id": gate.project_id}),
+    )

@@ -12,7 +12,17 @@ from projects.views.core import (
     ProjectPlanView,
     deliverable_url,
 )
-from projects.views.costs import CostCsvView, TimeCostView
+from projects.views.costs import (
+    CostAddView,
+    CostCsvView,
+    CostEntryDeleteView,
+    RateDeleteView,
+    RateSetView,
+    TimeApproveView,
+    TimeCostView,
+    TimeEntryDeleteView,
+    TimeLogView,
+)
 from projects.views.documents import (
     DocumentDownloadMixin,
     DocumentDownloadView,
@@ -31,7 +41,9 @@ from projects.views.tasks import (
 )
 
 __all__ = [
+    "CostAddView",
     "CostCsvView",
+    "CostEntryDeleteView",
     "DeliverableDetailView",
     "DocumentDownloadMixin",
     "DocumentDownloadView",
@@ -45,6 +57,8 @@ __all__ = [
     "ProjectMembersView",
     "ProjectPlaceholderView",
     "ProjectPlanView",
+    "RateDeleteView",
+    "RateSetView",
     "ResourceView",
     "SearchView",
     "SearchViewMixin",
@@ -52,7 +66,10 @@ __all__ = [
     "TaskDetailView",
     "TaskListView",
     "TaskQuickEditView",
+    "TimeApproveView",
     "TimeCostView",
+    "TimeEntryDeleteView",
+    "TimeLogView",
     "TimelineView",
     "TimelineViewMixin",
     "deliverable_url",

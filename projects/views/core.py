@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from accounts.mixins import StaffPageMixin
 from accounts.models import Organization, User
 from common.errors import ApplicationError, NotFound, add_form_error
+from common.pages import run_action, run_form
 from projects.forms import (
     DeliverableForm,
     DocumentUploadForm,
@@ -135,17 +136,17 @@ class ProjectCreateView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = ProjectForm(request.POST, clients=_client_choices())
-        if form.is_valid():
-            client = Organization.objects.get(pk=form.cleaned_data["client"])
-            try:
-                project = project_create(
-                    actor=request.user, client=client, data=form.project_data()
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Project created. Add its milestones next."))
-                return redirect("projects:plan", project_id=project.pk)
+        done = run_form(
+            form,
+            lambda data: project_create(
+                actor=request.user,
+                client=Organization.objects.get(pk=data["client"]),
+                data=form.project_data(),
+            ),
+        )
+        if done:
+            messages.success(request, _("Project created. Add its milestones next."))
+            return redirect("projects:plan", project_id=done.value.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -181,14 +182,14 @@ class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
             clients=_client_choices(),
             editing=True,
         )
-        if form.is_valid():
-            try:
-                project_update(actor=request.user, project=self.project, data=form.project_data())
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Project saved."))
-                return redirect("projects:detail", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda data: project_update(
+                actor=request.user, project=self.project, data=form.project_data()
+            ),
+        ):
+            messages.success(request, _("Project saved."))
+            return redirect("projects:detail", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -264,32 +265,30 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             messages.success(request, _("Objective removed."))
             return self._back()
         form = ObjectiveForm(request.POST, prefix=f"o{objective.pk}" if objective else "new")
-        if form.is_valid():
-            try:
-                if objective is None:
-                    objective_create(actor=request.user, project=self.project, **form.cleaned_data)
-                    messages.success(request, _("Objective added."))
-                else:
-                    objective_update(actor=request.user, objective=objective, **form.cleaned_data)
-                    messages.success(request, _("Objective saved."))
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                return self._back()
+        if objective is None:
+            done = run_form(
+                form,
+                lambda data: objective_create(actor=request.user, project=self.project, **data),
+            )
+            success = _("Objective added.")
+        else:
+            done = run_form(
+                form, lambda data: objective_update(actor=request.user, objective=objective, **data)
+            )
+            success = _("Objective saved.")
+        if done:
+            messages.success(request, success)
+            return self._back()
         return self.render_to_response(self.get_context_data(objective_form=form), status=400)
 
     def _override(self, request: HttpRequest) -> HttpResponse:
         form = HealthOverrideForm(request.POST)
-        if form.is_valid():
-            try:
-                project_health_override(
-                    actor=request.user, project=self.project, **form.cleaned_data
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Health set."))
-                return self._back()
+        if run_form(
+            form,
+            lambda data: project_health_override(actor=request.user, project=self.project, **data),
+        ):
+            messages.success(request, _("Health set."))
+            return self._back()
         return self.render_to_response(self.get_context_data(override_form=form), status=400)
 
     def _back(self) -> HttpResponseRedirect:
@@ -490,14 +489,11 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if request.POST.get("action") == "edit_milestone":
             return self._edit_milestone(request)
         form = MilestoneForm(request.POST)
-        if form.is_valid():
-            try:
-                milestone_create(actor=request.user, project=self.project, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Milestone added."))
-                return redirect("projects:plan", project_id=self.project.pk)
+        if run_form(
+            form, lambda data: milestone_create(actor=request.user, project=self.project, **data)
+        ):
+            messages.success(request, _("Milestone added."))
+            return redirect("projects:plan", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(milestone_form=form), status=400)
 
     def _edit_milestone(self, request: HttpRequest) -> HttpResponse:
@@ -509,14 +505,11 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if milestone is None:
             raise NotFound()
         form = MilestoneForm(request.POST, prefix=f"e{milestone.pk}")
-        if form.is_valid():
-            try:
-                milestone_update(actor=request.user, milestone=milestone, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Milestone saved."))
-                return redirect("projects:plan", project_id=self.project.pk)
+        if run_form(
+            form, lambda data: milestone_update(actor=request.user, milestone=milestone, **data)
+        ):
+            messages.success(request, _("Milestone saved."))
+            return redirect("projects:plan", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(edit_form=form), status=400)
 
     def _add_deliverable(self, request: HttpRequest) -> HttpResponse:
@@ -530,26 +523,21 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
         form = DeliverableForm(
             request.POST, team=_team_choices(self.project), prefix=f"m{milestone.pk}"
         )
-        if form.is_valid():
-            owner = None
-            if form.cleaned_data["owner"]:
-                owner = User.objects.filter(pk=form.cleaned_data["owner"]).first()
-            try:
-                deliverable_create(
-                    actor=request.user,
-                    milestone=milestone,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    criteria=form.criteria_lines(),
-                    due_date=form.cleaned_data["due_date"],
-                    owner=owner,
-                    visibility=form.cleaned_data["visibility"],
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Deliverable added."))
-                return redirect("projects:plan", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda data: deliverable_create(
+                actor=request.user,
+                milestone=milestone,
+                name=data["name"],
+                description=data["description"],
+                criteria=form.criteria_lines(),
+                due_date=data["due_date"],
+                owner=User.objects.filter(pk=data["owner"]).first() if data["owner"] else None,
+                visibility=data["visibility"],
+            ),
+        ):
+            messages.success(request, _("Deliverable added."))
+            return redirect("projects:plan", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(deliverable_form=form), status=400)
 
 
@@ -592,16 +580,14 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         action = request.POST.get("action")
         if action == "review":
             form = QualityReviewForm(request.POST)
-            if form.is_valid():
-                try:
-                    quality_review_record(
-                        actor=request.user, deliverable=deliverable, **form.cleaned_data
-                    )
-                except ApplicationError as error:
-                    add_form_error(form, error)
-                else:
-                    messages.success(request, _("Quality review recorded."))
-                    return redirect(deliverable_url(deliverable))
+            if run_form(
+                form,
+                lambda data: quality_review_record(
+                    actor=request.user, deliverable=deliverable, **data
+                ),
+            ):
+                messages.success(request, _("Quality review recorded."))
+                return redirect(deliverable_url(deliverable))
             return self.render_to_response(
                 self.get_context_data(deliverable=deliverable, review_form=form), status=400
             )
@@ -610,28 +596,25 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if action == "accept_internally":
             if not can_accept_deliverable_internally(request.user, self.project):
                 raise PermissionDenied
-            try:
-                deliverable_accept_internally(actor=request.user, deliverable=deliverable)
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-            else:
-                messages.success(request, _("Deliverable accepted internally."))
+            run_action(
+                request,
+                lambda: deliverable_accept_internally(actor=request.user, deliverable=deliverable),
+                success=_("Deliverable accepted internally."),
+            )
             return redirect(deliverable_url(deliverable))
         if action == "submit":
             form = SubmitForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    deliverable_submit_with_files(
-                        actor=request.user,
-                        deliverable=deliverable,
-                        note=form.cleaned_data["note"],
-                        files=form.cleaned_data["files"],
-                    )
-                except ApplicationError as error:
-                    add_form_error(form, error)
-                else:
-                    messages.success(request, _("Submitted to the client for acceptance."))
-                    return redirect(deliverable_url(deliverable))
+            if run_form(
+                form,
+                lambda data: deliverable_submit_with_files(
+                    actor=request.user,
+                    deliverable=deliverable,
+                    note=data["note"],
+                    files=data["files"],
+                ),
+            ):
+                messages.success(request, _("Submitted to the client for acceptance."))
+                return redirect(deliverable_url(deliverable))
             return self.render_to_response(
                 self.get_context_data(deliverable=deliverable, submit_form=form), status=400
             )
@@ -641,22 +624,20 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if not can_upload_document(request.user, self.project):
             raise PermissionDenied
         form = DocumentUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document_upload(
-                    actor=request.user,
-                    project=self.project,
-                    file=form.cleaned_data["file"],
-                    title=form.cleaned_data["title"],
-                    deliverable=deliverable,
-                    visibility=form.cleaned_data["visibility"],
-                    note=form.cleaned_data["note"],
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Document uploaded."))
-                return redirect(deliverable_url(deliverable))
+        if run_form(
+            form,
+            lambda data: document_upload(
+                actor=request.user,
+                project=self.project,
+                file=data["file"],
+                title=data["title"],
+                deliverable=deliverable,
+                visibility=data["visibility"],
+                note=data["note"],
+            ),
+        ):
+            messages.success(request, _("Document uploaded."))
+            return redirect(deliverable_url(deliverable))
         return self.render_to_response(
             self.get_context_data(deliverable=deliverable, document_form=form), status=400
         )

@@ -3,7 +3,7 @@ period, rates, cost entries, earned value with its chart) and the CSV export."""
 
 from __future__ import annotations
 
-import csv
+from itertools import chain
 from typing import Any
 
 from django.contrib import messages
@@ -11,11 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.csv import csv_response
+from common.errors import NotFound
+from common.pages import run_action, run_form
 from projects.earned_value import earned_value_series, project_earned_value
 from projects.forms import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
 from projects.mixins import ProjectPageMixin
@@ -40,7 +43,6 @@ from projects.services.costs import (
     time_entry_log,
     time_period_approve,
 )
-from projects.views.tasks import spreadsheet_safe
 
 
 def _series_for_chart(points: list) -> dict[str, list]:
@@ -54,12 +56,13 @@ def _series_for_chart(points: list) -> dict[str, list]:
 
 
 class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
-    """The "Time and cost" tab. Every POST names its `action`; each calls one service."""
+    """The "Time and cost" tab. Each of its forms posts to a view of its own (below)."""
 
     template_name = "projects/costs.html"
     project_permission = "projects.view_costs"
 
-    def _forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
+    def _forms(self, data: Any = None, posted: str = "") -> dict[str, Any]:
+        """The tab's four forms; the one named `posted` is bound to `data`."""
         project, user = self.project, self.request.user
         is_pm = can_manage_costs(user, project)
         team = [(m.user_id, m.user.display_name) for m in task_team_for(project=project)]
@@ -70,18 +73,20 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
             .select_related("user")
             .order_by("user__display_name")
         ]
+
+        def bound(name: str) -> Any:
+            return data if name == posted else None
+
         return {
             "time_form": TimeEntryForm(
-                data if action == "log" else None,
+                bound("time_form"),
                 tasks=tasks,
                 people=team if is_pm else None,
                 initial={"date": timezone.localdate(), "is_billable": True},
             ),
-            "approval_form": ApprovalPeriodForm(data if action == "approve" else None),
-            "rate_form": RateForm(data if action == "rate" else None, people=staff_team),
-            "cost_form": CostEntryForm(
-                data if action == "cost" else None, initial={"date": timezone.localdate()}
-            ),
+            "approval_form": ApprovalPeriodForm(bound("approval_form")),
+            "rate_form": RateForm(bound("rate_form"), people=staff_team),
+            "cost_form": CostEntryForm(bound("cost_form"), initial={"date": timezone.localdate()}),
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -106,114 +111,142 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
             context.setdefault(name, form)
         return context
 
+    def _back(self) -> HttpResponse:
+        return redirect("projects:costs", project_id=self.project.pk)
+
+
+class CostFormView(TimeCostView):
+    """POST only: one form of the tab through its service. Done, back to the tab with a message;
+    an invalid form or a refusal shows the tab again with the form's errors."""
+
+    http_method_names = ["post"]
+    form_name = ""
+
+    def save(self, data: dict[str, Any]) -> str:
+        """Call the service with the form's data; the message to show."""
+        raise NotImplementedError
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        action = request.POST.get("action", "")
-        forms = self._forms(request.POST, action)
-        try:
-            done = self._handle(action, forms, request)
-        except ApplicationError as error:
-            form = forms.get(
-                {"log": "time_form", "approve": "approval_form", "rate": "rate_form"}.get(
-                    action, "cost_form"
-                )
-            )
-            if action.startswith("delete") or form is None:
-                messages.error(request, str(error.message))
-                return redirect("projects:costs", project_id=self.project.pk)
-            add_form_error(form, error)
-            done = None
-        if done:
-            messages.success(request, done)
-            return redirect("projects:costs", project_id=self.project.pk)
+        forms = self._forms(request.POST, self.form_name)
+        if done := run_form(forms[self.form_name], self.save):
+            messages.success(request, done.value)
+            return self._back()
         return self.render_to_response(self.get_context_data(**forms), status=400)
 
-    def _handle(self, action: str, forms: dict[str, Any], request: HttpRequest) -> str | None:
-        project, user = self.project, request.user
-        if action == "log":
-            form = forms["time_form"]
-            if not form.is_valid():
-                return None
-            values = form.cleaned_data
-            task = task_list_for(user=user, project=project).filter(pk=values["task"]).first()
-            person = None
-            if values.get("person"):
-                person = next(
-                    (
-                        m.user
-                        for m in task_team_for(project=project)
-                        if m.user_id == values["person"]
-                    ),
-                    None,
-                )
-            time_entry_log(
-                actor=user,
-                project=project,
-                person=person,
-                date=values["date"],
-                hours=values["hours"],
-                task=task,
-                note=values["note"],
-                is_billable=values["is_billable"],
-            )
-            return _("Time logged.")
-        if action == "approve":
-            form = forms["approval_form"]
-            if not form.is_valid():
-                return None
-            count = time_period_approve(actor=user, project=project, **form.cleaned_data)
-            return _("%(count)d time entries approved.") % {"count": count}
-        if action == "rate":
-            form = forms["rate_form"]
-            if not form.is_valid():
-                return None
-            values = form.cleaned_data
-            person = None
-            if values["user"]:
-                person = project.memberships.filter(user_id=values["user"]).first()
-                if person is None:
-                    raise NotFound()
-                person = person.user
-            rate_set(
-                actor=user,
-                project=project,
-                role=values["role"],
-                user=person,
-                hourly_rate=values["hourly_rate"],
-            )
-            return _("Rate saved.")
-        if action == "cost":
-            form = forms["cost_form"]
-            if not form.is_valid():
-                return None
-            cost_entry_add(actor=user, project=project, **form.cleaned_data)
-            return _("Cost recorded.")
-        return self._delete(action, request)
 
-    def _delete(self, action: str, request: HttpRequest) -> str:
-        project, user = self.project, request.user
-        try:
-            pk = int(request.POST.get("id", ""))
-        except ValueError:
-            raise NotFound() from None
-        if action == "delete_time":
-            entry = time_entry_get_for(user=user, project=project, entry_id=pk)
-            if entry is None:
+class TimeLogView(CostFormView):
+    form_name = "time_form"
+
+    def save(self, data: dict[str, Any]) -> str:
+        project, user = self.project, self.request.user
+        task = task_list_for(user=user, project=project).filter(pk=data["task"]).first()
+        person = None
+        if data.get("person"):
+            person = next(
+                (m.user for m in task_team_for(project=project) if m.user_id == data["person"]),
+                None,
+            )
+        time_entry_log(
+            actor=user,
+            project=project,
+            person=person,
+            date=data["date"],
+            hours=data["hours"],
+            task=task,
+            note=data["note"],
+            is_billable=data["is_billable"],
+        )
+        return _("Time logged.")
+
+
+class TimeApproveView(CostFormView):
+    form_name = "approval_form"
+
+    def save(self, data: dict[str, Any]) -> str:
+        count = time_period_approve(actor=self.request.user, project=self.project, **data)
+        return _("%(count)d time entries approved.") % {"count": count}
+
+
+class RateSetView(CostFormView):
+    form_name = "rate_form"
+
+    def save(self, data: dict[str, Any]) -> str:
+        person = None
+        if data["user"]:
+            membership = self.project.memberships.filter(user_id=data["user"]).first()
+            if membership is None:
                 raise NotFound()
-            time_entry_delete(actor=user, entry=entry)
-            return _("Time entry deleted.")
-        if action == "delete_cost":
-            cost = cost_entry_get_for(user=user, project=project, entry_id=pk)
-            if cost is None:
-                raise NotFound()
-            cost_entry_delete(actor=user, entry=cost)
-            return _("Cost entry deleted.")
-        if action == "delete_rate":
-            rate = rate_get_for(user=user, project=project, rate_id=pk)
-            if rate is None:
-                raise NotFound()
-            rate_delete(actor=user, rate=rate)
-            return _("Rate deleted.")
-        raise NotFound()
+            person = membership.user
+        rate_set(
+            actor=self.request.user,
+            project=self.project,
+            role=data["role"],
+            user=person,
+            hourly_rate=data["hourly_rate"],
+        )
+        return _("Rate saved.")
+
+
+class CostAddView(CostFormView):
+    form_name = "cost_form"
+
+    def save(self, data: dict[str, Any]) -> str:
+        cost_entry_add(actor=self.request.user, project=self.project, **data)
+        return _("Cost recorded.")
+
+
+class CostDeleteView(StaffPageMixin, ProjectPageMixin, View):
+    """POST only: delete the time entry, cost entry or rate whose `id` is posted, then back to
+    the tab with a message. One the person may not see is "not found", as a message too."""
+
+    project_permission = "projects.view_costs"
+    http_method_names = ["post"]
+    success = ""
+
+    def get_object(self, pk: int) -> Any:
+        raise NotImplementedError
+
+    def remove(self, obj: Any) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        raw = request.POST.get("id", "")
+        obj = self.get_object(int(raw)) if raw.isdigit() else None
+        if obj is None:
+            messages.error(request, str(NotFound.default_message))
+        else:
+            run_action(request, lambda: self.remove(obj), success=str(self.success))
+        return redirect("projects:costs", project_id=self.project.pk)
+
+
+class TimeEntryDeleteView(CostDeleteView):
+    success = gettext_lazy("Time entry deleted.")
+
+    def get_object(self, pk: int) -> Any:
+        return time_entry_get_for(user=self.request.user, project=self.project, entry_id=pk)
+
+    def remove(self, obj: Any) -> None:
+        time_entry_delete(actor=self.request.user, entry=obj)
+
+
+class CostEntryDeleteView(CostDeleteView):
+    success = gettext_lazy("Cost entry deleted.")
+
+    def get_object(self, pk: int) -> Any:
+        return cost_entry_get_for(user=self.request.user, project=self.project, entry_id=pk)
+
+    def remove(self, obj: Any) -> None:
+        cost_entry_delete(actor=self.request.user, entry=obj)
+
+
+class RateDeleteView(CostDeleteView):
+    success = gettext_lazy("Rate deleted.")
+
+    def get_object(self, pk: int) -> Any:
+        return rate_get_for(user=self.request.user, project=self.project, rate_id=pk)
+
+    def remove(self, obj: Any) -> None:
+        rate_delete(actor=self.request.user, rate=obj)
 
 
 class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
@@ -224,27 +257,22 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         project = self.project
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{project.code}-costs.csv"'
-        response.write("\ufeff")  # so that spreadsheets read UTF-8 (Chinese names)
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                _("Kind"),
-                _("Date"),
-                _("Person or category"),
-                _("Task"),
-                _("Hours"),
-                _("Amount"),
-                _("Status or visibility"),
-                _("Billable"),
-                _("Note"),
-            ]
-        )
-        for entry in time_entry_list_for(user=request.user, project=project).order_by("date", "id"):
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (
+        header = [
+            _("Kind"),
+            _("Date"),
+            _("Person or category"),
+            _("Task"),
+            _("Hours"),
+            _("Amount"),
+            _("Status or visibility"),
+            _("Billable"),
+            _("Note"),
+        ]
+        times = time_entry_list_for(user=request.user, project=project).order_by("date", "id")
+        costs = cost_entry_list_for(user=request.user, project=project).order_by("date", "id")
+        rows = chain(
+            (
+                (
                     _("Time"),
                     entry.date.isoformat(),
                     entry.person.display_name,
@@ -255,11 +283,10 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
                     _("yes") if entry.is_billable else _("no"),
                     entry.note,
                 )
-            )
-        for cost in cost_entry_list_for(user=request.user, project=project).order_by("date", "id"):
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (
+                for entry in times
+            ),
+            (
+                (
                     _("Cost"),
                     cost.date.isoformat(),
                     cost.get_category_display(),
@@ -270,5 +297,7 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
                     "",
                     cost.note,
                 )
-            )
-        return response
+                for cost in costs
+            ),
+        )
+        return csv_response(f"{project.code}-costs.csv", header, rows)

@@ -13,7 +13,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.mixins import StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.errors import NotFound
+from common.pages import run_action, run_form
 from projects.downloads import document_download_response
 from projects.forms import DocumentUploadForm, DocumentVersionForm
 from projects.mixins import ProjectPageMixin
@@ -91,68 +92,65 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
         )
         if action == "version":
             form = DocumentVersionForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    version = document_upload(
-                        actor=request.user,
-                        project=self.project,
-                        document=document,
-                        file=form.cleaned_data["file"],
-                        note=form.cleaned_data["note"],
-                    )
-                except ApplicationError as error:
-                    add_form_error(form, error)
-                else:
-                    messages.success(
-                        request,
-                        _("Version %(number)d of %(title)s uploaded.")
-                        % {"number": version.number, "title": document.title},
-                    )
-                    return redirect("projects:documents", project_id=self.project.pk)
+            done = run_form(
+                form,
+                lambda data: document_upload(
+                    actor=request.user,
+                    project=self.project,
+                    document=document,
+                    file=data["file"],
+                    note=data["note"],
+                ),
+            )
+            if done:
+                messages.success(
+                    request,
+                    _("Version %(number)d of %(title)s uploaded.")
+                    % {"number": done.value.number, "title": document.title},
+                )
+                return redirect("projects:documents", project_id=self.project.pk)
             return self.render_to_response(
                 self.get_context_data(version_form=form, document_id=document.pk), status=400
             )
-        try:
-            if action == "visibility":
-                document_set_visibility(
+        if action == "visibility":
+            run_action(
+                request,
+                lambda: document_set_visibility(
                     actor=request.user,
                     document=document,
                     visibility=request.POST.get("visibility", ""),
-                )
-                messages.success(request, _("Visibility changed."))
-            elif action == "delete":
-                document_delete(actor=request.user, document=document)
-                messages.success(request, _("Document deleted."))
-            else:
-                raise NotFound()
-        except NotFound:
-            raise
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
+                ),
+                success=_("Visibility changed."),
+            )
+        elif action == "delete":
+            run_action(
+                request,
+                lambda: document_delete(actor=request.user, document=document),
+                success=_("Document deleted."),
+            )
+        else:
+            raise NotFound()
         return redirect("projects:documents", project_id=self.project.pk)
 
     def _upload(self, request: HttpRequest) -> HttpResponse:
         form = self._upload_form(request.POST, request.FILES)
-        if form.is_valid():
-            values = form.cleaned_data
-            try:
-                document_upload(
-                    actor=request.user,
-                    project=self.project,
-                    file=values["file"],
-                    title=values["title"],
-                    milestone=_pick(milestone_list_for, request, self.project, values["milestone"]),
-                    deliverable=_pick(
-                        deliverable_list_for, request, self.project, values["deliverable"]
-                    ),
-                    visibility=values["visibility"],
-                    note=values["note"],
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Document uploaded."))
-                return redirect("projects:documents", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda values: document_upload(
+                actor=request.user,
+                project=self.project,
+                file=values["file"],
+                title=values["title"],
+                milestone=_pick(milestone_list_for, request, self.project, values["milestone"]),
+                deliverable=_pick(
+                    deliverable_list_for, request, self.project, values["deliverable"]
+                ),
+                visibility=values["visibility"],
+                note=values["note"],
+            ),
+        ):
+            messages.success(request, _("Document uploaded."))
+            return redirect("projects:documents", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(upload_form=form), status=400)
 
 

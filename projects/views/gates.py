@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.mixins import StaffPageMixin
-from common.errors import ApplicationError
+from common.pages import run_action
 from projects.forms import GateRequestForm
 from projects.mixins import ProjectPageMixin
 from projects.services import gate_checklist, phase_gate_request
@@ -25,25 +25,24 @@ class ProjectGateView(StaffPageMixin, ProjectPageMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = GateRequestForm(request.POST, items=gate_checklist(self.project))
-        if form.is_valid():
-            try:
-                gate = phase_gate_request(
-                    actor=request.user,
-                    project=self.project,
-                    checked=form.cleaned_data["checked"],
-                    note=form.cleaned_data["note"],
-                )
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-            else:
-                if gate.status == gate.Status.PASSED:
-                    messages.success(
-                        request,
-                        _("Gate passed: the project is now in %(phase)s.")
-                        % {"phase": gate.get_to_phase_display()},
-                    )
-                else:
-                    messages.success(request, _("Gate review sent to the client for approval."))
-        else:
+        if not form.is_valid():
             messages.error(request, _("The gate review could not be recorded."))
+        elif done := run_action(
+            request,
+            lambda: phase_gate_request(
+                actor=request.user,
+                project=self.project,
+                checked=form.cleaned_data["checked"],
+                note=form.cleaned_data["note"],
+            ),
+        ):
+            gate = done.value
+            if gate.status == gate.Status.PASSED:
+                messages.success(
+                    request,
+                    _("Gate passed: the project is now in %(phase)s.")
+                    % {"phase": gate.get_to_phase_display()},
+                )
+            else:
+                messages.success(request, _("Gate review sent to the client for approval."))
         return redirect("projects:detail", project_id=self.project.pk)

@@ -3,8 +3,6 @@ page, the CSV export, the timeline (Gantt) and the resource view."""
 
 from __future__ import annotations
 
-import csv
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +17,10 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import StaffPageMixin
 from accounts.models import User
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.csv import csv_response
+from common.csv import spreadsheet_safe as spreadsheet_safe  # imported from here by stakeholders
+from common.errors import ApplicationError, NotFound
+from common.pages import run_action, run_form
 from projects.forms import DependencyForm, TaskForm, TaskProgressForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Project, Task
@@ -159,17 +160,16 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if not can_edit_plan(request.user, self.project):
             raise PermissionDenied
         form = _task_form(self.project, request.user, request.POST)
-        if form.is_valid():
-            try:
-                changes = _changes_from(form, self.project, request.user)
-                task_create(actor=request.user, project=self.project, **changes)
-            except NotFound:
-                raise
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Task added."))
-                return redirect("projects:tasks", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda _data: task_create(
+                actor=request.user,
+                project=self.project,
+                **_changes_from(form, self.project, request.user),
+            ),
+        ):
+            messages.success(request, _("Task added."))
+            return redirect("projects:tasks", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(task_form=form), status=400)
 
 
@@ -272,13 +272,13 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         action = request.POST.get("action")
         back = redirect("projects:task", project_id=self.project.pk, task_id=task.pk)
         if action == "delete":
-            try:
-                task_delete(actor=request.user, task=task)
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-                return back
-            messages.success(request, _("Task deleted."))
-            return redirect("projects:tasks", project_id=self.project.pk)
+            if run_action(
+                request,
+                lambda: task_delete(actor=request.user, task=task),
+                success=_("Task deleted."),
+            ):
+                return redirect("projects:tasks", project_id=self.project.pk)
+            return back
         if action == "remove_dependency":
             link = next(
                 (
@@ -297,20 +297,16 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if action == "add_dependency":
             return self._add_dependency(request, task, back)
         form = _task_form(self.project, request.user, request.POST, task=task)
-        if form.is_valid():
-            try:
-                task_update(
-                    actor=request.user,
-                    task=task,
-                    changes=_changes_from(form, self.project, request.user, task),
-                )
-            except NotFound:
-                raise
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Task saved."))
-                return back
+        if run_form(
+            form,
+            lambda _data: task_update(
+                actor=request.user,
+                task=task,
+                changes=_changes_from(form, self.project, request.user, task),
+            ),
+        ):
+            messages.success(request, _("Task saved."))
+            return back
         return self.render_to_response(self.get_context_data(task=task, task_form=form), status=400)
 
     def _add_dependency(self, request: HttpRequest, task: Task, back: HttpResponse) -> HttpResponse:
@@ -320,37 +316,21 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             if row.pk != task.pk
         ]
         form = DependencyForm(request.POST, tasks=others)
-        if form.is_valid():
-            predecessor = task_get_for(
-                user=request.user, project=self.project, task_id=form.cleaned_data["predecessor"]
-            )
-            try:
-                dependency_add(actor=request.user, predecessor=predecessor, successor=task)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Dependency added."))
-                return back
+        if run_form(
+            form,
+            lambda data: dependency_add(
+                actor=request.user,
+                predecessor=task_get_for(
+                    user=request.user, project=self.project, task_id=data["predecessor"]
+                ),
+                successor=task,
+            ),
+        ):
+            messages.success(request, _("Dependency added."))
+            return back
         return self.render_to_response(
             self.get_context_data(task=task, dependency_form=form), status=400
         )
-
-
-# Cells that a spreadsheet would read as a formula start with one of these.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A plain number ("-12.5", "-1E+2"): a spreadsheet reads it as that number and evaluates nothing,
-# so a negative amount or score stays a number ("-1+2" is not one: it stays text).
-PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", flags=re.ASCII)
-
-
-def spreadsheet_safe(value: object) -> str:
-    """The value as CSV text that no spreadsheet evaluates: a leading formula character is
-    escaped with a single quote (OWASP's advice against CSV injection). Numbers, negative ones
-    included, stay numbers."""
-    text = "" if value is None else str(value)
-    if PLAIN_NUMBER.fullmatch(text):
-        return text
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
@@ -359,44 +339,37 @@ class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
     project_permission = "projects.view_internal_items"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.project.code}-tasks.csv"'
-        response.write("\ufeff")  # so that spreadsheets read UTF-8 (Chinese names)
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                _("WBS"),
-                _("Name"),
-                _("Status"),
-                # xgettext:no-python-format
-                _("% complete"),
-                _("Assignee"),
-                _("Milestone"),
-                _("Start"),
-                _("Due date"),
-                _("Estimate (hours)"),
-                _("Actual hours"),
-                _("Visibility"),
-            ]
-        )
-        for task in task_rows_for(user=request.user, project=self.project):
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (
-                    task.wbs,  # type: ignore[attr-defined]
-                    task.name,
-                    task.get_status_display(),
-                    task.percent_complete,
-                    task.assignee.display_name if task.assignee else "",
-                    task.milestone.name if task.milestone else "",
-                    task.start_date or "",
-                    task.due_date or "",
-                    task.estimate_hours if task.estimate_hours is not None else "",
-                    task.actual_hours,
-                    task.get_visibility_display(),
-                )
+        rows = (
+            (
+                task.wbs,  # type: ignore[attr-defined]
+                task.name,
+                task.get_status_display(),
+                task.percent_complete,
+                task.assignee.display_name if task.assignee else "",
+                task.milestone.name if task.milestone else "",
+                task.start_date or "",
+                task.due_date or "",
+                task.estimate_hours if task.estimate_hours is not None else "",
+                task.actual_hours,
+                task.get_visibility_display(),
             )
-        return response
+            for task in task_rows_for(user=request.user, project=self.project)
+        )
+        header = [
+            _("WBS"),
+            _("Name"),
+            _("Status"),
+            # xgettext:no-python-format
+            _("% complete"),
+            _("Assignee"),
+            _("Milestone"),
+            _("Start"),
+            _("Due date"),
+            _("Estimate (hours)"),
+            _("Actual hours"),
+            _("Visibility"),
+        ]
+        return csv_response(f"{self.project.code}-tasks.csv", header, rows)
 
 
 class TimelineViewMixin(ProjectPageMixin):

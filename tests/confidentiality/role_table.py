@@ -202,6 +202,22 @@ PAGES: dict[str, Entry] = {
     "projects:costs": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="a team member sees only their own time"
     ),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=project_kwargs,
+            note="POST only: one form of the time and cost tab (tests/projects/test_cost_pages.py)",
+        )
+        for name in (
+            "projects:costs_log_time",
+            "projects:costs_approve_time",
+            "projects:costs_delete_time",
+            "projects:costs_set_rate",
+            "projects:costs_delete_rate",
+            "projects:costs_add_cost",
+            "projects:costs_delete_cost",
+        )
+    },
     "projects:costs_csv": Entry(
         roles(
             403,

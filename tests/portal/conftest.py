@@ -14,6 +14,7 @@ from projects.models import Visibility
 from stakeholders.services.meetings import action_item_create, meeting_create
 from stakeholders.services.requirements import requirement_create, requirement_transition
 from tests.confidentiality.test_role_table import full_cast  # noqa: F401 (a fixture)
+from tests.helpers import logged_in
 
 
 def clarified_requirement(
@@ -51,12 +52,6 @@ def open_action_item(cast: Any, text: str, *, owner: Any = None, due: date | Non
     return action_item_create(
         actor=cast.pm, meeting=meeting, text=text, owner=owner or cast.rep, due_date=due
     )
-
-
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

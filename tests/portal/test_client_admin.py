@@ -9,7 +9,8 @@ from django.urls import reverse
 from notifications.models import OutboxMessage
 from projects.models import Invitation, Membership, Role
 from stakeholders.services.requirements import requirement_confirm
-from tests.portal.conftest import clarified_requirement, logged_in, resolved_ticket
+from tests.helpers import logged_in
+from tests.portal.conftest import clarified_requirement, resolved_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -7,19 +7,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback.models import FeedbackTicket, TicketStatus
 from portal.decisions import waiting_items_for
 from stakeholders.models import ActionItem, Confirmation, Requirement
-from tests.portal.conftest import (
-    clarified_requirement,
-    logged_in,
-    open_action_item,
-    resolved_ticket,
-)
+from tests.helpers import count_queries, logged_in
+from tests.portal.conftest import clarified_requirement, open_action_item, resolved_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -197,22 +191,16 @@ def _waiting(cast, count: int) -> None:
         open_action_item(cast, f"Action {index}", due=date(2026, 12, 1) + timedelta(days=index))
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize("url_name", ["portal:home", "portal:project_list"])
 def test_portal_pages_cost_the_same_with_5_and_50_waiting_items(cast, rep_client, url_name):
     url = reverse(url_name)
     _waiting(cast, 2)  # 6 items
-    few = _queries(rep_client, url)
+    few = count_queries(rep_client, url)
     assert len(waiting_items_for(user=cast.rep)) == 6
     _waiting(cast, 15)  # 51 items
     assert len(waiting_items_for(user=cast.rep)) == 51
 
-    assert _queries(rep_client, url) == few
+    assert count_queries(rep_client, url) == few
 
 
 # --- API ----------------------------------------------------------------------------------------
@@ -294,11 +282,11 @@ def test_api_action_on_a_foreign_item_is_refused(cast):
 
 def test_api_list_costs_the_same_with_5_and_50_waiting_items(cast, rep_client):
     _waiting(cast, 2)
-    few = _queries(rep_client, "/api/v1/portal/waiting/")
+    few = count_queries(rep_client, "/api/v1/portal/waiting/")
     _waiting(cast, 15)
 
     assert len(rep_client.get("/api/v1/portal/waiting/").json()) == 51
-    assert _queries(rep_client, "/api/v1/portal/waiting/") == few
+    assert count_queries(rep_client, "/api/v1/portal/waiting/") == few
 
 
 def test_the_badge_counts_in_one_query_what_the_list_shows(cast, django_assert_num_queries):

@@ -145,7 +145,7 @@ def test_the_reminder_task_is_in_the_beat_schedule_daily():
 def test_the_pm_sets_the_response_time_on_its_page(cast):
     from django.urls import reverse
 
-    from tests.portal.conftest import logged_in
+    from tests.helpers import logged_in
 
     url = reverse("portal:response_time", args=[cast.project.pk])
     pm = logged_in(cast.pm)
@@ -173,7 +173,7 @@ def test_the_pm_sets_the_response_time_on_its_page(cast):
 def test_bad_response_times_are_refused_with_a_message(cast, value, message):
     from django.urls import reverse
 
-    from tests.portal.conftest import logged_in
+    from tests.helpers import logged_in
 
     url = reverse("portal:response_time", args=[cast.project.pk])
 
@@ -187,7 +187,7 @@ def test_bad_response_times_are_refused_with_a_message(cast, value, message):
 def test_only_the_pm_may_set_the_response_time(cast):
     from django.urls import reverse
 
-    from tests.portal.conftest import logged_in
+    from tests.helpers import logged_in
 
     url = reverse("portal:response_time", args=[cast.project.pk])
     for person, status in ((cast.am, 403), (cast.teammate, 403), (cast.outsider, 404)):

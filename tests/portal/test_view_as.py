@@ -13,7 +13,8 @@ from projects.models import Role, Visibility
 from risks.services import risk_create
 from stakeholders.models import Requirement
 from tests.factories import ProjectFactory, add_member
-from tests.portal.conftest import clarified_requirement, logged_in
+from tests.helpers import logged_in
+from tests.portal.conftest import clarified_requirement
 
 pytestmark = pytest.mark.django_db
 

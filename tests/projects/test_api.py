@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,6 +10,7 @@ from accounts.services import api_token_regenerate
 from projects.models import Role
 from tests.conftest import ROLE_NAMES
 from tests.factories import OrganizationFactory, ProjectFactory, UserFactory, add_member
+from tests.helpers import count_queries
 
 
 def api_as(user) -> APIClient:
@@ -186,30 +185,24 @@ def test_page_size_is_capped_at_200(cast, client_a):
     assert len(response.json()["results"]) == 200
 
 
-def _count_queries(client: APIClient, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_project_list_queries_do_not_grow_with_rows(cast, client_a):
     client = api_as(cast.rep)
-    few = _count_queries(client, "/api/v1/projects/")
+    few = count_queries(client, "/api/v1/projects/")
     for index in range(15):
         project = ProjectFactory(client=client_a, code=f"more-{index}")
         add_member(project, cast.rep, Role.CUSTOMER_REP)
         add_member(project, UserFactory(organization=client_a), Role.CLIENT_VIEWER)
-    assert _count_queries(client, "/api/v1/projects/") == few
+    assert count_queries(client, "/api/v1/projects/") == few
 
 
 def test_members_and_organizations_queries_do_not_grow_with_rows(cast, client_a):
     client = api_as(cast.pm)
     url = f"/api/v1/projects/{cast.project.pk}/members/"
-    few_members = _count_queries(client, url)
-    few_orgs = _count_queries(client, "/api/v1/organizations/")
+    few_members = count_queries(client, url)
+    few_orgs = count_queries(client, "/api/v1/organizations/")
     for _ in range(12):
         add_member(cast.project, UserFactory(organization=client_a), Role.CLIENT_VIEWER)
         other = OrganizationFactory()
         add_member(ProjectFactory(client=other), cast.pm, Role.PM)
-    assert _count_queries(client, url) == few_members
-    assert _count_queries(client, "/api/v1/organizations/") == few_orgs
+    assert count_queries(client, url) == few_members
+    assert count_queries(client, "/api/v1/organizations/") == few_orgs

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from projects.models import CostEntry, TimeEntry
 from projects.services.costs import (
@@ -16,6 +15,7 @@ from projects.services.costs import (
     time_entry_log,
     time_period_approve,
 )
+from tests.helpers import count_queries, logged_in
 from tests.projects.test_api import api_as
 
 DAY = date(2026, 3, 4)
@@ -47,9 +47,7 @@ def set_visibility(project, value: str) -> None:
 
 
 def portal_html(user, project) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(f"/portal/projects/{project.pk}/")
+    response = logged_in(user).get(f"/portal/projects/{project.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -153,9 +151,6 @@ def test_api_pm_approves_idempotently_and_records_costs(cast):
 
 @pytest.mark.parametrize("path", ["time-entries", "cost-entries", "rates"])
 def test_api_lists_keep_a_constant_number_of_queries(cast, path, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     api = api_as(cast.pm)
 
     def grow(count):
@@ -165,13 +160,11 @@ def test_api_lists_keep_a_constant_number_of_queries(cast, path, django_assert_n
 
     grow(2)
     rate_set(actor=cast.pm, project=cast.project, role="pm", hourly_rate=1)
-    with CaptureQueriesContext(connection) as few:
-        api.get(f"{base(cast)}/{path}/")
+    few = count_queries(api, f"{base(cast)}/{path}/")
     grow(20)
     rate_set(actor=cast.pm, project=cast.project, user=cast.teammate, hourly_rate=2)
-    with CaptureQueriesContext(connection) as many:
-        api.get(f"{base(cast)}/{path}/")
-    assert len(many.captured_queries) == len(few.captured_queries)
+    many = count_queries(api, f"{base(cast)}/{path}/")
+    assert many == few
 
 
 def test_api_corrects_and_deletes_own_entry_until_approved(cast):

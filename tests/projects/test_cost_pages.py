@@ -7,23 +7,27 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from projects.models import CostEntry, Rate, TimeEntry
 from projects.services.costs import cost_entry_add, time_entry_log, time_period_approve
+from tests.helpers import count_queries, logged_in
 
 DAY = date(2026, 3, 4)
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+# Each form of the tab posts to a URL of its own.
+FORM_PATHS = {
+    "log": "time/",
+    "approve": "time/approve/",
+    "delete_time": "time/delete/",
+    "rate": "rates/",
+    "cost": "entries/",
+}
 
 
-def url(project) -> str:
-    return f"/projects/{project.pk}/costs/"
+def url(project, form: str = "") -> str:
+    return f"/projects/{project.pk}/costs/{FORM_PATHS[form] if form else ''}"
 
 
 def test_team_member_sees_only_their_own_time(cast):
@@ -42,7 +46,7 @@ def test_team_member_sees_only_their_own_time(cast):
 
 def test_team_member_logs_time_through_the_page(cast):
     response = logged_in(cast.teammate).post(
-        url(cast.project), {"action": "log", "date": "2026-03-04", "hours": "7.5", "note": "x"}
+        url(cast.project, "log"), {"date": "2026-03-04", "hours": "7.5", "note": "x"}
     )
     assert response.status_code == 302
     entry = TimeEntry.objects.get()
@@ -51,7 +55,7 @@ def test_team_member_logs_time_through_the_page(cast):
 
 def test_25_hours_is_refused_with_a_message_and_nothing_changes(cast):
     response = logged_in(cast.teammate).post(
-        url(cast.project), {"action": "log", "date": "2026-03-04", "hours": "25"}
+        url(cast.project, "log"), {"date": "2026-03-04", "hours": "25"}
     )
     assert response.status_code == 400
     assert "24" in response.content.decode()
@@ -60,8 +64,8 @@ def test_25_hours_is_refused_with_a_message_and_nothing_changes(cast):
 
 def test_negative_cost_is_refused_and_nothing_changes(cast):
     response = logged_in(cast.pm).post(
-        url(cast.project),
-        {"action": "cost", "date": "2026-03-04", "amount": "-5", "category": "other"},
+        url(cast.project, "cost"),
+        {"date": "2026-03-04", "amount": "-5", "category": "other"},
     )
     assert response.status_code == 400
     assert not CostEntry.objects.exists()
@@ -71,19 +75,16 @@ def test_team_member_cannot_record_costs_rates_or_approve(cast):
     time_entry_log(actor=cast.teammate, project=cast.project, date=DAY, hours=3)
     client = logged_in(cast.teammate)
     client.post(
-        url(cast.project),
+        url(cast.project, "cost"),
         {
-            "action": "cost",
             "date": "2026-03-04",
             "amount": "5",
             "category": "other",
             "visibility": "internal",
         },
     )
-    client.post(url(cast.project), {"action": "rate", "role": "pm", "hourly_rate": "5"})
-    client.post(
-        url(cast.project), {"action": "approve", "start": "2026-03-01", "end": "2026-03-31"}
-    )
+    client.post(url(cast.project, "rate"), {"role": "pm", "hourly_rate": "5"})
+    client.post(url(cast.project, "approve"), {"start": "2026-03-01", "end": "2026-03-31"})
     assert not CostEntry.objects.exists()
     assert not Rate.objects.exists()
     assert not TimeEntry.objects.filter(status="approved").exists()
@@ -91,11 +92,31 @@ def test_team_member_cannot_record_costs_rates_or_approve(cast):
 
 def test_team_member_cannot_delete_someone_elses_entry(cast):
     entry = time_entry_log(actor=cast.pm, project=cast.project, date=DAY, hours=3)
-    response = logged_in(cast.teammate).post(
-        url(cast.project), {"action": "delete_time", "id": entry.pk}
-    )
+    response = logged_in(cast.teammate).post(url(cast.project, "delete_time"), {"id": entry.pk})
     assert response.status_code == 302  # back to the page, with the message "Not found."
     assert TimeEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_tab_takes_no_post_and_a_bad_id_is_not_found(cast):
+    client = logged_in(cast.pm)
+    assert client.post(url(cast.project), {"action": "nonsense"}).status_code == 405
+    response = client.post(url(cast.project, "delete_time"), {"id": "nonsense"}, follow=True)
+    assert response.status_code == 200
+    assert "Not found." in response.content.decode()
+
+
+def test_pm_deletes_a_rate_and_a_cost_entry(cast):
+    client = logged_in(cast.pm)
+    client.post(url(cast.project, "rate"), {"role": "team_member", "hourly_rate": "50"})
+    cost = cost_entry_add(
+        actor=cast.pm, project=cast.project, date=DAY, amount=Decimal(5), category="other"
+    )
+    rate = Rate.objects.get()
+    base = f"/projects/{cast.project.pk}/costs/"
+    assert client.post(f"{base}rates/delete/", {"id": rate.pk}).status_code == 302
+    assert client.post(f"{base}entries/delete/", {"id": cost.pk}).status_code == 302
+    assert not Rate.objects.exists()
+    assert not CostEntry.objects.exists()
 
 
 def test_pm_approves_a_period_sets_rates_and_records_costs(cast):
@@ -103,21 +124,20 @@ def test_pm_approves_a_period_sets_rates_and_records_costs(cast):
     client = logged_in(cast.pm)
     assert (
         client.post(
-            url(cast.project), {"action": "rate", "role": "team_member", "hourly_rate": "50"}
+            url(cast.project, "rate"), {"role": "team_member", "hourly_rate": "50"}
         ).status_code
         == 302
     )
     assert (
         client.post(
-            url(cast.project), {"action": "approve", "start": "2026-03-01", "end": "2026-03-31"}
+            url(cast.project, "approve"), {"start": "2026-03-01", "end": "2026-03-31"}
         ).status_code
         == 302
     )
     assert (
         client.post(
-            url(cast.project),
+            url(cast.project, "cost"),
             {
-                "action": "cost",
                 "date": "2026-03-04",
                 "amount": "10",
                 "category": "materials",
@@ -151,19 +171,14 @@ def grow(cast, count: int) -> None:
 
 @pytest.mark.parametrize("name", ["pm", "teammate"])
 def test_page_keeps_a_constant_number_of_queries(cast, name, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     cast.project.start_date = DAY
     cast.project.save()
     client = logged_in(getattr(cast, name))
     grow(cast, 3)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url(cast.project))
+    few = count_queries(client, url(cast.project))
     grow(cast, 30)
-    with CaptureQueriesContext(connection) as many:
-        client.get(url(cast.project))
-    assert len(many.captured_queries) == len(few.captured_queries)
+    many = count_queries(client, url(cast.project))
+    assert many == few
 
 
 def test_csv_export_is_safe_against_formula_injection(cast):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import Notification, OutboxMessage
@@ -15,12 +14,7 @@ from projects.services import (
     phase_gate_request,
     project_update,
 )
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import logged_in
 
 
 def test_without_client_approval_the_gate_moves_the_project_at_once(cast):

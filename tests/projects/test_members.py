@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from common.errors import Conflict, NotAllowed
 from notifications.models import OutboxMessage
 from projects.models import Invitation, Membership, Role
 from projects.services import membership_change_role, membership_remove
 from tests.factories import UserFactory, add_member
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import logged_in
 
 
 def members_url(role_name: str, project_id: int) -> str:

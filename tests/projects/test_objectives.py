@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from common.errors import InvalidInput, NotAllowed
@@ -15,6 +14,7 @@ from projects.models import Deliverable, Milestone, Objective, Role, Visibility
 from projects.services import objective_create, objective_delete, objective_update
 from projects.services.deliverables import deliverable_create, milestone_create
 from tests.factories import add_member
+from tests.helpers import logged_in
 
 NOT_PM = [
     "am",
@@ -38,12 +38,6 @@ REFUSED = {
     "viewer": "portal",
     "other_client_rep": "portal",
 }
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def objectives(project) -> list[tuple]:

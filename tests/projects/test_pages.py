@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from projects.models import Role
 from tests.factories import OrganizationFactory, ProjectFactory, UserFactory, add_member
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+from tests.helpers import count_queries, logged_in
 
 
 def test_project_list_shows_only_ones_own_projects(cast):

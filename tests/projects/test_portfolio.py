@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects.models import Deliverable, Milestone, Phase, Role
 from projects.selectors import PortfolioFilters, project_glance_for, project_portfolio_for
 from projects.services.deliverables import deliverable_create, milestone_create
 from tests.factories import OrganizationFactory, ProjectFactory, add_member
+from tests.helpers import count_queries, logged_in
 
 TODAY = date(2026, 11, 23)
 
@@ -23,18 +21,6 @@ TODAY = date(2026, 11, 23)
 def _clock_at_today(time_machine):
     """The pages read the real clock; the fixtures' dates are relative to TODAY."""
     time_machine.move_to(datetime(2026, 11, 23, 10, tzinfo=UTC), tick=False)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
 
 
 def managed_project(pm, *, code, name=None, client=None, phase=Phase.EXECUTION):

@@ -6,17 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from common.errors import Conflict, InvalidInput, NotAllowed
 from projects.models import Membership, Project, Role
 from projects.services import ProjectData, project_create, project_set_archived, project_update
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import logged_in
 
 
 def form_data(**overrides) -> dict[str, str]:

@@ -7,15 +7,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects.models import Role, Task
 from projects.selectors.tasks import resource_load_for
 from projects.services.tasks import task_create
 from tests.factories import UserFactory, add_member, enrol_totp
+from tests.helpers import count_queries, logged_in
 
 # Wednesday of ISO week 2027-W01, which starts on Monday 4 January 2027.
 TODAY = date(2027, 1, 6)
@@ -137,12 +135,6 @@ def test_hours_count_across_all_of_a_persons_projects(cast):
 # --- The page -------------------------------------------------------------------------------------
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def this_monday() -> date:
     today = timezone.localdate()
     return today - timedelta(days=today.weekday())
@@ -182,10 +174,8 @@ def _grow(cast, count: int) -> None:
 def test_the_page_keeps_a_constant_number_of_queries(cast, role_name):
     client = logged_in(cast.by_name(role_name))
     _grow(cast, 5)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get("/projects/resources/").status_code == 200
+    few = count_queries(client, "/projects/resources/")
     _grow(cast, 45)
     assert Task.objects.count() == 50
-    with CaptureQueriesContext(connection) as many:
-        assert client.get("/projects/resources/").status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries)
+    many = count_queries(client, "/projects/resources/")
+    assert many == few

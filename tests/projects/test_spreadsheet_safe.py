@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from common.csv import spreadsheet_safe
 from feedback.models import SurveyInvitation
-from projects.views.tasks import spreadsheet_safe
 from tests.feedback.surveys.helpers import answer, make_template, send_campaign
 
 

@@ -10,10 +10,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.db import IntegrityError, transaction
 
+from common.csv import spreadsheet_safe
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from projects.models import Task, TaskDependency, Visibility
 from projects.selectors.tasks import task_list_for, task_wbs_numbers
@@ -25,25 +24,13 @@ from projects.services.tasks import (
     task_delete,
     task_update,
 )
-from projects.views.tasks import spreadsheet_safe
+from tests.helpers import count_queries, logged_in
 
 START = date(2027, 1, 4)
 
 
 def new_task(pm, project, name="Task", **values) -> Task:
     return task_create(actor=pm, project=project, name=name, **values)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
 
 
 # --- Services: creating and updating --------------------------------------------------------------

@@ -7,21 +7,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from reports.models import Report, ReportDelivery, ReportSchedule
 from reports.services import report_send_now
 from risks.services import risk_create
+from tests.helpers import logged_in
 from tests.reports.conftest import make_schedule
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_pm_saves_summary_and_sends_now(pm, project, rep):

@@ -7,13 +7,12 @@ import io
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Visibility
 from risks.models import Level, Risk, RiskSettings
 from risks.services import mitigation_action_add, risk_assess, risk_create
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +31,6 @@ def _fill(cast, count: int) -> None:
         )
         mitigation_action_add(actor=cast.pm, risk=risk, text="Act", owner=cast.teammate)
         risk_assess(actor=cast.pm, risk=risk, probability=3, impact=n % 5 + 1)
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
 
 
 @pytest.mark.parametrize(
@@ -64,9 +56,9 @@ def test_query_counts_do_not_grow_with_the_register(cast, client, person, url_na
     else:
         url = reverse(url_name, args=[cast.project.pk])
     _fill(cast, 5)
-    few = _queries(client, url)
+    few = count_queries(client, url)
     _fill(cast, 45)
-    many = _queries(client, url)
+    many = count_queries(client, url)
     assert few == many, f"{url}: {few} queries with 5 risks, {many} with 50"
 
 

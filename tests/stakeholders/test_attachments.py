@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from common.errors import InvalidInput, NotAllowed, NotFound
@@ -16,6 +15,7 @@ from stakeholders.selectors_discussions import attachment_get_for
 from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create
 from stakeholders.services_discussions import attachment_remove, attachments_add, entry_post
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def a_file(name="spec.txt", content=b"Scan every pallet once."):
     return SimpleUploadedFile(name, content)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from common.errors import InvalidInput
@@ -13,16 +12,11 @@ from projects.models import Visibility
 from stakeholders.models import ChangeRequest
 from stakeholders.services.changes import change_request_assess, change_request_create
 from stakeholders.services.requirements import requirement_create
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
 HIDDEN = "Internal: rebuild the billing engine"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

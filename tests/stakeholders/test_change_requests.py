@@ -7,9 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
@@ -25,14 +22,9 @@ from stakeholders.services.changes import (
     change_request_create,
     change_request_reject,
 )
+from tests.helpers import count_queries, logged_in
 
 SECRET = "Margin 38 percent on the scanner work"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -453,13 +445,6 @@ def _bulk(cast, count):
     )
 
 
-def _count_queries(client, url):
-    client.get(url)  # warm the session and per-user caches
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize(
     ("role_name", "url_name"),
     [
@@ -478,10 +463,10 @@ def test_query_counts_do_not_grow_with_the_number_of_requests(plan, role_name, u
     else:
         url = reverse(url_name, args=[plan.project.pk])
     _bulk(plan, 5)
-    few = _count_queries(client, url)
+    few = count_queries(client, url, warm=True)
     ChangeRequest.objects.all().delete()
     _bulk(plan, 50)
-    many = _count_queries(client, url)
+    many = count_queries(client, url, warm=True)
     assert few == many
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.errors import NotAllowed, NotFound
@@ -17,6 +14,7 @@ from projects.services.deliverables import deliverable_create, milestone_create
 from stakeholders.models import Entry
 from stakeholders.selectors_discussions import entry_list_for
 from stakeholders.services_discussions import entry_post, mentions_resolve
+from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +37,6 @@ def deliverable(cast):
 
 def thread_key(deliverable) -> dict:
     return {"target": "projects.deliverable", "object_id": deliverable.pk}
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_internal_note_never_reaches_a_client(cast, deliverable):
@@ -209,11 +201,7 @@ def test_posting_twice_is_not_deduplicated_but_each_entry_e_mails_once(cast, del
 def _thread_queries(user, deliverable) -> int:
     client = logged_in(user)
     url = reverse("stakeholders:thread", kwargs=thread_key(deliverable))
-    client.get(url)  # warm the session and caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return count_queries(client, url, warm=True)
 
 
 @pytest.mark.parametrize("person", ["pm", "rep"])
@@ -231,12 +219,7 @@ def test_query_count_does_not_grow_with_entries(cast, deliverable, person):
 
 
 def _page_queries(user, url) -> int:
-    client = logged_in(user)
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return count_queries(logged_in(user), url, warm=True)
 
 
 @pytest.mark.parametrize(("person", "page"), [("pm", "projects"), ("rep", "portal")])

@@ -4,7 +4,6 @@ everyone who sees the item, internal notes for the provider side only), on their
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from common.errors import NotFound
@@ -15,16 +14,11 @@ from stakeholders.selectors_discussions import entry_list_for
 from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create
 from stakeholders.services_discussions import entry_post
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "their budget owner is wavering"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,16 +21,10 @@ from stakeholders.services.meetings import (
     meeting_create,
     meeting_decision_record,
 )
+from tests.helpers import count_queries
 from tests.stakeholders.helpers import a_meeting, meetings_with_items
 
 SECRET = "Budget overrun hidden from client"
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role_name", ["pm", "teammate"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from projects.models import Visibility
@@ -19,14 +18,9 @@ from stakeholders.services.register import (
     raci_assign,
     stakeholder_create,
 )
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

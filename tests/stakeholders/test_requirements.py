@@ -20,6 +20,7 @@ from stakeholders.services.requirements import (
     requirement_transition,
     requirement_update,
 )
+from tests.helpers import count_queries
 
 S = Requirement.Status
 ROLE_NAMES = ["pm", "am", "teammate", "client_admin", "rep", "viewer", "other_client_rep"]
@@ -307,17 +308,6 @@ def _fill(cast, count):
         make(cast, status=S.CLARIFIED, title=f"Need {index}")
 
 
-def _queries(cast, client, count, request):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    _fill(cast, count)
-    with CaptureQueriesContext(connection) as captured:
-        response = request(client)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize(
     ("role_name", "url"),
     [
@@ -335,7 +325,8 @@ def test_lists_keep_a_constant_number_of_queries(
     cast, client, django_assert_num_queries, role_name, url
 ):
     client.force_login(cast.by_name(role_name))
-    few = _queries(cast, client, 5, lambda c: c.get(url(cast)))
+    _fill(cast, 5)
+    few = count_queries(client, url(cast))
     _fill(cast, 45)
     with django_assert_num_queries(few):
         response = client.get(url(cast))

@@ -7,27 +7,21 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Campaign, SurveyInvitation, SurveyQuestion, SurveyResponse
 from tests.feedback.surveys.helpers import make_template, send_campaign
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_am_sends_a_campaign_through_the_api(am, rep, project):
     template = make_template(am)
     url = f"/api/v1/projects/{project.pk}/survey-campaigns/"
     closes = (timezone.now() + timedelta(days=7)).isoformat()
-    response = _client(am).post(
+    response = logged_in(am).post(
         url,
         {"name": "API pulse", "template": template.pk, "closes_at": closes},
         content_type="application/json",
@@ -39,7 +33,7 @@ def test_the_am_sends_a_campaign_through_the_api(am, rep, project):
 
 def test_a_window_that_closes_before_it_opens_is_a_400_naming_the_field(am, project):
     template = make_template(am)
-    response = _client(am).post(
+    response = logged_in(am).post(
         f"/api/v1/projects/{project.pk}/survey-campaigns/",
         {"name": "x", "template": template.pk, "closes_at": timezone.now().isoformat()},
         content_type="application/json",
@@ -51,7 +45,7 @@ def test_a_window_that_closes_before_it_opens_is_a_400_naming_the_field(am, proj
 
 def test_a_question_text_too_long_is_refused_not_cut(am):
     template = make_template(am, name="Fresh")
-    response = _client(am).post(
+    response = logged_in(am).post(
         f"/api/v1/survey-templates/{template.pk}/questions/",
         {"kind": "free_text", "text": "x" * 501},
         content_type="application/json",
@@ -63,7 +57,7 @@ def test_a_question_text_too_long_is_refused_not_cut(am):
 
 def test_a_topic_rating_needs_its_topic(am):
     template = make_template(am, name="Fresh")
-    response = _client(am).post(
+    response = logged_in(am).post(
         f"/api/v1/survey-templates/{template.pk}/questions/",
         {"kind": "topic_rating", "text": "Rate us"},
         content_type="application/json",
@@ -78,7 +72,7 @@ def test_a_topic_rating_needs_its_topic(am):
 def test_a_sent_template_is_frozen(am, rep, project):
     template = make_template(am)
     send_campaign(am, project, template)
-    response = _client(am).post(
+    response = logged_in(am).post(
         f"/api/v1/survey-templates/{template.pk}/questions/",
         {"kind": "free_text", "text": "Anything else?"},
         content_type="application/json",
@@ -89,10 +83,10 @@ def test_a_sent_template_is_frozen(am, rep, project):
 def test_the_representative_answers_through_the_api(am, rep, project):
     campaign = send_campaign(am, project, make_template(am))
     invitation = SurveyInvitation.objects.get(campaign=campaign, person=rep)
-    mine = _client(rep).get("/api/v1/my-surveys/").json()["results"]
+    mine = logged_in(rep).get("/api/v1/my-surveys/").json()["results"]
     assert [row["id"] for row in mine] == [invitation.pk]
     nps = campaign.template.questions.get(kind="nps")
-    bad = _client(rep).post(
+    bad = logged_in(rep).post(
         f"/api/v1/my-surveys/{invitation.pk}/respond/",
         {"answers": {str(nps.pk): 12}},
         content_type="application/json",
@@ -100,7 +94,7 @@ def test_the_representative_answers_through_the_api(am, rep, project):
     assert bad.status_code == 400
     assert bad.json() == {f"q{nps.pk}": ["Give a score from 0 to 10."]}
     assert not SurveyResponse.objects.exists()
-    good = _client(rep).post(
+    good = logged_in(rep).post(
         f"/api/v1/my-surveys/{invitation.pk}/respond/",
         {"answers": {str(nps.pk): 9}},
         content_type="application/json",
@@ -116,7 +110,7 @@ def test_csv_export_neutralises_formulas(am, rep, project):
     from tests.feedback.surveys.helpers import answer
 
     answer(SurveyInvitation.objects.get(campaign=campaign), nps=10)
-    response = _client(am).get(reverse("feedback:dashboard_csv"))
+    response = logged_in(am).get(reverse("feedback:dashboard_csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["client", "project", "invited"]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from feedback.models import DetractorFollowUp, SurveyInvitation
 from feedback.surveys.services import follow_up_close
 from notifications.models import OutboxMessage
 from tests.feedback.surveys.helpers import answer, make_template, send_campaign
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,7 @@ def answered(am, pm, rep, client_admin, other_client_rep, project, other_project
 
 
 def _get(user, url):
-    client = Client()
-    client.force_login(user)
-    return client.get(url)
+    return logged_in(user).get(url)
 
 
 def test_clients_see_only_their_own_response_in_the_api(answered, rep, client_admin, viewer):

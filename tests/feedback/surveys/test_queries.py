@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +19,7 @@ from feedback.models import (
     SurveyResponse,
 )
 from feedback.surveys.services import survey_template_default
+from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -92,13 +90,9 @@ def _bulk_responses(project, count: int, *, offset: int = 0) -> Campaign:
 
 
 def _count(user, url: str) -> int:
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user)
     client.get(url)  # warm the session and caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
+    return count_queries(client, url)
 
 
 def _urls(project, campaign) -> list[str]:

@@ -19,6 +19,7 @@ from feedback.tickets.services import (
 )
 from notifications.models import Notification, OutboxMessage
 from tests.feedback.tickets.helpers import a_complaint, an_internal_complaint
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -225,24 +226,13 @@ def _grow(cast, count):
         add_member(cast.project, contact, "client_viewer")
 
 
-def _count_queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def test_account_page_keeps_a_constant_number_of_queries(cast, client):
     client.force_login(cast.am)
     url = reverse("feedback:account", args=(cast.project.client_id,))
     _grow(cast, 3)
-    few = _count_queries(client, url)
+    few = count_queries(client, url, warm=True)
     _grow(cast, 30)
-    assert _count_queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few
 
 
 @pytest.mark.parametrize("collection", ["interactions", "opportunities"])
@@ -250,6 +240,6 @@ def test_account_api_lists_keep_a_constant_number_of_queries(cast, client, colle
     client.force_login(cast.am)
     url = f"/api/v1/accounts/{cast.project.client_id}/{collection}/"
     _grow(cast, 3)
-    few = _count_queries(client, url)
+    few = count_queries(client, url, warm=True)
     _grow(cast, 30)
-    assert _count_queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few

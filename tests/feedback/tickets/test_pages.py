@@ -9,14 +9,13 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback.models import FeedbackTicket, TicketKind, TicketStatus
 from feedback.tickets.links import feedback_link
 from feedback.tickets.services import ticket_resolve
 from tests.feedback.tickets.helpers import a_complaint, an_internal_complaint
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -209,14 +208,6 @@ def _many(cast, count):
         a_complaint(cast.rep, cast.project, title=f"Complaint {number}")
 
 
-def _queries(client, url):
-    client.get(url)  # warm the session and per-user caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.parametrize(
     ("role_name", "url_name", "with_project"),
     [
@@ -229,18 +220,18 @@ def test_lists_keep_a_constant_number_of_queries(cast, client, role_name, url_na
     client.force_login(cast.by_name(role_name))
     url = reverse(url_name, args=(cast.project.pk,) if with_project else ())
     _many(cast, 5)
-    few = _queries(client, url)
+    few = count_queries(client, url, warm=True)
     _many(cast, 45)
-    assert _queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few
 
 
 def test_api_list_keeps_a_constant_number_of_queries(cast, client):
     client.force_login(cast.pm)
     url = f"/api/v1/projects/{cast.project.pk}/feedback-tickets/"
     _many(cast, 5)
-    few = _queries(client, url)
+    few = count_queries(client, url, warm=True)
     _many(cast, 45)
-    assert _queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few
 
 
 def test_the_escalation_shows_to_the_team_not_to_the_client(cast, client):
