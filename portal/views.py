@@ -44,7 +44,6 @@ from projects.views import (
     SearchViewMixin,
     TimelineViewMixin,
 )
-from stakeholders.views_discussions import discussion_context
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -145,7 +144,6 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
             may_decide=may_decide,
             open_round=deliverable.rounds.filter(decision="").first() if may_decide else None,
             decision_form=kwargs.get("decision_form") or AcceptanceDecisionForm(criteria=criteria),
-            discussion=discussion_context(user=self.request.user, target=deliverable),
         )
         return context
 

@@ -1,7 +1,7 @@
 """The one way a stored document leaves the server: a download response with safe headers.
 
 Callers must have found the file through a selector that applies the permission layer
-(projects.selectors.documents, stakeholders.selectors_discussions.attachment_get_for).
+(projects.selectors.documents, discussions.selectors.attachment_get_for).
 Everything is an attachment, except a PDF or raster image asked for inline;
 the sandbox CSP keeps any script in a file (SVG, HTML, a crafted PDF) from running with the
 application's origin, and nosniff keeps the browser from guessing another type.

@@ -1,4 +1,4 @@
-"""Risks carry a discussion thread (stakeholders.discussables): replies for whoever may see the
+"""Risks carry a discussion thread (discussions.registry): replies for whoever may see the
 risk, internal notes for the provider side; an internal risk's thread only for the provider side
 (can_view_risk says so)."""
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from stakeholders.discussables import register_discussable
+from discussions.registry import register_discussable
 
 if TYPE_CHECKING:
     from accounts.models import User

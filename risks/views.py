@@ -55,7 +55,6 @@ from risks.services import (
     risk_transition,
     risk_update,
 )
-from stakeholders.views_discussions import discussion_context
 
 
 class RegisterMixin(ProjectPageMixin):
@@ -157,7 +156,6 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             or RiskDetailsForm(project=self.project, initial=RiskDetailsForm.initial_of(risk)),
             action_form=kwargs.get("action_form") or ActionForm(project=self.project),
             transition_form=kwargs.get("transition_form") or TransitionForm(),
-            discussion=discussion_context(user=user, target=risk),
             today=timezone.localdate(),
         )
         return context
@@ -361,7 +359,6 @@ class PortalRiskView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context.update(
             risk=risk,
             settings=risk_settings_of(self.project),
-            discussion=discussion_context(user=user, target=risk),
             today=timezone.localdate(),
         )
         return context

@@ -195,9 +195,10 @@ def generate_conversation() -> None:
     of 6 entries (one an internal note) on each of the first 5 requirements. Once."""
     from django.contrib.contenttypes.models import ContentType
 
+    from discussions.models import Entry, Thread
     from projects.models import Membership, Project, Role
     from risks.models import Risk
-    from stakeholders.models import ChangeRequest, Entry, Requirement, Thread
+    from stakeholders.models import ChangeRequest, Requirement
 
     if Requirement.objects.filter(project__code__startswith="bench-").exists():
         return

@@ -47,6 +47,3 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return not _is_decided(obj) and super().has_delete_permission(request, obj)
-
-
-from stakeholders import admin_discussions  # noqa: E402, F401  (the discussion admins)

@@ -12,16 +12,15 @@ class StakeholdersConfig(AppConfig):
         search.register()
         from stakeholders.discussables import (
             register_change_requests,
-            register_deliverables,
             register_requirements,
         )
 
-        register_deliverables()
         register_requirements()
         register_change_requests()
-        from stakeholders import search_discussions
+        # Discussions are listed in search after the kinds above (search keeps registry order).
+        from discussions import search as discussions_search
 
-        search_discussions.register()
+        discussions_search.register()
 
         from projects.selectors.portfolio import register_portfolio_columns
         from stakeholders.selectors.meetings import portfolio_columns

@@ -1,26 +1,10 @@
 from django.urls import path
 
-from stakeholders import views_discussions
 from stakeholders.views import action_items, changes, decisions, meetings, register, requirements
 
 app_name = "stakeholders"
 
 urlpatterns = [
-    path(
-        "discussions/<str:target>/<int:object_id>/",
-        views_discussions.thread,
-        name="thread",
-    ),
-    path(
-        "attachments/<str:target>/<int:object_id>/",
-        views_discussions.attachments_add_view,
-        name="attachments",
-    ),
-    path(
-        "attachments/<int:attachment_id>/",
-        views_discussions.attachment_download,
-        name="attachment",
-    ),
     path(
         "projects/<int:project_id>/requirements/",
         requirements.RequirementListView.as_view(),

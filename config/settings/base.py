@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # Rapport
     "accounts",
     "projects",
+    "discussions",
     "stakeholders",
     "risks",
     "feedback",
@@ -444,7 +445,7 @@ SPECTACULAR_SETTINGS = {
         "ChangeRequestSideEnum": "stakeholders.models.ChangeRequest.Side",
         "VisibilityEnum": "projects.models.Visibility",
         "NotificationChannelEnum": "notifications.models.Channel",
-        "DiscussionEntryKindEnum": "stakeholders.models.Entry.Kind",
+        "DiscussionEntryKindEnum": "discussions.models.Entry.Kind",
         "RiskCategoryEnum": "risks.models.Category",
         "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
         # Risk levels and ticket severities share their values: one enum, low to critical.

@@ -36,11 +36,11 @@ def register_search() -> None:
 
 
 def register_discussion() -> None:
+    from discussions.registry import register_discussable
     from feedback.models import FeedbackTicket
     from feedback.tickets.permissions import can_view_ticket
     from feedback.tickets.selectors import ticket_search_scope_for
     from feedback.tickets.services import ticket_handlers, ticket_url_for
-    from stakeholders.discussables import register_discussable
 
     def url_for(user: User, ticket: FeedbackTicket) -> str:
         return ticket_url_for(user, ticket)

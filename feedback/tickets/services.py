@@ -296,7 +296,7 @@ def ticket_acknowledge(
 ) -> FeedbackTicket:
     """The handler answers the raiser: the message is posted as a reply in the ticket's
     discussion (the client reads it) and counts as the first response."""
-    from stakeholders.services_discussions import entry_post
+    from discussions.services import entry_post
 
     message = clean_text(message, field="message", label=_("The reply"), max_length=TEXT_MAX_LENGTH)
     ticket = _handle(actor=actor, ticket=ticket, step="acknowledge", now=now)
@@ -369,7 +369,7 @@ def ticket_reopen(
 ) -> FeedbackTicket:
     """The client says the resolution does not hold, with a reason (posted as a reply). The
     resolution clock keeps counting from the raise: a complaint is resolved once it stays so."""
-    from stakeholders.services_discussions import entry_post
+    from discussions.services import entry_post
 
     reason = clean_text(reason, field="reason", label=_("The reason"), max_length=TEXT_MAX_LENGTH)
     ticket = _lock(ticket)

@@ -47,7 +47,6 @@ from projects.downloads import document_download_response
 from projects.mixins import ProjectPageMixin
 from projects.models import STAFF_ROLES, Membership
 from projects.selectors import project_get_for, project_list_for
-from stakeholders.views_discussions import discussion_context
 
 # --- Shared ------------------------------------------------------------------------------------
 
@@ -97,7 +96,6 @@ class TicketDetailMixin(ProjectPageMixin):
             "clocks": selectors.ticket_clocks(ticket, calendar=calendar),
             "attachments": selectors.attachment_list_for(user=user, ticket=ticket),
             "attachment_url_name": self.attachment_url_name,
-            "discussion": discussion_context(user=user, target=ticket),
             "may_decide": decidable,
             "may_attach": can_attach_to_ticket(user, ticket)
             and ticket.status != TicketStatus.CONFIRMED,

@@ -86,7 +86,6 @@ from projects.services.deliverables import (
 )
 from projects.services.documents import deliverable_submit_with_files, document_upload
 from projects.services.invitations import invitation_create, invitation_revoke
-from stakeholders.views_discussions import discussion_context
 
 PAGE_SIZE = 50
 
@@ -571,7 +570,6 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             documents=document_list_for(user=user, project=self.project, deliverable=deliverable),
             may_upload=can_upload_document(user, self.project),
             document_form=kwargs.get("document_form") or DocumentUploadForm(),
-            discussion=discussion_context(user=self.request.user, target=deliverable),
         )
         return context
 

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from discussions.forms import MultipleFileField
 from projects.models import Deliverable, Milestone, Project, Visibility
-from stakeholders.forms_discussions import MultipleFileField
 from stakeholders.models import Requirement
 
 

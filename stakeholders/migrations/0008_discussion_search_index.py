@@ -1,5 +1,5 @@
 """A GIN index for discussion search (projects.search; registered in
-stakeholders/search_discussions.py), PostgreSQL only, over exactly the SearchVector the
+discussions/search.py), PostgreSQL only, over exactly the SearchVector the
 registration builds: keep the fields equal."""
 
 from django.contrib.postgres.indexes import GinIndex

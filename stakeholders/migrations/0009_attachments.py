@@ -4,8 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import discussions.models
 import projects.storage
-import stakeholders.models.discussions
 
 
 class Migration(migrations.Migration):
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         max_length=200,
                         storage=projects.storage.DocumentStorage(),
-                        upload_to=stakeholders.models.discussions.attachment_upload_to,
+                        upload_to=discussions.models.attachment_upload_to,
                         verbose_name="file",
                     ),
                 ),

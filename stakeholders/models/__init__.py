@@ -1,8 +1,7 @@
 """The stakeholders app's models, one module per subject (register, requirements, change
-requests, meetings, discussions); each module is imported here."""
+requests, meetings); each module is imported here."""
 
 from stakeholders.models.changes import ChangeRequest, ScheduleImpact
-from stakeholders.models.discussions import Attachment, Entry, Thread
 from stakeholders.models.meetings import ActionItem, Meeting, MeetingDecision, Side
 from stakeholders.models.register import (
     Attitude,
@@ -15,12 +14,10 @@ from stakeholders.models.requirements import Confirmation, Requirement, Requirem
 
 __all__ = [
     "ActionItem",
-    "Attachment",
     "Attitude",
     "ChangeRequest",
     "CommunicationItem",
     "Confirmation",
-    "Entry",
     "Meeting",
     "MeetingDecision",
     "RaciAssignment",
@@ -30,5 +27,4 @@ __all__ = [
     "ScheduleImpact",
     "Side",
     "Stakeholder",
-    "Thread",
 ]

@@ -43,7 +43,6 @@ from stakeholders.services.changes import (
     change_request_create,
     change_request_reject,
 )
-from stakeholders.views_discussions import attachments_context, discussion_context
 
 
 class ChangeRequestListMixin(ProjectPageMixin):
@@ -150,8 +149,6 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
                 requirements=requirement_list_for(user=user, project=self.project),
             ),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
-            discussion=discussion_context(user=self.request.user, target=cr),
-            attachments=attachments_context(user=self.request.user, target=cr),
         )
         return context
 
@@ -207,8 +204,6 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
             and cr.visibility == Visibility.CLIENT
             and cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
-            discussion=discussion_context(user=self.request.user, target=cr),
-            attachments=attachments_context(user=self.request.user, target=cr),
         )
         return context
 

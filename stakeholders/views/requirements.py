@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, add_form_error
+from discussions.services import attachments_add
 from projects.mixins import ProjectPageMixin
 from stakeholders.forms.requirements import (
     PortalRequirementCreateForm,
@@ -36,8 +37,6 @@ from stakeholders.services.requirements import (
     requirement_update,
     transitions_available,
 )
-from stakeholders.services_discussions import attachments_add
-from stakeholders.views_discussions import attachments_context, discussion_context
 
 
 class RequirementListBase(ProjectPageMixin, TemplateView):
@@ -158,8 +157,6 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
             steps=transitions_available(user=user, requirement=requirement),
             may_edit=may_edit,
             form=form,
-            discussion=discussion_context(user=user, target=requirement),
-            attachments=attachments_context(user=user, target=requirement),
         )
         return context
 

@@ -624,7 +624,7 @@ class ParameterValues:
             tokens = self.tokens.get(route.split(":")[0], [])
             return [{"token": token} for token in tokens], ([] if tokens else ["token"])
         if {"target", "object_id"} <= set(params):
-            from stakeholders.discussables import discussables
+            from discussions.registry import discussables
 
             combos = []
             for discussable in discussables():

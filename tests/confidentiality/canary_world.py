@@ -18,6 +18,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Organization, User
+from discussions.models import Entry
+from discussions.services import attachments_add, entry_post
 from feedback.models import QuestionKind, SurveyInvitation, TicketKind
 from feedback.surveys.services import (
     campaign_create,
@@ -50,7 +52,6 @@ from projects.services.tasks import dependency_add, task_create
 from risks.models import Risk
 from risks.services import mitigation_action_add, risk_assess, risk_create, risk_transition
 from stakeholders.models import Meeting, Requirement
-from stakeholders.models.discussions import Entry
 from stakeholders.services.changes import change_request_assess, change_request_create
 from stakeholders.services.meetings import (
     action_item_create,
@@ -67,7 +68,6 @@ from stakeholders.services.requirements import (
     requirement_transition,
     requirement_update,
 )
-from stakeholders.services_discussions import attachments_add, entry_post
 from tests.factories import (
     OrganizationFactory,
     ProjectFactory,

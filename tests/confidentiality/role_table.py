@@ -336,20 +336,20 @@ PAGES: dict[str, Entry] = {
     ),
     "notifications:list": Entry(SIGNED_IN_PAGE),
     "notifications:preferences": Entry(SIGNED_IN_PAGE, note="one's own choices, either side"),
-    "stakeholders:thread": Entry(
+    "discussions:thread": Entry(
         roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"target": "projects.deliverable", "object_id": cast.deliverable.pk},
         note="the thread partial of a client-visible deliverable; clients get replies only",
     ),
-    "stakeholders:attachments": Entry(
+    "discussions:attachments": Entry(
         roles(405, anonymous=LOGIN),
         kwargs=lambda cast: {
             "target": "stakeholders.requirement",
             "object_id": cast.requirement.pk,
         },
-        note="POST only (tests/stakeholders/test_attachments.py)",
+        note="POST only (tests/discussions/test_attachments.py)",
     ),
-    "stakeholders:attachment": Entry(
+    "discussions:attachment": Entry(
         roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
         note="a file of a client-visible requirement; entries' files follow the entry",
@@ -830,7 +830,7 @@ API: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/attachments/{attachment_id}/"): Entry(
         API_PROJECT_READ,
         kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
-        note="entries' files follow the entry (tests/stakeholders/test_attachments.py)",
+        note="entries' files follow the entry (tests/discussions/test_attachments.py)",
     ),
 }
 

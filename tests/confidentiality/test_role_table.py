@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from discussions.services import attachments_add
 from projects.models import Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.costs import time_entry_log
@@ -31,7 +32,6 @@ from stakeholders.services.changes import change_request_create
 from stakeholders.services.meetings import action_item_create, meeting_create
 from stakeholders.services.register import communication_item_create, stakeholder_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_discussions import attachments_add
 from tests.confidentiality.role_table import (
     ADMIN_INDEX,
     ADMIN_LOGIN,

@@ -18,11 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 import config.urls
+from discussions.models import Attachment
 from feedback.models import FeedbackTicket, TicketAttachment
 from projects.models import Document, Project
 from risks.models import Risk
 from stakeholders.models import ChangeRequest, Requirement
-from stakeholders.models.discussions import Attachment
 from tests.confidentiality.role_table import (
     API,
     PAGES,
@@ -191,7 +191,7 @@ def test_another_client_guessing_ids_finds_nothing(full_cast):
     ticket_attachment = TicketAttachment.objects.get(ticket=_ticket(cast))
     for pk in _nearby(Attachment, cast.attachment.pk):
         tried += 2
-        for url in (reverse("stakeholders:attachment", args=[pk]), f"/api/v1/attachments/{pk}/"):
+        for url in (reverse("discussions:attachment", args=[pk]), f"/api/v1/attachments/{pk}/"):
             if other.get(url).status_code != 404:
                 found.append(url)
     for pk in _nearby(TicketAttachment, ticket_attachment.pk):

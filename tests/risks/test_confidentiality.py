@@ -180,9 +180,9 @@ def test_clients_are_never_emailed_about_internal_risks(cast, register):
 def test_an_internal_risks_thread_is_for_the_provider_side_only(cast, client, register):
     secret, shared, _ = register
     client.force_login(cast.rep)
-    thread = reverse("stakeholders:thread", args=["risks.risk", secret.pk])
+    thread = reverse("discussions:thread", args=["risks.risk", secret.pk])
     assert client.get(thread).status_code == 404
-    shared_thread = reverse("stakeholders:thread", args=["risks.risk", shared.pk])
+    shared_thread = reverse("discussions:thread", args=["risks.risk", shared.pk])
     assert client.get(shared_thread).status_code == 200
     client.force_login(cast.pm)
     assert client.get(thread).status_code == 200

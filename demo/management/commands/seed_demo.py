@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
+from discussions.demo import seed_discussions
 from feedback.surveys.demo import seed_surveys
 from feedback.tickets.demo import seed_feedback
 from portal.demo import seed_portal
@@ -21,7 +22,6 @@ from risks.demo import seed_risks
 from stakeholders.demo.changes import seed_change_requests
 from stakeholders.demo.meetings import seed_meetings
 from stakeholders.demo.requirements import seed_requirements
-from stakeholders.demo_discussions import seed_discussions
 
 DEMO_PASSWORD = "rapport-demo-2026"  # noqa: S105  (printed for the demo; never used elsewhere)
 

@@ -8,6 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from discussions.models import Entry
+from discussions.selectors import entry_list_for
+from discussions.services import entry_post
 from feedback.models import FeedbackTicket, SlaTarget, TicketAttachment, TicketKind, TicketStatus
 from feedback.tickets.services import (
     ticket_acknowledge,
@@ -22,9 +25,6 @@ from feedback.tickets.services import (
 )
 from notifications.models import Notification, OutboxMessage
 from projects.models import Visibility
-from stakeholders.models import Entry
-from stakeholders.selectors_discussions import entry_list_for
-from stakeholders.services_discussions import entry_post
 from tests.feedback.tickets.helpers import FRIDAY_4PM, a_complaint, an_internal_complaint
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from common.errors import InvalidInput, NotAllowed, NotFound
+from discussions.models import Attachment, Entry
+from discussions.selectors import attachment_get_for
+from discussions.services import attachment_remove, attachments_add, entry_post
 from projects.models import Visibility
-from stakeholders.models import Attachment, Entry, Requirement
-from stakeholders.selectors_discussions import attachment_get_for
+from stakeholders.models import Requirement
 from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_discussions import attachment_remove, attachments_add, entry_post
 from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def requirement(cast):
 
 def test_item_files_are_seen_by_whoever_sees_the_item(cast, requirement):
     [attachment] = attachments_add(actor=cast.rep, target=requirement, files=[a_file()])
-    url = reverse("stakeholders:attachment", args=[attachment.pk])
+    url = reverse("discussions:attachment", args=[attachment.pk])
     for person in (cast.pm, cast.teammate, cast.client_admin, cast.rep, cast.viewer):
         response = logged_in(person).get(url)
         assert response.status_code == 200
@@ -65,9 +66,9 @@ def test_an_internal_notes_files_never_reach_the_client(cast, requirement):
         with pytest.raises(NotFound):
             attachment_get_for(user=person, attachment_id=internal.pk)
         client = logged_in(person)
-        assert client.get(reverse("stakeholders:attachment", args=[internal.pk])).status_code == 404
+        assert client.get(reverse("discussions:attachment", args=[internal.pk])).status_code == 404
         assert client.get(f"/api/v1/attachments/{internal.pk}/").status_code == 404
-        assert client.get(reverse("stakeholders:attachment", args=[shared.pk])).status_code == 200
+        assert client.get(reverse("discussions:attachment", args=[shared.pk])).status_code == 200
         page = client.get(reverse("portal:requirement", args=[cast.project.pk, requirement.pk]))
         assert "mockup.pdf" in page.content.decode()
         assert "estimate.csv" not in page.content.decode()
@@ -85,7 +86,7 @@ def test_files_of_an_internal_item_stay_internal(cast):
     [attachment] = attachments_add(actor=cast.pm, target=change, files=[a_file()])
     for person in (cast.rep, cast.client_admin):
         assert (
-            logged_in(person).get(reverse("stakeholders:attachment", args=[attachment.pk]))
+            logged_in(person).get(reverse("discussions:attachment", args=[attachment.pk]))
         ).status_code == 404
 
 
@@ -135,22 +136,20 @@ def test_the_viewer_cannot_attach_and_only_the_uploader_or_pm_removes(cast, requ
     with pytest.raises(NotAllowed):
         attachments_add(actor=cast.viewer, target=requirement, files=[a_file()])
     response = logged_in(cast.viewer).post(
-        reverse("stakeholders:attachments", args=["stakeholders.requirement", requirement.pk]),
+        reverse("discussions:attachments", args=["stakeholders.requirement", requirement.pk]),
         {"files": [a_file()]},
     )
     assert response.status_code == 403
     [attachment] = attachments_add(actor=cast.rep, target=requirement, files=[a_file()])
     with pytest.raises(NotAllowed):
         attachment_remove(actor=cast.client_admin, attachment=attachment)
-    url = reverse("stakeholders:attachment", args=[attachment.pk])
+    url = reverse("discussions:attachment", args=[attachment.pk])
     assert logged_in(cast.pm).post(url, {"action": "delete"}).status_code == 302
     assert not Attachment.objects.exists()
 
 
 def test_files_through_the_page_form_and_the_api(cast, requirement):
-    page_url = reverse(
-        "stakeholders:attachments", args=["stakeholders.requirement", requirement.pk]
-    )
+    page_url = reverse("discussions:attachments", args=["stakeholders.requirement", requirement.pk])
     response = logged_in(cast.pm).post(page_url, {"files": [a_file("a.txt"), a_file("b.txt")]})
     assert response.status_code == 302
     assert response["Location"].endswith("#attachments")

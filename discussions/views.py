@@ -16,28 +16,28 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.errors import ApplicationError, NotFound, add_form_error
-from projects.downloads import stored_file_response
-from projects.permissions import is_pm
-from stakeholders.discussables import discussable_get, discussable_of
-from stakeholders.forms_discussions import AttachmentForm, EntryForm
-from stakeholders.models import Entry
-from stakeholders.permissions_discussions import (
+from discussions.forms import AttachmentForm, EntryForm
+from discussions.models import Entry
+from discussions.permissions import (
     can_post_entry,
     can_post_internal_note,
     can_post_reply,
 )
-from stakeholders.selectors_discussions import (
+from discussions.registry import discussable_get, discussable_of
+from discussions.selectors import (
     attachment_get_for,
     entry_list_for,
     item_attachments_for,
 )
-from stakeholders.services_discussions import attachment_remove, attachments_add, entry_post
+from discussions.services import attachment_remove, attachments_add, entry_post
+from projects.downloads import stored_file_response
+from projects.permissions import is_pm
 
-PARTIAL = "stakeholders/_thread.html"
+PARTIAL = "discussions/_thread.html"
 
 
 def discussion_context(*, user: Any, target: Any, form: EntryForm | None = None) -> dict[str, Any]:
-    """What the thread partial needs; item pages put it in their context as `discussion`."""
+    """What the thread partial needs, as its `discussion` (the discussion_thread tag's too)."""
     may_note = can_post_internal_note(user, target)
     form = form or EntryForm()
     if not may_note:
@@ -48,7 +48,7 @@ def discussion_context(*, user: Any, target: Any, form: EntryForm | None = None)
         "may_note": may_note,
         "form": form,
         "post_url": reverse(
-            "stakeholders:thread",
+            "discussions:thread",
             kwargs={"target": discussable_of(target).key, "object_id": target.pk},
         ),
     }
@@ -89,8 +89,8 @@ def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
 
 
 def attachments_context(*, user: Any, target: Any, form: AttachmentForm | None = None) -> dict:
-    """What the item's attachments partial needs; item pages put it in their context as
-    `attachments`."""
+    """What the item's attachments partial needs, as its `attachments` (the
+    discussion_attachments tag's)."""
     project = discussable_of(target).get_project(target)
     pm = is_pm(user, project)
     return {
@@ -101,7 +101,7 @@ def attachments_context(*, user: Any, target: Any, form: AttachmentForm | None =
         "may_add": can_post_entry(user, target),
         "form": form or AttachmentForm(),
         "post_url": reverse(
-            "stakeholders:attachments",
+            "discussions:attachments",
             kwargs={"target": discussable_of(target).key, "object_id": target.pk},
         ),
     }

@@ -1,9 +1,11 @@
+"""What the discussion API reads and returns: entries and the files of items and entries."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from stakeholders.models import Attachment, Entry
+from discussions.models import Attachment, Entry
 
 
 class EntryInputSerializer(serializers.Serializer):

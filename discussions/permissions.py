@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from discussions.registry import discussable_of
 from projects.permissions import can_submit_feedback, can_view_internal_items, is_staff_member
-from stakeholders.discussables import discussable_of
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -1,5 +1,7 @@
-"""Discussion threads on any item of a project (deliverables now; requirements, change requests,
-meetings as they join through stakeholders.discussables.register_discussable)."""
+"""Discussion threads on any item of a project that an app registers through
+discussions.registry.register_discussable (deliverables, requirements, change requests, risks,
+feedback tickets). The tables keep the names they had when they belonged to the stakeholders
+app."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ class Thread(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        db_table = "stakeholders_thread"
         verbose_name = _("discussion")
         verbose_name_plural = _("discussions")
         constraints = [
@@ -71,6 +74,7 @@ class Entry(models.Model):
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
     class Meta:
+        db_table = "stakeholders_entry"
         verbose_name = _("discussion entry")
         verbose_name_plural = _("discussion entries")
         ordering = ["created_at", "pk"]
@@ -125,6 +129,7 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
+        db_table = "stakeholders_attachment"
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "pk"]

@@ -16,13 +16,13 @@ from projects.search import Side, register_searchable
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from stakeholders.models import Entry
+    from discussions.models import Entry
 
 
 def entry_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Entry]:
+    from discussions.models import Entry
+    from discussions.registry import discussables
     from projects.selectors.core import internal_project_ids_for
-    from stakeholders.discussables import discussables
-    from stakeholders.models import Entry
 
     kinds = [d for d in discussables() if d.search_scope is not None]
     # Content type ids come from Django's per-process cache (one query when it is cold).
@@ -53,7 +53,7 @@ def _entry_title(entry: Entry) -> str:
 
 
 def _entry_url(entry: Entry, side: Side) -> str:
-    from stakeholders.discussables import discussable_of
+    from discussions.registry import discussable_of
 
     target = entry.thread.target
     person = SimpleNamespace(is_client_user=side == "portal")

@@ -1,3 +1,5 @@
+"""The discussion API: an item's entries and files, and the download of one file."""
+
 from __future__ import annotations
 
 from django.http import FileResponse
@@ -10,21 +12,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import NotAllowed
-from projects.downloads import stored_file_response
-from stakeholders.api.serializers_discussions import (
+from discussions.api.serializers import (
     DiscussionAttachmentInputSerializer,
     DiscussionAttachmentSerializer,
     EntryInputSerializer,
     EntryOutputSerializer,
 )
-from stakeholders.discussables import discussable_get
-from stakeholders.permissions_discussions import can_post_entry
-from stakeholders.selectors_discussions import (
+from discussions.permissions import can_post_entry
+from discussions.registry import discussable_get
+from discussions.selectors import (
     attachment_get_for,
     entry_list_for,
     item_attachments_for,
 )
-from stakeholders.services_discussions import attachments_add, entry_post
+from discussions.services import attachments_add, entry_post
+from projects.downloads import stored_file_response
 
 
 class EntryListView(APIView):

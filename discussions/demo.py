@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
+from discussions.models import Entry, Thread
+from discussions.services import entry_post
 from projects.models import Project
-from stakeholders.models import Entry, Thread
-from stakeholders.services_discussions import entry_post
 
 NOTE = Entry.Kind.INTERNAL_NOTE
 

@@ -13,14 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, NotAllowed
+from discussions.models import Attachment, Entry, Thread
+from discussions.permissions import can_post_internal_note, can_post_reply
+from discussions.registry import Discussable, discussable_of
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import STAFF_ROLES, Membership
 from projects.permissions import can_view_internal_items, is_pm
 from projects.services.documents import CheckedFile, document_check_file
-from stakeholders.discussables import Discussable, discussable_of
-from stakeholders.models import Attachment, Entry, Thread
-from stakeholders.permissions_discussions import can_post_internal_note, can_post_reply
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -195,7 +195,7 @@ def _notify_involved(
             kind=NotificationKind.DISCUSSION,
             title=title,
             url=discussable.url_for(person, target) + f"#entry-{entry.pk}",
-            email_template="stakeholders/email/discussion_entry",
+            email_template="discussions/email/discussion_entry",
             context={"entry": entry, "item": str(target)},
             dedupe_key=f"discussion:{entry.pk}:{person.pk}",
         )

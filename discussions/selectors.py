@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from common.errors import NotFound
-from stakeholders.models import Attachment, Entry
-from stakeholders.permissions_discussions import can_view_discussion, can_view_internal_notes
+from discussions.models import Attachment, Entry
+from discussions.permissions import can_view_discussion, can_view_internal_notes
 
 if TYPE_CHECKING:
     from accounts.models import User

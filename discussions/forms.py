@@ -1,3 +1,5 @@
+"""The forms of a thread (a new entry, with its files) and of the files of an item."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.models import Entry
+from discussions.models import Entry
 
 
 class MultipleFileInput(forms.ClearableFileInput):

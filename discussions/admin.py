@@ -1,6 +1,8 @@
+"""Threads (read-only, with their entries) and discussion entries in the admin."""
+
 from django.contrib import admin
 
-from stakeholders.models import Entry, Thread
+from discussions.models import Entry, Thread
 
 
 class EntryInline(admin.TabularInline):

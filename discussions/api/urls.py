@@ -1,6 +1,8 @@
+"""The discussion API's routes (under /api/v1/, namespace "api")."""
+
 from django.urls import path
 
-from stakeholders.api import views_discussions as views
+from discussions.api import views
 
 urlpatterns = [
     path(

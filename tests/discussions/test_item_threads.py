@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 
 from common.errors import NotFound
+from discussions.models import Entry
+from discussions.selectors import entry_list_for
+from discussions.services import entry_post
 from notifications.models import OutboxMessage
 from projects.models import Visibility
-from stakeholders.models import Entry
-from stakeholders.selectors_discussions import entry_list_for
 from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create
-from stakeholders.services_discussions import entry_post
 from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_reply_reaches_the_client_and_the_note_does_not(cast, item_name, request
 def test_the_client_replies_from_the_portal_and_the_pm_is_told(cast, requirement):
     _, portal_url = _pages(cast, requirement)
     post_url = reverse(
-        "stakeholders:thread",
+        "discussions:thread",
         kwargs={"target": "stakeholders.requirement", "object_id": requirement.pk},
     )
     response = logged_in(cast.rep).post(post_url, {"body": "All of them, please."})
@@ -106,7 +106,7 @@ def test_an_internal_change_request_thread_is_hidden_from_the_client(cast):
             entry_list_for(user=person, target=internal)
         response = logged_in(person).get(
             reverse(
-                "stakeholders:thread",
+                "discussions:thread",
                 kwargs={"target": "stakeholders.changerequest", "object_id": internal.pk},
             )
         )
@@ -115,7 +115,7 @@ def test_an_internal_change_request_thread_is_hidden_from_the_client(cast):
 
 def test_the_viewer_reads_but_cannot_post(cast, requirement):
     post_url = reverse(
-        "stakeholders:thread",
+        "discussions:thread",
         kwargs={"target": "stakeholders.requirement", "object_id": requirement.pk},
     )
     response = logged_in(cast.viewer).post(post_url, {"body": "Me too"})
@@ -198,8 +198,8 @@ def test_the_discussion_search_uses_its_gin_index(cast, requirement):
     from django.contrib.postgres.search import SearchQuery
     from django.db import connection
 
+    from discussions.models import Entry
     from projects import search
-    from stakeholders.models import Entry
 
     entry_post(actor=cast.pm, target=requirement, body="Zephyr")
     searchable = search.searchable_get("discussion")

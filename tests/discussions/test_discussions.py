@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from common.errors import NotAllowed, NotFound
+from discussions.models import Entry
+from discussions.selectors import entry_list_for
+from discussions.services import entry_post, mentions_resolve
 from notifications.models import Channel, DigestItem, Notification, OutboxMessage
 from notifications.services import digests_send_due, preferences_set
 from projects.services.deliverables import deliverable_create, milestone_create
-from stakeholders.models import Entry
-from stakeholders.selectors_discussions import entry_list_for
-from stakeholders.services_discussions import entry_post, mentions_resolve
 from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_internal_note_never_reaches_a_client(cast, deliverable):
         assert page.status_code == 200
         assert "When is it ready?" in page.content.decode()
         assert SECRET not in page.content.decode()
-        partial = client.get(reverse("stakeholders:thread", kwargs=thread_key(deliverable)))
+        partial = client.get(reverse("discussions:thread", kwargs=thread_key(deliverable)))
         assert SECRET not in partial.content.decode()
         # API
         api = client.get(f"/api/v1/discussions/projects.deliverable/{deliverable.pk}/entries/")
@@ -115,7 +115,7 @@ def test_viewer_reads_but_cannot_post(cast, deliverable):
     with pytest.raises(NotAllowed):
         entry_post(actor=cast.viewer, target=deliverable, body="Me too")
     client = logged_in(cast.viewer)
-    url = reverse("stakeholders:thread", kwargs=thread_key(deliverable))
+    url = reverse("discussions:thread", kwargs=thread_key(deliverable))
     partial = client.get(url)
     assert "Draft attached" in partial.content.decode()
     assert 'data-testid="entry-form"' not in partial.content.decode()
@@ -128,15 +128,15 @@ def test_outsiders_get_not_found(cast, deliverable):
         entry_list_for(user=cast.other_client_rep, target=deliverable)
     with pytest.raises(NotAllowed):
         entry_post(actor=cast.outsider, target=deliverable, body="hi")
-    url = reverse("stakeholders:thread", kwargs=thread_key(deliverable))
+    url = reverse("discussions:thread", kwargs=thread_key(deliverable))
     assert logged_in(cast.other_client_rep).get(url).status_code == 404
     bogus = {"target": "auth.group", "object_id": 1}
-    assert logged_in(cast.pm).get(reverse("stakeholders:thread", kwargs=bogus)).status_code == 404
+    assert logged_in(cast.pm).get(reverse("discussions:thread", kwargs=bogus)).status_code == 404
 
 
 def test_client_reply_by_form_without_js_and_with_htmx(cast, deliverable):
     client = logged_in(cast.rep)
-    url = reverse("stakeholders:thread", kwargs=thread_key(deliverable))
+    url = reverse("discussions:thread", kwargs=thread_key(deliverable))
     response = client.post(url, {"body": "Looks **good**"})
     assert response.status_code == 302
     assert response["Location"].startswith(f"/portal/projects/{cast.project.pk}/deliverables/")
@@ -200,7 +200,7 @@ def test_posting_twice_is_not_deduplicated_but_each_entry_e_mails_once(cast, del
 
 def _thread_queries(user, deliverable) -> int:
     client = logged_in(user)
-    url = reverse("stakeholders:thread", kwargs=thread_key(deliverable))
+    url = reverse("discussions:thread", kwargs=thread_key(deliverable))
     return count_queries(client, url, warm=True)
 
 
