@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from stakeholders.models import ChangeRequest, ScheduleImpact
@@ -15,13 +16,13 @@ class ScheduleImpactInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["milestone"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
         return not _is_decided(obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
         return not _is_decided(obj) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
         return not _is_decided(obj) and super().has_delete_permission(request, obj)
 
 
@@ -42,8 +43,8 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
 
     # An approved or rejected change request is what both sides signed (or refused): the admin
     # shows it and changes nothing of it.
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
         return not _is_decided(obj) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
         return not _is_decided(obj) and super().has_delete_permission(request, obj)

@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
 from projects.permissions import (
@@ -132,6 +132,8 @@ class ChangeRequestRejectInputSerializer(serializers.Serializer):
 class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Change requests: raised by either side, assessed by the PM, approved by both sides."""
 
+    request: AuthenticatedRequest
+
     lookup_value_regex = r"\d+"
     action_permissions = {
         "create": "projects.submit_requirement",
@@ -160,7 +162,7 @@ class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.R
         return Response(self.get_serializer_class()(cr).data, **kwargs)
 
     @extend_schema(request=ChangeRequestInputSerializer, responses={201: ChangeRequestSerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = ChangeRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cr = change_request_create(actor=request.user, project=self.project, **data.validated_data)
@@ -168,7 +170,7 @@ class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.R
 
     @extend_schema(request=ChangeRequestAssessInputSerializer, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
-    def assess(self, request: Request, project_pk: str, pk: str) -> Response:
+    def assess(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         data = ChangeRequestAssessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -180,13 +182,13 @@ class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.R
 
     @extend_schema(request=None, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
-    def approve(self, request: Request, project_pk: str, pk: str) -> Response:
+    def approve(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         cr = change_request_approve(actor=request.user, change_request=self.get_object())
         return self._out(cr)
 
     @extend_schema(request=ChangeRequestRejectInputSerializer, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
-    def reject(self, request: Request, project_pk: str, pk: str) -> Response:
+    def reject(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         # Either side's approver; refused before the input is even read.
         if not (
             can_approve_change_for_provider(request.user, self.project)

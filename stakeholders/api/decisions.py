@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
 from projects.api.base import ProjectScopedViewSet
 from projects.permissions import can_view_internal_items
 from stakeholders.models import Meeting
@@ -25,12 +25,14 @@ class DecisionLogEntrySerializer(serializers.Serializer):
 class DecisionLogViewSet(ProjectScopedViewSet):
     """The decision log, latest first (the client-visible part for clients)."""
 
+    request: AuthenticatedRequest
+
     serializer_class = DecisionLogEntrySerializer
     pagination_class = None
     queryset = Meeting.objects.none()  # for the schema only; the log is built by decision_log_for
 
     @extend_schema(responses=DecisionLogEntrySerializer(many=True))
-    def list(self, request: Request, project_pk: str) -> Response:
+    def list(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         portal = not can_view_internal_items(request.user, self.project)
         rows = [
             {

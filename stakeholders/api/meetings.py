@@ -9,9 +9,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
@@ -107,6 +107,8 @@ class MeetingViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """Meetings with their decisions and action items; internal minutes are blank for clients,
     and so are the decisions and action items of such a meeting."""
 
+    request: AuthenticatedRequest
+
     serializer_class = MeetingSerializer
     lookup_value_regex = r"\d+"
     action_permissions = {
@@ -120,12 +122,12 @@ class MeetingViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             return Meeting.objects.none()
         return meeting_list_for(user=self.request.user, project=self.project)
 
-    def retrieve(self, request: Request, project_pk: str, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=int(pk))
         return Response(MeetingSerializer(meeting).data)
 
     @extend_schema(request=MeetingInputSerializer, responses={201: MeetingSerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = meeting_create(actor=request.user, project=self.project, **data.validated_data)
@@ -134,7 +136,7 @@ class MeetingViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
 
     @extend_schema(request=DecisionInputSerializer, responses={201: MeetingDecisionSerializer})
     @action(detail=True, methods=["post"])
-    def decisions(self, request: Request, project_pk: str, pk: str) -> Response:
+    def decisions(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         """Record a decision of the meeting (the PM and the team)."""
         meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=int(pk))
         data = DecisionInputSerializer(data=request.data)
@@ -146,7 +148,7 @@ class MeetingViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
 
     @extend_schema(request=ActionItemInputSerializer, responses={201: ActionItemSerializer})
     @action(detail=True, methods=["post"], url_path="action-items")
-    def action_items(self, request: Request, project_pk: str, pk: str) -> Response:
+    def action_items(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         """Give a member an action item (the PM and the team)."""
         meeting = meeting_get_for(user=request.user, project=self.project, meeting_id=int(pk))
         data = ActionItemInputSerializer(data=request.data)
@@ -162,12 +164,14 @@ class MeetingViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
 class ActionItemViewSet(ProjectScopedViewSet):
     """An action item's done toggle: its owner, or the project's PM and team."""
 
+    request: AuthenticatedRequest
+
     serializer_class = ActionItemSerializer
     lookup_value_regex = r"\d+"
 
     @extend_schema(request=ActionItemDoneSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["post"])
-    def done(self, request: Request, project_pk: str, pk: str) -> Response:
+    def done(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         item = action_item_get_for(user=request.user, item_id=int(pk))
         if item.meeting.project_id != self.project.pk:
             raise NotFound

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Visibility
@@ -120,6 +120,8 @@ def is_schema_generation(view: Any) -> bool:
 class StakeholderViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """The register: the provider side reads it all, clients the client-visible entries."""
 
+    request: AuthenticatedRequest
+
     action_permissions = {"create": EDIT_REGISTER}
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
@@ -135,7 +137,7 @@ class StakeholderViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     @extend_schema(
         request=StakeholderInputSerializer, responses={201: InternalStakeholderSerializer}
     )
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = StakeholderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         stakeholder = stakeholder_create(
@@ -147,6 +149,8 @@ class StakeholderViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
 
 
 class CommunicationItemViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    request: AuthenticatedRequest
+
     serializer_class = CommunicationItemSerializer
     action_permissions = {"create": EDIT_REGISTER}
 
@@ -158,7 +162,7 @@ class CommunicationItemViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     @extend_schema(
         request=CommunicationItemInputSerializer, responses={201: CommunicationItemSerializer}
     )
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = CommunicationItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -176,6 +180,8 @@ class CommunicationItemViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
 class RaciViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """The RACI (client visible); the PM sets a letter (one A per row, kept by the service)."""
 
+    request: AuthenticatedRequest
+
     serializer_class = RaciAssignmentSerializer
     action_permissions = {"create": EDIT_REGISTER}
 
@@ -185,7 +191,7 @@ class RaciViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return raci_list_for(user=self.request.user, project=self.project)
 
     @extend_schema(request=RaciInputSerializer, responses={201: RaciAssignmentSerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = RaciInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Milestone, Visibility
@@ -50,8 +50,12 @@ class RequirementSerializer(serializers.ModelSerializer):
 
 
 class RequirementDetailSerializer(RequirementSerializer):
-    milestones = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    deliverables = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    milestones: serializers.PrimaryKeyRelatedField[Milestone] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    deliverables: serializers.PrimaryKeyRelatedField[Deliverable] = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    )
 
     class Meta(RequirementSerializer.Meta):
         fields = [*RequirementSerializer.Meta.fields, "milestones", "deliverables"]
@@ -125,6 +129,8 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
     """Requirements of a project: the team drafts and triages, the client submits, confirms the
     version it read and accepts what was delivered."""
 
+    request: AuthenticatedRequest
+
     lookup_value_regex = r"\d+"
     action_permissions = {
         "create": "projects.submit_requirement",
@@ -160,7 +166,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
         return values
 
     @extend_schema(request=RequirementInputSerializer, responses={201: RequirementDetailSerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = RequirementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         requirement = requirement_create(
@@ -171,7 +177,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
         )
 
     @extend_schema(request=RequirementUpdateSerializer, responses=RequirementDetailSerializer)
-    def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         data = RequirementUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         requirement_update(
@@ -183,7 +189,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
 
     @extend_schema(request=TransitionInputSerializer, responses=RequirementDetailSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, project_pk: str, pk: str) -> Response:
+    def transition(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         requirement_transition(
@@ -193,7 +199,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
 
     @extend_schema(request=ConfirmInputSerializer, responses=RequirementDetailSerializer)
     @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, project_pk: str, pk: str) -> Response:
+    def confirm(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         data = ConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         requirement_confirm(
@@ -205,7 +211,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
 
     @extend_schema(responses=RequirementVersionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
-    def versions(self, request: Request, project_pk: str, pk: str) -> Response:
+    def versions(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         return Response(
             RequirementVersionSerializer(self.get_object().versions.all(), many=True).data
         )

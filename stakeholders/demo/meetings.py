@@ -107,13 +107,18 @@ def _seed_northwind(people: dict[str, User]) -> int:
         frequency="Before each go-live",
         visibility=Visibility.INTERNAL,
     )
-    for area, cells in (
+    raci: list[tuple[str, list[tuple[User | Stakeholder, str]]]] = [
         ("Scanner rollout", [(pm, "A"), (team, "R"), (key_user, "C"), (sponsor, "I")]),
         ("Acceptance tests", [(sponsor, "A"), (key_user, "R"), (team, "C"), (pm, "I")]),
-    ):
+    ]
+    for area, cells in raci:
         for person, letter in cells:
-            who = {"stakeholder": person} if isinstance(person, Stakeholder) else {"user": person}
-            raci_assign(actor=pm, project=project, work_area=area, letter=letter, **who)
+            if isinstance(person, Stakeholder):
+                raci_assign(
+                    actor=pm, project=project, work_area=area, letter=letter, stakeholder=person
+                )
+            else:
+                raci_assign(actor=pm, project=project, work_area=area, letter=letter, user=person)
     kickoff = meeting_create(
         actor=pm,
         project=project,

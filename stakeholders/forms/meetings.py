@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from common.widgets import DateInput, DateTimeLocalInput
 from projects.models import Visibility
-from stakeholders.models import Side
+from stakeholders.models import Side, Stakeholder
 
 
 class MeetingForm(forms.Form):
@@ -26,17 +29,19 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(
         label=_("Agenda (Markdown)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label=_("Attendees (members)"), queryset=None, required=False
     )
-    stakeholder_attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees (stakeholders)"), queryset=None, required=False
+    stakeholder_attendees: forms.ModelMultipleChoiceField[Stakeholder] = (
+        forms.ModelMultipleChoiceField(
+            label=_("Attendees (stakeholders)"), queryset=None, required=False
+        )
     )
 
     def __init__(
-        self, *args: object, members: object = None, stakeholders: object = None, **kwargs: object
+        self, *args: Any, members: object = None, stakeholders: object = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members  # type: ignore[attr-defined]
         self.fields["stakeholder_attendees"].queryset = stakeholders  # type: ignore[attr-defined]
 
@@ -57,9 +62,9 @@ class DecisionForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=1000)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args: object, members: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, members: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members  # type: ignore[attr-defined]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Visibility
-from stakeholders.models import Attitude, RaciLetter
+from accounts.models import User
+from projects.models import Deliverable, Visibility
+from stakeholders.models import Attitude, RaciLetter, Stakeholder
 
 
 class StakeholderForm(forms.Form):
@@ -27,8 +30,12 @@ class StakeholderForm(forms.Form):
 
 class CommunicationItemForm(forms.Form):
     what = forms.CharField(label=_("What"), max_length=200)
-    recipients = forms.ModelMultipleChoiceField(label=_("To whom"), queryset=None, required=False)
-    sender = forms.ModelChoiceField(label=_("By whom"), queryset=None, required=False)
+    recipients: forms.ModelMultipleChoiceField[Stakeholder] = forms.ModelMultipleChoiceField(
+        label=_("To whom"), queryset=None, required=False
+    )
+    sender: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("By whom"), queryset=None, required=False
+    )
     channel = forms.CharField(label=_("Channel"), max_length=100, required=False)
     frequency = forms.CharField(label=_("Frequency"), max_length=100, required=False)
     visibility = forms.ChoiceField(
@@ -36,9 +43,9 @@ class CommunicationItemForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, stakeholders: object = None, members: object = None, **kwargs: object
+        self, *args: Any, stakeholders: object = None, members: object = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = stakeholders  # type: ignore[attr-defined]
         self.fields["sender"].queryset = members  # type: ignore[attr-defined]
 
@@ -51,22 +58,28 @@ class RaciForm(forms.Form):
     register or a member of either side) and a letter, or "clear" to empty the cell."""
 
     work_area = forms.CharField(label=_("Work area"), max_length=200, required=False)
-    deliverable = forms.ModelChoiceField(label=_("or a deliverable"), queryset=None, required=False)
-    stakeholder = forms.ModelChoiceField(label=_("Stakeholder"), queryset=None, required=False)
-    user = forms.ModelChoiceField(label=_("or a member"), queryset=None, required=False)
+    deliverable: forms.ModelChoiceField[Deliverable] = forms.ModelChoiceField(
+        label=_("or a deliverable"), queryset=None, required=False
+    )
+    stakeholder: forms.ModelChoiceField[Stakeholder] = forms.ModelChoiceField(
+        label=_("Stakeholder"), queryset=None, required=False
+    )
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("or a member"), queryset=None, required=False
+    )
     letter = forms.ChoiceField(
         label=_("Letter"), choices=[*RaciLetter.choices, (CLEAR, _("— clear the cell"))]
     )
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         stakeholders: object = None,
         members: object = None,
         deliverables: object = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["stakeholder"].queryset = stakeholders  # type: ignore[attr-defined]
         self.fields["user"].queryset = members  # type: ignore[attr-defined]
         self.fields["deliverable"].queryset = deliverables  # type: ignore[attr-defined]

@@ -41,8 +41,8 @@ class RequirementForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["milestones"].queryset = Milestone.objects.filter(project=project)
-        self.fields["deliverables"].queryset = Deliverable.objects.filter(project=project)
+        self.fields["milestones"].queryset = Milestone.objects.filter(project=project)  # type: ignore[attr-defined]
+        self.fields["deliverables"].queryset = Deliverable.objects.filter(project=project)  # type: ignore[attr-defined]
 
 
 class PortalRequirementForm(forms.Form):
@@ -69,8 +69,8 @@ class RequirementStepForm(forms.Form):
 
 
 class RequirementCreateForm(RequirementForm):
-    files = MultipleFileField(label=_("Attach files"))
+    files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]
 
 
 class PortalRequirementCreateForm(PortalRequirementForm):
-    files = MultipleFileField(label=_("Attach files"))
+    files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]

@@ -74,7 +74,10 @@ def accepted_deliverables(project: Project, client_only: bool) -> list[Decision]
     ).select_related("deliverable", "decided_by")
     if client_only:
         rounds = rounds.filter(deliverable__visibility=Visibility.CLIENT)
-    args = lambda r: (project.pk, r.deliverable_id)  # noqa: E731
+
+    def args(r: AcceptanceRound) -> tuple[int, int]:
+        return (project.pk, r.deliverable_id)
+
     return [
         Decision(
             decided_at=r.decided_at,
@@ -88,6 +91,7 @@ def accepted_deliverables(project: Project, client_only: bool) -> list[Decision]
             portal_url=reverse("portal:deliverable", args=args(r)),
         )
         for r in rounds
+        if r.decided_at is not None  # always: the query keeps decided rounds only
     ]
 
 
@@ -171,11 +175,14 @@ def decided_change_requests(project: Project, client_only: bool) -> list[Decisio
         changes = changes.filter(visibility=Visibility.CLIENT)
     decisions = []
     for change in changes:
+        decided_at = change.applied_at or change.rejected_at
+        if decided_at is None:  # never: the query keeps decided ones only
+            continue
         approved = change.applied_at is not None
         decided_by = change.client_approved_by if approved else change.rejected_by
         decisions.append(
             Decision(
-                decided_at=change.applied_at if approved else change.rejected_at,
+                decided_at=decided_at,
                 kind=_("Change request approved") if approved else _("Change request rejected"),
                 text=f"{change.reference}: {change.title}",
                 decided_by=_name(decided_by),

@@ -70,7 +70,9 @@ def raci_list_for(*, user: User, project: Project) -> QuerySet[RaciAssignment]:
     return assignments
 
 
-def raci_for(*, user: User, project: Project) -> tuple[list[str], list[str], dict]:
+def raci_for(
+    *, user: User, project: Project
+) -> tuple[list[str], list[str], dict[tuple[str, str], str]]:
     """The RACI matrix as `user` may see it (raci_list_for): row labels, person labels and
     {(row, person): letter}."""
     rows: list[str] = []

@@ -3,7 +3,7 @@ client-visible requirements of their projects, the provider side all of them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -88,12 +88,14 @@ def requirement_get_for(*, user: User, project: Project, requirement_id: int) ->
     return requirement
 
 
-def requirement_history_for(*, user: User, requirement: Requirement) -> QuerySet:
+def requirement_history_for(*, user: User, requirement: Requirement) -> QuerySet[Any]:
     """The requirement's timeline (simple-history), newest first; the caller has already read
     the requirement through requirement_get_for. A client reads only the records of the time
     the requirement was client-visible (the steps and reasons of an internal draft stay the
     team's)."""
-    history = requirement.history.select_related("history_user").order_by("-history_date")
+    history: QuerySet[Any] = requirement.history.select_related("history_user").order_by(
+        "-history_date"
+    )
     if not can_view_internal_items(user, requirement.project):
         history = history.filter(visibility=Visibility.CLIENT)
     return history

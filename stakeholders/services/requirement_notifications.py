@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,6 +19,12 @@ from stakeholders.models import Requirement
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+def _field_label(name: str) -> str:
+    """The verbose name of a field of Requirement, in the active language."""
+    field = Requirement._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def tell_deciders(
@@ -44,9 +51,7 @@ def tell_deciders(
             title = _("%(reference)s awaits your confirmation") % {
                 "reference": requirement.reference
             }
-            changed_labels = ", ".join(
-                str(Requirement._meta.get_field(name).verbose_name) for name in changed
-            )
+            changed_labels = ", ".join(_field_label(name) for name in changed)
         notify(
             user=person,
             kind=NotificationKind.REQUIREMENT,

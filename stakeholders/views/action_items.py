@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from stakeholders.selectors.meetings import action_item_get_for, open_action_items_for
 from stakeholders.services.meetings import action_item_set_done
@@ -22,7 +23,7 @@ from stakeholders.services.meetings import action_item_set_done
 class TodoMixin:
     """My open action items across my projects."""
 
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -33,17 +34,23 @@ class TodoMixin:
 
 
 class TodoView(StaffPageMixin, TodoMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/todo.html"
 
 
 class PortalTodoView(PortalPageMixin, TodoMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/portal_todo.html"
 
 
 class ActionItemDoneView(LoginRequiredMixin, View):
     """POST: the owner (or the PM and team) ticks an item done (done=1) or reopens it."""
 
-    def post(self, request: HttpRequest, item_id: int) -> HttpResponse:
+    request: AuthenticatedHttpRequest
+
+    def post(self, request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
         item = action_item_get_for(user=request.user, item_id=item_id)
         action_item_set_done(actor=request.user, item=item, is_done=request.POST.get("done") == "1")
         messages.success(request, _("Saved."))

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
 from projects.mixins import ProjectPageMixin
@@ -48,7 +49,7 @@ from stakeholders.services.changes import (
 class ChangeRequestListMixin(ProjectPageMixin):
     form_class: type[ChangeRequestForm] = ChangeRequestForm
     detail_url_name = ""
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -64,7 +65,7 @@ class ChangeRequestListMixin(ProjectPageMixin):
     def linkable(self) -> QuerySet[Requirement]:
         return requirement_list_for(user=self.request.user, project=self.project)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form_class(request.POST, requirements=self.linkable())
         if form.is_valid():
             try:
@@ -83,7 +84,7 @@ class ChangeRequestListMixin(ProjectPageMixin):
 
 class ChangeRequestDetailMixin(ProjectPageMixin):
     detail_url_name = ""
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
     kwargs: dict[str, Any]
 
     def get_change_request(self) -> ChangeRequest:
@@ -91,7 +92,7 @@ class ChangeRequestDetailMixin(ProjectPageMixin):
             user=self.request.user, project=self.project, cr_id=self.kwargs["cr_id"]
         )
 
-    def decide(self, request: HttpRequest, cr: ChangeRequest) -> HttpResponse:
+    def decide(self, request: AuthenticatedHttpRequest, cr: ChangeRequest) -> HttpResponse:
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
@@ -106,17 +107,21 @@ class ChangeRequestDetailMixin(ProjectPageMixin):
             else:
                 messages.success(request, _("Your decision is recorded."))
                 return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
-        context = self.get_context_data(change_request=cr, decision_form=form)  # type: ignore[attr-defined]
+        context = self.get_context_data(change_request=cr, decision_form=form)
         return self.render_to_response(context, status=400)  # type: ignore[attr-defined]
 
 
 class ChangeRequestListView(StaffPageMixin, ChangeRequestListMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/change_request_list.html"
     form_class = StaffChangeRequestForm
     detail_url_name = "stakeholders:change_request"
 
 
 class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/change_request_detail.html"
     detail_url_name = "stakeholders:change_request"
 
@@ -152,7 +157,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         cr = self.get_change_request()
         action = request.POST.get("action")
         if action == "decide":
@@ -187,11 +192,15 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
 
 
 class PortalChangeRequestListView(PortalPageMixin, ChangeRequestListMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/change_request_list.html"
     detail_url_name = "portal:change_request"
 
 
 class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/change_request_detail.html"
     detail_url_name = "portal:change_request"
 
@@ -207,5 +216,5 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.decide(request, self.get_change_request())

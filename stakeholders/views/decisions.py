@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.pdf import pdf_response
 from projects.mixins import ProjectPageMixin
@@ -19,7 +20,7 @@ from stakeholders.selectors.decisions import decision_log_for
 
 
 class DecisionLogMixin(ProjectPageMixin):
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -28,14 +29,20 @@ class DecisionLogMixin(ProjectPageMixin):
 
 
 class DecisionLogView(StaffPageMixin, DecisionLogMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/decision_log.html"
 
 
 class PortalDecisionLogView(PortalPageMixin, DecisionLogMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/portal_decision_log.html"
 
 
-def decision_log_pdf(request: HttpRequest, project: Any, *, portal: bool) -> HttpResponse:
+def decision_log_pdf(
+    request: AuthenticatedHttpRequest, project: Any, *, portal: bool
+) -> HttpResponse:
     """The log as a PDF, with what this person may see (the client: the client-visible part)."""
     context = {
         "project": project,
@@ -51,16 +58,16 @@ def decision_log_pdf(request: HttpRequest, project: Any, *, portal: bool) -> Htt
 
 
 class DecisionLogPdfView(StaffPageMixin, ProjectPageMixin, View):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return decision_log_pdf(request, self.project, portal=False)
 
 
 class PortalDecisionLogPdfView(PortalPageMixin, ProjectPageMixin, View):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return decision_log_pdf(request, self.project, portal=True)
 
 
-def decision_log_csv(request: HttpRequest, project: Any) -> HttpResponse:
+def decision_log_csv(request: AuthenticatedHttpRequest, project: Any) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{project.code}-decisions.csv"'
     response.write("\ufeff")
@@ -81,10 +88,10 @@ def decision_log_csv(request: HttpRequest, project: Any) -> HttpResponse:
 
 
 class DecisionLogCsvView(StaffPageMixin, ProjectPageMixin, View):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return decision_log_csv(request, self.project)
 
 
 class PortalDecisionLogCsvView(PortalPageMixin, ProjectPageMixin, View):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return decision_log_csv(request, self.project)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotAllowed, add_form_error
 from projects.mixins import ProjectPageMixin
@@ -37,7 +38,7 @@ def _split_meetings(meetings: list[Any]) -> tuple[list[Any], list[Any]]:
 
 
 class MeetingListMixin(ProjectPageMixin):
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -48,6 +49,8 @@ class MeetingListMixin(ProjectPageMixin):
 
 
 class MeetingListView(StaffPageMixin, MeetingListMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/meeting_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -65,7 +68,7 @@ class MeetingListView(StaffPageMixin, MeetingListMixin, TemplateView):
             stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
         )
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self._form(request.POST)
         if form.is_valid():
             try:
@@ -82,11 +85,13 @@ class MeetingListView(StaffPageMixin, MeetingListMixin, TemplateView):
 
 
 class PortalMeetingListView(PortalPageMixin, MeetingListMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/portal_meeting_list.html"
 
 
 class MeetingDetailMixin(ProjectPageMixin):
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
     kwargs: dict[str, Any]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -99,6 +104,8 @@ class MeetingDetailMixin(ProjectPageMixin):
 
 class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
     """A meeting: agenda, minutes, decisions and action items; the PM and team record them."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "stakeholders/meeting_detail.html"
 
@@ -139,7 +146,7 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_manage_meetings(request.user, self.project):
             raise NotAllowed
         meeting = meeting_get_for(
@@ -173,4 +180,6 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
 
 
 class PortalMeetingDetailView(PortalPageMixin, MeetingDetailMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/portal_meeting_detail.html"

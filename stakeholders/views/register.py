@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
 from projects.mixins import ProjectPageMixin
@@ -51,6 +52,8 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The register with its influence-interest grid, the communication plan and the RACI;
     the PM edits them here (one form per POST, named by `form`)."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/register.html"
     project_permission = "stakeholders.view_register"
 
@@ -82,7 +85,7 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
             deliverables=deliverable_list_for(user=self.request.user, project=self.project),
         )
 
-    def _raci(self, request: HttpRequest, form: RaciForm) -> None:
+    def _raci(self, request: AuthenticatedHttpRequest, form: RaciForm) -> None:
         data = dict(form.cleaned_data)
         letter = data.pop("letter")
         data["work_area"] = (data["work_area"] or "").strip()
@@ -94,7 +97,7 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
             raise InvalidInput(_("That cell is already empty."), field="letter")
         raci_unassign(actor=request.user, assignment=cell)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_edit_register(request.user, self.project):
             raise NotAllowed
         choices = stakeholder_list_for(user=request.user, project=self.project)
@@ -131,6 +134,8 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
 class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The PM changes or removes an entry of the register."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/stakeholder_edit.html"
     project_permission = "stakeholders.edit_register"
 
@@ -155,7 +160,7 @@ class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         stakeholder = self.get_stakeholder()
         if request.POST.get("action") == "delete":
             try:
@@ -183,6 +188,8 @@ class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
 class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The PM changes or removes a line of the communication plan."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "stakeholders/communication_item_edit.html"
     project_permission = "stakeholders.edit_register"
@@ -218,7 +225,7 @@ class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context.update(item=item, form=kwargs.get("form") or self._form(item))
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         item = self.get_item()
         if request.POST.get("action") == "delete":
             communication_item_delete(actor=request.user, item=item)
@@ -238,6 +245,8 @@ class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
 class PortalEngagementView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """The client's view: the client-visible communication plan and the RACI."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "stakeholders/portal_engagement.html"
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, add_form_error
 from discussions.services import attachments_add
@@ -40,6 +41,8 @@ from stakeholders.services.requirements import (
 
 
 class RequirementListBase(ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "")
@@ -68,6 +71,8 @@ class PortalRequirementListView(PortalPageMixin, RequirementListBase):
 
 
 class RequirementTraceabilityView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/requirement_traceability.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -78,7 +83,9 @@ class RequirementTraceabilityView(StaffPageMixin, ProjectPageMixin, TemplateView
         return context
 
 
-def _create_with_files(request: HttpRequest, project: Any, data: dict[str, Any]) -> Requirement:
+def _create_with_files(
+    request: AuthenticatedHttpRequest, project: Any, data: dict[str, Any]
+) -> Requirement:
     """The requirement and its files, or neither: a refused file undoes the creation."""
     values = dict(data)
     files = values.pop("files", [])
@@ -90,6 +97,8 @@ def _create_with_files(request: HttpRequest, project: Any, data: dict[str, Any])
 
 
 class RequirementCreateView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "stakeholders/requirement_form.html"
     project_permission = "projects.submit_requirement"
 
@@ -98,7 +107,7 @@ class RequirementCreateView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context.setdefault("form", RequirementCreateForm(project=self.project))
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = RequirementCreateForm(request.POST, request.FILES, project=self.project)
         if form.is_valid():
             try:
@@ -120,6 +129,8 @@ class RequirementCreateView(StaffPageMixin, ProjectPageMixin, TemplateView):
 class RequirementDetailBase(ProjectPageMixin, TemplateView):
     """The requirement, its versions, confirmations, timeline and the steps the user may take.
     POST with action=edit (the PM's form) or a step (to=...)."""
+
+    request: AuthenticatedHttpRequest
 
     step_url = "stakeholders:requirement"
 
@@ -160,7 +171,7 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         requirement = self.get_requirement()
         if request.POST.get("action") == "edit":
             form = RequirementForm(request.POST, project=self.project)
@@ -212,6 +223,8 @@ class PortalRequirementDetailView(PortalPageMixin, RequirementDetailBase):
 
 
 class PortalRequirementCreateView(PortalPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/requirement_form.html"
     project_permission = "projects.submit_requirement"
 
@@ -220,7 +233,7 @@ class PortalRequirementCreateView(PortalPageMixin, ProjectPageMixin, TemplateVie
         context.setdefault("form", PortalRequirementCreateForm())
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = PortalRequirementCreateForm(request.POST, request.FILES)
         if form.is_valid():
             try:
