@@ -11,20 +11,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _project_pms(project_id: int) -> list[User]:
-    from projects.models import Membership, Role
-
-    return [
-        m.user
-        for m in Membership.objects.filter(project_id=project_id, role=Role.PM).select_related(
-            "user"
-        )
-    ]
-
-
 def register_requirements() -> None:
     from django.urls import reverse
 
+    from projects.services.notify import project_pms
     from stakeholders.models import Requirement
     from stakeholders.selectors.requirements import (
         requirement_list_for,
@@ -45,7 +35,7 @@ def register_requirements() -> None:
         )
 
     def owners(requirement: Requirement) -> list[User]:
-        people = _project_pms(requirement.project_id)
+        people = project_pms(requirement.project_id)
         if requirement.created_by is not None:
             people.append(requirement.created_by)
         return people
@@ -63,6 +53,7 @@ def register_requirements() -> None:
 def register_change_requests() -> None:
     from django.urls import reverse
 
+    from projects.services.notify import project_pms
     from stakeholders.models import ChangeRequest
     from stakeholders.selectors.changes import (
         change_request_list_for,
@@ -83,7 +74,7 @@ def register_change_requests() -> None:
         )
 
     def owners(change_request: ChangeRequest) -> list[User]:
-        return [*_project_pms(change_request.project_id), change_request.requested_by]
+        return [*project_pms(change_request.project_id), change_request.requested_by]
 
     register_discussable(
         ChangeRequest,

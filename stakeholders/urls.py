@@ -26,6 +26,11 @@ urlpatterns = [
         name="requirement",
     ),
     path(
+        "projects/<int:project_id>/requirements/<int:requirement_id>/edit/",
+        requirements.RequirementEditView.as_view(),
+        name="requirement_edit",
+    ),
+    path(
         "projects/<int:project_id>/change-requests/",
         changes.ChangeRequestListView.as_view(),
         name="change_requests",
@@ -34,6 +39,11 @@ urlpatterns = [
         "projects/<int:project_id>/change-requests/<int:cr_id>/",
         changes.ChangeRequestDetailView.as_view(),
         name="change_request",
+    ),
+    path(
+        "projects/<int:project_id>/change-requests/<int:cr_id>/assess/",
+        changes.ChangeRequestAssessView.as_view(),
+        name="change_request_assess",
     ),
     # Staff
     path(
@@ -47,9 +57,19 @@ urlpatterns = [
         name="stakeholder",
     ),
     path(
+        "projects/<int:project_id>/stakeholders/<int:stakeholder_id>/delete/",
+        register.StakeholderDeleteView.as_view(),
+        name="stakeholder_delete",
+    ),
+    path(
         "projects/<int:project_id>/communication-plan/<int:item_id>/",
         register.CommunicationItemEditView.as_view(),
         name="communication_item",
+    ),
+    path(
+        "projects/<int:project_id>/communication-plan/<int:item_id>/delete/",
+        register.CommunicationItemDeleteView.as_view(),
+        name="communication_item_delete",
     ),
     path(
         "projects/<int:project_id>/meetings/",

@@ -40,6 +40,7 @@ from projects.permissions import (
     can_submit_requirement,
     can_view_internal_items,
 )
+from projects.services.notify import project_pms
 from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def change_request_reject(
     cr.rejected_by, cr.rejected_at, cr.rejection_reason = actor, timezone.now(), reason
     cr._history_user = actor  # type: ignore[attr-defined]
     cr.save()
-    recipients = _everyone(cr) if cr.visibility == Visibility.CLIENT else _staff(cr)
+    recipients = _everyone(cr) if cr.visibility == Visibility.CLIENT else project_pms(cr.project_id)
     _notify(cr, recipients, event="rejected", by=actor)
     return cr
 
@@ -277,16 +278,12 @@ def _members(cr: ChangeRequest, roles: list[str] | tuple[str, ...]) -> list[User
     return [m.user for m in memberships]
 
 
-def _staff(cr: ChangeRequest) -> list[User]:
-    return _members(cr, [Role.PM])
-
-
 def _client_admins(cr: ChangeRequest) -> list[User]:
     return _members(cr, [Role.CLIENT_ADMIN])
 
 
 def _staff_or_client(cr: ChangeRequest, *, provider: bool) -> list[User]:
-    return _staff(cr) if provider else _client_admins(cr)
+    return project_pms(cr.project_id) if provider else _client_admins(cr)
 
 
 def _everyone(cr: ChangeRequest) -> list[User]:

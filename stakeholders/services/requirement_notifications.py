@@ -15,10 +15,18 @@ from django.utils.translation import gettext_lazy
 from notifications.models import NotificationKind
 from notifications.services import notify
 from projects.models import Membership, Role
+from projects.services.notify import notify_pms
 from stakeholders.models import Requirement
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+_PM_TITLES = {
+    "submitted": gettext_lazy("%(person)s submitted %(reference)s"),
+    "confirmed": gettext_lazy("%(person)s confirmed %(reference)s"),
+    "accepted": gettext_lazy("%(person)s accepted %(reference)s"),
+}
 
 
 def _field_label(name: str) -> str:
@@ -73,38 +81,24 @@ def tell_deciders(
 
 def tell_pm(requirement: Requirement, *, event: str, by: User) -> None:
     """The project's PMs: the client submitted, confirmed or accepted a requirement."""
-    pms = Membership.objects.filter(
-        project_id=requirement.project_id, role=Role.PM, user__is_active=True
-    ).select_related("user")
     url = reverse(
         "stakeholders:requirement",
         kwargs={"project_id": requirement.project_id, "requirement_id": requirement.pk},
     )
-    messages = {
-        "submitted": gettext_lazy("%(person)s submitted %(reference)s"),
-        "confirmed": gettext_lazy("%(person)s confirmed %(reference)s"),
-        "accepted": gettext_lazy("%(person)s accepted %(reference)s"),
-    }
-    for membership in pms:
-        person = membership.user
-        with translation.override(person.language):
-            title = str(messages[event]) % {
-                "person": by.display_name,
-                "reference": requirement.reference,
-            }
-        notify(
-            user=person,
-            kind=NotificationKind.REQUIREMENT,
-            outbox_kind=f"requirement_{event}",
-            title=title,
-            url=url,
-            email_template=f"stakeholders/email/requirement_{event}",
-            context={
-                "person": person,
-                "by": by,
-                "requirement": requirement,
-                "project": requirement.project,
-                "path": url,
-            },
-            dedupe_key=(f"requirement-{event}:{requirement.pk}:{requirement.version}:{person.pk}"),
-        )
+    message = _PM_TITLES[event]
+    values = {"person": by.display_name, "reference": requirement.reference}
+    notify_pms(
+        requirement.project_id,
+        title=lambda: str(message) % values,
+        url=url,
+        kind=NotificationKind.REQUIREMENT,
+        outbox_kind=f"requirement_{event}",
+        email_template=f"stakeholders/email/requirement_{event}",
+        context={
+            "by": by,
+            "requirement": requirement,
+            "project": requirement.project,
+            "path": url,
+        },
+        dedupe_key=f"requirement-{event}:{requirement.pk}:{requirement.version}",
+    )

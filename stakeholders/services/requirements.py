@@ -1,16 +1,13 @@
-"""Requirements: create, edit (versioned), move through the workflow, confirm.
+"""Requirements: create, edit (versioned), take a step of the workflow, confirm.
 
-The workflow: draft → submitted → clarified (awaits the client's confirmation) → confirmed →
-in progress → delivered → accepted; any open requirement may be deferred or rejected with a
-reason, and a deferred one submitted again. The PM triages; the client admin or customer rep
-confirms the exact version they read and accepts a delivered requirement. An internal
-requirement never reaches the client: the PM starts it without a confirmation and accepts it.
+The steps, where each starts and who may take them are in
+stakeholders.services.requirement_workflow; the client admin or customer rep confirms the exact
+version they read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.text import clean_text
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.permissions import can_confirm_requirement, can_submit_requirement
 from stakeholders.models import Confirmation, Requirement, RequirementVersion
@@ -28,6 +26,7 @@ from stakeholders.permissions import (
     can_view_requirement,
 )
 from stakeholders.services.requirement_notifications import tell_deciders, tell_pm
+from stakeholders.services.requirement_workflow import CONTENT_FROZEN, TRANSITIONS, is_internal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,99 +39,6 @@ class StaleVersion(Conflict):
     default_message = gettext_lazy(
         "The requirement changed since you read it: read the new version, then confirm it."
     )
-
-
-def _is_internal(requirement: Requirement) -> bool:
-    return requirement.visibility == Visibility.INTERNAL
-
-
-def _may_accept(user: User, requirement: Requirement) -> bool:
-    if _is_internal(requirement):
-        return can_triage_requirement(user, requirement)
-    return can_decide_requirement(user, requirement)
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    allowed: Callable[[User, Requirement], bool]
-    needs_reason: bool = False
-
-
-_OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.CLARIFIED, Status.CONFIRMED})
-# Past these, the content the client signed off and received is final.
-CONTENT_FROZEN = frozenset({Status.DELIVERED, Status.ACCEPTED, Status.REJECTED})
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "submit",
-            frozenset({Status.DRAFT, Status.DEFERRED}),
-            Status.SUBMITTED,
-            can_triage_requirement,
-        ),
-        Transition(
-            "clarify",
-            frozenset({Status.DRAFT, Status.SUBMITTED}),
-            Status.CLARIFIED,
-            can_triage_requirement,
-        ),
-        Transition(
-            "confirm", frozenset({Status.CLARIFIED}), Status.CONFIRMED, can_decide_requirement
-        ),
-        Transition("start", _OPEN, Status.IN_PROGRESS, can_triage_requirement),
-        Transition(
-            "deliver", frozenset({Status.IN_PROGRESS}), Status.DELIVERED, can_triage_requirement
-        ),
-        Transition("accept", frozenset({Status.DELIVERED}), Status.ACCEPTED, _may_accept),
-        Transition(
-            "defer",
-            _OPEN | {Status.IN_PROGRESS},
-            Status.DEFERRED,
-            can_triage_requirement,
-            needs_reason=True,
-        ),
-        Transition(
-            "reject",
-            _OPEN | {Status.IN_PROGRESS},
-            Status.REJECTED,
-            can_triage_requirement,
-            needs_reason=True,
-        ),
-    )
-}
-
-
-def _sources(transition: Transition, requirement: Requirement) -> frozenset[str]:
-    """Where a step may start from: a client-visible requirement starts only once confirmed."""
-    if transition.name == "start" and not _is_internal(requirement):
-        return frozenset({Status.CONFIRMED})
-    return transition.sources
-
-
-def transitions_available(*, user: User, requirement: Requirement) -> list[Transition]:
-    """The steps `user` may take on the requirement now (for the buttons of a page)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if requirement.status in _sources(t, requirement) and t.allowed(user, requirement)
-    ]
-
-
-def _clean_text(value: str, *, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise InvalidInput(
-            _("%(label)s is too long: at most %(max)d characters.")
-            % {"label": label, "max": max_length},
-            field=field,
-        )
-    return value
 
 
 def _clean_long_text(value: str | None) -> str:
@@ -192,7 +98,7 @@ def requirement_create(
     if not can_submit_requirement(actor, project):
         raise NotAllowed()
     is_client = can_confirm_requirement(actor, project)
-    title = _clean_text(title, field="title", label=_("Title"), max_length=200)
+    title = clean_text(title, field="title", label=_("Title"), max_length=200)
     _check_choice(priority, Requirement.Priority.values, field="priority")
     if is_client:
         source, status, visibility = (
@@ -261,7 +167,7 @@ def requirement_update(
     content = {
         "title": current["title"]
         if title is None
-        else _clean_text(title, field="title", label=_("Title"), max_length=200),
+        else clean_text(title, field="title", label=_("Title"), max_length=200),
         "description": current["description"]
         if description is None
         else _clean_long_text(description),
@@ -307,7 +213,7 @@ def requirement_update(
     if changed or shared:
         _record_version(requirement, actor)
     _set_links(requirement, milestones=milestones, deliverables=deliverables)
-    if changed and requirement.status == Status.CLARIFIED and not _is_internal(requirement):
+    if changed and requirement.status == Status.CLARIFIED and not is_internal(requirement):
         # The client reads the new version before confirming (a confirmation of the one they
         # were told about is refused as stale).
         tell_deciders(requirement, changed=changed, signed_version=signed_version)
@@ -349,7 +255,7 @@ def requirement_transition(
     )
     if not can_view_requirement(actor, requirement) or not transition.allowed(actor, requirement):
         raise NotAllowed()
-    if requirement.status not in _sources(transition, requirement):
+    if not transition.starts_from(requirement):
         raise InvalidTransition()
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
@@ -357,9 +263,9 @@ def requirement_transition(
     requirement.status = transition.target
     requirement.status_reason = reason
     _save(requirement, actor)
-    if transition.target == Status.CLARIFIED and not _is_internal(requirement):
+    if transition.target == Status.CLARIFIED and not is_internal(requirement):
         tell_deciders(requirement)
-    if transition.name == "accept" and not _is_internal(requirement):
+    if transition.name == "accept" and not is_internal(requirement):
         tell_pm(requirement, event="accepted", by=actor)
     return requirement
 
@@ -396,11 +302,9 @@ def requirement_confirm(
 
 
 __all__ = [
-    "TRANSITIONS",
     "StaleVersion",
     "requirement_confirm",
     "requirement_create",
     "requirement_transition",
     "requirement_update",
-    "transitions_available",
 ]

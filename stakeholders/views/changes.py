@@ -4,7 +4,7 @@ for the client). Internal change requests and the team's internal note never rea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -15,7 +15,8 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, NotFound, add_form_error
+from common.errors import ApplicationError, NotAllowed
+from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from projects.models import Visibility
 from projects.permissions import (
@@ -45,6 +46,20 @@ from stakeholders.services.changes import (
     change_request_reject,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _decide(actor: User, cr: ChangeRequest, data: dict[str, Any]) -> ChangeRequest:
+    """Approve, or reject saying why. Someone who sees the request but may not decide on it
+    is told so on the form."""
+    try:
+        if data["decision"] == "approve":
+            return change_request_approve(actor=actor, change_request=cr)
+        return change_request_reject(actor=actor, change_request=cr, reason=data["reason"])
+    except NotAllowed as refusal:
+        raise ApplicationError(refusal.message) from refusal
+
 
 class ChangeRequestListMixin(ProjectPageMixin):
     form_class: type[ChangeRequestForm] = ChangeRequestForm
@@ -67,18 +82,14 @@ class ChangeRequestListMixin(ProjectPageMixin):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.form_class(request.POST, requirements=self.linkable())
-        if form.is_valid():
-            try:
-                cr = change_request_create(
-                    actor=request.user, project=self.project, **form.cleaned_data
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(
-                    request, _("Change request %(ref)s raised.") % {"ref": cr.reference}
-                )
-                return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
+        done = run_form(
+            form,
+            lambda data: change_request_create(actor=request.user, project=self.project, **data),
+        )
+        if done:
+            cr = done.value
+            messages.success(request, _("Change request %(ref)s raised.") % {"ref": cr.reference})
+            return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)  # type: ignore[attr-defined]
 
 
@@ -92,21 +103,13 @@ class ChangeRequestDetailMixin(ProjectPageMixin):
             user=self.request.user, project=self.project, cr_id=self.kwargs["cr_id"]
         )
 
-    def decide(self, request: AuthenticatedHttpRequest, cr: ChangeRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The decision form: approve, or reject saying why."""
+        cr = self.get_change_request()
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "approve":
-                    change_request_approve(actor=request.user, change_request=cr)
-                else:
-                    change_request_reject(
-                        actor=request.user, change_request=cr, reason=form.cleaned_data["reason"]
-                    )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Your decision is recorded."))
-                return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
+        if run_form(form, lambda data: _decide(request.user, cr, data)):
+            messages.success(request, _("Your decision is recorded."))
+            return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
         context = self.get_context_data(change_request=cr, decision_form=form)
         return self.render_to_response(context, status=400)  # type: ignore[attr-defined]
 
@@ -157,36 +160,36 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
         )
         return context
 
+
+class ChangeRequestAssessView(ChangeRequestDetailView):
+    """POST only: the assessment form of the page. Recorded, back to the page with a message;
+    an invalid form or a refusal shows the page again with the form's errors."""
+
+    http_method_names = ["post"]
+
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         cr = self.get_change_request()
-        action = request.POST.get("action")
-        if action == "decide":
-            return self.decide(request, cr)
-        if action != "assess":
-            raise NotFound()
-        milestones = list(milestone_list_for(user=request.user, project=self.project))
         form = AssessForm(
             request.POST,
-            milestones=milestones,
+            milestones=list(milestone_list_for(user=request.user, project=self.project)),
             requirements=requirement_list_for(user=request.user, project=self.project),
         )
-        if form.is_valid():
-            try:
-                change_request_assess(
-                    actor=request.user,
-                    change_request=cr,
-                    scope_impact=form.cleaned_data["scope_impact"],
-                    cost_impact=form.cleaned_data["cost_impact"],
-                    internal_note=form.cleaned_data["internal_note"],
-                    visibility=form.cleaned_data["visibility"],
-                    schedule=form.schedule(),
-                    requirements=form.cleaned_data["requirements"],
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Assessment recorded."))
-                return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
+
+        def assess(data: dict[str, Any]) -> ChangeRequest:
+            return change_request_assess(
+                actor=request.user,
+                change_request=cr,
+                scope_impact=data["scope_impact"],
+                cost_impact=data["cost_impact"],
+                internal_note=data["internal_note"],
+                visibility=data["visibility"],
+                schedule=form.schedule(),
+                requirements=data["requirements"],
+            )
+
+        if run_form(form, assess):
+            messages.success(request, _("Assessment recorded."))
+            return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
         context = self.get_context_data(change_request=cr, assess_form=form)
         return self.render_to_response(context, status=400)
 
@@ -215,6 +218,3 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
             decision_form=kwargs.get("decision_form") or DecisionForm(),
         )
         return context
-
-    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.decide(request, self.get_change_request())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import HttpResponse
@@ -13,9 +12,9 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
+from common.csv import csv_response
 from common.pdf import pdf_response
 from projects.mixins import ProjectPageMixin
-from projects.views.tasks import spreadsheet_safe
 from stakeholders.selectors.decisions import decision_log_for
 
 
@@ -68,23 +67,21 @@ class PortalDecisionLogPdfView(PortalPageMixin, ProjectPageMixin, View):
 
 
 def decision_log_csv(request: AuthenticatedHttpRequest, project: Any) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{project.code}-decisions.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("Date"), _("Kind"), _("Decision"), _("Decided by"), _("Side")])
-    for decision in decision_log_for(user=request.user, project=project):
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
+    """The log as CSV, with what this person may see."""
+    return csv_response(
+        f"{project.code}-decisions.csv",
+        [_("Date"), _("Kind"), _("Decision"), _("Decided by"), _("Side")],
+        (
+            (
                 timezone.localtime(decision.decided_at).strftime("%Y-%m-%d %H:%M"),
                 decision.kind,
                 decision.text,
                 decision.decided_by,
                 decision.side,
             )
-        )
-    return response
+            for decision in decision_log_for(user=request.user, project=project)
+        ),
+    )
 
 
 class DecisionLogCsvView(StaffPageMixin, ProjectPageMixin, View):

@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, NotAllowed, add_form_error
+from common.errors import NotAllowed
+from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from stakeholders.forms.meetings import ActionItemForm, DecisionForm, MeetingForm, MinutesForm
 from stakeholders.permissions import can_manage_meetings
@@ -70,17 +71,12 @@ class MeetingListView(StaffPageMixin, MeetingListMixin, TemplateView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                meeting = meeting_create(
-                    actor=request.user, project=self.project, **form.cleaned_data
-                )
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                return redirect(
-                    "stakeholders:meeting", project_id=self.project.pk, meeting_id=meeting.pk
-                )
+        if done := run_form(
+            form, lambda data: meeting_create(actor=request.user, project=self.project, **data)
+        ):
+            return redirect(
+                "stakeholders:meeting", project_id=self.project.pk, meeting_id=done.value.pk
+            )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -166,16 +162,11 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
         else:
             form, name = MinutesForm(request.POST), "minutes_form"
             service = meeting_update_minutes
-        if form.is_valid():
-            try:
-                service(actor=request.user, meeting=meeting, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(
-                    "stakeholders:meeting", project_id=self.project.pk, meeting_id=meeting.pk
-                )
+        if run_form(form, lambda data: service(actor=request.user, meeting=meeting, **data)):
+            messages.success(request, _("Saved."))
+            return redirect(
+                "stakeholders:meeting", project_id=self.project.pk, meeting_id=meeting.pk
+            )
         return self.render_to_response(self.get_context_data(**{name: form}), status=400)
 
 

@@ -3,6 +3,7 @@ engagement page on the portal (its client-visible part)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,8 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, InvalidInput, NotAllowed, NotFound, add_form_error
+from common.errors import InvalidInput, NotAllowed, NotFound
+from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
 from projects.selectors import deliverable_list_for
 from stakeholders.forms.register import CLEAR, CommunicationItemForm, RaciForm, StakeholderForm
@@ -85,17 +87,21 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
             deliverables=deliverable_list_for(user=self.request.user, project=self.project),
         )
 
-    def _raci(self, request: AuthenticatedHttpRequest, form: RaciForm) -> None:
-        data = dict(form.cleaned_data)
+    def _raci(self, data: dict[str, Any]) -> None:
+        data = dict(data)
         letter = data.pop("letter")
         data["work_area"] = (data["work_area"] or "").strip()
         if letter != CLEAR:
-            raci_assign(actor=request.user, project=self.project, letter=letter, **data)
+            raci_assign(actor=self.request.user, project=self.project, letter=letter, **data)
             return
         cell = RaciAssignment.objects.filter(project=self.project, **data).first()
         if cell is None:
             raise InvalidInput(_("That cell is already empty."), field="letter")
-        raci_unassign(actor=request.user, assignment=cell)
+        raci_unassign(actor=self.request.user, assignment=cell)
+
+    def _add(self, service: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
+        """The form's data to `service` (a creation in this project)."""
+        return lambda data: service(actor=self.request.user, project=self.project, **data)
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_edit_register(request.user, self.project):
@@ -103,31 +109,21 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
         choices = stakeholder_list_for(user=request.user, project=self.project)
         which = request.POST.get("form")
         form: Any
+        save: Callable[[dict[str, Any]], Any]
         if which == "communication":
             form = CommunicationItemForm(
                 request.POST, stakeholders=choices, members=project_members(self.project)
             )
-            name = "communication_form"
-            service: Any = communication_item_create
+            name, save = "communication_form", self._add(communication_item_create)
         elif which == "raci":
             form = self._raci_form(choices, request.POST)
-            name = "raci_form"
-            service = None
+            name, save = "raci_form", self._raci
         else:
             form = StakeholderForm(request.POST)
-            name = "stakeholder_form"
-            service = stakeholder_create
-        if form.is_valid():
-            try:
-                if service is None:
-                    self._raci(request, form)
-                else:
-                    service(actor=request.user, project=self.project, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("stakeholders:register", project_id=self.project.pk)
+            name, save = "stakeholder_form", self._add(stakeholder_create)
+        if run_form(form, save):
+            messages.success(request, _("Saved."))
+            return redirect("stakeholders:register", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(**{name: form}), status=400)
 
 
@@ -162,28 +158,33 @@ class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         stakeholder = self.get_stakeholder()
-        if request.POST.get("action") == "delete":
-            try:
-                stakeholder_delete(actor=request.user, stakeholder=stakeholder)
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-                return redirect(
-                    "stakeholders:stakeholder",
-                    project_id=self.project.pk,
-                    stakeholder_id=stakeholder.pk,
-                )
-            messages.success(request, _("%(name)s is removed.") % {"name": stakeholder.name})
-            return redirect("stakeholders:register", project_id=self.project.pk)
         form = StakeholderForm(request.POST)
-        if form.is_valid():
-            try:
-                stakeholder_update(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("stakeholders:register", project_id=self.project.pk)
+        if run_form(
+            form,
+            lambda data: stakeholder_update(actor=request.user, stakeholder=stakeholder, **data),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("stakeholders:register", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class StakeholderDeleteView(StakeholderEditView):
+    """POST only: the PM removes the entry. Removed, back to the register; refused (they hold
+    an A), back to the entry with the reason as a message."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        stakeholder = self.get_stakeholder()
+        if run_action(
+            request,
+            lambda: stakeholder_delete(actor=request.user, stakeholder=stakeholder),
+            success=_("%(name)s is removed.") % {"name": stakeholder.name},
+        ):
+            return redirect("stakeholders:register", project_id=self.project.pk)
+        return redirect(
+            "stakeholders:stakeholder", project_id=self.project.pk, stakeholder_id=stakeholder.pk
+        )
 
 
 class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
@@ -227,20 +228,28 @@ class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         item = self.get_item()
-        if request.POST.get("action") == "delete":
-            communication_item_delete(actor=request.user, item=item)
-            messages.success(request, _("Removed from the communication plan."))
-            return redirect("stakeholders:register", project_id=self.project.pk)
         form = self._form(item, request.POST)
-        if form.is_valid():
-            try:
-                communication_item_update(actor=request.user, item=item, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("stakeholders:register", project_id=self.project.pk)
+        if run_form(
+            form, lambda data: communication_item_update(actor=request.user, item=item, **data)
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("stakeholders:register", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CommunicationItemDeleteView(CommunicationItemEditView):
+    """POST only: the PM removes the line, then back to the register."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        item = self.get_item()
+        run_action(
+            request,
+            lambda: communication_item_delete(actor=request.user, item=item),
+            success=_("Removed from the communication plan."),
+        )
+        return redirect("stakeholders:register", project_id=self.project.pk)
 
 
 class PortalEngagementView(PortalPageMixin, ProjectPageMixin, TemplateView):

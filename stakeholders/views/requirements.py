@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.errors import ApplicationError, add_form_error
+from common.pages import run_action, run_form
 from discussions.services import attachments_add
 from projects.mixins import ProjectPageMixin
 from stakeholders.forms.requirements import (
@@ -31,13 +31,16 @@ from stakeholders.selectors.requirements import (
     requirement_list_for,
     requirement_traceability_for,
 )
+from stakeholders.services.requirement_workflow import transitions_available
 from stakeholders.services.requirements import (
     requirement_confirm,
     requirement_create,
     requirement_transition,
     requirement_update,
-    transitions_available,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class RequirementListBase(ProjectPageMixin, TemplateView):
@@ -109,26 +112,22 @@ class RequirementCreateView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = RequirementCreateForm(request.POST, request.FILES, project=self.project)
-        if form.is_valid():
-            try:
-                requirement = _create_with_files(request, self.project, form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(
-                    request, _("%(reference)s created.") % {"reference": requirement.reference}
-                )
-                return redirect(
-                    "stakeholders:requirement",
-                    project_id=self.project.pk,
-                    requirement_id=requirement.pk,
-                )
+        if done := run_form(form, lambda data: _create_with_files(request, self.project, data)):
+            requirement = done.value
+            messages.success(
+                request, _("%(reference)s created.") % {"reference": requirement.reference}
+            )
+            return redirect(
+                "stakeholders:requirement",
+                project_id=self.project.pk,
+                requirement_id=requirement.pk,
+            )
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class RequirementDetailBase(ProjectPageMixin, TemplateView):
     """The requirement, its versions, confirmations, timeline and the steps the user may take.
-    POST with action=edit (the PM's form) or a step (to=...)."""
+    A POST takes a step (to=...); the PM's form posts to RequirementEditView."""
 
     request: AuthenticatedHttpRequest
 
@@ -172,49 +171,51 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
         return context
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """A step of the workflow (its buttons): done or refused, back to the page with a
+        message."""
         requirement = self.get_requirement()
-        if request.POST.get("action") == "edit":
-            form = RequirementForm(request.POST, project=self.project)
-            if form.is_valid():
-                try:
-                    requirement_update(
-                        actor=request.user, requirement=requirement, **form.cleaned_data
-                    )
-                except ApplicationError as error:
-                    add_form_error(form, error)
-                else:
-                    messages.success(request, _("Saved."))
-                    return redirect(
-                        self.step_url, project_id=self.project.pk, requirement_id=requirement.pk
-                    )
-            return self.render_to_response(
-                self.get_context_data(requirement=requirement, form=form)
-            )
         step = RequirementStepForm(request.POST)
         if step.is_valid():
-            try:
-                if step.cleaned_data["to"] == "confirm":
-                    requirement_confirm(
-                        actor=request.user,
-                        requirement=requirement,
-                        version=step.cleaned_data["version"],
-                    )
-                else:
-                    requirement_transition(
-                        actor=request.user,
-                        requirement=requirement,
-                        to=step.cleaned_data["to"],
-                        reason=step.cleaned_data["reason"],
-                    )
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-            else:
-                messages.success(request, _("Done."))
+            run_action(
+                request,
+                lambda: _take_step(request.user, requirement, step.cleaned_data),
+                success=_("Done."),
+            )
         return redirect(self.step_url, project_id=self.project.pk, requirement_id=requirement.pk)
+
+
+def _take_step(actor: User, requirement: Requirement, data: dict[str, Any]) -> Requirement:
+    if data["to"] == "confirm":
+        return requirement_confirm(actor=actor, requirement=requirement, version=data["version"])
+    return requirement_transition(
+        actor=actor, requirement=requirement, to=data["to"], reason=data["reason"]
+    )
 
 
 class RequirementDetailView(StaffPageMixin, RequirementDetailBase):
     template_name = "stakeholders/requirement_detail.html"
+
+
+class RequirementEditView(RequirementDetailView):
+    """POST only: the PM's form of the page. Saved, back to the page; an invalid form or a
+    refusal shows the page again with the form's errors."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        requirement = self.get_requirement()
+        form = RequirementForm(request.POST, project=self.project)
+        if run_form(
+            form,
+            lambda data: requirement_update(actor=request.user, requirement=requirement, **data),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect(
+                "stakeholders:requirement",
+                project_id=self.project.pk,
+                requirement_id=requirement.pk,
+            )
+        return self.render_to_response(self.get_context_data(requirement=requirement, form=form))
 
 
 class PortalRequirementDetailView(PortalPageMixin, RequirementDetailBase):
@@ -235,18 +236,13 @@ class PortalRequirementCreateView(PortalPageMixin, ProjectPageMixin, TemplateVie
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = PortalRequirementCreateForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                requirement = _create_with_files(request, self.project, form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Thank you: %(reference)s is submitted.")
-                    % {"reference": requirement.reference},
-                )
-                return redirect(
-                    "portal:requirement", project_id=self.project.pk, requirement_id=requirement.pk
-                )
+        if done := run_form(form, lambda data: _create_with_files(request, self.project, data)):
+            requirement = done.value
+            messages.success(
+                request,
+                _("Thank you: %(reference)s is submitted.") % {"reference": requirement.reference},
+            )
+            return redirect(
+                "portal:requirement", project_id=self.project.pk, requirement_id=requirement.pk
+            )
         return self.render_to_response(self.get_context_data(form=form))

@@ -267,6 +267,11 @@ PAGES: dict[str, Entry] = {
         kwargs=requirement_kwargs,
         note="a client-visible requirement; internal ones: tests/stakeholders/test_requirements",
     ),
+    "stakeholders:requirement_edit": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=requirement_kwargs,
+        note="POST only: the PM's form of the requirement page (tests/stakeholders)",
+    ),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "risks:export": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
@@ -300,10 +305,20 @@ PAGES: dict[str, Entry] = {
         kwargs=lambda cast: {"project_id": cast.project.pk, "stakeholder_id": cast.stakeholder.pk},
         note="the PM edits the register (tests/stakeholders/test_register_edit.py)",
     ),
+    "stakeholders:stakeholder_delete": Entry(
+        roles(403, anonymous=LOGIN, pm=405, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=lambda cast: {"project_id": cast.project.pk, "stakeholder_id": cast.stakeholder.pk},
+        note="POST only, for the PM (tests/stakeholders/test_register_edit.py)",
+    ),
     "stakeholders:communication_item": Entry(
         PM_EDIT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "item_id": cast.communication_item.pk},
         note="the PM edits the communication plan",
+    ),
+    "stakeholders:communication_item_delete": Entry(
+        roles(403, anonymous=LOGIN, pm=405, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=lambda cast: {"project_id": cast.project.pk, "item_id": cast.communication_item.pk},
+        note="POST only, for the PM (tests/stakeholders/test_register_edit.py)",
     ),
     "stakeholders:meetings": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),
@@ -387,6 +402,11 @@ PAGES: dict[str, Entry] = {
     "stakeholders:change_request": Entry(
         STAFF_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
+    ),
+    "stakeholders:change_request_assess": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
+        note="POST only: the assessment form of the change request page (tests/stakeholders)",
     ),
     "portal:change_requests": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible change requests only"

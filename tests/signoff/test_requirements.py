@@ -166,11 +166,10 @@ def test_an_untouched_page_save_keeps_the_sign_off_though_browsers_send_crlf(cas
 
     response = client.post(
         reverse(
-            "stakeholders:requirement",
+            "stakeholders:requirement_edit",
             kwargs={"project_id": cast.project.pk, "requirement_id": requirement.pk},
         ),
         {
-            "action": "edit",
             "title": "Scan barcodes",
             "description": "At the dock.\r\nAt the gate too.",
             "priority": "must",
@@ -223,11 +222,10 @@ def test_a_delivered_accepted_or_rejected_requirement_keeps_its_content(
     assert state(requirement) == before
 
     page = reverse(
-        "stakeholders:requirement",
+        "stakeholders:requirement_edit",
         kwargs={"project_id": cast.project.pk, "requirement_id": requirement.pk},
     )
     data = {
-        "action": "edit",
         "title": requirement.title,
         "description": requirement.description,
         "priority": requirement.priority,

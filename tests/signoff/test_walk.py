@@ -48,8 +48,8 @@ from stakeholders.services.changes import (
     change_request_create,
     change_request_reject,
 )
+from stakeholders.services.requirement_workflow import TRANSITIONS
 from stakeholders.services.requirements import (
-    TRANSITIONS,
     requirement_confirm,
     requirement_create,
     requirement_transition,

@@ -110,11 +110,10 @@ def test_the_portal_form_links_requirements(cast, requirements):
 def test_the_pm_relinks_in_the_assessment_form(cast, requirements):
     shared, internal, _ = requirements
     cr = change_request_create(actor=cast.pm, project=cast.project, title="Team change")
-    url = reverse("stakeholders:change_request", args=[cast.project.pk, cr.pk])
+    url = reverse("stakeholders:change_request_assess", args=[cast.project.pk, cr.pk])
     response = logged_in(cast.pm).post(
         url,
         {
-            "action": "assess",
             "scope_impact": "",
             "cost_impact": "0",
             "internal_note": "",

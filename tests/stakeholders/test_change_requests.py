@@ -375,9 +375,8 @@ def test_the_staff_pages_assess_and_approve(plan):
     url = reverse("stakeholders:change_request", args=[plan.project.pk, cr.pk])
     assert client.get(url).status_code == 200
     response = client.post(
-        url,
+        reverse("stakeholders:change_request_assess", args=[plan.project.pk, cr.pk]),
         {
-            "action": "assess",
             "scope_impact": "More",
             "cost_impact": "250.00",
             "internal_note": "3 days x 83",
@@ -389,7 +388,7 @@ def test_the_staff_pages_assess_and_approve(plan):
     cr.refresh_from_db()
     assert cr.status == ChangeRequest.Status.ASSESSED
     assert list(cr.schedule_impacts.values_list("days", flat=True)) == [4]
-    assert client.post(url, {"action": "decide", "decision": "approve"}).status_code == 302
+    assert client.post(url, {"decision": "approve"}).status_code == 302
     listing = client.get(reverse("stakeholders:change_requests", args=[plan.project.pk]))
     assert "CR-1" in listing.content.decode()
 

@@ -34,6 +34,10 @@ def _edit_url(cast, stakeholder) -> str:
     return reverse("stakeholders:stakeholder", args=[cast.project.pk, stakeholder.pk])
 
 
+def _delete_url(cast, stakeholder) -> str:
+    return reverse("stakeholders:stakeholder_delete", args=[cast.project.pk, stakeholder.pk])
+
+
 def _stakeholder_post(**overrides) -> dict:
     data = {
         "name": "Dana Director",
@@ -93,7 +97,7 @@ def test_removing_the_accountable_person_of_a_shared_row_is_refused(cast, dana):
         actor=cast.pm, project=cast.project, letter="C", work_area="Data", user=cast.client_admin
     )
     client = logged_in(cast.pm)
-    response = client.post(_edit_url(cast, dana), {"action": "delete"}, follow=True)
+    response = client.post(_delete_url(cast, dana), follow=True)
     assert "give the A to someone else first" in response.content.decode()
     assert Stakeholder.objects.filter(pk=dana.pk).exists()
 
@@ -101,7 +105,7 @@ def test_removing_the_accountable_person_of_a_shared_row_is_refused(cast, dana):
     raci_assign(
         actor=cast.pm, project=cast.project, letter="A", work_area="Data", user=cast.client_admin
     )
-    response = client.post(_edit_url(cast, dana), {"action": "delete"})
+    response = client.post(_delete_url(cast, dana))
     assert response.status_code == 302
     assert not Stakeholder.objects.filter(pk=dana.pk).exists()
     assert list(
@@ -136,8 +140,9 @@ def test_the_pm_edits_and_removes_a_communication_line(cast, dana):
     item.refresh_from_db()
     assert item.what == "Status report (PDF)"
 
-    assert logged_in(cast.teammate).post(url, {"action": "delete"}).status_code == 403
-    assert client.post(url, {"action": "delete"}).status_code == 302
+    delete = reverse("stakeholders:communication_item_delete", args=[cast.project.pk, item.pk])
+    assert logged_in(cast.teammate).post(delete).status_code == 403
+    assert client.post(delete).status_code == 302
     assert not CommunicationItem.objects.filter(pk=item.pk).exists()
 
 

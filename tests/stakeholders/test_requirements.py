@@ -454,9 +454,11 @@ def test_the_pages_take_steps_and_show_a_stale_confirmation_as_a_message(cast, c
     requirement.refresh_from_db()
     assert requirement.status == S.CLARIFIED
     client.post(
-        staff_url,
+        reverse(
+            "stakeholders:requirement_edit",
+            kwargs={"project_id": cast.project.pk, "requirement_id": requirement.pk},
+        ),
         {
-            "action": "edit",
             "title": "Scan every barcode",
             "description": "",
             "priority": "must",
