@@ -24,8 +24,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("discussions.api.urls")),
     path("", include("risks.api.urls")),
-    path("", include("feedback.surveys.api_urls")),
-    path("", include("feedback.tickets.api_urls")),
+    path("", include("feedback.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("portal.api.urls")),
 ]

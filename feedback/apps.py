@@ -7,9 +7,9 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and satisfaction")
 
     def ready(self) -> None:
-        from feedback import surveys
+        """The predicates, the Celery tasks, the receivers of the projects app's
+        events and the registries (search, discussions, project health)."""
+        from feedback import permissions, receivers, registry, tasks  # noqa: F401
 
-        surveys.ready()
-        from feedback.tickets import admin, permissions, registry, tasks  # noqa: F401
-
+        receivers.connect()
         registry.register()

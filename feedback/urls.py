@@ -1,13 +1,201 @@
-from django.urls import path
+"""The feedback app's pages, in the `feedback:` namespace at the site root: the satisfaction
+dashboard, survey templates, a project's surveys and responses, the public answer page, feedback
+tickets (staff and portal) and a client's account."""
 
-from feedback.surveys.urls import urlpatterns as survey_urlpatterns
-from feedback.tickets.urls import urlpatterns as ticket_urlpatterns
-from feedback.views import SatisfactionDashboardView
+from django.urls import URLPattern, path
+
+from feedback.views import (
+    account,
+    answer,
+    campaigns,
+    portal_tickets,
+    responses,
+    satisfaction,
+    survey_templates,
+    ticket_steps,
+    tickets,
+)
 
 app_name = "feedback"
 
+template = "satisfaction/templates/<int:template_id>"
+ticket = "projects/<int:project_id>/feedback/<int:ticket_id>"
+portal_ticket = "portal/projects/<int:project_id>/feedback/<int:ticket_id>"
+
+satisfaction_urlpatterns: list[URLPattern] = [
+    path("satisfaction/", satisfaction.SatisfactionDashboardView.as_view(), name="dashboard"),
+    path(
+        "satisfaction/export.csv", satisfaction.SatisfactionCsvView.as_view(), name="dashboard_csv"
+    ),
+]
+
+survey_urlpatterns: list[URLPattern] = [
+    path(
+        "satisfaction/templates/",
+        survey_templates.TemplateListView.as_view(),
+        name="survey_templates",
+    ),
+    path(f"{template}/", survey_templates.TemplateDetailView.as_view(), name="survey_template"),
+    path(
+        f"{template}/questions/",
+        survey_templates.QuestionAddView.as_view(),
+        name="survey_question_add",
+    ),
+    path(
+        f"{template}/questions/delete/",
+        survey_templates.QuestionDeleteView.as_view(),
+        name="survey_question_delete",
+    ),
+    path(
+        f"{template}/copy/",
+        survey_templates.TemplateCopyView.as_view(),
+        name="survey_template_copy",
+    ),
+    path(
+        f"{template}/default/",
+        survey_templates.TemplateSetDefaultView.as_view(),
+        name="survey_template_set_default",
+    ),
+    path(
+        f"{template}/archive/",
+        survey_templates.TemplateArchiveView.as_view(),
+        name="survey_template_archive",
+    ),
+    path(
+        "satisfaction/responses/<int:response_id>/",
+        responses.ResponseDetailView.as_view(),
+        name="survey_response",
+    ),
+    path(
+        "satisfaction/follow-ups/<int:follow_up_id>/",
+        responses.FollowUpView.as_view(),
+        name="follow_up",
+    ),
+    path(
+        "projects/<int:project_id>/surveys/",
+        campaigns.ProjectSurveysView.as_view(),
+        name="project_surveys",
+    ),
+    path(
+        "projects/<int:project_id>/surveys/campaigns/",
+        campaigns.CampaignCreateView.as_view(),
+        name="campaign_create",
+    ),
+    path(
+        "projects/<int:project_id>/surveys/automations/",
+        campaigns.AutomationCreateView.as_view(),
+        name="automation_create",
+    ),
+    path(
+        "projects/<int:project_id>/surveys/automations/stop/",
+        campaigns.AutomationStopView.as_view(),
+        name="automation_stop",
+    ),
+    path(
+        "projects/<int:project_id>/surveys/responses/",
+        responses.ProjectResponsesView.as_view(),
+        name="project_responses",
+    ),
+    path(
+        "projects/<int:project_id>/surveys/<int:campaign_id>/",
+        campaigns.CampaignDetailView.as_view(),
+        name="campaign",
+    ),
+    path("surveys/<str:token>/", answer.SurveyAnswerView.as_view(), name="survey_answer"),
+    path(
+        "surveys/<str:token>/unsubscribe/",
+        answer.SurveyUnsubscribeView.as_view(),
+        name="survey_unsubscribe",
+    ),
+    path("portal/surveys/", answer.PortalSurveysView.as_view(), name="portal_surveys"),
+]
+
+ticket_urlpatterns: list[URLPattern] = [
+    # Staff
+    path(
+        "projects/<int:project_id>/feedback/",
+        tickets.ProjectFeedbackView.as_view(),
+        name="project_feedback",
+    ),
+    path(
+        "projects/<int:project_id>/feedback.csv",
+        tickets.ProjectFeedbackCsvView.as_view(),
+        name="project_feedback_csv",
+    ),
+    path(f"{ticket}/", tickets.TicketView.as_view(), name="ticket"),
+    path(
+        f"{ticket}/acknowledge/",
+        ticket_steps.TicketAcknowledgeView.as_view(),
+        name="ticket_acknowledge",
+    ),
+    path(f"{ticket}/start/", ticket_steps.TicketStartView.as_view(), name="ticket_start"),
+    path(f"{ticket}/resolve/", ticket_steps.TicketResolveView.as_view(), name="ticket_resolve"),
+    path(f"{ticket}/update/", ticket_steps.TicketUpdateView.as_view(), name="ticket_update"),
+    path(f"{ticket}/confirm/", ticket_steps.TicketConfirmView.as_view(), name="ticket_confirm"),
+    path(f"{ticket}/reopen/", ticket_steps.TicketReopenView.as_view(), name="ticket_reopen"),
+    path(f"{ticket}/attach/", ticket_steps.TicketAttachView.as_view(), name="ticket_attach"),
+    path(
+        f"{ticket}/files/<int:attachment_id>/",
+        tickets.TicketAttachmentView.as_view(),
+        name="ticket_attachment",
+    ),
+    # Portal
+    path("portal/feedback/", portal_tickets.PortalTicketListView.as_view(), name="portal_tickets"),
+    path(
+        "portal/feedback/new/",
+        portal_tickets.PortalTicketCreateView.as_view(),
+        name="portal_ticket_create",
+    ),
+    path(
+        "portal/projects/<int:project_id>/feedback/",
+        portal_tickets.PortalProjectTicketsView.as_view(),
+        name="portal_project_tickets",
+    ),
+    path(f"{portal_ticket}/", portal_tickets.PortalTicketView.as_view(), name="portal_ticket"),
+    path(
+        f"{portal_ticket}/confirm/",
+        ticket_steps.PortalTicketConfirmView.as_view(),
+        name="portal_ticket_confirm",
+    ),
+    path(
+        f"{portal_ticket}/reopen/",
+        ticket_steps.PortalTicketReopenView.as_view(),
+        name="portal_ticket_reopen",
+    ),
+    path(
+        f"{portal_ticket}/attach/",
+        ticket_steps.PortalTicketAttachView.as_view(),
+        name="portal_ticket_attach",
+    ),
+    path(
+        f"{portal_ticket}/files/<int:attachment_id>/",
+        portal_tickets.PortalTicketAttachmentView.as_view(),
+        name="portal_ticket_attachment",
+    ),
+]
+
+account_urlpatterns: list[URLPattern] = [
+    path("clients/<int:organization_id>/account/", account.AccountView.as_view(), name="account"),
+    path(
+        "clients/<int:organization_id>/account/interactions/",
+        account.InteractionLogView.as_view(),
+        name="interaction_log",
+    ),
+    path(
+        "clients/<int:organization_id>/account/opportunities/",
+        account.OpportunityCreateView.as_view(),
+        name="opportunity_create",
+    ),
+    path(
+        "clients/<int:organization_id>/account/opportunities/<int:opportunity_id>/",
+        account.OpportunityView.as_view(),
+        name="opportunity",
+    ),
+]
+
 urlpatterns = [
-    path("satisfaction/", SatisfactionDashboardView.as_view(), name="dashboard"),
+    *satisfaction_urlpatterns,
     *survey_urlpatterns,
     *ticket_urlpatterns,
+    *account_urlpatterns,
 ]

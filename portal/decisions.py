@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
-from feedback.surveys.selectors import open_invitations_for
-from feedback.tickets.selectors import ticket_get_for, tickets_awaiting_confirmation_for
-from feedback.tickets.services import ticket_confirm
+from feedback.selectors.surveys import open_invitations_for
+from feedback.selectors.tickets import ticket_get_for, tickets_awaiting_confirmation_for
+from feedback.services.tickets import ticket_confirm
 from projects.models import AcceptanceRound
 from projects.selectors import deliverables_awaiting_decision_for, gates_awaiting_decision_for
 from stakeholders.selectors.changes import change_requests_awaiting_decision_for

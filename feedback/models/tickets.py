@@ -1,7 +1,7 @@
 """Feedback tickets (complaints with an SLA, suggestions, questions, praise) and the account
 manager's account records (interactions with reminders, opportunities).
 
-See feedback/tickets/services.py for the workflow and docs/architecture.md for the rules."""
+See feedback/services/tickets.py for the workflow and docs/architecture.md for the rules."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from projects.storage import DocumentStorage
 
 __all__ = [
     "FeedbackTicket",
-    "Interaction",
-    "Opportunity",
     "SlaTarget",
     "TicketAttachment",
     "TicketKind",
@@ -60,8 +58,8 @@ OPEN_STATUSES = (
 
 
 class SlaTarget(models.Model):
-    """The SLA of complaints of one severity, in business hours (feedback.tickets.sla). Without
-    a row the defaults of feedback.tickets.services.DEFAULT_SLA_TARGETS apply."""
+    """The SLA of complaints of one severity, in business hours (feedback.sla). Without
+    a row the defaults of feedback.services.sla.DEFAULT_SLA_TARGETS apply."""
 
     severity = models.CharField(
         _("severity"), max_length=10, choices=TicketSeverity.choices, unique=True
@@ -133,7 +131,7 @@ class FeedbackTicket(models.Model):
         blank=True,
         related_name="owned_feedback_tickets",
     )
-    # SLA clocks: set for complaints only (business hours of the provider, feedback.tickets.sla).
+    # SLA clocks: set for complaints only (business hours of the provider, feedback.sla).
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
@@ -162,7 +160,7 @@ class FeedbackTicket(models.Model):
         related_name="+",
     )
     reopened_count = models.PositiveIntegerField(_("times reopened"), default=0)
-    # Breach flags: set once by the escalation task (feedback.tickets.services), never cleared,
+    # Breach flags: set once by the escalation task (feedback.services.sla), never cleared,
     # so that a breach is escalated exactly once and stays on the record.
     first_response_breached_at = models.DateTimeField(
         _("first response target breached"), null=True, blank=True
@@ -252,105 +250,3 @@ class TicketAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Interaction(models.Model):
-    """A contact of the account manager with a client organisation: a visit, call, meeting or
-    e-mail, with the people, notes and the next step (reminded once on its date)."""
-
-    class Kind(models.TextChoices):
-        VISIT = "visit", _("Visit")
-        CALL = "call", _("Call")
-        MEETING = "meeting", _("Meeting")
-        EMAIL = "email", _("E-mail")
-
-    organization = models.ForeignKey(
-        "accounts.Organization",
-        verbose_name=_("client"),
-        on_delete=models.CASCADE,
-        related_name="interactions",
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    occurred_on = models.DateField(_("date"))
-    people = models.CharField(_("people"), max_length=300)
-    notes = models.TextField(_("notes"), blank=True)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
-    reminder_on = models.DateField(_("remind me on"), null=True, blank=True)
-    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("interaction")
-        verbose_name_plural = _("interactions")
-        ordering = ["-occurred_on", "-pk"]
-        indexes = [models.Index(fields=["reminder_on", "reminded_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(reminder_on__isnull=True) | ~models.Q(next_step=""),
-                name="interaction_reminder_needs_next_step",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_on}"
-
-
-class Opportunity(models.Model):
-    """New business the account manager grows with a client."""
-
-    class Stage(models.TextChoices):
-        LEAD = "lead", _("Lead")
-        QUALIFIED = "qualified", _("Qualified")
-        PROPOSAL = "proposal", _("Proposal")
-        NEGOTIATION = "negotiation", _("Negotiation")
-        WON = "won", _("Won")
-        LOST = "lost", _("Lost")
-
-    organization = models.ForeignKey(
-        "accounts.Organization",
-        verbose_name=_("client"),
-        on_delete=models.CASCADE,
-        related_name="opportunities",
-    )
-    title = models.CharField(_("title"), max_length=200)
-    value_estimate = models.DecimalField(
-        _("value estimate"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.LEAD)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
-    expected_close_on = models.DateField(_("expected close"), null=True, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("opportunity")
-        verbose_name_plural = _("opportunities")
-        ordering = ["expected_close_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(value_estimate__isnull=True) | models.Q(value_estimate__gte=0),
-                name="opportunity_value_not_negative",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.stage not in (self.Stage.WON, self.Stage.LOST)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import gettext as _
 
-from feedback.tickets.sla import format_duration
+from feedback.sla import format_duration
 
 register = template.Library()
 

@@ -21,19 +21,13 @@ from accounts.models import Organization, User
 from discussions.models import Entry
 from discussions.services import attachments_add, entry_post
 from feedback.models import QuestionKind, SurveyInvitation, TicketKind
-from feedback.surveys.services import (
-    campaign_create,
-    campaign_send,
-    response_submit,
-    survey_template_default,
-)
-from feedback.surveys.tokens import invitation_token
-from feedback.tickets.services import (
-    interaction_record,
-    opportunity_create,
-    ticket_raise,
-    ticket_resolve,
-)
+from feedback.services.account import interaction_record, opportunity_create
+from feedback.services.campaigns import campaign_create
+from feedback.services.responses import response_submit
+from feedback.services.sending import campaign_send
+from feedback.services.survey_templates import survey_template_default
+from feedback.services.tickets import ticket_raise, ticket_resolve
+from feedback.tokens import invitation_token
 from projects.models import Project, Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.costs import cost_entry_add, rate_set, time_entry_log

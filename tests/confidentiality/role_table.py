@@ -920,7 +920,7 @@ API.update(
     }
 )
 
-# --- Satisfaction surveys (feedback.surveys) ------------------------------------------------------
+# --- Satisfaction surveys (feedback) --------------------------------------------------------------
 # Survey objects are made on first use by tests/feedback/surveys/cast.py: the PM sent the default
 # template to client A's project and the customer representative answered with a low score.
 
@@ -970,7 +970,48 @@ PAGES.update(
             SATISFACTION_PAGE,
             kwargs=lambda cast: {"template_id": _survey(cast).survey_template.pk},
         ),
+        **{
+            name: Entry(
+                roles(
+                    403,
+                    anonymous=LOGIN,
+                    pm=405,
+                    am=405,
+                    staff_admin=405,
+                    **dict.fromkeys(CLIENTS, PORTAL),
+                ),
+                kwargs=lambda cast: {"template_id": _survey(cast).survey_template.pk},
+                note="POST only: one action of the template page",
+            )
+            for name in (
+                "feedback:survey_question_add",
+                "feedback:survey_question_delete",
+                "feedback:survey_template_copy",
+                "feedback:survey_template_set_default",
+                "feedback:survey_template_archive",
+            )
+        },
         "feedback:project_surveys": Entry(SATISFACTION_PROJECT_PAGE, kwargs=survey_project_kwargs),
+        **{
+            name: Entry(
+                roles(
+                    403,
+                    anonymous=LOGIN,
+                    pm=405,
+                    am=405,
+                    staff_admin=405,
+                    outsider=404,
+                    **dict.fromkeys(CLIENTS, PORTAL),
+                ),
+                kwargs=survey_project_kwargs,
+                note="POST only: one form of the project's surveys page",
+            )
+            for name in (
+                "feedback:campaign_create",
+                "feedback:automation_create",
+                "feedback:automation_stop",
+            )
+        },
         "feedback:project_responses": Entry(
             SATISFACTION_PROJECT_PAGE, kwargs=survey_project_kwargs
         ),
@@ -1087,7 +1128,7 @@ def _ticket(cast: Any) -> Any:
     if getattr(cast, "ticket", None) is None:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from feedback.tickets.services import ticket_raise
+        from feedback.services.tickets import ticket_raise
 
         cast.ticket = ticket_raise(
             actor=cast.rep,
@@ -1101,7 +1142,7 @@ def _ticket(cast: Any) -> Any:
 
 def _opportunity(cast: Any) -> Any:
     if getattr(cast, "opportunity", None) is None:
-        from feedback.tickets.services import opportunity_create
+        from feedback.services.account import opportunity_create
 
         cast.opportunity = opportunity_create(
             actor=cast.am, organization=cast.project.client, title="Second warehouse"
@@ -1144,10 +1185,36 @@ PAGES.update(
             STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider side's export"
         ),
         "feedback:ticket": Entry(STAFF_PROJECT_PAGE, kwargs=ticket_kwargs),
+        **{
+            name: Entry(
+                roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+                kwargs=ticket_kwargs,
+                note="POST only: one step of the ticket page",
+            )
+            for name in (
+                "feedback:ticket_acknowledge",
+                "feedback:ticket_start",
+                "feedback:ticket_resolve",
+                "feedback:ticket_update",
+                "feedback:ticket_confirm",
+                "feedback:ticket_reopen",
+                "feedback:ticket_attach",
+            )
+        },
         "feedback:ticket_attachment": Entry(STAFF_PROJECT_PAGE, kwargs=ticket_attachment_kwargs),
         "feedback:account": Entry(
             ACCOUNT_PAGE, kwargs=account_kwargs, note="the AM's account page; PMs do not see it"
         ),
+        **{
+            name: Entry(
+                roles(
+                    404, anonymous=LOGIN, am=405, staff_admin=405, **dict.fromkeys(CLIENTS, PORTAL)
+                ),
+                kwargs=account_kwargs,
+                note="POST only: one form of the account page",
+            )
+            for name in ("feedback:interaction_log", "feedback:opportunity_create")
+        },
         "feedback:opportunity": Entry(
             ACCOUNT_PAGE,
             kwargs=lambda cast: {**account_kwargs(cast), "opportunity_id": _opportunity(cast).pk},
@@ -1163,6 +1230,18 @@ PAGES.update(
         "feedback:portal_ticket": Entry(
             PORTAL_PROJECT_PAGE, kwargs=ticket_kwargs, note="an internal ticket is a 404"
         ),
+        **{
+            name: Entry(
+                roles(405, anonymous=LOGIN, other_client_rep=404, **dict.fromkeys(PROVIDER, STAFF)),
+                kwargs=ticket_kwargs,
+                note="POST only: one step of the portal's ticket page",
+            )
+            for name in (
+                "feedback:portal_ticket_confirm",
+                "feedback:portal_ticket_reopen",
+                "feedback:portal_ticket_attach",
+            )
+        },
         "feedback:portal_ticket_attachment": Entry(
             PORTAL_PROJECT_PAGE, kwargs=ticket_attachment_kwargs
         ),

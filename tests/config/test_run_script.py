@@ -138,7 +138,7 @@ def test_links_and_allowed_hosts_follow_host_and_port(
             sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings; "
-            "from feedback.tickets.links import feedback_link; "
+            "from feedback.links import feedback_link; "
             "print(settings.SITE_URL); print(feedback_link(7)); "
             "print(','.join(settings.ALLOWED_HOSTS))",
         ],

@@ -13,7 +13,7 @@ import time_machine
 from playwright.sync_api import Locator, Page, expect
 
 from feedback.models import Opportunity
-from feedback.tickets.services import opportunity_create
+from feedback.services.account import opportunity_create
 from projects.models import Milestone, Project, Task
 from projects.services.deliverables import milestone_create
 from projects.services.tasks import task_create

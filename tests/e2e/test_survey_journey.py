@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from feedback.models import Campaign, DetractorFollowUp, SurveyResponse
-from feedback.surveys.services import campaign_send, survey_template_default
+from feedback.services.sending import campaign_send
+from feedback.services.survey_templates import survey_template_default
 from notifications.models import OutboxMessage
 from notifications.services import outbox_send
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
+from feedback.links import feedback_path
 from feedback.models import FeedbackTicket, TicketStatus
-from feedback.tickets.links import feedback_path
 from notifications.models import OutboxMessage
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page, path_of
 from tests.factories import DEFAULT_PASSWORD

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from feedback.models import TicketKind
-from feedback.tickets.services import ticket_raise, ticket_resolve
+from feedback.services.tickets import ticket_raise, ticket_resolve
 from projects.models import Visibility
 from stakeholders.services.meetings import action_item_create, meeting_create
 from stakeholders.services.requirements import requirement_create, requirement_transition

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from feedback.tickets.services import ticket_raise
+from feedback.services.tickets import ticket_raise
 from projects.models import Visibility
 from reports.delivery import report_deliver
 from reports.models import ReportRendition
@@ -58,7 +58,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def test_the_latest_satisfaction_figures_join_the_report(pm, am, project, rep, client_a):
-    from feedback.surveys.services import survey_template_default
+    from feedback.services.survey_templates import survey_template_default
     from tests.feedback.surveys.helpers import add_contacts, answer, send_campaign
 
     make_schedule(pm, project)

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from accounts.models import Organization, User
 from discussions.demo import seed_discussions
-from feedback.surveys.demo import seed_surveys
-from feedback.tickets.demo import seed_feedback
+from feedback.demo.surveys import seed_surveys
+from feedback.demo.tickets import seed_feedback
 from portal.demo import seed_portal
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role

@@ -10,13 +10,11 @@ from typing import Any
 from django.utils import timezone
 
 from feedback.models import QuestionKind, SurveyInvitation
-from feedback.surveys.services import (
-    campaign_create,
-    campaign_send,
-    response_submit,
-    survey_template_default,
-)
-from feedback.surveys.tokens import invitation_token
+from feedback.services.campaigns import campaign_create
+from feedback.services.responses import response_submit
+from feedback.services.sending import campaign_send
+from feedback.services.survey_templates import survey_template_default
+from feedback.tokens import invitation_token
 
 
 def survey_cast(cast: Any) -> Any:

@@ -15,13 +15,10 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
-from feedback.surveys.services import (
-    campaign_create,
-    campaign_send,
-    response_submit,
-    survey_question_add,
-    survey_template_create,
-)
+from feedback.services.campaigns import campaign_create
+from feedback.services.responses import response_submit
+from feedback.services.sending import campaign_send
+from feedback.services.survey_templates import survey_question_add, survey_template_create
 from projects.models import Project, Role
 from tests.factories import UserFactory, add_member
 

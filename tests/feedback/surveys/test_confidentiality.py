@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import DetractorFollowUp, SurveyInvitation
-from feedback.surveys.services import follow_up_close
+from feedback.services.follow_ups import follow_up_close
 from notifications.models import OutboxMessage
 from tests.feedback.surveys.helpers import answer, make_template, send_campaign
 from tests.helpers import logged_in

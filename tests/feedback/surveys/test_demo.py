@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from feedback.models import Campaign, DetractorFollowUp, SurveyResponse
-from feedback.surveys.selectors import (
+from feedback.selectors.satisfaction import (
     DashboardFilters,
     client_health_trend,
     satisfaction_by_client,

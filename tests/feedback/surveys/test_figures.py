@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from feedback.models import SurveyInvitation
-from feedback.surveys.selectors import (
+from feedback.selectors.satisfaction import (
     DashboardFilters,
     satisfaction_by_client,
     satisfaction_by_pm,

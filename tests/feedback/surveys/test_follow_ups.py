@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from feedback.models import DetractorFollowUp, SurveyInvitation
-from feedback.surveys.selectors import DashboardFilters, default_filters, satisfaction_totals
-from feedback.surveys.services import follow_up_close
+from feedback.selectors.satisfaction import DashboardFilters, default_filters, satisfaction_totals
+from feedback.services.follow_ups import follow_up_close
 from tests.feedback.surveys.helpers import answer, make_template, send_campaign
 
 pytestmark = pytest.mark.django_db

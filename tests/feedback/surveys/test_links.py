@@ -17,8 +17,8 @@ from feedback.models import (
     SurveyOptOut,
     SurveyResponse,
 )
-from feedback.surveys.services import campaign_close
-from feedback.surveys.tokens import invitation_token
+from feedback.services.campaigns import campaign_close
+from feedback.tokens import invitation_token
 from notifications.models import Notification, OutboxMessage
 from tests.feedback.surveys.helpers import make_template, send_campaign
 

@@ -18,7 +18,7 @@ from feedback.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from feedback.surveys.services import survey_template_default
+from feedback.services.survey_templates import survey_template_default
 from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_constant_queries_with_10_and_1000_responses(am, pm, project):
 
 
 def test_the_figures_hold_for_1000_responses(am, pm, project):
-    from feedback.surveys.selectors import default_filters, satisfaction_totals
+    from feedback.selectors.satisfaction import default_filters, satisfaction_totals
 
     _bulk_responses(project, 1000)
     totals = satisfaction_totals(user=am, filters=default_filters())

@@ -9,19 +9,17 @@ import pytest
 from django.utils import timezone
 
 from feedback.models import Campaign, CampaignTrigger, SurveyInvitation
-from feedback.surveys.services import (
+from feedback.services.automations import (
     automation_create,
     automations_run_periodic,
-    campaign_close,
-    campaign_remind,
-    campaign_send,
     campaigns_on_deliverable_accepted,
     campaigns_on_project_closed,
-    invitation_unsubscribe,
-    survey_campaigns_tick,
-    survey_template_default,
 )
-from feedback.surveys.tasks import campaign_send_task, survey_campaigns_tick_task
+from feedback.services.campaigns import campaign_close
+from feedback.services.responses import invitation_unsubscribe
+from feedback.services.sending import campaign_remind, campaign_send, survey_campaigns_tick
+from feedback.services.survey_templates import survey_template_default
+from feedback.tasks import campaign_send_task, survey_campaigns_tick_task
 from notifications.models import OutboxMessage
 from notifications.services import outbox_send
 from tests.feedback.surveys.helpers import answer, make_template, send_campaign
@@ -131,7 +129,7 @@ def test_reminders_stop_after_unsubscribe_and_close(am, rep, project):
 
 
 def test_a_scheduled_campaign_is_sent_by_the_tick_when_its_window_opens(am, rep, project):
-    from feedback.surveys.services import campaign_create
+    from feedback.services.campaigns import campaign_create
 
     now = timezone.now()
     campaign = campaign_create(
@@ -209,7 +207,7 @@ def test_the_acceptance_signal_queues_the_task_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         send_after_commit(deliverable_accepted, deliverable_id=12345)
     assert task_queue.tasks() == [
-        ("feedback.surveys.tasks.campaigns_on_deliverable_accepted_task", [12345])
+        ("feedback.tasks.campaigns_on_deliverable_accepted_task", [12345])
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from feedback.models import TicketKind, TicketSeverity
-from feedback.tickets.services import ticket_raise
+from feedback.services.tickets import ticket_raise
 from projects.models import Visibility
 
 # Friday 27 November 2026, 16:00 UTC (the provider in these tests works in Europe/London).

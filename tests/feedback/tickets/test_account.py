@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from common.errors import InvalidInput, NotAllowed
 from feedback.models import Interaction, Opportunity
-from feedback.tickets.services import (
+from feedback.services.account import (
     interaction_record,
     interaction_reminders_send,
     opportunity_create,
@@ -47,11 +47,11 @@ def test_other_provider_people_do_not_find_the_account(cast, client, role_name):
 def test_log_an_interaction_with_a_reminder_and_bad_input(cast, client):
     client.force_login(cast.am)
     url = reverse("feedback:account", args=(cast.project.client_id,))
+    log_url = reverse("feedback:interaction_log", args=(cast.project.client_id,))
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(
-        url,
+        log_url,
         {
-            "action": "interaction",
             "kind": "visit",
             "occurred_on": str(timezone.localdate()),
             "people": "Clara Adler, Rory Peters",
@@ -62,9 +62,8 @@ def test_log_an_interaction_with_a_reminder_and_bad_input(cast, client):
     assert "Say what the next step is" in response.content.decode()
     assert not Interaction.objects.exists()
     response = client.post(
-        url,
+        log_url,
         {
-            "action": "interaction",
             "kind": "visit",
             "occurred_on": str(timezone.localdate()),
             "people": "Clara Adler, Rory Peters",

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from feedback.models import FeedbackTicket, TicketKind
-from feedback.tickets.selectors import complaint_dashboard_figures
-from feedback.tickets.services import (
+from feedback.selectors.complaints import complaint_dashboard_figures
+from feedback.services.tickets import (
     ticket_acknowledge,
     ticket_confirm,
     ticket_resolve,
@@ -54,7 +54,7 @@ def worked(cast):
     ticket_resolve(actor=cast.am, ticket=c2, resolution="Done", now=MONDAY_9 + timedelta(hours=20))
     ticket_start(actor=cast.am, ticket=c3)
     # Noise: a suggestion (not a complaint) and another client's complaint.
-    from feedback.tickets.services import ticket_raise
+    from feedback.services.tickets import ticket_raise
 
     ticket_raise(actor=cast.rep, project=cast.project, kind=TicketKind.SUGGESTION, title="S")
     other_am = UserFactory(email="am2@provider.test", organization=cast.am.organization)

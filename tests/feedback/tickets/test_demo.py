@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from feedback.models import FeedbackTicket, Interaction, Opportunity, TicketKind, TicketStatus
-from feedback.tickets.selectors import _breaching
+from feedback.selectors.complaints import _breaching
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from feedback.links import feedback_link
 from feedback.models import FeedbackTicket, TicketKind, TicketStatus
-from feedback.tickets.links import feedback_link
-from feedback.tickets.services import ticket_resolve
+from feedback.services.tickets import ticket_resolve
 from tests.feedback.tickets.helpers import a_complaint, an_internal_complaint
 from tests.helpers import count_queries
 
@@ -55,12 +55,14 @@ def test_staff_handles_a_ticket_through_the_page(cast, client):
     ticket = a_complaint(cast.rep, cast.project)
     client.force_login(cast.am)
     url = reverse("feedback:ticket", args=(cast.project.pk, ticket.pk))
-    response = client.post(url, {"action": "acknowledge", "message": ""})
+    acknowledge = reverse("feedback:ticket_acknowledge", args=(cast.project.pk, ticket.pk))
+    resolve = reverse("feedback:ticket_resolve", args=(cast.project.pk, ticket.pk))
+    response = client.post(acknowledge, {"message": ""})
     assert response.status_code == 400
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.NEW
-    client.post(url, {"action": "acknowledge", "message": "Sorry, on it."})
-    client.post(url, {"action": "resolve", "resolution": "Fixed the driver."})
+    client.post(acknowledge, {"message": "Sorry, on it."})
+    client.post(resolve, {"resolution": "Fixed the driver."})
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED
     html = client.get(url).content.decode()
@@ -174,9 +176,7 @@ def test_resolved_complaints_wait_on_the_portal_home_and_are_confirmed(cast, cli
     client.force_login(cast.client_admin)
     html = client.get(reverse("portal:home")).content.decode()
     assert "Confirm the resolution of FB-1" in html
-    client.post(
-        reverse("feedback:portal_ticket", args=(cast.project.pk, ticket.pk)), {"action": "confirm"}
-    )
+    client.post(reverse("feedback:portal_ticket_confirm", args=(cast.project.pk, ticket.pk)))
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CONFIRMED
     assert (
@@ -239,7 +239,7 @@ def test_the_escalation_shows_to_the_team_not_to_the_client(cast, client):
 
     from django.utils import timezone
 
-    from feedback.tickets.services import tickets_escalate_breaches
+    from feedback.services.sla import tickets_escalate_breaches
 
     ticket = a_complaint(cast.rep, cast.project, now=timezone.now() - timedelta(days=14))
     assert tickets_escalate_breaches() == 2

@@ -12,7 +12,8 @@ from discussions.models import Entry
 from discussions.selectors import entry_list_for
 from discussions.services import entry_post
 from feedback.models import FeedbackTicket, SlaTarget, TicketAttachment, TicketKind, TicketStatus
-from feedback.tickets.services import (
+from feedback.services.sla import tickets_escalate_breaches
+from feedback.services.tickets import (
     ticket_acknowledge,
     ticket_attach,
     ticket_confirm,
@@ -21,7 +22,6 @@ from feedback.tickets.services import (
     ticket_resolve,
     ticket_start,
     ticket_update,
-    tickets_escalate_breaches,
 )
 from notifications.models import Notification, OutboxMessage
 from projects.models import Visibility
@@ -323,7 +323,7 @@ def test_escalating_an_internal_complaint_tells_no_client(cast):
 def test_the_beat_tasks_run_twice_and_act_once(cast):
     from unittest import mock
 
-    from feedback.tickets import tasks
+    from feedback import tasks
 
     a_complaint(cast.rep, cast.project)
     later = datetime(2026, 12, 10, tzinfo=UTC)

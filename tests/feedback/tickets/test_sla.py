@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from feedback.tickets.sla import (
+from feedback.sla import (
     BusinessCalendar,
     add_business_time,
     business_time_between,

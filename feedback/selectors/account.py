@@ -1,0 +1,90 @@
+"""Reads for a client's account page: its projects, contacts, complaints, interactions and
+opportunities (the account manager and staff admins only).
+"""
+
+from __future__ import annotations
+
+from django.db.models import (
+    QuerySet,
+)
+
+from accounts.models import Organization, User
+from common.errors import NotFound
+from feedback.models import (
+    FeedbackTicket,
+    Interaction,
+    Opportunity,
+    TicketKind,
+)
+from feedback.permissions import can_manage_account
+from feedback.selectors.tickets import _with_related
+from projects.models import Membership, Project
+
+# --- The account -------------------------------------------------------------------------------
+
+
+def account_get_for(*, user: User, organization_id: int) -> Organization:
+    """A client organisation whose account `user` manages, or NotFound."""
+    organization = Organization.objects.filter(
+        pk=organization_id, kind=Organization.Kind.CLIENT
+    ).first()
+    if organization is None or not can_manage_account(user, organization):
+        raise NotFound()
+    return organization
+
+
+def account_projects(*, organization: Organization) -> QuerySet[Project]:
+    return Project.objects.filter(client=organization).order_by("is_archived", "name")
+
+
+def account_contacts(*, organization: Organization) -> QuerySet[User]:
+    """The organisation's people with their memberships (one prefetch)."""
+    from django.db.models import Prefetch
+
+    return (
+        User.objects.filter(organization=organization)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("project").order_by("project__name"),
+            )
+        )
+        .order_by("display_name", "email")
+    )
+
+
+def account_complaints(*, organization: Organization) -> QuerySet[FeedbackTicket]:
+    return _with_related(
+        FeedbackTicket.objects.filter(project__client=organization, kind=TicketKind.COMPLAINT)
+    ).order_by("-raised_at", "-pk")
+
+
+def interaction_list_for(*, user: User, organization: Organization) -> QuerySet[Interaction]:
+    if not can_manage_account(user, organization):
+        return Interaction.objects.none()
+    return (
+        Interaction.objects.filter(organization=organization)
+        .select_related("recorded_by")
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+def opportunity_list_for(*, user: User, organization: Organization) -> QuerySet[Opportunity]:
+    if not can_manage_account(user, organization):
+        return Opportunity.objects.none()
+    return (
+        Opportunity.objects.filter(organization=organization)
+        .select_related("owner")
+        .order_by("expected_close_on", "pk")
+    )
+
+
+def opportunity_get_for(
+    *, user: User, organization: Organization, opportunity_id: int
+) -> Opportunity:
+    opportunity = (
+        opportunity_list_for(user=user, organization=organization).filter(pk=opportunity_id).first()
+    )
+    if opportunity is None:
+        raise NotFound()
+    return opportunity

@@ -1,0 +1,199 @@
+"""The satisfaction dashboard's complaint figures and the open complaints past their SLA,
+computed in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from accounts.models import User
+from feedback.models import (
+    FeedbackTicket,
+    TicketKind,
+    TicketStatus,
+)
+from feedback.models.tickets import OPEN_STATUSES
+from feedback.selectors.aggregates import Median
+from feedback.selectors.tickets import with_clocks
+from projects.models import Membership, Role
+
+# --- The dashboard's complaint figures --------------------------------------------------------
+
+
+def _breaching(now: datetime) -> Q:
+    """Complaints whose first response or resolution is (or was) late, in SQL."""
+    late_response = Q(first_response_due_at__isnull=False) & (
+        Q(first_responded_at__gt=F("first_response_due_at"))
+        | Q(first_responded_at__isnull=True, first_response_due_at__lt=now)
+    )
+    late_resolution = Q(resolution_due_at__isnull=False) & (
+        Q(resolved_at__gt=F("resolution_due_at"))
+        | Q(status__in=OPEN_STATUSES, resolution_due_at__lt=now)
+    )
+    return late_response | late_resolution
+
+
+def complaint_scope_for(
+    *,
+    user: User,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    client_id: int | None = None,
+    pm_id: int | None = None,
+) -> QuerySet[FeedbackTicket]:
+    """The complaints behind the dashboard: of the projects where `user` handles complaints
+    (PM or AM; every project for a staff admin), raised in the period, of one client or PM."""
+    complaints = FeedbackTicket.objects.filter(kind=TicketKind.COMPLAINT)
+    if not user.is_staff_admin:
+        handled = Membership.objects.filter(user=user, role__in=(Role.PM, Role.AM)).values(
+            "project_id"
+        )
+        complaints = complaints.filter(project_id__in=handled)
+    if period_start is not None:
+        complaints = complaints.filter(raised_at__date__gte=period_start)
+    if period_end is not None:
+        complaints = complaints.filter(raised_at__date__lte=period_end)
+    if client_id is not None:
+        complaints = complaints.filter(project__client_id=client_id)
+    if pm_id is not None:
+        led = Membership.objects.filter(user_id=pm_id, role=Role.PM).values("project_id")
+        complaints = complaints.filter(project_id__in=led)
+    return complaints
+
+
+@dataclass(frozen=True)
+class ComplaintFigures:
+    total: int
+    open: int
+    breaching: int
+    by_status: dict[str, int]
+    median_first_response: timedelta | None
+    median_resolution: timedelta | None
+    open_complaints: list[FeedbackTicket]
+    breaching_complaints: list[FeedbackTicket]
+
+    @property
+    def status_rows(self) -> list[tuple[str, str, int]]:
+        return [
+            (value, str(label), self.by_status.get(value, 0))
+            for value, label in TicketStatus.choices
+        ]
+
+
+def complaint_dashboard_figures(
+    *,
+    user: User,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    client_id: int | None = None,
+    pm_id: int | None = None,
+    now: datetime | None = None,
+    open_limit: int = 50,
+) -> ComplaintFigures:
+    """Open complaints with their SLA clocks, median time to first response and to resolution
+    (wall-clock time, PostgreSQL's percentile_cont: feedback.selectors.aggregates.Median),
+    counts by state, and the breaching ones (open complaints past either target, or whose
+    first response came late).
+    A fixed number of queries whatever the number of complaints: one aggregate, one list of
+    open complaints (capped at `open_limit`, most urgent first), one list of breaching ones,
+    and the provider's calendar."""
+    from feedback.services.sla import sla_calendar
+
+    now = now or timezone.now()
+    complaints = complaint_scope_for(
+        user=user,
+        period_start=period_start,
+        period_end=period_end,
+        client_id=client_id,
+        pm_id=pm_id,
+    )
+    to_first = ExpressionWrapper(
+        F("first_responded_at") - F("raised_at"), output_field=DurationField()
+    )
+    to_resolution = ExpressionWrapper(
+        F("resolved_at") - F("raised_at"), output_field=DurationField()
+    )
+    counts = {f"n_{value}": Count("pk", filter=Q(status=value)) for value in TicketStatus.values}
+    medians: dict[str, Any] = {}
+    if connection.vendor == "postgresql":
+        medians = {"median_first": Median(to_first), "median_resolution": Median(to_resolution)}
+    figures = complaints.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        breaching=Count("pk", filter=_breaching(now) & Q(status__in=OPEN_STATUSES)),
+        **medians,
+        **counts,
+    )
+    if not medians:  # the embedded SQLite default has no percentile_cont
+        figures["median_first"] = _python_median(
+            complaints.filter(first_responded_at__isnull=False), to_first
+        )
+        figures["median_resolution"] = _python_median(
+            complaints.filter(resolved_at__isnull=False), to_resolution
+        )
+    related = complaints.select_related("project", "project__client", "owner")
+    open_complaints = list(
+        related.filter(status__in=OPEN_STATUSES).order_by("resolution_due_at", "pk")[:open_limit]
+    )
+    breaching = list(
+        related.filter(_breaching(now), status__in=OPEN_STATUSES).order_by(
+            "resolution_due_at", "pk"
+        )[:open_limit]
+    )
+    calendar = sla_calendar()
+    with_clocks(open_complaints, calendar=calendar, now=now)
+    with_clocks(breaching, calendar=calendar, now=now)
+    return ComplaintFigures(
+        total=figures["total"],
+        open=figures["open"],
+        breaching=figures["breaching"],
+        by_status={value: figures[f"n_{value}"] for value in TicketStatus.values},
+        median_first_response=_as_timedelta(figures["median_first"]),
+        median_resolution=_as_timedelta(figures["median_resolution"]),
+        open_complaints=open_complaints,
+        breaching_complaints=breaching,
+    )
+
+
+def _python_median(complaints: QuerySet[FeedbackTicket], expression: Any) -> timedelta | None:
+    """The median on databases without percentile_cont (SQLite, the embedded demo only)."""
+    values = sorted(v for v in complaints.annotate(_d=expression).values_list("_d", flat=True))
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return cast(timedelta, values[middle])
+    return cast(timedelta, (values[middle - 1] + values[middle]) / 2)
+
+
+def _as_timedelta(value: Any) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=float(value))
+
+
+def open_breaching_counts(project_ids: list[int], *, now: datetime) -> dict[int, int]:
+    """Open complaints breaching their SLA per project, in one query (the health signal)."""
+    rows = (
+        FeedbackTicket.objects.filter(
+            project_id__in=project_ids, kind=TicketKind.COMPLAINT, status__in=OPEN_STATUSES
+        )
+        .filter(_breaching(now))
+        .values("project_id")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return {row["project_id"]: row["total"] for row in rows}

@@ -1,0 +1,131 @@
+"""The SLA of complaints: targets by severity in business hours of the provider, due times set
+when a ticket is raised, and the escalation of breaches.
+
+Breaches are flagged once on the ticket and escalated once by `tickets_escalate_breaches` (a
+Celery beat task): the flag is set by a conditional UPDATE, so two runs, even concurrent ones,
+escalate a breach exactly once.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization
+from feedback.models import (
+    FeedbackTicket,
+    SlaTarget,
+    TicketKind,
+    TicketSeverity,
+)
+from feedback.models.tickets import OPEN_STATUSES
+from feedback.services.ticket_notifications import ticket_handlers, ticket_notify
+from feedback.sla import BusinessCalendar, add_business_time
+
+if TYPE_CHECKING:
+    pass
+
+# Business hours: (first response, resolution) per severity.
+
+
+# Business hours: (first response, resolution) per severity.
+DEFAULT_SLA_TARGETS: dict[str, tuple[int, int]] = {
+    TicketSeverity.CRITICAL: (2, 16),
+    TicketSeverity.HIGH: (4, 24),
+    TicketSeverity.MEDIUM: (8, 40),
+    TicketSeverity.LOW: (16, 80),
+}
+
+# --- SLA -----------------------------------------------------------------------------------------
+
+
+def sla_calendar() -> BusinessCalendar:
+    """The provider's business hours: its organisation's time zone (UTC without a provider),
+    RAPPORT_SLA_BUSINESS_HOURS ("09:00-18:00") and RAPPORT_SLA_WORKING_DAYS ("1-5", ISO
+    weekday numbers)."""
+    zone = (
+        Organization.objects.filter(kind=Organization.Kind.PROVIDER)
+        .values_list("time_zone", flat=True)
+        .first()
+    ) or "UTC"
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = "UTC"
+    return BusinessCalendar.from_strings(
+        time_zone=zone,
+        hours=settings.RAPPORT_SLA_BUSINESS_HOURS,
+        days=settings.RAPPORT_SLA_WORKING_DAYS,
+    )
+
+
+def sla_targets() -> dict[str, tuple[int, int]]:
+    """(first response, resolution) business hours per severity: configured rows over the
+    defaults."""
+    targets = dict(DEFAULT_SLA_TARGETS)
+    for severity, first, resolution in SlaTarget.objects.values_list(
+        "severity", "first_response_hours", "resolution_hours"
+    ):
+        targets[severity] = (first, resolution)
+    return targets
+
+
+def ticket_set_sla(ticket: FeedbackTicket, calendar: BusinessCalendar | None = None) -> None:
+    if ticket.kind != TicketKind.COMPLAINT:
+        ticket.first_response_due_at = None
+        ticket.resolution_due_at = None
+        return
+    calendar = calendar or sla_calendar()
+    first, resolution = sla_targets()[ticket.severity]
+    ticket.first_response_due_at = add_business_time(
+        ticket.raised_at, timedelta(hours=first), calendar
+    )
+    ticket.resolution_due_at = add_business_time(
+        ticket.raised_at, timedelta(hours=resolution), calendar
+    )
+
+
+# --- Escalation --------------------------------------------------------------------------------
+
+
+def tickets_escalate_breaches(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Flag and escalate every complaint whose first response or resolution is overdue, once.
+
+    Idempotent: the flag is set with `UPDATE … WHERE <flag> IS NULL`, and only the run whose
+    update changed the row notifies (the owner, the PMs and AMs), each with a dedupe key.
+    Returns how many breaches this run escalated."""
+    now = now or timezone.now()
+    base = FeedbackTicket.objects.filter(kind=TicketKind.COMPLAINT)
+    late_response = base.filter(
+        first_response_due_at__lt=now,
+        first_responded_at__isnull=True,
+        first_response_breached_at__isnull=True,
+        status__in=OPEN_STATUSES,
+    ).values_list("pk", flat=True)[:limit]
+    late_resolution = base.filter(
+        resolution_due_at__lt=now,
+        resolution_breached_at__isnull=True,
+        status__in=OPEN_STATUSES,
+    ).values_list("pk", flat=True)[:limit]
+    escalated = 0
+    for pks, flag, event in (
+        (list(late_response), "first_response_breached_at", "first_response_breached"),
+        (list(late_resolution), "resolution_breached_at", "resolution_breached"),
+    ):
+        for pk in pks:
+            with transaction.atomic():
+                changed = FeedbackTicket.objects.filter(pk=pk, **{f"{flag}__isnull": True}).update(
+                    **{flag: now}
+                )
+                if not changed:
+                    continue
+                ticket = FeedbackTicket.objects.select_related("project", "owner").get(pk=pk)
+                people = {person.pk: person for person in ticket_handlers(ticket)}
+                ticket_notify(ticket, list(people.values()), event=event, by=None)
+                escalated += 1
+    return escalated

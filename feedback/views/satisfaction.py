@@ -1,0 +1,172 @@
+"""The account manager's satisfaction dashboard (scores, trends, follow-ups and the complaints
+panel, filtered by period, client and PM) and its CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.http import AuthenticatedHttpRequest
+from accounts.mixins import StaffPageMixin
+from common.csv import csv_response
+from feedback.forms.satisfaction import DashboardFilterForm
+from feedback.models import Topic
+from feedback.selectors.complaints import complaint_dashboard_figures
+from feedback.selectors.satisfaction import (
+    DashboardFilters,
+    client_health_trend,
+    dashboard_clients_for,
+    dashboard_pms_for,
+    open_follow_ups,
+    response_rate_trend,
+    satisfaction_by_client,
+    satisfaction_by_pm,
+    satisfaction_by_project,
+    satisfaction_totals,
+    satisfaction_trend,
+    topic_ratings,
+)
+
+
+def _filters_for(request: AuthenticatedHttpRequest) -> tuple[DashboardFilterForm, DashboardFilters]:
+    user = request.user
+    clients = list(dashboard_clients_for(user=user).values_list("pk", "name"))
+    form = DashboardFilterForm(
+        request.GET or None, clients=clients, pms=dashboard_pms_for(user=user)
+    )
+    filters = form.filters()
+    # A client or PM outside the user's scope simply yields nothing: the selectors scope first.
+    return form, filters
+
+
+def _label(bucket: Any, by: str) -> str:
+    if bucket is None:
+        return ""
+    if by == "quarter":
+        return f"{bucket.year} Q{(bucket.month - 1) // 3 + 1}"
+    return f"{bucket:%Y-%m}"
+
+
+class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
+    """The account manager's satisfaction dashboard: NPS, CSAT, topics and response rate of the
+    user's clients and projects, trends, comparisons per client, project and PM, detractors
+    awaiting follow-up, filtered by period, client and PM. Every figure comes from SQL
+    (feedback.selectors.satisfaction); the charts read them from json_script."""
+
+    request: AuthenticatedHttpRequest
+
+    permission_required = "feedback.view_dashboard"
+    template_name = "feedback/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        form, filters = _filters_for(self.request)
+        monthly = satisfaction_trend(user=user, filters=filters)
+        quarterly = satisfaction_trend(user=user, filters=filters, by="quarter")
+        rates = response_rate_trend(user=user, filters=filters)
+        health = client_health_trend(user=user, filters=filters)
+        topics = topic_ratings(user=user, filters=filters)
+        topic_names = dict(Topic.choices)
+        quarters = sorted({row["bucket"] for row in health if row["bucket"]})
+        clients: dict[str, dict[Any, Any]] = {}
+        for row in health:
+            clients.setdefault(row["client__name"], {})[row["bucket"]] = row["nps"]
+        chart = {
+            "names": {
+                "nps": _("NPS"),
+                # xgettext:no-python-format
+                "csat": _("CSAT (% satisfied)"),
+                "rate": _("Response rate (%)"),
+                "responses": _("Responses"),
+                "mean": _("Mean rating (1-5)"),
+            },
+            "monthly": {
+                "labels": [_label(row["bucket"], "month") for row in monthly],
+                "nps": [row["nps"] for row in monthly],
+                "csat": [row["csat"] for row in monthly],
+                "responses": [row["responses"] for row in monthly],
+            },
+            "quarterly": {
+                "labels": [_label(row["bucket"], "quarter") for row in quarterly],
+                "nps": [row["nps"] for row in quarterly],
+                "csat": [row["csat"] for row in quarterly],
+            },
+            "rates": {
+                "labels": [_label(row["bucket"], "month") for row in rates],
+                "rate": [row["response_rate"] for row in rates],
+            },
+            "health": {
+                "labels": [_label(bucket, "quarter") for bucket in quarters],
+                "clients": [
+                    {"name": name, "nps": [values.get(bucket) for bucket in quarters]}
+                    for name, values in clients.items()
+                ],
+            },
+            "topics": {
+                "labels": [str(topic_names.get(row["question__topic"], "")) for row in topics],
+                "mean": [row["mean"] for row in topics],
+            },
+        }
+        context.update(
+            nav="satisfaction",
+            form=form,
+            filters=filters,
+            query=filters.as_query(),
+            totals=satisfaction_totals(user=user, filters=filters),
+            by_client=satisfaction_by_client(user=user, filters=filters),
+            by_project=satisfaction_by_project(user=user, filters=filters),
+            by_pm=satisfaction_by_pm(user=user, filters=filters),
+            quarterly=[{**row, "label": _label(row["bucket"], "quarter")} for row in quarterly],
+            topics=[
+                {**row, "label": topic_names.get(row["question__topic"], "")} for row in topics
+            ],
+            follow_ups=open_follow_ups(user=user, filters=filters),
+            complaint_figures=complaint_dashboard_figures(
+                user=user,
+                period_start=filters.start,
+                period_end=filters.end,
+                client_id=filters.client_id,
+                pm_id=filters.pm_id,
+            ),
+            chart=chart,
+        )
+        return context
+
+
+CSV_COLUMNS = [
+    ("client", "campaign__project__client__name"),
+    ("project", "campaign__project__name"),
+    ("invited", "invited"),
+    ("answered", "answered"),
+    ("response_rate", "response_rate"),
+    ("responses", "responses"),
+    ("nps", "nps"),
+    ("promoters", "promoters"),
+    ("passives", "passives"),
+    ("detractors", "detractors"),
+    ("csat", "csat"),
+    ("csat_mean", "csat_mean"),
+]
+
+
+class SatisfactionCsvView(StaffPageMixin, PermissionRequiredMixin, View):
+    """The dashboard's figures per project, with the same filters, as CSV (cells that a
+    spreadsheet would evaluate are neutralised)."""
+
+    request: AuthenticatedHttpRequest
+
+    permission_required = "feedback.view_dashboard"
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _form, filters = _filters_for(request)
+        rows = satisfaction_by_project(user=request.user, filters=filters)
+        name = f"satisfaction-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
+        header = [header for header, _key in CSV_COLUMNS]
+        cells = ([row[key] for _header, key in CSV_COLUMNS] for row in rows)
+        return csv_response(name, header, cells)
