@@ -232,18 +232,18 @@ CELERY_BEAT_SCHEDULE = {
     # Every 15 minutes: surveys — start due periodic campaigns, send the invitations of campaigns
     # whose window opened, send due reminders, close campaigns whose window ended.
     "survey-campaigns": {
-        "task": "feedback.tasks.survey_campaigns_tick_task",
+        "task": "feedback.surveys.tasks.survey_campaigns_tick_task",
         "schedule": crontab(minute="*/15"),
     },
     # Every 10 minutes: flag complaints past their SLA and escalate each breach once.
     "feedback-ticket-sla-escalation": {
-        "task": "feedback.tasks.ticket_sla_escalation_task",
+        "task": "feedback.tickets.tasks.ticket_sla_escalation_task",
         "schedule": timedelta(minutes=10),
     },
     # Hourly at minute 20: remind account managers of interaction next steps due today in their
     # time zone (once per interaction).
     "feedback-interaction-reminders": {
-        "task": "feedback.tasks.interaction_reminders_task",
+        "task": "feedback.tickets.tasks.interaction_reminders_task",
         "schedule": crontab(minute=20),
     },
     # Daily at 07:30 UTC: remind client people of what has waited longer than their project's

@@ -254,3 +254,19 @@ def test_api_refuses_anonymous(client, db):
     response = client.get("/api/v1/projects/")
 
     assert response.status_code == 401
+
+
+def test_every_beat_entry_names_a_task_the_worker_has():
+    """A task moved to another module keeps its registered name, so the beat schedule and
+    messages already queued still reach it."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    registered = set(app.tasks)
+    missing = {
+        key: entry["task"]
+        for key, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if entry["task"] not in registered
+    }
+    assert settings.CELERY_BEAT_SCHEDULE
+    assert missing == {}

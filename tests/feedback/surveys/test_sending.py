@@ -207,7 +207,7 @@ def test_the_acceptance_signal_queues_the_task_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         send_after_commit(deliverable_accepted, deliverable_id=12345)
     assert task_queue.tasks() == [
-        ("feedback.tasks.campaigns_on_deliverable_accepted_task", [12345])
+        ("feedback.surveys.tasks.campaigns_on_deliverable_accepted_task", [12345])
     ]
 
 
