@@ -22,7 +22,7 @@ TEST_CLOCK_OFFSETS ?= 45 366
 SHIFTED_TESTS ?= not slow
 # The apps mypy checks (configured in pyproject.toml: strict on services, selectors and
 # permissions). An app joins the list when `mypy <app>` is clean; the others are being typed.
-MYPY_APPS ?= common config notifications reports stakeholders feedback
+MYPY_APPS ?= common accounts notifications discussions stakeholders risks feedback reports portal config
 
 .PHONY: run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations clean
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
+from collections.abc import Sequence
 from functools import cached_property
 
 import rules
@@ -70,11 +71,18 @@ class Organization(models.Model):
 
 
 class UserQuerySet(models.QuerySet["User"]):
-    def select_for_update(self, **kwargs: object) -> UserQuerySet:
+    def select_for_update(
+        self,
+        nowait: bool = False,
+        skip_locked: bool = False,
+        of: Sequence[str] = ("self",),
+        no_key: bool = False,
+    ) -> UserQuerySet:
         # The organisation is joined by default (below); lock only the user's row, which
         # PostgreSQL requires for the nullable side of the outer join.
-        kwargs.setdefault("of", ("self",))
-        return super().select_for_update(**kwargs)  # type: ignore[arg-type]
+        return super().select_for_update(
+            nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -178,16 +186,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        is_client = self.organization_id is not None and self.organization.is_client
+        organization = self.organization if self.organization_id is not None else None
+        is_client = organization is not None and organization.is_client
         if self.is_staff and is_client:
             raise ValidationError({"is_staff": _("A client user cannot be a staff admin.")})
 
     def save(self, *args: object, **kwargs: object) -> None:
         # Denormalised for the membership constraints; the database checks it on PostgreSQL.
-        self.side = self.organization.kind if self.organization_id else Organization.Kind.PROVIDER
+        organization = self.organization if self.organization_id else None
+        self.side = organization.kind if organization else Organization.Kind.PROVIDER
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """Rapport's own permissions (the rules of projects.permissions and friends) are decided
         by their predicates for everyone, superusers included: a superuser is not a client and
         must not confirm, accept or approve on the client's behalf. Django's model permissions

@@ -1,3 +1,6 @@
+"""The profile page (name, language, time zone and API token), the admin's login and the language
+switcher."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -14,6 +17,7 @@ from django.views.i18n import set_language as django_set_language
 from rest_framework.authtoken.models import Token
 
 from accounts.forms import ProfileForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Language, User
 from accounts.services import (
     api_token_regenerate,
@@ -21,7 +25,7 @@ from accounts.services import (
     user_set_language,
     user_update_profile,
 )
-from common.errors import ApplicationError, add_form_error
+from common.pages import run_action, run_form
 
 
 def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
@@ -41,29 +45,15 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user
-    if request.method == "POST" and request.POST.get("action") in ("token", "revoke_token"):
-        if request.POST["action"] == "token":
-            token = api_token_regenerate(actor=user)
-            messages.success(request, _("A new API token was created. Copy it now."))
-            request.session["new_api_token"] = token.key
-        else:
-            api_token_revoke(actor=user)
-            messages.success(request, _("Your API token was revoked."))
-        return redirect("accounts:profile")
     if request.method == "POST":
         form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                user_update_profile(actor=user, **form.cleaned_data)
-            except ApplicationError as error:
-                add_form_error(form, error)
-            else:
-                messages.success(request, _("Your profile was saved."))
-                response = redirect("accounts:profile")
-                response.set_cookie("django_language", user.language, samesite="Lax")
-                return response
+        if run_form(form, lambda data: user_update_profile(actor=user, **data)):
+            messages.success(request, _("Your profile was saved."))
+            response = redirect("accounts:profile")
+            response.set_cookie("django_language", user.language, samesite="Lax")
+            return response
     else:
         form = ProfileForm(
             initial={
@@ -78,6 +68,30 @@ def profile(request: HttpRequest) -> HttpResponse:
         "new_api_token": request.session.pop("new_api_token", None),
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new API token for the signed-in person (replacing theirs), shown once on the profile."""
+    if done := run_action(
+        request,
+        lambda: api_token_regenerate(actor=request.user),
+        success=_("A new API token was created. Copy it now."),
+    ):
+        request.session["new_api_token"] = done.value.key
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
+    run_action(
+        request,
+        lambda: api_token_revoke(actor=request.user),
+        success=_("Your API token was revoked."),
+    )
+    return redirect("accounts:profile")
 
 
 @require_POST

@@ -32,7 +32,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label=_("Files"), required=True)
+    files = MultipleFileField(label=_("Files"), required=True)  # type: ignore[assignment]
 
 
 class EntryForm(forms.Form):
@@ -51,4 +51,4 @@ class EntryForm(forms.Form):
         initial=Entry.Kind.REPLY,
         required=False,
     )
-    files = MultipleFileField(label=_("Attach files"))
+    files = MultipleFileField(label=_("Attach files"))  # type: ignore[assignment]

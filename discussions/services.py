@@ -17,7 +17,7 @@ from discussions.models import Attachment, Entry, Thread
 from discussions.permissions import can_post_internal_note, can_post_reply
 from discussions.registry import Discussable, discussable_of
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import STAFF_ROLES, Membership
 from projects.permissions import can_view_internal_items, is_pm
 from projects.services.documents import CheckedFile, document_check_file
@@ -34,7 +34,7 @@ def _may_read(user: User, entry_kind: str, discussable: Discussable, target: Any
     if not user.is_active or not discussable.can_view(user, target):
         return False
     if entry_kind == Entry.Kind.INTERNAL_NOTE:
-        return can_view_internal_items(user, discussable.get_project(target))
+        return bool(can_view_internal_items(user, discussable.get_project(target)))
     return True
 
 
@@ -78,7 +78,7 @@ def thread_for(*, target: Any) -> Thread:
 MAX_FILES = 10
 
 
-def _checked_files(files: Sequence[File]) -> list[CheckedFile]:
+def _checked_files(files: Sequence[File[Any]]) -> list[CheckedFile]:
     """Every file checked before anything is stored: one refused file refuses the whole post."""
     if len(files) > MAX_FILES:
         raise InvalidInput(
@@ -113,7 +113,7 @@ def _store(
 
 
 @transaction.atomic
-def attachments_add(*, actor: User, target: Any, files: Sequence[File]) -> list[Attachment]:
+def attachments_add(*, actor: User, target: Any, files: Sequence[File[Any]]) -> list[Attachment]:
     """Attach files to the item itself (whoever sees the item sees them): anyone who may reply on
     it. Every file is checked first (size, type, not a program); nothing is stored otherwise."""
     if not can_post_reply(actor, target) and not can_post_internal_note(actor, target):
@@ -139,7 +139,7 @@ def entry_post(
     target: Any,
     body: str,
     kind: str = Entry.Kind.REPLY,
-    files: Sequence[File] = (),
+    files: Sequence[File[Any]] = (),
 ) -> Entry:
     """Post a reply (everyone who sees the item reads it) or an internal note (provider side
     only), with its files (read by whoever reads the entry). Raises NotAllowed unless the actor

@@ -23,4 +23,9 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
 ]

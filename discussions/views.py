@@ -8,14 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from common.errors import ApplicationError, NotFound, add_form_error
+from common.pages import run_action
 from discussions.forms import AttachmentForm, EntryForm
 from discussions.models import Entry
 from discussions.permissions import (
@@ -55,7 +57,7 @@ def discussion_context(*, user: Any, target: Any, form: EntryForm | None = None)
 
 
 @login_required
-def thread(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
+def thread(request: AuthenticatedHttpRequest, target: str, object_id: int) -> HttpResponse:
     """GET: the thread partial. POST: a new entry; htmx gets the refreshed partial (with the
     form's errors, as 200 because htmx does not swap error responses), a plain post is
     redirected back to the item's page."""
@@ -109,7 +111,9 @@ def attachments_context(*, user: Any, target: Any, form: AttachmentForm | None =
 
 @login_required
 @require_POST
-def attachments_add_view(request: HttpRequest, target: str, object_id: int) -> HttpResponse:
+def attachments_add_view(
+    request: AuthenticatedHttpRequest, target: str, object_id: int
+) -> HttpResponse:
     """Files for the item itself; back to the item's page with a message either way."""
     discussable, obj = discussable_get(user=request.user, key=target, object_id=object_id)
     if not can_post_entry(request.user, obj):
@@ -136,17 +140,10 @@ def attachments_add_view(request: HttpRequest, target: str, object_id: int) -> H
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    """The file, if the person may see it (404 alike for a missing and a hidden one); POST with
-    action=delete removes it (the uploader or a PM)."""
+@require_safe
+def attachment_download(request: AuthenticatedHttpRequest, attachment_id: int) -> FileResponse:
+    """The file, if the person may see it (404 alike for a missing and a hidden one)."""
     attachment = attachment_get_for(user=request.user, attachment_id=attachment_id)
-    if request.method == "POST":
-        if request.POST.get("action") != "delete":
-            raise NotFound()
-        target = attachment.thread.target
-        attachment_remove(actor=request.user, attachment=attachment)
-        messages.success(request, _("The file is removed."))
-        return redirect(discussable_of(target).url_for(request.user, target) + "#attachments")
     return stored_file_response(
         attachment.file,
         name=attachment.original_name,
@@ -154,3 +151,19 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         content_type=attachment.media_type,
         inline=request.GET.get("inline") == "1",
     )
+
+
+@login_required
+@require_POST
+def attachment_delete(request: AuthenticatedHttpRequest, attachment_id: int) -> HttpResponse:
+    """Remove a file (its uploader or a PM); back to the item's page."""
+    attachment = attachment_get_for(user=request.user, attachment_id=attachment_id)
+    target = attachment.thread.target
+    if target is None:
+        raise NotFound()
+    run_action(
+        request,
+        lambda: attachment_remove(actor=request.user, attachment=attachment),
+        success=_("The file is removed."),
+    )
+    return redirect(discussable_of(target).url_for(request.user, target) + "#attachments")

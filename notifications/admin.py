@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import is_staff_admin
 from notifications.models import DigestItem, Notification, NotificationPreference, OutboxMessage
-from notifications.services import outbox_resend
+from notifications.services.outbox import outbox_resend
 
 
 @admin.register(OutboxMessage)

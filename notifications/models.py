@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 class OutboxMessage(models.Model):
     """One outgoing e-mail, written in the same transaction as the event that causes it and sent
-    by Celery (notifications.services.outbox_send). Never lost: a failure keeps the row with its
-    reason; never sent twice: a sender claims the row (`claimed_at`) before it sends, and a send
-    the SMTP server accepted is recorded as sent even when recording it has to be retried."""
+    by Celery (notifications.services.outbox.outbox_send). Never lost: a failure keeps the row
+    with its reason; never sent twice: a sender claims the row (`claimed_at`) before it sends, and
+    a send the SMTP server accepted is recorded as sent even when recording it has to be
+    retried."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

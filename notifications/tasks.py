@@ -1,4 +1,4 @@
-"""Thin Celery tasks around notifications.services."""
+"""Thin Celery tasks around the notifications services."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from celery import shared_task
 from django.conf import settings
 
 from common.tasks import SendingTask
-from notifications import services
 from notifications.mail import AcceptedNotRecorded, SendOutcome
+from notifications.services import digests, notifications, outbox
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
@@ -19,7 +19,7 @@ def outbox_send_task(self: SendingTask, message_id: int, accepted_at: str | None
     the base class's. A message the server accepted but the database did not record is retried
     with the time of the accept, which only records it: it is never sent twice."""
     try:
-        outcome = services.outbox_send(
+        outcome = outbox.outbox_send(
             message_id=message_id,
             accepted_at=datetime.fromisoformat(accepted_at) if accepted_at else None,
         )
@@ -31,14 +31,14 @@ def outbox_send_task(self: SendingTask, message_id: int, accepted_at: str | None
         ) from accepted
     if outcome is SendOutcome.RETRY:
         # At the time recorded on the message, so that outbox_due_ids agrees with the retry.
-        raise self.retry(countdown=services.outbox_retry_countdown(message_id=message_id))
+        raise self.retry(countdown=outbox.outbox_retry_countdown(message_id=message_id))
     return outcome.value
 
 
 @shared_task(acks_late=True)
 def outbox_flush_task() -> int:
     """Re-queue pending messages whose task was lost; safe because a sender claims the row."""
-    ids = services.outbox_due_ids()
+    ids = outbox.outbox_due_ids()
     for message_id in ids:
         outbox_send_task.delay(message_id)
     return len(ids)
@@ -46,10 +46,10 @@ def outbox_flush_task() -> int:
 
 @shared_task
 def notifications_prune_task() -> int:
-    return services.notifications_prune()
+    return notifications.notifications_prune()
 
 
 @shared_task
 def digests_send_task() -> int:
     """Every 15 minutes: the daily digest of each person whose 07:00 local time has come."""
-    return services.digests_send_due()
+    return digests.digests_send_due()

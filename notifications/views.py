@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from notifications.models import NOTIFICATION_KINDS, Channel, NotificationKind
 from notifications.selectors import notification_list_for
-from notifications.services import notifications_mark_read, preferences_for, preferences_set
+from notifications.services.notifications import notifications_mark_read
+from notifications.services.preferences import preferences_for, preferences_set
 
 
 @login_required

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
+from accounts.http import AuthenticatedHttpRequest
 from portal.decisions import WaitingItem, waiting_count_for, waiting_items_for
 
 
-def waiting_items_of_request(request: HttpRequest) -> list[WaitingItem]:
+def waiting_items_of_request(request: AuthenticatedHttpRequest) -> list[WaitingItem]:
     """The signed-in person's waiting items, computed once per request."""
     cached = getattr(request, "_portal_waiting_items", None)
     if cached is None:
@@ -16,7 +15,7 @@ def waiting_items_of_request(request: HttpRequest) -> list[WaitingItem]:
     return cached
 
 
-def waiting_count_of_request(request: HttpRequest) -> int:
+def waiting_count_of_request(request: AuthenticatedHttpRequest) -> int:
     """The badge's number: the length of the list when the page built it already, else one
     counting query."""
     cached = getattr(request, "_portal_waiting_items", None)
@@ -25,7 +24,7 @@ def waiting_count_of_request(request: HttpRequest) -> int:
     return waiting_count_for(user=request.user)
 
 
-def portal_waiting(request: HttpRequest) -> dict[str, Any]:
+def portal_waiting(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The count badge of the portal navigation: computed only on portal pages, only when a
     template shows it, in one query (or none on the home page, which lists the items)."""
     if not request.path.startswith("/portal/"):

@@ -47,6 +47,13 @@ class AuditEntry:
     url: str
 
 
+def _when(moment: datetime | None) -> datetime:
+    """The time of an act the query selected for having one."""
+    if moment is None:
+        raise ValueError("An audit entry needs the time of the act.")
+    return moment
+
+
 def _client_user_q(project: Project, field: str) -> dict[str, object]:
     """People of the project's client organisation acted (not the provider on their behalf)."""
     return {f"{field}__organization_id": project.client_id}
@@ -83,7 +90,7 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
     ).select_related("deliverable", "decided_by"):
         entries.append(
             AuditEntry(
-                at=acceptance_round.decided_at,
+                at=_when(acceptance_round.decided_at),
                 who=str(acceptance_round.decided_by),
                 action=str(acceptance_round.get_decision_display()).lower(),
                 what=acceptance_round.deliverable.name,
@@ -96,7 +103,7 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
     ).select_related("client_approved_by"):
         entries.append(
             AuditEntry(
-                at=change.client_approved_at,
+                at=_when(change.client_approved_at),
                 who=str(change.client_approved_by),
                 action=_("approved"),
                 what=f"{change.reference} {change.title}",
@@ -108,7 +115,7 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
     ).select_related("rejected_by"):
         entries.append(
             AuditEntry(
-                at=change.rejected_at,
+                at=_when(change.rejected_at),
                 who=str(change.rejected_by),
                 action=_("rejected"),
                 what=f"{change.reference} {change.title}",
@@ -120,7 +127,7 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
     ).select_related("decided_by"):
         entries.append(
             AuditEntry(
-                at=gate.decided_at,
+                at=_when(gate.decided_at),
                 who=str(gate.decided_by),
                 action=str(gate.get_status_display()).lower(),
                 what=_("Move to %(phase)s") % {"phase": gate.get_to_phase_display()},
@@ -135,7 +142,7 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
     ).select_related("confirmed_by"):
         entries.append(
             AuditEntry(
-                at=ticket.confirmed_at,
+                at=_when(ticket.confirmed_at),
                 who=str(ticket.confirmed_by),
                 action=_("confirmed the resolution"),
                 what=f"{ticket.reference} {ticket.title}",

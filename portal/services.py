@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, NotAllowed
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from portal.decisions import WaitingItem, waiting_items_for
 from portal.models import (
     DEFAULT_CLIENT_RESPONSE_DAYS,

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin
 from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
@@ -50,6 +51,8 @@ class PortalHomeView(PortalPageMixin, TemplateView):
     """What needs my decision first (portal.decisions: every source, oldest first), then my
     projects. While a PM or AM views the portal as this person, narrowed to that project."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -65,6 +68,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
 
 
 class PortalProjectListView(PortalPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "portal/project_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -78,6 +82,7 @@ class PortalProjectListView(PortalPageMixin, TemplateView):
 
 
 class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "portal/project_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -110,6 +115,7 @@ class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
 
 
 class PortalProjectMembersView(PortalPageMixin, MembersViewMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "portal/project_members.html"
     members_url_name = "portal:project_members"
 
@@ -117,6 +123,8 @@ class PortalProjectMembersView(PortalPageMixin, MembersViewMixin, TemplateView):
 class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """A deliverable as the client sees it: criteria, the rounds so far, and for a client admin
     or customer representative the accept / reject form while it awaits their answer."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "portal/deliverable.html"
 
@@ -147,7 +155,7 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         deliverable = self.get_deliverable()
         form = AcceptanceDecisionForm(request.POST, criteria=list(deliverable.criteria.all()))
 
@@ -181,6 +189,8 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
 class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """A gate review as the client sees it; the client admin approves or refuses it."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/gate.html"
 
     def get_gate(self) -> PhaseGate:
@@ -199,7 +209,7 @@ class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         gate = self.get_gate()
         form = GateDecisionForm(request.POST)
         if run_form(
@@ -219,15 +229,21 @@ class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
 class PortalDocumentDownloadView(PortalPageMixin, DocumentDownloadMixin, View):
     """A client-visible document of the project; an internal one is a 404 like a missing one."""
 
+    request: AuthenticatedHttpRequest
+
 
 class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):
     """The client-visible milestones and tasks on a Gantt chart, with the same as a table."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "portal/timeline.html"
 
 
 class PortalSearchView(PortalPageMixin, SearchViewMixin, TemplateView):
     """The client's search: only what the permission layer lets them see."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "portal/search.html"
     side = "portal"

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from accounts.models import User
 from common.errors import ApplicationError, InvalidInput, NotFound
@@ -38,9 +39,11 @@ class DecisionActView(PortalPageMixin, ProjectPageMixin, View):
     item's row is replaced by nothing and the navigation badge is updated out of band; without
     JavaScript the person returns to the home page with a message."""
 
+    request: AuthenticatedHttpRequest
+
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             perform_action(
                 actor=request.user,
@@ -75,6 +78,8 @@ class ClientAuditLogView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """Who on the client side approved, confirmed, accepted or rejected what; membership
     changes by client admins."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/audit_log.html"
     project_permission = "portal.view_client_audit_log"
 
@@ -86,6 +91,8 @@ class ClientAuditLogView(PortalPageMixin, ProjectPageMixin, TemplateView):
 
 class OnboardingView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """What the person's role means in this project and what each client role may do."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "portal/onboarding.html"
     project_permission = "portal.view_onboarding"
@@ -125,6 +132,8 @@ def client_permission_rows() -> list[tuple[str, tuple[bool, bool, bool]]]:
 class ViewAsStartView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """A PM or the AM picks a client member of the project and opens the portal as them."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/view_as_start.html"
     project_permission = "portal.view_as_client"
 
@@ -143,7 +152,7 @@ class ViewAsStartView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context.setdefault("error", kwargs.get("error", ""))
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         raw = request.POST.get("person", "")
         person = User.objects.filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
         try:
@@ -162,9 +171,11 @@ class ViewAsStartView(StaffPageMixin, ProjectPageMixin, TemplateView):
 class ViewAsStopView(LoginRequiredMixin, View):
     """POST: end "view as this client" and return to the staff project page."""
 
+    request: AuthenticatedHttpRequest
+
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session_id = request.session.pop(VIEW_AS_SESSION_KEY, None)
         if not session_id:
             return redirect("home")
@@ -183,6 +194,8 @@ class ViewAsStopView(LoginRequiredMixin, View):
 class ClientResponseTimeView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The PM sets how many business days the client has to answer before a reminder."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "portal/response_time.html"
     project_permission = "projects.edit_plan"
 
@@ -194,7 +207,7 @@ class ClientResponseTimeView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context["max_days"] = MAX_CLIENT_RESPONSE_DAYS
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         raw = request.POST.get("client_response_days", "").strip()
         try:
             if not raw.isdigit():

@@ -15,7 +15,7 @@ from projects.models import Membership, Project, Role
 from reports.models import Report, ReportDelivery, ReportSchedule
 from reports.recipients import recipients_of
 from reports.schedule import period_ending_at
-from reports.services import client_time_zone, schedule_save
+from reports.services.schedules import client_time_zone, schedule_save
 from reports.snapshot import take_snapshot
 
 ROLES = [Role.CLIENT_ADMIN, Role.CUSTOMER_REP, Role.CLIENT_VIEWER]

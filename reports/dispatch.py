@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from reports.models import Report, ReportDelivery, ReportSchedule
 from reports.recipients import recipients_many
-from reports.services import run_schedule, scheduled_snapshot_request
+from reports.services.reports import run_schedule, scheduled_snapshot_request
 from reports.snapshot import take_snapshots
 
 

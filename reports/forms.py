@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from projects.models import CLIENT_ROLES, Project, Role
 from reports.models import Cadence, ReportSchedule, Weekday
-from reports.services import ExtraAddress
+from reports.services.schedules import ExtraAddress
 from stakeholders.models import CommunicationItem
 
 CLIENT_ROLE_CHOICES = [(role, label) for role, label in Role.choices if role in CLIENT_ROLES]

@@ -25,7 +25,7 @@ from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.selectors.portfolio import ClientProgress, client_progress_many
 from reports.schedule import zone_of
 from reports.sections import collect_sections
-from risks.selectors import client_risks_for_reports
+from risks.selectors.portfolio import client_risks_for_reports
 from stakeholders.models import ChangeRequest, Requirement
 
 SNAPSHOT_VERSION = 1

@@ -12,6 +12,16 @@ urlpatterns = [
         name="project_reports",
     ),
     path(
+        "projects/<int:project_id>/reports/summary/",
+        views.SummarySaveView.as_view(),
+        name="summary_save",
+    ),
+    path(
+        "projects/<int:project_id>/reports/send-now/",
+        views.ReportSendNowView.as_view(),
+        name="report_send_now",
+    ),
+    path(
         "projects/<int:project_id>/reports/schedule/",
         views.ScheduleView.as_view(),
         name="schedule",

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound
-from common.pages import run_form
+from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
 from reports.delivery import rendition_ensure
 from reports.forms import RecipientsForm, ScheduleForm, SummaryForm
@@ -37,12 +37,9 @@ from reports.selectors import (
     report_list_for,
     schedule_get_for,
 )
-from reports.services import (
-    ReportExists,
+from reports.services.reports import ReportExists, report_preview, report_resend, report_send_now
+from reports.services.schedules import (
     client_time_zone,
-    report_preview,
-    report_resend,
-    report_send_now,
     schedule_save,
     schedule_update_recipients,
     summary_save,
@@ -96,37 +93,53 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
         except NotFound:
             return None
 
+
+class SummarySaveView(ProjectReportsView):
+    """POST only: the PM's summary for the next report. Done, back to the tab; an invalid form
+    shows the tab again with the form's errors."""
+
+    http_method_names = ["post"]
+
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        action = request.POST.get("action")
-        if action == "summary":
-            form = SummaryForm(request.POST)
-            if run_form(
-                form,
-                lambda data: summary_save(
-                    actor=request.user, project=self.project, summary=data["summary"]
-                ),
-            ):
-                messages.success(request, _("Summary saved for the next report."))
-                return redirect("reports:project_reports", project_id=self.project.pk)
-            return self.render_to_response(self.get_context_data(summary_form=form), status=400)
-        if action == "send_now":
+        form = SummaryForm(request.POST)
+        if run_form(
+            form,
+            lambda data: summary_save(
+                actor=request.user, project=self.project, summary=data["summary"]
+            ),
+        ):
+            messages.success(request, _("Summary saved for the next report."))
+            return redirect("reports:project_reports", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(summary_form=form), status=400)
+
+
+class ReportSendNowView(StaffPageMixin, ProjectPageMixin, View):
+    """POST only: the PM sends the current period's report at once. When it exists already, back
+    to the tab, which offers to open it to resend it (a redirect, not a 409 page, so that
+    reloading does not post again)."""
+
+    request: AuthenticatedHttpRequest
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        existing: list[Report] = []
+
+        def send() -> Report:
             try:
-                report = report_send_now(actor=request.user, project=self.project)
+                return report_send_now(actor=request.user, project=self.project)
             except ReportExists as exists:
-                # Redirect (not a 409 page) so that reloading does not post again.
-                messages.error(request, str(exists.message))
-                url = reverse("reports:project_reports", args=[self.project.pk])
-                return redirect(f"{url}?existing={exists.report.pk}")
-            except ApplicationError as error:
-                if error.http_status == 403:
-                    raise
-                messages.error(request, str(error.message))
-                return redirect("reports:project_reports", project_id=self.project.pk)
-            messages.success(
-                request, _("The report was created and is being sent to its recipients.")
-            )
-            return redirect("reports:report", project_id=self.project.pk, report_id=report.pk)
-        raise NotFound()
+                existing.append(exists.report)
+                raise
+
+        done = run_action(
+            request,
+            send,
+            success=_("The report was created and is being sent to its recipients."),
+        )
+        if done is None:
+            url = reverse("reports:project_reports", args=[self.project.pk])
+            return redirect(f"{url}?existing={existing[0].pk}" if existing else url)
+        return redirect("reports:report", project_id=self.project.pk, report_id=done.value.pk)
 
 
 class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):

@@ -10,7 +10,7 @@ class RiskAdmin(SimpleHistoryAdmin):
     list_filter = ["level", "status", "visibility"]
     search_fields = ["title"]
     raw_id_fields = ["project", "owner", "raised_by"]
-    filter_horizontal = []
+    filter_horizontal: list[str] = []
 
 
 @admin.register(Issue)

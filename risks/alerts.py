@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import CLIENT_ROLES, Membership, Role, Visibility
 from risks.models import Assessment, Escalation, MitigationAction, Reminder, Risk
 
@@ -153,8 +153,7 @@ def reminder_candidate_ids(*, now: datetime) -> list[int]:
             owner__is_active=True,
         ).values_list("owner_id", flat=True)
     )
-    owners.discard(None)
-    return sorted(owners)
+    return sorted(owner for owner in owners if owner is not None)
 
 
 def reminder_send(*, user_id: int, now: datetime) -> Reminder | None:

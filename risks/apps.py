@@ -19,6 +19,6 @@ class RisksConfig(AppConfig):
         discussables.register()
 
         from projects.selectors.portfolio import register_portfolio_columns
-        from risks.selectors import portfolio_columns
+        from risks.selectors.portfolio import portfolio_columns
 
         register_portfolio_columns(portfolio_columns)

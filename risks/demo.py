@@ -14,12 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from projects.models import Project, Visibility
 from risks.models import Assessment, Risk
-from risks.services import (
-    mitigation_action_add,
-    risk_assess,
-    risk_create,
-    risk_transition,
-)
+from risks.services.actions import mitigation_action_add
+from risks.services.assessments import risk_assess
+from risks.services.register import risk_create, risk_transition
 
 # title, category, (p, i) eight weeks ago, (p, i) now, strategy, visibility, owner key, review in
 # days (negative: overdue), extra

@@ -19,7 +19,7 @@ def register() -> None:
     from projects.services.notify import project_pms
     from risks.models import Risk
     from risks.permissions import can_view_risk
-    from risks.selectors import risk_search_scope_for
+    from risks.selectors.register import risk_search_scope_for
 
     def url_for(user: User, risk: Risk) -> str:
         name = "risks:portal_risk" if user.is_client_user else "risks:risk"

@@ -19,6 +19,6 @@ def _risk_url(risk: Any, side: Side) -> str:
 
 
 def register() -> None:
-    from risks.selectors import risk_search_scope_for
+    from risks.selectors.register import risk_search_scope_for
 
     register_searchable("risk", _("Risks"), risk_search_scope_for, FIELDS, _risk_url)

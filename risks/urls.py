@@ -1,37 +1,45 @@
 from django.urls import path
 
-from risks import views
+from risks.views import portal, register, risks, settings
 
 app_name = "risks"
 
+risk = "projects/<int:project_id>/risks/<int:risk_id>"
+
 urlpatterns = [
     # Staff
-    path("projects/<int:project_id>/risks/", views.RegisterView.as_view(), name="register"),
-    path("projects/<int:project_id>/risks.csv", views.RiskCsvView.as_view(), name="export"),
+    path("projects/<int:project_id>/risks/", register.RegisterView.as_view(), name="register"),
+    path("projects/<int:project_id>/risks.csv", register.RiskCsvView.as_view(), name="export"),
+    path(
+        "projects/<int:project_id>/risks/issues/resolve/",
+        register.IssueResolveView.as_view(),
+        name="issue_resolve",
+    ),
     path(
         "projects/<int:project_id>/risks/settings/",
-        views.RiskSettingsView.as_view(),
+        settings.RiskSettingsView.as_view(),
         name="settings",
     ),
-    path(
-        "projects/<int:project_id>/risks/<int:risk_id>/",
-        views.RiskDetailView.as_view(),
-        name="risk",
-    ),
+    path(f"{risk}/", risks.RiskDetailView.as_view(), name="risk"),
+    path(f"{risk}/assess/", risks.RiskAssessView.as_view(), name="risk_assess"),
+    path(f"{risk}/edit/", risks.RiskEditView.as_view(), name="risk_edit"),
+    path(f"{risk}/status/", risks.RiskTransitionView.as_view(), name="risk_transition"),
+    path(f"{risk}/actions/", risks.ActionAddView.as_view(), name="action_add"),
+    path(f"{risk}/actions/done/", risks.ActionSetDoneView.as_view(), name="action_set_done"),
     # Portal
     path(
         "portal/projects/<int:project_id>/risks/",
-        views.PortalRegisterView.as_view(),
+        portal.PortalRegisterView.as_view(),
         name="portal_register",
     ),
     path(
         "portal/projects/<int:project_id>/risks.csv",
-        views.PortalRiskCsvView.as_view(),
+        register.PortalRiskCsvView.as_view(),
         name="portal_export",
     ),
     path(
         "portal/projects/<int:project_id>/risks/<int:risk_id>/",
-        views.PortalRiskView.as_view(),
+        portal.PortalRiskView.as_view(),
         name="portal_risk",
     ),
 ]

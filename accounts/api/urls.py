@@ -1,5 +1,7 @@
+"""The signed-in user's API route, mounted under /api/v1/ by config.urls."""
+
 from django.urls import path
 
-from accounts.api import views
+from accounts.api import me
 
-urlpatterns = [path("me/", views.MeView.as_view(), name="me")]
+urlpatterns = [path("me/", me.MeView.as_view(), name="me")]

@@ -2,22 +2,22 @@
 
 from django.urls import path
 
-from discussions.api import views
+from discussions.api import attachments, entries
 
 urlpatterns = [
     path(
         "discussions/<str:target>/<int:object_id>/entries/",
-        views.EntryListView.as_view(),
+        entries.EntryListView.as_view(),
         name="discussion-entries",
     ),
     path(
         "discussions/<str:target>/<int:object_id>/attachments/",
-        views.ItemAttachmentListView.as_view(),
+        attachments.ItemAttachmentListView.as_view(),
         name="discussion-attachments",
     ),
     path(
         "attachments/<int:attachment_id>/",
-        views.AttachmentDownloadView.as_view(),
+        attachments.AttachmentDownloadView.as_view(),
         name="attachment-download",
     ),
 ]

@@ -25,7 +25,7 @@ from feedback.permissions import (
     can_manage_account,
 )
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -17,7 +17,7 @@ from feedback.models import (
     SurveyResponse,
 )
 from feedback.permissions import can_close_follow_up
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import Membership, Role
 
 if TYPE_CHECKING:

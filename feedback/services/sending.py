@@ -27,7 +27,7 @@ from feedback.models import (
 from feedback.services.automations import automations_run_periodic
 from feedback.services.campaigns import campaign_close
 from feedback.tokens import invitation_token
-from notifications.services import outbox_enqueue
+from notifications.services.outbox import outbox_enqueue
 from projects.models import CLIENT_ROLES, Membership, Project
 
 if TYPE_CHECKING:

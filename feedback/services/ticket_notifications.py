@@ -20,7 +20,7 @@ from feedback.permissions import (
     can_view_ticket,
 )
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import CLIENT_ROLES, Membership, Role
 
 if TYPE_CHECKING:

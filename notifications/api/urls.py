@@ -1,11 +1,13 @@
+"""The notification preferences' API route, mounted under /api/v1/ by config.urls."""
+
 from django.urls import path
 
-from notifications.api import views
+from notifications.api import preferences
 
 urlpatterns = [
     path(
         "me/notification-preferences/",
-        views.MyPreferencesView.as_view(),
+        preferences.MyPreferencesView.as_view(),
         name="notification-preferences",
     ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
-from accounts.api.serializers import OrganizationSerializer
+from accounts.api.me import OrganizationSerializer
 from accounts.models import Organization
 from projects.selectors import organization_list_for
 

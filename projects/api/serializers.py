@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.api.serializers import OrganizationSerializer
+from accounts.api.me import OrganizationSerializer
 from projects.models import (
     AcceptanceCriterion,
     AcceptanceRound,

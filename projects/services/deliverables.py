@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.text import clean_text
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.calendar import add_business_days
 from projects.models import (
     AcceptanceCriterion,

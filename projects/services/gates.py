@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import (
     GATE_CHECKLISTS,
     NEXT_PHASE,

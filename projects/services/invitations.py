@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from accounts.services import NewAccount, account_create
 from common.errors import ApplicationError, Conflict, InvalidInput, NotAllowed
-from notifications.services import notification_create, outbox_enqueue
+from notifications.services.notifications import notification_create
+from notifications.services.outbox import outbox_enqueue
 from projects.models import CLIENT_ROLES, Invitation, Membership, Project, Role
 from projects.permissions import can_invite_role
 from projects.services.memberships import membership_add

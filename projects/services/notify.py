@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 
-from notifications.services import notification_create, notify
+from notifications.services.notifications import notification_create, notify
 from projects.models import Membership, Project, Role
 
 if TYPE_CHECKING:

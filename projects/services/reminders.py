@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.models import DigestItem, NotificationKind, OutboxMessage
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.calendar import business_days_between
 from projects.models import AcceptanceRound, Deliverable, Membership, Role, Visibility
 from projects.services.deliverables import client_today

@@ -1,15 +1,17 @@
+"""The status reports' API routes, mounted under /api/v1/ by config.urls."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from reports.api import views
+from reports.api import reports, schedules
 
 router = SimpleRouter()
-router.register(r"projects/(?P<project_pk>\d+)/reports", views.ReportViewSet, basename="report")
+router.register(r"projects/(?P<project_pk>\d+)/reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = [
     path(
         "projects/<int:project_pk>/report-schedule/",
-        views.ReportScheduleView.as_view(),
+        schedules.ReportScheduleView.as_view(),
         name="report-schedule",
     ),
     *router.urls,

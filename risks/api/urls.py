@@ -1,18 +1,20 @@
+"""The risk register's API routes, mounted under /api/v1/ by config.urls."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from risks.api import views
+from risks.api import issues, register, settings
 
 router = SimpleRouter()
-router.register(r"projects/(?P<project_pk>\d+)/risks", views.RiskViewSet, basename="risk")
+router.register(r"projects/(?P<project_pk>\d+)/risks", register.RiskViewSet, basename="risk")
 router.register(
-    r"projects/(?P<project_pk>\d+)/risk-issues", views.IssueViewSet, basename="risk-issue"
+    r"projects/(?P<project_pk>\d+)/risk-issues", issues.IssueViewSet, basename="risk-issue"
 )
 
 urlpatterns = [
     path(
         "projects/<int:project_pk>/risk-settings/",
-        views.RiskSettingsView.as_view(),
+        settings.RiskSettingsView.as_view(),
         name="risk-settings",
     ),
     *router.urls,

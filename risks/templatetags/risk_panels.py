@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from risks.selectors import top_risks_for
+from risks.selectors.register import top_risks_for
 
 register = template.Library()
 

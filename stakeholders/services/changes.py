@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import CLIENT_ROLES, Membership, Milestone, Project, Role, Visibility
 from projects.permissions import (
     can_approve_change_for_client,

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
-from notifications.services import notification_create
+from notifications.services.notifications import notification_create
 from projects.models import CLIENT_ROLES, Membership, Project, Visibility
 from projects.permissions import can_view_project
 from stakeholders.models import ActionItem, Meeting, MeetingDecision, Side, Stakeholder

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services.notifications import notify
 from projects.models import Membership, Role
 from projects.services.notify import notify_pms
 from stakeholders.models import Requirement

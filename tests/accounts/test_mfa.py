@@ -122,7 +122,7 @@ def test_posting_to_a_staff_page_without_totp_changes_nothing(client, unenrolled
 def test_profile_cannot_hand_out_an_api_token_without_totp(client, unenrolled_pm):
     client.force_login(unenrolled_pm)
 
-    response = client.post("/accounts/profile/", {"action": "token"})
+    response = client.post("/accounts/profile/token/")
 
     assert (response.status_code, response["Location"]) == (302, ACTIVATE_URL)
     assert not Token.objects.filter(user=unenrolled_pm).exists()

@@ -38,7 +38,7 @@ def _openapi() -> dict[str, Any]:
 
 @pytest.fixture
 def rep_token(cast) -> str:
-    from risks.services import risk_create
+    from risks.services.register import risk_create
     from stakeholders.services.changes import change_request_create
     from stakeholders.services.requirements import requirement_create
 

@@ -44,7 +44,9 @@ from projects.services.objectives import objective_create
 from projects.services.projects import project_health_override
 from projects.services.tasks import dependency_add, task_create
 from risks.models import Risk
-from risks.services import mitigation_action_add, risk_assess, risk_create, risk_transition
+from risks.services.actions import mitigation_action_add
+from risks.services.assessments import risk_assess
+from risks.services.register import risk_create, risk_transition
 from stakeholders.models import Meeting, Requirement
 from stakeholders.services.changes import change_request_assess, change_request_create
 from stakeholders.services.meetings import (
@@ -499,10 +501,11 @@ def after_fill(world: World, canary: Any) -> None:
     """Steps that write e-mails, notifications and a report from the data as it now is.
     `canary(label, field)` mints a canary for internal text these steps write."""
     pm, am, items, project = world.person("pm"), world.person("am"), world.items, world.project
-    from notifications.services import digests_send_due
+    from notifications.services.digests import digests_send_due
     from portal.services import decision_reminders_send_for
     from reports.delivery import rendition_ensure
-    from reports.services import ExtraAddress, report_send_now, schedule_save
+    from reports.services.reports import report_send_now
+    from reports.services.schedules import ExtraAddress, schedule_save
 
     # The schedule impact on the internal milestone, the team's cost breakdown.
     change_request_assess(

@@ -108,6 +108,8 @@ PAGES: dict[str, Entry] = {
     "set_language": Entry(roles(405), note="POST only"),
     # Accounts
     "accounts:profile": Entry(SIGNED_IN_PAGE),
+    "accounts:token_regenerate": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+    "accounts:token_revoke": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     "invitations:accept": Entry(
         PUBLIC,
         kwargs=lambda cast: {"token": cast.invitation_token},
@@ -276,6 +278,25 @@ PAGES: dict[str, Entry] = {
     "risks:export": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
     ),
+    "risks:issue_resolve": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only: the PM resolves an issue of the register's log (tests/risks)",
+    ),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=lambda cast: {"project_id": cast.project.pk, "risk_id": cast.risk.pk},
+            note="POST only: one form of a risk's page (tests/risks/test_pages_and_queries.py)",
+        )
+        for name in (
+            "risks:risk_assess",
+            "risks:risk_edit",
+            "risks:risk_transition",
+            "risks:action_add",
+            "risks:action_set_done",
+        )
+    },
     "risks:settings": Entry(
         roles(403, anonymous=LOGIN, pm=200, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=project_kwargs,
@@ -368,6 +389,11 @@ PAGES: dict[str, Entry] = {
         roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
         note="a file of a client-visible requirement; entries' files follow the entry",
+    ),
+    "discussions:attachment_delete": Entry(
+        roles(405, anonymous=LOGIN),
+        kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
+        note="POST only (tests/discussions/test_attachments.py)",
     ),
     "notifications:mark_read": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     # Portal
@@ -1265,6 +1291,14 @@ def api_report_kwargs(cast: Any) -> dict[str, Any]:
 PAGES.update(
     {
         "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+        **{
+            name: Entry(
+                roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+                kwargs=project_kwargs,
+                note="POST only: the PM's summary, send now (tests/reports/test_pages.py)",
+            )
+            for name in ("reports:summary_save", "reports:report_send_now")
+        },
         "reports:schedule": Entry(PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM edits it"),
         "reports:preview": Entry(
             PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM previews the next report"

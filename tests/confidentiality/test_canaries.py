@@ -394,11 +394,13 @@ def test_status_report_shows_no_canary(world, form, language):
 
 def test_the_suite_fails_when_a_selector_returns_internal_items(world, values, monkeypatch):
     """Every risk of the project, internal ones too, for everyone: the scanner names them."""
-    import risks.selectors
+    import risks.selectors.register
     from risks.models import Risk
 
     monkeypatch.setattr(
-        risks.selectors, "_visible", lambda user, project: Risk.objects.filter(project=project)
+        risks.selectors.register,
+        "visible_risks",
+        lambda user, project: Risk.objects.filter(project=project),
     )
     operation = API_OPERATIONS["/api/v1/projects/{project_pk}/risks/"]
     urls, _unknown = c.api_operation_urls(operation, values)
@@ -412,11 +414,9 @@ def test_the_suite_fails_when_a_selector_returns_internal_items(world, values, m
 
 def test_the_suite_fails_when_an_internal_field_becomes_client_visible(world, monkeypatch):
     """The client's risk serializer given the team's: the internal note shows."""
-    from risks.api import serializers
+    from risks.api import register
 
-    monkeypatch.setattr(
-        serializers, "RiskDetailSerializer", serializers.InternalRiskDetailSerializer
-    )
+    monkeypatch.setattr(register, "RiskDetailSerializer", register.InternalRiskDetailSerializer)
     risk = world.items["risk"]
     url = f"/api/v1/projects/{world.project.pk}/risks/{risk.pk}/"
     status, found = _read(_client(world, "viewer"), url, world.items["canaries"], "proof")

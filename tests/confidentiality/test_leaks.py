@@ -31,7 +31,8 @@ from projects.services.deliverables import (
     milestone_create,
     quality_review_record,
 )
-from reports.services import report_send_now, schedule_save
+from reports.services.reports import report_send_now
+from reports.services.schedules import schedule_save
 from stakeholders.models import ActionItem, Meeting
 from stakeholders.services.changes import (
     change_request_approve,

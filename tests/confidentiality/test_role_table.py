@@ -27,7 +27,8 @@ from projects.services.invitations import invitation_create, invitation_token
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from risks.models import Risk
-from risks.services import mitigation_action_add, risk_create, risk_transition
+from risks.services.actions import mitigation_action_add
+from risks.services.register import risk_create, risk_transition
 from stakeholders.services.changes import change_request_create
 from stakeholders.services.meetings import action_item_create, meeting_create
 from stakeholders.services.register import communication_item_create, stakeholder_create

@@ -143,8 +143,8 @@ def test_the_viewer_cannot_attach_and_only_the_uploader_or_pm_removes(cast, requ
     [attachment] = attachments_add(actor=cast.rep, target=requirement, files=[a_file()])
     with pytest.raises(NotAllowed):
         attachment_remove(actor=cast.client_admin, attachment=attachment)
-    url = reverse("discussions:attachment", args=[attachment.pk])
-    assert logged_in(cast.pm).post(url, {"action": "delete"}).status_code == 302
+    url = reverse("discussions:attachment_delete", args=[attachment.pk])
+    assert logged_in(cast.pm).post(url).status_code == 302
     assert not Attachment.objects.exists()
 
 

@@ -12,7 +12,8 @@ from discussions.models import Entry
 from discussions.selectors import entry_list_for
 from discussions.services import entry_post, mentions_resolve
 from notifications.models import Channel, DigestItem, Notification, OutboxMessage
-from notifications.services import digests_send_due, preferences_set
+from notifications.services.digests import digests_send_due
+from notifications.services.preferences import preferences_set
 from projects.services.deliverables import deliverable_create, milestone_create
 from tests.helpers import count_queries, logged_in
 

@@ -18,7 +18,7 @@ from projects.models import Milestone, Project, Task
 from projects.services.deliverables import milestone_create
 from projects.services.tasks import task_create
 from risks.models import Risk
-from risks.services import risk_create
+from risks.services.register import risk_create
 from stakeholders.models import Meeting
 from stakeholders.services.meetings import meeting_create
 from tests.e2e.conftest import csp_violations, log_in

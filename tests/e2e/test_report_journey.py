@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from projects.models import Visibility
 from reports.models import Report
-from risks.services import risk_create
+from risks.services.register import risk_create
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page
 
 pytestmark = pytest.mark.e2e

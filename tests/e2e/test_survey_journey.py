@@ -17,7 +17,7 @@ from feedback.models import Campaign, DetractorFollowUp, SurveyResponse
 from feedback.services.sending import campaign_send
 from feedback.services.survey_templates import survey_template_default
 from notifications.models import OutboxMessage
-from notifications.services import outbox_send
+from notifications.services.outbox import outbox_send
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page
 
 pytestmark = pytest.mark.e2e

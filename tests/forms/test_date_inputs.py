@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from common.widgets import DateInput, DateTimeLocalInput
 from projects.models import Deliverable
-from risks.selectors import risk_settings_of
+from risks.selectors.settings import risk_settings_of
 from stakeholders.models import Requirement, Stakeholder
 
 A_DATE = date(2026, 11, 22)

@@ -9,7 +9,9 @@ import pytest
 from django.db import close_old_connections
 
 from notifications.models import Channel, DigestItem, OutboxMessage
-from notifications.services import digest_send, digests_send_due, notify, preferences_set
+from notifications.services.digests import digest_send, digests_send_due
+from notifications.services.notifications import notify
+from notifications.services.preferences import preferences_set
 from notifications.tasks import digests_send_task
 
 pytestmark = pytest.mark.django_db

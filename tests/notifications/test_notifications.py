@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from notifications.services import (
+from notifications.services.notifications import (
     notification_create,
     notifications_mark_read,
     notifications_prune,

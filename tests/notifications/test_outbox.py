@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from common.errors import NotAllowed
 from notifications.models import OutboxMessage
-from notifications.services import (
+from notifications.services.outbox import (
     SendOutcome,
     outbox_due_ids,
     outbox_enqueue,

@@ -14,8 +14,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from common.database import retry_when_locked
-from notifications import services
 from notifications.models import OutboxMessage
+from notifications.services import outbox
 from tests.notifications.test_outbox import enqueue
 from tests.notifications.test_outbox_worker import status_of, wait_until, worker  # noqa: F401
 
@@ -29,7 +29,7 @@ class RecordFailsOnce:
     def __init__(self, error: Exception) -> None:
         self.error = error
         self.failed_at: list[datetime] = []
-        self.inner = services._record.__wrapped__
+        self.inner = outbox._record.__wrapped__
 
     def __call__(self, message: OutboxMessage, fields: dict) -> None:
         if fields.get("status") == OutboxMessage.Status.SENT and not self.failed_at:
@@ -50,7 +50,7 @@ def record_fails_once(monkeypatch):
         def record(message: OutboxMessage, fields: dict) -> None:
             fault(message, fields)
 
-        monkeypatch.setattr(services, "_record", retry_when_locked(record))
+        monkeypatch.setattr(outbox, "_record", retry_when_locked(record))
         return fault
 
     return install
@@ -100,11 +100,11 @@ def test_an_accepted_message_whose_record_fails_is_recorded_by_the_retry_not_sen
 
 def test_the_flush_leaves_a_claimed_message_to_its_sender(db):
     message = enqueue(1)
-    stale = timezone.now() - services.outbox_claim_stale_after()
+    stale = timezone.now() - outbox.outbox_claim_stale_after()
     OutboxMessage.objects.filter(pk=message.pk).update(
-        created_at=timezone.now() - services.outbox_claim_stale_after(),
+        created_at=timezone.now() - outbox.outbox_claim_stale_after(),
         claimed_at=timezone.now(),
     )
-    assert services.outbox_due_ids() == []
+    assert outbox.outbox_due_ids() == []
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=stale)
-    assert services.outbox_due_ids() == [message.pk]
+    assert outbox.outbox_due_ids() == [message.pk]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from notifications.models import OutboxMessage
-from notifications.services import SendOutcome, outbox_send
+from notifications.services.outbox import SendOutcome, outbox_send
 from notifications.tasks import outbox_flush_task
 from projects.models import Role
 from projects.services.invitations import invitation_create

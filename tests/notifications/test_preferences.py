@@ -15,7 +15,8 @@ from notifications.models import (
     NotificationPreference,
     OutboxMessage,
 )
-from notifications.services import notify, preferences_for, preferences_set
+from notifications.services.notifications import notify
+from notifications.services.preferences import preferences_for, preferences_set
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from notifications.models import Channel, DigestItem, Notification, OutboxMessage
-from notifications.services import preferences_set
+from notifications.services.preferences import preferences_set
 from projects.services.deliverables import (
     client_today,
     deliverable_create,

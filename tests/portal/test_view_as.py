@@ -10,7 +10,7 @@ from django.urls import reverse
 from portal.middleware import VIEW_AS_SESSION_KEY
 from portal.models import ViewAsSession
 from projects.models import Role, Visibility
-from risks.services import risk_create
+from risks.services.register import risk_create
 from stakeholders.models import Requirement
 from tests.factories import ProjectFactory, add_member
 from tests.helpers import logged_in

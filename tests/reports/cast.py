@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from projects.models import Role
-from reports.services import ExtraAddress, report_send_now, schedule_save
+from reports.services.reports import report_send_now
+from reports.services.schedules import ExtraAddress, schedule_save
 
 
 def add_report_cast(cast: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from projects.models import Role
 from reports.models import ReportSchedule
-from reports.services import ExtraAddress, schedule_save
+from reports.services.schedules import ExtraAddress, schedule_save
 from tests.notifications.conftest import smtp_server, task_queue  # noqa: F401  (fixtures)
 
 

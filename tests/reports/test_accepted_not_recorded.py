@@ -16,7 +16,7 @@ from django.utils import timezone
 from common.database import retry_when_locked
 from reports import delivery as delivery_module
 from reports.models import Report, ReportDelivery
-from reports.services import report_preview
+from reports.services.reports import report_preview
 from reports.tasks import report_delivery_send_task, reports_dispatch_task
 from tests.notifications.test_outbox_worker import wait_until
 from tests.reports.conftest import PAST, make_due, make_schedule

@@ -11,7 +11,7 @@ from feedback.services.tickets import ticket_raise
 from projects.models import Visibility
 from reports.delivery import report_deliver
 from reports.models import ReportRendition
-from reports.services import report_send_now
+from reports.services.reports import report_send_now
 from tests.reports.conftest import make_schedule
 
 pytestmark = pytest.mark.django_db

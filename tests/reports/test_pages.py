@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from reports.models import Report, ReportDelivery, ReportSchedule
-from reports.services import report_send_now
-from risks.services import risk_create
+from reports.services.reports import report_send_now
+from risks.services.register import risk_create
 from tests.helpers import logged_in
 from tests.reports.conftest import make_schedule
 
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 def test_pm_saves_summary_and_sends_now(pm, project, rep):
     make_schedule(pm, project)
     client = logged_in(pm)
-    url = reverse("reports:project_reports", args=[project.pk])
-    response = client.post(url, {"action": "summary", "summary": "Cutover went well."})
+    url = reverse("reports:summary_save", args=[project.pk])
+    response = client.post(url, {"summary": "Cutover went well."})
     assert response.status_code == 302
     assert ReportSchedule.objects.get().summary == "Cutover went well."
-    response = client.post(url, {"action": "send_now"})
+    response = client.post(reverse("reports:report_send_now", args=[project.pk]))
     report = Report.objects.get()
     assert response.url == reverse("reports:report", args=[project.pk, report.pk])
     assert report.snapshot["summary"] == "Cutover went well."
@@ -37,9 +37,9 @@ def test_pm_saves_summary_and_sends_now(pm, project, rep):
 def test_send_now_twice_is_refused_with_a_resend_offer(pm, project, rep):
     make_schedule(pm, project)
     client = logged_in(pm)
-    url = reverse("reports:project_reports", args=[project.pk])
-    client.post(url, {"action": "send_now"})
-    response = client.post(url, {"action": "send_now"}, follow=True)
+    url = reverse("reports:report_send_now", args=[project.pk])
+    client.post(url)
+    response = client.post(url, follow=True)
     assert response.redirect_chain[-1][0].endswith(f"?existing={Report.objects.get().pk}")
     assert b'data-testid="report-exists"' in response.content
     assert b"resend" in response.content

@@ -18,16 +18,15 @@ from projects.services.deliverables import milestone_create
 from reports.delivery import delivery_send, report_deliver
 from reports.dispatch import deliveries_sweep, reports_dispatch
 from reports.models import Report, ReportDelivery, ReportRendition, ReportSchedule
-from reports.services import (
+from reports.services.reports import ReportExists, report_send_now
+from reports.services.schedules import (
     ExtraAddress,
     NoSchedule,
-    ReportExists,
-    report_send_now,
     schedule_save,
     schedule_update_recipients,
     summary_save,
 )
-from risks.services import risk_create
+from risks.services.register import risk_create
 from tests.reports.conftest import PAST, make_due, make_schedule
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -450,7 +449,7 @@ def test_the_outbox_and_the_reports_judge_a_refusal_alike(
     pm, project, rep, smtp_server, settings, stage, reply, outcome, outbox_status, delivery_status
 ):
     """Both go through notifications.mail: the same reply ends the same way on the first try."""
-    from notifications.services import outbox_enqueue, outbox_send
+    from notifications.services.outbox import outbox_enqueue, outbox_send
 
     settings.OUTBOX_MAX_ATTEMPTS = settings.REPORTS_MAX_ATTEMPTS = 8
     make_schedule(pm, project)

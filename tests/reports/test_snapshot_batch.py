@@ -13,7 +13,7 @@ from projects.models import Milestone, Role, Visibility
 from projects.services.deliverables import milestone_create
 from reports.sections import registered_sections
 from reports.snapshot import SnapshotRequest, take_snapshots
-from risks.services import risk_create
+from risks.services.register import risk_create
 from tests.factories import ProjectFactory, add_member
 
 UNTIL = datetime(2026, 3, 30, 7, tzinfo=UTC)

@@ -21,7 +21,9 @@ from projects.health import project_health
 from projects.models import HealthStatus, Visibility
 from risks.alerts import escalations_sweep, reminders_send_due
 from risks.models import Assessment, Escalation, Reminder
-from risks.services import mitigation_action_add, risk_assess, risk_create, risk_update
+from risks.services.actions import mitigation_action_add
+from risks.services.assessments import risk_assess
+from risks.services.register import risk_create, risk_update
 from risks.tasks import risk_escalations_task, risk_reminders_task
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +210,7 @@ def test_health_counts_client_visible_risks_for_the_client(pm, project):
 
 
 def test_review_tolerance_is_per_project(pm, project):
-    from risks.services import risk_settings_update
+    from risks.services.settings import risk_settings_update
 
     today = date(2026, 11, 23)
     risk_create(actor=pm, project=project, title="r", next_review_date=today - timedelta(days=3))

@@ -15,8 +15,10 @@ from django.urls import reverse
 from notifications.models import Notification, OutboxMessage
 from projects.models import Visibility
 from risks.models import Risk
-from risks.selectors import client_risks_for_report
-from risks.services import mitigation_action_add, risk_assess, risk_create, risk_transition
+from risks.selectors.portfolio import client_risks_for_report
+from risks.services.actions import mitigation_action_add
+from risks.services.assessments import risk_assess
+from risks.services.register import risk_create, risk_transition
 
 pytestmark = pytest.mark.django_db
 

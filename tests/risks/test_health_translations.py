@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from projects.health import project_health
 from projects.models import Visibility
 from reports.delivery import report_deliver
-from reports.services import report_send_now
+from reports.services.reports import report_send_now
 from risks.health import critical_reason, overdue_reason
-from risks.services import risk_create
+from risks.services.register import risk_create
 from tests.reports.conftest import make_schedule
 
 pytestmark = pytest.mark.django_db

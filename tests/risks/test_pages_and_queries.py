@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from projects.models import Visibility
 from risks.models import Level, Risk, RiskSettings
-from risks.services import mitigation_action_add, risk_assess, risk_create
+from risks.services.actions import mitigation_action_add
+from risks.services.assessments import risk_assess
+from risks.services.register import risk_create
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,6 @@ def test_pm_raises_and_assesses_on_the_pages(cast, client):
     response = client.post(
         url,
         {
-            "action": "create",
             "title": "Scanner vendor late",
             "category": "schedule",
             "visibility": "internal",
@@ -89,7 +90,8 @@ def test_pm_raises_and_assesses_on_the_pages(cast, client):
     assert "Scanner vendor late" in overview
     portfolio = client.get(reverse("projects:list")).content.decode()
     assert "RISK-1" in portfolio
-    response = client.post(detail, {"action": "assess", "probability": "2", "impact": "2"})
+    assess = reverse("risks:risk_assess", args=[cast.project.pk, risk.pk])
+    response = client.post(assess, {"probability": "2", "impact": "2"})
     assert response.status_code == 302
     risk.refresh_from_db()
     assert (risk.score, risk.assessments.count()) == (4, 2)
@@ -98,18 +100,17 @@ def test_pm_raises_and_assesses_on_the_pages(cast, client):
 def test_bad_input_on_the_pages_is_a_clear_error_and_changes_nothing(cast, client):
     client.force_login(cast.pm)
     risk = risk_create(actor=cast.pm, project=cast.project, title="r", probability=2, impact=2)
-    detail = reverse("risks:risk", args=[cast.project.pk, risk.pk])
-    response = client.post(detail, {"action": "assess", "probability": "9", "impact": "2"})
+    assess = reverse("risks:risk_assess", args=[cast.project.pk, risk.pk])
+    response = client.post(assess, {"probability": "9", "impact": "2"})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
-    response = client.post(detail, {"action": "transition", "status": "closed", "reason": ""})
+    transition = reverse("risks:risk_transition", args=[cast.project.pk, risk.pk])
+    response = client.post(transition, {"status": "closed", "reason": ""})
     assert response.status_code == 400
     assert "Say why the risk is closed." in response.content.decode()
     risk.refresh_from_db()
     assert (risk.score, risk.status) == (4, Risk.Status.OPEN)
-    response = client.post(
-        reverse("risks:register", args=[cast.project.pk]), {"action": "create", "title": "x" * 201}
-    )
+    response = client.post(reverse("risks:register", args=[cast.project.pk]), {"title": "x" * 201})
     assert response.status_code == 400
     assert Risk.objects.count() == 1
 

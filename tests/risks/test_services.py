@@ -11,17 +11,13 @@ from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from notifications.models import Notification, OutboxMessage
 from projects.models import Visibility
 from risks.models import Assessment, Issue, Level, Risk, RiskSettings, Side
-from risks.selectors import client_risks_for_report, risk_settings_of
-from risks.services import (
-    issue_resolve,
-    mitigation_action_add,
-    mitigation_action_set_done,
-    risk_assess,
-    risk_create,
-    risk_settings_update,
-    risk_transition,
-    risk_update,
-)
+from risks.selectors.portfolio import client_risks_for_report
+from risks.selectors.settings import risk_settings_of
+from risks.services.actions import mitigation_action_add, mitigation_action_set_done
+from risks.services.assessments import risk_assess
+from risks.services.issues import issue_resolve
+from risks.services.register import risk_create, risk_transition, risk_update
+from risks.services.settings import risk_settings_update
 
 pytestmark = pytest.mark.django_db
 
@@ -314,7 +310,7 @@ def test_action_owner_ticks_their_action_done(pm, teammate, am, project):
 
 
 def test_history_names_who_changed_what(pm, project):
-    from risks.selectors import risk_timeline
+    from risks.selectors.history import risk_timeline
 
     risk = risk_create(actor=pm, project=project, title="r", probability=1, impact=1)
     risk_update(actor=pm, risk=risk, strategy="mitigate", internal_note="secret margin", owner=pm)

@@ -21,7 +21,7 @@ from feedback.services.sending import campaign_remind, campaign_send, survey_cam
 from feedback.services.survey_templates import survey_template_default
 from feedback.tasks import campaign_send_task, survey_campaigns_tick_task
 from notifications.models import OutboxMessage
-from notifications.services import outbox_send
+from notifications.services.outbox import outbox_send
 from tests.feedback.surveys.helpers import answer, make_template, send_campaign
 
 pytestmark = pytest.mark.django_db

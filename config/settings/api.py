@@ -1,0 +1,66 @@
+"""The REST API (Django REST framework) and its OpenAPI schema (drf-spectacular)."""
+
+# --- REST API ---------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that an anonymous call gets 401 with WWW-Authenticate, not 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.IsAuthenticatedWithSecondFactor"],
+    "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rapport API",
+    "DESCRIPTION": "Client-facing project management. Every list is scoped to what you may see.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page obey the API's default rule (signed in, second factor).
+    "SERVE_PERMISSIONS": ["accounts.api_permissions.IsAuthenticatedWithSecondFactor"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # What a response holds depends on who asks (a client gets fewer fields than the team), so
+    # read-only fields are documented as present when they apply, not as always required.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "projects.models.Milestone.Status",
+        "DeliverableStatusEnum": "projects.models.Deliverable.Status",
+        "ObjectiveStatusEnum": "projects.models.Objective.Status",
+        "PhaseEnum": "projects.models.Phase",
+        "HealthStatusEnum": "projects.models.HealthStatus",
+        "TaskStatusEnum": "projects.models.Task.Status",
+        "TaskDependencyKindEnum": "projects.models.TaskDependency.Kind",
+        "RequirementStatusEnum": "stakeholders.models.Requirement.Status",
+        "ChangeRequestStatusEnum": "stakeholders.models.ChangeRequest.Status",
+        "ChangeRequestSideEnum": "stakeholders.models.ChangeRequest.Side",
+        "VisibilityEnum": "projects.models.Visibility",
+        "NotificationChannelEnum": "notifications.models.Channel",
+        "DiscussionEntryKindEnum": "discussions.models.Entry.Kind",
+        "RiskCategoryEnum": "risks.models.Category",
+        "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
+        # Risk levels and ticket severities share their values: one enum, low to critical.
+        "LevelEnum": "risks.models.Level",
+        "RiskStrategyEnum": "risks.models.Strategy",
+        "RiskStatusEnum": "risks.models.Risk.Status",
+        "RiskIssueStatusEnum": "risks.models.Issue.Status",
+        "SurveyQuestionKindEnum": "feedback.models.QuestionKind",
+        "SurveyCampaignTriggerEnum": "feedback.models.CampaignTrigger",
+        "ReportTriggerEnum": "reports.models.Report.Trigger",
+        "FeedbackTicketStatusEnum": "feedback.models.TicketStatus",
+        "FeedbackTicketKindEnum": "feedback.models.TicketKind",
+        "InteractionKindEnum": "feedback.models.Interaction.Kind",
+        "OpportunityStageEnum": "feedback.models.Opportunity.Stage",
+    },
+}

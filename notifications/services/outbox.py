@@ -1,0 +1,232 @@
+"""The outbox: the one way the product sends e-mail.
+
+Every e-mail the product sends goes through `outbox_enqueue`, inside the caller's transaction:
+the row exists exactly when the event that caused it was committed, and the send task is queued
+only after that commit.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
+from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.permissions import is_staff_admin
+from common.database import retry_when_locked
+from common.errors import NotAllowed
+from notifications import mail
+from notifications.mail import AcceptedNotRecorded, SendOutcome
+from notifications.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def outbox_enqueue(
+    *,
+    kind: str,
+    to_email: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    to_user: User | None = None,
+    dedupe_key: str | None = None,
+    time_zone: str = "UTC",
+) -> OutboxMessage:
+    """Write an e-mail to the outbox, rendered in `language`, and queue its sending after the
+    current transaction commits. `template` names `<template>_subject.txt`, `<template>.txt`
+    and, if it exists, `<template>.html`; dates in it show in `time_zone`. With a `dedupe_key`
+    already used, returns the existing message instead of queueing a second one."""
+    if dedupe_key:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    context = {"site_url": settings.SITE_URL.rstrip("/"), "time_zone": time_zone, **context}
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}.txt", context)
+        body_html: str
+        try:
+            body_html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin only loses this insert
+            message = OutboxMessage.objects.create(
+                kind=kind,
+                to_email=to_email,
+                to_user=to_user,
+                language=language,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                message_id=OutboxMessage.new_message_id(),
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        existing = (
+            OutboxMessage.objects.filter(dedupe_key=dedupe_key).first() if dedupe_key else None
+        )
+        if existing is None:
+            raise
+        return existing
+    _queue_send(message.pk)
+    return message
+
+
+def _queue_send(message_id: int) -> None:
+    from notifications.tasks import outbox_send_task
+
+    transaction.on_commit(lambda: outbox_send_task.delay(message_id))
+
+
+def outbox_retry_countdown(*, message_id: int) -> float:
+    """Seconds until the next try recorded on the message (for the task's retry), at least 1."""
+    return mail.retry_countdown(
+        OutboxMessage.objects.filter(pk=message_id)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
+def outbox_claim_stale_after() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_STALE_SECONDS)
+
+
+def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> SendOutcome:
+    """Send one outbox message through notifications.mail, in three steps of their own: claim
+    the row (a short transaction), send it (no transaction open), record what happened (one
+    guarded UPDATE).
+
+    A message claimed by another sender returns BUSY (until the claim is older than
+    OUTBOX_CLAIM_STALE_SECONDS: its sender died); a message already sent returns ALREADY_DONE.
+    The send and the judgement of a refusal are notifications.mail's: a permanent refusal (5xx
+    of the recipient or the message) is recorded with its reason and returns FAILED at once, for
+    a staff admin to see and resend; a transient one (4xx, a connection error) returns RETRY (the
+    caller retries with back-off) or, after OUTBOX_MAX_ATTEMPTS, FAILED. When the server
+    accepted the message but the record fails, raises AcceptedNotRecorded: the caller calls
+    again with its `accepted_at`, which only records the send (a message the server accepted is
+    never sent again).
+    """
+    if accepted_at is not None:
+        try:
+            return _record_accepted(message_id, accepted_at)
+        except (DatabaseError, InterfaceError) as error:
+            raise AcceptedNotRecorded(accepted_at) from error  # still only to be recorded
+    claimed = _claim(message_id)
+    if isinstance(claimed, SendOutcome):
+        return claimed
+    message = claimed
+    result = mail.send(
+        mail.build(
+            to=message.to_email,
+            subject=message.subject,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            message_id=message.message_id,
+            language=message.language,
+        )
+    )
+    if not result.accepted:
+        outcome, fields = mail.refusal_fields(
+            result, attempts=message.attempts, max_attempts=settings.OUTBOX_MAX_ATTEMPTS
+        )
+        if outcome is SendOutcome.FAILED:
+            fields["status"] = OutboxMessage.Status.FAILED
+        _record(message, fields)
+        return outcome
+    accepted_at = timezone.now()
+    try:
+        _record(
+            message,
+            {"status": OutboxMessage.Status.SENT, "sent_at": accepted_at, "next_attempt_at": None},
+        )
+    except (DatabaseError, InterfaceError) as error:
+        raise AcceptedNotRecorded(accepted_at) from error
+    return SendOutcome.SENT
+
+
+@retry_when_locked
+def _claim(message_id: int) -> SendOutcome | OutboxMessage:
+    """Take the message for this sender: attempts + 1, `claimed_at` now. The row lock (SKIP
+    LOCKED on PostgreSQL; SQLite's IMMEDIATE transaction takes the database's write lock) keeps
+    two senders from claiming it together."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        )
+        if message is None:
+            exists = OutboxMessage.objects.filter(pk=message_id).exists()
+            return SendOutcome.BUSY if exists else SendOutcome.ALREADY_DONE
+        if message.status != OutboxMessage.Status.PENDING:
+            return SendOutcome.ALREADY_DONE
+        if message.claimed_at is not None and message.claimed_at > now - outbox_claim_stale_after():
+            return SendOutcome.BUSY
+        message.attempts += 1
+        message.last_attempt_at = now
+        message.claimed_at = now
+        message.save(update_fields=["attempts", "last_attempt_at", "claimed_at"])
+    return message
+
+
+@retry_when_locked
+def _record(message: OutboxMessage, fields: dict[str, Any]) -> None:
+    """What happened to a claimed message, in one statement that also ends the claim; a claim
+    taken back meanwhile (its sender was presumed dead) is left to its new sender."""
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.PENDING, claimed_at=message.claimed_at
+    ).update(claimed_at=None, **fields)
+
+
+@retry_when_locked
+def _record_accepted(message_id: int, accepted_at: datetime) -> SendOutcome:
+    """Record a send the SMTP server accepted earlier (see AcceptedNotRecorded)."""
+    recorded = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.PENDING
+    ).update(
+        status=OutboxMessage.Status.SENT,
+        sent_at=accepted_at,
+        next_attempt_at=None,
+        claimed_at=None,
+    )
+    return SendOutcome.SENT if recorded else SendOutcome.ALREADY_DONE
+
+
+def outbox_due_ids(*, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
+    """Pending messages whose task should have run by now (lost by a broker or a crash), and
+    none that a live sender holds."""
+    now = timezone.now()
+    cutoff = now - grace
+    return list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+        .filter(
+            Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
+        )
+        .exclude(claimed_at__gt=now - outbox_claim_stale_after())
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def outbox_resend(*, actor: User, message: OutboxMessage) -> OutboxMessage:
+    """A staff admin sends a failed (or sent) message again, as a new attempt series."""
+    if not is_staff_admin(actor):
+        raise NotAllowed()
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    message.status = OutboxMessage.Status.PENDING
+    message.attempts = 0
+    message.next_attempt_at = None
+    message.sent_at = None
+    message.claimed_at = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "sent_at", "claimed_at"])
+    _queue_send(message.pk)
+    return message

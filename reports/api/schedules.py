@@ -1,0 +1,143 @@
+"""A project's report schedule in the API (/api/v1/projects/{project_pk}/report-schedule/): read
+by the project's people; the PM changes all of it, a client admin pauses it or changes its
+recipients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.http import AuthenticatedRequest
+from accounts.models import Language
+from common.errors import InvalidInput, NotFound
+from projects.models import CLIENT_ROLES, Project
+from projects.selectors import project_get_for
+from reports.models import Cadence, ReportSchedule
+from reports.permissions import can_manage_report_schedule
+from reports.selectors import schedule_get_for
+from reports.services.schedules import ExtraAddress, schedule_save, schedule_update_recipients
+from stakeholders.models import CommunicationItem
+
+
+class ExtraRecipientSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.ENGLISH)
+
+
+class ReportScheduleSerializer(serializers.ModelSerializer):
+    extra_recipients = ExtraRecipientSerializer(many=True, read_only=True)
+    recipient_roles = serializers.ListField(child=serializers.CharField())
+    client_time_zone = serializers.CharField(source="project.client.time_zone", read_only=True)
+
+    class Meta:
+        model = ReportSchedule
+        fields = [
+            "cadence",
+            "weekday",
+            "day_of_month",
+            "hour",
+            "client_time_zone",
+            "is_active",
+            "next_run_at",
+            "recipient_roles",
+            "communication_item",
+            "extra_recipients",
+        ]
+
+
+class ReportScheduleInputSerializer(serializers.Serializer):
+    """The PM's whole schedule."""
+
+    cadence = serializers.ChoiceField(choices=Cadence.choices)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, default=0)
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31, default=1)
+    hour = serializers.IntegerField(min_value=0, max_value=23)
+    is_active = serializers.BooleanField(default=True)
+    recipient_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(CLIENT_ROLES)), allow_empty=True
+    )
+    communication_item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    extra_recipients = ExtraRecipientSerializer(many=True, required=False, default=list)
+
+
+class ReportRecipientsInputSerializer(serializers.Serializer):
+    """The client side's part (a client admin, or the PM): on / paused and the recipients."""
+
+    is_active = serializers.BooleanField(required=False)
+    recipient_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(CLIENT_ROLES)), required=False
+    )
+    extra_recipients = ExtraRecipientSerializer(many=True, required=False)
+
+
+def _extras(values: list[dict[str, Any]] | None) -> list[ExtraAddress] | None:
+    if values is None:
+        return None
+    return [ExtraAddress(v["email"], v.get("name", ""), v["language"]) for v in values]
+
+
+class ReportScheduleView(APIView):
+    """GET: the project's schedule (everyone in the project). PUT: the PM sets all of it.
+    PATCH: a client admin (or the PM) pauses / resumes it or changes the recipients."""
+
+    def _project(self, request: AuthenticatedRequest, project_pk: int) -> Project:
+        return project_get_for(user=request.user, project_id=project_pk)
+
+    def _response(self, request: AuthenticatedRequest, project: Project) -> Response:
+        schedule = schedule_get_for(user=request.user, project=project)
+        if schedule is None:
+            raise NotFound(_("This project has no report schedule yet."))
+        return Response(ReportScheduleSerializer(schedule).data)
+
+    @extend_schema(responses=ReportScheduleSerializer)
+    def get(self, request: AuthenticatedRequest, project_pk: int) -> Response:
+        return self._response(request, self._project(request, project_pk))
+
+    @extend_schema(request=ReportScheduleInputSerializer, responses=ReportScheduleSerializer)
+    def put(self, request: AuthenticatedRequest, project_pk: int) -> Response:
+        project = self._project(request, project_pk)
+        if not can_manage_report_schedule(request.user, project):
+            raise PermissionDenied()
+        data = ReportScheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        item_id = values.pop("communication_item")
+        item = None
+        if item_id is not None:
+            item = CommunicationItem.objects.filter(project=project, pk=item_id).first()
+            if item is None:
+                raise InvalidInput(
+                    _("Choose a line of this project's plan."), field="communication_item"
+                )
+        schedule_save(
+            actor=request.user,
+            project=project,
+            communication_item=item,
+            extra_recipients=_extras(values.pop("extra_recipients")),
+            **values,
+        )
+        return self._response(request, project)
+
+    @extend_schema(request=ReportRecipientsInputSerializer, responses=ReportScheduleSerializer)
+    def patch(self, request: AuthenticatedRequest, project_pk: int) -> Response:
+        project = self._project(request, project_pk)
+        if not request.user.has_perm("reports.manage_report_recipients", project):
+            raise PermissionDenied()
+        data = ReportRecipientsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        schedule_update_recipients(
+            actor=request.user,
+            project=project,
+            is_active=values.get("is_active"),
+            recipient_roles=values.get("recipient_roles"),
+            extra_recipients=_extras(values.get("extra_recipients")),
+        )
+        return self._response(request, project)

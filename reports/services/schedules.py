@@ -1,0 +1,208 @@
+"""A project's report schedule: when reports go out, to which roles and extra addresses, and the
+PM's summary for the next report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language
+from common.errors import Conflict, InvalidInput, NotAllowed
+from projects.models import CLIENT_ROLES, Project
+from reports.models import ExtraRecipient, ReportSchedule
+from reports.permissions import (
+    can_manage_report_recipients,
+    can_manage_report_schedule,
+    can_send_report,
+)
+from reports.schedule import monday_of, next_run_after, zone_of
+from stakeholders.models import CommunicationItem
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MAX_EXTRA_RECIPIENTS = 50
+
+
+class NoSchedule(Conflict):
+    code = "no_schedule"
+    default_message = _("Set up the report schedule and its recipients first.")
+
+
+@dataclass(frozen=True)
+class ExtraAddress:
+    email: str
+    name: str = ""
+    language: str = Language.ENGLISH
+
+
+def client_time_zone(project: Project) -> str:
+    return project.client.time_zone or "UTC"
+
+
+def schedule_of(project: Project) -> ReportSchedule | None:
+    return ReportSchedule.objects.filter(project=project).first()
+
+
+def _check_extras(extras: list[ExtraAddress]) -> list[ExtraAddress]:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if len(extras) > MAX_EXTRA_RECIPIENTS:
+        raise InvalidInput(
+            _("At most %(count)d extra addresses.") % {"count": MAX_EXTRA_RECIPIENTS},
+            field="extra_recipients",
+        )
+    seen: set[str] = set()
+    for extra in extras:
+        try:
+            validate_email(extra.email)
+        except ValidationError:
+            raise InvalidInput(
+                _("“%(email)s” is not an e-mail address.") % {"email": extra.email},
+                field="extra_recipients",
+            ) from None
+        if extra.language not in Language.values:
+            raise InvalidInput(
+                _("“%(language)s” is not a language of the product.")
+                % {"language": extra.language},
+                field="extra_recipients",
+            )
+        if len(extra.name) > 200:
+            raise InvalidInput(_("A name has at most 200 characters."), field="extra_recipients")
+        if extra.email.lower() in seen:
+            raise InvalidInput(
+                _("“%(email)s” is listed twice.") % {"email": extra.email},
+                field="extra_recipients",
+            )
+        seen.add(extra.email.lower())
+    return extras
+
+
+def _check_roles(roles: Sequence[str]) -> list[str]:
+    unknown = [role for role in roles if role not in CLIENT_ROLES]
+    if unknown:
+        raise InvalidInput(
+            _("Reports go to client roles only; “%(role)s” is not one.") % {"role": unknown[0]},
+            field="recipient_roles",
+        )
+    return sorted(set(roles))
+
+
+def _set_extras(schedule: ReportSchedule, extras: list[ExtraAddress]) -> None:
+    schedule.extra_recipients.all().delete()
+    ExtraRecipient.objects.bulk_create(
+        ExtraRecipient(schedule=schedule, email=e.email.strip(), name=e.name, language=e.language)
+        for e in extras
+    )
+
+
+def _reschedule(schedule: ReportSchedule, now: datetime | None = None) -> None:
+    schedule.next_run_at = (
+        next_run_after(schedule, now or timezone.now(), client_time_zone(schedule.project))
+        if schedule.is_active
+        else None
+    )
+
+
+@transaction.atomic
+def schedule_save(
+    *,
+    actor: User,
+    project: Project,
+    cadence: str,
+    weekday: int,
+    day_of_month: int,
+    hour: int,
+    recipient_roles: Sequence[str],
+    is_active: bool,
+    communication_item: CommunicationItem | None = None,
+    extra_recipients: list[ExtraAddress] | None = None,
+) -> ReportSchedule:
+    """The PM creates or changes the project's schedule; the next run is computed again in the
+    client's time zone. Raises NotAllowed for anyone else, InvalidInput naming the field."""
+    if not can_manage_report_schedule(actor, project):
+        raise NotAllowed()
+    from reports.models import Cadence
+
+    if cadence not in Cadence.values:
+        raise InvalidInput(_("Choose weekly, every two weeks or monthly."), field="cadence")
+    if not 0 <= weekday <= 6:
+        raise InvalidInput(_("Choose a day of the week."), field="weekday")
+    if not 1 <= day_of_month <= 31:
+        raise InvalidInput(_("Choose a day between 1 and 31."), field="day_of_month")
+    if not 0 <= hour <= 23:
+        raise InvalidInput(_("Choose an hour between 0 and 23."), field="hour")
+    if communication_item is not None and communication_item.project_id != project.pk:
+        raise InvalidInput(_("Choose a line of this project's plan."), field="communication_item")
+    roles = _check_roles(recipient_roles)
+    extras = _check_extras(extra_recipients) if extra_recipients is not None else None
+    schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
+    if schedule is None:
+        local_today = timezone.now().astimezone(zone_of(client_time_zone(project))).date()
+        schedule = ReportSchedule(project=project, anchor_date=monday_of(local_today))
+    schedule.cadence = cadence
+    schedule.weekday = weekday
+    schedule.day_of_month = day_of_month
+    schedule.hour = hour
+    schedule.recipient_roles = roles
+    schedule.is_active = is_active
+    schedule.communication_item = communication_item
+    schedule.project = project
+    _reschedule(schedule)
+    schedule._history_user = actor  # type: ignore[attr-defined]
+    schedule.save()
+    if extras is not None:
+        _set_extras(schedule, extras)
+    return schedule
+
+
+@transaction.atomic
+def schedule_update_recipients(
+    *,
+    actor: User,
+    project: Project,
+    is_active: bool | None = None,
+    recipient_roles: Sequence[str] | None = None,
+    extra_recipients: list[ExtraAddress] | None = None,
+) -> ReportSchedule:
+    """The client side's part of the schedule (a client admin, or the PM): pause or resume, and
+    who receives it. Raises NoSchedule if the PM has not set one up."""
+    if not can_manage_report_recipients(actor, project):
+        raise NotAllowed()
+    schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
+    if schedule is None:
+        raise NoSchedule()
+    if recipient_roles is not None:
+        schedule.recipient_roles = _check_roles(recipient_roles)
+    if extra_recipients is not None:
+        _set_extras(schedule, _check_extras(extra_recipients))
+    if is_active is not None and is_active != schedule.is_active:
+        schedule.is_active = is_active
+        _reschedule(schedule)
+    schedule._history_user = actor  # type: ignore[attr-defined]
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def summary_save(*, actor: User, project: Project, summary: str) -> ReportSchedule:
+    """The PM's written summary for the next report (Markdown); the next report takes it."""
+    if not can_send_report(actor, project):
+        raise NotAllowed()
+    if len(summary) > 20000:
+        raise InvalidInput(_("The summary has at most 20,000 characters."), field="summary")
+    schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
+    if schedule is None:
+        raise NoSchedule()
+    schedule.summary = summary
+    schedule.summary_updated_at = timezone.now()
+    schedule.summary_updated_by = actor
+    schedule.save(update_fields=["summary", "summary_updated_at", "summary_updated_by"])
+    return schedule

@@ -1,0 +1,200 @@
+"""Reads for the risk register, scoped by the permission layer: the provider side (and staff
+admins) sees every risk of its projects, a client member only client-visible ones, and never the
+team's internal note (client pages, the client API serializer and reports do not render it).
+Lists cost a fixed number of queries whatever the number of risks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import InvalidInput, NotFound
+from projects.models import Project, Visibility
+from projects.permissions import can_view_internal_items, can_view_project
+from projects.selectors.search import project_items_scope_for
+from risks.models import SCALE, Assessment, Category, Level, MitigationAction, Risk
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# --- Filters ------------------------------------------------------------------------------------
+
+OVERDUE = "overdue"
+
+
+@dataclass
+class RiskFilters:
+    level: str = ""
+    category: str = ""
+    owner: int | None = None
+    status: str = ""
+    overdue_review: bool = False
+    probability: int | None = None
+    impact: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, query: Any, *, strict: bool = False) -> RiskFilters:
+        """Read GET parameters. Pages ignore unknown values (and say so in `errors`); the API
+        (`strict`) refuses them with InvalidInput naming the parameter."""
+        filters = cls()
+        choices = {
+            "level": [*Level.values, "unassessed"],
+            "category": Category.values,
+            "status": [*Risk.Status.values, "active"],
+        }
+        for name, allowed in choices.items():
+            value = (query.get(name) or "").strip()
+            if value and value not in allowed:
+                filters.errors[name] = _("Unknown value: %(value)s.") % {"value": value}
+            elif value:
+                setattr(filters, name, value)
+        for name in ("owner", "probability", "impact"):
+            raw = (query.get(name) or "").strip()
+            if not raw:
+                continue
+            try:
+                number = int(raw)
+            except ValueError:
+                number = None
+            if number is None or (name != "owner" and number not in SCALE):
+                filters.errors[name] = _("Unknown value: %(value)s.") % {"value": raw}
+            else:
+                setattr(filters, name, number)
+        overdue = (query.get("overdue_review") or "").strip().lower()
+        if overdue in ("1", "true", "yes", "on"):
+            filters.overdue_review = True
+        elif overdue and overdue not in ("0", "false", "no", "off"):
+            filters.errors["overdue_review"] = _("Unknown value: %(value)s.") % {"value": overdue}
+        if strict and filters.errors:
+            name, message = next(iter(filters.errors.items()))
+            raise InvalidInput(message, field=name)
+        return filters
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.level
+            or self.category
+            or self.owner
+            or self.status
+            or self.overdue_review
+            or self.probability
+            or self.impact
+        )
+
+    def apply(self, queryset: QuerySet[Risk], *, today: date) -> QuerySet[Risk]:
+        if self.level == "unassessed":
+            queryset = queryset.filter(score__isnull=True)
+        elif self.level:
+            queryset = queryset.filter(level=self.level)
+        if self.category:
+            queryset = queryset.filter(category=self.category)
+        if self.owner:
+            queryset = queryset.filter(owner_id=self.owner)
+        if self.status == "active":
+            queryset = queryset.filter(status__in=Risk.ACTIVE)
+        elif self.status:
+            queryset = queryset.filter(status=self.status)
+        if self.overdue_review:
+            queryset = queryset.filter(overdue_review_filter(today))
+        if self.probability:
+            queryset = queryset.filter(probability=self.probability)
+        if self.impact:
+            queryset = queryset.filter(impact=self.impact)
+        return queryset
+
+
+def overdue_review_filter(today: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": Risk.ACTIVE, f"{prefix}next_review_date__lt": today})
+
+
+# --- Lists and single risks ---------------------------------------------------------------------
+
+
+def visible_risks(user: User, project: Project) -> QuerySet[Risk]:
+    if not can_view_project(user, project):
+        return Risk.objects.none()
+    risks = Risk.objects.filter(project=project)
+    if not can_view_internal_items(user, project):
+        risks = risks.filter(visibility=Visibility.CLIENT)
+    return risks
+
+
+def risk_list_for(
+    *, user: User, project: Project, filters: RiskFilters | None = None, today: date | None = None
+) -> QuerySet[Risk]:
+    """The project's risks `user` may see, filtered: unassessed first (they await the PM), then
+    by score, highest first. Owners, open action counts and overdue flags come in one query."""
+    today = today or timezone.localdate()
+    risks = visible_risks(user, project)
+    if filters is not None:
+        risks = filters.apply(risks, today=today)
+    return (
+        risks.select_related("project", "owner", "raised_by")
+        .annotate(
+            open_action_count=Count("actions", filter=Q(actions__is_done=False)),
+            is_review_overdue=Count("pk", filter=overdue_review_filter(today)),
+        )
+        .order_by(F("score").desc(nulls_first=True), "number")
+    )
+
+
+def risk_get_for(*, user: User, project: Project, risk_id: int) -> Risk:
+    """One risk with its actions and assessments, or the same NotFound for a missing and a
+    hidden one."""
+    risk = (
+        visible_risks(user, project)
+        .filter(pk=risk_id)
+        .select_related("project", "owner", "raised_by")
+        .prefetch_related(
+            Prefetch("actions", queryset=MitigationAction.objects.select_related("owner")),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("assessed_by").order_by(
+                    "assessed_at", "id"
+                ),
+            ),
+        )
+        .first()
+    )
+    if risk is None:
+        raise NotFound()
+    return risk
+
+
+def risk_links_for(*, user: User, risk: Risk) -> dict[str, list[Any]]:
+    """The requirements, milestones and change requests linked to the risk (the provider side's
+    view: links are not shown to clients)."""
+    if not can_view_internal_items(user, risk.project):
+        return {"requirements": [], "milestones": [], "change_requests": []}
+    return {
+        "requirements": list(risk.requirements.all()),
+        "milestones": list(risk.milestones.all()),
+        "change_requests": list(risk.change_requests.all()),
+    }
+
+
+def top_risks_for(*, user: User, project: Project, limit: int = 5) -> list[Risk]:
+    """The highest-scored active risks `user` may see (the project overview). One query."""
+    return list(
+        visible_risks(user, project)
+        .filter(status__in=Risk.ACTIVE, score__isnull=False)
+        .select_related("owner")
+        .order_by("-score", "number")[:limit]
+    )
+
+
+def risk_search_scope_for(*, user: User, include_archived: bool = False) -> QuerySet[Risk]:
+    return project_items_scope_for(
+        Risk.objects.select_related("project"),
+        user=user,
+        include_archived=include_archived,
+        client_rule=Q(visibility=Visibility.CLIENT),
+    )
