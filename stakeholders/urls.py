@@ -52,6 +52,21 @@ urlpatterns = [
         name="register",
     ),
     path(
+        "projects/<int:project_id>/stakeholders/add/",
+        register.StakeholderAddView.as_view(),
+        name="stakeholder_add",
+    ),
+    path(
+        "projects/<int:project_id>/communication-plan/add/",
+        register.CommunicationItemAddView.as_view(),
+        name="communication_item_add",
+    ),
+    path(
+        "projects/<int:project_id>/raci/set/",
+        register.RaciSetView.as_view(),
+        name="raci_set",
+    ),
+    path(
         "projects/<int:project_id>/stakeholders/<int:stakeholder_id>/",
         register.StakeholderEditView.as_view(),
         name="stakeholder",
@@ -80,6 +95,26 @@ urlpatterns = [
         "projects/<int:project_id>/meetings/<int:meeting_id>/",
         meetings.MeetingDetailView.as_view(),
         name="meeting",
+    ),
+    path(
+        "projects/<int:project_id>/meetings/<int:meeting_id>/minutes/",
+        meetings.MeetingMinutesSaveView.as_view(),
+        name="meeting_minutes_save",
+    ),
+    path(
+        "projects/<int:project_id>/meetings/<int:meeting_id>/decisions/add/",
+        meetings.MeetingDecisionAddView.as_view(),
+        name="meeting_decision_add",
+    ),
+    path(
+        "projects/<int:project_id>/meetings/<int:meeting_id>/action-items/add/",
+        meetings.ActionItemAddView.as_view(),
+        name="action_item_add",
+    ),
+    path(
+        "projects/<int:project_id>/meetings/<int:meeting_id>/edit/",
+        meetings.MeetingEditView.as_view(),
+        name="meeting_edit",
     ),
     path(
         "projects/<int:project_id>/decisions/",

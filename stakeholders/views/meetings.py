@@ -99,7 +99,8 @@ class MeetingDetailMixin(ProjectPageMixin):
 
 
 class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
-    """A meeting: agenda, minutes, decisions and action items; the PM and team record them."""
+    """A meeting: agenda, minutes, decisions and action items; the PM and team record them
+    with its forms, each posting to its own view below."""
 
     request: AuthenticatedHttpRequest
 
@@ -142,32 +143,81 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
         )
         return context
 
+
+class MeetingFormView(MeetingDetailView):
+    """POST only: one of the meeting page's forms, for the PM and team. Saved, back to the
+    meeting; refused, the meeting page again with that form's errors."""
+
+    http_method_names = ["post"]
+    form_name: str
+
+    def make_form(self, meeting: Any, data: Any) -> Any:
+        raise NotImplementedError
+
+    def save(self, meeting: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_manage_meetings(request.user, self.project):
             raise NotAllowed
         meeting = meeting_get_for(
             user=request.user, project=self.project, meeting_id=kwargs["meeting_id"]
         )
-        which = request.POST.get("form")
-        form: Any
-        if which == "decision":
-            form, name = DecisionForm(request.POST), "decision_form"
-            service: Any = meeting_decision_record
-        elif which == "action":
-            form, name = ActionItemForm(request.POST, members=self._members()), "action_form"
-            service = action_item_create
-        elif which == "meeting":
-            form, name = self._meeting_form(meeting, request.POST), "meeting_form"
-            service = meeting_update
-        else:
-            form, name = MinutesForm(request.POST), "minutes_form"
-            service = meeting_update_minutes
-        if run_form(form, lambda data: service(actor=request.user, meeting=meeting, **data)):
+        form = self.make_form(meeting, request.POST)
+        if run_form(form, lambda data: self.save(meeting, data)):
             messages.success(request, _("Saved."))
             return redirect(
                 "stakeholders:meeting", project_id=self.project.pk, meeting_id=meeting.pk
             )
-        return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}), status=400)
+
+
+class MeetingMinutesSaveView(MeetingFormView):
+    """The minutes and who may read them."""
+
+    form_name = "minutes_form"
+
+    def make_form(self, meeting: Any, data: Any) -> MinutesForm:
+        return MinutesForm(data)
+
+    def save(self, meeting: Any, data: dict[str, Any]) -> Any:
+        return meeting_update_minutes(actor=self.request.user, meeting=meeting, **data)
+
+
+class MeetingDecisionAddView(MeetingFormView):
+    """A decision taken in the meeting."""
+
+    form_name = "decision_form"
+
+    def make_form(self, meeting: Any, data: Any) -> DecisionForm:
+        return DecisionForm(data)
+
+    def save(self, meeting: Any, data: dict[str, Any]) -> Any:
+        return meeting_decision_record(actor=self.request.user, meeting=meeting, **data)
+
+
+class ActionItemAddView(MeetingFormView):
+    """An action item from the meeting, for one person."""
+
+    form_name = "action_form"
+
+    def make_form(self, meeting: Any, data: Any) -> ActionItemForm:
+        return ActionItemForm(data, members=self._members())
+
+    def save(self, meeting: Any, data: dict[str, Any]) -> Any:
+        return action_item_create(actor=self.request.user, meeting=meeting, **data)
+
+
+class MeetingEditView(MeetingFormView):
+    """The meeting itself: title, time, place, visibility, agenda and attendees."""
+
+    form_name = "meeting_form"
+
+    def make_form(self, meeting: Any, data: Any) -> MeetingForm:
+        return self._meeting_form(meeting, data)
+
+    def save(self, meeting: Any, data: dict[str, Any]) -> Any:
+        return meeting_update(actor=self.request.user, meeting=meeting, **data)
 
 
 class PortalMeetingDetailView(PortalPageMixin, MeetingDetailMixin, TemplateView):

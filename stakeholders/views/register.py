@@ -3,7 +3,6 @@ engagement page on the portal (its client-visible part)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -52,7 +51,7 @@ def project_members(project: Any) -> Any:
 
 class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The register with its influence-interest grid, the communication plan and the RACI;
-    the PM edits them here (one form per POST, named by `form`)."""
+    the PM's forms on it post to the views below."""
 
     request: AuthenticatedHttpRequest
 
@@ -87,7 +86,69 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
             deliverables=deliverable_list_for(user=self.request.user, project=self.project),
         )
 
-    def _raci(self, data: dict[str, Any]) -> None:
+
+class RegisterFormView(RegisterView):
+    """POST only: one of the register page's forms, for the PM. Saved, back to the register;
+    refused, the register again with that form's errors."""
+
+    http_method_names = ["post"]
+    form_name: str
+
+    def make_form(self, data: Any) -> Any:
+        raise NotImplementedError
+
+    def save(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_edit_register(request.user, self.project):
+            raise NotAllowed
+        form = self.make_form(request.POST)
+        if run_form(form, self.save):
+            messages.success(request, _("Saved."))
+            return redirect("stakeholders:register", project_id=self.project.pk)
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}), status=400)
+
+
+class StakeholderAddView(RegisterFormView):
+    """The PM adds an entry to the register."""
+
+    form_name = "stakeholder_form"
+
+    def make_form(self, data: Any) -> StakeholderForm:
+        return StakeholderForm(data)
+
+    def save(self, data: dict[str, Any]) -> Any:
+        return stakeholder_create(actor=self.request.user, project=self.project, **data)
+
+
+class CommunicationItemAddView(RegisterFormView):
+    """The PM adds a line to the communication plan."""
+
+    form_name = "communication_form"
+
+    def make_form(self, data: Any) -> CommunicationItemForm:
+        return CommunicationItemForm(
+            data,
+            stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
+            members=project_members(self.project),
+        )
+
+    def save(self, data: dict[str, Any]) -> Any:
+        return communication_item_create(actor=self.request.user, project=self.project, **data)
+
+
+class RaciSetView(RegisterFormView):
+    """The PM sets a letter in a cell of the RACI, or clears the cell."""
+
+    form_name = "raci_form"
+
+    def make_form(self, data: Any) -> RaciForm:
+        return self._raci_form(
+            stakeholder_list_for(user=self.request.user, project=self.project), data
+        )
+
+    def save(self, data: dict[str, Any]) -> None:
         data = dict(data)
         letter = data.pop("letter")
         data["work_area"] = (data["work_area"] or "").strip()
@@ -98,33 +159,6 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if cell is None:
             raise InvalidInput(_("That cell is already empty."), field="letter")
         raci_unassign(actor=self.request.user, assignment=cell)
-
-    def _add(self, service: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
-        """The form's data to `service` (a creation in this project)."""
-        return lambda data: service(actor=self.request.user, project=self.project, **data)
-
-    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_edit_register(request.user, self.project):
-            raise NotAllowed
-        choices = stakeholder_list_for(user=request.user, project=self.project)
-        which = request.POST.get("form")
-        form: Any
-        save: Callable[[dict[str, Any]], Any]
-        if which == "communication":
-            form = CommunicationItemForm(
-                request.POST, stakeholders=choices, members=project_members(self.project)
-            )
-            name, save = "communication_form", self._add(communication_item_create)
-        elif which == "raci":
-            form = self._raci_form(choices, request.POST)
-            name, save = "raci_form", self._raci
-        else:
-            form = StakeholderForm(request.POST)
-            name, save = "stakeholder_form", self._add(stakeholder_create)
-        if run_form(form, save):
-            messages.success(request, _("Saved."))
-            return redirect("stakeholders:register", project_id=self.project.pk)
-        return self.render_to_response(self.get_context_data(**{name: form}), status=400)
 
 
 class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):

@@ -321,6 +321,21 @@ PAGES: dict[str, Entry] = {
     "stakeholders:register": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: provider side"
     ),
+    "stakeholders:stakeholder_add": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only, for the PM (tests/stakeholders/test_register.py)",
+    ),
+    "stakeholders:communication_item_add": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only, for the PM",
+    ),
+    "stakeholders:raci_set": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only, for the PM (tests/stakeholders/test_register_edit.py)",
+    ),
     "stakeholders:stakeholder": Entry(
         PM_EDIT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "stakeholder_id": cast.stakeholder.pk},
@@ -343,6 +358,26 @@ PAGES: dict[str, Entry] = {
     ),
     "stakeholders:meetings": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),
+    "stakeholders:meeting_minutes_save": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=meeting_kwargs,
+        note="POST only, for the PM and team (tests/stakeholders/test_meetings.py)",
+    ),
+    "stakeholders:meeting_decision_add": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=meeting_kwargs,
+        note="POST only, for the PM and team (tests/stakeholders/test_meetings.py)",
+    ),
+    "stakeholders:action_item_add": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=meeting_kwargs,
+        note="POST only, for the PM and team (tests/stakeholders/test_meetings.py)",
+    ),
+    "stakeholders:meeting_edit": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=meeting_kwargs,
+        note="POST only, for the PM and team (tests/stakeholders/test_meetings.py)",
+    ),
     "stakeholders:decisions": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_csv": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_pdf": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),

@@ -376,10 +376,10 @@ def test_minutes_of_an_internal_meeting_cannot_be_shared(cast, leaky):
 
     client = Client()
     client.force_login(cast.pm)
-    url = reverse("stakeholders:meeting", args=[cast.project.pk, leaky.team_meeting.pk])
-    page = client.post(
-        url, {"form": "minutes", "minutes": "Shared?", "minutes_visibility": "client"}
+    url = reverse(
+        "stakeholders:meeting_minutes_save", args=[cast.project.pk, leaky.team_meeting.pk]
     )
+    page = client.post(url, {"minutes": "Shared?", "minutes_visibility": "client"})
     assert page.status_code == 400
     assert "make it visible to the client before sharing its minutes" in page.content.decode()
     leaky.team_meeting.refresh_from_db()
@@ -403,8 +403,8 @@ def test_a_client_person_gets_no_action_from_an_internal_meeting(cast, leaky, ro
 
     client = Client()
     client.force_login(cast.pm)
-    url = reverse("stakeholders:meeting", args=[cast.project.pk, leaky.team_meeting.pk])
-    page = client.post(url, {"form": "action", "text": "Check the retro", "owner": owner.pk})
+    url = reverse("stakeholders:action_item_add", args=[cast.project.pk, leaky.team_meeting.pk])
+    page = client.post(url, {"text": "Check the retro", "owner": owner.pk})
     assert page.status_code == 400
     assert "before giving a client person an action" in page.content.decode()
     assert not ActionItem.objects.filter(owner=owner, meeting=leaky.team_meeting).exists()
@@ -414,9 +414,8 @@ def test_a_client_person_gets_no_action_from_an_internal_meeting(cast, leaky, ro
 def test_a_meeting_with_open_client_actions_stays_visible_to_the_client(cast, leaky):
     client = Client()
     client.force_login(cast.pm)
-    url = reverse("stakeholders:meeting", args=[cast.project.pk, leaky.steering.pk])
+    url = reverse("stakeholders:meeting_edit", args=[cast.project.pk, leaky.steering.pk])
     edit = {
-        "form": "meeting",
         "title": "Steering committee",
         "visibility": "internal",
         "starts_at": "2026-11-19T10:00",

@@ -250,7 +250,6 @@ def test_team_records_a_meeting_its_decision_and_an_action_item_in_pages(cast, c
     created = client.post(
         reverse("stakeholders:meetings", args=(cast.project.pk,)),
         {
-            "form": "meeting",
             "title": "Design review",
             "starts_at": "2026-12-01T10:00",
             "visibility": "client",
@@ -259,9 +258,17 @@ def test_team_records_a_meeting_its_decision_and_an_action_item_in_pages(cast, c
     meeting = Meeting.objects.get()
     assert created.status_code == 302
     detail = reverse("stakeholders:meeting", args=(cast.project.pk, meeting.pk))
-    client.post(detail, {"form": "decision", "text": "Use the new scanner", "decided_by": "joint"})
-    client.post(detail, {"form": "action", "text": "Order scanners", "owner": cast.teammate.pk})
-    client.post(detail, {"form": "minutes", "minutes": "Short.", "minutes_visibility": "client"})
+    form_url = {
+        name: reverse(f"stakeholders:{name}", args=(cast.project.pk, meeting.pk))
+        for name in ("meeting_decision_add", "action_item_add", "meeting_minutes_save")
+    }
+    client.post(
+        form_url["meeting_decision_add"], {"text": "Use the new scanner", "decided_by": "joint"}
+    )
+    client.post(form_url["action_item_add"], {"text": "Order scanners", "owner": cast.teammate.pk})
+    client.post(
+        form_url["meeting_minutes_save"], {"minutes": "Short.", "minutes_visibility": "client"}
+    )
 
     meeting.refresh_from_db()
     assert meeting.minutes == "Short."
@@ -269,14 +276,17 @@ def test_team_records_a_meeting_its_decision_and_an_action_item_in_pages(cast, c
     assert list(meeting.action_items.values_list("owner_id", flat=True)) == [cast.teammate.pk]
     page = client.get(detail).content.decode()
     assert "Use the new scanner" in page
+    edit = reverse("stakeholders:meeting_edit", args=(cast.project.pk, meeting.pk))
+    for url in [*form_url.values(), edit]:
+        assert f'action="{url}"' in page
 
 
 def test_am_cannot_post_to_a_meeting_page(cast, client):
     meeting = a_meeting(cast.pm, cast.project)
     client.force_login(cast.am)
     response = client.post(
-        reverse("stakeholders:meeting", args=(cast.project.pk, meeting.pk)),
-        {"form": "decision", "text": "Sneak", "decided_by": "joint"},
+        reverse("stakeholders:meeting_decision_add", args=(cast.project.pk, meeting.pk)),
+        {"text": "Sneak", "decided_by": "joint"},
     )
     assert response.status_code == 403
     assert MeetingDecision.objects.count() == 0

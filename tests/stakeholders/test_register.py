@@ -184,8 +184,8 @@ def test_register_page_shows_the_grid_and_the_portal_hides_the_register(cast, cl
 def test_team_member_cannot_post_to_the_register_page(cast, client):
     client.force_login(cast.teammate)
     response = client.post(
-        reverse("stakeholders:register", args=(cast.project.pk,)),
-        {"form": "stakeholder", "name": "X", "influence": 3, "interest": 3},
+        reverse("stakeholders:stakeholder_add", args=(cast.project.pk,)),
+        {"name": "X", "influence": 3, "interest": 3},
     )
     assert response.status_code == 403
     assert Stakeholder.objects.count() == 0

@@ -146,16 +146,40 @@ def test_the_pm_edits_and_removes_a_communication_line(cast, dana):
     assert not CommunicationItem.objects.filter(pk=item.pk).exists()
 
 
+def test_the_pm_adds_to_the_register_and_the_plan_through_the_register_page(cast, dana):
+    register = reverse("stakeholders:register", args=[cast.project.pk])
+    client = logged_in(cast.pm)
+    page = client.get(register).content.decode()
+    for name in ("stakeholder_add", "communication_item_add", "raci_set"):
+        assert f'action="{reverse(f"stakeholders:{name}", args=[cast.project.pk])}"' in page
+
+    add = reverse("stakeholders:communication_item_add", args=[cast.project.pk])
+    response = client.post(
+        add, {"what": "Monthly review", "recipients": [dana.pk], "visibility": Visibility.CLIENT}
+    )
+    assert response.status_code == 302
+    assert response.url == register
+    assert CommunicationItem.objects.filter(what="Monthly review").exists()
+
+    refused = client.post(add, {"what": "", "visibility": Visibility.CLIENT})
+    assert refused.status_code == 400
+    assert refused.context["communication_form"].errors["what"]
+    assert "stakeholders/register.html" in [t.name for t in refused.templates]
+    assert logged_in(cast.teammate).post(add, {"what": "Sneak"}).status_code == 403
+    assert not CommunicationItem.objects.filter(what="Sneak").exists()
+
+
 def test_raci_rows_by_deliverable_members_of_either_side_and_clearing_a_cell(cast, dana):
     milestone = milestone_create(
         actor=cast.pm, project=cast.project, name="Go-live", due_date=date(2027, 3, 1)
     )
     runbook = deliverable_create(actor=cast.pm, milestone=milestone, name="Runbook", criteria=[])
-    url = reverse("stakeholders:register", args=[cast.project.pk])
+    register = reverse("stakeholders:register", args=[cast.project.pk])
+    url = reverse("stakeholders:raci_set", args=[cast.project.pk])
     client = logged_in(cast.pm)
 
     def cell(**data):
-        return client.post(url, {"form": "raci", **data})
+        return client.post(url, data)
 
     assert cell(deliverable=runbook.pk, user=cast.teammate.pk, letter="A").status_code == 302
     assert cell(deliverable=runbook.pk, user=cast.rep.pk, letter="C").status_code == 302
@@ -175,7 +199,7 @@ def test_raci_rows_by_deliverable_members_of_either_side_and_clearing_a_cell(cas
     # Neither a work area nor a deliverable: a message, nothing stored.
     assert cell(user=cast.rep.pk, letter="R").status_code == 400
     assert rows.count() == 2
-    page = client.get(url).content.decode()
+    page = client.get(register).content.decode()
     assert "Runbook" in page
 
 
@@ -198,9 +222,8 @@ def test_meetings_take_attendees_of_both_kinds_and_are_rescheduled(cast, dana):
     assert set(meeting.attendees.all()) == {cast.pm, cast.rep}
     assert list(meeting.stakeholder_attendees.all()) == [dana]
 
-    url = reverse("stakeholders:meeting", args=[cast.project.pk, meeting.pk])
+    url = reverse("stakeholders:meeting_edit", args=[cast.project.pk, meeting.pk])
     edit = {
-        "form": "meeting",
         "title": "Steering committee",
         "visibility": "client",
         "starts_at": "2027-01-19T10:00",
@@ -231,10 +254,8 @@ def test_a_client_cannot_edit_a_meeting(cast):
         minutes_visibility=Visibility.CLIENT,
         visibility=Visibility.CLIENT,
     )
-    url = reverse("stakeholders:meeting", args=[cast.project.pk, meeting.pk])
-    response = logged_in(cast.rep).post(
-        url, {"form": "meeting", "title": "Hacked", "starts_at": "2027-01-05T09:00"}
-    )
+    url = reverse("stakeholders:meeting_edit", args=[cast.project.pk, meeting.pk])
+    response = logged_in(cast.rep).post(url, {"title": "Hacked", "starts_at": "2027-01-05T09:00"})
     assert response.status_code in (302, 403)
     meeting.refresh_from_db()
     assert meeting.title == "Kick-off"
