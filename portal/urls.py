@@ -42,6 +42,26 @@ urlpatterns = [
         name="project_members",
     ),
     path(
+        "projects/<int:project_id>/members/invite/",
+        views.PortalMemberInviteView.as_view(),
+        name="project_member_invite",
+    ),
+    path(
+        "projects/<int:project_id>/members/invitations/revoke/",
+        views.PortalInvitationRevokeView.as_view(),
+        name="project_invitation_revoke",
+    ),
+    path(
+        "projects/<int:project_id>/members/role/",
+        views.PortalMemberChangeRoleView.as_view(),
+        name="project_member_change_role",
+    ),
+    path(
+        "projects/<int:project_id>/members/remove/",
+        views.PortalMemberRemoveView.as_view(),
+        name="project_member_remove",
+    ),
+    path(
         "projects/<int:project_id>/documents/<int:document_id>/download/",
         views.PortalDocumentDownloadView.as_view(),
         name="document_download",

@@ -15,7 +15,8 @@ from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
 from portal.services import project_visit_record, with_answer_by
-from projects.forms import AcceptanceDecisionForm, GateDecisionForm
+from projects.forms.deliverables import AcceptanceDecisionForm
+from projects.forms.gates import GateDecisionForm
 from projects.health import project_health
 from projects.mixins import ProjectPageMixin
 from projects.models import Deliverable, PhaseGate
@@ -38,9 +39,13 @@ from projects.selectors.costs import (
     earned_value_for,
 )
 from projects.services import phase_gate_decide
-from projects.services.deliverables import FailedCriterion, deliverable_accept, deliverable_reject
+from projects.services.acceptance import FailedCriterion, deliverable_accept, deliverable_reject
 from projects.views import (
     DocumentDownloadMixin,
+    InvitationRevokeMixin,
+    MemberChangeRoleMixin,
+    MemberInviteMixin,
+    MemberRemoveMixin,
     MembersViewMixin,
     SearchViewMixin,
     TimelineViewMixin,
@@ -118,6 +123,23 @@ class PortalProjectMembersView(PortalPageMixin, MembersViewMixin, TemplateView):
     request: AuthenticatedHttpRequest
     template_name = "portal/project_members.html"
     members_url_name = "portal:project_members"
+    url_prefix = "portal:project_"
+
+
+class PortalMemberInviteView(MemberInviteMixin, PortalProjectMembersView):
+    pass
+
+
+class PortalInvitationRevokeView(InvitationRevokeMixin, PortalProjectMembersView):
+    pass
+
+
+class PortalMemberChangeRoleView(MemberChangeRoleMixin, PortalProjectMembersView):
+    pass
+
+
+class PortalMemberRemoveView(MemberRemoveMixin, PortalProjectMembersView):
+    pass
 
 
 class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):

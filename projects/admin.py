@@ -11,7 +11,7 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["user", "role", "created_at"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         # Members join through invitations (projects.services.invitations), which check both sides.
         return False
 

@@ -9,9 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from projects import (
             permissions,  # noqa: F401  (registers the rules permissions)
-            search,  # noqa: F401  (registers the searchable kinds)
+            search_kinds,
         )
-        from projects.earned_value import earned_value_health
+        from projects.earned_value.health import earned_value_health
         from projects.health import register_health_signal
 
+        search_kinds.register()
         register_health_signal(earned_value_health)

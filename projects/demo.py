@@ -20,18 +20,16 @@ from projects.models import (
     Visibility,
 )
 from projects.services import gate_checklist, phase_gate_request
+from projects.services.acceptance import FailedCriterion, deliverable_accept, deliverable_reject
 from projects.services.costs import cost_entry_add, rate_set, time_entry_log, time_period_approve
 from projects.services.deliverables import (
-    FailedCriterion,
-    deliverable_accept,
     deliverable_accept_internally,
     deliverable_create,
-    deliverable_reject,
     deliverable_submit,
-    milestone_create,
     quality_review_record,
 )
 from projects.services.documents import document_upload
+from projects.services.milestones import milestone_create
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 
@@ -285,7 +283,7 @@ def _walk_gates(project: Project, *, pm: User, to_phase: str, ask_client_next: b
         )
 
 
-def _play(story: str, *, deliverable, pm: User, team: User, client: User) -> None:  # type: ignore[no-untyped-def]
+def _play(story: str, *, deliverable, pm: User, team: User, client: User) -> None:
     if story == "in_progress":
         return
     quality_review_record(actor=team, deliverable=deliverable, passed=True)

@@ -114,7 +114,7 @@ class Health:
 
     @property
     def client_label(self) -> str:
-        return str(CLIENT_LABELS[self.client_status])
+        return str(CLIENT_LABELS[HealthStatus(self.client_status)])
 
 
 # The client reads a plain status instead of colours.
@@ -189,8 +189,9 @@ def _overdue_finding(count: int, audience: str) -> HealthFinding:
 
 
 def _overdue(project: Project) -> list[HealthFinding]:
-    overdue = project.overdue_milestone_count
-    overdue_for_client = project.overdue_client_milestone_count
+    # Both counts are annotations of the portfolio's query (overdue_milestone_filter).
+    overdue = project.overdue_milestone_count  # type: ignore[attr-defined]
+    overdue_for_client = project.overdue_client_milestone_count  # type: ignore[attr-defined]
     if overdue == overdue_for_client:
         return [_overdue_finding(overdue, Audience.EVERYONE)] if overdue else []
     findings = [_overdue_finding(overdue, Audience.STAFF)]

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
 from projects.models import Project
 from projects.selectors import project_get_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class ProjectPageMixin:
@@ -18,10 +21,13 @@ class ProjectPageMixin:
 
     project_permission = "projects.view_project"
     project: Project
+    request: HttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.project = project_get_for(user=request.user, project_id=kwargs["project_id"])
-        if not request.user.has_perm(self.project_permission, self.project):
+        # The side's login mixin (StaffPageMixin, PortalPageMixin) runs first: a signed-in person.
+        user = cast("User", request.user)
+        self.project = project_get_for(user=user, project_id=kwargs["project_id"])
+        if not user.has_perm(self.project_permission, self.project):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 

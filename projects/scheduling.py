@@ -119,7 +119,7 @@ def critical_path(
         successors[before].append(after)
     order = _topological_order(dated, predecessors, successors)
 
-    origin = min(task.start_date for task in dated.values())  # type: ignore[type-var]
+    origin: date = min(task.start_date for task in dated.values())  # type: ignore[type-var, assignment]
     duration = {
         task_id: (task.due_date - task.start_date).days + 1  # type: ignore[operator]
         for task_id, task in dated.items()

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from projects.models import AcceptanceRound, Deliverable
-from projects.services.deliverables import deliverable_deem_accepted
+from projects.services.acceptance import deliverable_deem_accepted
 from projects.services.reminders import (
     deemed_acceptance_remind,
     deemed_acceptance_reminder_candidates,

@@ -9,16 +9,108 @@ urlpatterns = [
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("resources/", views.ResourceView.as_view(), name="resources"),
     path("<int:project_id>/", views.ProjectDetailView.as_view(), name="detail"),
+    path(
+        "<int:project_id>/health/override/",
+        views.HealthOverrideView.as_view(),
+        name="health_override",
+    ),
+    path(
+        "<int:project_id>/health/override/clear/",
+        views.HealthOverrideClearView.as_view(),
+        name="health_override_clear",
+    ),
+    path("<int:project_id>/objectives/", views.ObjectiveAddView.as_view(), name="objective_add"),
+    path(
+        "<int:project_id>/objectives/edit/",
+        views.ObjectiveEditView.as_view(),
+        name="objective_edit",
+    ),
+    path(
+        "<int:project_id>/objectives/delete/",
+        views.ObjectiveDeleteView.as_view(),
+        name="objective_delete",
+    ),
     path("<int:project_id>/edit/", views.ProjectEditView.as_view(), name="edit"),
+    path("<int:project_id>/archive/", views.ProjectArchiveView.as_view(), name="archive"),
+    path("<int:project_id>/restore/", views.ProjectRestoreView.as_view(), name="restore"),
     path("<int:project_id>/gate/", views.ProjectGateView.as_view(), name="gate"),
     path("<int:project_id>/members/", views.ProjectMembersView.as_view(), name="members"),
+    path(
+        "<int:project_id>/members/invite/", views.MemberInviteView.as_view(), name="member_invite"
+    ),
+    path(
+        "<int:project_id>/members/invitations/revoke/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation_revoke",
+    ),
+    path(
+        "<int:project_id>/members/role/",
+        views.MemberChangeRoleView.as_view(),
+        name="member_change_role",
+    ),
+    path(
+        "<int:project_id>/members/remove/", views.MemberRemoveView.as_view(), name="member_remove"
+    ),
     path("<int:project_id>/plan/", views.ProjectPlanView.as_view(), name="plan"),
+    path(
+        "<int:project_id>/plan/milestones/", views.MilestoneAddView.as_view(), name="milestone_add"
+    ),
+    path(
+        "<int:project_id>/plan/milestones/edit/",
+        views.MilestoneEditView.as_view(),
+        name="milestone_edit",
+    ),
+    path(
+        "<int:project_id>/plan/deliverables/",
+        views.DeliverableAddView.as_view(),
+        name="deliverable_add",
+    ),
     path(
         "<int:project_id>/deliverables/<int:deliverable_id>/",
         views.DeliverableDetailView.as_view(),
         name="deliverable",
     ),
+    path(
+        "<int:project_id>/deliverables/<int:deliverable_id>/review/",
+        views.QualityReviewView.as_view(),
+        name="deliverable_review",
+    ),
+    path(
+        "<int:project_id>/deliverables/<int:deliverable_id>/submit/",
+        views.DeliverableSubmitView.as_view(),
+        name="deliverable_submit",
+    ),
+    path(
+        "<int:project_id>/deliverables/<int:deliverable_id>/accept-internally/",
+        views.DeliverableAcceptInternallyView.as_view(),
+        name="deliverable_accept_internally",
+    ),
+    path(
+        "<int:project_id>/deliverables/<int:deliverable_id>/documents/",
+        views.DeliverableDocumentUploadView.as_view(),
+        name="deliverable_document_upload",
+    ),
     path("<int:project_id>/documents/", views.ProjectDocumentsView.as_view(), name="documents"),
+    path(
+        "<int:project_id>/documents/upload/",
+        views.DocumentUploadView.as_view(),
+        name="document_upload",
+    ),
+    path(
+        "<int:project_id>/documents/versions/",
+        views.DocumentVersionUploadView.as_view(),
+        name="document_version_upload",
+    ),
+    path(
+        "<int:project_id>/documents/visibility/",
+        views.DocumentVisibilityView.as_view(),
+        name="document_visibility",
+    ),
+    path(
+        "<int:project_id>/documents/delete/",
+        views.DocumentDeleteView.as_view(),
+        name="document_delete",
+    ),
     path(
         "<int:project_id>/documents/<int:document_id>/download/",
         views.DocumentDownloadView.as_view(),
@@ -27,6 +119,21 @@ urlpatterns = [
     path("<int:project_id>/tasks/", views.TaskListView.as_view(), name="tasks"),
     path("<int:project_id>/tasks.csv", views.TaskCsvView.as_view(), name="tasks_csv"),
     path("<int:project_id>/tasks/<int:task_id>/", views.TaskDetailView.as_view(), name="task"),
+    path(
+        "<int:project_id>/tasks/<int:task_id>/delete/",
+        views.TaskDeleteView.as_view(),
+        name="task_delete",
+    ),
+    path(
+        "<int:project_id>/tasks/<int:task_id>/dependencies/",
+        views.DependencyAddView.as_view(),
+        name="task_dependency_add",
+    ),
+    path(
+        "<int:project_id>/tasks/<int:task_id>/dependencies/remove/",
+        views.DependencyRemoveView.as_view(),
+        name="task_dependency_remove",
+    ),
     path(
         "<int:project_id>/tasks/<int:task_id>/quick/",
         views.TaskQuickEditView.as_view(),

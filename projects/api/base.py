@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 
+from accounts.http import AuthenticatedRequest
 from projects.models import Project
 from projects.selectors import project_get_for
 
@@ -15,12 +16,14 @@ class ProjectScopedViewSet(viewsets.GenericViewSet):
     first (404 alike for missing and forbidden)."""
 
     project: Project
+    request: AuthenticatedRequest
     # action -> the project permission it needs, checked before the input is even read.
     action_permissions: dict[str, str] = {}
 
     def initial(self, request: Request, *args: object, **kwargs: object) -> None:
         super().initial(request, *args, **kwargs)
-        self.project = project_get_for(user=request.user, project_id=int(self.kwargs["project_pk"]))
+        user = self.request.user
+        self.project = project_get_for(user=user, project_id=int(self.kwargs["project_pk"]))
         permission = self.action_permissions.get(self.action or "")
-        if permission and not request.user.has_perm(permission, self.project):
+        if permission and not user.has_perm(permission, self.project):
             raise PermissionDenied()

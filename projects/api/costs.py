@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
 from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
 from projects.api.base import ProjectScopedViewSet
@@ -172,7 +173,7 @@ class TimeEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return time_entry_list_for(user=self.request.user, project=self.project)
 
     @extend_schema(request=TimeEntryInputSerializer, responses={201: TimeEntrySerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = TimeEntryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
@@ -202,7 +203,7 @@ class TimeEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return entry
 
     @extend_schema(request=TimeEntryUpdateSerializer, responses=TimeEntrySerializer)
-    def partial_update(self, request: Request, project_pk: str, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         """Correct an entry not yet approved (its person, or the PM); fields left out stay."""
         entry = self.get_object()
         data = TimeEntryUpdateSerializer(data=request.data, partial=True)
@@ -221,7 +222,7 @@ class TimeEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return Response(TimeEntrySerializer(entry).data)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, project_pk: str, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         time_entry_delete(actor=request.user, entry=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -234,7 +235,7 @@ class TimeEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
 
     @extend_schema(request=PeriodInputSerializer, responses=ApprovedCountSerializer)
     @action(detail=False, methods=["post"])
-    def approve(self, request: Request, project_pk: str) -> Response:
+    def approve(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = PeriodInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = time_period_approve(actor=request.user, project=self.project, **data.validated_data)
@@ -253,7 +254,7 @@ class RateViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return rate_list_for(user=self.request.user, project=self.project)
 
     @extend_schema(request=RateInputSerializer, responses={201: RateSerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = RateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -278,7 +279,7 @@ class CostEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     def initial(self, request: Request, *args: object, **kwargs: object) -> None:
         super().initial(request, *args, **kwargs)
         if self.action == "list" and cost_access_for(
-            user=request.user, project=self.project
+            user=self.request.user, project=self.project
         ) not in (STAFF, BudgetVisibility.DETAIL):
             raise PermissionDenied()
 
@@ -288,7 +289,7 @@ class CostEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return cost_entry_list_for(user=self.request.user, project=self.project)
 
     @extend_schema(request=CostEntryInputSerializer, responses={201: CostEntrySerializer})
-    def create(self, request: Request, project_pk: str) -> Response:
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         data = CostEntryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = cost_entry_add(actor=request.user, project=self.project, **data.validated_data)
@@ -306,7 +307,7 @@ class EarnedValueViewSet(ProjectScopedViewSet):
     serializer_class = EarnedValueSerializer
 
     @extend_schema(responses=EarnedValueSerializer)
-    def list(self, request: Request, project_pk: str) -> Response:
+    def list(self, request: AuthenticatedRequest, project_pk: str) -> Response:
         figures = earned_value_for(user=request.user, project=self.project)
         if figures is None:
             raise PermissionDenied()

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from accounts.api.me import OrganizationSerializer
+from accounts.http import AuthenticatedRequest
 from accounts.models import Organization
 from projects.selectors import organization_list_for
 
@@ -13,6 +14,7 @@ from projects.selectors import organization_list_for
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations the user deals with: their own, and the clients of their projects."""
 
+    request: AuthenticatedRequest
     serializer_class = OrganizationSerializer
     lookup_value_regex = r"\d+"
     filterset_fields = ["kind"]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from projects import search
 
 
@@ -31,7 +31,9 @@ class SearchInputSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [searchable.kind for searchable in search.searchables()]
+        cast(serializers.ChoiceField, self.fields["kind"]).choices = [
+            searchable.kind for searchable in search.searchables()
+        ]
 
 
 class SearchProjectSerializer(serializers.Serializer):
@@ -52,7 +54,7 @@ class SearchHitSerializer(serializers.Serializer):
 
 class SearchGroupSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     results = SearchHitSerializer(many=True, source="hits")
     has_more = serializers.BooleanField()
 
@@ -68,6 +70,8 @@ class SearchView(APIView):
     A `q` shorter than 2 characters is a 400 naming the field. The API's default permission
     applies (a provider person without a second factor is refused)."""
 
+    request: AuthenticatedRequest
+
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, required=True),
@@ -77,7 +81,7 @@ class SearchView(APIView):
         ],
         responses=SearchResponseSerializer,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         data = SearchInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         options = data.validated_data

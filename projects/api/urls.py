@@ -1,28 +1,39 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from projects.api import costs, organizations, search, views
+from projects.api import (
+    costs,
+    deliverables,
+    documents,
+    gates,
+    organizations,
+    projects,
+    search,
+    tasks,
+)
 
 router = SimpleRouter()
 router.register("organizations", organizations.OrganizationViewSet, basename="organization")
-router.register("projects", views.ProjectViewSet, basename="project")
+router.register("projects", projects.ProjectViewSet, basename="project")
 router.register(
-    r"projects/(?P<project_pk>\d+)/milestones", views.MilestoneViewSet, basename="milestone"
+    r"projects/(?P<project_pk>\d+)/milestones", deliverables.MilestoneViewSet, basename="milestone"
 )
 router.register(
-    r"projects/(?P<project_pk>\d+)/deliverables", views.DeliverableViewSet, basename="deliverable"
+    r"projects/(?P<project_pk>\d+)/deliverables",
+    deliverables.DeliverableViewSet,
+    basename="deliverable",
 )
 router.register(
-    r"projects/(?P<project_pk>\d+)/documents", views.DocumentViewSet, basename="document"
+    r"projects/(?P<project_pk>\d+)/documents", documents.DocumentViewSet, basename="document"
 )
 
-router.register(r"projects/(?P<project_pk>\d+)/gates", views.PhaseGateViewSet, basename="gate")
+router.register(r"projects/(?P<project_pk>\d+)/gates", gates.PhaseGateViewSet, basename="gate")
 router.register(
-    r"projects/(?P<project_pk>\d+)/objectives", views.ObjectiveViewSet, basename="objective"
+    r"projects/(?P<project_pk>\d+)/objectives", projects.ObjectiveViewSet, basename="objective"
 )
-router.register(r"projects/(?P<project_pk>\d+)/tasks", views.TaskViewSet, basename="task")
+router.register(r"projects/(?P<project_pk>\d+)/tasks", tasks.TaskViewSet, basename="task")
 router.register(
-    r"projects/(?P<project_pk>\d+)/schedule", views.ScheduleViewSet, basename="schedule"
+    r"projects/(?P<project_pk>\d+)/schedule", tasks.ScheduleViewSet, basename="schedule"
 )
 
 router.register(

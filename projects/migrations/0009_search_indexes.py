@@ -24,7 +24,7 @@ INDEXES = [
     ("Task", "task_search_gin", (("name", "A"), ("description", "B"))),
     ("Document", "document_search_gin", (("title", "A"),)),
 ]
-# A file name is indexed with "._-" turned into spaces (projects.search.document_file_name_vector).
+# A file name is indexed with "._-" turned into spaces (projects.search_kinds.document_file_name_vector).
 FILE_NAME_SEPARATORS = "._-"
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +9,11 @@ from django.utils.translation import pgettext_lazy
 
 from projects.models.core import Phase, Project
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # The PM's checklist for leaving each phase (the gate review before the next one).
-GATE_CHECKLISTS: dict[str, list[str]] = {
+GATE_CHECKLISTS: dict[str, list[str | _StrPromise]] = {
     Phase.INITIATION: [
         _("Objectives and success measures agreed with the client"),
         _("Stakeholders and their roles identified"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -79,7 +79,9 @@ def membership_list_for(*, user: User, project: Project) -> QuerySet[Membership]
     )
 
 
-def project_ids_with_role(*, user: User, roles: set[str] | frozenset[str]) -> QuerySet[Membership]:
+def project_ids_with_role(
+    *, user: User, roles: set[str] | frozenset[str]
+) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user, role__in=roles).values("project_id")
 
 
@@ -114,7 +116,7 @@ def client_get_for_account_manager(*, user: User, organization_id: int) -> Organ
 # --- Milestones and deliverables --------------------------------------------------------------
 
 
-def _client_visible(queryset: QuerySet, user: User, project: Project) -> QuerySet:
+def _client_visible(queryset: QuerySet[Any], user: User, project: Project) -> QuerySet[Any]:
     """Internal items are for the provider side (and staff admins) only."""
     if can_view_internal_items(user, project):
         return queryset
@@ -131,7 +133,7 @@ def deliverable_visible_to_client() -> Q:
     return Q(visibility=Visibility.CLIENT, milestone__visibility=Visibility.CLIENT)
 
 
-def internal_project_ids_for(*, user: User) -> QuerySet[Membership] | None:
+def internal_project_ids_for(*, user: User) -> QuerySet[Membership, Any] | None:
     """The projects where `user` sees internal items (a subquery of ids), or None for all of
     them (a staff admin). The cross-project form of can_view_internal_items."""
     if user.is_authenticated and user.is_active and user.is_staff_admin:
@@ -245,7 +247,7 @@ def organization_list_for(*, user: User) -> QuerySet[Organization]:
     if user.is_staff_admin:
         return Organization.objects.order_by("name")
     if user.is_client_user:
-        return Organization.objects.filter(pk=user.organization_id)
+        return Organization.objects.filter(pk=user.organization_id or 0)
     client_ids = Project.objects.visible_to(user).values("client_id")
     return Organization.objects.filter(
         Q(kind=Organization.Kind.PROVIDER) | Q(pk__in=client_ids)

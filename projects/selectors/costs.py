@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from projects.earned_value import EarnedValue, project_earned_value
+from projects.earned_value.figures import EarnedValue, project_earned_value
 from projects.models import BudgetVisibility, CostEntry, Project, Rate, Role, TimeEntry, Visibility
 from projects.permissions import can_view_costs, is_client_member, role_of
 

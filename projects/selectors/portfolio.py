@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -34,7 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects.earned_value import annotate_earned_value, earned_value_of
+from projects.earned_value.figures import annotate_earned_value, earned_value_of
 from projects.health import Health, health_rank, overdue_milestone_filter, project_health_many
 from projects.models import Deliverable, HealthStatus, Milestone, Phase, Project, Visibility
 
@@ -61,7 +61,7 @@ def unregister_portfolio_columns(columns: PortfolioColumns) -> None:
         _columns.remove(columns)
 
 
-def _count(queryset: QuerySet) -> Coalesce:
+def _count(queryset: QuerySet[Any]) -> Coalesce:
     """The number of rows of `queryset` (filtered on project=OuterRef("pk")), as a subquery:
     counts of milestones and deliverables side by side without multiplying joins."""
     counted = (

@@ -8,7 +8,7 @@ staff admins), client-visible ones elsewhere; archived projects only when asked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 
 def project_items_scope_for(
-    queryset: QuerySet, *, user: User, include_archived: bool, client_rule: Q
-) -> QuerySet:
+    queryset: QuerySet[Any], *, user: User, include_archived: bool, client_rule: Q
+) -> QuerySet[Any]:
     """The rows of `queryset` (with a `project` key) that `user` may find: those of the projects
     they see (archived ones too with `include_archived`), and of the projects where they see only
     client-visible items, the rows `client_rule` admits. Every app's search scope uses it."""

@@ -358,10 +358,12 @@ def resource_load_for(*, user: User, today: date, weeks: int = 8) -> ResourceLoa
         .values_list("assignee_id", "estimate_hours", "start_date", "due_date")
     )
     for assignee_id, estimate, start, due in tasks:
+        if estimate is None or start is None or due is None:  # excluded by the filter above
+            continue
         days = _business_days(start, due)
         if not days:
             continue
-        per_day = estimate / len(days)
+        per_day = Decimal(estimate) / len(days)
         for day in days:
             if monday <= day <= window_end:
                 hours[assignee_id][(day - monday).days // 7] += per_day

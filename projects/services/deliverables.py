@@ -1,22 +1,19 @@
-"""Milestones, deliverables and the client's acceptance of them.
+"""Deliverables up to the client's answer: creation with acceptance criteria, the team's quality
+reviews, submission to the client (or, for an internal deliverable, the PM's internal acceptance).
 
 The workflow of a deliverable: in progress → (internal quality review passed) → submitted to the
-client → accepted, or rejected with a reason per failed criterion → (reviewed again) →
-resubmitted → ... Each submission is an AcceptanceRound; everything is kept (simple-history on
-the deliverable, the rounds, the reviews) and shown as the deliverable's timeline. An internal
-deliverable never goes to the client: after a passed quality review the PM accepts it internally.
-When every deliverable of a milestone is accepted, the milestone is complete.
-"""
+client → accepted, or rejected with a reason per failed criterion (projects.services.acceptance)
+→ (reviewed again) → resubmitted → ... Each submission is an AcceptanceRound; everything is kept
+(simple-history on the deliverable, the rounds, the reviews) and shown as the deliverable's
+timeline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,7 +26,6 @@ from projects.calendar import add_business_days
 from projects.models import (
     AcceptanceCriterion,
     AcceptanceRound,
-    CriterionResult,
     Deliverable,
     Membership,
     Milestone,
@@ -39,118 +35,19 @@ from projects.models import (
     Visibility,
 )
 from projects.permissions import (
-    can_accept_deliverable,
     can_accept_deliverable_internally,
     can_edit_plan,
     can_review_quality,
 )
-from projects.services.notify import notify_pms
-from projects.signals import deliverable_accepted, send_after_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
+from projects.services.milestones import refresh_milestone_completion
 
 
 def client_today(project: Project, *, now: datetime | None = None) -> date:
     """Today in the client's time zone: business days for deemed acceptance count there."""
     return timezone.localdate(now or timezone.now(), timezone=ZoneInfo(project.client.time_zone))
-
-
-# --- Milestones ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def milestone_create(
-    *,
-    actor: User,
-    project: Project,
-    name: str,
-    due_date: date,
-    description: str = "",
-    visibility: str = Visibility.CLIENT,
-) -> Milestone:
-    """Add a milestone; its baseline due date is the due date it is created with."""
-    if not can_edit_plan(actor, project):
-        raise NotAllowed()
-    milestone = Milestone(
-        project=project,
-        name=clean_text(name, field="name", label=_("Name"), max_length=200),
-        description=description.strip(),
-        due_date=due_date,
-        baseline_due_date=due_date,
-        visibility=visibility,
-        position=(project.milestones.aggregate(Max("position"))["position__max"] or 0) + 1,
-    )
-    milestone._history_user = actor  # type: ignore[attr-defined]
-    milestone.save()
-    return milestone
-
-
-@transaction.atomic
-def milestone_update(
-    *,
-    actor: User,
-    milestone: Milestone,
-    name: str,
-    due_date: date,
-    description: str = "",
-    visibility: str | None = None,
-) -> Milestone:
-    """Change the current plan of a milestone; its baseline never moves. `visibility` None
-    keeps it; a milestone whose deliverables await the client's answer cannot become internal
-    (the client could no longer see what they are asked to decide), nor can one holding
-    deliverables accepted internally become client-visible (the client would see them accepted
-    without having been asked)."""
-    if not can_edit_plan(actor, milestone.project):
-        raise NotAllowed()
-    milestone.name = clean_text(name, field="name", label=_("Name"), max_length=200)
-    milestone.due_date = due_date
-    milestone.description = description.strip()
-    if visibility is not None and visibility != milestone.visibility:
-        if visibility not in Visibility.values:
-            raise InvalidInput(_("Unknown visibility."), field="visibility")
-        if (
-            visibility == Visibility.INTERNAL
-            and milestone.deliverables.filter(status=Deliverable.Status.SUBMITTED).exists()
-        ):
-            raise InvalidTransition(
-                _("Deliverables of this milestone await the client's answer: it stays visible.")
-            )
-        if (
-            visibility == Visibility.CLIENT
-            and milestone.deliverables.filter(
-                visibility=Visibility.CLIENT, internally_accepted_at__isnull=False
-            ).exists()
-        ):
-            raise InvalidTransition(
-                _("Deliverables of this milestone were accepted internally: it stays internal.")
-            )
-        milestone.visibility = visibility
-    milestone._history_user = actor  # type: ignore[attr-defined]
-    milestone.save(update_fields=["name", "due_date", "description", "visibility"])
-    return milestone
-
-
-def _refresh_milestone_completion(milestone: Milestone, *, actor: User | None) -> None:
-    deliverables = list(milestone.deliverables.values_list("status", flat=True))
-    complete = bool(deliverables) and all(
-        status in Deliverable.ACCEPTED_STATES for status in deliverables
-    )
-    if complete and milestone.status != Milestone.Status.COMPLETED:
-        milestone.status = Milestone.Status.COMPLETED
-        milestone.completed_at = timezone.now()
-    elif not complete and milestone.status == Milestone.Status.COMPLETED:
-        milestone.status = Milestone.Status.IN_PROGRESS
-        milestone.completed_at = None
-    elif not complete and any(status != Deliverable.Status.IN_PROGRESS for status in deliverables):
-        milestone.status = Milestone.Status.IN_PROGRESS
-    else:
-        return
-    milestone._history_user = actor  # type: ignore[attr-defined]
-    milestone.save(update_fields=["status", "completed_at"])
-
-
-# --- Deliverables -------------------------------------------------------------------------------
 
 
 def _clean_criteria(criteria: list[str]) -> list[str]:
@@ -199,7 +96,7 @@ def deliverable_create(
         AcceptanceCriterion(deliverable=deliverable, text=text, position=index)
         for index, text in enumerate(_clean_criteria(criteria), start=1)
     )
-    _refresh_milestone_completion(milestone, actor=actor)
+    refresh_milestone_completion(milestone, actor=actor)
     return deliverable
 
 
@@ -273,7 +170,7 @@ def deliverable_submit(*, actor: User, deliverable: Deliverable, note: str = "")
     deliverable.submitted_at = now
     deliverable._history_user = actor  # type: ignore[attr-defined]
     deliverable.save(update_fields=["status", "submitted_at"])
-    _refresh_milestone_completion(deliverable.milestone, actor=actor)
+    refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_client_about_submission(deliverable=deliverable, acceptance_round=acceptance_round)
     return acceptance_round
 
@@ -350,157 +247,5 @@ def deliverable_accept_internally(*, actor: User, deliverable: Deliverable) -> D
     deliverable.save(
         update_fields=["status", "accepted_at", "internally_accepted_by", "internally_accepted_at"]
     )
-    _refresh_milestone_completion(deliverable.milestone, actor=actor)
+    refresh_milestone_completion(deliverable.milestone, actor=actor)
     return deliverable
-
-
-@dataclass(frozen=True)
-class FailedCriterion:
-    criterion_id: int
-    reason: str
-
-
-def _open_round(deliverable: Deliverable) -> AcceptanceRound:
-    acceptance_round = (
-        deliverable.rounds.select_for_update().filter(decision="").order_by("-number").first()
-    )
-    if deliverable.status != Deliverable.Status.SUBMITTED or acceptance_round is None:
-        raise InvalidTransition(_("This deliverable is not awaiting acceptance."))
-    return acceptance_round
-
-
-@transaction.atomic
-def deliverable_accept(*, actor: User, deliverable: Deliverable, comment: str = "") -> Deliverable:
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-    if not can_accept_deliverable(actor, deliverable.project) or not _is_client_visible(
-        deliverable
-    ):
-        raise NotAllowed()
-    acceptance_round = _open_round(deliverable)
-    now = timezone.now()
-    CriterionResult.objects.bulk_create(
-        CriterionResult(round=acceptance_round, criterion=criterion, passed=True)
-        for criterion in deliverable.criteria.all()
-    )
-    acceptance_round.decision = AcceptanceRound.Decision.ACCEPTED
-    acceptance_round.decided_by = actor
-    acceptance_round.decided_at = now
-    acceptance_round.comment = comment.strip()
-    acceptance_round.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
-    deliverable.status = Deliverable.Status.ACCEPTED
-    deliverable.accepted_at = now
-    deliverable._history_user = actor  # type: ignore[attr-defined]
-    deliverable.save(update_fields=["status", "accepted_at"])
-    _refresh_milestone_completion(deliverable.milestone, actor=actor)
-    _tell_team(deliverable=deliverable, accepted=True, by=actor)
-    send_after_commit(deliverable_accepted, deliverable_id=deliverable.pk)
-    return deliverable
-
-
-@transaction.atomic
-def deliverable_reject(
-    *,
-    actor: User,
-    deliverable: Deliverable,
-    failed: list[FailedCriterion],
-    comment: str = "",
-) -> Deliverable:
-    """Reject with a reason for each failed criterion (or, without criteria, a comment)."""
-    deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-    if not can_accept_deliverable(actor, deliverable.project) or not _is_client_visible(
-        deliverable
-    ):
-        raise NotAllowed()
-    acceptance_round = _open_round(deliverable)
-    criteria = {criterion.pk: criterion for criterion in deliverable.criteria.all()}
-    reasons: dict[int, str] = {}
-    for item in failed:
-        if item.criterion_id not in criteria:
-            raise InvalidInput(_("Unknown criterion."), field="criteria")
-        reason = item.reason.strip()
-        if not reason:
-            raise InvalidInput(
-                _("Give a reason for each criterion that is not met."), field="criteria"
-            )
-        if item.criterion_id in reasons:
-            raise InvalidInput(_("Each criterion is judged once."), field="criteria")
-        reasons[item.criterion_id] = reason
-    if criteria and not reasons:
-        raise InvalidInput(
-            _("Mark at least one criterion as not met, with the reason."), field="criteria"
-        )
-    if not criteria and not comment.strip():
-        raise InvalidInput(_("Say why the deliverable is rejected."), field="comment")
-    CriterionResult.objects.bulk_create(
-        CriterionResult(
-            round=acceptance_round,
-            criterion=criterion,
-            passed=criterion_id not in reasons,
-            reason=reasons.get(criterion_id, ""),
-        )
-        for criterion_id, criterion in criteria.items()
-    )
-    acceptance_round.decision = AcceptanceRound.Decision.REJECTED
-    acceptance_round.decided_by = actor
-    acceptance_round.decided_at = timezone.now()
-    acceptance_round.comment = comment.strip()
-    acceptance_round.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
-    deliverable.status = Deliverable.Status.REJECTED
-    deliverable._history_user = actor  # type: ignore[attr-defined]
-    deliverable.save(update_fields=["status"])
-    _refresh_milestone_completion(deliverable.milestone, actor=actor)
-    _tell_team(deliverable=deliverable, accepted=False, by=actor)
-    return deliverable
-
-
-@transaction.atomic
-def deliverable_deem_accepted(*, deliverable_id: int, today: date | None = None) -> bool:
-    """The system accepts a deliverable the client did not answer by its deemed-acceptance day
-    (the project's rule, stated on the acceptance page). Safe to run twice."""
-    deliverable = (
-        Deliverable.objects.select_for_update(of=("self",))
-        .select_related("project__client")
-        .filter(pk=deliverable_id)
-        .first()
-    )
-    if deliverable is None or deliverable.status != Deliverable.Status.SUBMITTED:
-        return False
-    acceptance_round = deliverable.rounds.filter(decision="").order_by("-number").first()
-    today = today or client_today(deliverable.project)
-    if (
-        acceptance_round is None
-        or acceptance_round.deemed_acceptance_due is None
-        or acceptance_round.deemed_acceptance_due > today
-    ):
-        return False
-    now = timezone.now()
-    acceptance_round.decision = AcceptanceRound.Decision.DEEMED_ACCEPTED
-    acceptance_round.decided_at = now
-    acceptance_round.save(update_fields=["decision", "decided_at"])
-    deliverable.status = Deliverable.Status.DEEMED_ACCEPTED
-    deliverable.accepted_at = now
-    deliverable.save(update_fields=["status", "accepted_at"])
-    _refresh_milestone_completion(deliverable.milestone, actor=None)
-    _tell_team(deliverable=deliverable, accepted=True, by=None)
-    send_after_commit(deliverable_accepted, deliverable_id=deliverable.pk)
-    return True
-
-
-def _tell_team(*, deliverable: Deliverable, accepted: bool, by: User | None) -> None:
-    def title() -> str:
-        if by is None:
-            return _("%(deliverable)s is deemed accepted") % {"deliverable": deliverable.name}
-        if accepted:
-            message = _("%(person)s accepted %(deliverable)s")
-        else:
-            message = _("%(person)s rejected %(deliverable)s")
-        return message % {"person": by.display_name, "deliverable": deliverable.name}
-
-    notify_pms(
-        deliverable.project_id,
-        title=title,
-        url=reverse(
-            "projects:deliverable",
-            kwargs={"project_id": deliverable.project_id, "deliverable_id": deliverable.pk},
-        ),
-    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -53,7 +53,7 @@ class CheckedFile:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def document_check_file(*, file: File) -> CheckedFile:
+def document_check_file(*, file: File[Any]) -> CheckedFile:
     """Refuse a file that is too large, empty, a program, or of a type not on the list; say why
     in words the person understands (the limit and the file's size)."""
     limit = settings.RAPPORT_MAX_UPLOAD_BYTES
@@ -158,7 +158,7 @@ def document_upload(
     *,
     actor: User,
     project: Project,
-    file: File,
+    file: File[Any],
     document: Document | None = None,
     title: str = "",
     milestone: Milestone | None = None,
@@ -252,12 +252,17 @@ def document_delete(*, actor: User, document: Document) -> None:
     names = [name for name in versions.values_list("file", flat=True) if name]
     storage = DocumentVersion._meta.get_field("file").storage
     document.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic
 def deliverable_submit_with_files(
-    *, actor: User, deliverable: Deliverable, note: str = "", files: Iterable[File] = ()
+    *, actor: User, deliverable: Deliverable, note: str = "", files: Iterable[File[Any]] = ()
 ) -> AcceptanceRound:
     """Submit the deliverable for acceptance (projects.services.deliverables.deliverable_submit)
     with files attached: each becomes a client-visible document of the deliverable, linked to the

@@ -42,7 +42,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 def invitation_url(invitation: Invitation) -> str:
     path = reverse("invitations:accept", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL.rstrip("/") + path
+    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def _normalize_email(email: str) -> str:
@@ -132,9 +132,7 @@ def invitation_from_token(token: str) -> Invitation:
     """The pending invitation behind a link; raises InvitationInvalid, InvitationExpired or
     InvitationUsed with a message for the person holding the link."""
     try:
-        payload = signing.loads(
-            token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE.total_seconds()
-        )
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
     except signing.SignatureExpired as error:
         raise InvitationExpired(
             _("This invitation has expired. Ask the person who invited you for a new one.")

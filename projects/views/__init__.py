@@ -1,21 +1,11 @@
 """Staff pages of the projects app; one module per subject."""
 
-from projects.views.core import (
-    DeliverableDetailView,
-    MembersViewMixin,
-    ProjectCreateView,
-    ProjectDetailView,
-    ProjectEditView,
-    ProjectListView,
-    ProjectMembersView,
-    ProjectPlaceholderView,
-    ProjectPlanView,
-    deliverable_url,
-)
 from projects.views.costs import (
     CostAddView,
     CostCsvView,
+    CostDeleteView,
     CostEntryDeleteView,
+    CostFormView,
     RateDeleteView,
     RateSetView,
     TimeApproveView,
@@ -23,19 +13,83 @@ from projects.views.costs import (
     TimeEntryDeleteView,
     TimeLogView,
 )
+from projects.views.deliverables import (
+    DeliverableAcceptInternallyView,
+    DeliverableDetailView,
+    DeliverableDocumentUploadView,
+    DeliverablePostView,
+    DeliverableSubmitView,
+    QualityReviewView,
+    deliverable_url,
+)
 from projects.views.documents import (
+    DocumentDeleteView,
     DocumentDownloadMixin,
     DocumentDownloadView,
+    DocumentPostView,
+    DocumentUploadView,
+    DocumentVersionUploadView,
+    DocumentVisibilityView,
     ProjectDocumentsView,
 )
-from projects.views.gates import ProjectGateView
-from projects.views.search import SearchView, SearchViewMixin
-from projects.views.tasks import (
-    ResourceView,
-    TaskCsvView,
+from projects.views.gates import (
+    ProjectGateView,
+)
+from projects.views.members import (
+    InvitationRevokeMixin,
+    InvitationRevokeView,
+    MemberChangeRoleMixin,
+    MemberChangeRoleView,
+    MemberInviteMixin,
+    MemberInviteView,
+    MemberPostMixin,
+    MemberRemoveMixin,
+    MemberRemoveView,
+    MembersViewMixin,
+    ProjectMembersView,
+)
+from projects.views.overview import (
+    HealthOverrideClearView,
+    HealthOverrideView,
+    ObjectiveAddView,
+    ObjectiveDeleteView,
+    ObjectiveEditView,
+    OverviewPostView,
+    ProjectDetailView,
+)
+from projects.views.plan import (
+    DeliverableAddView,
+    MilestoneAddView,
+    MilestoneEditView,
+    PlanPostView,
+    ProjectPlanView,
+)
+from projects.views.projects import (
+    ProjectArchiveView,
+    ProjectCreateView,
+    ProjectEditView,
+    ProjectListView,
+    ProjectPlaceholderView,
+    ProjectRestoreView,
+)
+from projects.views.search import (
+    SearchView,
+    SearchViewMixin,
+)
+from projects.views.task_detail import (
+    DependencyAddView,
+    DependencyRemoveView,
+    TaskDeleteView,
     TaskDetailView,
+    TaskPostView,
+)
+from projects.views.tasks import (
+    TaskCsvView,
     TaskListView,
     TaskQuickEditView,
+)
+from projects.views.timeline import (
+    ResourceView,
     TimelineView,
     TimelineViewMixin,
 )
@@ -43,11 +97,44 @@ from projects.views.tasks import (
 __all__ = [
     "CostAddView",
     "CostCsvView",
+    "CostDeleteView",
     "CostEntryDeleteView",
+    "CostFormView",
+    "DeliverableAcceptInternallyView",
+    "DeliverableAddView",
     "DeliverableDetailView",
+    "DeliverableDocumentUploadView",
+    "DeliverablePostView",
+    "DeliverableSubmitView",
+    "DependencyAddView",
+    "DependencyRemoveView",
+    "DocumentDeleteView",
     "DocumentDownloadMixin",
     "DocumentDownloadView",
+    "DocumentPostView",
+    "DocumentUploadView",
+    "DocumentVersionUploadView",
+    "DocumentVisibilityView",
+    "HealthOverrideClearView",
+    "HealthOverrideView",
+    "InvitationRevokeMixin",
+    "InvitationRevokeView",
+    "MemberChangeRoleMixin",
+    "MemberChangeRoleView",
+    "MemberInviteMixin",
+    "MemberInviteView",
+    "MemberPostMixin",
+    "MemberRemoveMixin",
+    "MemberRemoveView",
     "MembersViewMixin",
+    "MilestoneAddView",
+    "MilestoneEditView",
+    "ObjectiveAddView",
+    "ObjectiveDeleteView",
+    "ObjectiveEditView",
+    "OverviewPostView",
+    "PlanPostView",
+    "ProjectArchiveView",
     "ProjectCreateView",
     "ProjectDetailView",
     "ProjectDocumentsView",
@@ -57,14 +144,18 @@ __all__ = [
     "ProjectMembersView",
     "ProjectPlaceholderView",
     "ProjectPlanView",
+    "ProjectRestoreView",
+    "QualityReviewView",
     "RateDeleteView",
     "RateSetView",
     "ResourceView",
     "SearchView",
     "SearchViewMixin",
     "TaskCsvView",
+    "TaskDeleteView",
     "TaskDetailView",
     "TaskListView",
+    "TaskPostView",
     "TaskQuickEditView",
     "TimeApproveView",
     "TimeCostView",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from projects.models import Role
 from projects.selectors import (
@@ -18,7 +19,7 @@ from projects.selectors import (
 )
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Routes each person to their own start page: the portal for client people, the
     satisfaction dashboard for an account manager, my projects for everyone else on the
     provider side."""
@@ -36,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
 class ClientListView(StaffPageMixin, TemplateView):
     """An account manager's clients, with their projects."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "projects/client_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -45,6 +48,8 @@ class ClientListView(StaffPageMixin, TemplateView):
 
 
 class ClientDetailView(StaffPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "projects/client_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

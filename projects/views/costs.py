@@ -4,10 +4,10 @@ period, rates, cost entries, earned value with its chart) and the CSV export."""
 from __future__ import annotations
 
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.csv import csv_response
 from common.errors import NotFound
 from common.pages import run_action, run_form
-from projects.earned_value import earned_value_series, project_earned_value
-from projects.forms import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
+from projects.earned_value.figures import project_earned_value
+from projects.earned_value.series import SeriesPoint, earned_value_series
+from projects.forms.costs import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
 from projects.mixins import ProjectPageMixin
 from projects.models import STAFF_ROLES
 from projects.permissions import can_manage_costs
@@ -44,8 +46,11 @@ from projects.services.costs import (
     time_period_approve,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
-def _series_for_chart(points: list) -> dict[str, list]:
+
+def _series_for_chart(points: list[SeriesPoint]) -> dict[str, Any]:
     return {
         "labels": [point.date.isoformat() for point in points],
         "pv": [None if point.pv is None else float(point.pv) for point in points],
@@ -57,6 +62,8 @@ def _series_for_chart(points: list) -> dict[str, list]:
 
 class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The "Time and cost" tab. Each of its forms posts to a view of its own (below)."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "projects/costs.html"
     project_permission = "projects.view_costs"
@@ -126,7 +133,7 @@ class CostFormView(TimeCostView):
         """Call the service with the form's data; the message to show."""
         raise NotImplementedError
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         forms = self._forms(request.POST, self.form_name)
         if done := run_form(forms[self.form_name], self.save):
             messages.success(request, done.value)
@@ -199,9 +206,11 @@ class CostDeleteView(StaffPageMixin, ProjectPageMixin, View):
     """POST only: delete the time entry, cost entry or rate whose `id` is posted, then back to
     the tab with a message. One the person may not see is "not found", as a message too."""
 
+    request: AuthenticatedHttpRequest
+
     project_permission = "projects.view_costs"
     http_method_names = ["post"]
-    success = ""
+    success: str | _StrPromise = ""
 
     def get_object(self, pk: int) -> Any:
         raise NotImplementedError
@@ -209,7 +218,7 @@ class CostDeleteView(StaffPageMixin, ProjectPageMixin, View):
     def remove(self, obj: Any) -> None:
         raise NotImplementedError
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         raw = request.POST.get("id", "")
         obj = self.get_object(int(raw)) if raw.isdigit() else None
         if obj is None:
@@ -253,9 +262,11 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
     """The project's time and cost entries as one CSV (PM, AM, staff admins), safe against
     formula injection."""
 
+    request: AuthenticatedHttpRequest
+
     project_permission = "projects.export_costs"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         project = self.project
         header = [
             _("Kind"),

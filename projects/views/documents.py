@@ -1,4 +1,5 @@
-"""Documents: the project's Documents tab and the permission-checked downloads."""
+"""Documents: the project's Documents tab (each of its forms posts to a view of its own) and the
+permission-checked downloads."""
 
 from __future__ import annotations
 
@@ -6,19 +7,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
 from common.pages import run_action, run_form
 from projects.downloads import document_download_response
-from projects.forms import DocumentUploadForm, DocumentVersionForm
+from projects.forms.documents import DocumentUploadForm, DocumentVersionForm
 from projects.mixins import ProjectPageMixin
-from projects.models import Visibility
+from projects.models import Document, Visibility
 from projects.permissions import can_manage_documents, can_upload_document
 from projects.selectors import (
     deliverable_list_for,
@@ -32,18 +34,14 @@ from projects.services.documents import (
     document_set_visibility,
     document_upload,
 )
-
-
-def _as_int(raw: str | None) -> int:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return 0
+from projects.views.base import as_int
 
 
 class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """Every document of the project with its versions; the team uploads documents and new
     versions, the PM sets what the client sees and deletes."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "projects/documents.html"
 
@@ -78,61 +76,35 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        action = request.POST.get("action", "upload")
-        needed = can_manage_documents if action in ("visibility", "delete") else can_upload_document
-        if not needed(request.user, self.project):
+
+class DocumentPostView(ProjectDocumentsView):
+    """POST only: one form of the Documents tab, for those `allowed`. Done, back to the tab with
+    a message; an invalid form shows the tab again with its errors (400)."""
+
+    http_method_names = ["post"]
+    allowed = staticmethod(can_upload_document)
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.allowed(request.user, self.project):
             raise PermissionDenied
-        if action == "upload":
-            return self._upload(request)
-        document = document_get_for(
-            user=request.user,
-            project=self.project,
-            document_id=_as_int(request.POST.get("document")),
-        )
-        if action == "version":
-            form = DocumentVersionForm(request.POST, request.FILES)
-            done = run_form(
-                form,
-                lambda data: document_upload(
-                    actor=request.user,
-                    project=self.project,
-                    document=document,
-                    file=data["file"],
-                    note=data["note"],
-                ),
-            )
-            if done:
-                messages.success(
-                    request,
-                    _("Version %(number)d of %(title)s uploaded.")
-                    % {"number": done.value.number, "title": document.title},
-                )
-                return redirect("projects:documents", project_id=self.project.pk)
-            return self.render_to_response(
-                self.get_context_data(version_form=form, document_id=document.pk), status=400
-            )
-        if action == "visibility":
-            run_action(
-                request,
-                lambda: document_set_visibility(
-                    actor=request.user,
-                    document=document,
-                    visibility=request.POST.get("visibility", ""),
-                ),
-                success=_("Visibility changed."),
-            )
-        elif action == "delete":
-            run_action(
-                request,
-                lambda: document_delete(actor=request.user, document=document),
-                success=_("Document deleted."),
-            )
-        else:
-            raise NotFound()
+        return self.change(request)
+
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    def back(self) -> HttpResponse:
         return redirect("projects:documents", project_id=self.project.pk)
 
-    def _upload(self, request: HttpRequest) -> HttpResponse:
+    def document(self, request: AuthenticatedHttpRequest) -> Document:
+        return document_get_for(
+            user=request.user,
+            project=self.project,
+            document_id=as_int(request.POST.get("document")),
+        )
+
+
+class DocumentUploadView(DocumentPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = self._upload_form(request.POST, request.FILES)
         if run_form(
             form,
@@ -150,11 +122,67 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
             ),
         ):
             messages.success(request, _("Document uploaded."))
-            return redirect("projects:documents", project_id=self.project.pk)
+            return self.back()
         return self.render_to_response(self.get_context_data(upload_form=form), status=400)
 
 
-def _pick(selector: Any, request: HttpRequest, project: Any, pk: int | None) -> Any:
+class DocumentVersionUploadView(DocumentPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        document = self.document(request)
+        form = DocumentVersionForm(request.POST, request.FILES)
+        done = run_form(
+            form,
+            lambda data: document_upload(
+                actor=request.user,
+                project=self.project,
+                document=document,
+                file=data["file"],
+                note=data["note"],
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                _("Version %(number)d of %(title)s uploaded.")
+                % {"number": done.value.number, "title": document.title},
+            )
+            return self.back()
+        return self.render_to_response(
+            self.get_context_data(version_form=form, document_id=document.pk), status=400
+        )
+
+
+class DocumentVisibilityView(DocumentPostView):
+    allowed = staticmethod(can_manage_documents)
+
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        document = self.document(request)
+        run_action(
+            request,
+            lambda: document_set_visibility(
+                actor=request.user,
+                document=document,
+                visibility=request.POST.get("visibility", ""),
+            ),
+            success=_("Visibility changed."),
+        )
+        return self.back()
+
+
+class DocumentDeleteView(DocumentPostView):
+    allowed = staticmethod(can_manage_documents)
+
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        document = self.document(request)
+        run_action(
+            request,
+            lambda: document_delete(actor=request.user, document=document),
+            success=_("Document deleted."),
+        )
+        return self.back()
+
+
+def _pick(selector: Any, request: AuthenticatedHttpRequest, project: Any, pk: int | None) -> Any:
     """The milestone or deliverable `pk` among those the user may see (None for none chosen)."""
     if pk is None:
         return None
@@ -168,13 +196,13 @@ class DocumentDownloadMixin(ProjectPageMixin):
     """Serves a version of a document the user may see (the current one, or ?version=N); a
     missing document, version or one the user may not see is a 404 alike."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         document = document_get_for(
             user=request.user, project=self.project, document_id=kwargs["document_id"]
         )
         number = None
         if "version" in request.GET:
-            number = _as_int(request.GET["version"])
+            number = as_int(request.GET["version"])
             if number < 1:
                 raise NotFound()
         version = document_version_get(document=document, number=number)
@@ -182,4 +210,4 @@ class DocumentDownloadMixin(ProjectPageMixin):
 
 
 class DocumentDownloadView(StaffPageMixin, DocumentDownloadMixin, View):
-    pass
+    request: AuthenticatedHttpRequest

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.pages import run_action
-from projects.forms import GateRequestForm
+from projects.forms.gates import GateRequestForm
 from projects.mixins import ProjectPageMixin
 from projects.services import gate_checklist, phase_gate_request
 
@@ -20,10 +21,12 @@ from projects.services import gate_checklist, phase_gate_request
 class ProjectGateView(StaffPageMixin, ProjectPageMixin, View):
     """POST: the PM passes the gate of the current phase (the form is on the overview)."""
 
+    request: AuthenticatedHttpRequest
+
     project_permission = "projects.request_phase_gate"
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = GateRequestForm(request.POST, items=gate_checklist(self.project))
         if not form.is_valid():
             messages.error(request, _("The gate review could not be recorded."))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import NewAccount
 from common.errors import ApplicationError, add_form_error
-from projects.forms import InvitationAcceptForm
+from projects.forms.members import InvitationAcceptForm
 from projects.services.invitations import (
     InvitationInvalid,
     invitation_accept,

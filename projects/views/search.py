@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from projects import search
 
@@ -30,7 +31,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "")] + [
+        cast("forms.ChoiceField", self.fields["kind"]).choices = [("", "")] + [
             (searchable.kind, searchable.label) for searchable in search.searchables()
         ]
 
@@ -40,7 +41,7 @@ class SearchViewMixin:
     paginated when `kind` is given (the "more" link)."""
 
     side = "staff"
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = SearchForm(request.GET)
@@ -52,10 +53,8 @@ class SearchViewMixin:
             status = 400
         else:
             context.update(self.results(form.cleaned_data))
-        return self.render_to_response(  # type: ignore[attr-defined]
-            self.get_context_data(**context),
-            status=status,  # type: ignore[attr-defined]
-        )
+        page = cast("TemplateView", self)  # the mixin is on a TemplateView
+        return page.render_to_response(page.get_context_data(**context), status=status)
 
     def results(self, data: dict[str, Any]) -> dict[str, Any]:
         text, archived = data["q"], data["archived"]
@@ -82,5 +81,7 @@ class SearchViewMixin:
 
 
 class SearchView(StaffPageMixin, SearchViewMixin, TemplateView):
+    request: AuthenticatedHttpRequest
+
     template_name = "projects/search.html"
     side = "staff"

@@ -1,60 +1,48 @@
-"""Staff pages for tasks: the WBS list and board, quick edit (htmx, or a plain POST), a task's
-page, the CSV export, the timeline (Gantt) and the resource view."""
+"""Staff pages for tasks: the WBS list and board, quick edit (htmx, or a plain POST) and the CSV
+export; the helpers that a task's page (projects.views.task_detail) shares."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import User
 from common.csv import csv_response
 from common.csv import spreadsheet_safe as spreadsheet_safe  # imported from here by stakeholders
 from common.errors import ApplicationError, NotFound
-from common.pages import run_action, run_form
-from projects.forms import DependencyForm, TaskForm, TaskProgressForm
+from common.pages import run_form
+from projects.forms.tasks import TaskForm, TaskProgressForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Project, Task
 from projects.permissions import can_edit_plan, can_update_task
 from projects.selectors import milestone_list_for
 from projects.selectors.tasks import (
     TaskFilters,
-    resource_load_for,
-    task_dependencies_for,
     task_get_for,
     task_list_for,
     task_rows_for,
     task_team_for,
     task_wbs_numbers,
-    timeline_for,
 )
 from projects.services.tasks import (
     TaskChanges,
-    dependency_add,
-    dependency_remove,
     task_create,
-    task_delete,
     task_update,
 )
+from projects.views.base import as_int
 
 
-def _as_int(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
-
-
-def _team(project: Project, task: Task | None = None) -> list[tuple[int, str]]:
+def team_choices(project: Project, task: Task | None = None) -> list[tuple[int, str]]:
     """Who may be assigned; plus the task's current assignee if they have left the team, so
     that saving the task does not unassign it by surprise."""
     team = [(m.user_id, m.user.display_name) for m in task_team_for(project=project)]
@@ -63,11 +51,11 @@ def _team(project: Project, task: Task | None = None) -> list[tuple[int, str]]:
     return team
 
 
-def _task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
+def task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
     task = kwargs.pop("task", None)
     return TaskForm(
         *args,
-        team=_team(project, task),
+        team=team_choices(project, task),
         milestones=[(m.pk, m.name) for m in milestone_list_for(user=user, project=project)],
         parents=[
             (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
@@ -78,7 +66,7 @@ def _task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskF
     )
 
 
-def _changes_from(
+def changes_from(
     form: TaskForm, project: Project, user: User, task: Task | None = None
 ) -> TaskChanges:
     """The form's values as service input: ids become the project's own objects (an id from
@@ -102,14 +90,14 @@ def _changes_from(
         start_date=values["start_date"],
         due_date=values["due_date"],
         estimate_hours=values["estimate_hours"],
-        actual_hours=values["actual_hours"] or 0,
+        actual_hours=values["actual_hours"] or Decimal(0),
         status=values["status"],
         percent_complete=values["percent_complete"],
         visibility=values["visibility"],
     )
 
 
-def _mark_editable(tasks: list[Task], user: User, team: list[tuple[int, str]]) -> None:
+def mark_editable(tasks: list[Task], user: User, team: list[tuple[int, str]]) -> None:
     members = dict(team)
     for task in tasks:
         task.may_update = can_update_task(user, task)  # type: ignore[attr-defined]
@@ -119,6 +107,8 @@ def _mark_editable(tasks: list[Task], user: User, team: list[tuple[int, str]]) -
 class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The WBS (or a board by status), filtered by status and assignee; the PM adds tasks."""
 
+    request: AuthenticatedHttpRequest
+
     template_name = "projects/tasks.html"
 
     def filters(self) -> TaskFilters:
@@ -126,7 +116,7 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         status = self.request.GET.get("status", "")
         if status in Task.Status.values:
             filters["status"] = status
-        assignee = _as_int(self.request.GET.get("assignee"))
+        assignee = as_int(self.request.GET.get("assignee"))
         if assignee:
             filters["assignee"] = assignee
         return filters
@@ -136,8 +126,8 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         user = self.request.user
         filters = self.filters()
         tasks = task_rows_for(user=user, project=self.project, filters=filters)
-        team = _team(self.project)
-        _mark_editable(tasks, user, team)
+        team = team_choices(self.project)
+        mark_editable(tasks, user, team)
         may_edit = can_edit_plan(user, self.project)
         board = self.request.GET.get("view") == "board"
         context.update(
@@ -152,20 +142,20 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
             team=team,
             may_edit=may_edit,
             task_form=kwargs.get("task_form")
-            or (_task_form(self.project, user) if may_edit else None),
+            or (task_form(self.project, user) if may_edit else None),
         )
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_edit_plan(request.user, self.project):
             raise PermissionDenied
-        form = _task_form(self.project, request.user, request.POST)
+        form = task_form(self.project, request.user, request.POST)
         if run_form(
             form,
             lambda _data: task_create(
                 actor=request.user,
                 project=self.project,
-                **_changes_from(form, self.project, request.user),
+                **changes_from(form, self.project, request.user),
             ),
         ):
             messages.success(request, _("Task added."))
@@ -177,20 +167,22 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
     """Change a row's status, percent or assignee: htmx gets the row back, a plain form POST
     goes back to the list."""
 
+    request: AuthenticatedHttpRequest
+
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         task = task_get_for(user=request.user, project=self.project, task_id=kwargs["task_id"])
         if not can_update_task(request.user, task):
             raise PermissionDenied
-        team = _team(self.project)
-        form = TaskProgressForm(request.POST, team=_team(self.project, task))
+        team = team_choices(self.project)
+        form = TaskProgressForm(request.POST, team=team_choices(self.project, task))
         error = ""
         if form.is_valid():
             changes = TaskChanges()
             for name in ("status", "percent_complete", "actual_hours"):
                 if name in request.POST and form.cleaned_data[name] not in (None, ""):
-                    changes[name] = form.cleaned_data[name]  # type: ignore[literal-required]
+                    changes[name] = form.cleaned_data[name]
             if "assignee" in request.POST and form.cleaned_data["assignee"] != task.assignee_id:
                 members = {m.user_id: m.user for m in task_team_for(project=self.project)}
                 changes["assignee"] = members.get(form.cleaned_data["assignee"] or 0)
@@ -202,7 +194,7 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
             error = " ".join(
                 str(message) for messages_ in form.errors.values() for message in messages_
             )
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             if error:
                 messages.error(request, error)
             else:
@@ -211,7 +203,7 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
         row = task_get_for(user=request.user, project=self.project, task_id=task.pk)
         row.wbs = task_wbs_numbers(project=self.project).get(row.pk, "")  # type: ignore[attr-defined]
         row.depth = row.wbs.count(".")  # type: ignore[attr-defined]
-        _mark_editable([row], request.user, team)
+        mark_editable([row], request.user, team)
         return render(
             request,
             "projects/_task_row.html",
@@ -226,119 +218,14 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
         )
 
 
-class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
-    """A task: its details and dependencies; the PM edits or deletes it and links it to the
-    tasks it depends on."""
-
-    template_name = "projects/task_detail.html"
-
-    def get_task(self) -> Task:
-        return task_get_for(
-            user=self.request.user, project=self.project, task_id=self.kwargs["task_id"]
-        )
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        task = kwargs.get("task") or self.get_task()
-        may_edit = can_edit_plan(user, self.project)
-        dependencies = list(task_dependencies_for(user=user, project=self.project))
-        others = [
-            (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
-            for row in task_rows_for(user=user, project=self.project)
-            if row.pk != task.pk
-        ]
-        context.update(
-            task=task,
-            may_edit=may_edit,
-            predecessors=[link for link in dependencies if link.successor_id == task.pk],
-            successors=[link for link in dependencies if link.predecessor_id == task.pk],
-            history=task.history.select_related("history_user").order_by("-history_date")[:20],
-            task_form=kwargs.get("task_form")
-            or (
-                _task_form(self.project, user, initial=TaskForm.initial_for(task), task=task)
-                if may_edit
-                else None
-            ),
-            dependency_form=kwargs.get("dependency_form")
-            or (DependencyForm(tasks=others) if may_edit else None),
-        )
-        return context
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_edit_plan(request.user, self.project):
-            raise PermissionDenied
-        task = self.get_task()
-        action = request.POST.get("action")
-        back = redirect("projects:task", project_id=self.project.pk, task_id=task.pk)
-        if action == "delete":
-            if run_action(
-                request,
-                lambda: task_delete(actor=request.user, task=task),
-                success=_("Task deleted."),
-            ):
-                return redirect("projects:tasks", project_id=self.project.pk)
-            return back
-        if action == "remove_dependency":
-            link = next(
-                (
-                    link
-                    for link in task_dependencies_for(user=request.user, project=self.project)
-                    if link.pk == _as_int(request.POST.get("dependency"))
-                    and task.pk in (link.successor_id, link.predecessor_id)
-                ),
-                None,
-            )
-            if link is None:
-                raise NotFound()
-            dependency_remove(actor=request.user, dependency=link)
-            messages.success(request, _("Dependency removed."))
-            return back
-        if action == "add_dependency":
-            return self._add_dependency(request, task, back)
-        form = _task_form(self.project, request.user, request.POST, task=task)
-        if run_form(
-            form,
-            lambda _data: task_update(
-                actor=request.user,
-                task=task,
-                changes=_changes_from(form, self.project, request.user, task),
-            ),
-        ):
-            messages.success(request, _("Task saved."))
-            return back
-        return self.render_to_response(self.get_context_data(task=task, task_form=form), status=400)
-
-    def _add_dependency(self, request: HttpRequest, task: Task, back: HttpResponse) -> HttpResponse:
-        others = [
-            (row.pk, row.name)
-            for row in task_list_for(user=request.user, project=self.project)
-            if row.pk != task.pk
-        ]
-        form = DependencyForm(request.POST, tasks=others)
-        if run_form(
-            form,
-            lambda data: dependency_add(
-                actor=request.user,
-                predecessor=task_get_for(
-                    user=request.user, project=self.project, task_id=data["predecessor"]
-                ),
-                successor=task,
-            ),
-        ):
-            messages.success(request, _("Dependency added."))
-            return back
-        return self.render_to_response(
-            self.get_context_data(task=task, dependency_form=form), status=400
-        )
-
-
 class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
     """The project's tasks as CSV, in WBS order (the same scope as the task list)."""
 
+    request: AuthenticatedHttpRequest
+
     project_permission = "projects.view_internal_items"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         rows = (
             (
                 task.wbs,  # type: ignore[attr-defined]
@@ -370,36 +257,3 @@ class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
             _("Visibility"),
         ]
         return csv_response(f"{self.project.code}-tasks.csv", header, rows)
-
-
-class TimelineViewMixin(ProjectPageMixin):
-    request: HttpRequest
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        timeline = timeline_for(user=self.request.user, project=self.project)
-        context.update(
-            timeline=timeline,
-            gantt_items=timeline.gantt_items(),
-            today=timezone.localdate(),
-        )
-        return context
-
-
-class TimelineView(StaffPageMixin, TimelineViewMixin, TemplateView):
-    """The Gantt chart of milestones and tasks with the critical path, and the same as a table."""
-
-    template_name = "projects/timeline.html"
-
-
-class ResourceView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
-    """Each person's planned hours per week across their projects, over-allocation flagged."""
-
-    permission_required = "projects.view_resources"
-    template_name = "projects/resources.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["load"] = resource_load_for(user=self.request.user, today=timezone.localdate())
-        context["nav"] = "resources"
-        return context

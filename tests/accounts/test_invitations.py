@@ -70,8 +70,8 @@ def test_pm_invites_a_new_person_as_customer_rep(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
-            f"/projects/{project.pk}/members/",
-            {"action": "invite", "email": " New.Person@A.test ", "role": "customer_rep"},
+            f"/projects/{project.pk}/members/invite/",
+            {"email": " New.Person@A.test ", "role": "customer_rep"},
         )
 
     assert response.status_code == 302
@@ -148,8 +148,8 @@ def test_client_admin_invites_a_customer_rep_in_the_portal(
 
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
-            f"/portal/projects/{project.pk}/members/",
-            {"action": "invite", "email": "colleague@a.test", "role": "customer_rep"},
+            f"/portal/projects/{project.pk}/members/invite/",
+            {"email": "colleague@a.test", "role": "customer_rep"},
         )
 
     assert response.status_code == 302
@@ -180,8 +180,8 @@ def test_client_admin_is_not_offered_the_pm_role_in_the_portal(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
-            f"/portal/projects/{project.pk}/members/",
-            {"action": "invite", "email": "boss@provider.test", "role": "pm"},
+            f"/portal/projects/{project.pk}/members/invite/",
+            {"email": "boss@provider.test", "role": "pm"},
         )
 
     assert response.status_code == 400
@@ -209,8 +209,8 @@ def test_only_pm_and_client_admin_may_invite(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
-            url.format(id=cast.project.pk),
-            {"action": "invite", "email": "someone@a.test", "role": "client_viewer"},
+            url.format(id=cast.project.pk) + "invite/",
+            {"email": "someone@a.test", "role": "client_viewer"},
         )
 
     assert response.status_code == 403
@@ -226,8 +226,8 @@ def test_inviting_another_clients_person_is_refused_on_the_email_field(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
-            f"/projects/{project.pk}/members/",
-            {"action": "invite", "email": "Rep@B.test", "role": "customer_rep"},
+            f"/projects/{project.pk}/members/invite/",
+            {"email": "Rep@B.test", "role": "customer_rep"},
         )
 
     assert response.status_code == 400
@@ -243,8 +243,8 @@ def test_inviting_a_member_again_is_refused(client, pm, project, rep):
     client.force_login(pm)
 
     response = client.post(
-        f"/projects/{project.pk}/members/",
-        {"action": "invite", "email": "rep@a.test", "role": "client_viewer"},
+        f"/projects/{project.pk}/members/invite/",
+        {"email": "rep@a.test", "role": "client_viewer"},
     )
 
     assert response.status_code == 400
@@ -412,7 +412,7 @@ def test_pm_withdraws_an_invitation_from_the_members_page(
     client.force_login(pm)
 
     response = client.post(
-        f"/projects/{project.pk}/members/", {"action": "revoke", "invitation": invitation.pk}
+        f"/projects/{project.pk}/members/invitations/revoke/", {"invitation": invitation.pk}
     )
 
     assert response.status_code == 302

@@ -111,8 +111,8 @@ def test_posting_to_a_staff_page_without_totp_changes_nothing(client, unenrolled
     client.force_login(unenrolled_pm)
 
     response = client.post(
-        f"/projects/{project.pk}/members/",
-        {"action": "invite", "email": "someone@a.test", "role": "customer_rep"},
+        f"/projects/{project.pk}/members/invite/",
+        {"email": "someone@a.test", "role": "customer_rep"},
     )
 
     assert (response.status_code, response["Location"]) == (302, ACTIVATE_URL)

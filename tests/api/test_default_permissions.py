@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.api_permissions import IsAuthenticatedWithSecondFactor
 from projects.models import Role, Visibility
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from tests.factories import UserFactory, add_member, provider_organization
 
 

@@ -34,12 +34,12 @@ from projects.services.costs import cost_entry_add, rate_set, time_entry_log
 from projects.services.deliverables import (
     deliverable_create,
     deliverable_submit,
-    milestone_create,
     quality_review_record,
 )
 from projects.services.documents import document_upload
 from projects.services.invitations import invitation_create
 from projects.services.invitations import invitation_token as account_invitation_token
+from projects.services.milestones import milestone_create
 from projects.services.objectives import objective_create
 from projects.services.projects import project_health_override
 from projects.services.tasks import dependency_add, task_create

@@ -186,15 +186,88 @@ PAGES: dict[str, Entry] = {
         kwargs=project_kwargs,
         note="the PM edits the plan",
     ),
+    **{
+        name: Entry(
+            roles(403, anonymous=LOGIN, pm=405, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=project_kwargs,
+            note="POST only, for the PM: the edit page's archive and restore buttons",
+        )
+        for name in ("projects:archive", "projects:restore")
+    },
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=project_kwargs,
+            note="POST only: one form of the overview (tests/projects/test_objectives.py)",
+        )
+        for name in (
+            "projects:health_override",
+            "projects:health_override_clear",
+            "projects:objective_add",
+            "projects:objective_edit",
+            "projects:objective_delete",
+        )
+    },
     "projects:members": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=project_kwargs,
+            note="POST only: one form of the members page (tests/projects/test_members.py)",
+        )
+        for name in (
+            "projects:member_invite",
+            "projects:invitation_revoke",
+            "projects:member_change_role",
+            "projects:member_remove",
+        )
+    },
     "projects:plan": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=project_kwargs,
+            note="POST only: one form of the plan (tests/projects/test_deliverables.py)",
+        )
+        for name in (
+            "projects:milestone_add",
+            "projects:milestone_edit",
+            "projects:deliverable_add",
+        )
+    },
     "projects:gate": Entry(
         roles(403, anonymous=LOGIN, pm=405, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=project_kwargs,
         note="POST only, for the PM",
     ),
     "projects:deliverable": Entry(STAFF_PROJECT_PAGE, kwargs=deliverable_kwargs),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=deliverable_kwargs,
+            note="POST only: one form of the deliverable's page (test_deliverables.py)",
+        )
+        for name in (
+            "projects:deliverable_review",
+            "projects:deliverable_submit",
+            "projects:deliverable_accept_internally",
+            "projects:deliverable_document_upload",
+        )
+    },
     "projects:documents": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=project_kwargs,
+            note="POST only: one form of the Documents tab (tests/projects/test_documents.py)",
+        )
+        for name in (
+            "projects:document_upload",
+            "projects:document_version_upload",
+            "projects:document_visibility",
+            "projects:document_delete",
+        )
+    },
     "projects:document_download": Entry(
         STAFF_PROJECT_PAGE,
         kwargs=document_kwargs,
@@ -237,6 +310,18 @@ PAGES: dict[str, Entry] = {
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
     ),
     "projects:task": Entry(STAFF_PROJECT_PAGE, kwargs=task_kwargs),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=task_kwargs,
+            note="POST only, for the PM: one form of a task's page (tests/projects/test_tasks.py)",
+        )
+        for name in (
+            "projects:task_delete",
+            "projects:task_dependency_add",
+            "projects:task_dependency_remove",
+        )
+    },
     "projects:task_quick_edit": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=task_kwargs,
@@ -439,6 +524,19 @@ PAGES: dict[str, Entry] = {
     ),
     "portal:project": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "portal:project_members": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, other_client_rep=404, **dict.fromkeys(PROVIDER, STAFF)),
+            kwargs=project_kwargs,
+            note="POST only: one form of the members page (tests/portal/test_client_admin.py)",
+        )
+        for name in (
+            "portal:project_member_invite",
+            "portal:project_invitation_revoke",
+            "portal:project_member_change_role",
+            "portal:project_member_remove",
+        )
+    },
     "portal:deliverable": Entry(PORTAL_PROJECT_PAGE, kwargs=deliverable_kwargs),
     "portal:requirements": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible requirements only"

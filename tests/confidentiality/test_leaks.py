@@ -24,13 +24,13 @@ from notifications.models import Notification, OutboxMessage
 from projects.models import CLIENT_ROLES, Deliverable, Membership, Milestone, Role, Visibility
 from projects.selectors import milestone_list_for
 from projects.selectors.portfolio import ClientProgress, client_progress_for
+from projects.services.acceptance import deliverable_accept
 from projects.services.deliverables import (
-    deliverable_accept,
     deliverable_create,
     deliverable_submit,
-    milestone_create,
     quality_review_record,
 )
+from projects.services.milestones import milestone_create
 from reports.services.reports import report_send_now
 from reports.services.schedules import schedule_save
 from stakeholders.models import ActionItem, Meeting
@@ -576,7 +576,7 @@ def test_the_pm_accepts_internally_on_the_deliverable_page(cast, three_milestone
     assert 'data-testid="accept-internally-form"' in page
     assert 'data-testid="submit-form"' not in page
 
-    response = client.post(url, {"action": "accept_internally"})
+    response = client.post(url + "accept-internally/", {})
 
     assert response.status_code == 302
     page = client.get(url).content.decode()
@@ -592,7 +592,7 @@ def test_a_teammate_cannot_accept_internally_on_the_page(cast, three_milestones)
     client.force_login(cast.teammate)
     url = reverse("projects:deliverable", args=[cast.project.pk, runbook.pk])
     assert 'data-testid="accept-internally-form"' not in client.get(url).content.decode()
-    assert client.post(url, {"action": "accept_internally"}).status_code == 403
+    assert client.post(url + "accept-internally/", {}).status_code == 403
     runbook.refresh_from_db()
     assert runbook.status == Deliverable.Status.IN_PROGRESS
 

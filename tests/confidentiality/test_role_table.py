@@ -21,9 +21,10 @@ from discussions.services import attachments_add
 from projects.models import Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.costs import time_entry_log
-from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.deliverables import deliverable_create
 from projects.services.documents import document_upload
 from projects.services.invitations import invitation_create, invitation_token
+from projects.services.milestones import milestone_create
 from projects.services.objectives import objective_create
 from projects.services.tasks import dependency_add, task_create
 from risks.models import Risk

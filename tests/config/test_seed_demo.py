@@ -184,7 +184,7 @@ def test_demo_projects_get_tasks_with_dependencies_once(seeded):
 def test_demo_shows_time_cost_and_earned_value_once(seeded):
     from datetime import date
 
-    from projects.earned_value import project_earned_value
+    from projects.earned_value.figures import project_earned_value
     from projects.models import CostEntry, Rate, TimeEntry
 
     project = Project.objects.get(code="NW-WMS")

@@ -14,7 +14,8 @@ from discussions.services import entry_post, mentions_resolve
 from notifications.models import Channel, DigestItem, Notification, OutboxMessage
 from notifications.services.digests import digests_send_due
 from notifications.services.preferences import preferences_set
-from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.deliverables import deliverable_create
+from projects.services.milestones import milestone_create
 from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from feedback.models import Opportunity
 from feedback.services.account import opportunity_create
 from projects.models import Milestone, Project, Task
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from projects.services.tasks import task_create
 from risks.models import Risk
 from risks.services.register import risk_create

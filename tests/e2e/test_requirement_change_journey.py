@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from projects.models import Milestone
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from stakeholders.models import ChangeRequest, Confirmation, Requirement
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page, path_of
 

@@ -35,7 +35,8 @@ def status_dates(project: Any, today: date) -> list[date]:
 
 
 def demo_figures(*, today: date) -> dict[str, dict[str, Any]]:
-    from projects.earned_value import earned_value_series, project_earned_value
+    from projects.earned_value.figures import project_earned_value
+    from projects.earned_value.series import earned_value_series
     from projects.models import Project
 
     result: dict[str, dict[str, Any]] = {}

@@ -14,9 +14,9 @@ from projects.services.deliverables import (
     client_today,
     deliverable_create,
     deliverable_submit,
-    milestone_create,
     quality_review_record,
 )
+from projects.services.milestones import milestone_create
 from projects.services.reminders import deemed_acceptance_remind
 from stakeholders.services.changes import change_request_create
 from stakeholders.services.requirements import requirement_create, requirement_transition

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from portal.models import ProjectVisit
 from projects.models import Visibility
-from projects.services.deliverables import milestone_create
 from projects.services.documents import document_upload
+from projects.services.milestones import milestone_create
 from stakeholders.services.requirements import requirement_confirm
 from tests.helpers import count_queries, logged_in
 from tests.portal.conftest import clarified_requirement, open_action_item

@@ -33,17 +33,18 @@ from projects.selectors import (
     milestone_list_for,
     quality_reviews_for,
 )
-from projects.services.deliverables import (
+from projects.services.acceptance import (
     FailedCriterion,
     deliverable_accept,
-    deliverable_create,
     deliverable_deem_accepted,
     deliverable_reject,
+)
+from projects.services.deliverables import (
+    deliverable_create,
     deliverable_submit,
-    milestone_create,
-    milestone_update,
     quality_review_record,
 )
+from projects.services.milestones import milestone_create, milestone_update
 from projects.tasks import deemed_acceptance_task
 from tests.factories import UserFactory, add_member
 

@@ -20,12 +20,9 @@ from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from projects import filetypes
 from projects.models import AcceptanceRound, Document, DocumentVersion, Visibility
 from projects.selectors import document_list_for
-from projects.services.deliverables import (
-    deliverable_create,
-    milestone_create,
-    quality_review_record,
-)
+from projects.services.deliverables import deliverable_create, quality_review_record
 from projects.services.documents import document_delete, document_set_visibility, document_upload
+from projects.services.milestones import milestone_create
 from tests.conftest import ROLE_NAMES
 from tests.helpers import count_queries
 
@@ -214,9 +211,8 @@ def test_a_renamed_program_is_refused_and_nothing_is_stored(cast, documents_root
 def test_the_page_shows_why_a_renamed_exe_is_refused(cast, documents_root):
     client = client_for(cast, "pm")
     response = client.post(
-        reverse("projects:documents", kwargs={"project_id": cast.project.pk}),
+        reverse("projects:document_upload", kwargs={"project_id": cast.project.pk}),
         {
-            "action": "upload",
             "title": "Report",
             "visibility": "client",
             "file": SimpleUploadedFile("report.pdf", EXE),
@@ -442,8 +438,8 @@ def test_the_pm_shares_a_document_from_the_documents_tab(cast):
     document = upload(cast.pm, cast.project, "notes.txt", b"notes").document
     client = client_for(cast, "pm")
     response = client.post(
-        reverse("projects:documents", kwargs={"project_id": cast.project.pk}),
-        {"action": "visibility", "document": document.pk, "visibility": "client"},
+        reverse("projects:document_visibility", kwargs={"project_id": cast.project.pk}),
+        {"document": document.pk, "visibility": "client"},
     )
     assert response.status_code == 302
     assert Document.objects.get().visibility == Visibility.CLIENT
@@ -454,9 +450,8 @@ def test_the_pm_shares_a_document_from_the_documents_tab(cast):
 def test_a_teammate_uploads_a_new_version_on_the_page(cast):
     document = upload(cast.pm, cast.project, "notes.txt", b"v1").document
     response = client_for(cast, "teammate").post(
-        reverse("projects:documents", kwargs={"project_id": cast.project.pk}),
+        reverse("projects:document_version_upload", kwargs={"project_id": cast.project.pk}),
         {
-            "action": "version",
             "document": document.pk,
             "note": "Typos fixed",
             "file": SimpleUploadedFile("notes.txt", b"v2"),
@@ -496,9 +491,8 @@ def test_the_pm_attaches_files_when_submitting(cast, reviewed_deliverable):
     deliverable = reviewed_deliverable
     url = reverse("projects:deliverable", args=[cast.project.pk, deliverable.pk])
     response = client_for(cast, "pm").post(
-        url,
+        url + "submit/",
         {
-            "action": "submit",
             "note": "Here it is",
             "files": [
                 SimpleUploadedFile("runbook.pdf", PDF),
@@ -528,9 +522,8 @@ def test_a_refused_file_refuses_the_submission(cast, reviewed_deliverable, docum
     deliverable = reviewed_deliverable
     url = reverse("projects:deliverable", args=[cast.project.pk, deliverable.pk])
     response = client_for(cast, "pm").post(
-        url,
+        url + "submit/",
         {
-            "action": "submit",
             "files": [
                 SimpleUploadedFile("runbook.pdf", PDF),
                 SimpleUploadedFile("setup.pdf", EXE),
@@ -550,9 +543,8 @@ def test_a_document_uploaded_on_the_deliverable_page_belongs_to_it(cast, reviewe
     deliverable = reviewed_deliverable
     url = reverse("projects:deliverable", args=[cast.project.pk, deliverable.pk])
     response = client_for(cast, "teammate").post(
-        url,
+        url + "documents/",
         {
-            "action": "upload_document",
             "title": "Test log",
             "visibility": "internal",
             "file": SimpleUploadedFile("log.txt", b"all green"),
@@ -687,10 +679,15 @@ def test_refused_posts_on_the_documents_tab_change_nothing(
 ):
     document = documents["internal"]
     files_before = stored_files(documents_root)
+    url_name = {
+        "upload": "document_upload",
+        "version": "document_version_upload",
+        "visibility": "document_visibility",
+        "delete": "document_delete",
+    }[action]
     response = client_for(cast, role_name).post(
-        reverse("projects:documents", args=[cast.project.pk]),
+        reverse(f"projects:{url_name}", args=[cast.project.pk]),
         {
-            "action": action,
             "document": document.pk,
             "visibility": "client",
             "title": "Sneaky",
@@ -707,9 +704,8 @@ def test_refused_posts_on_the_documents_tab_change_nothing(
 def test_only_the_team_uploads_on_the_deliverable_page(cast, reviewed_deliverable):
     url = reverse("projects:deliverable", args=[cast.project.pk, reviewed_deliverable.pk])
     response = client_for(cast, "am").post(
-        url,
+        url + "documents/",
         {
-            "action": "upload_document",
             "visibility": "internal",
             "file": SimpleUploadedFile("log.txt", b"x"),
         },

@@ -9,12 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from projects.earned_value import (
-    earned_value_many,
-    earned_value_series,
-    project_earned_value,
-    series_dates,
-)
+from projects.earned_value.figures import earned_value_many, project_earned_value
+from projects.earned_value.series import earned_value_series, series_dates
 from projects.models import CostEntry, Role, Task
 from projects.services.costs import (
     cost_entry_add,

@@ -12,11 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from projects.earned_value import (
-    earned_value_many,
-    earned_value_series,
-    project_earned_value,
-)
+from projects.earned_value.figures import earned_value_many, project_earned_value
+from projects.earned_value.series import earned_value_series
 from projects.models import Task
 from tests.factories import ProjectFactory
 

@@ -20,7 +20,7 @@ from projects.health import (
 )
 from projects.models import HealthStatus, Milestone, Project, Visibility
 from projects.services import project_health_override, project_health_override_clear
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from tests.factories import ProjectFactory
 
 TODAY = date(2026, 11, 23)
@@ -276,8 +276,8 @@ def test_only_the_pm_overrides(cast, role_name):
 def test_override_through_the_overview(client, cast, role_name, expected):
     client.force_login(getattr(cast, role_name))
     response = client.post(
-        reverse("projects:detail", kwargs={"project_id": cast.project.pk}),
-        {"action": "override_health", "status": "red", "reason": "Key person left."},
+        reverse("projects:health_override", kwargs={"project_id": cast.project.pk}),
+        {"status": "red", "reason": "Key person left."},
     )
     assert response.status_code == expected
     cast.project.refresh_from_db()

@@ -12,7 +12,8 @@ from django.urls import reverse
 from common.errors import InvalidInput, NotAllowed
 from projects.models import Deliverable, Milestone, Objective, Role, Visibility
 from projects.services import objective_create, objective_delete, objective_update
-from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.deliverables import deliverable_create
+from projects.services.milestones import milestone_create
 from tests.factories import add_member
 from tests.helpers import logged_in
 
@@ -118,9 +119,8 @@ def detail_url(cast) -> str:
 def test_pm_manages_objectives_on_the_overview(cast):
     client = logged_in(cast.pm)
     response = client.post(
-        detail_url(cast),
+        detail_url(cast) + "objectives/",
         {
-            "action": "add_objective",
             "new-title": "Cut picking errors",
             "new-target": "< 0.5 %",
             "new-status": "on_track",
@@ -129,9 +129,8 @@ def test_pm_manages_objectives_on_the_overview(cast):
     assert (response.status_code, response["Location"]) == (302, detail_url(cast))
     objective = Objective.objects.get()
     response = client.post(
-        detail_url(cast),
+        detail_url(cast) + "objectives/edit/",
         {
-            "action": "edit_objective",
             "objective": objective.pk,
             f"o{objective.pk}-title": "Cut picking errors",
             f"o{objective.pk}-target": "< 0.3 %",
@@ -143,18 +142,15 @@ def test_pm_manages_objectives_on_the_overview(cast):
     html = client.get(detail_url(cast)).content.decode()
     assert "Cut picking errors" in html
     assert 'data-testid="objective-edit-form"' in html
-    response = client.post(
-        detail_url(cast), {"action": "delete_objective", "objective": objective.pk}
-    )
+    response = client.post(detail_url(cast) + "objectives/delete/", {"objective": objective.pk})
     assert response.status_code == 302
     assert objectives(cast.project) == []
 
 
 def test_objective_form_errors_keep_what_was_typed(cast):
     response = logged_in(cast.pm).post(
-        detail_url(cast),
+        detail_url(cast) + "objectives/",
         {
-            "action": "add_objective",
             "new-title": "",
             "new-target": "Keep me",
             "new-status": "on_track",
@@ -168,7 +164,7 @@ def test_objective_form_errors_keep_what_was_typed(cast):
 def test_objective_of_another_project_is_not_found(cast):
     other = Objective.objects.create(project=cast.other_project, title="B's goal")
     response = logged_in(cast.pm).post(
-        detail_url(cast), {"action": "delete_objective", "objective": other.pk}
+        detail_url(cast) + "objectives/delete/", {"objective": other.pk}
     )
     assert response.status_code == 404
     assert Objective.objects.filter(pk=other.pk).exists()
@@ -180,9 +176,8 @@ def test_objective_pages_refuse_everyone_but_the_pm(cast, role_name, action):
     objective = objective_create(actor=cast.pm, project=cast.project, title="Goal")
     before = objectives(cast.project)
     response = logged_in(getattr(cast, role_name)).post(
-        detail_url(cast),
+        reverse(f"projects:objective_{action.split('_')[0]}", args=[cast.project.pk]),
         {
-            "action": action,
             "objective": objective.pk,
             "new-title": "Other",
             "new-status": "on_track",
@@ -214,6 +209,10 @@ def plan_url(cast) -> str:
     return reverse("projects:plan", kwargs={"project_id": cast.project.pk})
 
 
+def milestone_edit_url(cast) -> str:
+    return reverse("projects:milestone_edit", kwargs={"project_id": cast.project.pk})
+
+
 def milestone_row(milestone) -> tuple:
     return tuple(
         Milestone.objects.filter(pk=milestone.pk).values_list(
@@ -224,7 +223,6 @@ def milestone_row(milestone) -> tuple:
 
 def edit_data(milestone, **overrides) -> dict:
     data = {
-        "action": "edit_milestone",
         "milestone": milestone.pk,
         f"e{milestone.pk}-name": "Pilot live",
         f"e{milestone.pk}-due_date": "2027-02-15",
@@ -239,7 +237,7 @@ def test_pm_edits_a_milestone_and_the_baseline_stays(cast):
     milestone = milestone_create(
         actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2027, 1, 31)
     )
-    response = logged_in(cast.pm).post(plan_url(cast), edit_data(milestone))
+    response = logged_in(cast.pm).post(milestone_edit_url(cast), edit_data(milestone))
     assert (response.status_code, response["Location"]) == (302, plan_url(cast))
     assert milestone_row(milestone) == (
         "Pilot live",
@@ -258,7 +256,7 @@ def test_milestone_with_deliverables_awaiting_the_client_stays_visible(cast):
     Deliverable.objects.filter(pk=created.pk).update(status=Deliverable.Status.SUBMITTED)
     before = milestone_row(milestone)
     response = logged_in(cast.pm).post(
-        plan_url(cast), edit_data(milestone, visibility=Visibility.INTERNAL)
+        milestone_edit_url(cast), edit_data(milestone, visibility=Visibility.INTERNAL)
     )
     assert response.status_code == 400
     assert "await the client" in response.content.decode()
@@ -270,7 +268,9 @@ def test_milestone_edit_with_a_bad_date_changes_nothing(cast):
         actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2027, 1, 31)
     )
     before = milestone_row(milestone)
-    response = logged_in(cast.pm).post(plan_url(cast), edit_data(milestone, due_date="soon"))
+    response = logged_in(cast.pm).post(
+        milestone_edit_url(cast), edit_data(milestone, due_date="soon")
+    )
     assert response.status_code == 400
     assert milestone_row(milestone) == before
 
@@ -281,7 +281,9 @@ def test_milestone_edit_refuses_everyone_but_the_pm(cast, role_name):
         actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2027, 1, 31)
     )
     before = milestone_row(milestone)
-    response = logged_in(getattr(cast, role_name)).post(plan_url(cast), edit_data(milestone))
+    response = logged_in(getattr(cast, role_name)).post(
+        milestone_edit_url(cast), edit_data(milestone)
+    )
     assert_refused(response, role_name)
     assert milestone_row(milestone) == before
 
@@ -293,7 +295,7 @@ def test_milestone_of_another_project_is_not_found(cast, other_client_rep):
         actor=cast.pm, project=cast.other_project, name="B", due_date=date(2027, 1, 1)
     )
     before = milestone_row(other)
-    response = logged_in(cast.pm).post(plan_url(cast), edit_data(other))
+    response = logged_in(cast.pm).post(milestone_edit_url(cast), edit_data(other))
     assert response.status_code == 404
     assert milestone_row(other) == before
 

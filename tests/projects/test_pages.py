@@ -76,7 +76,8 @@ def test_members_page_keeps_a_constant_number_of_queries(cast, role_name, url_te
 def _grow_plan(pm, project, count: int) -> None:
     from datetime import date
 
-    from projects.services.deliverables import deliverable_create, milestone_create
+    from projects.services.deliverables import deliverable_create
+    from projects.services.milestones import milestone_create
 
     for index in range(count):
         milestone = milestone_create(

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from projects.models import Deliverable, Milestone, Phase, Role
 from projects.selectors import PortfolioFilters, project_glance_for, project_portfolio_for
-from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.deliverables import deliverable_create
+from projects.services.milestones import milestone_create
 from tests.factories import OrganizationFactory, ProjectFactory, add_member
 from tests.helpers import count_queries, logged_in
 

@@ -126,11 +126,11 @@ def test_only_the_pm_edits_or_archives(cast, role_name):
 
 def test_archive_hides_the_project_from_my_projects_and_restore_brings_it_back(pm, project):
     client = logged_in(pm)
-    client.post(f"/projects/{project.pk}/edit/", {"action": "archive"})
+    client.post(f"/projects/{project.pk}/archive/")
     project.refresh_from_db()
     assert project.is_archived
     assert "A One" not in client.get("/projects/").content.decode()
-    client.post(f"/projects/{project.pk}/edit/", {"action": "restore"})
+    client.post(f"/projects/{project.pk}/restore/")
     project.refresh_from_db()
     assert not project.is_archived
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from projects import search
 from projects.models import Deliverable, Milestone, Project, Role, Task, Visibility
-from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.deliverables import deliverable_create
 from projects.services.documents import document_upload
+from projects.services.milestones import milestone_create
 from projects.services.tasks import task_create
 from tests.factories import ProjectFactory, add_member
 

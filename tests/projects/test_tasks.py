@@ -16,7 +16,7 @@ from common.csv import spreadsheet_safe
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from projects.models import Task, TaskDependency, Visibility
 from projects.selectors.tasks import task_list_for, task_wbs_numbers
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from projects.services.tasks import (
     dependency_add,
     dependency_remove,
@@ -486,8 +486,8 @@ def test_dependency_cycle_from_the_task_page_shows_the_message(cast):
     b = new_task(cast.pm, cast.project, "Beta")
     dependency_add(actor=cast.pm, predecessor=a, successor=b)
     response = logged_in(cast.pm).post(
-        f"/projects/{cast.project.pk}/tasks/{a.pk}/",
-        {"action": "add_dependency", "predecessor": b.pk},
+        f"/projects/{cast.project.pk}/tasks/{a.pk}/dependencies/",
+        {"predecessor": b.pk},
     )
     assert response.status_code == 400
     assert "These dependencies make a cycle: Beta → Alpha → Beta." in response.content.decode()
@@ -501,7 +501,6 @@ def test_pm_edits_and_deletes_a_task_from_its_page(cast):
     response = client.post(
         url,
         {
-            "action": "update",
             "name": "Final",
             "status": "blocked",
             "percent_complete": 5,
@@ -511,7 +510,7 @@ def test_pm_edits_and_deletes_a_task_from_its_page(cast):
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.name, task.status, task.visibility) == ("Final", "blocked", "client")
-    assert client.post(url, {"action": "delete"}).status_code == 302
+    assert client.post(url + "delete/", {}).status_code == 302
     assert not Task.objects.exists()
 
 
@@ -563,7 +562,7 @@ def test_staff_timeline_shows_tasks_milestones_critical_and_slack(cast):
     milestone = milestone_create(
         actor=cast.pm, project=cast.project, name="Go-live", due_date=date(2027, 1, 20)
     )
-    from projects.services.deliverables import milestone_update
+    from projects.services.milestones import milestone_update
 
     milestone_update(actor=cast.pm, milestone=milestone, name="Go-live", due_date=date(2027, 1, 27))
     long = new_task(cast.pm, cast.project, "Long", start_date=START, due_date=date(2027, 1, 10))
@@ -856,7 +855,6 @@ def test_saving_a_task_keeps_an_assignee_who_left_the_team(cast):
     response = client.post(
         f"/projects/{cast.project.pk}/tasks/{task.pk}/",
         {
-            "action": "update",
             "name": "Handover notes",
             "assignee": cast.teammate.pk,
             "status": "blocked",

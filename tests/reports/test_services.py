@@ -14,7 +14,7 @@ from common.errors import InvalidInput, NotAllowed
 from notifications.mail import SendOutcome
 from notifications.models import Notification
 from projects.models import Membership, Role, Visibility
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from reports.delivery import delivery_send, report_deliver
 from reports.dispatch import deliveries_sweep, reports_dispatch
 from reports.models import Report, ReportDelivery, ReportRendition, ReportSchedule

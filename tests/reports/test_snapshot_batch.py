@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Milestone, Role, Visibility
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from reports.sections import registered_sections
 from reports.snapshot import SnapshotRequest, take_snapshots
 from risks.services.register import risk_create

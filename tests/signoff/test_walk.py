@@ -31,16 +31,11 @@ from projects.models import (
     PhaseGate,
     Visibility,
 )
-from projects.services.deliverables import (
-    FailedCriterion,
-    deliverable_accept,
-    deliverable_create,
-    deliverable_reject,
-    milestone_create,
-    quality_review_record,
-)
+from projects.services.acceptance import FailedCriterion, deliverable_accept, deliverable_reject
+from projects.services.deliverables import deliverable_create, quality_review_record
 from projects.services.documents import deliverable_submit_with_files
 from projects.services.gates import gate_checklist, phase_gate_decide, phase_gate_request
+from projects.services.milestones import milestone_create
 from stakeholders.models import ChangeRequest, Confirmation, Requirement, RequirementVersion
 from stakeholders.services.changes import (
     change_request_approve,
@@ -352,7 +347,11 @@ def _round_kind(accepted: bool) -> Kind:
         build=lambda w: _round(w, accepted=accepted),
         signed=lambda r: _round_signed(r, with_status=accepted),
         reopens=False,
-        service_modules=("projects.services.deliverables", "projects.services.documents"),
+        service_modules=(
+            "projects.services.deliverables",
+            "projects.services.acceptance",
+            "projects.services.documents",
+        ),
         targets=targets,
         collection="deliverables",
         api_object=lambda r: r.deliverable_id,

@@ -13,7 +13,7 @@ from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from notifications.models import Notification, OutboxMessage
 from projects.models import Milestone, Project, Visibility
 from projects.search import search_queryset, searchable_get
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from stakeholders.models import ChangeRequest, ScheduleImpact
 from stakeholders.selectors.changes import change_request_get_for
 from stakeholders.services.changes import (

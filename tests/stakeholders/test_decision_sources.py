@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from projects.models import Visibility
-from projects.services.deliverables import milestone_create
+from projects.services.milestones import milestone_create
 from stakeholders.models import Requirement
 from stakeholders.selectors.decisions import decision_log_for
 from stakeholders.services.changes import (

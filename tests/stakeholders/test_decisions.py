@@ -13,13 +13,13 @@ from django.utils import timezone
 from common.errors import NotFound
 from projects.models import Visibility
 from projects.services import gate_checklist, phase_gate_decide, phase_gate_request
+from projects.services.acceptance import deliverable_accept
 from projects.services.deliverables import (
-    deliverable_accept,
     deliverable_create,
     deliverable_submit,
-    milestone_create,
     quality_review_record,
 )
+from projects.services.milestones import milestone_create
 from stakeholders.selectors import decisions as decision_module
 from stakeholders.selectors.decisions import Decision, decision_log_for, register_decision_source
 from stakeholders.services.meetings import meeting_decision_record

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Visibility
-from projects.services.deliverables import deliverable_create, milestone_create
+from projects.services.deliverables import deliverable_create
+from projects.services.milestones import milestone_create
 from stakeholders.models import CommunicationItem, Meeting, RaciAssignment, Stakeholder
 from stakeholders.services.meetings import meeting_create
 from stakeholders.services.register import (

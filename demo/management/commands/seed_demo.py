@@ -129,7 +129,9 @@ class Command(BaseCommand):
         organizations: dict[str, Organization] = {}
         for name, kind, language, time_zone in ORGANIZATIONS:
             # There is only one provider: the demo people join it whatever it is called.
-            lookup = {"kind": kind} if kind == Organization.Kind.PROVIDER else {"name": name}
+            lookup: dict[str, str] = (
+                {"kind": kind} if kind == Organization.Kind.PROVIDER else {"name": name}
+            )
             organization, was_created = Organization.objects.get_or_create(
                 **lookup,
                 defaults={"name": name, "kind": kind, "language": language, "time_zone": time_zone},

@@ -153,7 +153,8 @@ def test_a_scheduled_campaign_is_sent_by_the_tick_when_its_window_opens(am, rep,
 
 
 def test_deliverable_acceptance_starts_one_campaign_per_deliverable(am, pm, rep, project):
-    from projects.services.deliverables import deliverable_create, milestone_create
+    from projects.services.deliverables import deliverable_create
+    from projects.services.milestones import milestone_create
 
     template = survey_template_default()
     automation_create(

@@ -1,0 +1,321 @@
+"""The API for milestones and deliverables: the plan, quality reviews, submission and the client's
+acceptance."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.http import AuthenticatedRequest
+from common.errors import InvalidInput, NotFound
+from projects.api.base import ProjectScopedViewSet
+from projects.models import (
+    AcceptanceCriterion,
+    AcceptanceRound,
+    CriterionResult,
+    Deliverable,
+    Milestone,
+    Visibility,
+)
+from projects.selectors import (
+    deliverable_get_for,
+    deliverable_list_for,
+    deliverable_rounds,
+    milestone_list_for,
+)
+from projects.services.acceptance import FailedCriterion, deliverable_accept, deliverable_reject
+from projects.services.deliverables import (
+    deliverable_accept_internally,
+    deliverable_create,
+    deliverable_submit,
+    quality_review_record,
+)
+from projects.services.milestones import milestone_create, milestone_update
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AcceptanceCriterion
+        fields = ["id", "text", "position"]
+        read_only_fields = fields
+
+
+class DeliverableSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "milestone",
+            "name",
+            "status",
+            "due_date",
+            "visibility",
+            "submitted_at",
+            "accepted_at",
+        ]
+        read_only_fields = fields
+
+
+class CriterionResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CriterionResult
+        fields = ["criterion", "passed", "reason"]
+        read_only_fields = fields
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.display_name", read_only=True, default=None, allow_null=True
+    )
+    criterion_results = CriterionResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AcceptanceRound
+        fields = [
+            "number",
+            "submitted_by",
+            "submitted_at",
+            "note",
+            "deemed_acceptance_due",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "comment",
+            "criterion_results",
+        ]
+        read_only_fields = fields
+
+
+class DeliverableSerializer(DeliverableSummarySerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    class Meta(DeliverableSummarySerializer.Meta):
+        fields = [
+            *DeliverableSummarySerializer.Meta.fields,
+            "description",
+            "criteria",
+            "internally_accepted_at",
+        ]
+        read_only_fields = fields
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    deliverables = DeliverableSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "name",
+            "description",
+            "baseline_due_date",
+            "due_date",
+            "status",
+            "completed_at",
+            "visibility",
+            "deliverables",
+        ]
+        read_only_fields = fields
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    due_date = serializers.DateField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CLIENT)
+
+
+class DeliverableInputSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField()
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    criteria = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CLIENT)
+
+
+class QualityReviewInputSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FailedCriterionSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class RejectInputSerializer(serializers.Serializer):
+    failed = FailedCriterionSerializer(many=True, required=False, default=list)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MilestoneUpdateSerializer(serializers.Serializer):
+    """PATCH: only the fields sent change; the baseline due date never does."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    due_date = serializers.DateField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    """Milestones with their deliverables (internal ones only for the provider side)."""
+
+    serializer_class = MilestoneSerializer
+    lookup_value_regex = r"\d+"
+    action_permissions = {"create": "projects.edit_plan", "partial_update": "projects.edit_plan"}
+
+    @extend_schema(request=MilestoneUpdateSerializer, responses=MilestoneSerializer)
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """Change the current plan of a milestone (the PM); the baseline never moves."""
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project).filter(pk=int(pk)).first()
+        )
+        if milestone is None:
+            raise NotFound()
+        data = MilestoneUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {
+            "name": milestone.name,
+            "due_date": milestone.due_date,
+            "description": milestone.description,
+            "visibility": milestone.visibility,
+            **data.validated_data,
+        }
+        milestone = milestone_update(actor=request.user, milestone=milestone, **values)
+        milestone = milestone_list_for(user=request.user, project=self.project).get(pk=milestone.pk)
+        return Response(MilestoneSerializer(milestone).data)
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return Milestone.objects.none()
+        return milestone_list_for(user=self.request.user, project=self.project)
+
+    @extend_schema(request=MilestoneInputSerializer, responses={201: MilestoneSerializer})
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
+        data = MilestoneInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        milestone = milestone_create(
+            actor=request.user, project=self.project, **data.validated_data
+        )
+        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Deliverables and their acceptance: review and submit (team), accept or reject (client)."""
+
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": "projects.edit_plan",
+        "review": "projects.review_quality",
+        "submit": "projects.edit_plan",
+        "accept": "projects.accept_deliverable",
+        "reject": "projects.accept_deliverable",
+        "accept_internally": "projects.accept_deliverable_internally",
+    }
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return DeliverableSummarySerializer if self.action == "list" else DeliverableSerializer
+
+    def get_queryset(self) -> QuerySet[Deliverable]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return Deliverable.objects.none()
+        deliverables = deliverable_list_for(user=self.request.user, project=self.project)
+        if self.action != "list":
+            deliverables = deliverables.prefetch_related("criteria")
+        return deliverables
+
+    def get_object(self) -> Deliverable:
+        return deliverable_get_for(
+            user=self.request.user, project=self.project, deliverable_id=int(self.kwargs["pk"])
+        )
+
+    @extend_schema(request=DeliverableInputSerializer, responses={201: DeliverableSerializer})
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
+        data = DeliverableInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project)
+            .filter(pk=values.pop("milestone"))
+            .first()
+        )
+        if milestone is None:
+            raise InvalidInput(_("Unknown milestone."), field="milestone")
+        deliverable = deliverable_create(actor=request.user, milestone=milestone, **values)
+        return Response(DeliverableSerializer(deliverable).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RoundSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def rounds(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        rounds = deliverable_rounds(deliverable=self.get_object())
+        return Response(RoundSerializer(rounds, many=True).data)
+
+    @extend_schema(request=QualityReviewInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def review(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        data = QualityReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quality_review_record(
+            actor=request.user, deliverable=self.get_object(), **data.validated_data
+        )
+        return Response(status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubmitInputSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        data = SubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliverable = self.get_object()
+        deliverable_submit(actor=request.user, deliverable=deliverable, **data.validated_data)
+        return Response(DeliverableSerializer(self.get_object()).data)
+
+    @extend_schema(request=AcceptInputSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        data = AcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliverable_accept(actor=request.user, deliverable=self.get_object(), **data.validated_data)
+        return Response(DeliverableSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-internally")
+    def accept_internally(
+        self, request: AuthenticatedRequest, project_pk: str, pk: str
+    ) -> Response:
+        """The PM accepts an internal deliverable (never put to the client) after a passed
+        quality review."""
+        deliverable_accept_internally(actor=request.user, deliverable=self.get_object())
+        return Response(DeliverableSerializer(self.get_object()).data)
+
+    @extend_schema(request=RejectInputSerializer, responses=DeliverableSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        data = RejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliverable_reject(
+            actor=request.user,
+            deliverable=self.get_object(),
+            failed=[
+                FailedCriterion(criterion_id=item["criterion"], reason=item["reason"])
+                for item in data.validated_data["failed"]
+            ],
+            comment=data.validated_data["comment"],
+        )
+        return Response(DeliverableSerializer(self.get_object()).data)

@@ -1,0 +1,166 @@
+"""The API for documents: list, upload (a new document or version) and download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.http import AuthenticatedRequest
+from common.errors import InvalidInput, NotFound
+from projects.api.base import ProjectScopedViewSet
+from projects.downloads import document_download_response
+from projects.models import (
+    Document,
+    DocumentVersion,
+    Visibility,
+)
+from projects.selectors import (
+    deliverable_list_for,
+    document_get_for,
+    document_list_for,
+    document_version_get,
+    milestone_list_for,
+)
+from projects.services.documents import document_upload
+
+
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
+
+    class Meta:
+        model = DocumentVersion
+        fields = [
+            "number",
+            "original_name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "note",
+            "acceptance_round",
+        ]
+        read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    versions = DocumentVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "title",
+            "milestone",
+            "deliverable",
+            "visibility",
+            "current_version",
+            "created_at",
+            "versions",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadInputSerializer(serializers.Serializer):
+    """Multipart: a file, and either `document` (a new version of it) or what the new document
+    is (title, milestone, deliverable, visibility)."""
+
+    file = serializers.FileField()
+    document = serializers.IntegerField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    milestone = serializers.IntegerField(required=False, allow_null=True, default=None)
+    deliverable = serializers.IntegerField(required=False, allow_null=True, default=None)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices, required=False, default=Visibility.INTERNAL
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Documents with their versions (internal ones only for the provider side); the team
+    uploads documents and new versions (multipart); download serves a version's file."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    action_permissions = {"create": "projects.upload_document"}
+
+    def get_queryset(self) -> QuerySet[Document]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return Document.objects.none()
+        return document_list_for(user=self.request.user, project=self.project)
+
+    def get_object(self) -> Document:
+        return document_get_for(
+            user=self.request.user, project=self.project, document_id=int(self.kwargs["pk"])
+        )
+
+    @extend_schema(request=DocumentUploadInputSerializer, responses={201: DocumentSerializer})
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
+        data = DocumentUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        document = None
+        if values["document"] is not None:
+            document = document_get_for(
+                user=request.user, project=self.project, document_id=values["document"]
+            )
+        version = document_upload(
+            actor=request.user,
+            project=self.project,
+            file=values["file"],
+            document=document,
+            title=values["title"],
+            milestone=self._pick(milestone_list_for, values["milestone"], "milestone"),
+            deliverable=self._pick(deliverable_list_for, values["deliverable"], "deliverable"),
+            visibility=values["visibility"],
+            note=values["note"],
+        )
+        document = self.get_queryset().get(pk=version.document_id)
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    def _pick(self, selector: Any, pk: int | None, field: str) -> Any:
+        if pk is None:
+            return None
+        item = selector(user=self.request.user, project=self.project).filter(pk=pk).first()
+        if item is None:
+            message = _("Unknown milestone.") if field == "milestone" else _("Unknown deliverable.")
+            raise InvalidInput(message, field=field)
+        return item
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version", int, description="A version number; the current one by default."
+            ),
+            OpenApiParameter("inline", bool, description="Display a PDF or an image inline."),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, with its original name."
+            )
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> FileResponse:
+        number = None
+        if "version" in request.query_params:
+            try:
+                number = int(request.query_params["version"])
+            except ValueError:
+                number = 0
+            if number < 1:
+                raise NotFound()
+        version = document_version_get(document=self.get_object(), number=number)
+        return document_download_response(
+            version, inline=request.query_params.get("inline") in ("1", "true")
+        )

@@ -1,0 +1,307 @@
+"""The API for tasks: the WBS with dependencies, and the computed schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
+from common.api_schema import SingleObjectSchema
+from common.errors import InvalidInput, NotFound
+from projects.api.base import ProjectScopedViewSet
+from projects.models import (
+    Project,
+    Task,
+    TaskDependency,
+    Visibility,
+)
+from projects.permissions import can_view_internal_items
+from projects.selectors import (
+    milestone_list_for,
+)
+from projects.selectors.tasks import (
+    task_dependencies_for,
+    task_get_for,
+    task_list_for,
+    task_team_for,
+    timeline_for,
+)
+from projects.services.tasks import (
+    TaskChanges,
+    dependency_add,
+    dependency_remove,
+    task_create,
+    task_delete,
+    task_update,
+)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    assignee_name = serializers.CharField(
+        source="assignee.display_name", read_only=True, default=None, allow_null=True
+    )
+    predecessors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "name",
+            "description",
+            "parent",
+            "milestone",
+            "assignee",
+            "assignee_name",
+            "estimate_hours",
+            "actual_hours",
+            "start_date",
+            "due_date",
+            "status",
+            "percent_complete",
+            "visibility",
+            "position",
+            "predecessors",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        visible = self.context.get("visible_ids")
+        if visible is not None and data["parent"] not in visible:
+            data["parent"] = None  # an internal parent is not even named to a client
+        return data
+
+    def get_predecessors(self, task: Task) -> list[int]:
+        """Ids of the visible tasks this one depends on (finish-to-start)."""
+        visible = self.context.get("predecessors")
+        if visible is None:
+            return []
+        return visible.get(task.pk, [])
+
+
+class TaskInputSerializer(serializers.Serializer):
+    """Create (name required) or change a task; ids are looked up in the same project."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
+    milestone = serializers.IntegerField(required=False, allow_null=True)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    estimate_hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    actual_hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, min_value=0
+    )
+    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    percent_complete = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class DependencyInputSerializer(serializers.Serializer):
+    predecessor = serializers.IntegerField(help_text="The task this one depends on.")
+
+
+class DependencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskDependency
+        fields = ["id", "predecessor", "successor", "kind"]
+        read_only_fields = fields
+
+
+class ScheduledTaskSerializer(serializers.Serializer):
+    task = serializers.IntegerField(source="task_id")
+    name = serializers.CharField()
+    duration = serializers.IntegerField(help_text="Calendar days, start and due included.")
+    early_start = serializers.DateField()
+    early_finish = serializers.DateField()
+    late_start = serializers.DateField()
+    late_finish = serializers.DateField()
+    slack = serializers.IntegerField(help_text="Total float in calendar days.")
+    is_critical = serializers.BooleanField()
+
+
+class ScheduleSerializer(serializers.Serializer):
+    finish = serializers.DateField(allow_null=True)
+    tasks = ScheduledTaskSerializer(many=True)
+
+
+def _task_changes(values: dict[str, Any], *, user: User, project: Project) -> TaskChanges:
+    """The validated input as service changes: the ids of a parent, milestone and assignee are
+    looked up in this project (an id from elsewhere is an unknown one)."""
+    changes = TaskChanges(**values)  # type: ignore[typeddict-item]
+    if values.get("parent") is not None:
+        parent = task_list_for(user=user, project=project).filter(pk=values["parent"]).first()
+        if parent is None:
+            raise InvalidInput(_("Unknown task."), field="parent")
+        changes["parent"] = parent
+    if values.get("milestone") is not None:
+        milestone = (
+            milestone_list_for(user=user, project=project).filter(pk=values["milestone"]).first()
+        )
+        if milestone is None:
+            raise InvalidInput(_("Unknown milestone."), field="milestone")
+        changes["milestone"] = milestone
+    if values.get("assignee") is not None:
+        member = task_team_for(project=project).filter(user_id=values["assignee"]).first()
+        if member is None:
+            raise InvalidInput(
+                _("Assign the task to a project manager or team member of this project."),
+                field="assignee",
+            )
+        changes["assignee"] = member.user
+    return changes
+
+
+class TaskViewSet(
+    ProjectScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+):
+    """Tasks of a project (clients see only the client-visible ones). The PM plans them; a team
+    member updates the progress of the tasks assigned to them."""
+
+    serializer_class = TaskSerializer
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["status", "assignee", "milestone"]
+    ordering_fields = ["position", "due_date", "start_date", "name"]
+    action_permissions = {
+        "create": "projects.edit_plan",
+        "partial_update": "projects.edit_own_tasks",
+        "destroy": "projects.edit_plan",
+        "dependencies": "projects.edit_plan",
+        "remove_dependency": "projects.edit_plan",
+    }
+
+    def get_queryset(self) -> QuerySet[Task]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return Task.objects.none()
+        return task_list_for(user=self.request.user, project=self.project)
+
+    def get_object(self) -> Task:
+        return task_get_for(
+            user=self.request.user, project=self.project, task_id=int(self.kwargs["pk"])
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False) and hasattr(self, "project"):
+            predecessors: dict[int, list[int]] = {}
+            for link in task_dependencies_for(user=self.request.user, project=self.project):
+                predecessors.setdefault(link.successor_id, []).append(link.predecessor_id)
+            context["predecessors"] = predecessors
+            if not can_view_internal_items(self.request.user, self.project):
+                context["visible_ids"] = set(
+                    task_list_for(user=self.request.user, project=self.project).values_list(
+                        "pk", flat=True
+                    )
+                )
+        return context
+
+    def _output(self, task: Task, *, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=task.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(request=TaskInputSerializer, responses={201: TaskSerializer})
+    def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
+        data = TaskInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = _task_changes(dict(data.validated_data), user=request.user, project=self.project)
+        task = task_create(actor=request.user, project=self.project, **changes)
+        return self._output(task, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TaskInputSerializer(partial=True), responses=TaskSerializer)
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        task = self.get_object()
+        data = TaskInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = _task_changes(dict(data.validated_data), user=request.user, project=self.project)
+        task = task_update(actor=request.user, task=task, changes=changes)
+        return self._output(task)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        task_delete(actor=request.user, task=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=DependencyInputSerializer, responses={201: DependencySerializer})
+    @action(detail=True, methods=["post"])
+    def dependencies(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """This task cannot start before `predecessor` finishes."""
+        successor = self.get_object()
+        data = DependencyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        predecessor = self.get_queryset().filter(pk=data.validated_data["predecessor"]).first()
+        if predecessor is None:
+            raise InvalidInput(_("Unknown task."), field="predecessor")
+        link = dependency_add(actor=request.user, predecessor=predecessor, successor=successor)
+        return Response(DependencySerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"dependencies/(?P<predecessor_pk>\d+)",
+        url_name="remove-dependency",
+    )
+    def remove_dependency(
+        self, request: AuthenticatedRequest, project_pk: str, pk: str, predecessor_pk: str
+    ) -> Response:
+        """This task no longer waits for the task `predecessor_pk`."""
+        successor = self.get_object()
+        link = (
+            task_dependencies_for(user=request.user, project=self.project)
+            .filter(successor=successor, predecessor_id=int(predecessor_pk))
+            .first()
+        )
+        if link is None:
+            raise NotFound()
+        dependency_remove(actor=request.user, dependency=link)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScheduleViewSet(ProjectScopedViewSet):
+    """The critical path of the project's dated tasks (calendar days; see
+    projects.scheduling): early and late dates, slack, criticality. Only visible tasks."""
+
+    schema = SingleObjectSchema()
+    pagination_class = None
+    filter_backends: list[type] = []
+    serializer_class = ScheduleSerializer
+
+    @extend_schema(responses=ScheduleSerializer)
+    def list(self, request: AuthenticatedRequest, project_pk: str) -> Response:
+        timeline = timeline_for(user=request.user, project=self.project)
+        rows = [row for row in timeline.rows if row.schedule is not None]
+        return Response(
+            {
+                "finish": timeline.finish,
+                "tasks": ScheduledTaskSerializer(
+                    [
+                        {
+                            "task_id": row.id,
+                            "name": row.name,
+                            "duration": row.schedule.duration,  # type: ignore[union-attr]
+                            "early_start": row.schedule.early_start,  # type: ignore[union-attr]
+                            "early_finish": row.schedule.early_finish,  # type: ignore[union-attr]
+                            "late_start": row.schedule.late_start,  # type: ignore[union-attr]
+                            "late_finish": row.schedule.late_finish,  # type: ignore[union-attr]
+                            "slack": row.schedule.slack,  # type: ignore[union-attr]
+                            "is_critical": row.is_critical,
+                        }
+                        for row in rows
+                    ],
+                    many=True,
+                ).data,
+            }
+        )

@@ -1,0 +1,117 @@
+"""Forms for tasks: a task, its quick progress edit and its dependencies."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.widgets import DateInput
+from projects.models import Task, Visibility
+
+
+class TaskForm(forms.Form):
+    """A task as the PM plans it. Choices (team, milestones, parents) are the project's own;
+    the service checks them again."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parent = forms.TypedChoiceField(
+        label=_("Parent task"), required=False, coerce=int, empty_value=None
+    )
+    milestone = forms.TypedChoiceField(
+        label=_("Milestone"), required=False, coerce=int, empty_value=None
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Assignee"), required=False, coerce=int, empty_value=None
+    )
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    estimate_hours = forms.DecimalField(
+        label=_("Estimate (hours)"), required=False, min_value=0, max_digits=7, decimal_places=2
+    )
+    actual_hours = forms.DecimalField(
+        label=_("Actual hours"), required=False, min_value=0, max_digits=7, decimal_places=2
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
+    percent_complete = forms.IntegerField(
+        # xgettext:no-python-format
+        label=_("% complete"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        team: list[tuple[int, str]],
+        milestones: list[tuple[int, str]],
+        parents: list[tuple[int, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast("forms.ChoiceField", self.fields["assignee"]).choices = [("", "—"), *team]
+        cast("forms.ChoiceField", self.fields["milestone"]).choices = [("", "—"), *milestones]
+        cast("forms.ChoiceField", self.fields["parent"]).choices = [("", "—"), *parents]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, due = cleaned.get("start_date"), cleaned.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", _("The due date cannot be before the start."))
+        return cleaned
+
+    @staticmethod
+    def initial_for(task: Task) -> dict[str, object]:
+        return {
+            "name": task.name,
+            "description": task.description,
+            "parent": task.parent_id,
+            "milestone": task.milestone_id,
+            "assignee": task.assignee_id,
+            "start_date": task.start_date,
+            "due_date": task.due_date,
+            "estimate_hours": task.estimate_hours,
+            "actual_hours": task.actual_hours,
+            "status": task.status,
+            "percent_complete": task.percent_complete,
+            "visibility": task.visibility,
+        }
+
+
+class TaskProgressForm(forms.Form):
+    """The quick edit of a task row: what its assignee reports (and the PM may reassign)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices, required=False)
+    percent_complete = forms.IntegerField(
+        # xgettext:no-python-format
+        label=_("% complete"),
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    actual_hours = forms.DecimalField(
+        label=_("Actual hours"), required=False, min_value=0, max_digits=7, decimal_places=2
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Assignee"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: object, team: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast("forms.ChoiceField", self.fields["assignee"]).choices = [("", "—"), *team]
+
+
+class DependencyForm(forms.Form):
+    predecessor = forms.TypedChoiceField(label=_("Depends on"), coerce=int)
+
+    def __init__(self, *args: object, tasks: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast("forms.ChoiceField", self.fields["predecessor"]).choices = tasks

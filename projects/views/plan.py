@@ -1,0 +1,151 @@
+"""The plan tab: milestones with their deliverables. The PM adds and edits milestones and adds
+deliverables, each form posting to a view of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts.http import AuthenticatedHttpRequest
+from accounts.mixins import StaffPageMixin
+from accounts.models import User
+from common.errors import NotFound
+from common.pages import run_form
+from projects.forms.deliverables import DeliverableForm, MilestoneForm
+from projects.mixins import ProjectPageMixin
+from projects.models import Milestone, Project
+from projects.permissions import can_edit_plan
+from projects.selectors import milestone_list_for
+from projects.selectors.tasks import task_team_for
+from projects.services.deliverables import deliverable_create
+from projects.services.milestones import milestone_create, milestone_update
+from projects.views.base import as_int
+
+
+def _team_choices(project: Project) -> list[tuple[int, str]]:
+    return [
+        (membership.user_id, membership.user.display_name)
+        for membership in task_team_for(project=project)
+    ]
+
+
+class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    """Milestones with their deliverables; the PM adds milestones and deliverables here."""
+
+    request: AuthenticatedHttpRequest
+
+    template_name = "projects/plan.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        may_edit = can_edit_plan(self.request.user, self.project)
+        milestones = list(milestone_list_for(user=self.request.user, project=self.project))
+        if may_edit:
+            team = _team_choices(self.project)
+            failed = kwargs.get("deliverable_form")
+            failed_edit = kwargs.get("edit_form")
+            for milestone in milestones:
+                milestone.deliverable_form = (  # type: ignore[attr-defined]
+                    failed
+                    if failed is not None and failed.prefix == f"m{milestone.pk}"
+                    else DeliverableForm(team=team, prefix=f"m{milestone.pk}")
+                )
+                milestone.edit_form = (  # type: ignore[attr-defined]
+                    failed_edit
+                    if failed_edit is not None and failed_edit.prefix == f"e{milestone.pk}"
+                    else MilestoneForm(
+                        prefix=f"e{milestone.pk}",
+                        initial={
+                            "name": milestone.name,
+                            "due_date": milestone.due_date,
+                            "description": milestone.description,
+                            "visibility": milestone.visibility,
+                        },
+                    )
+                )
+        context.update(
+            milestones=milestones,
+            may_edit=may_edit,
+            milestone_form=kwargs.get("milestone_form") or MilestoneForm(),
+        )
+        return context
+
+
+class PlanPostView(ProjectPlanView):
+    """POST only, for the PM: one form of the plan. Done, back to the plan with a message; an
+    invalid form shows the plan again with its errors (400)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_edit_plan(request.user, self.project):
+            raise PermissionDenied
+        return self.change(request)
+
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    def done(self, request: AuthenticatedHttpRequest, message: str) -> HttpResponse:
+        messages.success(request, message)
+        return redirect("projects:plan", project_id=self.project.pk)
+
+    def milestone(self, request: AuthenticatedHttpRequest) -> Milestone:
+        """The posted milestone, among those the PM sees."""
+        milestone = (
+            milestone_list_for(user=request.user, project=self.project)
+            .filter(pk=as_int(request.POST.get("milestone")))
+            .first()
+        )
+        if milestone is None:
+            raise NotFound()
+        return milestone
+
+
+class MilestoneAddView(PlanPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        form = MilestoneForm(request.POST)
+        if run_form(
+            form, lambda data: milestone_create(actor=request.user, project=self.project, **data)
+        ):
+            return self.done(request, _("Milestone added."))
+        return self.render_to_response(self.get_context_data(milestone_form=form), status=400)
+
+
+class MilestoneEditView(PlanPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        milestone = self.milestone(request)
+        form = MilestoneForm(request.POST, prefix=f"e{milestone.pk}")
+        if run_form(
+            form, lambda data: milestone_update(actor=request.user, milestone=milestone, **data)
+        ):
+            return self.done(request, _("Milestone saved."))
+        return self.render_to_response(self.get_context_data(edit_form=form), status=400)
+
+
+class DeliverableAddView(PlanPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        milestone = self.milestone(request)
+        form = DeliverableForm(
+            request.POST, team=_team_choices(self.project), prefix=f"m{milestone.pk}"
+        )
+        if run_form(
+            form,
+            lambda data: deliverable_create(
+                actor=request.user,
+                milestone=milestone,
+                name=data["name"],
+                description=data["description"],
+                criteria=form.criteria_lines(),
+                due_date=data["due_date"],
+                owner=User.objects.filter(pk=data["owner"]).first() if data["owner"] else None,
+                visibility=data["visibility"],
+            ),
+        ):
+            return self.done(request, _("Deliverable added."))
+        return self.render_to_response(self.get_context_data(deliverable_form=form), status=400)
