@@ -18,7 +18,6 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import User
 from common.csv import csv_response
-from common.csv import spreadsheet_safe as spreadsheet_safe  # imported from here by stakeholders
 from common.errors import ApplicationError, NotFound
 from common.pages import run_form
 from projects.forms.tasks import TaskForm, TaskProgressForm
