@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from common.errors import InvalidInput, NotAllowed
+from common.history import set_history_user
 from common.text import clean_text
 from feedback.models import (
     Interaction,
@@ -192,7 +193,7 @@ def opportunity_create(
     opportunity = Opportunity(
         organization=organization, owner=actor, expected_close_on=expected_close_on, **values
     )
-    opportunity._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(opportunity, actor)
     opportunity.save()
     return opportunity
 
@@ -222,6 +223,6 @@ def opportunity_update(
     for name, value in values.items():
         setattr(opportunity, name, value)
     opportunity.expected_close_on = expected_close_on
-    opportunity._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(opportunity, actor)
     opportunity.save()
     return opportunity

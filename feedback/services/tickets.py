@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from common.text import clean_text
 from feedback.models import (
     FeedbackTicket,
@@ -142,7 +143,7 @@ def ticket_raise(
         owner=default_owner(locked),
     )
     ticket_set_sla(ticket)
-    ticket._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(ticket, actor)
     ticket.save()
     for item in checked:
         _store_attachment(actor=actor, ticket=ticket, checked=item)
@@ -224,7 +225,7 @@ def _handle(
 
 
 def _save(ticket: FeedbackTicket, actor: User) -> None:
-    ticket._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(ticket, actor)
     ticket.save()
 
 

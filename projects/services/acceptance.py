@@ -27,6 +27,7 @@ from projects.signals import deliverable_accepted, send_after_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
+from common.history import set_history_user
 from projects.services.deliverables import client_today
 from projects.services.milestones import refresh_milestone_completion
 
@@ -64,7 +65,7 @@ def deliverable_accept(*, actor: User, deliverable: Deliverable, comment: str = 
     acceptance_round.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
     deliverable.status = Deliverable.Status.ACCEPTED
     deliverable.accepted_at = now
-    deliverable._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(deliverable, actor)
     deliverable.save(update_fields=["status", "accepted_at"])
     refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_team(deliverable=deliverable, accepted=True, by=actor)
@@ -119,7 +120,7 @@ def deliverable_reject(
     acceptance_round.comment = comment.strip()
     acceptance_round.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
     deliverable.status = Deliverable.Status.REJECTED
-    deliverable._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(deliverable, actor)
     deliverable.save(update_fields=["status"])
     refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_team(deliverable=deliverable, accepted=False, by=actor)

@@ -42,6 +42,7 @@ from projects.permissions import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+from common.history import set_history_user
 from projects.services.milestones import refresh_milestone_completion
 
 
@@ -90,7 +91,7 @@ def deliverable_create(
             Visibility.INTERNAL if milestone.visibility == Visibility.INTERNAL else visibility
         ),
     )
-    deliverable._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(deliverable, actor)
     deliverable.save()
     AcceptanceCriterion.objects.bulk_create(
         AcceptanceCriterion(deliverable=deliverable, text=text, position=index)
@@ -168,7 +169,7 @@ def deliverable_submit(*, actor: User, deliverable: Deliverable, note: str = "")
     )
     deliverable.status = Deliverable.Status.SUBMITTED
     deliverable.submitted_at = now
-    deliverable._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(deliverable, actor)
     deliverable.save(update_fields=["status", "submitted_at"])
     refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_client_about_submission(deliverable=deliverable, acceptance_round=acceptance_round)
@@ -243,7 +244,7 @@ def deliverable_accept_internally(*, actor: User, deliverable: Deliverable) -> D
     deliverable.accepted_at = now
     deliverable.internally_accepted_by = actor
     deliverable.internally_accepted_at = now
-    deliverable._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(deliverable, actor)
     deliverable.save(
         update_fields=["status", "accepted_at", "internally_accepted_by", "internally_accepted_at"]
     )

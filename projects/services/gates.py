@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from projects.models import (
@@ -104,7 +105,7 @@ def phase_gate_decide(
 
 def _advance(project: Project, gate: PhaseGate, *, actor: User) -> None:
     project.phase = gate.to_phase
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(project, actor)
     project.save(update_fields=["phase", "updated_at"])
     if project.phase == Phase.CLOSED:
         send_after_commit(project_closed, project_id=project.pk)

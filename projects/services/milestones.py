@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from common.text import clean_text
 from projects.models import (
     Deliverable,
@@ -48,7 +49,7 @@ def milestone_create(
         visibility=visibility,
         position=(project.milestones.aggregate(Max("position"))["position__max"] or 0) + 1,
     )
-    milestone._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(milestone, actor)
     milestone.save()
     return milestone
 
@@ -93,7 +94,7 @@ def milestone_update(
                 _("Deliverables of this milestone were accepted internally: it stays internal.")
             )
         milestone.visibility = visibility
-    milestone._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(milestone, actor)
     milestone.save(update_fields=["name", "due_date", "description", "visibility"])
     return milestone
 
@@ -113,5 +114,5 @@ def refresh_milestone_completion(milestone: Milestone, *, actor: User | None) ->
         milestone.status = Milestone.Status.IN_PROGRESS
     else:
         return
-    milestone._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(milestone, actor)
     milestone.save(update_fields=["status", "completed_at"])

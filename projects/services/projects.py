@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from common.errors import Conflict, InvalidInput, NotAllowed
+from common.history import set_history_user
 from projects.models import BudgetVisibility, HealthStatus, Phase, Project, Role
 from projects.permissions import can_create_project, can_edit_plan
 from projects.services.memberships import membership_add
@@ -93,7 +94,7 @@ def project_create(*, actor: User, client: Organization, data: ProjectData) -> P
         deemed_acceptance_days=data.deemed_acceptance_days,
         gates_need_client_approval=data.gates_need_client_approval,
     )
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(project, actor)
     try:
         with transaction.atomic():
             project.save()
@@ -133,7 +134,7 @@ def project_update(*, actor: User, project: Project, data: ProjectData) -> Proje
         setattr(project, name, value.strip() if isinstance(value, str) else value)
     project.currency = data.currency.upper()
     project.tags = _clean_tags(data.tags)
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(project, actor)
     project.save()
     return project
 
@@ -143,7 +144,7 @@ def project_set_archived(*, actor: User, project: Project, archived: bool) -> Pr
     if not can_edit_plan(actor, project):
         raise NotAllowed()
     project.is_archived = archived
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(project, actor)
     project.save(update_fields=["is_archived", "updated_at"])
     return project
 
@@ -188,7 +189,7 @@ def project_health_override(
     project.health_override_reason = reason
     project.health_override_by = actor
     project.health_override_until = until
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(project, actor)
     project.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
     return project
 
@@ -209,7 +210,7 @@ def health_override_end(project: Project, *, actor: User | None = None) -> None:
     project.health_override_reason = ""
     project.health_override_by = None
     project.health_override_until = None
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(project, actor)
     project.save(update_fields=[*HEALTH_OVERRIDE_FIELDS, "updated_at"])
 
 

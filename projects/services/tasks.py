@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
 from projects.permissions import can_edit_plan, can_update_task
 from projects.scheduling import cycle_message, find_cycle
@@ -124,7 +125,7 @@ def _validate_parent(task: Task) -> None:
 
 
 def _save(task: Task, actor: User) -> Task:
-    task._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(task, actor)
     task.save()
     return task
 
@@ -200,7 +201,7 @@ def task_delete(*, actor: User, task: Task) -> None:
         raise NotAllowed()
     if task.children.exists():
         raise InvalidTransition(_("This task has subtasks: delete or move them first."))
-    task._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(task, actor)
     task.delete()
 
 

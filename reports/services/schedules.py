@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from common.errors import Conflict, InvalidInput, NotAllowed
+from common.history import set_history_user
 from projects.models import CLIENT_ROLES, Project
 from reports.models import ExtraRecipient, ReportSchedule
 from reports.permissions import (
@@ -156,7 +157,7 @@ def schedule_save(
     schedule.communication_item = communication_item
     schedule.project = project
     _reschedule(schedule)
-    schedule._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(schedule, actor)
     schedule.save()
     if extras is not None:
         _set_extras(schedule, extras)
@@ -186,7 +187,7 @@ def schedule_update_recipients(
     if is_active is not None and is_active != schedule.is_active:
         schedule.is_active = is_active
         _reschedule(schedule)
-    schedule._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(schedule, actor)
     schedule.save()
     return schedule
 

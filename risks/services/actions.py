@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, NotAllowed
+from common.history import set_history_user
 from risks.models import MitigationAction, Risk
 from risks.permissions import can_complete_action, can_manage_risk
 from risks.services.checks import check_owner, lock_risk
@@ -42,7 +43,7 @@ def mitigation_action_add(
         )
     check_owner(owner, risk.project, risk.visibility)
     action = MitigationAction(risk=risk, text=text, owner=owner, due_date=due_date)
-    action._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(action, actor)
     action.save()
     return action
 
@@ -62,6 +63,6 @@ def mitigation_action_set_done(
         return action
     action.is_done = done
     action.done_at = timezone.now() if done else None
-    action._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(action, actor)
     action.save()
     return action

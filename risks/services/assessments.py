@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidTransition, NotAllowed
+from common.history import set_history_user
 from risks.models import LEVEL_RANK, Assessment, Level, Risk, RiskSettings
 from risks.permissions import can_manage_risk
 from risks.selectors.settings import risk_settings_of
@@ -116,7 +117,7 @@ def record_assessment(
     risk.residual_probability, risk.residual_impact = residual_probability, residual_impact
     risk.residual_score, risk.residual_level = residual_score, residual_level
     risk.assessed_at = now
-    risk._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(risk, actor)
     risk.save()
     if is_escalation:
         escalate(assessment)

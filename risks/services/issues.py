@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from risks.models import Issue
 from risks.permissions import can_manage_risk_settings
 
@@ -31,6 +32,6 @@ def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
         resolution,
         timezone.now(),
     )
-    issue._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(issue, actor)
     issue.save()
     return issue

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from notifications.models import NotificationKind
 from projects.models import Project, Visibility
 from projects.permissions import can_raise_risk, can_view_internal_items
@@ -137,7 +138,7 @@ def risk_create(
         raised_by=actor,
         raised_side=Side.PROVIDER if provider_side else Side.CLIENT,
     )
-    risk._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(risk, actor)
     risk.save()
     for field, items in links.items():
         if items:
@@ -193,7 +194,7 @@ def risk_update(*, actor: User, risk: Risk, **values: Any) -> Risk:
         if isinstance(value, str) and field != "visibility":
             value = value.strip()
         setattr(risk, field, value)
-    risk._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(risk, actor)
     risk.save()
     for field, items in links.items():
         getattr(risk, field).set(items or [])
@@ -234,7 +235,7 @@ def risk_transition(
             owner=risk.owner,
             visibility=risk.visibility,
         )
-        issue._history_user = actor  # type: ignore[attr-defined]
+        set_history_user(issue, actor)
         issue.save()
     else:  # closed
         if risk.status == Risk.Status.CLOSED:
@@ -244,7 +245,7 @@ def risk_transition(
             raise InvalidInput(_("Say why the risk is closed."), field="reason")
         risk.closed_reason, risk.closed_at = reason, now
     risk.status = status
-    risk._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(risk, actor)
     risk.save()
     return risk
 

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from projects.models import CLIENT_ROLES, Membership, Milestone, Project, Role, Visibility
@@ -104,7 +105,7 @@ def change_request_create(
         ),
         visibility=visibility,
     )
-    cr._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(cr, actor)
     cr.save()
     cr.requirements.set(linked)
     if visibility == Visibility.CLIENT:
@@ -150,7 +151,7 @@ def change_request_assess(
     cr.status = ChangeRequest.Status.ASSESSED
     cr.assessed_by = actor
     cr.assessed_at = timezone.now()
-    cr._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(cr, actor)
     cr.save()
     if linked is not None:
         cr.requirements.set(linked)
@@ -199,7 +200,7 @@ def change_request_approve(*, actor: User, change_request: ChangeRequest) -> Cha
         cr.status = ChangeRequest.Status.APPROVED
         _apply(cr, actor=actor)
         cr.applied_at = now
-    cr._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(cr, actor)
     cr.save()
     if both:
         _notify(cr, _everyone(cr), event="applied", by=actor)
@@ -231,7 +232,7 @@ def change_request_reject(
         raise InvalidInput(_("Say why the change request is rejected."), field="reason")
     cr.status = ChangeRequest.Status.REJECTED
     cr.rejected_by, cr.rejected_at, cr.rejection_reason = actor, timezone.now(), reason
-    cr._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(cr, actor)
     cr.save()
     recipients = _everyone(cr) if cr.visibility == Visibility.CLIENT else project_pms(cr.project_id)
     _notify(cr, recipients, event="rejected", by=actor)
@@ -255,7 +256,7 @@ def _apply(cr: ChangeRequest, *, actor: User) -> None:
     latest = None
     for milestone in Milestone.objects.select_for_update().filter(pk__in=moved):
         milestone.due_date = milestone.due_date + timedelta(days=moved[milestone.pk])
-        milestone._history_user = actor  # type: ignore[attr-defined]
+        set_history_user(milestone, actor)
         milestone.save(update_fields=["due_date"])
         latest = milestone.due_date if latest is None else max(latest, milestone.due_date)
     project = Project.objects.select_for_update().get(pk=cr.project_id)
@@ -267,7 +268,7 @@ def _apply(cr: ChangeRequest, *, actor: User) -> None:
         project.budget = max(Decimal(0), project.budget + cr.cost_impact)
         fields.append("budget")
     if fields:
-        project._history_user = actor  # type: ignore[attr-defined]
+        set_history_user(project, actor)
         project.save(update_fields=[*fields, "updated_at"])
 
 

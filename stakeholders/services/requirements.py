@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.history import set_history_user
 from common.text import clean_text
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.permissions import can_confirm_requirement, can_submit_requirement
@@ -71,7 +72,7 @@ def _set_links(
 
 
 def _save(requirement: Requirement, actor: User, **kwargs: object) -> None:
-    requirement._history_user = actor  # type: ignore[attr-defined]
+    set_history_user(requirement, actor)
     requirement.save(**kwargs)  # type: ignore[arg-type]
 
 
