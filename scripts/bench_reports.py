@@ -4,7 +4,7 @@ real path — the dispatcher, Celery workers on Redis, WeasyPrint, SMTP — with
 Everything runs on private services so that nothing shared is disturbed: its own PostgreSQL
 database (BENCH_REPORTS_DATABASE_URL, default rapport_bench_reports next to DATABASE_URL, created
 afresh), a private `redis-server` on port 6390 (BENCH_REPORTS_REDIS_PORT) and a loopback SMTP
-sink (aiosmtpd) that records every message it accepts.
+sink (aiosmtpd) that records every message it accepts (scripts/bench_reports_services.py).
 
 Run: two Celery workers (prefork, two processes each) and two dispatchers started at the same
 moment (a second beat); while e-mails flow, one worker is killed with SIGKILL (and started
@@ -24,11 +24,20 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from bench_reports_services import (
+    DISPATCH,
+    CpuMeter,
+    free_port,
+    fresh_database,
+    run_python,
+    start_redis,
+    start_sink,
+    start_worker,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -49,16 +58,6 @@ DATABASE_URL = os.environ.get(
 REDIS_PORT = int(os.environ.get("BENCH_REPORTS_REDIS_PORT", "6390"))
 REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
 VAR_DIR = Path(tempfile.mkdtemp(prefix="rapport-bench-reports-"))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 SMTP_PORT = free_port()
 ENV = {
     **os.environ,
@@ -76,229 +75,20 @@ ENV = {
 os.environ.update(ENV)
 
 
-# --- Private Redis --------------------------------------------------------------------------
+def worker(name: str) -> subprocess.Popen:
+    """A Celery worker, `name`@bench, on the private Redis."""
+    return start_worker(name, concurrency=ARGS.concurrency, env=ENV, log_dir=VAR_DIR)
 
 
-def start_redis() -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--port",
-            str(REDIS_PORT),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(VAR_DIR),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import redis
-
-    for _ in range(100):
-        try:
-            redis.Redis(port=REDIS_PORT).ping()
-            return process
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("the private redis-server did not start")
-
-
-# --- The database ---------------------------------------------------------------------------
-
-
-def fresh_database() -> None:
-    import psycopg2
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=BASE_DIR,
-        env=ENV,
-        check=True,
-    )
-
-
-# --- The SMTP sink --------------------------------------------------------------------------
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.by_message_id: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        message_id = ""
-        for line in envelope.content.split(b"\r\n", 60):
-            if line.lower().startswith(b"message-id:"):
-                message_id = line.split(b":", 1)[1].strip().decode()
-                break
-        with self.lock:
-            self.by_message_id[message_id] += len(envelope.rcpt_tos)
-        return "250 OK"
-
-    def total(self) -> int:
-        with self.lock:
-            return sum(self.by_message_id.values())
-
-
-def start_sink() -> tuple[Sink, object]:
-    import logging
-
-    from aiosmtpd.controller import Controller
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    return sink, controller
-
-
-# --- Where the CPU goes ---------------------------------------------------------------------
-
-
-class CpuMeter:
-    """CPU seconds by kind of process (workers, PostgreSQL, Redis, the dispatchers, this process
-    with the SMTP sink and the beat loop), sampled from /proc every half second: a process that
-    exits counts up to its last sample. Linux only; elsewhere it reports nothing."""
-
-    KINDS = ("workers", "postgres", "redis", "dispatchers", "bench+sink", "other")
-
-    def __init__(self) -> None:
-        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-        self.first: dict[int, float] = {}
-        self.last: dict[int, tuple[str, float]] = {}
-        self.stop = threading.Event()
-        self.busy_start = self._busy()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _busy(self) -> tuple[float, float]:
-        try:
-            fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        except OSError:
-            return (0.0, 0.0)
-        idle = fields[3] + fields[4]
-        return (sum(fields) - idle) / self.tick, sum(fields) / self.tick
-
-    def _kind(self, pid: int, comm: str) -> str:
-        if pid == os.getpid():
-            return "bench+sink"
-        if comm.startswith("postgres"):
-            return "postgres"
-        if comm.startswith("redis"):
-            return "redis"
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return "other"
-        if b"celery" in cmdline:
-            return "workers"
-        if b"reports_dispatch" in cmdline:
-            return "dispatchers"
-        return "other"
-
-    def sample(self, *, initial: bool = False) -> None:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            pid = int(entry.name)
-            try:
-                raw = (entry / "stat").read_text()
-            except OSError:
-                continue
-            comm = raw[raw.index("(") + 1 : raw.rindex(")")]
-            fields = raw[raw.rindex(")") + 2 :].split()
-            seconds = (int(fields[11]) + int(fields[12])) / self.tick
-            if initial:
-                self.first[pid] = seconds
-            elif pid not in self.last:
-                self.last[pid] = (self._kind(pid, comm), seconds)
-            else:
-                self.last[pid] = (self.last[pid][0], seconds)
-
-    def _run(self) -> None:
-        while not self.stop.wait(0.5):
-            self.sample()
-
-    def start(self) -> None:
-        self.sample(initial=True)
-        self.busy_start = self._busy()
-        self.thread.start()
-
-    def finish(self) -> tuple[dict[str, float], float, float]:
-        """(CPU seconds by kind, machine busy CPU seconds, machine total CPU seconds)."""
-        self.stop.set()
-        self.thread.join()
-        self.sample()
-        by_kind = dict.fromkeys(self.KINDS, 0.0)
-        for pid, (kind, seconds) in self.last.items():
-            by_kind[kind] += seconds - self.first.get(pid, 0.0)
-        busy_end = self._busy()
-        return by_kind, busy_end[0] - self.busy_start[0], busy_end[1] - self.busy_start[1]
-
-
-# --- Processes ------------------------------------------------------------------------------
-
-
-def start_worker(name: str) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={ARGS.concurrency}",
-            "-n",
-            f"{name}@bench",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=BASE_DIR,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=open(VAR_DIR / f"{name}.log", "a"),
-        start_new_session=True,  # its own process group: SIGKILL takes the pool children too
-    )
-
-
-DISPATCH = (
-    "import django; django.setup();"
-    "from reports.dispatch import reports_dispatch;"
-    "r = reports_dispatch(); print(r.created)"
-)
-
-
-def run_python(code: str) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=open(VAR_DIR / "python.log", "a"),
-        text=True,
-    )
+def dispatcher() -> subprocess.Popen:
+    """A dispatcher run in a process of its own, as a beat would start it."""
+    return run_python(DISPATCH, env=ENV, log_dir=VAR_DIR)
 
 
 def main() -> None:
-    redis_process = start_redis()
+    redis_process = start_redis(REDIS_PORT, VAR_DIR)
     print(f"private Redis on {REDIS_PORT}, database {DATABASE_URL}, files in {VAR_DIR}")
-    fresh_database()
+    fresh_database(DATABASE_URL, ENV)
 
     import django
 
@@ -418,14 +208,14 @@ def main() -> None:
     expected = ReportSchedule.objects.count() * 3
     print(f"{ARGS.projects} projects, {expected} e-mails to send")
 
-    sink, controller = start_sink()
-    workers = {f"w{i}": start_worker(f"w{i}") for i in range(ARGS.workers)}
+    sink, controller = start_sink(SMTP_PORT)
+    workers = {f"w{i}": worker(f"w{i}") for i in range(ARGS.workers)}
     time.sleep(4)  # the workers connect
 
     meter = CpuMeter()
     meter.start()
     started = time.monotonic()
-    dispatchers = [run_python(DISPATCH), run_python(DISPATCH)]  # two beats at once
+    dispatchers = [dispatcher(), dispatcher()]  # two beats at once
     faults: list[str] = []
     killed = restarted = False
     beat_every, last_beat = 5.0, time.monotonic()
@@ -438,12 +228,12 @@ def main() -> None:
             os.killpg(victim.pid, signal.SIGKILL)
             victim.wait()
             faults.append(f"SIGKILL worker w0 at {sent} e-mails")
-            workers["w0"] = start_worker("w0")
+            workers["w0"] = worker("w0")
             killed = True
         if not ARGS.no_faults and not restarted and sent >= expected * 0.5:
             redis_process.kill()
             redis_process.wait()
-            redis_process = start_redis()
+            redis_process = start_redis(REDIS_PORT, VAR_DIR)
             faults.append(f"Redis restarted at {sent} e-mails (queued tasks lost)")
             restarted = True
         if time.monotonic() - last_beat > beat_every:
