@@ -32,6 +32,11 @@ PYTHON_STAND_IN = (
   echo "Demo logins (password for all: rapport-demo-2026):"
   echo "  pm@rapport.example           project manager"
 fi
+# The server returns at once, and the script then stops the worker: wait (a few seconds at most)
+# until the worker has recorded its call, so that a busy machine cannot leave it out of the log.
+if [ "$2" = runserver ]; then
+  for _ in $(seq 100); do [ -s "$RUN_LOG.worker" ] && break; sleep 0.1; done
+fi
 """
 )
 # The worker stays up until the script stops it on its way out.
