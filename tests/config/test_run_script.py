@@ -24,18 +24,22 @@ RECORDER = """#!/usr/bin/env bash
 printf '{"program": "%s", "args": "%s", "site_url": "%s", "allowed_hosts": "%s"}\\n' \
   "$(basename "$0")" "$*" "$SITE_URL" "$ALLOWED_HOSTS" >>"$RUN_LOG"
 """
+# The server waits (a few seconds at most) until the worker, started just before it, has recorded
+# its call: the script stops the worker as soon as the server returns, and the server's call is
+# then always the last one in the log, however busy the machine.
+WAIT_FOR_WORKER = """#!/usr/bin/env bash
+if [ "$2" = runserver ]; then
+  for _ in $(seq 100); do [ -s "$RUN_LOG.worker" ] && break; sleep 0.1; done
+fi
+"""
 PYTHON_STAND_IN = (
-    RECORDER
+    WAIT_FOR_WORKER
+    + RECORDER.removeprefix("#!/usr/bin/env bash\n")
     + """if [ "$2" = seed_demo ]; then
   echo "Created 3 projects."
   echo
   echo "Demo logins (password for all: rapport-demo-2026):"
   echo "  pm@rapport.example           project manager"
-fi
-# The server returns at once, and the script then stops the worker: wait (a few seconds at most)
-# until the worker has recorded its call, so that a busy machine cannot leave it out of the log.
-if [ "$2" = runserver ]; then
-  for _ in $(seq 100); do [ -s "$RUN_LOG.worker" ] && break; sleep 0.1; done
 fi
 """
 )
