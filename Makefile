@@ -24,7 +24,7 @@ SHIFTED_TESTS ?= not slow
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
 MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports portal config demo
 
-.PHONY: run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations clean
+.PHONY: run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations backup restore clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -96,6 +96,16 @@ bench: install messages fonts
 # database and a private redis-server on port 6390 (see scripts/bench_reports.py).
 bench-reports: install messages fonts
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/bench_reports.py
+
+# A backup folder of the database DATABASE_URL names and of the uploaded files, with a manifest
+# (scripts/backup.py): under var/backups/ by default, or `make backup BACKUP=folder`.
+# `make restore BACKUP=folder` restores one into an empty database and empty file folders.
+backup: install
+	$(PY) scripts/backup.py backup $(BACKUP)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup folder>" >&2; exit 2; }
+	$(PY) scripts/backup.py restore "$(BACKUP)"
 
 clean:
 	rm -rf var build $(VENV) node_modules

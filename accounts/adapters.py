@@ -9,7 +9,8 @@ from django.utils import translation
 
 class AccountAdapter(DefaultAccountAdapter):
     """No public sign-up (people join by invitation); failed logins are counted per e-mail
-    address and client address together."""
+    address and client address together. Its e-mails go through the outbox: the adapter in use is
+    notifications.adapters.AccountAdapter, this one's subclass."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False

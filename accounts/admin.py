@@ -1,8 +1,13 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
+from accounts.services import credentials_revoke
 
 
 @admin.register(Organization)
@@ -37,3 +42,18 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """A password set by a staff admin revokes like the person's own change: their API token
+        and their sessions (but the staff admin's own, when it is their own password)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user is not None:
+                own = user.pk == request.user.pk
+                credentials_revoke(
+                    user=user, keep_session_key=request.session.session_key if own else None
+                )
+        return response

@@ -1,12 +1,16 @@
-"""Writes for accounts: new accounts, profile and API tokens."""
+"""Writes for accounts: new accounts, profile, API tokens, and what a new password revokes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -85,3 +89,26 @@ def api_token_regenerate(*, actor: User) -> Token:
 
 def api_token_revoke(*, actor: User) -> None:
     Token.objects.filter(user=actor).delete()
+
+
+@transaction.atomic
+def credentials_revoke(*, user: User, keep_session_key: str | None = None) -> int:
+    """After a new password: the person's API token is deleted and every session of theirs is
+    ended but `keep_session_key` (the one that changed the password, None after a reset).
+    Returns how many sessions ended.
+
+    Django already refuses a session whose password hash is stale; deleting the rows ends them
+    at once (for the database session stores), whatever verifies them next."""
+    Token.objects.filter(user=user).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    get_model_class = getattr(store, "get_model_class", None)
+    if get_model_class is None:  # a store without rows: the stale hash ends the sessions
+        return 0
+    ended = []
+    sessions = get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for session in sessions.exclude(session_key=keep_session_key or "").iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            ended.append(session.session_key)
+    for session_key in ended:
+        store(session_key).delete()  # the row, and the cached copy of the cached_db store
+    return len(ended)

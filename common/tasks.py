@@ -1,8 +1,15 @@
-"""Base classes for Celery tasks (the Celery application itself is in config.celery)."""
+"""Base classes for Celery tasks and queueing them without failing the caller (the Celery
+application itself is in config.celery)."""
 
+import logging
 import smtplib
+from functools import partial
+from typing import Any
 
 from celery import Task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 class SendingTask(Task):
@@ -16,3 +23,23 @@ class SendingTask(Task):
     retry_backoff_max = 3600
     retry_jitter = True
     max_retries = 8
+
+
+def enqueue(task: Task, *args: Any, **kwargs: Any) -> bool:
+    """Queue `task` now; a broker that cannot be reached is logged, not raised. For work whose
+    row is already committed and that a beat sweeper queues again (the outbox flush, the report
+    deliveries sweep, the survey tick). Returns whether the task was queued."""
+    try:
+        task.apply_async(args, kwargs)
+    except Exception as error:  # the broker is down or refuses: the sweeper catches up
+        logger.warning(
+            "Could not queue %s%r: %s: %s", task.name, args, error.__class__.__name__, error
+        )
+        return False
+    return True
+
+
+def enqueue_after_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue `task` after the current transaction commits (at once outside one). The request
+    that caused it still succeeds when the broker is down: see `enqueue`."""
+    transaction.on_commit(partial(enqueue, task, *args, **kwargs))

@@ -80,6 +80,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database that cannot be reached answers 503 with Retry-After; under /api/ errors are JSON.
+handler500 = "common.http_errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

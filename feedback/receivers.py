@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.tasks import enqueue
 from projects.signals import deliverable_accepted, project_closed
 
 
 def _on_deliverable_accepted(sender: Any, deliverable_id: int, **kwargs: Any) -> None:
     from feedback.tasks import campaigns_on_deliverable_accepted_task
 
-    campaigns_on_deliverable_accepted_task.delay(deliverable_id)
+    enqueue(campaigns_on_deliverable_accepted_task, deliverable_id)
 
 
 def _on_project_closed(sender: Any, project_id: int, **kwargs: Any) -> None:
     from feedback.tasks import campaigns_on_project_closed_task
 
-    campaigns_on_project_closed_task.delay(project_id)
+    enqueue(campaigns_on_project_closed_task, project_id)
 
 
 def connect() -> None:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -6,8 +10,12 @@ from django.utils.translation import ngettext
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import is_staff_admin
+from notifications.adapters import carries_sign_in_secret
 from notifications.models import DigestItem, Notification, NotificationPreference, OutboxMessage
 from notifications.services.outbox import outbox_resend
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
 
 @admin.register(OutboxMessage)
@@ -17,6 +25,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "subject"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = ["resend"]
+
+    def get_fields(self, request: HttpRequest, obj: OutboxMessage | None = None) -> _FieldGroups:
+        """A sign-in e-mail's text (a password reset link) is the recipient's alone: a staff
+        admin sees that it went out, and can send it again, without reading it."""
+        fields = super().get_fields(request, obj)
+        if obj is not None and carries_sign_in_secret(obj.kind):
+            return [name for name in fields if name not in ("body_text", "body_html")]
+        return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

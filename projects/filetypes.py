@@ -2,12 +2,18 @@
 
 Only the types below are accepted. Programs (Windows, Linux and macOS executables, scripts) are
 refused even when renamed. SVG and HTML are accepted but only ever served as downloads.
+
+Office and OpenDocument files are ZIP archives. Looking inside one never expands it: the archive's
+directory is bounded before it is read, at most a few KB of any entry are decompressed, and an
+archive that says it expands to far more than its own size (a "zip bomb") is refused.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,6 +22,15 @@ from common.errors import InvalidInput
 
 # How much of the start of a text file is looked at to tell SVG and HTML from plain text.
 _TEXT_HEAD = 2048
+
+# Inside an archive: how much of an entry is ever decompressed, how many entries and how large a
+# directory are looked at, and when an entry or the whole archive expands too much to be a
+# document (an entry smaller than _BOMB_FLOOR never counts; deflate's own limit is about 1:1032).
+_ENTRY_HEAD = 1024
+_MAX_ENTRIES = 10_000
+_MAX_DIRECTORY_BYTES = 2 * 1024 * 1024
+_MAX_RATIO = 200
+_BOMB_FLOOR = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -121,19 +136,73 @@ def _detect_binary(content: bytes, *, extension: str) -> FileType | None:
 
 
 def _detect_zip(content: bytes) -> FileType | None:
+    entries, directory_bytes = _zip_directory_size(content)
+    if entries > _MAX_ENTRIES or directory_bytes > _MAX_DIRECTORY_BYTES:
+        raise InvalidInput(
+            _("This archive holds more than %(max)d files; it is not accepted.")
+            % {"max": _MAX_ENTRIES},
+            field="file",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = archive.namelist()
+            infos = archive.infolist()[:_MAX_ENTRIES]
+            if _expands_too_much(infos, archive_size=len(content)):
+                raise InvalidInput(
+                    _(
+                        "This archive expands to far more than its own size (a “zip bomb”); "
+                        "it is not accepted."
+                    ),
+                    field="file",
+                )
+            names = [info.filename for info in infos]
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as entry:
+                    head = entry.read(_ENTRY_HEAD)
+                mimetype = head.decode("ascii", "replace").strip()
                 return _OPEN_DOCUMENT.get(mimetype)
             if "[Content_Types].xml" in names:
                 for prefix, file_type in _OOXML_PARTS:
                     if any(entry.startswith(prefix) for entry in names):
                         return file_type
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ):
         return None
     return None  # any other ZIP archive is not on the list
+
+
+def _zip_directory_size(content: bytes) -> tuple[int, int]:
+    """How many entries the archive's end record says it has and how many bytes its central
+    directory takes, read before the directory itself is ((0, 0) when there is no end record:
+    zipfile then refuses the archive)."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 0xFFFF))
+    if end < 0 or len(content) < end + 22:
+        return 0, 0
+    entries, directory_bytes = struct.unpack_from("<xxxxxxxxxxHI", content, end)
+    locator = end - 20
+    zip64 = entries == 0xFFFF or directory_bytes == 0xFFFFFFFF
+    if zip64 and locator >= 0 and content[locator : locator + 4] == b"PK\x06\x07":
+        (record,) = struct.unpack_from("<Q", content, locator + 8)
+        if content[record : record + 4] == b"PK\x06\x06" and len(content) >= record + 56:
+            entries, directory_bytes = struct.unpack_from("<QQ", content, record + 32)
+    return entries, directory_bytes
+
+
+def _expands_too_much(infos: list[zipfile.ZipInfo], *, archive_size: int) -> bool:
+    for info in infos:
+        if info.file_size > _BOMB_FLOOR and info.file_size > _MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            return True
+    expanded = sum(info.file_size for info in infos)
+    return expanded > _BOMB_FLOOR and expanded > _MAX_RATIO * archive_size
 
 
 def _detect_text(content: bytes, *, extension: str) -> FileType | None:

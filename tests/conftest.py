@@ -26,6 +26,9 @@ from tests.factories import (
     provider_organization,
 )
 
+# A Redis server of the test's own, to stop and start (and Celery's broker on it).
+from tests.private_redis import private_broker, private_redis  # noqa: F401
+
 
 def pytest_configure(config):
     move_clock_forward()

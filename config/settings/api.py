@@ -1,5 +1,7 @@
 """The REST API (Django REST framework) and its OpenAPI schema (drf-spectacular)."""
 
+from config.settings.security import TRUSTED_PROXY_COUNT
+
 # --- REST API ---------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -10,6 +12,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.IsAuthenticatedWithSecondFactor"],
     "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
+    # DRF's parsers, with JSON nested too deeply a 400 (common.parsers.JSONParser).
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -18,7 +26,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    # 429 with Retry-After past these (common.api_throttling): 1200 calls a minute per signed-in
+    # person (token or session), far above what a person or a well-behaved script makes; 60 a
+    # minute per client address for calls without valid credentials (anonymous, a wrong token).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "common.api_throttling.UserThrottle",
+        "common.api_throttling.AddressThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
+    # The client address is the one the last of these proxies saw (as for the login limit).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rapport API",

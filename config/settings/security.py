@@ -26,7 +26,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# accounts.adapters.AccountAdapter with its e-mails sent through the outbox.
+ACCOUNT_ADAPTER = "notifications.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -78,4 +79,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies in front of the app that append to X-Forwarded-For: the client address (login limit,
+# API throttling) is the one the outermost of them saw. 0: the address of the connection.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

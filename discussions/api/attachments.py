@@ -7,13 +7,14 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotAllowed
+from common.parsers import JSONParser
 from discussions.models import Attachment
 from discussions.permissions import can_post_entry
 from discussions.registry import discussable_get

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotAllowed
+from common.parsers import JSONParser
 from discussions.api.attachments import DiscussionAttachmentSerializer
 from discussions.models import Entry
 from discussions.permissions import can_post_entry

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.tasks import enqueue_after_commit
 from common.text import clean_text
 from feedback.models import (
     Campaign,
@@ -99,8 +100,8 @@ def campaign_queue_send(campaign: Campaign) -> None:
     if campaign.opens_at <= timezone.now():
         from feedback.tasks import campaign_send_task
 
-        campaign_id = campaign.pk
-        transaction.on_commit(lambda: campaign_send_task.delay(campaign_id))
+        # With the broker down the caller still succeeds: the survey tick sends it.
+        enqueue_after_commit(campaign_send_task, campaign.pk)
 
 
 @transaction.atomic

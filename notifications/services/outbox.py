@@ -1,6 +1,7 @@
 """The outbox: the one way the product sends e-mail.
 
-Every e-mail the product sends goes through `outbox_enqueue`, inside the caller's transaction:
+Every e-mail the product sends goes through `outbox_enqueue` (`outbox_enqueue_rendered` for one
+rendered already, such as django-allauth's), inside the caller's transaction:
 the row exists exactly when the event that caused it was committed, and the send task is queued
 only after that commit.
 """
@@ -21,6 +22,7 @@ from django.utils import timezone, translation
 from accounts.permissions import is_staff_admin
 from common.database import retry_when_locked
 from common.errors import NotAllowed
+from common.tasks import enqueue_after_commit
 from notifications import mail
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from notifications.models import OutboxMessage
@@ -50,13 +52,42 @@ def outbox_enqueue(
             return existing
     context = {"site_url": settings.SITE_URL.rstrip("/"), "time_zone": time_zone, **context}
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        subject = render_to_string(f"{template}_subject.txt", context)
         body_text = render_to_string(f"{template}.txt", context)
         body_html: str
         try:
             body_html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             body_html = ""
+    return outbox_enqueue_rendered(
+        kind=kind,
+        to_email=to_email,
+        language=language,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        to_user=to_user,
+        dedupe_key=dedupe_key,
+    )
+
+
+def outbox_enqueue_rendered(
+    *,
+    kind: str,
+    to_email: str,
+    language: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    to_user: User | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """`outbox_enqueue` for an e-mail rendered already (in `language`), such as django-allauth's
+    own: written to the outbox and queued after the current transaction commits."""
+    if dedupe_key:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin only loses this insert
             message = OutboxMessage.objects.create(
@@ -64,7 +95,7 @@ def outbox_enqueue(
                 to_email=to_email,
                 to_user=to_user,
                 language=language,
-                subject=subject,
+                subject=" ".join(subject.split()),
                 body_text=body_text,
                 body_html=body_html,
                 message_id=OutboxMessage.new_message_id(),
@@ -84,7 +115,8 @@ def outbox_enqueue(
 def _queue_send(message_id: int) -> None:
     from notifications.tasks import outbox_send_task
 
-    transaction.on_commit(lambda: outbox_send_task.delay(message_id))
+    # With the broker down the caller still succeeds: outbox_flush_task finds the row.
+    enqueue_after_commit(outbox_send_task, message_id)
 
 
 def outbox_retry_countdown(*, message_id: int) -> float:

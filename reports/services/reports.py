@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import Conflict, NotAllowed
+from common.tasks import enqueue_after_commit
 from projects.models import Project
 from projects.services.projects import HEALTH_OVERRIDE_FIELDS, health_override_end
 from reports.models import Report, ReportDelivery, ReportSchedule
@@ -126,9 +127,9 @@ def _end_health_override(project: Project) -> None:
 def _queue_delivery(report_id: int) -> None:
     from reports.tasks import report_deliver_task
 
-    # robust: a broker that is down must not fail the caller after its commit; the sweeper
-    # finds the queued deliveries without their task.
-    transaction.on_commit(lambda: report_deliver_task.delay(report_id), robust=True)
+    # A broker that is down must not fail the caller after its commit; the sweeper finds the
+    # queued deliveries without their task.
+    enqueue_after_commit(report_deliver_task, report_id)
 
 
 @transaction.atomic

@@ -117,7 +117,7 @@ def test_production_uses_the_real_services_and_hardens(production_environment):
     }
     assert values["CONN_HEALTH_CHECKS"] is True
     assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/9"
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "common.cache.FailOpenRedisCache"  # Redis, failing open
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("127.0.0.1", 2525)
     assert values["SESSION_COOKIE_SECURE"] is True

@@ -1,0 +1,61 @@
+"""API throttling (imported by REST_FRAMEWORK settings, so it imports no views).
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (config/settings/api.py): "user" per signed-in person
+(by token or session), "anon" per client address for calls without valid credentials. DRF checks
+throttles only after authentication and permissions, so an anonymous call or a wrong token
+would never reach them: the error handler counts those against the address.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, Throttled
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class _RateFromSettings:
+    """The rate is read from the settings at each request, not once at import."""
+
+    scope: str
+
+    def get_rate(self) -> str | None:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
+
+
+class UserThrottle(_RateFromSettings, UserRateThrottle):
+    """Calls of one signed-in person (their API token or their session), whatever the address."""
+
+    scope = "user"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None  # AddressThrottle's
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class AddressThrottle(_RateFromSettings, AnonRateThrottle):
+    """Calls without valid credentials from one client address (REST_FRAMEWORK["NUM_PROXIES"]:
+    the proxies in front of the app, as for the login limit)."""
+
+    scope = "anon"
+
+
+def throttled_by_address(exc: Exception, context: dict[str, Any]) -> Exception:
+    """A call refused for want of valid credentials counts against its address; past the rate it
+    is answered 429 instead."""
+    request, view = context.get("request"), context.get("view")
+    if not isinstance(exc, NotAuthenticated | AuthenticationFailed):
+        return exc
+    if request is None or view is None:
+        return exc
+    throttle = AddressThrottle()
+    if throttle.allow_request(request, view):
+        return exc
+    return Throttled(wait=throttle.wait())

@@ -1,0 +1,92 @@
+"""A Redis cache that fails open: while Redis cannot be reached, the cache behaves as an empty
+one that forgets what it is given (Django's DummyCache), and a warning is logged, so that the
+pages that use it (signing in, whose rate limits live in the cache) keep working."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# One warning per process this often while Redis stays unreachable; the rest at DEBUG.
+WARN_EVERY_SECONDS = 60.0
+
+
+class FailOpenRedisCache(RedisCache):
+    _last_warning = 0.0
+
+    def _failing_open(self, operation: str, error: Exception) -> None:
+        now = time.monotonic()
+        level = logging.DEBUG
+        if now - FailOpenRedisCache._last_warning >= WARN_EVERY_SECONDS:
+            FailOpenRedisCache._last_warning = now
+            level = logging.WARNING
+        logger.log(
+            level,
+            "Cache unreachable, treated as empty (%s): %s: %s",
+            operation,
+            error.__class__.__name__,
+            error,
+        )
+
+    def _safely(self, operation: str, fallback: T, call: Callable[..., T], *args: Any) -> T:
+        try:
+            return call(*args)
+        except UNREACHABLE as error:
+            self._failing_open(operation, error)
+            return fallback
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        # True, as an empty cache would answer: a lock taken with add() is then taken.
+        return self._safely("add", True, super().add, key, value, timeout, version)
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._safely("get", default, super().get, key, default, version)
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        self._safely("set", None, super().set, key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self._safely("touch", False, super().touch, key, timeout, version)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self._safely("delete", False, super().delete, key, version)
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        return self._safely("get_many", {}, super().get_many, keys, version)
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self._safely("has_key", False, super().has_key, key, version)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        try:
+            return super().incr(key, delta, version)
+        except UNREACHABLE as error:
+            self._failing_open("incr", error)
+            raise ValueError(f"Key '{key}' not found.") from error  # as for a missing key
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        return self._safely("set_many", [], super().set_many, data, timeout, version)
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        self._safely("delete_many", None, super().delete_many, keys, version)
+
+    def clear(self) -> None:
+        self._safely("clear", None, super().clear)

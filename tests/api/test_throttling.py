@@ -1,0 +1,102 @@
+"""API throttling: calls of one person (by token or session) and calls without valid
+credentials from one client address are limited; past the rate the answer is 429 with
+Retry-After. The suite runs with rates it never reaches; these tests set low ones."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from config.settings import base
+
+ME = "/api/v1/me/"
+
+
+@pytest.fixture
+def low_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "5/min"},
+    }
+
+
+def _calls(client: Client, count: int, **headers) -> list[int]:
+    return [client.get(ME, **headers).status_code for _ in range(count)]
+
+
+def test_production_rates_never_bother_a_person_and_the_suite_never_reaches_its_own():
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
+        "common.api_throttling.UserThrottle",
+        "common.api_throttling.AddressThrottle",
+    ]
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {"anon": "60/min", "user": "1200/min"}
+    assert django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
+        "anon": "100000/min",
+        "user": "100000/min",
+    }
+
+
+def test_a_token_past_its_rate_gets_429_with_retry_after(rep, low_rates):
+    token = Token.objects.create(user=rep)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+    assert _calls(Client(), 5, **auth) == [200] * 5
+    refused = Client().get(ME, **auth)
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["code"] == "throttled"
+
+
+def test_the_rate_is_per_person_token_and_session_together(rep, client_admin, low_rates):
+    token = Token.objects.create(user=rep)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    browser = Client()
+    browser.force_login(rep)
+    other = Client()
+    other.force_login(client_admin)
+
+    assert _calls(Client(), 3, **auth) + _calls(browser, 2) == [200] * 5
+
+    assert browser.get(ME).status_code == 429
+    assert Client().get(ME, **auth).status_code == 429
+    assert _calls(other, 5) == [200] * 5  # same address, another person
+
+
+def test_calls_without_credentials_are_limited_per_address(db, low_rates):
+    here, elsewhere = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "198.51.100.9"}
+
+    assert _calls(Client(), 3, **here) == [401] * 3
+    refused = Client().get(ME, **here)
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert Client().get(ME, **elsewhere).status_code == 401
+
+
+def test_wrong_tokens_are_limited_per_address_and_a_person_there_is_not(rep, low_rates):
+    token = Token.objects.create(user=rep)
+    wrong = {"HTTP_AUTHORIZATION": "Token " + "0" * 40, "REMOTE_ADDR": "203.0.113.7"}
+
+    assert _calls(Client(), 3, **wrong) == [401] * 3
+    refused = Client().get(ME, **wrong)
+    right = Client().get(ME, HTTP_AUTHORIZATION=f"Token {token.key}", REMOTE_ADDR="203.0.113.7")
+
+    assert refused.status_code == 429
+    assert "Retry-After" in refused
+    assert right.status_code == 200
+
+
+def test_the_address_behind_the_trusted_proxy_is_the_one_counted(db, low_rates, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    first = _calls(Client(), 4, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    second = _calls(Client(), 1, HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
+    spoofed = _calls(Client(), 1, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7", **proxy)
+
+    assert first == [401, 401, 401, 429]
+    assert second == [401]
+    assert spoofed == [429]  # only the address the proxy saw counts
