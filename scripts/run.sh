@@ -34,10 +34,26 @@ mkdir -p "$var"
 seeded=$("$py" manage.py seed_demo)
 sed '/Demo logins/,$d' <<<"$seeded"
 
-"$venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
-  --schedule "$var/celerybeat-schedule" >"$var/celery.log" 2>&1 &
+# The worker, supervised: started again whenever it exits (a crash, a kill), until the script
+# ends; stopping the supervisor stops the worker it runs.
+supervise_worker() {
+  local child=""
+  trap 'if [ -n "$child" ]; then kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; fi; exit 0' TERM INT
+  while true; do
+    "$venv/bin/celery" -A config worker --beat --loglevel=INFO --concurrency=2 \
+      --schedule "$var/celerybeat-schedule" >>"$var/celery.log" 2>&1 &
+    child=$!
+    wait "$child" && status=0 || status=$?
+    echo "$(date -u +%FT%TZ) worker exited with status $status; starting it again in 2 s" \
+      >>"$var/celery.log"
+    sleep 2 &
+    wait $! || true
+  done
+}
+: >"$var/celery.log"
+supervise_worker &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 echo
 echo "Rapport is running at http://$link_host:$port/  (Celery worker with beat: log in $var/celery.log)"
 echo "Links in e-mails point at $SITE_URL/. E-mails are written to $var/mail/. Stop with Ctrl-C."

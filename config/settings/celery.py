@@ -28,6 +28,10 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # kombu's Redis transport, with a worker that survives a Redis restart
+        # (common/celery_broker.py).
+        CELERY_BROKER_TRANSPORT = "common.celery_broker:Transport"
 else:
     # Embedded default: shared between the web process and the worker through files.
     CACHES = {

@@ -47,10 +47,16 @@ fi
 CELERY_STAND_IN = RECORDER + 'echo $$ >"$RUN_LOG.worker"\nexec sleep 60\n'
 
 
-def run(tmp_path: Path, *arguments: str, **env: str) -> tuple[subprocess.CompletedProcess, list]:
+def run(
+    tmp_path: Path,
+    *arguments: str,
+    python: str = PYTHON_STAND_IN,
+    celery: str = CELERY_STAND_IN,
+    **env: str,
+) -> tuple[subprocess.CompletedProcess, list]:
     bin_dir = tmp_path / "venv" / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in {"python": PYTHON_STAND_IN, "celery": CELERY_STAND_IN}.items():
+    for name, text in {"python": python, "celery": celery}.items():
         (bin_dir / name).write_text(text)
         (bin_dir / name).chmod(0o755)
     log = tmp_path / "calls.jsonl"
@@ -192,3 +198,40 @@ def test_site_url_and_allowed_hosts_from_the_environment_are_kept(tmp_path):
     assert {(call["site_url"], call["allowed_hosts"]) for call in calls} == {
         ("https://demo.rapport.test", "demo.rapport.test")
     }
+
+
+# A worker that dies at once on its first start (as after an unrecoverable broker error) and
+# stays up on its second; the server waits until the second start has been recorded.
+CRASHING_CELERY_STAND_IN = (
+    RECORDER
+    + """if [ ! -e "$RUN_LOG.crashed" ]; then touch "$RUN_LOG.crashed"; exit 1; fi
+echo $$ >"$RUN_LOG.worker"
+exec sleep 60
+"""
+)
+# (The worker's pid file is written by the second start only: the server waits up to 20 s.)
+PYTHON_WAITING_FOR_RESTART = PYTHON_STAND_IN.replace("seq 100", "seq 200")
+
+
+def test_a_worker_that_exits_is_started_again_and_stopped_with_the_script(tmp_path):
+    result, calls = run(
+        tmp_path,
+        "127.0.0.1",
+        "8124",
+        python=PYTHON_WAITING_FOR_RESTART,
+        celery=CRASHING_CELERY_STAND_IN,
+    )
+
+    assert result.returncode == 0, result.stderr
+    starts = [call for call in calls if call["program"] == "celery"]
+    assert len(starts) == 2
+    assert starts[0]["args"] == starts[1]["args"]
+    log = (tmp_path / "var" / "celery.log").read_text()
+    assert "worker exited with status 1; starting it again in 2 s" in log
+    # The restarted worker does not outlive the script either.
+    worker = int((tmp_path / "calls.jsonl.worker").read_text())
+    for _ in range(50):
+        if not is_running(worker):
+            break
+        time.sleep(0.1)
+    assert not is_running(worker)
