@@ -25,6 +25,21 @@ class SendingTask(Task):
     max_retries = 8
 
 
+def broker_backlog() -> int:
+    """How many tasks wait in the broker's default queue for a worker; 0 when the broker cannot
+    say (then the sweepers treat old queued work as lost, as they must after a restart)."""
+    from celery import current_app as app
+
+    try:
+        with app.connection_for_read() as connection:
+            declared = connection.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            )
+            return int(declared.message_count)
+    except Exception:  # an unknown queue, a broker that is down: no backlog known
+        return 0
+
+
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> bool:
     """Queue `task` now; a broker that cannot be reached is logged, not raised. For work whose
     row is already committed and that a beat sweeper queues again (the outbox flush, the report

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
 
-from common.tasks import SendingTask
+from common.tasks import SendingTask, broker_backlog
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from notifications.services import digests, notifications, outbox
 
 
-@shared_task(bind=True, base=SendingTask, max_retries=None)
+# One message, one SMTP transaction (each step at most EMAIL_TIMEOUT): a sender still at it after
+# 100 s is stopped, so that a claim older than OUTBOX_CLAIM_STALE_SECONDS (120 s) is surely dead.
+@shared_task(bind=True, base=SendingTask, max_retries=None, soft_time_limit=90, time_limit=100)
 def outbox_send_task(self: SendingTask, message_id: int, accepted_at: str | None = None) -> str:
     """outbox_send records SMTP refusals itself (a permanent one fails at once, a transient one
     after OUTBOX_MAX_ATTEMPTS), so the retry here follows the message's own schedule rather than
@@ -37,8 +39,17 @@ def outbox_send_task(self: SendingTask, message_id: int, accepted_at: str | None
 
 @shared_task(acks_late=True)
 def outbox_flush_task() -> int:
-    """Re-queue pending messages whose task was lost; safe because a sender claims the row."""
-    ids = outbox.outbox_due_ids()
+    """Re-queue pending messages whose task was lost; safe because a sender claims the row.
+    While the broker still holds tasks for the workers (a large send in progress), a message is
+    most likely waiting behind them: only those older than the backlog grace are taken."""
+    backlog = broker_backlog() > 0
+    ids = outbox.outbox_due_ids(
+        grace=timedelta(
+            seconds=settings.OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS
+            if backlog
+            else settings.OUTBOX_FLUSH_GRACE_SECONDS
+        )
+    )
     for message_id in ids:
         outbox_send_task.delay(message_id)
     return len(ids)

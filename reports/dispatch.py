@@ -84,7 +84,7 @@ def _batch_snapshots(due: list[ReportSchedule], *, now: datetime) -> dict[int, d
 
 
 def sweep_grace() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "REPORTS_SWEEP_GRACE_SECONDS", 120)))
+    return timedelta(seconds=int(getattr(settings, "REPORTS_SWEEP_GRACE_SECONDS", 45)))
 
 
 def sweep_backlog_grace() -> timedelta:

@@ -7,7 +7,7 @@ from datetime import datetime
 from celery import shared_task
 from django.conf import settings
 
-from common.tasks import SendingTask
+from common.tasks import SendingTask, broker_backlog
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from reports import delivery, dispatch
 
@@ -75,18 +75,3 @@ def requeue_swept() -> int:
     for report_id in dispatch.reports_of(ids):
         report_deliver_task.delay(report_id)
     return len(ids)
-
-
-def broker_backlog() -> int:
-    """How many tasks wait in the broker's default queue for a worker; 0 when the broker cannot
-    say (then the sweeper treats old queued deliveries as lost, as it must after a restart)."""
-    from celery import current_app as app
-
-    try:
-        with app.connection_for_read() as connection:
-            declared = connection.default_channel.queue_declare(
-                queue=app.conf.task_default_queue, passive=True
-            )
-            return int(declared.message_count)
-    except Exception:  # an unknown queue, a broker that is down: no backlog known
-        return 0

@@ -67,10 +67,12 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Every two minutes: re-enqueue outbox messages whose task was lost (broker restart, crash).
+    # Every 30 s: re-enqueue outbox messages whose task was lost (broker restart, a killed
+    # worker): one indexed query when there are none. With the grace (OUTBOX_FLUSH_GRACE_SECONDS),
+    # a lost e-mail goes out within about 75 s of the worker or the broker coming back.
     "outbox-flush": {
         "task": "notifications.tasks.outbox_flush_task",
-        "schedule": timedelta(minutes=2),
+        "schedule": timedelta(seconds=30),
     },
     # Hourly at minute 5: deliverables past their deemed-acceptance day count as accepted.
     "deemed-acceptance": {
@@ -107,11 +109,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_dispatch_task",
         "schedule": crontab(minute="*"),
     },
-    # Every two minutes: report deliveries whose worker died while sending or whose task was
-    # lost (a broker restart), queued again.
+    # Every 30 s: report deliveries whose worker died while sending or whose task was lost (a
+    # broker restart), queued again (REPORTS_SWEEP_GRACE_SECONDS, REPORTS_SENDING_STALE_SECONDS).
     "reports-sweep": {
         "task": "reports.tasks.report_deliveries_sweep_task",
-        "schedule": timedelta(minutes=2),
+        "schedule": timedelta(seconds=30),
     },
     # Daily at 03:30 UTC: drop in-app notifications read more than 180 days ago.
     "notifications-prune": {

@@ -21,7 +21,12 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 # A sender's claim on a message: another sender takes it over only after this long (its sender
 # died), longer than a task may run.
-OUTBOX_CLAIM_STALE_SECONDS = env.int("OUTBOX_CLAIM_STALE_SECONDS", default=360)
+OUTBOX_CLAIM_STALE_SECONDS = env.int("OUTBOX_CLAIM_STALE_SECONDS", default=120)
+# The outbox flush (every 30 s) queues again a pending message whose task should have run this
+# long ago (lost with the broker or a killed worker); while the broker holds a backlog of tasks
+# (a large send), only after the second, longer grace.
+OUTBOX_FLUSH_GRACE_SECONDS = env.int("OUTBOX_FLUSH_GRACE_SECONDS", default=45)
+OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS = env.int("OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS", default=1800)
 # A send the SMTP server accepted but the database did not record yet: recorded again after this
 # many seconds (without sending again).
 SEND_RECORD_RETRY_SECONDS = env.int("SEND_RECORD_RETRY_SECONDS", default=5)
@@ -29,6 +34,6 @@ SEND_RECORD_RETRY_SECONDS = env.int("SEND_RECORD_RETRY_SECONDS", default=5)
 # sweeper takes it back (longer than a task may run), and how late a queued delivery may be.
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=6)
 REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default=360)
-REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=120)
+REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=45)
 # While tasks wait in the broker, a queued delivery counts as lost only after this long.
 REPORTS_SWEEP_BACKLOG_GRACE_SECONDS = env.int("REPORTS_SWEEP_BACKLOG_GRACE_SECONDS", default=1800)

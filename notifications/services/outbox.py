@@ -232,11 +232,14 @@ def _record_accepted(message_id: int, accepted_at: datetime) -> SendOutcome:
     return SendOutcome.SENT if recorded else SendOutcome.ALREADY_DONE
 
 
-def outbox_due_ids(*, grace: timedelta = timedelta(minutes=2), limit: int = 500) -> list[int]:
+def outbox_due_ids(*, grace: timedelta | None = None, limit: int = 500) -> list[int]:
     """Pending messages whose task should have run by now (lost by a broker or a crash), and
-    none that a live sender holds."""
+    none that a live sender holds. `grace`: how late a task may be before it counts as lost
+    (OUTBOX_FLUSH_GRACE_SECONDS by default)."""
     now = timezone.now()
-    cutoff = now - grace
+    cutoff = now - (
+        grace if grace is not None else timedelta(seconds=settings.OUTBOX_FLUSH_GRACE_SECONDS)
+    )
     return list(
         OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
         .filter(
