@@ -71,6 +71,8 @@ test: system-deps install messages fonts
 	$(VENV)/bin/mypy --cache-dir var/mypy $(MYPY_APPS)
 	DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(PY) scripts/lint_migrations.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(VENV)/bin/pytest --create-db --reuse-db
 	bash scripts/test_clock_ahead.sh $(TEST_DATABASE_URL) $(TEST_REDIS_URL) "$(SHIFTED_TESTS)" \

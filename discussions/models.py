@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.storage import DocumentStorage
 
 
@@ -63,7 +64,11 @@ class Entry(models.Model):
         related_name="discussion_entries",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPLY)
-    body = models.TextField(_("text"), help_text=_("Markdown; mention people with @name."))
+    body = models.TextField(
+        _("text"),
+        help_text=_("Markdown; mention people with @name."),
+        max_length=LONG_TEXT_MAX_LENGTH,
+    )
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("mentioned"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.models import CLIENT_ROLES, Project, Role
 from reports.models import Cadence, ReportSchedule, Weekday
 from reports.services.schedules import ExtraAddress
@@ -22,8 +24,20 @@ class ExtraRecipientsField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", SHORT_TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
+        # The bound applies to the text typed, not to the list of addresses it becomes.
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, MaxLengthValidator)
+        ]
+
     def to_python(self, value: Any) -> list[ExtraAddress]:  # type: ignore[override]
         text = super().to_python(value) or ""
+        if self.max_length is not None:
+            MaxLengthValidator(int(self.max_length))(text)
         extras = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Language
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models import Project
 from stakeholders.models import CommunicationItem
 
@@ -89,6 +90,7 @@ class ReportSchedule(models.Model):
     summary = models.TextField(
         _("summary for the next report"),
         blank=True,
+        max_length=LONG_TEXT_MAX_LENGTH,
         help_text=_("Markdown. The next report takes it as written, then it starts blank again."),
     )
     summary_updated_at = models.DateTimeField(null=True, blank=True)

@@ -171,7 +171,7 @@ class SmtpSink:
     controller: Controller | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
         if self.reply is not None:
             return self.reply
         if address in self.refused:
@@ -179,7 +179,7 @@ class SmtpSink:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received[str(message["Message-ID"])] += 1

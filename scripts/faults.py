@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.fault_stack import Stack  # noqa: E402
+from scripts.fault_stack import Stack
 
 WINDOW_GRACE_SECONDS = 10
 RECOVERY_TARGET_SECONDS = 120
@@ -204,7 +204,7 @@ class PageSession:
             if status in (302, 403):
                 self.signed_in = False
             return status
-        status, headers, _content = self._request(
+        status, _headers, _content = self._request(
             "POST",
             "/portal/feedback/new/",
             {
@@ -467,7 +467,9 @@ def run_one(stack: Stack, fault: Fault, number: int, world: dict) -> Result:  # 
     if drained_at is not None:
         result.recovery_seconds = max(drained_at, last_error_end) - fault_ended
     restarted = {name: n for name, n in stack.restarts().items() if n > world["restarts"][name]}
-    result.restarts = ", ".join(f"{name} ×{n - world['restarts'][name]}" for name, n in restarted.items())
+    result.restarts = ", ".join(
+        f"{name} ×{n - world['restarts'][name]}" for name, n in restarted.items()
+    )
     world["restarts"] = stack.restarts()
 
     # The targets.
@@ -515,9 +517,9 @@ def prepare(stack: Stack) -> dict:  # type: ignore[type-arg]
         user = User.objects.get(email=person)
         tokens[person] = Token.objects.get_or_create(user=user)[0].key
         projects[person] = (
-            Membership.objects.filter(user=user).order_by("project_id").values_list(
-                "project_id", flat=True
-            )[0]
+            Membership.objects.filter(user=user)
+            .order_by("project_id")
+            .values_list("project_id", flat=True)[0]
         )
     project = Project.objects.get(pk=projects[writers[0]])
     schedule = ReportSchedule.objects.filter(project=project).first()

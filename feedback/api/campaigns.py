@@ -61,7 +61,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignInputSerializer(serializers.Serializer):
-    name = serializers.CharField()
+    name = serializers.CharField(max_length=200)
     template = serializers.PrimaryKeyRelatedField(
         queryset=SurveyTemplate.objects.filter(is_archived=False)
     )

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotFound
+from common.text import SHORT_TEXT_MAX_LENGTH
 from feedback.api.survey_templates import (
     QuestionSerializer,
 )
@@ -103,7 +104,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 
 class FollowUpCloseInputSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
 
 
 class MySurveySerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.text import LONG_TEXT_MAX_LENGTH
 from feedback.models import (
     QuestionKind,
     SurveyQuestion,
@@ -50,15 +51,19 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 
 class TemplateInputSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     is_default = serializers.BooleanField(required=False, default=False)
 
 
 class QuestionInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
-    text = serializers.CharField()
-    text_zh_hans = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=500)
+    text_zh_hans = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
     topic = serializers.ChoiceField(
         choices=Topic.choices, required=False, allow_blank=True, default=""
     )

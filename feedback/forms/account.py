@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from feedback.models import Interaction, Opportunity
 
@@ -14,7 +15,10 @@ class InteractionForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     people = forms.CharField(label=_("People"), max_length=300)
     notes = forms.CharField(
-        label=_("Notes (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     reminder_on = forms.DateField(label=_("Remind me on"), required=False, widget=DateInput())

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput, DateTimeLocalInput
 from feedback.models import CampaignTrigger, QuestionKind, SurveyQuestion, SurveyTemplate, Topic
 
@@ -32,7 +33,10 @@ class BootstrapForm(forms.Form):
 class TemplateForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
 
 
@@ -55,6 +59,7 @@ class QuestionForm(BootstrapForm):
         label=_("Choices, one a line: English | 中文"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
     is_required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
 
@@ -117,7 +122,9 @@ class AutomationForm(BootstrapForm):
 
 class FollowUpCloseForm(BootstrapForm):
     note = forms.CharField(
-        label=_("What was done (internal note)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was done (internal note)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from feedback.models import TicketKind, TicketSeverity
 from projects.models import Visibility
 
@@ -44,6 +45,7 @@ class TicketForm(forms.Form):
         label=_("Description (Markdown)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     # A form field named like BaseForm.files (the uploaded files): the services take `files`.
     files = MultipleFileField(label=_("Attachments"), required=False)  # type: ignore[assignment]
@@ -71,19 +73,25 @@ class StaffTicketForm(TicketForm):
 
 class AcknowledgeForm(forms.Form):
     message = forms.CharField(
-        label=_("Reply to the client (Markdown)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reply to the client (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label=_("What was done (Markdown)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was done (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is it not resolved?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why is it not resolved?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH
+
 __all__ = ["Interaction", "Opportunity"]
 
 
@@ -31,7 +33,7 @@ class Interaction(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
     people = models.CharField(_("people"), max_length=300)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     reminder_on = models.DateField(_("remind me on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.text import SHORT_TEXT_MAX_LENGTH
 from feedback.models.campaigns import Campaign, SurveyInvitation
 from feedback.models.surveys import SurveyQuestion
 
@@ -96,7 +97,7 @@ class SurveyAnswer(models.Model):
     )
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     choices = models.JSONField(_("chosen"), default=list, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("survey answer")
@@ -161,7 +162,7 @@ class DetractorFollowUp(models.Model):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("detractor follow-up")

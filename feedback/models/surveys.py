@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH
+
 __all__ = ["QuestionKind", "SurveyQuestion", "SurveyTemplate", "Topic"]
 
 
@@ -42,7 +44,7 @@ class SurveyTemplate(models.Model):
     default, offered first when a campaign is created."""
 
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     is_default = models.BooleanField(_("default template"), default=False)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_by = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Project, Visibility
 from projects.storage import DocumentStorage
 
@@ -108,7 +109,7 @@ class FeedbackTicket(models.Model):
         default=TicketSeverity.MEDIUM,
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=14, choices=TicketStatus.choices, default=TicketStatus.NEW
     )
@@ -150,7 +151,7 @@ class FeedbackTicket(models.Model):
         blank=True,
         related_name="+",
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     confirmed_at = models.DateTimeField(_("resolution confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

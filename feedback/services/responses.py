@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.text import SHORT_TEXT_MAX_LENGTH
 from feedback.models import (
     Campaign,
     QuestionKind,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     pass
 
 
-FREE_TEXT_MAX = 5000
+FREE_TEXT_MAX = SHORT_TEXT_MAX_LENGTH
 
 # --- Answering ----------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import (
     AcceptanceCriterion,
@@ -127,14 +128,18 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class MilestoneInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     due_date = serializers.DateField()
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CLIENT)
 
 
 class DeliverableInputSerializer(serializers.Serializer):
     milestone = serializers.IntegerField()
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     criteria = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, default=list
     )
@@ -144,15 +149,21 @@ class DeliverableInputSerializer(serializers.Serializer):
 
 class QualityReviewInputSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
 
 
 class SubmitInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
 
 
 class AcceptInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
 
 
 class FailedCriterionSerializer(serializers.Serializer):
@@ -162,7 +173,9 @@ class FailedCriterionSerializer(serializers.Serializer):
 
 class RejectInputSerializer(serializers.Serializer):
     failed = FailedCriterionSerializer(many=True, required=False, default=list)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
 
 
 class MilestoneUpdateSerializer(serializers.Serializer):
@@ -170,7 +183,9 @@ class MilestoneUpdateSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=200, required=False)
     due_date = serializers.DateField(required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import PhaseGate
 from projects.selectors import (
@@ -44,12 +45,16 @@ class PhaseGateSerializer(serializers.ModelSerializer):
 
 class GateRequestInputSerializer(serializers.Serializer):
     checked = serializers.ListField(child=serializers.CharField(max_length=300))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
 
 
 class GateDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
 
 
 class PhaseGateViewSet(ProjectScopedViewSet, mixins.ListModelMixin):

@@ -15,6 +15,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import (
     Project,
@@ -91,7 +92,9 @@ class TaskInputSerializer(serializers.Serializer):
     """Create (name required) or change a task; ids are looked up in the same project."""
 
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     milestone = serializers.IntegerField(required=False, allow_null=True)
     assignee = serializers.IntegerField(required=False, allow_null=True)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import Visibility
 
@@ -17,7 +18,10 @@ class MilestoneForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.CLIENT
@@ -27,13 +31,17 @@ class MilestoneForm(forms.Form):
 class DeliverableForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     criteria = forms.CharField(
         label=_("Acceptance criteria"),
         required=False,
         help_text=_("One criterion per line; the client accepts or rejects against them."),
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
@@ -60,7 +68,10 @@ class QualityReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
 
 
@@ -84,7 +95,10 @@ class MultipleFileField(forms.FileField):
 
 class SubmitForm(forms.Form):
     note = forms.CharField(
-        label=_("Note to the client"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note to the client"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
     files = MultipleFileField(  # type: ignore[assignment]  # a field, not BaseForm.files
         label=_("Files"),
@@ -98,7 +112,10 @@ class AcceptanceDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args: object, criteria: list[object], **kwargs: object) -> None:

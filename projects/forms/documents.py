@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.models import Visibility
 
 
@@ -30,7 +31,10 @@ class DocumentUploadForm(forms.Form):
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
     def __init__(

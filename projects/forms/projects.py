@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import BudgetVisibility, HealthStatus, Objective, Phase
 from projects.services.projects import ProjectData
@@ -23,17 +24,24 @@ class ProjectForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
     scope_statement = forms.CharField(
-        label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Scope"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     out_of_scope = forms.CharField(
         label=_("Out of scope"),
         required=False,
         help_text=_("One item per line."),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     end_date = forms.DateField(label=_("End"), required=False, widget=DateInput())

@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import Task, Visibility
 
@@ -17,7 +18,10 @@ class TaskForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     parent = forms.TypedChoiceField(
         label=_("Parent task"), required=False, coerce=int, empty_value=None

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -82,13 +84,16 @@ class Project(models.Model):
         allow_unicode=False,
     )
     name = models.CharField(_("name"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     phase = models.CharField(
         _("phase"), max_length=16, choices=Phase.choices, default=Phase.INITIATION
     )
-    scope_statement = models.TextField(_("scope"), blank=True)
+    scope_statement = models.TextField(_("scope"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     out_of_scope = models.TextField(
-        _("out of scope"), blank=True, help_text=_("One item per line.")
+        _("out of scope"),
+        blank=True,
+        max_length=LONG_TEXT_MAX_LENGTH,
+        help_text=_("One item per line."),
     )
     baseline_start_date = models.DateField(_("baseline start"), null=True, blank=True)
     baseline_end_date = models.DateField(_("baseline end"), null=True, blank=True)
@@ -127,7 +132,9 @@ class Project(models.Model):
         choices=HealthStatus.choices,
         blank=True,
     )
-    health_override_reason = models.TextField(_("reason for the health override"), blank=True)
+    health_override_reason = models.TextField(
+        _("reason for the health override"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH
+    )
     health_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("health overridden by"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models.core import Project, Visibility
 
 
@@ -19,7 +20,7 @@ class Milestone(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     baseline_due_date = models.DateField(_("baseline due date"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
     status = models.CharField(
@@ -69,7 +70,7 @@ class Deliverable(models.Model):
         related_name="deliverables",
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -160,7 +161,7 @@ class QualityReview(models.Model):
         related_name="+",
     )
     passed = models.BooleanField(_("passed"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(_("reviewed"), auto_now_add=True)
 
     class Meta:
@@ -194,7 +195,7 @@ class AcceptanceRound(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    note = models.TextField(_("note to the client"), blank=True)
+    note = models.TextField(_("note to the client"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     deemed_acceptance_due = models.DateField(_("deemed accepted on"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(
@@ -205,7 +206,7 @@ class AcceptanceRound(models.Model):
         blank=True,
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("acceptance round")
@@ -235,7 +236,7 @@ class CriterionResult(models.Model):
         AcceptanceCriterion, on_delete=models.CASCADE, related_name="results"
     )
     passed = models.BooleanField(_("met"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
     class Meta:
         constraints = [

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.models.core import Project, Visibility
 from projects.models.delivery import AcceptanceRound, Deliverable, Milestone
 from projects.storage import DocumentStorage, document_upload_to
@@ -72,7 +73,7 @@ class DocumentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     acceptance_round = models.ForeignKey(
         AcceptanceRound,
         verbose_name=_("acceptance round"),

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.models.core import Phase, Project
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class PhaseGate(models.Model):
         pgettext_lazy("phase gate", "to"), max_length=16, choices=Phase.choices
     )
     checklist = models.JSONField(_("checklist"), default=list)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -81,7 +82,7 @@ class PhaseGate(models.Model):
         blank=True,
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("phase gate")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models.core import Project, Visibility
 from projects.models.delivery import Milestone
 
@@ -45,7 +46,7 @@ class Task(models.Model):
         related_name="children",
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from risks.models import Issue
 from risks.selectors.issues import issue_get_for, issue_list_for
@@ -41,7 +42,7 @@ class RiskIssueSerializer(serializers.ModelSerializer):
 
 
 class RiskIssueResolveInputSerializer(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
 
 
 class IssueViewSet(ProjectScopedViewSet, mixins.ListModelMixin):

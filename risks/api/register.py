@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotFound
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Visibility
 from projects.permissions import can_view_internal_items
 from risks.api.base import FILTER_PARAMETERS, resolve_people_and_links
@@ -150,23 +151,33 @@ class RiskInputSerializer(serializers.Serializer):
     the PM assesses it)."""
 
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     category = serializers.ChoiceField(choices=Category.choices, required=False)
-    cause = serializers.CharField(required=False, allow_blank=True)
-    effect = serializers.CharField(required=False, allow_blank=True)
+    cause = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    effect = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     probability = _scale(required=False, allow_null=True)
     impact = _scale(required=False, allow_null=True)
     residual_probability = _scale(required=False, allow_null=True)
     residual_impact = _scale(required=False, allow_null=True)
     owner = serializers.IntegerField(required=False, allow_null=True)
     strategy = serializers.ChoiceField(choices=Strategy.choices, required=False, allow_blank=True)
-    contingency_plan = serializers.CharField(required=False, allow_blank=True)
-    trigger = serializers.CharField(required=False, allow_blank=True)
+    contingency_plan = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
+    trigger = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     proximity = serializers.DateField(required=False, allow_null=True)
     next_review_date = serializers.DateField(required=False, allow_null=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
-    internal_note = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    internal_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     requirements = serializers.ListField(child=serializers.IntegerField(), required=False)
     milestones = serializers.ListField(child=serializers.IntegerField(), required=False)
     change_requests = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -174,18 +185,28 @@ class RiskInputSerializer(serializers.Serializer):
 
 class RiskUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     category = serializers.ChoiceField(choices=Category.choices, required=False)
-    cause = serializers.CharField(required=False, allow_blank=True)
-    effect = serializers.CharField(required=False, allow_blank=True)
+    cause = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    effect = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     owner = serializers.IntegerField(required=False, allow_null=True)
     strategy = serializers.ChoiceField(choices=Strategy.choices, required=False, allow_blank=True)
-    contingency_plan = serializers.CharField(required=False, allow_blank=True)
-    trigger = serializers.CharField(required=False, allow_blank=True)
+    contingency_plan = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
+    trigger = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     proximity = serializers.DateField(required=False, allow_null=True)
     next_review_date = serializers.DateField(required=False, allow_null=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
-    internal_note = serializers.CharField(required=False, allow_blank=True)
+    internal_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     requirements = serializers.ListField(child=serializers.IntegerField(), required=False)
     milestones = serializers.ListField(child=serializers.IntegerField(), required=False)
     change_requests = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -196,7 +217,9 @@ class RiskAssessInputSerializer(serializers.Serializer):
     impact = _scale()
     residual_probability = _scale(required=False, allow_null=True)
     residual_impact = _scale(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
     next_review_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -212,8 +235,12 @@ class RiskActionDoneInputSerializer(serializers.Serializer):
 
 class RiskTransitionInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Risk.Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    impact = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
+    impact = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
 
 
 class RiskViewSet(RiskChartsViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

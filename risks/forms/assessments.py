@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from risks.forms.fields import ScaleField, scale_choices
 from risks.models import RiskSettings
@@ -20,7 +21,10 @@ class AssessForm(forms.Form):
     )
     residual_impact = ScaleField(label=_("Residual impact (after the response)"), required=False)
     note = forms.CharField(
-        label=_("Why this assessment?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why this assessment?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
     next_review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
 

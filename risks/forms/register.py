@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import Project, Visibility
 from risks.forms.fields import ScaleField, members, scale_choices
@@ -23,13 +24,20 @@ class PortalRiskForm(forms.Form):
         label=_("What could happen? (Markdown)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     cause = forms.CharField(
-        label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Cause"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     effect = forms.CharField(
-        label=_("Effect on the result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Effect on the result"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
 
 
@@ -38,26 +46,39 @@ class RiskDetailsForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     cause = forms.CharField(
-        label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Cause"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     effect = forms.CharField(
-        label=_("Effect"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Effect"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     strategy = forms.ChoiceField(
         label=_("Response strategy"), choices=[("", "—"), *Strategy.choices], required=False
     )
     contingency_plan = forms.CharField(
-        label=_("Contingency plan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Contingency plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     trigger = forms.CharField(
         label=_("Trigger / early-warning signs"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     proximity = forms.DateField(label=_("Could happen by"), required=False, widget=DateInput())
     next_review_date = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
@@ -68,6 +89,7 @@ class RiskDetailsForm(forms.Form):
         label=_("Internal note (never shown to the client)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
@@ -99,10 +121,14 @@ class RiskCreateForm(RiskDetailsForm):
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Risk.Status.choices)
     reason = forms.CharField(
-        label=_("Reason (to close)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason (to close)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
     impact = forms.CharField(
         label=_("Impact it had (when it occurred)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )

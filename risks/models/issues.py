@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Project, Visibility
 from risks.models.register import Risk
 
@@ -33,8 +34,8 @@ class Issue(models.Model):
         related_name="issue",
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    impact = models.TextField(_("impact"))
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    impact = models.TextField(_("impact"), max_length=LONG_TEXT_MAX_LENGTH)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -46,7 +47,7 @@ class Issue(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Project, Visibility
 from risks.models.choices import Category, Level, Side, Strategy
 
@@ -34,12 +35,12 @@ class Risk(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     category = models.CharField(
         _("category"), max_length=12, choices=Category.choices, default=Category.SCHEDULE
     )
-    cause = models.TextField(_("cause"), blank=True)
-    effect = models.TextField(_("effect"), blank=True)
+    cause = models.TextField(_("cause"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    effect = models.TextField(_("effect"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     # Inherent risk: before the response. Blank until someone assessed it (a client-raised risk
     # arrives unassessed for the PM).
     probability = models.PositiveSmallIntegerField(_("probability"), null=True, blank=True)
@@ -66,21 +67,29 @@ class Risk(models.Model):
     strategy = models.CharField(
         _("response strategy"), max_length=10, choices=Strategy.choices, blank=True
     )
-    contingency_plan = models.TextField(_("contingency plan"), blank=True)
-    trigger = models.TextField(_("trigger / early-warning signs"), blank=True)
+    contingency_plan = models.TextField(
+        _("contingency plan"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
+    trigger = models.TextField(
+        _("trigger / early-warning signs"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     proximity = models.DateField(_("could happen by"), null=True, blank=True)
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    closed_reason = models.TextField(
+        _("reason for closing"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH
+    )
     occurred_at = models.DateTimeField(_("occurred"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     # The team's own remarks (commercial exposure, who to blame): never shown to the client.
-    internal_note = models.TextField(_("internal note (team only)"), blank=True)
+    internal_note = models.TextField(
+        _("internal note (team only)"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -168,7 +177,7 @@ class Assessment(models.Model):
     residual_level = models.CharField(
         _("residual level"), max_length=10, choices=Level.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     previous_level = models.CharField(
         _("previous level"), max_length=10, choices=Level.choices, blank=True
     )

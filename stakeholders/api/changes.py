@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
 from projects.permissions import (
@@ -99,8 +100,12 @@ class InternalChangeRequestSerializer(ChangeRequestSerializer):
 
 class ChangeRequestInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(
         choices=Visibility.choices, required=False, default=Visibility.CLIENT
     )
@@ -115,9 +120,13 @@ class ChangeRequestScheduleInputSerializer(serializers.Serializer):
 
 
 class ChangeRequestAssessInputSerializer(serializers.Serializer):
-    scope_impact = serializers.CharField(required=False, allow_blank=True, default="")
+    scope_impact = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     cost_impact = serializers.DecimalField(max_digits=14, decimal_places=2)
-    internal_note = serializers.CharField(required=False, allow_blank=True, default="")
+    internal_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     schedule = ChangeRequestScheduleInputSerializer(many=True, required=False, default=list)
     requirements = serializers.ListField(
@@ -126,7 +135,7 @@ class ChangeRequestAssessInputSerializer(serializers.Serializer):
 
 
 class ChangeRequestRejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
 
 
 class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
 from stakeholders.api.register import is_schema_generation
@@ -78,20 +79,24 @@ class MeetingInputSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(max_length=500, required=False, default="")
-    agenda = serializers.CharField(required=False, default="", allow_blank=True)
-    minutes = serializers.CharField(required=False, default="", allow_blank=True)
+    agenda = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
+    minutes = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     minutes_visibility = serializers.ChoiceField(
         choices=Visibility.choices, default=Visibility.INTERNAL
     )
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
     decided_by = serializers.ChoiceField(choices=Side.choices, default=Side.JOINT)
 
 
 class ActionItemInputSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
     owner = serializers.IntegerField()
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 

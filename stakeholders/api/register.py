@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Visibility
 from projects.permissions import can_view_internal_items
@@ -60,7 +61,9 @@ class StakeholderInputSerializer(serializers.Serializer):
     influence = serializers.IntegerField(min_value=1, max_value=5, default=3)
     interest = serializers.IntegerField(min_value=1, max_value=5, default=3)
     attitude = serializers.ChoiceField(choices=Attitude.choices, default=Attitude.NEUTRAL)
-    engagement_strategy = serializers.CharField(required=False, default="", allow_blank=True)
+    engagement_strategy = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
 
 

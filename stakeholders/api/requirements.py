@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Milestone, Visibility
 from stakeholders.models import Confirmation, Requirement, RequirementVersion
@@ -64,11 +65,15 @@ class RequirementDetailSerializer(RequirementSerializer):
 
 class RequirementInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     priority = serializers.ChoiceField(
         choices=Requirement.Priority.choices, default=Requirement.Priority.SHOULD
     )
-    acceptance_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    acceptance_notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     milestones = serializers.ListField(child=serializers.IntegerField(), required=False)
     deliverables = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -76,9 +81,13 @@ class RequirementInputSerializer(serializers.Serializer):
 
 class RequirementUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     priority = serializers.ChoiceField(choices=Requirement.Priority.choices, required=False)
-    acceptance_notes = serializers.CharField(required=False, allow_blank=True)
+    acceptance_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     milestones = serializers.ListField(child=serializers.IntegerField(), required=False)
     deliverables = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -88,7 +97,9 @@ class TransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(
         choices=["submit", "clarify", "start", "deliver", "accept", "defer", "reject"]
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
 
 
 class ConfirmInputSerializer(serializers.Serializer):

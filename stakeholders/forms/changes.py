@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Visibility
 from stakeholders.models import Requirement
 
@@ -39,10 +40,16 @@ class RequirementLinksMixin(forms.Form):
 class ChangeRequestForm(RequirementLinksMixin):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     reason = forms.CharField(
-        label=_("Reason (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
 
 
@@ -56,7 +63,10 @@ class AssessForm(RequirementLinksMixin):
     """The PM's assessment: scope and cost, and the days each milestone moves."""
 
     scope_impact = forms.CharField(
-        label=_("Impact on scope"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Impact on scope"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     cost_impact = forms.DecimalField(
         label=_("Impact on cost"), max_digits=14, decimal_places=2, initial=0
@@ -65,6 +75,7 @@ class AssessForm(RequirementLinksMixin):
         label=_("Internal note: the team's cost breakdown (never shown to the client)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
 
@@ -89,5 +100,8 @@ class AssessForm(RequirementLinksMixin):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     reason = forms.CharField(
-        label=_("Reason for a rejection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for a rejection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput, DateTimeLocalInput
 from projects.models import Visibility
 from stakeholders.models import Side, Stakeholder
@@ -27,7 +28,10 @@ class MeetingForm(forms.Form):
         ),
     )
     agenda = forms.CharField(
-        label=_("Agenda (Markdown)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Agenda (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     attendees: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
         label=_("Attendees (members)"), queryset=None, required=False
@@ -48,7 +52,10 @@ class MeetingForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label=_("Minutes (Markdown)"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Minutes (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     minutes_visibility = forms.ChoiceField(
         label=_("Minutes visible to"), choices=Visibility.choices
@@ -56,7 +63,11 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Decision"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
+    )
     decided_by = forms.ChoiceField(label=_("Decided by"), choices=Side.choices)
 
 

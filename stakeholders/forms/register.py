@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models import Deliverable, Visibility
 from stakeholders.models import Attitude, RaciLetter, Stakeholder
 
@@ -21,7 +22,10 @@ class StakeholderForm(forms.Form):
     interest = forms.IntegerField(label=_("Interest (1–5)"), min_value=1, max_value=5)
     attitude = forms.ChoiceField(label=_("Attitude"), choices=Attitude.choices)
     engagement_strategy = forms.CharField(
-        label=_("Engagement strategy"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Engagement strategy"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, length_help_text
 from discussions.forms import MultipleFileField
 from projects.models import Deliverable, Milestone, Project, Visibility
 from stakeholders.models import Requirement
@@ -21,13 +22,17 @@ class RequirementForm(forms.Form):
         label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown: **bold**, lists, links."),
+        help_text=length_help_text(LONG_TEXT_MAX_LENGTH, _("Markdown: **bold**, lists, links.")),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Requirement.Priority.choices, initial="should"
     )
     acceptance_notes = forms.CharField(
-        label=_("Acceptance notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Acceptance notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
@@ -53,7 +58,8 @@ class PortalRequirementForm(forms.Form):
         label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown: **bold**, lists, links."),
+        help_text=length_help_text(LONG_TEXT_MAX_LENGTH, _("Markdown: **bold**, lists, links.")),
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Requirement.Priority.choices, initial="should"
@@ -63,7 +69,10 @@ class PortalRequirementForm(forms.Form):
 class RequirementStepForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT_MAX_LENGTH,
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

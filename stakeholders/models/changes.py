@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Project, Visibility
 
 
@@ -30,19 +31,23 @@ class ChangeRequest(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_side = models.CharField(_("requested by side"), max_length=8, choices=Side.choices)
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    scope_impact = models.TextField(_("impact on scope"), blank=True)
+    scope_impact = models.TextField(
+        _("impact on scope"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     cost_impact = models.DecimalField(
         _("impact on cost"), max_digits=14, decimal_places=2, default=0
     )
     # The team's own cost breakdown (effort, rates, margin): never shown to the client.
-    internal_note = models.TextField(_("internal note (team only)"), blank=True)
+    internal_note = models.TextField(
+        _("internal note (team only)"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
@@ -64,7 +69,9 @@ class ChangeRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
+    rejection_reason = models.TextField(
+        _("reason for the rejection"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH
+    )
     applied_at = models.DateTimeField(_("applied to the plan"), null=True, blank=True)
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.CLIENT

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Project, Visibility
 
 from .register import Stakeholder
@@ -40,8 +41,8 @@ class Meeting(models.Model):
     stakeholder_attendees = models.ManyToManyField(
         Stakeholder, verbose_name=_("stakeholders attending"), related_name="meetings", blank=True
     )
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     minutes_visibility = models.CharField(
         _("minutes visible to"),
         max_length=8,
@@ -77,7 +78,7 @@ class MeetingDecision(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
     )
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("decision"), max_length=SHORT_TEXT_MAX_LENGTH)
     decided_by = models.CharField(
         _("decided by"), max_length=8, choices=Side.choices, default=Side.JOINT
     )
@@ -99,7 +100,7 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
     )
-    text = models.TextField(_("action"))
+    text = models.TextField(_("action"), max_length=SHORT_TEXT_MAX_LENGTH)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models import Deliverable, Project, Visibility
 
 
@@ -41,7 +42,9 @@ class Stakeholder(models.Model):
     attitude = models.CharField(
         _("attitude"), max_length=12, choices=Attitude.choices, default=Attitude.NEUTRAL
     )
-    engagement_strategy = models.TextField(_("engagement strategy"), blank=True)
+    engagement_strategy = models.TextField(
+        _("engagement strategy"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
     )

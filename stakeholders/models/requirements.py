@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Deliverable, Milestone, Project, Visibility
 
 
@@ -46,21 +47,23 @@ class Requirement(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     source = models.CharField(
         _("source"), max_length=8, choices=Source.choices, default=Source.INTERNAL
     )
     priority = models.CharField(
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.SHOULD
     )
-    acceptance_notes = models.TextField(_("acceptance notes"), blank=True)
+    acceptance_notes = models.TextField(
+        _("acceptance notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.CLIENT
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     version = models.PositiveIntegerField(_("version"), default=1)
     milestones = models.ManyToManyField(
         Milestone, verbose_name=_("milestones"), blank=True, related_name="requirements"
@@ -121,14 +124,16 @@ class RequirementVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     priority = models.CharField(
         _("priority"),
         max_length=8,
         choices=Requirement.Priority.choices,
         default=Requirement.Priority.SHOULD,
     )
-    acceptance_notes = models.TextField(_("acceptance notes"), blank=True)
+    acceptance_notes = models.TextField(
+        _("acceptance notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL
     )
@@ -167,11 +172,13 @@ class Confirmation(models.Model):
     )
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     priority = models.CharField(
         _("priority"), max_length=8, choices=Requirement.Priority.choices, blank=True
     )
-    acceptance_notes = models.TextField(_("acceptance notes"), blank=True)
+    acceptance_notes = models.TextField(
+        _("acceptance notes"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confirmed by"),
