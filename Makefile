@@ -24,7 +24,7 @@ SHIFTED_TESTS ?= not slow
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
 MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports portal config demo
 
-.PHONY: run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations backup restore clean
+.PHONY: faults run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations backup restore clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,7 @@ test: system-deps install messages fonts
 		$(VENV)/bin/pytest --create-db --reuse-db
 	bash scripts/test_clock_ahead.sh $(TEST_DATABASE_URL) $(TEST_REDIS_URL) "$(SHIFTED_TESTS)" \
 		$(TEST_CLOCK_OFFSETS)
+	$(PY) scripts/faults.py --short
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -90,6 +91,12 @@ fmt: install
 
 vendor:
 	bash scripts/vendor.sh
+
+# The fault suite (scripts/faults.py): a private stack (PostgreSQL, Redis, SMTP, gunicorn ×2,
+# worker, beat) under a workload, one fault per run, a table of what was lost, duplicated or
+# late; it fails when a target is missed. `make test` runs the faults without a long outage.
+faults: install messages fonts
+	$(PY) scripts/faults.py $(FAULTS_ARGS)
 
 bench: install messages fonts
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/bench.py
