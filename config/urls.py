@@ -7,6 +7,7 @@ from accounts import views as account_views
 from accounts.disabled_views import not_offered
 from accounts.views import admin_login
 from config import health
+from operations.views import metrics
 from projects.views import SearchView
 from projects.views.clients import home
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("accounts.urls")),
     path("", include("projects.urls_invitations")),
@@ -70,6 +72,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
+    path("operations/", include("operations.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

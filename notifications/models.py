@@ -30,6 +30,9 @@ class OutboxMessage(models.Model):
         related_name="outbox_messages",
     )
     language = models.CharField(_("language"), max_length=8)
+    # The project the e-mail is about, if any (an id: notifications sits below projects). Its PMs
+    # are told when the message fails and may send it again.
+    project_id = models.BigIntegerField(_("project"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=998)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -55,7 +58,11 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # A project's failed e-mails (its PM's "Undelivered e-mails").
+            models.Index(fields=["project_id", "status"], name="outbox_project_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),

@@ -16,3 +16,12 @@ class ProjectsConfig(AppConfig):
 
         search_kinds.register()
         register_health_signal(earned_value_health)
+
+        from notifications.permissions import register_resend_rule
+        from notifications.signals import outbox_message_failed
+        from projects.receivers import is_pm_of_message, tell_pms_of_failed_message
+
+        register_resend_rule(is_pm_of_message)
+        outbox_message_failed.connect(
+            tell_pms_of_failed_message, dispatch_uid="projects.tell_pms_of_failed_message"
+        )

@@ -82,6 +82,8 @@ can_log_time = is_pm | is_team_member
 can_manage_costs = is_pm
 can_view_costs = can_view_internal_items
 can_export_costs = is_pm | is_am | is_staff_admin
+# E-mails about the project that could not be delivered: read and send again.
+can_resend_project_emails = is_pm | is_staff_admin
 
 
 def can_invite_role(user: User, project: Project, role: str) -> bool:
@@ -128,6 +130,7 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "manage_costs": can_manage_costs,
     "view_costs": can_view_costs,
     "export_costs": can_export_costs,
+    "resend_project_emails": can_resend_project_emails,
 }
 
 for _name, _predicate in PROJECT_PERMISSIONS.items():

@@ -165,4 +165,10 @@ urlpatterns = [
     ),
     path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("<int:project_id>/failed-emails/", views.FailedEmailsView.as_view(), name="failed_emails"),
+    path(
+        "<int:project_id>/failed-emails/<int:message_id>/resend/",
+        views.FailedEmailResendView.as_view(),
+        name="failed_email_resend",
+    ),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.permissions import is_staff_admin
 from common.errors import NotFound
 from reports.models import Report, ReportDelivery, ReportSchedule
 from reports.permissions import can_view_report_deliveries, can_view_reports
@@ -66,6 +68,39 @@ def delivery_get_for(*, user: User, project: Project, delivery_id: int) -> Repor
         .select_related("report__project")
         .first()
         if can_view_report_deliveries(user, project)
+        else None
+    )
+    if delivery is None:
+        raise NotFound()
+    return delivery
+
+
+def failed_deliveries_for(*, user: User, since: datetime) -> QuerySet[ReportDelivery]:
+    """Report e-mails of every project that failed, of reports created since `since` (a
+    delivery fails within hours of its report: retries are capped at an hour apart): a staff
+    admin's operations view; nobody else's."""
+    if not is_staff_admin(user):
+        return ReportDelivery.objects.none()
+    return (
+        ReportDelivery.objects.filter(status=ReportDelivery.Status.FAILED, created_at__gte=since)
+        .select_related("report__project")
+        .order_by("-created_at", "pk")
+    )
+
+
+def failed_delivery_count(*, since: datetime) -> int:
+    """How many report e-mails of reports created since `since` failed (for monitoring)."""
+    return ReportDelivery.objects.filter(
+        status=ReportDelivery.Status.FAILED, created_at__gte=since
+    ).count()
+
+
+def delivery_get_for_staff_admin(*, user: User, delivery_id: int) -> ReportDelivery:
+    """One delivery of any project, for a staff admin's operations view; NotFound for a
+    missing one and for anybody else."""
+    delivery = (
+        ReportDelivery.objects.filter(pk=delivery_id).select_related("report__project").first()
+        if is_staff_admin(user)
         else None
     )
     if delivery is None:

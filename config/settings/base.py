@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "portal",
+    "operations",
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First: every log line written while a request runs carries its id (common/logging.py).
+    "common.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body or the database: 413 and 503 answers (JSON under /api/).
     "common.http_errors.RequestLimitsMiddleware",

@@ -83,3 +83,7 @@ CONTENT_SECURITY_POLICY = {
 # API throttling) is the one the outermost of them saw. 0: the address of the connection.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# The bearer token Prometheus sends to /metrics (`Authorization: Bearer <token>`); without one the
+# endpoint answers 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -26,6 +26,8 @@ from common.tasks import enqueue_after_commit
 from notifications import mail
 from notifications.mail import AcceptedNotRecorded, SendOutcome
 from notifications.models import OutboxMessage
+from notifications.permissions import can_resend_outbox_message
+from notifications.signals import outbox_message_failed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,11 +43,17 @@ def outbox_enqueue(
     to_user: User | None = None,
     dedupe_key: str | None = None,
     time_zone: str = "UTC",
+    project_id: int | None = None,
 ) -> OutboxMessage:
     """Write an e-mail to the outbox, rendered in `language`, and queue its sending after the
     current transaction commits. `template` names `<template>_subject.txt`, `<template>.txt`
     and, if it exists, `<template>.html`; dates in it show in `time_zone`. With a `dedupe_key`
-    already used, returns the existing message instead of queueing a second one."""
+    already used, returns the existing message instead of queueing a second one.
+
+    The e-mail is about `project_id`, or else about the `project` of the context (the e-mails
+    about a project name it for their template): its PMs are told if it fails."""
+    if project_id is None:
+        project_id = _project_id_of(context)
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -68,7 +76,14 @@ def outbox_enqueue(
         body_html=body_html,
         to_user=to_user,
         dedupe_key=dedupe_key,
+        project_id=project_id,
     )
+
+
+def _project_id_of(context: dict[str, Any]) -> int | None:
+    project = context.get("project")
+    project_id = getattr(project, "pk", None)
+    return project_id if isinstance(project_id, int) else None
 
 
 def outbox_enqueue_rendered(
@@ -81,6 +96,7 @@ def outbox_enqueue_rendered(
     body_html: str = "",
     to_user: User | None = None,
     dedupe_key: str | None = None,
+    project_id: int | None = None,
 ) -> OutboxMessage:
     """`outbox_enqueue` for an e-mail rendered already (in `language`), such as django-allauth's
     own: written to the outbox and queued after the current transaction commits."""
@@ -100,6 +116,7 @@ def outbox_enqueue_rendered(
                 body_html=body_html,
                 message_id=OutboxMessage.new_message_id(),
                 dedupe_key=dedupe_key,
+                project_id=project_id,
             )
     except IntegrityError:
         existing = (
@@ -172,7 +189,9 @@ def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> Send
         )
         if outcome is SendOutcome.FAILED:
             fields["status"] = OutboxMessage.Status.FAILED
-        _record(message, fields)
+            _record_failed(message, fields)
+        else:
+            _record(message, fields)
         return outcome
     accepted_at = timezone.now()
     try:
@@ -210,12 +229,24 @@ def _claim(message_id: int) -> SendOutcome | OutboxMessage:
 
 
 @retry_when_locked
-def _record(message: OutboxMessage, fields: dict[str, Any]) -> None:
+def _record(message: OutboxMessage, fields: dict[str, Any]) -> int:
     """What happened to a claimed message, in one statement that also ends the claim; a claim
-    taken back meanwhile (its sender was presumed dead) is left to its new sender."""
-    OutboxMessage.objects.filter(
+    taken back meanwhile (its sender was presumed dead) is left to its new sender. Returns 1
+    when this sender recorded it, 0 when the claim was no longer its own."""
+    return OutboxMessage.objects.filter(
         pk=message.pk, status=OutboxMessage.Status.PENDING, claimed_at=message.claimed_at
     ).update(claimed_at=None, **fields)
+
+
+@retry_when_locked
+def _record_failed(message: OutboxMessage, fields: dict[str, Any]) -> None:
+    """Record a failure and, in the same transaction, tell who can fix it: only the sender
+    whose guarded UPDATE turned the message FAILED sends `outbox_message_failed`, so a failure
+    is told once, never per retry nor per concurrent sender."""
+    with transaction.atomic():
+        if _record(message, fields):
+            failed = OutboxMessage.objects.defer("body_text", "body_html").get(pk=message.pk)
+            outbox_message_failed.send(sender=OutboxMessage, message=failed)
 
 
 @retry_when_locked
@@ -253,10 +284,12 @@ def outbox_due_ids(*, grace: timedelta | None = None, limit: int = 500) -> list[
 
 @transaction.atomic
 def outbox_resend(*, actor: User, message: OutboxMessage) -> OutboxMessage:
-    """A staff admin sends a failed (or sent) message again, as a new attempt series."""
-    if not is_staff_admin(actor):
-        raise NotAllowed()
+    """Send a failed (or sent) message again, as a new attempt series: a staff admin any
+    message, a project's PM the messages about their project
+    (notifications.permissions.can_resend_outbox_message)."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if not can_resend_outbox_message(actor, message):
+        raise NotAllowed()
     message.status = OutboxMessage.Status.PENDING
     message.attempts = 0
     message.next_attempt_at = None
@@ -265,3 +298,20 @@ def outbox_resend(*, actor: User, message: OutboxMessage) -> OutboxMessage:
     message.save(update_fields=["status", "attempts", "next_attempt_at", "sent_at", "claimed_at"])
     _queue_send(message.pk)
     return message
+
+
+@transaction.atomic
+def outbox_resend_failed(*, actor: User, since: datetime) -> int:
+    """A staff admin sends again every message that failed since `since` (by its last attempt);
+    returns how many were queued."""
+    if not is_staff_admin(actor):
+        raise NotAllowed()
+    failed = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(status=OutboxMessage.Status.FAILED, last_attempt_at__gte=since)
+        .order_by("pk")
+        .only("pk")
+    )
+    for message in failed:
+        outbox_resend(actor=actor, message=message)
+    return len(failed)

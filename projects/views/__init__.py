@@ -32,6 +32,7 @@ from projects.views.documents import (
     DocumentVisibilityView,
     ProjectDocumentsView,
 )
+from projects.views.emails import FailedEmailResendView, FailedEmailsView
 from projects.views.gates import (
     ProjectGateView,
 )
@@ -115,6 +116,8 @@ __all__ = [
     "DocumentUploadView",
     "DocumentVersionUploadView",
     "DocumentVisibilityView",
+    "FailedEmailResendView",
+    "FailedEmailsView",
     "HealthOverrideClearView",
     "HealthOverrideView",
     "InvitationRevokeMixin",

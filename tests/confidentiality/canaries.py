@@ -73,6 +73,7 @@ DECLARED: dict[str, tuple[str, str]] = {
     "notifications.OutboxMessage": (RENDERED, "e-mails, read as e-mail surfaces"),
     "notifications.Notification": (RENDERED, "in-app notifications, read as a surface"),
     "notifications.DigestItem": (RENDERED, "the lines of a digest e-mail"),
+    "operations.PeriodicTaskRun": (STAFF_ONLY, "the worker's record of periodic task runs"),
 }
 
 # Internal fields that neither their name nor a visibility field reveals.

@@ -130,7 +130,16 @@ def build_world() -> World:
     _risks(world)
     _feedback(world)
     _discussions(world)
+    _operations(world)
     return world
+
+
+def _operations(world: World) -> None:
+    """The worker's record of a periodic task's success (what a task_success signal writes)."""
+    from notifications.tasks import outbox_flush_task
+    from operations.receivers import record_periodic_success
+
+    record_periodic_success(sender=outbox_flush_task)
 
 
 def _plan(world: World) -> None:

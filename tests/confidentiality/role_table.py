@@ -52,6 +52,9 @@ PORTAL_PAGE = roles(200, anonymous=LOGIN, **dict.fromkeys(PROVIDER, STAFF))
 # A staff page where only the project's PM edits: the rest of its team is refused, a provider
 # person outside the project finds nothing.
 PM_EDIT_PAGE = roles(403, anonymous=LOGIN, pm=200, outsider=404, **dict.fromkeys(CLIENTS, PORTAL))
+# A staff admin's page (operations): other provider people are refused; clients to the portal.
+STAFF_ADMIN_PAGE = roles(403, anonymous=LOGIN, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL))
+STAFF_ADMIN_POST = roles(403, anonymous=LOGIN, staff_admin=405, **dict.fromkeys(CLIENTS, PORTAL))
 # A page for anyone signed in, on either side.
 SIGNED_IN_PAGE = roles(200, anonymous=LOGIN)
 PUBLIC = roles(200)
@@ -105,6 +108,20 @@ PAGES: dict[str, Entry] = {
     ),
     "healthz": Entry(PUBLIC),
     "readyz": Entry(PUBLIC),
+    "metrics": Entry(
+        NOT_OFFERED,
+        note="404 without METRICS_TOKEN (the tests' default); with it, the bearer token only "
+        "(tests/operations/test_metrics.py)",
+    ),
+    # Operations: staff admins only
+    "operations:overview": Entry(STAFF_ADMIN_PAGE, note="staff admins only"),
+    "operations:outbox_resend": Entry(
+        STAFF_ADMIN_POST, kwargs=lambda cast: {"message_id": 1}, note="POST only"
+    ),
+    "operations:outbox_resend_failed": Entry(STAFF_ADMIN_POST, note="POST only"),
+    "operations:report_delivery_resend": Entry(
+        STAFF_ADMIN_POST, kwargs=lambda cast: {"delivery_id": 1}, note="POST only"
+    ),
     "set_language": Entry(roles(405), note="POST only"),
     # Accounts
     "accounts:profile": Entry(SIGNED_IN_PAGE),
@@ -328,6 +345,30 @@ PAGES: dict[str, Entry] = {
         note="POST only (htmx or a plain form)",
     ),
     "projects:timeline": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:failed_emails": Entry(
+        roles(
+            403,
+            anonymous=LOGIN,
+            pm=200,
+            staff_admin=200,
+            outsider=404,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=project_kwargs,
+        note="the project's PMs and staff admins",
+    ),
+    "projects:failed_email_resend": Entry(
+        roles(
+            403,
+            anonymous=LOGIN,
+            pm=405,
+            staff_admin=405,
+            outsider=404,
+            **dict.fromkeys(CLIENTS, PORTAL),
+        ),
+        kwargs=lambda cast: {"project_id": cast.project.pk, "message_id": 1},
+        note="POST only; the project's PMs and staff admins",
+    ),
     "projects:resources": Entry(
         roles(403, anonymous=LOGIN, pm=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
         note="PMs (of any project) and staff admins",

@@ -37,6 +37,7 @@ TABLE: dict[str, set[str]] = {
     "can_manage_costs": {"pm"},
     "can_view_costs": {"pm", "am", "teammate", "staff_admin"},
     "can_export_costs": {"pm", "am", "staff_admin"},
+    "can_resend_project_emails": {"pm", "staff_admin"},
 }
 
 
