@@ -16,6 +16,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 
 from common.errors import ApplicationError, NotAllowed, NotFound, add_form_error
+from common.revisions import EditConflict, RevisionFormMixin
 
 T = TypeVar("T")
 
@@ -34,7 +35,8 @@ def _shown(error: ApplicationError) -> bool:
 def run_form(form: BaseForm, call: Callable[[dict[str, Any]], T]) -> Done[T] | None:
     """Validate `form`, then call the service with its cleaned data. Returns `Done` with the
     service's result, or None when the form is invalid or the service refused (its error is
-    then on the form, on the field it names)."""
+    then on the form, on the field it names; a stale edit of a `RevisionFormMixin` form lists
+    what changed since it was opened)."""
     if not form.is_valid():
         return None
     try:
@@ -42,7 +44,10 @@ def run_form(form: BaseForm, call: Callable[[dict[str, Any]], T]) -> Done[T] | N
     except ApplicationError as error:
         if not _shown(error):
             raise
-        add_form_error(form, error)
+        if isinstance(error, EditConflict) and isinstance(form, RevisionFormMixin):
+            form.show_conflict(error)
+        else:
+            add_form_error(form, error)
         return None
     return Done(value)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from common.revisions import Revisioned, RevisionFormMixin
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.models import CLIENT_ROLES, Project, Role
 from reports.models import Cadence, ReportSchedule, Weekday
@@ -71,7 +72,9 @@ def extras_initial(schedule: ReportSchedule | None) -> str:
     )
 
 
-class RecipientsForm(forms.Form):
+class RecipientsForm(RevisionFormMixin, forms.Form):
+    """The client side's part of the schedule, with the revision it was opened at."""
+
     is_active = forms.BooleanField(label=_("Reports are on"), required=False)
     recipient_roles = forms.MultipleChoiceField(
         label=_("Sent to the project's"),
@@ -85,6 +88,14 @@ class RecipientsForm(forms.Form):
         help_text=_("One a line: e-mail, name, language (en or zh-hans)."),
     )
 
+    def current_value(self, name: str, current: Revisioned) -> Any:
+        if name == "extra_recipients":
+            return [
+                ExtraAddress(extra.email, extra.name, extra.language)
+                for extra in cast("ReportSchedule", current).extra_recipients.all()
+            ]
+        return super().current_value(name, current)
+
     @classmethod
     def initial_of(cls, schedule: ReportSchedule | None) -> dict[str, Any]:
         if schedule is None:
@@ -93,6 +104,7 @@ class RecipientsForm(forms.Form):
                 "recipient_roles": [Role.CLIENT_ADMIN, Role.CUSTOMER_REP],
             }
         return {
+            "revision": schedule.revision,
             "is_active": schedule.is_active,
             "recipient_roles": schedule.recipient_roles,
             "extra_recipients": extras_initial(schedule),

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Language
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models import Project
 from stakeholders.models import CommunicationItem
@@ -42,7 +43,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class ReportSchedule(models.Model):
+class ReportSchedule(Revisioned):
     """When a project's status report goes out, in the client's time zone, and to whom.
 
     `next_run_at` (UTC) is computed by `reports.schedule.next_run_after` whenever the schedule

@@ -173,6 +173,7 @@ class ScheduleView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 is_active=data["is_active"],
                 communication_item=data["communication_item"],
                 extra_recipients=data["extra_recipients"],
+                revision=data["revision"],
             ),
         ):
             messages.success(request, _("Report schedule saved."))
@@ -290,6 +291,7 @@ class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
                 is_active=data["is_active"],
                 recipient_roles=data["recipient_roles"],
                 extra_recipients=data["extra_recipients"],
+                revision=data["revision"],
             ),
         ):
             messages.success(request, _("Report recipients saved."))

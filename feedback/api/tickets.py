@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput
 from common.parsers import JSONParser
 from feedback.models import (
@@ -102,6 +103,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "reopened_count",
             "attachments",
+            "revision",
         ]
 
 
@@ -163,7 +165,9 @@ class AttachmentInputSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class FeedbackTicketViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class FeedbackTicketViewSet(
+    RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Feedback tickets of a project: raised by the team or the client, handled by the PM, the
     AM or the owner, confirmed or reopened by the client."""
 
@@ -241,6 +245,7 @@ class FeedbackTicketViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.
             ticket=ticket,
             owner_id=data.validated_data.get("owner"),
             severity=data.validated_data.get("severity"),
+            revision=self.if_match_revision(),
         )
         return self._out(ticket)
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from feedback.models import TicketKind, TicketSeverity
 from projects.models import Visibility
@@ -99,7 +100,11 @@ class AttachForm(forms.Form):
     file = forms.FileField(label=_("Add a file"))
 
 
-class TicketUpdateForm(forms.Form):
+class TicketUpdateForm(RevisionFormMixin, forms.Form):
+    """Owner and severity, with the revision of the ticket they were opened at."""
+
+    revision_attributes = {"owner": "owner_id"}
+
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     severity = forms.ChoiceField(label=_("Severity"), choices=TicketSeverity.choices)
 

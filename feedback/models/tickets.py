@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Project, Visibility
 from projects.storage import DocumentStorage
@@ -87,7 +88,7 @@ class SlaTarget(models.Model):
         )
 
 
-class FeedbackTicket(models.Model):
+class FeedbackTicket(Revisioned):
     """One piece of feedback about a project, numbered FB-n per project."""
 
     class Side(models.TextChoices):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
+from common.revisions import check_revision
 from common.text import clean_text
 from feedback.models import (
     FeedbackTicket,
@@ -333,12 +334,15 @@ def ticket_update(
     ticket: FeedbackTicket,
     owner_id: int | None = None,
     severity: str | None = None,
+    revision: int | None = None,
 ) -> FeedbackTicket:
     """The PM or AM re-assigns the ticket (to a PM, AM or team member of the project) or
-    changes its severity (a complaint's due times are computed again from its raise time)."""
+    changes its severity (a complaint's due times are computed again from its raise time).
+    With `revision`, EditConflict if someone saved the ticket since that revision."""
     ticket = _lock(ticket)
     if not can_view_ticket(actor, ticket) or not can_handle_ticket(actor, ticket):
         raise NotAllowed()
+    check_revision(ticket, revision)
     if severity is not None:
         if severity not in TicketSeverity.values:
             raise InvalidInput(_("Unknown severity."), field="severity")

@@ -137,6 +137,7 @@ class TicketUpdateView(TicketStepMixin, TicketView):
             ticket=ticket,
             owner_id=data["owner"],
             severity=data["severity"],
+            revision=data["revision"],
         )
 
 

@@ -259,7 +259,11 @@ class TicketView(StaffPageMixin, TicketDetailMixin, TemplateView):
             update_form=kwargs.get("update_form")
             or TicketUpdateForm(
                 owners=self.owners(),
-                initial={"owner": ticket.owner_id, "severity": ticket.severity},
+                initial={
+                    "owner": ticket.owner_id,
+                    "severity": ticket.severity,
+                    "revision": ticket.revision,
+                },
             ),
             history=ticket_history_for(user=user, ticket=ticket),
         )

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
@@ -57,6 +58,7 @@ class DeliverableSummarySerializer(serializers.ModelSerializer):
             "visibility",
             "submitted_at",
             "accepted_at",
+            "revision",
         ]
         read_only_fields = fields
 
@@ -121,6 +123,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "completed_at",
             "visibility",
             "deliverables",
+            "revision",
         ]
         read_only_fields = fields
 
@@ -189,7 +192,7 @@ class MilestoneUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
-class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin):
     """Milestones with their deliverables (internal ones only for the provider side)."""
 
     serializer_class = MilestoneSerializer
@@ -213,7 +216,9 @@ class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             "visibility": milestone.visibility,
             **data.validated_data,
         }
-        milestone = milestone_update(actor=request.user, milestone=milestone, **values)
+        milestone = milestone_update(
+            actor=request.user, milestone=milestone, revision=self.if_match_revision(), **values
+        )
         milestone = milestone_list_for(user=request.user, project=self.project).get(pk=milestone.pk)
         return Response(MilestoneSerializer(milestone).data)
 
@@ -232,7 +237,9 @@ class MilestoneViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
 
-class DeliverableViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class DeliverableViewSet(
+    RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Deliverables and their acceptance: review and submit (team), accept or reject (client)."""
 
     lookup_value_regex = r"\d+"

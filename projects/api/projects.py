@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.api.me import OrganizationSerializer
 from accounts.http import AuthenticatedRequest
+from common.api_revisions import RevisionedViewMixin
 from common.errors import NotFound
 from projects.api.base import ProjectScopedViewSet
 from projects.health import project_health
@@ -44,6 +45,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "is_archived",
+            "revision",
         ]
         read_only_fields = fields
 
@@ -68,7 +70,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 class ObjectiveSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objective
-        fields = ["id", "title", "target", "status", "position"]
+        fields = ["id", "title", "target", "status", "position", "revision"]
         read_only_fields = fields
 
 
@@ -103,7 +105,7 @@ class HealthSerializer(serializers.Serializer):
     override = HealthOverrideSerializer(allow_null=True)
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(RevisionedViewMixin, viewsets.ReadOnlyModelViewSet):
     """Projects the user may see; another client's project is a 404, like a missing one."""
 
     request: AuthenticatedRequest
@@ -151,7 +153,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(MembershipSerializer(page, many=True).data)
 
 
-class ObjectiveViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+class ObjectiveViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin):
     """The project's objectives: everyone in the project reads them, the PM changes them."""
 
     serializer_class = ObjectiveSerializer
@@ -193,7 +195,9 @@ class ObjectiveViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             "status": objective.status,
             **data.validated_data,
         }
-        objective = objective_update(actor=request.user, objective=objective, **values)
+        objective = objective_update(
+            actor=request.user, objective=objective, revision=self.if_match_revision(), **values
+        )
         return Response(ObjectiveSerializer(objective).data)
 
     @extend_schema(responses={204: None})

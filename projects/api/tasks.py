@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
+from common.api_revisions import RevisionedViewMixin
 from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH
@@ -70,6 +71,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "position",
             "predecessors",
             "updated_at",
+            "revision",
         ]
         read_only_fields = fields
 
@@ -167,6 +169,7 @@ def _task_changes(values: dict[str, Any], *, user: User, project: Project) -> Ta
 
 
 class TaskViewSet(
+    RevisionedViewMixin,
     ProjectScopedViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -229,7 +232,9 @@ class TaskViewSet(
         data = TaskInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = _task_changes(dict(data.validated_data), user=request.user, project=self.project)
-        task = task_update(actor=request.user, task=task, changes=changes)
+        task = task_update(
+            actor=request.user, task=task, changes=changes, revision=self.if_match_revision()
+        )
         return self._output(task)
 
     @extend_schema(responses={204: None})

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import Visibility
@@ -26,6 +27,10 @@ class MilestoneForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.CLIENT
     )
+
+
+class MilestoneEditForm(RevisionFormMixin, MilestoneForm):
+    pass
 
 
 class DeliverableForm(forms.Form):

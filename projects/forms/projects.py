@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import Revisioned, RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import BudgetVisibility, HealthStatus, Objective, Phase
@@ -127,12 +128,29 @@ class ProjectForm(forms.Form):
         }
 
 
+class ProjectEditForm(RevisionFormMixin, ProjectForm):
+    """The project's form once it exists, with the revision it was opened at."""
+
+    def current_value(self, name: str, current: Revisioned) -> Any:
+        if name == "tags":
+            return ", ".join(cast("Project", current).tags)
+        return super().current_value(name, current)
+
+    @staticmethod
+    def initial_for(project: Project) -> dict[str, object]:
+        return {**ProjectForm.initial_for(project), "revision": project.revision}
+
+
 class ObjectiveForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=300)
     target = forms.CharField(label=_("Target"), max_length=300, required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=Objective.Status.choices, initial=Objective.Status.NOT_STARTED
     )
+
+
+class ObjectiveEditForm(RevisionFormMixin, ObjectiveForm):
+    pass
 
 
 class HealthOverrideForm(forms.Form):

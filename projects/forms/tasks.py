@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import Task, Visibility
@@ -88,6 +89,20 @@ class TaskForm(forms.Form):
             "percent_complete": task.percent_complete,
             "visibility": task.visibility,
         }
+
+
+class TaskEditForm(RevisionFormMixin, TaskForm):
+    """A task's form once it exists, with the revision it was opened at."""
+
+    revision_attributes = {
+        "parent": "parent_id",
+        "milestone": "milestone_id",
+        "assignee": "assignee_id",
+    }
+
+    @staticmethod
+    def initial_for(task: Task) -> dict[str, object]:
+        return {**TaskForm.initial_for(task), "revision": task.revision}
 
 
 class TaskProgressForm(forms.Form):

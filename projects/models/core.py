@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.filter(memberships__user=user)
 
 
-class Project(models.Model):
+class Project(Revisioned):
     client = models.ForeignKey(
         "accounts.Organization",
         verbose_name=_("client"),
@@ -243,7 +244,7 @@ class Membership(models.Model):
         return self.role in CLIENT_ROLES
 
 
-class Objective(models.Model):
+class Objective(Revisioned):
     """A measurable goal of the project: what, the target, and where it stands."""
 
     class Status(models.TextChoices):

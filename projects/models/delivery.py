@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models.core import Project, Visibility
 
 
-class Milestone(models.Model):
+class Milestone(Revisioned):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -48,7 +49,7 @@ class Milestone(models.Model):
         return self.name
 
 
-class Deliverable(models.Model):
+class Deliverable(Revisioned):
     """Something the team hands over and the client accepts (or rejects, with reasons)."""
 
     class Status(models.TextChoices):

@@ -12,12 +12,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models.core import Project, Visibility
 from projects.models.delivery import Milestone
 
 
-class Task(models.Model):
+class Task(Revisioned):
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
         IN_PROGRESS = "in_progress", _("In progress")

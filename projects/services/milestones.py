@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
+from common.revisions import lock_and_check
 from common.text import clean_text
 from projects.models import (
     Deliverable,
@@ -63,14 +64,16 @@ def milestone_update(
     due_date: date,
     description: str = "",
     visibility: str | None = None,
+    revision: int | None = None,
 ) -> Milestone:
     """Change the current plan of a milestone; its baseline never moves. `visibility` None
     keeps it; a milestone whose deliverables await the client's answer cannot become internal
     (the client could no longer see what they are asked to decide), nor can one holding
     deliverables accepted internally become client-visible (the client would see them accepted
-    without having been asked)."""
+    without having been asked). With `revision`, EditConflict if someone saved it since."""
     if not can_edit_plan(actor, milestone.project):
         raise NotAllowed()
+    milestone = lock_and_check(milestone, revision)
     milestone.name = clean_text(name, field="name", label=_("Name"), max_length=200)
     milestone.due_date = due_date
     milestone.description = description.strip()

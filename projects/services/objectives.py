@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, NotAllowed
+from common.revisions import lock_and_check
 from projects.models import Objective, Project
 from projects.permissions import can_edit_plan
 
@@ -50,10 +51,18 @@ def objective_create(
 
 @transaction.atomic
 def objective_update(
-    *, actor: User, objective: Objective, title: str, target: str, status: str
+    *,
+    actor: User,
+    objective: Objective,
+    title: str,
+    target: str,
+    status: str,
+    revision: int | None = None,
 ) -> Objective:
+    """With `revision`, EditConflict if someone saved the objective since that revision."""
     if not can_edit_plan(actor, objective.project):
         raise NotAllowed()
+    objective = lock_and_check(objective, revision)
     objective.title, objective.target = _clean(title, target, status)
     objective.status = status
     objective.save(update_fields=["title", "target", "status"])

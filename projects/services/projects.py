@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 from common.errors import Conflict, InvalidInput, NotAllowed
 from common.history import set_history_user
+from common.revisions import lock_and_check
 from projects.models import BudgetVisibility, HealthStatus, Phase, Project, Role
 from projects.permissions import can_create_project, can_edit_plan
 from projects.services.memberships import membership_add
@@ -108,11 +109,15 @@ def project_create(*, actor: User, client: Organization, data: ProjectData) -> P
 
 
 @transaction.atomic
-def project_update(*, actor: User, project: Project, data: ProjectData) -> Project:
-    """Edit the project's current plan and details; the baseline stays as it was."""
+def project_update(
+    *, actor: User, project: Project, data: ProjectData, revision: int | None = None
+) -> Project:
+    """Edit the project's current plan and details; the baseline stays as it was. With
+    `revision`, EditConflict if someone saved the project since that revision."""
     if not can_edit_plan(actor, project):
         raise NotAllowed()
     _validate(data)
+    project = lock_and_check(project, revision)
     if data.code.strip() != project.code:
         raise InvalidInput(_("A project's code does not change."), field="code")
     if data.phase != project.phase:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
+from common.revisions import check_revision
 from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
 from projects.permissions import can_edit_plan, can_update_task
 from projects.scheduling import cycle_message, find_cycle
@@ -177,12 +178,16 @@ def task_create(
 
 
 @transaction.atomic
-def task_update(*, actor: User, task: Task, changes: TaskChanges) -> Task:
+def task_update(
+    *, actor: User, task: Task, changes: TaskChanges, revision: int | None = None
+) -> Task:
     """Change a task. The PM changes anything; the task's assignee, if a team member, only its
-    progress (PROGRESS_FIELDS). Raises NotAllowed for anyone else or any other field."""
+    progress (PROGRESS_FIELDS). Raises NotAllowed for anyone else or any other field, and
+    EditConflict if `revision` is given and someone saved the task since."""
     task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
     if not can_update_task(actor, task):
         raise NotAllowed()
+    check_revision(task, revision)
     if not can_edit_plan(actor, task.project) and set(changes) - PROGRESS_FIELDS:
         raise NotAllowed(
             _("On your own tasks you may change the status, percent complete and actual hours.")

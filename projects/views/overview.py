@@ -18,7 +18,7 @@ from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
 from common.pages import run_action, run_form
 from projects.forms.gates import GateRequestForm
-from projects.forms.projects import HealthOverrideForm, ObjectiveForm
+from projects.forms.projects import HealthOverrideForm, ObjectiveEditForm, ObjectiveForm
 from projects.mixins import ProjectPageMixin
 from projects.models import NEXT_PHASE, Objective, Phase
 from projects.permissions import can_edit_plan, can_request_phase_gate
@@ -64,9 +64,10 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 objective.form = (  # type: ignore[attr-defined]
                     failed
                     if failed is not None and failed.prefix == prefix
-                    else ObjectiveForm(
+                    else ObjectiveEditForm(
                         prefix=prefix,
                         initial={
+                            "revision": objective.revision,
                             "title": objective.title,
                             "target": objective.target,
                             "status": objective.status,
@@ -154,7 +155,7 @@ class ObjectiveAddView(OverviewPostView):
 class ObjectiveEditView(OverviewPostView):
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         objective = self.objective(request)
-        form = ObjectiveForm(request.POST, prefix=f"o{objective.pk}")
+        form = ObjectiveEditForm(request.POST, prefix=f"o{objective.pk}")
         if run_form(
             form, lambda data: objective_update(actor=request.user, objective=objective, **data)
         ):

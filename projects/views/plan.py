@@ -17,7 +17,7 @@ from accounts.mixins import StaffPageMixin
 from accounts.models import User
 from common.errors import NotFound
 from common.pages import run_form
-from projects.forms.deliverables import DeliverableForm, MilestoneForm
+from projects.forms.deliverables import DeliverableForm, MilestoneEditForm, MilestoneForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Milestone, Project
 from projects.permissions import can_edit_plan
@@ -59,9 +59,10 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 milestone.edit_form = (  # type: ignore[attr-defined]
                     failed_edit
                     if failed_edit is not None and failed_edit.prefix == f"e{milestone.pk}"
-                    else MilestoneForm(
+                    else MilestoneEditForm(
                         prefix=f"e{milestone.pk}",
                         initial={
+                            "revision": milestone.revision,
                             "name": milestone.name,
                             "due_date": milestone.due_date,
                             "description": milestone.description,
@@ -120,7 +121,7 @@ class MilestoneAddView(PlanPostView):
 class MilestoneEditView(PlanPostView):
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         milestone = self.milestone(request)
-        form = MilestoneForm(request.POST, prefix=f"e{milestone.pk}")
+        form = MilestoneEditForm(request.POST, prefix=f"e{milestone.pk}")
         if run_form(
             form, lambda data: milestone_update(actor=request.user, milestone=milestone, **data)
         ):

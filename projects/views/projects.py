@@ -17,7 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import Organization
 from common.pages import run_form
-from projects.forms.projects import ProjectForm
+from projects.forms.projects import ProjectEditForm, ProjectForm
 from projects.mixins import ProjectPageMixin
 from projects.models import HealthStatus, Phase
 from projects.selectors import portfolio_client_choices, project_portfolio_for
@@ -100,8 +100,8 @@ class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["form"] = kwargs.get("form") or ProjectForm(
-            initial=ProjectForm.initial_for(self.project),
+        context["form"] = kwargs.get("form") or ProjectEditForm(
+            initial=ProjectEditForm.initial_for(self.project),
             clients=_client_choices(),
             editing=True,
         )
@@ -109,16 +109,19 @@ class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
         return context
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = ProjectForm(
+        form = ProjectEditForm(
             request.POST,
-            initial=ProjectForm.initial_for(self.project),
+            initial=ProjectEditForm.initial_for(self.project),
             clients=_client_choices(),
             editing=True,
         )
         if run_form(
             form,
             lambda data: project_update(
-                actor=request.user, project=self.project, data=form.project_data()
+                actor=request.user,
+                project=self.project,
+                data=form.project_data(),
+                revision=data["revision"],
             ),
         ):
             messages.success(request, _("Project saved."))

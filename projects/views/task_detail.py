@@ -16,7 +16,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
 from common.pages import run_action, run_form
-from projects.forms.tasks import DependencyForm, TaskForm
+from projects.forms.tasks import DependencyForm, TaskEditForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Task
 from projects.permissions import can_edit_plan
@@ -68,7 +68,7 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             history=task.history.select_related("history_user").order_by("-history_date")[:20],
             task_form=kwargs.get("task_form")
             or (
-                task_form(self.project, user, initial=TaskForm.initial_for(task), task=task)
+                task_form(self.project, user, initial=TaskEditForm.initial_for(task), task=task)
                 if may_edit
                 else None
             ),
@@ -84,10 +84,11 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         form = task_form(self.project, request.user, request.POST, task=task)
         if run_form(
             form,
-            lambda _data: task_update(
+            lambda data: task_update(
                 actor=request.user,
                 task=task,
                 changes=changes_from(form, self.project, request.user, task),
+                revision=data.get("revision"),
             ),
         ):
             messages.success(request, _("Task saved."))

@@ -20,7 +20,7 @@ from accounts.models import User
 from common.csv import csv_response
 from common.errors import ApplicationError, NotFound
 from common.pages import run_form
-from projects.forms.tasks import TaskForm, TaskProgressForm
+from projects.forms.tasks import TaskEditForm, TaskForm, TaskProgressForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Project, Task
 from projects.permissions import can_edit_plan, can_update_task
@@ -52,7 +52,7 @@ def team_choices(project: Project, task: Task | None = None) -> list[tuple[int, 
 
 def task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
     task = kwargs.pop("task", None)
-    return TaskForm(
+    return (TaskForm if task is None else TaskEditForm)(
         *args,
         team=team_choices(project, task),
         milestones=[(m.pk, m.name) for m in milestone_list_for(user=user, project=project)],

@@ -1,6 +1,6 @@
 """A project's report schedule in the API (/api/v1/projects/{project_pk}/report-schedule/): read
-by the project's people; the PM changes all of it, a client admin pauses it or changes its
-recipients."""
+by the project's people; the PM changes all of it (PUT) or part of it (PATCH), a client admin
+pauses it or changes its recipients (PATCH). Its ETag is its revision (common.api_revisions)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import Language
+from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
 from projects.models import CLIENT_ROLES, Project
 from projects.selectors import project_get_for
 from reports.models import Cadence, ReportSchedule
 from reports.permissions import can_manage_report_schedule
 from reports.selectors import schedule_get_for
-from reports.services.schedules import ExtraAddress, schedule_save, schedule_update_recipients
+from reports.services.schedules import TIMING_FIELDS, ExtraAddress, schedule_save, schedule_update
 from stakeholders.models import CommunicationItem
 
 
@@ -49,6 +50,7 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
             "recipient_roles",
             "communication_item",
             "extra_recipients",
+            "revision",
         ]
 
 
@@ -68,8 +70,14 @@ class ReportScheduleInputSerializer(serializers.Serializer):
 
 
 class ReportRecipientsInputSerializer(serializers.Serializer):
-    """The client side's part (a client admin, or the PM): on / paused and the recipients."""
+    """Part of the schedule: on / paused and the recipients (a client admin, or the PM); the
+    timing (cadence, days, hour, communication plan line) only the PM changes."""
 
+    cadence = serializers.ChoiceField(choices=Cadence.choices, required=False)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False)
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False)
+    hour = serializers.IntegerField(min_value=0, max_value=23, required=False)
+    communication_item = serializers.IntegerField(required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
     recipient_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(CLIENT_ROLES)), required=False
@@ -83,9 +91,20 @@ def _extras(values: list[dict[str, Any]] | None) -> list[ExtraAddress] | None:
     return [ExtraAddress(v["email"], v.get("name", ""), v["language"]) for v in values]
 
 
-class ReportScheduleView(APIView):
+class ReportScheduleView(RevisionedViewMixin, APIView):
     """GET: the project's schedule (everyone in the project). PUT: the PM sets all of it.
-    PATCH: a client admin (or the PM) pauses / resumes it or changes the recipients."""
+    PATCH: a client admin (or the PM) pauses / resumes it or changes the recipients; the PM
+    also its timing (a client admin naming a timing field is refused, 403 naming it)."""
+
+    def _item(self, project: Project, item_id: int | None) -> CommunicationItem | None:
+        if item_id is None:
+            return None
+        item = CommunicationItem.objects.filter(project=project, pk=item_id).first()
+        if item is None:
+            raise InvalidInput(
+                _("Choose a line of this project's plan."), field="communication_item"
+            )
+        return item
 
     def _project(self, request: AuthenticatedRequest, project_pk: int) -> Project:
         return project_get_for(user=request.user, project_id=project_pk)
@@ -108,19 +127,12 @@ class ReportScheduleView(APIView):
         data = ReportScheduleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        item_id = values.pop("communication_item")
-        item = None
-        if item_id is not None:
-            item = CommunicationItem.objects.filter(project=project, pk=item_id).first()
-            if item is None:
-                raise InvalidInput(
-                    _("Choose a line of this project's plan."), field="communication_item"
-                )
         schedule_save(
             actor=request.user,
             project=project,
-            communication_item=item,
+            communication_item=self._item(project, values.pop("communication_item")),
             extra_recipients=_extras(values.pop("extra_recipients")),
+            revision=self.if_match_revision(),
             **values,
         )
         return self._response(request, project)
@@ -132,12 +144,17 @@ class ReportScheduleView(APIView):
             raise PermissionDenied()
         data = ReportRecipientsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        schedule_update_recipients(
+        values = dict(data.validated_data)
+        timing = {name: values.pop(name) for name in TIMING_FIELDS if name in values}
+        if "communication_item" in timing:
+            timing["communication_item"] = self._item(project, timing["communication_item"])
+        schedule_update(
             actor=request.user,
             project=project,
+            revision=self.if_match_revision(),
             is_active=values.get("is_active"),
             recipient_roles=values.get("recipient_roles"),
             extra_recipients=_extras(values.get("extra_recipients")),
+            **timing,
         )
         return self._response(request, project)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Language
 from common.errors import Conflict, InvalidInput, NotAllowed
 from common.history import set_history_user
+from common.revisions import check_revision
 from projects.models import CLIENT_ROLES, Project
 from reports.models import ExtraRecipient, ReportSchedule
 from reports.permissions import (
@@ -41,6 +42,9 @@ class ExtraAddress:
     email: str
     name: str = ""
     language: str = Language.ENGLISH
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.email, self.name, self.language) if part)
 
 
 def client_time_zone(project: Project) -> str:
@@ -125,26 +129,20 @@ def schedule_save(
     is_active: bool,
     communication_item: CommunicationItem | None = None,
     extra_recipients: list[ExtraAddress] | None = None,
+    revision: int | None = None,
 ) -> ReportSchedule:
     """The PM creates or changes the project's schedule; the next run is computed again in the
-    client's time zone. Raises NotAllowed for anyone else, InvalidInput naming the field."""
+    client's time zone. Raises NotAllowed for anyone else, InvalidInput naming the field, and
+    EditConflict if `revision` is given and someone saved the schedule since."""
     if not can_manage_report_schedule(actor, project):
         raise NotAllowed()
-    from reports.models import Cadence
-
-    if cadence not in Cadence.values:
-        raise InvalidInput(_("Choose weekly, every two weeks or monthly."), field="cadence")
-    if not 0 <= weekday <= 6:
-        raise InvalidInput(_("Choose a day of the week."), field="weekday")
-    if not 1 <= day_of_month <= 31:
-        raise InvalidInput(_("Choose a day between 1 and 31."), field="day_of_month")
-    if not 0 <= hour <= 23:
-        raise InvalidInput(_("Choose an hour between 0 and 23."), field="hour")
-    if communication_item is not None and communication_item.project_id != project.pk:
-        raise InvalidInput(_("Choose a line of this project's plan."), field="communication_item")
+    _check_timing(cadence=cadence, weekday=weekday, day_of_month=day_of_month, hour=hour)
+    _check_item(project, communication_item)
     roles = _check_roles(recipient_roles)
     extras = _check_extras(extra_recipients) if extra_recipients is not None else None
     schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
+    if schedule is not None:
+        check_revision(schedule, revision)
     if schedule is None:
         local_today = timezone.now().astimezone(zone_of(client_time_zone(project))).date()
         schedule = ReportSchedule(project=project, anchor_date=monday_of(local_today))
@@ -164,7 +162,84 @@ def schedule_save(
     return schedule
 
 
+def _check_timing(
+    *,
+    cadence: str | None = None,
+    weekday: int | None = None,
+    day_of_month: int | None = None,
+    hour: int | None = None,
+) -> None:
+    from reports.models import Cadence
+
+    if cadence is not None and cadence not in Cadence.values:
+        raise InvalidInput(_("Choose weekly, every two weeks or monthly."), field="cadence")
+    if weekday is not None and not 0 <= weekday <= 6:
+        raise InvalidInput(_("Choose a day of the week."), field="weekday")
+    if day_of_month is not None and not 1 <= day_of_month <= 31:
+        raise InvalidInput(_("Choose a day between 1 and 31."), field="day_of_month")
+    if hour is not None and not 0 <= hour <= 23:
+        raise InvalidInput(_("Choose an hour between 0 and 23."), field="hour")
+
+
+def _check_item(project: Project, item: CommunicationItem | None) -> None:
+    if item is not None and item.project_id != project.pk:
+        raise InvalidInput(_("Choose a line of this project's plan."), field="communication_item")
+
+
+# When the reports go out: only the PM changes these.
+TIMING_FIELDS = ("cadence", "weekday", "day_of_month", "hour", "communication_item")
+
+
 @transaction.atomic
+def schedule_update(
+    *,
+    actor: User,
+    project: Project,
+    revision: int | None = None,
+    is_active: bool | None = None,
+    recipient_roles: Sequence[str] | None = None,
+    extra_recipients: list[ExtraAddress] | None = None,
+    **timing: Any,
+) -> ReportSchedule:
+    """Change part of the schedule; what is not given stays. The client side (a client admin,
+    or the PM) pauses or resumes it and says who receives it; the timing (TIMING_FIELDS: cadence,
+    day, hour, communication plan line) is the PM's, NotAllowed naming the field for anyone
+    else. The next run is computed again when the timing or the on/off switch changes. Raises
+    NoSchedule if the PM has not set one up, EditConflict if `revision` is given and someone
+    saved the schedule since."""
+    if not can_manage_report_recipients(actor, project):
+        raise NotAllowed()
+    unknown = sorted(set(timing) - set(TIMING_FIELDS))
+    if unknown:
+        raise InvalidInput(_("This field cannot be changed."), field=unknown[0])
+    if timing and not can_manage_report_schedule(actor, project):
+        raise NotAllowed(
+            _("Only the project manager changes when the reports are sent."),
+            field=next(name for name in TIMING_FIELDS if name in timing),
+        )
+    _check_timing(**{name: value for name, value in timing.items() if name != "communication_item"})
+    _check_item(project, timing.get("communication_item"))
+    schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
+    if schedule is None:
+        raise NoSchedule()
+    check_revision(schedule, revision)
+    for name, value in timing.items():
+        setattr(schedule, name, value)
+    reschedule = bool(timing)
+    if recipient_roles is not None:
+        schedule.recipient_roles = _check_roles(recipient_roles)
+    if extra_recipients is not None:
+        _set_extras(schedule, _check_extras(extra_recipients))
+    if is_active is not None and is_active != schedule.is_active:
+        schedule.is_active = is_active
+        reschedule = True
+    if reschedule:
+        _reschedule(schedule)
+    set_history_user(schedule, actor)
+    schedule.save()
+    return schedule
+
+
 def schedule_update_recipients(
     *,
     actor: User,
@@ -172,24 +247,18 @@ def schedule_update_recipients(
     is_active: bool | None = None,
     recipient_roles: Sequence[str] | None = None,
     extra_recipients: list[ExtraAddress] | None = None,
+    revision: int | None = None,
 ) -> ReportSchedule:
     """The client side's part of the schedule (a client admin, or the PM): pause or resume, and
-    who receives it. Raises NoSchedule if the PM has not set one up."""
-    if not can_manage_report_recipients(actor, project):
-        raise NotAllowed()
-    schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
-    if schedule is None:
-        raise NoSchedule()
-    if recipient_roles is not None:
-        schedule.recipient_roles = _check_roles(recipient_roles)
-    if extra_recipients is not None:
-        _set_extras(schedule, _check_extras(extra_recipients))
-    if is_active is not None and is_active != schedule.is_active:
-        schedule.is_active = is_active
-        _reschedule(schedule)
-    set_history_user(schedule, actor)
-    schedule.save()
-    return schedule
+    who receives it (schedule_update without the timing)."""
+    return schedule_update(
+        actor=actor,
+        project=project,
+        revision=revision,
+        is_active=is_active,
+        recipient_roles=recipient_roles,
+        extra_recipients=extra_recipients,
+    )
 
 
 @transaction.atomic

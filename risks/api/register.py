@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api_revisions import RevisionedViewMixin
 from common.errors import NotFound
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Visibility
@@ -105,6 +106,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "is_client_raised",
             "assessed_at",
             "created_at",
+            "revision",
         ]
 
 
@@ -243,7 +245,9 @@ class RiskTransitionInputSerializer(serializers.Serializer):
     )
 
 
-class RiskViewSet(RiskChartsViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class RiskViewSet(
+    RevisionedViewMixin, RiskChartsViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Risks of a project: the team raises and manages them; a client admin or customer
     representative raises client-visible ones; clients read client-visible ones only."""
 
@@ -303,7 +307,9 @@ class RiskViewSet(RiskChartsViewSet, mixins.ListModelMixin, mixins.RetrieveModel
         data = RiskUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = resolve_people_and_links(self.project, dict(data.validated_data))
-        risk = risk_update(actor=request.user, risk=risk, **values)
+        risk = risk_update(
+            actor=request.user, risk=risk, revision=self.if_match_revision(), **values
+        )
         return self._out(risk)
 
     @extend_schema(request=RiskAssessInputSerializer, responses=InternalRiskDetailSerializer)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput
 from projects.models import Project, Visibility
@@ -100,6 +101,14 @@ class RiskDetailsForm(forms.Form):
     @classmethod
     def initial_of(cls, risk: Risk) -> dict[str, Any]:
         return {name: getattr(risk, name) for name in cls.base_fields}
+
+
+class RiskEditForm(RevisionFormMixin, RiskDetailsForm):
+    """The details of an existing risk, with the revision they were opened at."""
+
+    @classmethod
+    def initial_of(cls, risk: Risk) -> dict[str, Any]:
+        return {**super().initial_of(risk), "revision": risk.revision}
 
 
 class RiskCreateForm(RiskDetailsForm):

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Project, Visibility
 from risks.models.choices import Category, Level, Side, Strategy
 
 
-class Risk(models.Model):
+class Risk(Revisioned):
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("risk status", "Open")
         MONITORING = "monitoring", pgettext_lazy("risk status", "Monitoring")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
+from common.revisions import check_revision
 from notifications.models import NotificationKind
 from projects.models import Project, Visibility
 from projects.permissions import can_raise_risk, can_view_internal_items
@@ -159,13 +160,15 @@ def risk_create(
 
 
 @transaction.atomic
-def risk_update(*, actor: User, risk: Risk, **values: Any) -> Risk:
+def risk_update(*, actor: User, risk: Risk, revision: int | None = None, **values: Any) -> Risk:
     """A manager of the risk edits its description, owner, response and review date, its
     visibility and links. Unknown fields are refused; a risk the client raised, or one linked to
-    an issue the client knows, stays client-visible."""
+    an issue the client knows, stays client-visible. With `revision`, EditConflict if someone
+    saved the risk since that revision."""
     risk = lock_risk(risk)
     if not can_manage_risk(actor, risk):
         raise NotAllowed()
+    check_revision(risk, revision)
     links = {
         k: values.pop(k) for k in ("requirements", "milestones", "change_requests") if k in values
     }

@@ -20,7 +20,7 @@ from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from risks.forms.actions import ActionForm
 from risks.forms.assessments import AssessForm
-from risks.forms.register import RiskDetailsForm, TransitionForm
+from risks.forms.register import RiskEditForm, TransitionForm
 from risks.models import MitigationAction, Risk
 from risks.permissions import can_manage_risk
 from risks.selectors.history import risk_timeline
@@ -63,7 +63,7 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 },
             ),
             details_form=kwargs.get("details_form")
-            or RiskDetailsForm(project=self.project, initial=RiskDetailsForm.initial_of(risk)),
+            or RiskEditForm(project=self.project, initial=RiskEditForm.initial_of(risk)),
             action_form=kwargs.get("action_form") or ActionForm(project=self.project),
             transition_form=kwargs.get("transition_form") or TransitionForm(),
             today=timezone.localdate(),
@@ -103,7 +103,7 @@ class RiskEditView(RiskFormView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         risk = self.get_risk()
-        form = RiskDetailsForm(request.POST, project=self.project)
+        form = RiskEditForm(request.POST, project=self.project)
         if run_form(form, lambda data: risk_update(actor=request.user, risk=risk, **data)):
             return self._done(risk, _("Risk updated."))
         return self._failed(risk, details_form=form)

@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api_revisions import RevisionedViewMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
@@ -88,6 +89,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "rejected_at",
             "rejection_reason",
             "applied_at",
+            "revision",
         ]
 
 
@@ -138,7 +140,9 @@ class ChangeRequestRejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
 
 
-class ChangeRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ChangeRequestViewSet(
+    RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Change requests: raised by either side, assessed by the PM, approved by both sides."""
 
     request: AuthenticatedRequest

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
@@ -44,6 +45,7 @@ class RequirementSerializer(serializers.ModelSerializer):
             "status",
             "status_reason",
             "version",
+            "revision",
             "created_at",
             "updated_at",
         ]
@@ -136,7 +138,9 @@ class ConfirmationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class RequirementViewSet(
+    RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
     """Requirements of a project: the team drafts and triages, the client submits, confirms the
     version it read and accepts what was delivered."""
 
@@ -194,6 +198,7 @@ class RequirementViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Ret
         requirement_update(
             actor=request.user,
             requirement=self.get_object(),
+            revision=self.if_match_revision(),
             **self._links(dict(data.validated_data)),
         )
         return Response(RequirementDetailSerializer(self.get_object()).data)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import EditConflict, Revisioned, RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Visibility
-from stakeholders.models import Requirement
+from stakeholders.models import ChangeRequest, Requirement
 
 
 class RequirementLinksMixin(forms.Form):
@@ -59,8 +60,9 @@ class StaffChangeRequestForm(ChangeRequestForm):
     )
 
 
-class AssessForm(RequirementLinksMixin):
-    """The PM's assessment: scope and cost, and the days each milestone moves."""
+class AssessForm(RevisionFormMixin, RequirementLinksMixin):
+    """The PM's assessment: scope and cost, and the days each milestone moves; with the
+    revision of the change request it was opened at."""
 
     scope_impact = forms.CharField(
         label=_("Impact on scope"),
@@ -88,6 +90,31 @@ class AssessForm(RequirementLinksMixin):
             self.fields[f"days_{milestone.pk}"] = forms.IntegerField(
                 label=milestone.name, required=False, initial=0
             )
+
+    def current_value(self, name: str, current: Revisioned) -> Any:
+        change_request = cast("ChangeRequest", current)
+        if name == "requirements":
+            return [
+                f"{requirement.reference} {requirement.title}"
+                for requirement in change_request.requirements.all()
+            ]
+        if name.startswith("days_"):
+            days = {i.milestone_id: i.days for i in change_request.schedule_impacts.all()}
+            return days.get(int(name.removeprefix("days_")), 0)
+        return super().current_value(name, current)
+
+    def show_conflict(self, error: EditConflict) -> None:
+        # Compared as the person reads them: references and titles, not ids.
+        chosen = self.cleaned_data.get("requirements") or []
+        labels = {
+            requirement.pk: f"{requirement.reference} {requirement.title}"
+            for requirement in Requirement.objects.filter(pk__in=chosen)
+        }
+        self.cleaned_data["requirements"] = [labels.get(pk, str(pk)) for pk in chosen]
+        self.cleaned_data.update(
+            {f"days_{m.pk}": self.cleaned_data.get(f"days_{m.pk}") or 0 for m in self.milestones}
+        )
+        super().show_conflict(error)
 
     def schedule(self) -> dict[int, int]:
         return {

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from common.widgets import DateInput, DateTimeLocalInput
 from projects.models import Visibility
@@ -60,6 +61,14 @@ class MinutesForm(forms.Form):
     minutes_visibility = forms.ChoiceField(
         label=_("Minutes visible to"), choices=Visibility.choices
     )
+
+
+class MeetingEditForm(RevisionFormMixin, MeetingForm):
+    pass
+
+
+class MinutesEditForm(RevisionFormMixin, MinutesForm):
+    pass
 
 
 class DecisionForm(forms.Form):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models import Deliverable, Visibility
 from stakeholders.models import Attitude, RaciLetter, Stakeholder
@@ -52,6 +53,14 @@ class CommunicationItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = stakeholders  # type: ignore[attr-defined]
         self.fields["sender"].queryset = members  # type: ignore[attr-defined]
+
+
+class StakeholderEditForm(RevisionFormMixin, StakeholderForm):
+    pass
+
+
+class CommunicationItemEditForm(RevisionFormMixin, CommunicationItemForm):
+    pass
 
 
 CLEAR = "clear"

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, length_help_text
 from discussions.forms import MultipleFileField
 from projects.models import Deliverable, Milestone, Project, Visibility
@@ -64,6 +65,10 @@ class PortalRequirementForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Requirement.Priority.choices, initial="should"
     )
+
+
+class RequirementEditForm(RevisionFormMixin, RequirementForm):
+    """The PM's form on an existing requirement, with the revision it was opened at."""
 
 
 class RequirementStepForm(forms.Form):

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Project, Visibility
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(Revisioned):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         ASSESSED = "assessed", _("Assessed")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Project, Visibility
 
@@ -18,7 +19,7 @@ class Side(models.TextChoices):
     JOINT = "joint", _("Both sides")
 
 
-class Meeting(models.Model):
+class Meeting(Revisioned):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="meetings"
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.models import Deliverable, Project, Visibility
 
@@ -18,7 +19,7 @@ class Attitude(models.TextChoices):
     UNAWARE = "unaware", _("Unaware")
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Revisioned):
     """A person or group with a stake in the project. Internal by default: the register with
     attitudes and strategies is the team's tool."""
 
@@ -69,7 +70,7 @@ class Stakeholder(models.Model):
         return self.name
 
 
-class CommunicationItem(models.Model):
+class CommunicationItem(Revisioned):
     """A line of the communication plan: what, to whom, by whom, how and how often. Client
     visible by default (the status-report schedule will read its recipients from here)."""
 

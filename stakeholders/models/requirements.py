@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.revisions import Revisioned
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Deliverable, Milestone, Project, Visibility
 
 
-class Requirement(models.Model):
+class Requirement(Revisioned):
     class Source(models.TextChoices):
         CLIENT = "client", _("Client")
         INTERNAL = "internal", _("Internal")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
+from common.revisions import check_revision
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from projects.models import CLIENT_ROLES, Membership, Milestone, Project, Role, Visibility
@@ -124,14 +125,17 @@ def change_request_assess(
     internal_note: str = "",
     visibility: str | None = None,
     requirements: Iterable[int] | None = None,
+    revision: int | None = None,
 ) -> ChangeRequest:
     """The PM states the impact: on scope (text), cost (may be negative) and, per milestone of the
     project, the days it moves (may be negative; 0 removes it), and which requirements the change
     touches (None keeps the links). May be redone until a side approved; `internal_note` is the
-    team's cost breakdown, never shown to the client."""
+    team's cost breakdown, never shown to the client. With `revision`, EditConflict if someone
+    saved the change request since that revision."""
     cr = _lock(change_request)
     if not can_edit_plan(actor, cr.project):
         raise NotAllowed()
+    check_revision(cr, revision)
     if cr.status not in OPEN or cr.provider_approved_at or cr.client_approved_at:
         raise InvalidTransition(_("Only an open change request without approvals is assessed."))
     milestones = {m.pk: m for m in Milestone.objects.filter(project=cr.project, pk__in=schedule)}

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
+from common.revisions import lock_and_check
 from notifications.services.notifications import notification_create
 from projects.models import CLIENT_ROLES, Membership, Project, Visibility
 from projects.permissions import can_view_project
@@ -117,10 +118,12 @@ def meeting_update(
     attendees: Iterable[User] = (),
     stakeholder_attendees: Iterable[Stakeholder] = (),
     visibility: str | None = None,
+    revision: int | None = None,
 ) -> Meeting:
     """The PM or a team member reschedules a meeting or changes its agenda, attendees and
     visibility (None keeps it). Made internal, its minutes stop being shared; refused while a
-    client person holds an open action item of it (they could no longer see what they owe)."""
+    client person holds an open action item of it (they could no longer see what they owe).
+    With `revision`, EditConflict if someone saved the meeting since that revision."""
     project = meeting.project
     require_allowed(can_manage_meetings(actor, project), actor, project)
     if not title.strip():
@@ -130,7 +133,7 @@ def meeting_update(
     if visibility is not None and visibility not in Visibility.values:
         raise InvalidInput(_("Unknown visibility."), field="visibility")
     attendees, stakeholder_attendees = _check_attendees(project, attendees, stakeholder_attendees)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = lock_and_check(meeting, revision)
     fields = ["title", "starts_at", "location", "agenda"]
     if visibility is not None and visibility != meeting.visibility:
         if visibility == Visibility.INTERNAL and (
@@ -162,11 +165,19 @@ def meeting_update(
     return meeting
 
 
+@transaction.atomic
 def meeting_update_minutes(
-    *, actor: User, meeting: Meeting, minutes: str, minutes_visibility: str
+    *,
+    actor: User,
+    meeting: Meeting,
+    minutes: str,
+    minutes_visibility: str,
+    revision: int | None = None,
 ) -> Meeting:
-    """The minutes and who may read them; an internal meeting's minutes stay internal."""
+    """The minutes and who may read them; an internal meeting's minutes stay internal. With
+    `revision`, EditConflict if someone saved the meeting since that revision."""
     require_allowed(can_manage_meetings(actor, meeting.project), actor, meeting.project)
+    meeting = lock_and_check(meeting, revision)
     _check_visibility(meeting.visibility, minutes_visibility)
     meeting.minutes = minutes
     meeting.minutes_visibility = minutes_visibility

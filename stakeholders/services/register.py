@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, NotAllowed, NotFound
+from common.revisions import lock_and_check
 from projects.models import Deliverable, Membership, Project, Visibility
 from projects.permissions import can_view_project
 from stakeholders.models import Attitude, CommunicationItem, RaciAssignment, RaciLetter, Stakeholder
@@ -75,9 +76,14 @@ def stakeholder_create(
     )
 
 
-def stakeholder_update(*, actor: User, stakeholder: Stakeholder, **fields: object) -> Stakeholder:
-    """The PM changes an entry of the register; only the named fields change."""
+@transaction.atomic
+def stakeholder_update(
+    *, actor: User, stakeholder: Stakeholder, revision: int | None = None, **fields: object
+) -> Stakeholder:
+    """The PM changes an entry of the register; only the named fields change. With `revision`,
+    EditConflict if someone saved the entry since that revision."""
     require_allowed(can_edit_register(actor, stakeholder.project), actor, stakeholder.project)
+    stakeholder = lock_and_check(stakeholder, revision)
     editable = {
         "name",
         "organisation",
@@ -165,9 +171,10 @@ def communication_item_update(
     channel: str = "",
     frequency: str = "",
     visibility: str | None = None,
+    revision: int | None = None,
 ) -> CommunicationItem:
     """The PM changes a line of the communication plan (every field at once, as the form has
-    them)."""
+    them). With `revision`, EditConflict if someone saved the line since that revision."""
     project = item.project
     require_allowed(can_edit_register(actor, project), actor, project)
     if not what.strip():
@@ -178,6 +185,7 @@ def communication_item_update(
         raise InvalidInput(_("A recipient is not in this project's register."), field="recipients")
     if visibility is not None and visibility not in Visibility.values:
         raise InvalidInput(_("Unknown visibility."), field="visibility")
+    item = lock_and_check(item, revision)
     item.what = what.strip()
     item.sender = sender
     item.channel = channel

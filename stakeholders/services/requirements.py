@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
+from common.revisions import lock_and_check
 from common.text import clean_text
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.permissions import can_confirm_requirement, can_submit_requirement
@@ -73,7 +74,7 @@ def _set_links(
 
 def _save(requirement: Requirement, actor: User, **kwargs: object) -> None:
     set_history_user(requirement, actor)
-    requirement.save(**kwargs)  # type: ignore[arg-type]
+    requirement.save(**kwargs)
 
 
 @transaction.atomic
@@ -147,6 +148,7 @@ def requirement_update(
     visibility: str | None = None,
     milestones: Iterable[Milestone] | None = None,
     deliverables: Iterable[Deliverable] | None = None,
+    revision: int | None = None,
 ) -> Requirement:
     """The PM edits a requirement; None keeps a field.
 
@@ -156,10 +158,11 @@ def requirement_update(
     told; the client's signature never covers content it did not see. A delivered, accepted or
     rejected requirement's content no longer changes (InvalidTransition on the first changed
     field). A requirement a client submitted or must decide on cannot become internal; one
-    shared with the client gets a client-visible version of the content it is shown."""
+    shared with the client gets a client-visible version of the content it is shown.
+    With `revision`, EditConflict if someone saved it since that revision."""
     if not can_triage_requirement(actor, requirement):
         raise NotAllowed()
-    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    requirement = lock_and_check(requirement, revision)
     # Compared as a browser sends text back (CRLF line breaks): an untouched text area of a
     # page is no change.
     current = {

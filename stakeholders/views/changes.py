@@ -135,6 +135,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
         milestones = list(milestone_list_for(user=user, project=self.project))
         current = {i.milestone_id: i.days for i in cr.schedule_impacts.all()}
         initial = {
+            "revision": cr.revision,
             "scope_impact": cr.scope_impact,
             "cost_impact": cr.cost_impact,
             "internal_note": cr.internal_note,
@@ -185,6 +186,7 @@ class ChangeRequestAssessView(ChangeRequestDetailView):
                 visibility=data["visibility"],
                 schedule=form.schedule(),
                 requirements=data["requirements"],
+                revision=data["revision"],
             )
 
         if run_form(form, assess):

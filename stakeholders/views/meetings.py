@@ -17,7 +17,13 @@ from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import NotAllowed
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
-from stakeholders.forms.meetings import ActionItemForm, DecisionForm, MeetingForm, MinutesForm
+from stakeholders.forms.meetings import (
+    ActionItemForm,
+    DecisionForm,
+    MeetingEditForm,
+    MeetingForm,
+    MinutesEditForm,
+)
 from stakeholders.permissions import can_manage_meetings
 from stakeholders.selectors.meetings import meeting_get_for, meeting_list_for
 from stakeholders.selectors.register import stakeholder_list_for
@@ -109,12 +115,13 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
     def _members(self) -> Any:
         return project_members(self.project)
 
-    def _meeting_form(self, meeting: Any, data: Any = None) -> MeetingForm:
-        return MeetingForm(
+    def _meeting_form(self, meeting: Any, data: Any = None) -> MeetingEditForm:
+        return MeetingEditForm(
             data,
             members=self._members(),
             stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
             initial={
+                "revision": meeting.revision,
                 "title": meeting.title,
                 "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
                 "location": meeting.location,
@@ -131,8 +138,9 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
         context.update(
             may_manage=can_manage_meetings(self.request.user, self.project),
             minutes_form=kwargs.get("minutes_form")
-            or MinutesForm(
+            or MinutesEditForm(
                 initial={
+                    "revision": meeting.revision,
                     "minutes": meeting.minutes,
                     "minutes_visibility": meeting.minutes_visibility,
                 }
@@ -177,8 +185,8 @@ class MeetingMinutesSaveView(MeetingFormView):
 
     form_name = "minutes_form"
 
-    def make_form(self, meeting: Any, data: Any) -> MinutesForm:
-        return MinutesForm(data)
+    def make_form(self, meeting: Any, data: Any) -> MinutesEditForm:
+        return MinutesEditForm(data)
 
     def save(self, meeting: Any, data: dict[str, Any]) -> Any:
         return meeting_update_minutes(actor=self.request.user, meeting=meeting, **data)
@@ -213,7 +221,7 @@ class MeetingEditView(MeetingFormView):
 
     form_name = "meeting_form"
 
-    def make_form(self, meeting: Any, data: Any) -> MeetingForm:
+    def make_form(self, meeting: Any, data: Any) -> MeetingEditForm:
         return self._meeting_form(meeting, data)
 
     def save(self, meeting: Any, data: dict[str, Any]) -> Any:

@@ -18,7 +18,14 @@ from common.errors import InvalidInput, NotAllowed, NotFound
 from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
 from projects.selectors import deliverable_list_for
-from stakeholders.forms.register import CLEAR, CommunicationItemForm, RaciForm, StakeholderForm
+from stakeholders.forms.register import (
+    CLEAR,
+    CommunicationItemEditForm,
+    CommunicationItemForm,
+    RaciForm,
+    StakeholderEditForm,
+    StakeholderForm,
+)
 from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
 from stakeholders.permissions import can_edit_register
 from stakeholders.selectors.register import (
@@ -186,13 +193,18 @@ class StakeholderEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context.update(
             stakeholder=stakeholder,
             form=kwargs.get("form")
-            or StakeholderForm(initial={name: getattr(stakeholder, name) for name in fields}),
+            or StakeholderEditForm(
+                initial={
+                    **{name: getattr(stakeholder, name) for name in fields},
+                    "revision": stakeholder.revision,
+                }
+            ),
         )
         return context
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         stakeholder = self.get_stakeholder()
-        form = StakeholderForm(request.POST)
+        form = StakeholderEditForm(request.POST)
         if run_form(
             form,
             lambda data: stakeholder_update(actor=request.user, stakeholder=stakeholder, **data),
@@ -239,12 +251,13 @@ class CommunicationItemEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
             raise NotFound()
         return item
 
-    def _form(self, item: CommunicationItem, data: Any = None) -> CommunicationItemForm:
-        return CommunicationItemForm(
+    def _form(self, item: CommunicationItem, data: Any = None) -> CommunicationItemEditForm:
+        return CommunicationItemEditForm(
             data,
             stakeholders=stakeholder_list_for(user=self.request.user, project=self.project),
             members=project_members(self.project),
             initial={
+                "revision": item.revision,
                 "what": item.what,
                 "recipients": [s.pk for s in item.recipients.all()],
                 "sender": item.sender_id,

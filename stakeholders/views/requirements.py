@@ -20,7 +20,7 @@ from projects.mixins import ProjectPageMixin
 from stakeholders.forms.requirements import (
     PortalRequirementCreateForm,
     RequirementCreateForm,
-    RequirementForm,
+    RequirementEditForm,
     RequirementStepForm,
 )
 from stakeholders.models import Requirement
@@ -147,9 +147,10 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
         may_edit = can_triage_requirement(user, requirement)
         form = kwargs.get("form")
         if form is None and may_edit:
-            form = RequirementForm(
+            form = RequirementEditForm(
                 project=self.project,
                 initial={
+                    "revision": requirement.revision,
                     "title": requirement.title,
                     "description": requirement.description,
                     "priority": requirement.priority,
@@ -204,7 +205,7 @@ class RequirementEditView(RequirementDetailView):
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         requirement = self.get_requirement()
-        form = RequirementForm(request.POST, project=self.project)
+        form = RequirementEditForm(request.POST, project=self.project)
         if run_form(
             form,
             lambda data: requirement_update(actor=request.user, requirement=requirement, **data),
@@ -215,7 +216,9 @@ class RequirementEditView(RequirementDetailView):
                 project_id=self.project.pk,
                 requirement_id=requirement.pk,
             )
-        return self.render_to_response(self.get_context_data(requirement=requirement, form=form))
+        return self.render_to_response(
+            self.get_context_data(requirement=requirement, form=form), status=400
+        )
 
 
 class PortalRequirementDetailView(PortalPageMixin, RequirementDetailBase):

@@ -335,9 +335,11 @@ def test_api_pm_manages_objectives(cast):
         "target": "< 0.5 %",
         "status": "not_started",
         "position": 1,
+        "revision": 1,
     }
     patched = client.patch(f"{base}{pk}/", {"status": "achieved"}, content_type="application/json")
     assert (patched.status_code, patched.json()["status"]) == (200, "achieved")
+    assert (patched.json()["revision"], patched["ETag"]) == (2, '"2"')
     assert objectives(cast.project) == [("Cut errors", "< 0.5 %", "achieved", 1)]
     listed = logged_in(cast.viewer).get(base).json()
     assert [row["title"] for row in listed["results"]] == ["Cut errors"]

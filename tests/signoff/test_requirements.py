@@ -234,7 +234,7 @@ def test_a_delivered_accepted_or_rejected_requirement_keeps_its_content(
         field: value,
     }
     response = client.post(page, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "no longer change" in response.content.decode()
     assert state(requirement) == before
 

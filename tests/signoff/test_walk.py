@@ -69,6 +69,7 @@ REQUIREMENT_NOT_SIGNED = {
     "status": "the workflow moves on after the sign-off (start, deliver, accept, defer, reject)",
     "status_reason": "the reason of a workflow step",
     "updated_at": "bookkeeping",
+    "revision": "bookkeeping: counts the saves of the row, for the lost-update check",
     "milestones": "the team's tracing to its plan, not the content the client confirmed",
     "deliverables": "the team's tracing to its plan, not the content the client confirmed",
 }
@@ -409,6 +410,8 @@ def _values(w: World, record: Any) -> dict[str, Callable[[], list[Any]]]:
         "to": lambda: list(TRANSITIONS),
         "reason": lambda: [CHANGED_TEXT],
         "version": lambda: [getattr(record, "version", 1), getattr(record, "version", 1) + 1],
+        # The revision a form or If-Match was read at (None: not compared).
+        "revision": lambda: [None, getattr(record, "revision", 1)],
         "scope_impact": lambda: [CHANGED_TEXT],
         "cost_impact": lambda: [Decimal("9999.00")],
         "schedule": lambda: [{w.milestone.pk: 30}, {w.other_milestone.pk: 5}],
