@@ -34,6 +34,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils import timezone
 
 RETRY_MAX_SECONDS = 3600
+RETRY_QUICK_ATTEMPTS = 10
+RETRY_QUICK_MAX_SECONDS = 60
 
 
 class SendOutcome(enum.Enum):
@@ -122,10 +124,19 @@ def failure(error: BaseException) -> Result:
 
 
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next try: exponential from OUTBOX_RETRY_BASE_SECONDS (30 s), capped at
-    an hour, with jitter over its upper half, so that a refused message never comes straight
-    back (at least one second) and many refused together spread out."""
-    ceiling = min(RETRY_MAX_SECONDS, settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    """Seconds before the next try, with jitter over its upper half, so that a refused message
+    never comes straight back (at least one second) and many refused together spread out.
+
+    The first RETRY_QUICK_ATTEMPTS tries come at most a minute apart (from
+    OUTBOX_RETRY_BASE_SECONDS, 30 s): mail held back by a short outage — a mail server restarting
+    or answering 451 for a while — goes out within a minute of its return. After them the delay
+    doubles up to an hour: with 16 tries in all, a message is given up after about an hour."""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    quick_max = max(RETRY_QUICK_MAX_SECONDS, base)
+    if attempts <= RETRY_QUICK_ATTEMPTS:
+        ceiling = min(quick_max, base * 2 ** max(attempts - 1, 0))
+    else:
+        ceiling = min(RETRY_MAX_SECONDS, quick_max * 2 ** (attempts - RETRY_QUICK_ATTEMPTS))
     return max(1, ceiling - secrets.randbelow(ceiling // 2 + 1))
 
 

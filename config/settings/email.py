@@ -15,7 +15,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rapport <rapport@loc
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
 # How often the outbox tries a message before it is marked failed for a staff admin to resend.
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=16)
 # The first retry of a refused message waits about this long; each further one twice as long,
 # up to an hour.
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
@@ -32,7 +32,7 @@ OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS = env.int("OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS
 SEND_RECORD_RETRY_SECONDS = env.int("SEND_RECORD_RETRY_SECONDS", default=5)
 # Status reports: tries before a delivery fails, how long a "sending" claim lasts before the
 # sweeper takes it back (longer than a task may run), and how late a queued delivery may be.
-REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=6)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=16)
 REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default=360)
 REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=45)
 # While tasks wait in the broker, a queued delivery counts as lost only after this long.

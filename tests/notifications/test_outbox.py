@@ -276,7 +276,11 @@ def test_retry_delay_grows_from_the_configured_base_and_is_never_zero(db, settin
     settings.OUTBOX_RETRY_BASE_SECONDS = 30
     for _ in range(50):
         assert 15 <= retry_delay(1) <= 30
-        assert 60 <= retry_delay(3) <= 120
+        # The first ten tries at most a minute apart (a short outage), then doubling.
+        assert 30 <= retry_delay(3) <= 60
+        assert 30 <= retry_delay(10) <= 60
+        assert 60 <= retry_delay(11) <= 120
+        assert 480 <= retry_delay(14) <= 960
         assert RETRY_MAX_SECONDS // 2 <= retry_delay(20) <= RETRY_MAX_SECONDS
     settings.OUTBOX_RETRY_BASE_SECONDS = 1
     assert {retry_delay(1) for _ in range(20)} == {1}
