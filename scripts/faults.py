@@ -89,18 +89,18 @@ class Workload:
 
     def _call(
         self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, str]
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         request = urllib.request.Request(  # noqa: S310  (our own stack, http://127.0.0.1)
             self.base_url + path, data=body, method=method, headers=headers
         )
         opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers.items(), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, error.headers.items(), error.read()
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            return 0, {}, b""
+            return 0, [], b""
 
     def api_writer(self, person: str) -> None:
         headers = {
@@ -171,7 +171,7 @@ class PageSession:
         status, headers, content = self.workload._call(
             method, path, body=body, headers=self._headers(extra)
         )
-        for key, value in headers.items():
+        for key, value in headers:  # each Set-Cookie header (there are several)
             if key.lower() == "set-cookie":
                 self._take_cookies(value)
         return status, headers, content

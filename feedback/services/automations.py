@@ -4,7 +4,7 @@ deliverable is accepted, when the project closes).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -24,7 +24,7 @@ from feedback.services.campaigns import (
     campaign_check_template,
     campaign_start,
 )
-from projects.models import Deliverable, Project
+from projects.models import Deliverable, Phase, Project
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -158,6 +158,58 @@ def campaigns_on_deliverable_accepted(*, deliverable_id: int) -> list[Campaign]:
         )
         if campaign is not None:
             started.append(campaign)
+    return started
+
+
+# How long an event's own task has to start its campaign before the tick does it instead.
+CATCH_UP_GRACE = timedelta(minutes=10)
+
+
+def automations_catch_up(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Start the campaigns whose event's task was lost (a broker down when a deliverable was
+    accepted or the project closed): every deliverable accepted after its automation was set up,
+    more than CATCH_UP_GRACE ago, and every closed project, with no campaign for that automation
+    and event yet. The trigger keys make a campaign the task starts after all a no-op."""
+    now = now or timezone.now()
+    started = 0
+    on_acceptance = SurveyAutomation.objects.filter(
+        trigger=CampaignTrigger.DELIVERABLE_ACCEPTED, is_active=True
+    ).select_related("project", "template")
+    for automation in on_acceptance[:limit]:
+        keys = set(
+            Campaign.objects.filter(
+                automation=automation, trigger_key__startswith=f"auto:{automation.pk}:deliverable:"
+            ).values_list("trigger_key", flat=True)
+        )
+        missed = Deliverable.objects.filter(
+            project=automation.project,
+            status__in=Deliverable.ACCEPTED_STATES,
+            accepted_at__gte=automation.created_at,
+            accepted_at__lte=now - CATCH_UP_GRACE,
+        ).order_by("pk")
+        for deliverable in missed:
+            key = f"auto:{automation.pk}:deliverable:{deliverable.pk}"
+            if key in keys:
+                continue
+            if campaign_start(
+                project=automation.project,
+                automation=automation,
+                deliverable=deliverable,
+                trigger_key=key,
+            ):
+                started += 1
+    on_close = SurveyAutomation.objects.filter(
+        trigger=CampaignTrigger.PROJECT_CLOSED,
+        is_active=True,
+        project__phase=Phase.CLOSED,
+        created_at__lte=now - CATCH_UP_GRACE,
+    ).select_related("project", "template")
+    for automation in on_close[:limit]:
+        key = f"auto:{automation.pk}:closed"
+        if Campaign.objects.filter(trigger_key=key).exists():
+            continue
+        if campaign_start(project=automation.project, automation=automation, trigger_key=key):
+            started += 1
     return started
 
 

@@ -24,7 +24,7 @@ from feedback.models import (
     SurveyInvitation,
     SurveyOptOut,
 )
-from feedback.services.automations import automations_run_periodic
+from feedback.services.automations import automations_catch_up, automations_run_periodic
 from feedback.services.campaigns import campaign_close
 from feedback.tokens import invitation_token
 from notifications.services.outbox import outbox_enqueue
@@ -168,7 +168,10 @@ def survey_campaigns_tick(*, now: datetime | None = None) -> dict[str, int]:
     """The periodic job: start due periodic campaigns, send campaigns whose window opened, remind,
     and close campaigns whose window ended. Each step is safe to run twice."""
     now = now or timezone.now()
-    counts = {"started": automations_run_periodic(today=timezone.localdate(now))}
+    counts = {
+        "started": automations_run_periodic(today=timezone.localdate(now)),
+        "caught_up": automations_catch_up(now=now),
+    }
     due = Campaign.objects.filter(status=Campaign.Status.SCHEDULED, opens_at__lte=now).values_list(
         "pk", flat=True
     )[:200]

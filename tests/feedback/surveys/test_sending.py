@@ -172,6 +172,56 @@ def test_deliverable_acceptance_starts_one_campaign_per_deliverable(am, pm, rep,
     assert Campaign.objects.count() == 1
 
 
+def test_the_tick_starts_the_campaigns_whose_event_task_was_lost(am, pm, rep, project):
+    """A deliverable accepted and a project closed while the broker was down: their tasks never
+    ran; the tick starts each campaign once, after the grace, and never for older events."""
+    from projects.models import Deliverable, Phase, Project
+    from projects.services.deliverables import deliverable_create
+    from projects.services.milestones import milestone_create
+
+    template = survey_template_default()
+    on_acceptance = automation_create(
+        actor=am, project=project, template=template, trigger=CampaignTrigger.DELIVERABLE_ACCEPTED
+    )
+    on_close = automation_create(
+        actor=am, project=project, template=template, trigger=CampaignTrigger.PROJECT_CLOSED
+    )
+    milestone = milestone_create(actor=pm, project=project, name="M1", due_date=date(2027, 1, 1))
+    lost = deliverable_create(actor=pm, milestone=milestone, name="Runbook", criteria=[])
+    recent = deliverable_create(actor=pm, milestone=milestone, name="Manual", criteria=[])
+    before = deliverable_create(actor=pm, milestone=milestone, name="Old", criteria=[])
+    now = timezone.now()
+    # Both set up an hour ago.
+    type(on_close).objects.filter(pk__in=[on_acceptance.pk, on_close.pk]).update(
+        created_at=now - timedelta(hours=1)
+    )
+    Deliverable.objects.filter(pk=lost.pk).update(
+        status=Deliverable.Status.ACCEPTED, accepted_at=now - timedelta(minutes=20)
+    )
+    Deliverable.objects.filter(pk=recent.pk).update(
+        status=Deliverable.Status.DEEMED_ACCEPTED, accepted_at=now - timedelta(minutes=2)
+    )
+    # Accepted before the automation was set up: not surveyed after the fact.
+    Deliverable.objects.filter(pk=before.pk).update(
+        status=Deliverable.Status.ACCEPTED, accepted_at=now - timedelta(days=1)
+    )
+    Project.objects.filter(pk=project.pk).update(phase=Phase.CLOSED)
+
+    assert survey_campaigns_tick(now=now)["caught_up"] == 2
+    started = Campaign.objects.order_by("pk")
+    assert [(c.trigger, c.deliverable_id) for c in started] == [
+        (CampaignTrigger.DELIVERABLE_ACCEPTED, lost.pk),
+        (CampaignTrigger.PROJECT_CLOSED, None),
+    ]
+    # The recent one is its task's, until the grace has passed; nothing is started twice.
+    assert survey_campaigns_tick(now=now)["caught_up"] == 0
+    assert survey_campaigns_tick(now=now + timedelta(minutes=9))["caught_up"] == 1
+    assert survey_campaigns_tick(now=now + timedelta(minutes=30))["caught_up"] == 0
+    # The event's own task, late after all, finds the campaign the tick started.
+    assert campaigns_on_deliverable_accepted(deliverable_id=lost.pk)[0] == started[0]
+    assert Campaign.objects.count() == 3
+
+
 def test_project_close_starts_its_campaign_once(am, rep, project):
     template = survey_template_default()
     automation_create(
