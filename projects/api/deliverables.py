@@ -209,13 +209,7 @@ class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListMod
             raise NotFound()
         data = MilestoneUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = {
-            "name": milestone.name,
-            "due_date": milestone.due_date,
-            "description": milestone.description,
-            "visibility": milestone.visibility,
-            **data.validated_data,
-        }
+        values = data.validated_data  # the fields not sent keep their saved values
         milestone = milestone_update(
             actor=request.user, milestone=milestone, revision=self.if_match_revision(), **values
         )

@@ -189,12 +189,7 @@ class ObjectiveViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListMod
         objective = self.get_object()
         data = ObjectiveInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        values = {
-            "title": objective.title,
-            "target": objective.target,
-            "status": objective.status,
-            **data.validated_data,
-        }
+        values = data.validated_data  # the fields not sent keep their saved values
         objective = objective_update(
             actor=request.user, objective=objective, revision=self.if_match_revision(), **values
         )

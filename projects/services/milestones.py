@@ -60,9 +60,9 @@ def milestone_update(
     *,
     actor: User,
     milestone: Milestone,
-    name: str,
-    due_date: date,
-    description: str = "",
+    name: str | None = None,
+    due_date: date | None = None,
+    description: str | None = None,
     visibility: str | None = None,
     revision: int | None = None,
 ) -> Milestone:
@@ -74,9 +74,13 @@ def milestone_update(
     if not can_edit_plan(actor, milestone.project):
         raise NotAllowed()
     milestone = lock_and_check(milestone, revision)
-    milestone.name = clean_text(name, field="name", label=_("Name"), max_length=200)
-    milestone.due_date = due_date
-    milestone.description = description.strip()
+    # A field given as None keeps its saved value (read under the row lock).
+    if name is not None:
+        milestone.name = clean_text(name, field="name", label=_("Name"), max_length=200)
+    if due_date is not None:
+        milestone.due_date = due_date
+    if description is not None:
+        milestone.description = description.strip()
     if visibility is not None and visibility != milestone.visibility:
         if visibility not in Visibility.values:
             raise InvalidInput(_("Unknown visibility."), field="visibility")

@@ -54,15 +54,20 @@ def objective_update(
     *,
     actor: User,
     objective: Objective,
-    title: str,
-    target: str,
-    status: str,
+    title: str | None = None,
+    target: str | None = None,
+    status: str | None = None,
     revision: int | None = None,
 ) -> Objective:
-    """With `revision`, EditConflict if someone saved the objective since that revision."""
+    """A field given as None keeps its saved value (read under the row lock, so that a partial
+    change never writes back what someone else just changed). With `revision`, EditConflict if
+    someone saved the objective since that revision."""
     if not can_edit_plan(actor, objective.project):
         raise NotAllowed()
     objective = lock_and_check(objective, revision)
+    title = objective.title if title is None else title
+    target = objective.target if target is None else target
+    status = objective.status if status is None else status
     objective.title, objective.target = _clean(title, target, status)
     objective.status = status
     objective.save(update_fields=["title", "target", "status"])

@@ -381,3 +381,35 @@ def test_the_schema_documents_if_match_the_409_and_the_etag(cast):
     assert "ETag" in detail["responses"]["200"]["headers"]
     listing = paths["/api/v1/projects/{project_pk}/requirements/"]["get"]
     assert "headers" not in listing["responses"]["200"]
+
+
+def test_a_partial_change_without_if_match_keeps_what_others_saved_meanwhile(cast):
+    """A PATCH of one field (or a service call with a copy read earlier) writes that field only:
+    the others keep what was saved in between, read under the row lock."""
+    from projects.services.milestones import milestone_update
+    from projects.services.objectives import objective_update
+
+    milestone = _milestone(cast)
+    stale = Milestone.objects.get(pk=milestone.pk)
+    milestone_update(actor=cast.pm, milestone=milestone, description="Agreed with the client")
+    milestone_update(actor=cast.pm, milestone=stale, name="Pilot, phase 1")
+    saved = Milestone.objects.get(pk=milestone.pk)
+    assert (saved.name, saved.description) == ("Pilot, phase 1", "Agreed with the client")
+
+    objective = objective_create(
+        actor=cast.pm, project=cast.project, title="Faster picking", target="-20 %"
+    )
+    stale_objective = Objective.objects.get(pk=objective.pk)
+    objective_update(actor=cast.pm, objective=objective, target="-25 %")
+    response = logged_in(cast.pm).patch(
+        f"/api/v1/projects/{cast.project.pk}/objectives/{objective.pk}/",
+        {"title": "Faster picking and packing"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    saved_objective = Objective.objects.get(pk=objective.pk)
+    assert (saved_objective.title, saved_objective.target) == (
+        "Faster picking and packing",
+        "-25 %",
+    )
+    assert stale_objective.target == "-20 %"  # the copy read before the other change
