@@ -13,8 +13,9 @@ from notifications.services import digests, notifications, outbox
 
 
 # One message, one SMTP transaction (each step at most EMAIL_TIMEOUT): a sender still at it after
-# 100 s is stopped, so that a claim older than OUTBOX_CLAIM_STALE_SECONDS (120 s) is surely dead.
-@shared_task(bind=True, base=SendingTask, max_retries=None, soft_time_limit=90, time_limit=100)
+# 70 s is stopped, so that a claim older than OUTBOX_CLAIM_STALE_SECONDS (75 s) is surely dead
+# and the outbox flush (every 30 s) sends the message of a killed worker within about 105 s.
+@shared_task(bind=True, base=SendingTask, max_retries=None, soft_time_limit=60, time_limit=70)
 def outbox_send_task(self: SendingTask, message_id: int, accepted_at: str | None = None) -> str:
     """outbox_send records SMTP refusals itself (a permanent one fails at once, a transient one
     after OUTBOX_MAX_ATTEMPTS), so the retry here follows the message's own schedule rather than

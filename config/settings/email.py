@@ -21,7 +21,7 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=16)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 # A sender's claim on a message: another sender takes it over only after this long (its sender
 # died), longer than a task may run.
-OUTBOX_CLAIM_STALE_SECONDS = env.int("OUTBOX_CLAIM_STALE_SECONDS", default=120)
+OUTBOX_CLAIM_STALE_SECONDS = env.int("OUTBOX_CLAIM_STALE_SECONDS", default=75)
 # The outbox flush (every 30 s) queues again a pending message whose task should have run this
 # long ago (lost with the broker or a killed worker); while the broker holds a backlog of tasks
 # (a large send), only after the second, longer grace.
