@@ -24,6 +24,7 @@ until REPORTS_MAX_ATTEMPTS, then fails.
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,7 +50,13 @@ def max_attempts() -> int:
 
 
 def sending_stale_after() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "REPORTS_SENDING_STALE_SECONDS", 360)))
+    return timedelta(seconds=int(getattr(settings, "REPORTS_SENDING_STALE_SECONDS", 75)))
+
+
+# A worker sending a report's deliveries renews the claims of those it has not sent yet this
+# often, so that a claim goes stale (REPORTS_SENDING_STALE_SECONDS) only when its worker died,
+# however many recipients a report has.
+CLAIM_RENEW_SECONDS = 15
 
 
 def rendition_ensure(
@@ -319,6 +326,23 @@ def _claim_due(report: Report) -> list[ReportDelivery]:
     return deliveries
 
 
+@retry_when_locked
+def claims_renew(deliveries: list[ReportDelivery]) -> int:
+    """Still sending: renew the claims of `deliveries` (claimed together, not sent yet). A row
+    the sweeper took back meanwhile is left to its new owner: its finish will not match."""
+    if not deliveries:
+        return 0
+    now = timezone.now()
+    renewed = ReportDelivery.objects.filter(
+        pk__in=[delivery.pk for delivery in deliveries],
+        status=ReportDelivery.Status.SENDING,
+        claimed_at=deliveries[0].claimed_at,
+    ).update(claimed_at=now)
+    for delivery in deliveries:
+        delivery.claimed_at = now
+    return renewed
+
+
 def report_deliver(*, report_id: int) -> dict[int, SendOutcome | AcceptedNotRecorded]:
     """Send the report's queued deliveries that are due: the report and its renditions read
     once, each missing rendition rendered once (before the claim, so that a claim lasts only as
@@ -342,7 +366,11 @@ def report_deliver(*, report_id: int) -> dict[int, SendOutcome | AcceptedNotReco
         known[language] = rendition_ensure(report=report, language=language, known=known)
     composer = _Composer() if _Composer.applies() else None
     outcomes: dict[int, SendOutcome | AcceptedNotRecorded] = {}
-    for delivery in deliveries:
+    renewed = time.monotonic()
+    for index, delivery in enumerate(deliveries):
+        if time.monotonic() - renewed >= CLAIM_RENEW_SECONDS:
+            claims_renew(deliveries[index:])
+            renewed = time.monotonic()
         try:
             outcomes[delivery.pk] = _deliver(delivery, known[delivery.language], composer)
         except AcceptedNotRecorded as accepted:

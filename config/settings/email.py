@@ -31,9 +31,10 @@ OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS = env.int("OUTBOX_FLUSH_BACKLOG_GRACE_SECONDS
 # many seconds (without sending again).
 SEND_RECORD_RETRY_SECONDS = env.int("SEND_RECORD_RETRY_SECONDS", default=5)
 # Status reports: tries before a delivery fails, how long a "sending" claim lasts before the
-# sweeper takes it back (longer than a task may run), and how late a queued delivery may be.
+# sweeper takes it back (a worker renews its claims every 15 s while it sends, so only a dead
+# worker's go stale), and how late a queued delivery may be.
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=16)
-REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default=360)
+REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default=75)
 REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=45)
 # While tasks wait in the broker, a queued delivery counts as lost only after this long.
 REPORTS_SWEEP_BACKLOG_GRACE_SECONDS = env.int("REPORTS_SWEEP_BACKLOG_GRACE_SECONDS", default=1800)

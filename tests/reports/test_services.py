@@ -554,3 +554,29 @@ def test_a_report_shows_the_pms_health_override_then_ends_it(pm, project, rep):
     assert project.health_override_until is None
     latest, before = project.history.all()[:2]
     assert (latest.health_override, before.health_override) == ("", HealthStatus.AMBER)
+
+
+def test_a_worker_still_sending_renews_its_claims_and_the_sweeper_leaves_them(
+    pm, project, rep, settings
+):
+    """A long send renews the claims of the deliveries not sent yet, so only a dead worker's
+    claims go stale; one the sweeper took back meanwhile is not renewed (nor finished later)."""
+    from reports.delivery import _claim_due, claims_renew
+
+    make_schedule(pm, project, extras=[("sponsor@a.test", "Sam", "en")])
+    report = report_send_now(actor=pm, project=project)
+    claimed = _claim_due(report)
+    assert len(claimed) == 2
+    stale = datetime.now(UTC) - timedelta(seconds=settings.REPORTS_SENDING_STALE_SECONDS + 5)
+    ReportDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(claimed_at=stale)
+    for delivery in claimed:
+        delivery.claimed_at = stale
+    # The sweeper got to one of them first (queued again): its new owner keeps it.
+    taken_back = claimed[0]
+    ReportDelivery.objects.filter(pk=taken_back.pk).update(status="queued", claimed_at=None)
+    assert claims_renew(claimed) == 1
+    assert deliveries_sweep() == []  # the renewed claim is fresh again
+    renewed = ReportDelivery.objects.get(pk=claimed[1].pk)
+    assert renewed.status == "sending"
+    assert renewed.claimed_at == claimed[1].claimed_at
+    assert ReportDelivery.objects.get(pk=taken_back.pk).status == "queued"
