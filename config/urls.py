@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("risks.api.urls")),
     path("", include("feedback.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("closeout.api.urls")),
     path("", include("portal.api.urls")),
 ]
 
@@ -70,6 +71,7 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
+    path("", include("closeout.urls")),
     path("notifications/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
     path("operations/", include("operations.urls")),

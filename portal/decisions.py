@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from closeout.selectors import closure_requests_awaiting_decision_for
 from common.errors import NotFound
 from feedback.selectors.surveys import open_invitations_for
 from feedback.selectors.tickets import ticket_get_for, tickets_awaiting_confirmation_for
@@ -229,6 +230,23 @@ def _gates(user: User) -> list[WaitingItem]:
     ]
 
 
+def _final_acceptances(user: User) -> list[WaitingItem]:
+    return [
+        WaitingItem(
+            kind="final_acceptance",
+            key=f"final_acceptance:{request.pk}",
+            pk=request.pk,
+            icon="bi-patch-check",
+            title=_("Give final acceptance of the project"),
+            project=request.project,
+            since=request.requested_at,
+            due=None,
+            url=reverse("portal:closeout", args=[request.project_id]),
+        )
+        for request in closure_requests_awaiting_decision_for(user=user)
+    ]
+
+
 def _surveys(user: User) -> list[WaitingItem]:
     invitations = _pending_surveys(user)
     return [
@@ -322,6 +340,11 @@ register_waiting_source(
     "deliverable", _deliverables, pending=lambda user: deliverables_awaiting_decision_for(user=user)
 )
 register_waiting_source("gate", _gates, pending=lambda user: gates_awaiting_decision_for(user=user))
+register_waiting_source(
+    "final_acceptance",
+    _final_acceptances,
+    pending=lambda user: closure_requests_awaiting_decision_for(user=user),
+)
 register_waiting_source("survey", _surveys, pending=_pending_surveys)
 register_waiting_source(
     "ticket", _tickets, _confirm_ticket, lambda user: tickets_awaiting_confirmation_for(user=user)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from closeout.views import PortalCloseoutView
 from portal import views, views_client
 from stakeholders.views import changes as change_views
 from stakeholders.views import requirements as requirement_views
@@ -35,6 +36,11 @@ urlpatterns = [
         "projects/<int:project_id>/gates/<int:gate_id>/",
         views.PortalGateView.as_view(),
         name="gate",
+    ),
+    path(
+        "projects/<int:project_id>/closeout/",
+        PortalCloseoutView.as_view(),
+        name="closeout",
     ),
     path(
         "projects/<int:project_id>/members/",

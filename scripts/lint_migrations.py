@@ -40,6 +40,7 @@ APPS = (
     "risks",
     "feedback",
     "reports",
+    "closeout",
     "portal",
     "demo",
 )

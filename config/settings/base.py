@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "risks",
     "feedback",
     "reports",
+    "closeout",
     "notifications",
     "portal",
     "operations",

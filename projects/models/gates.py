@@ -33,11 +33,8 @@ GATE_CHECKLISTS: dict[str, list[str | _StrPromise]] = {
         _("Deliverables accepted or deemed accepted"),
         _("Change requests closed"),
     ],
-    Phase.CLOSING: [
-        _("Final acceptance obtained"),
-        _("Lessons learned recorded"),
-        _("Documents archived and access reviewed"),
-    ],
+    # Leaving the closing phase is the closeout (the closeout app): a checklist computed from
+    # the facts and the client admin's final acceptance, not a gate review.
 }
 
 NEXT_PHASE: dict[str, str] = {

@@ -50,6 +50,13 @@ def phase_gate_request(
     to_phase = NEXT_PHASE.get(project.phase)
     if to_phase is None:
         raise InvalidTransition(_("A closed project has no further phase."))
+    if to_phase == Phase.CLOSED:
+        raise InvalidTransition(
+            _(
+                "A project closes through its closeout: the checklist, then the client admin's "
+                "final acceptance."
+            )
+        )
     if project.gates.filter(status=PhaseGate.Status.AWAITING_CLIENT).exists():
         raise Conflict(_("A gate review already awaits the client's approval."))
     items = gate_checklist(project)

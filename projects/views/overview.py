@@ -54,7 +54,10 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         if can_request_phase_gate(user, self.project):
             context["gate_form"] = GateRequestForm(items=gate_checklist(self.project))
             next_phase = NEXT_PHASE.get(self.project.phase)
-            context["next_phase_label"] = Phase(next_phase).label if next_phase else None
+            # Leaving the closing phase is the closeout page's job, not a gate review.
+            context["next_phase_label"] = (
+                Phase(next_phase).label if next_phase and next_phase != Phase.CLOSED else None
+            )
         may_edit = can_edit_plan(user, self.project)
         objectives = list(objective_list_for(user=user, project=self.project))
         failed = kwargs.get("objective_form")

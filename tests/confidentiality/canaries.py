@@ -74,11 +74,15 @@ DECLARED: dict[str, tuple[str, str]] = {
     "notifications.Notification": (RENDERED, "in-app notifications, read as a surface"),
     "notifications.DigestItem": (RENDERED, "the lines of a digest e-mail"),
     "operations.PeriodicTaskRun": (STAFF_ONLY, "the worker's record of periodic task runs"),
+    "closeout.ClosureRequest": (CLIENT_TEXT, "the request for final acceptance and its answer"),
+    "closeout.Waiver": (CLIENT_TEXT, "the PM's note for the client; the reason is internal"),
+    "closeout.Reopening": (STAFF_ONLY, "a staff admin's reason to reopen a project"),
 }
 
 # Internal fields that neither their name nor a visibility field reveals.
 INTERNAL_FIELDS: dict[str, set[str]] = {
     "stakeholders.Stakeholder": {"engagement_strategy"},  # how the team handles the person
+    "closeout.Waiver": {"reason"},  # why the PM let an open point count as done
 }
 
 # A field internal while another field of the row holds one of the values.

@@ -131,7 +131,38 @@ def build_world() -> World:
     _feedback(world)
     _discussions(world)
     _operations(world)
+    _closeout(world)
     return world
+
+
+def _closeout(world: World) -> None:
+    """A waiver of the internal risk and a reopening: their reasons are internal; the closeout
+    pages and API a client reads show each point's outcome and the note for the client only."""
+    from closeout.models import ClosureRequest, Point, Reopening, Waiver
+
+    pm, project, items = world.person("pm"), world.project, world.items
+    Waiver.objects.create(
+        project=project,
+        point=Point.RISKS,
+        object_id=items["internal_risk"].pk,
+        reason="Accepted by the board.",
+        client_note="Covered by the support contract.",
+        waived_by=pm,
+    )
+    Waiver.objects.create(
+        project=project, point=Point.TIME, reason="Billed separately.", waived_by=pm
+    )
+    ClosureRequest.objects.create(
+        project=project,
+        status=ClosureRequest.Status.REFUSED,
+        note="Everything is delivered.",
+        requested_by=pm,
+        decided_by=world.person("client_admin"),
+        comment="Training first.",
+    )
+    Reopening.objects.create(
+        project=project, to_phase="closing", reason="Warranty defect.", reopened_by=pm
+    )
 
 
 def _operations(world: World) -> None:

@@ -1660,3 +1660,100 @@ API.update(
         ),
     }
 )
+
+# --- Closeout --------------------------------------------------------------------------------
+# The cast's project is not in its closing phase: a request is refused (409); ids 999 name no
+# waiver or request, so the PM (or client admin) allowed to act finds nothing (404).
+PM_POST_PAGE = roles(403, anonymous=LOGIN, pm=405, outsider=404, **dict.fromkeys(CLIENTS, PORTAL))
+PAGES.update(
+    {
+        "closeout:project": Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider's full checklist"
+        ),
+        "closeout:waiver_add": Entry(PM_POST_PAGE, kwargs=project_kwargs, note="POST only"),
+        "closeout:waiver_remove": Entry(
+            PM_POST_PAGE,
+            kwargs=lambda cast: {"project_id": cast.project.pk, "waiver_id": 999},
+            note="POST only",
+        ),
+        "closeout:request": Entry(PM_POST_PAGE, kwargs=project_kwargs, note="POST only"),
+        "closeout:withdraw": Entry(
+            PM_POST_PAGE,
+            kwargs=lambda cast: {"project_id": cast.project.pk, "request_id": 999},
+            note="POST only",
+        ),
+        "closeout:reopen": Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                staff_admin=405,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=project_kwargs,
+            note="POST only, for a staff admin",
+        ),
+        "portal:closeout": Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="each point's outcome only"
+        ),
+        **{
+            name: Entry(
+                roles(404, anonymous=LOGIN, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+                note="staff admins only; 404 for other provider people, as for a hidden page",
+            )
+            for name in (
+                "closeout:portfolio_report",
+                "closeout:portfolio_report_csv",
+                "closeout:portfolio_report_xlsx",
+            )
+        },
+    }
+)
+API.update(
+    {
+        ("GET", "/api/v1/projects/{project_pk}/closeout/"): Entry(
+            API_PROJECT_READ,
+            kwargs=project_pk_kwargs,
+            note="open items and waivers' reasons for the provider only (tests/closeout)",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/closeout/waivers/"): Entry(
+            API_COSTS_READ, kwargs=project_pk_kwargs, note="internal: provider side"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/closeout/waivers/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="{} is invalid"
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/closeout/waivers/{id}/"): Entry(
+            roles(403, anonymous=401, pm=404, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": 999},
+            note="the PM; no such waiver",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/closeout/requests/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/closeout/requests/"): Entry(
+            roles(403, anonymous=401, pm=409, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="the PM; the cast's project is not in its closing phase",
+        ),
+        **{
+            ("POST", f"/api/v1/projects/{{project_pk}}/closeout/requests/{{id}}/{verb}/"): Entry(
+                roles(403, anonymous=401, **{who: 404}, other_client_rep=404, outsider=404),
+                kwargs=lambda cast: {"project_pk": cast.project.pk, "id": 999},
+                note="no such request",
+            )
+            for verb, who in (
+                ("withdraw", "pm"),
+                ("accept", "client_admin"),
+                ("refuse", "client_admin"),
+            )
+        },
+        ("GET", "/api/v1/projects/{project_pk}/closeout/reopenings/"): Entry(
+            API_COSTS_READ, kwargs=project_pk_kwargs, note="provider side"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/closeout/reopenings/"): Entry(
+            roles(403, anonymous=401, staff_admin=400, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="a staff admin; {} is invalid",
+        ),
+    }
+)

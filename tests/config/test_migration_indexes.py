@@ -106,7 +106,8 @@ def locking_index_steps(migration: migrations.Migration) -> list[str]:
 def test_the_baseline_names_existing_migrations(loader):
     missing = [(app, name) for app, name in BASELINE.items() if (app, name) not in loader.graph]
     assert missing == []
-    assert set(BASELINE) == {app for app, _ in loader.disk_migrations if app in PROJECT_APPS}
+    # An app that came after this check (lessons) has no baseline: all its migrations are new.
+    assert set(BASELINE) <= {app for app, _ in loader.disk_migrations if app in PROJECT_APPS}
 
 
 def test_new_migrations_build_indexes_on_existing_tables_concurrently(loader):

@@ -20,6 +20,7 @@ PROJECT_APPS = (
     "risks",
     "feedback",
     "reports",
+    "closeout",
     "portal",
     "demo",
 )

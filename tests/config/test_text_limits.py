@@ -24,6 +24,7 @@ PROJECT_APPS = (
     "risks",
     "feedback",
     "reports",
+    "closeout",
     "portal",
 )
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Organization, User
+from closeout.demo import seed_closeout
 from discussions.demo import seed_discussions
 from feedback.demo.surveys import seed_surveys
 from feedback.demo.tickets import seed_feedback
@@ -183,6 +184,7 @@ class Command(BaseCommand):
         created += seed_feedback(people=people)
         created += seed_reports(people=people)
         created += seed_portal(people=people)
+        created += seed_closeout(people=people, organizations=organizations)
         return created
 
     def print_logins(self) -> None:

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CloseoutConfig(AppConfig):
+    name = "closeout"
+    verbose_name = _("Closeout")
+
+    def ready(self) -> None:
+        from closeout import permissions  # noqa: F401  (registers the rules permissions)
+        from closeout.portfolio import closeout_columns
+        from projects.selectors.portfolio import register_portfolio_columns
+
+        register_portfolio_columns(closeout_columns)
