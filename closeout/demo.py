@@ -113,7 +113,7 @@ def seed_closeout(*, people: dict[str, User], organizations: dict[str, Organizat
             end_date=end,
             baseline_start_date=start,
             baseline_end_date=end,
-            tags=["logistics"] if code.startswith("NW") else ["manufacturing"],
+            tags=["logistics"] if code.startswith("NW") else ["制造", "质量"],
         )
         created += 1
         for user, role in (

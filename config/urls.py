@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("feedback.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("closeout.api.urls")),
+    path("", include("lessons.api.urls")),
     path("", include("portal.api.urls")),
 ]
 
@@ -72,6 +73,7 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
     path("", include("closeout.urls")),
+    path("", include("lessons.urls")),
     path("notifications/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
     path("operations/", include("operations.urls")),

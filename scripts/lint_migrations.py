@@ -41,6 +41,7 @@ APPS = (
     "feedback",
     "reports",
     "closeout",
+    "lessons",
     "portal",
     "demo",
 )

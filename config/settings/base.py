@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reports",
     "closeout",
     "notifications",
+    "lessons",
     "portal",
     "operations",
     "demo",

@@ -21,6 +21,7 @@ from projects.forms.gates import GateRequestForm
 from projects.forms.projects import HealthOverrideForm, ObjectiveEditForm, ObjectiveForm
 from projects.mixins import ProjectPageMixin
 from projects.models import NEXT_PHASE, Objective, Phase
+from projects.overview import overview_panels_for
 from projects.permissions import can_edit_plan, can_request_phase_gate
 from projects.selectors import (
     gate_list_for,
@@ -79,6 +80,7 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 )
         context.update(
             glance=project_glance_for(user=user, project=self.project),
+            overview_panels=overview_panels_for(user=user, project=self.project),
             memberships=membership_list_for(user=user, project=self.project),
             may_edit=may_edit,
             objectives=objectives,

@@ -28,6 +28,7 @@ from feedback.services.sending import campaign_send
 from feedback.services.survey_templates import survey_template_default
 from feedback.services.tickets import ticket_raise, ticket_resolve
 from feedback.tokens import invitation_token
+from lessons.services import lesson_create
 from projects.models import Project, Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.costs import cost_entry_add, rate_set, time_entry_log
@@ -130,6 +131,7 @@ def build_world() -> World:
     _risks(world)
     _feedback(world)
     _discussions(world)
+    _lessons(world)
     _operations(world)
     _closeout(world)
     return world
@@ -460,6 +462,36 @@ def _risks(world: World) -> None:
     occurred = risk_create(actor=pm, project=project, title="Server room flood")
     risk_transition(actor=pm, risk=occurred, status=Risk.Status.OCCURRED, impact="Days lost.")
     items["internal_issue"] = occurred.issue
+
+
+def _lessons(world: World) -> None:
+    """An internal lesson (its texts get canaries), a shared one and the client's own."""
+    pm, rep, project, items = world.person("pm"), world.person("rep"), world.project, world.items
+    items["internal_lesson"] = lesson_create(
+        actor=pm,
+        project=project,
+        title="Estimate was padded",
+        category="cost",
+        what_went_well="Margin held.",
+        what_went_wrong="Client pushed back on price.",
+        recommendation="Price the risk openly.",
+        tags=["retail"],
+    )
+    items["lesson"] = lesson_create(
+        actor=pm,
+        project=project,
+        title="Demos every week",
+        category="communication",
+        what_went_well="Progress was seen.",
+        visibility=Visibility.CLIENT,
+    )
+    items["client_lesson"] = lesson_create(
+        actor=rep,
+        project=project,
+        title="Answer faster",
+        category="process",
+        what_went_wrong="Slow.",
+    )
 
 
 def _feedback(world: World) -> None:

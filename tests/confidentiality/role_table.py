@@ -1757,3 +1757,62 @@ API.update(
         ),
     }
 )
+
+
+# --- Lessons learned --------------------------------------------------------------------------
+
+
+def lesson_kwargs(cast: Any) -> dict[str, Any]:
+    return {"project_id": cast.project.pk, "lesson_id": cast.lesson.pk}
+
+
+PAGES.update(
+    {
+        "lessons:library": Entry(
+            STAFF_PAGE, note="the provider's knowledge base: every provider person, every project"
+        ),
+        "lessons:retrospective": Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal lessons too: provider side"
+        ),
+        **{
+            name: Entry(
+                roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+                kwargs=lesson_kwargs,
+                note="POST only: the author or the PM (tests/lessons/test_pages.py)",
+            )
+            for name in ("lessons:lesson_edit", "lessons:lesson_delete")
+        },
+        "lessons:portal_lessons": Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible lessons only"
+        ),
+    }
+)
+
+API.update(
+    {
+        ("GET", "/api/v1/lessons/"): Entry(
+            API_SIGNED_IN,
+            note="scoped list: provider people every lesson, clients the client-visible ones of "
+            "their own projects (content: tests/lessons/test_api.py)",
+        ),
+        ("POST", "/api/v1/lessons/"): Entry(
+            roles(400, anonymous=401), note="{} is invalid: project, title, category required"
+        ),
+        ("GET", "/api/v1/lessons/{id}/"): Entry(
+            roles(200, anonymous=401, other_client_rep=404),
+            kwargs=lambda cast: {"id": cast.lesson.pk},
+            note="a client-visible lesson by the representative; an internal one: tests/lessons",
+        ),
+        ("PATCH", "/api/v1/lessons/{id}/"): Entry(
+            roles(403, anonymous=401, pm=200, rep=200, other_client_rep=404),
+            kwargs=lambda cast: {"id": cast.lesson.pk},
+            note="its author (the representative) and the PM; {} changes nothing",
+        ),
+        ("DELETE", "/api/v1/lessons/{id}/"): Entry(
+            roles(404, anonymous=401, pm=204),
+            kwargs=lambda cast: {"id": cast.lesson.pk},
+            note="the PM removes it, and then it is gone for everyone after; who else may: "
+            "tests/lessons/test_api.py",
+        ),
+    }
+)

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from discussions.services import attachments_add
+from lessons.services import lesson_create
 from projects.models import Role, Visibility
 from projects.services import gate_checklist, phase_gate_request
 from projects.services.costs import time_entry_log
@@ -212,6 +213,14 @@ def full_cast(cast):
         actor=cast.pm, risk=occurred, status=Risk.Status.OCCURRED, impact="Two days lost."
     )
     cast.risk_issue = occurred.issue
+    # A lesson the representative shared (client-visible, as every client's lesson is).
+    cast.lesson = lesson_create(
+        actor=cast.rep,
+        project=cast.project,
+        title="Weekly demos helped",
+        category="communication",
+        what_went_well="We saw progress every week.",
+    )
     add_report_cast(cast)
     return cast
 

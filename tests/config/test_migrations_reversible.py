@@ -21,6 +21,7 @@ PROJECT_APPS = (
     "feedback",
     "reports",
     "closeout",
+    "lessons",
     "portal",
     "demo",
 )

@@ -25,6 +25,7 @@ PROJECT_APPS = (
     "feedback",
     "reports",
     "closeout",
+    "lessons",
     "portal",
 )
 
@@ -38,6 +39,7 @@ SYSTEM_WRITTEN_TEXT = {
     "reports.ReportRendition.body_text": "a status report rendered from its frozen snapshot",
     "reports.ReportRendition.body_html": "a status report rendered from its frozen snapshot",
     "reports.ReportDelivery.last_error": "the mail server's answer, recorded by the worker",
+    "lessons.Lesson.search_document": "the search text the service writes from the lesson's texts",
 }
 
 TOO_LONG = "x" * (LONG_TEXT_MAX_LENGTH + 1)

@@ -14,6 +14,7 @@ from closeout.demo import seed_closeout
 from discussions.demo import seed_discussions
 from feedback.demo.surveys import seed_surveys
 from feedback.demo.tickets import seed_feedback
+from lessons.demo import seed_lessons
 from portal.demo import seed_portal
 from projects.demo import seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
@@ -185,6 +186,8 @@ class Command(BaseCommand):
         created += seed_reports(people=people)
         created += seed_portal(people=people)
         created += seed_closeout(people=people, organizations=organizations)
+        # After the closeout: the closed projects have their retrospectives too.
+        created += seed_lessons(people=people)
         return created
 
     def print_logins(self) -> None:
