@@ -12,10 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from common.errors import NotAllowed, NotFound
+from common.errors import Conflict, NotAllowed, NotFound
 
 
 class UserPreferencesMiddleware:
@@ -90,7 +92,8 @@ class StaffMfaRequiredMiddleware:
 
 
 class ApplicationErrorMiddleware:
-    """A NotFound raised in a page is a 404, a NotAllowed a 403."""
+    """A NotFound raised in a page is a 404, a NotAllowed a 403, and a Conflict that the page
+    did not show itself (a closed project's guard refusing a write) a 409 with its message."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -98,8 +101,25 @@ class ApplicationErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             raise Http404(str(exception.message)) from exception
         if isinstance(exception, NotAllowed):
             raise PermissionDenied(str(exception.message)) from exception
+        if isinstance(exception, Conflict):
+            return _conflict_page(request, exception)
+        return None
+
+
+def _conflict_page(request: HttpRequest, error: Conflict) -> HttpResponse:
+    back_url = request.headers.get("referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back_url = "/"
+    if request.headers.get("hx-request"):
+        return HttpResponse(str(error.message), status=error.http_status)
+    content = render_to_string(
+        "conflict.html", {"message": error.message, "back_url": back_url}, request=request
+    )
+    return HttpResponse(content, status=error.http_status)

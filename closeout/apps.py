@@ -12,3 +12,10 @@ class CloseoutConfig(AppConfig):
         from projects.selectors.portfolio import register_portfolio_columns
 
         register_portfolio_columns(closeout_columns)
+
+        from closeout.models import ClosureRequest, Waiver
+        from projects.closure import register_closed_guard
+
+        # A closed project's closeout is its record: waivers and requests no longer change.
+        register_closed_guard(Waiver)
+        register_closed_guard(ClosureRequest)

@@ -44,6 +44,7 @@ from closeout.services import (
 )
 from common.csv import csv_response
 from common.pages import run_action, run_form
+from projects.closure import writable_when_closed
 from projects.mixins import ProjectPageMixin
 from projects.models import HealthStatus, Phase
 from projects.selectors import portfolio_client_choices
@@ -163,6 +164,7 @@ class ClosureWithdrawView(_CloseoutAction):
         return self.back()
 
 
+@writable_when_closed
 class ReopenView(_CloseoutAction):
     project_permission = "closeout.reopen_project"
 

@@ -12,3 +12,11 @@ class DiscussionsConfig(AppConfig):
         from discussions.registry import register_deliverables
 
         register_deliverables()
+
+        # Closed projects are read-only (projects.closure).
+        from discussions.models import Attachment, Entry, Thread
+        from projects.closure import register_closed_guard
+
+        register_closed_guard(Thread)
+        register_closed_guard(Entry, "thread__project")
+        register_closed_guard(Attachment, "thread__project")

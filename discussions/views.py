@@ -84,7 +84,11 @@ def thread(request: AuthenticatedHttpRequest, target: str, object_id: int) -> Ht
                     messages.success(request, _("Your message is posted."))
                     return redirect(discussable.url_for(request.user, obj) + "#discussion")
         if not request.htmx and form is not None:
-            messages.error(request, _("The message could not be posted."))
+            # The reason a service gave (a closed project, say) goes with the message.
+            reasons = [str(reason) for reason in form.non_field_errors()]
+            messages.error(
+                request, " ".join([str(_("The message could not be posted.")), *reasons])
+            )
             return redirect(discussable.url_for(request.user, obj) + "#discussion")
     context = {"discussion": discussion_context(user=request.user, target=obj, form=form)}
     return render(request, PARTIAL, context)

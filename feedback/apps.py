@@ -13,3 +13,12 @@ class FeedbackConfig(AppConfig):
 
         receivers.connect()
         registry.register()
+
+        # Closed projects are read-only (projects.closure), except the survey side: the final
+        # survey goes out on close and its answers, opt-outs and follow-ups come back later.
+        from feedback import models as m
+        from projects.closure import register_closed_guard
+
+        register_closed_guard(m.SurveyAutomation)
+        register_closed_guard(m.FeedbackTicket)
+        register_closed_guard(m.TicketAttachment, "ticket__project")

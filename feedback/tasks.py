@@ -19,6 +19,7 @@ from feedback.services.automations import (
 )
 from feedback.services.sending import campaign_send, survey_campaigns_tick
 from feedback.services.sla import tickets_escalate_breaches
+from projects.closure import skips_closed_projects
 
 BATCH = 500
 
@@ -30,22 +31,26 @@ def campaign_send_task(campaign_id: int) -> int:
 
 
 @shared_task(base=SendingTask, name="feedback.surveys.tasks.survey_campaigns_tick_task")
+@skips_closed_projects
 def survey_campaigns_tick_task() -> dict[str, int]:
     """Beat, every 15 minutes: periodic campaigns, due sendings, reminders, closings."""
     return survey_campaigns_tick()
 
 
 @shared_task(base=SendingTask, name="feedback.surveys.tasks.campaigns_on_deliverable_accepted_task")
+@skips_closed_projects
 def campaigns_on_deliverable_accepted_task(deliverable_id: int) -> int:
     return len(campaigns_on_deliverable_accepted(deliverable_id=deliverable_id))
 
 
 @shared_task(base=SendingTask, name="feedback.surveys.tasks.campaigns_on_project_closed_task")
+@skips_closed_projects
 def campaigns_on_project_closed_task(project_id: int) -> int:
     return len(campaigns_on_project_closed(project_id=project_id))
 
 
 @shared_task(acks_late=True, name="feedback.tickets.tasks.ticket_sla_escalation_task")
+@skips_closed_projects
 def ticket_sla_escalation_task() -> int:
     """Flag and escalate complaints past their first-response or resolution target, once."""
     escalated = tickets_escalate_breaches(limit=BATCH)

@@ -27,6 +27,7 @@ from lessons.selectors import (
     library_list_for,
 )
 from lessons.services import lesson_create, lesson_delete, lesson_update
+from projects.closure import writable_when_closed
 from projects.mixins import ProjectPageMixin
 from projects.models import Phase
 
@@ -50,6 +51,7 @@ def _edit_form(lesson: Lesson, data: Any = None) -> LessonForm:
     )
 
 
+@writable_when_closed
 class RetrospectiveView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The project's lessons, what went well and what went wrong, with the form to add one."""
 
@@ -88,6 +90,7 @@ class RetrospectiveView(StaffPageMixin, ProjectPageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@writable_when_closed
 class LessonEditView(RetrospectiveView):
     """POST only: the author or the PM changes a lesson."""
 
@@ -106,6 +109,7 @@ class LessonEditView(RetrospectiveView):
         return self.render_to_response(self.get_context_data(edit_form=form), status=400)
 
 
+@writable_when_closed
 class LessonDeleteView(RetrospectiveView):
     """POST only: the author or the PM removes a lesson."""
 
@@ -153,6 +157,7 @@ class LibraryView(StaffPageMixin, TemplateView):
         return context
 
 
+@writable_when_closed
 class PortalLessonsView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """The client's page: the lessons the team shares, and their own contribution."""
 

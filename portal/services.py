@@ -133,6 +133,8 @@ def decision_reminders_send_for(*, person: User, today: date | None = None) -> i
     days = client_response_days_for(sorted({item.project.pk for item in items}))
     sent = 0
     for item in items:
+        if item.project.is_closed and item.kind != "survey":
+            continue  # nothing can be decided on a closed project; its final survey still can
         due = reply_by(item, days[item.project.pk])
         if due < today:
             sent += _remind(person, item, due)

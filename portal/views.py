@@ -164,6 +164,7 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         may_decide = (
             can_accept_deliverable(self.request.user, self.project)
             and deliverable.status == Deliverable.Status.SUBMITTED
+            and not self.project.is_closed
         )
         context.update(
             deliverable=deliverable,

@@ -130,6 +130,8 @@ def client_permission_rows() -> list[tuple[str, tuple[bool, bool, bool]]]:
 
 
 class ViewAsStartView(StaffPageMixin, ProjectPageMixin, TemplateView):
+    # Starting to view as a client records reading, not a change (projects.closure).
+    writable_when_closed = True
     """A PM or the AM picks a client member of the project and opens the portal as them."""
 
     request: AuthenticatedHttpRequest

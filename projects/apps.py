@@ -25,3 +25,7 @@ class ProjectsConfig(AppConfig):
         outbox_message_failed.connect(
             tell_pms_of_failed_message, dispatch_uid="projects.tell_pms_of_failed_message"
         )
+
+        from projects import closure
+
+        closure.register()

@@ -10,3 +10,12 @@ class ReportsConfig(AppConfig):
         from reports import feedback_sections, permissions  # noqa: F401  (rules)
 
         feedback_sections.register()
+
+        # Closed projects are read-only (projects.closure); deliveries and renditions of reports
+        # already made are not guarded, so in-flight e-mails finish.
+        from projects.closure import register_closed_guard
+        from reports import models as m
+
+        register_closed_guard(m.ReportSchedule)
+        register_closed_guard(m.ExtraRecipient, "schedule__project")
+        register_closed_guard(m.Report)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from projects.models import Phase
 from reports.models import Report, ReportDelivery, ReportSchedule
 from reports.recipients import recipients_many
 from reports.services.reports import run_schedule, scheduled_snapshot_request
@@ -42,6 +43,8 @@ def reports_dispatch(
                 ReportSchedule.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("project__client")
                 .filter(is_active=True, next_run_at__lte=now, project__is_archived=False)
+                # A closed project is read-only: its schedules make no more reports.
+                .exclude(project__phase=Phase.CLOSED)
                 .order_by("next_run_at", "pk")[:batch_size]
             )
             if not due:

@@ -9,16 +9,19 @@ from django.conf import settings
 
 from common.tasks import SendingTask, broker_backlog
 from notifications.mail import AcceptedNotRecorded, SendOutcome
+from projects.closure import skips_closed_projects
 from reports import delivery, dispatch
 
 
 @shared_task(acks_late=True)
+@skips_closed_projects
 def reports_dispatch_task() -> int:
     """Every minute (beat): the reports of the schedules that are due."""
     return dispatch.reports_dispatch().created
 
 
 @shared_task(bind=True, base=SendingTask, max_retries=None)
+@skips_closed_projects
 def report_deliver_task(self: SendingTask, report_id: int) -> int:
     """Render the report once per language and send its queued deliveries; a refused one is
     retried by its own task at the time recorded on the row, and one the server accepted but

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
-from projects.models import CLIENT_ROLES, Membership, Role, Visibility
+from projects.models import CLIENT_ROLES, Membership, Phase, Role, Visibility
 from risks.models import Assessment, Escalation, MitigationAction, Reminder, Risk
 
 if TYPE_CHECKING:
@@ -88,6 +88,8 @@ def escalations_sweep(*, now: datetime | None = None) -> int:
         Assessment.objects.filter(
             is_escalation=True, escalation__isnull=True, assessed_at__gte=now - SWEEP_WINDOW
         )
+        # A closed project is read-only: its escalations are not recorded nor sent.
+        .exclude(risk__project__phase=Phase.CLOSED)
         .select_related("risk__project")
         .order_by("pk")
     )
@@ -120,6 +122,7 @@ def reminder_items_for(*, user: User, local_day: date) -> tuple[list[Risk], list
     risks = list(
         Risk.objects.filter(owner=user, status__in=Risk.ACTIVE, next_review_date__lte=local_day)
         .exclude(hidden)
+        .exclude(project__phase=Phase.CLOSED)
         .select_related("project")
         .order_by("next_review_date", "pk")
     )
@@ -131,6 +134,7 @@ def reminder_items_for(*, user: User, local_day: date) -> tuple[list[Risk], list
             risk__status__in=Risk.ACTIVE,
         )
         .exclude(Q(risk__project_id__in=client_projects) & ~Q(risk__visibility=Visibility.CLIENT))
+        .exclude(risk__project__phase=Phase.CLOSED)
         .select_related("risk__project")
         .order_by("due_date", "pk")
     )
@@ -143,7 +147,9 @@ def reminder_candidate_ids(*, now: datetime) -> list[int]:
     owners = set(
         Risk.objects.filter(
             status__in=Risk.ACTIVE, next_review_date__lte=horizon, owner__is_active=True
-        ).values_list("owner_id", flat=True)
+        )
+        .exclude(project__phase=Phase.CLOSED)
+        .values_list("owner_id", flat=True)
     )
     owners |= set(
         MitigationAction.objects.filter(
@@ -151,7 +157,9 @@ def reminder_candidate_ids(*, now: datetime) -> list[int]:
             due_date__lte=horizon,
             risk__status__in=Risk.ACTIVE,
             owner__is_active=True,
-        ).values_list("owner_id", flat=True)
+        )
+        .exclude(risk__project__phase=Phase.CLOSED)
+        .values_list("owner_id", flat=True)
     )
     return sorted(owner for owner in owners if owner is not None)
 

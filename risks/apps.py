@@ -22,3 +22,14 @@ class RisksConfig(AppConfig):
         from risks.selectors.portfolio import portfolio_columns
 
         register_portfolio_columns(portfolio_columns)
+
+        # Closed projects are read-only (projects.closure). Reminder rows (one per person and
+        # day) are not project rows.
+        from projects.closure import register_closed_guard
+        from risks import models as m
+
+        for model in (m.Risk, m.Issue, m.RiskSettings):
+            register_closed_guard(model)
+        register_closed_guard(m.Assessment, "risk__project")
+        register_closed_guard(m.MitigationAction, "risk__project")
+        register_closed_guard(m.Escalation, "assessment__risk__project")

@@ -26,3 +26,22 @@ class StakeholdersConfig(AppConfig):
         from stakeholders.selectors.meetings import portfolio_columns
 
         register_portfolio_columns(portfolio_columns)
+
+        # Closed projects are read-only (projects.closure).
+        from projects.closure import register_closed_guard
+        from stakeholders import models as m
+
+        for model in (
+            m.ChangeRequest,
+            m.Stakeholder,
+            m.CommunicationItem,
+            m.RaciAssignment,
+            m.Meeting,
+            m.Requirement,
+        ):
+            register_closed_guard(model)
+        register_closed_guard(m.ScheduleImpact, "change_request__project")
+        register_closed_guard(m.MeetingDecision, "meeting__project")
+        register_closed_guard(m.ActionItem, "meeting__project")
+        register_closed_guard(m.RequirementVersion, "requirement__project")
+        register_closed_guard(m.Confirmation, "requirement__project")

@@ -29,6 +29,7 @@ from closeout.services import (
 )
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
+from projects.closure import writable_when_closed
 from projects.models import Phase
 
 
@@ -250,6 +251,7 @@ class ClosureRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         return Response(ClosureRequestSerializer(done).data)
 
 
+@writable_when_closed
 class ReopeningViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """Reopenings of a closed project by a staff admin (provider side only)."""
 

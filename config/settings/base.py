@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ApplicationErrorMiddleware",
+    # A write to a closed project's page or API operation: 409 before the view runs.
+    "projects.closure.ClosedProjectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

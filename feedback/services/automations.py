@@ -112,7 +112,11 @@ def automations_run_periodic(*, today: date | None = None, limit: int = 200) -> 
     due = list(
         SurveyAutomation.objects.filter(
             trigger=CampaignTrigger.PERIODIC, is_active=True, next_run_on__lte=today
-        ).values_list("pk", flat=True)[:limit]
+        )
+        # A closed project is read-only: its periodic surveys stop (the final one is sent by
+        # the automation on close).
+        .exclude(project__phase=Phase.CLOSED)
+        .values_list("pk", flat=True)[:limit]
     )
     for automation_id in due:
         with transaction.atomic():

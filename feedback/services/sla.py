@@ -26,6 +26,7 @@ from feedback.models import (
 from feedback.models.tickets import OPEN_STATUSES
 from feedback.services.ticket_notifications import ticket_handlers, ticket_notify
 from feedback.sla import BusinessCalendar, add_business_time
+from projects.models import Phase
 
 if TYPE_CHECKING:
     pass
@@ -100,7 +101,10 @@ def tickets_escalate_breaches(*, now: datetime | None = None, limit: int = 500) 
     update changed the row notifies (the owner, the PMs and AMs), each with a dedupe key.
     Returns how many breaches this run escalated."""
     now = now or timezone.now()
-    base = FeedbackTicket.objects.filter(kind=TicketKind.COMPLAINT)
+    # A closed project is read-only: its complaints are no longer flagged nor escalated.
+    base = FeedbackTicket.objects.filter(kind=TicketKind.COMPLAINT).exclude(
+        project__phase=Phase.CLOSED
+    )
     late_response = base.filter(
         first_response_due_at__lt=now,
         first_responded_at__isnull=True,

@@ -180,6 +180,11 @@ class Project(Revisioned):
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
+    @property
+    def is_closed(self) -> bool:
+        """Closed projects are read-only (projects.closure); pages hide their edit forms."""
+        return self.phase == Phase.CLOSED
+
 
 class Membership(models.Model):
     """A user's role in a project.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from projects.closure import ensure_project_open
 from projects.models import (
     AcceptanceRound,
     CriterionResult,
@@ -52,6 +53,7 @@ def deliverable_accept(*, actor: User, deliverable: Deliverable, comment: str = 
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if not can_accept_deliverable(actor, deliverable.project) or not deliverable.is_client_visible:
         raise NotAllowed()
+    ensure_project_open(deliverable.project_id)  # the criterion results are written in bulk
     acceptance_round = _open_round(deliverable)
     now = timezone.now()
     CriterionResult.objects.bulk_create(
@@ -85,6 +87,7 @@ def deliverable_reject(
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if not can_accept_deliverable(actor, deliverable.project) or not deliverable.is_client_visible:
         raise NotAllowed()
+    ensure_project_open(deliverable.project_id)  # the criterion results are written in bulk
     acceptance_round = _open_round(deliverable)
     criteria = {criterion.pk: criterion for criterion in deliverable.criteria.all()}
     reasons: dict[int, str] = {}

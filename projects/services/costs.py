@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from projects.closure import ensure_project_open
 from projects.models import (
     STAFF_ROLES,
     CostEntry,
@@ -159,6 +160,7 @@ def time_period_approve(*, actor: User, project: Project, start: date, end: date
     entries already approved keep their first approval."""
     if not can_manage_costs(actor, project):
         raise NotAllowed(_("Only the project manager approves time."))
+    ensure_project_open(project.pk)  # the entries are approved in bulk
     if start is None or end is None:
         raise InvalidInput(_("Enter the first and last day of the period."), field="start")
     if end < start:

@@ -15,6 +15,7 @@ from accounts.services import NewAccount, account_create
 from common.errors import ApplicationError, Conflict, InvalidInput, NotAllowed
 from notifications.services.notifications import notification_create
 from notifications.services.outbox import outbox_enqueue
+from projects.closure import ensure_project_open
 from projects.models import CLIENT_ROLES, Invitation, Membership, Project, Role
 from projects.permissions import can_invite_role
 from projects.services.memberships import membership_add
@@ -61,6 +62,7 @@ def invitation_create(*, actor: User, project: Project, email: str, role: str) -
         raise InvalidInput(_("Unknown role."), field="role")
     if not can_invite_role(actor, project, role):
         raise NotAllowed(_("You may not invite people with this role to this project."))
+    ensure_project_open(project.pk)  # earlier invitations are revoked in bulk
     email = _normalize_email(email)
     existing = User.objects.filter(email__iexact=email).first()
     organization = _invitation_organization(project=project, role=role)

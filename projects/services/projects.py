@@ -15,6 +15,7 @@ from accounts.models import Organization
 from common.errors import Conflict, InvalidInput, NotAllowed
 from common.history import set_history_user
 from common.revisions import lock_and_check
+from projects.closure import closed_project_writes_allowed
 from projects.models import BudgetVisibility, HealthStatus, Phase, Project, Role
 from projects.permissions import can_create_project, can_edit_plan
 from projects.services.memberships import membership_add
@@ -146,11 +147,14 @@ def project_update(
 
 @transaction.atomic
 def project_set_archived(*, actor: User, project: Project, archived: bool) -> Project:
+    """Archive (or restore) the project. A closed project may be archived: the flag only takes
+    it out of the lists and changes none of its content (projects.closure)."""
     if not can_edit_plan(actor, project):
         raise NotAllowed()
     project.is_archived = archived
     set_history_user(project, actor)
-    project.save(update_fields=["is_archived", "updated_at"])
+    with closed_project_writes_allowed():
+        project.save(update_fields=["is_archived", "updated_at"])
     return project
 
 

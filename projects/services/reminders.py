@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from notifications.models import DigestItem, NotificationKind, OutboxMessage
 from notifications.services.notifications import notify
 from projects.calendar import business_days_between
-from projects.models import AcceptanceRound, Deliverable, Membership, Role, Visibility
+from projects.models import AcceptanceRound, Deliverable, Membership, Phase, Role, Visibility
 from projects.services.deliverables import client_today
 
 # Remind when the deemed-acceptance day is at most this many business days away.
@@ -34,6 +34,7 @@ def deemed_acceptance_reminder_candidates(*, now_date: date | None = None) -> li
             deliverable__visibility=Visibility.CLIENT,
             deliverable__milestone__visibility=Visibility.CLIENT,
         )
+        .exclude(deliverable__project__phase=Phase.CLOSED)
         .order_by("deemed_acceptance_due", "pk")
         .values_list("pk", flat=True)
     )

@@ -63,18 +63,22 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         deliverable = kwargs.get("deliverable") or self.get_deliverable()
         user = self.request.user
+        is_open = not self.project.is_closed
         context.update(
             deliverable=deliverable,
             rounds=deliverable_rounds(deliverable=deliverable),
             reviews=quality_reviews_for(user=user, deliverable=deliverable),
-            may_review=can_review_quality(user, self.project),
-            may_submit=can_edit_plan(user, self.project) and deliverable.is_client_visible,
-            may_accept_internally=can_accept_deliverable_internally(user, self.project)
+            may_review=is_open and can_review_quality(user, self.project),
+            may_submit=is_open
+            and can_edit_plan(user, self.project)
+            and deliverable.is_client_visible,
+            may_accept_internally=is_open
+            and can_accept_deliverable_internally(user, self.project)
             and not deliverable.is_client_visible,
             review_form=kwargs.get("review_form") or QualityReviewForm(),
             submit_form=kwargs.get("submit_form") or SubmitForm(),
             documents=document_list_for(user=user, project=self.project, deliverable=deliverable),
-            may_upload=can_upload_document(user, self.project),
+            may_upload=is_open and can_upload_document(user, self.project),
             document_form=kwargs.get("document_form") or DocumentUploadForm(),
         )
         return context

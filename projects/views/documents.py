@@ -63,7 +63,7 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        may_upload = can_upload_document(user, self.project)
+        may_upload = can_upload_document(user, self.project) and not self.project.is_closed
         context.update(
             documents=document_list_for(user=user, project=self.project),
             may_upload=may_upload,

@@ -35,6 +35,9 @@ class FailedEmailsView(StaffPageMixin, ProjectPageMixin, TemplateView):
 class FailedEmailResendView(StaffPageMixin, ProjectPageMixin, View):
     """POST: send one of the project's failed e-mails again."""
 
+    # Outgoing messages finish after closure: the outbox is not project data (projects.closure).
+    writable_when_closed = True
+
     request: AuthenticatedHttpRequest
 
     project_permission = "projects.resend_project_emails"

@@ -146,6 +146,9 @@ class MemberInviteMixin(MemberPostMixin):
 
 
 class InvitationRevokeMixin(MemberPostMixin):
+    # Revoking access stays possible on a closed project (projects.closure).
+    writable_when_closed = True
+
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         invitation = Invitation.objects.filter(
             project=self.project,
@@ -180,6 +183,9 @@ class MemberChangeRoleMixin(MemberPostMixin):
 
 
 class MemberRemoveMixin(MemberPostMixin):
+    # Removing a member stays possible on a closed project (access review; projects.closure).
+    writable_when_closed = True
+
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         membership = self.membership(request)
         _run_change(

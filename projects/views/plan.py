@@ -44,7 +44,7 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        may_edit = can_edit_plan(self.request.user, self.project)
+        may_edit = can_edit_plan(self.request.user, self.project) and not self.project.is_closed
         milestones = list(milestone_list_for(user=self.request.user, project=self.project))
         if may_edit:
             team = _team_choices(self.project)

@@ -132,6 +132,8 @@ class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
 class ProjectArchiveView(ProjectEditView):
     """POST only: the PM archives the project (restores it, with `archived = False`)."""
 
+    # A closed project may still be archived (projects.closure).
+    writable_when_closed = True
     http_method_names = ["post"]
     archived = True
 

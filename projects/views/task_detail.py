@@ -53,7 +53,7 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         task = kwargs.get("task") or self.get_task()
-        may_edit = can_edit_plan(user, self.project)
+        may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         dependencies = list(task_dependencies_for(user=user, project=self.project))
         others = [
             (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]

@@ -127,7 +127,7 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         tasks = task_rows_for(user=user, project=self.project, filters=filters)
         team = team_choices(self.project)
         mark_editable(tasks, user, team)
-        may_edit = can_edit_plan(user, self.project)
+        may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         board = self.request.GET.get("view") == "board"
         context.update(
             tasks=tasks,

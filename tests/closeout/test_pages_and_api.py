@@ -242,3 +242,51 @@ def test_the_closeout_pages_keep_their_query_count_as_items_grow(cast, role_name
     few = count_queries(client, url.format(cast.project.pk), warm=True)
     _grow(cast.project, 30)
     assert count_queries(client, url.format(cast.project.pk), warm=True) == few
+
+
+def _close(cast):
+    ready_to_close(cast)
+    request = closure_request(actor=cast.pm, project=cast.project)
+    from closeout.services import closure_decide
+
+    closure_decide(actor=cast.client_admin, request=request, accept=True)
+
+
+def test_a_staff_admin_reopens_a_closed_project_from_the_page(cast):
+    _close(cast)
+    client = logged_in(cast.staff_admin)
+    page = client.get(f"/projects/{cast.project.pk}/closeout/").content.decode()
+    assert 'data-testid="reopen-form"' in page
+    response = client.post(
+        f"/projects/{cast.project.pk}/closeout/reopen/",
+        {"reason": "Warranty defect", "to_phase": "execution"},
+    )
+    assert response.status_code == 302
+    cast.project.refresh_from_db()
+    assert cast.project.phase == Phase.EXECUTION
+
+
+def test_a_staff_admin_reopens_a_closed_project_through_the_api(cast):
+    _close(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/closeout/reopenings/"
+    refused = logged_in(cast.pm).post(url, {"reason": "x"}, content_type="application/json")
+    assert refused.status_code == 403
+    made = logged_in(cast.staff_admin).post(
+        url, {"reason": "Warranty defect"}, content_type="application/json"
+    )
+    assert made.status_code == 201
+    assert made.json()["to_phase"] == "closing"
+    cast.project.refresh_from_db()
+    assert cast.project.phase == Phase.CLOSING
+
+
+def test_the_closeout_of_a_closed_project_refuses_new_waivers_with_409(cast):
+    _close(cast)
+    response = logged_in(cast.pm).post(
+        f"/api/v1/projects/{cast.project.pk}/closeout/waivers/",
+        {"point": "risks", "reason": "late"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert not Waiver.objects.exists()
