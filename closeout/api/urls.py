@@ -1,5 +1,6 @@
 """The closeout API routes, mounted under /api/v1/ by config.urls."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from closeout.api import views
@@ -18,8 +19,7 @@ router.register(
     views.ReopeningViewSet,
     basename="reopening",
 )
-router.register(
-    r"projects/(?P<project_pk>\d+)/closeout", views.CloseoutViewSet, basename="closeout"
-)
-
-urlpatterns = router.urls
+urlpatterns = [
+    path("projects/<int:project_pk>/closeout/", views.CloseoutView.as_view(), name="closeout"),
+    *router.urls,
+]

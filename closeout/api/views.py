@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from closeout.checklist import closeout_checklist
@@ -31,6 +32,7 @@ from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.closure import writable_when_closed
 from projects.models import Phase
+from projects.selectors import project_get_for
 
 
 def _short_text() -> serializers.CharField:
@@ -58,10 +60,12 @@ class OpenItemSerializer(serializers.Serializer):
 
 
 class PointDetailSerializer(PointOutcomeSerializer):
-    url = serializers.CharField()
-    open_items = OpenItemSerializer(many=True)
-    waiver_id = serializers.IntegerField(allow_null=True)
-    waiver_reason = serializers.CharField(allow_null=True)
+    """The provider side gets the last four fields too."""
+
+    url = serializers.CharField(required=False)
+    open_items = OpenItemSerializer(many=True, required=False)
+    waiver_id = serializers.IntegerField(allow_null=True, required=False)
+    waiver_reason = serializers.CharField(allow_null=True, required=False)
 
 
 class CloseoutSerializer(serializers.Serializer):
@@ -136,16 +140,17 @@ class ReopenInputSerializer(serializers.Serializer):
     )
 
 
-class CloseoutViewSet(ProjectScopedViewSet):
+class CloseoutView(APIView):
     """The closeout checklist, computed from the project's facts. Provider people get every
     point with its open items and waivers; client members get each point's outcome only."""
 
-    serializer_class = CloseoutSerializer
+    request: AuthenticatedRequest
 
     @extend_schema(responses=CloseoutSerializer)
-    def list(self, request: AuthenticatedRequest, project_pk: str) -> Response:
-        checklist = closeout_checklist(self.project)
-        provider = can_view_closeout(request.user, self.project)
+    def get(self, request: AuthenticatedRequest, project_pk: int) -> Response:
+        project = project_get_for(user=request.user, project_id=project_pk)
+        checklist = closeout_checklist(project)
+        provider = can_view_closeout(request.user, project)
         points = []
         for state, record in zip(checklist.points, checklist.as_record(), strict=True):
             if provider:
@@ -158,7 +163,7 @@ class CloseoutViewSet(ProjectScopedViewSet):
             points.append(record)
         return Response(
             {
-                "phase": self.project.phase,
+                "phase": project.phase,
                 "holds": checklist.holds,
                 "began_at": checklist.began_at,
                 "points": points,
