@@ -118,7 +118,7 @@ class ClosureRequestInputSerializer(serializers.Serializer):
     note = _short_text()
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class FinalAcceptanceInputSerializer(serializers.Serializer):
     comment = _short_text()
 
 
@@ -235,20 +235,20 @@ class ClosureRequestViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         done = closure_withdraw(actor=request.user, request=self._get(pk))
         return Response(ClosureRequestSerializer(done).data)
 
-    @extend_schema(request=DecisionInputSerializer, responses=ClosureRequestSerializer)
+    @extend_schema(request=FinalAcceptanceInputSerializer, responses=ClosureRequestSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
-        data = DecisionInputSerializer(data=request.data)
+        data = FinalAcceptanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         done = closure_decide(
             actor=request.user, request=self._get(pk), accept=True, **data.validated_data
         )
         return Response(ClosureRequestSerializer(done).data)
 
-    @extend_schema(request=DecisionInputSerializer, responses=ClosureRequestSerializer)
+    @extend_schema(request=FinalAcceptanceInputSerializer, responses=ClosureRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
-        data = DecisionInputSerializer(data=request.data)
+        data = FinalAcceptanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         done = closure_decide(
             actor=request.user, request=self._get(pk), accept=False, **data.validated_data

@@ -66,6 +66,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationChannelEnum": "notifications.models.Channel",
         "DiscussionEntryKindEnum": "discussions.models.Entry.Kind",
         "RiskCategoryEnum": "risks.models.Category",
+        "LessonCategoryEnum": "lessons.models.Category",
+        "CloseoutPointEnum": "closeout.models.Point",
         "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
         # Risk levels and ticket severities share their values: one enum, low to critical.
         "LevelEnum": "risks.models.Level",
