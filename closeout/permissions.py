@@ -33,3 +33,6 @@ for _name, _predicate in {
     "reopen_project": can_reopen_project,
 }.items():
     rules.add_perm(f"closeout.{_name}", _predicate)
+
+# The portfolio report (every project, with its closeout state): staff admins only.
+rules.add_perm("closeout.view_portfolio_report", is_staff_admin)

@@ -57,7 +57,7 @@ def closeout_state(project: Any) -> str:
 
 def portfolio_report_for(*, user: User, filters: PortfolioFilters | None = None) -> list[Project]:
     """Every project (staff admins only: NotFound for anyone else, as for a hidden page)."""
-    if not user.is_authenticated or not user.is_staff_admin:
+    if not user.has_perm("closeout.view_portfolio_report"):
         raise NotFound()
     rows = project_portfolio_for(user=user, filters=filters)
     for row in rows:

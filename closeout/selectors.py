@@ -67,8 +67,15 @@ def reopenings_for(*, user: User, project: Project) -> QuerySet[Reopening]:
     return Reopening.objects.filter(project=project).select_related("reopened_by")
 
 
+def waiver_list_for(*, user: User, project: Project) -> QuerySet[Waiver]:
+    """The project's waivers with their internal reasons: provider side only."""
+    if not can_view_closeout(user, project):
+        return Waiver.objects.none()
+    return Waiver.objects.filter(project=project).select_related("waived_by")
+
+
 def waiver_get_for(*, user: User, project: Project, waiver_id: int) -> Waiver:
-    waiver = Waiver.objects.filter(project=project, pk=waiver_id).first()
+    waiver = waiver_list_for(user=user, project=project).filter(pk=waiver_id).first()
     if waiver is None or not can_waive_closeout_point(user, project):
         raise NotFound()
     return waiver

@@ -19,6 +19,7 @@ from closeout.selectors import (
     closure_requests_for,
     reopenings_for,
     waiver_get_for,
+    waiver_list_for,
 )
 from closeout.services import (
     closure_decide,
@@ -185,7 +186,7 @@ class WaiverViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     def get_queryset(self) -> QuerySet[Waiver]:
         if getattr(self, "swagger_fake_view", False):
             return Waiver.objects.none()
-        return Waiver.objects.filter(project=self.project).select_related("waived_by")
+        return waiver_list_for(user=self.request.user, project=self.project)
 
     @extend_schema(request=WaiverInputSerializer, responses={201: WaiverSerializer})
     def create(self, request: AuthenticatedRequest, project_pk: str) -> Response:
