@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from projects.earned_value.figures import earned_value_from_sums
+from projects.earned_value.figures import EarnedValue, earned_value_from_sums
 from projects.models import (
     Project,
 )
@@ -51,14 +51,18 @@ def _series_sql(vendor: str) -> str:
     current time zone (the point's `cutoff`); a point on or after today uses the current value.
     """
     if vendor == "postgresql":
-        points = "unnest(%(dates)s::date[], %(cutoffs)s::timestamptz[]) AS w(d, cutoff)"
+        points = (
+            "unnest(%(projects)s::bigint[], %(dates)s::date[], %(cutoffs)s::timestamptz[])"
+            " WITH ORDINALITY AS w(p, d, cutoff, n)"
+        )
         days = "({later} - {earlier})"
         least, greatest = "LEAST", "GREATEST"
         as_decimal = "({value})::numeric"
         week_before = "w.d - 7"
     else:
         points = (
-            "(SELECT json_extract(p.value, '$[0]') AS d, json_extract(p.value, '$[1]') AS cutoff"
+            "(SELECT json_extract(p.value, '$[0]') AS p, json_extract(p.value, '$[1]') AS d,"
+            " json_extract(p.value, '$[2]') AS cutoff, p.key AS n"
             " FROM json_each(%(points)s) AS p) AS w"
         )
         days = "CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
@@ -71,14 +75,14 @@ def _series_sql(vendor: str) -> str:
     # Only the fixed fragments above are formatted in; every value is a parameter.
     return f"""
 WITH leaf AS (
-    SELECT t.id, t.estimate_hours, t.percent_complete, t.due_date,
+    SELECT t.id, t.project_id, t.estimate_hours, t.percent_complete, t.due_date,
            COALESCE(t.start_date, t.due_date) AS start_date
     FROM projects_task t
-    WHERE t.project_id = %(project)s AND t.estimate_hours > 0
+    WHERE t.project_id IN (SELECT DISTINCT w.p FROM {points}) AND t.estimate_hours > 0
       AND NOT EXISTS (SELECT 1 FROM projects_task c WHERE c.parent_id = t.id)
 ),
 rated AS (
-    SELECT e.date, e.hours, e.hours * COALESCE(
+    SELECT e.project_id, e.date, e.hours, e.hours * COALESCE(
         (SELECT r.hourly_rate FROM projects_rate r
           WHERE r.project_id = e.project_id AND r.user_id = e.person_id),
         (SELECT r.hourly_rate FROM projects_rate r
@@ -86,49 +90,53 @@ rated AS (
           WHERE r.project_id = e.project_id AND r.user_id IS NULL AND m.user_id = e.person_id),
         0) AS cost
     FROM projects_timeentry e
-    WHERE e.project_id = %(project)s AND e.status = 'approved'
+    WHERE e.project_id IN (SELECT DISTINCT w.p FROM {points}) AND e.status = 'approved'
 )
-SELECT w.d,
+SELECT w.n,
     (SELECT COALESCE(SUM(l.estimate_hours * {planned} / ({duration})), 0)
-       FROM leaf l WHERE l.due_date IS NOT NULL) AS planned_hours,
+       FROM leaf l WHERE l.project_id = w.p AND l.due_date IS NOT NULL) AS planned_hours,
     (SELECT COALESCE(SUM(l.estimate_hours * COALESCE(
                 CASE WHEN w.d >= %(today)s THEN l.percent_complete END,
                 (SELECT h.percent_complete FROM projects_historicaltask h
                   WHERE h.id = l.id AND h.history_date < w.cutoff
                   ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1),
                 0)), 0)
-       FROM leaf l) AS earned_hours,
-    (SELECT COALESCE(SUM(estimate_hours), 0) FROM leaf) AS total_hours,
-    (SELECT COALESCE(SUM(r.cost), 0) FROM rated r WHERE r.date <= w.d) AS labour,
+       FROM leaf l WHERE l.project_id = w.p) AS earned_hours,
+    (SELECT COALESCE(SUM(l.estimate_hours), 0) FROM leaf l WHERE l.project_id = w.p)
+        AS total_hours,
+    (SELECT COALESCE(SUM(r.cost), 0) FROM rated r WHERE r.project_id = w.p AND r.date <= w.d)
+        AS labour,
     (SELECT COALESCE(SUM(r.hours), 0) FROM rated r
-      WHERE r.date <= w.d AND r.date > {week_before}) AS week_hours,
+      WHERE r.project_id = w.p AND r.date <= w.d AND r.date > {week_before}) AS week_hours,
     (SELECT COALESCE(SUM(c.amount), 0) FROM projects_costentry c
-      WHERE c.project_id = %(project)s AND c.date <= w.d) AS costs
+      WHERE c.project_id = w.p AND c.date <= w.d) AS costs
 FROM {points}
-ORDER BY w.d
+ORDER BY w.n
 """  # noqa: S608
 
 
-def _series_params(project: Project, dates: list[date], today: date) -> dict[str, Any]:
+def _series_params(points: list[tuple[int, date]], today: date) -> dict[str, Any]:
     """The statement's parameters; each point's cutoff is the start of the next day in the
     current time zone, in UTC."""
     zone = timezone.get_current_timezone()
+    projects = [project_id for project_id, _ in points]
+    dates = [day for _, day in points]
     cutoffs = [
         datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
         for day in dates
     ]
     if connection.vendor == "postgresql":
-        return {"project": project.pk, "today": today, "dates": dates, "cutoffs": cutoffs}
+        return {"projects": projects, "today": today, "dates": dates, "cutoffs": cutoffs}
     operations = connection.ops
-    points = [
-        [operations.adapt_datefield_value(day), operations.adapt_datetimefield_value(cutoff)]
-        for day, cutoff in zip(dates, cutoffs, strict=True)
+    rows = [
+        [
+            project_id,
+            operations.adapt_datefield_value(day),
+            operations.adapt_datetimefield_value(cutoff),
+        ]
+        for project_id, day, cutoff in zip(projects, dates, cutoffs, strict=True)
     ]
-    return {
-        "project": project.pk,
-        "today": operations.adapt_datefield_value(today),
-        "points": json.dumps(points),
-    }
+    return {"today": operations.adapt_datefield_value(today), "points": json.dumps(rows)}
 
 
 def _decimal(value: Any) -> Decimal:
@@ -136,18 +144,31 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def earned_value_series(project: Project, *, today: date | None = None) -> list[SeriesPoint]:
-    """PV, EV and AC at every point of `series_dates` (and the approved hours of the 7 days up
-    to each point), in one query whatever the number of weeks, tasks and entries."""
-    today = today or timezone.localdate()
-    dates = series_dates(project, today=today)
-    if not dates:
+@dataclass(frozen=True)
+class PointFigures:
+    """A project's earned value at a date, and the approved hours of the 7 days up to it."""
+
+    figures: EarnedValue
+    week_hours: Decimal
+
+
+def earned_value_points(
+    points: list[tuple[Project, date]], *, today: date | None = None
+) -> list[PointFigures]:
+    """The earned value of each (project, status date) point, in the points' order, in one
+    query whatever the number of points, projects, tasks and entries. A past point uses each
+    task's percent complete as its history recorded it at the end of that day."""
+    if not points:
         return []
+    today = today or timezone.localdate()
     with connection.cursor() as cursor:
-        cursor.execute(_series_sql(connection.vendor), _series_params(project, dates, today))
+        cursor.execute(
+            _series_sql(connection.vendor),
+            _series_params([(project.pk, day) for project, day in points], today),
+        )
         rows = cursor.fetchall()
-    points = []
-    for day, row in zip(dates, rows, strict=True):  # both in date order
+    result = []
+    for (project, day), row in zip(points, rows, strict=True):  # both in the points' order
         planned, earned, total, labour, week_hours, costs = map(_decimal, row[1:])
         figures = earned_value_from_sums(
             status_date=day,
@@ -158,9 +179,23 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
             earned_hours=earned,
             actual_cost=labour + costs,
         )
-        points.append(
-            SeriesPoint(
-                date=day, pv=figures.pv, ev=figures.ev, ac=figures.ac, approved_hours=week_hours
-            )
+        result.append(PointFigures(figures=figures, week_hours=week_hours))
+    return result
+
+
+def earned_value_series(project: Project, *, today: date | None = None) -> list[SeriesPoint]:
+    """PV, EV and AC at every point of `series_dates` (and the approved hours of the 7 days up
+    to each point), in one query whatever the number of weeks, tasks and entries."""
+    today = today or timezone.localdate()
+    dates = series_dates(project, today=today)
+    points = earned_value_points([(project, day) for day in dates], today=today)
+    return [
+        SeriesPoint(
+            date=day,
+            pv=point.figures.pv,
+            ev=point.figures.ev,
+            ac=point.figures.ac,
+            approved_hours=point.week_hours,
         )
-    return points
+        for day, point in zip(dates, points, strict=True)
+    ]
