@@ -93,7 +93,8 @@ class OpportunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Opportunity
         fields = ["id", "title", "value_estimate", "currency", "stage", "next_step",
-                  "expected_close_on", "owner", "created_at", "updated_at"]  # fmt: skip
+                  "expected_close_on", "won_at", "owner", "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["won_at"]
 
 
 class OpportunityInputSerializer(serializers.Serializer):

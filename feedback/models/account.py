@@ -86,6 +86,9 @@ class Opportunity(models.Model):
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.LEAD)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     expected_close_on = models.DateField(_("expected close"), null=True, blank=True)
+    # When it last moved to Won (cleared if it moves off Won): the account manager's scorecard
+    # counts the business won in each period by it.
+    won_at = models.DateTimeField(_("won"), null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

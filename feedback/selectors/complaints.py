@@ -33,7 +33,7 @@ from projects.models import Membership, Role
 # --- The dashboard's complaint figures --------------------------------------------------------
 
 
-def _breaching(now: datetime) -> Q:
+def breaching_condition(now: datetime) -> Q:
     """Complaints whose first response or resolution is (or was) late, in SQL."""
     late_response = Q(first_response_due_at__isnull=False) & (
         Q(first_responded_at__gt=F("first_response_due_at"))
@@ -133,7 +133,7 @@ def complaint_dashboard_figures(
     figures = complaints.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        breaching=Count("pk", filter=_breaching(now) & Q(status__in=OPEN_STATUSES)),
+        breaching=Count("pk", filter=breaching_condition(now) & Q(status__in=OPEN_STATUSES)),
         **medians,
         **counts,
     )
@@ -149,7 +149,7 @@ def complaint_dashboard_figures(
         related.filter(status__in=OPEN_STATUSES).order_by("resolution_due_at", "pk")[:open_limit]
     )
     breaching = list(
-        related.filter(_breaching(now), status__in=OPEN_STATUSES).order_by(
+        related.filter(breaching_condition(now), status__in=OPEN_STATUSES).order_by(
             "resolution_due_at", "pk"
         )[:open_limit]
     )
@@ -191,7 +191,7 @@ def open_breaching_counts(project_ids: list[int], *, now: datetime) -> dict[int,
         FeedbackTicket.objects.filter(
             project_id__in=project_ids, kind=TicketKind.COMPLAINT, status__in=OPEN_STATUSES
         )
-        .filter(_breaching(now))
+        .filter(breaching_condition(now))
         .values("project_id")
         .annotate(total=Count("pk"))
         .order_by()

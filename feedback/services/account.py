@@ -169,6 +169,14 @@ def _opportunity_values(
     }
 
 
+def _stamp_won(opportunity: Opportunity) -> None:
+    """Won when it reaches Won (kept while it stays there); not won once it moves off."""
+    if opportunity.stage != Opportunity.Stage.WON:
+        opportunity.won_at = None
+    elif opportunity.won_at is None:
+        opportunity.won_at = timezone.now()
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -193,6 +201,7 @@ def opportunity_create(
     opportunity = Opportunity(
         organization=organization, owner=actor, expected_close_on=expected_close_on, **values
     )
+    _stamp_won(opportunity)
     set_history_user(opportunity, actor)
     opportunity.save()
     return opportunity
@@ -223,6 +232,7 @@ def opportunity_update(
     for name, value in values.items():
         setattr(opportunity, name, value)
     opportunity.expected_close_on = expected_close_on
+    _stamp_won(opportunity)
     set_history_user(opportunity, actor)
     opportunity.save()
     return opportunity

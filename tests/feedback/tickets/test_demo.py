@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from feedback.models import FeedbackTicket, Interaction, Opportunity, TicketKind, TicketStatus
-from feedback.selectors.complaints import _breaching
+from feedback.selectors.complaints import breaching_condition
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     complaints = FeedbackTicket.objects.filter(kind=TicketKind.COMPLAINT)
     states = set(complaints.values_list("status", flat=True))
     assert states >= set(TicketStatus.values)
-    assert complaints.filter(_breaching(timezone.now())).count() >= 2
+    assert complaints.filter(breaching_condition(timezone.now())).count() >= 2
     assert Interaction.objects.filter(reminder_on__isnull=False).exists()
     assert Opportunity.objects.count() >= 3
     counts = (
