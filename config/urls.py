@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("closeout.api.urls")),
     path("", include("lessons.api.urls")),
+    path("", include("scorecards.api.urls")),
     path("", include("portal.api.urls")),
 ]
 
@@ -74,6 +75,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("closeout.urls")),
     path("", include("lessons.urls")),
+    path("", include("scorecards.urls")),
     path("notifications/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
     path("operations/", include("operations.urls")),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "closeout",
     "notifications",
     "lessons",
+    "scorecards",
     "portal",
     "operations",
     "demo",
@@ -145,6 +146,9 @@ RAPPORT_WEEKLY_CAPACITY_HOURS = env.int("RAPPORT_WEEKLY_CAPACITY_HOURS", default
 # survey link stops working this many days after it was e-mailed.
 RAPPORT_SURVEY_QUIET_DAYS = env.int("RAPPORT_SURVEY_QUIET_DAYS", default=30)
 RAPPORT_SURVEY_LINK_MAX_AGE_DAYS = env.int("RAPPORT_SURVEY_LINK_MAX_AGE_DAYS", default=60)
+# A detractor's follow-up is closed in time within this many days of the response (the account
+# manager's scorecard).
+RAPPORT_FOLLOW_UP_DAYS = env.int("RAPPORT_FOLLOW_UP_DAYS", default=5)
 # Complaint SLAs count business time of the provider (its organisation's time zone): the working
 # hours of a day and the working days (ISO numbers, Monday = 1), see feedback/tickets/sla.py.
 RAPPORT_SLA_BUSINESS_HOURS = env.str("RAPPORT_SLA_BUSINESS_HOURS", default="09:00-18:00")

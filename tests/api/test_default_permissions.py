@@ -134,3 +134,32 @@ def test_the_schema_and_its_docs_are_not_public(cast, pm_without_mfa, url):
     assert _token_client(pm_without_mfa).get(url).status_code == 403
     assert _token_client(cast.rep).get(url).status_code == 200
     assert _token_client(cast.pm).get(url).status_code == 200
+
+
+def test_the_scorecards_api_keeps_the_rule(cast, pm_without_mfa):
+    """The scorecards' views are in the walk, and a token of a PM without a second factor reads
+    no scorecard, not even their own."""
+    views = {view_class for _route, view_class, _kwargs in _api_views(get_resolver().url_patterns)}
+    assert {
+        f"{view.__module__}.{view.__name__}"
+        for view in views
+        if view.__module__.startswith("scorecards")
+    } == {
+        "scorecards.api.views.ScorecardListView",
+        "scorecards.api.views.ScorecardView",
+        "scorecards.api.views.ScorecardItemsView",
+        "scorecards.api.views.TeamView",
+    }
+    without = _token_client(pm_without_mfa)
+    for url in (
+        "/api/v1/scorecards/",
+        f"/api/v1/scorecards/{pm_without_mfa.pk}/pm/",
+        f"/api/v1/scorecards/{pm_without_mfa.pk}/pm/milestones/2027Q1/",
+    ):
+        refused = without.get(url)
+        assert refused.status_code == 403, url
+        assert refused.json()["code"] == "mfa_required"
+        assert "Nia No-MFA" not in refused.content.decode()
+    enrolled = _token_client(cast.pm).get(f"/api/v1/scorecards/{cast.pm.pk}/pm/")
+    assert enrolled.status_code == 200
+    assert enrolled.json()["name"] == "Paula PM"

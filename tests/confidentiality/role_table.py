@@ -1816,3 +1816,70 @@ API.update(
         ),
     }
 )
+
+
+# --- Scorecards -------------------------------------------------------------------------------
+# A person's own scorecard; the PM's also for the account managers of the PM's projects; every
+# one of them and the team view for staff admins; never a client's (the staff pages send them to
+# the portal, the API answers 404 as for a scorecard that does not exist). The cast's PM's
+# scorecard is read here; content and the other cases: tests/scorecards/test_access.py.
+
+
+def scorecard_kwargs(cast: Any) -> dict[str, Any]:
+    return {"person_id": cast.pm.pk, "role": "pm"}
+
+
+def scorecard_items_kwargs(cast: Any) -> dict[str, Any]:
+    return {**scorecard_kwargs(cast), "group": "milestones", "period": "2027Q1"}
+
+
+SCORECARD_PAGE = roles(
+    404, anonymous=LOGIN, pm=200, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)
+)
+API_SCORECARD = roles(404, anonymous=401, pm=200, am=200, staff_admin=200)
+
+PAGES.update(
+    {
+        "scorecards:index": Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                am=200,
+                staff_admin=200,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            note="every PM and AM (their own and their PMs' scorecards), staff admins",
+        ),
+        "scorecards:team": Entry(STAFF_ADMIN_PAGE, note="everyone side by side: staff admins"),
+        "scorecards:scorecard": Entry(
+            SCORECARD_PAGE,
+            kwargs=scorecard_kwargs,
+            note="the PM's own; the AM of the PM's project; a 404 for other provider people",
+        ),
+        "scorecards:items": Entry(
+            SCORECARD_PAGE,
+            kwargs=scorecard_items_kwargs,
+            note="the items behind a figure: internal titles, for those who see the scorecard",
+        ),
+    }
+)
+
+API.update(
+    {
+        ("GET", "/api/v1/scorecards/"): Entry(
+            roles(404, anonymous=401, pm=200, am=200, staff_admin=200),
+            note="the scorecards the caller may open; none for clients and provider people "
+            "without a PM or AM role",
+        ),
+        ("GET", "/api/v1/scorecards/team/"): Entry(
+            roles(403, anonymous=401, staff_admin=200), note="staff admins only"
+        ),
+        ("GET", "/api/v1/scorecards/{person_id}/{role}/"): Entry(
+            API_SCORECARD, kwargs=scorecard_kwargs, note="as the scorecard page"
+        ),
+        ("GET", "/api/v1/scorecards/{person_id}/{role}/{group}/{period}/"): Entry(
+            API_SCORECARD, kwargs=scorecard_items_kwargs, note="as the items page"
+        ),
+    }
+)

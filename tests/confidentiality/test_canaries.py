@@ -425,3 +425,67 @@ def test_the_suite_fails_when_an_internal_field_becomes_client_visible(world, mo
     assert [item for item in found if "risks.Risk.internal_note" in item], found
     with pytest.raises(pytest.fail.Exception):
         assert_no_canary("proof: risk detail", "viewer", {url: found}, record=False)
+
+
+# --- Scorecards: never a client's, and their items are internal ---------------------------------
+
+
+def _scorecard_urls(world: World) -> list[str]:
+    """Every scorecard surface of the world's PM and AM, each group's items in the quarter
+    the world was made in (NOW)."""
+    from scorecards.items import GROUPS
+    from scorecards.periods import period_containing
+
+    quarter = period_containing(NOW.date()).key
+    urls = ["/scorecards/", "/scorecards/team/", "/api/v1/scorecards/", "/api/v1/scorecards/team/"]
+    for role in ("pm", "am"):
+        person = world.person(role).pk
+        urls += [f"/scorecards/people/{person}/{role}/", f"/api/v1/scorecards/{person}/{role}/"]
+        for group in GROUPS.values():
+            if role in group.roles:
+                urls += [
+                    f"/scorecards/people/{person}/{role}/{group.key}/{quarter}/",
+                    f"/api/v1/scorecards/{person}/{role}/{group.key}/{quarter}/",
+                ]
+    return urls
+
+
+@pytest.mark.parametrize("role", CLIENT_ROLES)
+def test_scorecards_show_a_client_nothing(world, role):
+    """No scorecard surface answers a client (the role table says so); whatever it answers
+    instead holds no canary."""
+    client, scanned = _client(world, role), world.items["canaries"]
+    findings, answered = {}, {}
+    for url in _scorecard_urls(world):
+        response = client.get(url)
+        answered[url] = response.status_code
+        findings[url] = scanned.find(c.response_text(response))
+    assert {url: status for url, status in answered.items() if status == 200} == {}
+    assert_no_canary("scorecards", role, findings, record=False)
+
+
+def test_scorecard_items_show_the_team_the_internal_titles(world):
+    """The proof that the reads above are worth something: the world's PM reads the internal
+    issue on their items page and the AM the internal complaint, by their canaries."""
+    from tests.factories import enrol_totp
+
+    scanned = world.items["canaries"]
+    pages = {
+        "pm": [url for url in _scorecard_urls(world) if "/pm/issues/" in url],
+        "am": [url for url in _scorecard_urls(world) if "/am/complaints/" in url],
+    }
+    labels = {}
+    for role, urls in pages.items():
+        enrol_totp(world.person(role))  # provider people need their second factor for pages
+        client = _client(world, role)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            labels[url] = {
+                c.origin_label(found) for found in scanned.find(c.response_text(response))
+            }
+    assert all("risks.Issue" in found for url, found in labels.items() if "/issues/" in url)
+    assert all(
+        "feedback.FeedbackTicket" in found for url, found in labels.items() if "/complaints/" in url
+    )
+    assert len(labels) == 4

@@ -21,6 +21,7 @@ from projects.models import Membership, Project, Role
 from projects.services import membership_add
 from reports.demo import seed_reports
 from risks.demo import seed_risks
+from scorecards.demo import seed_scorecards
 from stakeholders.demo.changes import seed_change_requests
 from stakeholders.demo.meetings import seed_meetings
 from stakeholders.demo.requirements import seed_requirements
@@ -188,6 +189,8 @@ class Command(BaseCommand):
         created += seed_closeout(people=people, organizations=organizations)
         # After the closeout: the closed projects have their retrospectives too.
         created += seed_lessons(people=people)
+        # A year of history behind the scorecards.
+        created += seed_scorecards(people=people, organizations=organizations)
         return created
 
     def print_logins(self) -> None:
