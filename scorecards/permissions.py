@@ -44,10 +44,13 @@ def can_view_scorecard(viewer: User, person: User, role: str) -> bool:
 
 @rules.predicate
 def can_view_scorecards(user: User) -> bool:
-    """The scorecards' menu entry: staff admins, and every PM or AM."""
+    """The scorecards' page and menu entry: staff admins, and every PM or AM (from the roles
+    the request has already read: no query of its own on a page that shows the menu)."""
     if not _provider(user):
         return False
-    return bool(user.is_staff_admin or user.memberships.filter(role__in=SCORED_ROLES).exists())
+    return bool(
+        user.is_staff_admin or any(role in SCORED_ROLES for role in user.project_roles.values())
+    )
 
 
 @rules.predicate
