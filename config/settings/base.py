@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     # Rapport
+    "common",  # its template tags (formatting)
     "accounts",
     "projects",
     "discussions",
@@ -163,6 +164,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date and time style per language (config/formats/<locale>/formats.py): "Jan 27, 2027,
+# 5:42 PM" and "2027年1月27日 17:42". Numbers, money and durations: common/formatting.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files -----------------------------------------------------------------------------
 
