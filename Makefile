@@ -24,7 +24,7 @@ SHIFTED_TESTS ?= not slow
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
 MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports closeout lessons scorecards portal operations config demo
 
-.PHONY: faults run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports check-migrations backup restore clean
+.PHONY: faults run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports screenshots check-migrations backup restore clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,8 +59,9 @@ makemessages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' -v 0
 
 # scripts/run.sh migrates, seeds the demo (once: it is idempotent) and starts the web server and
-# the worker, with the links of e-mails pointing at HOST:PORT.
-run: install messages fonts
+# the worker, with the links of e-mails pointing at HOST:PORT. It builds the fonts (`fonts`) in the
+# background: the server does not wait for them, and PDFs use them as soon as they are ready.
+run: install messages
 	@bash scripts/run.sh $(HOST) $(PORT)
 
 test: system-deps install messages fonts
@@ -90,6 +91,13 @@ fmt: install
 
 vendor:
 	bash scripts/vendor.sh
+
+# The status report as clients receive it (portal page at 1366 and 375 px, e-mail, PDF pages), in
+# English and Chinese, written to docs/screenshots/ (tests/e2e/test_report_screenshots.py).
+screenshots: system-deps install messages fonts
+	RAPPORT_TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/ensure_test_services.sh
+	RAPPORT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots DATABASE_URL=$(TEST_DATABASE_URL) \
+		REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest --create-db -q tests/e2e/test_report_screenshots.py
 
 # The fault suite (scripts/faults.py): a private stack (PostgreSQL, Redis, SMTP, gunicorn ×2,
 # worker, beat) under a workload, one fault per run, a table of what was lost, duplicated or

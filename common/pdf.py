@@ -9,7 +9,9 @@ Text is set in "Rapport Sans SC" (scripts/build_pdf_fonts.py: Noto Sans CJK SC c
 Latin, punctuation and the GB 2312 hanzi, ordered so that a PDF embeds only a few KB of it), with
 the system's Noto Sans CJK SC after it in the stylesheet's stack for any other character, or for
 everything when the built fonts are missing. The font configuration and its @font-face sheet are
-made once per thread: loading the fonts again for every PDF costs more than the layout.
+made once per thread: loading the fonts again for every PDF costs more than the layout. They are
+made again when the font files change: `make run` builds the fonts in the background while the
+server starts, and the PDFs use them from the first one after they are ready, without a restart.
 """
 
 from __future__ import annotations
@@ -56,13 +58,27 @@ def closed_fetcher(font_urls: frozenset[str] = frozenset()) -> Any:
     return ClosedFetcher(allowed_protocols=allowed, allow_redirects=False)
 
 
+def _font_files_key() -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """The font directory and the name, modification time and size of each built font file in
+    it: what the cached font configuration was made from."""
+    directory = Path(settings.PDF_FONT_DIR)
+    files = []
+    for name in PDF_FONT_FILES.values():
+        try:
+            stat = (directory / name).stat()
+        except OSError:
+            continue
+        files.append((name, stat.st_mtime_ns, stat.st_size))
+    return str(directory), tuple(files)
+
+
 def _fonts() -> tuple[Any, list[Any], Any]:
     """(font configuration, extra stylesheets, fetcher) for this thread, made once per font
-    directory."""
+    directory and set of font files (two `stat` calls a PDF tell whether they changed)."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    key = str(settings.PDF_FONT_DIR)
+    key = _font_files_key()
     cached = getattr(_local, "fonts", None)
     if cached is not None and cached[0] == key:
         return cached[1]

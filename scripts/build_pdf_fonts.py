@@ -10,7 +10,9 @@ hanzi by frequency class (GB 2312 level 1 before level 2): an English report the
 KB, a Chinese one a few tens of KB. A character outside them (a rare name) is drawn from the
 system's Noto Sans CJK, which the stylesheet names next (common/pdf.py).
 
-Run by `make` (the `fonts` target) and the Dockerfile; skipped when the fonts are up to date.
+Run by `make` (the `fonts` target, before the tests), the Dockerfile, and `make run` in the
+background (scripts/run.sh: the server does not wait for it; PDFs use the system's fonts until
+these are ready); skipped when the fonts are up to date.
 Noto Sans CJK is under the SIL Open Font License 1.1, which this derived font keeps.
 
     python scripts/build_pdf_fonts.py [--out DIR] [--force] [--strict]
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -136,13 +139,23 @@ def build(source: Path, index: int, style: str, target: Path) -> None:
                 record.langID,
             )
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
-        font.save(handle)
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, target)
+    # Written beside the target and moved over it: a process reading the fonts (`make run` starts
+    # the server while they are built) sees the old file or the new one, never half of one.
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(descriptor)
+    try:
+        font.save(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def main() -> None:
+    # Stopped (`make run` stops the build it started in the background when it exits): unwind,
+    # so that no half-written file is left behind.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.environ.get("PDF_FONT_DIR", BASE_DIR / "build/fonts"))
     parser.add_argument("--force", action="store_true")

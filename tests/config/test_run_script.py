@@ -1,5 +1,5 @@
-"""`make run` (scripts/run.sh): the demo is seeded once, and links in e-mails point at the host and
-port the server listens on.
+"""`make run` (scripts/run.sh): the demo is seeded once, the fonts are built in the background, and
+links in e-mails point at the host and port the server listens on.
 
 The script runs with stand-ins for the environment's python and celery that record how they were
 called and return at once, so no server is left running; the settings are then read with what the
@@ -24,18 +24,20 @@ RECORDER = """#!/usr/bin/env bash
 printf '{"program": "%s", "args": "%s", "site_url": "%s", "allowed_hosts": "%s"}\\n' \
   "$(basename "$0")" "$*" "$SITE_URL" "$ALLOWED_HOSTS" >>"$RUN_LOG"
 """
-# The server waits (a few seconds at most) until the worker, started just before it, has recorded
-# its call: the script stops the worker as soon as the server returns, and the server's call is
-# then always the last one in the log, however busy the machine.
+# The server waits (a few seconds at most) until the worker, started just before it, and the font
+# build (started first, at a low priority) have recorded their calls: the script stops both as
+# soon as the server returns, and the server's call is then always the last one in the log,
+# however busy the machine.
 WAIT_FOR_WORKER = """#!/usr/bin/env bash
 if [ "$2" = runserver ]; then
   for _ in $(seq 100); do [ -s "$RUN_LOG.worker" ] && break; sleep 0.1; done
+  for _ in $(seq 100); do grep -q build_pdf_fonts "$RUN_LOG" && break; sleep 0.1; done
 fi
 """
 PYTHON_STAND_IN = (
     WAIT_FOR_WORKER
     + RECORDER.removeprefix("#!/usr/bin/env bash\n")
-    + """if [ "$2" = seed_demo ]; then
+    + """if [ "$2" = setup_demo ]; then
   echo "Created 3 projects."
   echo
   echo "Demo logins (password for all: rapport-demo-2026):"
@@ -97,19 +99,21 @@ def test_run_migrates_seeds_once_then_starts_worker_and_server(tmp_path):
 
     assert result.returncode == 0, result.stderr
     programs = [(call["program"], call["args"]) for call in calls]
-    # Migrate and seed, in that order, before anything else starts; the worker (in the background)
-    # and the server then start side by side, so their order in the log is the scheduler's.
-    assert programs[:2] == [
-        ("python", "manage.py migrate --noinput -v 0"),
-        ("python", "manage.py seed_demo"),
-    ]
-    assert sorted(programs[2:]) == [
+    # The font build starts first, in the background, so the server does not wait for it.
+    fonts = ("python", "scripts/build_pdf_fonts.py")
+    assert programs.count(fonts) == 1
+    programs.remove(fonts)
+    # Migrate and seed, in one process, before anything else starts; the worker (in the
+    # background) and the server then start side by side, so their order in the log is the
+    # scheduler's.
+    assert programs[:1] == [("python", "manage.py setup_demo")]
+    assert sorted(programs[1:]) == [
         (
             "celery",
             "-A config worker --beat --loglevel=INFO --concurrency=2 "
             f"--schedule {tmp_path}/var/celerybeat-schedule",
         ),
-        ("python", "manage.py runserver 127.0.0.1:8123"),
+        ("python", "manage.py runserver --noreload 127.0.0.1:8123"),
     ]
     # What the seeding created first, the logins last, next to the address.
     assert result.stdout.index("Created 3 projects.") < result.stdout.index("running at")
@@ -143,8 +147,9 @@ def test_links_and_allowed_hosts_follow_host_and_port(
     assert result.returncode == 0, result.stderr
     # The web server and the worker (which sends the e-mails) get the same values.
     assert {call["site_url"] for call in calls} == {site_url}
-    assert calls[-1]["args"] == f"manage.py runserver {bind}"
-    hosts = calls[-1]["allowed_hosts"].split(",")
+    [server] = [call for call in calls if " runserver " in call["args"]]
+    assert server["args"] == f"manage.py runserver --noreload {bind}"
+    hosts = server["allowed_hosts"].split(",")
     assert allowed_host in hosts
     assert {"localhost", "127.0.0.1"} <= set(hosts)
     # The settings the processes load read them: links in e-mails and the accepted Host header.
@@ -163,8 +168,8 @@ def test_links_and_allowed_hosts_follow_host_and_port(
             "DJANGO_SETTINGS_MODULE": "config.settings.from_env",
             "DJANGO_ENV": "local",
             "RAPPORT_VAR_DIR": str(tmp_path / "var"),
-            "SITE_URL": calls[-1]["site_url"],
-            "ALLOWED_HOSTS": calls[-1]["allowed_hosts"],
+            "SITE_URL": server["site_url"],
+            "ALLOWED_HOSTS": server["allowed_hosts"],
         },
         capture_output=True,
         text=True,
@@ -181,8 +186,9 @@ def test_wildcard_host_links_to_this_machine(tmp_path):
     result, calls = run(tmp_path, "0.0.0.0", "8001")  # noqa: S104  (what make run may be given)
 
     assert result.returncode == 0, result.stderr
-    assert calls[-1]["site_url"] == f"http://{machine.strip()}:8001"
-    assert calls[-1]["args"] == "manage.py runserver 0.0.0.0:8001"
+    [server] = [call for call in calls if " runserver " in call["args"]]
+    assert server["site_url"] == f"http://{machine.strip()}:8001"
+    assert server["args"] == "manage.py runserver --noreload 0.0.0.0:8001"
 
 
 def test_site_url_and_allowed_hosts_from_the_environment_are_kept(tmp_path):
