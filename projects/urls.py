@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import views
+from projects.views.timeline import TimelinePdfView
 
 app_name = "projects"
 
@@ -165,6 +166,7 @@ urlpatterns = [
     ),
     path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("<int:project_id>/timeline/pdf/", TimelinePdfView.as_view(), name="timeline_pdf"),
     path("<int:project_id>/failed-emails/", views.FailedEmailsView.as_view(), name="failed_emails"),
     path(
         "<int:project_id>/failed-emails/<int:message_id>/resend/",

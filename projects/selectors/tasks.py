@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from common import formatting
 from common.errors import NotFound
 from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
@@ -181,16 +182,16 @@ class Timeline:
                 # The label names the baseline only when the milestone has moved; the popup
                 # always shows it.
                 label = row.name
-                detail = _("Due %(date)s") % {"date": row.end.isoformat()}
+                detail = _("Due %(date)s") % {"date": formatting.date(row.end)}
                 if row.baseline is not None:
                     detail = _("Due %(date)s, baseline %(baseline)s") % {
-                        "date": row.end.isoformat(),
-                        "baseline": row.baseline.isoformat(),
+                        "date": formatting.date(row.end),
+                        "baseline": formatting.date(row.baseline),
                     }
                 if row.baseline is not None and row.baseline != row.end:
                     label = _("%(name)s (baseline %(date)s)") % {
                         "name": row.name,
-                        "date": row.baseline.isoformat(),
+                        "date": formatting.date(row.baseline),
                     }
                 custom_class = "gantt-milestone"
             else:
@@ -201,8 +202,8 @@ class Timeline:
                     else _("%(name)s · slack %(days)d d") % {"name": row.name, "days": slack}
                 )
                 detail = _("%(start)s – %(end)s · slack %(days)d days") % {
-                    "start": row.start.isoformat(),
-                    "end": row.end.isoformat(),
+                    "start": formatting.date(row.start),
+                    "end": formatting.date(row.end),
                     "days": slack,
                 }
                 custom_class = "gantt-critical" if row.is_critical else "gantt-task"

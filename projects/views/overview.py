@@ -52,13 +52,17 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["gates"] = gate_list_for(user=user, project=self.project)[:10]
+        next_phase = NEXT_PHASE.get(self.project.phase)
+        # Leaving the closing phase is the closeout page's job, not a gate review.
+        has_gate = bool(next_phase and next_phase != Phase.CLOSED and not self.project.is_closed)
         if can_request_phase_gate(user, self.project) and not self.project.is_closed:
             context["gate_form"] = GateRequestForm(items=gate_checklist(self.project))
-            next_phase = NEXT_PHASE.get(self.project.phase)
-            # Leaving the closing phase is the closeout page's job, not a gate review.
             context["next_phase_label"] = (
-                Phase(next_phase).label if next_phase and next_phase != Phase.CLOSED else None
+                Phase(next_phase).label if has_gate and next_phase else None
             )
+        else:
+            # Who may not pass the gate is told who does.
+            context["gate_by_pm"] = has_gate
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         objectives = list(objective_list_for(user=user, project=self.project))
         failed = kwargs.get("objective_form")

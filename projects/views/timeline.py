@@ -1,16 +1,19 @@
-"""The timeline (Gantt) of a project and the resource view across projects."""
+"""The timeline (Gantt) of a project, its PDF, and the resource view across projects."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from common.pdf import pdf_response
+from projects.gantt import gantt_layout, gantt_pages, outline_numbers_for
 from projects.mixins import ProjectPageMixin
 from projects.selectors.tasks import (
     resource_load_for,
@@ -21,17 +24,33 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+# A4 landscape less the margins of timeline_pdf.html, in CSS px (96 per inch): the Gantt's room
+# on a page, and on the first page under the title.
+PDF_GANTT_WIDTH = (297 - 2 * 12) / 25.4 * 96
+PDF_GANTT_HEIGHT = (210 - 16 - 14) / 25.4 * 96 - 8
+PDF_GANTT_FIRST_HEIGHT = PDF_GANTT_HEIGHT - 110
+
+
 class TimelineViewMixin(ProjectPageMixin):
+    """The Gantt (projects.gantt: ?zoom=day|week|month, else chosen from the span) and the
+    schedule table of the milestones and tasks the user may see."""
+
     request: HttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = cast("User", self.request.user)  # signed in: the side's login mixin runs first
         timeline = timeline_for(user=user, project=self.project)
+        today = timezone.localdate()
         context.update(
             timeline=timeline,
-            gantt_items=timeline.gantt_items(),
-            today=timezone.localdate(),
+            gantt=gantt_layout(
+                timeline,
+                codes=outline_numbers_for(user=user, project=self.project),
+                zoom=self.request.GET.get("zoom"),
+                today=today,
+            ),
+            today=today,
         )
         return context
 
@@ -42,6 +61,44 @@ class TimelineView(StaffPageMixin, TimelineViewMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "projects/timeline.html"
+
+
+class TimelinePdfView(StaffPageMixin, ProjectPageMixin, View):
+    """The plan as a PDF to hand out: the Gantt on A4 landscape pages, then the schedule table."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        timeline = timeline_for(user=request.user, project=self.project)
+        today = timezone.localdate()
+        pages = gantt_pages(
+            timeline,
+            codes=outline_numbers_for(user=request.user, project=self.project),
+            zoom=request.GET.get("zoom"),
+            today=today,
+            width=PDF_GANTT_WIDTH,
+            height=PDF_GANTT_HEIGHT,
+            first_height=PDF_GANTT_FIRST_HEIGHT,
+        )
+        placed = [row for page in pages for row in page.rows]  # in the timeline's order
+        context = {
+            "project": self.project,
+            "timeline": timeline,
+            "pages": pages,
+            "schedule": list(zip(placed, timeline.rows, strict=True)),
+            "shows": {
+                "milestone": any(row.is_milestone for row in placed),
+                "baseline": any(row.has_baseline for row in placed),
+                "today": bool(pages) and pages[0].today is not None,
+            },
+            "today": today,
+        }
+        return pdf_response(
+            "projects/timeline_pdf.html",
+            context,
+            request,
+            filename=f"{self.project.code}-timeline.pdf",
+        )
 
 
 class ResourceView(StaffPageMixin, PermissionRequiredMixin, TemplateView):

@@ -1,57 +1,34 @@
-// Rapport: the timeline (Gantt) drawn with frappe-gantt from the JSON the page carries
-// (json_script, never an inline script: the CSP forbids them). frappe-gantt writes labels and
-// popups with innerHTML, so every text from the data is escaped here first.
+// Rapport: the timeline's Gantt is drawn on the server (projects/_gantt.html) and needs no
+// script. This only scrolls a chart wider than its card so that today's line is in view when the
+// page opens (a third of the way across the bars), unless it already is; and only where the task
+// table stays in place beside the bars (on a phone the table scrolls too: the names come first).
 (function () {
   "use strict";
 
-  function escapeHtml(text) {
-    return String(text)
-      .replaceAll("&", "&amp;")
-      .replaceAll("<", "&lt;")
-      .replaceAll(">", "&gt;")
-      .replaceAll('"', "&quot;")
-      .replaceAll("'", "&#39;");
+  function showToday(frame) {
+    const line = frame.querySelector(".gantt-today line");
+    const chart = frame.querySelector(".gantt-chart");
+    if (!line || !chart || frame.scrollWidth <= frame.clientWidth) return;
+    const side = frame.querySelector(".gantt-side");
+    if (!side || getComputedStyle(side).position !== "sticky") return;
+    const frameBox = frame.getBoundingClientRect();
+    const chartBox = chart.getBoundingClientRect();
+    const scale = chartBox.width / chart.viewBox.baseVal.width;
+    const x = chartBox.left - frameBox.left + frame.scrollLeft + line.x1.baseVal.value * scale;
+    const covered = side.offsetWidth;
+    const left = frame.scrollLeft + covered;
+    const right = frame.scrollLeft + frame.clientWidth;
+    if (x >= left + 24 && x <= right - 24) return;
+    frame.scrollLeft = Math.max(0, x - covered - (frame.clientWidth - covered) / 3);
   }
 
-  function draw(target) {
-    const source = document.getElementById(target.dataset.gantt);
-    if (!source || typeof window.Gantt !== "function") return;
-    const items = JSON.parse(source.textContent);
-    if (!items.length) return;
-    const tasks = items.map((item) => ({
-      id: item.id,
-      name: escapeHtml(item.name),
-      start: item.start,
-      end: item.end,
-      progress: item.progress,
-      dependencies: item.dependencies,
-      custom_class: item.custom_class,
-      detail: escapeHtml(item.detail),
-    }));
-    const language = (target.dataset.ganttLanguage || "en").startsWith("zh") ? "zh" : "en";
-    // eslint-disable-next-line no-new
-    new window.Gantt(target, tasks, {
-      view_mode: "Week",
-      readonly: true,
-      today_button: true,
-      scroll_to: "today",
-      language: language,
-      popup_on: "click",
-      popup: (context) => {
-        context.set_title(context.task.name);
-        context.set_subtitle("");
-        context.set_details(context.task.detail);
-      },
-    });
-  }
-
-  function drawAll() {
-    document.querySelectorAll("[data-gantt]").forEach(draw);
+  function showAll() {
+    document.querySelectorAll(".gantt-frame").forEach(showToday);
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", showAll);
   } else {
-    drawAll();
+    showAll();
   }
 })();

@@ -115,6 +115,7 @@ PAGES: dict[str, Entry] = {
     ),
     # Operations: staff admins only
     "operations:overview": Entry(STAFF_ADMIN_PAGE, note="staff admins only"),
+    "operations:branding": Entry(STAFF_ADMIN_PAGE, note="staff admins only"),
     "operations:outbox_resend": Entry(
         STAFF_ADMIN_POST, kwargs=lambda cast: {"message_id": 1}, note="POST only"
     ),
@@ -125,6 +126,11 @@ PAGES: dict[str, Entry] = {
     "set_language": Entry(roles(405), note="POST only"),
     # Accounts
     "accounts:profile": Entry(SIGNED_IN_PAGE),
+    "accounts:branding_logo": Entry(
+        roles(404),
+        kwargs=lambda cast: {"digest": "0123456789abcdef"},
+        note="public (mail clients load it); 404 unless the digest is the current logo's",
+    ),
     "accounts:token_regenerate": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     "accounts:token_revoke": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     "invitations:accept": Entry(
@@ -345,6 +351,9 @@ PAGES: dict[str, Entry] = {
         note="POST only (htmx or a plain form)",
     ),
     "projects:timeline": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:timeline_pdf": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the plan as a PDF: Gantt and schedule"
+    ),
     "projects:failed_emails": Entry(
         roles(
             403,

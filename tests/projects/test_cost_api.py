@@ -76,7 +76,7 @@ def test_totals_show_the_client_budget_ac_ev_spi_cpi_only(cast, spent, name):
         assert api_as(user).get(f"{base(cast)}/{path}/").status_code == 403
     html = portal_html(user, spent)
     assert 'data-testid="portal-budget"' in html
-    assert 'data-testid="ev-ac">250.00<' in html
+    assert 'data-testid="ev-ac">€250.00<' in html
     assert 'data-testid="ev-pv"' not in html
     assert 'data-testid="portal-costs"' not in html
     assert "internal" not in html.lower().split('data-testid="portal-budget"')[1][:3000]

@@ -94,15 +94,15 @@ def test_client_deciders_get_an_email_and_a_notification_in_their_language(
         ("deemed_acceptance_reminder", "rep@a.test", "zh-hans", key.format(cast.rep.pk)),
     ]
     english = OutboxMessage.objects.get(to_user=cast.client_admin)
-    assert english.subject == "Reminder: Scanner setup counts as accepted on Nov. 24, 2026"
-    assert "counts as accepted on Nov. 24, 2026 if there is no answer" in english.body_text
+    assert english.subject == "Reminder: Scanner setup counts as accepted on Nov 24, 2026"
+    assert "counts as accepted on Nov 24, 2026 if there is no answer" in english.body_text
     url = f"/portal/projects/{cast.project.pk}/deliverables/{submitted.deliverable_id}/"
     assert f"{settings.SITE_URL.rstrip('/')}{url}" in english.body_text
     assert sorted(Notification.objects.values_list("user__email", "url", "title")) == [
         (
             "admin@a.test",
             url,
-            "Scanner setup counts as accepted on Nov. 24, 2026 unless you answer",
+            "Scanner setup counts as accepted on Nov 24, 2026 unless you answer",
         ),
         ("rep@a.test", url, Notification.objects.get(user=cast.rep).title),
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -552,10 +551,18 @@ def test_csv_export_neutralises_formula_injection(cast):
 # --- Timeline -------------------------------------------------------------------------------------
 
 
-def _gantt_json(content: str) -> list[dict]:
-    start = content.index('<script id="timeline-data" type="application/json">')
-    body = content[start:].split(">", 1)[1].split("</script>", 1)[0]
-    return json.loads(body)
+def _gantt_svg(content: str) -> str:
+    """The Gantt chart of a timeline page (projects/_gantt.html)."""
+    return content.split('data-testid="gantt"', 1)[1].split("</figure>", 1)[0]
+
+
+def _gantt_bars(chart: str) -> dict[str, str]:
+    """Each bar group of the chart by its key ("t12", "m3"): its markup."""
+    bars = {}
+    for part in chart.split('<g class="bar-wrapper ')[1:]:
+        key = part.split('data-id="', 1)[1].split('"', 1)[0]
+        bars[key] = part.split("</g>", 1)[0]
+    return bars
 
 
 def test_staff_timeline_shows_tasks_milestones_critical_and_slack(cast):
@@ -572,18 +579,22 @@ def test_staff_timeline_shows_tasks_milestones_critical_and_slack(cast):
     new_task(cast.pm, cast.project, "Undated")
     response = logged_in(cast.pm).get(f"/projects/{cast.project.pk}/timeline/")
     content = response.content.decode()
-    items = {item["id"]: item for item in _gantt_json(content)}
-    assert items[f"t{after.pk}"]["dependencies"] == f"t{long.pk}"
-    assert items[f"t{long.pk}"]["custom_class"] == "gantt-critical"
-    assert items[f"t{short.pk}"]["custom_class"] == "gantt-task"
+    chart = _gantt_svg(content)
+    bars = _gantt_bars(chart)
+    assert f'data-from="t{long.pk}" data-to="t{after.pk}"' in chart
+    assert bars[f"t{long.pk}"].startswith("gantt-critical")
+    assert bars[f"t{short.pk}"].startswith("gantt-task")
     # After lasts 9 days: Jan 11 to Jan 19, after Long; the tasks finish on Jan 19, so Short
     # (done on Jan 5) has 14 days of slack.
-    assert items[f"t{short.pk}"]["name"] == "Short · slack 14 d"
-    assert items[f"m{milestone.pk}"]["name"] == "Go-live (baseline 2027-01-20)"
-    assert items[f"m{milestone.pk}"]["custom_class"] == "gantt-milestone"
-    assert items[f"m{milestone.pk}"]["detail"] == "Due 2027-01-27, baseline 2027-01-20"
+    assert ">Short · slack 14 d</text>" in bars[f"t{short.pk}"]
+    assert ">Go-live (baseline Jan 20, 2027)</text>" in bars[f"m{milestone.pk}"]
+    assert bars[f"m{milestone.pk}"].startswith("gantt-milestone")
+    assert (
+        "<title>Go-live: Due Jan 27, 2027, baseline Jan 20, 2027</title>"
+        in bars[f"m{milestone.pk}"]
+    )
     assert "1 task without a start and due date is not on the timeline." in content
-    assert 'src="/static/js/timeline.js"' in content
+    assert "frappe-gantt" not in content
     table = content.split('data-testid="timeline-table"')[1]
     short_row = table.split(f'data-key="t{short.pk}"')[1].split("</tr>")[0]
     assert '<td class="text-end" data-testid="slack">14</td>' in short_row
@@ -597,9 +608,9 @@ def test_internal_tasks_never_reach_the_portal_timeline(cast, role_name):
     )
     content = response.content.decode()
     assert response.status_code == 200
-    items = _gantt_json(content)
-    assert [item["id"] for item in items] == [f"t{shown.pk}"]
-    assert items[0]["dependencies"] == ""  # its predecessor is internal
+    chart = _gantt_svg(content)
+    assert list(_gantt_bars(chart)) == [f"t{shown.pk}"]
+    assert "data-from=" not in chart  # its predecessor is internal
     for secret in ("Secret vendor switch", "Hidden by its milestone", "Internal gate"):
         assert secret not in content
 
@@ -614,7 +625,7 @@ def test_timeline_names_are_data_not_markup(cast):
     )
     content = logged_in(cast.pm).get(f"/projects/{cast.project.pk}/timeline/").content.decode()
     assert "<img src=x" not in content
-    assert "\\u003Cimg src=x onerror=alert(1)\\u003E" in content
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;: " in _gantt_svg(content)
 
 
 # --- API ------------------------------------------------------------------------------------------

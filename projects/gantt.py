@@ -1,0 +1,871 @@
+"""The Gantt chart of a project's timeline, laid out on the server and drawn as inline SVG by
+projects/_gantt.html (no script: the page carries the finished drawing).
+
+The chart has two parts with the same rows: a table on the left (outline number, name, owner,
+start, end; long names wrap, they are never cut) and the bars on a time scale on the right. The
+time scale has three zooms (day, week, month): each sets the pixels per calendar day and the
+ticks. A task is a bar from the start of its first day to the end of its last; a milestone a
+diamond in the middle of its day. A bar's label goes inside the bar when it fits, else right of
+it, and the chart is widened so that no label runs off its edge.
+
+Text widths are estimated from the characters (Latin letters, digits, CJK ideographs), on the
+generous side: an estimate too wide wraps a name a little early or puts a label outside a bar it
+might have fitted in, never cuts text. Every position is in CSS pixels; the PDF scales the SVG.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from projects.selectors.tasks import Timeline, TimelineRow, task_list_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from projects.models import Project
+
+ZOOMS = ("day", "week", "month")
+# Calendar days a zoom shows at most by default (the span of the plan chooses the zoom).
+DEFAULT_ZOOM_MAX_DAYS = {"day": 42, "week": 210}
+PX_PER_DAY = {"day": 26.0, "week": 8.0, "month": 3.0}
+# The fewest pixels per day at which a zoom's ticks are drawn (a page shrinks the scale to fit).
+TICK_MIN_PX_PER_DAY = {"day": 14.0, "week": 2.5, "month": 0.0}
+
+FONT_FAMILY = '"Rapport Sans SC", "Noto Sans CJK SC", "DejaVu Sans", sans-serif'
+TEXT_SIZE = 12.0  # the table on the left
+LABEL_SIZE = 11.0  # bar labels, ticks
+LINE_HEIGHT = 15.0
+ROW_PAD_TOP = 8.0
+ROW_PAD_BOTTOM = 8.0
+ROW_MIN_HEIGHT = 34.0
+# Header bands, top to bottom: the "Today" marker, the upper tier (months or years), the lower
+# tier (days, weeks or months), with the column titles of the table level with the lower tier.
+MARKER_BAND = 20.0
+TIER_HEIGHT = 20.0
+HEADER_HEIGHT = MARKER_BAND + 2 * TIER_HEIGHT
+BAR_HEIGHT = 14.0
+BAR_CENTER = 15.0  # from the row's top: level with the first line of the table's text
+BASELINE_CENTER = 28.0
+BASELINE_HEIGHT = 4.0
+DIAMOND = 7.0  # half the diagonal of a milestone's diamond
+BASELINE_DIAMOND = 4.5
+LABEL_GAP = 6.0
+CHART_PAD_RIGHT = 12.0
+CELL_PAD = 8.0
+NAME_MAX_WIDTH = 220.0
+OWNER_MAX_WIDTH = 120.0
+
+# Colours (SVG presentation attributes, so that the PDF draws them too; gantt.css may refine).
+COLOURS = {
+    "task": "#4263eb",
+    "task_done": "#2b3f9e",
+    "critical": "#c92a2a",
+    "critical_done": "#7d1717",
+    "milestone": "#212529",
+    "baseline": "#adb5bd",
+    "baseline_edge": "#6c757d",
+    "today": "#b93d0b",
+    "text": "#212529",
+    "muted": "#495057",
+    "critical_text": "#a61e1e",
+    "inside_text": "#ffffff",
+    "band": "#ffffff",
+    "band_alt": "#f8f9fa",
+    "band_critical": "#fff5f5",
+    "header": "#f1f3f5",
+    "grid": "#e9ecef",
+    "grid_strong": "#ced4da",
+    "weekend": "#f1f3f5",
+    "arrow": "#868e96",
+}
+
+
+# --- Text measure -------------------------------------------------------------------------------
+
+_NARROW = set("iljtfrI.,:;'!|()[]{}/\\`")
+_WIDE_LATIN = set("mwMW@%&")
+
+
+def text_width(text: str, size: float) -> float:
+    """An upper estimate of the width of `text` set at `size` px in a sans-serif face."""
+    total = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            total += 1.0
+        elif char == " ":
+            total += 0.32
+        elif char in _NARROW:
+            total += 0.36
+        elif char in _WIDE_LATIN:
+            total += 0.95
+        elif char.isdigit():
+            total += 0.64
+        elif char.isupper():
+            total += 0.76
+        else:
+            total += 0.64
+    return total * size
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """`text` cut where a line may break: (piece, a space before it). A CJK character is a piece
+    of its own (a line may break before it); a run of other characters is a word."""
+    pieces: list[tuple[str, bool]] = []
+    word = ""
+    space = False
+    for char in text:
+        if char.isspace():
+            if word:
+                pieces.append((word, space))
+                word = ""
+            space = True
+        elif unicodedata.east_asian_width(char) in ("W", "F"):
+            if word:
+                pieces.append((word, space))
+                word, space = "", False
+            pieces.append((char, space))
+            space = False
+        else:
+            word += char
+    if word:
+        pieces.append((word, space))
+    return pieces
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """`text` in lines no wider than `width` (breaking at spaces and between CJK characters; a
+    word wider than a line is cut between characters). Nothing is dropped."""
+    lines: list[str] = []
+    line = ""
+    for piece, space in _pieces(text):
+        candidate = f"{line} {piece}" if line and space else line + piece
+        if text_width(candidate, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        if text_width(piece, size) <= width:
+            line = piece
+            continue
+        for char in piece:  # a word longer than the line
+            if line and text_width(line + char, size) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+# --- The pieces the template draws --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    width: float
+    label: str  # "" when there is no room for it
+    label_x: float
+    is_boundary: bool = False  # a month (or year) starts here
+    is_weekend: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    x: float
+    width: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + CELL_PAD
+
+
+@dataclass(frozen=True)
+class Arrow:
+    source: str
+    target: str
+    path: str
+    head: str  # the arrowhead's polygon points
+
+
+@dataclass(frozen=True)
+class TodayMarker:
+    x: float
+    label: str
+    label_x: float  # the left edge of its tag
+    label_width: float
+
+    @property
+    def text_x(self) -> float:
+        return self.label_x + self.label_width / 2
+
+
+@dataclass
+class GanttRow:
+    """One task or milestone: its horizontal placement (the same on every page) and, once
+    stacked, its vertical one."""
+
+    key: str  # "t12", "m3": the same keys as the schedule table
+    kind: str
+    code: str
+    name: str
+    owner: str
+    is_critical: bool
+    css_class: str  # "gantt-task", "gantt-critical" or "gantt-milestone"
+    name_lines: list[str]
+    owner_lines: list[str]
+    start_text: str
+    end_text: str
+    title: str  # the tooltip
+    height: float
+    x: float  # a bar's left edge; a milestone's centre
+    width: float  # 0 for a milestone
+    progress_width: float
+    label: str
+    label_x: float
+    label_inside: bool
+    baseline_x: float | None = None  # a milestone's baseline date (its diamond's centre)
+    # Set by _stack():
+    top: float = 0.0
+    index: int = 0
+    cells: list[tuple[str, list[Text]]] = field(default_factory=list)
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == "milestone"
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_x is not None
+
+    @property
+    def label_right(self) -> float:
+        return self.label_x + text_width(self.label, LABEL_SIZE)
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    @property
+    def center(self) -> float:
+        return self.top + BAR_CENTER
+
+    @property
+    def bar_y(self) -> float:
+        return self.center - BAR_HEIGHT / 2
+
+    @property
+    def label_y(self) -> float:
+        return self.center + LABEL_SIZE * 0.36
+
+    @property
+    def right(self) -> float:
+        return self.x + (DIAMOND if self.is_milestone else self.width)
+
+    @property
+    def diamond(self) -> str:
+        return _diamond(self.x, self.center, DIAMOND)
+
+    @property
+    def baseline_y(self) -> float:
+        return self.top + BASELINE_CENTER - BASELINE_HEIGHT / 2
+
+    @property
+    def baseline_diamond(self) -> str:
+        if self.baseline_x is None:
+            return ""
+        return _diamond(self.baseline_x, self.top + BASELINE_CENTER, BASELINE_DIAMOND)
+
+    @property
+    def slip_line(self) -> tuple[float, float, float] | None:
+        """(x1, x2, y) of the dotted line from a milestone's baseline to its date, if moved."""
+        if not self.is_milestone or self.baseline_x is None or self.baseline_x == self.x:
+            return None
+        return (self.baseline_x, self.x, self.top + BASELINE_CENTER)
+
+    @property
+    def fill(self) -> str:
+        return COLOURS["critical" if self.is_critical else "task"]
+
+    @property
+    def done_fill(self) -> str:
+        return COLOURS["critical_done" if self.is_critical else "task_done"]
+
+    @property
+    def label_fill(self) -> str:
+        if self.label_inside:
+            return COLOURS["inside_text"]
+        return COLOURS["critical_text" if self.is_critical else "text"]
+
+    @property
+    def band(self) -> str:
+        if self.is_critical:
+            return COLOURS["band_critical"]
+        return COLOURS["band_alt"] if self.index % 2 else COLOURS["band"]
+
+    @property
+    def icon(self) -> str:
+        """The small diamond in the code column of a milestone."""
+        return _diamond(CELL_PAD + 5, self.top + ROW_PAD_TOP + 7, 5) if self.is_milestone else ""
+
+    def place_cells(self, columns: Sequence[Column]) -> None:
+        """The table's cells: (column key, its lines placed)."""
+        first = self.top + ROW_PAD_TOP + TEXT_SIZE * 0.92
+        by_key = {column.key: column for column in columns}
+        cells = {
+            "code": [self.code] if self.code else [],
+            "name": self.name_lines,
+            "owner": self.owner_lines,
+            "start": [self.start_text],
+            "end": [self.end_text],
+        }
+        self.cells = [
+            (
+                key,
+                [
+                    Text(by_key[key].x + CELL_PAD, first + index * LINE_HEIGHT, line)
+                    for index, line in enumerate(lines)
+                ],
+            )
+            for key, lines in cells.items()
+        ]
+
+
+def _diamond(cx: float, cy: float, half: float) -> str:
+    return f"{cx:g},{cy - half:g} {cx + half:g},{cy:g} {cx:g},{cy + half:g} {cx - half:g},{cy:g}"
+
+
+@dataclass
+class Gantt:
+    """A laid-out chart: `rows` in order with their tops, the table's `columns`, the time
+    scale's `ticks` (two tiers), the arrows of the dependencies, today's marker."""
+
+    zoom: str
+    zooms: tuple[str, ...]
+    rows: list[GanttRow]
+    columns: list[Column]
+    table_width: float
+    chart_width: float
+    height: float
+    upper_ticks: list[Tick]
+    lower_ticks: list[Tick]
+    arrows: list[Arrow] = field(default_factory=list)
+    today: TodayMarker | None = None
+    scale: float = 1.0  # the PDF shrinks the drawing to the page
+
+    @property
+    def header_height(self) -> float:
+        return HEADER_HEIGHT
+
+    @property
+    def has_baseline(self) -> bool:
+        return any(row.has_baseline for row in self.rows)
+
+    @property
+    def has_milestone(self) -> bool:
+        return any(row.is_milestone for row in self.rows)
+
+    @property
+    def font_family(self) -> str:
+        return FONT_FAMILY
+
+    @property
+    def colours(self) -> dict[str, str]:
+        return COLOURS
+
+    @property
+    def zoom_links(self) -> list[tuple[str, str, bool]]:
+        """(value, label, current) for the zoom buttons."""
+        labels = {
+            "day": pgettext("gantt zoom", "Day"),
+            "week": pgettext("gantt zoom", "Week"),
+            "month": pgettext("gantt zoom", "Month"),
+        }
+        return [(zoom, labels[zoom], zoom == self.zoom) for zoom in self.zooms]
+
+    @property
+    def rows_top(self) -> float:
+        return HEADER_HEIGHT
+
+    @property
+    def upper_tier_y(self) -> float:
+        return MARKER_BAND
+
+    @property
+    def lower_tier_y(self) -> float:
+        return MARKER_BAND + TIER_HEIGHT
+
+    @property
+    def upper_label_y(self) -> float:
+        return MARKER_BAND + TIER_HEIGHT / 2 + LABEL_SIZE * 0.36
+
+    @property
+    def lower_label_y(self) -> float:
+        return MARKER_BAND + TIER_HEIGHT * 1.5 + LABEL_SIZE * 0.36
+
+    @property
+    def marker_label_y(self) -> float:
+        return MARKER_BAND / 2 + LABEL_SIZE * 0.36
+
+    @property
+    def width(self) -> float:
+        return self.table_width + self.chart_width
+
+    @property
+    def table_view_width(self) -> float:
+        return self.table_width * self.scale
+
+    @property
+    def chart_view_width(self) -> float:
+        return self.chart_width * self.scale
+
+    @property
+    def view_height(self) -> float:
+        return self.height * self.scale
+
+
+# --- Time scale ---------------------------------------------------------------------------------
+
+
+def default_zoom(first: date, last: date) -> str:
+    """The zoom that shows a plan of this span best: days for up to six weeks, weeks for up to
+    seven months, months beyond."""
+    span = (last - first).days + 1
+    for zoom in ("day", "week"):
+        if span <= DEFAULT_ZOOM_MAX_DAYS[zoom]:
+            return zoom
+    return "month"
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _range(first: date, last: date, zoom: str) -> tuple[date, date]:
+    """The first day shown and the day after the last, whole days, weeks or months around the
+    plan (a day's margin each side in the day zoom)."""
+    if zoom == "day":
+        return first - timedelta(days=1), last + timedelta(days=2)
+    if zoom == "week":
+        monday = first - timedelta(days=first.weekday())
+        return monday, last + timedelta(days=7 - last.weekday())
+    return _month_start(first), _next_month(last)
+
+
+@dataclass(frozen=True)
+class _Scale:
+    origin: date
+    end: date  # the day after the last shown
+    px_per_day: float
+
+    def x(self, day: date) -> float:
+        return round((day - self.origin).days * self.px_per_day, 2)
+
+    @property
+    def width(self) -> float:
+        return self.x(self.end)
+
+
+def _ticks(
+    starts: Iterable[date],
+    scale: _Scale,
+    label: str,
+    *,
+    boundaries: bool = False,
+    short_label: str = "",
+    weekends: bool = False,
+) -> list[Tick]:
+    """Ticks from each of `starts` to the next (the last to the scale's end), labelled with the
+    date format `label`. Boundaries (months, years) carry their label at their left, in the
+    `short_label` format when the long one does not fit, or none. Other ticks are labelled in
+    their middle; when their labels are wider than they are, only every k-th is labelled,
+    centred over the k ticks."""
+    days = [day for day in starts if scale.origin <= day < scale.end]
+    if not days or days[0] != scale.origin:
+        days.insert(0, scale.origin)
+    spans = [
+        (day, scale.x(day), scale.x(following) - scale.x(day))
+        for day, following in zip(days, [*days[1:], scale.end], strict=True)
+    ]
+    texts = [date_format(day, label) for day, _x, _w in spans]
+    step = 1
+    if not boundaries:
+        widest = max(text_width(text, LABEL_SIZE) for text in texts) + 6
+        narrowest = min(width for _day, _x, width in spans)
+        step = max(1, math.ceil(widest / max(narrowest, 0.01)))
+    ticks = []
+    for index, ((day, x, width), text) in enumerate(zip(spans, texts, strict=True)):
+        shown = ""
+        label_x = x + 4
+        if boundaries:
+            for candidate in (text, date_format(day, short_label) if short_label else ""):
+                if candidate and text_width(candidate, LABEL_SIZE) + 8 <= width:
+                    shown = candidate
+                    break
+        elif index % step == 0:
+            room = sum(span[2] for span in spans[index : index + step])
+            if text_width(text, LABEL_SIZE) + 6 <= room:
+                shown = text
+                label_x = x + room / 2
+        ticks.append(
+            Tick(
+                x=x,
+                width=width,
+                label=shown,
+                label_x=label_x,
+                is_boundary=boundaries or day.day == 1,
+                is_weekend=weekends and day.weekday() >= 5,
+            )
+        )
+    return ticks
+
+
+def _scale_ticks(scale: _Scale, zoom: str) -> tuple[list[Tick], list[Tick]]:
+    months: list[date] = []
+    month = _month_start(scale.origin)
+    while month < scale.end:
+        months.append(month)
+        month = _next_month(month)
+    if zoom == "month":
+        years = [date(year, 1, 1) for year in range(scale.origin.year, scale.end.year + 1)]
+        return _ticks(years, scale, "Y", boundaries=True), _ticks(months, scale, "M")
+    upper = _ticks(months, scale, "YEAR_MONTH_FORMAT", boundaries=True, short_label="M")
+    if zoom == "week":
+        monday = scale.origin + timedelta(days=(7 - scale.origin.weekday()) % 7)
+        mondays = [
+            monday + timedelta(weeks=index) for index in range((scale.end - monday).days // 7 + 1)
+        ]
+        return upper, _ticks(mondays, scale, "j")
+    days = [
+        scale.origin + timedelta(days=index) for index in range((scale.end - scale.origin).days)
+    ]
+    return upper, _ticks(days, scale, "j", weekends=True)
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+def outline_numbers_for(*, user: User, project: Project) -> dict[int, str]:
+    """The outline number ("1", "1.2", ...) of each task the user may see, over those tasks
+    only (siblings by position, then id; a task under one the user may not see counts as a top
+    task): the staff see the WBS numbers of the tasks page, a client a numbering without gaps
+    that says nothing of the internal tasks. One query."""
+    pairs = list(task_list_for(user=user, project=project).values_list("pk", "parent_id"))
+    known = {pk for pk, _parent in pairs}
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in pairs:
+        children.setdefault(parent_id if parent_id in known else None, []).append(pk)
+    numbers: dict[int, str] = {}
+    stack = [(pk, str(index)) for index, pk in enumerate(children.get(None, []), start=1)]
+    stack.reverse()
+    while stack:
+        pk, number = stack.pop()
+        numbers[pk] = number
+        stack.extend(
+            reversed(
+                [
+                    (child, f"{number}.{index}")
+                    for index, child in enumerate(children.get(pk, []), start=1)
+                ]
+            )
+        )
+    return numbers
+
+
+def _short(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _label(row: TimelineRow) -> str:
+    if row.kind == "milestone":
+        if row.baseline is not None and row.baseline != row.end:
+            return _("%(name)s (baseline %(date)s)") % {
+                "name": row.name,
+                "date": _short(row.baseline),
+            }
+        return row.name
+    if row.is_critical:
+        return _("%(name)s · critical") % {"name": row.name}
+    slack = row.schedule.slack if row.schedule else 0
+    return _("%(name)s · slack %(days)d d") % {"name": row.name, "days": slack}
+
+
+def _title(row: TimelineRow) -> str:
+    if row.kind == "milestone":
+        if row.baseline is not None:
+            detail = _("Due %(date)s, baseline %(baseline)s") % {
+                "date": _short(row.end),
+                "baseline": _short(row.baseline),
+            }
+        else:
+            detail = _("Due %(date)s") % {"date": _short(row.end)}
+    else:
+        detail = _("%(start)s – %(end)s · slack %(days)d days") % {
+            "start": _short(row.start),
+            "end": _short(row.end),
+            "days": row.schedule.slack if row.schedule else 0,
+        }
+    return f"{row.name}: {detail}"
+
+
+def _columns(rows: Sequence[TimelineRow], codes: dict[str, str]) -> list[Column]:
+    """The table's columns, each as wide as its widest cell (names and owners up to a maximum,
+    beyond which they wrap)."""
+    titles = {
+        "code": _("WBS"),
+        "name": _("Task"),
+        "owner": _("Owner"),
+        "start": _("Start"),
+        "end": _("End"),
+    }
+    cells: dict[str, list[str]] = {
+        "code": [codes.get(row.key, "") for row in rows],
+        "name": [row.name for row in rows],
+        "owner": [row.assignee for row in rows],
+        "start": [_short(row.start) for row in rows],
+        "end": [_short(row.end) for row in rows],
+    }
+    limits = {"name": NAME_MAX_WIDTH, "owner": OWNER_MAX_WIDTH}
+    columns = []
+    x = 0.0
+    for key, title in titles.items():
+        widest = max(
+            [text_width(title, LABEL_SIZE)] + [text_width(text, TEXT_SIZE) for text in cells[key]]
+        )
+        if key == "code":
+            widest = max(widest, 12.0)  # the milestone's diamond
+        width = min(widest, limits.get(key, widest)) + 2 * CELL_PAD
+        columns.append(Column(key=key, title=title, x=x, width=math.ceil(width)))
+        x += math.ceil(width)
+    return columns
+
+
+def _place(row: TimelineRow, scale: _Scale, columns: Sequence[Column], code: str) -> GanttRow:
+    widths = {column.key: column.width - 2 * CELL_PAD for column in columns}
+    name_lines = wrap(row.name, widths["name"], TEXT_SIZE)
+    owner_lines = wrap(row.assignee, widths["owner"], TEXT_SIZE) if row.assignee else []
+    lines = max(len(name_lines), len(owner_lines), 1)
+    height = max(ROW_MIN_HEIGHT, ROW_PAD_TOP + lines * LINE_HEIGHT + ROW_PAD_BOTTOM)
+    label = _label(row)
+    label_width = text_width(label, LABEL_SIZE)
+    baseline_x: float | None = None
+    if row.kind == "milestone":
+        x = scale.x(row.end) + scale.px_per_day / 2
+        width = 0.0
+        progress_width = 0.0
+        if row.baseline is not None:
+            baseline_x = scale.x(row.baseline) + scale.px_per_day / 2
+        label_inside = False
+        label_x = max(x, baseline_x or x) + DIAMOND + LABEL_GAP
+        css_class = "gantt-milestone"
+    else:
+        x = scale.x(row.start)
+        width = max(scale.x(row.end + timedelta(days=1)) - x, 2.0)
+        progress_width = round(width * max(0, min(row.progress, 100)) / 100, 2)
+        label_inside = label_width + 2 * LABEL_GAP <= width
+        label_x = x + LABEL_GAP if label_inside else x + width + LABEL_GAP
+        css_class = "gantt-critical" if row.is_critical else "gantt-task"
+    return GanttRow(
+        key=row.key,
+        kind=row.kind,
+        code=code,
+        name=row.name,
+        owner=row.assignee,
+        is_critical=row.is_critical,
+        css_class=css_class,
+        name_lines=name_lines,
+        owner_lines=owner_lines,
+        start_text=_short(row.start),
+        end_text=_short(row.end),
+        title=_title(row),
+        height=height,
+        x=x,
+        width=width,
+        progress_width=progress_width,
+        label=label,
+        label_x=label_x,
+        label_inside=label_inside,
+        baseline_x=baseline_x,
+    )
+
+
+def _stack(rows: Sequence[GanttRow], columns: Sequence[Column]) -> list[GanttRow]:
+    """The rows one under the other below the header (each row is on one page only)."""
+    top = HEADER_HEIGHT
+    for index, row in enumerate(rows):
+        row.top, row.index = top, index
+        row.place_cells(columns)
+        top += row.height
+    return list(rows)
+
+
+def _arrows(rows: Sequence[GanttRow], predecessors: dict[str, list[str]]) -> list[Arrow]:
+    """Finish-to-start arrows between rows on the same page: down from near the end of the
+    predecessor's bar, then right into the successor's start (around it when it starts first)."""
+    by_key = {row.key: row for row in rows}
+    arrows = []
+    for target_key, sources in predecessors.items():
+        target = by_key.get(target_key)
+        if target is None:
+            continue
+        for source_key in sources:
+            source = by_key.get(source_key)
+            if source is None:
+                continue
+            x0 = source.x + source.width - min(6.0, source.width / 2)
+            y0 = source.center + BAR_HEIGHT / 2
+            x1, y1 = target.x, target.center
+            if x1 - 6 >= x0:
+                path = f"M{x0:g},{y0:g} V{y1:g} H{x1 - 1:g}"
+            else:
+                turn = target.top if target.top > source.top else target.bottom
+                path = f"M{x0:g},{y0:g} V{turn:g} H{x1 - 8:g} V{y1:g} H{x1 - 1:g}"
+            head = f"{x1:g},{y1:g} {x1 - 5:g},{y1 - 3.5:g} {x1 - 5:g},{y1 + 3.5:g}"
+            arrows.append(Arrow(source=source_key, target=target_key, path=path, head=head))
+    return arrows
+
+
+@dataclass
+class _Plan:
+    """The horizontal layout, shared by every page of the PDF."""
+
+    zoom: str
+    rows: list[GanttRow]
+    columns: list[Column]
+    scale: _Scale
+    upper: list[Tick]
+    lower: list[Tick]
+    today: TodayMarker | None
+    chart_width: float
+    predecessors: dict[str, list[str]]
+
+    def page(self, rows: Sequence[GanttRow], *, scale: float = 1.0) -> Gantt:
+        stacked = _stack(rows, self.columns)
+        return Gantt(
+            zoom=self.zoom,
+            zooms=ZOOMS,
+            rows=stacked,
+            columns=self.columns,
+            table_width=sum(column.width for column in self.columns),
+            chart_width=self.chart_width,
+            height=(stacked[-1].bottom if stacked else HEADER_HEIGHT) + 1,
+            upper_ticks=self.upper,
+            lower_ticks=self.lower,
+            arrows=_arrows(stacked, self.predecessors),
+            today=self.today,
+            scale=scale,
+        )
+
+
+def _plan(
+    timeline: Timeline,
+    *,
+    codes: dict[int, str],
+    zoom: str | None,
+    today: date,
+    fit_width: float | None = None,
+) -> _Plan | None:
+    rows = timeline.rows
+    if not rows:
+        return None
+    dates = [day for row in rows for day in (row.start, row.end, row.baseline) if day]
+    first, last = min(dates), max(dates)
+    chosen = zoom if zoom in ZOOMS else default_zoom(first, last)
+    origin, end = _range(first, last, chosen)
+    px_per_day = PX_PER_DAY[chosen]
+    days = (end - origin).days
+    keyed_codes = {f"t{pk}": number for pk, number in codes.items()}
+    columns = _columns(rows, keyed_codes)
+    if fit_width is not None:
+        room = fit_width - sum(column.width for column in columns)
+        px_per_day = max(min(px_per_day, room / days), 0.5)
+    scale = _Scale(origin=origin, end=end, px_per_day=px_per_day)
+    placed = [_place(row, scale, columns, keyed_codes.get(row.key, "")) for row in rows]
+    # Shrunk to fit a page, the scale is ticked as the zoom its pixels per day now match.
+    ticked = next((name for name in ZOOMS if px_per_day >= TICK_MIN_PX_PER_DAY[name]), "month")
+    upper, lower = _scale_ticks(scale, ticked if px_per_day < PX_PER_DAY[chosen] else chosen)
+    chart_width = max([scale.width] + [row.label_right for row in placed]) + CHART_PAD_RIGHT
+    marker = None
+    if origin <= today < end:
+        x = scale.x(today) + px_per_day / 2
+        label = _("Today")
+        label_width = text_width(label, LABEL_SIZE) + 10
+        chart_width = max(chart_width, x + label_width / 2 + 2)
+        marker = TodayMarker(
+            x=x, label=label, label_x=max(x - label_width / 2, 0.0), label_width=label_width
+        )
+    predecessors = {
+        row.key: [f"t{pk}" for pk in row.predecessors] for row in rows if row.predecessors
+    }
+    return _Plan(
+        zoom=chosen,
+        rows=placed,
+        columns=columns,
+        scale=scale,
+        upper=upper,
+        lower=lower,
+        today=marker,
+        chart_width=math.ceil(chart_width),
+        predecessors=predecessors,
+    )
+
+
+def gantt_layout(
+    timeline: Timeline, *, codes: dict[int, str], zoom: str | None, today: date
+) -> Gantt | None:
+    """The chart of `timeline` for a page (None when nothing is dated). `codes`: the outline
+    number of each task (outline_numbers_for); `zoom`: one of ZOOMS, else chosen from the span."""
+    plan = _plan(timeline, codes=codes, zoom=zoom, today=today)
+    return plan.page(plan.rows) if plan else None
+
+
+def gantt_pages(
+    timeline: Timeline,
+    *,
+    codes: dict[int, str],
+    zoom: str | None,
+    today: date,
+    width: float,
+    height: float,
+    first_height: float,
+) -> list[Gantt]:
+    """The chart cut into pages `width` px wide and `height` px high (the first `first_height`,
+    under the title), the time scale repeated on each: the time scale is shrunk to fit the
+    width where it can, and the drawing scaled down when it still does not fit."""
+    plan = _plan(timeline, codes=codes, zoom=zoom, today=today, fit_width=width)
+    if plan is None:
+        return []
+    table_width = sum(column.width for column in plan.columns)
+    scale = min(1.0, width / (table_width + plan.chart_width))
+    pages: list[list[GanttRow]] = [[]]
+    used = HEADER_HEIGHT
+    room = first_height
+    for row in plan.rows:
+        if pages[-1] and (used + row.height) * scale > room:
+            pages.append([])
+            used, room = HEADER_HEIGHT, height
+        pages[-1].append(row)
+        used += row.height
+    return [plan.page(rows, scale=scale) for rows in pages]
