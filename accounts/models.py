@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import secrets
 import zoneinfo
 from collections.abc import Sequence
@@ -233,3 +234,53 @@ class User(AbstractBaseUser, PermissionsMixin):
 def _new_nonce() -> str:
     # Referenced by migration 0001 (invitations, now projects.Invitation, began here).
     return secrets.token_urlsafe(24)
+
+
+def validate_colour(value: str) -> None:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value or ""):
+        raise ValidationError(
+            _("%(value)s is not a colour: write it as # and six hexadecimal digits (#1f4e79)."),
+            params={"value": value},
+        )
+
+
+class Branding(models.Model):
+    """How the provider's documents look to clients: its logo and colours, set by a staff admin
+    (accounts.branding). One row, the provider's; without it the defaults apply."""
+
+    DEFAULT_PRIMARY = "#1f4e79"
+    DEFAULT_ACCENT = "#2b7bb9"
+
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="branding",
+        limit_choices_to={"kind": Organization.Kind.PROVIDER},
+        verbose_name=_("organisation"),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default=DEFAULT_PRIMARY,
+        validators=[validate_colour],
+        help_text=_("Headings and the band at the top of reports; white text is set on it."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default=DEFAULT_ACCENT,
+        validators=[validate_colour],
+        help_text=_("Progress bars and the milestone timeline."),
+    )
+    # The logo as a PNG made from the upload (at most 600 by 160 pixels, no metadata), and the
+    # first 16 hex digits of its SHA-256, which names it in its public URL.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_digest = models.CharField(_("logo digest"), max_length=16, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("branding")
+        verbose_name_plural = _("branding")
+
+    def __str__(self) -> str:
+        return str(self.organization)

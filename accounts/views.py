@@ -7,15 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from rest_framework.authtoken.models import Token
 
+from accounts.branding import current_brand
 from accounts.forms import ProfileForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Language, User
@@ -101,3 +102,16 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in Language.values:
         user_set_language(actor=request.user, language=language)
     return django_set_language(request)
+
+
+@require_GET
+def branding_logo(request: HttpRequest, digest: str) -> HttpResponse:
+    """The provider's logo, public (mail clients load it from here) and cached for good: its URL
+    changes with it."""
+    brand = current_brand()
+    if not brand.has_logo or digest != brand.logo_digest:
+        raise Http404
+    response = HttpResponse(brand.logo_png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,6 +6,7 @@ app_name = "operations"
 
 urlpatterns = [
     path("", views.OperationsView.as_view(), name="overview"),
+    path("branding/", views.BrandingView.as_view(), name="branding"),
     path("outbox/<int:message_id>/resend/", views.OutboxResendView.as_view(), name="outbox_resend"),
     path(
         "outbox/resend-failed/",

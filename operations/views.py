@@ -19,11 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from accounts.branding import branding_update, current_brand
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
-from common.pages import run_action
+from common.pages import run_action, run_form
 from notifications.selectors import outbox_message_get
 from notifications.services.outbox import outbox_resend, outbox_resend_failed
+from operations.forms import BrandingForm
 from operations.metrics import render_metrics
 from operations.selectors import OUTBOX_FAILURES_WINDOW, operations_overview_for
 from reports.selectors import delivery_get_for_staff_admin
@@ -99,6 +101,40 @@ class ReportDeliveryResendView(StaffAdminPageMixin, View):
             success=_("The report e-mail is queued to be sent again."),
         )
         return redirect("operations:overview")
+
+
+class BrandingView(StaffAdminPageMixin, TemplateView):
+    """The provider's logo and colours in the reports and e-mails clients receive."""
+
+    request: AuthenticatedHttpRequest
+    template_name = "operations/branding.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        brand = current_brand()
+        context.setdefault(
+            "form",
+            BrandingForm(initial={"primary_colour": brand.primary, "accent_colour": brand.accent}),
+        )
+        context.update(brand=brand, nav="operations")
+        return context
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = BrandingForm(request.POST, request.FILES)
+        done = run_form(
+            form,
+            lambda data: branding_update(
+                actor=request.user,
+                primary_colour=data["primary_colour"],
+                accent_colour=data["accent_colour"],
+                logo=data["logo"].read() if data.get("logo") else None,
+                remove_logo=data["remove_logo"],
+            ),
+        )
+        if done is None:
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("The branding is saved: the next reports use it."))
+        return redirect("operations:branding")
 
 
 def _bearer_token(request: HttpRequest) -> str:

@@ -14,9 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.branding import current_brand
 from projects.health import CLIENT_LABELS
 from projects.models import HealthStatus, Milestone
 from reports.sections import section_template, section_text_template
+from reports.timeline import timeline_layout
 from risks.models import Level, Strategy
 from stakeholders.models import Requirement
 
@@ -113,6 +115,7 @@ def present(snapshot: dict[str, Any], language: str) -> dict[str, Any]:
             }
             for risk in snapshot["risks"]
         ],
+        "timeline": timeline_layout(milestones.get("timeline")),
         "sections": [section for section in sections if section["template"]],
         "summary": snapshot["summary"],
         "has_decisions": bool(
@@ -122,9 +125,13 @@ def present(snapshot: dict[str, Any], language: str) -> dict[str, Any]:
 
 
 def report_context(snapshot: dict[str, Any], language: str, **extra: Any) -> dict[str, Any]:
+    brand = current_brand()
+    site_url = settings.SITE_URL.rstrip("/")
     return {
         "r": present(snapshot, language),
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "brand": brand,
+        "site_url": site_url,
+        "logo_url": f"{site_url}{brand.logo_path}" if brand.has_logo else "",
         **extra,
     }
 
@@ -146,12 +153,21 @@ def render_report(snapshot: dict[str, Any], language: str, *, portal_url: str) -
         context = report_context(snapshot, language, portal_url=portal_url)
         subject = " ".join(render_to_string(f"{EMAIL_TEMPLATE}_subject.txt", context).split())
         body_text = render_to_string(f"{EMAIL_TEMPLATE}.txt", context)
-        body_html = render_to_string(f"{EMAIL_TEMPLATE}.html", context)
+        body_html = inline_css(render_to_string(f"{EMAIL_TEMPLATE}.html", context))
         # CPU time of this thread: what the PDF costs, however busy the machine is.
         started = clock.thread_time()
         pdf = render_pdf(PDF_TEMPLATE, context, None)
         pdf_seconds = clock.thread_time() - started
     return Rendered(subject[:998], body_text, body_html, pdf, pdf_seconds)
+
+
+def inline_css(html: str) -> str:
+    """The e-mail's stylesheet moved into style attributes: many mail clients (Gmail in some
+    views, Outlook) ignore or strip <style>, none ignores style attributes."""
+    import css_inline
+
+    inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+    return inliner.inline(html)
 
 
 def report_pdf_filename(snapshot: dict[str, Any]) -> str:

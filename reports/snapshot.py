@@ -17,7 +17,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import translation
 
 from projects.health import project_health_many
@@ -30,6 +29,9 @@ from stakeholders.models import ChangeRequest, Requirement
 
 SNAPSHOT_VERSION = 1
 NEXT_MILESTONES_LIMIT = 5
+# The report's milestone timeline: at most this many, of which this many due before its day.
+TIMELINE_LIMIT = 10
+TIMELINE_BEFORE = 3
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -72,11 +74,23 @@ def snapshot_day(until: datetime, time_zone: str) -> date:
     return until.astimezone(zone_of(time_zone)).date()
 
 
-def _progress(project: Project, progress: ClientProgress) -> dict[str, Any]:
+def _elapsed_percent(project: Project, day: date) -> int | None:
+    """How much of the baseline's time has passed on `day`, in percent (0 to 100): what the
+    progress bar of the report is read against."""
+    start = project.baseline_start_date or project.start_date
+    end = project.baseline_end_date
+    if start is None or end is None or end <= start:
+        return None
+    share = (day - start).days / (end - start).days
+    return round(min(max(share, 0.0), 1.0) * 100)
+
+
+def _progress(project: Project, progress: ClientProgress, day: date) -> dict[str, Any]:
     slip_days = None
     if project.baseline_end_date and project.end_date:
         slip_days = (project.end_date - project.baseline_end_date).days
     return {
+        "elapsed_percent": _elapsed_percent(project, day),
         "accepted_percent": progress.accepted_percent,
         "milestones_completed": progress.milestones_completed,
         "milestones_total": progress.milestones_total,
@@ -111,18 +125,12 @@ class SnapshotRequest:
 
 
 def _milestones_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, Any]]:
-    """Milestones completed in each period and due next, for all the requests in one query:
-    the client-visible ones not completed, and those completed within the widest period."""
-    earliest = min(request.since for request in requests)
-    latest = max(request.until for request in requests)
+    """Milestones completed in each period, due next, and those the report's timeline shows,
+    for all the requests in one query (the client-visible ones)."""
     rows = (
         Milestone.objects.filter(
             project__in=[request.project.pk for request in requests],
             visibility=Visibility.CLIENT,
-        )
-        .filter(
-            ~Q(status=Milestone.Status.COMPLETED)
-            | Q(completed_at__gte=earliest, completed_at__lte=latest)
         )
         .only("project_id", "name", "status", "due_date", "baseline_due_date", "completed_at")
         .order_by("due_date", "id")
@@ -165,8 +173,35 @@ def _milestones_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str,
                 }
                 for m in due_next
             ],
+            "timeline": _timeline(request, milestones),
         }
     return result
+
+
+def _timeline(request: SnapshotRequest, milestones: list[Milestone]) -> dict[str, Any]:
+    """The milestones the report draws on its timeline: the last ones due before the report's
+    day and those after, TIMELINE_LIMIT at most, with the project's dates for the axis."""
+    day = snapshot_day(request.until, request.time_zone)
+    before = [m for m in milestones if m.due_date < day][-TIMELINE_BEFORE:]
+    after = [m for m in milestones if m.due_date >= day]
+    chosen = before + after[: TIMELINE_LIMIT - len(before)]
+    project = request.project
+    return {
+        "day": _iso(day),
+        "start": _iso(project.baseline_start_date or project.start_date),
+        "end": _iso(project.end_date),
+        "baseline_end": _iso(project.baseline_end_date),
+        "milestones": [
+            {
+                "name": m.name,
+                "due_date": _iso(m.due_date),
+                "baseline_due_date": _iso(m.baseline_due_date),
+                "status": m.status,
+                "completed_at": _iso(m.completed_at),
+            }
+            for m in chosen
+        ],
+    }
 
 
 def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, list[Any]]]:
@@ -261,7 +296,11 @@ def take_snapshots(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, A
             "taken_at": request.until.isoformat(),
             "time_zone": request.time_zone,
             "health": health[request.project.pk],
-            "progress": _progress(request.project, progress[request.project.pk]),
+            "progress": _progress(
+                request.project,
+                progress[request.project.pk],
+                snapshot_day(request.until, request.time_zone),
+            ),
             "milestones": milestones[request.project.pk],
             "awaiting": awaiting[request.project.pk],
             "risks": _risks(risks[request.project.pk]),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.branding import current_brand
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound
@@ -197,7 +198,7 @@ class PreviewView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 raise
             context["error"] = error.message
             return context
-        context["r"] = present(snapshot, _language())
+        context.update(r=present(snapshot, _language()), brand=current_brand())
         return context
 
 
@@ -217,6 +218,7 @@ class ReportView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context.update(
             report=report,
             r=present(report.snapshot, _language()),
+            brand=current_brand(),
             deliveries=delivery_list_for(user=user, report=report),
             may_resend=can_resend_report(user, self.project),
             now=timezone.now(),
@@ -308,7 +310,9 @@ class PortalReportView(PortalPageMixin, ProjectPageMixin, TemplateView):
         report = report_get_for(
             user=self.request.user, project=self.project, report_id=self.kwargs["report_id"]
         )
-        context.update(report=report, r=present(report.snapshot, _language()))
+        context.update(
+            report=report, r=present(report.snapshot, _language()), brand=current_brand()
+        )
         return context
 
 

@@ -52,6 +52,10 @@ DECLARED: dict[str, tuple[str, str]] = {
     # label: (kind, why)
     "accounts.Organization": (CLIENT_TEXT, "the client's and the provider's names"),
     "accounts.User": (CLIENT_TEXT, "people's names: the project's members see each other"),
+    "accounts.Branding": (
+        CLIENT_TEXT,
+        "the provider's colours and logo: every client reads them in reports",
+    ),
     "projects.Project": (CLIENT_TEXT, "the project a client is a member of"),
     "projects.Objective": (CLIENT_TEXT, "the project's objectives, shown in the portal"),
     "projects.PhaseGate": (CLIENT_TEXT, "a gate the client admin approves"),
