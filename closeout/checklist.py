@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from closeout.models import Point, Reopening, Waiver
+from common import formatting
 from feedback.models import (
     Campaign,
     CampaignTrigger,
@@ -286,7 +287,7 @@ def closeout_checklist(project: Project) -> Checklist:
         [
             OpenItem(
                 row["id"],
-                f"{row['date']:%Y-%m-%d} · {row['person__email']}",
+                f"{formatting.date(row['date'])} · {row['person__email']}",
                 _url("projects:costs", project_id=pid),
             )
             for row in TimeEntry.objects.filter(project_id=pid, status=TimeEntry.Status.SUBMITTED)

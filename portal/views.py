@@ -161,11 +161,10 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         deliverable = kwargs.get("deliverable") or self.get_deliverable()
         criteria = list(deliverable.criteria.all())
-        may_decide = (
-            can_accept_deliverable(self.request.user, self.project)
-            and deliverable.status == Deliverable.Status.SUBMITTED
-            and not self.project.is_closed
+        awaits_client = (
+            deliverable.status == Deliverable.Status.SUBMITTED and not self.project.is_closed
         )
+        may_decide = can_accept_deliverable(self.request.user, self.project) and awaits_client
         context.update(
             deliverable=deliverable,
             rounds=deliverable_rounds(deliverable=deliverable),
@@ -173,6 +172,7 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
                 user=self.request.user, project=self.project, deliverable=deliverable
             ),
             may_decide=may_decide,
+            awaits_client=awaits_client,
             open_round=deliverable.rounds.filter(decision="").first() if may_decide else None,
             decision_form=kwargs.get("decision_form") or AcceptanceDecisionForm(criteria=criteria),
         )
@@ -224,10 +224,11 @@ class PortalGateView(PortalPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         gate = kwargs.get("gate") or self.get_gate()
+        awaits_client = gate.status == PhaseGate.Status.AWAITING_CLIENT
         context.update(
             gate=gate,
-            may_decide=can_approve_phase_gate(self.request.user, self.project)
-            and gate.status == PhaseGate.Status.AWAITING_CLIENT,
+            may_decide=can_approve_phase_gate(self.request.user, self.project) and awaits_client,
+            awaits_client=awaits_client,
             form=kwargs.get("form") or GateDecisionForm(),
         )
         return context

@@ -12,10 +12,11 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import formatting
+from common.formatting import money
 from feedback.selectors.complaints import breaching_condition
 from projects.models import Role
 from scorecards import figures as f
@@ -46,11 +47,7 @@ class Group:
 
 
 def _when(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return date_format(value, "SHORT_DATE_FORMAT")
+    return "" if value is None else formatting.date(value)
 
 
 def _limited(rows: QuerySet[Any], person: int) -> QuerySet[Any]:
@@ -120,7 +117,7 @@ def _changes(role: str, person: int, period: Period, moment: f.Moment) -> list[I
             label=f"CR-{cr.number} {cr.title}",
             project=cr.project.name,
             when=_when(cr.applied_at),
-            outcome=f"{cr.project.currency} {cr.cost_impact}",
+            outcome=money(cr.cost_impact, cr.project.currency),
             good=None,
             url=reverse(
                 "stakeholders:change_request", kwargs={"project_id": cr.project_id, "cr_id": cr.pk}
@@ -316,7 +313,7 @@ def _opportunities(role: str, person: int, period: Period, moment: f.Moment) -> 
             project=opportunity.organization.name,
             when=_when(opportunity.won_at),
             outcome=(
-                f"{opportunity.currency} {opportunity.value_estimate}"
+                money(opportunity.value_estimate, opportunity.currency)
                 if opportunity.value_estimate is not None
                 else _("No value given")
             ),

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
 from common.errors import NotFound
+from common.formatting import money, number, percent
 from projects.models import Membership, Role
 from scorecards import figures as f
 from scorecards.periods import Period
@@ -136,8 +136,8 @@ def role_label(role: str) -> str:
 def _duration(value: timedelta) -> str:
     hours = value.total_seconds() / 3600
     if hours < 48:
-        return _("%(hours)s h") % {"hours": number_format(round(hours, 1), 1)}
-    return _("%(days)s d") % {"days": number_format(round(hours / 24, 1), 1)}
+        return _("%(hours)s h") % {"hours": number(round(hours, 1), 1)}
+    return _("%(days)s d") % {"days": number(round(hours / 24, 1), 1)}
 
 
 def show(measure: Measure, cell: dict[str, Any]) -> str:
@@ -145,14 +145,11 @@ def show(measure: Measure, cell: dict[str, Any]) -> str:
     if measure.kind == "money":
         if not value:
             return "—"
-        return "; ".join(
-            f"{currency} {number_format(amount, 2, force_grouping=True)}"
-            for currency, amount in value
-        )
+        return "; ".join(money(amount, currency) for currency, amount in value)
     if value is None:
         return "—"
     if measure.kind == "percent":
-        shown = f"{number_format(value, 1)}%"
+        shown = percent(value, 1)
         if measure.of:
             part, whole = measure.of.split("/")
             shown += f" ({cell.get(part, 0)}/{cell.get(whole, 0)})"
@@ -160,9 +157,9 @@ def show(measure: Measure, cell: dict[str, Any]) -> str:
     if measure.kind == "duration":
         return _duration(value)
     if measure.kind == "score":
-        return number_format(value, 1)
+        return number(value, 1)
     if measure.kind == "ratio":
-        return number_format(value, 2)
+        return number(value, 2)
     return str(value)
 
 

@@ -151,6 +151,8 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             and open_
             and not (cr.provider_approved_at or cr.client_approved_at),
             may_decide=can_approve_change_for_provider(user, self.project) and open_,
+            # Waits for the provider's side: who does not decide is told who does.
+            awaits_provider=open_ and not cr.provider_approved_at,
             assess_form=kwargs.get("assess_form")
             or AssessForm(
                 initial=initial,
@@ -212,11 +214,15 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         cr = kwargs.get("change_request") or self.get_change_request()
+        open_ = cr.visibility == Visibility.CLIENT and cr.status in (
+            ChangeRequest.Status.SUBMITTED,
+            ChangeRequest.Status.ASSESSED,
+        )
         context.update(
             change_request=cr,
-            may_decide=can_approve_change_for_client(self.request.user, self.project)
-            and cr.visibility == Visibility.CLIENT
-            and cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED),
+            may_decide=can_approve_change_for_client(self.request.user, self.project) and open_,
+            # Waits for the client's side: who does not decide is told who does.
+            awaits_client=open_ and not cr.client_approved_at,
             decision_form=kwargs.get("decision_form") or DecisionForm(),
         )
         return context

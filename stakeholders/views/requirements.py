@@ -17,6 +17,7 @@ from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.pages import run_action, run_form
 from discussions.services import attachments_add
 from projects.mixins import ProjectPageMixin
+from projects.models import Visibility
 from stakeholders.forms.requirements import (
     PortalRequirementCreateForm,
     RequirementCreateForm,
@@ -24,7 +25,7 @@ from stakeholders.forms.requirements import (
     RequirementStepForm,
 )
 from stakeholders.models import Requirement
-from stakeholders.permissions import can_triage_requirement
+from stakeholders.permissions import can_decide_requirement, can_triage_requirement
 from stakeholders.selectors.requirements import (
     requirement_get_for,
     requirement_history_for,
@@ -166,6 +167,8 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
             confirmations=requirement.confirmations.all(),
             history=requirement_history_for(user=user, requirement=requirement),
             steps=transitions_available(user=user, requirement=requirement),
+            # What waits for the client's confirmation or acceptance, for who does not decide.
+            client_step=_client_step(user, requirement),
             may_edit=may_edit,
             form=form,
         )
@@ -183,6 +186,18 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
                 success=_("Done."),
             )
         return redirect(self.step_url, project_id=self.project.pk, requirement_id=requirement.pk)
+
+
+def _client_step(user: User, requirement: Requirement) -> str:
+    """The client's step the requirement waits for ("confirm" or "accept") when `user` may not
+    take it; "" otherwise."""
+    if requirement.visibility != Visibility.CLIENT or can_decide_requirement(user, requirement):
+        return ""
+    if requirement.status == Requirement.Status.CLARIFIED:
+        return "confirm"
+    if requirement.status == Requirement.Status.DELIVERED:
+        return "accept"
+    return ""
 
 
 def _take_step(actor: User, requirement: Requirement, data: dict[str, Any]) -> Requirement:

@@ -86,8 +86,8 @@ def test_times_show_in_the_users_time_zone(client, rep):
     assert response.status_code == 200
     assert response.context["TIME_ZONE"] == "Asia/Shanghai"
     content = response.content.decode()
-    assert "01/15/2025 9:30 p.m." in content
-    assert "01/15/2025 1:30 p.m." not in content
+    assert "Jan 15, 2025, 9:30 PM" in content
+    assert "Jan 15, 2025, 1:30 PM" not in content
 
 
 def test_times_show_in_utc_for_a_utc_user(client, rep):
@@ -100,7 +100,7 @@ def test_times_show_in_utc_for_a_utc_user(client, rep):
     response = client.get("/notifications/")
 
     assert response.context["TIME_ZONE"] == "UTC"
-    assert "01/15/2025 1:30 p.m." in response.content.decode()
+    assert "Jan 15, 2025, 1:30 PM" in response.content.decode()
 
 
 def test_a_users_time_zone_does_not_leak_into_the_next_request(client, rep, client_admin):

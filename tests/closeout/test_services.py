@@ -41,7 +41,7 @@ def test_every_open_fact_is_a_point_with_its_items(cast):
         "complaints": ["FB-1 Slow answers"],
         "action_items": ["Send the runbook"],
         "documents": ["Design"],
-        "time": [f"2031-03-14 · {cast.teammate.email}"],
+        "time": [f"Mar 14, 2031 · {cast.teammate.email}"],
     }
     missing = {point.point for point in checklist.points if point.is_missing}
     assert missing == {"final_report", "final_survey"}

@@ -318,4 +318,4 @@ def test_items_without_a_due_date_show_when_the_team_asks_for_an_answer(cast, re
 
     page = rep_client.get(reverse("portal:home")).content.decode()
 
-    assert "answer by 11/05/2026" in page  # three business days later, the Thursday
+    assert "answer by Nov 5, 2026" in page  # three business days later, the Thursday

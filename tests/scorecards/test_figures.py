@@ -351,66 +351,66 @@ def test_the_pm_items_are_exactly_the_rows_counted(world):
     pm = world.pm
     figures = pm_figures([pm.pk], [Q1, Q2], MOMENT)[pm.pk]
     assert _items("pm", pm, "milestones", Q1) == [
-        ("Portal live", "Beta", "01/31/2031", "Completed late 02/03/2031", False),
-        ("Design signed", "A One", "02/15/2031", "Completed on time 02/14/2031", True),
-        ("Build done", "A One", "03/10/2031", "Completed late 03/20/2031", False),
-        (f"Internal pilot {SECRET}", "A One", "03/28/2031", "Not completed", False),
-        ("Cutover", "Beta", "03/30/2031", "Completed late 04/10/2031", False),
+        ("Portal live", "Beta", "Jan 31, 2031", "Completed late Feb 3, 2031", False),
+        ("Design signed", "A One", "Feb 15, 2031", "Completed on time Feb 14, 2031", True),
+        ("Build done", "A One", "Mar 10, 2031", "Completed late Mar 20, 2031", False),
+        (f"Internal pilot {SECRET}", "A One", "Mar 28, 2031", "Not completed", False),
+        ("Cutover", "Beta", "Mar 30, 2031", "Completed late Apr 10, 2031", False),
     ]
     assert _items("pm", pm, "milestones", Q2) == [
-        ("Data migration", "A One", "04/20/2031", "Not completed", False),
-        ("Rollout", "A One", "05/10/2031", "Completed on time 05/10/2031", True),
-        ("Go-live", "Beta", "05/15/2031", "Completed on time 05/15/2031", True),
-        ("Training", "A One", "06/30/2031", "Completed on time 06/12/2031", True),
+        ("Data migration", "A One", "Apr 20, 2031", "Not completed", False),
+        ("Rollout", "A One", "May 10, 2031", "Completed on time May 10, 2031", True),
+        ("Go-live", "Beta", "May 15, 2031", "Completed on time May 15, 2031", True),
+        ("Training", "A One", "Jun 30, 2031", "Completed on time Jun 12, 2031", True),
     ]
     assert _items("pm", pm, "earned_value", Q1) == [
-        ("A One", "Client A", "03/31/2031", "SPI 0.80 · CPI 1.54", False),
-        ("Beta", "Client A", "03/31/2031", "SPI 0.76 · CPI 2.30", False),
+        ("A One", "Client A", "Mar 31, 2031", "SPI 0.80 · CPI 1.54", False),
+        ("Beta", "Client A", "Mar 31, 2031", "SPI 0.76 · CPI 2.30", False),
     ]
     assert _items("pm", pm, "earned_value", Q2) == [
-        ("A One", "Client A", "06/15/2031", "SPI 0.81 · CPI 1.79", False),
-        ("Beta", "Client A", "05/20/2031", "SPI 1.00 · CPI 3.13", True),
+        ("A One", "Client A", "Jun 15, 2031", "SPI 0.81 · CPI 1.79", False),
+        ("Beta", "Client A", "May 20, 2031", "SPI 1.00 · CPI 3.13", True),
     ]
     assert _items("pm", pm, "changes", Q1) == [
-        ("CR-1 More scanners", "A One", "02/05/2031", "EUR 1200.00", None),
-        ("CR-1 Second portal language", "Beta", "03/12/2031", "USD 800.50", None),
-        (f"CR-2 Drop a report {SECRET}", "A One", "03/30/2031", "EUR -200.00", None),
+        ("CR-1 More scanners", "A One", "Feb 5, 2031", "€1,200.00", None),
+        ("CR-1 Second portal language", "Beta", "Mar 12, 2031", "$800.50", None),
+        (f"CR-2 Drop a report {SECRET}", "A One", "Mar 30, 2031", "-€200.00", None),
     ]
     assert _items("pm", pm, "changes", Q2) == [
-        ("CR-3 Rename screens", "A One", "04/20/2031", "EUR 0.00", None),
-        ("CR-2 Mobile view", "Beta", "05/02/2031", "USD 2500.00", None),
+        ("CR-3 Rename screens", "A One", "Apr 20, 2031", "€0.00", None),
+        ("CR-2 Mobile view", "Beta", "May 2, 2031", "$2,500.00", None),
     ]
     assert _items("pm", pm, "acceptance", Q1) == [
-        ("Spec", "A One", "02/10/2031", "Accepted the first time", True),
-        ("Data model", "A One", "03/05/2031", "Accepted after a rejection (round 2)", False),
+        ("Spec", "A One", "Feb 10, 2031", "Accepted the first time", True),
+        ("Data model", "A One", "Mar 5, 2031", "Accepted after a rejection (round 2)", False),
     ]
     assert _items("pm", pm, "acceptance", Q2) == [
-        ("Reports", "A One", "04/08/2031", "Accepted after a rejection (round 2)", False),
-        ("Portal", "Beta", "05/05/2031", "Accepted the first time", True),
-        ("Runbook", "A One", "05/12/2031", "Accepted the first time", True),
+        ("Reports", "A One", "Apr 8, 2031", "Accepted after a rejection (round 2)", False),
+        ("Portal", "Beta", "May 5, 2031", "Accepted the first time", True),
+        ("Runbook", "A One", "May 12, 2031", "Accepted the first time", True),
     ]
     assert _items("pm", pm, "issues", Q1) == [
-        ("ISS-1 Scanner outage", "A One", "01/20/2031", "Registered as RISK-1", True),
-        (f"ISS-2 Server room flood {SECRET}", "A One", "03/02/2031", NOT_REGISTERED, False),
+        ("ISS-1 Scanner outage", "A One", "Jan 20, 2031", "Registered as RISK-1", True),
+        (f"ISS-2 Server room flood {SECRET}", "A One", "Mar 2, 2031", NOT_REGISTERED, False),
     ]
     assert _items("pm", pm, "issues", Q2) == [
-        ("ISS-1 Login failures", "Beta", "04/14/2031", NOT_REGISTERED, False),
-        ("ISS-2 Vendor delay", "Beta", "05/30/2031", "Registered as RISK-1", True),
-        ("ISS-3 Label printer jam", "A One", "06/05/2031", NOT_REGISTERED, False),
+        ("ISS-1 Login failures", "Beta", "Apr 14, 2031", NOT_REGISTERED, False),
+        ("ISS-2 Vendor delay", "Beta", "May 30, 2031", "Registered as RISK-1", True),
+        ("ISS-3 Label printer jam", "A One", "Jun 5, 2031", NOT_REGISTERED, False),
     ]
     assert _items("pm", pm, "satisfaction", Q1) == [
-        ("Rory Rep", "A One", "02/01/2031", "NPS 10 · CSAT 5", True),
-        ("Clara Admin", "A One", "03/01/2031", "NPS 9 · CSAT 4", True),
-        ("Rory Rep", "Beta", "03/15/2031", "NPS 6 · CSAT 2", False),
-        ("Clara Admin", "Beta", "03/20/2031", "NPS 9", True),
-        ("Rory Rep", "A One", "03/28/2031", "NPS 4", False),
+        ("Rory Rep", "A One", "Feb 1, 2031", "NPS 10 · CSAT 5", True),
+        ("Clara Admin", "A One", "Mar 1, 2031", "NPS 9 · CSAT 4", True),
+        ("Rory Rep", "Beta", "Mar 15, 2031", "NPS 6 · CSAT 2", False),
+        ("Clara Admin", "Beta", "Mar 20, 2031", "NPS 9", True),
+        ("Rory Rep", "A One", "Mar 28, 2031", "NPS 4", False),
     ]
     assert _items("pm", pm, "satisfaction", Q2) == [
-        ("Rory Rep", "A One", "04/05/2031", "NPS 3 · CSAT 1", False),
-        ("Rory Rep", "Beta", "04/20/2031", "NPS 5", False),
-        ("Clara Admin", "A One", "05/01/2031", "CSAT 3", None),
-        ("Clara Admin", "Beta", "05/10/2031", "NPS 10 · CSAT 5", True),
-        ("Rory Rep", "Beta", "06/12/2031", "NPS 2 · CSAT 2", False),
+        ("Rory Rep", "A One", "Apr 5, 2031", "NPS 3 · CSAT 1", False),
+        ("Rory Rep", "Beta", "Apr 20, 2031", "NPS 5", False),
+        ("Clara Admin", "A One", "May 1, 2031", "CSAT 3", None),
+        ("Clara Admin", "Beta", "May 10, 2031", "NPS 10 · CSAT 5", True),
+        ("Rory Rep", "Beta", "Jun 12, 2031", "NPS 2 · CSAT 2", False),
     ]
     # As many items as the figure counted.
     for group, key in (
@@ -436,52 +436,52 @@ def test_the_am_items_are_exactly_the_rows_counted(world):
     assert _items("am", am, "satisfaction", Q1)[0] == (
         "Dora D-Rep",
         "Delta",
-        "01/25/2031",
+        "Jan 25, 2031",
         "NPS 7 · CSAT 3",
         False,
     )
     assert _items("am", am, "complaints", Q1) == [
-        ("FB-1 Late deliveries", "Delta", "01/10/2031", WITHIN, True),
-        ("FB-1 Slow pick lists", "A One", "02/02/2031", WITHIN, True),
-        (f"FB-2 Wrong invoices {SECRET}", "A One", "03/03/2031", "Service level broken", False),
+        ("FB-1 Late deliveries", "Delta", "Jan 10, 2031", WITHIN, True),
+        ("FB-1 Slow pick lists", "A One", "Feb 2, 2031", WITHIN, True),
+        (f"FB-2 Wrong invoices {SECRET}", "A One", "Mar 3, 2031", "Service level broken", False),
     ]
     assert _items("am", am, "complaints", Q2) == [
-        ("FB-1 Portal down", "Beta", "04/07/2031", WITHIN, True),
-        ("FB-2 Slow search", "Beta", "06/01/2031", WITHIN, True),
+        ("FB-1 Portal down", "Beta", "Apr 7, 2031", WITHIN, True),
+        ("FB-2 Slow search", "Beta", "Jun 1, 2031", WITHIN, True),
     ]
     ids = {key: world.items[key].pk for key in world.items if key.startswith("f_")}
     assert _items("am", am, "follow_ups", Q1) == [
-        (f"Detractor follow-up #{ids['f_in_time']}", "Beta", "03/15/2031", IN_TIME_18, True),
+        (f"Detractor follow-up #{ids['f_in_time']}", "Beta", "Mar 15, 2031", IN_TIME_18, True),
         (
             f"Detractor follow-up #{ids['f_late']}",
             "A One",
-            "03/28/2031",
-            "Closed late 04/05/2031",
+            "Mar 28, 2031",
+            "Closed late Apr 5, 2031",
             False,
         ),
     ]
     q2_follow_ups = _items("am", am, "follow_ups", Q2)
     assert [item[:4] for item in q2_follow_ups] == [
-        (f"Detractor follow-up #{ids['f_open_late']}", "A One", "04/05/2031", "Still open"),
-        (f"Detractor follow-up #{ids['f_exactly']}", "Beta", "04/20/2031", IN_TIME_25),
-        (f"Detractor follow-up #{ids['f_open']}", "Beta", "06/12/2031", "Still open"),
+        (f"Detractor follow-up #{ids['f_open_late']}", "A One", "Apr 5, 2031", "Still open"),
+        (f"Detractor follow-up #{ids['f_exactly']}", "Beta", "Apr 20, 2031", IN_TIME_25),
+        (f"Detractor follow-up #{ids['f_open']}", "Beta", "Jun 12, 2031", "Still open"),
     ]
     # The late one counts against them, the one closed in time for them. (The one opened three
     # days ago is neither on the scorecard.)
     assert [item[4] for item in q2_follow_ups[:2]] == [False, True]
     assert _items("am", am, "retention", Q1) == [
-        ("Delta", "Client D", "02/10/2031", "Within the 12 months: no new project yet", None)
+        ("Delta", "Client D", "Feb 10, 2031", "Within the 12 months: no new project yet", None)
     ]
     assert _items("am", am, "retention", Q2) == [
-        ("Beta", "Client A", "05/20/2031", "The client started another project", True)
+        ("Beta", "Client A", "May 20, 2031", "The client started another project", True)
     ]
     assert _items("am", am, "opportunities", Q1) == [
-        (f"Phase 2 {SECRET}", "Client A", "02/14/2031", "EUR 50000.00", True),
-        ("Support contract", "Client D", "03/30/2031", "USD 12000.50", True),
+        (f"Phase 2 {SECRET}", "Client A", "Feb 14, 2031", "€50,000.00", True),
+        ("Support contract", "Client D", "Mar 30, 2031", "$12,000.50", True),
     ]
     assert _items("am", am, "opportunities", Q2) == [
-        ("Extension", "Client A", "05/05/2031", "EUR 7000.00", True),
-        ("Pilot licences", "Client A", "06/01/2031", "No value given", True),
+        ("Extension", "Client A", "May 5, 2031", "€7,000.00", True),
+        ("Pilot licences", "Client A", "Jun 1, 2031", "No value given", True),
     ]
     for group, key in (
         ("satisfaction", "responses"),
@@ -495,5 +495,5 @@ def test_the_am_items_are_exactly_the_rows_counted(world):
 
 
 WITHIN = "Within the service level"
-IN_TIME_18 = "Closed in time 03/18/2031"
-IN_TIME_25 = "Closed in time 04/25/2031"
+IN_TIME_18 = "Closed in time Mar 18, 2031"
+IN_TIME_25 = "Closed in time Apr 25, 2031"
