@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Branding, Organization, User, validate_colour
+from accounts.permissions import is_staff_admin
 from common.errors import InvalidInput, NotAllowed
 
 LOGO_MAX_UPLOAD_BYTES = 1024 * 1024
@@ -56,17 +57,6 @@ class Brand:
     @property
     def logo_data_url(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.logo_png).decode("ascii")
-
-    @property
-    def primary_tint(self) -> str:
-        """The primary colour at 12 % on white: the background of headers and bands."""
-        return mix_with_white(self.primary, 0.12)
-
-
-def mix_with_white(colour: str, share: float) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    mixed = (round(255 - (255 - c) * share) for c in (red, green, blue))
-    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def contrast_with_white(colour: str) -> float:
@@ -151,7 +141,7 @@ def branding_update(
 ) -> Branding:
     """Set the provider's colours and, if given, its logo (or remove it). Staff admins only.
     White text must stay readable on the primary colour (WCAG AA: a contrast of 4.5)."""
-    if not actor.is_staff_admin:
+    if not is_staff_admin(actor):
         raise NotAllowed()
     primary = _clean_colour(primary_colour, "primary_colour")
     accent = _clean_colour(accent_colour, "accent_colour")
