@@ -297,6 +297,7 @@ NOT_PROJECT_WRITES = {
     "operations:outbox_resend": "outgoing messages finish after close",
     "operations:outbox_resend_failed": "outgoing messages finish after close",
     "operations:report_delivery_resend": "deliveries of reports already made finish",
+    "operations:branding": "the provider's branding belongs to no project",
     "search": "a search form",
     "home": "the start page",
     "notifications:list": "the person's notifications",
