@@ -105,7 +105,7 @@ class RevisionFormMixin(_FormBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["revision"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, min_value=0
+            label=gettext_lazy("revision"), widget=forms.HiddenInput, required=False, min_value=0
         )
 
     def current_value(self, name: str, current: Revisioned) -> Any:

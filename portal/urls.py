@@ -88,6 +88,11 @@ urlpatterns = [
         name="change_request",
     ),
     path(
+        "projects/<int:project_id>/timeline/pdf/",
+        views.PortalTimelinePdfView.as_view(),
+        name="project_timeline_pdf",
+    ),
+    path(
         "projects/<int:project_id>/decisions/<slug:kind>/<int:item_id>/",
         views_client.DecisionActView.as_view(),
         name="decision_act",

@@ -48,6 +48,7 @@ from projects.views import (
     MemberRemoveMixin,
     MembersViewMixin,
     SearchViewMixin,
+    TimelinePdfMixin,
     TimelineViewMixin,
 )
 
@@ -262,6 +263,12 @@ class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "portal/timeline.html"
+
+
+class PortalTimelinePdfView(PortalPageMixin, TimelinePdfMixin):
+    """The plan's PDF from the portal's timeline: client-visible milestones and tasks only."""
+
+    request: AuthenticatedHttpRequest
 
 
 class PortalSearchView(PortalPageMixin, SearchViewMixin, TemplateView):

@@ -136,6 +136,7 @@ class ScheduleForm(RecipientsForm):
         help_text=_("In the client's time zone."),
     )
     communication_item = forms.ModelChoiceField(
+        empty_label="—",
         label=_("Also the recipients of this line of the communication plan"),
         queryset=CommunicationItem.objects.none(),
         required=False,

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund --loglevel=error
 dest=static/vendor
 rm -rf "$dest"
-mkdir -p "$dest"/{bootstrap,bootstrap-icons/fonts,htmx,chartjs,frappe-gantt}
+mkdir -p "$dest"/{bootstrap,bootstrap-icons/fonts,htmx,chartjs}
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
 cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
@@ -13,9 +13,6 @@ cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff* "$dest/bootstra
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/" 2>/dev/null \
   || cp node_modules/chart.js/dist/chart.umd.js "$dest/chartjs/chart.umd.min.js"
-cp node_modules/frappe-gantt/dist/frappe-gantt.umd.js "$dest/frappe-gantt/" 2>/dev/null \
-  || cp node_modules/frappe-gantt/dist/frappe-gantt.min.js "$dest/frappe-gantt/"
-cp node_modules/frappe-gantt/dist/frappe-gantt.css "$dest/frappe-gantt/"
 # The upstream builds name source maps that are not vendored; the production static storage fails
 # on a reference to a missing file (collectstatic), so the comments go.
 find "$dest" \( -name '*.js' -o -name '*.css' \) -print0 | xargs -0 python3 scripts/strip_source_maps.py

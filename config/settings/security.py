@@ -67,7 +67,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # Bootstrap, Chart.js and frappe-gantt set element styles from script.
+        # Bootstrap and Chart.js set element styles from script.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -73,7 +73,9 @@ def _templates() -> Any:
 
 class CampaignForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=200)
-    template = forms.ModelChoiceField(label=_("Template"), queryset=SurveyTemplate.objects.none())
+    template = forms.ModelChoiceField(
+        empty_label="—", label=_("Template"), queryset=SurveyTemplate.objects.none()
+    )
     opens_at = forms.DateTimeField(
         label=_("Opens (empty: send now)"),
         required=False,
@@ -99,7 +101,9 @@ class AutomationForm(BootstrapForm):
         label=_("Send"),
         choices=[c for c in CampaignTrigger.choices if c[0] != CampaignTrigger.MANUAL],
     )
-    template = forms.ModelChoiceField(label=_("Template"), queryset=SurveyTemplate.objects.none())
+    template = forms.ModelChoiceField(
+        empty_label="—", label=_("Template"), queryset=SurveyTemplate.objects.none()
+    )
     open_days = forms.IntegerField(label=_("Open for (days)"), initial=14, min_value=1)
     reminder_after_days = forms.IntegerField(label=_("Remind after (days)"), initial=5, min_value=1)
     reminder_max = forms.IntegerField(label=_("At most (reminders)"), initial=2, min_value=0)

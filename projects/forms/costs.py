@@ -42,8 +42,16 @@ class ApprovalPeriodForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), required=False)
-    user = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, help_text=_("Leave empty for a person's own rate.")
+    )
+    user = forms.TypedChoiceField(
+        label=_("Person"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Leave empty for the rate of a role."),
+    )
     hourly_rate = forms.DecimalField(
         label=_("Hourly rate"), max_digits=10, decimal_places=2, min_value=0
     )
@@ -51,12 +59,12 @@ class RateForm(forms.Form):
     def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         cast("forms.ChoiceField", self.fields["role"]).choices = [
-            ("", _("(a person)")),
+            ("", "—"),
             (Role.PM, Role.PM.label),
             (Role.AM, Role.AM.label),
             (Role.TEAM_MEMBER, Role.TEAM_MEMBER.label),
         ]
-        cast("forms.ChoiceField", self.fields["user"]).choices = [("", _("(a role)")), *people]
+        cast("forms.ChoiceField", self.fields["user"]).choices = [("", "—"), *people]
 
 
 class CostEntryForm(forms.Form):

@@ -7,13 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
-from common import formatting
 from common.errors import NotFound
 from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
@@ -173,53 +171,6 @@ class Timeline:
     rows: list[TimelineRow]
     finish: date | None
     undated_count: int
-
-    def gantt_items(self) -> list[dict[str, Any]]:
-        """The data frappe-gantt draws (passed to the page with json_script)."""
-        items = []
-        for row in self.rows:
-            if row.kind == "milestone":
-                # The label names the baseline only when the milestone has moved; the popup
-                # always shows it.
-                label = row.name
-                detail = _("Due %(date)s") % {"date": formatting.date(row.end)}
-                if row.baseline is not None:
-                    detail = _("Due %(date)s, baseline %(baseline)s") % {
-                        "date": formatting.date(row.end),
-                        "baseline": formatting.date(row.baseline),
-                    }
-                if row.baseline is not None and row.baseline != row.end:
-                    label = _("%(name)s (baseline %(date)s)") % {
-                        "name": row.name,
-                        "date": formatting.date(row.baseline),
-                    }
-                custom_class = "gantt-milestone"
-            else:
-                slack = row.schedule.slack if row.schedule else 0
-                label = (
-                    _("%(name)s · critical") % {"name": row.name}
-                    if row.is_critical
-                    else _("%(name)s · slack %(days)d d") % {"name": row.name, "days": slack}
-                )
-                detail = _("%(start)s – %(end)s · slack %(days)d days") % {
-                    "start": formatting.date(row.start),
-                    "end": formatting.date(row.end),
-                    "days": slack,
-                }
-                custom_class = "gantt-critical" if row.is_critical else "gantt-task"
-            items.append(
-                {
-                    "id": row.key,
-                    "name": label,
-                    "start": row.start.isoformat(),
-                    "end": row.end.isoformat(),
-                    "progress": row.progress,
-                    "dependencies": ", ".join(f"t{pk}" for pk in row.predecessors),
-                    "custom_class": custom_class,
-                    "detail": detail,
-                }
-            )
-        return items
 
 
 def timeline_for(*, user: User, project: Project) -> Timeline:

@@ -91,6 +91,7 @@ from projects.views.tasks import (
 )
 from projects.views.timeline import (
     ResourceView,
+    TimelinePdfMixin,
     TimelineView,
     TimelineViewMixin,
 )
@@ -164,6 +165,7 @@ __all__ = [
     "TimeCostView",
     "TimeEntryDeleteView",
     "TimeLogView",
+    "TimelinePdfMixin",
     "TimelineView",
     "TimelineViewMixin",
     "deliverable_url",

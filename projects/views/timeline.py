@@ -63,8 +63,9 @@ class TimelineView(StaffPageMixin, TimelineViewMixin, TemplateView):
     template_name = "projects/timeline.html"
 
 
-class TimelinePdfView(StaffPageMixin, ProjectPageMixin, View):
-    """The plan as a PDF to hand out: the Gantt on A4 landscape pages, then the schedule table."""
+class TimelinePdfMixin(ProjectPageMixin, View):
+    """The plan as a PDF to hand out: the Gantt on A4 landscape pages, then the schedule table,
+    of the milestones and tasks the user may see (a client's: client-visible ones only)."""
 
     request: AuthenticatedHttpRequest
 
@@ -99,6 +100,10 @@ class TimelinePdfView(StaffPageMixin, ProjectPageMixin, View):
             request,
             filename=f"{self.project.code}-timeline.pdf",
         )
+
+
+class TimelinePdfView(StaffPageMixin, TimelinePdfMixin):
+    """The plan's PDF from the staff timeline."""
 
 
 class ResourceView(StaffPageMixin, PermissionRequiredMixin, TemplateView):

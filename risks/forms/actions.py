@@ -15,7 +15,9 @@ from risks.forms.fields import members
 
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("Mitigation action"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        empty_label="—", label=_("Owner"), queryset=User.objects.none(), required=False
+    )
     due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:

@@ -65,7 +65,9 @@ class RiskDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=LONG_TEXT_MAX_LENGTH,
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        empty_label="—", label=_("Owner"), queryset=User.objects.none(), required=False
+    )
     strategy = forms.ChoiceField(
         label=_("Response strategy"), choices=[("", "—"), *Strategy.choices], required=False
     )

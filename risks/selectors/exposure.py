@@ -134,4 +134,8 @@ def exposure_series_for(
 
 
 def _series_names() -> dict[str, str]:
-    return {"score": _("Exposure (sum of scores)"), **{v: str(Level(v).label) for v in Level}}
+    return {
+        "score": _("Exposure (sum of scores)"),
+        "count": _("Active risks by level"),
+        **{v: str(Level(v).label) for v in Level},
+    }

@@ -82,7 +82,9 @@ class DecisionForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=1000)
-    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        empty_label="—", label=_("Owner"), queryset=None
+    )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, members: object = None, **kwargs: Any) -> None:

@@ -39,7 +39,7 @@ class CommunicationItemForm(forms.Form):
         label=_("To whom"), queryset=None, required=False
     )
     sender: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("By whom"), queryset=None, required=False
+        empty_label="—", label=_("By whom"), queryset=None, required=False
     )
     channel = forms.CharField(label=_("Channel"), max_length=100, required=False)
     frequency = forms.CharField(label=_("Frequency"), max_length=100, required=False)
@@ -72,13 +72,13 @@ class RaciForm(forms.Form):
 
     work_area = forms.CharField(label=_("Work area"), max_length=200, required=False)
     deliverable: forms.ModelChoiceField[Deliverable] = forms.ModelChoiceField(
-        label=_("or a deliverable"), queryset=None, required=False
+        empty_label="—", label=_("or a deliverable"), queryset=None, required=False
     )
     stakeholder: forms.ModelChoiceField[Stakeholder] = forms.ModelChoiceField(
-        label=_("Stakeholder"), queryset=None, required=False
+        empty_label="—", label=_("Stakeholder"), queryset=None, required=False
     )
     user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("or a member"), queryset=None, required=False
+        empty_label="—", label=_("or a member"), queryset=None, required=False
     )
     letter = forms.ChoiceField(
         label=_("Letter"), choices=[*RaciLetter.choices, (CLEAR, _("— clear the cell"))]

@@ -34,8 +34,11 @@ document.querySelectorAll("canvas[data-risk-chart]").forEach((canvas) => {
       maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        score: { position: "left", beginAtZero: true },
-        count: { position: "right", beginAtZero: true, stacked: true, grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+        score: { position: "left", beginAtZero: true, title: { display: true, text: data.names.score } },
+        count: {
+          position: "right", beginAtZero: true, stacked: true, grid: { drawOnChartArea: false },
+          ticks: { precision: 0 }, title: { display: true, text: data.names.count },
+        },
         x: { stacked: true },
       },
     },

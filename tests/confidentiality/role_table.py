@@ -637,6 +637,9 @@ PAGES: dict[str, Entry] = {
     "portal:project_timeline": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible tasks and milestones"
     ),
+    "portal:project_timeline_pdf": Entry(
+        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the plan's PDF: client-visible items"
+    ),
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
     "api-docs": Entry(roles(200, anonymous=401)),

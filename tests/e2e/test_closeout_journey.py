@@ -170,6 +170,7 @@ def test_closing_a_project_records_a_lesson_for_the_next_and_moves_the_pm_scorec
     # 1. The PM opens their scorecard from the menu: this quarter, one deliverable was accepted,
     #    after a rejection; the Handover milestone is not due yet.
     log_in(page, cast.pm)
+    page.get_by_test_id("nav-analytics").click()  # the menu of scorecards and dashboards
     page.get_by_test_id("nav-scorecards").click()
     expect(page.get_by_test_id("page-title")).to_have_text("Scorecards")
     entry = page.get_by_test_id("scorecard-entry").filter(has_text="Project manager")
@@ -288,6 +289,7 @@ def test_closing_a_project_records_a_lesson_for_the_next_and_moves_the_pm_scorec
 
     # 8. The scorecard has moved: two deliverables accepted this quarter, one the first time,
     #    and the Handover milestone completed before its due day.
+    page.get_by_test_id("nav-analytics").click()  # the menu of scorecards and dashboards
     page.get_by_test_id("nav-scorecards").click()
     page.get_by_test_id("scorecard-entry").filter(has_text="Project manager").get_by_role(
         "link", name=cast.pm.display_name

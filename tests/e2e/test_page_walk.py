@@ -18,15 +18,16 @@ cookie (the survey's pages, which speak the invitation's language, are not check
 Each (page, role, language) is loaded once and its three widths are checked by resizing the
 viewport in place. The roles are shared out between two browsers (RAPPORT_PAGE_WALK_WORKERS), so
 that the browser's work and the live server's overlap on two cores. Every failure goes to
-var/test-results/page-walk.txt with the figures of the run. The walk runs when RAPPORT_PAGE_WALK
-is set, until the pages pass it; the test of the checks themselves (pages with one defect each,
-and clean ones) always runs.
+var/test-results/page-walk.txt with the figures of the run. RAPPORT_PAGE_WALK_ONLY (a regular
+expression on the URL names) walks only the matching pages, while fixing them; the test of the
+checks themselves (pages with one defect each, and clean ones) always runs.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import re
 import threading
 import time
 from collections import Counter
@@ -70,6 +71,8 @@ NOT_PRODUCT_PAGES = {"api-docs": "the API's Swagger UI, a third-party page"}
 OWN_LANGUAGE_PAGES = {"feedback:survey_answer", "feedback:survey_unsubscribe"}
 # Browsers walking side by side (each role's pages in one of them).
 WORKERS = max(1, int(os.environ.get("RAPPORT_PAGE_WALK_WORKERS", "2")))
+# While fixing a page: walk only the pages whose URL name matches this regular expression.
+ONLY = re.compile(os.environ.get("RAPPORT_PAGE_WALK_ONLY", ""))
 
 
 @dataclass
@@ -99,6 +102,8 @@ def plan_walk(cast: Any) -> Plan:
     for name, entry in sorted(PAGES.items()):
         roles = [role for role in ROLES if entry.expect[role] == 200]
         if not roles:
+            continue
+        if not ONLY.search(name):
             continue
         if name in NOT_PRODUCT_PAGES:
             plan.left_out[name] = NOT_PRODUCT_PAGES[name]
@@ -284,10 +289,6 @@ def write_report(walk: Walk, figures: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get("RAPPORT_PAGE_WALK"),
-    reason="set RAPPORT_PAGE_WALK=1 to walk every page (its findings are being fixed)",
-)
 def test_every_page_for_every_role_fits_reads_and_is_accessible(
     transactional_db, live_server, browser: Browser, full_cast, capsys
 ) -> None:

@@ -5,6 +5,7 @@ constant number of queries."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
@@ -368,7 +369,40 @@ def test_portal_gantt_shows_only_client_visible_items(cast, role_name):
     assert "data-from=" not in chart
     # Numbered among what the client sees: no gap where the internal task is.
     assert re.search(r'gantt-cell-code" x="[\d.]+" y="[\d.]+" fill="[^"]+">1</text>', chart)
-    assert "timeline/pdf/" not in content  # the staff PDF is not offered there
+    assert f"/projects/{cast.project.pk}/timeline/pdf/" not in content.replace(
+        f"/portal/projects/{cast.project.pk}/timeline/pdf/", ""
+    )  # the staff PDF is not offered there; the portal's own is
+    assert f'href="/portal/projects/{cast.project.pk}/timeline/pdf/?zoom=' in content
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.parametrize("role_name", ["client_admin", "rep", "viewer"])
+def test_portal_pdf_of_the_plan_holds_only_client_visible_items(cast, role_name):
+    _secret, shown = _client_mix(cast)
+    response = logged_in(cast.by_name(role_name)).get(
+        f"/portal/projects/{cast.project.pk}/timeline/pdf/?zoom=week"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert shown.name in text
+    for name in ("Secret vendor switch", "Internal gate"):
+        assert name not in text
+
+
+@pytest.mark.parametrize(("role_name", "status"), [("pm", 302), ("other_client_rep", 404)])
+def test_portal_pdf_of_the_plan_is_refused_to_others(cast, role_name, status):
+    _client_mix(cast)
+    response = logged_in(cast.by_name(role_name)).get(
+        f"/portal/projects/{cast.project.pk}/timeline/pdf/"
+    )
+    assert response.status_code == status
+    assert b"Secret vendor switch" not in response.content
 
 
 def test_staff_gantt_numbers_tasks_as_the_wbs(cast):
@@ -469,6 +503,7 @@ def _grow(cast, count, offset=0):
         ("pm", "/projects/{}/timeline/?zoom=day"),
         ("rep", "/portal/projects/{}/timeline/"),
         ("pm", "/projects/{}/timeline/pdf/"),
+        ("rep", "/portal/projects/{}/timeline/pdf/"),
     ],
 )
 def test_gantt_pages_keep_a_constant_number_of_queries(cast, role_name, url_template):

@@ -1,23 +1,10 @@
-"""The Gantt chart of a project's timeline, laid out on the server and drawn as inline SVG by
-projects/_gantt.html (no script: the page carries the finished drawing).
-
-The chart has two parts with the same rows: a table on the left (outline number, name, owner,
-start, end; long names wrap, they are never cut) and the bars on a time scale on the right. The
-time scale has three zooms (day, week, month): each sets the pixels per calendar day and the
-ticks. A task is a bar from the start of its first day to the end of its last; a milestone a
-diamond in the middle of its day. A bar's label goes inside the bar when it fits, else right of
-it, and the chart is widened so that no label runs off its edge.
-
-Text widths are estimated from the characters (Latin letters, digits, CJK ideographs), on the
-generous side: an estimate too wide wraps a name a little early or puts a label outside a bar it
-might have fitted in, never cuts text. Every position is in CSS pixels; the PDF scales the SVG.
-"""
+"""The Gantt's layout: the table's columns, each row's bar, label and baseline, the arrows between
+rows, today's line, and the pages of the PDF (see the package's docstring)."""
 
 from __future__ import annotations
 
 import math
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -26,22 +13,23 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from projects.gantt.scale import (
+    PX_PER_DAY,
+    TICK_MIN_PX_PER_DAY,
+    ZOOMS,
+    Scale,
+    Tick,
+    default_zoom,
+    scale_ticks,
+    shown_range,
+)
+from projects.gantt.text import FONT_FAMILY, LABEL_SIZE, TEXT_SIZE, text_width, wrap
 from projects.selectors.tasks import Timeline, TimelineRow, task_list_for
 
 if TYPE_CHECKING:
     from accounts.models import User
     from projects.models import Project
 
-ZOOMS = ("day", "week", "month")
-# Calendar days a zoom shows at most by default (the span of the plan chooses the zoom).
-DEFAULT_ZOOM_MAX_DAYS = {"day": 42, "week": 210}
-PX_PER_DAY = {"day": 26.0, "week": 8.0, "month": 3.0}
-# The fewest pixels per day at which a zoom's ticks are drawn (a page shrinks the scale to fit).
-TICK_MIN_PX_PER_DAY = {"day": 14.0, "week": 2.5, "month": 0.0}
-
-FONT_FAMILY = '"Rapport Sans SC", "Noto Sans CJK SC", "DejaVu Sans", sans-serif'
-TEXT_SIZE = 12.0  # the table on the left
-LABEL_SIZE = 11.0  # bar labels, ticks
 LINE_HEIGHT = 15.0
 ROW_PAD_TOP = 8.0
 ROW_PAD_BOTTOM = 8.0
@@ -88,84 +76,6 @@ COLOURS = {
 }
 
 
-# --- Text measure -------------------------------------------------------------------------------
-
-_NARROW = set("iljtfrI.,:;'!|()[]{}/\\`")
-_WIDE_LATIN = set("mwMW@%&")
-
-
-def text_width(text: str, size: float) -> float:
-    """An upper estimate of the width of `text` set at `size` px in a sans-serif face."""
-    total = 0.0
-    for char in text:
-        if unicodedata.east_asian_width(char) in ("W", "F"):
-            total += 1.0
-        elif char == " ":
-            total += 0.32
-        elif char in _NARROW:
-            total += 0.36
-        elif char in _WIDE_LATIN:
-            total += 0.95
-        elif char.isdigit():
-            total += 0.64
-        elif char.isupper():
-            total += 0.76
-        else:
-            total += 0.64
-    return total * size
-
-
-def _pieces(text: str) -> list[tuple[str, bool]]:
-    """`text` cut where a line may break: (piece, a space before it). A CJK character is a piece
-    of its own (a line may break before it); a run of other characters is a word."""
-    pieces: list[tuple[str, bool]] = []
-    word = ""
-    space = False
-    for char in text:
-        if char.isspace():
-            if word:
-                pieces.append((word, space))
-                word = ""
-            space = True
-        elif unicodedata.east_asian_width(char) in ("W", "F"):
-            if word:
-                pieces.append((word, space))
-                word, space = "", False
-            pieces.append((char, space))
-            space = False
-        else:
-            word += char
-    if word:
-        pieces.append((word, space))
-    return pieces
-
-
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """`text` in lines no wider than `width` (breaking at spaces and between CJK characters; a
-    word wider than a line is cut between characters). Nothing is dropped."""
-    lines: list[str] = []
-    line = ""
-    for piece, space in _pieces(text):
-        candidate = f"{line} {piece}" if line and space else line + piece
-        if text_width(candidate, size) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-            line = ""
-        if text_width(piece, size) <= width:
-            line = piece
-            continue
-        for char in piece:  # a word longer than the line
-            if line and text_width(line + char, size) > width:
-                lines.append(line)
-                line = ""
-            line += char
-    if line or not lines:
-        lines.append(line)
-    return lines
-
-
 # --- The pieces the template draws --------------------------------------------------------------
 
 
@@ -174,16 +84,6 @@ class Text:
     x: float
     y: float
     text: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    x: float
-    width: float
-    label: str  # "" when there is no room for it
-    label_x: float
-    is_boundary: bool = False  # a month (or year) starts here
-    is_weekend: bool = False
 
 
 @dataclass(frozen=True)
@@ -442,128 +342,6 @@ class Gantt:
         return self.height * self.scale
 
 
-# --- Time scale ---------------------------------------------------------------------------------
-
-
-def default_zoom(first: date, last: date) -> str:
-    """The zoom that shows a plan of this span best: days for up to six weeks, weeks for up to
-    seven months, months beyond."""
-    span = (last - first).days + 1
-    for zoom in ("day", "week"):
-        if span <= DEFAULT_ZOOM_MAX_DAYS[zoom]:
-            return zoom
-    return "month"
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _range(first: date, last: date, zoom: str) -> tuple[date, date]:
-    """The first day shown and the day after the last, whole days, weeks or months around the
-    plan (a day's margin each side in the day zoom)."""
-    if zoom == "day":
-        return first - timedelta(days=1), last + timedelta(days=2)
-    if zoom == "week":
-        monday = first - timedelta(days=first.weekday())
-        return monday, last + timedelta(days=7 - last.weekday())
-    return _month_start(first), _next_month(last)
-
-
-@dataclass(frozen=True)
-class _Scale:
-    origin: date
-    end: date  # the day after the last shown
-    px_per_day: float
-
-    def x(self, day: date) -> float:
-        return round((day - self.origin).days * self.px_per_day, 2)
-
-    @property
-    def width(self) -> float:
-        return self.x(self.end)
-
-
-def _ticks(
-    starts: Iterable[date],
-    scale: _Scale,
-    label: str,
-    *,
-    boundaries: bool = False,
-    short_label: str = "",
-    weekends: bool = False,
-) -> list[Tick]:
-    """Ticks from each of `starts` to the next (the last to the scale's end), labelled with the
-    date format `label`. Boundaries (months, years) carry their label at their left, in the
-    `short_label` format when the long one does not fit, or none. Other ticks are labelled in
-    their middle; when their labels are wider than they are, only every k-th is labelled,
-    centred over the k ticks."""
-    days = [day for day in starts if scale.origin <= day < scale.end]
-    if not days or days[0] != scale.origin:
-        days.insert(0, scale.origin)
-    spans = [
-        (day, scale.x(day), scale.x(following) - scale.x(day))
-        for day, following in zip(days, [*days[1:], scale.end], strict=True)
-    ]
-    texts = [date_format(day, label) for day, _x, _w in spans]
-    step = 1
-    if not boundaries:
-        widest = max(text_width(text, LABEL_SIZE) for text in texts) + 6
-        narrowest = min(width for _day, _x, width in spans)
-        step = max(1, math.ceil(widest / max(narrowest, 0.01)))
-    ticks = []
-    for index, ((day, x, width), text) in enumerate(zip(spans, texts, strict=True)):
-        shown = ""
-        label_x = x + 4
-        if boundaries:
-            for candidate in (text, date_format(day, short_label) if short_label else ""):
-                if candidate and text_width(candidate, LABEL_SIZE) + 8 <= width:
-                    shown = candidate
-                    break
-        elif index % step == 0:
-            room = sum(span[2] for span in spans[index : index + step])
-            if text_width(text, LABEL_SIZE) + 6 <= room:
-                shown = text
-                label_x = x + room / 2
-        ticks.append(
-            Tick(
-                x=x,
-                width=width,
-                label=shown,
-                label_x=label_x,
-                is_boundary=boundaries or day.day == 1,
-                is_weekend=weekends and day.weekday() >= 5,
-            )
-        )
-    return ticks
-
-
-def _scale_ticks(scale: _Scale, zoom: str) -> tuple[list[Tick], list[Tick]]:
-    months: list[date] = []
-    month = _month_start(scale.origin)
-    while month < scale.end:
-        months.append(month)
-        month = _next_month(month)
-    if zoom == "month":
-        years = [date(year, 1, 1) for year in range(scale.origin.year, scale.end.year + 1)]
-        return _ticks(years, scale, "Y", boundaries=True), _ticks(months, scale, "M")
-    upper = _ticks(months, scale, "YEAR_MONTH_FORMAT", boundaries=True, short_label="M")
-    if zoom == "week":
-        monday = scale.origin + timedelta(days=(7 - scale.origin.weekday()) % 7)
-        mondays = [
-            monday + timedelta(weeks=index) for index in range((scale.end - monday).days // 7 + 1)
-        ]
-        return upper, _ticks(mondays, scale, "j")
-    days = [
-        scale.origin + timedelta(days=index) for index in range((scale.end - scale.origin).days)
-    ]
-    return upper, _ticks(days, scale, "j", weekends=True)
-
-
 # --- Rows ---------------------------------------------------------------------------------------
 
 
@@ -662,7 +440,7 @@ def _columns(rows: Sequence[TimelineRow], codes: dict[str, str]) -> list[Column]
     return columns
 
 
-def _place(row: TimelineRow, scale: _Scale, columns: Sequence[Column], code: str) -> GanttRow:
+def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str) -> GanttRow:
     widths = {column.key: column.width - 2 * CELL_PAD for column in columns}
     name_lines = wrap(row.name, widths["name"], TEXT_SIZE)
     owner_lines = wrap(row.assignee, widths["owner"], TEXT_SIZE) if row.assignee else []
@@ -754,7 +532,7 @@ class _Plan:
     zoom: str
     rows: list[GanttRow]
     columns: list[Column]
-    scale: _Scale
+    scale: Scale
     upper: list[Tick]
     lower: list[Tick]
     today: TodayMarker | None
@@ -793,7 +571,7 @@ def _plan(
     dates = [day for row in rows for day in (row.start, row.end, row.baseline) if day]
     first, last = min(dates), max(dates)
     chosen = zoom if zoom in ZOOMS else default_zoom(first, last)
-    origin, end = _range(first, last, chosen)
+    origin, end = shown_range(first, last, chosen)
     px_per_day = PX_PER_DAY[chosen]
     days = (end - origin).days
     keyed_codes = {f"t{pk}": number for pk, number in codes.items()}
@@ -801,11 +579,11 @@ def _plan(
     if fit_width is not None:
         room = fit_width - sum(column.width for column in columns)
         px_per_day = max(min(px_per_day, room / days), 0.5)
-    scale = _Scale(origin=origin, end=end, px_per_day=px_per_day)
+    scale = Scale(origin=origin, end=end, px_per_day=px_per_day)
     placed = [_place(row, scale, columns, keyed_codes.get(row.key, "")) for row in rows]
     # Shrunk to fit a page, the scale is ticked as the zoom its pixels per day now match.
     ticked = next((name for name in ZOOMS if px_per_day >= TICK_MIN_PX_PER_DAY[name]), "month")
-    upper, lower = _scale_ticks(scale, ticked if px_per_day < PX_PER_DAY[chosen] else chosen)
+    upper, lower = scale_ticks(scale, ticked if px_per_day < PX_PER_DAY[chosen] else chosen)
     chart_width = max([scale.width] + [row.label_right for row in placed]) + CHART_PAD_RIGHT
     marker = None
     if origin <= today < end:
