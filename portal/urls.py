@@ -68,6 +68,16 @@ urlpatterns = [
         name="project_member_remove",
     ),
     path(
+        "projects/<int:project_id>/documents/upload/",
+        views.PortalDocumentUploadView.as_view(),
+        name="document_upload",
+    ),
+    path(
+        "projects/<int:project_id>/documents/versions/",
+        views.PortalDocumentVersionUploadView.as_view(),
+        name="document_version_upload",
+    ),
+    path(
         "projects/<int:project_id>/documents/<int:document_id>/download/",
         views.PortalDocumentDownloadView.as_view(),
         name="document_download",
@@ -78,6 +88,11 @@ urlpatterns = [
         name="project_timeline",
     ),
     path(
+        "projects/<int:project_id>/timeline/pdf/",
+        views.PortalTimelinePdfView.as_view(),
+        name="project_timeline_pdf",
+    ),
+    path(
         "projects/<int:project_id>/change-requests/",
         change_views.PortalChangeRequestListView.as_view(),
         name="change_requests",
@@ -86,11 +101,6 @@ urlpatterns = [
         "projects/<int:project_id>/change-requests/<int:cr_id>/",
         change_views.PortalChangeRequestView.as_view(),
         name="change_request",
-    ),
-    path(
-        "projects/<int:project_id>/timeline/pdf/",
-        views.PortalTimelinePdfView.as_view(),
-        name="project_timeline_pdf",
     ),
     path(
         "projects/<int:project_id>/decisions/<slug:kind>/<int:item_id>/",

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,11 +18,16 @@ from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
 from portal.services import project_visit_record, with_answer_by
 from projects.forms.deliverables import AcceptanceDecisionForm
+from projects.forms.documents import ClientDocumentUploadForm, DocumentVersionForm
 from projects.forms.gates import GateDecisionForm
 from projects.health import project_health
 from projects.mixins import ProjectPageMixin
 from projects.models import Deliverable, PhaseGate
-from projects.permissions import can_accept_deliverable, can_approve_phase_gate
+from projects.permissions import (
+    can_accept_deliverable,
+    can_approve_phase_gate,
+    can_upload_document,
+)
 from projects.selectors import (
     client_progress_for,
     deliverable_get_for,
@@ -51,6 +58,7 @@ from projects.views import (
     TimelinePdfMixin,
     TimelineViewMixin,
 )
+from projects.views.documents import DocumentUploadFormsMixin
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -87,14 +95,28 @@ class PortalProjectListView(PortalPageMixin, TemplateView):
         return context
 
 
-class PortalProjectDetailView(PortalPageMixin, ProjectPageMixin, TemplateView):
+class PortalProjectDetailView(
+    DocumentUploadFormsMixin, PortalPageMixin, ProjectPageMixin, TemplateView
+):
+    """The project's overview; its documents list is where a client admin or representative
+    uploads a document or a new version of their side's own."""
+
     request: AuthenticatedHttpRequest
     template_name = "portal/project_detail.html"
+    upload_form_class = ClientDocumentUploadForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["documents"] = document_list_for(user=self.request.user, project=self.project)
         user = self.request.user
+        may_upload = can_upload_document(user, self.project) and not self.project.is_closed
+        context.update(
+            may_upload_document=may_upload,
+            document_form=kwargs.get("document_form")
+            or (self.upload_form() if may_upload else None),
+            failed_version_form=kwargs.get("version_form"),
+            failed_document_id=kwargs.get("document_id"),
+        )
         # "Since your last visit": a PM or AM viewing as this person leaves no visit behind.
         if getattr(self.request, "view_as", None) is None:
             last_visit = project_visit_record(user=user, project=self.project)
@@ -255,6 +277,45 @@ class PortalDocumentDownloadView(PortalPageMixin, DocumentDownloadMixin, View):
     """A client-visible document of the project; an internal one is a 404 like a missing one."""
 
     request: AuthenticatedHttpRequest
+
+
+class PortalDocumentPostView(PortalProjectDetailView):
+    """POST only: a document form of the overview, for client admins and representatives (a
+    viewer is refused). Done, back to the documents with a message; refused, the overview again
+    with the form's errors (400)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_upload_document(request.user, self.project):
+            raise PermissionDenied
+        return self.change(request)
+
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    def back(self) -> HttpResponse:
+        return redirect(reverse("portal:project", args=[self.project.pk]) + "#documents")
+
+
+class PortalDocumentUploadView(PortalDocumentPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        form = self.upload_form(request.POST, request.FILES)
+        if self.upload_document(form):
+            messages.success(request, _("Document uploaded: the project team can see it."))
+            return self.back()
+        return self.render_to_response(self.get_context_data(document_form=form), status=400)
+
+
+class PortalDocumentVersionUploadView(PortalDocumentPostView):
+    def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        document = self.posted_document()
+        form = DocumentVersionForm(request.POST, request.FILES)
+        if self.upload_version(document, form):
+            return self.back()
+        return self.render_to_response(
+            self.get_context_data(version_form=form, document_id=document.pk), status=400
+        )
 
 
 class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):

@@ -16,7 +16,7 @@ from projects.models import CLIENT_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from projects.models import Project, Task
+    from projects.models import Document, Project, Task
 
 
 def role_of(user: User, project: Project | None) -> str | None:
@@ -72,9 +72,11 @@ can_view_satisfaction = has_role(Role.PM, Role.AM)
 can_handle_complaints = can_view_satisfaction
 can_answer_surveys = is_client_member
 can_receive_status_reports = is_client_member
-# Documents: the team shares files; the PM decides what the client sees and deletes. Clients do
-# not upload in this release.
-can_upload_document = is_pm | is_team_member
+# Documents: the team shares files; the PM decides what the client sees and deletes. Client
+# admins and representatives upload too, client-visible documents only, and new versions of
+# their side's documents only (can_add_document_version); they delete nothing.
+can_upload_team_document = is_pm | is_team_member
+can_upload_document = can_upload_team_document | is_client_admin | is_customer_rep
 can_manage_documents = is_pm
 # Time and cost: the team logs its own time, the PM anyone's and approves it, sets rates and
 # records other costs; the provider side sees them all; the client what budget_visibility says.
@@ -125,6 +127,7 @@ PROJECT_PERMISSIONS: dict[str, rules.Predicate] = {
     "answer_surveys": can_answer_surveys,
     "receive_status_reports": can_receive_status_reports,
     "upload_document": can_upload_document,
+    "upload_team_document": can_upload_team_document,
     "manage_documents": can_manage_documents,
     "log_time": can_log_time,
     "manage_costs": can_manage_costs,
@@ -171,6 +174,14 @@ def can_update_task(user: User, task: Task) -> bool:
         and task.assignee_id is not None
         and task.assignee_id == user.pk
     )
+
+
+def can_add_document_version(user: User, document: Document) -> bool:
+    """The team uploads a new version of any document of the project; a client admin or
+    representative only of a document their side uploaded (never of the provider's)."""
+    if can_upload_team_document(user, document.project):
+        return True
+    return bool(can_upload_document(user, document.project) and document.is_from_client)
 
 
 @rules.predicate

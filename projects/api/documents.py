@@ -73,7 +73,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class DocumentUploadInputSerializer(serializers.Serializer):
     """Multipart: a file, and either `document` (a new version of it) or what the new document
-    is (title, milestone, deliverable, visibility)."""
+    is (title, milestone, deliverable, visibility). Without a visibility, the team's documents
+    are internal and the client's client-visible (the client may not ask for internal)."""
 
     file = serializers.FileField()
     document = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -81,14 +82,16 @@ class DocumentUploadInputSerializer(serializers.Serializer):
     milestone = serializers.IntegerField(required=False, allow_null=True, default=None)
     deliverable = serializers.IntegerField(required=False, allow_null=True, default=None)
     visibility = serializers.ChoiceField(
-        choices=Visibility.choices, required=False, default=Visibility.INTERNAL
+        choices=Visibility.choices, required=False, allow_null=True, default=None
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Documents with their versions (internal ones only for the provider side); the team
-    uploads documents and new versions (multipart); download serves a version's file."""
+    """Documents with their versions (internal ones only for the provider side); the team, client
+    admins and customer representatives upload documents and new versions (multipart: the
+    client's are client-visible, and versions only of their side's documents); download serves
+    a version's file."""
 
     lookup_value_regex = r"\d+"
     serializer_class = DocumentSerializer

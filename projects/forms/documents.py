@@ -63,3 +63,12 @@ class DocumentVersionForm(forms.Form):
 
     file = forms.FileField(label=_("File"))
     note = forms.CharField(label=_("What changed"), required=False, max_length=2000)
+
+
+class ClientDocumentUploadForm(DocumentUploadForm):
+    """A new document from the client's side (the portal): it is always visible to the client
+    and the team, so there is no visibility to choose."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        del self.fields["visibility"]

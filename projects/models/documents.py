@@ -13,7 +13,8 @@ from projects.storage import DocumentStorage, document_upload_to
 class Document(models.Model):
     """A versioned file of a project, optionally about a milestone or a deliverable.
 
-    Internal by default. The client sees it only if it is client-visible and so are the milestone
+    Internal by default when the team uploads it; client-visible, always, when the client does
+    (is_from_client). The client sees it only if it is client-visible and so are the milestone
     and deliverable it belongs to (projects.selectors.documents)."""
 
     project = models.ForeignKey(
@@ -53,6 +54,13 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_from_client(self) -> bool:
+        """Uploaded by the client's side (a client admin or representative): it stays visible to
+        the client, and only the client and the team add versions to it. Read from the person
+        who created it (load `created_by` with it)."""
+        return self.created_by.is_client_user
 
 
 class DocumentVersion(models.Model):

@@ -1,10 +1,12 @@
 """Project documents: versioned files with a visibility.
 
 The team (PM and team members) uploads documents and new versions of them; the PM decides which
-ones the client sees and deletes them. Clients do not upload in this release. A file's type is
-detected from its content (projects.filetypes), never trusted from its name; programs are
-refused. Files are stored under DOCUMENTS_ROOT and only served by the permission-checked
-download views.
+ones the client sees and deletes them. Client admins and customer representatives upload
+documents too, through the same service and the same checks: theirs are always client-visible
+(the team sees them as well), they add versions to their side's documents only, and the PMs are
+told; they delete nothing (the PM may). A file's type is detected from its content
+(projects.filetypes), never trusted from its name; programs are refused. Files are stored under
+DOCUMENTS_ROOT and only served by the permission-checked download views.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from projects import filetypes
 from projects.models import (
     AcceptanceRound,
@@ -31,8 +34,15 @@ from projects.models import (
     Project,
     Visibility,
 )
-from projects.permissions import can_manage_documents, can_upload_document
+from projects.permissions import (
+    can_add_document_version,
+    can_manage_documents,
+    can_upload_document,
+    can_upload_team_document,
+)
+from projects.selectors.documents import document_visible_to_client
 from projects.services.deliverables import deliverable_submit
+from projects.services.notify import notify_pms
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -163,28 +173,43 @@ def document_upload(
     title: str = "",
     milestone: Milestone | None = None,
     deliverable: Deliverable | None = None,
-    visibility: str = Visibility.INTERNAL,
+    visibility: str | None = None,
     note: str = "",
     acceptance_round: AcceptanceRound | None = None,
 ) -> DocumentVersion:
     """Upload a new document (version 1), or with `document` a new version of it (its title,
-    links and visibility stay as they are). The PM and team members may upload.
+    links and visibility stay as they are).
 
-    Raises NotAllowed for anyone else, InvalidInput for a file that is refused (nothing is
-    stored then) or links outside the project. Returns the new version.
+    The PM and team members upload documents (internal unless `visibility` says otherwise) and
+    new versions of any. A client admin or customer representative uploads client-visible
+    documents (their default; internal is refused), about client-visible milestones and
+    deliverables only, and new versions of their side's documents only; the project's PMs are
+    told in the app.
+
+    Raises NotAllowed for anyone else and for a client adding a version to a provider document,
+    NotFound for a document the client may not see, InvalidInput for a file that is refused
+    (nothing is stored then) or links the uploader may not use. Returns the new version.
     """
-    if not can_upload_document(actor, project):
+    is_team = can_upload_team_document(actor, project)
+    if not is_team and not can_upload_document(actor, project):
         raise NotAllowed()
+    if visibility is None:
+        visibility = Visibility.INTERNAL if is_team else Visibility.CLIENT
+    if not is_team:
+        _check_client_upload(
+            visibility=visibility,
+            milestone=milestone,
+            deliverable=deliverable,
+            acceptance_round=acceptance_round,
+        )
     if acceptance_round is not None and acceptance_round.decision:
         raise InvalidTransition(
             _("The client has decided on this submission: its files are kept as they were.")
         )
-    checked = document_check_file(file=file)
     if document is not None:
-        document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.project_id != project.pk:
-            raise InvalidInput(_("Unknown document."), field="document")
-    else:
+        document = _document_to_version(actor=actor, project=project, document=document)
+    checked = document_check_file(file=file)
+    if document is None:
         milestone = _check_links(
             project=project, milestone=milestone, deliverable=deliverable, visibility=visibility
         )
@@ -196,12 +221,82 @@ def document_upload(
             visibility=visibility,
             created_by=actor,
         )
-    return _store_version(
+    version = _store_version(
         actor=actor,
         document=document,
         checked=checked,
         note=note,
         acceptance_round=acceptance_round,
+    )
+    if not is_team:
+        _tell_pms_of_client_upload(version, by=actor)
+    return version
+
+
+def _check_client_upload(
+    *,
+    visibility: str,
+    milestone: Milestone | None,
+    deliverable: Deliverable | None,
+    acceptance_round: AcceptanceRound | None,
+) -> None:
+    """What the client side may not ask for: an internal document, a link to an item they do
+    not see (named like a missing one), a file of a deliverable's submission."""
+    if acceptance_round is not None:
+        raise NotAllowed()
+    if visibility != Visibility.CLIENT:
+        raise InvalidInput(
+            _(
+                "A document you upload is shared with the team and your colleagues; it cannot be "
+                "internal."
+            ),
+            field="visibility",
+        )
+    if milestone is not None and milestone.visibility != Visibility.CLIENT:
+        raise InvalidInput(_("Unknown milestone."), field="milestone")
+    if deliverable is not None and not deliverable.is_client_visible:
+        raise InvalidInput(_("Unknown deliverable."), field="deliverable")
+
+
+def _document_to_version(*, actor: User, project: Project, document: Document) -> Document:
+    """The document, locked for its next version number, if `actor` may add a version to it."""
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("created_by")
+        .get(pk=document.pk)
+    )
+    if document.project_id != project.pk:
+        raise InvalidInput(_("Unknown document."), field="document")
+    document.project = project
+    if not can_add_document_version(actor, document):
+        raise NotAllowed()
+    if (
+        not can_upload_team_document(actor, project)
+        and not Document.objects.filter(document_visible_to_client(), pk=document.pk).exists()
+    ):
+        raise NotFound()
+    return document
+
+
+def _tell_pms_of_client_upload(version: DocumentVersion, *, by: User) -> None:
+    document = version.document
+
+    def title() -> str:
+        if version.number == 1:
+            message = _("%(person)s uploaded a document: %(title)s")
+            return message % {"person": by.display_name, "title": document.title}
+        message = _("%(person)s uploaded version %(number)d of %(title)s")
+        return message % {
+            "person": by.display_name,
+            "number": version.number,
+            "title": document.title,
+        }
+
+    notify_pms(
+        document.project_id,
+        title=title,
+        body=version.note,
+        url=reverse("projects:documents", kwargs={"project_id": document.project_id}),
     )
 
 
@@ -209,9 +304,15 @@ def document_upload(
 def document_set_visibility(*, actor: User, document: Document, visibility: str) -> Document:
     """The PM decides whether the client sees a document (and all its versions). A document sent
     to the client with a deliverable's submission is the record of what the client was asked to
-    accept: it stays visible to them (raises InvalidTransition)."""
+    accept, and one the client uploaded is theirs: both stay visible to them (raises
+    InvalidTransition)."""
     if not can_manage_documents(actor, document.project):
         raise NotAllowed()
+    if visibility != Visibility.CLIENT and document.is_from_client:
+        raise InvalidTransition(
+            _("The client uploaded this document; it stays visible to them."),
+            field="visibility",
+        )
     if (
         visibility != Visibility.CLIENT
         and DocumentVersion.objects.filter(
@@ -237,6 +338,8 @@ def document_set_visibility(*, actor: User, document: Document, visibility: str)
 def document_delete(*, actor: User, document: Document) -> None:
     """The PM deletes a document: every version and its stored file (the files once the
     transaction has committed). Nothing is kept: a document uploaded by mistake must be gone.
+    The client side deletes nothing, not even its own uploads: the team may already rely on a
+    file the client shared, so the client asks the PM, who deletes it.
 
     A document sent to the client with a deliverable's submission is the record of what the
     client was asked to accept: it cannot be deleted (raises InvalidTransition); the PM may make
@@ -269,7 +372,7 @@ def deliverable_submit_with_files(
     round. Every file is checked before anything is written: one refused file refuses the
     submission, and nothing changes."""
     files = list(files)
-    if files and not can_upload_document(actor, deliverable.project):
+    if files and not can_upload_team_document(actor, deliverable.project):
         raise NotAllowed()
     for file in files:
         document_check_file(file=file)

@@ -25,7 +25,7 @@ from projects.permissions import (
     can_accept_deliverable_internally,
     can_edit_plan,
     can_review_quality,
-    can_upload_document,
+    can_upload_team_document,
 )
 from projects.selectors import (
     deliverable_get_for,
@@ -78,7 +78,7 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             review_form=kwargs.get("review_form") or QualityReviewForm(),
             submit_form=kwargs.get("submit_form") or SubmitForm(),
             documents=document_list_for(user=user, project=self.project, deliverable=deliverable),
-            may_upload=is_open and can_upload_document(user, self.project),
+            may_upload=is_open and can_upload_team_document(user, self.project),
             document_form=kwargs.get("document_form") or DocumentUploadForm(),
         )
         return context
@@ -146,7 +146,7 @@ class DeliverableAcceptInternallyView(DeliverablePostView):
 
 class DeliverableDocumentUploadView(DeliverablePostView):
     def change(self, request: AuthenticatedHttpRequest, deliverable: Deliverable) -> HttpResponse:
-        if not can_upload_document(request.user, self.project):
+        if not can_upload_team_document(request.user, self.project):
             raise PermissionDenied
         form = DocumentUploadForm(request.POST, request.FILES)
         if run_form(

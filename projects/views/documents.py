@@ -16,12 +16,12 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
-from common.pages import run_action, run_form
+from common.pages import Done, run_action, run_form
 from projects.downloads import document_download_response
 from projects.forms.documents import DocumentUploadForm, DocumentVersionForm
 from projects.mixins import ProjectPageMixin
-from projects.models import Document, Visibility
-from projects.permissions import can_manage_documents, can_upload_document
+from projects.models import Document, DocumentVersion, Project, Visibility
+from projects.permissions import can_manage_documents, can_upload_team_document
 from projects.selectors import (
     deliverable_list_for,
     document_get_for,
@@ -37,17 +37,19 @@ from projects.services.documents import (
 from projects.views.base import as_int
 
 
-class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
-    """Every document of the project with its versions; the team uploads documents and new
-    versions, the PM sets what the client sees and deletes."""
+class DocumentUploadFormsMixin:
+    """The upload forms of a project's documents list, on the staff tab and in the portal alike:
+    a new document (its milestone and deliverable among those the user may see) and a new
+    version, each posted to projects.services.documents.document_upload, which decides what
+    the user may upload. A form without a visibility field leaves it to the service."""
 
     request: AuthenticatedHttpRequest
+    project: Project
+    upload_form_class: type[DocumentUploadForm] = DocumentUploadForm
 
-    template_name = "projects/documents.html"
-
-    def _upload_form(self, *args: Any, **kwargs: Any) -> DocumentUploadForm:
+    def upload_form(self, *args: Any, **kwargs: Any) -> DocumentUploadForm:
         user, project = self.request.user, self.project
-        return DocumentUploadForm(
+        return self.upload_form_class(
             *args,
             milestones=list(
                 milestone_list_for(user=user, project=project)
@@ -60,15 +62,73 @@ class ProjectDocumentsView(StaffPageMixin, ProjectPageMixin, TemplateView):
             **kwargs,
         )
 
+    def upload_document(self, form: DocumentUploadForm) -> Done[DocumentVersion] | None:
+        request = self.request
+        return run_form(
+            form,
+            lambda values: document_upload(
+                actor=request.user,
+                project=self.project,
+                file=values["file"],
+                title=values["title"],
+                milestone=_pick(milestone_list_for, request, self.project, values["milestone"]),
+                deliverable=_pick(
+                    deliverable_list_for, request, self.project, values["deliverable"]
+                ),
+                visibility=values.get("visibility"),
+                note=values["note"],
+            ),
+        )
+
+    def posted_document(self) -> Document:
+        """The document named by the form (NotFound alike for a missing or hidden one)."""
+        return document_get_for(
+            user=self.request.user,
+            project=self.project,
+            document_id=as_int(self.request.POST.get("document")),
+        )
+
+    def upload_version(
+        self, document: Document, form: DocumentVersionForm
+    ) -> Done[DocumentVersion] | None:
+        done = run_form(
+            form,
+            lambda data: document_upload(
+                actor=self.request.user,
+                project=self.project,
+                document=document,
+                file=data["file"],
+                note=data["note"],
+            ),
+        )
+        if done:
+            messages.success(
+                self.request,
+                _("Version %(number)d of %(title)s uploaded.")
+                % {"number": done.value.number, "title": document.title},
+            )
+        return done
+
+
+class ProjectDocumentsView(
+    DocumentUploadFormsMixin, StaffPageMixin, ProjectPageMixin, TemplateView
+):
+    """Every document of the project with its versions (those the client uploaded marked so);
+    the team uploads documents and new versions, the PM sets what the client sees and deletes."""
+
+    request: AuthenticatedHttpRequest
+
+    template_name = "projects/documents.html"
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        may_upload = can_upload_document(user, self.project) and not self.project.is_closed
+        may_upload = can_upload_team_document(user, self.project) and not self.project.is_closed
         context.update(
             documents=document_list_for(user=user, project=self.project),
             may_upload=may_upload,
             may_manage=can_manage_documents(user, self.project),
-            upload_form=kwargs.get("upload_form") or (self._upload_form() if may_upload else None),
+            upload_form=kwargs.get("upload_form") or (self.upload_form() if may_upload else None),
             version_form=DocumentVersionForm(),
             failed_version_form=kwargs.get("version_form"),
             failed_document_id=kwargs.get("document_id"),
@@ -82,7 +142,7 @@ class DocumentPostView(ProjectDocumentsView):
     a message; an invalid form shows the tab again with its errors (400)."""
 
     http_method_names = ["post"]
-    allowed = staticmethod(can_upload_document)
+    allowed = staticmethod(can_upload_team_document)
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.allowed(request.user, self.project):
@@ -96,31 +156,13 @@ class DocumentPostView(ProjectDocumentsView):
         return redirect("projects:documents", project_id=self.project.pk)
 
     def document(self, request: AuthenticatedHttpRequest) -> Document:
-        return document_get_for(
-            user=request.user,
-            project=self.project,
-            document_id=as_int(request.POST.get("document")),
-        )
+        return self.posted_document()
 
 
 class DocumentUploadView(DocumentPostView):
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        form = self._upload_form(request.POST, request.FILES)
-        if run_form(
-            form,
-            lambda values: document_upload(
-                actor=request.user,
-                project=self.project,
-                file=values["file"],
-                title=values["title"],
-                milestone=_pick(milestone_list_for, request, self.project, values["milestone"]),
-                deliverable=_pick(
-                    deliverable_list_for, request, self.project, values["deliverable"]
-                ),
-                visibility=values["visibility"],
-                note=values["note"],
-            ),
-        ):
+        form = self.upload_form(request.POST, request.FILES)
+        if self.upload_document(form):
             messages.success(request, _("Document uploaded."))
             return self.back()
         return self.render_to_response(self.get_context_data(upload_form=form), status=400)
@@ -130,22 +172,7 @@ class DocumentVersionUploadView(DocumentPostView):
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         document = self.document(request)
         form = DocumentVersionForm(request.POST, request.FILES)
-        done = run_form(
-            form,
-            lambda data: document_upload(
-                actor=request.user,
-                project=self.project,
-                document=document,
-                file=data["file"],
-                note=data["note"],
-            ),
-        )
-        if done:
-            messages.success(
-                request,
-                _("Version %(number)d of %(title)s uploaded.")
-                % {"number": done.value.number, "title": document.title},
-            )
+        if self.upload_version(document, form):
             return self.back()
         return self.render_to_response(
             self.get_context_data(version_form=form, document_id=document.pk), status=400

@@ -629,6 +629,15 @@ PAGES: dict[str, Entry] = {
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "gate_id": cast.gate.pk},
     ),
+    **{
+        name: Entry(
+            roles(405, anonymous=LOGIN, other_client_rep=404, **dict.fromkeys(PROVIDER, STAFF)),
+            kwargs=project_kwargs,
+            note="POST only: the overview's document forms, for client admins and "
+            "representatives (tests/projects/test_client_documents.py)",
+        )
+        for name in ("portal:document_upload", "portal:document_version_upload")
+    },
     "portal:document_download": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=document_kwargs,
@@ -867,9 +876,18 @@ API: dict[tuple[str, str], Entry] = {
         API_PROJECT_READ, kwargs=lambda cast: {"project_pk": cast.project.pk}, note="scoped list"
     ),
     ("POST", "/api/v1/projects/{project_pk}/documents/"): Entry(
-        roles(403, anonymous=401, pm=400, teammate=400, other_client_rep=404, outsider=404),
+        roles(
+            403,
+            anonymous=401,
+            pm=400,
+            teammate=400,
+            client_admin=400,
+            rep=400,
+            other_client_rep=404,
+            outsider=404,
+        ),
         kwargs=lambda cast: {"project_pk": cast.project.pk},
-        note="the PM and the team upload (multipart); {} has no file",
+        note="the team, client admins and representatives upload (multipart); {} has no file",
     ),
     ("GET", "/api/v1/projects/{project_pk}/documents/{id}/"): Entry(
         API_PROJECT_READ,
