@@ -158,6 +158,12 @@ def date(value: dt.date | None, *, language: str | None = None) -> str:
     return _django_format(value, "DATE_FORMAT", language)
 
 
+def month_day(value: dt.date | None, *, language: str | None = None) -> str:
+    """A day without its year, for a chart's axis where the year is plain from the span
+    ("Sep 1", "9月1日")."""
+    return _django_format(value, "MONTH_DAY_FORMAT", language)
+
+
 def date_time(value: dt.datetime | None, *, language: str | None = None) -> str:
     """A moment in the language's one style, in the current time zone ("Jan 27, 2027, 5:42 PM",
     "2027年1月27日 17:42")."""

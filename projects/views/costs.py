@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from common import formatting
 from common.csv import csv_response
 from common.errors import NotFound
 from common.pages import run_action, run_form
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 def _series_for_chart(points: list[SeriesPoint]) -> dict[str, Any]:
     return {
-        "labels": [point.date.isoformat() for point in points],
+        "labels": [formatting.month_day(point.date) for point in points],
         "pv": [None if point.pv is None else float(point.pv) for point in points],
         "ev": [None if point.ev is None else float(point.ev) for point in points],
         "ac": [float(point.ac) for point in points],

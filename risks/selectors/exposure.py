@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import formatting
 from projects.models import Project
 from risks.models import SCALE, Assessment, Level, Risk
 from risks.selectors.register import RiskFilters, visible_risks
@@ -126,7 +127,7 @@ def exposure_series_for(
         for offset, level in enumerate(Level.values):
             levels[level].append(int(row[2 + offset] or 0) if row else 0)
     return {
-        "labels": [day.isoformat() for day in days],
+        "labels": [formatting.month_day(day) for day in days],
         "score": scores,
         "levels": levels,
         "names": _series_names(),

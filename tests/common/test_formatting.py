@@ -145,6 +145,12 @@ def test_one_date_style_in_chinese():
         assert formats.time_format(A_MOMENT, "TIME_FORMAT") == "17:42"
 
 
+@pytest.mark.parametrize(("language", "expected"), [(EN, "Jan 27"), (ZH, "1月27日")])
+def test_a_chart_axis_shows_the_day_without_its_year(language, expected):
+    assert formatting.month_day(A_DAY, language=language) == expected
+    assert formatting.month_day(None, language=language) == "—"
+
+
 def test_a_moment_is_shown_in_the_current_time_zone():
     with translation.override(EN), timezone.override("Asia/Shanghai"):
         assert formatting.date_time(A_MOMENT) == "Jan 28, 2027, 1:42 AM"

@@ -3,12 +3,15 @@ queries."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from common import formatting
 from projects.models import CostEntry, Rate, TimeEntry
 from projects.services.costs import cost_entry_add, time_entry_log, time_period_approve
 from tests.helpers import count_queries, logged_in
@@ -160,6 +163,12 @@ def test_page_shows_figures_and_chart_data(cast):
     assert 'data-ev-chart="ev-chart-data"' in html
     assert 'data-testid="ev-series"' in html
     assert "<script>" not in html  # no inline script (CSP)
+    # The axis reads days as people write them ("Nov 14"), not ISO dates.
+    data = json.loads(
+        html.split('id="ev-chart-data" type="application/json">', 1)[1].split("<", 1)[0]
+    )
+    assert data["labels"][0] == formatting.month_day(cast.project.start_date)
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", label) for label in data["labels"])
 
 
 def grow(cast, count: int) -> None:
