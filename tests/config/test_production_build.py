@@ -125,7 +125,7 @@ def test_image_assets_step_collects_every_vendored_file_into_the_manifest(
         for path in VENDOR.rglob("*")
         if path.is_file() and path.name != "VERSIONS.txt"
     )
-    assert len(vendored) == 9
+    assert len(vendored) == 7
     for name in [*vendored, "css/rapport.css", "js/rapport.js", "js/ev_chart.js"]:
         hashed = paths[name]
         assert re.search(r"\.[0-9a-f]{12}\.", hashed), hashed
