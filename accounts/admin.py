@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, User
+from accounts.models import CalendarDay, Organization, User, WorkingCalendar
 from accounts.services import credentials_revoke
 
 
@@ -57,3 +60,49 @@ class UserAdmin(DjangoUserAdmin):
                     user=user, keep_session_key=request.session.session_key if own else None
                 )
         return response
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 1
+    fields = ["date", "kind", "name"]
+
+
+class WorkingCalendarForm(forms.ModelForm):
+    working_weekdays = forms.MultipleChoiceField(
+        label=_("working weekdays"),
+        choices=[
+            ("1", _("Monday")),
+            ("2", _("Tuesday")),
+            ("3", _("Wednesday")),
+            ("4", _("Thursday")),
+            ("5", _("Friday")),
+            ("6", _("Saturday")),
+            ("7", _("Sunday")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WorkingCalendar
+        fields = ["organization", "country", "subdivision", "working_weekdays", "hours_per_day"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["working_weekdays"] = list(
+            self.instance.working_weekdays if self.instance.pk else "12345"
+        )
+
+    def clean_working_weekdays(self) -> str:
+        return "".join(sorted(self.cleaned_data["working_weekdays"]))
+
+
+@admin.register(WorkingCalendar)
+class WorkingCalendarAdmin(admin.ModelAdmin):
+    """Staff admins set each organisation's calendar here (the dedicated pages come later)."""
+
+    form = WorkingCalendarForm
+    list_display = ["organization", "country", "subdivision", "working_weekdays", "hours_per_day"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__name"]
+    inlines = [CalendarDayInline]

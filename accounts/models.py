@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import zoneinfo
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import cached_property
 
 import rules
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -284,3 +287,140 @@ class Branding(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+
+# --- Working calendars ---------------------------------------------------------------------------
+# An organisation's working days (accounts.calendars turns them into a common.workdays
+# WorkCalendar): its weekdays and hours, its country's public holidays (the `holidays` package)
+# and its own days, which win over the country's.
+
+ISO_WEEKDAYS_RE = re.compile(r"^(?!.*(.).*\1)[1-7]{1,7}$")  # distinct digits, Monday = 1
+
+
+@functools.cache
+def holiday_country_codes() -> tuple[str, ...]:
+    """The ISO 3166 alpha-2 codes the `holidays` package knows (its aliases, such as UK, left
+    out)."""
+    import holidays
+    from babel import Locale
+
+    territories = Locale("en").territories
+    return tuple(
+        sorted(
+            code
+            for code in holidays.list_supported_countries()
+            if len(code) == 2 and code in territories
+        )
+    )
+
+
+def holiday_country_choices() -> list[tuple[str, str]]:
+    """(code, name in the active language) for every country the `holidays` package knows."""
+    from common.formatting import babel_locale
+
+    names = babel_locale().territories
+    return sorted(
+        ((code, names.get(code, code)) for code in holiday_country_codes()),
+        key=lambda choice: choice[1],
+    )
+
+
+def validate_iso_weekdays(value: str) -> None:
+    if not ISO_WEEKDAYS_RE.match(value):
+        raise ValidationError(
+            _("Give the working weekdays as distinct digits from 1 (Monday) to 7 (Sunday)."),
+        )
+
+
+class WorkingCalendar(models.Model):
+    """An organisation's working calendar: working weekdays, hours of a working day, the country
+    (and region) whose public holidays it keeps, and its own days (`CalendarDay`)."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="working_calendar",
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        choices=holiday_country_choices,
+        help_text=_("Its public holidays count as days off. Leave empty for none."),
+    )
+    subdivision = models.CharField(
+        _("region"),
+        max_length=32,
+        blank=True,
+        help_text=_("A state or province code whose own holidays also count, such as BE (Berlin)."),
+    )
+    working_weekdays = models.CharField(
+        _("working weekdays"),
+        max_length=7,
+        default="12345",
+        validators=[validate_iso_weekdays],
+        help_text=_("Digits from 1 (Monday) to 7 (Sunday), such as 12345."),
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per working day"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(8),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal(24))],
+    )
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.subdivision and not self.country:
+            raise ValidationError({"subdivision": _("A region needs a country.")})
+        if self.subdivision:
+            import holidays
+
+            known = holidays.list_supported_countries().get(self.country, [])
+            if self.subdivision not in known:
+                raise ValidationError(
+                    {
+                        "subdivision": ValidationError(
+                            _("%(value)s is not a region of this country."),
+                            params={"value": self.subdivision},
+                        )
+                    }
+                )
+
+
+class CalendarDay(models.Model):
+    """One of the organisation's own days: a holiday (a day off) or a working day on a day that
+    would be off (a make-up working day). It wins over the country's public holidays."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKING_DAY = "working_day", _("Working day")
+
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("working calendar"),
+        on_delete=models.CASCADE,
+        related_name="days",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.HOLIDAY)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}"

@@ -1,11 +1,13 @@
 """Business-hours arithmetic for complaint SLAs: pure functions, no database.
 
 A `BusinessCalendar` names the provider's time zone, its working hours (one window a day, such as
-09:00-18:00) and its working days (Monday to Friday by default). SLA targets are counted in
-business time: a first response due "4 business hours" after a complaint raised on Friday at
-16:00 is due on Monday at 11:00 — in the provider's local time, whatever the daylight-saving
-changes in between (each day's window is built from the local wall clock, so a working day is
-always its nominal length, and a window that crosses a DST jump counts only the real time in it).
+09:00-18:00), its working days (Monday to Friday by default), its holidays and its make-up
+working days (from the provider organisation's working calendar, accounts.calendars). SLA targets
+are counted in business time: a first response due "4 business hours" after a complaint raised
+on Friday at 16:00 is due on Monday at 11:00 — in the provider's local time, whatever the
+daylight-saving changes in between (each day's window is built from the local wall clock, so a
+working day is always its nominal length, and a window that crosses a DST jump counts only the
+real time in it).
 
 Everything takes and returns aware datetimes; naive ones are refused.
 """
@@ -27,6 +29,8 @@ class BusinessCalendar:
     closes: time = time(18, 0)
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday = 0
     holidays: frozenset[date] = field(default_factory=frozenset)
+    # Days worked that would be off (make-up working days); a holiday wins over one.
+    extra_working_days: frozenset[date] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if self.closes <= self.opens:
@@ -57,7 +61,9 @@ class BusinessCalendar:
         )
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.working_days and day not in self.holidays
+        if day in self.holidays:
+            return False
+        return day in self.extra_working_days or day.weekday() in self.working_days
 
     def window(self, day: date) -> tuple[datetime, datetime]:
         """The working window of a local day, as aware datetimes in the calendar's zone."""

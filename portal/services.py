@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.calendars import calendar_for_organization_id
 from common.errors import InvalidInput, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
@@ -83,9 +84,12 @@ def client_response_days_for(project_ids: list[int]) -> dict[int, int]:
 
 
 def reply_by(item: WaitingItem, response_days: int) -> date:
-    """The day by which the client is asked to answer: `response_days` business days after the
-    item started waiting (in the server's time zone; reminders run once a day)."""
-    return add_business_days(timezone.localdate(item.since), response_days)
+    """The day by which the client is asked to answer: `response_days` business days of the
+    client organisation's calendar after the item started waiting (in the server's time zone;
+    reminders run once a day)."""
+    since = timezone.localdate(item.since)
+    calendar = calendar_for_organization_id(item.project.client_id, around=since)
+    return add_business_days(since, response_days, calendar)
 
 
 def with_answer_by(items: list[WaitingItem]) -> list[WaitingItem]:

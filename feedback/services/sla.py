@@ -9,13 +9,15 @@ escalate a breach exactly once.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.calendars import calendar_for_organization_id
 from accounts.models import Organization
 from feedback.models import (
     FeedbackTicket,
@@ -45,24 +47,28 @@ DEFAULT_SLA_TARGETS: dict[str, tuple[int, int]] = {
 # --- SLA -----------------------------------------------------------------------------------------
 
 
-def sla_calendar() -> BusinessCalendar:
+def sla_calendar(*, around: date | None = None) -> BusinessCalendar:
     """The provider's business hours: its organisation's time zone (UTC without a provider),
     RAPPORT_SLA_BUSINESS_HOURS ("09:00-18:00") and RAPPORT_SLA_WORKING_DAYS ("1-5", ISO
-    weekday numbers)."""
-    zone = (
+    weekday numbers), with the holidays and make-up working days of the provider
+    organisation's working calendar for the years around `around` (by default today)."""
+    provider = (
         Organization.objects.filter(kind=Organization.Kind.PROVIDER)
-        .values_list("time_zone", flat=True)
+        .values_list("pk", "time_zone")
         .first()
-    ) or "UTC"
+    )
+    provider_id, zone = provider if provider is not None else (None, "UTC")
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = "UTC"
-    return BusinessCalendar.from_strings(
+    calendar = BusinessCalendar.from_strings(
         time_zone=zone,
         hours=settings.RAPPORT_SLA_BUSINESS_HOURS,
         days=settings.RAPPORT_SLA_WORKING_DAYS,
     )
+    days = calendar_for_organization_id(provider_id, around=around)
+    return replace(calendar, holidays=days.holidays, extra_working_days=days.extra_working_days)
 
 
 def sla_targets() -> dict[str, tuple[int, int]]:
@@ -81,7 +87,9 @@ def ticket_set_sla(ticket: FeedbackTicket, calendar: BusinessCalendar | None = N
         ticket.first_response_due_at = None
         ticket.resolution_due_at = None
         return
-    calendar = calendar or sla_calendar()
+    calendar = calendar or sla_calendar(
+        around=ticket.raised_at.astimezone(zoneinfo.ZoneInfo("UTC")).date()
+    )
     first, resolution = sla_targets()[ticket.severity]
     ticket.first_response_due_at = add_business_time(
         ticket.raised_at, timedelta(hours=first), calendar

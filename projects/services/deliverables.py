@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.calendars import calendar_for_organization
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.text import clean_text
 from notifications.models import NotificationKind
@@ -156,8 +157,12 @@ def deliverable_submit(*, actor: User, deliverable: Deliverable, note: str = "")
     now = timezone.now()
     deemed_on = None
     if project.deemed_acceptance_days:
+        # Counted in the client's calendar: its weekdays, public and own holidays.
+        today = client_today(project, now=now)
         deemed_on = add_business_days(
-            client_today(project, now=now), project.deemed_acceptance_days
+            today,
+            project.deemed_acceptance_days,
+            calendar_for_organization(project.client, around=today),
         )
     acceptance_round = AcceptanceRound.objects.create(
         deliverable=deliverable,

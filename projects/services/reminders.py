@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.calendars import calendar_for_organization
 from notifications.models import DigestItem, NotificationKind, OutboxMessage
 from notifications.services.notifications import notify
 from projects.calendar import business_days_between
@@ -69,7 +70,9 @@ def deemed_acceptance_remind(*, round_id: int, today: date | None = None) -> int
     project = deliverable.project
     today = today or client_today(project)
     due = acceptance_round.deemed_acceptance_due
-    if due < today or business_days_between(today, due) > REMINDER_BUSINESS_DAYS:
+    calendar = calendar_for_organization(project.client, around=today)
+    business_days_left = business_days_between(today, due, calendar)
+    if due < today or business_days_left > REMINDER_BUSINESS_DAYS:
         return 0
     url = reverse(
         "portal:deliverable", kwargs={"project_id": project.pk, "deliverable_id": deliverable.pk}
@@ -116,7 +119,7 @@ def deemed_acceptance_remind(*, round_id: int, today: date | None = None) -> int
                 "deliverable": deliverable,
                 "project": project,
                 "round": acceptance_round,
-                "business_days_left": business_days_between(today, due),
+                "business_days_left": business_days_left,
                 "path": url,
             },
             dedupe_key=key,

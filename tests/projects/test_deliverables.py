@@ -3,16 +3,17 @@ projects.selectors, projects.tasks)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, WorkingCalendar
 from common.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from notifications.models import Notification, OutboxMessage
 from projects.calendar import add_business_days
@@ -1455,3 +1456,27 @@ def test_deemed_acceptance_days_count_in_the_clients_time_zone(cast):
     assert client_today(cast.project, now=sunday_night_utc) == date(2026, 11, 23)
     cast.project.client.time_zone = "America/New_York"
     assert client_today(cast.project, now=sunday_night_utc) == date(2026, 11, 22)
+
+
+def test_deemed_acceptance_counts_in_the_clients_calendar_across_chinas_national_day(
+    cast, django_capture_on_commit_callbacks
+):
+    """A client in China: 1 to 8 October 2025 off (National Day, the Mid-Autumn Festival and
+    the days moved), Saturday 11 October a make-up working day."""
+    client = cast.project.client
+    client.time_zone = "Asia/Shanghai"
+    client.save(update_fields=["time_zone"])
+    WorkingCalendar.objects.create(organization=client, country="CN")
+    cast.project.deemed_acceptance_days = 3
+    cast.project.save(update_fields=["deemed_acceptance_days"])
+
+    # Tuesday 30 September 2025, 10:00 in Shanghai (02:00 UTC).
+    with time_machine.travel(datetime(2025, 9, 30, 2, tzinfo=UTC), tick=False):
+        deliverable = submitted_deliverable(
+            django_capture_on_commit_callbacks, cast.pm, cast.project
+        )
+
+    # + 3 working days: Thu 9 (1), Fri 10 (2), Sat 11 (3, made up). Monday to Friday alone
+    # would have said Friday 3 October, in the middle of the holiday.
+    acceptance_round = AcceptanceRound.objects.get(deliverable=deliverable)
+    assert acceptance_round.deemed_acceptance_due == date(2025, 10, 11)

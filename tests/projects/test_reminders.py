@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings
 
+from accounts.models import WorkingCalendar
 from notifications.models import Notification, OutboxMessage
 from projects.calendar import add_business_days
 from projects.models import AcceptanceRound, Deliverable, Milestone, Visibility
@@ -204,3 +205,18 @@ def test_the_reminder_task_is_in_the_beat_schedule_daily_at_eight():
     entry = settings.CELERY_BEAT_SCHEDULE["deemed-acceptance-reminders"]
     assert entry["task"] == "projects.tasks.deemed_acceptance_reminders_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({8}, {0})
+
+
+def test_reminders_count_in_the_clients_calendar(
+    cast, submitted, django_capture_on_commit_callbacks
+):
+    """China's National Day week of 2025 (1 to 8 October off, Saturday 11 a make-up working
+    day) in the client's calendar."""
+    WorkingCalendar.objects.create(organization=cast.project.client, country="CN")
+    due_on(submitted, date(2025, 10, 11))
+
+    # Wednesday 8 October (a holiday): 9, 10 and 11 are three working days away, not two (Monday
+    # to Friday alone would have said 9 and 10, two, and reminded).
+    assert remind(django_capture_on_commit_callbacks, submitted, date(2025, 10, 8)) == 0
+    # Thursday 9: 10 and 11, two working days: reminded.
+    assert remind(django_capture_on_commit_callbacks, submitted, date(2025, 10, 9)) == 2
