@@ -56,6 +56,15 @@ DECLARED: dict[str, tuple[str, str]] = {
         CLIENT_TEXT,
         "the provider's colours and logo: every client reads them in reports",
     ),
+    "accounts.WorkingCalendar": (
+        CLIENT_TEXT,
+        "an organisation's working weekdays and country: public facts, set by a staff admin",
+    ),
+    "accounts.CalendarDay": (
+        CLIENT_TEXT,
+        "an organisation's holidays and make-up working days: they set the dates clients are "
+        "shown (deemed acceptance, answer-by days), nothing about a project",
+    ),
     "projects.Project": (CLIENT_TEXT, "the project a client is a member of"),
     "projects.Objective": (CLIENT_TEXT, "the project's objectives, shown in the portal"),
     "projects.PhaseGate": (CLIENT_TEXT, "a gate the client admin approves"),
