@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.calendars import calendar_for_organization_id
+from accounts.calendars import calendar_for_organization_id, calendar_years
 from common.errors import InvalidInput, NotAllowed
+from common.workdays import WorkCalendar
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from portal.decisions import WaitingItem, waiting_items_for
@@ -83,20 +84,33 @@ def client_response_days_for(project_ids: list[int]) -> dict[int, int]:
     return {pk: configured.get(pk, DEFAULT_CLIENT_RESPONSE_DAYS) for pk in project_ids}
 
 
-def reply_by(item: WaitingItem, response_days: int) -> date:
+def reply_by(
+    item: WaitingItem,
+    response_days: int,
+    calendars: dict[tuple[int | None, int], WorkCalendar] | None = None,
+) -> date:
     """The day by which the client is asked to answer: `response_days` business days of the
     client organisation's calendar after the item started waiting (in the server's time zone;
-    reminders run once a day)."""
+    reminders run once a day). `calendars` keeps the calendars a list of items has looked up,
+    so that each client's is looked up once however many items it has."""
     since = timezone.localdate(item.since)
-    calendar = calendar_for_organization_id(item.project.client_id, around=since)
+    key = (item.project.client_id, calendar_years(since).start)
+    calendar = calendars.get(key) if calendars is not None else None
+    if calendar is None:
+        calendar = calendar_for_organization_id(item.project.client_id, around=since)
+        if calendars is not None:
+            calendars[key] = calendar
     return add_business_days(since, response_days, calendar)
 
 
 def with_answer_by(items: list[WaitingItem]) -> list[WaitingItem]:
     """The items with the day the team asks for an answer (one query for the projects'
-    response times)."""
+    response times; each client's calendar looked up once)."""
     days = client_response_days_for(sorted({item.project.pk for item in items}))
-    return [replace(item, answer_by=reply_by(item, days[item.project.pk])) for item in items]
+    calendars: dict[tuple[int | None, int], WorkCalendar] = {}
+    return [
+        replace(item, answer_by=reply_by(item, days[item.project.pk], calendars)) for item in items
+    ]
 
 
 def _remind(person: User, item: WaitingItem, late_since: date) -> bool:
@@ -135,11 +149,12 @@ def decision_reminders_send_for(*, person: User, today: date | None = None) -> i
     with translation.override(person.language):
         items = waiting_items_for(user=person)
     days = client_response_days_for(sorted({item.project.pk for item in items}))
+    calendars: dict[tuple[int | None, int], WorkCalendar] = {}
     sent = 0
     for item in items:
         if item.project.is_closed and item.kind != "survey":
             continue  # nothing can be decided on a closed project; its final survey still can
-        due = reply_by(item, days[item.project.pk])
+        due = reply_by(item, days[item.project.pk], calendars)
         if due < today:
             sent += _remind(person, item, due)
     return sent
