@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.calendars import calendar_for_organization
+from accounts.calendars import calendar_for_organization_id
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
 from common.text import clean_text
 from notifications.models import NotificationKind
@@ -162,7 +162,7 @@ def deliverable_submit(*, actor: User, deliverable: Deliverable, note: str = "")
         deemed_on = add_business_days(
             today,
             project.deemed_acceptance_days,
-            calendar_for_organization(project.client, around=today),
+            calendar_for_organization_id(project.client_id, around=today),
         )
     acceptance_round = AcceptanceRound.objects.create(
         deliverable=deliverable,
