@@ -424,3 +424,87 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()}"
+
+
+# --- A person's own calendar ---------------------------------------------------------------------
+# A provider person's calendar is their organisation's (its public holidays, its own days and its
+# make-up working days) with their own working pattern (`PersonalCalendar`, for part-time) and
+# their leave (`Leave`) as days off (accounts.calendars.calendar_for_user). Staff-only: neither is
+# ever shown to a client.
+
+
+class PersonalCalendar(models.Model):
+    """A person's own working pattern, for part-time: the weekdays they work and the hours of
+    their working day. An empty value keeps the organisation's (its weekdays, its hours); a person
+    without a row works exactly the organisation's calendar. Public holidays, the organisation's
+    own days and make-up working days apply to them as to everyone."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="personal_calendar",
+    )
+    working_weekdays = models.CharField(
+        _("working weekdays"),
+        max_length=7,
+        blank=True,
+        validators=[validate_iso_weekdays],
+        help_text=_("Leave empty to work the organisation's weekdays."),
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per working day"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal(24))],
+        help_text=_("Leave empty to work the organisation's hours."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("personal calendar")
+        verbose_name_plural = _("personal calendars")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Leave(models.Model):
+    """A person's leave: every day from `start` to `end` (both included) is off for them, whatever
+    their organisation's calendar says. A person's periods of leave do not overlap
+    (accounts.calendars.leave_add refuses it). The note is for the person; the resource view
+    shows PMs and staff admins the dates and the kind only."""
+
+    class Kind(models.TextChoices):
+        VACATION = "vacation", _("Vacation")
+        SICK = "sick", _("Sick leave")
+        OTHER = "other", _("Other leave")
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="leaves",
+        db_index=False,  # leave_user_end below starts with it
+    )
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.VACATION)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["user", "end"], name="leave_user_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="leave_end_not_before_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.start.isoformat()}–{self.end.isoformat()}"

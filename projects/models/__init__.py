@@ -1,5 +1,6 @@
 """The projects app's models, one module per subject."""
 
+from projects.models.baselines import Baseline, BaselineEntry, BudgetChange
 from projects.models.core import (
     CLIENT_ROLES,
     STAFF_ROLES,
@@ -26,6 +27,7 @@ from projects.models.documents import Document, DocumentVersion
 from projects.models.gates import GATE_CHECKLISTS, NEXT_PHASE, PhaseGate
 from projects.models.invitations import Invitation
 from projects.models.tasks import Task, TaskDependency
+from projects.models.templates import ProjectTemplate
 
 __all__ = [
     "CLIENT_ROLES",
@@ -34,6 +36,9 @@ __all__ = [
     "STAFF_ROLES",
     "AcceptanceCriterion",
     "AcceptanceRound",
+    "Baseline",
+    "BaselineEntry",
+    "BudgetChange",
     "BudgetVisibility",
     "CostEntry",
     "CriterionResult",
@@ -49,6 +54,7 @@ __all__ = [
     "PhaseGate",
     "Project",
     "ProjectQuerySet",
+    "ProjectTemplate",
     "QualityReview",
     "Rate",
     "Role",

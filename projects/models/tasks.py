@@ -1,4 +1,6 @@
-"""Tasks: the work breakdown structure (WBS) of a project, and finish-to-start dependencies.
+"""Tasks: the work breakdown structure (WBS) of a project, and the dependencies between tasks
+(finish-to-start, start-to-start, finish-to-finish, start-to-finish, each with a lag in working
+days).
 
 Rules that span rows (a task's milestone, parent and dependencies belong to its own project, no
 cycle among parents or dependencies, the assignee is on the project team) are enforced by
@@ -18,7 +20,14 @@ from projects.models.core import Project, Visibility
 from projects.models.delivery import Milestone
 
 
+class Constraint(models.TextChoices):
+    START_NO_EARLIER_THAN = "snet", _("Start no earlier than")
+    FINISH_NO_LATER_THAN = "fnlt", _("Finish no later than")
+
+
 class Task(Revisioned):
+    Constraint = Constraint
+
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -62,6 +71,31 @@ class Task(Revisioned):
     actual_hours = models.DecimalField(_("actual hours"), max_digits=7, decimal_places=2, default=0)
     start_date = models.DateField(_("start"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # The current approved baseline's dates (projects.services.baselines copies them when a
+    # baseline is set); None for a task added since.
+    baseline_start_date = models.DateField(_("baseline start"), null=True, blank=True)
+    baseline_due_date = models.DateField(_("baseline due date"), null=True, blank=True)
+    constraint = models.CharField(
+        _("constraint"),
+        max_length=4,
+        choices=Constraint.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    constraint_date = models.DateField(_("constraint date"), null=True, blank=True)
+    # The approved change whose added scope this task is (its budget pays for it); None for the
+    # work of the original budget.
+    budget_change = models.ForeignKey(
+        "projects.BudgetChange",
+        verbose_name=_("added by change"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        # Read within a project's tasks (indexed by project), never across projects.
+        db_index=False,
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.TODO
     )
@@ -105,6 +139,11 @@ class Task(Revisioned):
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="task_not_own_parent"
             ),
+            models.CheckConstraint(
+                condition=(models.Q(constraint="") & models.Q(constraint_date__isnull=True))
+                | (~models.Q(constraint="") & models.Q(constraint_date__isnull=False)),
+                name="task_constraint_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,10 +151,16 @@ class Task(Revisioned):
 
 
 class TaskDependency(models.Model):
-    """`successor` cannot start before `predecessor` finishes (finish-to-start, the only kind)."""
+    """A link between two tasks of a project. Finish-to-start: `successor` starts after
+    `predecessor` finishes; start-to-start: starts no earlier than it starts; finish-to-finish:
+    finishes no earlier than it finishes; start-to-finish: finishes no earlier than it starts.
+    `lag_days` working days are added (a negative lag is a lead)."""
 
     class Kind(models.TextChoices):
         FINISH_TO_START = "fs", _("Finish to start")
+        START_TO_START = "ss", _("Start to start")
+        FINISH_TO_FINISH = "ff", _("Finish to finish")
+        START_TO_FINISH = "sf", _("Start to finish")
 
     predecessor = models.ForeignKey(
         Task,
@@ -132,6 +177,12 @@ class TaskDependency(models.Model):
     kind = models.CharField(
         _("kind"), max_length=2, choices=Kind.choices, default=Kind.FINISH_TO_START
     )
+    lag_days = models.SmallIntegerField(
+        _("lag (working days)"),
+        default=0,
+        db_default=0,
+        help_text=_("Working days added after the link; negative for a lead."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -145,6 +196,10 @@ class TaskDependency(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(predecessor=models.F("successor")),
                 name="task_dependency_not_self",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lag_days__gte=-365, lag_days__lte=365),
+                name="task_dependency_lag_range",
             ),
         ]
 

@@ -1,7 +1,7 @@
 """Change requests: a change of scope, schedule or cost asked by either side, assessed by the PM
 and approved by both sides (the PM for the provider, the client admin for the client). An
 approved change moves the current plan (milestones' due dates, the project's end date, the
-budget), never the baseline."""
+budget) and, when its assessment says so, re-baselines the plan (projects.models.baselines)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,28 @@ class ChangeRequest(Revisioned):
     cost_impact = models.DecimalField(
         _("impact on cost"), max_digits=14, decimal_places=2, default=0
     )
+    # The part of the cost impact that is contingency (no work of its own); the rest pays for
+    # added scope. Earned value keeps the two apart (projects.earned_value).
+    contingency_impact = models.DecimalField(
+        _("of which contingency"), max_digits=14, decimal_places=2, default=0, db_default=0
+    )
+    rebaseline = models.BooleanField(
+        _("re-baseline the plan when approved"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "The approved plan becomes the new baseline: health and slippage compare against it."
+        ),
+    )
+    baseline = models.ForeignKey(
+        "projects.Baseline",
+        verbose_name=_("baseline set by this change"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     # The team's own cost breakdown (effort, rates, margin): never shown to the client.
     internal_note = models.TextField(
         _("internal note (team only)"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
@@ -86,7 +108,7 @@ class ChangeRequest(Revisioned):
         related_name="change_requests",
     )
 
-    history = HistoricalRecords(excluded_fields=["internal_note"])
+    history = HistoricalRecords(excluded_fields=["internal_note", "baseline"])
 
     class Meta:
         verbose_name = _("change request")
