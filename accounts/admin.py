@@ -9,7 +9,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CalendarDay, Organization, User, WorkingCalendar
+from accounts.forms_calendars import WEEKDAY_CHOICES
+from accounts.models import (
+    CalendarDay,
+    Leave,
+    Organization,
+    PersonalCalendar,
+    User,
+    WorkingCalendar,
+)
 from accounts.services import credentials_revoke
 
 
@@ -71,15 +79,7 @@ class CalendarDayInline(admin.TabularInline):
 class WorkingCalendarForm(forms.ModelForm):
     working_weekdays = forms.MultipleChoiceField(
         label=_("working weekdays"),
-        choices=[
-            ("1", _("Monday")),
-            ("2", _("Tuesday")),
-            ("3", _("Wednesday")),
-            ("4", _("Thursday")),
-            ("5", _("Friday")),
-            ("6", _("Saturday")),
-            ("7", _("Sunday")),
-        ],
+        choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -106,3 +106,21 @@ class WorkingCalendarAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     search_fields = ["organization__name"]
     inlines = [CalendarDayInline]
+
+
+@admin.register(PersonalCalendar)
+class PersonalCalendarAdmin(admin.ModelAdmin):
+    """People set their own on "My calendar" (accounts.views_calendars)."""
+
+    list_display = ["user", "working_weekdays", "hours_per_day", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__display_name"]
+
+
+@admin.register(Leave)
+class LeaveAdmin(admin.ModelAdmin):
+    list_display = ["user", "start", "end", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__display_name"]
+    date_hierarchy = "start"

@@ -1,7 +1,8 @@
 """What a new password revokes (allauth's signals): after a change, the person's API token and
 their other sessions (the session that changed it stays signed in); after a reset, the API token
 and every session. And what a changed working calendar forgets: every cached calendar
-(accounts.calendars)."""
+(accounts.calendars); a changed personal calendar, period of leave or person's organisation:
+every cached person's calendar."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
-from accounts.calendars import calendars_changed
-from accounts.models import CalendarDay, User, WorkingCalendar
+from accounts.calendars import calendars_changed, people_calendars_changed
+from accounts.models import CalendarDay, Leave, PersonalCalendar, User, WorkingCalendar
 from accounts.services import credentials_revoke
 
 
@@ -25,6 +26,13 @@ def _on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: 
     credentials_revoke(user=user)
     if request.session.get(SESSION_KEY) == str(user.pk):
         logout(request)  # reset from a browser still signed in as them
+
+
+def _on_user_saved(sender: Any, update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
+    # A person's calendar starts from their organisation's; a save that names its fields
+    # without the organisation (the last login, a language) cannot have moved them.
+    if update_fields is None or "organization" in update_fields:
+        people_calendars_changed()
 
 
 def connect() -> None:
@@ -39,3 +47,13 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"accounts-calendar-{model.__name__}-{signal is post_save}",
             )
+    # A person's own calendar, their leave or their organisation replaces every cached person's
+    # calendar.
+    for person_model in (PersonalCalendar, Leave):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                people_calendars_changed,
+                sender=person_model,
+                dispatch_uid=f"accounts-calendar-{person_model.__name__}-{signal is post_save}",
+            )
+    post_save.connect(_on_user_saved, sender=User, dispatch_uid="accounts-calendar-user")

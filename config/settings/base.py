@@ -141,8 +141,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # --- Product rules ----------------------------------------------------------------------------
 
-# Resource view: planned hours per person and week above this are over-allocation.
-RAPPORT_WEEKLY_CAPACITY_HOURS = env.int("RAPPORT_WEEKLY_CAPACITY_HOURS", default=40)
 # Surveys: a person is not surveyed again within this many days, whatever the campaign; a
 # survey link stops working this many days after it was e-mailed.
 RAPPORT_SURVEY_QUIET_DAYS = env.int("RAPPORT_SURVEY_QUIET_DAYS", default=30)
