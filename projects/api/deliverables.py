@@ -36,7 +36,8 @@ from projects.services.deliverables import (
     deliverable_submit,
     quality_review_record,
 )
-from projects.services.milestones import milestone_create, milestone_update
+from projects.services.milestones import milestone_create
+from projects.services.rescheduling import milestone_update_with_rescheduling
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -201,7 +202,9 @@ class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListMod
 
     @extend_schema(request=MilestoneUpdateSerializer, responses=MilestoneSerializer)
     def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
-        """Change the current plan of a milestone (the PM); the baseline never moves."""
+        """Change the current plan of a milestone (the PM); the baseline never moves. A new
+        due date reschedules the plan (projects.services.rescheduling): tasks tied to a
+        milestone moved earlier move with it, and what they push."""
         milestone = (
             milestone_list_for(user=request.user, project=self.project).filter(pk=int(pk)).first()
         )
@@ -210,7 +213,7 @@ class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListMod
         data = MilestoneUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data  # the fields not sent keep their saved values
-        milestone = milestone_update(
+        milestone, _moves = milestone_update_with_rescheduling(
             actor=request.user, milestone=milestone, revision=self.if_match_revision(), **values
         )
         milestone = milestone_list_for(user=request.user, project=self.project).get(pk=milestone.pk)

@@ -29,19 +29,21 @@ from projects.selectors import (
     milestone_list_for,
 )
 from projects.selectors.tasks import (
+    task_budget_changes_for,
     task_dependencies_for,
     task_get_for,
     task_list_for,
     task_team_for,
     timeline_for,
 )
+from projects.services.rescheduling import task_update_with_rescheduling
 from projects.services.tasks import (
+    LAG_LIMIT,
     TaskChanges,
     dependency_add,
     dependency_remove,
     task_create,
     task_delete,
-    task_update,
 )
 
 
@@ -70,6 +72,11 @@ class TaskSerializer(serializers.ModelSerializer):
             "visibility",
             "position",
             "predecessors",
+            "constraint",
+            "constraint_date",
+            "baseline_start_date",
+            "baseline_due_date",
+            "budget_change",
             "updated_at",
             "revision",
         ]
@@ -78,12 +85,14 @@ class TaskSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Task) -> dict[str, Any]:
         data = super().to_representation(instance)
         visible = self.context.get("visible_ids")
-        if visible is not None and data["parent"] not in visible:
-            data["parent"] = None  # an internal parent is not even named to a client
+        if visible is not None:
+            if data["parent"] not in visible:
+                data["parent"] = None  # an internal parent is not even named to a client
+            data.pop("budget_change", None)  # the budget's changes are the staff's
         return data
 
     def get_predecessors(self, task: Task) -> list[int]:
-        """Ids of the visible tasks this one depends on (finish-to-start)."""
+        """Ids of the visible tasks this one depends on (any kind of link)."""
         visible = self.context.get("predecessors")
         if visible is None:
             return []
@@ -111,28 +120,53 @@ class TaskInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
     percent_complete = serializers.IntegerField(required=False, min_value=0, max_value=100)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    constraint = serializers.ChoiceField(
+        choices=Task.Constraint.choices,
+        required=False,
+        allow_blank=True,
+        help_text="snet: start no earlier than; fnlt: finish no later than; blank: none.",
+    )
+    constraint_date = serializers.DateField(required=False, allow_null=True)
+    budget_change = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The budget change that added this task."
+    )
 
 
 class DependencyInputSerializer(serializers.Serializer):
     predecessor = serializers.IntegerField(help_text="The task this one depends on.")
+    kind = serializers.ChoiceField(
+        choices=TaskDependency.Kind.choices,
+        required=False,
+        default=TaskDependency.Kind.FINISH_TO_START,
+    )
+    lag_days = serializers.IntegerField(
+        required=False,
+        default=0,
+        min_value=-LAG_LIMIT,
+        max_value=LAG_LIMIT,
+        help_text="Working days added after the link; negative for a lead.",
+    )
 
 
 class DependencySerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskDependency
-        fields = ["id", "predecessor", "successor", "kind"]
+        fields = ["id", "predecessor", "successor", "kind", "lag_days"]
         read_only_fields = fields
 
 
 class ScheduledTaskSerializer(serializers.Serializer):
     task = serializers.IntegerField(source="task_id")
     name = serializers.CharField()
-    duration = serializers.IntegerField(help_text="Calendar days, start and due included.")
+    duration = serializers.IntegerField(help_text="Working days, start and due included.")
     early_start = serializers.DateField()
     early_finish = serializers.DateField()
     late_start = serializers.DateField()
     late_finish = serializers.DateField()
-    slack = serializers.IntegerField(help_text="Total float in calendar days.")
+    slack = serializers.IntegerField(
+        help_text="Total float in working days; negative when a finish-no-later-than date "
+        "is missed."
+    )
     is_critical = serializers.BooleanField()
 
 
@@ -165,6 +199,11 @@ def _task_changes(values: dict[str, Any], *, user: User, project: Project) -> Ta
                 field="assignee",
             )
         changes["assignee"] = member.user
+    if values.get("budget_change") is not None:
+        change = task_budget_changes_for(project=project).filter(pk=values["budget_change"]).first()
+        if change is None:
+            raise InvalidInput(_("Unknown budget change."), field="budget_change")
+        changes["budget_change"] = change
     return changes
 
 
@@ -232,7 +271,7 @@ class TaskViewSet(
         data = TaskInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = _task_changes(dict(data.validated_data), user=request.user, project=self.project)
-        task = task_update(
+        task, _moves = task_update_with_rescheduling(
             actor=request.user, task=task, changes=changes, revision=self.if_match_revision()
         )
         return self._output(task)
@@ -245,14 +284,21 @@ class TaskViewSet(
     @extend_schema(request=DependencyInputSerializer, responses={201: DependencySerializer})
     @action(detail=True, methods=["post"])
     def dependencies(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
-        """This task cannot start before `predecessor` finishes."""
+        """Link this task to `predecessor` (finish-to-start unless `kind` says otherwise), with
+        `lag_days` working days (negative: a lead)."""
         successor = self.get_object()
         data = DependencyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         predecessor = self.get_queryset().filter(pk=data.validated_data["predecessor"]).first()
         if predecessor is None:
             raise InvalidInput(_("Unknown task."), field="predecessor")
-        link = dependency_add(actor=request.user, predecessor=predecessor, successor=successor)
+        link = dependency_add(
+            actor=request.user,
+            predecessor=predecessor,
+            successor=successor,
+            kind=data.validated_data["kind"],
+            lag_days=data.validated_data["lag_days"],
+        )
         return Response(DependencySerializer(link).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
@@ -279,7 +325,7 @@ class TaskViewSet(
 
 
 class ScheduleViewSet(ProjectScopedViewSet):
-    """The critical path of the project's dated tasks (calendar days; see
+    """The critical path of the project's dated tasks (working days; see
     projects.scheduling): early and late dates, slack, criticality. Only visible tasks."""
 
     schema = SingleObjectSchema()

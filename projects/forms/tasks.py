@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import DateInput
-from projects.models import Task, Visibility
+from projects.models import Task, TaskDependency, Visibility
+from projects.services.tasks import LAG_LIMIT
 
 
 class TaskForm(forms.Form):
@@ -52,6 +53,17 @@ class TaskForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
     )
+    constraint = forms.ChoiceField(
+        label=_("Constraint"),
+        required=False,
+        choices=[("", "—"), *Task.Constraint.choices],
+    )
+    constraint_date = forms.DateField(
+        label=_("Constraint date"), required=False, widget=DateInput()
+    )
+    budget_change = forms.TypedChoiceField(
+        label=_("Added by change"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(
         self,
@@ -59,18 +71,34 @@ class TaskForm(forms.Form):
         team: list[tuple[int, str]],
         milestones: list[tuple[int, str]],
         parents: list[tuple[int, str]],
+        budget_changes: list[tuple[int, str]] | None = None,
+        is_summary: bool = False,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         cast("forms.ChoiceField", self.fields["assignee"]).choices = [("", "—"), *team]
         cast("forms.ChoiceField", self.fields["milestone"]).choices = [("", "—"), *milestones]
         cast("forms.ChoiceField", self.fields["parent"]).choices = [("", "—"), *parents]
+        cast("forms.ChoiceField", self.fields["budget_change"]).choices = [
+            ("", "—"),
+            *(budget_changes or []),
+        ]
+        if is_summary:
+            # A summary task's dates are its subtasks' (projects.services.tasks rolls them up).
+            for name in ("start_date", "due_date"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Taken from its subtasks.")
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         start, due = cleaned.get("start_date"), cleaned.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start."))
+        constraint, constraint_date = cleaned.get("constraint"), cleaned.get("constraint_date")
+        if constraint and not constraint_date and "constraint_date" not in self.errors:
+            self.add_error("constraint_date", _("Give the constraint's date."))
+        if constraint_date and not constraint:
+            self.add_error("constraint", _("Choose the constraint this date is for."))
         return cleaned
 
     @staticmethod
@@ -88,6 +116,9 @@ class TaskForm(forms.Form):
             "status": task.status,
             "percent_complete": task.percent_complete,
             "visibility": task.visibility,
+            "constraint": task.constraint,
+            "constraint_date": task.constraint_date,
+            "budget_change": task.budget_change_id,
         }
 
 
@@ -98,6 +129,7 @@ class TaskEditForm(RevisionFormMixin, TaskForm):
         "parent": "parent_id",
         "milestone": "milestone_id",
         "assignee": "assignee_id",
+        "budget_change": "budget_change_id",
     }
 
     @staticmethod
@@ -130,6 +162,20 @@ class TaskProgressForm(forms.Form):
 
 class DependencyForm(forms.Form):
     predecessor = forms.TypedChoiceField(label=_("Depends on"), coerce=int)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,  # finish-to-start when left out
+        choices=TaskDependency.Kind.choices,
+        initial=TaskDependency.Kind.FINISH_TO_START,
+    )
+    lag_days = forms.IntegerField(
+        label=_("Lag (working days)"),
+        required=False,  # no lag when left out
+        initial=0,
+        min_value=-LAG_LIMIT,
+        max_value=LAG_LIMIT,
+        help_text=_("Working days added after the link; negative for a lead."),
+    )
 
     def __init__(self, *args: object, tasks: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -1,5 +1,11 @@
 """The Gantt's layout: the table's columns, each row's bar, label and baseline, the arrows between
-rows, today's line, and the pages of the PDF (see the package's docstring)."""
+rows, today's line, and the pages of the PDF (see the package's docstring).
+
+A task with baseline dates has a thin grey bar under its bar (a milestone a grey diamond); a
+summary task (one with dated subtasks) is a dark bracket spanning its subtasks. An arrow leaves
+its predecessor at the end its link's kind names (the finish for finish-to-start and
+finish-to-finish, the start for start-to-start and start-to-finish) and enters its successor at
+the start (finish-to-start, start-to-start) or at the end (finish-to-finish, start-to-finish)."""
 
 from __future__ import annotations
 
@@ -58,6 +64,7 @@ COLOURS = {
     "critical": "#c92a2a",
     "critical_done": "#7d1717",
     "milestone": "#212529",
+    "summary": "#343a40",
     "baseline": "#adb5bd",
     "baseline_edge": "#6c757d",
     "today": "#b93d0b",
@@ -104,6 +111,7 @@ class Arrow:
     target: str
     path: str
     head: str  # the arrowhead's polygon points
+    kind: str = "fs"  # the link's kind: fs, ss, ff or sf
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,9 @@ class GanttRow:
     label_x: float
     label_inside: bool
     baseline_x: float | None = None  # a milestone's baseline date (its diamond's centre)
+    # A task's baseline bar: (left edge, width), under its bar.
+    baseline_bar: tuple[float, float] | None = None
+    is_summary: bool = False
     # Set by _stack():
     top: float = 0.0
     index: int = 0
@@ -154,7 +165,20 @@ class GanttRow:
 
     @property
     def has_baseline(self) -> bool:
-        return self.baseline_x is not None
+        return self.baseline_x is not None or self.baseline_bar is not None
+
+    @property
+    def summary_points(self) -> str:
+        """A summary task's bracket: a thin bar with a point down at each end."""
+        if not self.is_summary:
+            return ""
+        top, bottom = self.bar_y + 2, self.bar_y + 8
+        left, right = self.x, self.x + self.width
+        tip = min(5.0, self.width / 2)
+        return (
+            f"{left:g},{top:g} {right:g},{top:g} {right:g},{bottom + 4:g} "
+            f"{right - tip:g},{bottom:g} {left + tip:g},{bottom:g} {left:g},{bottom + 4:g}"
+        )
 
     @property
     def label_right(self) -> float:
@@ -203,6 +227,8 @@ class GanttRow:
 
     @property
     def fill(self) -> str:
+        if self.is_summary:
+            return COLOURS["summary"]
         return COLOURS["critical" if self.is_critical else "task"]
 
     @property
@@ -405,6 +431,11 @@ def _title(row: TimelineRow) -> str:
             "end": _short(row.end),
             "days": row.schedule.slack if row.schedule else 0,
         }
+        if row.has_baseline_bar:
+            detail += " · " + _("baseline %(start)s – %(end)s") % {
+                "start": _short(row.baseline_start),  # type: ignore[arg-type]
+                "end": _short(row.baseline),  # type: ignore[arg-type]
+            }
     return f"{row.name}: {detail}"
 
 
@@ -449,6 +480,11 @@ def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str)
     label = _label(row)
     label_width = text_width(label, LABEL_SIZE)
     baseline_x: float | None = None
+    baseline_bar: tuple[float, float] | None = None
+    if row.kind == "task" and row.baseline_start is not None and row.baseline is not None:
+        left = scale.x(row.baseline_start)
+        right = scale.x(row.baseline + timedelta(days=1))
+        baseline_bar = (left, max(right - left, 2.0))
     if row.kind == "milestone":
         x = scale.x(row.end) + scale.px_per_day / 2
         width = 0.0
@@ -465,6 +501,10 @@ def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str)
         label_inside = label_width + 2 * LABEL_GAP <= width
         label_x = x + LABEL_GAP if label_inside else x + width + LABEL_GAP
         css_class = "gantt-critical" if row.is_critical else "gantt-task"
+        if row.is_summary:
+            css_class += " gantt-summary"
+            label_inside = False
+            label_x = x + width + LABEL_GAP
     return GanttRow(
         key=row.key,
         kind=row.kind,
@@ -486,6 +526,8 @@ def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str)
         label_x=label_x,
         label_inside=label_inside,
         baseline_x=baseline_x,
+        baseline_bar=baseline_bar,
+        is_summary=row.is_summary,
     )
 
 
@@ -499,29 +541,47 @@ def _stack(rows: Sequence[GanttRow], columns: Sequence[Column]) -> list[GanttRow
     return list(rows)
 
 
-def _arrows(rows: Sequence[GanttRow], predecessors: dict[str, list[str]]) -> list[Arrow]:
-    """Finish-to-start arrows between rows on the same page: down from near the end of the
-    predecessor's bar, then right into the successor's start (around it when it starts first)."""
+def _arrows(
+    rows: Sequence[GanttRow], predecessors: dict[str, list[tuple[str, str]]]
+) -> list[Arrow]:
+    """Arrows between rows on the same page, each (source key, kind) of `predecessors`: down
+    from near the predecessor's finish (finish-to-start, finish-to-finish) or start
+    (start-to-start, start-to-finish), then into the successor's start from the left
+    (finish-to-start, start-to-start) or its finish from the right (finish-to-finish,
+    start-to-finish), around it when the way is blocked."""
     by_key = {row.key: row for row in rows}
     arrows = []
     for target_key, sources in predecessors.items():
         target = by_key.get(target_key)
         if target is None:
             continue
-        for source_key in sources:
+        for source_key, kind in sources:
             source = by_key.get(source_key)
             if source is None:
                 continue
-            x0 = source.x + source.width - min(6.0, source.width / 2)
+            inset = min(6.0, source.width / 2)
+            from_start = kind in ("ss", "sf")
+            x0 = source.x + inset if from_start else source.x + source.width - inset
             y0 = source.center + BAR_HEIGHT / 2
-            x1, y1 = target.x, target.center
-            if x1 - 6 >= x0:
-                path = f"M{x0:g},{y0:g} V{y1:g} H{x1 - 1:g}"
+            y1 = target.center
+            turn = target.top if target.top > source.top else target.bottom
+            if kind in ("ff", "sf"):
+                x1 = target.x + target.width
+                if x0 - 6 >= x1:
+                    path = f"M{x0:g},{y0:g} V{y1:g} H{x1 + 1:g}"
+                else:
+                    path = f"M{x0:g},{y0:g} V{turn:g} H{x1 + 8:g} V{y1:g} H{x1 + 1:g}"
+                head = f"{x1:g},{y1:g} {x1 + 5:g},{y1 - 3.5:g} {x1 + 5:g},{y1 + 3.5:g}"
             else:
-                turn = target.top if target.top > source.top else target.bottom
-                path = f"M{x0:g},{y0:g} V{turn:g} H{x1 - 8:g} V{y1:g} H{x1 - 1:g}"
-            head = f"{x1:g},{y1:g} {x1 - 5:g},{y1 - 3.5:g} {x1 - 5:g},{y1 + 3.5:g}"
-            arrows.append(Arrow(source=source_key, target=target_key, path=path, head=head))
+                x1 = target.x
+                if x1 - 6 >= x0:
+                    path = f"M{x0:g},{y0:g} V{y1:g} H{x1 - 1:g}"
+                else:
+                    path = f"M{x0:g},{y0:g} V{turn:g} H{x1 - 8:g} V{y1:g} H{x1 - 1:g}"
+                head = f"{x1:g},{y1:g} {x1 - 5:g},{y1 - 3.5:g} {x1 - 5:g},{y1 + 3.5:g}"
+            arrows.append(
+                Arrow(source=source_key, target=target_key, path=path, head=head, kind=kind)
+            )
     return arrows
 
 
@@ -537,7 +597,7 @@ class _Plan:
     lower: list[Tick]
     today: TodayMarker | None
     chart_width: float
-    predecessors: dict[str, list[str]]
+    predecessors: dict[str, list[tuple[str, str]]]
 
     def page(self, rows: Sequence[GanttRow], *, scale: float = 1.0) -> Gantt:
         stacked = _stack(rows, self.columns)
@@ -568,7 +628,9 @@ def _plan(
     rows = timeline.rows
     if not rows:
         return None
-    dates = [day for row in rows for day in (row.start, row.end, row.baseline) if day]
+    dates = [
+        day for row in rows for day in (row.start, row.end, row.baseline, row.baseline_start) if day
+    ]
     first, last = min(dates), max(dates)
     chosen = zoom if zoom in ZOOMS else default_zoom(first, last)
     origin, end = shown_range(first, last, chosen)
@@ -595,7 +657,9 @@ def _plan(
             x=x, label=label, label_x=max(x - label_width / 2, 0.0), label_width=label_width
         )
     predecessors = {
-        row.key: [f"t{pk}" for pk in row.predecessors] for row in rows if row.predecessors
+        row.key: [(f"t{pk}", row.link_kinds.get(pk, "fs")) for pk in row.predecessors]
+        for row in rows
+        if row.predecessors
     }
     return _Plan(
         zoom=chosen,

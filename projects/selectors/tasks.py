@@ -9,13 +9,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from accounts.calendars import provider_calendar
 from common.errors import NotFound
-from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
+from common.workdays import WorkCalendar
+from projects.models import (
+    BudgetChange,
+    Membership,
+    Milestone,
+    Project,
+    Role,
+    Task,
+    TaskDependency,
+    Visibility,
+)
 from projects.permissions import can_view_internal_items, can_view_project
-from projects.scheduling import PlannedTask, Schedule, ScheduledTask, critical_path
+from projects.scheduling import Link, PlannedTask, Schedule, ScheduledTask, critical_path
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -123,24 +133,76 @@ def task_team_for(*, project: Project) -> QuerySet[Membership]:
     )
 
 
+def task_budget_changes_for(*, project: Project) -> QuerySet[BudgetChange]:
+    """The project's budget changes a task may be added by (for the staff's task form)."""
+    return BudgetChange.objects.filter(project=project).order_by("created_at", "id")
+
+
+def task_is_summary(*, task: Task) -> bool:
+    """Whether the task's dates are its subtasks' (a subtask is dated)."""
+    return task.children.filter(start_date__isnull=False, due_date__isnull=False).exists()
+
+
 # --- Schedule and timeline --------------------------------------------------------------------
 
 
-def project_schedule(*, project: Project) -> Schedule:
-    """The critical path over all the project's dated tasks (internal ones too: they hold the
-    plan up just the same). Callers show only the figures of tasks their user may see."""
-    tasks = [
-        PlannedTask(id=pk, name=name, start_date=start, due_date=due)
-        for pk, name, start, due in Task.objects.filter(project=project).values_list(
-            "pk", "name", "start_date", "due_date"
+def project_planned_tasks(*, project: Project) -> list[PlannedTask]:
+    """Every task of the project as the scheduling sees it (internal ones too: they hold the
+    plan up just the same). One query."""
+    return [
+        PlannedTask(
+            id=pk,
+            name=name,
+            start_date=start,
+            due_date=due,
+            parent_id=parent_id,
+            constraint=constraint,
+            constraint_date=constraint_date,
+            milestone_id=milestone_id,
+            is_done=status == Task.Status.DONE,
+        )
+        for pk, name, start, due, parent_id, constraint, constraint_date, milestone_id, status in (
+            Task.objects.filter(project=project)
+            .order_by("position", "id")
+            .values_list(
+                "pk",
+                "name",
+                "start_date",
+                "due_date",
+                "parent_id",
+                "constraint",
+                "constraint_date",
+                "milestone_id",
+                "status",
+            )
         )
     ]
-    edges = list(
-        TaskDependency.objects.filter(successor__project=project).values_list(
-            "predecessor_id", "successor_id"
-        )
+
+
+def project_links(*, project: Project) -> list[Link]:
+    """Every dependency between the project's tasks, with its kind and lag. One query."""
+    return [
+        Link(predecessor=before, successor=after, kind=kind, lag=lag)
+        for before, after, kind, lag in TaskDependency.objects.filter(successor__project=project)
+        .order_by("id")
+        .values_list("predecessor_id", "successor_id", "kind", "lag_days")
+    ]
+
+
+def project_calendar(*, tasks: list[PlannedTask]) -> WorkCalendar:
+    """The working calendar the schedule counts in: the provider's (the team's), around the
+    plan's first start."""
+    starts = [task.start_date for task in tasks if task.start_date is not None]
+    return provider_calendar(around=min(starts) if starts else None)
+
+
+def project_schedule(*, project: Project) -> Schedule:
+    """The critical path over all the project's dated tasks, in the provider's working days.
+    Callers show only the figures of tasks their user may see."""
+    tasks = project_planned_tasks(project=project)
+    return critical_path(
+        tasks, project_links(project=project), calendar=project_calendar(tasks=tasks)
     )
-    return critical_path(tasks, edges)
 
 
 @dataclass
@@ -153,9 +215,17 @@ class TimelineRow:
     progress: int = 0
     status_label: str = ""
     assignee: str = ""
-    baseline: date | None = None
+    baseline: date | None = None  # a milestone's baseline date; a task's baseline due date
     schedule: ScheduledTask | None = None
     predecessors: list[int] = field(default_factory=list)
+    # The kind of each predecessor's link ("fs" when left out).
+    link_kinds: dict[int, str] = field(default_factory=dict)
+    baseline_start: date | None = None  # a task's baseline start
+    is_summary: bool = False  # a task with dated subtasks: its dates span theirs
+
+    @property
+    def has_baseline_bar(self) -> bool:
+        return self.kind == "task" and self.baseline_start is not None and self.baseline is not None
 
     @property
     def key(self) -> str:
@@ -180,17 +250,20 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
     tasks = list(task_list_for(user=user, project=project))
     visible_ids = {task.pk for task in tasks}
     predecessors: dict[int, list[int]] = defaultdict(list)
-    for before, after in (
+    link_kinds: dict[int, dict[int, str]] = defaultdict(dict)
+    for before, after, kind in (
         TaskDependency.objects.filter(
             successor__project=project,
             predecessor_id__in=visible_ids,
             successor_id__in=visible_ids,
         )
         .order_by("predecessor_id")
-        .values_list("predecessor_id", "successor_id")
+        .values_list("predecessor_id", "successor_id", "kind")
     ):
         if before in schedule.tasks and after in schedule.tasks:
             predecessors[after].append(before)
+            link_kinds[after][before] = kind
+    spans = _summary_spans(tasks)
     rows: list[TimelineRow] = []
     milestones = Milestone.objects.filter(project=project)
     if not can_view_internal_items(user, project):
@@ -214,18 +287,23 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
         if scheduled is None:
             undated += 1
             continue
+        start, end = spans.get(task.pk, (task.start_date, task.due_date))
         rows.append(
             TimelineRow(
                 kind="task",
                 id=task.pk,
                 name=task.name,
-                start=task.start_date,  # type: ignore[arg-type]
-                end=task.due_date,  # type: ignore[arg-type]
+                start=start or scheduled.early_start,
+                end=end or scheduled.early_finish,
                 progress=task.percent_complete,
                 status_label=str(task.get_status_display()),
                 assignee=task.assignee.display_name if task.assignee else "",
                 schedule=scheduled,
                 predecessors=predecessors.get(task.pk, []),
+                link_kinds=link_kinds.get(task.pk, {}),
+                baseline=task.baseline_due_date,
+                baseline_start=task.baseline_start_date,
+                is_summary=scheduled.is_summary,
             )
         )
     rows.sort(key=lambda row: (row.start, row.kind != "milestone", row.id))
@@ -233,6 +311,24 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
         (row.schedule.early_finish for row in rows if row.schedule is not None), default=None
     )
     return Timeline(rows=rows, finish=visible_finish, undated_count=undated)
+
+
+def _summary_spans(tasks: list[Task]) -> dict[int, tuple[date, date]]:
+    """(first start, last due) of the dated tasks under each task that has some, among
+    `tasks` (a summary's bar spans its subtasks' bars)."""
+    by_id = {task.pk: task for task in tasks}
+    spans: dict[int, tuple[date, date]] = {}
+    for task in tasks:
+        if task.start_date is None or task.due_date is None:
+            continue
+        seen: set[int] = set()
+        ancestor = task.parent_id
+        while ancestor is not None and ancestor in by_id and ancestor not in seen:
+            seen.add(ancestor)
+            first, last = spans.get(ancestor, (task.start_date, task.due_date))
+            spans[ancestor] = (min(first, task.start_date), max(last, task.due_date))
+            ancestor = by_id[ancestor].parent_id
+    return spans
 
 
 # --- Resources ----------------------------------------------------------------------------------
@@ -254,12 +350,70 @@ class PersonLoad:
 class ResourceLoad:
     weeks: list[date]  # the Monday of each ISO week
     people: list[PersonLoad]
-    capacity: Decimal
+    capacity: dict[int, list[Decimal]]  # user id: the hours their calendar offers each week
+    leave: dict[int, list[LeaveSpan]]  # user id: their leave that meets the weeks
 
     @property
     def week_labels(self) -> list[str]:
         return [
             f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}" for monday in self.weeks
+        ]
+
+    @property
+    def rows(self) -> list[ResourceRow]:
+        return [
+            ResourceRow(
+                person=person,
+                weeks=self.weeks,
+                capacity=self.capacity[person.user_id],
+                leave=self.leave.get(person.user_id, []),
+            )
+            for person in self.people
+        ]
+
+
+@dataclass(frozen=True)
+class LeaveSpan:
+    """A period of a person's leave as the resource view shows it: dates and kind, no note."""
+
+    start: date
+    end: date
+    kind: str  # its label, translated
+
+    def meets_week(self, monday: date) -> bool:
+        return self.start <= monday + timedelta(days=6) and self.end >= monday
+
+
+@dataclass(frozen=True)
+class ResourceCell:
+    hours: Decimal
+    capacity: Decimal
+    is_over: bool
+    has_leave: bool
+
+
+@dataclass
+class ResourceRow:
+    """A person's line of the resource view: each week's planned hours against the capacity of
+    their own calendar, and their leave."""
+
+    person: PersonLoad
+    weeks: list[date]
+    capacity: list[Decimal]
+    leave: list[LeaveSpan]
+
+    @property
+    def cells(self) -> list[ResourceCell]:
+        return [
+            ResourceCell(
+                hours=hours,
+                capacity=capacity,
+                is_over=is_over,
+                has_leave=any(span.meets_week(monday) for span in self.leave),
+            )
+            for monday, hours, capacity, is_over in zip(
+                self.weeks, self.person.hours, self.capacity, self.person.over, strict=True
+            )
         ]
 
 
@@ -274,19 +428,26 @@ def _business_days(start: date, end: date) -> list[date]:
 
 
 def resource_load_for(*, user: User, today: date, weeks: int = 8) -> ResourceLoad:
-    """Planned hours per person and ISO week, for the `weeks` weeks from the current one.
+    """Planned hours per person and ISO week, for the `weeks` weeks from the current one, against
+    each person's capacity.
 
     People: the PMs and team members of the projects `user` may see. Their hours count across
     all their projects (over-allocation is about the person, whichever project plans them). A
     task's estimate is spread evenly over the business days (Monday to Friday) from its start to
     its due date; tasks without an estimate or without both dates, and tasks already done, plan
-    nothing. A week above RAPPORT_WEEKLY_CAPACITY_HOURS is over-allocated. Two queries, whatever
-    the number of people and tasks.
+    nothing. A person's capacity in a week is the hours their own calendar offers in it
+    (accounts.calendars: their organisation's public holidays and own days, their part-time
+    weekdays and hours, their leave); a week planned above it is over-allocated, so work planned
+    over a holiday or leave shows. Their leave comes with its dates and kind (never its note),
+    which `user`, a PM or a staff admin (projects.view_resources), may see. Three queries, and
+    two more when calendars are not cached, whatever the number of people and tasks.
     """
+    from accounts.calendars import calendars_for_users, leave_by_person, week_capacity
+    from accounts.models import Leave
+
     monday = today - timedelta(days=today.weekday())
     mondays = [monday + timedelta(weeks=index) for index in range(weeks)]
     window_end = monday + timedelta(weeks=weeks) - timedelta(days=1)
-    capacity = Decimal(settings.RAPPORT_WEEKLY_CAPACITY_HOURS)
     people = dict(
         Membership.objects.filter(
             project__in=Project.objects.visible_to(user).filter(is_archived=False),
@@ -297,6 +458,15 @@ def resource_load_for(*, user: User, today: date, weeks: int = 8) -> ResourceLoa
         .values_list("user_id", "user__display_name")
         .distinct()
     )
+    calendars = calendars_for_users(people, around=today)
+    capacity = {pk: [week_capacity(calendars[pk], week) for week in mondays] for pk in people}
+    kinds = dict(Leave.Kind.choices)
+    leave = {
+        pk: [
+            LeaveSpan(span.start, span.end, str(kinds.get(span.kind, span.kind))) for span in spans
+        ]
+        for pk, spans in leave_by_person(user_ids=people, start=monday, end=window_end).items()
+    }
     hours: dict[int, list[Decimal]] = {pk: [Decimal(0)] * weeks for pk in people}
     tasks = (
         Task.objects.filter(
@@ -326,9 +496,10 @@ def resource_load_for(*, user: User, today: date, weeks: int = 8) -> ResourceLoa
                 user_id=pk,
                 name=name,
                 hours=[value.quantize(Decimal("0.1")) for value in hours[pk]],
-                over=[value > capacity for value in hours[pk]],
+                over=[value > limit for value, limit in zip(hours[pk], capacity[pk], strict=True)],
             )
             for pk, name in people.items()
         ],
         capacity=capacity,
+        leave=leave,
     )

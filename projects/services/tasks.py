@@ -1,10 +1,18 @@
-"""Tasks (the WBS) and their finish-to-start dependencies.
+"""Tasks (the WBS) and their dependencies (finish-to-start, start-to-start, finish-to-finish,
+start-to-finish, with a lag in working days).
 
 The PM plans: creates, edits and deletes tasks and their dependencies. A team member reports
 progress on the tasks assigned to them: status, percent complete and actual hours, nothing
 else. A task's milestone, parent and dependencies stay inside its project, parents and
 dependencies never make a cycle, and the assignee is one of the project's PMs or team members.
-Marking a task done completes it (100 %).
+Marking a task done completes it (100 %). A constraint ("start no earlier than", "finish no
+later than") comes with its date and a date with its constraint; a task added by a change names
+one of its project's budget changes.
+
+Summary tasks are rolled up: a task with dated subtasks starts on the earliest start and ends on
+the latest due date of the dated tasks under it (its own dates are derived, whatever is given),
+so a parent can never end before one of its children. Every save of a task rolls up its
+ancestors, those of its old parent too when it moves in the WBS.
 """
 
 from __future__ import annotations
@@ -20,7 +28,16 @@ from django.utils.translation import gettext as _
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from common.history import set_history_user
 from common.revisions import check_revision
-from projects.models import Membership, Milestone, Project, Role, Task, TaskDependency, Visibility
+from projects.models import (
+    BudgetChange,
+    Membership,
+    Milestone,
+    Project,
+    Role,
+    Task,
+    TaskDependency,
+    Visibility,
+)
 from projects.permissions import can_edit_plan, can_update_task
 from projects.scheduling import cycle_message, find_cycle
 
@@ -43,8 +60,13 @@ class TaskChanges(TypedDict, total=False):
     status: str
     percent_complete: int
     visibility: str
+    constraint: str
+    constraint_date: date | None
+    budget_change: BudgetChange | None
 
 
+# Lags and leads of a dependency, in working days.
+LAG_LIMIT = 365
 # What a team member may change on a task assigned to them.
 PROGRESS_FIELDS = frozenset({"status", "percent_complete", "actual_hours"})
 TASK_FIELDS = frozenset(TaskChanges.__annotations__)
@@ -85,6 +107,16 @@ def _validate(task: Task, *, assignee_changed: bool = True) -> None:
         raise InvalidInput(_("The due date cannot be before the start."), field="due_date")
     if task.milestone is not None and task.milestone.project_id != task.project_id:
         raise InvalidInput(_("The milestone belongs to another project."), field="milestone")
+    if task.constraint not in ("", *Task.Constraint.values):
+        raise InvalidInput(_("Unknown constraint."), field="constraint")
+    if task.constraint and task.constraint_date is None:
+        raise InvalidInput(_("Give the constraint's date."), field="constraint_date")
+    if task.constraint_date is not None and not task.constraint:
+        raise InvalidInput(_("Choose the constraint this date is for."), field="constraint")
+    if task.budget_change is not None and task.budget_change.project_id != task.project_id:
+        raise InvalidInput(
+            _("The budget change belongs to another project."), field="budget_change"
+        )
     if (
         assignee_changed
         and task.assignee is not None
@@ -125,10 +157,66 @@ def _validate_parent(task: Task) -> None:
         ancestor = parents.get(ancestor)
 
 
-def _save(task: Task, actor: User) -> Task:
+def _save(task: Task, actor: User, *, previous_parent_id: int | None = None) -> Task:
     set_history_user(task, actor)
     task.save()
+    roll_up_ancestors(
+        actor=actor,
+        project=task.project,
+        task_ids=[task.pk] + ([previous_parent_id] if previous_parent_id else []),
+    )
+    task.refresh_from_db(fields=["start_date", "due_date", "revision"])
     return task
+
+
+def roll_up_ancestors(*, actor: User | None, project: Project, task_ids: list[int]) -> list[Task]:
+    """Give each of `task_ids` that has dated subtasks, and each of their ancestors, the earliest
+    start and the latest due date of the dated tasks under it (deepest first, so that a summary
+    under a summary counts with its new dates). Saves the tasks whose dates change, with `actor`
+    in their history, and returns them. One query to read the project's tree, one per task
+    saved."""
+    rows = {
+        pk: (parent_id, start, due)
+        for pk, parent_id, start, due in Task.objects.filter(project=project).values_list(
+            "pk", "parent_id", "start_date", "due_date"
+        )
+    }
+    children: dict[int, list[int]] = {}
+    for pk, (parent_id, _start, _due) in rows.items():
+        if parent_id is not None and parent_id in rows:
+            children.setdefault(parent_id, []).append(pk)
+    chain: list[int] = []  # the tasks to roll up, each before its ancestors
+    for task_id in task_ids:
+        current: int | None = task_id
+        while current is not None and current in rows and current not in chain:
+            chain.append(current)
+            current = rows[current][0]
+    dates = {pk: (start, due) for pk, (_parent, start, due) in rows.items()}
+    changed: dict[int, tuple[date, date]] = {}
+
+    def depth(pk: int) -> int:
+        level, current = 0, rows[pk][0]
+        while current is not None and current in rows and level <= len(rows):
+            level, current = level + 1, rows[current][0]
+        return level
+
+    for pk in sorted(chain, key=depth, reverse=True):
+        spans = [dates[child] for child in children.get(pk, [])]
+        starts = [start for start, _due in spans if start is not None]
+        dues = [due for _start, due in spans if due is not None]
+        if not starts or not dues:
+            continue  # no dated subtask: the task keeps its own dates
+        rolled = (min(starts), max(dues))
+        if rolled != dates[pk]:
+            dates[pk] = rolled
+            changed[pk] = rolled
+    saved = []
+    for task in Task.objects.select_for_update().filter(pk__in=list(changed)).order_by("pk"):
+        task.start_date, task.due_date = changed[task.pk]
+        set_history_user(task, actor)
+        task.save(update_fields=["start_date", "due_date", "updated_at"])
+        saved.append(task)
+    return saved
 
 
 @transaction.atomic
@@ -148,8 +236,12 @@ def task_create(
     status: str = Task.Status.TODO,
     percent_complete: int = 0,
     visibility: str = Visibility.INTERNAL,
+    constraint: str = "",
+    constraint_date: date | None = None,
+    budget_change: BudgetChange | None = None,
 ) -> Task:
-    """The PM adds a task (internal unless said otherwise) at the end of the WBS."""
+    """The PM adds a task (internal unless said otherwise) at the end of the WBS; its ancestors
+    are rolled up."""
     if not can_edit_plan(actor, project):
         raise NotAllowed()
     task = Task(project=project)
@@ -168,6 +260,9 @@ def task_create(
             status=status,
             percent_complete=percent_complete,
             visibility=visibility,
+            constraint=constraint,
+            constraint_date=constraint_date,
+            budget_change=budget_change,
         ),
     )
     _validate(task)
@@ -193,9 +288,14 @@ def task_update(
             _("On your own tasks you may change the status, percent complete and actual hours.")
         )
     previous_assignee_id = task.assignee_id
+    previous_parent_id = task.parent_id
     _apply(task, changes)
     _validate(task, assignee_changed=task.assignee_id != previous_assignee_id)
-    return _save(task, actor)
+    return _save(
+        task,
+        actor,
+        previous_parent_id=previous_parent_id if previous_parent_id != task.parent_id else None,
+    )
 
 
 @transaction.atomic
@@ -206,17 +306,37 @@ def task_delete(*, actor: User, task: Task) -> None:
         raise NotAllowed()
     if task.children.exists():
         raise InvalidTransition(_("This task has subtasks: delete or move them first."))
+    parent_id = task.parent_id
     set_history_user(task, actor)
     task.delete()
+    if parent_id is not None:
+        roll_up_ancestors(actor=actor, project=task.project, task_ids=[parent_id])
 
 
 @transaction.atomic
-def dependency_add(*, actor: User, predecessor: Task, successor: Task) -> TaskDependency:
-    """`successor` cannot start before `predecessor` finishes. Both in the same project; refused
-    if it would close a cycle, with the cycle named ("A → B → A")."""
+def dependency_add(
+    *,
+    actor: User,
+    predecessor: Task,
+    successor: Task,
+    kind: str = TaskDependency.Kind.FINISH_TO_START,
+    lag_days: int = 0,
+) -> TaskDependency:
+    """Link `successor` to `predecessor` (by default finish-to-start: it cannot start before
+    `predecessor` finishes), `lag_days` working days added (negative: a lead), between -365 and
+    365. Both in the same project; refused if it would close a cycle, with the cycle named
+    ("A → B → A")."""
     project = successor.project
     if not can_edit_plan(actor, project):
         raise NotAllowed()
+    if kind not in TaskDependency.Kind.values:
+        raise InvalidInput(_("Unknown kind of dependency."), field="kind")
+    if not -LAG_LIMIT <= lag_days <= LAG_LIMIT:
+        raise InvalidInput(
+            _("The lag is between %(low)d and %(high)d working days.")
+            % {"low": -LAG_LIMIT, "high": LAG_LIMIT},
+            field="lag_days",
+        )
     if predecessor.project_id != successor.project_id:
         raise InvalidInput(
             _("A task can only depend on a task of the same project."), field="predecessor"
@@ -248,7 +368,9 @@ def dependency_add(*, actor: User, predecessor: Task, successor: Task) -> TaskDe
         raise InvalidInput(cycle_message(cycle, names), field="predecessor")
     try:
         with transaction.atomic():
-            return TaskDependency.objects.create(predecessor=predecessor, successor=successor)
+            return TaskDependency.objects.create(
+                predecessor=predecessor, successor=successor, kind=kind, lag_days=lag_days
+            )
     except IntegrityError as error:  # added meanwhile by someone else
         raise Conflict(
             _("%(successor)s already depends on %(predecessor)s.")

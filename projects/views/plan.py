@@ -1,5 +1,6 @@
-"""The plan tab: milestones with their deliverables. The PM adds and edits milestones and adds
-deliverables, each form posting to a view of its own."""
+"""The plan tab: milestones with their deliverables. The PM adds and edits milestones (with a
+preview of what a new due date moves before saving) and adds deliverables, each form posting to
+a view of its own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
@@ -24,7 +26,11 @@ from projects.permissions import can_edit_plan
 from projects.selectors import milestone_list_for
 from projects.selectors.tasks import task_team_for
 from projects.services.deliverables import deliverable_create
-from projects.services.milestones import milestone_create, milestone_update
+from projects.services.milestones import milestone_create
+from projects.services.rescheduling import (
+    milestone_update_with_rescheduling,
+    reschedule_preview_milestone,
+)
 from projects.views.base import as_int
 
 
@@ -50,7 +56,13 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
             team = _team_choices(self.project)
             failed = kwargs.get("deliverable_form")
             failed_edit = kwargs.get("edit_form")
+            preview = kwargs.get("preview")
             for milestone in milestones:
+                milestone.preview = (  # type: ignore[attr-defined]
+                    preview
+                    if failed_edit is not None and failed_edit.prefix == f"e{milestone.pk}"
+                    else None
+                )
                 milestone.deliverable_form = (  # type: ignore[attr-defined]
                     failed
                     if failed is not None and failed.prefix == f"m{milestone.pk}"
@@ -119,12 +131,41 @@ class MilestoneAddView(PlanPostView):
 
 
 class MilestoneEditView(PlanPostView):
+    """Save a milestone and what its new due date moves; with "preview" in the POST, show what
+    it would move and keep every value entered, saving nothing."""
+
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         milestone = self.milestone(request)
         form = MilestoneEditForm(request.POST, prefix=f"e{milestone.pk}")
-        if run_form(
-            form, lambda data: milestone_update(actor=request.user, milestone=milestone, **data)
-        ):
+        if "preview" in request.POST:
+            preview = run_form(
+                form,
+                lambda data: reschedule_preview_milestone(
+                    actor=request.user, milestone=milestone, due_date=data["due_date"]
+                ),
+            )
+            return self.render_to_response(
+                self.get_context_data(edit_form=form, preview=preview.value if preview else None),
+                status=200 if preview else 400,
+            )
+        done = run_form(
+            form,
+            lambda data: milestone_update_with_rescheduling(
+                actor=request.user, milestone=milestone, **data
+            ),
+        )
+        if done:
+            moved = [move for move in done.value[1] if not move.is_requested]
+            if moved:
+                return self.done(
+                    request,
+                    ngettext(
+                        "Milestone saved; %(count)d other item moved with it.",
+                        "Milestone saved; %(count)d other items moved with it.",
+                        len(moved),
+                    )
+                    % {"count": len(moved)},
+                )
             return self.done(request, _("Milestone saved."))
         return self.render_to_response(self.get_context_data(edit_form=form), status=400)
 

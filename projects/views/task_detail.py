@@ -1,5 +1,6 @@
-"""A task's page: its details, history and dependencies; the PM edits it there, and deletes it
-and links it to the tasks it depends on through views of their own."""
+"""A task's page: its details, history and dependencies; the PM edits it there (with a preview
+of what its new dates move before saving), and deletes it and links it to the tasks it depends
+on through views of their own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
@@ -18,7 +20,7 @@ from common.errors import NotFound
 from common.pages import run_action, run_form
 from projects.forms.tasks import DependencyForm, TaskEditForm
 from projects.mixins import ProjectPageMixin
-from projects.models import Task
+from projects.models import Task, TaskDependency
 from projects.permissions import can_edit_plan
 from projects.selectors.tasks import (
     task_dependencies_for,
@@ -26,11 +28,14 @@ from projects.selectors.tasks import (
     task_list_for,
     task_rows_for,
 )
+from projects.services.rescheduling import (
+    reschedule_preview_task,
+    task_update_with_rescheduling,
+)
 from projects.services.tasks import (
     dependency_add,
     dependency_remove,
     task_delete,
-    task_update,
 )
 from projects.views.base import as_int
 from projects.views.tasks import changes_from, task_form
@@ -74,24 +79,56 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             ),
             dependency_form=kwargs.get("dependency_form")
             or (DependencyForm(tasks=others) if may_edit else None),
+            preview=kwargs.get("preview"),
         )
         return context
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Save the task and what its new dates move; with "preview" in the POST, show what
+        they would move and keep every value entered, saving nothing."""
         if not can_edit_plan(request.user, self.project):
             raise PermissionDenied
         task = self.get_task()
         form = task_form(self.project, request.user, request.POST, task=task)
-        if run_form(
+        if "preview" in request.POST:
+            preview = run_form(
+                form,
+                lambda data: reschedule_preview_task(
+                    actor=request.user,
+                    task=task,
+                    start_date=data["start_date"],
+                    due_date=data["due_date"],
+                ),
+            )
+            return self.render_to_response(
+                self.get_context_data(
+                    task=task, task_form=form, preview=preview.value if preview else None
+                ),
+                status=200 if preview else 400,
+            )
+        done = run_form(
             form,
-            lambda data: task_update(
+            lambda data: task_update_with_rescheduling(
                 actor=request.user,
                 task=task,
                 changes=changes_from(form, self.project, request.user, task),
                 revision=data.get("revision"),
             ),
-        ):
-            messages.success(request, _("Task saved."))
+        )
+        if done:
+            moved = [move for move in done.value[1] if not move.is_requested]
+            if moved:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Task saved; %(count)d other item moved with it.",
+                        "Task saved; %(count)d other items moved with it.",
+                        len(moved),
+                    )
+                    % {"count": len(moved)},
+                )
+            else:
+                messages.success(request, _("Task saved."))
             return self.back(task)
         return self.render_to_response(self.get_context_data(task=task, task_form=form), status=400)
 
@@ -141,6 +178,8 @@ class DependencyAddView(TaskPostView):
                     user=request.user, project=self.project, task_id=data["predecessor"]
                 ),
                 successor=task,
+                kind=data["kind"] or TaskDependency.Kind.FINISH_TO_START,
+                lag_days=data["lag_days"] or 0,
             ),
         ):
             messages.success(request, _("Dependency added."))

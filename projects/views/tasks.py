@@ -27,7 +27,9 @@ from projects.permissions import can_edit_plan, can_update_task
 from projects.selectors import milestone_list_for
 from projects.selectors.tasks import (
     TaskFilters,
+    task_budget_changes_for,
     task_get_for,
+    task_is_summary,
     task_list_for,
     task_rows_for,
     task_team_for,
@@ -52,9 +54,17 @@ def team_choices(project: Project, task: Task | None = None) -> list[tuple[int, 
 
 def task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
     task = kwargs.pop("task", None)
+    if task is not None:
+        # A summary task's dates are disabled fields: a bound form takes them from here.
+        kwargs.setdefault("initial", TaskEditForm.initial_for(task))
     return (TaskForm if task is None else TaskEditForm)(
         *args,
         team=team_choices(project, task),
+        budget_changes=[
+            (change.pk, f"{change.change_reference} {change.title}")
+            for change in task_budget_changes_for(project=project)
+        ],
+        is_summary=task is not None and task_is_summary(task=task),
         milestones=[(m.pk, m.name) for m in milestone_list_for(user=user, project=project)],
         parents=[
             (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
@@ -80,6 +90,13 @@ def changes_from(
         parent = task_list_for(user=user, project=project).filter(pk=values["parent"]).first()
         if parent is None:
             raise NotFound()
+    budget_change = None
+    if values.get("budget_change"):
+        budget_change = (
+            task_budget_changes_for(project=project).filter(pk=values["budget_change"]).first()
+        )
+        if budget_change is None:
+            raise NotFound()
     return TaskChanges(
         name=values["name"],
         description=values["description"],
@@ -93,6 +110,9 @@ def changes_from(
         status=values["status"],
         percent_complete=values["percent_complete"],
         visibility=values["visibility"],
+        constraint=values.get("constraint") or "",
+        constraint_date=values.get("constraint_date"),
+        budget_change=budget_change,
     )
 
 

@@ -249,6 +249,100 @@ def test_dependency_arrows_join_visible_rows():
     assert 'data-from="t1" data-to="t2"' in svg(gantt)
 
 
+@pytest.mark.parametrize(
+    ("kind", "leaves_at", "enters_at", "head_points_right"),
+    [
+        ("fs", "finish", "start", True),
+        ("ss", "start", "start", True),
+        ("ff", "finish", "finish", False),
+        ("sf", "start", "finish", False),
+    ],
+)
+def test_arrows_leave_and_enter_at_the_ends_their_link_kind_names(
+    kind, leaves_at, enters_at, head_points_right
+):
+    source = task_row(1, "Build", START, START + timedelta(days=2))
+    target = task_row(2, "Test", START + timedelta(days=5), START + timedelta(days=8))
+    target.predecessors = [1]
+    target.link_kinds = {1: kind}
+    gantt = layout(source, target, zoom="day")
+    first, second = gantt.rows
+    (arrow,) = gantt.arrows
+    assert arrow.kind == kind
+    start_x = float(arrow.path[1:].split(",")[0])
+    # Leaves 6 px inside the named end of the predecessor's bar.
+    expected_start = first.x + 6 if leaves_at == "start" else first.x + first.width - 6
+    assert start_x == pytest.approx(expected_start)
+    tip = float(arrow.head.split(",")[0])
+    assert tip == pytest.approx(second.x if enters_at == "start" else second.x + second.width)
+    back = float(arrow.head.split(" ")[1].split(",")[0])
+    assert (back < tip) == head_points_right
+    assert f'data-kind="{kind}"' in svg(gantt)
+
+
+def test_a_task_with_baseline_dates_has_a_thin_bar_under_its_bar():
+    moved = task_row(1, "Build", START + timedelta(days=2), START + timedelta(days=4))
+    moved.baseline_start, moved.baseline = START, START + timedelta(days=1)
+    gantt = layout(moved, task_row(2, "Docs", START, START), zoom="day")
+    rows = {row.key: row for row in gantt.rows}
+    px = PX_PER_DAY["day"]
+    assert rows["t1"].baseline_bar == (rows["t1"].x - 2 * px, 2 * px)
+    assert rows["t2"].baseline_bar is None
+    assert gantt.has_baseline
+    drawing = svg(gantt)
+    assert drawing.count('data-testid="gantt-baseline-bar"') == 1
+    assert (
+        "<title>Build: Jan 6, 2027 – Jan 8, 2027 · slack 0 days · "
+        "baseline Jan 4, 2027 – Jan 5, 2027</title>"
+    ) in drawing
+
+
+def test_a_summary_task_is_drawn_as_a_bracket_over_its_subtasks():
+    summary = task_row(1, "Phase", START, START + timedelta(days=6))
+    summary.is_summary = True
+    gantt = layout(summary, task_row(2, "Build", START, START + timedelta(days=6)), zoom="day")
+    phase, build = gantt.rows
+    assert (phase.x, phase.width) == (build.x, build.width)
+    assert "gantt-summary" in phase.css_class
+    drawing = svg(gantt)
+    bar = drawing.split('data-id="t1">')[1].split("</g>")[0]
+    assert 'data-testid="gantt-summary-bar"' in bar
+    assert 'class="gantt-bar"' not in bar
+
+
+def test_staff_gantt_spans_summaries_shows_task_baselines_and_link_kinds(cast):
+    parent = task_create(actor=cast.pm, project=cast.project, name="Phase")
+    first = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Design",
+        parent=parent,
+        start_date=START,
+        due_date=START + timedelta(days=2),
+    )
+    second = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Build",
+        parent=parent,
+        start_date=START + timedelta(days=1),
+        due_date=START + timedelta(days=9),
+    )
+    dependency_add(actor=cast.pm, predecessor=first, successor=second, kind="ss", lag_days=1)
+    type(first).objects.filter(pk=first.pk).update(
+        baseline_start_date=START, baseline_due_date=START + timedelta(days=1)
+    )
+    content = logged_in(cast.pm).get(f"/projects/{cast.project.pk}/timeline/").content.decode()
+    chart = content.split('class="gantt-chart"')[1]
+    assert f'data-from="t{first.pk}" data-to="t{second.pk}" data-kind="ss"' in chart
+    phase = chart.split(f'data-id="t{parent.pk}">')[1].split("</g>")[0]
+    assert 'data-testid="gantt-summary-bar"' in phase
+    # The parent's dates were rolled up from its subtasks: Jan 4 to Jan 13.
+    assert "<title>Phase: Jan 4, 2027 – Jan 13, 2027" in phase
+    design = chart.split(f'data-id="t{first.pk}">')[1].split("</g>")[0]
+    assert 'data-testid="gantt-baseline-bar"' in design
+
+
 def test_today_is_labelled_in_the_readers_language():
     rows = [task_row(1, "Build", START, START + timedelta(days=10))]
     english = layout(*rows, zoom="day")
