@@ -134,7 +134,10 @@ class WeekHoursSerializer(serializers.Serializer):
 
 
 class EarnedValueSerializer(serializers.Serializer):
-    """Clients get only the totals (bac, ev, ac, spi, cpi); the other figures are absent."""
+    """Clients get only the totals (bac, ev, ac, spi, cpi); the other figures are absent. BAC is
+    the original budget plus the added scope of the budget changes; the team also reads that
+    split, the contingency, and the references of the changes whose added scope has no
+    planned work yet (unplanned_changes)."""
 
     status_date = serializers.DateField()
     currency = serializers.CharField()
@@ -147,6 +150,14 @@ class EarnedValueSerializer(serializers.Serializer):
     spi = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     cpi = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     eac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    etc = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    vac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    tcpi = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    original_budget = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    added_scope = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    contingency = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    budget_change_count = serializers.IntegerField(required=False)
+    unplanned_changes = serializers.ListField(child=serializers.CharField(), required=False)
     weekly_hours = WeekHoursSerializer(many=True, required=False)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from projects.earned_value.figures import EarnedValue, earned_value_from_sums
+from projects.earned_value.figures import ChangePart, EarnedValue, earned_value_from_sums
 from projects.models import (
     Project,
 )
@@ -46,7 +46,9 @@ def series_dates(project: Project, *, today: date) -> list[date]:
 def _series_sql(vendor: str) -> str:
     """One statement for all the points of the series, in the database's dialect (PostgreSQL,
     or SQLite for the embedded default): the same query, only the spelling of the points, of
-    date differences and of decimal division differs. The earned hours of a past point use
+    date differences and of decimal division differs. It gives a row per point and work part:
+    the original work (part 0) first, with the point's actual cost and hours, then each budget
+    change's added work, oldest first, with its amounts. The earned hours of a past point use
     each task's percent complete as recorded by its history up to the end of that day in the
     current time zone (the point's `cutoff`); a point on or after today uses the current value.
     """
@@ -75,8 +77,8 @@ def _series_sql(vendor: str) -> str:
     # Only the fixed fragments above are formatted in; every value is a parameter.
     return f"""
 WITH leaf AS (
-    SELECT t.id, t.project_id, t.estimate_hours, t.percent_complete, t.due_date,
-           COALESCE(t.start_date, t.due_date) AS start_date
+    SELECT t.id, t.project_id, COALESCE(t.budget_change_id, 0) AS part, t.estimate_hours,
+           t.percent_complete, t.due_date, COALESCE(t.start_date, t.due_date) AS start_date
     FROM projects_task t
     WHERE t.project_id IN (SELECT DISTINCT w.p FROM {points}) AND t.estimate_hours > 0
       AND NOT EXISTS (SELECT 1 FROM projects_task c WHERE c.parent_id = t.id)
@@ -91,27 +93,42 @@ rated AS (
         0) AS cost
     FROM projects_timeentry e
     WHERE e.project_id IN (SELECT DISTINCT w.p FROM {points}) AND e.status = 'approved'
+),
+parts AS (
+    SELECT w.n, w.p, w.d, w.cutoff, 0 AS part, NULL AS reference, NULL AS scope,
+           NULL AS contingency, NULL AS approved_at
+    FROM {points}
+    UNION ALL
+    SELECT w.n, w.p, w.d, w.cutoff, b.id, b.change_reference, b.scope_amount,
+           b.contingency_amount, b.created_at
+    FROM {points} JOIN projects_budgetchange b ON b.project_id = w.p
 )
-SELECT w.n,
+SELECT w.n, w.part, w.reference, w.scope, w.contingency,
     (SELECT COALESCE(SUM(l.estimate_hours * {planned} / ({duration})), 0)
-       FROM leaf l WHERE l.project_id = w.p AND l.due_date IS NOT NULL) AS planned_hours,
+       FROM leaf l WHERE l.project_id = w.p AND l.part = w.part AND l.due_date IS NOT NULL)
+        AS planned_hours,
     (SELECT COALESCE(SUM(l.estimate_hours * COALESCE(
                 CASE WHEN w.d >= %(today)s THEN l.percent_complete END,
                 (SELECT h.percent_complete FROM projects_historicaltask h
                   WHERE h.id = l.id AND h.history_date < w.cutoff
                   ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1),
                 0)), 0)
-       FROM leaf l WHERE l.project_id = w.p) AS earned_hours,
-    (SELECT COALESCE(SUM(l.estimate_hours), 0) FROM leaf l WHERE l.project_id = w.p)
-        AS total_hours,
-    (SELECT COALESCE(SUM(r.cost), 0) FROM rated r WHERE r.project_id = w.p AND r.date <= w.d)
-        AS labour,
-    (SELECT COALESCE(SUM(r.hours), 0) FROM rated r
-      WHERE r.project_id = w.p AND r.date <= w.d AND r.date > {week_before}) AS week_hours,
-    (SELECT COALESCE(SUM(c.amount), 0) FROM projects_costentry c
-      WHERE c.project_id = w.p AND c.date <= w.d) AS costs
-FROM {points}
-ORDER BY w.n
+       FROM leaf l WHERE l.project_id = w.p AND l.part = w.part) AS earned_hours,
+    (SELECT COALESCE(SUM(l.estimate_hours), 0) FROM leaf l
+      WHERE l.project_id = w.p AND l.part = w.part) AS total_hours,
+    CASE WHEN w.part = 0 THEN
+        (SELECT COALESCE(SUM(r.cost), 0) FROM rated r WHERE r.project_id = w.p AND r.date <= w.d)
+    ELSE 0 END AS labour,
+    CASE WHEN w.part = 0 THEN
+        (SELECT COALESCE(SUM(r.hours), 0) FROM rated r
+          WHERE r.project_id = w.p AND r.date <= w.d AND r.date > {week_before})
+    ELSE 0 END AS week_hours,
+    CASE WHEN w.part = 0 THEN
+        (SELECT COALESCE(SUM(c.amount), 0) FROM projects_costentry c
+          WHERE c.project_id = w.p AND c.date <= w.d)
+    ELSE 0 END AS costs
+FROM parts w
+ORDER BY w.n, CASE WHEN w.part = 0 THEN 0 ELSE 1 END, w.approved_at, w.part
 """  # noqa: S608
 
 
@@ -156,8 +173,10 @@ def earned_value_points(
     points: list[tuple[Project, date]], *, today: date | None = None
 ) -> list[PointFigures]:
     """The earned value of each (project, status date) point, in the points' order, in one
-    query whatever the number of points, projects, tasks and entries. A past point uses each
-    task's percent complete as its history recorded it at the end of that day."""
+    query whatever the number of points, projects, tasks, budget changes and entries. A past
+    point uses each task's percent complete as its history recorded it at the end of that day,
+    and, like the budget, the budget changes as they are now (the work a change added earns
+    nothing before its tasks were done)."""
     if not points:
         return []
     today = today or timezone.localdate()
@@ -167,9 +186,12 @@ def earned_value_points(
             _series_params([(project.pk, day) for project, day in points], today),
         )
         rows = cursor.fetchall()
+    by_point: dict[Any, list[Any]] = {}
+    for row in rows:  # ordered by point, the original work first
+        by_point.setdefault(row[0], []).append(row)
     result = []
-    for (project, day), row in zip(points, rows, strict=True):  # both in the points' order
-        planned, earned, total, labour, week_hours, costs = map(_decimal, row[1:])
+    for (project, day), (original, *changes) in zip(points, by_point.values(), strict=True):
+        planned, earned, total, labour, week_hours, costs = map(_decimal, original[5:])
         figures = earned_value_from_sums(
             status_date=day,
             currency=project.currency,
@@ -178,6 +200,17 @@ def earned_value_points(
             planned_hours=planned,
             earned_hours=earned,
             actual_cost=labour + costs,
+            changes=[
+                ChangePart(
+                    change_reference=row[2],
+                    scope_amount=_decimal(row[3]),
+                    contingency_amount=_decimal(row[4]),
+                    total_hours=_decimal(row[7]),
+                    planned_hours=_decimal(row[5]),
+                    earned_hours=_decimal(row[6]),
+                )
+                for row in changes
+            ],
         )
         result.append(PointFigures(figures=figures, week_hours=week_hours))
     return result

@@ -34,7 +34,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects.earned_value.figures import annotate_earned_value, earned_value_of
+from projects.earned_value.figures import (
+    annotate_earned_value,
+    earned_value_of,
+    load_budget_changes,
+)
 from projects.health import Health, health_rank, overdue_milestone_filter, project_health_many
 from projects.models import Deliverable, HealthStatus, Milestone, Phase, Project, Visibility
 
@@ -79,7 +83,8 @@ OPEN_DELIVERY = [Deliverable.Status.IN_PROGRESS, Deliverable.Status.REJECTED]
 
 def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
     """Add what the portfolio shows of each project (the team's view: internal items count),
-    with the sums of its earned value at `today` (SPI and CPI)."""
+    with the sums of its earned value at `today` (SPI and CPI; the work of its budget changes
+    is read by `_with_health`, one more query for all the projects that have any)."""
     overdue_milestones = Milestone.objects.filter(overdue_milestone_filter(today))
     next_milestone = (
         Milestone.objects.filter(project=OuterRef("pk"))
@@ -139,6 +144,9 @@ def _percent(part: int, whole: int) -> int | None:
 
 
 def _with_health(projects: list[Project], today: date) -> list[Project]:
+    # The work of every budget change of the page at once (one query, none without any), for
+    # the health signals and the figures below.
+    load_budget_changes(projects, status_date=today)
     healths = project_health_many(projects, today=today)
     for project in projects:
         health: Health = healths[project.pk]

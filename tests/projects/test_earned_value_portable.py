@@ -14,7 +14,7 @@ import pytest
 
 from projects.earned_value.figures import earned_value_many, project_earned_value
 from projects.earned_value.series import earned_value_series
-from projects.models import Task
+from projects.models import BudgetChange, Task
 from tests.factories import ProjectFactory
 
 D = date(2026, 5, 10)
@@ -95,3 +95,41 @@ def test_the_series_plans_the_same_as_the_figures_at_every_point(uneven):
     # (the tasks were created today: nothing).
     assert points[-1].ev == Decimal("2819.01")
     assert {point.ev for point in points[:-1]} == {Decimal("0.00")}
+
+
+def test_budget_changes_split_the_same_on_every_database(uneven):
+    """A change of 1 000 of added scope and 500 of contingency raises the budget to 10 500.
+
+    Its work: "Added" 7 h, 8 - 14 May (7 days): at D 3/7 → 3 h planned; 60 % → 4.2 h earned.
+    PV = 9 000 · 76/121 + 1 000 · 3/7 = 5 652.89 + 428.57 = 6 081.46;
+    EV = 9 000 · 37.9/121 + 1 000 · 4.2/7 = 2 819.01 + 600 = 3 419.01; BAC 10 000.
+    """
+    change = BudgetChange.objects.create(
+        project=uneven,
+        change_reference="CR-1",
+        title="More",
+        scope_amount=Decimal(1000),
+        contingency_amount=Decimal(500),
+    )
+    uneven.budget += Decimal(1500)
+    uneven.save()
+    Task.objects.create(
+        project=uneven,
+        name="Added",
+        estimate_hours=Decimal(7),
+        start_date=date(2026, 5, 8),
+        due_date=date(2026, 5, 14),
+        percent_complete=60,
+        budget_change=change,
+    )
+    figures = project_earned_value(uneven, status_date=D)
+    assert (figures.bac, figures.original_budget, figures.contingency) == (
+        Decimal("10000.00"),
+        Decimal("9000.00"),
+        Decimal("500.00"),
+    )
+    assert (figures.pv, figures.ev) == (Decimal("6081.46"), Decimal("3419.01"))
+    assert figures.spi == Decimal("0.56")
+    assert earned_value_many([uneven], status_date=D)[uneven.pk] == figures
+    last = earned_value_series(uneven, today=D)[-1]
+    assert (last.pv, last.ev) == (figures.pv, figures.ev)

@@ -203,9 +203,10 @@ def test_overview_keeps_a_constant_number_of_queries(cast):
     client = logged_in(cast.pm)
     url = f"/projects/{cast.project.pk}/"
     grow(cast.pm, cast.project, overdue_milestones=1)
-    few = count_queries(client, url)
+    # Warm: the working calendars (the days lost waiting) come from the cache.
+    few = count_queries(client, url, warm=True)
     grow(cast.pm, cast.project, overdue_milestones=3)
-    assert count_queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few
 
 
 def test_today_defaults_to_the_current_day(cast):
