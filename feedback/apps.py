@@ -22,3 +22,7 @@ class FeedbackConfig(AppConfig):
         register_closed_guard(m.SurveyAutomation)
         register_closed_guard(m.FeedbackTicket)
         register_closed_guard(m.TicketAttachment, "ticket__project")
+
+        from feedback import copying
+
+        copying.register()  # survey automations in a project's plan (projects.copying)

@@ -19,3 +19,7 @@ class ReportsConfig(AppConfig):
         register_closed_guard(m.ReportSchedule)
         register_closed_guard(m.ExtraRecipient, "schedule__project")
         register_closed_guard(m.Report)
+
+        from reports import copying
+
+        copying.register()  # the report schedule in a project's plan (projects.copying)

@@ -167,3 +167,59 @@ class HealthOverrideForm(forms.Form):
             "day if that comes first (14 days from today if left empty)."
         ),
     )
+
+
+class TemplateSaveForm(forms.Form):
+    """Save the project's plan as a template."""
+
+    name = forms.CharField(label=_("Template name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX_LENGTH,
+    )
+
+
+class ProjectFromPlanForm(forms.Form):
+    """A new project from a template or as a copy of a project: the plan comes from there, the
+    client, code, name and start from here."""
+
+    client = forms.TypedChoiceField(label=_("Client"), coerce=int)
+    code = forms.SlugField(
+        label=_("Code"), max_length=32, help_text=_("A short unique code, such as NW-WMS.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    start_date = forms.DateField(
+        label=_("Start"),
+        widget=DateInput(),
+        help_text=_("Every date of the plan moves with the start."),
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        clients: list[tuple[int, str]],
+        origins: list[tuple[int, str]] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        cast("forms.ChoiceField", self.fields["client"]).choices = clients
+        if self.origin_field:
+            field = cast("forms.ChoiceField", self.fields[self.origin_field])
+            field.choices = origins or []
+            # The origin first, as the page reads.
+            self.order_fields([self.origin_field, "client", "code", "name", "start_date"])
+
+    # The field naming where the plan comes from (a template, a project), in the subclasses.
+    origin_field = ""
+
+
+class ProjectFromTemplateForm(ProjectFromPlanForm):
+    origin_field = "template"
+    template = forms.TypedChoiceField(label=_("Template"), coerce=int)
+
+
+class ProjectCopyForm(ProjectFromPlanForm):
+    origin_field = "source"
+    source = forms.TypedChoiceField(label=_("Project to copy"), coerce=int)

@@ -3,7 +3,7 @@ archiving and restoring it, and the placeholder of a tab still to come."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -17,12 +17,25 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import Organization
 from common.pages import run_form
-from projects.forms.projects import ProjectEditForm, ProjectForm
+from projects.forms.projects import (
+    ProjectCopyForm,
+    ProjectEditForm,
+    ProjectForm,
+    ProjectFromPlanForm,
+    ProjectFromTemplateForm,
+)
 from projects.mixins import ProjectPageMixin
-from projects.models import HealthStatus, Phase
-from projects.selectors import portfolio_client_choices, project_portfolio_for
+from projects.models import HealthStatus, Phase, Project
+from projects.selectors import portfolio_client_choices, project_get_for, project_portfolio_for
 from projects.selectors.portfolio import PortfolioFilters
 from projects.services import project_create, project_set_archived, project_update
+from projects.services.templates import (
+    copy_source_choices,
+    project_copy,
+    project_create_from_template,
+    template_get_for,
+    template_list_for,
+)
 
 PAGE_SIZE = 50
 
@@ -62,32 +75,95 @@ def _client_choices() -> list[tuple[int, str]]:
 
 
 class ProjectCreateView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
-    """A provider person starts a project for a client and becomes its PM."""
+    """A provider person starts a project for a client and becomes its PM: a blank project, one
+    from a template, or a copy of a project they can see (`start`: blank, template, copy; the
+    plan's dates move to the new start)."""
 
     request: AuthenticatedHttpRequest
 
     permission_required = "projects.add_project"
     template_name = "projects/project_form.html"
 
+    def _start(self) -> str:
+        params = self.request.POST if self.request.method == "POST" else self.request.GET
+        start = params.get("start", "")
+        return start if start in ("template", "copy") else "blank"
+
+    def _plan_form(self, start: str, data: Any = None) -> ProjectFromPlanForm:
+        user = self.request.user
+        if start == "template":
+            return ProjectFromTemplateForm(
+                data,
+                clients=_client_choices(),
+                origins=list(
+                    template_list_for(user=user).select_related(None).values_list("pk", "name")
+                ),
+                initial={"template": self.request.GET.get("template")},
+            )
+        return ProjectCopyForm(
+            data,
+            clients=_client_choices(),
+            origins=copy_source_choices(user=user),
+            initial={"source": self.request.GET.get("source")},
+        )
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["form"] = kwargs.get("form") or ProjectForm(clients=_client_choices())
+        start = self._start()
+        form = kwargs.get("form")
+        if form is None:
+            form = (
+                ProjectForm(clients=_client_choices())
+                if start == "blank"
+                else self._plan_form(start)
+            )
+        context.update(
+            form=form,
+            start=start,
+            starts=[
+                ("blank", _("Blank project")),
+                ("template", _("From a template")),
+                ("copy", _("Copy of a project")),
+            ],
+        )
         return context
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = ProjectForm(request.POST, clients=_client_choices())
-        done = run_form(
-            form,
-            lambda data: project_create(
-                actor=request.user,
-                client=Organization.objects.get(pk=data["client"]),
-                data=form.project_data(),
-            ),
-        )
+        start = self._start()
+        if start == "blank":
+            form: ProjectForm | ProjectFromPlanForm = ProjectForm(
+                request.POST, clients=_client_choices()
+            )
+            done = run_form(
+                form,
+                lambda data: project_create(
+                    actor=request.user,
+                    client=Organization.objects.get(pk=data["client"]),
+                    data=cast("ProjectForm", form).project_data(),
+                ),
+            )
+        else:
+            form = self._plan_form(start, request.POST)
+            done = run_form(form, lambda data: self._create_from_plan(start, data))
         if done:
             messages.success(request, _("Project created. Add its milestones next."))
             return redirect("projects:plan", project_id=done.value.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _create_from_plan(self, start: str, data: dict[str, Any]) -> Project:
+        user = self.request.user
+        values = {
+            "actor": user,
+            "client": Organization.objects.get(pk=data["client"]),
+            "code": data["code"],
+            "name": data["name"],
+            "start_date": data["start_date"],
+        }
+        if start == "template":
+            template = template_get_for(user=user, template_id=data["template"])
+            return project_create_from_template(template=template, **values)
+        source = project_get_for(user=user, project_id=data["source"])
+        return project_copy(source=source, **values)
 
 
 class ProjectEditView(StaffPageMixin, ProjectPageMixin, TemplateView):
