@@ -93,6 +93,11 @@ urlpatterns = [
         name="project_timeline_pdf",
     ),
     path(
+        "projects/<int:project_id>/baselines/",
+        views.PortalBaselinesView.as_view(),
+        name="project_baselines",
+    ),
+    path(
         "projects/<int:project_id>/change-requests/",
         change_views.PortalChangeRequestListView.as_view(),
         name="change_requests",

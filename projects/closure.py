@@ -250,6 +250,8 @@ def register() -> None:
         m.CostEntry,
         m.Document,
         m.PhaseGate,
+        m.Baseline,
+        m.BudgetChange,
     ):
         register_closed_guard(model)
     # No new invitation; a pending one may still be revoked (accepting it adds a member, which
@@ -261,6 +263,7 @@ def register() -> None:
     register_closed_guard(m.CriterionResult, "round__deliverable__project")
     register_closed_guard(m.TaskDependency, "successor__project")
     register_closed_guard(m.DocumentVersion, "document__project")
+    register_closed_guard(m.BaselineEntry, "baseline__project")
 
 
 # --- Pages and API: refuse a write to a closed project before the view runs ------------------

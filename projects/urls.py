@@ -1,6 +1,8 @@
 from django.urls import path
 
 from projects import views
+from projects.views.baselines import BaselineSetView, BaselinesView
+from projects.views.templates import TemplateDeleteView, TemplateListView, TemplateSaveView
 from projects.views.timeline import TimelinePdfView
 
 app_name = "projects"
@@ -8,6 +10,11 @@ app_name = "projects"
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
+    path("templates/", TemplateListView.as_view(), name="templates"),
+    path(
+        "templates/<int:template_id>/delete/", TemplateDeleteView.as_view(), name="template_delete"
+    ),
+    path("<int:project_id>/save-as-template/", TemplateSaveView.as_view(), name="template_save"),
     path("resources/", views.ResourceView.as_view(), name="resources"),
     path("<int:project_id>/", views.ProjectDetailView.as_view(), name="detail"),
     path(
@@ -167,6 +174,8 @@ urlpatterns = [
     path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
     path("<int:project_id>/timeline/pdf/", TimelinePdfView.as_view(), name="timeline_pdf"),
+    path("<int:project_id>/baselines/", BaselinesView.as_view(), name="baselines"),
+    path("<int:project_id>/baselines/set/", BaselineSetView.as_view(), name="baseline_set"),
     path("<int:project_id>/failed-emails/", views.FailedEmailsView.as_view(), name="failed_emails"),
     path(
         "<int:project_id>/failed-emails/<int:message_id>/resend/",

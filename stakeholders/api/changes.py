@@ -60,6 +60,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     rejected_by = serializers.CharField(
         source="rejected_by.display_name", read_only=True, default=None, allow_null=True
     )
+    baseline_number = serializers.IntegerField(
+        source="baseline.number", read_only=True, default=None, allow_null=True
+    )
     schedule_impacts = ScheduleImpactSerializer(many=True, read_only=True)
     # Prefetched per person by the selector: a client gets only client-visible requirements.
     requirements = LinkedRequirementSerializer(many=True, read_only=True)
@@ -79,6 +82,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "requested_at",
             "scope_impact",
             "cost_impact",
+            "contingency_impact",
+            "rebaseline",
+            "baseline_number",
             "schedule_impacts",
             "requirements",
             "provider_approved_by",
@@ -126,6 +132,10 @@ class ChangeRequestAssessInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
     )
     cost_impact = serializers.DecimalField(max_digits=14, decimal_places=2)
+    contingency_impact = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, default=None, allow_null=True
+    )
+    rebaseline = serializers.BooleanField(required=False, default=None, allow_null=True)
     internal_note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX_LENGTH
     )

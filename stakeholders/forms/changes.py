@@ -73,6 +73,25 @@ class AssessForm(RevisionFormMixin, RequirementLinksMixin):
     cost_impact = forms.DecimalField(
         label=_("Impact on cost"), max_digits=14, decimal_places=2, initial=0
     )
+    contingency_impact = forms.DecimalField(
+        label=_("Of which contingency"),
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        required=False,
+        help_text=_(
+            "The part of the cost with no work of its own. The rest pays for added scope, "
+            "whose tasks you mark as added by this change."
+        ),
+    )
+    rebaseline = forms.BooleanField(
+        label=_("Re-baseline the plan when both sides approve"),
+        required=False,
+        help_text=_(
+            "The approved plan becomes the new baseline, and the client sees it. Without it, "
+            "the moved dates count as slippage against the current baseline."
+        ),
+    )
     internal_note = forms.CharField(
         label=_("Internal note: the team's cost breakdown (never shown to the client)"),
         required=False,
@@ -84,7 +103,16 @@ class AssessForm(RevisionFormMixin, RequirementLinksMixin):
     def __init__(self, *args: Any, milestones: list[Milestone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The requirement links come after the impact, before the days per milestone.
-        self.order_fields(["scope_impact", "cost_impact", "internal_note", "visibility"])
+        self.order_fields(
+            [
+                "scope_impact",
+                "cost_impact",
+                "contingency_impact",
+                "rebaseline",
+                "internal_note",
+                "visibility",
+            ]
+        )
         self.milestones = milestones
         for milestone in milestones:
             self.fields[f"days_{milestone.pk}"] = forms.IntegerField(

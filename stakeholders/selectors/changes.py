@@ -41,6 +41,7 @@ def _with_relations(
         "provider_approved_by",
         "client_approved_by",
         "rejected_by",
+        "baseline",
     ).prefetch_related(
         Prefetch(
             "schedule_impacts", queryset=schedule_impacts_visible_to(user=user, project=project)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import AcceptanceRound, PhaseGate, Visibility
+from projects.models import AcceptanceRound, Baseline, PhaseGate, Visibility
 from stakeholders.models import ChangeRequest, Confirmation, MeetingDecision, Side
 
 if TYPE_CHECKING:
@@ -189,6 +189,30 @@ def decided_change_requests(project: Project, client_only: bool) -> list[Decisio
                 side=_("Both sides") if approved else _side_of(decided_by),
                 staff_url=reverse("stakeholders:change_request", args=(project.pk, change.pk)),
                 portal_url=reverse("portal:change_request", args=(project.pk, change.pk)),
+            )
+        )
+    return decisions
+
+
+@register_decision_source
+def baselines(project: Project, client_only: bool) -> list[Decision]:
+    """Each baseline: the first, set by the PM, and each re-baseline of an approved change
+    request (agreed by both sides). Clients read them all: the plan agreed with them."""
+    rows = Baseline.objects.filter(project=project).select_related("set_by")
+    decisions = []
+    for baseline in rows:
+        values = {"number": baseline.number, "reason": baseline.reason}
+        decisions.append(
+            Decision(
+                decided_at=baseline.set_at,
+                kind=_("Plan re-baselined") if baseline.change_reference else _("Baseline set"),
+                text=str(_("Baseline %(number)d: %(reason)s") % values),
+                decided_by=_name(baseline.set_by),
+                side=_("Both sides") if baseline.change_reference else Side.PROVIDER.label,
+                staff_url=reverse("projects:baselines", args=(project.pk,))
+                + f"?to={baseline.number}",
+                portal_url=reverse("portal:project_baselines", args=(project.pk,))
+                + f"?to={baseline.number}",
             )
         )
     return decisions

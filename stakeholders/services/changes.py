@@ -7,19 +7,25 @@ team's and cannot be approved until the PM shares it with the client (by assessi
 client-visible).
 
 When the second approval lands, in the same transaction as the approval:
-- each impacted milestone's current `due_date` moves by its days;
+- each impacted milestone's current `due_date` moves by its days, and the plan follows
+  (projects.services.rescheduling: the tasks tied to a milestone moved earlier, the successors
+  they push, milestones their tasks pass);
 - the project's current `end_date` moves to the latest moved milestone due date when that is
   later than the end date (the plan must hold its milestones); it never moves earlier, since a
   shorter milestone does not shorten the contracted project on its own;
-- the budget grows (or shrinks, never below zero) by the cost impact;
-- the baseline (`baseline_due_date`, `baseline_start_date`, `baseline_end_date`) never moves;
+- the budget grows (or shrinks, never below zero) by the cost impact, recorded as a
+  `BudgetChange` split into added scope and contingency (`contingency_impact`), so that earned
+  value keeps the work already done at its value;
+- the baseline moves only when the assessment said so (`rebaseline`): then the plan as it now
+  stands becomes a new baseline (projects.services.baselines), which the change request links
+  and the decision log shows; otherwise the baseline stays and the move reads as slippage;
 - `applied_at` is set, so approving again changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -34,7 +40,15 @@ from common.history import set_history_user
 from common.revisions import check_revision
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
-from projects.models import CLIENT_ROLES, Membership, Milestone, Project, Role, Visibility
+from projects.models import (
+    CLIENT_ROLES,
+    BudgetChange,
+    Membership,
+    Milestone,
+    Project,
+    Role,
+    Visibility,
+)
 from projects.permissions import (
     can_approve_change_for_client,
     can_approve_change_for_provider,
@@ -42,7 +56,9 @@ from projects.permissions import (
     can_submit_requirement,
     can_view_internal_items,
 )
+from projects.services.baselines import baseline_for_change
 from projects.services.notify import project_pms
+from projects.services.rescheduling import reschedule_after_milestone_moves
 from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact
 
 if TYPE_CHECKING:
@@ -126,12 +142,17 @@ def change_request_assess(
     visibility: str | None = None,
     requirements: Iterable[int] | None = None,
     revision: int | None = None,
+    contingency_impact: Decimal | None = None,
+    rebaseline: bool | None = None,
 ) -> ChangeRequest:
     """The PM states the impact: on scope (text), cost (may be negative) and, per milestone of the
     project, the days it moves (may be negative; 0 removes it), and which requirements the change
-    touches (None keeps the links). May be redone until a side approved; `internal_note` is the
-    team's cost breakdown, never shown to the client. With `revision`, EditConflict if someone
-    saved the change request since that revision."""
+    touches (None keeps the links). `contingency_impact` is the part of the cost that is
+    contingency (between 0 and the cost, on the cost's side of zero; None keeps it), and
+    `rebaseline` whether the approval makes the plan a new baseline (None keeps it). May be
+    redone until a side approved; `internal_note` is the team's cost breakdown, never shown to
+    the client. With `revision`, EditConflict if someone saved the change request since that
+    revision."""
     cr = _lock(change_request)
     if not can_edit_plan(actor, cr.project):
         raise NotAllowed()
@@ -147,8 +168,19 @@ def change_request_assess(
     linked = (
         None if requirements is None else _linkable_requirements(actor, cr.project, requirements)
     )
+    cost = Decimal(cost_impact)
+    contingency = cr.contingency_impact if contingency_impact is None else contingency_impact
+    contingency = Decimal(contingency)
+    if not min(cost, Decimal(0)) <= contingency <= max(cost, Decimal(0)):
+        raise InvalidInput(
+            _("The contingency is part of the cost: between 0 and the impact on cost."),
+            field="contingency_impact",
+        )
     cr.scope_impact = scope_impact.strip()
-    cr.cost_impact = Decimal(cost_impact)
+    cr.cost_impact = cost
+    cr.contingency_impact = contingency
+    if rebaseline is not None:
+        cr.rebaseline = bool(rebaseline)
     cr.internal_note = internal_note.strip()
     if visibility is not None:
         cr.visibility = visibility
@@ -258,12 +290,20 @@ def _apply(cr: ChangeRequest, *, actor: User) -> None:
     impacts = list(cr.schedule_impacts.all())
     moved = {i.milestone_id: i.days for i in impacts}
     latest = None
+    before: dict[int, date] = {}
     for milestone in Milestone.objects.select_for_update().filter(pk__in=moved):
+        before[milestone.pk] = milestone.due_date
         milestone.due_date = milestone.due_date + timedelta(days=moved[milestone.pk])
         set_history_user(milestone, actor)
         milestone.save(update_fields=["due_date"])
         latest = milestone.due_date if latest is None else max(latest, milestone.due_date)
     project = Project.objects.select_for_update().get(pk=cr.project_id)
+    # The plan follows: tasks tied to a milestone moved earlier, the successors they push, and
+    # milestones their tasks now pass (projects.services.rescheduling).
+    if before:
+        for move in reschedule_after_milestone_moves(actor=actor, project=project, moved=before):
+            if move.kind == "milestone" and move.new_due is not None:
+                latest = move.new_due if latest is None else max(latest, move.new_due)
     fields = []
     if latest is not None and project.end_date is not None and latest > project.end_date:
         project.end_date = latest
@@ -271,9 +311,20 @@ def _apply(cr: ChangeRequest, *, actor: User) -> None:
     if cr.cost_impact and project.budget is not None:
         project.budget = max(Decimal(0), project.budget + cr.cost_impact)
         fields.append("budget")
+        BudgetChange.objects.create(
+            project=project,
+            change_reference=cr.reference,
+            title=cr.title,
+            scope_amount=cr.cost_impact - cr.contingency_impact,
+            contingency_amount=cr.contingency_impact,
+        )
     if fields:
         set_history_user(project, actor)
         project.save(update_fields=[*fields, "updated_at"])
+    if cr.rebaseline:
+        cr.baseline = baseline_for_change(
+            actor=actor, project=project, change_reference=cr.reference, title=cr.title
+        )
 
 
 def _members(cr: ChangeRequest, roles: list[str] | tuple[str, ...]) -> list[User]:

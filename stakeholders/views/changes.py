@@ -4,6 +4,7 @@ for the client). Internal change requests and the team's internal note never rea
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -138,6 +139,8 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             "revision": cr.revision,
             "scope_impact": cr.scope_impact,
             "cost_impact": cr.cost_impact,
+            "contingency_impact": cr.contingency_impact,
+            "rebaseline": cr.rebaseline,
             "internal_note": cr.internal_note,
             "visibility": cr.visibility,
             "requirements": [requirement.pk for requirement in cr.requirements.all()],
@@ -184,6 +187,8 @@ class ChangeRequestAssessView(ChangeRequestDetailView):
                 change_request=cr,
                 scope_impact=data["scope_impact"],
                 cost_impact=data["cost_impact"],
+                contingency_impact=data["contingency_impact"] or Decimal(0),
+                rebaseline=data["rebaseline"],
                 internal_note=data["internal_note"],
                 visibility=data["visibility"],
                 schedule=form.schedule(),
