@@ -13,3 +13,8 @@ class PortalConfig(AppConfig):
         from projects.closure import register_closed_guard
 
         register_closed_guard(ClientResponseTime)
+        # The agreed response time is what the delay share (projects.waits) measures against.
+        from portal.services import client_response_days_for
+        from projects.waits import register_response_days
+
+        register_response_days(client_response_days_for)

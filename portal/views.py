@@ -58,7 +58,9 @@ from projects.views import (
     TimelinePdfMixin,
     TimelineViewMixin,
 )
+from projects.views.baselines import BaselinesViewMixin
 from projects.views.documents import DocumentUploadFormsMixin
+from projects.waits import delay_share_for, response_days_for
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
@@ -131,6 +133,9 @@ class PortalProjectDetailView(
             # The client sees a plain status (on track / at risk / off track) with the reasons
             # that rest on what they may see; see projects.health.Health.client_status.
             health=project_health(self.project),
+            # What waited beyond the agreed response time, as the client may read it.
+            delay_share=delay_share_for(self.project, client_view=True),
+            response_days=response_days_for([self.project.pk])[self.project.pk],
         )
         # Time and budget, as far as the project's budget_visibility lets the client see them.
         context.update(
@@ -324,6 +329,14 @@ class PortalTimelineView(PortalPageMixin, TimelineViewMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "portal/timeline.html"
+
+
+class PortalBaselinesView(PortalPageMixin, BaselinesViewMixin, TemplateView):
+    """The agreed plan's baselines: the client-visible milestones and tasks of each, compared."""
+
+    request: AuthenticatedHttpRequest
+
+    template_name = "portal/baselines.html"
 
 
 class PortalTimelinePdfView(PortalPageMixin, TimelinePdfMixin):

@@ -16,6 +16,9 @@ class ProjectsConfig(AppConfig):
 
         search_kinds.register()
         register_health_signal(earned_value_health)
+        from projects import wait_sources
+
+        wait_sources.register()
 
         from notifications.permissions import register_resend_rule
         from notifications.signals import outbox_message_failed
@@ -29,3 +32,7 @@ class ProjectsConfig(AppConfig):
         from projects import closure
 
         closure.register()
+
+        from projects import copying
+
+        copying.register()  # the plan's own parts first (projects.copying)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.branding import current_brand
 from projects.health import CLIENT_LABELS
 from projects.models import HealthStatus, Milestone
+from projects.waits import KIND_LABELS
 from reports.sections import section_template, section_text_template
 from reports.timeline import timeline_layout
 from risks.models import Level, Strategy
@@ -41,6 +42,25 @@ def _label(choices: Any, value: str | None) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+def _waiting(waiting: dict[str, Any] | None) -> dict[str, Any] | None:
+    if waiting is None:
+        return None
+    total = waiting["client_days"] + waiting["team_days"]
+    return {
+        **waiting,
+        "total_days": total,
+        "client_percent": round(100 * waiting["client_days"] / total) if total else None,
+        "items": [
+            {
+                **item,
+                "due": _date(item["due"]),
+                "kind_label": str(KIND_LABELS.get(item["kind"], "")),
+            }
+            for item in waiting["items"]
+        ],
+    }
 
 
 def present(snapshot: dict[str, Any], language: str) -> dict[str, Any]:
@@ -106,6 +126,8 @@ def present(snapshot: dict[str, Any], language: str) -> dict[str, Any]:
             for r in awaiting["requirements"]
         ],
         "change_requests": awaiting["change_requests"],
+        # Reports taken before the delay share was measured have no "waiting".
+        "waiting": _waiting(snapshot.get("waiting")),
         "risks": [
             {
                 **risk,

@@ -22,6 +22,7 @@ from django.utils import translation
 from projects.health import project_health_many
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.selectors.portfolio import ClientProgress, client_progress_many
+from projects.waits import delay_shares_for, response_days_for
 from reports.schedule import zone_of
 from reports.sections import collect_sections
 from risks.selectors.portfolio import client_risks_for_reports
@@ -253,6 +254,43 @@ def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, li
     return result
 
 
+# The report lists at most this many of the answers that took longer than agreed.
+WAITING_LIMIT = 8
+
+
+def _waiting_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, Any]]:
+    """What waited beyond the agreed response time, as the client may read it (projects.waits),
+    on each report's day: a fixed number of queries per distinct day (one, as a rule)."""
+    by_day: dict[date, list[Project]] = {}
+    for request in requests:
+        by_day.setdefault(snapshot_day(request.until, request.time_zone), []).append(
+            request.project
+        )
+    result: dict[int, dict[str, Any]] = {}
+    for day, projects in by_day.items():
+        shares = delay_shares_for(projects, today=day, client_view=True)
+        days = response_days_for([project.pk for project in projects])
+        for project in projects:
+            share = shares[project.pk]
+            result[project.pk] = {
+                "response_days": days[project.pk],
+                "client_days": share.client_days,
+                "team_days": share.team_days,
+                "items": [
+                    {
+                        "kind": item.wait.kind,
+                        "label": item.wait.label,
+                        "party": item.wait.party,
+                        "due": _iso(item.due),
+                        "days_late": item.days_late,
+                        "open": item.is_open,
+                    }
+                    for item in share.late[:WAITING_LIMIT]
+                ],
+            }
+    return result
+
+
 def _risks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
@@ -282,6 +320,7 @@ def take_snapshots(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, A
     progress = client_progress_many(projects)
     milestones = _milestones_many(requests)
     awaiting = _awaiting_client_many(projects)
+    waiting = _waiting_many(requests)
     risks = client_risks_for_reports(projects)
     return {
         request.project.pk: {
@@ -303,6 +342,7 @@ def take_snapshots(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, A
             ),
             "milestones": milestones[request.project.pk],
             "awaiting": awaiting[request.project.pk],
+            "waiting": waiting[request.project.pk],
             "risks": _risks(risks[request.project.pk]),
             "sections": collect_sections(
                 request.project, period_start=request.period_start, period_end=request.period_end

@@ -105,6 +105,25 @@ def _earned_value(role: str, person: int, period: Period, moment: f.Moment) -> l
     return items
 
 
+def _waiting(role: str, person: int, period: Period, moment: f.Moment) -> list[Item]:
+    items = []
+    for project, late in f.waiting_items(person, period, moment):
+        within = sum(1 for day in late.days if period.start <= day < period.end)
+        side = _("the client") if late.wait.party == "client" else _("the team")
+        items.append(
+            Item(
+                label=f"{late.wait.kind_label}: {late.wait.label}",
+                project=project.name,
+                when=_when(late.due),
+                outcome=_("%(days)d working days late, waiting on %(side)s")
+                % {"days": within, "side": side},
+                good=None,
+                url=reverse("projects:detail", kwargs={"project_id": project.pk}),
+            )
+        )
+    return items
+
+
 def _changes(role: str, person: int, period: Period, moment: f.Moment) -> list[Item]:
     rows = (
         f.change_rows(role, [person])
@@ -339,6 +358,7 @@ GROUPS: dict[str, Group] = {
         Group("acceptance", gettext_lazy("Deliverables accepted"), (Role.PM,), _acceptance),
         Group("issues", gettext_lazy("Issues and unregistered risks"), (Role.PM,), _issues),
         Group("satisfaction", gettext_lazy("Satisfaction"), (Role.PM, Role.AM), _satisfaction),
+        Group("waiting", gettext_lazy("Days lost waiting"), (Role.PM,), _waiting),
         Group("complaints", gettext_lazy("Complaints"), (Role.AM,), _complaints),
         Group("follow_ups", gettext_lazy("Detractor follow-ups"), (Role.AM,), _follow_ups),
         Group("retention", gettext_lazy("Retention"), (Role.AM,), _retention),

@@ -78,6 +78,16 @@ PM_MEASURES = (
     Measure("nps", gettext_lazy("NPS"), "satisfaction", "score", HIGHER),
     Measure("csat", gettext_lazy("CSAT (% satisfied)"), "satisfaction", "percent", HIGHER),
     Measure("responses", gettext_lazy("Survey responses"), "satisfaction", "count"),
+    Measure(
+        "client_wait_days",
+        gettext_lazy("Days lost waiting on the client"),
+        "waiting",
+        "count",
+        LOWER,
+    ),
+    Measure(
+        "team_wait_days", gettext_lazy("Days lost waiting on the team"), "waiting", "count", LOWER
+    ),
 )
 
 AM_MEASURES = (

@@ -10,6 +10,9 @@ class StakeholdersConfig(AppConfig):
         from stakeholders import permissions, search  # noqa: F401  (permissions adds the rules)
 
         search.register()
+        from stakeholders import waits
+
+        waits.register()
         from stakeholders.discussables import (
             register_change_requests,
             register_requirements,
@@ -45,3 +48,7 @@ class StakeholdersConfig(AppConfig):
         register_closed_guard(m.ActionItem, "meeting__project")
         register_closed_guard(m.RequirementVersion, "requirement__project")
         register_closed_guard(m.Confirmation, "requirement__project")
+
+        from stakeholders import copying
+
+        copying.register()  # the RACI in a project's plan (projects.copying)

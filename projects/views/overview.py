@@ -38,6 +38,7 @@ from projects.services import (
     project_health_override_clear,
 )
 from projects.views.base import as_int
+from projects.waits import delay_share_for, response_days_for
 
 
 class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
@@ -91,6 +92,8 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             objective_form=(failed if failed is not None and failed.prefix == "new" else None)
             or ObjectiveForm(prefix="new"),
             override_form=kwargs.get("override_form") or HealthOverrideForm(),
+            delay_share=delay_share_for(self.project),
+            response_days=response_days_for([self.project.pk])[self.project.pk],
             out_of_scope_lines=[
                 line.strip() for line in self.project.out_of_scope.splitlines() if line.strip()
             ],

@@ -102,9 +102,10 @@ def test_plan_and_portal_pages_keep_a_constant_number_of_queries(cast, role_name
     client = logged_in(cast.by_name(role_name))
     url = url_template.format(cast.project.pk)
     _grow_plan(cast.pm, cast.project, 2)
-    few = count_queries(client, url)
+    # Warm: the working calendars (the days lost waiting) come from the cache.
+    few = count_queries(client, url, warm=True)
     _grow_plan(cast.pm, cast.project, 10)
-    assert count_queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few
 
 
 def test_the_member_count_counts_every_member_not_just_the_viewer(cast):

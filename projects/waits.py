@@ -1,0 +1,225 @@
+"""The client's share of the delay: how long each item waited beyond the agreed response time, on
+the client (requirements to confirm, changes and gates to approve, deliverables to accept,
+client-owned action items) and on the team (a client's change request to assess, team-owned
+action items), and the working days lost waiting on each side.
+
+Sources and the agreed response time are plugged in by the apps that own them, as the health
+signals are (projects.health): a **wait source** is registered once, at app start-up, and reads
+every project of a list with one query:
+
+    from projects.waits import Wait, register_wait_source
+
+    def confirmations(project_ids, *, today):
+        return [Wait(project_id=..., party=Party.CLIENT, ...), ...]
+
+    register_wait_source(confirmations)
+
+A `Wait` says who waited on whom (`party`: the side that owes the answer), since when, until
+when it was answered (None: still waiting), and by when it was due if the item has a due date of
+its own (an action item's due date, a deliverable's deemed-acceptance day). Without one it is due
+the agreed number of working days after it started waiting: the project's client response time
+(`register_response_days`, the portal's setting; 5 working days where none is set), which both
+sides are held to.
+
+Counting, in working days of the side that owes the answer (the client organisation's calendar
+for the client, the provider's for the team): an item is late on each working day after its due
+day up to and including the day it was answered (or today). **Days lost** on a side is the number
+of distinct working days on which at least one of its items was late, so two late items on the
+same day count that day once. The list of late items shows each item's own days late.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.calendars import calendars_for_organization_ids, provider_calendar
+from common.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from projects.models import Project
+
+DEFAULT_RESPONSE_DAYS = 5
+
+# What is awaited, by the key a source gives (stable in report snapshots), in the reader's words.
+KIND_LABELS = {
+    "deliverable": gettext_lazy("Deliverable to accept"),
+    "gate": gettext_lazy("Phase gate to approve"),
+    "requirement": gettext_lazy("Requirement to confirm"),
+    "change_approval": gettext_lazy("Change request to approve"),
+    "change_assessment": gettext_lazy("Change request to assess"),
+    "action_item": gettext_lazy("Action item"),
+}
+
+
+class Party:
+    CLIENT = "client"
+    TEAM = "team"
+
+
+@dataclass(frozen=True)
+class Wait:
+    project_id: int
+    party: str  # Party: the side that owes the answer
+    kind: str  # what is awaited: a key of KIND_LABELS
+    label: str  # the item: "CR-3 Barcode scanners"
+    since: date
+    answered: date | None
+    due: date | None = None
+    client_visible: bool = True  # False: only the team reads it (an internal item)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+@dataclass(frozen=True)
+class LateWait:
+    wait: Wait
+    due: date
+    days: frozenset[date]  # the working days it was late on
+
+    @property
+    def days_late(self) -> int:
+        return len(self.days)
+
+    @property
+    def is_open(self) -> bool:
+        return self.wait.answered is None
+
+
+@dataclass(frozen=True)
+class DelayShare:
+    client_days: int
+    team_days: int
+    late: list[LateWait] = field(default_factory=list)
+    # The distinct working days lost on each side (Party), to count within a period.
+    lost: dict[str, frozenset[date]] = field(default_factory=dict)
+
+    def days_within(self, party: str, start: date, end: date) -> int:
+        """The working days lost on `party`'s side from `start` up to, not including, `end`."""
+        return sum(1 for day in self.lost.get(party, ()) if start <= day < end)
+
+    @property
+    def total_days(self) -> int:
+        return self.client_days + self.team_days
+
+    @property
+    def client_percent(self) -> int | None:
+        """The client's share of the days lost, in percent (None when none was lost)."""
+        if not self.total_days:
+            return None
+        return round(100 * self.client_days / self.total_days)
+
+    @property
+    def team_percent(self) -> int | None:
+        share = self.client_percent
+        return None if share is None else 100 - share
+
+    def client_late(self) -> list[LateWait]:
+        return [item for item in self.late if item.wait.party == Party.CLIENT]
+
+    def team_late(self) -> list[LateWait]:
+        return [item for item in self.late if item.wait.party == Party.TEAM]
+
+
+class WaitSource(Protocol):
+    def __call__(self, project_ids: list[int], *, today: date) -> Iterable[Wait]: ...
+
+
+ResponseDays = Callable[[list[int]], dict[int, int]]
+
+_SOURCES: list[WaitSource] = []
+_RESPONSE_DAYS: list[ResponseDays] = []
+
+
+def register_wait_source(source: WaitSource) -> WaitSource:
+    """Add a source of waits (usable as a decorator); registering twice adds it once."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def register_response_days(provider: ResponseDays) -> ResponseDays:
+    """Set where each project's agreed response time (working days) comes from."""
+    _RESPONSE_DAYS[:] = [provider]
+    return provider
+
+
+def wait_sources() -> list[WaitSource]:
+    return list(_SOURCES)
+
+
+def response_days_for(project_ids: list[int]) -> dict[int, int]:
+    """Each project's agreed response time, in working days."""
+    if not _RESPONSE_DAYS:
+        return dict.fromkeys(project_ids, DEFAULT_RESPONSE_DAYS)
+    configured = _RESPONSE_DAYS[0](project_ids)
+    return {pk: configured.get(pk, DEFAULT_RESPONSE_DAYS) for pk in project_ids}
+
+
+def late_days(calendar: WorkCalendar, due: date, until: date) -> set[date]:
+    """The working days after `due` up to and including `until`."""
+    days = set()
+    current = due
+    while current < until:
+        current += timedelta(days=1)
+        if calendar.is_working_day(current):
+            days.add(current)
+    return days
+
+
+def delay_shares_for(
+    projects: Sequence[Project], *, today: date | None = None, client_view: bool = False
+) -> dict[int, DelayShare]:
+    """The delay share of each project, by id: one query per source, one for the response times,
+    one for the provider and at most one for the clients' calendars not cached, whatever the
+    number of projects.
+    With `client_view`, only what a client may read: items the team keeps internal are left out
+    of the list and of the counts."""
+    today = today or timezone.localdate()
+    projects = list(projects)
+    ids = [project.pk for project in projects]
+    if not ids:
+        return {}
+    clients = {project.pk: project.client_id for project in projects}
+    response_days = response_days_for(ids)
+    provider = provider_calendar(around=today)
+    client_calendars = calendars_for_organization_ids(clients.values(), around=today)
+    lost: dict[tuple[int, str], set[date]] = defaultdict(set)
+    late: dict[int, list[LateWait]] = defaultdict(list)
+    for source in _SOURCES:
+        for wait in source(ids, today=today):
+            if wait.project_id not in clients or (client_view and not wait.client_visible):
+                continue
+            if wait.party == Party.CLIENT:
+                calendar = client_calendars[clients[wait.project_id]]
+            else:
+                calendar = provider
+            due = wait.due or calendar.add_working_days(wait.since, response_days[wait.project_id])
+            days = late_days(calendar, due, min(wait.answered or today, today))
+            if not days:
+                continue
+            lost[(wait.project_id, wait.party)] |= days
+            late[wait.project_id].append(LateWait(wait=wait, due=due, days=frozenset(days)))
+    return {
+        pk: DelayShare(
+            client_days=len(lost[(pk, Party.CLIENT)]),
+            team_days=len(lost[(pk, Party.TEAM)]),
+            late=sorted(late[pk], key=lambda item: (-item.days_late, item.due, item.wait.label)),
+            lost={party: frozenset(lost[(pk, party)]) for party in (Party.CLIENT, Party.TEAM)},
+        )
+        for pk in ids
+    }
+
+
+def delay_share_for(
+    project: Project, *, today: date | None = None, client_view: bool = False
+) -> DelayShare:
+    return delay_shares_for([project], today=today, client_view=client_view)[project.pk]
