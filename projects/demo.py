@@ -581,3 +581,36 @@ def seed_costs(*, people: dict[str, User]) -> int:
     project.budget_visibility = BudgetVisibility.DETAIL
     project.save(update_fields=["budget_visibility"])
     return created
+
+
+def seed_baselines(*, people: dict[str, User]) -> int:
+    """Each demo project with a plan gets its first baseline, set by its PM from the dates it was
+    created with, so the slippage since then still shows (once: a project with a baseline is
+    left alone)."""
+    from projects.models import Baseline, Membership, Role
+    from projects.services.baselines import baseline_set_first
+
+    created = 0
+    projects = (
+        Project.objects.filter(milestones__isnull=False, baselines__isnull=True)
+        .exclude(phase=Phase.CLOSED)
+        .distinct()
+        .order_by("pk")
+    )
+    for project in projects:
+        pm = (
+            Membership.objects.filter(project=project, role=Role.PM, user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+        if pm is None or Baseline.objects.filter(project=project).exists():
+            continue
+        chinese = pm.user.language.startswith("zh")
+        baseline_set_first(
+            actor=pm.user,
+            project=project,
+            reason="合同签订时的计划" if chinese else "The plan signed with the statement of work",
+            from_current_plan=False,
+        )
+        created += 1
+    return created

@@ -1,13 +1,16 @@
 """Demo change requests (called by `manage.py seed_demo`; once: a project that already has change
 requests is left alone): for NW-WMS one approved by both sides (the plan and budget moved) and one
-awaiting the client admin; for HX-MES one in Chinese awaiting the client."""
+awaiting the client admin; for HX-MES one in Chinese awaiting the client, which re-baselines the
+plan once approved. The approved one's added scope is a task of its own (its budget pays for it;
+the rest of its cost is contingency)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from accounts.models import User
-from projects.models import Project, Visibility
+from projects.models import BudgetChange, Project, Task, Visibility
+from projects.services.tasks import task_create
 from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
@@ -47,11 +50,22 @@ def seed_change_requests(*, people: dict[str, User]) -> int:
             change_request=approved,
             scope_impact="Scanner integration for the goods-in screens; two more test runs.",
             cost_impact=Decimal("8400.00"),
+            contingency_impact=Decimal("1400.00"),
             schedule=dict.fromkeys(milestones[-2:], 7),
             internal_note="6 days of integration at 110/h, 2 days of testing; 12% margin.",
         )
         change_request_approve(actor=pm, change_request=approved)
         change_request_approve(actor=client_admin, change_request=approved)
+        scanners = task_create(
+            actor=pm,
+            project=project,
+            name="Integrate the dock scanners",
+            estimate_hours=Decimal(56),
+            visibility=Visibility.CLIENT,
+        )
+        Task.objects.filter(pk=scanners.pk).update(
+            budget_change=BudgetChange.objects.get(project=project, change_reference="CR-1")
+        )
         pending = change_request_create(
             actor=pm,
             project=project,
@@ -86,6 +100,7 @@ def seed_change_requests(*, people: dict[str, User]) -> int:
             scope_impact="新增 12 台设备的数据接口和看板。",
             cost_impact=Decimal("36000.00"),
             schedule=dict.fromkeys(_milestone_ids(project)[-1:], 10),
+            rebaseline=True,
             internal_note="接口开发 15 人天,现场调试 5 人天。",
         )
         created += 1

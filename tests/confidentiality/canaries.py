@@ -65,8 +65,23 @@ DECLARED: dict[str, tuple[str, str]] = {
         "an organisation's holidays and make-up working days: they set the dates clients are "
         "shown (deemed acceptance, answer-by days), nothing about a project",
     ),
+    "accounts.PersonalCalendar": (STAFF_ONLY, "a provider person's working pattern"),
+    "accounts.Leave": (STAFF_ONLY, "a provider person's leave (its note is theirs alone)"),
     "projects.Project": (CLIENT_TEXT, "the project a client is a member of"),
     "projects.Objective": (CLIENT_TEXT, "the project's objectives, shown in the portal"),
+    "projects.ProjectTemplate": (
+        STAFF_ONLY,
+        "the provider's project templates (plans without people); no portal page or API reads them",
+    ),
+    "projects.Baseline": (
+        CLIENT_TEXT,
+        "the plan agreed with the client (dates, scope, why it was set): its entries carry "
+        "their own visibility",
+    ),
+    "projects.BudgetChange": (
+        CLIENT_TEXT,
+        "the cost of a change request both sides approved, split into scope and contingency",
+    ),
     "projects.PhaseGate": (CLIENT_TEXT, "a gate the client admin approves"),
     "projects.QualityReview": (STAFF_ONLY, "the team's own review before a submission"),
     "projects.Rate": (STAFF_ONLY, "cost rates"),
@@ -129,6 +144,7 @@ NOT_TEXT = {
     "member_side",
     "last_error",
     "history_change_reason",
+    "working_weekdays",  # digits of weekdays, which a calendar parses
 }
 
 # The Django and third-party apps carry no project data.

@@ -245,6 +245,21 @@ def _plan(world: World) -> None:
     items["gate"] = phase_gate_request(
         actor=pm, project=project, checked=gate_checklist(project), note="Ready."
     )
+    # The plan as agreed (its internal milestone and task are internal entries), a template of
+    # it, and the PM's leave.
+    from accounts.calendars import leave_add
+    from projects.services.baselines import baseline_set_first
+    from projects.services.templates import template_save
+
+    project.start_date = date(2027, 1, 4)
+    project.save()
+    items["baseline"] = baseline_set_first(actor=pm, project=project, reason="Signed plan")
+    items["template"] = template_save(
+        actor=pm, project=project, name="Rollout plan", description="Our usual rollout."
+    )
+    items["leave"] = leave_add(
+        actor=pm, start=date(2027, 2, 8), end=date(2027, 2, 12), kind="vacation", note="Skiing."
+    )
 
 
 def _costs_and_documents(world: World) -> None:

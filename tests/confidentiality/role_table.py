@@ -126,6 +126,26 @@ PAGES: dict[str, Entry] = {
     "set_language": Entry(roles(405), note="POST only"),
     # Accounts
     "accounts:profile": Entry(SIGNED_IN_PAGE),
+    "accounts:calendars": Entry(STAFF_ADMIN_PAGE, note="every organisation's calendar"),
+    "accounts:organization_calendar": Entry(
+        STAFF_ADMIN_PAGE, kwargs=lambda cast: {"organization_id": cast.project.client_id}
+    ),
+    **{
+        name: Entry(
+            STAFF_ADMIN_POST,
+            kwargs=lambda cast: {"organization_id": cast.project.client_id},
+            note="POST only",
+        )
+        for name in (
+            "accounts:organization_calendar_day_add",
+            "accounts:organization_calendar_day_delete",
+        )
+    },
+    "accounts:my_calendar": Entry(STAFF_PAGE, note="one's own working pattern and leave"),
+    **{
+        name: Entry(roles(405, anonymous=LOGIN, **dict.fromkeys(CLIENTS, PORTAL)), note="POST only")
+        for name in ("accounts:leave_add", "accounts:leave_delete")
+    },
     "accounts:branding_logo": Entry(
         roles(404),
         kwargs=lambda cast: {"digest": "0123456789abcdef"},
@@ -231,6 +251,17 @@ PAGES: dict[str, Entry] = {
             "projects:objective_delete",
         )
     },
+    "projects:templates": Entry(STAFF_PAGE, note="the provider's project templates"),
+    "projects:template_save": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only, for the PM (tests/projects/test_templates.py)",
+    ),
+    "projects:template_delete": Entry(
+        roles(405, anonymous=LOGIN, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=lambda cast: {"template_id": 1},
+        note="POST only, for its author or a staff admin",
+    ),
     "projects:members": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     **{
         name: Entry(
@@ -351,6 +382,14 @@ PAGES: dict[str, Entry] = {
         note="POST only (htmx or a plain form)",
     ),
     "projects:timeline": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "projects:baselines": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="baselines and their comparison"
+    ),
+    "projects:baseline_set": Entry(
+        roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=project_kwargs,
+        note="POST only, for the PM: the first baseline (tests/projects/test_baselines.py)",
+    ),
     "projects:timeline_pdf": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the plan as a PDF: Gantt and schedule"
     ),
@@ -645,6 +684,11 @@ PAGES: dict[str, Entry] = {
     ),
     "portal:project_timeline": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible tasks and milestones"
+    ),
+    "portal:project_baselines": Entry(
+        PORTAL_PROJECT_PAGE,
+        kwargs=project_kwargs,
+        note="baselines: client-visible items, budget per budget_visibility",
     ),
     "portal:project_timeline_pdf": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the plan's PDF: client-visible items"

@@ -261,6 +261,7 @@ WRITABLE_WHEN_CLOSED = {
     "lessons:lesson_edit": "lessons are learned after close (the retrospective)",
     "lessons:lesson_delete": "lessons are learned after close (the retrospective)",
     "lessons:portal_lessons": "the client's lessons are learned after close",
+    "projects:template_save": "reads the project; writes a template, which belongs to no project",
 }
 
 # Write endpoints that are not about one project's data (nothing to refuse), or that stay
@@ -298,6 +299,15 @@ NOT_PROJECT_WRITES = {
     "operations:outbox_resend_failed": "outgoing messages finish after close",
     "operations:report_delivery_resend": "deliveries of reports already made finish",
     "operations:branding": "the provider's branding belongs to no project",
+    "projects:template_delete": "templates belong to no project",
+    "accounts:organization_calendar": "an organisation's calendar belongs to no project",
+    "accounts:organization_calendar_day_add": "an organisation's calendar belongs to no project",
+    "accounts:organization_calendar_day_delete": (
+        "an organisation's calendar belongs to no project"
+    ),
+    "accounts:my_calendar": "the person's working pattern",
+    "accounts:leave_add": "the person's leave",
+    "accounts:leave_delete": "the person's leave",
     "search": "a search form",
     "home": "the start page",
     "notifications:list": "the person's notifications",

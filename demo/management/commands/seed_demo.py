@@ -17,7 +17,7 @@ from feedback.demo.surveys import seed_surveys
 from feedback.demo.tickets import seed_feedback
 from lessons.demo import seed_lessons
 from portal.demo import seed_portal
-from projects.demo import seed_costs, seed_delivery, seed_tasks
+from projects.demo import seed_baselines, seed_costs, seed_delivery, seed_tasks
 from projects.models import Membership, Project, Role
 from projects.services import membership_add
 from reports.demo import seed_reports
@@ -199,6 +199,8 @@ class Command(BaseCommand):
         created += seed_lessons(people=people)
         # A year of history behind the scorecards.
         created += seed_scorecards(people=people, organizations=organizations)
+        # Last: every open project with a plan by now has its first baseline.
+        created += seed_baselines(people=people)
         return created
 
     def print_logins(self) -> None:
