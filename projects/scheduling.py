@@ -574,9 +574,9 @@ def reschedule(
                 pulled.add(task_id)
         # A pulled task still follows its links: an unfinished predecessor tied to the same
         # milestone comes along by the same shift; any other holds the task back.
-        changed = bool(pulled)
-        while changed:
-            changed = False
+        unsettled = bool(pulled)
+        while unsettled:
+            unsettled = False
             for link in links:
                 if link.successor not in pulled:
                     continue
@@ -598,7 +598,7 @@ def reschedule(
                     pulled.add(pred)
                 else:
                     start[link.successor] = need
-                changed = True
+                unsettled = True
 
     # 3. Successors pushed by their links.
     moved = set(pinned)
