@@ -16,7 +16,7 @@ from projects.models import CLIENT_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from projects.models import Document, Project, Task
+    from projects.models import Document, Project, ProjectTemplate, Task
 
 
 def role_of(user: User, project: Project | None) -> str | None:
@@ -193,3 +193,21 @@ def can_create_project(user: User) -> bool:
 
 
 rules.add_perm("projects.add_project", can_create_project)
+
+
+# --- Project templates: the provider's, never a project's --------------------------------------
+
+
+def can_use_templates(user: User) -> bool:
+    """Read the templates and start projects from them: whoever may create projects."""
+    return bool(can_create_project(user))
+
+
+def can_save_template(user: User, project: Project) -> bool:
+    """The project's PM (or a staff admin) saves its plan as a template."""
+    return bool(can_edit_plan(user, project) or is_staff_admin(user))
+
+
+def can_delete_template(user: User, template: ProjectTemplate) -> bool:
+    """The template's author or a staff admin deletes it."""
+    return can_use_templates(user) and (template.created_by_id == user.pk or is_staff_admin(user))

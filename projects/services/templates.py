@@ -18,32 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from accounts.permissions import is_staff_admin
 from common.errors import InvalidInput, NotAllowed, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH, clean_text
 from projects.copying import ShiftContext, plan_export, plan_import, project_settings
 from projects.models import Phase, Project, ProjectTemplate, Role
-from projects.permissions import can_create_project, can_edit_plan, can_view_project
+from projects.permissions import (
+    can_delete_template,
+    can_save_template,
+    can_use_templates,
+    can_view_project,
+)
 from projects.services.projects import ProjectData, project_create
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-# --- Who may (projects.permissions would be their home; kept here with the services) ------------
-
-
-def can_save_template(user: User, project: Project) -> bool:
-    return bool(can_edit_plan(user, project) or is_staff_admin(user))
-
-
-def can_use_templates(user: User) -> bool:
-    """Read the templates and start projects from them: whoever may create projects."""
-    return bool(can_create_project(user))
-
-
-def can_delete_template(user: User, template: ProjectTemplate) -> bool:
-    return can_use_templates(user) and (template.created_by_id == user.pk or is_staff_admin(user))
 
 
 # --- Reads ----------------------------------------------------------------------------------------

@@ -18,9 +18,8 @@ from common.pages import run_action
 from projects.forms.projects import TemplateSaveForm
 from projects.mixins import ProjectPageMixin
 from projects.models import ProjectTemplate
+from projects.permissions import can_delete_template, can_use_templates
 from projects.services.templates import (
-    can_delete_template,
-    can_use_templates,
     template_delete,
     template_get_for,
     template_list_for,
