@@ -39,8 +39,8 @@ def plan(cast):
         project=cast.project,
         name="Test with the client",
         visibility=Visibility.CLIENT,
-        start_date=date(2027, 1, 11),
-        due_date=date(2027, 1, 12),
+        start_date=date(2027, 1, 13),
+        due_date=date(2027, 1, 14),
     )
     dependency_add(actor=cast.pm, predecessor=build, successor=test)
     return build, secret, test
@@ -64,7 +64,8 @@ def test_timeline_draws_the_gantt_with_the_critical_path(page: Page, cast, plan,
     build, secret, test = plan
     log_in(page, cast.pm)
     page.goto(f"/projects/{cast.project.pk}/timeline/")
-    # Test finishes last; Build ends on Friday and Test is planned from Monday: 2 days slack.
+    # Test finishes last; Build ends on Friday and Test is planned from Wednesday: Monday and
+    # Tuesday are 2 working days of slack.
     expect(page.locator(f".bar-wrapper[data-id='t{test.pk}']")).to_have_class(
         "bar-wrapper gantt-critical"
     )

@@ -414,6 +414,8 @@ def _values(w: World, record: Any) -> dict[str, Callable[[], list[Any]]]:
         "revision": lambda: [None, getattr(record, "revision", 1)],
         "scope_impact": lambda: [CHANGED_TEXT],
         "cost_impact": lambda: [Decimal("9999.00")],
+        "contingency_impact": lambda: [Decimal("777.00")],
+        "rebaseline": lambda: [True, False],
         "schedule": lambda: [{w.milestone.pk: 30}, {w.other_milestone.pk: 5}],
         "internal_note": lambda: [CHANGED_TEXT],
         "requirements": lambda: [[w.requirement.pk], []],
