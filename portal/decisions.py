@@ -30,6 +30,8 @@ from feedback.selectors.tickets import ticket_get_for, tickets_awaiting_confirma
 from feedback.services.tickets import ticket_confirm
 from projects.models import AcceptanceRound
 from projects.selectors import deliverables_awaiting_decision_for, gates_awaiting_decision_for
+from projects.selectors.tasks import client_tasks_awaiting_for, task_get_for
+from projects.services.tasks import task_update
 from stakeholders.selectors.changes import change_requests_awaiting_decision_for
 from stakeholders.selectors.meetings import action_item_get_for, open_action_items_for
 from stakeholders.selectors.requirements import (
@@ -317,6 +319,35 @@ def _complete_action_item(actor: User, project: Project, item_id: int) -> None:
     action_item_set_done(actor=actor, item=item, is_done=True)
 
 
+def _client_tasks(user: User) -> list[WaitingItem]:
+    return [
+        WaitingItem(
+            kind="client_task",
+            key=f"client_task:{task.pk}",
+            pk=task.pk,
+            icon="bi-person-check",
+            title=_("Your side's task: %(name)s") % {"name": task.name},
+            project=task.project,
+            since=_as_datetime(task.start_date or task.created_at),
+            due=task.due_date,
+            url=reverse("portal:project_timeline", args=[task.project_id]),
+            action_label=_("Mark done"),
+        )
+        for task in _pending_client_tasks(user)
+    ]
+
+
+def _complete_client_task(actor: User, project: Project, item_id: int) -> None:
+    task = task_get_for(user=actor, project=project, task_id=item_id)
+    if task.owner_side != task.OwnerSide.CLIENT:
+        raise NotFound()
+    task_update(actor=actor, task=task, changes={"status": task.Status.DONE})
+
+
+def _pending_client_tasks(user: User) -> QuerySet[Any]:
+    return client_tasks_awaiting_for(user=user, today=timezone.localdate())
+
+
 def _pending_surveys(user: User) -> QuerySet[Any]:
     return open_invitations_for(user=user).filter(responded_at__isnull=True)
 
@@ -350,3 +381,4 @@ register_waiting_source(
     "ticket", _tickets, _confirm_ticket, lambda user: tickets_awaiting_confirmation_for(user=user)
 )
 register_waiting_source("action_item", _action_items, _complete_action_item, _pending_action_items)
+register_waiting_source("client_task", _client_tasks, _complete_client_task, _pending_client_tasks)

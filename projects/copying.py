@@ -302,11 +302,15 @@ def import_milestones(project: Project, data: object, context: ShiftContext) -> 
 
 
 def export_tasks(project: Project) -> dict[str, Any]:
-    """The WBS, each parent before its subtasks, with estimates, dates, constraints and the
-    dependencies (kind and lag). Not the assignee, status, progress or actual hours."""
+    """The WBS, each parent before its subtasks, with estimates, dates, constraints, who does
+    each (the team or the client), repetitions and the dependencies (kind and lag). Not the
+    assignee, status, progress or actual hours. A repeating task goes once, as its series'
+    first occurrence (the copy's series starts again from there)."""
     from projects.models import Task, TaskDependency
 
     tasks = list(Task.objects.filter(project=project).order_by("position", "id"))
+    parents = {task.parent_id for task in tasks}
+    tasks = [task for task in tasks if task.repeat_series_id is None or task.pk in parents]
     children: dict[int | None, list[Task]] = {}
     known = {task.pk for task in tasks}
     for task in tasks:
@@ -319,6 +323,7 @@ def export_tasks(project: Project) -> dict[str, Any]:
         ordered.append(task)
         stack.extend(reversed(children.get(task.pk, [])))
     links = TaskDependency.objects.filter(successor__project=project).order_by("id")
+    kept = {task.pk for task in ordered}
     return {
         "tasks": [
             {
@@ -335,6 +340,9 @@ def export_tasks(project: Project) -> dict[str, Any]:
                 "visibility": task.visibility,
                 "constraint": task.constraint,
                 "constraint_date": day_offset(project, task.constraint_date),
+                "owner_side": task.owner_side,
+                "repeat": task.repeat,
+                "repeat_until": day_offset(project, task.repeat_until),
             }
             for task in ordered
         ],
@@ -346,11 +354,13 @@ def export_tasks(project: Project) -> dict[str, Any]:
                 "lag_days": link.lag_days,
             }
             for link in links
+            if link.predecessor_id in kept and link.successor_id in kept
         ],
     }
 
 
 def import_tasks(project: Project, data: dict[str, Any], context: ShiftContext) -> None:
+    from projects.models import Task
     from projects.services.tasks import dependency_add, task_create
 
     milestones = context.created.get("milestones", {})
@@ -375,6 +385,9 @@ def import_tasks(project: Project, data: dict[str, Any], context: ShiftContext) 
             visibility=text(row, "visibility"),
             constraint=text(row, "constraint"),
             constraint_date=context.date_at(row.get("constraint_date")),
+            owner_side=str(row.get("owner_side") or Task.OwnerSide.TEAM),
+            repeat=str(row.get("repeat") or ""),
+            repeat_until=context.date_at(row.get("repeat_until")),
         )
     for link in items(data.get("dependencies", [])):
         lag = link.get("lag_days", 0)

@@ -309,7 +309,8 @@ def _play(story: str, *, deliverable, pm: User, team: User, client: User) -> Non
 
 
 # code -> [(key, parent key, name, assignee, start, due, hours, status, percent, client-visible,
-#           milestone name, [keys it depends on])]; assignee "pm" or "team".
+#           milestone name, [keys it depends on], optional repetition)]; assignee "pm" or "team",
+# or for a task of the client's "rep" (the customer representative) or "client" (no one).
 TASK_PLANS: dict[str, list[tuple]] = {
     "NW-WMS": [
         (
@@ -355,6 +356,20 @@ TASK_PLANS: dict[str, list[tuple]] = {
             [],
         ),
         (
+            "data",
+            "prep",
+            "Provide the item master data",
+            "rep",
+            date(2026, 11, 9),
+            date(2026, 11, 13),
+            None,
+            Task.Status.IN_PROGRESS,
+            60,
+            True,
+            "Pilot warehouse live",
+            [],
+        ),
+        (
             "train",
             "prep",
             "Train pilot staff",
@@ -366,7 +381,21 @@ TASK_PLANS: dict[str, list[tuple]] = {
             0,
             True,
             "Pilot warehouse live",
-            ["scan"],
+            ["scan", "data"],
+        ),
+        (
+            "uat",
+            "prep",
+            "Test the pilot with the warehouse team",
+            "client",
+            date(2026, 12, 21),
+            date(2026, 12, 23),
+            None,
+            Task.Status.TODO,
+            0,
+            True,
+            "Pilot warehouse live",
+            ["train"],
         ),
         (
             "rehearse",
@@ -380,7 +409,7 @@ TASK_PLANS: dict[str, list[tuple]] = {
             0,
             True,
             "Pilot warehouse live",
-            ["train", "cache"],
+            ["train", "cache", "uat"],
         ),
         (
             "rollout",
@@ -438,8 +467,37 @@ TASK_PLANS: dict[str, list[tuple]] = {
             None,
             [],
         ),
+        (
+            "checkin",
+            None,
+            "Weekly pilot check-in notes",
+            "pm",
+            date(2026, 12, 4),
+            date(2026, 12, 4),
+            None,
+            Task.Status.TODO,
+            0,
+            False,
+            None,
+            [],
+            (Task.Repeat.WEEKLY, date(2027, 1, 8)),
+        ),
     ],
     "HX-MES": [
+        (
+            "data",
+            None,
+            "提供现有工艺与物料数据",
+            "rep",
+            date(2026, 11, 9),
+            date(2026, 11, 20),
+            None,
+            Task.Status.IN_PROGRESS,
+            50,
+            True,
+            "需求确认",
+            [],
+        ),
         (
             "survey",
             None,
@@ -466,7 +524,7 @@ TASK_PLANS: dict[str, list[tuple]] = {
             10,
             True,
             "需求确认",
-            ["survey"],
+            ["survey", "data"],
         ),
         (
             "design",
@@ -495,29 +553,42 @@ def seed_tasks(*, people: dict[str, User]) -> int:
         if project is None or project.tasks.exists():
             continue
         pm = people["pm.zh@rapport.example" if code == "HX-MES" else "pm@rapport.example"]
-        assignees = {"pm": pm, "team": people["team@rapport.example"]}
+        assignees: dict[str, User | None] = {
+            "pm": pm,
+            "team": people["team@rapport.example"],
+            "rep": people["rep@huaxing.example" if code == "HX-MES" else "rep@northwind.example"],
+            "client": None,
+        }
         milestones = {milestone.name: milestone for milestone in project.milestones.all()}
         tasks: dict[str, Task] = {}
-        for (
-            key,
-            parent,
-            name,
-            assignee,
-            start,
-            due,
-            hours,
-            status,
-            percent,
-            client_visible,
-            milestone,
-            after,
-        ) in rows:
+        for row in rows:
+            (
+                key,
+                parent,
+                name,
+                assignee,
+                start,
+                due,
+                hours,
+                status,
+                percent,
+                client_visible,
+                milestone,
+                after,
+                *options,
+            ) = row
+            repeat, repeat_until = options[0] if options else ("", None)
             tasks[key] = task_create(
                 actor=pm,
                 project=project,
                 name=name,
                 parent=tasks[parent] if parent else None,
                 assignee=assignees[assignee],
+                owner_side=(
+                    Task.OwnerSide.CLIENT if assignee in ("rep", "client") else Task.OwnerSide.TEAM
+                ),
+                repeat=repeat,
+                repeat_until=repeat_until,
                 start_date=start,
                 due_date=due,
                 estimate_hours=Decimal(hours) if hours is not None else None,

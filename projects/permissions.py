@@ -52,6 +52,8 @@ can_view_project = is_member | is_staff_admin
 can_view_internal_items = is_staff_member | is_staff_admin
 can_edit_plan = is_pm
 can_edit_own_tasks = is_pm | is_team_member
+# The client's side reports the progress of its own duties in the plan (tasks of the client's).
+can_report_client_tasks = has_role(Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
 can_review_quality = is_pm | is_team_member
 can_submit_requirement = has_role(
     Role.PM, Role.AM, Role.TEAM_MEMBER, Role.CLIENT_ADMIN, Role.CUSTOMER_REP
@@ -165,10 +167,17 @@ rules.add_perm("projects.view_resources", manages_any_project)
 
 
 def can_update_task(user: User, task: Task) -> bool:
-    """The PM updates any task of the project; a team member only a task assigned to them (and
-    then only its progress: projects.services.tasks.task_update says which fields)."""
+    """The PM updates any task of the project; a team member only a task assigned to them; a
+    client admin or representative any client-visible task of the client's, assigned to them or
+    to no one (each only its progress: projects.services.tasks.task_update says which fields)."""
     if can_edit_plan(user, task.project):
         return True
+    if task.owner_side == "client":
+        return bool(
+            task.visibility == "client"
+            and task.assignee_id in (None, user.pk)
+            and can_report_client_tasks(user, task.project)
+        )
     return bool(
         can_edit_own_tasks(user, task.project)
         and task.assignee_id is not None

@@ -1,5 +1,5 @@
 """The projects app's wait sources (projects.waits): deliverables the client is asked to accept,
-and phase gates awaiting the client admin's approval."""
+phase gates awaiting the client admin's approval, and the client's own tasks in the plan."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import AcceptanceRound, PhaseGate, Visibility
+from projects.models import AcceptanceRound, PhaseGate, Task, Visibility
 from projects.waits import Party, Wait, register_wait_source
 
 
@@ -67,6 +67,40 @@ def gate_approval(project_ids: list[int], *, today: date) -> list[Wait]:
     ]
 
 
+def client_tasks(project_ids: list[int], *, today: date) -> list[Wait]:
+    """Each task of the client's with a due date, from its start (or its due date) to the day it
+    was done; due on its own due date. Client-visible by rule (its milestone too, or the client
+    could not read the item)."""
+    tasks = (
+        Task.objects.filter(
+            project_id__in=project_ids,
+            owner_side=Task.OwnerSide.CLIENT,
+            visibility=Visibility.CLIENT,
+            due_date__isnull=False,
+            due_date__lt=today,
+        )
+        .exclude(milestone__visibility=Visibility.INTERNAL)
+        .values_list("project_id", "name", "start_date", "due_date", "completed_at")
+    )
+    waits = []
+    for project_id, name, start, due, completed_at in tasks:
+        if due is None:  # excluded by the filter above
+            continue
+        waits.append(
+            Wait(
+                project_id=project_id,
+                party=Party.CLIENT,
+                kind="client_task",
+                label=name,
+                since=min(start or due, due),
+                answered=_day(completed_at),
+                due=due,
+            )
+        )
+    return waits
+
+
 def register() -> None:
     register_wait_source(deliverable_acceptance)
     register_wait_source(gate_approval)
+    register_wait_source(client_tasks)

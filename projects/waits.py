@@ -1,7 +1,7 @@
 """The client's share of the delay: how long each item waited beyond the agreed response time, on
 the client (requirements to confirm, changes and gates to approve, deliverables to accept,
-client-owned action items) and on the team (a client's change request to assess, team-owned
-action items), and the working days lost waiting on each side.
+client-owned tasks and action items) and on the team (a client's change request to assess,
+team-owned action items), and the working days lost waiting on each side.
 
 Sources and the agreed response time are plugged in by the apps that own them, as the health
 signals are (projects.health): a **wait source** is registered once, at app start-up, and reads
@@ -55,6 +55,7 @@ KIND_LABELS = {
     "change_approval": gettext_lazy("Change request to approve"),
     "change_assessment": gettext_lazy("Change request to assess"),
     "action_item": gettext_lazy("Action item"),
+    "client_task": gettext_lazy("Client's task"),
 }
 
 

@@ -487,7 +487,7 @@ def _complaints(figures: Figures, people: list[int], periods: list[Period], mome
 def pm_figures(
     people: Iterable[int], periods: list[Period], moment: Moment | None = None
 ) -> Figures:
-    """Every project manager figure of `people` for each period: seventeen queries (nine of
+    """Every project manager figure of `people` for each period: eighteen queries (ten of
     them the days lost waiting: the projects, each wait source, the response times, the
     provider), with the working calendars cached."""
     moment = moment or Moment.current()

@@ -30,6 +30,7 @@ from projects.selectors import (
 )
 from projects.selectors.tasks import (
     task_budget_changes_for,
+    task_client_people_for,
     task_dependencies_for,
     task_get_for,
     task_list_for,
@@ -77,6 +78,11 @@ class TaskSerializer(serializers.ModelSerializer):
             "baseline_start_date",
             "baseline_due_date",
             "budget_change",
+            "owner_side",
+            "repeat",
+            "repeat_until",
+            "occurrence",
+            "completed_at",
             "updated_at",
             "revision",
         ]
@@ -130,6 +136,19 @@ class TaskInputSerializer(serializers.Serializer):
     budget_change = serializers.IntegerField(
         required=False, allow_null=True, help_text="The budget change that added this task."
     )
+    owner_side = serializers.ChoiceField(
+        choices=Task.OwnerSide.choices,
+        required=False,
+        help_text="team: the team's task; client: a duty of the client's side (client-visible, "
+        "assigned to a client admin or representative, or to no one).",
+    )
+    repeat = serializers.ChoiceField(
+        choices=Task.Repeat.choices,
+        required=False,
+        allow_blank=True,
+        help_text="weekly or monthly: when done, the next occurrence is added; blank: once.",
+    )
+    repeat_until = serializers.DateField(required=False, allow_null=True)
 
 
 class DependencyInputSerializer(serializers.Serializer):
@@ -168,6 +187,12 @@ class ScheduledTaskSerializer(serializers.Serializer):
         "is missed."
     )
     is_critical = serializers.BooleanField()
+    is_summary = serializers.BooleanField(
+        help_text="A task with dated subtasks: its dates span theirs; links to it apply to them."
+    )
+    owner_side = serializers.ChoiceField(
+        choices=Task.OwnerSide.choices, help_text="Whose task it is: the team's or the client's."
+    )
 
 
 class ScheduleSerializer(serializers.Serializer):
@@ -192,7 +217,10 @@ def _task_changes(values: dict[str, Any], *, user: User, project: Project) -> Ta
             raise InvalidInput(_("Unknown milestone."), field="milestone")
         changes["milestone"] = milestone
     if values.get("assignee") is not None:
-        member = task_team_for(project=project).filter(user_id=values["assignee"]).first()
+        member = (
+            task_team_for(project=project).filter(user_id=values["assignee"]).first()
+            or task_client_people_for(project=project).filter(user_id=values["assignee"]).first()
+        )
         if member is None:
             raise InvalidInput(
                 _("Assign the task to a project manager or team member of this project."),
@@ -352,6 +380,10 @@ class ScheduleViewSet(ProjectScopedViewSet):
                             "late_finish": row.schedule.late_finish,  # type: ignore[union-attr]
                             "slack": row.schedule.slack,  # type: ignore[union-attr]
                             "is_critical": row.is_critical,
+                            "is_summary": row.is_summary,
+                            "owner_side": (
+                                Task.OwnerSide.CLIENT if row.client_owned else Task.OwnerSide.TEAM
+                            ),
                         }
                         for row in rows
                     ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +64,24 @@ class TaskForm(forms.Form):
     budget_change = forms.TypedChoiceField(
         label=_("Added by change"), required=False, coerce=int, empty_value=None
     )
+    owner_side = forms.ChoiceField(
+        label=_("Done by"),
+        # Left out (a form from before it existed): the task stays whose it was, the team's.
+        required=False,
+        choices=Task.OwnerSide.choices,
+        initial=Task.OwnerSide.TEAM,
+        help_text=_(
+            "A task of the client's (provide data, test, sign) is visible to the client, who "
+            "reports its progress; when it is late, the days count as waited on the client."
+        ),
+    )
+    repeat = forms.ChoiceField(
+        label=_("Repeats"),
+        required=False,
+        choices=[("", _("Does not repeat")), *Task.Repeat.choices],
+        help_text=_("When it is done, the next one is added a week or a month later."),
+    )
+    repeat_until = forms.DateField(label=_("Repeats until"), required=False, widget=DateInput())
 
     def __init__(
         self,
@@ -73,10 +91,16 @@ class TaskForm(forms.Form):
         parents: list[tuple[int, str]],
         budget_changes: list[tuple[int, str]] | None = None,
         is_summary: bool = False,
+        client_people: list[tuple[int, str]] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        cast("forms.ChoiceField", self.fields["assignee"]).choices = [("", "—"), *team]
+        assignees: list[Any] = [("", "—")]
+        if client_people:
+            assignees += [(_("Our team"), team), (_("The client"), client_people)]
+        else:
+            assignees += team
+        cast("forms.ChoiceField", self.fields["assignee"]).choices = assignees
         cast("forms.ChoiceField", self.fields["milestone"]).choices = [("", "—"), *milestones]
         cast("forms.ChoiceField", self.fields["parent"]).choices = [("", "—"), *parents]
         cast("forms.ChoiceField", self.fields["budget_change"]).choices = [
@@ -99,6 +123,15 @@ class TaskForm(forms.Form):
             self.add_error("constraint_date", _("Give the constraint's date."))
         if constraint_date and not constraint:
             self.add_error("constraint", _("Choose the constraint this date is for."))
+        if cleaned.get("repeat") and not due and "due_date" not in self.errors:
+            self.add_error("due_date", _("A repeating task needs a due date."))
+        if cleaned.get("repeat_until") and not cleaned.get("repeat"):
+            self.add_error("repeat", _("Choose how often the task repeats."))
+        if (
+            cleaned.get("owner_side") == Task.OwnerSide.CLIENT
+            and cleaned.get("visibility") == Visibility.INTERNAL
+        ):
+            self.add_error("visibility", _("A task the client does is visible to the client."))
         return cleaned
 
     @staticmethod
@@ -119,6 +152,9 @@ class TaskForm(forms.Form):
             "constraint": task.constraint,
             "constraint_date": task.constraint_date,
             "budget_change": task.budget_change_id,
+            "owner_side": task.owner_side,
+            "repeat": task.repeat,
+            "repeat_until": task.repeat_until,
         }
 
 

@@ -65,6 +65,7 @@ COLOURS = {
     "critical_done": "#7d1717",
     "milestone": "#212529",
     "summary": "#343a40",
+    "client": "#8250df",
     "baseline": "#adb5bd",
     "baseline_edge": "#6c757d",
     "today": "#b93d0b",
@@ -154,6 +155,7 @@ class GanttRow:
     # A task's baseline bar: (left edge, width), under its bar.
     baseline_bar: tuple[float, float] | None = None
     is_summary: bool = False
+    is_client: bool = False  # a task of the client's: its own colour when not critical
     # Set by _stack():
     top: float = 0.0
     index: int = 0
@@ -229,6 +231,8 @@ class GanttRow:
     def fill(self) -> str:
         if self.is_summary:
             return COLOURS["summary"]
+        if self.is_client and not self.is_critical:
+            return COLOURS["client"]
         return COLOURS["critical" if self.is_critical else "task"]
 
     @property
@@ -501,6 +505,8 @@ def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str)
         label_inside = label_width + 2 * LABEL_GAP <= width
         label_x = x + LABEL_GAP if label_inside else x + width + LABEL_GAP
         css_class = "gantt-critical" if row.is_critical else "gantt-task"
+        if row.client_owned:
+            css_class += " gantt-client"
         if row.is_summary:
             css_class += " gantt-summary"
             label_inside = False
@@ -528,6 +534,7 @@ def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str)
         baseline_x=baseline_x,
         baseline_bar=baseline_bar,
         is_summary=row.is_summary,
+        is_client=row.client_owned,
     )
 
 

@@ -25,8 +25,23 @@ class Constraint(models.TextChoices):
     FINISH_NO_LATER_THAN = "fnlt", _("Finish no later than")
 
 
+class OwnerSide(models.TextChoices):
+    """Whose duty a task is: the team's, or the client's (a duty of the client's side in the
+    RACI: provide data, test, sign). A client's task is always visible to the client."""
+
+    TEAM = "team", _("Our team")
+    CLIENT = "client", _("The client")
+
+
+class Repeat(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    MONTHLY = "monthly", _("Every month")
+
+
 class Task(Revisioned):
     Constraint = Constraint
+    OwnerSide = OwnerSide
+    Repeat = Repeat
 
     class Status(models.TextChoices):
         TODO = "todo", _("To do")
@@ -96,9 +111,41 @@ class Task(Revisioned):
         # Read within a project's tasks (indexed by project), never across projects.
         db_index=False,
     )
+    owner_side = models.CharField(
+        _("done by"),
+        max_length=6,
+        choices=OwnerSide.choices,
+        default=OwnerSide.TEAM,
+        db_default=OwnerSide.TEAM,
+    )
+    # A repeating task: when an occurrence is done, the next one is added (projects.services.
+    # tasks), a week or a month after the series' first, until `repeat_until`.
+    repeat = models.CharField(
+        _("repeats"),
+        max_length=8,
+        choices=Repeat.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
+    # The series' first occurrence (None on the first itself), and this one's number in it.
+    repeat_series = models.ForeignKey(
+        "self",
+        verbose_name=_("first occurrence"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        # task_occurrence_unique indexes it.
+        db_index=False,
+    )
+    occurrence = models.PositiveSmallIntegerField(_("occurrence"), default=1, db_default=1)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.TODO
     )
+    # When the task was last marked done (None while it is not done).
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # xgettext:no-python-format
     percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
     visibility = models.CharField(
@@ -138,6 +185,20 @@ class Task(Revisioned):
             ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="task_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(owner_side=OwnerSide.TEAM)
+                | models.Q(visibility=Visibility.CLIENT),
+                name="task_client_owned_is_client_visible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(repeat="") | models.Q(due_date__isnull=False),
+                name="task_repeat_has_due_date",
+            ),
+            models.UniqueConstraint(
+                fields=["repeat_series", "occurrence"],
+                condition=models.Q(repeat_series__isnull=False),
+                name="task_occurrence_unique",
             ),
             models.CheckConstraint(
                 condition=(models.Q(constraint="") & models.Q(constraint_date__isnull=True))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.calendars import provider_calendar
 from common.errors import NotFound
@@ -133,6 +134,41 @@ def task_team_for(*, project: Project) -> QuerySet[Membership]:
     )
 
 
+def task_client_people_for(*, project: Project) -> QuerySet[Membership]:
+    """Who may be assigned a task of the client's: the project's client admins and customer
+    representatives."""
+    return (
+        Membership.objects.filter(project=project, role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP])
+        .select_related("user")
+        .order_by("user__display_name")
+    )
+
+
+def client_tasks_awaiting_for(*, user: User, today: date) -> QuerySet[Task]:
+    """The client's open tasks that `user` reports on, across their projects: client-visible
+    tasks of the client's, assigned to them or to no one, in the projects where they are a
+    client admin or customer representative, that have started or start within two weeks (or
+    have no start). Oldest start first."""
+    if not user.is_authenticated or not user.is_active:
+        return Task.objects.none()
+    project_ids = Membership.objects.filter(
+        user=user, role__in=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP]
+    ).values("project_id")
+    return (
+        Task.objects.filter(
+            task_visible_to_client(),
+            project_id__in=project_ids,
+            project__is_archived=False,
+            owner_side=Task.OwnerSide.CLIENT,
+        )
+        .filter(Q(assignee=user) | Q(assignee__isnull=True))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=today + timedelta(days=14)))
+        .exclude(status=Task.Status.DONE)
+        .select_related("project")
+        .order_by("start_date", "due_date", "id")
+    )
+
+
 def task_budget_changes_for(*, project: Project) -> QuerySet[BudgetChange]:
     """The project's budget changes a task may be added by (for the staff's task form)."""
     return BudgetChange.objects.filter(project=project).order_by("created_at", "id")
@@ -222,6 +258,7 @@ class TimelineRow:
     link_kinds: dict[int, str] = field(default_factory=dict)
     baseline_start: date | None = None  # a task's baseline start
     is_summary: bool = False  # a task with dated subtasks: its dates span theirs
+    client_owned: bool = False  # a task of the client's (its owner column says so)
 
     @property
     def has_baseline_bar(self) -> bool:
@@ -297,7 +334,8 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
                 end=end or scheduled.early_finish,
                 progress=task.percent_complete,
                 status_label=str(task.get_status_display()),
-                assignee=task.assignee.display_name if task.assignee else "",
+                assignee=_owner_label(task),
+                client_owned=task.owner_side == Task.OwnerSide.CLIENT,
                 schedule=scheduled,
                 predecessors=predecessors.get(task.pk, []),
                 link_kinds=link_kinds.get(task.pk, {}),
@@ -311,6 +349,15 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
         (row.schedule.early_finish for row in rows if row.schedule is not None), default=None
     )
     return Timeline(rows=rows, finish=visible_finish, undated_count=undated)
+
+
+def _owner_label(task: Task) -> str:
+    """Who does a task, as the timeline's owner column says it: the assignee; for a task of the
+    client's, "Client" first."""
+    name = task.assignee.display_name if task.assignee else ""
+    if task.owner_side != Task.OwnerSide.CLIENT:
+        return name
+    return _("Client · %(name)s") % {"name": name} if name else _("Client")
 
 
 def _summary_spans(tasks: list[Task]) -> dict[int, tuple[date, date]]:

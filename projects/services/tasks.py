@@ -9,6 +9,18 @@ Marking a task done completes it (100 %). A constraint ("start no earlier than",
 later than") comes with its date and a date with its constraint; a task added by a change names
 one of its project's budget changes.
 
+A task is the team's or the client's (`owner_side`): a client's task (a duty of the client's
+side: provide data, test, sign) is visible to the client, is assigned to one of the project's
+client admins or representatives (or to none: the client's side as a whole), and they report its
+progress (status and percent complete). It is planned, linked and scheduled as any task, so it
+sits on the critical path when it holds the finish; when it is late, the days count as waited on
+the client (projects.wait_sources).
+
+A repeating task (weekly, monthly) needs a due date. When an occurrence is marked done, the next
+is added once: due a week or a month after the previous one in the series' own rhythm (counted
+from its first occurrence, so the 31st stays the last day of each shorter month), with the same
+duration, until `repeat_until`. Done again after being reopened, it adds nothing more.
+
 Summary tasks are rolled up: a task with dated subtasks starts on the earliest start and ends on
 the latest due date of the dated tasks under it (its own dates are derived, whatever is given),
 so a parent can never end before one of its children. Every save of a task rolls up its
@@ -17,12 +29,14 @@ ancestors, those of its old parent too when it moves in the WBS.
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
@@ -38,7 +52,7 @@ from projects.models import (
     TaskDependency,
     Visibility,
 )
-from projects.permissions import can_edit_plan, can_update_task
+from projects.permissions import can_edit_own_tasks, can_edit_plan, can_update_task
 from projects.scheduling import cycle_message, find_cycle
 
 if TYPE_CHECKING:
@@ -63,12 +77,17 @@ class TaskChanges(TypedDict, total=False):
     constraint: str
     constraint_date: date | None
     budget_change: BudgetChange | None
+    owner_side: str
+    repeat: str
+    repeat_until: date | None
 
 
 # Lags and leads of a dependency, in working days.
 LAG_LIMIT = 365
 # What a team member may change on a task assigned to them.
 PROGRESS_FIELDS = frozenset({"status", "percent_complete", "actual_hours"})
+# What a client admin or representative may change on a task of the client's.
+CLIENT_PROGRESS_FIELDS = frozenset({"status", "percent_complete"})
 TASK_FIELDS = frozenset(TaskChanges.__annotations__)
 
 
@@ -83,6 +102,10 @@ def _apply(task: Task, changes: TaskChanges) -> None:
     task.description = (task.description or "").strip()
     if "status" in changes and task.status == Task.Status.DONE:
         task.percent_complete = 100
+    if task.status != Task.Status.DONE:
+        task.completed_at = None
+    elif task.completed_at is None:
+        task.completed_at = timezone.now()
 
 
 def _validate(task: Task, *, assignee_changed: bool = True) -> None:
@@ -117,22 +140,54 @@ def _validate(task: Task, *, assignee_changed: bool = True) -> None:
         raise InvalidInput(
             _("The budget change belongs to another project."), field="budget_change"
         )
-    if (
-        assignee_changed
-        and task.assignee is not None
-        and not (
-            Membership.objects.filter(
-                project_id=task.project_id,
-                user=task.assignee,
-                role__in=[Role.PM, Role.TEAM_MEMBER],
-            ).exists()
+    if task.owner_side not in Task.OwnerSide.values:
+        raise InvalidInput(_("Say whether the team or the client does it."), field="owner_side")
+    client_owned = task.owner_side == Task.OwnerSide.CLIENT
+    if client_owned and task.visibility != Visibility.CLIENT:
+        raise InvalidInput(
+            _("A task the client does is visible to the client."), field="visibility"
         )
+    if (
+        client_owned
+        and task.milestone is not None
+        and task.milestone.visibility != Visibility.CLIENT
     ):
         raise InvalidInput(
-            _("Assign the task to a project manager or team member of this project."),
+            _("A task the client does belongs to a milestone the client sees."),
+            field="milestone",
+        )
+    if task.repeat not in ("", *Task.Repeat.values):
+        raise InvalidInput(_("Unknown repetition."), field="repeat")
+    if task.repeat and task.due_date is None:
+        raise InvalidInput(_("A repeating task needs a due date."), field="due_date")
+    if task.repeat_until is not None and not task.repeat:
+        raise InvalidInput(_("Choose how often the task repeats."), field="repeat")
+    if task.repeat_until is not None and task.due_date and task.repeat_until < task.due_date:
+        raise InvalidInput(
+            _("The repetition cannot end before the task's due date."), field="repeat_until"
+        )
+    if assignee_changed and task.assignee is not None and not _may_be_assigned(task):
+        raise InvalidInput(
+            _("Assign the client's task to a client admin or representative of this project.")
+            if client_owned
+            else _("Assign the task to a project manager or team member of this project."),
             field="assignee",
         )
     _validate_parent(task)
+
+
+def _may_be_assigned(task: Task) -> bool:
+    """Whether the task's assignee is on its side of the project: a PM or team member for the
+    team's tasks, a client admin or customer representative for the client's."""
+    if task.assignee_id is None:
+        return True
+    if task.owner_side == Task.OwnerSide.CLIENT:
+        roles = [Role.CLIENT_ADMIN, Role.CUSTOMER_REP]
+    else:
+        roles = [Role.PM, Role.TEAM_MEMBER]
+    return Membership.objects.filter(
+        project_id=task.project_id, user_id=task.assignee_id, role__in=roles
+    ).exists()
 
 
 def _validate_parent(task: Task) -> None:
@@ -239,6 +294,9 @@ def task_create(
     constraint: str = "",
     constraint_date: date | None = None,
     budget_change: BudgetChange | None = None,
+    owner_side: str = Task.OwnerSide.TEAM,
+    repeat: str = "",
+    repeat_until: date | None = None,
 ) -> Task:
     """The PM adds a task (internal unless said otherwise) at the end of the WBS; its ancestors
     are rolled up."""
@@ -263,6 +321,9 @@ def task_create(
             constraint=constraint,
             constraint_date=constraint_date,
             budget_change=budget_change,
+            owner_side=owner_side,
+            repeat=repeat,
+            repeat_until=repeat_until,
         ),
     )
     _validate(task)
@@ -277,25 +338,112 @@ def task_update(
     *, actor: User, task: Task, changes: TaskChanges, revision: int | None = None
 ) -> Task:
     """Change a task. The PM changes anything; the task's assignee, if a team member, only its
-    progress (PROGRESS_FIELDS). Raises NotAllowed for anyone else or any other field, and
-    EditConflict if `revision` is given and someone saved the task since."""
+    progress (PROGRESS_FIELDS); a client admin or representative only the progress of a task
+    of the client's (CLIENT_PROGRESS_FIELDS). Raises NotAllowed for anyone else or any other
+    field, and EditConflict if `revision` is given and someone saved the task since. Marking a
+    repeating task done adds its next occurrence."""
     task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
     if not can_update_task(actor, task):
         raise NotAllowed()
     check_revision(task, revision)
-    if not can_edit_plan(actor, task.project) and set(changes) - PROGRESS_FIELDS:
-        raise NotAllowed(
-            _("On your own tasks you may change the status, percent complete and actual hours.")
-        )
+    if not can_edit_plan(actor, task.project):
+        if not can_edit_own_tasks(actor, task.project):
+            if set(changes) - CLIENT_PROGRESS_FIELDS:
+                raise NotAllowed(
+                    _("On your side's tasks you may change the status and percent complete.")
+                )
+        elif set(changes) - PROGRESS_FIELDS:
+            raise NotAllowed(
+                _("On your own tasks you may change the status, percent complete and actual hours.")
+            )
     previous_assignee_id = task.assignee_id
     previous_parent_id = task.parent_id
+    previous_side = task.owner_side
+    was_done = task.status == Task.Status.DONE
     _apply(task, changes)
-    _validate(task, assignee_changed=task.assignee_id != previous_assignee_id)
-    return _save(
+    _validate(
+        task,
+        assignee_changed=task.assignee_id != previous_assignee_id
+        or task.owner_side != previous_side,
+    )
+    saved = _save(
         task,
         actor,
         previous_parent_id=previous_parent_id if previous_parent_id != task.parent_id else None,
     )
+    if task.repeat and not was_done and task.status == Task.Status.DONE:
+        _add_next_occurrence(saved, actor)
+    return saved
+
+
+def add_months(day: date, months: int, *, day_of_month: int | None = None) -> date:
+    """`day` moved by `months` calendar months, on `day_of_month` (by default its own day), or
+    the month's last day when it is shorter: Jan 31 + 1 month is Feb 28 (29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    wanted = day_of_month or day.day
+    return date(year, month + 1, min(wanted, calendar.monthrange(year, month + 1)[1]))
+
+
+def next_occurrence_due(task: Task, first: Task) -> tuple[int, date] | None:
+    """The number and due date of the occurrence after `task`, in the rhythm of the series'
+    first occurrence `first` (which may be `task` itself): the first one due after `task`, so
+    an occurrence moved late does not bring the next one before it. None past `repeat_until`."""
+    if not task.repeat or task.due_date is None or first.due_date is None:
+        return None
+    number = max(task.occurrence, first.occurrence) + 1
+    while True:
+        offset = number - first.occurrence
+        if task.repeat == Task.Repeat.WEEKLY:
+            due = first.due_date + timedelta(weeks=offset)
+        else:
+            due = add_months(first.due_date, offset)
+        if due > task.due_date:
+            break
+        number += 1
+    if task.repeat_until is not None and due > task.repeat_until:
+        return None
+    return number, due
+
+
+def _add_next_occurrence(task: Task, actor: User) -> Task | None:
+    """The next occurrence of a repeating task just done, unless the series has one after it
+    already (the task was done, reopened and done again) or it ends here."""
+    first = task.repeat_series or task
+    if Task.objects.filter(repeat_series=first, occurrence__gt=task.occurrence).exists():
+        return None
+    upcoming = next_occurrence_due(task, first)
+    if upcoming is None:
+        return None
+    number, due = upcoming
+    start = due - (task.due_date - task.start_date) if task.start_date and task.due_date else None
+    assignee = task.assignee
+    if assignee is not None and not _may_be_assigned(task):
+        assignee = None  # left the project: the PM assigns the next one
+    following = Task(
+        project=task.project,
+        name=task.name,
+        description=task.description,
+        milestone=task.milestone,
+        parent=task.parent,
+        assignee=assignee,
+        estimate_hours=task.estimate_hours,
+        start_date=start,
+        due_date=due,
+        visibility=task.visibility,
+        owner_side=task.owner_side,
+        budget_change=task.budget_change,
+        repeat=task.repeat,
+        repeat_until=task.repeat_until,
+        repeat_series=first,
+        occurrence=number,
+        position=(
+            Task.objects.filter(project=task.project).aggregate(Max("position"))["position__max"]
+            or 0
+        )
+        + 1,
+    )
+    return _save(following, actor)
 
 
 @transaction.atomic

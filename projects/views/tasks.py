@@ -28,6 +28,7 @@ from projects.selectors import milestone_list_for
 from projects.selectors.tasks import (
     TaskFilters,
     task_budget_changes_for,
+    task_client_people_for,
     task_get_for,
     task_is_summary,
     task_list_for,
@@ -52,6 +53,20 @@ def team_choices(project: Project, task: Task | None = None) -> list[tuple[int, 
     return team
 
 
+def client_choices(project: Project, task: Task | None = None) -> list[tuple[int, str]]:
+    """Who may be assigned a task of the client's; plus the task's current client assignee if
+    they have left the project."""
+    people = [(m.user_id, m.user.display_name) for m in task_client_people_for(project=project)]
+    if (
+        task is not None
+        and task.owner_side == Task.OwnerSide.CLIENT
+        and task.assignee_id
+        and task.assignee_id not in dict(people)
+    ):
+        people.append((task.assignee_id, task.assignee.display_name))  # type: ignore[union-attr]
+    return people
+
+
 def task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
     task = kwargs.pop("task", None)
     if task is not None:
@@ -60,6 +75,7 @@ def task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskFo
     return (TaskForm if task is None else TaskEditForm)(
         *args,
         team=team_choices(project, task),
+        client_people=client_choices(project, task),
         budget_changes=[
             (change.pk, f"{change.change_reference} {change.title}")
             for change in task_budget_changes_for(project=project)
@@ -83,6 +99,7 @@ def changes_from(
     values = form.cleaned_data
     milestones = {m.pk: m for m in milestone_list_for(user=user, project=project)}
     team = {m.user_id: m.user for m in task_team_for(project=project)}
+    team.update({m.user_id: m.user for m in task_client_people_for(project=project)})
     if task is not None and task.assignee is not None:
         team.setdefault(task.assignee.pk, task.assignee)
     parent = None
@@ -113,6 +130,10 @@ def changes_from(
         constraint=values.get("constraint") or "",
         constraint_date=values.get("constraint_date"),
         budget_change=budget_change,
+        owner_side=values.get("owner_side")
+        or (task.owner_side if task is not None else Task.OwnerSide.TEAM),
+        repeat=values.get("repeat") or "",
+        repeat_until=values.get("repeat_until"),
     )
 
 

@@ -2,7 +2,7 @@
 
 A client admin invites a colleague as customer representative (the form submitted with the
 keyboard); the colleague accepts the invitation, sees only their organisation's projects and
-clears three waiting items from the home page in place (htmx). The same journey at 375 px
+clears four waiting items from the home page in place (htmx). The same journey at 375 px
 (nothing overflows the page) and in Chinese. axe-core (vendored from npm in tests/e2e/vendor/)
 checks the portal pages and the main staff pages for serious or critical violations; the main
 forms are reachable by keyboard alone."""
@@ -10,16 +10,19 @@ forms are reachable by keyboard alone."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from feedback.models import FeedbackTicket, TicketStatus
 from notifications.models import OutboxMessage
-from projects.models import Membership, Role
+from projects.models import Membership, Role, Task, Visibility
+from projects.services.tasks import task_create
 from stakeholders.models import Requirement
 from tests.e2e.conftest import csp_violations, log_in, open_watched_page, path_of
 from tests.portal.conftest import clarified_requirement, resolved_ticket
@@ -72,13 +75,24 @@ def _colleague_page(browser: Browser, base_url: str, errors: list[str], width: i
 
 @pytest.fixture
 def waiting(cast) -> dict[str, Any]:
-    """Three single-click items that will wait for any customer representative of client A."""
+    """Four single-click items that will wait for any customer representative of client A (the
+    task of the client's is assigned to no one: the client's side as a whole)."""
+    today = timezone.localdate()
     return {
         "requirements": [
             clarified_requirement(cast, "Scan barcodes at the dock"),
             clarified_requirement(cast, "Print pick lists"),
         ],
         "ticket": resolved_ticket(cast, "Labels print twice", raiser=cast.client_admin),
+        "client_task": task_create(
+            actor=cast.pm,
+            project=cast.project,
+            name="Provide the item master data",
+            owner_side=Task.OwnerSide.CLIENT,
+            visibility=Visibility.CLIENT,
+            start_date=today - timedelta(days=2),
+            due_date=today + timedelta(days=3),
+        ),
     }
 
 
@@ -87,7 +101,7 @@ def waiting(cast) -> dict[str, Any]:
     [("en", 1280), ("en", 375), ("zh-hans", 375)],
     ids=["desktop", "phone", "phone-chinese"],
 )
-def test_client_admin_invites_a_colleague_who_clears_three_waiting_items(
+def test_client_admin_invites_a_colleague_who_clears_four_waiting_items(
     page: Page,
     console_errors: list[str],
     browser: Browser,
@@ -150,21 +164,23 @@ def test_client_admin_invites_a_colleague_who_clears_three_waiting_items(
         expect(table).not_to_contain_text(cast.other_project.name)
         expect(colleague.get_by_test_id("portal-organization")).to_have_text("Client A")
 
-        # 4. Three items wait; each is cleared in place, and the badge counts down.
+        # 4. Four items wait; each is cleared in place, and the badge counts down.
         items = colleague.get_by_test_id("waiting-item")
-        expect(items).to_have_count(3)
+        expect(items).to_have_count(4)
+        expect(items.filter(has_text="Provide the item master data")).to_have_count(1)
         expect(colleague.get_by_test_id("waiting-badge")).to_have_attribute(
-            "data-waiting-count", "3"
+            "data-waiting-count", "4"
         )
         assert_fits(colleague, width)
         assert axe_violations(colleague) == []
-        for remaining in (2, 1, 0):
+        for remaining in (3, 2, 1, 0):
             items.first.get_by_test_id("decision-action").click()
             expect(items).to_have_count(remaining)
             expect(colleague.get_by_test_id("waiting-badge")).to_have_attribute(
                 "data-waiting-count", str(remaining)
             )
         assert path_of(colleague) == "/portal/"  # no page load: swapped in place
+        assert Task.objects.get(pk=waiting["client_task"].pk).status == Task.Status.DONE
 
         # 5. The project page and the onboarding page fit the screen as well.
         for path in (f"/portal/projects/{project.pk}/", f"/portal/projects/{project.pk}/welcome/"):
@@ -280,10 +296,10 @@ def test_the_main_portal_forms_work_by_keyboard_alone(
 
     # The waiting list: Tab reaches an in-place action, Enter takes it.
     page.goto("/portal/")
-    expect(page.get_by_test_id("waiting-item")).to_have_count(3)
+    expect(page.get_by_test_id("waiting-item")).to_have_count(4)
     assert _tab_until(page, "[data-testid=decision-action]")
     page.keyboard.press("Enter")
-    expect(page.get_by_test_id("waiting-item")).to_have_count(2)
+    expect(page.get_by_test_id("waiting-item")).to_have_count(3)
     assert_clean(page, console_errors)
 
 
@@ -299,7 +315,7 @@ def test_view_as_the_client_is_bannered_and_read_only_in_the_browser(
     expect(page.get_by_test_id("view-as-banner")).to_contain_text("Rory Rep")
 
     page.goto("/portal/")
-    expect(page.get_by_test_id("waiting-item")).to_have_count(3)
+    expect(page.get_by_test_id("waiting-item")).to_have_count(4)
     expect(page.get_by_test_id("decision-action").first).to_be_disabled()
     assert axe_violations(page) == []
 

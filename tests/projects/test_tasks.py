@@ -699,6 +699,8 @@ def test_api_schedule_gives_the_critical_path_figures(cast):
             "late_finish": "2027-01-06",
             "slack": 0,
             "is_critical": True,
+            "is_summary": False,
+            "owner_side": "team",
         },
         {
             "task": b.pk,
@@ -710,6 +712,8 @@ def test_api_schedule_gives_the_critical_path_figures(cast):
             "late_finish": "2027-01-08",
             "slack": 0,
             "is_critical": True,
+            "is_summary": False,
+            "owner_side": "team",
         },
     ]
 
