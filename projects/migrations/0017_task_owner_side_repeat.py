@@ -57,19 +57,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="historicaltask",
-            name="repeat_series",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="projects.task",
-                verbose_name="first occurrence",
-            ),
-        ),
-        migrations.AddField(
-            model_name="historicaltask",
             name="repeat_until",
             field=models.DateField(blank=True, null=True, verbose_name="repeats until"),
         ),
@@ -140,14 +127,6 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("repeat", ""), ("due_date__isnull", False), _connector="OR"),
                 name="task_repeat_has_due_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="task",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("repeat_series__isnull", False)),
-                fields=("repeat_series", "occurrence"),
-                name="task_occurrence_unique",
             ),
         ),
         migrations.RunPython(completed_when_last_updated, migrations.RunPython.noop),

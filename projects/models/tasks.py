@@ -137,7 +137,7 @@ class Task(Revisioned):
         null=True,
         blank=True,
         related_name="occurrences",
-        # task_occurrence_unique indexes it.
+        # Indexed by task_repeat_series_idx, built concurrently (migration 0018).
         db_index=False,
     )
     occurrence = models.PositiveSmallIntegerField(_("occurrence"), default=1, db_default=1)
@@ -155,7 +155,9 @@ class Task(Revisioned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The series link is set once, when an occurrence is added, and never edited: not kept in
+    # the history (whose table would need an index for it).
+    history = HistoricalRecords(excluded_fields=["repeat_series"])
 
     class Meta:
         verbose_name = _("task")
@@ -164,6 +166,7 @@ class Task(Revisioned):
         indexes = [
             models.Index(fields=["project", "status"]),
             models.Index(fields=["assignee", "due_date"]),
+            models.Index(fields=["repeat_series", "occurrence"], name="task_repeat_series_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -194,11 +197,6 @@ class Task(Revisioned):
             models.CheckConstraint(
                 condition=models.Q(repeat="") | models.Q(due_date__isnull=False),
                 name="task_repeat_has_due_date",
-            ),
-            models.UniqueConstraint(
-                fields=["repeat_series", "occurrence"],
-                condition=models.Q(repeat_series__isnull=False),
-                name="task_occurrence_unique",
             ),
             models.CheckConstraint(
                 condition=(models.Q(constraint="") & models.Q(constraint_date__isnull=True))
