@@ -4,11 +4,12 @@ Dates are fixed, except where the page shows the current weeks."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.calendars import calendar_for_user, week_capacity
 from accounts.models import CalendarDay, Leave, PersonalCalendar, WorkingCalendar
@@ -31,7 +32,9 @@ def organisation_page(organization) -> str:
 
 @pytest.mark.parametrize("role_name", ["pm", "am", "teammate", "outsider", "staff_admin"])
 def test_every_provider_person_sees_their_own_calendar_only(cast, role_name):
-    Leave.objects.create(user=cast.pm, start=MONDAY, end=MONDAY, note="Dentist of Paula")
+    # Within the weeks the page lists, whatever today is.
+    soon = timezone.localdate() + timedelta(days=7)
+    Leave.objects.create(user=cast.pm, start=soon, end=soon, note="Dentist of Paula")
     response = logged_in(cast.by_name(role_name)).get(MY_CALENDAR)
 
     assert response.status_code == 200
