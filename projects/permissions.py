@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import rules
 
 from accounts.permissions import is_staff_admin
-from projects.models import CLIENT_ROLES, STAFF_ROLES, Role
+from projects.models import CLIENT_ROLES, STAFF_ROLES, Role, Visibility
+from projects.models.tasks import OwnerSide
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -172,9 +173,9 @@ def can_update_task(user: User, task: Task) -> bool:
     to no one (each only its progress: projects.services.tasks.task_update says which fields)."""
     if can_edit_plan(user, task.project):
         return True
-    if task.owner_side == "client":
+    if task.owner_side == OwnerSide.CLIENT:
         return bool(
-            task.visibility == "client"
+            task.visibility == Visibility.CLIENT
             and task.assignee_id in (None, user.pk)
             and can_report_client_tasks(user, task.project)
         )
