@@ -22,7 +22,7 @@ TEST_CLOCK_OFFSETS ?= 45 366
 SHIFTED_TESTS ?= not slow
 # The packages mypy checks: every app (configured in pyproject.toml: django-stubs and
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
-MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports closeout lessons scorecards portal operations config demo
+MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports closeout lessons scorecards portal operations integrations config demo
 
 .PHONY: faults run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports screenshots check-migrations backup restore clean
 

@@ -508,3 +508,23 @@ class Leave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.start.isoformat()}–{self.end.isoformat()}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (integrations.calendar): calendar apps poll it with no
+    login, so the address is the credential. Only its SHA-256 is kept; it is shown once, when
+    made, and replacing or revoking it ends the old one at once (a new password revokes it)."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_read_at = models.DateTimeField(_("last read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)

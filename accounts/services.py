@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -14,8 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Language, Organization, User, validate_time_zone
-from common.errors import InvalidInput
+from accounts.models import CalendarFeed, Language, Organization, User, validate_time_zone
+from common.errors import InvalidInput, NotAllowed
+
+# A calendar app polls every few minutes: the last read is written at most this often.
+FEED_READ_NOTED_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -91,15 +97,57 @@ def api_token_revoke(*, actor: User) -> None:
     Token.objects.filter(user=actor).delete()
 
 
+def _feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor: User) -> str:
+    """A new secret calendar address for `actor` (replacing theirs, which stops working at
+    once): returns the token, which is not kept and cannot be shown again."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise NotAllowed(_("Sign in to make a calendar feed."))
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.filter(user=actor).delete()
+    CalendarFeed.objects.create(user=actor, token_hash=_feed_hash(token))
+    return token
+
+
+def calendar_feed_revoke(*, actor: User) -> bool:
+    """Ends `actor`'s calendar address; False if they had none."""
+    deleted, _by_model = CalendarFeed.objects.filter(user=actor).delete()
+    return bool(deleted)
+
+
+def calendar_feed_owner(*, token: str) -> User | None:
+    """The active person whose calendar address carries `token` (its last read noted), or None
+    for an unknown, revoked or malformed one."""
+    if not token or len(token) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=_feed_hash(token), user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    now = timezone.now()
+    if feed.last_read_at is None or now - feed.last_read_at > FEED_READ_NOTED_EVERY:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=now)
+    return feed.user
+
+
 @transaction.atomic
 def credentials_revoke(*, user: User, keep_session_key: str | None = None) -> int:
-    """After a new password: the person's API token is deleted and every session of theirs is
-    ended but `keep_session_key` (the one that changed the password, None after a reset).
+    """After a new password: the person's API token and calendar address are deleted and every
+    session of theirs is ended but `keep_session_key` (the one that changed the password, None
+    after a reset).
     Returns how many sessions ended.
 
     Django already refuses a session whose password hash is stale; deleting the rows ends them
     at once (for the database session stores), whatever verifies them next."""
     Token.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()
     store = import_module(settings.SESSION_ENGINE).SessionStore
     get_model_class = getattr(store, "get_model_class", None)
     if get_model_class is None:  # a store without rows: the stale hash ends the sessions

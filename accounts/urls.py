@@ -9,6 +9,16 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/profile/token/", views.token_regenerate, name="token_regenerate"),
     path("accounts/profile/token/revoke/", views.token_revoke, name="token_revoke"),
+    path(
+        "accounts/profile/calendar-feed/",
+        views.calendar_feed_create_view,
+        name="calendar_feed_create",
+    ),
+    path(
+        "accounts/profile/calendar-feed/revoke/",
+        views.calendar_feed_revoke_view,
+        name="calendar_feed_revoke",
+    ),
     # Working calendars: every organisation's (staff admins), and one's own.
     path(
         "accounts/calendars/",

@@ -1,8 +1,9 @@
-"""The profile page (name, language, time zone and API token), the admin's login and the language
-switcher."""
+"""The profile page (name, language, time zone, API token and calendar address), the admin's login
+and the language switcher."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -19,10 +20,12 @@ from rest_framework.authtoken.models import Token
 from accounts.branding import current_brand
 from accounts.forms import ProfileForm
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import Language, User
+from accounts.models import CalendarFeed, Language, User
 from accounts.services import (
     api_token_regenerate,
     api_token_revoke,
+    calendar_feed_create,
+    calendar_feed_revoke,
     user_set_language,
     user_update_profile,
 )
@@ -63,10 +66,21 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "time_zone": user.time_zone,
             }
         )
+    feed = CalendarFeed.objects.filter(user=user).first()
+    new_feed_token = request.session.pop("new_calendar_feed", None)
+    new_feed_url = (
+        settings.SITE_URL.rstrip("/")
+        + reverse("integrations:calendar_feed", kwargs={"token": new_feed_token})
+        if new_feed_token
+        else None
+    )
     context = {
         "form": form,
         "has_token": Token.objects.filter(user=user).exists(),
         "new_api_token": request.session.pop("new_api_token", None),
+        "calendar_feed": feed,
+        "new_feed_url": new_feed_url,
+        "new_feed_webcal": "webcal://" + new_feed_url.split("://", 1)[1] if new_feed_url else None,
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 
@@ -91,6 +105,30 @@ def token_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         lambda: api_token_revoke(actor=request.user),
         success=_("Your API token was revoked."),
+    )
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def calendar_feed_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new secret calendar address (replacing the person's), shown once on the profile."""
+    if done := run_action(
+        request,
+        lambda: calendar_feed_create(actor=request.user),
+        success=_("Your calendar address was made. Copy it now: it is not shown again."),
+    ):
+        request.session["new_calendar_feed"] = done.value
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    run_action(
+        request,
+        lambda: calendar_feed_revoke(actor=request.user),
+        success=_("Your calendar address was revoked: calendars that read it get nothing more."),
     )
     return redirect("accounts:profile")
 

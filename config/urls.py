@@ -76,6 +76,7 @@ urlpatterns = [
     path("", include("closeout.urls")),
     path("", include("lessons.urls")),
     path("", include("scorecards.urls")),
+    path("", include("integrations.urls")),
     path("notifications/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
     path("operations/", include("operations.urls")),

@@ -1,15 +1,18 @@
-"""The signed-in user in the API (/api/v1/me/): read, and change their own profile."""
+"""The signed-in user in the API (/api/v1/me/): read, and change their own profile; their calendar
+address (/api/v1/me/calendar-feed/)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
-from accounts.models import Language, Organization, User
-from accounts.services import user_update_profile
+from accounts.models import CalendarFeed, Language, Organization, User
+from accounts.services import calendar_feed_create, calendar_feed_revoke, user_update_profile
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -65,3 +68,45 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = user_update_profile(actor=request.user, **serializer.validated_data)
         return Response(MeSerializer(user).data)
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    exists = serializers.BooleanField(help_text="Whether the person has a calendar address.")
+    created_at = serializers.DateTimeField(allow_null=True)
+    last_read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NewCalendarFeedSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="The secret address: shown once, never again.")
+
+
+class CalendarFeedView(APIView):
+    """The signed-in person's secret calendar address (iCalendar): whether they have one, a new
+    one (replacing theirs; the address is returned once), or none (revoked)."""
+
+    request: AuthenticatedRequest
+
+    @extend_schema(responses=CalendarFeedSerializer)
+    def get(self, request: AuthenticatedRequest) -> Response:
+        feed = CalendarFeed.objects.filter(user=request.user).first()
+        return Response(
+            CalendarFeedSerializer(
+                {
+                    "exists": feed is not None,
+                    "created_at": feed.created_at if feed else None,
+                    "last_read_at": feed.last_read_at if feed else None,
+                }
+            ).data
+        )
+
+    @extend_schema(request=None, responses={201: NewCalendarFeedSerializer})
+    def post(self, request: AuthenticatedRequest) -> Response:
+        token = calendar_feed_create(actor=request.user)
+        path = reverse("integrations:calendar_feed", kwargs={"token": token})
+        url = settings.SITE_URL.rstrip("/") + path
+        return Response(NewCalendarFeedSerializer({"url": url}).data, status=201)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: AuthenticatedRequest) -> Response:
+        calendar_feed_revoke(actor=request.user)
+        return Response(status=204)

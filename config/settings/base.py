@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "scorecards",
     "portal",
     "operations",
+    "integrations",
     "demo",
 ]
 

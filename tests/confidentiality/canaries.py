@@ -67,6 +67,11 @@ DECLARED: dict[str, tuple[str, str]] = {
     ),
     "accounts.PersonalCalendar": (STAFF_ONLY, "a provider person's working pattern"),
     "accounts.Leave": (STAFF_ONLY, "a provider person's leave (its note is theirs alone)"),
+    "accounts.CalendarFeed": (
+        CLIENT_TEXT,
+        "the digest of one's own calendar address: shown to nobody, and the world's feeds must "
+        "keep working (tests/integrations)",
+    ),
     "projects.Project": (CLIENT_TEXT, "the project a client is a member of"),
     "projects.Objective": (CLIENT_TEXT, "the project's objectives, shown in the portal"),
     "projects.ProjectTemplate": (
@@ -529,7 +534,7 @@ def pdf_text(content: bytes) -> str:
 
 def response_text(response: Any) -> str:
     """Everything a person receives: the headers that carry words (a file's name) and the body,
-    a PDF as its text."""
+    a PDF as its text, a calendar file unfolded."""
     content_type = response.get("Content-Type", "")
     headers = " ".join(
         str(response.get(name, "")) for name in ("Content-Disposition", "Location", "HX-Trigger")
@@ -540,7 +545,11 @@ def response_text(response: Any) -> str:
         body = response.content
     if content_type.startswith("application/pdf") or body.startswith(b"%PDF-"):
         return headers + "\n" + pdf_text(body)
-    return headers + "\n" + body.decode("utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace")
+    if content_type.startswith("text/calendar"):
+        # iCalendar folds long lines (RFC 5545, 3.1): unfolded, a canary is never split.
+        text = re.sub(r"\r?\n[ \t]", "", text)
+    return headers + "\n" + text
 
 
 @dataclass
@@ -583,6 +592,7 @@ PARAMETER_MODELS: dict[str, str] = {
 ROUTE_PARAMETER_MODELS: dict[tuple[str, str], str] = {
     ("stakeholders:communication_item", "item_id"): "stakeholders.CommunicationItem",
     ("stakeholders:action_item_done", "item_id"): "stakeholders.ActionItem",
+    ("integrations:action_item_ics", "item_id"): "stakeholders.ActionItem",
     ("feedback:ticket_attachment", "attachment_id"): "feedback.TicketAttachment",
     ("feedback:portal_ticket_attachment", "attachment_id"): "feedback.TicketAttachment",
 }

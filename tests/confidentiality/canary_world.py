@@ -18,6 +18,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Organization, User
+from accounts.services import calendar_feed_create
 from discussions.models import Entry
 from discussions.services import attachments_add, entry_post
 from feedback.models import QuestionKind, SurveyInvitation, TicketKind
@@ -566,6 +567,8 @@ def _feedback(world: World) -> None:
             for invitation in SurveyInvitation.objects.filter(campaign=campaign)
         ],
         "invitations": [account_invitation_token(invitation)],
+        # Each client person's calendar address: every client role reads every one of them.
+        "integrations": [calendar_feed_create(actor=world.person(role)) for role in CLIENT_ROLES],
     }
 
 

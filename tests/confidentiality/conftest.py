@@ -28,7 +28,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     write(
         f"  e-mails: {reads['e-mail']} to client people, kinds {sorted(TALLY.email_kinds)}; "
         f"in-app notifications: {reads['notification']}; status report: {reads['report']} forms;"
-        f" searches: {reads['search']}"
+        f" searches: {reads['search']}; calendar feeds: {reads['calendar feed']}"
     )
     write(f"  canaries found: {len(found)}")
     for finding in TALLY.findings:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accounts.services import calendar_feed_create
 from tests.conftest import ROLE_NAMES
 
 LOGIN = "redirect:/accounts/login/"
@@ -59,6 +60,29 @@ STAFF_ADMIN_POST = roles(403, anonymous=LOGIN, staff_admin=405, **dict.fromkeys(
 SIGNED_IN_PAGE = roles(200, anonymous=LOGIN)
 PUBLIC = roles(200)
 NOT_OFFERED = roles(404)
+
+
+# One item's calendar file: whoever may see the item (client A's client-visible item here).
+ITEM_ICS = roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404)
+
+
+def _with_report_schedule(cast: Any) -> Any:
+    """The cast's project, given a weekly report schedule if it has none."""
+    from reports.models import ReportSchedule
+    from reports.services.schedules import schedule_save
+
+    if not ReportSchedule.objects.filter(project=cast.project).exists():
+        schedule_save(
+            actor=cast.pm,
+            project=cast.project,
+            cadence="weekly",
+            weekday=0,
+            day_of_month=1,
+            hour=9,
+            recipient_roles=["customer_rep"],
+            is_active=True,
+        )
+    return cast.project
 
 
 @dataclass
@@ -153,6 +177,34 @@ PAGES: dict[str, Entry] = {
     ),
     "accounts:token_regenerate": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     "accounts:token_revoke": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+    "accounts:calendar_feed_create": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+    "accounts:calendar_feed_revoke": Entry(roles(405, anonymous=LOGIN), note="POST only"),
+    # Calendar files (tests/integrations/test_calendar_feed.py): the feed's secret address is
+    # the credential and names one person; one item's .ics for whoever may see the item.
+    "integrations:calendar_feed": Entry(
+        PUBLIC,
+        kwargs=lambda cast: {"token": calendar_feed_create(actor=cast.rep)},
+        note="the address is the credential; it shows its owner's items only",
+    ),
+    "integrations:milestone_ics": Entry(
+        ITEM_ICS, kwargs=lambda cast: {"milestone_id": cast.deliverable.milestone_id}
+    ),
+    "integrations:deliverable_ics": Entry(
+        ITEM_ICS, kwargs=lambda cast: {"deliverable_id": cast.deliverable.pk}
+    ),
+    "integrations:meeting_ics": Entry(
+        ITEM_ICS, kwargs=lambda cast: {"meeting_id": cast.meeting.pk}, note="client-visible"
+    ),
+    "integrations:action_item_ics": Entry(
+        roles(404, anonymous=LOGIN, rep=200),
+        kwargs=lambda cast: {"item_id": cast.action_item.pk},
+        note="its owner's only",
+    ),
+    "integrations:report_days_ics": Entry(
+        ITEM_ICS,
+        kwargs=lambda cast: {"project_id": _with_report_schedule(cast).pk},
+        note="the coming report days, for whoever sees the project",
+    ),
     "invitations:accept": Entry(
         PUBLIC,
         kwargs=lambda cast: {"token": cast.invitation_token},
@@ -1078,6 +1130,11 @@ API: dict[tuple[str, str], Entry] = {
         roles(200, anonymous=401, other_client_rep=404, outsider=404),
         kwargs=lambda cast: {"id": cast.project.pk},
     ),
+    ("GET", "/api/v1/me/calendar-feed/"): Entry(API_SIGNED_IN, note="one's own address only"),
+    ("POST", "/api/v1/me/calendar-feed/"): Entry(
+        roles(201, anonymous=401), note="a new address of one's own, returned once"
+    ),
+    ("DELETE", "/api/v1/me/calendar-feed/"): Entry(roles(204, anonymous=401)),
     ("GET", "/api/v1/me/notification-preferences/"): Entry(API_SIGNED_IN),
     ("PUT", "/api/v1/me/notification-preferences/"): Entry(
         API_SIGNED_IN, note="{} changes nothing; one's own preferences"

@@ -258,6 +258,25 @@ def test_page_shows_no_canary(world, values, surface, role):
     assert_no_canary(surface, role, findings)
 
 
+@pytest.mark.parametrize("role", CLIENT_ROLES)
+def test_calendar_feeds_show_no_canary(world, role):
+    """Every client person's feed, read on the world's day (the feed leaves out what is long
+    past), holds their items and no canary."""
+    import icalendar
+
+    scanned, findings, events = world.items["canaries"], {}, 0
+    with time_machine.travel(NOW, tick=False):
+        for token in world.items["tokens"]["integrations"]:
+            url = reverse("integrations:calendar_feed", kwargs={"token": token})
+            response = Client().get(url)
+            assert response.status_code == 200, url
+            c.TALLY.add("calendar feed")
+            events += len(icalendar.Calendar.from_ical(response.content).walk("VEVENT"))
+            findings[url] = scanned.find(c.response_text(response))
+    assert events > 0, "the feeds held nothing: the case would prove nothing"
+    assert_no_canary("integrations:calendar_feed", role, findings)
+
+
 # --- Search ------------------------------------------------------------------------------------
 
 

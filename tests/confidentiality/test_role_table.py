@@ -188,7 +188,11 @@ def full_cast(cast):
         visibility=Visibility.CLIENT,
     )
     cast.action_item = action_item_create(
-        actor=cast.pm, meeting=cast.meeting, text="Send the data", owner=cast.rep
+        actor=cast.pm,
+        meeting=cast.meeting,
+        text="Send the data",
+        owner=cast.rep,
+        due_date=date(2027, 1, 20),
     )
     cast.stakeholder = stakeholder_create(
         actor=cast.pm, project=cast.project, name="Dana Director", visibility=Visibility.CLIENT

@@ -1,0 +1,9 @@
+"""Integrations: what connects Rapport to people's other tools (calendar feeds)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    name = "integrations"
+    verbose_name = _("Integrations")

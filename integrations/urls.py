@@ -1,0 +1,22 @@
+from django.urls import path
+
+from integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/milestones/<int:milestone_id>.ics", views.milestone_ics, name="milestone_ics"),
+    path(
+        "calendar/deliverables/<int:deliverable_id>.ics",
+        views.deliverable_ics,
+        name="deliverable_ics",
+    ),
+    path("calendar/meetings/<int:meeting_id>.ics", views.meeting_ics, name="meeting_ics"),
+    path("calendar/action-items/<int:item_id>.ics", views.action_item_ics, name="action_item_ics"),
+    path(
+        "calendar/projects/<int:project_id>/reports.ics",
+        views.report_days_ics,
+        name="report_days_ics",
+    ),
+]
