@@ -13,13 +13,14 @@ PORT ?= 8000
 # The tests use the machine's PostgreSQL and Redis.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
-# After the suite, `make test` runs it again with the clock moved these many days ahead, the runs
-# side by side (scripts/test_clock_ahead.sh; tests/clock.py: the test process, the workers it starts
-# and the browser agree on the day), so a fixture that ages with the calendar fails here and not on
-# a later day. The slow runs (the production build, the embedded demo, the property-based API runs)
-# run once, to keep it short.
+# The suite runs as several pytest runs side by side, TEST_SLOTS at a time (scripts/run_suite.py):
+# the main run in two shards, then the runs with the clock moved TEST_CLOCK_OFFSETS days ahead
+# (tests/clock.py: the test process, the workers it starts and the browser agree on the day), so
+# a fixture that ages with the calendar fails here and not on a later day. The slow tests (the
+# production build, the embedded demo, the page walk, the property-based API runs) and the role
+# table run with today's clock only, to keep it short.
 TEST_CLOCK_OFFSETS ?= 45 366
-SHIFTED_TESTS ?= not slow
+TEST_SLOTS ?= 2
 # The packages mypy checks: every app (configured in pyproject.toml: django-stubs and
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
 MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports closeout lessons scorecards portal operations integrations config demo
@@ -74,10 +75,8 @@ test: system-deps install messages fonts
 		$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) scripts/lint_migrations.py
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(VENV)/bin/pytest --create-db --reuse-db
-	bash scripts/test_clock_ahead.sh $(TEST_DATABASE_URL) $(TEST_REDIS_URL) "$(SHIFTED_TESTS)" \
-		$(TEST_CLOCK_OFFSETS)
+	$(PY) scripts/run_suite.py $(TEST_DATABASE_URL) $(TEST_REDIS_URL) --slots $(TEST_SLOTS) \
+		--offsets $(TEST_CLOCK_OFFSETS)
 
 lint: install
 	$(VENV)/bin/ruff check .
