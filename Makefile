@@ -19,7 +19,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 # a fixture that ages with the calendar fails here and not on a later day. The slow tests (the
 # production build, the embedded demo, the page walk, the property-based API runs) and the role
 # table run with today's clock only, to keep it short.
-TEST_CLOCK_OFFSETS ?= 45 366
+TEST_CLOCK_OFFSETS ?= 366
 TEST_SLOTS ?= 2
 # The packages mypy checks: every app (configured in pyproject.toml: django-stubs and
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
