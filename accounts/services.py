@@ -13,12 +13,16 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import CalendarFeed, Language, Organization, User, validate_time_zone
 from common.errors import InvalidInput, NotAllowed
+
+# Sent when a new password revokes what the old one handed out; higher apps revoke theirs.
+credentials_revoked = Signal()
 
 # A calendar app polls every few minutes: the last read is written at most this often.
 FEED_READ_NOTED_EVERY = timedelta(hours=1)
@@ -148,6 +152,7 @@ def credentials_revoke(*, user: User, keep_session_key: str | None = None) -> in
     at once (for the database session stores), whatever verifies them next."""
     Token.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
+    credentials_revoked.send(sender=User, user=user)  # what higher apps hand out (access tokens)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     get_model_class = getattr(store, "get_model_class", None)
     if get_model_class is None:  # a store without rows: the stale hash ends the sessions

@@ -1,7 +1,8 @@
 """API throttling (imported by REST_FRAMEWORK settings, so it imports no views).
 
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (config/settings/api.py): "user" per signed-in person
-(by token or session), "anon" per client address for calls without valid credentials. DRF checks
+(by token or session), "token" per personal access token, "anon" per client address for calls
+without valid credentials. DRF checks
 throttles only after authentication and permissions, so an anonymous call or a wrong token
 would never reach them: the error handler counts those against the address.
 """
@@ -38,6 +39,19 @@ class UserThrottle(_RateFromSettings, UserRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # AddressThrottle's
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class TokenThrottle(_RateFromSettings, UserRateThrottle):
+    """Calls with one personal access token (integrations.api_auth): each token has its own
+    limit, below the person's, so that one busy script does not use up the person's."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        key = getattr(request.auth, "throttle_key", None)
+        if not key:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": key}
 
 
 class AddressThrottle(_RateFromSettings, AnonRateThrottle):

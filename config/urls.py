@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("lessons.api.urls")),
     path("", include("scorecards.api.urls")),
     path("", include("portal.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Integrations: what connects Rapport to people's other tools (calendar feeds)."""
+"""Integrations: what connects Rapport to people's other tools (calendar feeds, personal access
+tokens for the API)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,3 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from integrations import receivers
+
+        receivers.connect()

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from integrations import views
+from integrations import views, views_tokens
 
 app_name = "integrations"
 
 urlpatterns = [
+    path("accounts/tokens/", views_tokens.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views_tokens.token_revoke, name="token_revoke"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("calendar/milestones/<int:milestone_id>.ics", views.milestone_ics, name="milestone_ics"),
     path(

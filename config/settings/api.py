@@ -6,7 +6,9 @@ from config.settings.security import TRUSTED_PROXY_COUNT
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so that an anonymous call gets 401 with WWW-Authenticate, not 403.
+        # A token first, so that an anonymous call gets 401 with WWW-Authenticate, not 403:
+        # personal access tokens (rpt_…, scoped and expiring), then the older single token.
+        "integrations.api_auth.AccessTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -28,12 +30,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     # 429 with Retry-After past these (common.api_throttling): 1200 calls a minute per signed-in
     # person (token or session), far above what a person or a well-behaved script makes; 60 a
-    # minute per client address for calls without valid credentials (anonymous, a wrong token).
+    # minute per client address for calls without valid credentials (anonymous, a wrong token);
+    # 600 a minute per personal access token.
     "DEFAULT_THROTTLE_CLASSES": [
         "common.api_throttling.UserThrottle",
+        "common.api_throttling.TokenThrottle",
         "common.api_throttling.AddressThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min", "token": "600/min"},
     # The client address is the one the last of these proxies saw (as for the login limit).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }

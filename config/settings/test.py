@@ -18,7 +18,7 @@ CACHES["default"]["KEY_PREFIX"] = f"rapport-test-{os.getpid()}"
 # (tests/api/test_throttling.py sets low ones to see the 429).
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "token": "100000/min"},
 }
 RAPPORT_STAFF_MFA_REQUIRED = True
 CELERY_TASK_ALWAYS_EAGER = False

@@ -29,12 +29,18 @@ def _calls(client: Client, count: int, **headers) -> list[int]:
 def test_production_rates_never_bother_a_person_and_the_suite_never_reaches_its_own():
     assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
         "common.api_throttling.UserThrottle",
+        "common.api_throttling.TokenThrottle",
         "common.api_throttling.AddressThrottle",
     ]
-    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {"anon": "60/min", "user": "1200/min"}
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
+        "anon": "60/min",
+        "user": "1200/min",
+        "token": "600/min",
+    }
     assert django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
         "anon": "100000/min",
         "user": "100000/min",
+        "token": "100000/min",
     }
 
 

@@ -67,6 +67,10 @@ DECLARED: dict[str, tuple[str, str]] = {
     ),
     "accounts.PersonalCalendar": (STAFF_ONLY, "a provider person's working pattern"),
     "accounts.Leave": (STAFF_ONLY, "a provider person's leave (its note is theirs alone)"),
+    "integrations.AccessToken": (
+        CLIENT_TEXT,
+        "one's own API tokens (a name one gave, the first characters): shown to their owner only",
+    ),
     "accounts.CalendarFeed": (
         CLIENT_TEXT,
         "the digest of one's own calendar address: shown to nobody, and the world's feeds must "

@@ -66,6 +66,13 @@ NOT_OFFERED = roles(404)
 ITEM_ICS = roles(200, anonymous=LOGIN, other_client_rep=404, outsider=404)
 
 
+def _pm_token(cast: Any) -> int:
+    """The id of a personal access token of the PM's."""
+    from integrations.tokens import access_token_create
+
+    return access_token_create(actor=cast.pm, name="Export", scope="read", days=30).token.pk
+
+
 def _with_report_schedule(cast: Any) -> Any:
     """The cast's project, given a weekly report schedule if it has none."""
     from reports.models import ReportSchedule
@@ -181,6 +188,12 @@ PAGES: dict[str, Entry] = {
     "accounts:calendar_feed_revoke": Entry(roles(405, anonymous=LOGIN), note="POST only"),
     # Calendar files (tests/integrations/test_calendar_feed.py): the feed's secret address is
     # the credential and names one person; one item's .ics for whoever may see the item.
+    "integrations:tokens": Entry(SIGNED_IN_PAGE, note="one's own personal access tokens"),
+    "integrations:token_revoke": Entry(
+        roles(405, anonymous=LOGIN),
+        kwargs=lambda cast: {"token_id": _pm_token(cast)},
+        note="POST only",
+    ),
     "integrations:calendar_feed": Entry(
         PUBLIC,
         kwargs=lambda cast: {"token": calendar_feed_create(actor=cast.rep)},
@@ -1135,6 +1148,13 @@ API: dict[tuple[str, str], Entry] = {
         roles(201, anonymous=401), note="a new address of one's own, returned once"
     ),
     ("DELETE", "/api/v1/me/calendar-feed/"): Entry(roles(204, anonymous=401)),
+    ("GET", "/api/v1/me/tokens/"): Entry(API_SIGNED_IN, note="one's own tokens only"),
+    ("POST", "/api/v1/me/tokens/"): Entry(roles(400, anonymous=401), note="{} has no name"),
+    ("DELETE", "/api/v1/me/tokens/{token_id}/"): Entry(
+        roles(404, anonymous=401, pm=204),
+        kwargs=lambda cast: {"token_id": _pm_token(cast)},
+        note="the PM's token: its owner revokes it, anyone else finds nothing",
+    ),
     ("GET", "/api/v1/me/notification-preferences/"): Entry(API_SIGNED_IN),
     ("PUT", "/api/v1/me/notification-preferences/"): Entry(
         API_SIGNED_IN, note="{} changes nothing; one's own preferences"

@@ -213,6 +213,7 @@ def test_every_project_scoped_model_is_guarded_or_declared_writable():
         "portal.ViewAsSession": "a record of reading (audit)",
         "closeout.Reopening": "a staff admin reopens a closed project",
         "lessons.Lesson": "lessons are learned after close (the retrospective)",
+        "integrations.AccessToken": "a person's API token; reading a closed project stays open",
     }
     guarded = {model._meta.label for model in guarded_models()}
     unguarded = []
@@ -279,8 +280,12 @@ NOT_PROJECT_WRITES = {
     "accounts:token_revoke": "the person's API token",
     "accounts:calendar_feed_create": "the person's calendar address",
     "accounts:calendar_feed_revoke": "the person's calendar address",
+    "integrations:tokens": "the person's access tokens (reading a closed project stays possible)",
+    "integrations:token_revoke": "the person's access tokens",
     ("POST", "/api/v1/me/calendar-feed/"): "the person's calendar address",
     ("DELETE", "/api/v1/me/calendar-feed/"): "the person's calendar address",
+    ("POST", "/api/v1/me/tokens/"): "the person's access tokens",
+    ("DELETE", "/api/v1/me/tokens/{token_id}/"): "the person's access tokens",
     "invitations:accept": "adds a member: refused by the Membership guard (service test)",
     "projects:create": "a new project is open",
     "feedback:survey_templates": "survey templates belong to no project",
