@@ -10,6 +10,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
-        from integrations import receivers
+        from integrations import (
+            api_schema,  # noqa: F401  (registers the schema extension)
+            receivers,
+        )
 
         receivers.connect()
