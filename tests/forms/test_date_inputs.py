@@ -40,6 +40,7 @@ A_MOMENT_THERE = "2026-11-22T09:30"  # 01:30 UTC is 09:30 in Shanghai
 # test below with its name: add how to build it here.
 KEYWORD_VALUES: dict[str, Any] = {
     "actor": lambda cast: cast.pm,
+    "user": lambda cast: cast.pm,
     "project": lambda cast: cast.project,
     "settings": lambda cast: risk_settings_of(cast.project),
     "team": lambda cast: [(cast.teammate.pk, cast.teammate.display_name)],
