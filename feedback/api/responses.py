@@ -78,7 +78,9 @@ class ResponseSerializer(serializers.ModelSerializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.display_name", read_only=True, default=None)
-    closed_by = serializers.CharField(source="closed_by.display_name", read_only=True, default=None)
+    closed_by = serializers.CharField(
+        source="closed_by.display_name", read_only=True, default=None, allow_null=True
+    )
     client = serializers.CharField(source="project.client.name", read_only=True)
     respondent = serializers.CharField(source="response.respondent.display_name", read_only=True)
     nps = serializers.IntegerField(source="response.nps", read_only=True)

@@ -94,6 +94,13 @@ class ApprovedCountSerializer(serializers.Serializer):
 
 
 class RateSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(
+        choices=Role.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty for one person's rate (then `user` is set).",
+    )
+
     class Meta:
         model = Rate
         fields = ["id", "role", "user", "hourly_rate"]

@@ -77,6 +77,12 @@ class RoundSerializer(serializers.ModelSerializer):
         source="decided_by.display_name", read_only=True, default=None, allow_null=True
     )
     criterion_results = CriterionResultSerializer(many=True, read_only=True)
+    decision = serializers.ChoiceField(
+        choices=AcceptanceRound.Decision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty while the round awaits the client's decision.",
+    )
 
     class Meta:
         model = AcceptanceRound
@@ -280,8 +286,9 @@ class DeliverableViewSet(
         deliverable = deliverable_create(actor=request.user, milestone=milestone, **values)
         return Response(DeliverableSerializer(deliverable).data, status=status.HTTP_201_CREATED)
 
+    # Every round at once, as a bare list: no page, no filter (the schema says so too).
     @extend_schema(responses=RoundSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def rounds(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         rounds = deliverable_rounds(deliverable=self.get_object())
         return Response(RoundSerializer(rounds, many=True).data)

@@ -1,0 +1,88 @@
+"""The schema says what the API answers, in the places it once did not: a person's hourly rate
+has an empty role, a follow-up still open has no closer, and a deliverable's rounds come as one
+bare list, not a page, the open round with an empty decision. Real answers are validated against
+the schema (Schemathesis)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import schemathesis
+from django.utils import timezone
+from schemathesis.checks import content_type_conformance, response_schema_conformance
+
+from projects.services.costs import rate_set
+from projects.services.deliverables import (
+    deliverable_create,
+    deliverable_submit,
+    quality_review_record,
+)
+from projects.services.milestones import milestone_create
+from tests.api.test_schemathesis import _openapi, in_process_wsgi  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(in_process_wsgi):  # noqa: F811
+    loaded = schemathesis.openapi.from_dict(_openapi())
+    loaded.app = in_process_wsgi
+    return loaded
+
+
+def _soon():
+    return timezone.localdate() + timedelta(days=9)
+
+
+def _schema_of(document: dict, name: str) -> dict:
+    return document["components"]["schemas"][name]
+
+
+def test_the_three_answers_are_declared_as_they_are():
+    document = _openapi()
+    role = _schema_of(document, "Rate")["properties"]["role"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in role["oneOf"]
+    assert _schema_of(document, "FollowUp")["properties"]["closed_by"]["nullable"] is True
+    rounds = document["paths"]["/api/v1/projects/{project_pk}/deliverables/{id}/rounds/"]["get"]
+    body = rounds["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array"
+    assert {parameter["name"] for parameter in rounds["parameters"]} == {"id", "project_pk"}
+    decision = _schema_of(document, "Round")["properties"]["decision"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in decision["oneOf"]
+
+
+def _call(schema, path: str, user, **path_parameters) -> None:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.get_or_create(user=user)[0].key
+    operation = schema[path]["GET"]
+    case = operation.Case(path_parameters=path_parameters)
+    response = case.call_and_validate(
+        headers={"Authorization": f"Token {token}"},
+        checks=[content_type_conformance, response_schema_conformance],
+    )
+    assert response.status_code == 200
+
+
+def test_a_person_s_rate_answers_as_the_schema_says(schema, cast):
+    rate_set(actor=cast.pm, project=cast.project, hourly_rate=Decimal("95"), user=cast.teammate)
+    _call(schema, "/api/v1/projects/{project_pk}/rates/", cast.pm, project_pk=cast.project.pk)
+
+
+def test_a_deliverable_s_rounds_answer_as_the_schema_says(
+    schema, cast, django_capture_on_commit_callbacks
+):
+    milestone = milestone_create(actor=cast.pm, project=cast.project, name="M", due_date=_soon())
+    deliverable = deliverable_create(actor=cast.pm, milestone=milestone, name="D", criteria=["x"])
+    quality_review_record(actor=cast.pm, deliverable=deliverable, passed=True)
+    with django_capture_on_commit_callbacks(execute=False):
+        deliverable_submit(actor=cast.pm, deliverable=deliverable)
+    _call(
+        schema,
+        "/api/v1/projects/{project_pk}/deliverables/{id}/rounds/",
+        cast.rep,
+        project_pk=cast.project.pk,
+        id=deliverable.pk,
+    )
