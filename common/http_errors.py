@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import TemplateDoesNotExist, loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import page_not_found as html_page_not_found
 from django.views.defaults import server_error as page_server_error
 
 API_PREFIX = "/api/"
@@ -50,6 +51,15 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: an address under /api/ that names no endpoint (or an object by a malformed
+    key) gets the API's own 404 body, not the HTML page."""
+    if is_api(request):
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
+    return html_page_not_found(request, exception or Exception())
 
 
 @requires_csrf_token

@@ -92,6 +92,7 @@ urlpatterns = [
 ]
 
 # A database that cannot be reached answers 503 with Retry-After; under /api/ errors are JSON.
+handler404 = "common.http_errors.page_not_found"
 handler500 = "common.http_errors.server_error"
 
 if settings.DEBUG:

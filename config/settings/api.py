@@ -55,6 +55,11 @@ SPECTACULAR_SETTINGS = {
     # What a response holds depends on who asks (a client gets fewer fields than the team), so
     # read-only fields are documented as present when they apply, not as always required.
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Every operation documents the errors it may answer, with their body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api_schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DeliverableStatusEnum": "projects.models.Deliverable.Status",

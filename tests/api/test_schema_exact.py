@@ -86,3 +86,30 @@ def test_a_deliverable_s_rounds_answer_as_the_schema_says(
         project_pk=cast.project.pk,
         id=deliverable.pk,
     )
+
+
+def test_every_operation_documents_the_errors_it_may_answer():
+    document = _openapi()
+    assert set(_schema_of(document, "Error")["required"]) == {"code", "detail"}
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            wanted = {"401", "403", "429"}
+            if "{" in path:
+                wanted.add("404")
+            if method in {"post", "put", "patch", "delete"}:
+                wanted |= {"400", "409"}
+            lacking = wanted - set(operation["responses"])
+            if lacking:
+                missing.append(f"{method.upper()} {path}: {sorted(lacking)}")
+            assert "Retry-After" in operation["responses"]["429"].get("headers", {}), path
+    assert missing == []
+
+
+def test_an_address_under_the_api_that_names_nothing_answers_the_api_s_404(client):
+    response = client.get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
