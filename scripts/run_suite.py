@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARD_A = ["tests/e2e", "tests/embedded", "tests/config", "tests/demo", "tests/api"]
 LEFT_OUT_AHEAD = ["tests/confidentiality/test_role_table.py"]
-PROGRESS = re.compile(r"^[.sxXEF]*\s*\[\s*\d+%\]$|^[.sxXEF]+$")
+# A progress line of pytest: dots alone, or a file's name then its dots and the percentage.
+PROGRESS = re.compile(r"^(tests/\S+ )?[.sxXEF]*\s*\[\s*\d+%\]$|^[.sxXEF]+$")
 
 
 @dataclass
