@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
-from common.errors import InvalidInput
+from common.errors import InvalidInput, NotFound
 from integrations.models import AccessToken
 from integrations.tokens import (
     EXPIRY_DAYS,
@@ -24,7 +24,7 @@ from integrations.tokens import (
     access_token_revoke,
 )
 from projects.models import Project
-from projects.permissions import can_view_project
+from projects.selectors.core import project_get_for
 
 
 class AccessTokenSerializer(serializers.ModelSerializer):
@@ -98,9 +98,10 @@ class AccessTokenListView(APIView):
         data = serializer.validated_data
         project = None
         if data["project"] is not None:
-            project = Project.objects.filter(pk=data["project"]).first()
-            if project is None or not can_view_project(request.user, project):
-                raise InvalidInput(_("Choose one of your projects."), field="project")
+            try:
+                project = project_get_for(user=request.user, project_id=data["project"])
+            except NotFound as error:
+                raise InvalidInput(_("Choose one of your projects."), field="project") from error
         made = access_token_create(
             actor=request.user,
             name=data["name"],

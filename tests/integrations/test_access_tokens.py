@@ -172,7 +172,7 @@ def test_each_token_has_its_own_rate_with_retry_after(rep, settings):
     assert logged_in(rep).get("/api/v1/me/").status_code == 200
 
 
-def test_the_api_lists_makes_and_revokes_tokens_signed_in_only(rep, project):
+def test_the_api_lists_makes_and_revokes_tokens_signed_in_only(rep, project, other_project):
     client = logged_in(rep)
     made = client.post(
         "/api/v1/me/tokens/",
@@ -197,6 +197,13 @@ def test_the_api_lists_makes_and_revokes_tokens_signed_in_only(rep, project):
     )
     assert bad.status_code == 400
     assert "days" in str(bad.json())
+    elsewhere = client.post(
+        "/api/v1/me/tokens/",
+        {"name": "x", "scope": "read", "project": other_project.pk, "days": 7},
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 400
+    assert "project" in elsewhere.json()
     assert client.delete(f"/api/v1/me/tokens/{body['id']}/").status_code == 204
     assert client.delete(f"/api/v1/me/tokens/{body['id']}/").status_code == 404
     assert Client().get("/api/v1/me/", **_bearer(body["token"])).status_code == 401
