@@ -30,6 +30,7 @@ from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from projects.closure import closed_project_writes_allowed, ensure_project_open
 from projects.models import Membership, Phase, Project, Role
+from projects.services.gates import announce_project_closed
 from projects.services.notify import notify_pms
 from projects.signals import project_closed, send_after_commit
 
@@ -194,6 +195,7 @@ def closure_decide(
         project.phase = Phase.CLOSED
         set_history_user(project, actor)
         project.save(update_fields=["phase", "updated_at"])
+        announce_project_closed(project)
         send_after_commit(project_closed, project_id=project.pk)
 
     def title() -> str:

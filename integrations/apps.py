@@ -1,5 +1,5 @@
 """Integrations: what connects Rapport to people's other tools (calendar feeds, personal access
-tokens for the API)."""
+tokens for the API, webhooks)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,8 @@ class IntegrationsConfig(AppConfig):
         from integrations import (
             api_schema,  # noqa: F401  (registers the schema extension)
             receivers,
+            webhooks,
         )
 
         receivers.connect()
+        webhooks.connect()

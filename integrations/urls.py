@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrations import views, views_tokens
+from integrations import views, views_tokens, views_webhooks
 
 app_name = "integrations"
 
@@ -20,5 +20,45 @@ urlpatterns = [
         "calendar/projects/<int:project_id>/reports.ics",
         views.report_days_ics,
         name="report_days_ics",
+    ),
+]
+
+urlpatterns += [
+    path("integrations/webhooks/", views_webhooks.webhooks, name="webhooks"),
+    path("integrations/webhooks/<int:endpoint_id>/", views_webhooks.webhook, name="webhook"),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/edit/",
+        views_webhooks.webhook_update,
+        name="webhook_update",
+    ),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/rotate-secret/",
+        views_webhooks.webhook_rotate,
+        name="webhook_rotate",
+    ),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/test/",
+        views_webhooks.webhook_test,
+        name="webhook_test",
+    ),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/enable/",
+        views_webhooks.webhook_enable,
+        name="webhook_enable",
+    ),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/disable/",
+        views_webhooks.webhook_disable,
+        name="webhook_disable",
+    ),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/delete/",
+        views_webhooks.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
+        "integrations/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/resend/",
+        views_webhooks.webhook_resend,
+        name="webhook_resend",
     ),
 ]

@@ -157,6 +157,22 @@ RAPPORT_SLA_WORKING_DAYS = env.str("RAPPORT_SLA_WORKING_DAYS", default="1-5")
 
 # --- Internationalisation ---------------------------------------------------------------------
 
+# --- Webhooks (integrations.webhooks) ------------------------------------------------------------
+# Endpoints on private, loopback or link-local addresses are refused (at registration and again
+# at each delivery, against DNS rebinding) unless this allows them, as on a closed network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Plain http:// endpoints (the payload travels unencrypted): off unless allowed.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Seconds before each retry; a delivery fails after its first attempt and these retries.
+WEBHOOK_RETRY_SECONDS = env.list(
+    "WEBHOOK_RETRY_SECONDS", cast=int, default=[60, 300, 1800, 7200, 21600, 43200, 86400]
+)
+# An endpoint is disabled (and its owner told) after this many failed attempts in a row.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+# A rotated secret still signs deliveries (beside the new one) for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

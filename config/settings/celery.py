@@ -74,6 +74,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.outbox_flush_task",
         "schedule": timedelta(seconds=30),
     },
+    # Every 30 s: webhook deliveries whose retry is due or whose task was lost (one indexed
+    # query when there are none).
+    "webhooks-sweep": {
+        "task": "integrations.tasks.webhooks_sweep_task",
+        "schedule": timedelta(seconds=30),
+    },
     # Hourly at minute 5: deliverables past their deemed-acceptance day count as accepted.
     "deemed-acceptance": {
         "task": "projects.tasks.deemed_acceptance_task",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.events import EventType, emit
 from common.text import SHORT_TEXT_MAX_LENGTH
 from feedback.models import (
     Campaign,
@@ -191,6 +192,7 @@ def response_submit(
         None,
     )
     response = SurveyResponse.objects.filter(invitation=invitation).first()
+    changed = response is not None
     if response is None:
         response = SurveyResponse.objects.create(
             invitation=invitation,
@@ -224,4 +226,21 @@ def response_submit(
         invitation.save(update_fields=["responded_at"])
     if response.is_detractor:
         follow_up_open(response, now=now)
+    # The provider's measure of satisfaction: never sent to a client's endpoint.
+    emit(
+        EventType.SURVEY_ANSWERED,
+        project=campaign.project,
+        client_visible=False,
+        data={
+            "campaign": {"id": campaign.pk, "trigger": campaign.trigger},
+            "response": {
+                "id": response.pk,
+                "nps": nps,
+                "csat": csat,
+                "respondent": str(invitation.person) if invitation.person else None,
+                "submitted_at": now.isoformat(),
+                "changed": changed,
+            },
+        },
+    )
     return response

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.calendars import calendar_for_organization_id
 from accounts.models import Organization
+from common.events import EventType
 from feedback.models import (
     FeedbackTicket,
     SlaTarget,
@@ -26,7 +27,11 @@ from feedback.models import (
     TicketSeverity,
 )
 from feedback.models.tickets import OPEN_STATUSES
-from feedback.services.ticket_notifications import ticket_handlers, ticket_notify
+from feedback.services.ticket_notifications import (
+    announce_complaint,
+    ticket_handlers,
+    ticket_notify,
+)
 from feedback.sla import BusinessCalendar, add_business_time
 from projects.models import Phase
 
@@ -139,5 +144,8 @@ def tickets_escalate_breaches(*, now: datetime | None = None, limit: int = 500) 
                 ticket = FeedbackTicket.objects.select_related("project", "owner").get(pk=pk)
                 people = {person.pk: person for person in ticket_handlers(ticket)}
                 ticket_notify(ticket, list(people.values()), event=event, by=None)
+                announce_complaint(
+                    ticket, EventType.COMPLAINT_BREACHED, client_visible=False, breach=event
+                )
                 escalated += 1
     return escalated

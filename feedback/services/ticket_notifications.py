@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from common.events import EventType, emit
 from feedback.links import feedback_link
 from feedback.models import (
     FeedbackTicket,
@@ -21,7 +22,7 @@ from feedback.permissions import (
 )
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
-from projects.models import CLIENT_ROLES, Membership, Role
+from projects.models import CLIENT_ROLES, Membership, Role, Visibility
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -121,3 +122,32 @@ def _event_stamp(ticket: FeedbackTicket, event: str) -> str:
     if event in ("reopened", "acknowledged", "in_progress", "resolved", "assigned"):
         return str(ticket.reopened_count) + (f"-{ticket.owner_id}" if event == "assigned" else "")
     return "0"
+
+
+def announce_complaint(
+    ticket: FeedbackTicket,
+    event_type: EventType,
+    *,
+    client_visible: bool | None = None,
+    **extra: str,
+) -> None:
+    """A complaint's event; a client's endpoints hear of it when the ticket is shared with the
+    client, unless `client_visible` says otherwise (an SLA breach is the provider's matter)."""
+    if client_visible is None:
+        client_visible = ticket.visibility == Visibility.CLIENT
+    emit(
+        event_type,
+        project=ticket.project,
+        client_visible=client_visible,
+        data={
+            "complaint": {
+                "id": ticket.pk,
+                "number": ticket.number,
+                "title": ticket.title,
+                "severity": ticket.severity,
+                "status": ticket.status,
+                "raised_by_side": ticket.raised_side,
+            },
+            **extra,
+        },
+    )

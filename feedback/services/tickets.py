@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.events import EventType
 from common.history import set_history_user
 from common.revisions import check_revision
 from common.text import clean_text
@@ -48,6 +49,7 @@ from feedback.permissions import (
 )
 from feedback.services.sla import ticket_set_sla
 from feedback.services.ticket_notifications import (
+    announce_complaint,
     ticket_handlers,
     ticket_members,
     ticket_notify,
@@ -149,6 +151,8 @@ def ticket_raise(
     for item in checked:
         _store_attachment(actor=actor, ticket=ticket, checked=item)
     ticket_notify(ticket, ticket_handlers(ticket), event="raised", by=actor)
+    if ticket.kind == TicketKind.COMPLAINT:
+        announce_complaint(ticket, EventType.COMPLAINT_OPENED)
     return ticket
 
 
@@ -279,6 +283,8 @@ def ticket_resolve(
         for person in ticket_members(ticket, (Role.CLIENT_ADMIN, Role.CUSTOMER_REP)):
             people.setdefault(person.pk, person)
     ticket_notify(ticket, list(people.values()), event="resolved", by=actor)
+    if ticket.kind == TicketKind.COMPLAINT:
+        announce_complaint(ticket, EventType.COMPLAINT_RESOLVED, resolution=ticket.resolution)
     return ticket
 
 

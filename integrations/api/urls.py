@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from integrations.api import tokens
+from integrations.api import tokens, webhooks
 
 urlpatterns = [
     path("me/tokens/", tokens.AccessTokenListView.as_view(), name="me_tokens"),
@@ -11,4 +11,25 @@ urlpatterns = [
         tokens.AccessTokenDetailView.as_view(),
         name="me_token",
     ),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:endpoint_id>/", webhooks.WebhookDetailView.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:endpoint_id>/rotate-secret/",
+        webhooks.WebhookRotateView.as_view(),
+        name="webhook_rotate",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/test/", webhooks.WebhookTestView.as_view(), name="webhook_test"
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/",
+        webhooks.WebhookDeliveryListView.as_view(),
+        name="webhook_deliveries",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/resend/",
+        webhooks.WebhookResendView.as_view(),
+        name="webhook_resend",
+    ),
+    path("webhook-events/", webhooks.EventTypeListView.as_view(), name="webhook_events"),
 ]

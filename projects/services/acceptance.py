@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.events import EventType, emit
 from projects.closure import ensure_project_open
 from projects.models import (
     AcceptanceRound,
@@ -71,6 +72,7 @@ def deliverable_accept(*, actor: User, deliverable: Deliverable, comment: str = 
     deliverable.save(update_fields=["status", "accepted_at"])
     refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_team(deliverable=deliverable, accepted=True, by=actor)
+    _announce(EventType.DELIVERABLE_ACCEPTED, deliverable, acceptance_round, by=actor)
     send_after_commit(deliverable_accepted, deliverable_id=deliverable.pk)
     return deliverable
 
@@ -127,6 +129,7 @@ def deliverable_reject(
     deliverable.save(update_fields=["status"])
     refresh_milestone_completion(deliverable.milestone, actor=actor)
     _tell_team(deliverable=deliverable, accepted=False, by=actor)
+    _announce(EventType.DELIVERABLE_REJECTED, deliverable, acceptance_round, by=actor)
     return deliverable
 
 
@@ -159,8 +162,40 @@ def deliverable_deem_accepted(*, deliverable_id: int, today: date | None = None)
     deliverable.save(update_fields=["status", "accepted_at"])
     refresh_milestone_completion(deliverable.milestone, actor=None)
     _tell_team(deliverable=deliverable, accepted=True, by=None)
+    _announce(EventType.DELIVERABLE_DEEMED_ACCEPTED, deliverable, acceptance_round, by=None)
     send_after_commit(deliverable_accepted, deliverable_id=deliverable.pk)
     return True
+
+
+def _announce(
+    event_type: EventType,
+    deliverable: Deliverable,
+    acceptance_round: AcceptanceRound,
+    *,
+    by: User | None,
+) -> None:
+    emit(
+        event_type,
+        project=deliverable.project,
+        client_visible=deliverable.is_client_visible,
+        data={
+            "deliverable": {
+                "id": deliverable.pk,
+                "name": deliverable.name,
+                "status": deliverable.status,
+                "milestone_id": deliverable.milestone_id,
+            },
+            "round": {
+                "number": acceptance_round.number,
+                "decision": acceptance_round.decision,
+                "comment": acceptance_round.comment,
+                "decided_by": str(by) if by is not None else None,
+                "decided_at": acceptance_round.decided_at.isoformat()
+                if acceptance_round.decided_at
+                else None,
+            },
+        },
+    )
 
 
 def _tell_team(*, deliverable: Deliverable, accepted: bool, by: User | None) -> None:

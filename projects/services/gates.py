@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.events import EventType, emit
 from common.history import set_history_user
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
@@ -83,6 +84,7 @@ def phase_gate_request(
         _ask_client(gate)
     else:
         _advance(project, gate, actor=actor)
+        _announce(project, gate, by=actor, client_visible=False)
     return gate
 
 
@@ -107,7 +109,26 @@ def phase_gate_decide(
     if approve and project.phase == gate.from_phase:
         _advance(project, gate, actor=actor)
     _tell_pms(gate, approved=approve, by=actor)
+    _announce(project, gate, by=actor, client_visible=True)
     return gate
+
+
+def _announce(project: Project, gate: PhaseGate, *, by: User, client_visible: bool) -> None:
+    emit(
+        EventType.GATE_DECIDED,
+        project=project,
+        client_visible=client_visible,
+        data={
+            "gate": {
+                "id": gate.pk,
+                "from_phase": gate.from_phase,
+                "to_phase": gate.to_phase,
+                "status": gate.status,
+                "comment": gate.comment,
+                "decided_by": str(by),
+            }
+        },
+    )
 
 
 def _advance(project: Project, gate: PhaseGate, *, actor: User) -> None:
@@ -115,7 +136,17 @@ def _advance(project: Project, gate: PhaseGate, *, actor: User) -> None:
     set_history_user(project, actor)
     project.save(update_fields=["phase", "updated_at"])
     if project.phase == Phase.CLOSED:
+        announce_project_closed(project)
         send_after_commit(project_closed, project_id=project.pk)
+
+
+def announce_project_closed(project: Project) -> None:
+    emit(
+        EventType.PROJECT_CLOSED,
+        project=project,
+        client_visible=True,
+        data={"closed_at": timezone.now().isoformat()},
+    )
 
 
 def _ask_client(gate: PhaseGate) -> None:

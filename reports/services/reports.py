@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import Conflict, NotAllowed
+from common.events import EventType, emit
 from common.tasks import enqueue_after_commit
 from projects.models import Project
 from projects.services.projects import HEALTH_OVERRIDE_FIELDS, health_override_end
@@ -89,7 +90,7 @@ def report_create_for_period(
         return None
     if project.health_override:
         _end_health_override(project)
-    ReportDelivery.objects.bulk_create(
+    deliveries = ReportDelivery.objects.bulk_create(
         ReportDelivery(
             report=report,
             email=recipient.email,
@@ -99,6 +100,20 @@ def report_create_for_period(
             message_id=ReportDelivery.new_message_id(),
         )
         for recipient in (recipients if recipients is not None else recipients_of(schedule))
+    )
+    emit(
+        EventType.REPORT_SENT,
+        project=project,
+        client_visible=True,
+        data={
+            "report": {
+                "id": report.pk,
+                "period_start": report.period_start.isoformat(),
+                "period_end": report.period_end.isoformat(),
+                "trigger": report.trigger,
+                "recipients": len(deliveries),
+            }
+        },
     )
     if schedule.summary:
         schedule.summary = ""

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidTransition, NotAllowed
+from common.events import EventType, emit
 from common.history import set_history_user
+from projects.models import Visibility
 from risks.models import LEVEL_RANK, Assessment, Level, Risk, RiskSettings
 from risks.permissions import can_manage_risk
 from risks.selectors.settings import risk_settings_of
@@ -121,4 +123,20 @@ def record_assessment(
     risk.save()
     if is_escalation:
         escalate(assessment)
+    if level == Level.CRITICAL and previous != Level.CRITICAL:
+        emit(
+            EventType.RISK_BECAME_CRITICAL,
+            project=risk.project,
+            client_visible=risk.visibility == Visibility.CLIENT,
+            data={
+                "risk": {
+                    "id": risk.pk,
+                    "number": risk.number,
+                    "title": risk.title,
+                    "level": risk.level,
+                    "score": risk.score,
+                    "previous_level": previous or None,
+                }
+            },
+        )
     return assessment

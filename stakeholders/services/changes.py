@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.errors import InvalidInput, InvalidTransition, NotAllowed
+from common.events import EventType, emit
 from common.history import set_history_user
 from common.revisions import check_revision
 from notifications.models import NotificationKind
@@ -240,6 +241,7 @@ def change_request_approve(*, actor: User, change_request: ChangeRequest) -> Cha
     cr.save()
     if both:
         _notify(cr, _everyone(cr), event="applied", by=actor)
+        _emit(cr, EventType.CHANGE_REQUEST_APPROVED)
     else:
         recipients = _staff_or_client(cr, provider=side == ChangeRequest.Side.CLIENT)
         _notify(cr, recipients, event="approved_one_side", by=actor)
@@ -272,10 +274,30 @@ def change_request_reject(
     cr.save()
     recipients = _everyone(cr) if cr.visibility == Visibility.CLIENT else project_pms(cr.project_id)
     _notify(cr, recipients, event="rejected", by=actor)
+    _emit(cr, EventType.CHANGE_REQUEST_REJECTED, reason=reason)
     return cr
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def _emit(cr: ChangeRequest, event_type: EventType, **extra: str) -> None:
+    """Announce a decided change request; what a client reads of it, for a shared one only."""
+    emit(
+        event_type,
+        project=cr.project,
+        client_visible=cr.visibility == Visibility.CLIENT,
+        data={
+            "change_request": {
+                "id": cr.pk,
+                "number": cr.number,
+                "title": cr.title,
+                "status": cr.status,
+                "rebaseline": cr.rebaseline,
+            },
+            **extra,
+        },
+    )
 
 
 def _lock(change_request: ChangeRequest) -> ChangeRequest:

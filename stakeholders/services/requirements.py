@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from common.events import EventType, emit
 from common.history import set_history_user
 from common.revisions import lock_and_check
 from common.text import clean_text
@@ -302,6 +303,20 @@ def requirement_confirm(
     requirement.status_reason = ""
     _save(requirement, actor)
     tell_pm(requirement, event="confirmed", by=actor)
+    emit(
+        EventType.REQUIREMENT_CONFIRMED,
+        project=requirement.project,
+        client_visible=True,
+        data={
+            "requirement": {
+                "id": requirement.pk,
+                "number": requirement.number,
+                "title": requirement.title,
+                "version": requirement.version,
+            },
+            "confirmed_by": str(actor),
+        },
+    )
     return requirement
 
 

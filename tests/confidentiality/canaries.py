@@ -71,6 +71,12 @@ DECLARED: dict[str, tuple[str, str]] = {
         CLIENT_TEXT,
         "one's own API tokens (a name one gave, the first characters): shown to their owner only",
     ),
+    "integrations.WebhookEndpoint": (STAFF_ONLY, "the provider's integration settings"),
+    "integrations.WebhookDelivery": (
+        STAFF_ONLY,
+        "the delivery log, read by the provider; what a client's endpoint receives is read by "
+        "test_a_clients_webhooks_carry_no_canary",
+    ),
     "accounts.CalendarFeed": (
         CLIENT_TEXT,
         "the digest of one's own calendar address: shown to nobody, and the world's feeds must "

@@ -135,7 +135,24 @@ def build_world() -> World:
     _lessons(world)
     _operations(world)
     _closeout(world)
+    _integrations(world)
     return world
+
+
+def _integrations(world: World) -> None:
+    """A webhook endpoint of the team's, with a test delivery in its log (the provider's
+    integration settings: clients never read them)."""
+    from integrations.webhooks import endpoint_create, endpoint_send_test
+
+    endpoint = endpoint_create(
+        actor=world.person("pm"),
+        project=world.project,
+        client=None,
+        url="https://93.184.216.34/hooks/rapport",
+        events=["report.sent"],
+        description="Ticketing bridge",
+    ).endpoint
+    endpoint_send_test(actor=world.person("pm"), endpoint=endpoint)
 
 
 def _closeout(world: World) -> None:

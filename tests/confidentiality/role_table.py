@@ -73,6 +73,38 @@ def _pm_token(cast: Any) -> int:
     return access_token_create(actor=cast.pm, name="Export", scope="read", days=30).token.pk
 
 
+def _pm_webhook(cast: Any) -> int:
+    """The id of an endpoint the PM registered for client A's project (a public address: the
+    check against private ones holds here)."""
+    from integrations.webhooks import endpoint_create
+
+    return endpoint_create(
+        actor=cast.pm,
+        project=cast.project,
+        client=None,
+        url="https://93.184.216.34/hooks/rapport",
+        events=["report.sent"],
+    ).endpoint.pk
+
+
+def _pm_webhook_delivery(cast: Any) -> dict[str, int]:
+    """The PM's endpoint and one of its deliveries that failed (one that may be resent)."""
+    import uuid
+
+    from integrations.models import WebhookDelivery
+
+    endpoint_id = _pm_webhook(cast)
+    delivery = WebhookDelivery.objects.create(
+        endpoint_id=endpoint_id,
+        event_id=uuid.uuid4(),
+        event_type="report.sent",
+        project_id=cast.project.pk,
+        body="{}",
+        status=WebhookDelivery.Status.FAILED,
+    )
+    return {"endpoint_id": endpoint_id, "delivery_id": delivery.pk}
+
+
 def _with_report_schedule(cast: Any) -> Any:
     """The cast's project, given a weekly report schedule if it has none."""
     from reports.models import ReportSchedule
@@ -192,6 +224,27 @@ PAGES: dict[str, Entry] = {
     "integrations:token_revoke": Entry(
         roles(405, anonymous=LOGIN),
         kwargs=lambda cast: {"token_id": _pm_token(cast)},
+        note="POST only",
+    ),
+    # Webhooks (tests/integrations/test_webhooks.py): the provider's page lists what each person
+    # looks after; an endpoint is its PM's and the staff admins'.
+    "integrations:webhooks": Entry(STAFF_PAGE, note="the endpoints one looks after"),
+    "integrations:webhook": Entry(
+        roles(404, anonymous=LOGIN, pm=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)},
+        note="the PM's endpoint: its PM and the staff admins",
+    ),
+    **{
+        f"integrations:webhook_{action}": Entry(
+            roles(405, anonymous=LOGIN, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)},
+            note="POST only",
+        )
+        for action in ("update", "rotate", "test", "enable", "disable", "delete")
+    },
+    "integrations:webhook_resend": Entry(
+        roles(405, anonymous=LOGIN, **dict.fromkeys(CLIENTS, PORTAL)),
+        kwargs=_pm_webhook_delivery,
         note="POST only",
     ),
     "integrations:calendar_feed": Entry(
@@ -769,6 +822,15 @@ ADMIN_PREFIX = "admin:"
 ADMIN_INDEX = roles(ADMIN_LOGIN, staff_admin=200)
 
 API_SIGNED_IN = roles(200, anonymous=401)
+API_PROVIDER = roles(200, anonymous=401, **dict.fromkeys(CLIENTS, 403))
+
+
+def api_webhook(status: int) -> dict[str, Any]:
+    """The PM's endpoint: its PM and the staff admins; other provider people find nothing;
+    client people have no webhooks."""
+    return roles(404, anonymous=401, pm=status, staff_admin=status, **dict.fromkeys(CLIENTS, 403))
+
+
 API_PROJECT_READ = roles(200, anonymous=401, other_client_rep=404, outsider=404)
 API_PM_WRITE = roles(403, anonymous=401, pm=400, other_client_rep=404, outsider=404)
 API_CLIENT_DECISION = roles(
@@ -1154,6 +1216,40 @@ API: dict[tuple[str, str], Entry] = {
         roles(404, anonymous=401, pm=204),
         kwargs=lambda cast: {"token_id": _pm_token(cast)},
         note="the PM's token: its owner revokes it, anyone else finds nothing",
+    ),
+    ("GET", "/api/v1/webhooks/"): Entry(
+        API_PROVIDER, note="the endpoints one looks after; clients have none"
+    ),
+    ("POST", "/api/v1/webhooks/"): Entry(
+        roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)), note="{} has no address"
+    ),
+    ("GET", "/api/v1/webhook-events/"): Entry(API_PROVIDER),
+    ("GET", "/api/v1/webhooks/{endpoint_id}/"): Entry(
+        api_webhook(200), kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)}
+    ),
+    ("PATCH", "/api/v1/webhooks/{endpoint_id}/"): Entry(
+        api_webhook(200),
+        kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)},
+        note="{} changes nothing",
+    ),
+    ("DELETE", "/api/v1/webhooks/{endpoint_id}/"): Entry(
+        {**api_webhook(204), "staff_admin": 404},
+        kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)},
+        note="the roles share one endpoint: the PM deletes it before the staff admin's turn",
+    ),
+    ("POST", "/api/v1/webhooks/{endpoint_id}/rotate-secret/"): Entry(
+        api_webhook(200), kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)}
+    ),
+    ("POST", "/api/v1/webhooks/{endpoint_id}/test/"): Entry(
+        api_webhook(202), kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)}
+    ),
+    ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries/"): Entry(
+        api_webhook(200), kwargs=lambda cast: {"endpoint_id": _pm_webhook(cast)}
+    ),
+    ("POST", "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/resend/"): Entry(
+        {**api_webhook(202), "staff_admin": 409},
+        kwargs=_pm_webhook_delivery,
+        note="a failed delivery; the PM resends it first, so the staff admin finds it waiting",
     ),
     ("GET", "/api/v1/me/notification-preferences/"): Entry(API_SIGNED_IN),
     ("PUT", "/api/v1/me/notification-preferences/"): Entry(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
@@ -508,3 +510,88 @@ def test_scorecard_items_show_the_team_the_internal_titles(world):
         "feedback.FeedbackTicket" in found for url, found in labels.items() if "/complaints/" in url
     )
     assert len(labels) == 4
+
+
+# --- Webhooks ----------------------------------------------------------------------------------
+
+
+def test_a_clients_webhooks_carry_no_canary(world):
+    """The client's endpoint hears the events of the world's items, internal ones and shared
+    ones with internal fields, after the canaries are in: none of its payloads holds one, while
+    the team's endpoint, hearing the same events, does (so the case could fail)."""
+    from common.events import EventType
+    from feedback.services.tickets import ticket_resolve
+    from integrations.models import WebhookDelivery
+    from integrations.webhooks import endpoint_create
+    from reports.models import ReportSchedule
+    from reports.schedule import Period
+    from reports.services.reports import report_create_for_period
+    from risks.services.assessments import risk_assess
+    from stakeholders.services.changes import (
+        change_request_approve,
+        change_request_assess,
+        change_request_reject,
+    )
+
+    pm, admin, am = world.person("pm"), world.person("client_admin"), world.person("am")
+    items, project, scanned = world.items, world.project, world.items["canaries"]
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        register = {
+            "project": project,
+            "url": "https://93.184.216.34/hooks",
+            "events": list(EventType.values),
+        }
+        client_end = endpoint_create(actor=pm, client=world.client, **register).endpoint
+        team_end = endpoint_create(actor=pm, client=None, **register).endpoint
+        for risk in (items["risk"], items["internal_risk"]):
+            risk_assess(actor=pm, risk=risk, probability=1, impact=1, note="Calmer.")
+            risk_assess(actor=pm, risk=risk, probability=5, impact=5, note="Critical again.")
+        change_request_reject(
+            actor=pm, change_request=items["internal_change_request"], reason="Not now."
+        )
+        shared = change_request_assess(
+            actor=pm,
+            change_request=items["change_request"],
+            scope_impact="Two screens.",
+            cost_impact=Decimal("100.00"),
+            schedule={},
+            internal_note="Margin is thin.",
+            visibility="client",
+        )
+        change_request_approve(actor=pm, change_request=shared)
+        change_request_approve(actor=admin, change_request=shared)
+        # The shared complaint was resolved as the world was built (after_fill); the
+        # internal one is resolved now.
+        ticket_resolve(actor=am, ticket=items["internal_ticket"], resolution="Driver updated.")
+        # A report of a period the world has none for (its own period's report exists).
+        report_create_for_period(
+            schedule=ReportSchedule.objects.select_for_update().get(project=project),
+            period=Period(start=date(2026, 11, 17), end=date(2026, 11, 23), run_at=NOW),
+            until=NOW,
+            trigger="manual",
+            actor=pm,
+        )
+        client_bodies = list(
+            WebhookDelivery.objects.filter(endpoint=client_end).values_list("event_type", "body")
+        )
+        team_bodies = list(
+            WebhookDelivery.objects.filter(endpoint=team_end).values_list("event_type", "body")
+        )
+        transaction.set_rollback(True)
+    c.TALLY.add("webhook payload")
+    findings = {
+        f"webhook {event} #{n}": scanned.find(body) for n, (event, body) in enumerate(client_bodies)
+    }
+    assert_no_canary("integrations:webhooks", "client endpoint", findings)
+    in_team = [found for _, body in team_bodies for found in scanned.find(body)]
+    assert in_team, "the team's payloads held no canary: the case would prove nothing"
+    heard = sorted(event for event, _ in client_bodies)
+    assert heard == ["change_request.approved", "report.sent", "risk.became_critical"], heard
+    assert sorted(event for event, _ in team_bodies) == [
+        "change_request.approved",
+        "change_request.rejected",
+        "complaint.resolved",
+        "report.sent",
+        "risk.became_critical",
+        "risk.became_critical",
+    ]

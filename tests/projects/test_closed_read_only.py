@@ -214,6 +214,8 @@ def test_every_project_scoped_model_is_guarded_or_declared_writable():
         "closeout.Reopening": "a staff admin reopens a closed project",
         "lessons.Lesson": "lessons are learned after close (the retrospective)",
         "integrations.AccessToken": "a person's API token; reading a closed project stays open",
+        "integrations.WebhookEndpoint": "integration settings; a closed project's last events "
+        "(project.closed) are still delivered and its endpoints looked after",
     }
     guarded = {model._meta.label for model in guarded_models()}
     unguarded = []
@@ -283,6 +285,25 @@ NOT_PROJECT_WRITES = {
     "integrations:tokens": "the person's access tokens (reading a closed project stays possible)",
     "integrations:token_revoke": "the person's access tokens",
     ("POST", "/api/v1/me/calendar-feed/"): "the person's calendar address",
+    **dict.fromkeys(
+        [
+            "integrations:webhooks",
+            "integrations:webhook_update",
+            "integrations:webhook_rotate",
+            "integrations:webhook_test",
+            "integrations:webhook_enable",
+            "integrations:webhook_disable",
+            "integrations:webhook_delete",
+            "integrations:webhook_resend",
+            ("POST", "/api/v1/webhooks/"),
+            ("PATCH", "/api/v1/webhooks/{endpoint_id}/"),
+            ("DELETE", "/api/v1/webhooks/{endpoint_id}/"),
+            ("POST", "/api/v1/webhooks/{endpoint_id}/rotate-secret/"),
+            ("POST", "/api/v1/webhooks/{endpoint_id}/test/"),
+            ("POST", "/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/resend/"),
+        ],
+        "webhook endpoints: integration settings, not the project's content",
+    ),
     ("DELETE", "/api/v1/me/calendar-feed/"): "the person's calendar address",
     ("POST", "/api/v1/me/tokens/"): "the person's access tokens",
     ("DELETE", "/api/v1/me/tokens/{token_id}/"): "the person's access tokens",
