@@ -16,6 +16,7 @@ from common.errors import InvalidInput, NotAllowed
 from discussions.models import Attachment, Entry, Thread
 from discussions.permissions import can_post_internal_note, can_post_reply
 from discussions.registry import Discussable, discussable_of
+from discussions.reply_address import reply_address_for
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from projects.models import STAFF_ROLES, Membership
@@ -181,6 +182,9 @@ def _notify_involved(
         people.setdefault(person.pk, person)
     people.pop(entry.author_id, None)
     mentioned_ids = {person.pk for person in mentioned}
+    # A reply by e-mail is always a reply everyone reads: an internal note's e-mail gets no reply
+    # address, so that answering it cannot put internal matter into the shared thread.
+    answerable = entry.kind == Entry.Kind.REPLY
     for person in people.values():
         if not _may_read(person, entry.kind, discussable, target):
             continue
@@ -198,4 +202,9 @@ def _notify_involved(
             email_template="discussions/email/discussion_entry",
             context={"entry": entry, "item": str(target)},
             dedupe_key=f"discussion:{entry.pk}:{person.pk}",
+            reply_to=(
+                reply_address_for(user_id=person.pk, thread_id=entry.thread_id)
+                if answerable
+                else ""
+            ),
         )
