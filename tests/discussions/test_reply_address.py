@@ -1,9 +1,11 @@
 """Reply addresses: signed per person and thread, on discussion e-mails only when replies by
-e-mail are on, never on an internal note's; the Reply-To header reaches a real SMTP server."""
+e-mail are on, never on an internal note's; the Reply-To header reaches a real SMTP server; the
+reply server does not start while replies by e-mail are off."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from discussions.models import Entry
 from discussions.reply_address import (
@@ -126,3 +128,12 @@ def test_the_reply_to_header_reaches_the_smtp_server(replies_on, cast, deliverab
     assert received["To"] == cast.pm.email
     assert REPLY_LINE in received.get_body(preferencelist=("plain",)).get_content()
     assert REPLY_LINE in received.get_body(preferencelist=("html",)).get_content()
+
+
+@pytest.mark.parametrize(("enabled", "domain"), [(False, "reply.rapport.test"), (True, "")])
+def test_the_reply_server_does_not_start_while_replies_by_email_are_off(settings, enabled, domain):
+    settings.INBOUND_EMAIL_ENABLED = enabled
+    settings.REPLY_EMAIL_DOMAIN = domain
+
+    with pytest.raises(CommandError, match="Replies by e-mail are off"):
+        call_command("inbound_smtp")
