@@ -65,6 +65,12 @@ makemessages: install
 run: install messages
 	@bash scripts/run.sh $(HOST) $(PORT)
 
+# The SMTP server of replies by e-mail (README, "Replies by e-mail"): needs
+# INBOUND_EMAIL_ENABLED=true and REPLY_EMAIL_DOMAIN; listens on INBOUND_SMTP_HOST:INBOUND_SMTP_PORT.
+.PHONY: inbound-smtp
+inbound-smtp: install
+	$(PY) manage.py inbound_smtp
+
 test: system-deps install messages fonts
 	RAPPORT_TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash scripts/ensure_test_services.sh
 	$(VENV)/bin/ruff check .

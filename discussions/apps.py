@@ -14,9 +14,10 @@ class DiscussionsConfig(AppConfig):
         register_deliverables()
 
         # Closed projects are read-only (projects.closure).
-        from discussions.models import Attachment, Entry, Thread
+        from discussions.models import Attachment, EmailReply, Entry, Thread
         from projects.closure import register_closed_guard
 
         register_closed_guard(Thread)
         register_closed_guard(Entry, "thread__project")
         register_closed_guard(Attachment, "thread__project")
+        register_closed_guard(EmailReply, "thread__project")

@@ -141,3 +141,36 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EmailReply(models.Model):
+    """A reply e-mail taken into a thread, kept by its Message-ID so that a server delivering
+    the same message again (a retry after a lost answer) never posts it twice."""
+
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("discussion"), on_delete=models.CASCADE, related_name="+"
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Kept when the entry is deleted: the same message delivered again stays refused.
+    entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("discussion entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_reply",
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply by e-mail")
+        verbose_name_plural = _("replies by e-mail")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "message_id"], name="email_reply_once_per_thread"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.errors import InvalidInput, NotAllowed
-from discussions.models import Attachment, Entry, Thread
+from common.errors import InvalidInput, NotAllowed, NotFound
+from discussions.models import Attachment, EmailReply, Entry, Thread
 from discussions.permissions import can_post_internal_note, can_post_reply
 from discussions.registry import Discussable, discussable_of
+from discussions.reply_address import reply_address_for, reply_address_parse
 from notifications.models import NotificationKind
 from notifications.services.notifications import notify
 from projects.models import STAFF_ROLES, Membership
@@ -181,6 +182,9 @@ def _notify_involved(
         people.setdefault(person.pk, person)
     people.pop(entry.author_id, None)
     mentioned_ids = {person.pk for person in mentioned}
+    # A reply by e-mail is always a reply everyone reads: an internal note's e-mail gets no reply
+    # address, so that answering it cannot put internal matter into the shared thread.
+    answerable = entry.kind == Entry.Kind.REPLY
     for person in people.values():
         if not _may_read(person, entry.kind, discussable, target):
             continue
@@ -198,4 +202,53 @@ def _notify_involved(
             email_template="discussions/email/discussion_entry",
             context={"entry": entry, "item": str(target)},
             dedupe_key=f"discussion:{entry.pk}:{person.pk}",
+            reply_to=(
+                reply_address_for(user_id=person.pk, thread_id=entry.thread_id)
+                if answerable
+                else ""
+            ),
         )
+
+
+@transaction.atomic
+def entry_post_by_email(*, recipient: str, sender: str, message_id: str, body: str) -> Entry | None:
+    """Post the text of a reply e-mail sent to `recipient` (a signed reply address of
+    discussions.reply_address) from `sender` (the address of its From header), as that person,
+    through `entry_post`: the same rules and notifications as the page. Always a reply, never
+    an internal note, whoever sends it.
+
+    Raises NotFound for an address that is not a valid reply address or whose person (active)
+    or thread is gone; NotAllowed when `sender` is not that person's e-mail address
+    (case-insensitive) or the person may no longer post a reply on the item; InvalidInput for an
+    empty text; ProjectClosed once the project is closed. Returns None, posting nothing, when a
+    message with this `message_id` was already taken into the thread (a repeated delivery)."""
+    from accounts.models import User as UserModel
+
+    address = reply_address_parse(recipient)
+    if address is None:
+        raise NotFound(_("This reply address is not valid."))
+    person = UserModel.objects.filter(pk=address.user_id, is_active=True).first()
+    thread = Thread.objects.filter(pk=address.thread_id).first()
+    target = thread.target if thread is not None else None
+    if person is None or thread is None or target is None:
+        raise NotFound(_("This discussion no longer exists."))
+    if sender.strip().casefold() != person.email.casefold():
+        raise NotAllowed(_("Send your reply from the address the notification was sent to."))
+    if not can_post_reply(person, target):
+        raise NotAllowed(_("You may no longer reply in this discussion."))
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("The reply is empty."), field="body")
+    if len(body) > BODY_MAX_LENGTH:
+        raise InvalidInput(_("The reply is too long."), field="body")
+    try:
+        with transaction.atomic():  # a savepoint: a delivery of the same message meanwhile wins
+            record = EmailReply.objects.create(
+                thread=thread, message_id=message_id[:255], author=person
+            )
+    except IntegrityError:
+        return None
+    entry = entry_post(actor=person, target=target, body=body, kind=Entry.Kind.REPLY)
+    record.entry = entry
+    record.save(update_fields=["entry"])
+    return entry

@@ -88,13 +88,16 @@ def build(
     message_id: str,
     language: str,
     attachments: Iterable[tuple[str, bytes, str]] = (),
+    reply_to: str = "",
 ) -> EmailMultiAlternatives:
-    """One recipient's e-mail: text, HTML if any, attachments (name, content, MIME type)."""
+    """One recipient's e-mail: text, HTML if any, attachments (name, content, MIME type), and
+    a Reply-To header when `reply_to` is given."""
     email = EmailMultiAlternatives(
         subject=subject,
         body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+        reply_to=[reply_to] if reply_to else None,
         headers={"Message-ID": message_id, "Content-Language": language},
     )
     if body_html:

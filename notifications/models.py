@@ -36,6 +36,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # Where the recipient's answer goes (a discussion's signed reply address), or empty.
+    reply_to = models.EmailField(_("reply to"), blank=True, default="", db_default="")
     # Stable across retries, so that a receiving server can drop a copy it already has.
     message_id = models.CharField(max_length=255, unique=True, editable=False)
     # Set by the cause (an invitation, a report delivery ...) so that the same event never

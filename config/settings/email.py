@@ -38,3 +38,16 @@ REPORTS_SENDING_STALE_SECONDS = env.int("REPORTS_SENDING_STALE_SECONDS", default
 REPORTS_SWEEP_GRACE_SECONDS = env.int("REPORTS_SWEEP_GRACE_SECONDS", default=45)
 # While tasks wait in the broker, a queued delivery counts as lost only after this long.
 REPORTS_SWEEP_BACKLOG_GRACE_SECONDS = env.int("REPORTS_SWEEP_BACKLOG_GRACE_SECONDS", default=1800)
+
+# --- Replies by e-mail ------------------------------------------------------------------------
+
+# Discussion e-mails carry a signed reply address per person and thread (reply+…@
+# REPLY_EMAIL_DOMAIN) and `manage.py inbound_smtp` receives the replies on INBOUND_SMTP_HOST:PORT
+# (the domain's MX, or a relay in front of it, hands them over). Off: no reply address, and the
+# e-mails say nothing about replying.
+INBOUND_EMAIL_ENABLED = env.bool("INBOUND_EMAIL_ENABLED", default=False)
+REPLY_EMAIL_DOMAIN = env.str("REPLY_EMAIL_DOMAIN", default="")
+INBOUND_SMTP_HOST = env.str("INBOUND_SMTP_HOST", default="127.0.0.1")
+INBOUND_SMTP_PORT = env.int("INBOUND_SMTP_PORT", default=2525)
+# The largest reply the server takes (bigger ones are refused with 552 before they are read).
+INBOUND_SMTP_MAX_BYTES = env.int("INBOUND_SMTP_MAX_BYTES", default=10 * 1024 * 1024)

@@ -47,13 +47,15 @@ def notify(
     dedupe_key: str,
     outbox_kind: str = "",
     required: bool = False,
+    reply_to: str = "",
 ) -> Notification:
     """Tell one person about an event: always in the app; by e-mail as they chose for `kind`
     (at once through the outbox, in the daily digest, or not at all). The caller has already
     decided that `user` may see what `url` shows. `dedupe_key` makes a repeated event harmless
     (the e-mail and the digest line are keyed by it). `outbox_kind` names the event on the
     outbox row (defaults to `kind`); `required` marks a notice whose silence has consequences
-    (a deliverable about to count as accepted): "off" then still e-mails it at once."""
+    (a deliverable about to count as accepted): "off" then still e-mails it at once.
+    `reply_to` is the e-mail's Reply-To (a discussion's reply address; a digest has none)."""
     notification = notification_create(user=user, title=title, url=url)
     channel = preference_channel(user=user, kind=kind)
     if required and channel == Channel.OFF:
@@ -68,6 +70,7 @@ def notify(
             template=email_template,
             context={"person": user, "title": title, "url": url, **context},
             dedupe_key=dedupe_key,
+            reply_to=reply_to,
         )
     elif channel == Channel.DAILY_DIGEST:
         DigestItem.objects.get_or_create(

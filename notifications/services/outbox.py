@@ -44,11 +44,13 @@ def outbox_enqueue(
     dedupe_key: str | None = None,
     time_zone: str = "UTC",
     project_id: int | None = None,
+    reply_to: str = "",
 ) -> OutboxMessage:
     """Write an e-mail to the outbox, rendered in `language`, and queue its sending after the
     current transaction commits. `template` names `<template>_subject.txt`, `<template>.txt`
     and, if it exists, `<template>.html`; dates in it show in `time_zone`. With a `dedupe_key`
-    already used, returns the existing message instead of queueing a second one.
+    already used, returns the existing message instead of queueing a second one. `reply_to`
+    becomes the Reply-To header, and the templates get it as `reply_to`.
 
     The e-mail is about `project_id`, or else about the `project` of the context (the e-mails
     about a project name it for their template): its PMs are told if it fails."""
@@ -58,7 +60,12 @@ def outbox_enqueue(
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
-    context = {"site_url": settings.SITE_URL.rstrip("/"), "time_zone": time_zone, **context}
+    context = {
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "time_zone": time_zone,
+        "reply_to": reply_to,
+        **context,
+    }
     with translation.override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
         subject = render_to_string(f"{template}_subject.txt", context)
         body_text = render_to_string(f"{template}.txt", context)
@@ -77,6 +84,7 @@ def outbox_enqueue(
         to_user=to_user,
         dedupe_key=dedupe_key,
         project_id=project_id,
+        reply_to=reply_to,
     )
 
 
@@ -97,6 +105,7 @@ def outbox_enqueue_rendered(
     to_user: User | None = None,
     dedupe_key: str | None = None,
     project_id: int | None = None,
+    reply_to: str = "",
 ) -> OutboxMessage:
     """`outbox_enqueue` for an e-mail rendered already (in `language`), such as django-allauth's
     own: written to the outbox and queued after the current transaction commits."""
@@ -117,6 +126,7 @@ def outbox_enqueue_rendered(
                 message_id=OutboxMessage.new_message_id(),
                 dedupe_key=dedupe_key,
                 project_id=project_id,
+                reply_to=reply_to,
             )
     except IntegrityError:
         existing = (
@@ -181,6 +191,7 @@ def outbox_send(*, message_id: int, accepted_at: datetime | None = None) -> Send
             body_html=message.body_html,
             message_id=message.message_id,
             language=message.language,
+            reply_to=message.reply_to,
         )
     )
     if not result.accepted:

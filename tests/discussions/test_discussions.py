@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -14,27 +14,11 @@ from discussions.services import entry_post, mentions_resolve
 from notifications.models import Channel, DigestItem, Notification, OutboxMessage
 from notifications.services.digests import digests_send_due
 from notifications.services.preferences import preferences_set
-from projects.services.deliverables import deliverable_create
-from projects.services.milestones import milestone_create
 from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "margin is thin, do not tell"
-
-
-@pytest.fixture
-def deliverable(cast):
-    milestone = milestone_create(
-        actor=cast.pm, project=cast.project, name="Go-live", due_date=date(2027, 3, 1)
-    )
-    return deliverable_create(
-        actor=cast.pm,
-        milestone=milestone,
-        name="Runbook",
-        criteria=["Reviewed by ops"],
-        owner=cast.teammate,
-    )
 
 
 def thread_key(deliverable) -> dict:
