@@ -103,6 +103,7 @@
 -- migration notifications 0007_outbox_reply_to e660c8fe450a3e57c410cbbf4a486d179eccb65f3ab7cc3167b3502ccfb3d12a
 -- migration operations 0001_initial 31f83e9e49120c9640436c09866db81e889f7fe9519d0af5ab38f25779674c08
 -- migration portal 0001_initial cf8cc264ddeac29e2b8b81162895ffc9a6c02feb114478c5a20a11d2d792ce48
+-- migration projects 0019_task_project_position_index 9594a1949786e57287beca4cc610dde67f0a0882ed8a0b066bf9294b988b7d15
 -- migration reports 0001_status_reports f99a678b78dc6daad294fed09cf1ed28019c979769e5c7118add903dc75fdce7
 -- migration reports 0002_text_limits f48965b4103bcc3fe58c68040b708a3025a4da0fc3bcfc11ff0f7d8a3ebfafff
 -- migration reports 0003_revision c6418d27d899256772ac8f631136485dbb1810f1d536471c97ad23f7d9ceb0c9
@@ -510,6 +511,7 @@ CREATE INDEX "portal_viewassession_viewed_id_05473d6e" ON "portal_viewassession"
 CREATE INDEX "portal_viewassession_viewer_id_9b4b17f3" ON "portal_viewassession" ("viewer_id");
 CREATE INDEX "portal_projectvisit_project_id_b0bbb72c" ON "portal_projectvisit" ("project_id");
 CREATE INDEX "portal_projectvisit_user_id_ea1b5057" ON "portal_projectvisit" ("user_id");
+CREATE INDEX "task_project_position_idx" ON "projects_task" ("project_id", "position", "id");
 CREATE INDEX "reports_report_created_by_id_e9adac24" ON "reports_report" ("created_by_id");
 CREATE INDEX "reports_report_project_id_8c592e0e" ON "reports_report" ("project_id");
 CREATE INDEX "reports_reportdelivery_report_id_957c7a6d" ON "reports_reportdelivery" ("report_id");
@@ -610,5 +612,5 @@ INSERT INTO "feedback_surveyquestion" ("id", "position", "kind", "topic", "text"
 INSERT INTO "feedback_surveyquestion" ("id", "position", "kind", "topic", "text", "text_zh_hans", "choices", "is_required", "template_id") VALUES (5, 5, 'topic_rating', 'timeliness', 'How do you rate our timeliness?', '您如何评价我们的及时性？', '[]', 0, 1);
 INSERT INTO "feedback_surveyquestion" ("id", "position", "kind", "topic", "text", "text_zh_hans", "choices", "is_required", "template_id") VALUES (6, 6, 'topic_rating', 'value', 'How do you rate the value for money?', '您如何评价我们服务的性价比？', '[]', 0, 1);
 INSERT INTO "feedback_surveyquestion" ("id", "position", "kind", "topic", "text", "text_zh_hans", "choices", "is_required", "template_id") VALUES (7, 7, 'free_text', '', 'What should we do better?', '我们应该在哪些方面改进？', '[]', 0, 1);
-INSERT INTO "feedback_surveytemplate" ("id", "name", "is_default", "is_archived", "created_at", "created_by_id", "description") VALUES (1, 'Project satisfaction', 1, 0, '2026-12-05 00:05:12.618258', NULL, 'NPS, overall satisfaction and a rating of each topic.');
+INSERT INTO "feedback_surveytemplate" ("id", "name", "is_default", "is_archived", "created_at", "created_by_id", "description") VALUES (1, 'Project satisfaction', 1, 0, '2026-12-05 00:09:45.240212', NULL, 'NPS, overall satisfaction and a rating of each topic.');
 INSERT INTO "django_site" ("id", "name", "domain") VALUES (1, 'example.com', 'example.com');

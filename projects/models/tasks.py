@@ -167,6 +167,9 @@ class Task(Revisioned):
             models.Index(fields=["project", "status"]),
             models.Index(fields=["assignee", "due_date"]),
             models.Index(fields=["repeat_series", "occurrence"], name="task_repeat_series_idx"),
+            # A project's tasks in plan order (every task list): a page reads its rows from the
+            # index instead of sorting all of the project's tasks.
+            models.Index(fields=["project", "position", "id"], name="task_project_position_idx"),
         ]
         constraints = [
             models.CheckConstraint(

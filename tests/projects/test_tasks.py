@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from common.csv import spreadsheet_safe
 from common.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
@@ -914,3 +914,19 @@ def test_outsiders_cannot_reach_a_task_at_all(cast, role_name):
     assert quick.status_code == (404 if role_name == "outsider" else 302)  # clients: to portal
     task.refresh_from_db()
     assert task.status == Task.Status.TODO
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+@pytest.mark.parametrize("page", [0, 190])
+def test_a_page_of_a_long_task_list_is_read_in_plan_order_from_its_index(cast, page):
+    """With 4,000 tasks, a page of the list (the first or one far down) walks the index on
+    (project, position, id) instead of sorting every task of the project."""
+    Task.objects.bulk_create(
+        Task(project=cast.project, name=f"Task {n}", position=n) for n in range(4000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_task")
+    tasks = task_list_for(user=cast.pm, project=cast.project)[page * 20 : page * 20 + 20]
+    plan = tasks.explain()
+    assert "task_project_position_idx" in plan, plan
+    assert "Sort" not in plan, plan
