@@ -22,3 +22,25 @@ urlpatterns = [
         name="report_days_ics",
     ),
 ]
+
+# Imports of milestones, tasks, requirements and risks from a spreadsheet (views_imports.py).
+from integrations import views_imports  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:project_id>/import/", views_imports.ImportView.as_view(), name="import"),
+    path(
+        "projects/<int:project_id>/import/preview/",
+        views_imports.ImportPreviewView.as_view(),
+        name="import_preview",
+    ),
+    path(
+        "projects/<int:project_id>/import/confirm/",
+        views_imports.ImportConfirmView.as_view(),
+        name="import_confirm",
+    ),
+    path(
+        "projects/<int:project_id>/import/templates/<slug:kind>.<slug:extension>",
+        views_imports.ImportTemplateView.as_view(),
+        name="import_template",
+    ),
+]

@@ -12,3 +12,14 @@ urlpatterns = [
         name="me_token",
     ),
 ]
+
+# Imports of milestones, tasks, requirements and risks from a spreadsheet (imports.py).
+from integrations.api import imports  # noqa: E402
+
+urlpatterns += [
+    path(
+        "projects/<int:project_pk>/imports/",
+        imports.ProjectImportView.as_view(),
+        name="project_imports",
+    ),
+]
