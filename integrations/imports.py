@@ -260,7 +260,8 @@ def _read_xlsx(content: bytes) -> Table:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        # One column more than allowed, so that a row that has it is reported, not cut short.
+        lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
         header = next(lines, None)
         if header is None:
             raise _file_error(_("The file is empty."))
@@ -602,6 +603,8 @@ def _parse_rows_of(report: ImportReport, table: Table, context: Context) -> None
                 for index in range(len(report.header))
             ],
         )
+        if any(not _is_blank(cell) for cell in cells[len(report.header) :]):
+            _add_error(report, row, "", _("This row has more cells than the header names columns."))
         for index, key in enumerate(report.keys):
             column = report.kind.column(key)
             if column is None:

@@ -194,6 +194,15 @@ def test_every_error_of_every_row_is_reported(pm, project, rep):
     ]
 
 
+def test_a_row_longer_than_the_header_is_reported(pm, project):
+    content = csv_bytes([["name", "due_date"], ["Pilot", SOON, "a note"]])
+    report = run(pm, project, "milestones", content)
+    assert [(e.column, e.header, e.message) for e in report.rows[0].errors] == [
+        ("", "", "This row has more cells than the header names columns.")
+    ]
+    assert not Milestone.objects.filter(project=project).exists()
+
+
 def test_predecessors_name_rows_of_the_same_file(pm, project):
     content = csv_bytes(
         [
