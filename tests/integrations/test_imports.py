@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -371,6 +372,20 @@ def test_a_tampered_or_foreign_preview_imports_nothing(pm, project):
         {"kind": "milestones", "file": upload(csv_bytes(rows_of("milestones", pm)))},
     )
     response = client.post(page("import_confirm", project), {"preview": "forged:token"})
+    assert response.status_code == 302
+    assert response["Location"] == page("import", project)
+    assert not Milestone.objects.filter(project=project).exists()
+
+
+def test_a_preview_older_than_an_hour_is_not_imported(pm, project):
+    client = logged_in(pm)
+    content = csv_bytes(rows_of("milestones", pm))
+    preview = client.post(
+        page("import_preview", project), {"kind": "milestones", "file": upload(content)}
+    )
+    token = preview.context["confirm_form"].initial["preview"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        response = client.post(page("import_confirm", project), {"preview": token})
     assert response.status_code == 302
     assert response["Location"] == page("import", project)
     assert not Milestone.objects.filter(project=project).exists()
