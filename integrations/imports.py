@@ -1,11 +1,7 @@
 """Importing a project's milestones, tasks, requirements or risks from a spreadsheet.
 
-- **Reading** (`read_table`): a CSV file (UTF-8 with or without a byte order mark, or GB18030 as
-  Excel writes Chinese CSV; comma or semicolon, read from the header line) or an Excel workbook
-  (.xlsx, its first sheet, the values Excel shows: a formula cell gives its last result). At
-  most MAX_BYTES and MAX_ROWS rows under the header; blank rows are skipped, numbering stays
-  the file's (the header is row 1). Text that looks like a formula ("=…") is text: nothing is
-  ever evaluated.
+- **Reading** (`integrations.import_reading.read_table`): CSV or Excel, within limits; text that
+  looks like a formula ("=…") is text: nothing is ever evaluated.
 - **Columns** (`KINDS`): each kind's columns, named by their English key (`due_date`, also
   "Due date") or their Chinese name (截止日期). An unknown, repeated or missing required column
   refuses the whole file (InvalidInput on `file`), naming it.
@@ -23,12 +19,9 @@ Only the project's PM imports (`can_edit_plan`), and not into a closed project.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -39,11 +32,15 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from common.errors import ApplicationError, InvalidInput, NotAllowed, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH
+from integrations.import_reading import (
+    Table,
+    file_error,
+    is_blank,
+    read_table,
+)
 from projects.closure import ProjectClosed, ensure_project_open
 from projects.models import Membership, Milestone, Project, Task, Visibility
 from projects.permissions import can_edit_plan
@@ -59,9 +56,6 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 1000
-MAX_COLUMNS = 50
 NAME_MAX_LENGTH = 200
 
 
@@ -191,103 +185,6 @@ def kind_for(key: str) -> Kind:
         raise InvalidInput(_("Choose what to import."), field="kind") from None
 
 
-# --- Reading the file ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table:
-    header: list[str]
-    rows: list[tuple[int, list[object]]]  # (row number in the file, cells)
-
-
-def _file_error(message: str) -> InvalidInput:
-    return InvalidInput(message, field="file")
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _bounded(rows: Iterable[tuple[int, list[object]]]) -> list[tuple[int, list[object]]]:
-    kept: list[tuple[int, list[object]]] = []
-    for number, cells in rows:
-        if all(_is_blank(cell) for cell in cells):
-            continue
-        if len(kept) == MAX_ROWS:
-            raise _file_error(
-                _("The file has more than %(max)d rows: split it into several files.")
-                % {"max": MAX_ROWS}
-            )
-        kept.append((number, cells))
-    return kept
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError:
-        raise _file_error(
-            _("The file is not text in UTF-8 or GB18030: save it as CSV UTF-8.")
-        ) from None
-
-
-def _read_csv(content: bytes) -> Table:
-    text = _decode(content)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise _file_error(_("The file is not valid CSV: %(error)s") % {"error": error}) from None
-    if not records:
-        raise _file_error(_("The file is empty."))
-    rows: list[tuple[int, list[object]]] = [
-        (number, list(cells)) for number, cells in enumerate(records[1:], start=2)
-    ]
-    return Table([cell.strip() for cell in records[0]], _bounded(rows))
-
-
-def _read_xlsx(content: bytes) -> Table:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _file_error(
-            _("The file is not an Excel workbook (.xlsx) that can be read.")
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # One column more than allowed, so that a row that has it is reported, not cut short.
-        lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
-        header = next(lines, None)
-        if header is None:
-            raise _file_error(_("The file is empty."))
-        rows = ((number, list(cells)) for number, cells in enumerate(lines, start=2))
-        table = Table(
-            ["" if cell is None else str(cell).strip() for cell in header], _bounded(rows)
-        )
-    finally:
-        workbook.close()
-    return table
-
-
-def read_table(content: bytes, filename: str) -> Table:
-    """The header and the rows of a CSV file or of an Excel workbook's first sheet."""
-    if len(content) > MAX_BYTES:
-        raise _file_error(
-            _("The file is larger than %(size)s MB: split it into several files.")
-            % {"size": MAX_BYTES // (1024 * 1024)}
-        )
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise _file_error(_("The file is not an Excel workbook (.xlsx) that can be read."))
-    return _read_csv(content)
-
-
 def _normal(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().casefold())
 
@@ -304,7 +201,7 @@ def _columns_of(kind: Kind, header: list[str], table: Table) -> list[Column | No
     unknown, repeated = [], []
     for index, name in enumerate(header):
         if not name:
-            if any(index < len(cells) and not _is_blank(cells[index]) for _n, cells in table.rows):
+            if any(index < len(cells) and not is_blank(cells[index]) for _n, cells in table.rows):
                 unknown.append(_("(no header, column %(number)d)") % {"number": index + 1})
             found.append(None)
             continue
@@ -332,7 +229,7 @@ def _columns_of(kind: Kind, header: list[str], table: Table) -> list[Column | No
     if missing:
         problems.append(_("Required columns missing: %(names)s.") % {"names": ", ".join(missing)})
     if problems:
-        raise _file_error(" ".join(problems))
+        raise file_error(" ".join(problems))
     return found
 
 
@@ -443,7 +340,7 @@ class Context:
 
 def _parse_cell(value: object, column: Column, context: Context, row: int) -> object:
     """The cell's value for the service; None when it is blank (the service's default)."""
-    if _is_blank(value):
+    if is_blank(value):
         if column.required:
             raise CellError(_("This column is required."))
         return None
@@ -603,7 +500,7 @@ def _parse_rows_of(report: ImportReport, table: Table, context: Context) -> None
                 for index in range(len(report.header))
             ],
         )
-        if any(not _is_blank(cell) for cell in cells[len(report.header) :]):
+        if any(not is_blank(cell) for cell in cells[len(report.header) :]):
             _add_error(report, row, "", _("This row has more cells than the header names columns."))
         for index, key in enumerate(report.keys):
             column = report.kind.column(key)
@@ -680,7 +577,7 @@ def import_file(
         digest=content_digest(content),
     )
     if not table.rows:
-        raise _file_error(_("The file has no rows under its header."))
+        raise file_error(_("The file has no rows under its header."))
     context = Context.of(project, {number for number, _cells in table.rows})
     _parse_rows_of(report, table, context)
     create = CREATORS[import_kind.key]

@@ -25,8 +25,9 @@ from accounts.mixins import StaffPageMixin
 from common.csv import csv_response
 from common.pages import run_action, run_form
 from integrations.forms import ImportConfirmForm, ImportForm
+from integrations.import_reading import MAX_BYTES
 from integrations.import_templates import column_docs, template_csv_rows, template_xlsx
-from integrations.imports import KINDS, MAX_BYTES, ImportReport, import_file
+from integrations.imports import KINDS, ImportReport, import_file
 from projects.mixins import ProjectPageMixin
 
 SESSION_KEY = "pending_imports"

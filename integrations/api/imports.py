@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from common.parsers import JSONParser
-from integrations.imports import KINDS, MAX_BYTES, MAX_ROWS, ImportReport, import_file
+from integrations.import_reading import MAX_BYTES, MAX_ROWS
+from integrations.imports import KINDS, ImportReport, import_file
 from projects.selectors.core import project_get_for
 
 

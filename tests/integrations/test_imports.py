@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations import imports
+from integrations import import_reading, imports
 from integrations.imports import import_file
 from projects.closure import ProjectClosed, closed_project_writes_allowed
 from projects.models import Membership, Milestone, Phase, Task, TaskDependency
@@ -274,11 +274,11 @@ def test_unknown_missing_and_repeated_columns_refuse_the_file(pm, project):
 
 
 def test_a_file_over_the_limits_is_refused(pm, project, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(import_reading, "MAX_ROWS", 2)
     rows = [["name", "due_date"]] + [[f"M{number}", SOON] for number in range(3)]
     with pytest.raises(imports.InvalidInput, match="more than 2 rows"):
         run(pm, project, "milestones", csv_bytes(rows), dry_run=True)
-    too_big = b"name,due_date\n" + b"x" * imports.MAX_BYTES
+    too_big = b"name,due_date\n" + b"x" * import_reading.MAX_BYTES
     with pytest.raises(imports.InvalidInput, match="larger than 2 MB"):
         run(pm, project, "milestones", too_big, dry_run=True)
     with pytest.raises(imports.InvalidInput, match="Excel workbook"):
