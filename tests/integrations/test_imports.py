@@ -20,7 +20,7 @@ from projects.models import Membership, Milestone, Phase, Task, TaskDependency
 from projects.services.milestones import milestone_create
 from risks.models import Risk
 from stakeholders.models import Requirement
-from tests.helpers import logged_in
+from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -534,3 +534,16 @@ def test_the_plan_links_the_import_for_the_pm_only(pm, teammate, project):
     plan = reverse("projects:plan", kwargs={"project_id": project.pk})
     assert page("import", project) in logged_in(pm).get(plan).content.decode()
     assert page("import", project) not in logged_in(teammate).get(plan).content.decode()
+
+
+def test_the_import_page_and_a_template_read_as_many_queries_with_more_milestones(pm, project):
+    client = logged_in(pm)
+    urls = [
+        page("import", project),
+        page("import_template", project, kind="tasks", extension="xlsx"),
+    ]
+    milestone_create(actor=pm, project=project, name="M0", due_date=date(2031, 1, 6))
+    before = [count_queries(client, url, warm=True) for url in urls]
+    for number in range(1, 6):
+        milestone_create(actor=pm, project=project, name=f"M{number}", due_date=date(2031, 1, 6))
+    assert [count_queries(client, url, warm=True) for url in urls] == before
