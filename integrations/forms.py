@@ -157,3 +157,28 @@ class WebhookEditForm(forms.Form):
         events_field = self.fields["events"]
         assert isinstance(events_field, forms.MultipleChoiceField)  # noqa: S101
         events_field.choices = event_type_choices()
+
+
+# --- Imports from a spreadsheet (integrations/imports.py) -----------------------------------------
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or Excel (.xlsx), at most 2 MB and 1,000 rows under the header."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from integrations.imports import KINDS
+
+        super().__init__(*args, **kwargs)
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)  # noqa: S101  (declared above)
+        kind_field.choices = [(key, kind.label) for key, kind in KINDS.items()]
+
+
+class ImportConfirmForm(forms.Form):
+    """The preview the person saw: signed, so that only that file is imported."""
+
+    preview = forms.CharField(widget=forms.HiddenInput)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrations import views, views_tokens, views_webhooks
+from integrations import views, views_imports, views_tokens, views_webhooks
 
 app_name = "integrations"
 
@@ -60,5 +60,25 @@ urlpatterns += [
         "integrations/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/resend/",
         views_webhooks.webhook_resend,
         name="webhook_resend",
+    ),
+]
+
+# Imports of milestones, tasks, requirements and risks from a spreadsheet (views_imports.py).
+urlpatterns += [
+    path("projects/<int:project_id>/import/", views_imports.ImportView.as_view(), name="import"),
+    path(
+        "projects/<int:project_id>/import/preview/",
+        views_imports.ImportPreviewView.as_view(),
+        name="import_preview",
+    ),
+    path(
+        "projects/<int:project_id>/import/confirm/",
+        views_imports.ImportConfirmView.as_view(),
+        name="import_confirm",
+    ),
+    path(
+        "projects/<int:project_id>/import/templates/<slug:kind>.<slug:extension>",
+        views_imports.ImportTemplateView.as_view(),
+        name="import_template",
     ),
 ]

@@ -33,3 +33,14 @@ urlpatterns = [
     ),
     path("webhook-events/", webhooks.EventTypeListView.as_view(), name="webhook_events"),
 ]
+
+# Imports of milestones, tasks, requirements and risks from a spreadsheet (imports.py).
+from integrations.api import imports  # noqa: E402
+
+urlpatterns += [
+    path(
+        "projects/<int:project_pk>/imports/",
+        imports.ProjectImportView.as_view(),
+        name="project_imports",
+    ),
+]

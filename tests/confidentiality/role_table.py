@@ -2130,3 +2130,31 @@ API.update(
         ),
     }
 )
+
+# --- Imports from a spreadsheet (tests/integrations/test_imports.py) --------------------------
+# The project's PM only: the rest of its team is refused, a provider person outside the project
+# finds nothing, clients are sent to the portal.
+PAGES.update(
+    {
+        "integrations:import": Entry(PM_EDIT_PAGE, kwargs=project_kwargs),
+        "integrations:import_preview": Entry(PM_POST_PAGE, kwargs=project_kwargs, note="POST only"),
+        "integrations:import_confirm": Entry(PM_POST_PAGE, kwargs=project_kwargs, note="POST only"),
+        "integrations:import_template": Entry(
+            PM_EDIT_PAGE,
+            kwargs=lambda cast: {
+                "project_id": cast.project.pk,
+                "kind": "risks",
+                "extension": "csv",
+            },
+            note="the example row names the PM's own e-mail and the project's first milestone",
+        ),
+    }
+)
+
+API.update(
+    {
+        ("POST", "/api/v1/projects/{project_pk}/imports/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} has no kind and no file"
+        ),
+    }
+)
