@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import Organization, User
 from projects.models import Project, Role
@@ -56,6 +57,14 @@ def _clear_cache():
     _clear_this_runs_cache()
     yield
     _clear_this_runs_cache()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A page read in a person's language leaves that language active in the thread (the
+    middleware activates it and nothing deactivates it): the next test starts in English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
