@@ -11,14 +11,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from common.errors import InvalidInput, NotAllowed
 from integrations.archive import VERSION, export_archive
 from integrations.archive_import import import_archive
+from projects.closure import closed_project_writes_allowed
 from projects.models import (
     Deliverable,
     Membership,
     Milestone,
+    Phase,
     Project,
     Role,
     TaskDependency,
@@ -30,6 +34,7 @@ from risks.services.actions import mitigation_action_add
 from risks.services.register import risk_create
 from stakeholders.models import Requirement
 from stakeholders.services.requirements import requirement_create
+from tests.helpers import logged_in
 from tests.projects.test_templates import seeded  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +271,140 @@ def test_client_people_cannot_import(cast, rich, client_b, role):
     archive = export_archive(actor=cast.pm, project=rich)
     with pytest.raises(NotAllowed):
         _import(cast.by_name(role), archive, client_b)
+
+
+# --- Pages and API ------------------------------------------------------------------------------
+
+
+def test_the_pm_downloads_the_archive(cast, rich):
+    response = logged_in(cast.pm).get(reverse("integrations:archive_export", args=[rich.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    body = json.loads(response.content)
+    assert body["project"]["code"] == "a-one"
+    assert CANARY in response.content.decode()  # internal items are in it: the team's only
+
+
+@pytest.mark.parametrize(("role", "status"), [("rep", 302), ("client_admin", 302), ("am", 403)])
+def test_others_cannot_download_the_archive(cast, rich, role, status):
+    response = logged_in(cast.by_name(role)).get(
+        reverse("integrations:archive_export", args=[rich.pk])
+    )
+    assert response.status_code in (status, 404)
+    assert CANARY not in response.content.decode()
+
+
+def test_another_projects_pm_cannot_download_the_archive(cast, rich, other_project):
+    other_pm = cast.outsider
+    Membership.objects.create(
+        project=other_project,
+        user=other_pm,
+        role=Role.PM,
+        member_organization_id=other_pm.organization_id,
+        member_side=other_pm.side,
+        project_client_id=other_project.client_id,
+    )
+    response = logged_in(other_pm).get(reverse("integrations:archive_export", args=[rich.pk]))
+    assert response.status_code in (403, 404)
+    assert CANARY not in response.content.decode()
+
+
+def test_the_api_exports_for_the_pm_only(cast, rich):
+    url = reverse("api:project_archive", args=[rich.pk])
+    response = logged_in(cast.pm).get(url)
+    assert response.status_code == 200
+    assert response.json()["format"] == "rapport-project-archive"
+    refused = logged_in(cast.rep).get(url)
+    assert refused.status_code in (403, 404)
+    assert CANARY not in refused.content.decode()
+
+
+def _upload(archive: dict) -> SimpleUploadedFile:
+    return SimpleUploadedFile("archive.json", json.dumps(archive).encode(), "application/json")
+
+
+def test_the_api_checks_then_imports(cast, rich, client_b):
+    archive = export_archive(actor=cast.pm, project=rich)
+    client = logged_in(cast.pm)
+    url = reverse("api:project_archives")
+    data = {"file": _upload(archive), "client": client_b.pk, "code": "c-new"}
+    checked = client.post(url, data)
+    assert checked.status_code == 200, checked.content
+    assert checked.json()["written"] is False
+    assert not Project.objects.filter(code="c-new").exists()
+    data = {"file": _upload(archive), "client": client_b.pk, "code": "c-new", "dry_run": False}
+    created = client.post(url, data)
+    assert created.status_code == 201, created.content
+    new = Project.objects.get(code="c-new")
+    assert created.json()["project"] == new.pk
+
+
+def test_the_api_refuses_client_people(cast, rich, client_b):
+    archive = export_archive(actor=cast.pm, project=rich)
+    response = logged_in(cast.rep).post(
+        reverse("api:project_archives"),
+        {"file": _upload(archive), "client": client_b.pk, "code": "c-new", "dry_run": False},
+    )
+    assert response.status_code == 403
+    assert not Project.objects.filter(code="c-new").exists()
+
+
+def test_the_import_page_checks_then_creates(cast, rich, client_b):
+    archive = export_archive(actor=cast.pm, project=rich)
+    client = logged_in(cast.pm)
+    page = client.get(reverse("integrations:archive_import"))
+    assert page.status_code == 200
+    data = {"file": _upload(archive), "client": client_b.pk, "code": "c-new"}
+    checked = client.post(reverse("integrations:archive_import"), data)
+    assert checked.status_code == 200
+    assert "Milestones" in checked.content.decode()
+    assert not Project.objects.filter(code="c-new").exists()
+    data = {"file": _upload(archive), "client": client_b.pk, "code": "c-new", "confirm": "1"}
+    created = client.post(reverse("integrations:archive_import"), data)
+    new = Project.objects.get(code="c-new")
+    assert created.status_code == 302
+    assert created["Location"] == reverse("projects:detail", args=[new.pk])
+
+
+def test_the_import_page_shows_problems(cast, rich, client_b):
+    archive = export_archive(actor=cast.pm, project=rich)
+    data = {"file": _upload(archive), "client": client_b.pk, "code": "b-one", "confirm": "1"}
+    response = logged_in(cast.pm).post(reverse("integrations:archive_import"), data)
+    assert response.status_code == 400
+    assert "The code b-one is already used by another project." in response.content.decode()
+    assert Project.objects.filter(code="b-one").count() == 1
+
+
+def test_client_people_do_not_reach_the_import_page(cast):
+    response = logged_in(cast.rep).get(reverse("integrations:archive_import"))
+    assert response.status_code in (302, 403, 404)
+
+
+def test_a_closed_projects_archive_downloads_and_imports_as_an_open_project(cast, rich, client_b):
+    with closed_project_writes_allowed():
+        rich.phase = Phase.CLOSED
+        rich.save(update_fields=["phase", "updated_at"])
+    response = logged_in(cast.pm).get(reverse("integrations:archive_export", args=[rich.pk]))
+    assert response.status_code == 200
+    archive = json.loads(response.content)
+    assert archive["project"]["phase"] == Phase.CLOSED
+    report = _import(cast.pm, archive, client_b)
+    assert report.written
+    assert report.project is not None
+    assert report.project.phase == Phase.INITIATION
+
+
+def test_a_project_without_a_start_date_says_so(cast):
+    response = logged_in(cast.pm).get(
+        reverse("integrations:archive_export", args=[cast.project.pk]), follow=True
+    )
+    assert "Give the project a start date first" in response.content.decode()
+
+
+def test_the_pages_link_the_download_and_the_import(cast, rich):
+    client = logged_in(cast.pm)
+    edit = client.get(reverse("projects:edit", args=[rich.pk])).content.decode()
+    assert reverse("integrations:archive_export", args=[rich.pk]) in edit
+    projects = client.get(reverse("projects:list")).content.decode()
+    assert reverse("integrations:archive_import") in projects
