@@ -23,9 +23,9 @@ The archive (`export_archive`) is one JSON object:
   the outbox, survey invitations and answers, time and cost entries, status reports already
   sent, acceptance rounds and sign-offs (they record what people did in the source project, and
   a new project must not claim them), access tokens and webhooks (secrets).
-- **Not yet in version 1**: change requests, meetings with their decisions and action items, the
-  communication plan, baselines, and requirements' earlier versions (the current text, status
-  and version number are kept). A later version adds them; this one reads what it writes.
+- **Not yet in version 1**: meetings with their decisions and action items, baselines, and
+  requirements' earlier versions (the current text, status and version number are kept). A
+  later version adds them; this one reads what it writes.
 
 Exporting is for the project's PM and staff admins (`can_export_archive`): the archive holds
 internal items, so client people never download it. Importing (integrations.archive_import) is
@@ -50,7 +50,13 @@ from projects.models import Membership, Milestone, Project, Task
 from projects.models.delivery import Deliverable
 from projects.models.documents import Document
 from risks.models import Risk
-from stakeholders.models import RaciAssignment, Requirement, Stakeholder
+from stakeholders.models import (
+    ChangeRequest,
+    CommunicationItem,
+    RaciAssignment,
+    Requirement,
+    Stakeholder,
+)
 
 FORMAT = "rapport-project-archive"
 VERSION = 1
@@ -59,9 +65,9 @@ MAX_BYTES = 20 * 1024 * 1024
 # Fields whose values are references to other items of the archive.
 REFERENCE_FIELDS = frozenset(
     {"key", "milestone", "parent", "predecessor", "successor", "deliverable", "stakeholder"}
-    | {"milestones", "deliverables", "requirements"}
+    | {"milestones", "deliverables", "requirements", "recipients"}
 )
-DATABASE_KEY = re.compile(r"[mdtrks][0-9]+")
+DATABASE_KEY = re.compile(r"[mdtrksc][0-9]+")
 PROJECT_FIELDS = ("name", "code", "summary", "scope_statement", "out_of_scope", "currency")
 
 
@@ -138,6 +144,61 @@ def _raci(project: Project) -> list[dict[str, Any]]:
         }
         for cell in cells.order_by("work_area", "deliverable_id", "letter", "pk")
     ]
+
+
+def _communication_plan(project: Project) -> list[dict[str, Any]]:
+    rows = (
+        CommunicationItem.objects.filter(project=project)
+        .select_related("sender")
+        .prefetch_related("recipients")
+        .order_by("pk")
+    )
+    return [
+        {
+            "what": row.what,
+            "recipients": [f"s{item.pk}" for item in sorted(row.recipients.all(), key=_pk)],
+            "sender": _email(row.sender),
+            "channel": row.channel,
+            "frequency": row.frequency,
+            "visibility": row.visibility,
+        }
+        for row in rows
+    ]
+
+
+def _change_requests(project: Project) -> list[dict[str, Any]]:
+    rows = (
+        ChangeRequest.objects.filter(project=project)
+        .prefetch_related("requirements", "schedule_impacts")
+        .order_by("number")
+    )
+    return [
+        {
+            "key": f"c{row.pk}",
+            "title": row.title,
+            "description": row.description,
+            "reason": row.reason,
+            "requested_side": row.requested_side,
+            "scope_impact": row.scope_impact,
+            "cost_impact": _money(row.cost_impact),
+            "contingency_impact": _money(row.contingency_impact),
+            "rebaseline": row.rebaseline,
+            "status": row.status,
+            "rejection_reason": row.rejection_reason,
+            "visibility": row.visibility,
+            "internal_note": row.internal_note,
+            "requirements": [f"r{item.pk}" for item in sorted(row.requirements.all(), key=_pk)],
+            "schedule_impacts": [
+                {"milestone": f"m{impact.milestone_id}", "days": impact.days}
+                for impact in sorted(row.schedule_impacts.all(), key=_pk)
+            ],
+        }
+        for row in rows
+    ]
+
+
+def _pk(item: Any) -> int:
+    return int(item.pk)
 
 
 def _requirements(project: Project) -> list[dict[str, Any]]:
@@ -297,8 +358,10 @@ def export_archive(*, actor: User, project: Project) -> dict[str, Any]:
         "members": _members(project),
         "stakeholders": _stakeholders(project),
         "raci": _raci(project),
+        "communication_plan": _communication_plan(project),
         "requirements": _requirements(project),
         "risks": _risks(project),
+        "change_requests": _change_requests(project),
         "documents": _documents(project),
     }
     return _local_keys(archive)

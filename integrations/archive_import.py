@@ -18,12 +18,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from common.errors import ApplicationError, InvalidInput, NotAllowed
+from common.history import set_history_user
 from integrations.archive import FORMAT, MAX_BYTES, REFERENCE_FIELDS, VERSION
 from integrations.permissions import can_import_archive
 from projects.copying import ShiftContext, plan_import, project_settings
@@ -34,8 +36,12 @@ from projects.services.projects import ProjectData, project_create
 from risks.models import Risk
 from risks.services.actions import mitigation_action_add
 from risks.services.register import risk_create
-from stakeholders.models import RaciLetter, Requirement
-from stakeholders.services.register import raci_assign, stakeholder_create
+from stakeholders.models import ChangeRequest, RaciLetter, Requirement, ScheduleImpact
+from stakeholders.services.register import (
+    communication_item_create,
+    raci_assign,
+    stakeholder_create,
+)
 from stakeholders.services.requirements import requirement_create
 
 PROJECT_DATA_FIELDS = frozenset(item.name for item in dataclass_fields(ProjectData))
@@ -80,7 +86,9 @@ def read_archive(content: bytes) -> dict[str, Any]:
         raise InvalidInput(
             _("Unknown archive version: %(version)s.") % {"version": version}, field="file"
         )
-    for name, kind in SECTIONS.items():
+    for name, kind in OPTIONAL_SECTIONS.items():
+        archive.setdefault(name, kind())
+    for name, kind in {**SECTIONS, **OPTIONAL_SECTIONS}.items():
         if not isinstance(archive.get(name), kind):
             raise InvalidInput(
                 _("The archive is damaged: its part “%(name)s” is missing or not valid.")
@@ -100,6 +108,8 @@ SECTIONS: dict[str, type] = {
     "risks": list,
     "documents": list,
 }
+# Parts a version 1 archive may lack (written by an earlier build of version 1): none is created.
+OPTIONAL_SECTIONS: dict[str, type] = {"communication_plan": list, "change_requests": list}
 
 
 @dataclass
@@ -132,8 +142,10 @@ def _count(archive: dict[str, Any]) -> list[tuple[str, int]]:
         (_("Members"), len(archive["members"])),
         (_("Stakeholders"), len(archive["stakeholders"])),
         (_("RACI cells"), len(archive["raci"])),
+        (_("Communication plan lines"), len(archive["communication_plan"])),
         (_("Requirements"), len(archive["requirements"])),
         (_("Risks"), len(archive["risks"])),
+        (_("Change requests"), len(archive["change_requests"])),
     ]
 
 
@@ -153,7 +165,8 @@ def _missing_references(archive: dict[str, Any]) -> list[str]:
         elif isinstance(value, str) and name in REFERENCE_FIELDS and name != "key":
             references.append(value)
 
-    walk({name: archive[name] for name in SECTIONS if name != "documents"}, "")
+    parts = {**SECTIONS, **OPTIONAL_SECTIONS}
+    walk({name: archive[name] for name in parts if name != "documents"}, "")
     missing = sorted({reference for reference in references if reference not in keys})
     return [
         _("The archive refers to the item %(key)s, which it does not hold.") % {"key": key}
@@ -302,6 +315,17 @@ def _import_register(
             stakeholder=stakeholder,
             user=user,
         )
+    for row in archive["communication_plan"]:
+        communication_item_create(
+            actor=actor,
+            project=project,
+            what=str(row["what"]),
+            recipients=[stakeholders[key] for key in row.get("recipients", [])],
+            sender=people.get(row.get("sender")),
+            channel=str(row.get("channel", "")),
+            frequency=str(row.get("frequency", "")),
+            visibility=str(row["visibility"]),
+        )
     requirements = {}
     for row in archive["requirements"]:
         requirement = requirement_create(
@@ -358,6 +382,49 @@ def _import_register(
                 action.save(update_fields=["is_done"])
         # Written directly, as the requirements' (an occurred or closed risk stays so).
         Risk.objects.filter(pk=risk.pk).update(status=str(row["status"]))
+    _import_change_requests(project, archive, context, requirements)
+
+
+def _import_change_requests(
+    project: Project,
+    archive: dict[str, Any],
+    context: ShiftContext,
+    requirements: dict[str, Requirement],
+) -> None:
+    """Created directly, not by change_request_create: that service tells the client of a new
+    request, and an approved or rejected request would need both sides' decisions again. The
+    archive's decisions are kept as they were; the new project's PM is their requester."""
+    milestones = context.created.get("milestones", {})
+    for number, row in enumerate(archive["change_requests"], start=1):
+        change = ChangeRequest(
+            project=project,
+            number=number,
+            title=str(row["title"]),
+            description=str(row.get("description", "")),
+            reason=str(row.get("reason", "")),
+            requested_by=context.actor,
+            requested_side=str(row["requested_side"]),
+            scope_impact=str(row.get("scope_impact", "")),
+            cost_impact=Decimal(str(row.get("cost_impact") or 0)),
+            contingency_impact=Decimal(str(row.get("contingency_impact") or 0)),
+            rebaseline=bool(row.get("rebaseline", False)),
+            status=str(row["status"]),
+            rejection_reason=str(row.get("rejection_reason", "")),
+            visibility=str(row["visibility"]),
+            internal_note=str(row.get("internal_note", "")),
+        )
+        change.full_clean(exclude=["project", "requested_by", "baseline"])
+        set_history_user(change, context.actor)
+        change.save()
+        change.requirements.set([requirements[key] for key in row.get("requirements", [])])
+        ScheduleImpact.objects.bulk_create(
+            ScheduleImpact(
+                change_request=change,
+                milestone=milestones[impact["milestone"]],
+                days=int(impact["days"]),
+            )
+            for impact in row.get("schedule_impacts", [])
+        )
 
 
 def import_archive(
@@ -403,7 +470,14 @@ def import_archive(
                 _import(actor, archive, report, client, code, name, start_date)
             except ApplicationError as error:
                 report.problems.append(str(error.message))
-            except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation):
+            except (
+                KeyError,
+                TypeError,
+                ValueError,
+                AttributeError,
+                InvalidOperation,
+                ValidationError,
+            ):
                 # Data not shaped as the export writes it (an archive edited by hand).
                 report.problems.append(
                     _("The archive is damaged: some of its items cannot be read.")

@@ -46,8 +46,10 @@ EXAMPLE_ARCHIVE = {
     "members": [{"email": "pm@provider.example", "role": "pm"}],
     "stakeholders": [],
     "raci": [],
+    "communication_plan": [],
     "requirements": [],
     "risks": [],
+    "change_requests": [],
     "documents": [],
 }
 

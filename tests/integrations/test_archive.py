@@ -32,7 +32,9 @@ from projects.services.objectives import objective_create
 from risks.models import Risk
 from risks.services.actions import mitigation_action_add
 from risks.services.register import risk_create
-from stakeholders.models import Requirement
+from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact, Stakeholder
+from stakeholders.services.changes import change_request_create
+from stakeholders.services.register import communication_item_create
 from stakeholders.services.requirements import requirement_create
 from tests.helpers import logged_in
 from tests.projects.test_templates import seeded  # noqa: F401  (a fixture)
@@ -83,6 +85,26 @@ def rich(cast, seeded):  # noqa: F811  (the fixture imported above)
     )
     mitigation_action_add(
         actor=pm, risk=risk, text="Second supplier", owner=teammate, due_date=date(2027, 1, 15)
+    )
+    change = change_request_create(
+        actor=pm,
+        project=project,
+        title="Add returns",
+        reason="Asked by the client",
+        requirements=[requirement.pk],
+    )
+    ChangeRequest.objects.filter(pk=change.pk).update(
+        status=ChangeRequest.Status.APPROVED, cost_impact=Decimal("4500.00")
+    )
+    ScheduleImpact.objects.create(change_request=change, milestone=design, days=5)
+    communication_item_create(
+        actor=pm,
+        project=project,
+        what="Weekly status",
+        recipients=[Stakeholder.objects.get(project=project, name="Sam Sponsor")],
+        sender=pm,
+        channel="E-mail",
+        frequency="Weekly",
     )
     return project
 
@@ -174,6 +196,9 @@ def test_the_archive_refers_to_items_by_keys_of_its_own(cast, rich):
     assert archive["requirements"][0]["milestones"] == ["m1"]
     assert archive["risks"][0]["requirements"] == ["r1"]
     assert archive["risks"][0]["owner"] == "team@provider.test"
+    assert archive["change_requests"][0]["requirements"] == ["r1"]
+    assert archive["change_requests"][0]["schedule_impacts"] == [{"milestone": "m1", "days": 5}]
+    assert archive["communication_plan"][0]["recipients"] == ["s1"]
 
 
 def test_a_new_start_date_moves_every_date(cast, rich, client_b):
