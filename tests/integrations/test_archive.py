@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common.errors import InvalidInput, NotAllowed
@@ -28,6 +30,7 @@ from projects.models import (
     TaskDependency,
     Visibility,
 )
+from projects.services.milestones import milestone_create
 from projects.services.objectives import objective_create
 from risks.models import Risk
 from risks.services.actions import mitigation_action_add
@@ -433,3 +436,23 @@ def test_the_pages_link_the_download_and_the_import(cast, rich):
     assert reverse("integrations:archive_export", args=[rich.pk]) in edit
     projects = client.get(reverse("projects:list")).content.decode()
     assert reverse("integrations:archive_import") in projects
+
+
+def test_the_export_reads_as_many_queries_however_many_items(cast, rich):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            export_archive(actor=cast.pm, project=rich)
+        return len(context.captured_queries)
+
+    queries()  # the first read fills the per-user caches
+    before = queries()
+    for number in range(3):
+        milestone = milestone_create(
+            actor=cast.pm, project=rich, name=f"Extra {number}", due_date=date(2027, 2, 10)
+        )
+        risk = risk_create(actor=cast.pm, project=rich, title=f"Extra risk {number}")
+        mitigation_action_add(actor=cast.pm, risk=risk, text="Watch it")
+        requirement_create(
+            actor=cast.pm, project=rich, title=f"Extra {number}", milestones=[milestone]
+        )
+    assert queries() == before
