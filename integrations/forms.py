@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organization
+from common.widgets import DateInput
 from integrations.models import AccessToken
 from integrations.tokens import EXPIRY_DAYS
 from projects.selectors.core import project_list_for
@@ -182,3 +183,38 @@ class ImportConfirmForm(forms.Form):
     """The preview the person saw: signed, so that only that file is imported."""
 
     preview = forms.CharField(widget=forms.HiddenInput)
+
+
+# --- A new project from a project archive (integrations/archive.py) -------------------------------
+
+
+class ArchiveImportForm(forms.Form):
+    """The archive, and what the new project takes from here: its client, code, and optionally
+    a name and a start (every date moves with it)."""
+
+    file = forms.FileField(
+        label=_("Project archive"),
+        help_text=_("A JSON file exported from a project's page (at most 20 MB)."),
+    )
+    client = forms.TypedChoiceField(label=_("Client"), coerce=int)
+    code = forms.SlugField(
+        label=_("Code"), max_length=32, help_text=_("A short unique code, such as NW-WMS.")
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to keep the archived project's name."),
+    )
+    start_date = forms.DateField(
+        label=_("Start"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty to keep the archived dates; otherwise every date moves with it."),
+    )
+
+    def __init__(self, *args: Any, clients: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        client_field = self.fields["client"]
+        assert isinstance(client_field, forms.TypedChoiceField)  # noqa: S101  (declared above)
+        client_field.choices = clients

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts.permissions import is_provider_user, is_staff_admin
-from projects.permissions import is_pm
+from projects.permissions import can_create_project, is_pm
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,3 +33,14 @@ def can_register_webhook(user: User, project: Project | None) -> bool:
 
 def can_manage_webhook(user: User, endpoint: WebhookEndpoint) -> bool:
     return can_register_webhook(user, endpoint.project)
+
+
+def can_export_archive(user: User, project: Project) -> bool:
+    """Download the project's archive: its PM or a staff admin (it holds internal items, so
+    client people never do)."""
+    return bool(is_staff_admin(user)) or bool(is_pm(user, project))
+
+
+def can_import_archive(user: User) -> bool:
+    """Start a new project from an archive: whoever may start a project (and becomes its PM)."""
+    return bool(can_create_project(user))

@@ -82,3 +82,19 @@ urlpatterns += [
         name="import_template",
     ),
 ]
+
+# The project archive: a project's download, and a new project from an archive (views_archive.py).
+from integrations import views_archive  # noqa: E402
+
+urlpatterns += [
+    path(
+        "projects/<int:project_id>/archive.json",
+        views_archive.ArchiveExportView.as_view(),
+        name="archive_export",
+    ),
+    path(
+        "projects/from-archive/",
+        views_archive.ArchiveImportView.as_view(),
+        name="archive_import",
+    ),
+]

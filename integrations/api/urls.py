@@ -44,3 +44,19 @@ urlpatterns += [
         name="project_imports",
     ),
 ]
+
+# The project archive: a project's download, and a new project from an archive (archive.py).
+from integrations.api import archive  # noqa: E402
+
+urlpatterns += [
+    path(
+        "projects/<int:project_pk>/archive/",
+        archive.ProjectArchiveView.as_view(),
+        name="project_archive",
+    ),
+    path(
+        "project-archives/",
+        archive.ProjectArchiveImportView.as_view(),
+        name="project_archives",
+    ),
+]

@@ -2158,3 +2158,51 @@ API.update(
         ),
     }
 )
+
+# --- The project archive (tests/integrations/test_archive.py) ---------------------------------
+# The download: the project's PM and staff admins (it holds internal items); the rest of the
+# team is refused, a provider person outside the project finds nothing, clients go to the
+# portal. A new project from an archive: whoever may start a project (every provider person).
+
+
+def archived_project_kwargs(cast: Any) -> dict[str, Any]:
+    """The cast's project, given the start date an archive counts its dates from."""
+    import datetime
+
+    from projects.models import Project
+
+    Project.objects.filter(pk=cast.project.pk).update(start_date=datetime.date(2027, 1, 4))
+    return {"project_id": cast.project.pk}
+
+
+PAGES.update(
+    {
+        "integrations:archive_export": Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                staff_admin=200,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=archived_project_kwargs,
+            note="the archive holds internal items",
+        ),
+        "integrations:archive_import": Entry(STAFF_PAGE, note="the form; nothing is read yet"),
+    }
+)
+
+API.update(
+    {
+        ("GET", "/api/v1/projects/{project_pk}/archive/"): Entry(
+            roles(403, anonymous=401, pm=200, staff_admin=200, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": archived_project_kwargs(cast)["project_id"]},
+            note="the archive holds internal items",
+        ),
+        ("POST", "/api/v1/project-archives/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)),
+            note="whoever may start a project; {} has no file",
+        ),
+    }
+)

@@ -309,6 +309,8 @@ NOT_PROJECT_WRITES = {
     ("DELETE", "/api/v1/me/tokens/{token_id}/"): "the person's access tokens",
     "invitations:accept": "adds a member: refused by the Membership guard (service test)",
     "projects:create": "a new project is open",
+    "integrations:archive_import": "a new project from an archive is open",
+    ("POST", "/api/v1/project-archives/"): "a new project from an archive is open",
     "feedback:survey_templates": "survey templates belong to no project",
     "feedback:survey_template": "survey templates belong to no project",
     "feedback:survey_question_add": "survey templates belong to no project",
