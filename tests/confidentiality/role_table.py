@@ -567,9 +567,12 @@ PAGES: dict[str, Entry] = {
         note="POST only: the PM's form of the requirement page (tests/stakeholders)",
     ),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
-    "risks:export": Entry(
-        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
-    ),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
+        )
+        for name in ("risks:export", "risks:export_xlsx")
+    },
     "risks:issue_resolve": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=project_kwargs,
@@ -602,9 +605,10 @@ PAGES: dict[str, Entry] = {
     "risks:portal_register": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only"
     ),
-    "risks:portal_export": Entry(
-        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only"
-    ),
+    **{
+        name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only")
+        for name in ("risks:portal_export", "risks:portal_export_xlsx")
+    },
     "risks:portal_risk": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "risk_id": cast.risk.pk},
