@@ -162,11 +162,14 @@ def local_day(time_zone: str | None = None) -> date:
     return timezone.localdate()
 
 
-def export_filename(name: str, day: date, file_format: FileFormat) -> str:
-    return f"{name}-{day.isoformat()}.{file_format}"
+def export_filename(name: str, day: date | None, file_format: FileFormat) -> str:
+    """`<name>-<day>.<format>`; without a day when the name already says its period."""
+    return f"{name}-{day.isoformat()}.{file_format}" if day else f"{name}.{file_format}"
 
 
-def export_response(table: Table, *, file_format: FileFormat, name: str, day: date) -> HttpResponse:
+def export_response(
+    table: Table, *, file_format: FileFormat, name: str, day: date | None
+) -> HttpResponse:
     """The table as a download named `<name>-<day>.<csv|xlsx>` (name: the project's code and the
     list, e.g. "ACME-1-risks")."""
     if file_format not in FILE_FORMATS:
@@ -186,7 +189,7 @@ class ExportFormatMixin:
 
     file_format: FileFormat = "csv"
 
-    def export(self, table: Table, *, name: str, day: date) -> HttpResponse:
+    def export(self, table: Table, *, name: str, day: date | None) -> HttpResponse:
         return export_response(table, file_format=self.file_format, name=name, day=day)
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from common.exports import export_paths
 from projects import views
 from projects.views.baselines import BaselineSetView, BaselinesView
 from projects.views.templates import TemplateDeleteView, TemplateListView, TemplateSaveView
@@ -125,7 +126,9 @@ urlpatterns = [
         name="document_download",
     ),
     path("<int:project_id>/tasks/", views.TaskListView.as_view(), name="tasks"),
-    path("<int:project_id>/tasks.csv", views.TaskCsvView.as_view(), name="tasks_csv"),
+    *export_paths(
+        "<int:project_id>/tasks", views.TaskCsvView, csv_name="tasks_csv", xlsx_name="tasks_xlsx"
+    ),
     path("<int:project_id>/tasks/<int:task_id>/", views.TaskDetailView.as_view(), name="task"),
     path(
         "<int:project_id>/tasks/<int:task_id>/delete/",
@@ -171,7 +174,9 @@ urlpatterns = [
         views.CostEntryDeleteView.as_view(),
         name="costs_delete_cost",
     ),
-    path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
+    *export_paths(
+        "<int:project_id>/costs", views.CostCsvView, csv_name="costs_csv", xlsx_name="costs_xlsx"
+    ),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
     path("<int:project_id>/timeline/pdf/", TimelinePdfView.as_view(), name="timeline_pdf"),
     path("<int:project_id>/baselines/", BaselinesView.as_view(), name="baselines"),

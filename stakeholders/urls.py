@@ -1,5 +1,6 @@
 from django.urls import path
 
+from common.exports import export_paths
 from stakeholders.views import action_items, changes, decisions, meetings, register, requirements
 
 app_name = "stakeholders"
@@ -9,6 +10,12 @@ urlpatterns = [
         "projects/<int:project_id>/requirements/",
         requirements.RequirementListView.as_view(),
         name="requirements",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/requirements",
+        requirements.RequirementExportView,
+        csv_name="requirements_csv",
+        xlsx_name="requirements_xlsx",
     ),
     path(
         "projects/<int:project_id>/requirements/new/",
@@ -34,6 +41,12 @@ urlpatterns = [
         "projects/<int:project_id>/change-requests/",
         changes.ChangeRequestListView.as_view(),
         name="change_requests",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/change-requests",
+        changes.ChangeRequestExportView,
+        csv_name="change_requests_csv",
+        xlsx_name="change_requests_xlsx",
     ),
     path(
         "projects/<int:project_id>/change-requests/<int:cr_id>/",
@@ -121,10 +134,11 @@ urlpatterns = [
         decisions.DecisionLogView.as_view(),
         name="decisions",
     ),
-    path(
-        "projects/<int:project_id>/decisions.csv",
-        decisions.DecisionLogCsvView.as_view(),
-        name="decisions_csv",
+    *export_paths(
+        "projects/<int:project_id>/decisions",
+        decisions.DecisionLogCsvView,
+        csv_name="decisions_csv",
+        xlsx_name="decisions_xlsx",
     ),
     path(
         "projects/<int:project_id>/decisions.pdf",
@@ -159,10 +173,11 @@ urlpatterns = [
         decisions.PortalDecisionLogView.as_view(),
         name="portal_decisions",
     ),
-    path(
-        "portal/projects/<int:project_id>/decisions.csv",
-        decisions.PortalDecisionLogCsvView.as_view(),
-        name="portal_decisions_csv",
+    *export_paths(
+        "portal/projects/<int:project_id>/decisions",
+        decisions.PortalDecisionLogCsvView,
+        csv_name="portal_decisions_csv",
+        xlsx_name="portal_decisions_xlsx",
     ),
     path(
         "portal/projects/<int:project_id>/decisions.pdf",

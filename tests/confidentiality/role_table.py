@@ -465,20 +465,26 @@ PAGES: dict[str, Entry] = {
             "projects:costs_delete_cost",
         )
     },
-    "projects:costs_csv": Entry(
-        roles(
-            403,
-            anonymous=LOGIN,
-            pm=200,
-            am=200,
-            staff_admin=200,
-            outsider=404,
-            **dict.fromkeys(CLIENTS, PORTAL),
-        ),
-        kwargs=project_kwargs,
-        note="internal costs: the PM, the AM and staff admins",
-    ),
+    **{
+        name: Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                am=200,
+                staff_admin=200,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=project_kwargs,
+            note="internal costs: the PM, the AM and staff admins",
+        )
+        for name in ("projects:costs_csv", "projects:costs_xlsx")
+    },
     "projects:tasks_csv": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
+    ),
+    "projects:tasks_xlsx": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
     ),
     "projects:task": Entry(STAFF_PROJECT_PAGE, kwargs=task_kwargs),
@@ -544,6 +550,12 @@ PAGES: dict[str, Entry] = {
         note="results scoped inside (tests/projects/test_search.py checks every role's hits)",
     ),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal requirements too: staff"
+        )
+        for name in ("stakeholders:requirements_csv", "stakeholders:requirements_xlsx")
+    },
     "stakeholders:requirement_traceability": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:requirement_create": Entry(
         roles(
@@ -676,6 +688,7 @@ PAGES: dict[str, Entry] = {
     ),
     "stakeholders:decisions": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_csv": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:decisions_xlsx": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_pdf": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:todo": Entry(STAFF_PAGE, note="the user's own open action items"),
     "stakeholders:action_item_done": Entry(
@@ -693,6 +706,7 @@ PAGES: dict[str, Entry] = {
     ),
     "stakeholders:portal_decisions": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:portal_decisions_csv": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:portal_decisions_xlsx": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:portal_decisions_pdf": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -752,6 +766,12 @@ PAGES: dict[str, Entry] = {
     "portal:requirements": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible requirements only"
     ),
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible requirements only"
+        )
+        for name in ("portal:requirements_csv", "portal:requirements_xlsx")
+    },
     "portal:requirement_create": Entry(
         roles(
             200,
@@ -769,6 +789,12 @@ PAGES: dict[str, Entry] = {
         note="a client-visible requirement; an internal one is a 404",
     ),
     "stakeholders:change_requests": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal change requests too: staff"
+        )
+        for name in ("stakeholders:change_requests_csv", "stakeholders:change_requests_xlsx")
+    },
     "stakeholders:change_request": Entry(
         STAFF_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
@@ -781,6 +807,12 @@ PAGES: dict[str, Entry] = {
     "portal:change_requests": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible change requests only"
     ),
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible change requests only"
+        )
+        for name in ("portal:change_requests_csv", "portal:change_requests_xlsx")
+    },
     "portal:change_request": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
@@ -1416,6 +1448,7 @@ SATISFACTION_ITEM = roles(
 PAGES.update(
     {
         "feedback:dashboard_csv": Entry(SATISFACTION_PAGE, note="figures of one's own scope"),
+        "feedback:dashboard_xlsx": Entry(SATISFACTION_PAGE, note="figures of one's own scope"),
         "feedback:survey_templates": Entry(SATISFACTION_PAGE),
         "feedback:survey_template": Entry(
             SATISFACTION_PAGE,
@@ -1633,6 +1666,9 @@ API_ACCOUNT_WRITE = roles(404, anonymous=401, am=400, staff_admin=400)
 PAGES.update(
     {
         "feedback:project_feedback_csv": Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider side's export"
+        ),
+        "feedback:project_feedback_xlsx": Entry(
             STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider side's export"
         ),
         "feedback:ticket": Entry(STAFF_PROJECT_PAGE, kwargs=ticket_kwargs),
