@@ -100,6 +100,12 @@ urlpatterns = [
         name="deliverable_document_upload",
     ),
     path("<int:project_id>/documents/", views.ProjectDocumentsView.as_view(), name="documents"),
+    *export_paths(
+        "<int:project_id>/documents",
+        views.DocumentExportView,
+        csv_name="documents_csv",
+        xlsx_name="documents_xlsx",
+    ),
     path(
         "<int:project_id>/documents/upload/",
         views.DocumentUploadView.as_view(),

@@ -64,6 +64,12 @@ urlpatterns = [
         register.RegisterView.as_view(),
         name="register",
     ),
+    *export_paths(
+        "projects/<int:project_id>/stakeholders",
+        register.RegisterExportView,
+        csv_name="register_csv",
+        xlsx_name="register_xlsx",
+    ),
     path(
         "projects/<int:project_id>/stakeholders/add/",
         register.StakeholderAddView.as_view(),
@@ -103,6 +109,12 @@ urlpatterns = [
         "projects/<int:project_id>/meetings/",
         meetings.MeetingListView.as_view(),
         name="meetings",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/meetings",
+        meetings.MeetingExportView,
+        csv_name="meetings_csv",
+        xlsx_name="meetings_xlsx",
     ),
     path(
         "projects/<int:project_id>/meetings/<int:meeting_id>/",
@@ -162,6 +174,12 @@ urlpatterns = [
         "portal/projects/<int:project_id>/meetings/",
         meetings.PortalMeetingListView.as_view(),
         name="portal_meetings",
+    ),
+    *export_paths(
+        "portal/projects/<int:project_id>/meetings",
+        meetings.PortalMeetingExportView,
+        csv_name="portal_meetings_csv",
+        xlsx_name="portal_meetings_xlsx",
     ),
     path(
         "portal/projects/<int:project_id>/meetings/<int:meeting_id>/",

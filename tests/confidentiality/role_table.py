@@ -429,6 +429,12 @@ PAGES: dict[str, Entry] = {
     "projects:documents": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     **{
         name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="metadata, internal documents too"
+        )
+        for name in ("projects:documents_csv", "projects:documents_xlsx")
+    },
+    **{
+        name: Entry(
             roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
             kwargs=project_kwargs,
             note="POST only: one form of the Documents tab (tests/projects/test_documents.py)",
@@ -629,6 +635,12 @@ PAGES: dict[str, Entry] = {
     "stakeholders:register": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: provider side"
     ),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: staff"
+        )
+        for name in ("stakeholders:register_csv", "stakeholders:register_xlsx")
+    },
     "stakeholders:stakeholder_add": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=project_kwargs,
@@ -665,6 +677,10 @@ PAGES: dict[str, Entry] = {
         note="POST only, for the PM (tests/stakeholders/test_register_edit.py)",
     ),
     "stakeholders:meetings": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal meetings too")
+        for name in ("stakeholders:meetings_csv", "stakeholders:meetings_xlsx")
+    },
     "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),
     "stakeholders:meeting_minutes_save": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
@@ -701,6 +717,10 @@ PAGES: dict[str, Entry] = {
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible plan and the RACI"
     ),
     "stakeholders:portal_meetings": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible meetings only")
+        for name in ("stakeholders:portal_meetings_csv", "stakeholders:portal_meetings_xlsx")
+    },
     "stakeholders:portal_meeting": Entry(
         PORTAL_PROJECT_PAGE, kwargs=meeting_kwargs, note="internal minutes are blanked"
     ),

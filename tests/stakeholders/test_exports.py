@@ -13,8 +13,9 @@ from django.urls import reverse
 from projects.models import Visibility
 from stakeholders.models import Requirement
 from stakeholders.services.changes import change_request_create
+from stakeholders.services.register import stakeholder_create
 from stakeholders.services.requirements import requirement_create
-from tests.helpers import count_queries, logged_in
+from tests.helpers import assert_queries_constant, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,35 @@ def test_chinese_reader_gets_chinese_headers(cast):
 def test_export_query_counts_do_not_grow_with_rows(cast, person, name, fill):
     client = logged_in(getattr(cast, person))
     url = reverse(name, args=[cast.project.pk])
-    fill(cast, 2)
-    few = count_queries(client, url, warm=True)
-    fill(cast, 8)
-    assert count_queries(client, url, warm=True) == few
+    assert_queries_constant(client, url, lambda count: fill(cast, count))
+
+
+def _stakeholders(cast, count=1):
+    for index in range(count):
+        stakeholder_create(
+            actor=cast.pm,
+            project=cast.project,
+            name=f"@Sponsor {index}",
+            influence=5,
+            interest=4,
+        )
+
+
+def test_register_exports_for_the_team_with_numbers_and_visibility(cast):
+    _stakeholders(cast)
+    client = logged_in(cast.pm)
+    sheet = _sheet(client.get(reverse("stakeholders:register_xlsx", args=[cast.project.pk])))
+    assert sheet["A2"].value == "@Sponsor 0"
+    assert sheet["A2"].data_type == "s"
+    assert (sheet["E2"].value, sheet["F2"].value) == (5, 4)
+    assert sheet["I2"].value == "Internal"
+    rows = _csv(client.get(reverse("stakeholders:register_csv", args=[cast.project.pk])))
+    assert rows[1][0] == "'@Sponsor 0"
+    url = reverse("stakeholders:register_csv", args=[cast.project.pk])
+    assert logged_in(cast.rep).get(url).status_code == 302
+
+
+def test_register_export_query_count_does_not_grow(cast):
+    client = logged_in(cast.pm)
+    url = reverse("stakeholders:register_xlsx", args=[cast.project.pk])
+    assert_queries_constant(client, url, lambda count: _stakeholders(cast, count))
