@@ -10,6 +10,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    *export_paths("list", views.ProjectListExportView, csv_name="list_csv", xlsx_name="list_xlsx"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("templates/", TemplateListView.as_view(), name="templates"),
     path(

@@ -334,6 +334,10 @@ PAGES: dict[str, Entry] = {
     "mfa_download_recovery_codes": Entry(roles(404, anonymous=LOGIN)),
     # Staff app
     "projects:list": Entry(STAFF_PAGE),
+    **{
+        name: Entry(STAFF_PAGE, note="one's own projects, as the list")
+        for name in ("projects:list_csv", "projects:list_xlsx")
+    },
     "projects:detail": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "projects:create": Entry(STAFF_PAGE, note="any provider person may start a project"),
     "projects:edit": Entry(
