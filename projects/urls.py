@@ -62,6 +62,9 @@ urlpatterns = [
         "<int:project_id>/members/remove/", views.MemberRemoveView.as_view(), name="member_remove"
     ),
     path("<int:project_id>/plan/", views.ProjectPlanView.as_view(), name="plan"),
+    *export_paths(
+        "<int:project_id>/plan", views.PlanExportView, csv_name="plan_csv", xlsx_name="plan_xlsx"
+    ),
     path(
         "<int:project_id>/plan/milestones/", views.MilestoneAddView.as_view(), name="milestone_add"
     ),

@@ -63,6 +63,7 @@ from projects.views.plan import (
     DeliverableAddView,
     MilestoneAddView,
     MilestoneEditView,
+    PlanExportView,
     PlanPostView,
     ProjectPlanView,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "ObjectiveDeleteView",
     "ObjectiveEditView",
     "OverviewPostView",
+    "PlanExportView",
     "PlanPostView",
     "ProjectArchiveView",
     "ProjectCreateView",

@@ -400,6 +400,10 @@ PAGES: dict[str, Entry] = {
     },
     "projects:plan": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     **{
+        name: Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal items too")
+        for name in ("projects:plan_csv", "projects:plan_xlsx")
+    },
+    **{
         name: Entry(
             roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
             kwargs=project_kwargs,
