@@ -8,12 +8,10 @@ of the same query, so the report costs a fixed number of queries however many pr
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter  # type: ignore[import-untyped]
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -94,12 +92,12 @@ def report_rows(rows: Iterable[Any]) -> list[list[object]]:
             str(row.health.label),
             row.pm_name or "",
             row.am_name or "",
-            row.progress if row.progress is not None else "",
+            row.progress,
             _ratio(row.earned_value.spi),
             _ratio(row.earned_value.cpi),
             row.overdue_count,
             row.awaiting_client_count,
-            row.next_milestone_due.isoformat() if row.next_milestone_due else "",
+            row.next_milestone_due,
             row.closeout_state,
         ]
         for row in rows
@@ -107,29 +105,4 @@ def report_rows(rows: Iterable[Any]) -> list[list[object]]:
 
 
 def _ratio(value: Any) -> object:
-    return round(float(value), 2) if value is not None else ""
-
-
-def report_xlsx(rows: Iterable[Any]) -> bytes:
-    """The report as an Excel workbook: one sheet, a bold frozen header, text written as text
-    (a name starting with "=" stays a name: formulas are not interpreted)."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    sheet = workbook.add_worksheet(_("Portfolio")[:31])
-    bold = workbook.add_format({"bold": True})
-    for column, title in enumerate(report_header()):
-        sheet.write_string(0, column, title, bold)
-    for line, values in enumerate(report_rows(rows), start=1):
-        for column, value in enumerate(values):
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(line, column, value)
-            else:
-                sheet.write_string(line, column, str(value))
-    sheet.freeze_panes(1, 0)
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(1, 2, 30)
-    sheet.set_column(3, 13, 16)
-    workbook.close()
-    return buffer.getvalue()
+    return round(float(value), 2) if value is not None else None

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from closeout import views
+from common.exports import export_paths
 
 app_name = "closeout"
 
@@ -22,14 +23,10 @@ urlpatterns = [
     ),
     path(f"{closeout}/reopen/", views.ReopenView.as_view(), name="reopen"),
     path("portfolio/report/", views.PortfolioReportView.as_view(), name="portfolio_report"),
-    path(
-        "portfolio/report.csv",
-        views.PortfolioReportExportView.as_view(fmt="csv"),
-        name="portfolio_report_csv",
-    ),
-    path(
-        "portfolio/report.xlsx",
-        views.PortfolioReportExportView.as_view(fmt="xlsx"),
-        name="portfolio_report_xlsx",
+    *export_paths(
+        "portfolio/report",
+        views.PortfolioReportExportView,
+        csv_name="portfolio_report_csv",
+        xlsx_name="portfolio_report_xlsx",
     ),
 ]

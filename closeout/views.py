@@ -24,7 +24,7 @@ from closeout.permissions import (
     can_request_closure,
     can_waive_closeout_point,
 )
-from closeout.portfolio import portfolio_report_for, report_header, report_rows, report_xlsx
+from closeout.portfolio import portfolio_report_for, report_header, report_rows
 from closeout.selectors import (
     checklist_get_for,
     checklist_outcome_for,
@@ -42,7 +42,7 @@ from closeout.services import (
     waiver_add,
     waiver_remove,
 )
-from common.csv import csv_response
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from projects.closure import writable_when_closed
 from projects.mixins import ProjectPageMixin
@@ -256,20 +256,13 @@ class PortfolioReportView(StaffPageMixin, TemplateView):
         return context
 
 
-class PortfolioReportExportView(StaffPageMixin, View):
+class PortfolioReportExportView(StaffPageMixin, ExportFormatMixin, View):
     """The report's rows as CSV or Excel, filtered like the page."""
 
     request: AuthenticatedHttpRequest
-    fmt = "csv"
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filters = PortfolioFilters.from_query(request.GET.dict())
         rows = portfolio_report_for(user=request.user, filters=filters)
-        if self.fmt == "csv":
-            return csv_response("portfolio.csv", report_header(), report_rows(rows))
-        response = HttpResponse(
-            report_xlsx(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="portfolio.xlsx"'
-        return response
+        table = Table(title=_("Portfolio"), headers=report_header(), rows=report_rows(rows))
+        return self.export(table, name="portfolio", day=local_day())

@@ -4,6 +4,7 @@ tickets (staff and portal) and a client's account."""
 
 from django.urls import URLPattern, path
 
+from common.exports import export_paths
 from feedback.views import (
     account,
     answer,
@@ -24,8 +25,11 @@ portal_ticket = "portal/projects/<int:project_id>/feedback/<int:ticket_id>"
 
 satisfaction_urlpatterns: list[URLPattern] = [
     path("satisfaction/", satisfaction.SatisfactionDashboardView.as_view(), name="dashboard"),
-    path(
-        "satisfaction/export.csv", satisfaction.SatisfactionCsvView.as_view(), name="dashboard_csv"
+    *export_paths(
+        "satisfaction/export",
+        satisfaction.SatisfactionCsvView,
+        csv_name="dashboard_csv",
+        xlsx_name="dashboard_xlsx",
     ),
 ]
 
@@ -117,10 +121,11 @@ ticket_urlpatterns: list[URLPattern] = [
         tickets.ProjectFeedbackView.as_view(),
         name="project_feedback",
     ),
-    path(
-        "projects/<int:project_id>/feedback.csv",
-        tickets.ProjectFeedbackCsvView.as_view(),
-        name="project_feedback_csv",
+    *export_paths(
+        "projects/<int:project_id>/feedback",
+        tickets.ProjectFeedbackCsvView,
+        csv_name="project_feedback_csv",
+        xlsx_name="project_feedback_xlsx",
     ),
     path(f"{ticket}/", tickets.TicketView.as_view(), name="ticket"),
     path(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from closeout.views import PortalCloseoutView
+from common.exports import export_paths
 from portal import views, views_client
 from stakeholders.views import changes as change_views
 from stakeholders.views import requirements as requirement_views
@@ -21,6 +22,12 @@ urlpatterns = [
         "projects/<int:project_id>/requirements/",
         requirement_views.PortalRequirementListView.as_view(),
         name="requirements",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/requirements",
+        requirement_views.PortalRequirementExportView,
+        csv_name="requirements_csv",
+        xlsx_name="requirements_xlsx",
     ),
     path(
         "projects/<int:project_id>/requirements/new/",
@@ -101,6 +108,12 @@ urlpatterns = [
         "projects/<int:project_id>/change-requests/",
         change_views.PortalChangeRequestListView.as_view(),
         name="change_requests",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/change-requests",
+        change_views.PortalChangeRequestExportView,
+        csv_name="change_requests_csv",
+        xlsx_name="change_requests_xlsx",
     ),
     path(
         "projects/<int:project_id>/change-requests/<int:cr_id>/",

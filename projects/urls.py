@@ -1,5 +1,6 @@
 from django.urls import path
 
+from common.exports import export_paths
 from projects import views
 from projects.views.baselines import BaselineSetView, BaselinesView
 from projects.views.templates import TemplateDeleteView, TemplateListView, TemplateSaveView
@@ -9,6 +10,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    *export_paths("list", views.ProjectListExportView, csv_name="list_csv", xlsx_name="list_xlsx"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("templates/", TemplateListView.as_view(), name="templates"),
     path(
@@ -60,6 +62,9 @@ urlpatterns = [
         "<int:project_id>/members/remove/", views.MemberRemoveView.as_view(), name="member_remove"
     ),
     path("<int:project_id>/plan/", views.ProjectPlanView.as_view(), name="plan"),
+    *export_paths(
+        "<int:project_id>/plan", views.PlanExportView, csv_name="plan_csv", xlsx_name="plan_xlsx"
+    ),
     path(
         "<int:project_id>/plan/milestones/", views.MilestoneAddView.as_view(), name="milestone_add"
     ),
@@ -99,6 +104,12 @@ urlpatterns = [
         name="deliverable_document_upload",
     ),
     path("<int:project_id>/documents/", views.ProjectDocumentsView.as_view(), name="documents"),
+    *export_paths(
+        "<int:project_id>/documents",
+        views.DocumentExportView,
+        csv_name="documents_csv",
+        xlsx_name="documents_xlsx",
+    ),
     path(
         "<int:project_id>/documents/upload/",
         views.DocumentUploadView.as_view(),
@@ -125,7 +136,9 @@ urlpatterns = [
         name="document_download",
     ),
     path("<int:project_id>/tasks/", views.TaskListView.as_view(), name="tasks"),
-    path("<int:project_id>/tasks.csv", views.TaskCsvView.as_view(), name="tasks_csv"),
+    *export_paths(
+        "<int:project_id>/tasks", views.TaskCsvView, csv_name="tasks_csv", xlsx_name="tasks_xlsx"
+    ),
     path("<int:project_id>/tasks/<int:task_id>/", views.TaskDetailView.as_view(), name="task"),
     path(
         "<int:project_id>/tasks/<int:task_id>/delete/",
@@ -171,7 +184,9 @@ urlpatterns = [
         views.CostEntryDeleteView.as_view(),
         name="costs_delete_cost",
     ),
-    path("<int:project_id>/costs.csv", views.CostCsvView.as_view(), name="costs_csv"),
+    *export_paths(
+        "<int:project_id>/costs", views.CostCsvView, csv_name="costs_csv", xlsx_name="costs_xlsx"
+    ),
     path("<int:project_id>/timeline/", views.TimelineView.as_view(), name="timeline"),
     path("<int:project_id>/timeline/pdf/", TimelinePdfView.as_view(), name="timeline_pdf"),
     path("<int:project_id>/baselines/", BaselinesView.as_view(), name="baselines"),

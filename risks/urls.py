@@ -1,5 +1,6 @@
 from django.urls import path
 
+from common.exports import export_paths
 from risks.views import portal, register, risks, settings
 
 app_name = "risks"
@@ -9,7 +10,12 @@ risk = "projects/<int:project_id>/risks/<int:risk_id>"
 urlpatterns = [
     # Staff
     path("projects/<int:project_id>/risks/", register.RegisterView.as_view(), name="register"),
-    path("projects/<int:project_id>/risks.csv", register.RiskCsvView.as_view(), name="export"),
+    *export_paths(
+        "projects/<int:project_id>/risks",
+        register.RiskCsvView,
+        csv_name="export",
+        xlsx_name="export_xlsx",
+    ),
     path(
         "projects/<int:project_id>/risks/issues/resolve/",
         register.IssueResolveView.as_view(),
@@ -32,10 +38,11 @@ urlpatterns = [
         portal.PortalRegisterView.as_view(),
         name="portal_register",
     ),
-    path(
-        "portal/projects/<int:project_id>/risks.csv",
-        register.PortalRiskCsvView.as_view(),
-        name="portal_export",
+    *export_paths(
+        "portal/projects/<int:project_id>/risks",
+        register.PortalRiskCsvView,
+        csv_name="portal_export",
+        xlsx_name="portal_export_xlsx",
     ),
     path(
         "portal/projects/<int:project_id>/risks/<int:risk_id>/",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from common.exports import export_paths
 from stakeholders.views import action_items, changes, decisions, meetings, register, requirements
 
 app_name = "stakeholders"
@@ -9,6 +10,12 @@ urlpatterns = [
         "projects/<int:project_id>/requirements/",
         requirements.RequirementListView.as_view(),
         name="requirements",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/requirements",
+        requirements.RequirementExportView,
+        csv_name="requirements_csv",
+        xlsx_name="requirements_xlsx",
     ),
     path(
         "projects/<int:project_id>/requirements/new/",
@@ -35,6 +42,12 @@ urlpatterns = [
         changes.ChangeRequestListView.as_view(),
         name="change_requests",
     ),
+    *export_paths(
+        "projects/<int:project_id>/change-requests",
+        changes.ChangeRequestExportView,
+        csv_name="change_requests_csv",
+        xlsx_name="change_requests_xlsx",
+    ),
     path(
         "projects/<int:project_id>/change-requests/<int:cr_id>/",
         changes.ChangeRequestDetailView.as_view(),
@@ -50,6 +63,12 @@ urlpatterns = [
         "projects/<int:project_id>/stakeholders/",
         register.RegisterView.as_view(),
         name="register",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/stakeholders",
+        register.RegisterExportView,
+        csv_name="register_csv",
+        xlsx_name="register_xlsx",
     ),
     path(
         "projects/<int:project_id>/stakeholders/add/",
@@ -91,6 +110,12 @@ urlpatterns = [
         meetings.MeetingListView.as_view(),
         name="meetings",
     ),
+    *export_paths(
+        "projects/<int:project_id>/meetings",
+        meetings.MeetingExportView,
+        csv_name="meetings_csv",
+        xlsx_name="meetings_xlsx",
+    ),
     path(
         "projects/<int:project_id>/meetings/<int:meeting_id>/",
         meetings.MeetingDetailView.as_view(),
@@ -121,10 +146,11 @@ urlpatterns = [
         decisions.DecisionLogView.as_view(),
         name="decisions",
     ),
-    path(
-        "projects/<int:project_id>/decisions.csv",
-        decisions.DecisionLogCsvView.as_view(),
-        name="decisions_csv",
+    *export_paths(
+        "projects/<int:project_id>/decisions",
+        decisions.DecisionLogCsvView,
+        csv_name="decisions_csv",
+        xlsx_name="decisions_xlsx",
     ),
     path(
         "projects/<int:project_id>/decisions.pdf",
@@ -149,6 +175,12 @@ urlpatterns = [
         meetings.PortalMeetingListView.as_view(),
         name="portal_meetings",
     ),
+    *export_paths(
+        "portal/projects/<int:project_id>/meetings",
+        meetings.PortalMeetingExportView,
+        csv_name="portal_meetings_csv",
+        xlsx_name="portal_meetings_xlsx",
+    ),
     path(
         "portal/projects/<int:project_id>/meetings/<int:meeting_id>/",
         meetings.PortalMeetingDetailView.as_view(),
@@ -159,10 +191,11 @@ urlpatterns = [
         decisions.PortalDecisionLogView.as_view(),
         name="portal_decisions",
     ),
-    path(
-        "portal/projects/<int:project_id>/decisions.csv",
-        decisions.PortalDecisionLogCsvView.as_view(),
-        name="portal_decisions_csv",
+    *export_paths(
+        "portal/projects/<int:project_id>/decisions",
+        decisions.PortalDecisionLogCsvView,
+        csv_name="portal_decisions_csv",
+        xlsx_name="portal_decisions_xlsx",
     ),
     path(
         "portal/projects/<int:project_id>/decisions.pdf",

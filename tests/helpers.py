@@ -25,3 +25,13 @@ def count_queries(client: Client, url: str, *, warm: bool = False) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(context.captured_queries)
+
+
+def assert_queries_constant(client: Client, url: str, add_rows: Any) -> None:
+    """One GET of `url` costs as many queries with a few rows as with more: `add_rows(count)`
+    adds `count` more between the two counts."""
+    add_rows(2)
+    few = count_queries(client, url, warm=True)
+    add_rows(6)
+    many = count_queries(client, url, warm=True)
+    assert few == many, f"{url}: {few} queries with fewer rows, {many} with more"

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
-from common.csv import csv_response
+from common.exports import ExportFormatMixin, Table
 from feedback.forms.satisfaction import DashboardFilterForm
 from feedback.models import Topic
 from feedback.selectors.complaints import complaint_dashboard_figures
@@ -140,24 +141,26 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
 
 
 CSV_COLUMNS = [
-    ("client", "campaign__project__client__name"),
-    ("project", "campaign__project__name"),
-    ("invited", "invited"),
-    ("answered", "answered"),
-    ("response_rate", "response_rate"),
-    ("responses", "responses"),
-    ("nps", "nps"),
-    ("promoters", "promoters"),
-    ("passives", "passives"),
-    ("detractors", "detractors"),
-    ("csat", "csat"),
-    ("csat_mean", "csat_mean"),
+    (gettext_lazy("Client"), "campaign__project__client__name"),
+    (gettext_lazy("Project"), "campaign__project__name"),
+    (gettext_lazy("Invited"), "invited"),
+    (gettext_lazy("Answered"), "answered"),
+    # xgettext:no-python-format
+    (gettext_lazy("Response rate (%)"), "response_rate"),
+    (gettext_lazy("Responses"), "responses"),
+    (gettext_lazy("NPS"), "nps"),
+    (gettext_lazy("Promoters"), "promoters"),
+    (gettext_lazy("Passives"), "passives"),
+    (gettext_lazy("Detractors"), "detractors"),
+    # xgettext:no-python-format
+    (gettext_lazy("CSAT (%)"), "csat"),
+    (gettext_lazy("CSAT mean"), "csat_mean"),
 ]
 
 
-class SatisfactionCsvView(StaffPageMixin, PermissionRequiredMixin, View):
-    """The dashboard's figures per project, with the same filters, as CSV (cells that a
-    spreadsheet would evaluate are neutralised)."""
+class SatisfactionCsvView(StaffPageMixin, PermissionRequiredMixin, ExportFormatMixin, View):
+    """The dashboard's figures per project, with the same filters, as CSV or Excel (cells that
+    a spreadsheet would evaluate are neutralised)."""
 
     request: AuthenticatedHttpRequest
 
@@ -166,7 +169,8 @@ class SatisfactionCsvView(StaffPageMixin, PermissionRequiredMixin, View):
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _form, filters = _filters_for(request)
         rows = satisfaction_by_project(user=request.user, filters=filters)
-        name = f"satisfaction-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
+        name = f"satisfaction-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
         header = [header for header, _key in CSV_COLUMNS]
         cells = ([row[key] for _header, key in CSV_COLUMNS] for row in rows)
-        return csv_response(name, header, cells)
+        table = Table(title=_("Satisfaction"), headers=header, rows=cells)
+        return self.export(table, name=name, day=None)

@@ -10,13 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
-from common.csv import csv_response
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from feedback.forms.tickets import (
     AcknowledgeForm,
@@ -167,8 +166,9 @@ class ProjectFeedbackView(StaffPageMixin, TicketListMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class ProjectFeedbackCsvView(StaffPageMixin, ProjectPageMixin, View):
-    """The project's tickets as CSV (provider side), cells safe from formula injection."""
+class ProjectFeedbackCsvView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's tickets as CSV or Excel (provider side), cells safe from formula
+    injection."""
 
     request: AuthenticatedHttpRequest
 
@@ -192,11 +192,6 @@ class ProjectFeedbackCsvView(StaffPageMixin, ProjectPageMixin, View):
             _("Resolved"),
             _("Confirmed"),
         ]
-        zone = timezone.get_current_timezone()
-
-        def moment(value: Any) -> str:
-            return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
-
         rows = (
             (
                 ticket.reference,
@@ -206,17 +201,21 @@ class ProjectFeedbackCsvView(StaffPageMixin, ProjectPageMixin, View):
                 ticket.get_status_display(),
                 ticket.get_visibility_display(),
                 ticket.raised_by.display_name,
-                moment(ticket.raised_at),
+                ticket.raised_at,
                 ticket.owner.display_name if ticket.owner else "",
-                moment(ticket.first_response_due_at),
-                moment(ticket.first_responded_at),
-                moment(ticket.resolution_due_at),
-                moment(ticket.resolved_at),
-                moment(ticket.confirmed_at),
+                ticket.first_response_due_at,
+                ticket.first_responded_at,
+                ticket.resolution_due_at,
+                ticket.resolved_at,
+                ticket.confirmed_at,
             )
             for ticket in tickets
         )
-        return csv_response(f"{self.project.code}-feedback.csv", header, rows)
+        return self.export(
+            Table(title=_("Feedback"), headers=header, rows=rows),
+            name=f"{self.project.code}-feedback",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class TicketView(StaffPageMixin, TicketDetailMixin, TemplateView):

@@ -18,8 +18,8 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common import formatting
-from common.csv import csv_response
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from projects.earned_value.figures import project_earned_value
 from projects.earned_value.series import SeriesPoint, earned_value_series
@@ -259,9 +259,9 @@ class RateDeleteView(CostDeleteView):
         rate_delete(actor=self.request.user, rate=obj)
 
 
-class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
-    """The project's time and cost entries as one CSV (PM, AM, staff admins), safe against
-    formula injection."""
+class CostCsvView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's time and cost entries as one CSV or Excel file (PM, AM, staff admins),
+    safe against formula injection."""
 
     request: AuthenticatedHttpRequest
 
@@ -286,13 +286,13 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
             (
                 (
                     _("Time"),
-                    entry.date.isoformat(),
+                    entry.date,
                     entry.person.display_name,
                     entry.task.name if entry.task else "",
                     entry.hours,
                     "",
                     entry.get_status_display(),
-                    _("yes") if entry.is_billable else _("no"),
+                    entry.is_billable,
                     entry.note,
                 )
                 for entry in times
@@ -300,7 +300,7 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
             (
                 (
                     _("Cost"),
-                    cost.date.isoformat(),
+                    cost.date,
                     cost.get_category_display(),
                     "",
                     "",
@@ -312,4 +312,8 @@ class CostCsvView(StaffPageMixin, ProjectPageMixin, View):
                 for cost in costs
             ),
         )
-        return csv_response(f"{project.code}-costs.csv", header, rows)
+        return self.export(
+            Table(title=_("Time and cost"), headers=header, rows=rows),
+            name=f"{project.code}-costs",
+            day=local_day(project.client.time_zone),
+        )

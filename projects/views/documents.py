@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import Done, run_action, run_form
 from projects.downloads import document_download_response
 from projects.forms.documents import DocumentUploadForm, DocumentVersionForm
@@ -135,6 +136,47 @@ class ProjectDocumentsView(
             visibility=Visibility,
         )
         return context
+
+
+class DocumentExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The documents' metadata (never their files) as CSV or Excel, as the team's list shows
+    them: which are internal, the current version and who uploaded it."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Title"),
+            _("Milestone"),
+            _("Deliverable"),
+            _("Version"),
+            _("File name"),
+            _("Size (bytes)"),
+            _("Uploaded by"),
+            _("Uploaded"),
+            _("Visibility"),
+        ]
+        rows = []
+        for document in document_list_for(user=request.user, project=self.project):
+            latest = next(iter(document.versions.all()), None)
+            rows.append(
+                [
+                    document.title,
+                    document.milestone.name if document.milestone else "",
+                    document.deliverable.name if document.deliverable else "",
+                    document.current_version,
+                    latest.original_name if latest else "",
+                    latest.size if latest else None,
+                    latest.uploaded_by.display_name if latest else "",
+                    latest.uploaded_at if latest else None,
+                    document.get_visibility_display(),
+                ]
+            )
+        return self.export(
+            Table(title=_("Documents"), headers=headers, rows=rows),
+            name=f"{self.project.code}-documents",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class DocumentPostView(ProjectDocumentsView):

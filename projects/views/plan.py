@@ -12,12 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import User
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.forms.deliverables import DeliverableForm, MilestoneEditForm, MilestoneForm
 from projects.mixins import ProjectPageMixin
@@ -39,6 +41,54 @@ def _team_choices(project: Project) -> list[tuple[int, str]]:
         (membership.user_id, membership.user.display_name)
         for membership in task_team_for(project=project)
     ]
+
+
+class PlanExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The plan's milestones, each followed by its deliverables, as CSV or Excel for the
+    team, with which are internal."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Kind"),
+            _("Name"),
+            _("Milestone"),
+            _("Status"),
+            _("Due date"),
+            _("Owner"),
+            _("Visibility"),
+        ]
+        rows: list[list[object]] = []
+        for milestone in milestone_list_for(user=request.user, project=self.project):
+            rows.append(
+                [
+                    _("Milestone"),
+                    milestone.name,
+                    "",
+                    milestone.get_status_display(),
+                    milestone.due_date,
+                    "",
+                    milestone.get_visibility_display(),
+                ]
+            )
+            rows.extend(
+                [
+                    _("Deliverable"),
+                    deliverable.name,
+                    milestone.name,
+                    deliverable.get_status_display(),
+                    deliverable.due_date,
+                    deliverable.owner.display_name if deliverable.owner else "",
+                    deliverable.get_visibility_display(),
+                ]
+                for deliverable in milestone.deliverables.all()
+            )
+        return self.export(
+            Table(title=_("Plan"), headers=headers, rows=rows),
+            name=f"{self.project.code}-plan",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):

@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import Organization
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.forms.projects import (
     ProjectCopyForm,
@@ -64,6 +66,67 @@ class ProjectListView(StaffPageMixin, TemplateView):
             page_query=query.urlencode(),
         )
         return context
+
+
+def _index(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def _project_row(project: Any) -> list[object]:
+    """One line of the list (`project` carries the portfolio's annotations)."""
+    return [
+        project.code,
+        project.name,
+        project.client.name,
+        project.get_phase_display(),
+        str(project.health.label),
+        project.next_milestone_name or "",
+        project.next_milestone_due,
+        project.awaiting_client_count,
+        project.overdue_count,
+        project.overdue_action_item_count,
+        project.open_risk_count,
+        project.critical_risk_count,
+        project.progress,
+        _index(project.earned_value.spi),
+        _index(project.earned_value.cpi),
+    ]
+
+
+class ProjectListExportView(StaffPageMixin, ExportFormatMixin, View):
+    """My projects as CSV or Excel: every project of the list (not one page of it), with its
+    filters and sort, and the figures the table shows."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        filters = PortfolioFilters.from_query(request.GET.dict())
+        headers = [
+            _("Code"),
+            _("Project"),
+            _("Client"),
+            _("Phase"),
+            _("Health"),
+            _("Next milestone"),
+            _("Due date"),
+            _("Awaiting client"),
+            _("Overdue"),
+            _("Overdue actions"),
+            _("Open risks"),
+            _("Critical risks"),
+            _("Progress (%)"),
+            _("SPI"),
+            _("CPI"),
+        ]
+        rows = (
+            _project_row(project)
+            for project in project_portfolio_for(user=request.user, filters=filters)
+        )
+        return self.export(
+            Table(title=_("My projects"), headers=headers, rows=rows),
+            name="projects",
+            day=local_day(),
+        )
 
 
 def _client_choices() -> list[tuple[int, str]]:

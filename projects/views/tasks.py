@@ -17,8 +17,8 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import User
-from common.csv import csv_response
 from common.errors import ApplicationError, NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.forms.tasks import TaskEditForm, TaskForm, TaskProgressForm
 from projects.mixins import ProjectPageMixin
@@ -258,8 +258,8 @@ class TaskQuickEditView(StaffPageMixin, ProjectPageMixin, View):
         )
 
 
-class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
-    """The project's tasks as CSV, in WBS order (the same scope as the task list)."""
+class TaskCsvView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's tasks as CSV or Excel, in WBS order (the same scope as the task list)."""
 
     request: AuthenticatedHttpRequest
 
@@ -274,9 +274,9 @@ class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
                 task.percent_complete,
                 task.assignee.display_name if task.assignee else "",
                 task.milestone.name if task.milestone else "",
-                task.start_date or "",
-                task.due_date or "",
-                task.estimate_hours if task.estimate_hours is not None else "",
+                task.start_date,
+                task.due_date,
+                task.estimate_hours,
                 task.actual_hours,
                 task.get_visibility_display(),
             )
@@ -296,4 +296,8 @@ class TaskCsvView(StaffPageMixin, ProjectPageMixin, View):
             _("Actual hours"),
             _("Visibility"),
         ]
-        return csv_response(f"{self.project.code}-tasks.csv", header, rows)
+        return self.export(
+            Table(title=_("Tasks"), headers=header, rows=rows),
+            name=f"{self.project.code}-tasks",
+            day=local_day(self.project.client.time_zone),
+        )

@@ -10,13 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.csv import csv_response
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from projects.permissions import can_edit_plan, can_raise_risk
@@ -105,35 +106,35 @@ class IssueResolveView(RegisterView):
 
 
 CSV_HEADER = [
-    "reference",
-    "title",
-    "category",
-    "status",
-    "probability",
-    "impact",
-    "score",
-    "level",
-    "residual_score",
-    "residual_level",
-    "strategy",
-    "owner",
-    "next_review_date",
-    "visibility",
-    "raised_by_side",
+    gettext_lazy("Reference"),
+    gettext_lazy("Title"),
+    gettext_lazy("Category"),
+    gettext_lazy("Status"),
+    gettext_lazy("Probability"),
+    gettext_lazy("Impact"),
+    gettext_lazy("Score"),
+    gettext_lazy("Level"),
+    gettext_lazy("Residual score"),
+    gettext_lazy("Residual level"),
+    gettext_lazy("Strategy"),
+    gettext_lazy("Owner"),
+    gettext_lazy("Next review"),
+    gettext_lazy("Raised by"),
 ]
 
 
-class RiskCsvMixin(ProjectPageMixin):
-    """The register as CSV (the same scope and filters as the page; cells that a spreadsheet
-    would evaluate are escaped)."""
+class RiskExportMixin(ExportFormatMixin, ProjectPageMixin):
+    """The register as CSV or Excel (the same scope and filters as the page; no cell is ever
+    evaluated). The staff file says which risks are internal; the client's holds none."""
 
     request: AuthenticatedHttpRequest
+    with_visibility = True
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filters = RiskFilters.from_query(request.GET)
         risks = risk_list_for(user=request.user, project=self.project, filters=filters)
         rows = (
-            (
+            [
                 risk.reference,
                 risk.title,
                 risk.get_category_display(),
@@ -146,20 +147,25 @@ class RiskCsvMixin(ProjectPageMixin):
                 risk.get_residual_level_display(),
                 risk.get_strategy_display(),
                 risk.owner.display_name if risk.owner else "",
-                risk.next_review_date.isoformat() if risk.next_review_date else "",
-                risk.get_visibility_display(),
+                risk.next_review_date,
                 risk.get_raised_side_display(),
-            )
+            ]
+            + ([risk.get_visibility_display()] if self.with_visibility else [])
             for risk in risks
         )
-        return csv_response(f"{self.project.code}-risks.csv", CSV_HEADER, rows)
+        headers = CSV_HEADER + ([gettext_lazy("Visibility")] if self.with_visibility else [])
+        table = Table(title=gettext_lazy("Risks"), headers=headers, rows=rows)
+        return self.export(
+            table,
+            name=f"{self.project.code}-risks",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
-class RiskCsvView(StaffPageMixin, RiskCsvMixin, View):
+class RiskCsvView(StaffPageMixin, RiskExportMixin, View):
     request: AuthenticatedHttpRequest
-    pass
 
 
-class PortalRiskCsvView(PortalPageMixin, RiskCsvMixin, View):
+class PortalRiskCsvView(PortalPageMixin, RiskExportMixin, View):
     request: AuthenticatedHttpRequest
-    pass
+    with_visibility = False

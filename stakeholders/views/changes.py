@@ -12,11 +12,13 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotAllowed
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from projects.models import Visibility
@@ -92,6 +94,59 @@ class ChangeRequestListMixin(ProjectPageMixin):
             messages.success(request, _("Change request %(ref)s raised.") % {"ref": cr.reference})
             return redirect(self.detail_url_name, project_id=self.project.pk, cr_id=cr.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)  # type: ignore[attr-defined]
+
+
+class ChangeRequestExportBase(ExportFormatMixin, ProjectPageMixin, View):
+    """The change requests of the list as CSV or Excel: the staff file says which are
+    internal; the client's holds only client-visible ones, with the impacts they may see."""
+
+    request: AuthenticatedHttpRequest
+    with_visibility = True
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        change_requests = change_request_list_for(user=request.user, project=self.project)
+        headers = [
+            _("Reference"),
+            _("Title"),
+            _("Status"),
+            _("Raised by"),
+            _("Side"),
+            _("Requested"),
+            _("Impact on cost"),
+            _("Schedule"),
+        ]
+        if self.with_visibility:
+            headers.append(_("Visibility"))
+        rows = (
+            [
+                cr.reference,
+                cr.title,
+                cr.get_status_display(),
+                cr.requested_by.display_name if cr.requested_by else "",
+                cr.get_requested_side_display(),
+                cr.requested_at,
+                cr.cost_impact,
+                "; ".join(
+                    f"{impact.milestone.name} {impact.days:+d}"
+                    for impact in cr.schedule_impacts.all()
+                ),
+            ]
+            + ([cr.get_visibility_display()] if self.with_visibility else [])
+            for cr in change_requests
+        )
+        return self.export(
+            Table(title=_("Change requests"), headers=headers, rows=rows),
+            name=f"{self.project.code}-change-requests",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
+class ChangeRequestExportView(StaffPageMixin, ChangeRequestExportBase):
+    pass
+
+
+class PortalChangeRequestExportView(PortalPageMixin, ChangeRequestExportBase):
+    with_visibility = False
 
 
 class ChangeRequestDetailMixin(ProjectPageMixin):

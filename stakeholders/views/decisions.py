@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
-from common.csv import csv_response
+from common.exports import ExportFormatMixin, Table, export_response, local_day
 from common.pdf import pdf_response
 from projects.mixins import ProjectPageMixin
 from stakeholders.selectors.decisions import decision_log_for
@@ -66,29 +65,31 @@ class PortalDecisionLogPdfView(PortalPageMixin, ProjectPageMixin, View):
         return decision_log_pdf(request, self.project, portal=True)
 
 
-def decision_log_csv(request: AuthenticatedHttpRequest, project: Any) -> HttpResponse:
-    """The log as CSV, with what this person may see."""
-    return csv_response(
-        f"{project.code}-decisions.csv",
-        [_("Date"), _("Kind"), _("Decision"), _("Decided by"), _("Side")],
-        (
-            (
-                timezone.localtime(decision.decided_at).strftime("%Y-%m-%d %H:%M"),
-                decision.kind,
-                decision.text,
-                decision.decided_by,
-                decision.side,
-            )
+def decision_log_export(
+    request: AuthenticatedHttpRequest, project: Any, *, file_format: Any
+) -> HttpResponse:
+    """The log as CSV or Excel, with what this person may see."""
+    table = Table(
+        title=_("Decision log"),
+        headers=[_("Date"), _("Kind"), _("Decision"), _("Decided by"), _("Side")],
+        rows=(
+            (decision.decided_at, decision.kind, decision.text, decision.decided_by, decision.side)
             for decision in decision_log_for(user=request.user, project=project)
         ),
     )
+    return export_response(
+        table,
+        file_format=file_format,
+        name=f"{project.code}-decisions",
+        day=local_day(project.client.time_zone),
+    )
 
 
-class DecisionLogCsvView(StaffPageMixin, ProjectPageMixin, View):
+class DecisionLogCsvView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return decision_log_csv(request, self.project)
+        return decision_log_export(request, self.project, file_format=self.file_format)
 
 
-class PortalDecisionLogCsvView(PortalPageMixin, ProjectPageMixin, View):
+class PortalDecisionLogCsvView(PortalPageMixin, ExportFormatMixin, ProjectPageMixin, View):
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return decision_log_csv(request, self.project)
+        return decision_log_export(request, self.project, file_format=self.file_format)

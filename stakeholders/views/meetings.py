@@ -10,11 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import NotAllowed
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from stakeholders.forms.meetings import (
@@ -90,6 +92,60 @@ class PortalMeetingListView(PortalPageMixin, MeetingListMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "stakeholders/portal_meeting_list.html"
+
+
+class MeetingExportBase(ExportFormatMixin, ProjectPageMixin, View):
+    """The meetings this person may see as CSV or Excel, latest first, with the attendees,
+    decisions and action items they may see (never the minutes' text). The staff file says
+    which meetings and minutes are internal."""
+
+    request: AuthenticatedHttpRequest
+    with_visibility = True
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Title"),
+            _("Starts"),
+            _("Location or link"),
+            _("Attendees"),
+            _("Stakeholders"),
+            _("Decisions"),
+            _("Action items"),
+        ]
+        if self.with_visibility:
+            headers += [_("Visibility"), _("Minutes visibility")]
+        rows = (
+            [
+                meeting.title,
+                meeting.starts_at,
+                meeting.location,
+                ", ".join(person.display_name for person in meeting.attendees.all()),
+                ", ".join(stakeholder.name for stakeholder in meeting.stakeholder_attendees.all()),
+                len(meeting.decisions.all()),
+                len(meeting.action_items.all()),
+            ]
+            + (
+                [meeting.get_visibility_display(), meeting.get_minutes_visibility_display()]
+                if self.with_visibility
+                else []
+            )
+            for meeting in meeting_list_for(user=request.user, project=self.project).order_by(
+                "-starts_at", "-id"
+            )
+        )
+        return self.export(
+            Table(title=_("Meetings"), headers=headers, rows=rows),
+            name=f"{self.project.code}-meetings",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
+class MeetingExportView(StaffPageMixin, MeetingExportBase):
+    pass
+
+
+class PortalMeetingExportView(PortalPageMixin, MeetingExportBase):
+    with_visibility = False
 
 
 class MeetingDetailMixin(ProjectPageMixin):

@@ -10,11 +10,13 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import InvalidInput, NotAllowed, NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
 from projects.selectors import deliverable_list_for
@@ -91,6 +93,46 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
             stakeholders=choices,
             members=project_members(self.project),
             deliverables=deliverable_list_for(user=self.request.user, project=self.project),
+        )
+
+
+class RegisterExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The stakeholder register as CSV or Excel for the team (the page's scope), by name, with
+    which entries are internal."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Name"),
+            _("Organisation"),
+            _("Role"),
+            _("Contact"),
+            _("Influence"),
+            _("Interest"),
+            _("Attitude"),
+            _("Engagement strategy"),
+            _("Visibility"),
+        ]
+        stakeholders = stakeholder_list_for(user=request.user, project=self.project)
+        rows = (
+            [
+                stakeholder.name,
+                stakeholder.organisation,
+                stakeholder.role,
+                stakeholder.contact,
+                stakeholder.influence,
+                stakeholder.interest,
+                stakeholder.get_attitude_display(),
+                stakeholder.engagement_strategy,
+                stakeholder.get_visibility_display(),
+            ]
+            for stakeholder in stakeholders.order_by("name", "id")
+        )
+        return self.export(
+            Table(title=_("Stakeholder register"), headers=headers, rows=rows),
+            name=f"{self.project.code}-stakeholders",
+            day=local_day(self.project.client.time_zone),
         )
 
 

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from discussions.services import attachments_add
 from projects.mixins import ProjectPageMixin
@@ -44,18 +46,27 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def requirement_filters(query: Any) -> dict[str, str]:
+    """The list's filters from its query (an unknown value is no filter): the page and its
+    exports read them alike."""
+    status = query.get("status", "")
+    priority = query.get("priority", "")
+    return {
+        "status": status if status in Requirement.Status.values else "",
+        "priority": priority if priority in Requirement.Priority.values else "",
+    }
+
+
 class RequirementListBase(ProjectPageMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status", "")
-        priority = self.request.GET.get("priority", "")
-        status = status if status in Requirement.Status.values else ""
-        priority = priority if priority in Requirement.Priority.values else ""
+        filters = requirement_filters(self.request.GET)
+        status, priority = filters["status"], filters["priority"]
         context.update(
             requirements=requirement_list_for(
-                user=self.request.user, project=self.project, status=status, priority=priority
+                user=self.request.user, project=self.project, **filters
             ),
             statuses=Requirement.Status.choices,
             priorities=Requirement.Priority.choices,
@@ -72,6 +83,56 @@ class RequirementListView(StaffPageMixin, RequirementListBase):
 
 class PortalRequirementListView(PortalPageMixin, RequirementListBase):
     template_name = "portal/requirement_list.html"
+
+
+class RequirementExportBase(ExportFormatMixin, ProjectPageMixin, View):
+    """The requirements of the list, with its filters, as CSV or Excel: the staff file says
+    which are internal; the client's holds only client-visible ones."""
+
+    request: AuthenticatedHttpRequest
+    with_visibility = True
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        requirements = requirement_list_for(
+            user=request.user, project=self.project, **requirement_filters(request.GET)
+        )
+        headers = [
+            _("Reference"),
+            _("Title"),
+            _("Priority"),
+            _("Status"),
+            _("Version"),
+            _("Created"),
+            _("Updated"),
+        ]
+        if self.with_visibility:
+            headers.append(_("Visibility"))
+        rows = (
+            [
+                requirement.reference,
+                requirement.title,
+                requirement.get_priority_display(),
+                requirement.get_status_display(),
+                requirement.version,
+                requirement.created_at,
+                requirement.updated_at,
+            ]
+            + ([requirement.get_visibility_display()] if self.with_visibility else [])
+            for requirement in requirements
+        )
+        return self.export(
+            Table(title=_("Requirements"), headers=headers, rows=rows),
+            name=f"{self.project.code}-requirements",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
+class RequirementExportView(StaffPageMixin, RequirementExportBase):
+    pass
+
+
+class PortalRequirementExportView(PortalPageMixin, RequirementExportBase):
+    with_visibility = False
 
 
 class RequirementTraceabilityView(StaffPageMixin, ProjectPageMixin, TemplateView):

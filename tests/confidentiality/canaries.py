@@ -33,6 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -542,9 +543,24 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_text(body: bytes) -> str:
+    """An Excel workbook as text: every sheet's name and every cell's value, one cell a line."""
+    workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    lines = []
+    for sheet in workbook.worksheets:
+        lines.append(sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            lines.extend(str(value) for value in row if value is not None)
+    workbook.close()
+    return "\n".join(lines)
+
+
 def response_text(response: Any) -> str:
     """Everything a person receives: the headers that carry words (a file's name) and the body,
-    a PDF as its text, a calendar file unfolded."""
+    a PDF as its text, a workbook as its cells, a calendar file unfolded."""
     content_type = response.get("Content-Type", "")
     headers = " ".join(
         str(response.get(name, "")) for name in ("Content-Disposition", "Location", "HX-Trigger")
@@ -555,6 +571,8 @@ def response_text(response: Any) -> str:
         body = response.content
     if content_type.startswith("application/pdf") or body.startswith(b"%PDF-"):
         return headers + "\n" + pdf_text(body)
+    if content_type.startswith(XLSX_CONTENT_TYPE):
+        return headers + "\n" + xlsx_text(body)
     text = body.decode("utf-8", errors="replace")
     if content_type.startswith("text/calendar"):
         # iCalendar folds long lines (RFC 5545, 3.1): unfolded, a canary is never split.

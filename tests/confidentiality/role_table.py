@@ -334,6 +334,10 @@ PAGES: dict[str, Entry] = {
     "mfa_download_recovery_codes": Entry(roles(404, anonymous=LOGIN)),
     # Staff app
     "projects:list": Entry(STAFF_PAGE),
+    **{
+        name: Entry(STAFF_PAGE, note="one's own projects, as the list")
+        for name in ("projects:list_csv", "projects:list_xlsx")
+    },
     "projects:detail": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "projects:create": Entry(STAFF_PAGE, note="any provider person may start a project"),
     "projects:edit": Entry(
@@ -396,6 +400,10 @@ PAGES: dict[str, Entry] = {
     },
     "projects:plan": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     **{
+        name: Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal items too")
+        for name in ("projects:plan_csv", "projects:plan_xlsx")
+    },
+    **{
         name: Entry(
             roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
             kwargs=project_kwargs,
@@ -427,6 +435,12 @@ PAGES: dict[str, Entry] = {
         )
     },
     "projects:documents": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="metadata, internal documents too"
+        )
+        for name in ("projects:documents_csv", "projects:documents_xlsx")
+    },
     **{
         name: Entry(
             roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
@@ -465,20 +479,26 @@ PAGES: dict[str, Entry] = {
             "projects:costs_delete_cost",
         )
     },
-    "projects:costs_csv": Entry(
-        roles(
-            403,
-            anonymous=LOGIN,
-            pm=200,
-            am=200,
-            staff_admin=200,
-            outsider=404,
-            **dict.fromkeys(CLIENTS, PORTAL),
-        ),
-        kwargs=project_kwargs,
-        note="internal costs: the PM, the AM and staff admins",
-    ),
+    **{
+        name: Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                am=200,
+                staff_admin=200,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=project_kwargs,
+            note="internal costs: the PM, the AM and staff admins",
+        )
+        for name in ("projects:costs_csv", "projects:costs_xlsx")
+    },
     "projects:tasks_csv": Entry(
+        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
+    ),
+    "projects:tasks_xlsx": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal tasks too: provider side only"
     ),
     "projects:task": Entry(STAFF_PROJECT_PAGE, kwargs=task_kwargs),
@@ -544,6 +564,12 @@ PAGES: dict[str, Entry] = {
         note="results scoped inside (tests/projects/test_search.py checks every role's hits)",
     ),
     "stakeholders:requirements": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal requirements too: staff"
+        )
+        for name in ("stakeholders:requirements_csv", "stakeholders:requirements_xlsx")
+    },
     "stakeholders:requirement_traceability": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:requirement_create": Entry(
         roles(
@@ -567,9 +593,12 @@ PAGES: dict[str, Entry] = {
         note="POST only: the PM's form of the requirement page (tests/stakeholders)",
     ),
     "risks:register": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
-    "risks:export": Entry(
-        STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
-    ),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal risks too: provider side only"
+        )
+        for name in ("risks:export", "risks:export_xlsx")
+    },
     "risks:issue_resolve": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=project_kwargs,
@@ -602,9 +631,10 @@ PAGES: dict[str, Entry] = {
     "risks:portal_register": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only"
     ),
-    "risks:portal_export": Entry(
-        PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only"
-    ),
+    **{
+        name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible risks only")
+        for name in ("risks:portal_export", "risks:portal_export_xlsx")
+    },
     "risks:portal_risk": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "risk_id": cast.risk.pk},
@@ -613,6 +643,12 @@ PAGES: dict[str, Entry] = {
     "stakeholders:register": Entry(
         STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: provider side"
     ),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the register is internal: staff"
+        )
+        for name in ("stakeholders:register_csv", "stakeholders:register_xlsx")
+    },
     "stakeholders:stakeholder_add": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
         kwargs=project_kwargs,
@@ -649,6 +685,10 @@ PAGES: dict[str, Entry] = {
         note="POST only, for the PM (tests/stakeholders/test_register_edit.py)",
     ),
     "stakeholders:meetings": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal meetings too")
+        for name in ("stakeholders:meetings_csv", "stakeholders:meetings_xlsx")
+    },
     "stakeholders:meeting": Entry(STAFF_PROJECT_PAGE, kwargs=meeting_kwargs),
     "stakeholders:meeting_minutes_save": Entry(
         roles(405, anonymous=LOGIN, outsider=404, **dict.fromkeys(CLIENTS, PORTAL)),
@@ -672,6 +712,7 @@ PAGES: dict[str, Entry] = {
     ),
     "stakeholders:decisions": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_csv": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:decisions_xlsx": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:decisions_pdf": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:todo": Entry(STAFF_PAGE, note="the user's own open action items"),
     "stakeholders:action_item_done": Entry(
@@ -684,11 +725,16 @@ PAGES: dict[str, Entry] = {
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible plan and the RACI"
     ),
     "stakeholders:portal_meetings": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible meetings only")
+        for name in ("stakeholders:portal_meetings_csv", "stakeholders:portal_meetings_xlsx")
+    },
     "stakeholders:portal_meeting": Entry(
         PORTAL_PROJECT_PAGE, kwargs=meeting_kwargs, note="internal minutes are blanked"
     ),
     "stakeholders:portal_decisions": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:portal_decisions_csv": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
+    "stakeholders:portal_decisions_xlsx": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "stakeholders:portal_decisions_pdf": Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs),
     "feedback:project_feedback": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
     "reports:project_reports": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
@@ -748,6 +794,12 @@ PAGES: dict[str, Entry] = {
     "portal:requirements": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible requirements only"
     ),
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible requirements only"
+        )
+        for name in ("portal:requirements_csv", "portal:requirements_xlsx")
+    },
     "portal:requirement_create": Entry(
         roles(
             200,
@@ -765,6 +817,12 @@ PAGES: dict[str, Entry] = {
         note="a client-visible requirement; an internal one is a 404",
     ),
     "stakeholders:change_requests": Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs),
+    **{
+        name: Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal change requests too: staff"
+        )
+        for name in ("stakeholders:change_requests_csv", "stakeholders:change_requests_xlsx")
+    },
     "stakeholders:change_request": Entry(
         STAFF_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
@@ -777,6 +835,12 @@ PAGES: dict[str, Entry] = {
     "portal:change_requests": Entry(
         PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible change requests only"
     ),
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible change requests only"
+        )
+        for name in ("portal:change_requests_csv", "portal:change_requests_xlsx")
+    },
     "portal:change_request": Entry(
         PORTAL_PROJECT_PAGE,
         kwargs=lambda cast: {"project_id": cast.project.pk, "cr_id": cast.change_request.pk},
@@ -1412,6 +1476,7 @@ SATISFACTION_ITEM = roles(
 PAGES.update(
     {
         "feedback:dashboard_csv": Entry(SATISFACTION_PAGE, note="figures of one's own scope"),
+        "feedback:dashboard_xlsx": Entry(SATISFACTION_PAGE, note="figures of one's own scope"),
         "feedback:survey_templates": Entry(SATISFACTION_PAGE),
         "feedback:survey_template": Entry(
             SATISFACTION_PAGE,
@@ -1629,6 +1694,9 @@ API_ACCOUNT_WRITE = roles(404, anonymous=401, am=400, staff_admin=400)
 PAGES.update(
     {
         "feedback:project_feedback_csv": Entry(
+            STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider side's export"
+        ),
+        "feedback:project_feedback_xlsx": Entry(
             STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the provider side's export"
         ),
         "feedback:ticket": Entry(STAFF_PROJECT_PAGE, kwargs=ticket_kwargs),

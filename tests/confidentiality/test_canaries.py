@@ -248,7 +248,7 @@ def test_page_shows_no_canary(world, values, surface, role):
     combos, unknown = values.kwargs_for(surface, c.route_parameters(PAGE_ROUTES[surface]))
     assert unknown == [], f"Fill these parameters (canaries.PARAMETER_MODELS): {unknown}"
     client, scanned = _client(world, role), world.items["canaries"]
-    kind = "export" if surface.endswith(("csv", "pdf", "download")) else "page"
+    kind = "export" if surface.endswith(("csv", "xlsx", "pdf", "download")) else "page"
     statuses, findings = [], {}
     for kwargs in combos:
         url = reverse(surface, kwargs=kwargs)

@@ -61,7 +61,7 @@ def test_satisfaction_export_keeps_a_negative_nps_a_number(am, rep, project):
     response = client.get(reverse("feedback:dashboard_csv"))
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][1] == "project"
-    assert rows[0][6] == "nps"
+    assert rows[0][1] == "Project"
+    assert rows[0][6] == "NPS"
     assert rows[1][1] == "'-1+2"
     assert rows[1][6] == "-100.0"

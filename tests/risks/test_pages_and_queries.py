@@ -41,6 +41,8 @@ def _fill(cast, count: int) -> None:
         ("pm", "risks:register", False),
         ("rep", "risks:portal_register", False),
         ("pm", "risks:export", False),
+        ("pm", "risks:export_xlsx", False),
+        ("rep", "risks:portal_export_xlsx", False),
         ("pm", None, "risks/"),
         ("rep", None, "risks/"),
         ("pm", None, "risks/heat-map/"),

@@ -113,6 +113,6 @@ def test_csv_export_neutralises_formulas(am, rep, project):
     response = logged_in(am).get(reverse("feedback:dashboard_csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["client", "project", "invited"]
+    assert rows[0][:3] == ["Client", "Project", "Invited"]
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
     assert rows[1][6] == "100.0"
