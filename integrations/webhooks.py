@@ -523,7 +523,11 @@ def _record(delivery: WebhookDelivery, status: int | None, error: str) -> str:
             status=WebhookDelivery.Status.PENDING,
             claimed_at=delivery.claimed_at,
         )
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        endpoint = (
+            WebhookEndpoint.objects.select_for_update().filter(pk=delivery.endpoint_id).first()
+        )
+        if endpoint is None:  # deleted while the request was out: its log went with it
+            return "skipped"
         if status is not None and 200 <= status < 300:
             mine.update(
                 status=WebhookDelivery.Status.DELIVERED,

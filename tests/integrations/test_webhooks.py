@@ -722,3 +722,22 @@ def test_a_committed_event_is_delivered_once_by_the_worker(pm, project, receiver
     wait_until(lambda: WebhookDelivery.objects.filter(pk=delivery.pk, status="delivered").exists())
     [request] = receiver.requests
     assert verify(made.secret, request)["id"] == str(delivery.event_id)
+
+
+def test_an_endpoint_deleted_while_its_delivery_is_out_is_recorded_as_nothing(
+    pm, project, receiver, local, monkeypatch
+):
+    made = register(pm, receiver.url(), project=project)
+    emit_on(project)
+    delivery = WebhookDelivery.objects.get()
+    real_post = webhook_sending.post
+
+    def post_then_delete(**kwargs):
+        answer = real_post(**kwargs)
+        WebhookEndpoint.objects.filter(pk=made.endpoint.pk).delete()
+        return answer
+
+    monkeypatch.setattr("integrations.webhooks.post", post_then_delete)
+    assert delivery_send(delivery_id=delivery.pk) == "skipped"
+    assert len(receiver.requests) == 1
+    assert not WebhookDelivery.objects.exists()
