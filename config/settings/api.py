@@ -59,6 +59,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api_schema.document_errors",
+        "common.api_schema.close_request_bodies",
+        # An example request and response on every operation that has none of its own.
+        "common.api_examples.add_examples",
     ],
     "ENUM_NAME_OVERRIDES": {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",

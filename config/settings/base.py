@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ApplicationErrorMiddleware",
+    # An API query parameter or body property the schema does not declare: 400 naming it.
+    "common.api_strict.StrictApiInputMiddleware",
     # A write to a closed project's page or API operation: 409 before the view runs.
     "projects.closure.ClosedProjectMiddleware",
 ]

@@ -4,7 +4,6 @@ one."""
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -13,6 +12,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
+from common.api_schema import file_download_response
 from common.errors import NotAllowed
 from common.parsers import JSONParser
 from discussions.models import Attachment
@@ -77,7 +77,7 @@ class AttachmentDownloadView(APIView):
 
     request: AuthenticatedRequest
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=file_download_response("The attached file."))
     def get(self, request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
         attachment = attachment_get_for(user=request.user, attachment_id=attachment_id)
         return stored_file_response(

@@ -144,25 +144,32 @@ class EarnedValueSerializer(serializers.Serializer):
     """Clients get only the totals (bac, ev, ac, spi, cpi); the other figures are absent. BAC is
     the original budget plus the added scope of the budget changes; the team also reads that
     split, the contingency, and the references of the changes whose added scope has no
-    planned work yet (unplanned_changes)."""
+    planned work yet (unplanned_changes). A figure that cannot be computed yet (no plan, no
+    baseline) is null."""
 
     status_date = serializers.DateField()
     currency = serializers.CharField()
     bac = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    pv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    pv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
     ev = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     ac = serializers.DecimalField(max_digits=16, decimal_places=2)
-    sv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    cv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    sv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    cv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
     spi = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     cpi = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
-    eac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    etc = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    vac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    tcpi = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
-    original_budget = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    added_scope = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    contingency = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    eac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    etc = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    vac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    tcpi = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
+    original_budget = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True
+    )
+    added_scope = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True
+    )
+    contingency = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True
+    )
     budget_change_count = serializers.IntegerField(required=False)
     unplanned_changes = serializers.ListField(child=serializers.CharField(), required=False)
     weekly_hours = WeekHoursSerializer(many=True, required=False)

@@ -7,14 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api_schema import file_download_response
 from common.errors import InvalidInput, NotFound
 from common.parsers import JSONParser
 from projects.api.base import ProjectScopedViewSet
@@ -148,11 +148,7 @@ class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrie
             ),
             OpenApiParameter("inline", bool, description="Display a PDF or an image inline."),
         ],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, with its original name."
-            )
-        },
+        responses=file_download_response("The version's file, with its original name."),
     )
     @action(detail=True, methods=["get"])
     def download(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> FileResponse:

@@ -53,6 +53,12 @@ class TaskSerializer(serializers.ModelSerializer):
         source="assignee.display_name", read_only=True, default=None, allow_null=True
     )
     predecessors = serializers.SerializerMethodField()
+    # Empty where the task has none: the schema says so (a read-only field built from the model
+    # would declare only the choices).
+    constraint = serializers.ChoiceField(
+        choices=Task.Constraint.choices, allow_blank=True, read_only=True
+    )
+    repeat = serializers.ChoiceField(choices=Task.Repeat.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Task

@@ -10,15 +10,19 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, response_schema_conformance
 
+from projects.models import Visibility
 from projects.services.costs import rate_set
 from projects.services.deliverables import (
     deliverable_create,
     deliverable_submit,
     quality_review_record,
 )
+from projects.services.documents import document_upload
 from projects.services.milestones import milestone_create
 from tests.api.test_schemathesis import _openapi, in_process_wsgi  # noqa: F401  (fixture)
 
@@ -113,3 +117,25 @@ def test_an_address_under_the_api_that_names_nothing_answers_the_api_s_404(clien
     page = client.get("/no-such-page/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_download_answers_in_its_own_type_as_the_schema_says(schema, cast):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    version = document_upload(
+        actor=cast.pm,
+        project=cast.project,
+        file=SimpleUploadedFile("plan.png", png),
+        visibility=Visibility.CLIENT,
+    )
+    download = schema["/api/v1/projects/{project_pk}/documents/{id}/download/"]["GET"]
+    assert list(download.definition.raw["responses"]["200"]["content"]) == ["*/*"]
+
+    token = Token.objects.get_or_create(user=cast.rep)[0].key
+    case = download.Case(path_parameters={"project_pk": cast.project.pk, "id": version.document_id})
+    response = case.call_and_validate(
+        headers={"Authorization": f"Token {token}"},
+        checks=[content_type_conformance, response_schema_conformance],
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"][0].startswith("image/png")
+    assert response.content == png

@@ -1,8 +1,9 @@
 """Property-based API testing with Schemathesis: every operation of the OpenAPI schema, called by
-a signed-in customer representative with generated input, never answers 500, and every answer it
-documents matches the schema (status, content type, body).
+a signed-in PM and by a customer representative with generated input, never answers 500, refuses
+input the schema forbids, and answers only what it documents (status, content type, headers,
+body).
 
-The representative's own project and a client-visible deliverable, requirement, change request
+The project and a client-visible deliverable, requirement, change request
 and risk exist, so generated ids sometimes hit real objects; everything else is a guess and must
 be refused cleanly (400/403/404), never crash."""
 
@@ -19,11 +20,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-)
+from schemathesis.checks import positive_data_acceptance
 
 from config.wsgi import application
 
@@ -36,8 +33,8 @@ def _openapi() -> dict[str, Any]:
     return json.loads(json.dumps(document, default=str))
 
 
-@pytest.fixture
-def rep_token(cast) -> str:
+@pytest.fixture(params=["pm", "rep"])
+def token(request, cast) -> str:
     from risks.services.register import risk_create
     from stakeholders.services.changes import change_request_create
     from stakeholders.services.requirements import requirement_create
@@ -45,11 +42,11 @@ def rep_token(cast) -> str:
     requirement_create(actor=cast.rep, project=cast.project, title="Export to Excel")
     change_request_create(actor=cast.rep, project=cast.project, title="Add SSO")
     risk_create(actor=cast.pm, project=cast.project, title="Late data", visibility="client")
-    return Token.objects.get_or_create(user=cast.rep)[0].key
+    return Token.objects.get_or_create(user=getattr(cast, request.param))[0].key
 
 
 def _in_project(case: Any, project_pk: int) -> Any:
-    case.path_parameters = {**(case.path_parameters or {}), "project_pk": project_pk}
+    case.path_parameters = {**(case.path_parameters or {}), "project_pk": str(project_pk)}
     return case
 
 
@@ -73,10 +70,10 @@ def in_process_wsgi():
         signals.request_finished.connect(close_old_connections)
 
 
-def test_the_api_never_fails_and_answers_as_documented(cast, rep_token, in_process_wsgi):
+def test_the_api_never_fails_and_answers_as_documented(cast, token, in_process_wsgi):
     schema = schemathesis.openapi.from_dict(_openapi())
     schema.app = in_process_wsgi
-    headers = {"Authorization": f"Token {rep_token}"}
+    headers = {"Authorization": f"Token {token}"}
     failures: dict[str, str] = {}
     operations = 0
     for result in schema.get_all_operations():
@@ -101,10 +98,10 @@ def test_the_api_never_fails_and_answers_as_documented(cast, rep_token, in_proce
             database=None,
         )
         def run(case: Any) -> None:
-            case.call_and_validate(
-                headers=headers,
-                checks=[not_a_server_error, content_type_conformance, response_schema_conformance],
-            )
+            # Every check Schemathesis has but one: input valid by the schema may still be
+            # refused by a rule no schema can state (a milestone of another project, a
+            # checklist not yet ticked), with a 400 that names the field.
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         try:
             run()

@@ -233,7 +233,7 @@ def test_a_client_guessing_internal_ids_of_their_own_project_finds_nothing(full_
         ("POST", "change-requests/{change_request}/approve/", {}),
         ("POST", "change-requests/{change_request}/reject/", {"reason": "No"}),
         ("PATCH", "risks/{risk}/", {"title": "Hijacked"}),
-        ("POST", "feedback-tickets/{ticket}/transition/", {"to": "confirm"}),
+        ("POST", "feedback-tickets/{ticket}/transition/", {"step": "confirm"}),
     ],
 )
 def test_an_api_write_on_a_foreign_object_is_refused(full_cast, method, path, body):

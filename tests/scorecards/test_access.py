@@ -134,6 +134,16 @@ def test_a_client_reads_nothing_of_a_scorecard(world, role_name):
             if response.status_code in (301, 302):
                 assert response["Location"] == "/portal/", url
                 assert body == ""
+            elif response.status_code == 400:
+                # An API address that takes no period refuses the parameters by name, before
+                # reading anything.
+                assert name.startswith("api_"), url
+                assert query, url
+                assert response.json() == {
+                    "by": ["This query parameter is not known here."],
+                    "periods": ["This query parameter is not known here."],
+                    "code": "unknown_input",
+                }
             else:
                 assert response.status_code in (403, 404), (url, response.status_code)
     assert {key: found for key, found in read.items() if found} == {}

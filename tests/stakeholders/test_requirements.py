@@ -318,7 +318,7 @@ def _fill(cast, count):
         ),
         ("rep", lambda cast: reverse("portal:home")),
         ("rep", lambda cast: reverse("portal:requirements", args=[cast.project.pk])),
-        ("pm", lambda cast: f"/api/v1/projects/{cast.project.pk}/requirements/?limit=100"),
+        ("pm", lambda cast: f"/api/v1/projects/{cast.project.pk}/requirements/?page_size=100"),
     ],
 )
 def test_lists_keep_a_constant_number_of_queries(
