@@ -1377,6 +1377,17 @@ def api_meeting_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.meeting.pk}
 
 
+def _raci_cell(cast: Any) -> int:
+    """The id of an R of the team member's on a work area of client A's project (the PM holds
+    its A)."""
+    from stakeholders.services.register import raci_assign
+
+    raci_assign(actor=cast.pm, project=cast.project, letter="A", work_area="Testing", user=cast.pm)
+    return raci_assign(
+        actor=cast.pm, project=cast.project, letter="R", work_area="Testing", user=cast.teammate
+    ).pk
+
+
 API.update(
     {
         ("GET", "/api/v1/projects/{project_pk}/stakeholders/"): Entry(
@@ -1427,6 +1438,44 @@ API.update(
         ),
         ("GET", "/api/v1/projects/{project_pk}/decisions/"): Entry(
             API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: the client-visible part"
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/meetings/{id}/"): Entry(
+            roles(403, anonymous=401, pm=200, teammate=200, other_client_rep=404, outsider=404),
+            kwargs=api_meeting_kwargs,
+            note="the PM and the team; {} changes nothing",
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/meetings/{id}/minutes/"): Entry(
+            API_MEETINGS_WRITE, kwargs=api_meeting_kwargs, note="{} is invalid"
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/stakeholders/{id}/"): Entry(
+            API_PM_EDIT,
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.stakeholder.pk},
+            note="the PM; {} changes nothing",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/stakeholders/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.stakeholder.pk},
+            note="the PM removes it (the others are refused before it is looked up)",
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/communication-items/{id}/"): Entry(
+            API_PM_EDIT,
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.communication_item.pk},
+            note="the PM; {} changes nothing",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/communication-items/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.communication_item.pk},
+            note="the PM removes it (the others are refused before it is looked up)",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/raci/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": _raci_cell(cast)},
+            note="the PM clears a cell (the others are refused before it is looked up)",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/requirements/{id}/transitions/"): Entry(
+            API_PROJECT_READ,
+            kwargs=api_requirement_kwargs,
+            note="the steps each may take (tests/api/test_api_parity_more.py)",
         ),
     }
 )

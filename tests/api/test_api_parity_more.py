@@ -1,0 +1,310 @@
+"""API operations that reach the same services, with the same permissions, as the staff pages
+and the portal: each one's success (checked by what is stored and answered), its refusal for a
+wrong role and on bad input with nothing changed, and its refusal on a closed project."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from projects.models import Visibility
+from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
+from stakeholders.services.meetings import meeting_create
+from stakeholders.services.register import (
+    communication_item_create,
+    raci_assign,
+    stakeholder_create,
+)
+from stakeholders.services.requirement_workflow import transitions_available
+from stakeholders.services.requirements import requirement_create
+from tests.projects.test_closed_read_only import close
+
+pytestmark = pytest.mark.django_db
+
+CLOSED = {
+    "code": "project_closed",
+    "detail": "This project is closed and read-only. A staff admin can reopen it.",
+}
+
+
+def api(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def patch(user, url, data, **extra):
+    return api(user).patch(url, data, content_type="application/json", **extra)
+
+
+def put(user, url, data, **extra):
+    return api(user).put(url, data, content_type="application/json", **extra)
+
+
+def post(user, url, data=None):
+    return api(user).post(url, data or {}, content_type="application/json")
+
+
+def delete(user, url):
+    return api(user).delete(url)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting(cast):
+    return meeting_create(
+        actor=cast.pm,
+        project=cast.project,
+        title="Kick-off",
+        starts_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+        minutes="Internal notes.",
+        minutes_visibility=Visibility.INTERNAL,
+        visibility=Visibility.CLIENT,
+    )
+
+
+def meeting_url(cast, meeting, tail=""):
+    return f"/api/v1/projects/{cast.project.pk}/meetings/{meeting.pk}/{tail}"
+
+
+def test_team_member_reschedules_a_meeting(cast, meeting):
+    response = patch(
+        cast.teammate,
+        meeting_url(cast, meeting),
+        {"starts_at": "2026-11-03T09:30:00Z", "location": "Room 2", "attendees": [cast.pm.pk]},
+    )
+    assert response.status_code == 200, response.content
+    meeting.refresh_from_db()
+    assert meeting.starts_at == datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+    assert meeting.location == "Room 2"
+    assert meeting.title == "Kick-off"
+    assert list(meeting.attendees.all()) == [cast.pm]
+    body = response.json()
+    assert body["location"] == "Room 2"
+    assert body["attendees"] == [cast.pm.pk]
+    assert response["ETag"] == f'"{meeting.revision}"'
+
+
+def test_meeting_update_with_a_stale_revision_is_a_conflict(cast, meeting):
+    response = patch(cast.pm, meeting_url(cast, meeting), {"title": "Late"}, HTTP_IF_MATCH='"99"')
+    assert response.status_code == 409
+    meeting.refresh_from_db()
+    assert meeting.title == "Kick-off"
+
+
+@pytest.mark.parametrize(("role", "status"), [("rep", 403), ("am", 403), ("outsider", 404)])
+def test_meeting_update_is_refused_to_others(cast, meeting, role, status):
+    response = patch(getattr(cast, role), meeting_url(cast, meeting), {"title": "Hijacked"})
+    assert response.status_code == status
+    meeting.refresh_from_db()
+    assert meeting.title == "Kick-off"
+
+
+def test_meeting_update_with_bad_input_changes_nothing(cast, meeting):
+    response = patch(cast.pm, meeting_url(cast, meeting), {"title": " ", "location": "Room 9"})
+    assert response.status_code == 400
+    assert response.json()["title"]
+    response = patch(cast.pm, meeting_url(cast, meeting), {"attendees": [cast.outsider.pk]})
+    assert response.status_code == 400
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.location) == ("Kick-off", "")
+    assert not meeting.attendees.exists()
+
+
+def test_pm_writes_the_minutes_and_the_client_reads_them(cast, meeting):
+    response = put(
+        cast.pm,
+        meeting_url(cast, meeting, "minutes/"),
+        {"minutes": "Agreed the plan.", "minutes_visibility": "client"},
+    )
+    assert response.status_code == 200, response.content
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.minutes_visibility) == ("Agreed the plan.", "client")
+    assert response.json()["minutes"] == "Agreed the plan."
+    read = api(cast.rep).get(meeting_url(cast, meeting)).json()
+    assert read["minutes"] == "Agreed the plan."
+
+
+def test_minutes_refused_to_the_client_and_on_bad_input(cast, meeting):
+    url = meeting_url(cast, meeting, "minutes/")
+    data = {"minutes": "Ours now", "minutes_visibility": "client"}
+    assert put(cast.rep, url, data).status_code == 403
+    bad = put(cast.pm, url, {"minutes": "x", "minutes_visibility": "everyone"})
+    assert bad.status_code == 400
+    assert "minutes_visibility" in bad.json()
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.minutes_visibility) == ("Internal notes.", "internal")
+    # The client never reads internal minutes, through this answer or any other.
+    assert api(cast.rep).get(meeting_url(cast, meeting)).json()["minutes"] == ""
+
+
+def test_meeting_writes_refused_on_a_closed_project(cast, meeting):
+    close(cast.project)
+    response = patch(cast.pm, meeting_url(cast, meeting), {"title": "Late"})
+    assert (response.status_code, response.json()) == (409, CLOSED)
+    response = put(
+        cast.pm,
+        meeting_url(cast, meeting, "minutes/"),
+        {"minutes": "Late", "minutes_visibility": "internal"},
+    )
+    assert (response.status_code, response.json()) == (409, CLOSED)
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.minutes) == ("Kick-off", "Internal notes.")
+
+
+# --- The register, the communication plan and the RACI ---------------------------------------
+
+
+@pytest.fixture
+def stakeholder(cast):
+    return stakeholder_create(
+        actor=cast.pm, project=cast.project, name="Dana Director", visibility=Visibility.CLIENT
+    )
+
+
+def register_url(cast, collection, pk):
+    return f"/api/v1/projects/{cast.project.pk}/{collection}/{pk}/"
+
+
+def test_pm_changes_a_stakeholder(cast, stakeholder):
+    url = register_url(cast, "stakeholders", stakeholder.pk)
+    response = patch(cast.pm, url, {"influence": 5, "attitude": "supportive"})
+    assert response.status_code == 200, response.content
+    stakeholder.refresh_from_db()
+    assert (stakeholder.influence, stakeholder.attitude, stakeholder.name) == (
+        5,
+        "supportive",
+        "Dana Director",
+    )
+    assert response.json()["influence"] == 5
+    assert response["ETag"] == f'"{stakeholder.revision}"'
+
+
+@pytest.mark.parametrize(("role", "status"), [("rep", 403), ("teammate", 403), ("outsider", 404)])
+def test_stakeholder_writes_refused_to_others(cast, stakeholder, role, status):
+    url = register_url(cast, "stakeholders", stakeholder.pk)
+    assert patch(getattr(cast, role), url, {"name": "Someone"}).status_code == status
+    assert delete(getattr(cast, role), url).status_code == status
+    stakeholder.refresh_from_db()
+    assert stakeholder.name == "Dana Director"
+
+
+def test_stakeholder_bad_input_changes_nothing(cast, stakeholder):
+    url = register_url(cast, "stakeholders", stakeholder.pk)
+    response = patch(cast.pm, url, {"influence": 9, "name": "Other"})
+    assert response.status_code == 400
+    assert "influence" in response.json()
+    stakeholder.refresh_from_db()
+    assert (stakeholder.influence, stakeholder.name) == (3, "Dana Director")
+
+
+def test_pm_removes_a_stakeholder_unless_accountable(cast, stakeholder):
+    url = register_url(cast, "stakeholders", stakeholder.pk)
+    raci_assign(
+        actor=cast.pm,
+        project=cast.project,
+        letter="A",
+        work_area="Go-live",
+        stakeholder=stakeholder,
+    )
+    raci_assign(actor=cast.pm, project=cast.project, letter="R", work_area="Go-live", user=cast.pm)
+    refused = delete(cast.pm, url)
+    assert refused.status_code == 400
+    assert "stakeholder" in refused.json()
+    assert Stakeholder.objects.filter(pk=stakeholder.pk).exists()
+    RaciAssignment.objects.filter(user=cast.pm).delete()
+    response = delete(cast.pm, url)
+    assert response.status_code == 204
+    assert not Stakeholder.objects.filter(pk=stakeholder.pk).exists()
+    assert not RaciAssignment.objects.filter(project=cast.project).exists()
+
+
+def test_register_writes_refused_on_a_closed_project(cast, stakeholder):
+    item = communication_item_create(
+        actor=cast.pm, project=cast.project, what="Weekly status", recipients=[stakeholder]
+    )
+    close(cast.project)
+    for response in [
+        patch(cast.pm, register_url(cast, "stakeholders", stakeholder.pk), {"name": "Late"}),
+        delete(cast.pm, register_url(cast, "stakeholders", stakeholder.pk)),
+        patch(cast.pm, register_url(cast, "communication-items", item.pk), {"what": "Late"}),
+        delete(cast.pm, register_url(cast, "communication-items", item.pk)),
+    ]:
+        assert (response.status_code, response.json()) == (409, CLOSED)
+    stakeholder.refresh_from_db()
+    item.refresh_from_db()
+    assert (stakeholder.name, item.what) == ("Dana Director", "Weekly status")
+
+
+def test_pm_changes_and_removes_a_communication_item(cast, stakeholder):
+    item = communication_item_create(
+        actor=cast.pm, project=cast.project, what="Weekly status", recipients=[stakeholder]
+    )
+    url = register_url(cast, "communication-items", item.pk)
+    response = patch(cast.pm, url, {"frequency": "Every two weeks", "sender": cast.pm.pk})
+    assert response.status_code == 200, response.content
+    item.refresh_from_db()
+    assert (item.what, item.frequency, item.sender) == ("Weekly status", "Every two weeks", cast.pm)
+    assert list(item.recipients.all()) == [stakeholder]
+    assert response.json()["frequency"] == "Every two weeks"
+    assert response.json()["recipients"] == [stakeholder.pk]
+
+    assert patch(cast.rep, url, {"what": "Ours"}).status_code == 403
+    assert delete(cast.teammate, url).status_code == 403
+    bad = patch(cast.pm, url, {"sender": cast.outsider.pk, "what": "Changed"})
+    assert bad.status_code == 400
+    assert "sender" in bad.json()
+    bad = patch(cast.pm, url, {"recipients": [999999]})
+    assert bad.status_code == 400
+    item.refresh_from_db()
+    assert (item.what, item.sender) == ("Weekly status", cast.pm)
+
+    assert delete(cast.pm, url).status_code == 204
+    assert not CommunicationItem.objects.filter(pk=item.pk).exists()
+
+
+def test_pm_clears_a_raci_cell_but_not_a_needed_a(cast):
+    accountable = raci_assign(
+        actor=cast.pm, project=cast.project, letter="A", work_area="Testing", user=cast.pm
+    )
+    responsible = raci_assign(
+        actor=cast.pm, project=cast.project, letter="R", work_area="Testing", user=cast.teammate
+    )
+    refused = delete(cast.pm, register_url(cast, "raci", accountable.pk))
+    assert refused.status_code == 400
+    assert "letter" in refused.json()
+    assert delete(cast.rep, register_url(cast, "raci", responsible.pk)).status_code == 403
+    assert delete(cast.outsider, register_url(cast, "raci", responsible.pk)).status_code == 404
+    assert RaciAssignment.objects.filter(project=cast.project).count() == 2
+    assert delete(cast.pm, register_url(cast, "raci", responsible.pk)).status_code == 204
+    assert list(RaciAssignment.objects.filter(project=cast.project)) == [accountable]
+    close(cast.project)
+    response = delete(cast.pm, register_url(cast, "raci", accountable.pk))
+    assert (response.status_code, response.json()) == (409, CLOSED)
+    assert RaciAssignment.objects.filter(pk=accountable.pk).exists()
+
+
+# --- Requirements: the steps one may take -----------------------------------------------------
+
+
+def test_requirement_transitions_are_the_callers_own(cast):
+    requirement = requirement_create(
+        actor=cast.pm, project=cast.project, title="Scan barcodes", visibility=Visibility.CLIENT
+    )
+    url = f"/api/v1/projects/{cast.project.pk}/requirements/{requirement.pk}/transitions/"
+    for role in ["pm", "rep", "viewer"]:
+        user = getattr(cast, role)
+        response = api(user).get(url)
+        assert response.status_code == 200
+        expected = [
+            {"name": t.name, "target": t.target, "needs_reason": t.needs_reason}
+            for t in transitions_available(user=user, requirement=requirement)
+        ]
+        assert response.json() == expected
+    assert api(cast.pm).get(url).json() != []
+    assert api(cast.outsider).get(url).status_code == 404
+    assert api(cast.other_client_rep).get(url).status_code == 404
