@@ -4,11 +4,19 @@ wrong role and on bad input with nothing changed, and its refusal on a closed pr
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
+from discussions.models import Attachment
+from discussions.services import attachments_add
+from notifications.models import Notification, OutboxMessage
+from portal.models import ClientResponseTime
 from projects.models import Visibility
 from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
 from stakeholders.services.meetings import meeting_create
@@ -308,3 +316,138 @@ def test_requirement_transitions_are_the_callers_own(cast):
     assert api(cast.pm).get(url).json() != []
     assert api(cast.outsider).get(url).status_code == 404
     assert api(cast.other_client_rep).get(url).status_code == 404
+
+
+# --- The person's language and notifications ---------------------------------------------------
+
+
+def test_language_alone_is_the_language_switch(cast):
+    response = patch(cast.rep, "/api/v1/me/", {"language": "zh-hans"})
+    assert response.status_code == 200
+    assert response.json()["language"] == "zh-hans"
+    cast.rep.refresh_from_db()
+    assert cast.rep.language == "zh-hans"
+    bad = patch(cast.rep, "/api/v1/me/", {"language": "klingon"})
+    assert bad.status_code == 400
+    assert "language" in bad.json()
+    cast.rep.refresh_from_db()
+    assert cast.rep.language == "zh-hans"
+
+
+def _notification(user, title):
+    return Notification.objects.create(user=user, title=title)
+
+
+def test_mark_one_or_all_notifications_read(cast):
+    first, second = _notification(cast.rep, "One"), _notification(cast.rep, "Two")
+    someone_elses = _notification(cast.pm, "Theirs")
+    url = "/api/v1/me/notifications/mark-read/"
+    response = post(cast.rep, url, {"notification": first.pk})
+    assert (response.status_code, response.json()) == (200, {"marked": 1})
+    assert Notification.objects.filter(read_at__isnull=True).count() == 2
+    refused = post(cast.rep, url, {"notification": someone_elses.pk})
+    assert refused.status_code == 404
+    assert post(cast.rep, url, {"notification": "x"}).status_code == 400
+    someone_elses.refresh_from_db()
+    assert someone_elses.read_at is None
+    assert post(cast.rep, url).json() == {"marked": 1}
+    second.refresh_from_db()
+    assert second.read_at is not None
+    assert Notification.objects.filter(read_at__isnull=True).get() == someone_elses
+
+
+# --- The outbox ------------------------------------------------------------------------------
+
+
+def _failed_email(project_id):
+    return OutboxMessage.objects.create(
+        kind="report",
+        to_email="rep@a.test",
+        language="en",
+        message_id=f"<{uuid.uuid4()}@rapport.test>",
+        project_id=project_id,
+        subject="Weekly report",
+        body_text="Report",
+        status=OutboxMessage.Status.FAILED,
+        attempts=5,
+        last_attempt_at=timezone.now(),
+    )
+
+
+def test_pm_resends_an_email_of_their_project(cast):
+    message = _failed_email(cast.project.pk)
+    url = f"/api/v1/outbox/{message.pk}/resend/"
+    for role in ["teammate", "rep", "outsider", "am"]:
+        assert post(getattr(cast, role), url).status_code == 404
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 5)
+    response = post(cast.pm, url)
+    assert response.status_code == 200
+    assert response.json()["status"] == "pending"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+    other = _failed_email(cast.other_project.pk)
+    assert post(cast.pm, f"/api/v1/outbox/{other.pk}/resend/").status_code == 404
+    assert post(cast.pm, "/api/v1/outbox/999999/resend/").status_code == 404
+
+
+def test_staff_admin_resends_every_failed_email(cast):
+    messages = [_failed_email(cast.project.pk), _failed_email(cast.other_project.pk)]
+    url = "/api/v1/outbox/resend-failed/"
+    assert post(cast.pm, url).status_code == 403
+    assert post(cast.rep, url).status_code == 403
+    assert not OutboxMessage.objects.exclude(status="failed").exists()
+    response = post(cast.staff_admin, url)
+    assert (response.status_code, response.json()) == (200, {"queued": 2})
+    for message in messages:
+        message.refresh_from_db()
+        assert message.status == "pending"
+
+
+# --- The client's response time ----------------------------------------------------------------
+
+
+def test_pm_sets_the_clients_response_time(cast):
+    url = f"/api/v1/projects/{cast.project.pk}/client-response-time/"
+    before = api(cast.rep).get(url).json()["client_response_days"]
+    assert put(cast.rep, url, {"client_response_days": 9}).status_code == 403
+    assert put(cast.teammate, url, {"client_response_days": 9}).status_code == 403
+    assert put(cast.outsider, url, {"client_response_days": 9}).status_code == 404
+    bad = put(cast.pm, url, {"client_response_days": 0})
+    assert bad.status_code == 400
+    assert "client_response_days" in bad.json()
+    assert not ClientResponseTime.objects.filter(project=cast.project).exists()
+    response = put(cast.pm, url, {"client_response_days": 9})
+    assert (response.status_code, response.json()) == (200, {"client_response_days": 9})
+    assert ClientResponseTime.objects.get(project=cast.project).client_response_days == 9
+    assert api(cast.rep).get(url).json() == {"client_response_days": 9} != before
+    close(cast.project)
+    response = put(cast.pm, url, {"client_response_days": 4})
+    assert (response.status_code, response.json()) == (409, CLOSED)
+    assert ClientResponseTime.objects.get(project=cast.project).client_response_days == 9
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+
+def test_uploader_or_pm_removes_an_attachment(cast):
+    requirement = requirement_create(
+        actor=cast.pm, project=cast.project, title="Scan barcodes", visibility=Visibility.CLIENT
+    )
+    [by_rep] = attachments_add(
+        actor=cast.rep, target=requirement, files=[SimpleUploadedFile("a.txt", b"a")]
+    )
+    [by_pm] = attachments_add(
+        actor=cast.pm, target=requirement, files=[SimpleUploadedFile("b.txt", b"b")]
+    )
+    assert delete(cast.rep, f"/api/v1/attachments/{by_pm.pk}/").status_code == 403
+    assert delete(cast.teammate, f"/api/v1/attachments/{by_rep.pk}/").status_code == 403
+    assert delete(cast.other_client_rep, f"/api/v1/attachments/{by_rep.pk}/").status_code == 404
+    assert Attachment.objects.filter(pk__in=[by_rep.pk, by_pm.pk]).count() == 2
+    assert delete(cast.rep, f"/api/v1/attachments/{by_rep.pk}/").status_code == 204
+    assert not Attachment.objects.filter(pk=by_rep.pk).exists()
+    close(cast.project)
+    with transaction.atomic():  # the guard refuses inside Django's delete, without a savepoint
+        response = delete(cast.pm, f"/api/v1/attachments/{by_pm.pk}/")
+    assert (response.status_code, response.json()) == (409, CLOSED)
+    assert Attachment.objects.filter(pk=by_pm.pk).exists()

@@ -2323,3 +2323,53 @@ API.update(
         ),
     }
 )
+
+
+# --- More operations that reach the pages' services (tests/api/test_api_parity_more.py) --------
+
+
+def _failed_email(cast: Any) -> int:
+    """The id of an e-mail about client A's project that failed."""
+    import uuid
+
+    from notifications.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        kind="report",
+        to_email="rep@a.test",
+        language="en",
+        message_id=f"<{uuid.uuid4()}@rapport.test>",
+        project_id=cast.project.pk,
+        subject="Weekly report",
+        body_text="Report",
+        status=OutboxMessage.Status.FAILED,
+    ).pk
+
+
+API.update(
+    {
+        ("POST", "/api/v1/me/notifications/mark-read/"): Entry(
+            roles(200, anonymous=401), note="the person's own notifications; {} marks them all"
+        ),
+        ("POST", "/api/v1/outbox/{message_id}/resend/"): Entry(
+            roles(404, anonymous=401, pm=200, staff_admin=200),
+            kwargs=lambda cast: {"message_id": _failed_email(cast)},
+            note="a staff admin any e-mail, the PM those about their project",
+        ),
+        ("POST", "/api/v1/outbox/resend-failed/"): Entry(
+            roles(403, anonymous=401, staff_admin=200), note="staff admins"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/client-response-time/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="shown on the portal's onboarding"
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/client-response-time/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} is invalid"
+        ),
+        ("DELETE", "/api/v1/attachments/{attachment_id}/"): Entry(
+            roles(404, anonymous=401, pm=204),
+            kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
+            note="its uploader (the PM) removes it, then it is gone for everyone after; who "
+            "else may: tests/api/test_api_parity_more.py",
+        ),
+    }
+)
