@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from discussions.models import Attachment
 from discussions.services import attachments_add
+from feedback.services.automations import automation_create
+from feedback.services.survey_templates import survey_template_default
 from notifications.models import Notification, OutboxMessage
 from portal.models import ClientResponseTime
 from projects.models import Visibility
@@ -451,3 +453,26 @@ def test_uploader_or_pm_removes_an_attachment(cast):
         response = delete(cast.pm, f"/api/v1/attachments/{by_pm.pk}/")
     assert (response.status_code, response.json()) == (409, CLOSED)
     assert Attachment.objects.filter(pk=by_pm.pk).exists()
+
+
+# --- Survey automations ----------------------------------------------------------------------
+
+
+def test_pm_or_am_stops_a_survey_automation(cast):
+    automation = automation_create(
+        actor=cast.pm,
+        project=cast.project,
+        template=survey_template_default(),
+        trigger="project_closed",
+    )
+    url = f"/api/v1/projects/{cast.project.pk}/survey-automations/{automation.pk}/stop/"
+    for role, status in [("teammate", 403), ("rep", 403), ("outsider", 404)]:
+        assert post(getattr(cast, role), url).status_code == status
+    automation.refresh_from_db()
+    assert automation.is_active
+    response = post(cast.am, url)
+    assert response.status_code == 200
+    assert response.json()["id"] == automation.pk
+    automation.refresh_from_db()
+    assert not automation.is_active
+    assert post(cast.pm, url).status_code == 404  # stopped: no more among the active ones

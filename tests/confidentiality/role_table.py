@@ -2346,6 +2346,19 @@ def _failed_email(cast: Any) -> int:
     ).pk
 
 
+def _survey_automation(cast: Any) -> int:
+    """The id of an automation that surveys client A on project close."""
+    from feedback.services.automations import automation_create
+    from feedback.services.survey_templates import survey_template_default
+
+    return automation_create(
+        actor=cast.pm,
+        project=cast.project,
+        template=survey_template_default(),
+        trigger="project_closed",
+    ).pk
+
+
 API.update(
     {
         ("POST", "/api/v1/me/notifications/mark-read/"): Entry(
@@ -2358,6 +2371,11 @@ API.update(
         ),
         ("POST", "/api/v1/outbox/resend-failed/"): Entry(
             roles(403, anonymous=401, staff_admin=200), note="staff admins"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/survey-automations/{id}/stop/"): Entry(
+            roles(403, anonymous=401, pm=200, am=404, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": _survey_automation(cast)},
+            note="the PM and AM (the PM stopped it first: then it is no more active, 404)",
         ),
         ("GET", "/api/v1/projects/{project_pk}/client-response-time/"): Entry(
             API_PROJECT_READ, kwargs=project_pk_kwargs, note="shown on the portal's onboarding"
