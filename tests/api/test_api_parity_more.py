@@ -5,7 +5,7 @@ wrong role and on bad input with nothing changed, and its refusal on a closed pr
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,8 +15,14 @@ from django.utils import timezone
 
 from discussions.models import Attachment
 from discussions.services import attachments_add
+from feedback.models import SurveyQuestion, SurveyTemplate
 from feedback.services.automations import automation_create
-from feedback.services.survey_templates import survey_template_default
+from feedback.services.campaigns import campaign_create
+from feedback.services.survey_templates import (
+    survey_question_add,
+    survey_template_create,
+    survey_template_default,
+)
 from notifications.models import Notification, OutboxMessage
 from portal.models import ClientResponseTime
 from projects.models import Visibility
@@ -476,3 +482,129 @@ def test_pm_or_am_stops_a_survey_automation(cast):
     automation.refresh_from_db()
     assert not automation.is_active
     assert post(cast.pm, url).status_code == 404  # stopped: no more among the active ones
+
+
+# --- Survey templates ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def survey_template(cast):
+    template = survey_template_create(
+        actor=cast.pm, name="Go-live pulse", description="After the go-live."
+    )
+    survey_question_add(actor=cast.pm, template=template, kind="nps", text="Recommend us?")
+    survey_question_add(
+        actor=cast.pm,
+        template=template,
+        kind="single_choice",
+        text="Which site?",
+        choices=["North | 北", "South | 南"],
+        is_required=False,
+    )
+    return template
+
+
+def template_url(template, tail=""):
+    return f"/api/v1/survey-templates/{template.pk}/{tail}"
+
+
+def _send_once(cast, template):
+    """A campaign of the template: from then on its questions are frozen."""
+    campaign_create(
+        actor=cast.pm,
+        project=cast.project,
+        template=template,
+        name="Pulse",
+        closes_at=timezone.now() + timedelta(days=14),
+    )
+
+
+def test_pm_or_am_archives_a_survey_template(cast, survey_template):
+    url = template_url(survey_template, "archive/")
+    for role in ["teammate", "outsider", "client_admin", "rep"]:
+        assert post(getattr(cast, role), url).status_code == 403
+    survey_template.refresh_from_db()
+    assert not survey_template.is_archived
+    response = post(cast.am, url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["id"], body["is_archived"]) == (survey_template.pk, True)
+    assert [question["text"] for question in body["questions"]] == ["Recommend us?", "Which site?"]
+    survey_template.refresh_from_db()
+    assert survey_template.is_archived
+    listed = api(cast.pm).get("/api/v1/survey-templates/").json()
+    assert survey_template.pk not in [row["id"] for row in listed["results"]]
+
+
+def test_the_default_survey_template_is_not_archived(cast):
+    default = survey_template_default()
+    response = post(cast.pm, template_url(default, "archive/"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    default.refresh_from_db()
+    assert (default.is_default, default.is_archived) == (True, False)
+
+
+def test_staff_admin_copies_a_survey_template(cast, survey_template):
+    _send_once(cast, survey_template)
+    response = post(cast.staff_admin, template_url(survey_template, "copy/"), {"name": " Pulse 2 "})
+    assert response.status_code == 201, response.content
+    copy = SurveyTemplate.objects.get(pk=response.json()["id"])
+    assert (copy.name, copy.description, copy.is_default, copy.is_archived) == (
+        "Pulse 2",
+        "After the go-live.",
+        False,
+        False,
+    )
+    assert list(
+        copy.questions.values_list("position", "kind", "text", "choices", "is_required")
+    ) == [
+        (1, "nps", "Recommend us?", [], True),
+        (
+            2,
+            "single_choice",
+            "Which site?",
+            [{"en": "North", "zh-hans": "北"}, {"en": "South", "zh-hans": "南"}],
+            False,
+        ),
+    ]
+    body = response.json()
+    assert body["name"] == "Pulse 2"
+    assert [question["text"] for question in body["questions"]] == ["Recommend us?", "Which site?"]
+    assert survey_template.questions.count() == 2  # the original keeps its questions
+
+
+def test_survey_template_copy_refused_to_others_and_on_bad_input(cast, survey_template):
+    url = template_url(survey_template, "copy/")
+    for role in ["teammate", "outsider", "client_admin", "rep"]:
+        assert post(getattr(cast, role), url, {"name": "Ours"}).status_code == 403
+    for data, field in [({}, "name"), ({"name": "  "}, "name"), ({"name": "x" * 201}, "name")]:
+        response = post(cast.pm, url, data)
+        assert response.status_code == 400
+        assert field in response.json()
+    assert post(cast.pm, "/api/v1/survey-templates/999999/copy/", {"name": "A"}).status_code == 404
+    assert list(SurveyTemplate.objects.values_list("name", flat=True)) == ["Go-live pulse"]
+    assert SurveyQuestion.objects.count() == 2
+
+
+def test_pm_removes_a_question_of_an_unsent_survey_template(cast, survey_template):
+    first, second = survey_template.questions.order_by("position")
+    url = template_url(survey_template, f"questions/{first.pk}/")
+    for role in ["teammate", "outsider", "client_admin", "rep"]:
+        assert delete(getattr(cast, role), url).status_code == 403
+    other = survey_template_create(actor=cast.pm, name="Other")
+    assert delete(cast.pm, template_url(other, f"questions/{first.pk}/")).status_code == 404
+    assert survey_template.questions.count() == 2
+    response = delete(cast.pm, url)
+    assert response.status_code == 204
+    assert list(survey_template.questions.all()) == [second]
+    assert delete(cast.pm, url).status_code == 404
+
+
+def test_a_question_of_a_sent_survey_template_stays(cast, survey_template):
+    _send_once(cast, survey_template)
+    question = survey_template.questions.first()
+    response = delete(cast.am, template_url(survey_template, f"questions/{question.pk}/"))
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert survey_template.questions.count() == 2

@@ -2391,3 +2391,38 @@ API.update(
         ),
     }
 )
+
+
+def _survey_template(cast: Any) -> Any:
+    """An unsent template with one question, made afresh for each operation."""
+    from feedback.services.survey_templates import survey_question_add, survey_template_create
+
+    template = survey_template_create(actor=cast.pm, name="Go-live pulse")
+    survey_question_add(actor=cast.pm, template=template, kind="nps", text="Recommend us?")
+    return template
+
+
+API_SURVEY_TEMPLATES = roles(403, anonymous=401, pm=200, am=200, staff_admin=200)
+
+API.update(
+    {
+        ("POST", "/api/v1/survey-templates/{id}/archive/"): Entry(
+            API_SURVEY_TEMPLATES,
+            kwargs=lambda cast: {"id": _survey_template(cast).pk},
+            note="the PMs, AMs and staff admins who keep the templates",
+        ),
+        ("POST", "/api/v1/survey-templates/{id}/copy/"): Entry(
+            roles(403, anonymous=401, pm=400, am=400, staff_admin=400),
+            kwargs=lambda cast: {"id": _survey_template(cast).pk},
+            note="{} has no name",
+        ),
+        ("DELETE", "/api/v1/survey-templates/{id}/questions/{question_id}/"): Entry(
+            roles(403, anonymous=401, pm=204, am=404, staff_admin=404),
+            kwargs=lambda cast: {
+                "id": (template := _survey_template(cast)).pk,
+                "question_id": template.questions.get().pk,
+            },
+            note="the PM removes it first: then it is gone for the others (404)",
+        ),
+    }
+)

@@ -360,6 +360,11 @@ NOT_PROJECT_WRITES = {
     ("DELETE", "/api/v1/attachments/{attachment_id}/"): (
         "names no project: the guard's 409 is checked in tests/api/test_api_parity_more.py"
     ),
+    ("POST", "/api/v1/survey-templates/{id}/archive/"): "survey templates belong to no project",
+    ("POST", "/api/v1/survey-templates/{id}/copy/"): "survey templates belong to no project",
+    ("DELETE", "/api/v1/survey-templates/{id}/questions/{question_id}/"): (
+        "survey templates belong to no project"
+    ),
 }
 # Sign-in and account pages of allauth: no project data.
 AUTH_PREFIXES = ("account_", "mfa_", "not_offered_")
