@@ -25,7 +25,9 @@ from feedback.services.survey_templates import (
 )
 from notifications.models import Notification, OutboxMessage
 from portal.models import ClientResponseTime
-from projects.models import Visibility
+from projects.models import Role, Visibility
+from reports.models import ExtraRecipient, ReportSchedule
+from reports.services.schedules import ExtraAddress, schedule_save
 from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
 from stakeholders.services.meetings import meeting_create
 from stakeholders.services.register import (
@@ -608,3 +610,192 @@ def test_a_question_of_a_sent_survey_template_stays(cast, survey_template):
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     assert survey_template.questions.count() == 2
+
+
+# --- Status reports: recipients, the summary, the preview -----------------------------------------
+
+
+@pytest.fixture
+def report_schedule(cast):
+    return schedule_save(
+        actor=cast.pm,
+        project=cast.project,
+        cadence="weekly",
+        weekday=0,
+        day_of_month=1,
+        hour=9,
+        recipient_roles=[Role.CLIENT_ADMIN, Role.CUSTOMER_REP],
+        is_active=True,
+        extra_recipients=[ExtraAddress("sponsor@a.test", "Sam Sponsor", "en")],
+    )
+
+
+def schedule_url(cast, tail=""):
+    return f"/api/v1/projects/{cast.project.pk}/report-schedule/{tail}"
+
+
+def _recipients(schedule):
+    schedule.refresh_from_db()
+    extras = list(schedule.extra_recipients.values_list("email", "name", "language"))
+    return (schedule.is_active, schedule.recipient_roles, extras, schedule.revision)
+
+
+RECIPIENTS = {
+    "is_active": False,
+    "recipient_roles": ["client_viewer", "client_admin"],
+    "extra_recipients": [{"email": "cfo@a.test", "name": "Chen", "language": "zh-hans"}],
+}
+
+
+def test_client_admin_sets_who_receives_the_reports(cast, report_schedule):
+    revision = report_schedule.revision
+    response = put(
+        cast.client_admin,
+        schedule_url(cast, "recipients/"),
+        RECIPIENTS,
+        HTTP_IF_MATCH=f'"{revision}"',
+    )
+    assert response.status_code == 200, response.content
+    assert _recipients(report_schedule) == (
+        False,
+        ["client_admin", "client_viewer"],
+        [("cfo@a.test", "Chen", "zh-hans")],
+        revision + 1,
+    )
+    assert report_schedule.next_run_at is None  # paused
+    assert (report_schedule.cadence, report_schedule.hour) == ("weekly", 9)
+    body = response.json()
+    assert (body["is_active"], body["recipient_roles"]) == (
+        False,
+        ["client_admin", "client_viewer"],
+    )
+    assert body["extra_recipients"] == [
+        {"email": "cfo@a.test", "name": "Chen", "language": "zh-hans"}
+    ]
+    assert response["ETag"] == f'"{revision + 1}"'
+
+
+def test_an_address_without_a_language_is_english(cast, report_schedule):
+    data = {"extra_recipients": [{"email": "ops@a.test"}]}
+    response = patch(cast.client_admin, schedule_url(cast, "recipients/"), data)
+    assert response.status_code == 200, response.content
+    assert _recipients(report_schedule)[:3] == (
+        True,
+        ["client_admin", "customer_rep"],
+        [("ops@a.test", "", "en")],
+    )
+
+
+def test_pm_pauses_the_reports_and_only_that_changes(cast, report_schedule):
+    before = _recipients(report_schedule)
+    response = patch(cast.pm, schedule_url(cast, "recipients/"), {"is_active": False})
+    assert response.status_code == 200, response.content
+    assert _recipients(report_schedule) == (False, *before[1:3], before[3] + 1)
+    assert response.json()["is_active"] is False
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("rep", 403), ("viewer", 403), ("am", 403), ("teammate", 403), ("other_client_rep", 404)],
+)
+def test_recipients_refused_to_others(cast, report_schedule, role, status):
+    before = _recipients(report_schedule)
+    url = schedule_url(cast, "recipients/")
+    assert put(getattr(cast, role), url, RECIPIENTS).status_code == status
+    assert patch(getattr(cast, role), url, {"is_active": False}).status_code == status
+    assert _recipients(report_schedule) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "data", "field"),
+    [
+        (put, {"is_active": True, "recipient_roles": ["client_admin"]}, "extra_recipients"),
+        (patch, {"recipient_roles": ["project_manager"]}, "recipient_roles"),
+        (patch, {"extra_recipients": [{"email": "not-an-address"}]}, "extra_recipients"),
+        (
+            patch,
+            {"extra_recipients": [{"email": "a@a.test"}, {"email": "A@a.test"}]},
+            "extra_recipients",
+        ),
+        (patch, {"is_active": "sometimes"}, "is_active"),
+    ],
+)
+def test_recipients_bad_input_changes_nothing(cast, report_schedule, method, data, field):
+    before = _recipients(report_schedule)
+    response = method(cast.client_admin, schedule_url(cast, "recipients/"), data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert _recipients(report_schedule) == before
+
+
+def test_recipients_with_a_stale_revision_or_no_schedule_are_conflicts(cast, report_schedule):
+    before = _recipients(report_schedule)
+    url = schedule_url(cast, "recipients/")
+    stale = patch(cast.client_admin, url, {"is_active": False}, HTTP_IF_MATCH='"99"')
+    assert (stale.status_code, stale.json()["code"]) == (409, "edit_conflict")
+    assert _recipients(report_schedule) == before
+    report_schedule.delete()
+    response = put(cast.client_admin, url, RECIPIENTS)
+    assert (response.status_code, response.json()["code"]) == (409, "no_schedule")
+    assert not ReportSchedule.objects.exists()
+    assert not ExtraRecipient.objects.exists()
+
+
+def test_pm_writes_the_summary_for_the_next_report(cast, report_schedule):
+    url = schedule_url(cast, "summary/")
+    revision = report_schedule.revision
+    response = put(
+        cast.pm, url, {"summary": "The pilot went **live**."}, HTTP_IF_MATCH=f'"{revision}"'
+    )
+    assert response.status_code == 200, response.content
+    report_schedule.refresh_from_db()
+    assert report_schedule.summary == "The pilot went **live**."
+    assert report_schedule.summary_updated_by == cast.pm
+    assert report_schedule.revision == revision + 1
+    body = response.json()
+    assert (body["summary"], body["summary_updated_by"], body["revision"]) == (
+        "The pilot went **live**.",
+        "Paula PM",
+        revision + 1,
+    )
+    assert response["ETag"] == f'"{revision + 1}"'
+    read = api(cast.pm).get(url)
+    assert (read.status_code, read.json()) == (200, body)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("am", 403), ("teammate", 403), ("client_admin", 403), ("rep", 403), ("outsider", 404)],
+)
+def test_summary_is_the_pms_only(cast, report_schedule, role, status):
+    url = schedule_url(cast, "summary/")
+    assert api(getattr(cast, role)).get(url).status_code == status
+    assert put(getattr(cast, role), url, {"summary": "Ours"}).status_code == status
+    report_schedule.refresh_from_db()
+    assert (report_schedule.summary, report_schedule.summary_updated_by) == ("", None)
+
+
+def test_summary_bad_input_or_stale_revision_changes_nothing(cast, report_schedule):
+    url = schedule_url(cast, "summary/")
+    for data in [{}, {"summary": "x" * 20001}, {"summary": None}]:
+        response = put(cast.pm, url, data)
+        assert response.status_code == 400
+        assert "summary" in response.json()
+    stale = put(cast.pm, url, {"summary": "Late"}, HTTP_IF_MATCH='"99"')
+    assert (stale.status_code, stale.json()["code"]) == (409, "edit_conflict")
+    report_schedule.refresh_from_db()
+    assert (report_schedule.summary, report_schedule.summary_updated_at) == ("", None)
+
+
+def test_report_schedule_writes_refused_on_a_closed_project(cast, report_schedule):
+    before = _recipients(report_schedule)
+    close(cast.project)
+    for user, method, tail, data in [
+        (cast.client_admin, put, "recipients/", RECIPIENTS),
+        (cast.pm, patch, "recipients/", {"is_active": False}),
+        (cast.pm, put, "summary/", {"summary": "Late"}),
+    ]:
+        response = method(user, schedule_url(cast, tail), data)
+        assert (response.status_code, response.json()) == (409, CLOSED)
+    assert _recipients(report_schedule) == before
+    assert report_schedule.summary == ""

@@ -2426,3 +2426,24 @@ API.update(
         ),
     }
 )
+
+API.update(
+    {
+        ("PUT", "/api/v1/projects/{project_pk}/report-schedule/recipients/"): Entry(
+            roles(403, anonymous=401, pm=400, client_admin=400, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="the PM and the client admin, as on the portal's reports page; {} is invalid",
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/report-schedule/recipients/"): Entry(
+            roles(403, anonymous=401, pm=200, client_admin=200, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="the PM and the client admin; {} changes nothing",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/report-schedule/summary/"): Entry(
+            API_PM_EDIT, kwargs=project_pk_kwargs, note="the PM's draft, until a report takes it"
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/report-schedule/summary/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} is invalid"
+        ),
+    }
+)
