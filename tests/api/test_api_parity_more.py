@@ -25,9 +25,11 @@ from feedback.services.survey_templates import (
 )
 from notifications.models import Notification, OutboxMessage
 from portal.models import ClientResponseTime
-from projects.models import Role, Visibility
-from reports.models import ExtraRecipient, ReportSchedule
+from projects.models import Project, Role, Visibility
+from projects.services.projects import project_health_override
+from reports.models import ExtraRecipient, Report, ReportDelivery, ReportSchedule
 from reports.services.schedules import ExtraAddress, schedule_save
+from risks.services.register import risk_create
 from stakeholders.models import CommunicationItem, RaciAssignment, Stakeholder
 from stakeholders.services.meetings import meeting_create
 from stakeholders.services.register import (
@@ -799,3 +801,74 @@ def test_report_schedule_writes_refused_on_a_closed_project(cast, report_schedul
         assert (response.status_code, response.json()) == (409, CLOSED)
     assert _recipients(report_schedule) == before
     assert report_schedule.summary == ""
+
+
+def test_pm_previews_the_next_report_as_the_client_will_get_it(cast, report_schedule):
+    risk_create(
+        actor=cast.pm, project=cast.project, title="Vendor insolvency", probability=5, impact=5
+    )
+    risk_create(
+        actor=cast.pm,
+        project=cast.project,
+        title="Scanner supply",
+        probability=3,
+        impact=3,
+        visibility=Visibility.CLIENT,
+    )
+    requirement_create(actor=cast.pm, project=cast.project, title="Internal spike")
+    project_health_override(
+        actor=cast.pm, project=cast.project, status="amber", reason="Internal: vendor trouble"
+    )
+    put(cast.pm, schedule_url(cast, "summary/"), {"summary": "On track."})
+    report_schedule.refresh_from_db()
+    revision = report_schedule.revision
+    emails = OutboxMessage.objects.count()
+    url = f"/api/v1/projects/{cast.project.pk}/reports/preview/"
+    response = api(cast.pm).get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    snapshot = body["snapshot"]
+    assert (body["period_start"], body["period_end"]) == (
+        snapshot["period"]["start"],
+        snapshot["period"]["end"],
+    )
+    assert snapshot["project"]["name"] == cast.project.name
+    assert snapshot["summary"] == "On track."
+    assert [risk["title"] for risk in snapshot["risks"]] == ["Scanner supply"]
+    assert snapshot["health"]["status"] == "amber"
+    assert snapshot["health"]["reasons"] == {"en": [], "zh-hans": []}
+    text = response.content.decode()
+    for internal in ["Vendor insolvency", "Internal spike", "vendor trouble"]:
+        assert internal not in text
+    # A read: no report, no delivery, no e-mail; the summary and the PM's health override stay.
+    assert not Report.objects.exists()
+    assert not ReportDelivery.objects.exists()
+    assert OutboxMessage.objects.count() == emails
+    report_schedule.refresh_from_db()
+    assert (report_schedule.summary, report_schedule.revision) == ("On track.", revision)
+    project = Project.objects.get(pk=cast.project.pk)
+    assert (project.health_override, project.health_override_reason) == (
+        "amber",
+        "Internal: vendor trouble",
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("am", 403),
+        ("teammate", 403),
+        ("client_admin", 403),
+        ("rep", 403),
+        ("other_client_rep", 404),
+        ("outsider", 404),
+    ],
+)
+def test_preview_is_the_pms_only(cast, report_schedule, role, status):
+    url = f"/api/v1/projects/{cast.project.pk}/reports/preview/"
+    assert api(getattr(cast, role)).get(url).status_code == status
+
+
+def test_preview_without_a_schedule_is_a_conflict(cast):
+    response = api(cast.pm).get(f"/api/v1/projects/{cast.project.pk}/reports/preview/")
+    assert (response.status_code, response.json()["code"]) == (409, "no_schedule")

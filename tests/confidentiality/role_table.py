@@ -2445,5 +2445,8 @@ API.update(
         ("PUT", "/api/v1/projects/{project_pk}/report-schedule/summary/"): Entry(
             API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} is invalid"
         ),
+        ("GET", "/api/v1/projects/{project_pk}/reports/preview/"): Entry(
+            API_PM_EDIT, kwargs=project_pk_kwargs, note="the PM previews the next report"
+        ),
     }
 )
