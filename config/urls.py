@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("scorecards.api.urls")),
     path("", include("portal.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("operations.api.urls")),
 ]
 
 urlpatterns = [

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import CalendarFeed, Language, Organization, User
-from accounts.services import calendar_feed_create, calendar_feed_revoke, user_update_profile
+from accounts.services import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    user_set_language,
+    user_update_profile,
+)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -57,8 +62,21 @@ class MeView(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         return Response(MeSerializer(request.user).data)
 
-    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    @extend_schema(
+        summary="Change one's own profile or language",
+        request=MeUpdateSerializer,
+        responses=MeSerializer,
+        examples=[
+            OpenApiExample(
+                "Switch the language (as the language switcher does)",
+                value={"language": "zh-hans"},
+                request_only=True,
+            )
+        ],
+    )
     def patch(self, request: AuthenticatedRequest) -> Response:
+        """Only the fields sent change. A body with the language alone is the language switcher
+        (the language kept on the account for pages and e-mails)."""
         current = {
             "display_name": request.user.display_name,
             "language": request.user.language,
@@ -66,7 +84,12 @@ class MeView(APIView):
         }
         serializer = MeUpdateSerializer(data={**current, **request.data})
         serializer.is_valid(raise_exception=True)
-        user = user_update_profile(actor=request.user, **serializer.validated_data)
+        if set(request.data) == {"language"}:
+            user = user_set_language(
+                actor=request.user, language=serializer.validated_data["language"]
+            )
+        else:
+            user = user_update_profile(actor=request.user, **serializer.validated_data)
         return Response(MeSerializer(user).data)
 
 

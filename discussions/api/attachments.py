@@ -19,7 +19,7 @@ from discussions.models import Attachment
 from discussions.permissions import can_post_entry
 from discussions.registry import discussable_get
 from discussions.selectors import attachment_get_for, item_attachments_for
-from discussions.services import attachments_add
+from discussions.services import attachment_remove, attachments_add
 from projects.downloads import stored_file_response
 
 
@@ -73,7 +73,8 @@ class ItemAttachmentListView(APIView):
 
 
 class AttachmentDownloadView(APIView):
-    """The file of an attachment the caller may see (404 alike for a missing and a hidden one)."""
+    """The file of an attachment the caller may see (404 alike for a missing and a hidden one);
+    its uploader or the project's PM removes it."""
 
     request: AuthenticatedRequest
 
@@ -86,3 +87,11 @@ class AttachmentDownloadView(APIView):
             size=attachment.size,
             content_type=attachment.media_type,
         )
+
+    @extend_schema(summary="Remove an attachment", request=None, responses={204: None})
+    def delete(self, request: AuthenticatedRequest, attachment_id: int) -> Response:
+        """Its uploader or a PM of the project removes it, with its file (403 for others who
+        see it)."""
+        attachment = attachment_get_for(user=request.user, attachment_id=attachment_id)
+        attachment_remove(actor=request.user, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.errors import NotFound
 from feedback.models import (
     Campaign,
     CampaignTrigger,
@@ -26,7 +27,7 @@ from feedback.selectors.surveys import (
     campaign_list_for,
     invitation_list_for,
 )
-from feedback.services.automations import automation_create
+from feedback.services.automations import automation_create, automation_stop
 from feedback.services.campaigns import campaign_close, campaign_create
 from projects.api.base import ProjectScopedViewSet
 
@@ -191,9 +192,11 @@ class AutomationViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     request: AuthenticatedRequest
 
     serializer_class = AutomationSerializer
+    lookup_value_regex = r"\d+"
     action_permissions = {
         "list": "feedback.read_survey_results",
         "create": "feedback.manage_surveys",
+        "stop": "feedback.manage_surveys",
     }
 
     def get_queryset(self) -> QuerySet[SurveyAutomation]:
@@ -209,3 +212,13 @@ class AutomationViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             actor=self.request.user, project=self.project, **data.validated_data
         )
         return Response(AutomationSerializer(automation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Stop a survey automation", request=None, responses=AutomationSerializer)
+    @action(detail=True, methods=["post"])
+    def stop(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM or AM stops it: no survey starts from it any more."""
+        automation = self.get_queryset().filter(pk=int(pk)).first()
+        if automation is None:
+            raise NotFound
+        automation = automation_stop(actor=request.user, automation=automation)
+        return Response(AutomationSerializer(automation).data)

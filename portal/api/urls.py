@@ -1,8 +1,9 @@
 """The portal's API routes, mounted under /api/v1/ by config.urls."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from portal.api import audit, waiting
+from portal.api import audit, response_time, waiting
 
 router = SimpleRouter()
 router.register("portal/waiting", waiting.WaitingItemViewSet, basename="portal-waiting")
@@ -12,4 +13,11 @@ router.register(
     basename="client-audit-log",
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "projects/<int:project_pk>/client-response-time/",
+        response_time.ClientResponseTimeViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="client-response-time",
+    ),
+]

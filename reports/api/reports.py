@@ -1,6 +1,6 @@
 """Status reports in the API (/api/v1/projects/{project_pk}/reports/): the archive, the snapshot,
-the PDF, send now, and their deliveries (provider side; resend by the PM or a staff admin). The
-same selectors, services and predicates as the pages."""
+the PDF, the preview of the next one, send now, and their deliveries (provider side; resend by
+the PM or a staff admin). The same selectors, services and predicates as the pages."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from reports.models import Report, ReportDelivery
 from reports.permissions import can_view_report_deliveries
 from reports.rendering import report_pdf_filename
 from reports.selectors import delivery_list_for, report_get_for, report_list_for
-from reports.services.reports import report_resend, report_send_now
+from reports.services.reports import report_preview, report_resend, report_send_now
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -36,6 +36,14 @@ class ReportDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "period_start", "period_end", "trigger", "created_at", "snapshot"]
+
+
+class ReportPreviewSerializer(serializers.Serializer):
+    """The next report as it would be taken now; `snapshot` has the shape of a report's."""
+
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    snapshot = serializers.JSONField()
 
 
 class ReportDeliverySerializer(serializers.ModelSerializer):
@@ -73,6 +81,7 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     lookup_value_regex = r"\d+"
     action_permissions = {
         "send_now": "reports.send_report",
+        "preview": "reports.send_report",
         "deliveries": "reports.view_report_deliveries",
         "resend": "reports.resend_report",
     }
@@ -98,6 +107,20 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         """Create and send the current period's report; 409 if it exists (resend it instead)."""
         report = report_send_now(actor=request.user, project=self.project)
         return Response(ReportDetailSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Preview the next report", responses=ReportPreviewSerializer)
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def preview(self, request: AuthenticatedRequest, project_pk: str) -> Response:
+        """The PM reads the next report as the client will get it if it went out now: only
+        what the client may see, from today's data. Nothing is saved or sent; 409 without a
+        schedule."""
+        snapshot = report_preview(actor=request.user, project=self.project)
+        period = snapshot["period"]
+        return Response(
+            ReportPreviewSerializer(
+                {"period_start": period["start"], "period_end": period["end"], "snapshot": snapshot}
+            ).data
+        )
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -14,5 +14,15 @@ urlpatterns = [
         schedules.ReportScheduleView.as_view(),
         name="report-schedule",
     ),
+    path(
+        "projects/<int:project_pk>/report-schedule/recipients/",
+        schedules.ReportRecipientsView.as_view(),
+        name="report-recipients",
+    ),
+    path(
+        "projects/<int:project_pk>/report-schedule/summary/",
+        schedules.ReportSummaryView.as_view(),
+        name="report-summary",
+    ),
     *router.urls,
 ]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 MAX_EXTRA_RECIPIENTS = 50
+SUMMARY_MAX_LENGTH = 20000
 
 
 class NoSchedule(Conflict):
@@ -262,15 +263,20 @@ def schedule_update_recipients(
 
 
 @transaction.atomic
-def summary_save(*, actor: User, project: Project, summary: str) -> ReportSchedule:
-    """The PM's written summary for the next report (Markdown); the next report takes it."""
+def summary_save(
+    *, actor: User, project: Project, summary: str, revision: int | None = None
+) -> ReportSchedule:
+    """The PM's written summary for the next report (Markdown); the next report takes it.
+    Raises NotAllowed for anyone else, InvalidInput if it is too long, NoSchedule without a
+    schedule, and EditConflict if `revision` is given and someone saved the schedule since."""
     if not can_send_report(actor, project):
         raise NotAllowed()
-    if len(summary) > 20000:
+    if len(summary) > SUMMARY_MAX_LENGTH:
         raise InvalidInput(_("The summary has at most 20,000 characters."), field="summary")
     schedule = ReportSchedule.objects.select_for_update().filter(project=project).first()
     if schedule is None:
         raise NoSchedule()
+    check_revision(schedule, revision)
     schedule.summary = summary
     schedule.summary_updated_at = timezone.now()
     schedule.summary_updated_by = actor

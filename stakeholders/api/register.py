@@ -7,12 +7,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
-from common.errors import InvalidInput
+from common.api_revisions import RevisionedViewMixin
+from common.errors import InvalidInput, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Visibility
@@ -25,8 +27,13 @@ from stakeholders.selectors.register import (
 )
 from stakeholders.services.register import (
     communication_item_create,
+    communication_item_delete,
+    communication_item_update,
     raci_assign,
+    raci_unassign,
     stakeholder_create,
+    stakeholder_delete,
+    stakeholder_update,
 )
 
 
@@ -35,7 +42,16 @@ class StakeholderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stakeholder
-        fields = ["id", "name", "organisation", "role", "contact", "user", "visibility"]
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "role",
+            "contact",
+            "user",
+            "visibility",
+            "revision",
+        ]
         read_only_fields = fields
 
 
@@ -67,12 +83,37 @@ class StakeholderInputSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
 
 
+class StakeholderUpdateSerializer(serializers.Serializer):
+    """Only the fields sent change."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    influence = serializers.IntegerField(min_value=1, max_value=5, required=False)
+    interest = serializers.IntegerField(min_value=1, max_value=5, required=False)
+    attitude = serializers.ChoiceField(choices=Attitude.choices, required=False)
+    engagement_strategy = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH
+    )
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
 class CommunicationItemSerializer(serializers.ModelSerializer):
     recipients = serializers.SerializerMethodField()
 
     class Meta:
         model = CommunicationItem
-        fields = ["id", "what", "recipients", "sender", "channel", "frequency", "visibility"]
+        fields = [
+            "id",
+            "what",
+            "recipients",
+            "sender",
+            "channel",
+            "frequency",
+            "visibility",
+            "revision",
+        ]
 
     def get_recipients(self, item: CommunicationItem) -> list[int]:
         return [stakeholder.pk for stakeholder in item.recipients.all()]
@@ -84,6 +125,17 @@ class CommunicationItemInputSerializer(serializers.Serializer):
     channel = serializers.CharField(max_length=100, required=False, default="")
     frequency = serializers.CharField(max_length=100, required=False, default="")
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.CLIENT)
+
+
+class CommunicationItemUpdateSerializer(serializers.Serializer):
+    """Only the fields sent change; `recipients`, when sent, replaces the list."""
+
+    what = serializers.CharField(max_length=200, required=False)
+    recipients = serializers.ListField(child=serializers.IntegerField(), required=False)
+    sender = serializers.IntegerField(required=False, allow_null=True)
+    channel = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    frequency = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
 class RaciAssignmentSerializer(serializers.ModelSerializer):
@@ -120,12 +172,17 @@ def is_schema_generation(view: Any) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
-class StakeholderViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+class StakeholderViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin):
     """The register: the provider side reads it all, clients the client-visible entries."""
 
     request: AuthenticatedRequest
 
-    action_permissions = {"create": EDIT_REGISTER}
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": EDIT_REGISTER,
+        "partial_update": EDIT_REGISTER,
+        "destroy": EDIT_REGISTER,
+    }
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if is_schema_generation(self) or can_view_internal_items(self.request.user, self.project):
@@ -150,12 +207,55 @@ class StakeholderViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             InternalStakeholderSerializer(stakeholder).data, status=status.HTTP_201_CREATED
         )
 
+    def get_object(self) -> Stakeholder:
+        stakeholder = self.get_queryset().filter(pk=int(self.kwargs["pk"])).first()
+        if stakeholder is None:
+            raise NotFound
+        return stakeholder
 
-class CommunicationItemViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    @extend_schema(
+        summary="Change an entry of the register",
+        request=StakeholderUpdateSerializer,
+        responses=InternalStakeholderSerializer,
+        examples=[
+            OpenApiExample(
+                "A supporter with more influence",
+                value={"influence": 5, "attitude": "supportive"},
+                request_only=True,
+            )
+        ],
+    )
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM changes an entry; only the fields sent change."""
+        stakeholder = self.get_object()
+        data = StakeholderUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        stakeholder = stakeholder_update(
+            actor=request.user,
+            stakeholder=stakeholder,
+            revision=self.if_match_revision(),
+            **data.validated_data,
+        )
+        return Response(InternalStakeholderSerializer(stakeholder).data)
+
+    @extend_schema(summary="Remove an entry of the register", request=None, responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM removes someone from the register with their RACI letters; refused (400)
+        while they hold the A of a row that has other letters."""
+        stakeholder_delete(actor=request.user, stakeholder=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommunicationItemViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin):
     request: AuthenticatedRequest
 
     serializer_class = CommunicationItemSerializer
-    action_permissions = {"create": EDIT_REGISTER}
+    lookup_value_regex = r"\d+"
+    action_permissions = {
+        "create": EDIT_REGISTER,
+        "partial_update": EDIT_REGISTER,
+        "destroy": EDIT_REGISTER,
+    }
 
     def get_queryset(self) -> QuerySet[CommunicationItem]:
         if is_schema_generation(self):
@@ -179,6 +279,66 @@ class CommunicationItemViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         item = communication_plan_for(user=request.user, project=self.project).get(pk=item.pk)
         return Response(CommunicationItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
+    def get_object(self) -> CommunicationItem:
+        item = self.get_queryset().filter(pk=int(self.kwargs["pk"])).first()
+        if item is None:
+            raise NotFound
+        return item
+
+    @extend_schema(
+        summary="Change a line of the communication plan",
+        request=CommunicationItemUpdateSerializer,
+        responses=CommunicationItemSerializer,
+        examples=[
+            OpenApiExample(
+                "Every two weeks by e-mail",
+                value={"frequency": "Every two weeks", "channel": "E-mail"},
+                request_only=True,
+            )
+        ],
+    )
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM changes a line; only the fields sent change."""
+        item = self.get_object()
+        data = CommunicationItemUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "recipients" in values:
+            ids = set(values["recipients"])
+            recipients = list(Stakeholder.objects.filter(project=self.project, pk__in=ids))
+            if len(recipients) != len(ids):
+                raise InvalidInput(
+                    _("A recipient is not in this project's register."), field="recipients"
+                )
+        else:
+            recipients = list(item.recipients.all())
+        sender = item.sender
+        if "sender" in values:
+            sender = None
+            if values["sender"] is not None:
+                sender = get_user_model().objects.filter(pk=values["sender"]).first()
+                if sender is None:
+                    raise InvalidInput(_("Unknown person."), field="sender")
+        communication_item_update(
+            actor=request.user,
+            item=item,
+            what=values.get("what", item.what),
+            recipients=recipients,
+            sender=sender,
+            channel=values.get("channel", item.channel),
+            frequency=values.get("frequency", item.frequency),
+            visibility=values.get("visibility"),
+            revision=self.if_match_revision(),
+        )
+        return Response(CommunicationItemSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Remove a line of the communication plan", request=None, responses={204: None}
+    )
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        communication_item_delete(actor=request.user, item=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class RaciViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """The RACI (client visible); the PM sets a letter (one A per row, kept by the service)."""
@@ -186,7 +346,8 @@ class RaciViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     request: AuthenticatedRequest
 
     serializer_class = RaciAssignmentSerializer
-    action_permissions = {"create": EDIT_REGISTER}
+    lookup_value_regex = r"\d+"
+    action_permissions = {"create": EDIT_REGISTER, "destroy": EDIT_REGISTER}
 
     def get_queryset(self) -> QuerySet[RaciAssignment]:
         if is_schema_generation(self):
@@ -225,3 +386,13 @@ class RaciViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
             user=user,
         )
         return Response(RaciAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Clear a cell of the RACI", request=None, responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM clears a cell; the A of a row with other letters cannot be cleared (400:
+        give the A to someone else first)."""
+        assignment = self.get_queryset().filter(pk=int(pk)).first()
+        if assignment is None:
+            raise NotFound
+        raci_unassign(actor=request.user, assignment=assignment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

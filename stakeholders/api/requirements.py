@@ -19,6 +19,7 @@ from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Milestone, Visibility
 from stakeholders.models import Confirmation, Requirement, RequirementVersion
 from stakeholders.selectors.requirements import requirement_get_for, requirement_list_for
+from stakeholders.services.requirement_workflow import transitions_available
 from stakeholders.services.requirements import (
     requirement_confirm,
     requirement_create,
@@ -102,6 +103,14 @@ class TransitionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
     )
+
+
+class TransitionAvailableSerializer(serializers.Serializer):
+    """A step the caller may take now: `name` is what POST .../transition/ takes as `to`."""
+
+    name = serializers.CharField()
+    target = serializers.CharField()
+    needs_reason = serializers.BooleanField()
 
 
 class ConfirmInputSerializer(serializers.Serializer):
@@ -231,3 +240,14 @@ class RequirementViewSet(
         return Response(
             RequirementVersionSerializer(self.get_object().versions.all(), many=True).data
         )
+
+    @extend_schema(
+        summary="The steps the caller may take on a requirement now",
+        responses=TransitionAvailableSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def transitions(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """What the requirement page offers the caller as buttons: each step's name (for
+        POST .../transition/), the status it leads to and whether it needs a reason."""
+        steps = transitions_available(user=request.user, requirement=self.get_object())
+        return Response(TransitionAvailableSerializer(steps, many=True).data)

@@ -1377,6 +1377,17 @@ def api_meeting_kwargs(cast: Any) -> dict[str, Any]:
     return {"project_pk": cast.project.pk, "id": cast.meeting.pk}
 
 
+def _raci_cell(cast: Any) -> int:
+    """The id of an R of the team member's on a work area of client A's project (the PM holds
+    its A)."""
+    from stakeholders.services.register import raci_assign
+
+    raci_assign(actor=cast.pm, project=cast.project, letter="A", work_area="Testing", user=cast.pm)
+    return raci_assign(
+        actor=cast.pm, project=cast.project, letter="R", work_area="Testing", user=cast.teammate
+    ).pk
+
+
 API.update(
     {
         ("GET", "/api/v1/projects/{project_pk}/stakeholders/"): Entry(
@@ -1427,6 +1438,44 @@ API.update(
         ),
         ("GET", "/api/v1/projects/{project_pk}/decisions/"): Entry(
             API_PROJECT_READ, kwargs=project_pk_kwargs, note="clients: the client-visible part"
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/meetings/{id}/"): Entry(
+            roles(403, anonymous=401, pm=200, teammate=200, other_client_rep=404, outsider=404),
+            kwargs=api_meeting_kwargs,
+            note="the PM and the team; {} changes nothing",
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/meetings/{id}/minutes/"): Entry(
+            API_MEETINGS_WRITE, kwargs=api_meeting_kwargs, note="{} is invalid"
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/stakeholders/{id}/"): Entry(
+            API_PM_EDIT,
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.stakeholder.pk},
+            note="the PM; {} changes nothing",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/stakeholders/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.stakeholder.pk},
+            note="the PM removes it (the others are refused before it is looked up)",
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/communication-items/{id}/"): Entry(
+            API_PM_EDIT,
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.communication_item.pk},
+            note="the PM; {} changes nothing",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/communication-items/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": cast.communication_item.pk},
+            note="the PM removes it (the others are refused before it is looked up)",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/raci/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": _raci_cell(cast)},
+            note="the PM clears a cell (the others are refused before it is looked up)",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/requirements/{id}/transitions/"): Entry(
+            API_PROJECT_READ,
+            kwargs=api_requirement_kwargs,
+            note="the steps each may take (tests/api/test_api_parity_more.py)",
         ),
     }
 )
@@ -2271,6 +2320,133 @@ API.update(
         ("POST", "/api/v1/project-archives/"): Entry(
             roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)),
             note="whoever may start a project; {} has no file",
+        ),
+    }
+)
+
+
+# --- More operations that reach the pages' services (tests/api/test_api_parity_more.py) --------
+
+
+def _failed_email(cast: Any) -> int:
+    """The id of an e-mail about client A's project that failed."""
+    import uuid
+
+    from notifications.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        kind="report",
+        to_email="rep@a.test",
+        language="en",
+        message_id=f"<{uuid.uuid4()}@rapport.test>",
+        project_id=cast.project.pk,
+        subject="Weekly report",
+        body_text="Report",
+        status=OutboxMessage.Status.FAILED,
+    ).pk
+
+
+def _survey_automation(cast: Any) -> int:
+    """The id of an automation that surveys client A on project close."""
+    from feedback.services.automations import automation_create
+    from feedback.services.survey_templates import survey_template_default
+
+    return automation_create(
+        actor=cast.pm,
+        project=cast.project,
+        template=survey_template_default(),
+        trigger="project_closed",
+    ).pk
+
+
+API.update(
+    {
+        ("POST", "/api/v1/me/notifications/mark-read/"): Entry(
+            roles(200, anonymous=401), note="the person's own notifications; {} marks them all"
+        ),
+        ("POST", "/api/v1/outbox/{message_id}/resend/"): Entry(
+            roles(404, anonymous=401, pm=200, staff_admin=200),
+            kwargs=lambda cast: {"message_id": _failed_email(cast)},
+            note="a staff admin any e-mail, the PM those about their project",
+        ),
+        ("POST", "/api/v1/outbox/resend-failed/"): Entry(
+            roles(403, anonymous=401, staff_admin=200), note="staff admins"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/survey-automations/{id}/stop/"): Entry(
+            roles(403, anonymous=401, pm=200, am=404, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"project_pk": cast.project.pk, "id": _survey_automation(cast)},
+            note="the PM and AM (the PM stopped it first: then it is no more active, 404)",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/client-response-time/"): Entry(
+            API_PROJECT_READ, kwargs=project_pk_kwargs, note="shown on the portal's onboarding"
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/client-response-time/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} is invalid"
+        ),
+        ("DELETE", "/api/v1/attachments/{attachment_id}/"): Entry(
+            roles(404, anonymous=401, pm=204),
+            kwargs=lambda cast: {"attachment_id": cast.attachment.pk},
+            note="its uploader (the PM) removes it, then it is gone for everyone after; who "
+            "else may: tests/api/test_api_parity_more.py",
+        ),
+    }
+)
+
+
+def _survey_template(cast: Any) -> Any:
+    """An unsent template with one question, made afresh for each operation."""
+    from feedback.services.survey_templates import survey_question_add, survey_template_create
+
+    template = survey_template_create(actor=cast.pm, name="Go-live pulse")
+    survey_question_add(actor=cast.pm, template=template, kind="nps", text="Recommend us?")
+    return template
+
+
+API_SURVEY_TEMPLATES = roles(403, anonymous=401, pm=200, am=200, staff_admin=200)
+
+API.update(
+    {
+        ("POST", "/api/v1/survey-templates/{id}/archive/"): Entry(
+            API_SURVEY_TEMPLATES,
+            kwargs=lambda cast: {"id": _survey_template(cast).pk},
+            note="the PMs, AMs and staff admins who keep the templates",
+        ),
+        ("POST", "/api/v1/survey-templates/{id}/copy/"): Entry(
+            roles(403, anonymous=401, pm=400, am=400, staff_admin=400),
+            kwargs=lambda cast: {"id": _survey_template(cast).pk},
+            note="{} has no name",
+        ),
+        ("DELETE", "/api/v1/survey-templates/{id}/questions/{question_id}/"): Entry(
+            roles(403, anonymous=401, pm=204, am=404, staff_admin=404),
+            kwargs=lambda cast: {
+                "id": (template := _survey_template(cast)).pk,
+                "question_id": template.questions.get().pk,
+            },
+            note="the PM removes it first: then it is gone for the others (404)",
+        ),
+    }
+)
+
+API.update(
+    {
+        ("PUT", "/api/v1/projects/{project_pk}/report-schedule/recipients/"): Entry(
+            roles(403, anonymous=401, pm=400, client_admin=400, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="the PM and the client admin, as on the portal's reports page; {} is invalid",
+        ),
+        ("PATCH", "/api/v1/projects/{project_pk}/report-schedule/recipients/"): Entry(
+            roles(403, anonymous=401, pm=200, client_admin=200, other_client_rep=404, outsider=404),
+            kwargs=project_pk_kwargs,
+            note="the PM and the client admin; {} changes nothing",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/report-schedule/summary/"): Entry(
+            API_PM_EDIT, kwargs=project_pk_kwargs, note="the PM's draft, until a report takes it"
+        ),
+        ("PUT", "/api/v1/projects/{project_pk}/report-schedule/summary/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM; {} is invalid"
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/reports/preview/"): Entry(
+            API_PM_EDIT, kwargs=project_pk_kwargs, note="the PM previews the next report"
         ),
     }
 )

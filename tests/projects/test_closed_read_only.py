@@ -354,6 +354,17 @@ NOT_PROJECT_WRITES = {
     ("POST", "/api/v1/survey-templates/"): "survey templates belong to no project",
     ("POST", "/api/v1/survey-templates/{id}/questions/"): "survey templates belong to no project",
     ("POST", "/api/v1/projects/"): "a new project is open",
+    ("POST", "/api/v1/me/notifications/mark-read/"): "the person's notifications",
+    ("POST", "/api/v1/outbox/{message_id}/resend/"): "outgoing messages finish after close",
+    ("POST", "/api/v1/outbox/resend-failed/"): "outgoing messages finish after close",
+    ("DELETE", "/api/v1/attachments/{attachment_id}/"): (
+        "names no project: the guard's 409 is checked in tests/api/test_api_parity_more.py"
+    ),
+    ("POST", "/api/v1/survey-templates/{id}/archive/"): "survey templates belong to no project",
+    ("POST", "/api/v1/survey-templates/{id}/copy/"): "survey templates belong to no project",
+    ("DELETE", "/api/v1/survey-templates/{id}/questions/{question_id}/"): (
+        "survey templates belong to no project"
+    ),
 }
 # Sign-in and account pages of allauth: no project data.
 AUTH_PREFIXES = ("account_", "mfa_", "not_offered_")
