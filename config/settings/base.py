@@ -77,7 +77,8 @@ MIDDLEWARE = [
     # Before anything reads the body or the database: 413 and 503 answers (JSON under /api/).
     "common.http_errors.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once per process (common/csp.py).
+    "common.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
