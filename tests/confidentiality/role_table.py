@@ -878,6 +878,30 @@ PAGES: dict[str, Entry] = {
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
     "api-docs": Entry(roles(200, anonymous=401)),
+    **{
+        name: Entry(STAFF_PAGE, note="the user's own open action items")
+        for name in ("stakeholders:todo_csv", "stakeholders:todo_xlsx")
+    },
+    **{
+        name: Entry(PORTAL_PAGE, note="the user's own open action items")
+        for name in ("stakeholders:portal_todo_csv", "stakeholders:portal_todo_xlsx")
+    },
+    **{
+        name: Entry(PORTAL_PAGE, note="one's own projects")
+        for name in ("portal:project_list_csv", "portal:project_list_xlsx")
+    },
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible deliverables only"
+        )
+        for name in ("portal:deliverables_csv", "portal:deliverables_xlsx")
+    },
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible documents' details"
+        )
+        for name in ("portal:documents_csv", "portal:documents_xlsx")
+    },
 }
 
 # Every admin page is for staff admins only; the others are sent to sign in (the admin's own
