@@ -2124,6 +2124,22 @@ PAGES.update(
         "lessons:portal_lessons": Entry(
             PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible lessons only"
         ),
+        **{
+            name: Entry(STAFF_PAGE, note="the library's export: every provider person")
+            for name in ("lessons:library_csv", "lessons:library_xlsx")
+        },
+        **{
+            name: Entry(
+                STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal lessons too: staff"
+            )
+            for name in ("lessons:retrospective_csv", "lessons:retrospective_xlsx")
+        },
+        **{
+            name: Entry(
+                PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible lessons only"
+            )
+            for name in ("lessons:portal_lessons_csv", "lessons:portal_lessons_xlsx")
+        },
     }
 )
 
