@@ -1784,6 +1784,19 @@ PAGES.update(
         "feedback:portal_ticket_attachment": Entry(
             PORTAL_PROJECT_PAGE, kwargs=ticket_attachment_kwargs
         ),
+        **{
+            name: Entry(PORTAL_PAGE, note="client-visible tickets of their own projects only")
+            for name in ("feedback:portal_tickets_csv", "feedback:portal_tickets_xlsx")
+        },
+        **{
+            name: Entry(
+                PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible tickets only"
+            )
+            for name in (
+                "feedback:portal_project_tickets_csv",
+                "feedback:portal_project_tickets_xlsx",
+            )
+        },
     }
 )
 
