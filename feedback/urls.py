@@ -146,6 +146,12 @@ ticket_urlpatterns: list[URLPattern] = [
     ),
     # Portal
     path("portal/feedback/", portal_tickets.PortalTicketListView.as_view(), name="portal_tickets"),
+    *export_paths(
+        "portal/feedback/list",
+        portal_tickets.PortalTicketListExportView,
+        csv_name="portal_tickets_csv",
+        xlsx_name="portal_tickets_xlsx",
+    ),
     path(
         "portal/feedback/new/",
         portal_tickets.PortalTicketCreateView.as_view(),
@@ -155,6 +161,12 @@ ticket_urlpatterns: list[URLPattern] = [
         "portal/projects/<int:project_id>/feedback/",
         portal_tickets.PortalProjectTicketsView.as_view(),
         name="portal_project_tickets",
+    ),
+    *export_paths(
+        "portal/projects/<int:project_id>/feedback/list",
+        portal_tickets.PortalProjectTicketsExportView,
+        csv_name="portal_project_tickets_csv",
+        xlsx_name="portal_project_tickets_xlsx",
     ),
     path(f"{portal_ticket}/", portal_tickets.PortalTicketView.as_view(), name="portal_ticket"),
     path(

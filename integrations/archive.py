@@ -2,30 +2,40 @@
 started from one.
 
 The archive (`export_archive`) is one JSON object:
-`{"format": "rapport-project-archive", "version": 1, "exported_at", "files_included": false,
-"project", "plan", "members", "stakeholders", "requirements", "risks", "documents"}`.
+`{"format": "rapport-project-archive", "version": 2, "exported_at", "files_included": false,
+"project", "plan", "members", "stakeholders", "raci", "communication_plan", "requirements",
+"risks", "change_requests", "documents", "meetings", "baselines"}`.
 
 - **Dates** are whole days from the project's start (`projects.copying.day_offset`), but for
   `project.start_date` itself: an archive imported with another start moves every date with it.
 - **References** between items are keys local to the archive (`m1`, `d1`, `t1`, `r1`, `k1`,
-  `s1`), never database ids: the same project exports the same archive wherever it lives.
+  `s1`, `c1`, `b1`), never database ids: the same project exports the same archive wherever it
+  lives.
 - **The plan** is the plan a template of the project would hold (`projects.copying`: objectives,
   milestones, deliverables with their acceptance criteria, the WBS with parents, dependencies
   (kind, lag) and constraints, the RACI, the report schedule, the survey automations), plus the
-  status of each milestone, deliverable and task and the progress of each task.
+  status of each milestone, deliverable and task and the progress of each task, and their
+  dates in the current baseline.
 - **People** are e-mail addresses: members with their role, risk and action owners. On import
   they are matched by e-mail; someone unknown (or of another client than the new project's) is
   reported and left out, never created.
 - **Documents** are metadata only (title, visibility, versions: file name, size, type, SHA-256,
   note): the files' bytes are not in the archive (`files_included` is false) and documents are
   not recreated by an import.
+- **Meetings** (version 2): title, visibility, start (a day from the project's start and a time
+  in the client's time zone), location, agenda, minutes and their visibility, attendees (by
+  e-mail) and stakeholders attending, the decisions taken (text, by which side) and the action
+  items (text, owner, due day, done or not).
+- **Baselines** (version 2): each saved version of the plan with its number, reason, change
+  request reference, dates, budget, scope and who set it, and its entries (each milestone's and
+  task's name, visibility and dates then, and which item it was); a change request names the
+  baseline it set.
 - **Left out**, on purpose: the history of changes, comments and discussions, notifications and
   the outbox, survey invitations and answers, time and cost entries, status reports already
   sent, acceptance rounds and sign-offs (they record what people did in the source project, and
   a new project must not claim them), access tokens and webhooks (secrets).
-- **Not yet in version 1**: meetings with their decisions and action items, baselines, and
-  requirements' earlier versions (the current text, status and version number are kept). A
-  later version adds them; this one reads what it writes.
+- **Not yet in version 2**: requirements' earlier versions (the current text, status and version
+  number are kept). This version reads version 1 archives too (without meetings and baselines).
 
 Exporting is for the project's PM and staff admins (`can_export_archive`): the archive holds
 internal items, so client people never download it. Importing (integrations.archive_import) is
@@ -37,7 +47,9 @@ is."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,28 +58,32 @@ from accounts.models import User
 from common.errors import InvalidInput, NotAllowed
 from integrations.permissions import can_export_archive
 from projects.copying import day_offset, plan_export
-from projects.models import Membership, Milestone, Project, Task
+from projects.models import Baseline, Membership, Milestone, Project, Task
 from projects.models.delivery import Deliverable
 from projects.models.documents import Document
 from risks.models import Risk
 from stakeholders.models import (
     ChangeRequest,
     CommunicationItem,
+    Meeting,
     RaciAssignment,
     Requirement,
     Stakeholder,
 )
 
 FORMAT = "rapport-project-archive"
-VERSION = 1
+VERSION = 2
+# The versions this Rapport reads: version 1 has no meetings and no baselines.
+READABLE_VERSIONS = (1, 2)
 # The largest archive read (a project of thousands of items is well below).
 MAX_BYTES = 20 * 1024 * 1024
 # Fields whose values are references to other items of the archive.
 REFERENCE_FIELDS = frozenset(
     {"key", "milestone", "parent", "predecessor", "successor", "deliverable", "stakeholder"}
-    | {"milestones", "deliverables", "requirements", "recipients"}
+    | {"task", "baseline"}
+    | {"milestones", "deliverables", "requirements", "recipients", "stakeholder_attendees"}
 )
-DATABASE_KEY = re.compile(r"[mdtrksc][0-9]+")
+DATABASE_KEY = re.compile(r"[mdtrkscb][0-9]+")
 PROJECT_FIELDS = ("name", "code", "summary", "scope_statement", "out_of_scope", "currency")
 
 
@@ -83,25 +99,41 @@ def _money(value: object) -> str | None:
 
 
 def _statuses(project: Project, plan: dict[str, Any]) -> None:
-    """Add each milestone's, deliverable's and task's status to the plan (by its plan key), and
-    each task's progress and assignee."""
-    milestones = dict(Milestone.objects.filter(project=project).values_list("pk", "status"))
+    """Add each milestone's, deliverable's and task's status to the plan (by its plan key), each
+    task's progress and assignee, and each milestone's and task's dates in the current
+    baseline."""
+    milestones = {
+        pk: (status, baseline_due)
+        for pk, status, baseline_due in Milestone.objects.filter(project=project).values_list(
+            "pk", "status", "baseline_due_date"
+        )
+    }
     deliverables = dict(
         Deliverable.objects.filter(milestone__project=project).values_list("pk", "status")
     )
     tasks = {
-        pk: (status, percent, assignee)
-        for pk, status, percent, assignee in Task.objects.filter(project=project).values_list(
-            "pk", "status", "percent_complete", "assignee__email"
+        row[0]: row[1:]
+        for row in Task.objects.filter(project=project).values_list(
+            "pk",
+            "status",
+            "percent_complete",
+            "assignee__email",
+            "baseline_start_date",
+            "baseline_due_date",
         )
     }
     parts = plan["parts"]
     for milestone in parts.get("milestones", []):
-        milestone["status"] = milestones[int(milestone["key"][1:])]
+        status, baseline_due = milestones[int(milestone["key"][1:])]
+        milestone["status"] = status
+        milestone["baseline_due"] = day_offset(project, baseline_due)
         for deliverable in milestone["deliverables"]:
             deliverable["status"] = deliverables[int(deliverable["key"][1:])]
     for task in parts.get("tasks", {}).get("tasks", []):
-        task["status"], task["percent_complete"], task["assignee"] = tasks[int(task["key"][1:])]
+        status, percent, assignee, baseline_start, baseline_due = tasks[int(task["key"][1:])]
+        task["status"], task["percent_complete"], task["assignee"] = status, percent, assignee
+        task["baseline_start"] = day_offset(project, baseline_start)
+        task["baseline_due"] = day_offset(project, baseline_due)
 
 
 def _members(project: Project) -> list[dict[str, Any]]:
@@ -183,6 +215,7 @@ def _change_requests(project: Project) -> list[dict[str, Any]]:
             "cost_impact": _money(row.cost_impact),
             "contingency_impact": _money(row.contingency_impact),
             "rebaseline": row.rebaseline,
+            "baseline": f"b{row.baseline_id}" if row.baseline_id else None,
             "status": row.status,
             "rejection_reason": row.rejection_reason,
             "visibility": row.visibility,
@@ -294,6 +327,92 @@ def _documents(project: Project) -> list[dict[str, Any]]:
     ]
 
 
+def _meeting_start(project: Project, moment: datetime) -> tuple[int | None, str]:
+    """When a meeting starts: the day (from the project's start) and the time, both in the
+    client's time zone, so that an import with another start keeps the hour."""
+    local = moment.astimezone(ZoneInfo(project.client.time_zone))
+    return day_offset(project, local.date()), local.strftime("%H:%M")
+
+
+def _meetings(project: Project) -> list[dict[str, Any]]:
+    rows = (
+        Meeting.objects.filter(project=project)
+        .prefetch_related("attendees", "stakeholder_attendees", "decisions", "action_items__owner")
+        .order_by("starts_at", "pk")
+    )
+    meetings = []
+    for row in rows:
+        day, time = _meeting_start(project, row.starts_at)
+        meetings.append(
+            {
+                "title": row.title,
+                "visibility": row.visibility,
+                "start": day,
+                "time": time,
+                "location": row.location,
+                "agenda": row.agenda,
+                "minutes": row.minutes,
+                "minutes_visibility": row.minutes_visibility,
+                "attendees": sorted(person.email for person in row.attendees.all()),
+                "stakeholder_attendees": [
+                    f"s{item.pk}" for item in sorted(row.stakeholder_attendees.all(), key=_pk)
+                ],
+                "decisions": [
+                    {"text": decision.text, "decided_by": decision.decided_by}
+                    for decision in sorted(row.decisions.all(), key=_pk)
+                ],
+                "action_items": [
+                    {
+                        "text": item.text,
+                        "owner": _email(item.owner),
+                        "due": day_offset(project, item.due_date),
+                        "is_done": item.is_done,
+                    }
+                    for item in sorted(row.action_items.all(), key=_pk)
+                ],
+            }
+        )
+    return meetings
+
+
+def _baselines(project: Project) -> list[dict[str, Any]]:
+    rows = (
+        Baseline.objects.filter(project=project)
+        .select_related("set_by")
+        .prefetch_related("entries")
+        .order_by("number")
+    )
+    return [
+        {
+            "key": f"b{row.pk}",
+            "number": row.number,
+            "reason": row.reason,
+            "change_reference": row.change_reference,
+            "start": day_offset(project, row.start_date),
+            "end": day_offset(project, row.end_date),
+            "budget": _money(row.budget),
+            "scope_statement": row.scope_statement,
+            "set_by": _email(row.set_by),
+            "entries": [
+                {
+                    "kind": entry.kind,
+                    "milestone": f"m{entry.milestone_id}" if entry.milestone_id else None,
+                    "task": f"t{entry.task_id}" if entry.task_id else None,
+                    "name": entry.name,
+                    "visibility": entry.visibility,
+                    "start": day_offset(project, entry.start_date),
+                    "due": day_offset(project, entry.due_date),
+                    "position": entry.position,
+                }
+                for entry in sorted(
+                    row.entries.all(), key=lambda entry: (entry.kind, entry.position, entry.pk)
+                )
+            ],
+        }
+        for row in rows
+    ]
+
+
 def _local_keys(archive: dict[str, Any]) -> dict[str, Any]:
     """The archive with every key made of a database id (`m12`) replaced by its rank in the
     archive (`m1`, `m2` ...), in the key itself and wherever a reference field names it."""
@@ -350,6 +469,8 @@ def export_archive(*, actor: User, project: Project) -> dict[str, Any]:
             **{name: getattr(project, name) for name in PROJECT_FIELDS},
             "start_date": project.start_date.isoformat(),
             "end": day_offset(project, project.end_date),
+            "baseline_start": day_offset(project, project.baseline_start_date),
+            "baseline_end": day_offset(project, project.baseline_end_date),
             "budget": _money(project.budget),
             "phase": project.phase,
             "client": project.client.name,
@@ -363,5 +484,7 @@ def export_archive(*, actor: User, project: Project) -> dict[str, Any]:
         "risks": _risks(project),
         "change_requests": _change_requests(project),
         "documents": _documents(project),
+        "meetings": _meetings(project),
+        "baselines": _baselines(project),
     }
     return _local_keys(archive)

@@ -5,18 +5,21 @@ is refused, saying so; each part of the right shape), checks what it can before 
 in use, a reference to an item the archive does not hold), then creates the project and
 everything it holds in one transaction through the services the pages use, acting as its PM:
 `project_create`, `plan_import` (projects.copying), `membership_add`, `stakeholder_create`,
-`raci_assign`, `requirement_create`, `risk_create`, `mitigation_action_add`. People are matched by
-e-mail; someone unknown, or of another client, is reported in `people_left_out` and left out. A
-dry run, or any problem (a service's refusal included), rolls the whole transaction back."""
+`raci_assign`, `requirement_create`, `risk_create`, `mitigation_action_add`, `meeting_create`,
+`meeting_decision_record`. People are matched by e-mail; someone unknown, or of another client,
+is reported in `people_left_out` and left out. A dry run, or any problem (a service's refusal
+included), rolls the whole transaction back. Version 1 archives (no meetings, no baselines) are
+read as well as version 2."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,17 +29,35 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from common.errors import ApplicationError, InvalidInput, NotAllowed
 from common.history import set_history_user
-from integrations.archive import FORMAT, MAX_BYTES, REFERENCE_FIELDS, VERSION
+from integrations.archive import FORMAT, MAX_BYTES, READABLE_VERSIONS, REFERENCE_FIELDS, VERSION
 from integrations.permissions import can_import_archive
 from projects.copying import ShiftContext, plan_import, project_settings
-from projects.models import CLIENT_ROLES, STAFF_ROLES, Milestone, Phase, Project, Role, Task
+from projects.models import (
+    CLIENT_ROLES,
+    STAFF_ROLES,
+    Baseline,
+    BaselineEntry,
+    Milestone,
+    Phase,
+    Project,
+    Role,
+    Task,
+)
 from projects.models.delivery import Deliverable
 from projects.services.memberships import membership_add
 from projects.services.projects import ProjectData, project_create
 from risks.models import Risk
 from risks.services.actions import mitigation_action_add
 from risks.services.register import risk_create
-from stakeholders.models import ChangeRequest, RaciLetter, Requirement, ScheduleImpact
+from stakeholders.models import (
+    ActionItem,
+    ChangeRequest,
+    RaciLetter,
+    Requirement,
+    ScheduleImpact,
+    Stakeholder,
+)
+from stakeholders.services.meetings import meeting_create, meeting_decision_record
 from stakeholders.services.register import (
     communication_item_create,
     raci_assign,
@@ -82,13 +103,16 @@ def read_archive(content: bytes) -> dict[str, Any]:
             % {"version": version, "known": VERSION},
             field="file",
         )
-    if version != VERSION:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise InvalidInput(
             _("Unknown archive version: %(version)s.") % {"version": version}, field="file"
         )
     for name, kind in OPTIONAL_SECTIONS.items():
         archive.setdefault(name, kind())
-    for name, kind in {**SECTIONS, **OPTIONAL_SECTIONS}.items():
+    if version == 1:
+        for name, kind in SECTIONS_SINCE_2.items():
+            archive.setdefault(name, kind())
+    for name, kind in {**SECTIONS, **OPTIONAL_SECTIONS, **SECTIONS_SINCE_2}.items():
         if not isinstance(archive.get(name), kind):
             raise InvalidInput(
                 _("The archive is damaged: its part “%(name)s” is missing or not valid.")
@@ -110,6 +134,8 @@ SECTIONS: dict[str, type] = {
 }
 # Parts a version 1 archive may lack (written by an earlier build of version 1): none is created.
 OPTIONAL_SECTIONS: dict[str, type] = {"communication_plan": list, "change_requests": list}
+# Parts version 2 added: a version 1 archive has none (read as empty), a version 2 one has all.
+SECTIONS_SINCE_2: dict[str, type] = {"meetings": list, "baselines": list}
 
 
 @dataclass
@@ -146,6 +172,12 @@ def _count(archive: dict[str, Any]) -> list[tuple[str, int]]:
         (_("Requirements"), len(archive["requirements"])),
         (_("Risks"), len(archive["risks"])),
         (_("Change requests"), len(archive["change_requests"])),
+        (_("Meetings"), len(archive["meetings"])),
+        (
+            _("Action items"),
+            sum(len(row.get("action_items", [])) for row in archive["meetings"]),
+        ),
+        (_("Baselines"), len(archive["baselines"])),
     ]
 
 
@@ -165,7 +197,7 @@ def _missing_references(archive: dict[str, Any]) -> list[str]:
         elif isinstance(value, str) and name in REFERENCE_FIELDS and name != "key":
             references.append(value)
 
-    parts = {**SECTIONS, **OPTIONAL_SECTIONS}
+    parts = {**SECTIONS, **OPTIONAL_SECTIONS, **SECTIONS_SINCE_2}
     walk({name: archive[name] for name in parts if name != "documents"}, "")
     missing = sorted({reference for reference in references if reference not in keys})
     return [
@@ -262,7 +294,8 @@ def _restore_statuses(plan: dict[str, Any], context: ShiftContext, people: _Peop
     created = context.created
     for row in plan.get("parts", {}).get("milestones", []):
         Milestone.objects.filter(pk=created["milestones"][row["key"]].pk).update(
-            status=str(row.get("status") or Milestone.Status.PLANNED)
+            status=str(row.get("status") or Milestone.Status.PLANNED),
+            baseline_due_date=context.date_at(row.get("baseline_due")),
         )
         for item in row.get("deliverables", []):
             if "status" in item:
@@ -275,6 +308,8 @@ def _restore_statuses(plan: dict[str, Any], context: ShiftContext, people: _Peop
                 status=str(row["status"]),
                 percent_complete=int(row.get("percent_complete", 0)),
                 assignee=people.get(row.get("assignee")),
+                baseline_start_date=context.date_at(row.get("baseline_start")),
+                baseline_due_date=context.date_at(row.get("baseline_due")),
             )
 
 
@@ -284,7 +319,7 @@ def _import_register(
     actor = context.actor
     created = context.created
     milestones, deliverables = created.get("milestones", {}), created.get("deliverables", {})
-    stakeholders = {}
+    stakeholders: dict[str, Stakeholder] = {}
     for row in archive["stakeholders"]:
         stakeholders[row["key"]] = stakeholder_create(
             actor=actor,
@@ -382,7 +417,112 @@ def _import_register(
                 action.save(update_fields=["is_done"])
         # Written directly, as the requirements' (an occurred or closed risk stays so).
         Risk.objects.filter(pk=risk.pk).update(status=str(row["status"]))
-    _import_change_requests(project, archive, context, requirements)
+    baselines = _import_baselines(project, archive, context, people)
+    _import_change_requests(project, archive, context, requirements, baselines)
+    _import_meetings(project, archive, context, people, stakeholders)
+
+
+def _import_baselines(
+    project: Project, archive: dict[str, Any], context: ShiftContext, people: _People
+) -> dict[str, Baseline]:
+    """Each baseline as archived, created directly: baseline_set_first saves the plan as it is
+    now, and a re-baseline belongs to a change request both sides approved. The project's
+    current-baseline dates come from the archive's project part (as the items' do from the
+    plan); whoever set a baseline not among the new project's people is replaced by the PM."""
+    created = context.created
+    milestones, tasks = created.get("milestones", {}), created.get("tasks", {})
+    baselines: dict[str, Baseline] = {}
+    for row in archive["baselines"]:
+        budget = row.get("budget")
+        baseline = Baseline(
+            project=project,
+            number=int(row["number"]),
+            reason=str(row.get("reason", "")),
+            change_reference=str(row.get("change_reference", "")),
+            start_date=context.date_at(row.get("start")),
+            end_date=context.date_at(row.get("end")),
+            budget=Decimal(str(budget)) if budget is not None else None,
+            scope_statement=str(row.get("scope_statement", "")),
+            set_by=people.get(row.get("set_by")) or context.actor,
+        )
+        baseline.full_clean(exclude=["project", "set_by"])
+        baseline.save()
+        BaselineEntry.objects.bulk_create(
+            BaselineEntry(
+                baseline=baseline,
+                kind=str(entry["kind"]),
+                milestone=milestones[entry["milestone"]] if entry.get("milestone") else None,
+                task=tasks[entry["task"]] if entry.get("task") else None,
+                name=str(entry["name"]),
+                visibility=str(entry["visibility"]),
+                start_date=context.date_at(entry.get("start")),
+                due_date=context.date_at(entry.get("due")),
+                position=int(entry.get("position", 0)),
+            )
+            for entry in row.get("entries", [])
+        )
+        baselines[row["key"]] = baseline
+    source = archive["project"]
+    if "baseline_start" in source or "baseline_end" in source:
+        Project.objects.filter(pk=project.pk).update(
+            baseline_start_date=context.date_at(source.get("baseline_start")),
+            baseline_end_date=context.date_at(source.get("baseline_end")),
+        )
+    return baselines
+
+
+def _import_meetings(
+    project: Project,
+    archive: dict[str, Any],
+    context: ShiftContext,
+    people: _People,
+    stakeholders: dict[str, Stakeholder],
+) -> None:
+    """Each meeting with its minutes and decisions through the services; its action items
+    directly, since action_item_create notifies each owner of a new item: an owner not among
+    the new project's people is replaced by the PM (and reported), a done item stays done."""
+    actor = context.actor
+    zone = ZoneInfo(project.client.time_zone)
+    for row in archive["meetings"]:
+        day = context.date_at(row.get("start"))
+        if day is None:
+            raise ValueError("a meeting without a day")
+        starts_at = datetime.combine(day, time.fromisoformat(str(row.get("time") or "00:00")), zone)
+        attendees = [people.get(email) for email in row.get("attendees", [])]
+        meeting = meeting_create(
+            actor=actor,
+            project=project,
+            title=str(row["title"]),
+            starts_at=starts_at,
+            location=str(row.get("location", "")),
+            agenda=str(row.get("agenda", "")),
+            minutes=str(row.get("minutes", "")),
+            minutes_visibility=str(row["minutes_visibility"]),
+            attendees=[person for person in attendees if person is not None],
+            stakeholder_attendees=[
+                stakeholders[key] for key in row.get("stakeholder_attendees", [])
+            ],
+            visibility=str(row["visibility"]),
+        )
+        for decision in row.get("decisions", []):
+            meeting_decision_record(
+                actor=actor,
+                meeting=meeting,
+                text=str(decision["text"]),
+                decided_by=str(decision["decided_by"]),
+            )
+        for item in row.get("action_items", []):
+            is_done = bool(item.get("is_done", False))
+            action = ActionItem(
+                meeting=meeting,
+                text=str(item["text"]),
+                owner=people.get(item.get("owner")) or actor,
+                due_date=context.date_at(item.get("due")),
+                is_done=is_done,
+                done_at=timezone.now() if is_done else None,
+            )
+            action.full_clean(exclude=["meeting", "owner"])
+            action.save()
 
 
 def _import_change_requests(
@@ -390,10 +530,12 @@ def _import_change_requests(
     archive: dict[str, Any],
     context: ShiftContext,
     requirements: dict[str, Requirement],
+    baselines: dict[str, Baseline],
 ) -> None:
     """Created directly, not by change_request_create: that service tells the client of a new
     request, and an approved or rejected request would need both sides' decisions again. The
-    archive's decisions are kept as they were; the new project's PM is their requester."""
+    archive's decisions are kept as they were (with the baseline a request set); the new
+    project's PM is their requester."""
     milestones = context.created.get("milestones", {})
     for number, row in enumerate(archive["change_requests"], start=1):
         change = ChangeRequest(
@@ -412,6 +554,7 @@ def _import_change_requests(
             rejection_reason=str(row.get("rejection_reason", "")),
             visibility=str(row["visibility"]),
             internal_note=str(row.get("internal_note", "")),
+            baseline=baselines[row["baseline"]] if row.get("baseline") else None,
         )
         change.full_clean(exclude=["project", "requested_by", "baseline"])
         set_history_user(change, context.actor)

@@ -11,13 +11,15 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from lessons.forms import LessonForm, PortalLessonForm
-from lessons.models import Category, Lesson
+from lessons.models import Category, Lesson, Side
 from lessons.permissions import can_add_lesson, can_change_lesson, can_view_library
 from lessons.selectors import (
     LessonFilters,
@@ -127,6 +129,89 @@ class LessonDeleteView(RetrospectiveView):
             success=_("Lesson removed."),
         )
         return redirect("lessons:retrospective", project_id=self.project.pk)
+
+
+def _lesson_table(lessons: Any, *, with_project: bool, client_side: bool) -> Table:
+    """Lessons as the pages show them: category, phase, author, date, the three texts and the
+    tags; the team's file says which are internal, the client's has no such column."""
+    headers = [_("Client"), _("Project")] if with_project else []
+    headers += [
+        _("Title"),
+        _("Category"),
+        _("Phase"),
+        _("Author"),
+        _("Recorded"),
+        _("What went well"),
+        _("What went wrong"),
+        _("Recommendation"),
+        _("Tags"),
+        _("From the client"),
+    ]
+    if not client_side:
+        headers.append(_("Visibility"))
+    rows = (
+        ([lesson.client.name, lesson.project.name] if with_project else [])
+        + [
+            lesson.title,
+            lesson.get_category_display(),
+            lesson.get_phase_display(),
+            lesson.author.display_name,
+            lesson.created_at,
+            lesson.what_went_well,
+            lesson.what_went_wrong,
+            lesson.recommendation,
+            ", ".join(lesson.tags),
+            lesson.side == Side.CLIENT,
+        ]
+        + ([] if client_side else [lesson.get_visibility_display()])
+        for lesson in lessons
+    )
+    return Table(title=_("Lessons learned"), headers=headers, rows=rows)
+
+
+class RetrospectiveExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's lessons as CSV or Excel for the team, internal ones marked."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        lessons = lesson_list_for(user=request.user, project=self.project)
+        return self.export(
+            _lesson_table(lessons, with_project=False, client_side=False),
+            name=f"{self.project.code}-lessons",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
+class PortalLessonsExportView(PortalPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The lessons the client reads in the portal (client-visible ones only) as CSV or Excel."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        lessons = lesson_list_for(user=request.user, project=self.project)
+        return self.export(
+            _lesson_table(lessons, with_project=False, client_side=True),
+            name=f"{self.project.code}-lessons",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
+class LibraryExportView(StaffPageMixin, ExportFormatMixin, View):
+    """The library as CSV or Excel with the page's search and filters (every matching lesson,
+    not one page of them), each with its client and project."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_view_library(request.user):
+            raise PermissionDenied
+        lessons = library_list_for(user=request.user, filters=LessonFilters.from_query(request.GET))
+        return self.export(
+            _lesson_table(lessons, with_project=True, client_side=False),
+            name="lessons",
+            day=local_day(),
+        )
 
 
 class LibraryView(StaffPageMixin, TemplateView):

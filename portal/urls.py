@@ -11,6 +11,12 @@ app_name = "portal"
 urlpatterns = [
     path("", views.PortalHomeView.as_view(), name="home"),
     path("projects/", views.PortalProjectListView.as_view(), name="project_list"),
+    *export_paths(
+        "projects/list",
+        views.PortalProjectListExportView,
+        csv_name="project_list_csv",
+        xlsx_name="project_list_xlsx",
+    ),
     path("search/", views.PortalSearchView.as_view(), name="search"),
     path("projects/<int:project_id>/", views.PortalProjectDetailView.as_view(), name="project"),
     path(
@@ -73,6 +79,18 @@ urlpatterns = [
         "projects/<int:project_id>/members/remove/",
         views.PortalMemberRemoveView.as_view(),
         name="project_member_remove",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/deliverables",
+        views.PortalDeliverableExportView,
+        csv_name="deliverables_csv",
+        xlsx_name="deliverables_xlsx",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/documents",
+        views.PortalDocumentExportView,
+        csv_name="documents_csv",
+        xlsx_name="documents_xlsx",
     ),
     path(
         "projects/<int:project_id>/documents/upload/",

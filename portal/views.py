@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
@@ -83,18 +84,48 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         return context
 
 
+def _portal_projects(request: AuthenticatedHttpRequest) -> Any:
+    """My projects; while a PM or AM views the portal as this person, the one project."""
+    projects = project_list_for(user=request.user)
+    view_as = getattr(request, "view_as", None)
+    if view_as is not None:
+        projects = projects.filter(pk=view_as.project_id)
+    return projects
+
+
 class PortalProjectListView(PortalPageMixin, TemplateView):
     request: AuthenticatedHttpRequest
     template_name = "portal/project_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        projects = project_list_for(user=self.request.user)
-        view_as = getattr(self.request, "view_as", None)
-        if view_as is not None:
-            projects = projects.filter(pk=view_as.project_id)
-        context["projects"] = projects
+        context["projects"] = _portal_projects(self.request)
         return context
+
+
+class PortalProjectListExportView(PortalPageMixin, ExportFormatMixin, View):
+    """My projects as CSV or Excel, with the list's columns."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [_("Code"), _("Project"), _("Client"), _("Start"), _("End"), _("Members")]
+        rows = (
+            [
+                project.code,
+                project.name,
+                project.client.name,
+                project.start_date,
+                project.end_date,
+                project.member_count,
+            ]
+            for project in _portal_projects(request)
+        )
+        return self.export(
+            Table(title=_("My projects"), headers=headers, rows=rows),
+            name="projects",
+            day=local_day(),
+        )
 
 
 class PortalProjectDetailView(
@@ -145,6 +176,74 @@ class PortalProjectDetailView(
             weekly_hours=approved_hours_by_week_for(user=user, project=self.project),
         )
         return context
+
+
+class PortalDeliverableExportView(PortalPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's milestones and deliverables the client may see, as CSV or Excel: one line
+    per deliverable (a milestone without one has a line of its own), with their statuses."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Milestone"),
+            _("Due"),
+            _("Milestone status"),
+            _("Deliverable"),
+            _("Deliverable status"),
+        ]
+        rows = []
+        for milestone in milestone_list_for(user=request.user, project=self.project):
+            first = [milestone.name, milestone.due_date, milestone.get_status_display()]
+            deliverables = list(milestone.deliverables.all())
+            if not deliverables:
+                rows.append([*first, "", ""])
+            for deliverable in deliverables:
+                rows.append([*first, deliverable.name, deliverable.get_status_display()])
+        return self.export(
+            Table(title=_("Deliverables"), headers=headers, rows=rows),
+            name=f"{self.project.code}-deliverables",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
+class PortalDocumentExportView(PortalPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The details of the documents the client may see (never their files) as CSV or Excel, as
+    the project page lists them: no internal document, and not who on the team uploaded it."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Title"),
+            _("Milestone"),
+            _("Deliverable"),
+            _("Version"),
+            _("File name"),
+            _("Size (bytes)"),
+            _("Uploaded"),
+            _("From your organisation"),
+        ]
+        rows = []
+        for document in document_list_for(user=request.user, project=self.project):
+            latest = next(iter(document.versions.all()), None)
+            rows.append(
+                [
+                    document.title,
+                    document.milestone.name if document.milestone else "",
+                    document.deliverable.name if document.deliverable else "",
+                    document.current_version,
+                    latest.original_name if latest else "",
+                    latest.size if latest else None,
+                    latest.uploaded_at if latest else None,
+                    document.is_from_client,
+                ]
+            )
+        return self.export(
+            Table(title=_("Documents"), headers=headers, rows=rows),
+            name=f"{self.project.code}-documents",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class PortalProjectMembersView(PortalPageMixin, MembersViewMixin, TemplateView):

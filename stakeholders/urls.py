@@ -158,6 +158,7 @@ urlpatterns = [
         name="decisions_pdf",
     ),
     path("todo/", action_items.TodoView.as_view(), name="todo"),
+    *export_paths("todo", action_items.TodoExportView, csv_name="todo_csv", xlsx_name="todo_xlsx"),
     path(
         "action-items/<int:item_id>/done/",
         action_items.ActionItemDoneView.as_view(),
@@ -165,6 +166,12 @@ urlpatterns = [
     ),
     # Portal
     path("portal/todo/", action_items.PortalTodoView.as_view(), name="portal_todo"),
+    *export_paths(
+        "portal/todo",
+        action_items.PortalTodoExportView,
+        csv_name="portal_todo_csv",
+        xlsx_name="portal_todo_xlsx",
+    ),
     path(
         "portal/projects/<int:project_id>/engagement/",
         register.PortalEngagementView.as_view(),

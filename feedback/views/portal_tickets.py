@@ -15,6 +15,7 @@ from django.views.generic import TemplateView, View
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from feedback.forms.tickets import (
     PortalTicketForm,
@@ -77,6 +78,76 @@ class PortalProjectTicketsView(PortalPageMixin, TicketListMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["may_raise"] = can_raise_ticket(self.request.user, self.project)
         return context
+
+
+def _sla(ticket: Any) -> str:
+    """The SLA column of the portal's list, in words: met or missed (complaints only); blank
+    for a complaint whose clock is still running and for other kinds."""
+    if not ticket.is_complaint:
+        return ""
+    if ticket.clocks.is_breaching:
+        return str(_("SLA missed"))
+    return "" if ticket.is_open else str(_("SLA met"))
+
+
+def _portal_ticket_table(tickets: list[FeedbackTicket], *, with_project: bool) -> Table:
+    """Tickets as the portal's lists show them: never the owner nor anything internal (the
+    selector gives a client only client-visible tickets)."""
+    headers = [_("Reference")] + ([_("Project")] if with_project else [])
+    headers += [
+        _("Title"),
+        _("Kind"),
+        _("Severity"),
+        _("Status"),
+        _("Raised"),
+        _("Raised by"),
+        _("Resolved"),
+        _("SLA"),
+    ]
+    rows = []
+    for ticket in tickets:
+        row: list[object] = [ticket.reference]
+        if with_project:
+            row.append(ticket.project.name)
+        row += [
+            ticket.title,
+            ticket.get_kind_display(),
+            ticket.get_severity_display(),
+            ticket.get_status_display(),
+            ticket.raised_at,
+            ticket.raised_by.display_name,
+            ticket.resolved_at,
+            _sla(ticket),
+        ]
+        rows.append(row)
+    return Table(title=_("Feedback"), headers=headers, rows=rows)
+
+
+class PortalTicketListExportView(PortalPageMixin, ExportFormatMixin, View):
+    """My feedback tickets as CSV or Excel, with the list's filters."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        tickets = list(ticket_list_for(user=request.user, filters=ticket_filters(request)))
+        return self.export(
+            _portal_ticket_table(with_clocks(tickets, calendar=sla_calendar()), with_project=True),
+            name="feedback",
+            day=local_day(),
+        )
+
+
+class PortalProjectTicketsExportView(PortalPageMixin, ExportFormatMixin, TicketListMixin, View):
+    """A project's tickets in the portal as CSV or Excel, with the tab's filters."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.export(
+            _portal_ticket_table(self.tickets(), with_project=False),
+            name=f"{self.project.code}-feedback",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class PortalTicketCreateView(PortalPageMixin, TemplateView):

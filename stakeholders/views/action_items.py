@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from stakeholders.selectors.meetings import action_item_get_for, open_action_items_for
 from stakeholders.services.meetings import action_item_set_done
 
@@ -43,6 +44,41 @@ class PortalTodoView(PortalPageMixin, TodoMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "stakeholders/portal_todo.html"
+
+
+class TodoExportBase(ExportFormatMixin, View):
+    """My open action items as CSV or Excel, as the to-do list shows them: each with its project,
+    its meeting and its due date (the same selector, so a client's file holds only what their
+    list does)."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [_("Action"), _("Project"), _("Meeting"), _("Due"), _("Overdue")]
+        today = timezone.localdate()
+        rows = (
+            [
+                item.text,
+                item.meeting.project.name,
+                item.meeting.title,
+                item.due_date,
+                item.due_date is not None and item.due_date < today,
+            ]
+            for item in open_action_items_for(user=request.user)
+        )
+        return self.export(
+            Table(title=_("My action items"), headers=headers, rows=rows),
+            name="action-items",
+            day=local_day(),
+        )
+
+
+class TodoExportView(StaffPageMixin, TodoExportBase):
+    pass
+
+
+class PortalTodoExportView(PortalPageMixin, TodoExportBase):
+    pass
 
 
 class ActionItemDoneView(LoginRequiredMixin, View):

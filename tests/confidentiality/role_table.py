@@ -878,6 +878,30 @@ PAGES: dict[str, Entry] = {
     # API documentation (operations are declared in API below)
     "api-schema": Entry(roles(200, anonymous=401)),
     "api-docs": Entry(roles(200, anonymous=401)),
+    **{
+        name: Entry(STAFF_PAGE, note="the user's own open action items")
+        for name in ("stakeholders:todo_csv", "stakeholders:todo_xlsx")
+    },
+    **{
+        name: Entry(PORTAL_PAGE, note="the user's own open action items")
+        for name in ("stakeholders:portal_todo_csv", "stakeholders:portal_todo_xlsx")
+    },
+    **{
+        name: Entry(PORTAL_PAGE, note="one's own projects")
+        for name in ("portal:project_list_csv", "portal:project_list_xlsx")
+    },
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible deliverables only"
+        )
+        for name in ("portal:deliverables_csv", "portal:deliverables_xlsx")
+    },
+    **{
+        name: Entry(
+            PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible documents' details"
+        )
+        for name in ("portal:documents_csv", "portal:documents_xlsx")
+    },
 }
 
 # Every admin page is for staff admins only; the others are sent to sign in (the admin's own
@@ -1809,6 +1833,19 @@ PAGES.update(
         "feedback:portal_ticket_attachment": Entry(
             PORTAL_PROJECT_PAGE, kwargs=ticket_attachment_kwargs
         ),
+        **{
+            name: Entry(PORTAL_PAGE, note="client-visible tickets of their own projects only")
+            for name in ("feedback:portal_tickets_csv", "feedback:portal_tickets_xlsx")
+        },
+        **{
+            name: Entry(
+                PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible tickets only"
+            )
+            for name in (
+                "feedback:portal_project_tickets_csv",
+                "feedback:portal_project_tickets_xlsx",
+            )
+        },
     }
 )
 
@@ -2149,6 +2186,22 @@ PAGES.update(
         "lessons:portal_lessons": Entry(
             PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible lessons only"
         ),
+        **{
+            name: Entry(STAFF_PAGE, note="the library's export: every provider person")
+            for name in ("lessons:library_csv", "lessons:library_xlsx")
+        },
+        **{
+            name: Entry(
+                STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="internal lessons too: staff"
+            )
+            for name in ("lessons:retrospective_csv", "lessons:retrospective_xlsx")
+        },
+        **{
+            name: Entry(
+                PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="client-visible lessons only"
+            )
+            for name in ("lessons:portal_lessons_csv", "lessons:portal_lessons_xlsx")
+        },
     }
 )
 

@@ -1,13 +1,14 @@
 """The project archive (integrations.archive): a whole project as a versioned JSON document, and a
-new project started from one. It round-trips; a bad, tampered or newer archive, a code in use
-and unknown people are reported before anything is written; only the PM and staff admins
-download it, and client people neither download nor import."""
+new project started from one. It round-trips (meetings with their minutes, decisions and action
+items, and baselines included); a version 1 archive still imports; a bad, tampered or newer
+archive, a code in use and unknown people are reported before anything is written; only the PM
+and staff admins download it, and client people neither download nor import."""
 
 from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from integrations.archive import VERSION, export_archive
 from integrations.archive_import import import_archive
 from projects.closure import closed_project_writes_allowed
 from projects.models import (
+    Baseline,
     Deliverable,
     Membership,
     Milestone,
@@ -30,13 +32,28 @@ from projects.models import (
     TaskDependency,
     Visibility,
 )
+from projects.services.baselines import baseline_set_first
 from projects.services.milestones import milestone_create
 from projects.services.objectives import objective_create
 from risks.models import Risk
 from risks.services.actions import mitigation_action_add
 from risks.services.register import risk_create
-from stakeholders.models import ChangeRequest, Requirement, ScheduleImpact, Stakeholder
+from stakeholders.models import (
+    ActionItem,
+    ChangeRequest,
+    Meeting,
+    Requirement,
+    ScheduleImpact,
+    Side,
+    Stakeholder,
+)
 from stakeholders.services.changes import change_request_create
+from stakeholders.services.meetings import (
+    action_item_create,
+    action_item_set_done,
+    meeting_create,
+    meeting_decision_record,
+)
 from stakeholders.services.register import communication_item_create
 from stakeholders.services.requirements import requirement_create
 from tests.helpers import logged_in
@@ -57,7 +74,8 @@ def _clock(time_machine):
 def rich(cast, seeded):  # noqa: F811  (the fixture imported above)
     """The templates' seeded project (a plan with a bit of everything, a RACI, a report schedule,
     survey automations, progress) with what only an archive holds besides: a budget, an
-    objective, a requirement and a risk with an action, both linked to the plan."""
+    objective, a requirement and a risk with an action, both linked to the plan, a change
+    request, a baseline, and two meetings with minutes, decisions and action items."""
     project, pm, teammate = seeded, cast.pm, cast.teammate
     Project.objects.filter(pk=project.pk).update(budget=Decimal("120000.00"))
     project.refresh_from_db()
@@ -100,15 +118,54 @@ def rich(cast, seeded):  # noqa: F811  (the fixture imported above)
         status=ChangeRequest.Status.APPROVED, cost_impact=Decimal("4500.00")
     )
     ScheduleImpact.objects.create(change_request=change, milestone=design, days=5)
+    sponsor = Stakeholder.objects.get(project=project, name="Sam Sponsor")
     communication_item_create(
         actor=pm,
         project=project,
         what="Weekly status",
-        recipients=[Stakeholder.objects.get(project=project, name="Sam Sponsor")],
+        recipients=[sponsor],
         sender=pm,
         channel="E-mail",
         frequency="Weekly",
     )
+    baseline = baseline_set_first(actor=pm, project=project, reason="Agreed at kick-off")
+    ChangeRequest.objects.filter(pk=change.pk).update(baseline=baseline)
+    steering = meeting_create(
+        actor=pm,
+        project=project,
+        title="Steering committee",
+        starts_at=datetime(2027, 1, 11, 9, 30, tzinfo=UTC),
+        location="Room 4",
+        agenda="Scope",
+        minutes="Scope agreed.",
+        minutes_visibility=Visibility.CLIENT,
+        attendees=[teammate, cast.rep],
+        stakeholder_attendees=[sponsor],
+        visibility=Visibility.CLIENT,
+    )
+    meeting_decision_record(
+        actor=pm, meeting=steering, text="Returns go to phase 2", decided_by=Side.CLIENT
+    )
+    done = action_item_create(
+        actor=pm, meeting=steering, text="Send the plan", owner=teammate, due_date=START
+    )
+    action_item_set_done(actor=pm, item=done, is_done=True)
+    action_item_create(
+        actor=pm,
+        meeting=steering,
+        text="Confirm the budget",
+        owner=cast.rep,
+        due_date=date(2027, 1, 18),
+    )
+    internal = meeting_create(
+        actor=pm,
+        project=project,
+        title="Margin review",
+        starts_at=datetime(2027, 1, 8, 15, tzinfo=UTC),
+        minutes=CANARY,
+    )
+    action_item_create(actor=pm, meeting=internal, text="Check rates", owner=pm)
+    project.refresh_from_db()
     return project
 
 
@@ -155,6 +212,14 @@ def test_a_project_archive_round_trips(cast, rich, client_b):
         "team@provider.test",
     ]
     first["members"] = [row for row in first["members"] if row["email"].endswith("provider.test")]
+    # Likewise they leave the meetings; their action items go to the new project's PM.
+    for meeting in first["meetings"]:
+        meeting["attendees"] = [
+            email for email in meeting["attendees"] if email.endswith("provider.test")
+        ]
+        for item in meeting["action_items"]:
+            if not item["owner"].endswith("provider.test"):
+                item["owner"] = "pm@provider.test"
     for section in first:
         assert second[section] == first[section], section
     assert {line.split(":")[0] for line in report.people_left_out} == {
@@ -162,6 +227,80 @@ def test_a_project_archive_round_trips(cast, rich, client_b):
         "rep@a.test",
         "viewer@a.test",
     }
+
+
+def test_the_archive_holds_meetings_and_baselines(cast, rich):
+    archive = export_archive(actor=cast.pm, project=rich)
+    assert archive["version"] == 2
+    internal, steering = archive["meetings"]
+    assert (internal["title"], internal["start"], internal["time"]) == ("Margin review", 4, "15:00")
+    assert internal["minutes"] == CANARY  # the team's archive: internal minutes too
+    assert steering["attendees"] == ["rep@a.test", "team@provider.test"]
+    assert steering["stakeholder_attendees"] == ["s1"]
+    assert steering["decisions"] == [{"text": "Returns go to phase 2", "decided_by": Side.CLIENT}]
+    assert steering["action_items"] == [
+        {"text": "Send the plan", "owner": "team@provider.test", "due": 0, "is_done": True},
+        {"text": "Confirm the budget", "owner": "rep@a.test", "due": 14, "is_done": False},
+    ]
+    (baseline,) = archive["baselines"]
+    assert baseline["key"] == "b1"
+    assert (baseline["number"], baseline["reason"], baseline["start"]) == (
+        1,
+        "Agreed at kick-off",
+        0,
+    )
+    assert baseline["set_by"] == "pm@provider.test"
+    assert {
+        entry["milestone"] for entry in baseline["entries"] if entry["kind"] == "milestone"
+    } == {
+        "m1",
+        "m2",
+    }
+    assert all(entry["task"] for entry in baseline["entries"] if entry["kind"] == "task")
+    assert archive["change_requests"][0]["baseline"] == "b1"
+    assert archive["plan"]["parts"]["milestones"][0]["baseline_due"] is not None
+    assert archive["project"]["baseline_start"] == 0
+
+
+def test_an_import_does_not_notify_action_owners(cast, rich, client_b):
+    from notifications.models import Notification
+
+    archive = export_archive(actor=cast.pm, project=rich)
+    before = Notification.objects.count()
+    report = _import(cast.pm, archive, client_b)
+    assert report.written
+    assert Notification.objects.count() == before
+    items = ActionItem.objects.filter(meeting__project=report.project).order_by("pk")
+    assert [(item.text, item.owner, item.is_done) for item in items] == [
+        ("Check rates", cast.pm, False),
+        ("Send the plan", cast.teammate, True),
+        ("Confirm the budget", cast.pm, False),
+    ]
+    assert all(item.done_at for item in items if item.is_done)
+    counts = dict(report.counts)
+    assert (counts["Meetings"], counts["Action items"], counts["Baselines"]) == (2, 3, 1)
+
+
+def test_a_version_1_archive_still_imports(cast, rich, client_b):
+    archive = export_archive(actor=cast.pm, project=rich)
+    archive["version"] = 1
+    for section in ("meetings", "baselines"):
+        del archive[section]
+    for name in ("baseline_start", "baseline_end"):
+        del archive["project"][name]
+    for milestone in archive["plan"]["parts"]["milestones"]:
+        del milestone["baseline_due"]
+    for task in archive["plan"]["parts"]["tasks"]["tasks"]:
+        del task["baseline_start"], task["baseline_due"]
+    for change in archive["change_requests"]:
+        del change["baseline"]
+    report = _import(cast.pm, archive, client_b)
+    assert report.problems == []
+    assert report.written
+    new = report.project
+    assert not Meeting.objects.filter(project=new).exists()
+    assert not Baseline.objects.filter(project=new).exists()
+    assert export_archive(actor=cast.pm, project=new)["version"] == 2
 
 
 def test_the_archive_refers_to_items_by_keys_of_its_own(cast, rich):
@@ -212,6 +351,15 @@ def test_a_new_start_date_moves_every_date(cast, rich, client_b):
     assert new.start_date == date(2027, 2, 3)
     assert Milestone.objects.get(project=new, name="Design").due_date == date(2027, 2, 28)
     assert Risk.objects.get(project=new).next_review_date == date(2027, 2, 19)
+    shift = timedelta(days=30)
+    steering = Meeting.objects.get(project=new, title="Steering committee")
+    assert steering.starts_at == datetime(2027, 1, 11, 9, 30, tzinfo=UTC) + shift
+    baseline = Baseline.objects.get(project=new)
+    assert baseline.start_date == date(2027, 2, 3)
+    assert new.baseline_start_date == date(2027, 2, 3)
+    design = Milestone.objects.get(project=new, name="Design")
+    old_design = Milestone.objects.get(project=rich, name="Design")
+    assert design.baseline_due_date == old_design.baseline_due_date + shift
 
 
 def test_a_dry_run_reports_and_writes_nothing(cast, rich, client_b):
@@ -455,4 +603,13 @@ def test_the_export_reads_as_many_queries_however_many_items(cast, rich):
         requirement_create(
             actor=cast.pm, project=rich, title=f"Extra {number}", milestones=[milestone]
         )
+        meeting = meeting_create(
+            actor=cast.pm,
+            project=rich,
+            title=f"Extra meeting {number}",
+            starts_at=datetime(2027, 1, 20, 9, tzinfo=UTC),
+            attendees=[cast.teammate],
+        )
+        meeting_decision_record(actor=cast.pm, meeting=meeting, text="Go")
+        action_item_create(actor=cast.pm, meeting=meeting, text="Do it", owner=cast.teammate)
     assert queries() == before
