@@ -2274,3 +2274,61 @@ API.update(
         ),
     }
 )
+
+
+def api_rep_membership_kwargs(cast: Any) -> dict[str, Any]:
+    """The representative's membership of client A's project (one a client admin manages)."""
+    from projects.models import Membership
+
+    membership = Membership.objects.get(project=cast.project, user=cast.rep)
+    return {"id": cast.project.pk, "membership_pk": membership.pk}
+
+
+# Projects themselves: started by provider people, edited by their PM (tests/api/
+# test_api_projects_parity).
+API.update(
+    {
+        ("POST", "/api/v1/projects/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)),
+            note="any provider person starts a project; {} is invalid",
+        ),
+        ("PATCH", "/api/v1/projects/{id}/"): Entry(
+            API_PM_EDIT,
+            kwargs=lambda cast: {"id": cast.project.pk},
+            note="the PM; {} changes nothing",
+        ),
+        ("POST", "/api/v1/projects/{id}/set-archived/"): Entry(
+            API_PM_WRITE, kwargs=lambda cast: {"id": cast.project.pk}, note="{} is invalid"
+        ),
+        ("POST", "/api/v1/projects/{id}/copy/"): Entry(
+            roles(400, anonymous=401, outsider=404, **dict.fromkeys(CLIENTS, 403)),
+            kwargs=lambda cast: {"id": cast.project.pk},
+            note="provider people who see the project; clients refused before the look-up",
+        ),
+        ("POST", "/api/v1/projects/{id}/health-override/"): Entry(
+            API_PM_WRITE, kwargs=lambda cast: {"id": cast.project.pk}, note="{} is invalid"
+        ),
+        ("DELETE", "/api/v1/projects/{id}/health-override/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"id": cast.project.pk},
+        ),
+        ("PATCH", "/api/v1/projects/{id}/members/{membership_pk}/"): Entry(
+            roles(403, anonymous=401, pm=400, client_admin=400, other_client_rep=404, outsider=404),
+            kwargs=api_rep_membership_kwargs,
+            note="those who manage the members (a client admin their colleagues); {} is invalid",
+        ),
+        ("DELETE", "/api/v1/projects/{id}/members/{membership_pk}/"): Entry(
+            roles(
+                403,
+                anonymous=401,
+                pm=204,
+                client_admin=404,
+                rep=404,
+                other_client_rep=404,
+                outsider=404,
+            ),
+            kwargs=api_rep_membership_kwargs,
+            note="the PM removes the representative; then no one finds them",
+        ),
+    }
+)

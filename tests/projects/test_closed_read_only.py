@@ -354,6 +354,13 @@ NOT_PROJECT_WRITES = {
     ("POST", "/api/v1/survey-templates/"): "survey templates belong to no project",
     ("POST", "/api/v1/survey-templates/{id}/questions/"): "survey templates belong to no project",
     ("POST", "/api/v1/projects/"): "a new project is open",
+    ("POST", "/api/v1/projects/{id}/set-archived/"): (
+        "archiving takes a closed project out of the lists, changes no content"
+    ),
+    ("POST", "/api/v1/projects/{id}/copy/"): "reads the project; the copy is a new, open project",
+    ("DELETE", "/api/v1/projects/{id}/members/{membership_pk}/"): (
+        "removing access (access review)"
+    ),
 }
 # Sign-in and account pages of allauth: no project data.
 AUTH_PREFIXES = ("account_", "mfa_", "not_offered_")

@@ -1,0 +1,388 @@
+"""The API reaches every action of the staff pages on projects, through the same services with
+the same permissions: each operation changes what it says for the right role (read back from the
+database and the answer), and changes nothing for a wrong role, on bad input or on a closed
+project."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from projects.closure import closed_project_writes_allowed
+from projects.models import HealthStatus, Membership, Phase, Project, Role
+from tests.helpers import logged_in
+
+pytestmark = pytest.mark.django_db
+
+JSON = "application/json"
+
+
+def close(project: Project) -> None:
+    with closed_project_writes_allowed():
+        project.phase = Phase.CLOSED
+        project.save(update_fields=["phase", "updated_at"])
+
+
+def send(user, method: str, url: str, data=None, **headers):
+    body = json.dumps(data if data is not None else {})
+    return logged_in(user).generic(method, url, data=body, content_type=JSON, headers=headers)
+
+
+def state(project: Project) -> dict:
+    return Project.objects.filter(pk=project.pk).values().get()
+
+
+# --- Projects: create, edit, archive, copy, health override --------------------------------------
+
+
+NEW = {
+    "code": "a-two",
+    "name": "A Two",
+    "summary": "The second one",
+    "start_date": "2026-03-02",
+    "end_date": "2026-09-30",
+    "budget": "1000.00",
+    "currency": "usd",
+    "budget_visibility": "totals",
+    "tags": ["logistics", " SAP ", "logistics"],
+}
+
+
+def test_a_provider_person_creates_a_project_and_becomes_its_pm(cast):
+    response = send(
+        cast.teammate, "POST", "/api/v1/projects/", {**NEW, "client": cast.project.client_id}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    project = Project.objects.get(code="a-two")
+    assert body["id"] == project.pk
+    assert body["client"]["id"] == cast.project.client_id
+    assert body["budget"] == "1000.00"
+    assert body["currency"] == "USD"
+    assert body["tags"] == ["logistics", "SAP"]
+    assert response["ETag"] == f'"{project.revision}"'
+    assert project.name == "A Two"
+    assert project.baseline_end_date == date(2026, 9, 30)
+    assert Membership.objects.get(project=project, user=cast.teammate).role == Role.PM
+
+
+@pytest.mark.parametrize("name", ["rep", "client_admin", "viewer"])
+def test_a_client_user_cannot_create_a_project(cast, name):
+    count = Project.objects.count()
+    response = send(
+        getattr(cast, name), "POST", "/api/v1/projects/", {**NEW, "client": cast.project.client_id}
+    )
+    assert response.status_code == 403
+    assert Project.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"end_date": "2026-01-01"}, "end_date"),
+        ({"code": "not a slug"}, "code"),
+        ({"currency": "EURO"}, "currency"),
+        ({"budget": "-1"}, "budget"),
+        ({"name": ""}, "name"),
+        ({"budget_visibility": "all"}, "budget_visibility"),
+    ],
+)
+def test_creating_a_project_with_bad_input_is_400_on_the_field(cast, change, field):
+    count = Project.objects.count()
+    data = {**NEW, "client": cast.project.client_id, **change}
+    response = send(cast.pm, "POST", "/api/v1/projects/", data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Project.objects.count() == count
+
+
+def test_a_project_is_for_a_client_organisation_and_a_free_code(cast):
+    count = Project.objects.count()
+    response = send(
+        cast.pm, "POST", "/api/v1/projects/", {**NEW, "client": cast.pm.organization_id}
+    )
+    assert response.status_code == 400
+    assert "client" in response.json()
+    data = {**NEW, "code": cast.project.code, "client": cast.project.client_id}
+    response = send(cast.pm, "POST", "/api/v1/projects/", data)
+    assert response.status_code == 409
+    assert "code" in response.json()
+    assert Project.objects.count() == count
+
+
+def test_the_pm_edits_the_project_with_its_revision(cast):
+    project = cast.project
+    url = f"/api/v1/projects/{project.pk}/"
+    revision = Project.objects.get(pk=project.pk).revision
+    response = send(
+        cast.pm,
+        "PATCH",
+        url,
+        {"name": "A One, renamed", "tags": ["x"], "end_date": "2030-01-01"},
+        If_Match=f'"{revision}"',
+    )
+    assert response.status_code == 200, response.content
+    saved = Project.objects.get(pk=project.pk)
+    assert saved.name == "A One, renamed"
+    assert saved.tags == ["x"]
+    assert saved.end_date == date(2030, 1, 1)
+    assert saved.code == project.code  # the fields left out keep their values
+    assert response.json()["name"] == "A One, renamed"
+    assert response["ETag"] == f'"{saved.revision}"'
+    # The revision it was read at is gone: 409, nothing changed.
+    response = send(cast.pm, "PATCH", url, {"name": "Lost"}, If_Match=f'"{revision}"')
+    assert response.status_code == 409
+    assert Project.objects.get(pk=project.pk).name == "A One, renamed"
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("teammate", 403), ("am", 403), ("rep", 403), ("client_admin", 403), ("outsider", 404)],
+)
+def test_only_the_pm_edits_the_project(cast, name, status):
+    before = state(cast.project)
+    url = f"/api/v1/projects/{cast.project.pk}/"
+    response = send(getattr(cast, name), "PATCH", url, {"name": "Hijacked"})
+    assert response.status_code == status
+    assert state(cast.project) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"code": "other"}, "code"),
+        ({"phase": "execution"}, "phase"),
+        ({"start_date": "2026-05-01", "end_date": "2026-04-01"}, "end_date"),
+        ({"deemed_acceptance_days": 0}, "deemed_acceptance_days"),
+    ],
+)
+def test_editing_with_bad_input_is_400_and_changes_nothing(cast, change, field):
+    before = state(cast.project)
+    response = send(cast.pm, "PATCH", f"/api/v1/projects/{cast.project.pk}/", change)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert state(cast.project) == before
+
+
+def test_a_closed_project_is_not_edited_but_may_be_archived(cast):
+    close(cast.project)
+    before = state(cast.project)
+    url = f"/api/v1/projects/{cast.project.pk}/"
+    response = send(cast.pm, "PATCH", url, {"name": "Late"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    response = send(cast.pm, "POST", url + "health-override/", {"status": "red", "reason": "x"})
+    assert response.status_code == 409
+    assert state(cast.project) == before
+    response = send(cast.pm, "POST", url + "set-archived/", {"is_archived": True})
+    assert response.status_code == 200
+    assert response.json()["is_archived"] is True
+    assert Project.objects.get(pk=cast.project.pk).is_archived
+
+
+def test_the_pm_archives_and_restores_the_project(cast):
+    url = f"/api/v1/projects/{cast.project.pk}/set-archived/"
+    response = send(cast.pm, "POST", url, {"is_archived": True})
+    assert response.status_code == 200
+    assert response.json()["is_archived"] is True
+    assert Project.objects.get(pk=cast.project.pk).is_archived
+    response = send(cast.pm, "POST", url, {"is_archived": False})
+    assert response.status_code == 200
+    assert response.json()["is_archived"] is False
+    assert not Project.objects.get(pk=cast.project.pk).is_archived
+
+
+@pytest.mark.parametrize(("name", "status"), [("teammate", 403), ("rep", 403), ("outsider", 404)])
+def test_others_do_not_archive_the_project(cast, name, status):
+    url = f"/api/v1/projects/{cast.project.pk}/set-archived/"
+    response = send(getattr(cast, name), "POST", url, {"is_archived": True})
+    assert response.status_code == status
+    assert not Project.objects.get(pk=cast.project.pk).is_archived
+
+
+def test_archiving_without_the_flag_is_400(cast):
+    response = send(cast.pm, "POST", f"/api/v1/projects/{cast.project.pk}/set-archived/", {})
+    assert response.status_code == 400
+    assert "is_archived" in response.json()
+    assert not Project.objects.get(pk=cast.project.pk).is_archived
+
+
+def test_the_pm_overrides_the_health_and_withdraws_it(cast):
+    url = f"/api/v1/projects/{cast.project.pk}/health-override/"
+    until = timezone.localdate() + timedelta(days=5)
+    data = {"status": "red", "reason": "Supplier gone", "until": until.isoformat()}
+    response = send(cast.pm, "POST", url, data)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "red"
+    assert body["override"]["reason"] == "Supplier gone"
+    assert body["override"]["until"] == until.isoformat()
+    saved = Project.objects.get(pk=cast.project.pk)
+    assert saved.health_override == HealthStatus.RED
+    assert saved.health_override_by == cast.pm
+    # A client reads the status, never the override's detail.
+    health = logged_in(cast.rep).get(f"/api/v1/projects/{cast.project.pk}/health/").json()
+    assert health["override"] is None
+    assert health["computed_status"] is None
+    response = send(cast.pm, "DELETE", url)
+    assert response.status_code == 204
+    saved = Project.objects.get(pk=cast.project.pk)
+    assert saved.health_override == ""
+    assert saved.health_override_reason == ""
+
+
+@pytest.mark.parametrize(("name", "status"), [("teammate", 403), ("rep", 403), ("outsider", 404)])
+def test_others_do_not_override_the_health(cast, name, status):
+    url = f"/api/v1/projects/{cast.project.pk}/health-override/"
+    before = state(cast.project)
+    response = send(getattr(cast, name), "POST", url, {"status": "red", "reason": "x"})
+    assert response.status_code == status
+    response = send(getattr(cast, name), "DELETE", url)
+    assert response.status_code == status
+    assert state(cast.project) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"status": "red", "reason": "  "}, "reason"),
+        ({"status": "purple", "reason": "x"}, "status"),
+        ({"status": "red", "reason": "x", "until": "2000-01-01"}, "until"),
+        ({"status": "red", "reason": "x", "until": "2999-01-01"}, "until"),
+    ],
+)
+def test_a_health_override_with_bad_input_is_400(cast, data, field):
+    before = state(cast.project)
+    response = send(cast.pm, "POST", f"/api/v1/projects/{cast.project.pk}/health-override/", data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert state(cast.project) == before
+
+
+def _plan(cast) -> None:
+    from projects.services.milestones import milestone_create
+
+    Project.objects.filter(pk=cast.project.pk).update(start_date=date(2026, 1, 5))
+    cast.project.refresh_from_db()
+    milestone_create(actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2026, 2, 2))
+
+
+def test_a_project_is_copied_with_its_plan_moved_to_the_new_start(cast):
+    _plan(cast)
+    close(cast.project)  # a closed project may be copied: it is only read
+    data = {
+        "client": cast.project.client_id,
+        "code": "a-copy",
+        "name": "A Copy",
+        "start_date": "2026-03-02",
+    }
+    response = send(cast.pm, "POST", f"/api/v1/projects/{cast.project.pk}/copy/", data)
+    assert response.status_code == 201, response.content
+    copy = Project.objects.get(code="a-copy")
+    assert response.json()["id"] == copy.pk
+    assert copy.start_date == date(2026, 3, 2)
+    assert copy.phase == Phase.INITIATION
+    assert list(copy.milestones.values_list("name", "due_date")) == [("Pilot", date(2026, 3, 30))]
+    assert Membership.objects.get(project=copy, user=cast.pm).role == Role.PM
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("rep", 403), ("client_admin", 403), ("outsider", 404)]
+)
+def test_a_project_is_copied_only_by_a_provider_person_who_sees_it(cast, name, status):
+    _plan(cast)
+    count = Project.objects.count()
+    data = {
+        "client": cast.project.client_id,
+        "code": "a-copy",
+        "name": "A Copy",
+        "start_date": "2026-03-02",
+    }
+    response = send(getattr(cast, name), "POST", f"/api/v1/projects/{cast.project.pk}/copy/", data)
+    assert response.status_code == status
+    assert Project.objects.count() == count
+
+
+def test_a_copy_without_a_start_is_400(cast):
+    _plan(cast)
+    count = Project.objects.count()
+    data = {"client": cast.project.client_id, "code": "a-copy", "name": "A Copy"}
+    response = send(cast.pm, "POST", f"/api/v1/projects/{cast.project.pk}/copy/", data)
+    assert response.status_code == 400
+    assert "start_date" in response.json()
+    assert Project.objects.count() == count
+
+
+# --- Members: change a role, remove ------------------------------------------------------------
+
+
+def _membership(cast, user) -> Membership:
+    return Membership.objects.get(project=cast.project, user=user)
+
+
+def test_the_pm_changes_a_members_role(cast):
+    membership = _membership(cast, cast.rep)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{membership.pk}/"
+    response = send(cast.pm, "PATCH", url, {"role": "client_viewer"})
+    assert response.status_code == 200, response.content
+    assert response.json()["role"] == "client_viewer"
+    assert response.json()["user"]["id"] == cast.rep.pk
+    membership.refresh_from_db()
+    assert membership.role == Role.CLIENT_VIEWER
+
+
+def test_a_client_admin_changes_only_client_roles(cast):
+    membership = _membership(cast, cast.rep)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{membership.pk}/"
+    response = send(cast.client_admin, "PATCH", url, {"role": "team_member"})
+    assert response.status_code == 400
+    assert "role" in response.json()
+    team = _membership(cast, cast.teammate)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{team.pk}/"
+    response = send(cast.client_admin, "PATCH", url, {"role": "client_viewer"})
+    assert response.status_code == 403
+    assert _membership(cast, cast.rep).role == Role.CUSTOMER_REP
+    assert _membership(cast, cast.teammate).role == Role.TEAM_MEMBER
+    response = send(cast.client_admin, "DELETE", url)
+    assert response.status_code == 403
+    assert Membership.objects.filter(pk=team.pk).exists()
+
+
+@pytest.mark.parametrize(("name", "status"), [("teammate", 403), ("rep", 403), ("outsider", 404)])
+def test_others_do_not_change_members(cast, name, status):
+    membership = _membership(cast, cast.viewer)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{membership.pk}/"
+    assert send(getattr(cast, name), "PATCH", url, {"role": "customer_rep"}).status_code == status
+    assert send(getattr(cast, name), "DELETE", url).status_code == status
+    assert _membership(cast, cast.viewer).role == Role.CLIENT_VIEWER
+
+
+def test_a_bad_role_is_400_and_another_projects_member_404(cast):
+    membership = _membership(cast, cast.rep)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{membership.pk}/"
+    response = send(cast.pm, "PATCH", url, {"role": "boss"})
+    assert response.status_code == 400
+    assert "role" in response.json()
+    other = Membership.objects.get(project=cast.other_project, user=cast.other_client_rep)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{other.pk}/"
+    assert send(cast.pm, "DELETE", url).status_code == 404
+    assert Membership.objects.filter(pk=other.pk).exists()
+    assert _membership(cast, cast.rep).role == Role.CUSTOMER_REP
+
+
+def test_the_pm_removes_a_member_even_of_a_closed_project_but_not_the_last_pm(cast):
+    close(cast.project)
+    membership = _membership(cast, cast.rep)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{membership.pk}/"
+    response = send(cast.pm, "PATCH", url, {"role": "client_viewer"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert send(cast.pm, "DELETE", url).status_code == 204
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    pm = _membership(cast, cast.pm)
+    url = f"/api/v1/projects/{cast.project.pk}/members/{pm.pk}/"
+    assert send(cast.pm, "DELETE", url).status_code == 409
+    assert Membership.objects.filter(pk=pm.pk).exists()
