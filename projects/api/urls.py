@@ -6,15 +6,21 @@ from projects.api import (
     deliverables,
     documents,
     gates,
+    members,
     organizations,
     projects,
     search,
     tasks,
+    templates,
 )
 
 router = SimpleRouter()
 router.register("organizations", organizations.OrganizationViewSet, basename="organization")
 router.register("projects", projects.ProjectViewSet, basename="project")
+router.register("project-templates", templates.ProjectTemplateViewSet, basename="project-template")
+router.register(
+    r"projects/(?P<project_pk>\d+)/invitations", members.InvitationViewSet, basename="invitation"
+)
 router.register(
     r"projects/(?P<project_pk>\d+)/milestones", deliverables.MilestoneViewSet, basename="milestone"
 )

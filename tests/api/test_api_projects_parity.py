@@ -386,3 +386,180 @@ def test_the_pm_removes_a_member_even_of_a_closed_project_but_not_the_last_pm(ca
     url = f"/api/v1/projects/{cast.project.pk}/members/{pm.pk}/"
     assert send(cast.pm, "DELETE", url).status_code == 409
     assert Membership.objects.filter(pk=pm.pk).exists()
+
+
+# --- Project templates -----------------------------------------------------------------------
+
+
+def _template(cast, user=None):
+    from projects.services.templates import template_save
+
+    _plan(cast)
+    return template_save(actor=user or cast.pm, project=cast.project, name="Roll-out")
+
+
+def test_the_pm_saves_the_plan_as_a_template_even_of_a_closed_project(cast):
+    from projects.models import ProjectTemplate
+
+    _plan(cast)
+    close(cast.project)
+    data = {"project": cast.project.pk, "name": "Roll-out", "description": "Twelve weeks"}
+    response = send(cast.pm, "POST", "/api/v1/project-templates/", data)
+    assert response.status_code == 201, response.content
+    template = ProjectTemplate.objects.get()
+    body = response.json()
+    assert body["id"] == template.pk
+    assert body["milestones"] == 1
+    assert body["source_project_code"] == cast.project.code
+    assert body["may_delete"] is True
+    assert template.created_by == cast.pm
+    assert template.description == "Twelve weeks"
+
+
+@pytest.mark.parametrize(("name", "status"), [("teammate", 403), ("rep", 403), ("outsider", 400)])
+def test_others_do_not_save_a_template(cast, name, status):
+    from projects.models import ProjectTemplate
+
+    _plan(cast)
+    data = {"project": cast.project.pk, "name": "Roll-out"}
+    response = send(getattr(cast, name), "POST", "/api/v1/project-templates/", data)
+    assert response.status_code == status
+    assert not ProjectTemplate.objects.exists()
+
+
+def test_a_template_needs_a_name_and_a_project_with_a_start(cast):
+    from projects.models import ProjectTemplate
+
+    response = send(cast.pm, "POST", "/api/v1/project-templates/", {"project": cast.project.pk})
+    assert response.status_code == 400
+    assert "name" in response.json()
+    Project.objects.filter(pk=cast.project.pk).update(start_date=None)
+    data = {"project": cast.project.pk, "name": "Roll-out"}
+    response = send(cast.pm, "POST", "/api/v1/project-templates/", data)
+    assert response.status_code == 400
+    assert "start_date" in response.json()
+    assert not ProjectTemplate.objects.exists()
+
+
+def test_provider_people_read_templates_clients_do_not(cast):
+    template = _template(cast)
+    response = logged_in(cast.teammate).get("/api/v1/project-templates/")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [template.pk]
+    assert response.json()["results"][0]["may_delete"] is False
+    response = logged_in(cast.pm).get(f"/api/v1/project-templates/{template.pk}/")
+    assert response.json()["name"] == "Roll-out"
+    for user in (cast.rep, cast.client_admin):
+        assert logged_in(user).get("/api/v1/project-templates/").status_code == 403
+        url = f"/api/v1/project-templates/{template.pk}/"
+        assert logged_in(user).get(url).status_code == 403
+
+
+def test_only_the_author_or_a_staff_admin_deletes_a_template(cast):
+    from projects.models import ProjectTemplate
+
+    template = _template(cast)
+    url = f"/api/v1/project-templates/{template.pk}/"
+    assert send(cast.teammate, "DELETE", url).status_code == 403
+    assert send(cast.rep, "DELETE", url).status_code == 403
+    assert ProjectTemplate.objects.filter(pk=template.pk).exists()
+    assert send(cast.staff_admin, "DELETE", url).status_code == 204
+    assert not ProjectTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_a_project_is_started_from_a_template(cast):
+    template = _template(cast)
+    data = {
+        "client": cast.project.client_id,
+        "code": "from-tpl",
+        "name": "From a template",
+        "start_date": "2026-03-02",
+    }
+    url = f"/api/v1/project-templates/{template.pk}/projects/"
+    response = send(cast.teammate, "POST", url, data)
+    assert response.status_code == 201, response.content
+    project = Project.objects.get(code="from-tpl")
+    assert response.json()["id"] == project.pk
+    assert list(project.milestones.values_list("due_date", flat=True)) == [date(2026, 3, 30)]
+    assert Membership.objects.get(project=project, user=cast.teammate).role == Role.PM
+    count = Project.objects.count()
+    assert send(cast.rep, "POST", url, {**data, "code": "x"}).status_code == 403
+    response = send(cast.pm, "POST", url, {**data, "code": "y", "client": 0})
+    assert response.status_code == 400
+    assert "client" in response.json()
+    assert Project.objects.count() == count
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+def test_the_pm_invites_lists_and_withdraws(cast):
+    from projects.models import Invitation
+
+    url = f"/api/v1/projects/{cast.project.pk}/invitations/"
+    response = send(cast.pm, "POST", url, {"email": "New@A.test", "role": "customer_rep"})
+    assert response.status_code == 201, response.content
+    invitation = Invitation.objects.get()
+    assert invitation.email == "new@a.test"
+    assert invitation.invited_by == cast.pm
+    assert response.json()["role"] == "customer_rep"
+    listed = logged_in(cast.client_admin).get(url).json()["results"]
+    assert [row["id"] for row in listed] == [invitation.pk]
+    assert send(cast.pm, "DELETE", f"{url}{invitation.pk}/").status_code == 204
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert logged_in(cast.pm).get(url).json()["results"] == []
+
+
+def test_a_client_admin_invites_only_client_roles(cast):
+    from projects.models import Invitation
+
+    url = f"/api/v1/projects/{cast.project.pk}/invitations/"
+    response = send(cast.client_admin, "POST", url, {"email": "x@a.test", "role": "team_member"})
+    assert response.status_code == 403
+    response = send(cast.client_admin, "POST", url, {"email": "x@a.test", "role": "client_viewer"})
+    assert response.status_code == 201
+    assert Invitation.objects.get().role == Role.CLIENT_VIEWER
+
+
+@pytest.mark.parametrize(("name", "status"), [("teammate", 403), ("rep", 403), ("outsider", 404)])
+def test_others_neither_see_nor_send_invitations(cast, name, status):
+    from projects.models import Invitation
+    from projects.services.invitations import invitation_create
+
+    invitation = invitation_create(
+        actor=cast.pm, project=cast.project, email="new@a.test", role="customer_rep"
+    )
+    url = f"/api/v1/projects/{cast.project.pk}/invitations/"
+    user = getattr(cast, name)
+    assert logged_in(user).get(url).status_code == status
+    assert (
+        send(user, "POST", url, {"email": "x@a.test", "role": "customer_rep"}).status_code == status
+    )
+    assert send(user, "DELETE", f"{url}{invitation.pk}/").status_code == status
+    assert Invitation.objects.get().revoked_at is None
+
+
+def test_a_bad_invitation_is_400_and_a_closed_project_takes_none_but_may_withdraw(cast):
+    from projects.models import Invitation
+    from projects.services.invitations import invitation_create
+
+    url = f"/api/v1/projects/{cast.project.pk}/invitations/"
+    response = send(cast.pm, "POST", url, {"email": "not-an-address", "role": "customer_rep"})
+    assert response.status_code == 400
+    assert "email" in response.json()
+    response = send(cast.pm, "POST", url, {"email": "x@a.test", "role": "boss"})
+    assert response.status_code == 400
+    assert "role" in response.json()
+    assert not Invitation.objects.exists()
+    invitation = invitation_create(
+        actor=cast.pm, project=cast.project, email="new@a.test", role="customer_rep"
+    )
+    close(cast.project)
+    response = send(cast.pm, "POST", url, {"email": "x@a.test", "role": "customer_rep"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert Invitation.objects.count() == 1
+    assert send(cast.pm, "DELETE", f"{url}{invitation.pk}/").status_code == 204
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None

@@ -2332,3 +2332,68 @@ API.update(
         ),
     }
 )
+
+
+def api_template_kwargs(cast: Any) -> dict[str, Any]:
+    """A template the PM saved from client A's project (given a start date)."""
+    import datetime
+
+    from projects.models import Project
+    from projects.services.templates import template_save
+
+    Project.objects.filter(pk=cast.project.pk).update(start_date=datetime.date(2026, 1, 5))
+    project = Project.objects.get(pk=cast.project.pk)
+    return {"id": template_save(actor=cast.pm, project=project, name="Roll-out").pk}
+
+
+def api_invitation_kwargs(cast: Any) -> dict[str, Any]:
+    """A pending invitation of a customer representative to client A's project."""
+    from projects.services.invitations import invitation_create
+
+    invitation = invitation_create(
+        actor=cast.pm, project=cast.project, email="new@a.test", role="customer_rep"
+    )
+    return {"project_pk": cast.project.pk, "id": invitation.pk}
+
+
+API_TEMPLATES = roles(200, anonymous=401, **dict.fromkeys(CLIENTS, 403))
+API_MEMBERS_MANAGE = roles(
+    403, anonymous=401, pm=200, client_admin=200, other_client_rep=404, outsider=404
+)
+
+# Project templates (provider people only) and a project's invitations (those who manage its
+# members): tests/api/test_api_projects_parity.
+API.update(
+    {
+        ("GET", "/api/v1/project-templates/"): Entry(API_TEMPLATES),
+        ("POST", "/api/v1/project-templates/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)), note="{} is invalid"
+        ),
+        ("GET", "/api/v1/project-templates/{id}/"): Entry(
+            API_TEMPLATES, kwargs=api_template_kwargs
+        ),
+        ("DELETE", "/api/v1/project-templates/{id}/"): Entry(
+            roles(404, anonymous=401, pm=204, **dict.fromkeys(CLIENTS, 403)),
+            kwargs=api_template_kwargs,
+            note="its author deletes it; then no one finds it (clients refused before)",
+        ),
+        ("POST", "/api/v1/project-templates/{id}/projects/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)),
+            kwargs=api_template_kwargs,
+            note="whoever may start projects; {} is invalid",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/invitations/"): Entry(
+            API_MEMBERS_MANAGE, kwargs=project_pk_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/invitations/"): Entry(
+            {**API_MEMBERS_MANAGE, "pm": 400, "client_admin": 400},
+            kwargs=project_pk_kwargs,
+            note="{} is invalid",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/invitations/{id}/"): Entry(
+            {**API_MEMBERS_MANAGE, "pm": 204, "client_admin": 404},
+            kwargs=api_invitation_kwargs,
+            note="the PM withdraws it; then the client admin finds it no more",
+        ),
+    }
+)
