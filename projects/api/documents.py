@@ -31,7 +31,7 @@ from projects.selectors import (
     document_version_get,
     milestone_list_for,
 )
-from projects.services.documents import document_upload
+from projects.services.documents import document_delete, document_upload
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
@@ -96,7 +96,10 @@ class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrie
     lookup_value_regex = r"\d+"
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    action_permissions = {"create": "projects.upload_document"}
+    action_permissions = {
+        "create": "projects.upload_document",
+        "destroy": "projects.manage_documents",
+    }
 
     def get_queryset(self) -> QuerySet[Document]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
@@ -168,3 +171,10 @@ class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrie
         return document_download_response(
             version, inline=request.query_params.get("inline") in ("1", "true")
         )
+
+    @extend_schema(summary="Delete a document", request=None, responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM deletes a document with every version and its files; one sent to the client
+        for acceptance is kept as the record (409)."""
+        document_delete(actor=request.user, document=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -563,3 +563,70 @@ def test_a_bad_invitation_is_400_and_a_closed_project_takes_none_but_may_withdra
     assert send(cast.pm, "DELETE", f"{url}{invitation.pk}/").status_code == 204
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
+
+
+# --- Deletes: rates, cost entries, documents --------------------------------------------------
+
+
+def _rate(cast):
+    from decimal import Decimal
+
+    from projects.services.costs import rate_set
+
+    return rate_set(
+        actor=cast.pm, project=cast.project, role="team_member", hourly_rate=Decimal(90)
+    )
+
+
+def _cost(cast):
+    from decimal import Decimal
+
+    from projects.services.costs import cost_entry_add
+
+    return cost_entry_add(
+        actor=cast.pm, project=cast.project, date=date(2026, 3, 2), amount=Decimal(120)
+    )
+
+
+def _document(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.services.documents import document_upload
+
+    return document_upload(
+        actor=cast.pm,
+        project=cast.project,
+        file=SimpleUploadedFile("spec.txt", b"the spec"),
+        visibility="client",
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "collection", "model"),
+    [
+        (_rate, "rates", "Rate"),
+        (_cost, "cost-entries", "CostEntry"),
+        (_document, "documents", "Document"),
+    ],
+)
+def test_the_pm_deletes_and_no_one_else_nor_on_a_closed_project(cast, make, collection, model):
+    from projects import models
+
+    row = make(cast)
+    rows = getattr(models, model).objects.filter(pk=row.pk)
+    url = f"/api/v1/projects/{cast.project.pk}/{collection}/{row.pk}/"
+    for user, status in [(cast.teammate, 403), (cast.rep, 403), (cast.outsider, 404)]:
+        assert send(user, "DELETE", url).status_code == status
+    assert rows.exists()
+    assert (
+        send(cast.pm, "DELETE", f"/api/v1/projects/{cast.project.pk}/{collection}/0/").status_code
+        == 404
+    )
+    close(cast.project)
+    response = send(cast.pm, "DELETE", url)
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert rows.exists()
+    Project.objects.filter(pk=cast.project.pk).update(phase=Phase.EXECUTION)
+    assert send(cast.pm, "DELETE", url).status_code == 204
+    assert not rows.exists()

@@ -2397,3 +2397,46 @@ API.update(
         ),
     }
 )
+
+
+def api_rate_kwargs(cast: Any) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from projects.services.costs import rate_set
+
+    rate = rate_set(
+        actor=cast.pm, project=cast.project, role="team_member", hourly_rate=Decimal(90)
+    )
+    return {"project_pk": cast.project.pk, "id": rate.pk}
+
+
+def api_cost_entry_kwargs(cast: Any) -> dict[str, Any]:
+    import datetime
+    from decimal import Decimal
+
+    from projects.services.costs import cost_entry_add
+
+    entry = cost_entry_add(
+        actor=cast.pm, project=cast.project, date=datetime.date(2026, 3, 2), amount=Decimal(120)
+    )
+    return {"project_pk": cast.project.pk, "id": entry.pk}
+
+
+# Deletes of the PM's (tests/api/test_api_projects_parity): the others are refused before the
+# look-up, so after the PM's delete they are still refused.
+API.update(
+    {
+        ("DELETE", "/api/v1/projects/{project_pk}/rates/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=api_rate_kwargs,
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/cost-entries/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=api_cost_entry_kwargs,
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/documents/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=api_document_kwargs,
+        ),
+    }
+)
