@@ -9,6 +9,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from projects.closure import closed_project_writes_allowed
@@ -630,3 +631,107 @@ def test_the_pm_deletes_and_no_one_else_nor_on_a_closed_project(cast, make, coll
     Project.objects.filter(pk=cast.project.pk).update(phase=Phase.EXECUTION)
     assert send(cast.pm, "DELETE", url).status_code == 204
     assert not rows.exists()
+
+
+# --- Documents: what the client sees ---------------------------------------------------------
+
+
+def _visibility(document) -> str:
+    from projects.models import Document
+
+    return Document.objects.get(pk=document.pk).visibility
+
+
+def test_the_pm_shares_a_document_with_the_client_and_takes_it_back(cast):
+    from projects.services.documents import document_upload
+
+    document = document_upload(
+        actor=cast.pm,
+        project=cast.project,
+        file=SimpleUploadedFile("plan.txt", b"the plan"),
+        title="Cut-over plan",
+    ).document
+    url = f"/api/v1/projects/{cast.project.pk}/documents/{document.pk}/"
+    assert logged_in(cast.rep).get(url).status_code == 404
+    response = send(cast.pm, "PATCH", url, {"visibility": "client"})
+    assert response.status_code == 200, response.content
+    assert response.json()["visibility"] == "client"
+    assert response.json()["title"] == "Cut-over plan"
+    assert _visibility(document) == "client"
+    assert logged_in(cast.rep).get(url).json()["id"] == document.pk
+    response = send(cast.pm, "PATCH", url, {"visibility": "internal"})
+    assert response.status_code == 200
+    assert _visibility(document) == "internal"
+    assert logged_in(cast.rep).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("teammate", 403), ("am", 403), ("rep", 403), ("client_admin", 403), ("outsider", 404)],
+)
+def test_only_the_pm_sets_a_documents_visibility(cast, name, status):
+    document = _document(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/documents/{document.pk}/"
+    response = send(getattr(cast, name), "PATCH", url, {"visibility": "internal"})
+    assert response.status_code == status
+    assert _visibility(document) == "client"
+
+
+@pytest.mark.parametrize(("data", "reason"), [({}, "required"), ({"visibility": "public"}, "")])
+def test_a_visibility_that_is_missing_or_unknown_is_400(cast, data, reason):
+    document = _document(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/documents/{document.pk}/"
+    response = send(cast.pm, "PATCH", url, data)
+    assert response.status_code == 400
+    assert reason in response.json()["visibility"][0]
+    assert _visibility(document) == "client"
+
+
+def test_a_document_of_an_internal_milestone_stays_internal(cast):
+    from projects.services.documents import document_upload
+    from projects.services.milestones import milestone_create
+
+    milestone = milestone_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Vendor selection",
+        due_date=date(2026, 6, 1),
+        visibility="internal",
+    )
+    document = document_upload(
+        actor=cast.pm,
+        project=cast.project,
+        file=SimpleUploadedFile("shortlist.txt", b"vendors"),
+        milestone=milestone,
+    ).document
+    url = f"/api/v1/projects/{cast.project.pk}/documents/{document.pk}/"
+    response = send(cast.pm, "PATCH", url, {"visibility": "client"})
+    assert response.status_code == 400
+    assert response.json()["visibility"] == [
+        "A document of an internal milestone or deliverable stays internal."
+    ]
+    assert _visibility(document) == "internal"
+
+
+def test_a_document_the_client_uploaded_stays_visible_to_them(cast):
+    from projects.services.documents import document_upload
+
+    document = document_upload(
+        actor=cast.rep, project=cast.project, file=SimpleUploadedFile("data.csv", b"a,b\n1,2\n")
+    ).document
+    url = f"/api/v1/projects/{cast.project.pk}/documents/{document.pk}/"
+    response = send(cast.pm, "PATCH", url, {"visibility": "internal"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert "visibility" in response.json()
+    assert _visibility(document) == "client"
+
+
+def test_a_closed_projects_document_keeps_its_visibility(cast):
+    document = _document(cast)
+    close(cast.project)
+    url = f"/api/v1/projects/{cast.project.pk}/documents/{document.pk}/"
+    response = send(cast.pm, "PATCH", url, {"visibility": "internal"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert _visibility(document) == "client"

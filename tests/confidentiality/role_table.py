@@ -2440,3 +2440,14 @@ API.update(
         ),
     }
 )
+
+# The staff pages' remaining project actions (tests/api/test_api_projects_parity).
+API.update(
+    {
+        ("PATCH", "/api/v1/projects/{project_pk}/documents/{id}/"): Entry(
+            API_PM_WRITE,
+            kwargs=api_document_kwargs,
+            note="the PM sets what the client sees; {} is invalid",
+        ),
+    }
+)
