@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,9 +33,9 @@ from projects.services.acceptance import FailedCriterion, deliverable_accept, de
 from projects.services.deliverables import (
     deliverable_accept_internally,
     deliverable_create,
-    deliverable_submit,
     quality_review_record,
 )
+from projects.services.documents import deliverable_submit_with_files
 from projects.services.milestones import milestone_create
 from projects.services.rescheduling import milestone_update_with_rescheduling
 
@@ -167,6 +167,19 @@ class QualityReviewInputSerializer(serializers.Serializer):
 class SubmitInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
+    )
+
+
+class SubmitWithFilesInputSerializer(SubmitInputSerializer):
+    """Multipart: the note, and files shared with the client with this submission (the field
+    repeated, one file each)."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Each becomes a client-visible document of the deliverable, linked to the "
+        "round; one refused file refuses the submission.",
     )
 
 
@@ -303,13 +316,40 @@ class DeliverableViewSet(
         )
         return Response(status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SubmitInputSerializer, responses=DeliverableSerializer)
+    @extend_schema(
+        summary="Submit a deliverable to the client",
+        request={
+            "application/json": SubmitInputSerializer,
+            "multipart/form-data": SubmitWithFilesInputSerializer,
+        },
+        responses=DeliverableSerializer,
+        examples=[
+            OpenApiExample(
+                "With a note",
+                value={"note": "Ready for your acceptance test."},
+                request_only=True,
+                media_type="application/json",
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
-        data = SubmitInputSerializer(data=request.data)
+        """The PM submits the deliverable for acceptance (a new round; it needs a passed quality
+        review since the last one), as on the deliverable's page. Sent as multipart, `files`
+        are attached: every file is checked first, and one refused file (400 on `files`)
+        refuses the submission, so nothing changes."""
+        data = SubmitWithFilesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         deliverable = self.get_object()
-        deliverable_submit(actor=request.user, deliverable=deliverable, **data.validated_data)
+        try:
+            deliverable_submit_with_files(
+                actor=request.user, deliverable=deliverable, **data.validated_data
+            )
+        except InvalidInput as error:
+            if error.field != "file":
+                raise
+            # The service checks one file at a time; here they come in `files`.
+            raise InvalidInput(error.message, field="files") from error
         return Response(DeliverableSerializer(self.get_object()).data)
 
     @extend_schema(request=AcceptInputSerializer, responses=DeliverableSerializer)

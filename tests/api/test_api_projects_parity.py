@@ -735,3 +735,108 @@ def test_a_closed_projects_document_keeps_its_visibility(cast):
     assert response.status_code == 409
     assert response.json()["code"] == "project_closed"
     assert _visibility(document) == "client"
+
+
+# --- Deliverables: submitted with files ------------------------------------------------------
+
+
+def _reviewed_deliverable(cast):
+    from projects.services.deliverables import deliverable_create, quality_review_record
+    from projects.services.milestones import milestone_create
+
+    milestone = milestone_create(
+        actor=cast.pm, project=cast.project, name="Go-live", due_date=date(2026, 9, 1)
+    )
+    deliverable = deliverable_create(
+        actor=cast.pm, milestone=milestone, name="Runbook", criteria=["Tested"]
+    )
+    quality_review_record(actor=cast.pm, deliverable=deliverable, passed=True)
+    return deliverable
+
+
+def _submission(deliverable) -> tuple:
+    """The deliverable's status, its rounds and its documents, as stored."""
+    from projects.models import AcceptanceRound, Deliverable, Document
+
+    return (
+        Deliverable.objects.get(pk=deliverable.pk).status,
+        list(AcceptanceRound.objects.filter(deliverable=deliverable).values_list("number", "note")),
+        list(Document.objects.filter(deliverable=deliverable).values_list("pk", flat=True)),
+    )
+
+
+def _files():
+    return [
+        SimpleUploadedFile("runbook.txt", b"Step 1: switch over"),
+        SimpleUploadedFile("results.csv", b"test,result\nlogin,passed\n"),
+    ]
+
+
+def test_the_pm_submits_a_deliverable_with_files_shared_with_the_client(
+    cast, django_capture_on_commit_callbacks
+):
+    from projects.models import AcceptanceRound, Document, DocumentVersion
+
+    deliverable = _reviewed_deliverable(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/deliverables/{deliverable.pk}/submit/"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = logged_in(cast.pm).post(url, {"note": "Ready", "files": _files()})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "submitted"
+    acceptance_round = AcceptanceRound.objects.get(deliverable=deliverable)
+    assert (acceptance_round.number, acceptance_round.note) == (1, "Ready")
+    documents = Document.objects.filter(deliverable=deliverable).order_by("title")
+    assert [(d.title, d.visibility) for d in documents] == [
+        ("results.csv", "client"),
+        ("runbook.txt", "client"),
+    ]
+    versions = DocumentVersion.objects.filter(document__deliverable=deliverable)
+    assert {v.acceptance_round_id for v in versions} == {acceptance_round.pk}
+    assert versions.get(original_name="runbook.txt").file.read() == b"Step 1: switch over"
+    listed = logged_in(cast.rep).get(f"/api/v1/projects/{cast.project.pk}/documents/").json()
+    assert {row["title"] for row in listed["results"]} >= {"results.csv", "runbook.txt"}
+
+
+def test_a_submission_in_json_still_attaches_nothing(cast, django_capture_on_commit_callbacks):
+    deliverable = _reviewed_deliverable(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/deliverables/{deliverable.pk}/submit/"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = send(cast.pm, "POST", url, {"note": "Ready"})
+    assert response.status_code == 200, response.content
+    assert _submission(deliverable) == ("submitted", [(1, "Ready")], [])
+
+
+@pytest.mark.parametrize(("name", "status"), [("teammate", 403), ("rep", 403), ("outsider", 404)])
+def test_others_do_not_submit_a_deliverable_with_files(cast, name, status):
+    deliverable = _reviewed_deliverable(cast)
+    before = _submission(deliverable)
+    url = f"/api/v1/projects/{cast.project.pk}/deliverables/{deliverable.pk}/submit/"
+    response = logged_in(getattr(cast, name)).post(url, {"note": "x", "files": _files()})
+    assert response.status_code == status
+    assert _submission(deliverable) == before == ("in_progress", [], [])
+
+
+@pytest.mark.parametrize(
+    ("file", "reason"),
+    [
+        (SimpleUploadedFile("setup.txt", b"MZ\x90\x00program"), "is a program"),
+        (SimpleUploadedFile("empty.txt", b""), "empty"),
+    ],
+)
+def test_a_refused_file_refuses_the_whole_submission(cast, file, reason):
+    deliverable = _reviewed_deliverable(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/deliverables/{deliverable.pk}/submit/"
+    response = logged_in(cast.pm).post(url, {"note": "x", "files": [*_files(), file]})
+    assert response.status_code == 400
+    assert reason in json.dumps(response.json()["files"])
+    assert _submission(deliverable) == ("in_progress", [], [])
+
+
+def test_a_closed_projects_deliverable_is_not_submitted(cast):
+    deliverable = _reviewed_deliverable(cast)
+    close(cast.project)
+    url = f"/api/v1/projects/{cast.project.pk}/deliverables/{deliverable.pk}/submit/"
+    response = logged_in(cast.pm).post(url, {"note": "x", "files": _files()})
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert _submission(deliverable) == ("in_progress", [], [])
