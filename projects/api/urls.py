@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from projects.api import (
+    baselines,
     costs,
     deliverables,
     documents,
@@ -33,6 +34,9 @@ router.register(
     r"projects/(?P<project_pk>\d+)/documents", documents.DocumentViewSet, basename="document"
 )
 
+router.register(
+    r"projects/(?P<project_pk>\d+)/baselines", baselines.BaselineViewSet, basename="baseline"
+)
 router.register(r"projects/(?P<project_pk>\d+)/gates", gates.PhaseGateViewSet, basename="gate")
 router.register(
     r"projects/(?P<project_pk>\d+)/objectives", projects.ObjectiveViewSet, basename="objective"

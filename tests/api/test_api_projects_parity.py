@@ -840,3 +840,90 @@ def test_a_closed_projects_deliverable_is_not_submitted(cast):
     assert response.status_code == 409
     assert response.json()["code"] == "project_closed"
     assert _submission(deliverable) == ("in_progress", [], [])
+
+
+# --- Baselines: the first one ----------------------------------------------------------------
+
+
+def _slipped_milestone(cast):
+    """A project created to end on 15 September, now 30 September, and a milestone created for
+    1 June and moved to 15 June since."""
+    from projects.services.milestones import milestone_create, milestone_update
+
+    Project.objects.filter(pk=cast.project.pk).update(
+        start_date=date(2026, 3, 2),
+        end_date=date(2026, 9, 30),
+        baseline_start_date=date(2026, 3, 2),
+        baseline_end_date=date(2026, 9, 15),
+    )
+    cast.project.refresh_from_db()
+    milestone = milestone_create(
+        actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2026, 6, 1)
+    )
+    return milestone_update(actor=cast.pm, milestone=milestone, due_date=date(2026, 6, 15))
+
+
+def _baselines(cast) -> list:
+    from projects.models import Baseline
+
+    return list(Baseline.objects.filter(project=cast.project).values_list("number", "reason"))
+
+
+@pytest.mark.parametrize(
+    ("source", "end", "baseline_due"),
+    [("current", "2026-09-30", date(2026, 6, 15)), ("created", "2026-09-15", date(2026, 6, 1))],
+)
+def test_the_pm_sets_the_first_baseline(cast, source, end, baseline_due):
+    from projects.models import BaselineEntry, Milestone
+
+    milestone = _slipped_milestone(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/baselines/"
+    response = send(cast.pm, "POST", url, {"source": source, "reason": " Signed SoW "})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["number"], body["reason"], body["set_by"]) == (1, "Signed SoW", "Paula PM")
+    assert (body["start_date"], body["end_date"]) == ("2026-03-02", end)
+    assert _baselines(cast) == [(1, "Signed SoW")]
+    assert Project.objects.get(pk=cast.project.pk).baseline_end_date.isoformat() == end
+    assert Milestone.objects.get(pk=milestone.pk).baseline_due_date == baseline_due
+    assert Milestone.objects.get(pk=milestone.pk).due_date == date(2026, 6, 15)
+    entry = BaselineEntry.objects.get(baseline_id=body["id"], milestone=milestone)
+    assert entry.due_date == baseline_due
+    response = send(cast.pm, "POST", url, {"source": "current"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert _baselines(cast) == [(1, "Signed SoW")]
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("teammate", 403), ("am", 403), ("rep", 403), ("client_admin", 403), ("outsider", 404)],
+)
+def test_only_the_pm_sets_the_first_baseline(cast, name, status):
+    url = f"/api/v1/projects/{cast.project.pk}/baselines/"
+    assert send(getattr(cast, name), "POST", url, {"source": "current"}).status_code == status
+    assert _baselines(cast) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({}, "source"),
+        ({"source": "later"}, "source"),
+        ({"source": "current", "reason": "x" * 5001}, "reason"),
+    ],
+)
+def test_a_baseline_with_bad_input_is_400(cast, data, field):
+    response = send(cast.pm, "POST", f"/api/v1/projects/{cast.project.pk}/baselines/", data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert _baselines(cast) == []
+
+
+def test_a_closed_project_gets_no_baseline(cast):
+    close(cast.project)
+    url = f"/api/v1/projects/{cast.project.pk}/baselines/"
+    response = send(cast.pm, "POST", url, {"source": "current"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "project_closed"
+    assert _baselines(cast) == []

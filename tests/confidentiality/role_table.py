@@ -2449,5 +2449,8 @@ API.update(
             kwargs=api_document_kwargs,
             note="the PM sets what the client sees; {} is invalid",
         ),
+        ("POST", "/api/v1/projects/{project_pk}/baselines/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM sets the first; {} is invalid"
+        ),
     }
 )
