@@ -927,3 +927,187 @@ def test_a_closed_project_gets_no_baseline(cast):
     assert response.status_code == 409
     assert response.json()["code"] == "project_closed"
     assert _baselines(cast) == []
+
+
+# --- Rescheduling previews: what would move, nothing saved -----------------------------------
+
+
+def _linked_plan(cast):
+    """Design (2-6 March) then Build (9-13 March), Build waiting for Design, both tied to the
+    milestone Pilot (20 March)."""
+    from projects.services.milestones import milestone_create
+    from projects.services.tasks import dependency_add, task_create
+
+    milestone = milestone_create(
+        actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2026, 3, 20)
+    )
+    design = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Design",
+        milestone=milestone,
+        start_date=date(2026, 3, 2),
+        due_date=date(2026, 3, 6),
+    )
+    build = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Build",
+        milestone=milestone,
+        start_date=date(2026, 3, 9),
+        due_date=date(2026, 3, 13),
+    )
+    dependency_add(actor=cast.pm, predecessor=design, successor=build)
+    return milestone, design, build
+
+
+def _plan_state(cast) -> tuple:
+    """Every task and milestone of the project as stored, with their history."""
+    from projects.models import Milestone, Task
+
+    return (
+        list(Task.objects.filter(project=cast.project).order_by("pk").values()),
+        list(Milestone.objects.filter(project=cast.project).order_by("pk").values()),
+        Task.history.filter(project=cast.project).count(),
+        Milestone.history.filter(project=cast.project).count(),
+    )
+
+
+def _move(kind, item, old, new, requested=False) -> dict:
+    return {
+        "kind": kind,
+        "id": item.pk,
+        "name": item.name,
+        "old_start": old[0],
+        "old_due": old[1],
+        "new_start": new[0],
+        "new_due": new[1],
+        "is_requested": requested,
+    }
+
+
+def test_a_task_preview_lists_what_would_move_and_saves_nothing(cast):
+    milestone, design, build = _linked_plan(cast)
+    before = _plan_state(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/tasks/{design.pk}/reschedule-preview/"
+    data = {"start_date": "2026-03-09", "due_date": "2026-03-13"}
+    response = send(cast.pm, "POST", url, data)
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "moves": [
+            _move("task", design, ("2026-03-02", "2026-03-06"), ("2026-03-09", "2026-03-13"), True),
+            _move("task", build, ("2026-03-09", "2026-03-13"), ("2026-03-16", "2026-03-20")),
+        ]
+    }
+    assert _plan_state(cast) == before
+    same = {"start_date": "2026-03-02", "due_date": "2026-03-06"}
+    assert send(cast.pm, "POST", url, same).json() == {"moves": []}
+    assert send(cast.pm, "POST", url, {"start_date": None, "due_date": None}).json() == {
+        "moves": []
+    }
+
+
+def test_a_milestone_preview_lists_what_would_move_and_saves_nothing(cast):
+    milestone, design, build = _linked_plan(cast)
+    before = _plan_state(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/milestones/{milestone.pk}/reschedule-preview/"
+    response = send(cast.pm, "POST", url, {"due_date": "2026-03-11"})
+    assert response.status_code == 200, response.content
+    moves = response.json()["moves"]
+    assert moves[0] == _move(
+        "milestone", milestone, ("2026-03-20", "2026-03-20"), ("2026-03-11", "2026-03-11"), True
+    )
+    # Seven working days earlier: the tasks tied to it that would end after it, and the one
+    # they wait for, come forward as much.
+    assert sorted(moves[1:], key=lambda move: move["new_start"]) == [
+        _move("task", design, ("2026-03-02", "2026-03-06"), ("2026-02-19", "2026-02-25")),
+        _move("task", build, ("2026-03-09", "2026-03-13"), ("2026-02-26", "2026-03-04")),
+    ]
+    assert _plan_state(cast) == before
+    assert send(cast.pm, "POST", url, {"due_date": "2026-03-20"}).json() == {"moves": []}
+
+
+def test_a_summary_tasks_preview_keeps_its_subtasks_dates(cast):
+    from projects.services.tasks import task_create
+
+    summary = task_create(actor=cast.pm, project=cast.project, name="Phase 1")
+    task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Step",
+        parent=summary,
+        start_date=date(2026, 3, 2),
+        due_date=date(2026, 3, 6),
+    )
+    before = _plan_state(cast)
+    url = f"/api/v1/projects/{cast.project.pk}/tasks/{summary.pk}/reschedule-preview/"
+    data = {"start_date": "2026-04-06", "due_date": "2026-04-10"}
+    response = send(cast.pm, "POST", url, data)
+    assert response.status_code == 200
+    assert response.json() == {"moves": []}
+    assert _plan_state(cast) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("teammate", 403), ("am", 403), ("rep", 403), ("client_admin", 403), ("outsider", 404)],
+)
+def test_only_the_pm_previews_a_reschedule(cast, name, status):
+    milestone, design, _build = _linked_plan(cast)
+    before = _plan_state(cast)
+    base = f"/api/v1/projects/{cast.project.pk}"
+    user = getattr(cast, name)
+    response = send(
+        user,
+        "POST",
+        f"{base}/tasks/{design.pk}/reschedule-preview/",
+        {"start_date": "2026-03-09", "due_date": "2026-03-13"},
+    )
+    assert response.status_code == status
+    assert "moves" not in response.json()
+    response = send(
+        user,
+        "POST",
+        f"{base}/milestones/{milestone.pk}/reschedule-preview/",
+        {"due_date": "2026-03-11"},
+    )
+    assert response.status_code == status
+    assert "moves" not in response.json()
+    assert _plan_state(cast) == before
+
+
+@pytest.mark.parametrize(
+    ("collection", "data", "field"),
+    [
+        ("tasks", {"start_date": "2026-03-09", "due_date": "2026-03-06"}, "due_date"),
+        ("tasks", {"start_date": "2026-03-09"}, "due_date"),
+        ("tasks", {"start_date": "9 March", "due_date": "2026-03-13"}, "start_date"),
+        ("milestones", {}, "due_date"),
+        ("milestones", {"due_date": "soon"}, "due_date"),
+    ],
+)
+def test_a_preview_with_bad_dates_is_400(cast, collection, data, field):
+    milestone, design, _build = _linked_plan(cast)
+    before = _plan_state(cast)
+    item = design if collection == "tasks" else milestone
+    url = f"/api/v1/projects/{cast.project.pk}/{collection}/{item.pk}/reschedule-preview/"
+    response = send(cast.pm, "POST", url, data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert _plan_state(cast) == before
+
+
+def test_a_closed_projects_plan_is_not_previewed_as_on_its_pages(cast):
+    milestone, design, _build = _linked_plan(cast)
+    close(cast.project)
+    base = f"/api/v1/projects/{cast.project.pk}"
+    for url, data in [
+        (
+            f"{base}/tasks/{design.pk}/reschedule-preview/",
+            {"start_date": "2026-03-09", "due_date": "2026-03-13"},
+        ),
+        (f"{base}/milestones/{milestone.pk}/reschedule-preview/", {"due_date": "2026-03-11"}),
+    ]:
+        response = send(cast.pm, "POST", url, data)
+        assert response.status_code == 409
+        assert response.json()["code"] == "project_closed"

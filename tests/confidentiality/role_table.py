@@ -2452,5 +2452,16 @@ API.update(
         ("POST", "/api/v1/projects/{project_pk}/baselines/"): Entry(
             API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM sets the first; {} is invalid"
         ),
+        ("POST", "/api/v1/projects/{project_pk}/milestones/{id}/reschedule-preview/"): Entry(
+            API_PM_WRITE,
+            kwargs=lambda cast: {
+                "project_pk": cast.project.pk,
+                "id": cast.deliverable.milestone_id,
+            },
+            note="the PM previews a new due date; {} is invalid",
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/tasks/{id}/reschedule-preview/"): Entry(
+            API_PM_WRITE, kwargs=api_task_kwargs, note="the PM previews new dates; {} is invalid"
+        ),
     }
 )
