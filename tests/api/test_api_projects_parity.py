@@ -590,8 +590,7 @@ def _cost(cast):
 
 
 def _document(cast):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+    """A client-visible document (document_upload answers its first version)."""
     from projects.services.documents import document_upload
 
     return document_upload(
@@ -599,7 +598,7 @@ def _document(cast):
         project=cast.project,
         file=SimpleUploadedFile("spec.txt", b"the spec"),
         visibility="client",
-    )
+    ).document
 
 
 @pytest.mark.parametrize(
