@@ -5,7 +5,7 @@ nothing changed); without `If-Match` it is saved as before.
 A view takes part with `RevisionedViewMixin` (first among its bases): its responses whose body
 holds a `revision` get the `ETag`, `if_match_revision()` is the revision to hand to the service,
 and its schema documents the header and the 409 (`RevisionedSchema`). Its output serializers
-include `revision`.
+include `revision`; its actions on records without one are named in `unrevisioned_actions`.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ class RevisionedSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
+        if getattr(self.view, "action", None) in getattr(self.view, "unrevisioned_actions", ()):
+            return parameters
         if self.method in WRITE_METHODS:
             parameters.append(IF_MATCH)
         if self.method in WRITE_METHODS or (self.method == "GET" and not self._is_list_view()):

@@ -81,6 +81,9 @@ SPECTACULAR_SETTINGS = {
         "LessonCategoryEnum": "lessons.models.Category",
         "CloseoutPointEnum": "closeout.models.Point",
         "CostEntryCategoryEnum": "projects.models.costs.CostEntry.Category",
+        "BaselineSourceEnum": "projects.api.baselines.BASELINE_SOURCES",
+        # Named before a baseline's `source` came: a requirement's keeps its name.
+        "SourceEnum": "stakeholders.models.Requirement.Source",
         # Risk levels and ticket severities share their values: one enum, low to critical.
         "LevelEnum": "risks.models.Level",
         "RiskStrategyEnum": "risks.models.Strategy",

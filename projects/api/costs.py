@@ -36,6 +36,8 @@ from projects.selectors.costs import (
 from projects.selectors.tasks import task_list_for, task_team_for
 from projects.services.costs import (
     cost_entry_add,
+    cost_entry_delete,
+    rate_delete,
     rate_set,
     time_entry_delete,
     time_entry_log,
@@ -271,7 +273,12 @@ class RateViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """Hourly rates: the provider side reads them, the PM sets them."""
 
     serializer_class = RateSerializer
-    action_permissions = {"list": "projects.view_costs", "create": "projects.manage_costs"}
+    action_permissions = {
+        "list": "projects.view_costs",
+        "create": "projects.manage_costs",
+        "destroy": "projects.manage_costs",
+    }
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Rate]:
         if getattr(self, "swagger_fake_view", False):
@@ -293,13 +300,23 @@ class RateViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         rate = rate_set(actor=request.user, project=self.project, user=user, **values)
         return Response(RateSerializer(rate).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(summary="Delete a rate", request=None, responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM removes a rate (a role's or one person's)."""
+        rate = self.get_queryset().filter(pk=int(pk)).first()
+        if rate is None:
+            raise NotFound()
+        rate_delete(actor=request.user, rate=rate)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class CostEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     """Cost entries: all for the provider side, the shared ones for a client with "detail";
     the PM records them."""
 
     serializer_class = CostEntrySerializer
-    action_permissions = {"create": "projects.manage_costs"}
+    action_permissions = {"create": "projects.manage_costs", "destroy": "projects.manage_costs"}
+    lookup_value_regex = r"\d+"
 
     def initial(self, request: Request, *args: object, **kwargs: object) -> None:
         super().initial(request, *args, **kwargs)
@@ -319,6 +336,15 @@ class CostEntryViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
         data.is_valid(raise_exception=True)
         entry = cost_entry_add(actor=request.user, project=self.project, **data.validated_data)
         return Response(CostEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Delete a cost entry", request=None, responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM removes a cost entry recorded by mistake."""
+        entry = self.get_queryset().filter(pk=int(pk)).first()
+        if entry is None:
+            raise NotFound()
+        cost_entry_delete(actor=request.user, entry=entry)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class EarnedValueViewSet(ProjectScopedViewSet):

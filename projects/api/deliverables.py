@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,6 +15,8 @@ from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
+from projects.api.rescheduling import PREVIEW_EXAMPLE, ReschedulePreviewSerializer
+from projects.closure import ensure_project_open
 from projects.models import (
     AcceptanceCriterion,
     AcceptanceRound,
@@ -33,11 +35,14 @@ from projects.services.acceptance import FailedCriterion, deliverable_accept, de
 from projects.services.deliverables import (
     deliverable_accept_internally,
     deliverable_create,
-    deliverable_submit,
     quality_review_record,
 )
+from projects.services.documents import deliverable_submit_with_files
 from projects.services.milestones import milestone_create
-from projects.services.rescheduling import milestone_update_with_rescheduling
+from projects.services.rescheduling import (
+    milestone_update_with_rescheduling,
+    reschedule_preview_milestone,
+)
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -170,6 +175,19 @@ class SubmitInputSerializer(serializers.Serializer):
     )
 
 
+class SubmitWithFilesInputSerializer(SubmitInputSerializer):
+    """Multipart: the note, and files shared with the client with this submission (the field
+    repeated, one file each)."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Each becomes a client-visible document of the deliverable, linked to the "
+        "round; one refused file refuses the submission.",
+    )
+
+
 class AcceptInputSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=SHORT_TEXT_MAX_LENGTH
@@ -199,23 +217,38 @@ class MilestoneUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
+class MilestonePreviewInputSerializer(serializers.Serializer):
+    due_date = serializers.DateField(help_text="The new due date to try.")
+
+
 class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin):
     """Milestones with their deliverables (internal ones only for the provider side)."""
 
     serializer_class = MilestoneSerializer
     lookup_value_regex = r"\d+"
-    action_permissions = {"create": "projects.edit_plan", "partial_update": "projects.edit_plan"}
+    action_permissions = {
+        "create": "projects.edit_plan",
+        "partial_update": "projects.edit_plan",
+        "reschedule_preview": "projects.edit_plan",
+    }
+
+    def _milestone(self) -> Milestone:
+        """The milestone of the URL, among those the user sees (404 otherwise)."""
+        milestone = (
+            milestone_list_for(user=self.request.user, project=self.project)
+            .filter(pk=int(self.kwargs["pk"]))
+            .first()
+        )
+        if milestone is None:
+            raise NotFound()
+        return milestone
 
     @extend_schema(request=MilestoneUpdateSerializer, responses=MilestoneSerializer)
     def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         """Change the current plan of a milestone (the PM); the baseline never moves. A new
         due date reschedules the plan (projects.services.rescheduling): tasks tied to a
         milestone moved earlier move with it, and what they push."""
-        milestone = (
-            milestone_list_for(user=request.user, project=self.project).filter(pk=int(pk)).first()
-        )
-        if milestone is None:
-            raise NotFound()
+        milestone = self._milestone()
         data = MilestoneUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data  # the fields not sent keep their saved values
@@ -224,6 +257,31 @@ class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListMod
         )
         milestone = milestone_list_for(user=request.user, project=self.project).get(pk=milestone.pk)
         return Response(MilestoneSerializer(milestone).data)
+
+    @extend_schema(
+        summary="Preview what a milestone's new due date moves",
+        request=MilestonePreviewInputSerializer,
+        responses=ReschedulePreviewSerializer,
+        examples=[
+            OpenApiExample("A week earlier", value={"due_date": "2026-05-25"}, request_only=True),
+            OpenApiExample("What it moves", value=PREVIEW_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="reschedule-preview")
+    def reschedule_preview(
+        self, request: AuthenticatedRequest, project_pk: str, pk: str
+    ) -> Response:
+        """What saving the milestone with this due date would move (the PM's preview on the plan
+        page): the milestone, the tasks tied to it when it moves earlier, what they push.
+        Nothing is saved; like the page's, the preview is refused on a closed project."""
+        ensure_project_open(self.project.pk)
+        milestone = self._milestone()
+        data = MilestonePreviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        moves = reschedule_preview_milestone(
+            actor=request.user, milestone=milestone, due_date=data.validated_data["due_date"]
+        )
+        return Response(ReschedulePreviewSerializer({"moves": moves}).data)
 
     def get_queryset(self) -> QuerySet[Milestone]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
@@ -303,13 +361,40 @@ class DeliverableViewSet(
         )
         return Response(status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SubmitInputSerializer, responses=DeliverableSerializer)
+    @extend_schema(
+        summary="Submit a deliverable to the client",
+        request={
+            "application/json": SubmitInputSerializer,
+            "multipart/form-data": SubmitWithFilesInputSerializer,
+        },
+        responses=DeliverableSerializer,
+        examples=[
+            OpenApiExample(
+                "With a note",
+                value={"note": "Ready for your acceptance test."},
+                request_only=True,
+                media_type="application/json",
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
-        data = SubmitInputSerializer(data=request.data)
+        """The PM submits the deliverable for acceptance (a new round; it needs a passed quality
+        review since the last one), as on the deliverable's page. Sent as multipart, `files`
+        are attached: every file is checked first, and one refused file (400 on `files`)
+        refuses the submission, so nothing changes."""
+        data = SubmitWithFilesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         deliverable = self.get_object()
-        deliverable_submit(actor=request.user, deliverable=deliverable, **data.validated_data)
+        try:
+            deliverable_submit_with_files(
+                actor=request.user, deliverable=deliverable, **data.validated_data
+            )
+        except InvalidInput as error:
+            if error.field != "file":
+                raise
+            # The service checks one file at a time; here they come in `files`.
+            raise InvalidInput(error.message, field="files") from error
         return Response(DeliverableSerializer(self.get_object()).data)
 
     @extend_schema(request=AcceptInputSerializer, responses=DeliverableSerializer)

@@ -1,4 +1,5 @@
-"""The API for documents: list, upload (a new document or version) and download."""
+"""The API for documents: list, upload (a new document or version), download, and the PM's
+visibility and delete."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -31,7 +36,11 @@ from projects.selectors import (
     document_version_get,
     milestone_list_for,
 )
-from projects.services.documents import document_upload
+from projects.services.documents import (
+    document_delete,
+    document_set_visibility,
+    document_upload,
+)
 
 
 class DocumentVersionSerializer(serializers.ModelSerializer):
@@ -87,16 +96,52 @@ class DocumentUploadInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+DOCUMENT_EXAMPLE = {
+    "id": 31,
+    "title": "Cut-over plan",
+    "milestone": 4,
+    "deliverable": None,
+    "visibility": "client",
+    "current_version": 1,
+    "created_at": "2026-03-02T09:00:00Z",
+    "versions": [
+        {
+            "number": 1,
+            "original_name": "cut-over.pdf",
+            "size": 48213,
+            "content_type": "application/pdf",
+            "sha256": "e897d38216512cc9373a952ca8912e3a3a4cc2e05d8d0c2560de7afe698a79b8",
+            "uploaded_by": "Paula PM",
+            "uploaded_at": "2026-03-02T09:00:00Z",
+            "note": "",
+            "acceptance_round": None,
+        }
+    ],
+}
+
+
+class DocumentVisibilityInputSerializer(serializers.Serializer):
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices,
+        help_text="client: the client sees the document and every version; internal: the "
+        "team only.",
+    )
+
+
 class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Documents with their versions (internal ones only for the provider side); the team, client
     admins and customer representatives upload documents and new versions (multipart: the
     client's are client-visible, and versions only of their side's documents); download serves
-    a version's file."""
+    a version's file. The PM sets what the client sees and deletes."""
 
     lookup_value_regex = r"\d+"
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    action_permissions = {"create": "projects.upload_document"}
+    action_permissions = {
+        "create": "projects.upload_document",
+        "partial_update": "projects.manage_documents",
+        "destroy": "projects.manage_documents",
+    }
 
     def get_queryset(self) -> QuerySet[Document]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
@@ -164,3 +209,37 @@ class DocumentViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrie
         return document_download_response(
             version, inline=request.query_params.get("inline") in ("1", "true")
         )
+
+    @extend_schema(
+        summary="Set what the client sees of a document",
+        request=DocumentVisibilityInputSerializer,
+        responses=DocumentSerializer,
+        examples=[
+            OpenApiExample(
+                "Share it with the client", value={"visibility": "client"}, request_only=True
+            ),
+            OpenApiExample(
+                "The document, shared",
+                value=DOCUMENT_EXAMPLE,
+                response_only=True,
+            ),
+        ],
+    )
+    def partial_update(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM decides whether the client sees the document (with every version), as on the
+        Documents tab: one of an internal milestone or deliverable stays internal (400); one
+        the client uploaded, or sent to them for acceptance, stays visible to them (409)."""
+        document = self.get_object()
+        data = DocumentVisibilityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document_set_visibility(
+            actor=request.user, document=document, visibility=data.validated_data["visibility"]
+        )
+        return Response(DocumentSerializer(self.get_queryset().get(pk=document.pk)).data)
+
+    @extend_schema(summary="Delete a document", request=None, responses={204: None})
+    def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
+        """The PM deletes a document with every version and its files; one sent to the client
+        for acceptance is kept as the record (409)."""
+        document_delete(actor=request.user, document=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +18,8 @@ from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
+from projects.api.rescheduling import PREVIEW_EXAMPLE, ReschedulePreviewSerializer
+from projects.closure import ensure_project_open
 from projects.models import (
     Project,
     Task,
@@ -33,11 +35,12 @@ from projects.selectors.tasks import (
     task_client_people_for,
     task_dependencies_for,
     task_get_for,
+    task_is_summary,
     task_list_for,
     task_team_for,
     timeline_for,
 )
-from projects.services.rescheduling import task_update_with_rescheduling
+from projects.services.rescheduling import reschedule_preview_task, task_update_with_rescheduling
 from projects.services.tasks import (
     LAG_LIMIT,
     TaskChanges,
@@ -157,6 +160,21 @@ class TaskInputSerializer(serializers.Serializer):
     repeat_until = serializers.DateField(required=False, allow_null=True)
 
 
+class TaskPreviewInputSerializer(serializers.Serializer):
+    """The task's dates to try (null: no date, so nothing moves), as on the task's form."""
+
+    start_date = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, due = attrs["start_date"], attrs["due_date"]
+        if start and due and due < start:
+            raise serializers.ValidationError(
+                {"due_date": [_("The due date cannot be before the start.")]}
+            )
+        return attrs
+
+
 class DependencyInputSerializer(serializers.Serializer):
     predecessor = serializers.IntegerField(help_text="The task this one depends on.")
     kind = serializers.ChoiceField(
@@ -260,6 +278,7 @@ class TaskViewSet(
         "destroy": "projects.edit_plan",
         "dependencies": "projects.edit_plan",
         "remove_dependency": "projects.edit_plan",
+        "reschedule_preview": "projects.edit_plan",
     }
 
     def get_queryset(self) -> QuerySet[Task]:
@@ -314,6 +333,40 @@ class TaskViewSet(
     def destroy(self, request: AuthenticatedRequest, project_pk: str, pk: str) -> Response:
         task_delete(actor=request.user, task=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Preview what a task's new dates move",
+        request=TaskPreviewInputSerializer,
+        responses=ReschedulePreviewSerializer,
+        examples=[
+            OpenApiExample(
+                "A week later",
+                value={"start_date": "2026-05-25", "due_date": "2026-06-05"},
+                request_only=True,
+            ),
+            OpenApiExample("What it moves", value=PREVIEW_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="reschedule-preview")
+    def reschedule_preview(
+        self, request: AuthenticatedRequest, project_pk: str, pk: str
+    ) -> Response:
+        """What saving the task with these dates would move (the PM's preview on the task's
+        page): the task, the successors it pushes, milestones and summary tasks. Nothing is
+        saved; like the page's, the preview is refused on a closed project. A summary task's
+        dates are its subtasks' (the page does not let them be changed): its own are kept,
+        so nothing moves."""
+        ensure_project_open(self.project.pk)
+        task = self.get_object()
+        data = TaskPreviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        start, due = data.validated_data["start_date"], data.validated_data["due_date"]
+        if task_is_summary(task=task):
+            start, due = task.start_date, task.due_date
+        moves = reschedule_preview_task(
+            actor=request.user, task=task, start_date=start, due_date=due
+        )
+        return Response(ReschedulePreviewSerializer({"moves": moves}).data)
 
     @extend_schema(request=DependencyInputSerializer, responses={201: DependencySerializer})
     @action(detail=True, methods=["post"])

@@ -2,19 +2,26 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from projects.api import (
+    baselines,
     costs,
     deliverables,
     documents,
     gates,
+    members,
     organizations,
     projects,
     search,
     tasks,
+    templates,
 )
 
 router = SimpleRouter()
 router.register("organizations", organizations.OrganizationViewSet, basename="organization")
 router.register("projects", projects.ProjectViewSet, basename="project")
+router.register("project-templates", templates.ProjectTemplateViewSet, basename="project-template")
+router.register(
+    r"projects/(?P<project_pk>\d+)/invitations", members.InvitationViewSet, basename="invitation"
+)
 router.register(
     r"projects/(?P<project_pk>\d+)/milestones", deliverables.MilestoneViewSet, basename="milestone"
 )
@@ -27,6 +34,9 @@ router.register(
     r"projects/(?P<project_pk>\d+)/documents", documents.DocumentViewSet, basename="document"
 )
 
+router.register(
+    r"projects/(?P<project_pk>\d+)/baselines", baselines.BaselineViewSet, basename="baseline"
+)
 router.register(r"projects/(?P<project_pk>\d+)/gates", gates.PhaseGateViewSet, basename="gate")
 router.register(
     r"projects/(?P<project_pk>\d+)/objectives", projects.ObjectiveViewSet, basename="objective"

@@ -2503,3 +2503,194 @@ API.update(
         ),
     }
 )
+
+
+def api_rep_membership_kwargs(cast: Any) -> dict[str, Any]:
+    """The representative's membership of client A's project (one a client admin manages)."""
+    from projects.models import Membership
+
+    membership = Membership.objects.get(project=cast.project, user=cast.rep)
+    return {"id": cast.project.pk, "membership_pk": membership.pk}
+
+
+# Projects themselves: started by provider people, edited by their PM (tests/api/
+# test_api_projects_parity).
+API.update(
+    {
+        ("POST", "/api/v1/projects/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)),
+            note="any provider person starts a project; {} is invalid",
+        ),
+        ("PATCH", "/api/v1/projects/{id}/"): Entry(
+            API_PM_EDIT,
+            kwargs=lambda cast: {"id": cast.project.pk},
+            note="the PM; {} changes nothing",
+        ),
+        ("POST", "/api/v1/projects/{id}/set-archived/"): Entry(
+            API_PM_WRITE, kwargs=lambda cast: {"id": cast.project.pk}, note="{} is invalid"
+        ),
+        ("POST", "/api/v1/projects/{id}/copy/"): Entry(
+            roles(400, anonymous=401, outsider=404, **dict.fromkeys(CLIENTS, 403)),
+            kwargs=lambda cast: {"id": cast.project.pk},
+            note="provider people who see the project; clients refused before the look-up",
+        ),
+        ("POST", "/api/v1/projects/{id}/health-override/"): Entry(
+            API_PM_WRITE, kwargs=lambda cast: {"id": cast.project.pk}, note="{} is invalid"
+        ),
+        ("DELETE", "/api/v1/projects/{id}/health-override/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=lambda cast: {"id": cast.project.pk},
+        ),
+        ("PATCH", "/api/v1/projects/{id}/members/{membership_pk}/"): Entry(
+            roles(403, anonymous=401, pm=400, client_admin=400, other_client_rep=404, outsider=404),
+            kwargs=api_rep_membership_kwargs,
+            note="those who manage the members (a client admin their colleagues); {} is invalid",
+        ),
+        ("DELETE", "/api/v1/projects/{id}/members/{membership_pk}/"): Entry(
+            roles(
+                403,
+                anonymous=401,
+                pm=204,
+                client_admin=404,
+                rep=404,
+                other_client_rep=404,
+                outsider=404,
+            ),
+            kwargs=api_rep_membership_kwargs,
+            note="the PM removes the representative; then no one finds them",
+        ),
+    }
+)
+
+
+def api_template_kwargs(cast: Any) -> dict[str, Any]:
+    """A template the PM saved from client A's project (given a start date)."""
+    import datetime
+
+    from projects.models import Project
+    from projects.services.templates import template_save
+
+    Project.objects.filter(pk=cast.project.pk).update(start_date=datetime.date(2026, 1, 5))
+    project = Project.objects.get(pk=cast.project.pk)
+    return {"id": template_save(actor=cast.pm, project=project, name="Roll-out").pk}
+
+
+def api_invitation_kwargs(cast: Any) -> dict[str, Any]:
+    """A pending invitation of a customer representative to client A's project."""
+    from projects.services.invitations import invitation_create
+
+    invitation = invitation_create(
+        actor=cast.pm, project=cast.project, email="new@a.test", role="customer_rep"
+    )
+    return {"project_pk": cast.project.pk, "id": invitation.pk}
+
+
+API_TEMPLATES = roles(200, anonymous=401, **dict.fromkeys(CLIENTS, 403))
+API_MEMBERS_MANAGE = roles(
+    403, anonymous=401, pm=200, client_admin=200, other_client_rep=404, outsider=404
+)
+
+# Project templates (provider people only) and a project's invitations (those who manage its
+# members): tests/api/test_api_projects_parity.
+API.update(
+    {
+        ("GET", "/api/v1/project-templates/"): Entry(API_TEMPLATES),
+        ("POST", "/api/v1/project-templates/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)), note="{} is invalid"
+        ),
+        ("GET", "/api/v1/project-templates/{id}/"): Entry(
+            API_TEMPLATES, kwargs=api_template_kwargs
+        ),
+        ("DELETE", "/api/v1/project-templates/{id}/"): Entry(
+            roles(404, anonymous=401, pm=204, **dict.fromkeys(CLIENTS, 403)),
+            kwargs=api_template_kwargs,
+            note="its author deletes it; then no one finds it (clients refused before)",
+        ),
+        ("POST", "/api/v1/project-templates/{id}/projects/"): Entry(
+            roles(400, anonymous=401, **dict.fromkeys(CLIENTS, 403)),
+            kwargs=api_template_kwargs,
+            note="whoever may start projects; {} is invalid",
+        ),
+        ("GET", "/api/v1/projects/{project_pk}/invitations/"): Entry(
+            API_MEMBERS_MANAGE, kwargs=project_pk_kwargs
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/invitations/"): Entry(
+            {**API_MEMBERS_MANAGE, "pm": 400, "client_admin": 400},
+            kwargs=project_pk_kwargs,
+            note="{} is invalid",
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/invitations/{id}/"): Entry(
+            {**API_MEMBERS_MANAGE, "pm": 204, "client_admin": 404},
+            kwargs=api_invitation_kwargs,
+            note="the PM withdraws it; then the client admin finds it no more",
+        ),
+    }
+)
+
+
+def api_rate_kwargs(cast: Any) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from projects.services.costs import rate_set
+
+    rate = rate_set(
+        actor=cast.pm, project=cast.project, role="team_member", hourly_rate=Decimal(90)
+    )
+    return {"project_pk": cast.project.pk, "id": rate.pk}
+
+
+def api_cost_entry_kwargs(cast: Any) -> dict[str, Any]:
+    import datetime
+    from decimal import Decimal
+
+    from projects.services.costs import cost_entry_add
+
+    entry = cost_entry_add(
+        actor=cast.pm, project=cast.project, date=datetime.date(2026, 3, 2), amount=Decimal(120)
+    )
+    return {"project_pk": cast.project.pk, "id": entry.pk}
+
+
+# Deletes of the PM's (tests/api/test_api_projects_parity): the others are refused before the
+# look-up, so after the PM's delete they are still refused.
+API.update(
+    {
+        ("DELETE", "/api/v1/projects/{project_pk}/rates/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=api_rate_kwargs,
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/cost-entries/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=api_cost_entry_kwargs,
+        ),
+        ("DELETE", "/api/v1/projects/{project_pk}/documents/{id}/"): Entry(
+            roles(403, anonymous=401, pm=204, other_client_rep=404, outsider=404),
+            kwargs=api_document_kwargs,
+        ),
+    }
+)
+
+# The staff pages' remaining project actions (tests/api/test_api_projects_parity).
+API.update(
+    {
+        ("PATCH", "/api/v1/projects/{project_pk}/documents/{id}/"): Entry(
+            API_PM_WRITE,
+            kwargs=api_document_kwargs,
+            note="the PM sets what the client sees; {} is invalid",
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/baselines/"): Entry(
+            API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM sets the first; {} is invalid"
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/milestones/{id}/reschedule-preview/"): Entry(
+            API_PM_WRITE,
+            kwargs=lambda cast: {
+                "project_pk": cast.project.pk,
+                "id": cast.deliverable.milestone_id,
+            },
+            note="the PM previews a new due date; {} is invalid",
+        ),
+        ("POST", "/api/v1/projects/{project_pk}/tasks/{id}/reschedule-preview/"): Entry(
+            API_PM_WRITE, kwargs=api_task_kwargs, note="the PM previews new dates; {} is invalid"
+        ),
+    }
+)

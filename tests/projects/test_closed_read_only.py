@@ -365,6 +365,21 @@ NOT_PROJECT_WRITES = {
     ("DELETE", "/api/v1/survey-templates/{id}/questions/{question_id}/"): (
         "survey templates belong to no project"
     ),
+    ("POST", "/api/v1/projects/{id}/set-archived/"): (
+        "archiving takes a closed project out of the lists, changes no content"
+    ),
+    ("POST", "/api/v1/projects/{id}/copy/"): "reads the project; the copy is a new, open project",
+    ("DELETE", "/api/v1/projects/{id}/members/{membership_pk}/"): (
+        "removing access (access review)"
+    ),
+    ("POST", "/api/v1/project-templates/"): (
+        "reads the project; writes a template, which belongs to no project"
+    ),
+    ("DELETE", "/api/v1/project-templates/{id}/"): "templates belong to no project",
+    ("POST", "/api/v1/project-templates/{id}/projects/"): "a new project is open",
+    ("DELETE", "/api/v1/projects/{project_pk}/invitations/{id}/"): (
+        "revoking access (access review)"
+    ),
 }
 # Sign-in and account pages of allauth: no project data.
 AUTH_PREFIXES = ("account_", "mfa_", "not_offered_")
