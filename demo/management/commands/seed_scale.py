@@ -49,6 +49,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="remove an earlier seed_scale set first"
         )
+        parser.add_argument(
+            "--no-analyze",
+            action="store_true",
+            help="skip ANALYZE at the end (for a seed in a transaction that is rolled back)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -69,6 +74,7 @@ class Command(BaseCommand):
             report_share=options["report_share"],
             seed=options["seed"],
             anchor=options["anchor"],
+            analyze=not options["no_analyze"],
         )
         started = time.perf_counter()
         with transaction.atomic():
