@@ -60,6 +60,12 @@ urlpatterns = [
         views.PortalProjectMembersView.as_view(),
         name="project_members",
     ),
+    *export_paths(
+        "projects/<int:project_id>/members",
+        views.PortalMembersExportView,
+        csv_name="project_members_csv",
+        xlsx_name="project_members_xlsx",
+    ),
     path(
         "projects/<int:project_id>/members/invite/",
         views.PortalMemberInviteView.as_view(),

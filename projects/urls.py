@@ -45,6 +45,12 @@ urlpatterns = [
     path("<int:project_id>/restore/", views.ProjectRestoreView.as_view(), name="restore"),
     path("<int:project_id>/gate/", views.ProjectGateView.as_view(), name="gate"),
     path("<int:project_id>/members/", views.ProjectMembersView.as_view(), name="members"),
+    *export_paths(
+        "<int:project_id>/members",
+        views.MembersExportView,
+        csv_name="members_csv",
+        xlsx_name="members_xlsx",
+    ),
     path(
         "<int:project_id>/members/invite/", views.MemberInviteView.as_view(), name="member_invite"
     ),

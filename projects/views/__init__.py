@@ -47,6 +47,8 @@ from projects.views.members import (
     MemberPostMixin,
     MemberRemoveMixin,
     MemberRemoveView,
+    MembersExportMixin,
+    MembersExportView,
     MembersViewMixin,
     ProjectMembersView,
 )
@@ -134,6 +136,8 @@ __all__ = [
     "MemberPostMixin",
     "MemberRemoveMixin",
     "MemberRemoveView",
+    "MembersExportMixin",
+    "MembersExportView",
     "MembersViewMixin",
     "MilestoneAddView",
     "MilestoneEditView",

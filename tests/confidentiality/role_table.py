@@ -902,6 +902,14 @@ PAGES: dict[str, Entry] = {
         )
         for name in ("portal:documents_csv", "portal:documents_xlsx")
     },
+    **{
+        name: Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the members page's list")
+        for name in ("projects:members_csv", "projects:members_xlsx")
+    },
+    **{
+        name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the members page's list")
+        for name in ("portal:project_members_csv", "portal:project_members_xlsx")
+    },
 }
 
 # Every admin page is for staff admins only; the others are sent to sign in (the admin's own
