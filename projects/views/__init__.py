@@ -33,7 +33,7 @@ from projects.views.documents import (
     DocumentVisibilityView,
     ProjectDocumentsView,
 )
-from projects.views.emails import FailedEmailResendView, FailedEmailsView
+from projects.views.emails import FailedEmailExportView, FailedEmailResendView, FailedEmailsView
 from projects.views.gates import (
     ProjectGateView,
 )
@@ -95,6 +95,7 @@ from projects.views.tasks import (
     TaskQuickEditView,
 )
 from projects.views.timeline import (
+    ResourceExportView,
     ResourceView,
     TimelinePdfMixin,
     TimelineView,
@@ -123,6 +124,7 @@ __all__ = [
     "DocumentUploadView",
     "DocumentVersionUploadView",
     "DocumentVisibilityView",
+    "FailedEmailExportView",
     "FailedEmailResendView",
     "FailedEmailsView",
     "HealthOverrideClearView",
@@ -162,6 +164,7 @@ __all__ = [
     "QualityReviewView",
     "RateDeleteView",
     "RateSetView",
+    "ResourceExportView",
     "ResourceView",
     "SearchView",
     "SearchViewMixin",

@@ -910,6 +910,48 @@ PAGES: dict[str, Entry] = {
         name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the members page's list")
         for name in ("portal:project_members_csv", "portal:project_members_xlsx")
     },
+    **{
+        name: Entry(STAFF_PAGE, note="an account manager's own clients")
+        for name in ("clients:list_csv", "clients:list_xlsx")
+    },
+    **{
+        name: Entry(
+            roles(404, anonymous=LOGIN, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=lambda cast: {"organization_id": cast.project.client_id},
+            note="an account manager's own clients' projects only",
+        )
+        for name in ("clients:projects_csv", "clients:projects_xlsx")
+    },
+    **{
+        name: Entry(STAFF_PAGE, note="the provider's project templates")
+        for name in ("projects:templates_csv", "projects:templates_xlsx")
+    },
+    **{
+        name: Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                staff_admin=200,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=project_kwargs,
+            note="the project's PMs and staff admins; never a message's text",
+        )
+        for name in ("projects:failed_emails_csv", "projects:failed_emails_xlsx")
+    },
+    **{
+        name: Entry(
+            roles(403, anonymous=LOGIN, pm=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+            note="PMs (of any project) and staff admins",
+        )
+        for name in ("projects:resources_csv", "projects:resources_xlsx")
+    },
+    **{
+        name: Entry(STAFF_ADMIN_PAGE, note="staff admins only; never a message's text")
+        for name in ("operations:outbox_failures_csv", "operations:outbox_failures_xlsx")
+    },
 }
 
 # Every admin page is for staff admins only; the others are sent to sign in (the admin's own
