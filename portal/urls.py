@@ -154,6 +154,12 @@ urlpatterns = [
         views_client.ClientAuditLogView.as_view(),
         name="audit_log",
     ),
+    *export_paths(
+        "projects/<int:project_id>/audit-log",
+        views_client.ClientAuditLogExportView,
+        csv_name="audit_log_csv",
+        xlsx_name="audit_log_xlsx",
+    ),
     path(
         "projects/<int:project_id>/welcome/",
         views_client.OnboardingView.as_view(),

@@ -1939,6 +1939,18 @@ PAGES.update(
         ),
         "reports:portal_report": Entry(PORTAL_PROJECT_PAGE, kwargs=report_kwargs),
         "reports:portal_report_pdf": Entry(PORTAL_PROJECT_PAGE, kwargs=report_kwargs),
+        **{
+            name: Entry(
+                STAFF_PROJECT_PAGE,
+                kwargs=project_kwargs,
+                note="the history; deliveries for those who may read them",
+            )
+            for name in ("reports:project_reports_csv", "reports:project_reports_xlsx")
+        },
+        **{
+            name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the archive's periods")
+            for name in ("reports:portal_reports_csv", "reports:portal_reports_xlsx")
+        },
     }
 )
 
@@ -2087,6 +2099,20 @@ PAGES.update(
         "portal:response_time": Entry(
             PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM sets the client response time"
         ),
+        **{
+            name: Entry(
+                roles(
+                    403,
+                    anonymous=LOGIN,
+                    client_admin=200,
+                    other_client_rep=404,
+                    **dict.fromkeys(PROVIDER, STAFF),
+                ),
+                kwargs=project_kwargs,
+                note="the client admin's audit log of their side",
+            )
+            for name in ("portal:audit_log_csv", "portal:audit_log_xlsx")
+        },
     }
 )
 API.update(
