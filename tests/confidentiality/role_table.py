@@ -952,6 +952,10 @@ PAGES: dict[str, Entry] = {
         name: Entry(STAFF_ADMIN_PAGE, note="staff admins only; never a message's text")
         for name in ("operations:outbox_failures_csv", "operations:outbox_failures_xlsx")
     },
+    **{
+        name: Entry(SIGNED_IN_PAGE, note="one's own notifications, either side")
+        for name in ("notifications:list_csv", "notifications:list_xlsx")
+    },
 }
 
 # Every admin page is for staff admins only; the others are sent to sign in (the admin's own
@@ -1669,6 +1673,16 @@ PAGES.update(
             PUBLIC, kwargs=survey_token_kwargs, note="a confirmation page; POST unsubscribes"
         ),
         "feedback:portal_surveys": Entry(PORTAL_PAGE, note="one's own invitations only"),
+        **{
+            name: Entry(SATISFACTION_PAGE, note="the survey templates list")
+            for name in ("feedback:survey_templates_csv", "feedback:survey_templates_xlsx")
+        },
+        **{
+            name: Entry(
+                SATISFACTION_PROJECT_PAGE, kwargs=survey_project_kwargs, note="the campaigns"
+            )
+            for name in ("feedback:project_surveys_csv", "feedback:project_surveys_xlsx")
+        },
     }
 )
 
@@ -2355,6 +2369,10 @@ PAGES.update(
             kwargs=scorecard_items_kwargs,
             note="the items behind a figure: internal titles, for those who see the scorecard",
         ),
+        **{
+            name: Entry(STAFF_ADMIN_PAGE, note="the team view's ranking: staff admins")
+            for name in ("scorecards:team_csv", "scorecards:team_xlsx")
+        },
     }
 )
 
