@@ -39,6 +39,12 @@ survey_urlpatterns: list[URLPattern] = [
         survey_templates.TemplateListView.as_view(),
         name="survey_templates",
     ),
+    *export_paths(
+        "satisfaction/templates",
+        survey_templates.TemplateListExportView,
+        csv_name="survey_templates_csv",
+        xlsx_name="survey_templates_xlsx",
+    ),
     path(f"{template}/", survey_templates.TemplateDetailView.as_view(), name="survey_template"),
     path(
         f"{template}/questions/",
@@ -79,6 +85,12 @@ survey_urlpatterns: list[URLPattern] = [
         "projects/<int:project_id>/surveys/",
         campaigns.ProjectSurveysView.as_view(),
         name="project_surveys",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/surveys",
+        campaigns.CampaignListExportView,
+        csv_name="project_surveys_csv",
+        xlsx_name="project_surveys_xlsx",
     ),
     path(
         "projects/<int:project_id>/surveys/campaigns/",

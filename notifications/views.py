@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from common.exports import ExportFormatMixin, Table, local_day
 from notifications.models import NOTIFICATION_KINDS, Channel, NotificationKind
 from notifications.selectors import notification_list_for
 from notifications.services.notifications import notifications_mark_read
@@ -19,6 +22,28 @@ from notifications.services.preferences import preferences_for, preferences_set
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(notification_list_for(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
+
+
+class NotificationExportView(LoginRequiredMixin, ExportFormatMixin, View):
+    """One's own notifications as CSV or Excel, on either side: all of them (the list shows 50 a
+    page), newest first, with whether each is read."""
+
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        headers = [_("When"), _("Title"), _("Text"), _("Read")]
+        rows = (
+            [
+                notification.created_at,
+                notification.title,
+                notification.body,
+                notification.read_at is not None,
+            ]
+            for notification in notification_list_for(user=request.user)
+        )
+        return self.export(
+            Table(title=_("Notifications"), headers=headers, rows=rows),
+            name="notifications",
+            day=local_day(),
+        )
 
 
 @login_required

@@ -22,8 +22,10 @@ from django.views.generic import TemplateView
 from accounts.branding import branding_update, current_brand
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from common.exports import ExportFormatMixin, local_day
 from common.pages import run_action, run_form
-from notifications.selectors import outbox_message_get
+from notifications.exports import failed_email_table
+from notifications.selectors import outbox_failed_list_for, outbox_message_get
 from notifications.services.outbox import outbox_resend, outbox_resend_failed
 from operations.forms import BrandingForm
 from operations.metrics import render_metrics
@@ -47,6 +49,22 @@ class OperationsView(StaffAdminPageMixin, TemplateView):
         context["overview"] = operations_overview_for(user=self.request.user)
         context["nav"] = "operations"
         return context
+
+
+class OutboxFailuresExportView(StaffAdminPageMixin, ExportFormatMixin, View):
+    """The failed e-mails of the last seven days as CSV or Excel, the operations page's list
+    (all of them: the page shows the latest 200)."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        since = timezone.now() - OUTBOX_FAILURES_WINDOW
+        messages = outbox_failed_list_for(user=request.user, since=since)
+        return self.export(
+            failed_email_table(messages, title=_("Failed e-mails")),
+            name="failed-emails",
+            day=local_day(),
+        )
 
 
 class OutboxResendView(StaffAdminPageMixin, View):

@@ -60,6 +60,12 @@ urlpatterns = [
         views.PortalProjectMembersView.as_view(),
         name="project_members",
     ),
+    *export_paths(
+        "projects/<int:project_id>/members",
+        views.PortalMembersExportView,
+        csv_name="project_members_csv",
+        xlsx_name="project_members_xlsx",
+    ),
     path(
         "projects/<int:project_id>/members/invite/",
         views.PortalMemberInviteView.as_view(),
@@ -147,6 +153,12 @@ urlpatterns = [
         "projects/<int:project_id>/audit-log/",
         views_client.ClientAuditLogView.as_view(),
         name="audit_log",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/audit-log",
+        views_client.ClientAuditLogExportView,
+        csv_name="audit_log_csv",
+        xlsx_name="audit_log_xlsx",
     ),
     path(
         "projects/<int:project_id>/welcome/",

@@ -54,6 +54,7 @@ from projects.views import (
     MemberChangeRoleMixin,
     MemberInviteMixin,
     MemberRemoveMixin,
+    MembersExportMixin,
     MembersViewMixin,
     SearchViewMixin,
     TimelinePdfMixin,
@@ -251,6 +252,10 @@ class PortalProjectMembersView(PortalPageMixin, MembersViewMixin, TemplateView):
     template_name = "portal/project_members.html"
     members_url_name = "portal:project_members"
     url_prefix = "portal:project_"
+
+
+class PortalMembersExportView(PortalPageMixin, MembersExportMixin, View):
+    pass
 
 
 class PortalMemberInviteView(MemberInviteMixin, PortalProjectMembersView):

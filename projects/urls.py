@@ -3,7 +3,12 @@ from django.urls import path
 from common.exports import export_paths
 from projects import views
 from projects.views.baselines import BaselineSetView, BaselinesView
-from projects.views.templates import TemplateDeleteView, TemplateListView, TemplateSaveView
+from projects.views.templates import (
+    TemplateDeleteView,
+    TemplateListExportView,
+    TemplateListView,
+    TemplateSaveView,
+)
 from projects.views.timeline import TimelinePdfView
 
 app_name = "projects"
@@ -13,11 +18,20 @@ urlpatterns = [
     *export_paths("list", views.ProjectListExportView, csv_name="list_csv", xlsx_name="list_xlsx"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("templates/", TemplateListView.as_view(), name="templates"),
+    *export_paths(
+        "templates",
+        TemplateListExportView,
+        csv_name="templates_csv",
+        xlsx_name="templates_xlsx",
+    ),
     path(
         "templates/<int:template_id>/delete/", TemplateDeleteView.as_view(), name="template_delete"
     ),
     path("<int:project_id>/save-as-template/", TemplateSaveView.as_view(), name="template_save"),
     path("resources/", views.ResourceView.as_view(), name="resources"),
+    *export_paths(
+        "resources", views.ResourceExportView, csv_name="resources_csv", xlsx_name="resources_xlsx"
+    ),
     path("<int:project_id>/", views.ProjectDetailView.as_view(), name="detail"),
     path(
         "<int:project_id>/health/override/",
@@ -45,6 +59,12 @@ urlpatterns = [
     path("<int:project_id>/restore/", views.ProjectRestoreView.as_view(), name="restore"),
     path("<int:project_id>/gate/", views.ProjectGateView.as_view(), name="gate"),
     path("<int:project_id>/members/", views.ProjectMembersView.as_view(), name="members"),
+    *export_paths(
+        "<int:project_id>/members",
+        views.MembersExportView,
+        csv_name="members_csv",
+        xlsx_name="members_xlsx",
+    ),
     path(
         "<int:project_id>/members/invite/", views.MemberInviteView.as_view(), name="member_invite"
     ),
@@ -192,6 +212,12 @@ urlpatterns = [
     path("<int:project_id>/baselines/", BaselinesView.as_view(), name="baselines"),
     path("<int:project_id>/baselines/set/", BaselineSetView.as_view(), name="baseline_set"),
     path("<int:project_id>/failed-emails/", views.FailedEmailsView.as_view(), name="failed_emails"),
+    *export_paths(
+        "<int:project_id>/failed-emails",
+        views.FailedEmailExportView,
+        csv_name="failed_emails_csv",
+        xlsx_name="failed_emails_xlsx",
+    ),
     path(
         "<int:project_id>/failed-emails/<int:message_id>/resend/",
         views.FailedEmailResendView.as_view(),

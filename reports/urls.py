@@ -1,5 +1,6 @@
 from django.urls import path
 
+from common.exports import export_paths
 from reports import views
 
 app_name = "reports"
@@ -10,6 +11,12 @@ urlpatterns = [
         "projects/<int:project_id>/reports/",
         views.ProjectReportsView.as_view(),
         name="project_reports",
+    ),
+    *export_paths(
+        "projects/<int:project_id>/reports",
+        views.ReportListExportView,
+        csv_name="project_reports_csv",
+        xlsx_name="project_reports_xlsx",
     ),
     path(
         "projects/<int:project_id>/reports/summary/",
@@ -46,6 +53,12 @@ urlpatterns = [
         "portal/projects/<int:project_id>/reports/",
         views.PortalReportsView.as_view(),
         name="portal_reports",
+    ),
+    *export_paths(
+        "portal/projects/<int:project_id>/reports",
+        views.PortalReportListExportView,
+        csv_name="portal_reports_csv",
+        xlsx_name="portal_reports_xlsx",
     ),
     path(
         "portal/projects/<int:project_id>/reports/<int:report_id>/",

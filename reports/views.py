@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -20,6 +21,7 @@ from accounts.branding import current_brand
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from common.errors import ApplicationError, NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
 from reports.delivery import rendition_ensure
@@ -30,6 +32,7 @@ from reports.permissions import (
     can_manage_report_schedule,
     can_resend_report,
     can_send_report,
+    can_view_report_deliveries,
 )
 from reports.rendering import present, report_pdf_filename
 from reports.selectors import (
@@ -93,6 +96,42 @@ class ProjectReportsView(StaffPageMixin, ReportsTabMixin, TemplateView):
             )
         except NotFound:
             return None
+
+
+class ReportListExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's report history as CSV or Excel, as the reports tab lists it: each report's
+    period, who sent it, and how its deliveries went (for those who may read the deliveries)."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        with_deliveries = can_view_report_deliveries(user, self.project)
+        headers = [_("From"), _("To"), _("Sent by")]
+        if with_deliveries:
+            headers += [_("Deliveries"), _("Sent"), _("Failed"), _("Address refused")]
+        rows = []
+        for report in report_list_for(user=user, project=self.project):
+            row: list[object] = [
+                report.period_start,
+                report.period_end,
+                report.created_by.display_name
+                if report.created_by
+                else pgettext("report schedule", "Schedule"),
+            ]
+            if with_deliveries:
+                row += [
+                    report.delivery_count,  # type: ignore[attr-defined]
+                    report.sent_count,  # type: ignore[attr-defined]
+                    report.failed_count,  # type: ignore[attr-defined]
+                    report.bounced_count,  # type: ignore[attr-defined]
+                ]
+            rows.append(row)
+        return self.export(
+            Table(title=_("Status reports"), headers=headers, rows=rows),
+            name=f"{self.project.code}-reports",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class SummarySaveView(ProjectReportsView):
@@ -299,6 +338,23 @@ class PortalReportsView(PortalPageMixin, ReportsTabMixin, TemplateView):
             messages.success(request, _("Report recipients saved."))
             return redirect("reports:portal_reports", project_id=self.project.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PortalReportListExportView(PortalPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The report archive as CSV or Excel, as the portal lists it: each report's period."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rows = (
+            [report.period_start, report.period_end]
+            for report in report_list_for(user=request.user, project=self.project)
+        )
+        return self.export(
+            Table(title=_("Status reports"), headers=[_("From"), _("To")], rows=rows),
+            name=f"{self.project.code}-reports",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class PortalReportView(PortalPageMixin, ProjectPageMixin, TemplateView):

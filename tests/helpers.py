@@ -1,9 +1,13 @@
-"""Small helpers shared by the tests: a signed-in test client and a query count."""
+"""Small helpers shared by the tests: a signed-in test client, a query count, and the reading
+of a list's CSV or Excel export."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
+import openpyxl
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -35,3 +39,26 @@ def assert_queries_constant(client: Client, url: str, add_rows: Any) -> None:
     add_rows(6)
     many = count_queries(client, url, warm=True)
     assert few == many, f"{url}: {few} queries with fewer rows, {many} with more"
+
+
+def export_rows(response: Any) -> list[list[str]]:
+    """A CSV export's lines, its header first (the file opens with a byte order mark)."""
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def export_sheet(response: Any) -> Any:
+    """An Excel export's one sheet."""
+    assert response.status_code == 200, response.status_code
+    return openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+
+
+def export_text(response: Any) -> str:
+    """Every cell of a CSV or Excel export as one text, to look for what it must not hold."""
+    if response["Content-Type"].startswith("text/csv"):
+        return "\n".join(",".join(row) for row in export_rows(response))
+    sheet = export_sheet(response)
+    return "\n".join(
+        str(value) for row in sheet.iter_rows(values_only=True) for value in row if value
+    )

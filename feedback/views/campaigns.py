@@ -10,11 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from feedback.forms.surveys import (
     AutomationForm,
@@ -51,6 +53,47 @@ class ProjectSurveysView(StaffPageMixin, ProjectPageMixin, TemplateView):
             automation_form=kwargs.get("automation_form") or AutomationForm(),
         )
         return context
+
+
+class CampaignListExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's survey campaigns as CSV or Excel, with the page's columns: template, how
+    it was sent, its window and status, and its invitation and response counts."""
+
+    request: AuthenticatedHttpRequest
+
+    project_permission = "feedback.read_survey_results"
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [
+            _("Campaign"),
+            _("Template"),
+            _("Sent"),
+            _("Opens"),
+            _("Closes"),
+            _("Status"),
+            _("Invited"),
+            _("Answered"),
+            _("Skipped"),
+        ]
+        rows = (
+            [
+                campaign.name,
+                campaign.template.name,
+                campaign.get_trigger_display(),
+                campaign.opens_at,
+                campaign.closes_at,
+                campaign.get_status_display(),
+                campaign.invited,  # type: ignore[attr-defined]
+                campaign.answered,  # type: ignore[attr-defined]
+                campaign.skipped,  # type: ignore[attr-defined]
+            ]
+            for campaign in campaign_list_for(user=request.user, project=self.project)
+        )
+        return self.export(
+            Table(title=_("Satisfaction surveys"), headers=headers, rows=rows),
+            name=f"{self.project.code}-surveys",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class ProjectSurveysFormView(ProjectSurveysView):

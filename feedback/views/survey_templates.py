@@ -9,11 +9,13 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from feedback.forms.surveys import (
     QuestionForm,
@@ -56,6 +58,32 @@ class TemplateListView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
             messages.success(request, _("Template created. Add its questions."))
             return redirect("feedback:survey_template", template_id=done.value.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class TemplateListExportView(StaffPageMixin, PermissionRequiredMixin, ExportFormatMixin, View):
+    """The survey templates as CSV or Excel, as the list shows them (not the archived ones)."""
+
+    request: AuthenticatedHttpRequest
+
+    permission_required = "feedback.manage_survey_templates"
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        headers = [_("Name"), _("Description"), _("Default"), _("Questions"), _("Campaigns")]
+        rows = (
+            [
+                template.name,
+                template.description,
+                template.is_default,
+                template.question_count,  # type: ignore[attr-defined]
+                template.campaign_count,  # type: ignore[attr-defined]
+            ]
+            for template in survey_template_list()
+        )
+        return self.export(
+            Table(title=_("Survey templates"), headers=headers, rows=rows),
+            name="survey-templates",
+            day=local_day(),
+        )
 
 
 class TemplateDetailView(StaffPageMixin, PermissionRequiredMixin, TemplateView):

@@ -33,7 +33,7 @@ from projects.views.documents import (
     DocumentVisibilityView,
     ProjectDocumentsView,
 )
-from projects.views.emails import FailedEmailResendView, FailedEmailsView
+from projects.views.emails import FailedEmailExportView, FailedEmailResendView, FailedEmailsView
 from projects.views.gates import (
     ProjectGateView,
 )
@@ -47,6 +47,8 @@ from projects.views.members import (
     MemberPostMixin,
     MemberRemoveMixin,
     MemberRemoveView,
+    MembersExportMixin,
+    MembersExportView,
     MembersViewMixin,
     ProjectMembersView,
 )
@@ -93,6 +95,7 @@ from projects.views.tasks import (
     TaskQuickEditView,
 )
 from projects.views.timeline import (
+    ResourceExportView,
     ResourceView,
     TimelinePdfMixin,
     TimelineView,
@@ -121,6 +124,7 @@ __all__ = [
     "DocumentUploadView",
     "DocumentVersionUploadView",
     "DocumentVisibilityView",
+    "FailedEmailExportView",
     "FailedEmailResendView",
     "FailedEmailsView",
     "HealthOverrideClearView",
@@ -134,6 +138,8 @@ __all__ = [
     "MemberPostMixin",
     "MemberRemoveMixin",
     "MemberRemoveView",
+    "MembersExportMixin",
+    "MembersExportView",
     "MembersViewMixin",
     "MilestoneAddView",
     "MilestoneEditView",
@@ -158,6 +164,7 @@ __all__ = [
     "QualityReviewView",
     "RateDeleteView",
     "RateSetView",
+    "ResourceExportView",
     "ResourceView",
     "SearchView",
     "SearchViewMixin",

@@ -14,7 +14,9 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import NotFound
+from common.exports import ExportFormatMixin, local_day
 from common.pages import run_action
+from notifications.exports import failed_email_table
 from notifications.selectors import outbox_failed_for_project, outbox_message_get
 from notifications.services.outbox import outbox_resend
 from projects.mixins import ProjectPageMixin
@@ -30,6 +32,22 @@ class FailedEmailsView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["failed_messages"] = outbox_failed_for_project(project_id=self.project.pk)
         return context
+
+
+class FailedEmailExportView(StaffPageMixin, ExportFormatMixin, ProjectPageMixin, View):
+    """The project's undelivered e-mails as CSV or Excel, for those who read the page."""
+
+    request: AuthenticatedHttpRequest
+
+    project_permission = "projects.resend_project_emails"
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        messages = outbox_failed_for_project(project_id=self.project.pk)
+        return self.export(
+            failed_email_table(messages, title=_("Undelivered e-mails")),
+            name=f"{self.project.code}-failed-emails",
+            day=local_day(self.project.client.time_zone),
+        )
 
 
 class FailedEmailResendView(StaffPageMixin, ProjectPageMixin, View):

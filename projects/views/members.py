@@ -14,11 +14,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.errors import ApplicationError, NotFound, add_form_error
+from common.exports import ExportFormatMixin, Table, local_day
 from projects.forms.members import InvitationForm, MembershipRoleForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Invitation, Membership
@@ -196,10 +199,39 @@ class MemberRemoveMixin(MemberPostMixin):
         return self.back()
 
 
+class MembersExportMixin(ExportFormatMixin, ProjectPageMixin):
+    """The project's members as CSV or Excel, as the members page lists them: name, e-mail,
+    organisation and role (the same selector, on either side)."""
+
+    request: HttpRequest
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = cast("User", request.user)  # signed in: the side's login mixin runs first
+        headers = [pgettext("person", "Name"), _("E-mail"), _("Organisation"), _("Role")]
+        rows = (
+            [
+                membership.user.display_name,
+                membership.user.email,
+                membership.user.organization.name if membership.user.organization else "",
+                membership.get_role_display(),
+            ]
+            for membership in membership_list_for(user=user, project=self.project)
+        )
+        return self.export(
+            Table(title=_("Members"), headers=headers, rows=rows),
+            name=f"{self.project.code}-members",
+            day=local_day(self.project.client.time_zone),
+        )
+
+
 class ProjectMembersView(StaffPageMixin, MembersViewMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "projects/project_members.html"
+
+
+class MembersExportView(StaffPageMixin, MembersExportMixin, View):
+    pass
 
 
 class MemberInviteView(MemberInviteMixin, ProjectMembersView):

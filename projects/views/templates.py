@@ -14,6 +14,7 @@ from django.views.generic import TemplateView, View
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action
 from projects.forms.projects import TemplateSaveForm
 from projects.mixins import ProjectPageMixin
@@ -60,6 +61,47 @@ class TemplateListView(StaffPageMixin, TemplateView):
             for template in template_list_for(user=self.request.user)
         ]
         return context
+
+
+class TemplateListExportView(StaffPageMixin, ExportFormatMixin, View):
+    """Every project template as CSV or Excel, as the list shows it: what it holds, and who
+    saved it from which project."""
+
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_use_templates(request.user):
+            raise PermissionDenied
+        headers = [
+            _("Template"),
+            _("Description"),
+            _("Milestones"),
+            _("Deliverables"),
+            _("Tasks"),
+            _("Saved from"),
+            _("Saved by"),
+            _("Saved on"),
+        ]
+        rows = []
+        for template in template_list_for(user=request.user):
+            counts = _plan_counts(template)
+            rows.append(
+                [
+                    template.name,
+                    template.description,
+                    counts["milestones"],
+                    counts["deliverables"],
+                    counts["tasks"],
+                    template.source_project_code,
+                    str(template.created_by) if template.created_by else "",
+                    template.created_at,
+                ]
+            )
+        return self.export(
+            Table(title=_("Project templates"), headers=headers, rows=rows),
+            name="project-templates",
+            day=local_day(),
+        )
 
 
 class TemplateDeleteView(StaffPageMixin, View):

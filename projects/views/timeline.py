@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from common.exports import ExportFormatMixin, Table, local_day
 from common.pdf import pdf_response
 from projects.gantt import gantt_layout, gantt_pages, outline_numbers_for
 from projects.mixins import ProjectPageMixin
@@ -119,3 +121,42 @@ class ResourceView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
         context["load"] = resource_load_for(user=self.request.user, today=timezone.localdate())
         context["nav"] = "resources"
         return context
+
+
+class ResourceExportView(StaffPageMixin, PermissionRequiredMixin, ExportFormatMixin, View):
+    """The resource view as CSV or Excel: one line per person and week, with the planned hours,
+    the capacity, whether the week is over-allocated and whether the person is on leave in it."""
+
+    request: AuthenticatedHttpRequest
+
+    permission_required = "projects.view_resources"
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        load = resource_load_for(user=request.user, today=timezone.localdate())
+        headers = [
+            _("Person"),
+            _("Week"),
+            _("Week starts"),
+            _("Planned hours"),
+            _("Capacity (hours)"),
+            _("Over-allocated"),
+            _("On leave"),
+        ]
+        rows = [
+            [
+                row.person.name,
+                label,
+                monday,
+                cell.hours,
+                cell.capacity,
+                cell.is_over,
+                cell.has_leave,
+            ]
+            for row in load.rows
+            for label, monday, cell in zip(load.week_labels, load.weeks, row.cells, strict=True)
+        ]
+        return self.export(
+            Table(title=_("Resources"), headers=headers, rows=rows),
+            name="resources",
+            day=local_day(),
+        )

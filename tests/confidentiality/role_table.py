@@ -902,6 +902,60 @@ PAGES: dict[str, Entry] = {
         )
         for name in ("portal:documents_csv", "portal:documents_xlsx")
     },
+    **{
+        name: Entry(STAFF_PROJECT_PAGE, kwargs=project_kwargs, note="the members page's list")
+        for name in ("projects:members_csv", "projects:members_xlsx")
+    },
+    **{
+        name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the members page's list")
+        for name in ("portal:project_members_csv", "portal:project_members_xlsx")
+    },
+    **{
+        name: Entry(STAFF_PAGE, note="an account manager's own clients")
+        for name in ("clients:list_csv", "clients:list_xlsx")
+    },
+    **{
+        name: Entry(
+            roles(404, anonymous=LOGIN, am=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+            kwargs=lambda cast: {"organization_id": cast.project.client_id},
+            note="an account manager's own clients' projects only",
+        )
+        for name in ("clients:projects_csv", "clients:projects_xlsx")
+    },
+    **{
+        name: Entry(STAFF_PAGE, note="the provider's project templates")
+        for name in ("projects:templates_csv", "projects:templates_xlsx")
+    },
+    **{
+        name: Entry(
+            roles(
+                403,
+                anonymous=LOGIN,
+                pm=200,
+                staff_admin=200,
+                outsider=404,
+                **dict.fromkeys(CLIENTS, PORTAL),
+            ),
+            kwargs=project_kwargs,
+            note="the project's PMs and staff admins; never a message's text",
+        )
+        for name in ("projects:failed_emails_csv", "projects:failed_emails_xlsx")
+    },
+    **{
+        name: Entry(
+            roles(403, anonymous=LOGIN, pm=200, staff_admin=200, **dict.fromkeys(CLIENTS, PORTAL)),
+            note="PMs (of any project) and staff admins",
+        )
+        for name in ("projects:resources_csv", "projects:resources_xlsx")
+    },
+    **{
+        name: Entry(STAFF_ADMIN_PAGE, note="staff admins only; never a message's text")
+        for name in ("operations:outbox_failures_csv", "operations:outbox_failures_xlsx")
+    },
+    **{
+        name: Entry(SIGNED_IN_PAGE, note="one's own notifications, either side")
+        for name in ("notifications:list_csv", "notifications:list_xlsx")
+    },
 }
 
 # Every admin page is for staff admins only; the others are sent to sign in (the admin's own
@@ -1619,6 +1673,16 @@ PAGES.update(
             PUBLIC, kwargs=survey_token_kwargs, note="a confirmation page; POST unsubscribes"
         ),
         "feedback:portal_surveys": Entry(PORTAL_PAGE, note="one's own invitations only"),
+        **{
+            name: Entry(SATISFACTION_PAGE, note="the survey templates list")
+            for name in ("feedback:survey_templates_csv", "feedback:survey_templates_xlsx")
+        },
+        **{
+            name: Entry(
+                SATISFACTION_PROJECT_PAGE, kwargs=survey_project_kwargs, note="the campaigns"
+            )
+            for name in ("feedback:project_surveys_csv", "feedback:project_surveys_xlsx")
+        },
     }
 )
 
@@ -1889,6 +1953,18 @@ PAGES.update(
         ),
         "reports:portal_report": Entry(PORTAL_PROJECT_PAGE, kwargs=report_kwargs),
         "reports:portal_report_pdf": Entry(PORTAL_PROJECT_PAGE, kwargs=report_kwargs),
+        **{
+            name: Entry(
+                STAFF_PROJECT_PAGE,
+                kwargs=project_kwargs,
+                note="the history; deliveries for those who may read them",
+            )
+            for name in ("reports:project_reports_csv", "reports:project_reports_xlsx")
+        },
+        **{
+            name: Entry(PORTAL_PROJECT_PAGE, kwargs=project_kwargs, note="the archive's periods")
+            for name in ("reports:portal_reports_csv", "reports:portal_reports_xlsx")
+        },
     }
 )
 
@@ -2037,6 +2113,20 @@ PAGES.update(
         "portal:response_time": Entry(
             PM_EDIT_PAGE, kwargs=project_kwargs, note="the PM sets the client response time"
         ),
+        **{
+            name: Entry(
+                roles(
+                    403,
+                    anonymous=LOGIN,
+                    client_admin=200,
+                    other_client_rep=404,
+                    **dict.fromkeys(PROVIDER, STAFF),
+                ),
+                kwargs=project_kwargs,
+                note="the client admin's audit log of their side",
+            )
+            for name in ("portal:audit_log_csv", "portal:audit_log_xlsx")
+        },
     }
 )
 API.update(
@@ -2279,6 +2369,10 @@ PAGES.update(
             kwargs=scorecard_items_kwargs,
             note="the items behind a figure: internal titles, for those who see the scorecard",
         ),
+        **{
+            name: Entry(STAFF_ADMIN_PAGE, note="the team view's ranking: staff admins")
+            for name in ("scorecards:team_csv", "scorecards:team_xlsx")
+        },
     }
 )
 
