@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.fields import SkipField, get_attribute
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -142,6 +143,20 @@ class WeekHoursSerializer(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=10, decimal_places=2)
 
 
+class _Figure(serializers.DecimalField):
+    """A figure of the team's: absent from a client's answer (the selector leaves it out),
+    null where it cannot be computed yet (no plan, no baseline)."""
+
+    def __init__(self, *, max_digits: int) -> None:
+        super().__init__(max_digits=max_digits, decimal_places=2, required=False, allow_null=True)
+
+    def get_attribute(self, instance: Any) -> Any:
+        try:
+            return get_attribute(instance, self.source_attrs)
+        except (KeyError, AttributeError):
+            raise SkipField() from None
+
+
 class EarnedValueSerializer(serializers.Serializer):
     """Clients get only the totals (bac, ev, ac, spi, cpi); the other figures are absent. BAC is
     the original budget plus the added scope of the budget changes; the team also reads that
@@ -152,26 +167,20 @@ class EarnedValueSerializer(serializers.Serializer):
     status_date = serializers.DateField()
     currency = serializers.CharField()
     bac = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
-    pv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    pv = _Figure(max_digits=16)
     ev = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     ac = serializers.DecimalField(max_digits=16, decimal_places=2)
-    sv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
-    cv = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    sv = _Figure(max_digits=16)
+    cv = _Figure(max_digits=16)
     spi = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     cpi = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
-    eac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
-    etc = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
-    vac = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
-    tcpi = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
-    original_budget = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True
-    )
-    added_scope = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True
-    )
-    contingency = serializers.DecimalField(
-        max_digits=16, decimal_places=2, required=False, allow_null=True
-    )
+    eac = _Figure(max_digits=16)
+    etc = _Figure(max_digits=16)
+    vac = _Figure(max_digits=16)
+    tcpi = _Figure(max_digits=8)
+    original_budget = _Figure(max_digits=16)
+    added_scope = _Figure(max_digits=16)
+    contingency = _Figure(max_digits=16)
     budget_change_count = serializers.IntegerField(required=False)
     unplanned_changes = serializers.ListField(child=serializers.CharField(), required=False)
     weekly_hours = WeekHoursSerializer(many=True, required=False)
