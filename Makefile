@@ -25,7 +25,7 @@ TEST_SLOTS ?= 2
 # djangorestframework-stubs, strict on services, selectors and permissions; unused ignores fail).
 MYPY_APPS ?= common accounts notifications projects discussions stakeholders risks feedback reports closeout lessons scorecards portal operations integrations config demo
 
-.PHONY: faults run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-reports screenshots check-migrations backup restore clean
+.PHONY: faults run test install lock system-deps fonts lint fmt messages makemessages vendor bench bench-deps bench-reports screenshots check-migrations backup restore clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -112,8 +112,19 @@ screenshots: system-deps install messages fonts
 faults: install messages fonts
 	$(PY) scripts/faults.py $(FAULTS_ARGS)
 
-bench: install messages fonts
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/bench.py
+# The pages and API lists under load (scripts/bench.py): seed_scale sets of BENCH_SIZES projects
+# (default "100 10000"; each in its own database, rapport_bench_<N>, built once and reused while
+# its parameters hold), gunicorn with 2 workers (sync, then gthread) on production's settings
+# (config/settings/bench.py), real PostgreSQL and Redis (BENCH_REDIS_URL, db 15), 8 connections
+# for BENCH_SECONDS (8) per endpoint, each against the empty view. One table; JSON under
+# var/bench/. 20 to 30 minutes with the defaults on 2 cores (5 more to build the 10,000 set).
+bench: bench-deps install messages fonts
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/bench.py
+
+# The benchmark's own Debian package (the HTTP load generator; the "bench" rows of
+# scripts/debian_packages.txt), which `make test` does not need.
+bench-deps:
+	@bash scripts/system_deps.sh bench
 
 # 10,000 status-report e-mails with a killed worker, a Redis restart and two dispatchers; its own
 # database and a private redis-server on port 6390 (see scripts/bench_reports.py).

@@ -1,144 +1,466 @@
-"""`make bench`: page and API timings on a large generated data set.
+"""`make bench`: the pages and API lists under load, served the way production serves them.
 
-Builds (once, scripts/bench_data.py) a data set in its own PostgreSQL database
-(BENCH_DATABASE_URL, default rapport_bench next to the test database): 60 clients, 1,500 projects,
-4,000 people and 30,000 memberships; then times the busiest pages and API lists (and the search)
-for a PM, an AM, a staff admin and a customer representative, and prints median and
-95th-percentile times and query counts.
+For each size of BENCH_SIZES (default "100 10000" projects):
 
-BENCH_PROJECTS (default 1500) sets the number of projects, in clients of 25, for a quicker run;
-it applies when the data set is built, so give a smaller one its own BENCH_DATABASE_URL.
+1. The data set: `manage.py seed_scale --projects N` in its own PostgreSQL database,
+   rapport_bench_<N> next to DATABASE_URL's. The parameters it was built with are kept in the
+   database (table bench_dataset, with a digest of the generator's source): the same parameters
+   reuse it, different ones build it again (--replace). Then VACUUM ANALYZE, so that autovacuum
+   does not start in the middle of a measurement.
+2. In process (scripts/bench_prepare.py, the same settings): the cast, a session per person
+   (Django's session machinery; the cookie wrk sends), the second factor the staff need, and the
+   queries of one request per endpoint (CaptureQueriesContext).
+3. gunicorn serving config.wsgi on 127.0.0.1 with config.settings.bench (production's settings,
+   DEBUG off, API throttling lifted), BENCH_WORKERS workers (2) of each class of
+   BENCH_WORKER_CLASSES ("sync gthread"; gthread with BENCH_THREADS threads), real PostgreSQL
+   and Redis (BENCH_REDIS_URL, default db 15 of the local server).
+4. wrk: BENCH_CONNECTIONS connections (8) for BENCH_SECONDS seconds (8) per endpoint, the
+   app's empty view (/healthz, with the same cookie) first. Each endpoint is opened once through
+   gunicorn first (it must answer 200), and the next waits until the requests wrk left behind
+   are done. BENCH_WARM_UP_SECONDS (0) adds a wrk run before each measurement.
+
+It prints one table (endpoint, size, worker class, median and p99 ms, requests/s, the share of
+the empty view's requests/s, queries, the time of one request alone, errors) and writes it as
+JSON with the machine and the gunicorn configuration to var/bench/<timestamp>.json and
+var/bench/latest.json.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import statistics
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg2
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-test_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rapport")
-parts = urlsplit(test_url)
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", urlunsplit(parts._replace(path="/rapport_bench"))
+import bench_wrk  # noqa: E402
+
+OUT_DIR = BASE_DIR / "var" / "bench"
+GENERATOR_SOURCES = [
+    "demo/management/commands/seed_scale.py",
+    "demo/scale/build.py",
+    "demo/scale/copy.py",
+    "demo/scale/guard.py",
+    "demo/scale/names.py",
+]
+SEED = 1
+ANCHOR = "2030-01-07"
+
+
+def setting(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+SIZES = [int(size) for size in setting("BENCH_SIZES", "100 10000").split()]
+SECONDS = int(setting("BENCH_SECONDS", "8"))
+WARM_UP_SECONDS = int(setting("BENCH_WARM_UP_SECONDS", "0"))
+CONNECTIONS = int(setting("BENCH_CONNECTIONS", "8"))
+WORKERS = int(setting("BENCH_WORKERS", "2"))
+THREADS = int(setting("BENCH_THREADS", "4"))
+WORKER_CLASSES = setting("BENCH_WORKER_CLASSES", "sync gthread").split()
+LARGE_PROJECT_TASKS = int(setting("BENCH_LARGE_PROJECT_TASKS", "10000"))
+DATABASE_URL = setting("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rapport")
+REDIS_URL = setting("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- the data sets --------------------------------------------------------------------------------
+
+
+def database_url(size: int) -> str:
+    return urlunsplit(urlsplit(DATABASE_URL)._replace(path=f"/rapport_bench_{size}"))
+
+
+def parameters(size: int) -> dict[str, object]:
+    digest = hashlib.sha256()
+    for name in GENERATOR_SOURCES:
+        digest.update((BASE_DIR / name).read_bytes())
+    return {
+        "projects": size,
+        "seed": SEED,
+        "anchor": ANCHOR,
+        "large_projects": max(1, size // 1000),
+        "large_project_tasks": LARGE_PROJECT_TASKS,
+        "generator": digest.hexdigest()[:16],
+    }
+
+
+def environment(size: int) -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "XDG_CACHE_HOME")
+    env = {key: value for key, value in os.environ.items() if key in keep}
+    var = OUT_DIR / "var"
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.bench",
+        SECRET_KEY="bench-only-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url(size),
+        REDIS_URL=REDIS_URL,
+        RAPPORT_VAR_DIR=str(var),
+        STATIC_ROOT=str(OUT_DIR / "static"),
+        MEDIA_ROOT=str(var / "media"),
+        DOCUMENTS_ROOT=str(var / "documents"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(size: int, *arguments: str) -> None:
+    subprocess.run(  # noqa: S603  (our own command line)
+        [sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=environment(size), check=True
+    )
+
+
+def connect(url: str) -> Any:
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    return connection
+
+
+def ensure_data_set(size: int) -> None:
+    url = database_url(size)
+    name = urlsplit(url).path.lstrip("/")
+    server = connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    server.close()
+    manage(size, "migrate", "--noinput", "-v", "0")
+    wanted = parameters(size)
+    database = connect(url)
+    try:
+        record(size, database, wanted)
+    finally:
+        database.close()
+
+
+def record(size: int, database: Any, wanted: dict[str, object]) -> None:
+    """Build the data set unless the one in `database` was built with `wanted`."""
+    name = database.info.dbname
+    with database.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_dataset (parameters jsonb NOT NULL)")
+        cursor.execute("SELECT parameters FROM bench_dataset")
+        row = cursor.fetchone()
+        if row is not None and row[0] == wanted:
+            say(f"{size} projects: the data set in {name} was built with these parameters.")
+            return
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM projects_project)")
+        seeded = cursor.fetchone()[0]
+        say(f"{size} projects: building the data set in {name} ({wanted}).")
+        started = time.monotonic()
+        cursor.execute("DELETE FROM bench_dataset")
+        manage(
+            size,
+            "seed_scale",
+            f"--projects={size}",
+            f"--seed={SEED}",
+            f"--anchor={ANCHOR}",
+            f"--large-projects={wanted['large_projects']}",
+            f"--large-project-tasks={LARGE_PROJECT_TASKS}",
+            *(["--replace"] if seeded else []),
+        )
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("INSERT INTO bench_dataset VALUES (%s)", [json.dumps(wanted)])
+        say(f"{size} projects: built in {time.monotonic() - started:.0f} s.")
+
+
+def prepare(size: int) -> dict[str, Any]:
+    result = subprocess.run(  # noqa: S603  (our own command line)
+        [sys.executable, str(BASE_DIR / "scripts" / "bench_prepare.py")],
+        cwd=BASE_DIR,
+        env=environment(size),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    prepared = json.loads(result.stdout)
+    wrong = [row for row in prepared["endpoints"] if row["status"] != 200]
+    if wrong:
+        raise SystemExit(f"Endpoints that do not answer 200 in process: {wrong}")
+    return prepared
+
+
+# --- gunicorn -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def gunicorn_arguments(worker_class: str, port: int) -> list[str]:
+    arguments = [
+        "config.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={WORKERS}",
+        f"--worker-class={worker_class}",
+        "--timeout=120",
+    ]
+    if worker_class == "gthread":
+        arguments.append(f"--threads={THREADS}")
+    return arguments
+
+
+class Gunicorn:
+    def __init__(self, size: int, worker_class: str) -> None:
+        self.port = free_port()
+        self.arguments = gunicorn_arguments(worker_class, self.port)
+        self.log = OUT_DIR / f"gunicorn-{size}-{worker_class}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.size = size
+
+    def __enter__(self) -> Gunicorn:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603  (our own command line)
+                [str(gunicorn), *self.arguments],
+                cwd=BASE_DIR,
+                env=environment(self.size),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while not self.answers("/healthz"):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise SystemExit(f"gunicorn did not start: see {self.log}")
+            time.sleep(0.2)
+        return self
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def status(self, path: str, cookie: str = "") -> int:
+        request = urllib.request.Request(self.url(path), headers=headers(cookie))  # noqa: S310
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(request, timeout=120) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def worker_ticks(self) -> int:
+        """CPU time (clock ticks) the master and its workers have used so far."""
+        if self.process is None:
+            return 0
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks
+
+    def wait_until_idle(self, database: str, timeout: float = 120) -> None:
+        """Let the requests wrk left behind finish (a sync worker finishes a request whose
+        client has gone), so they do not slow the next endpoint down: the workers use no CPU
+        for 0.3 s and no query of theirs runs."""
+        deadline = time.monotonic() + timeout
+        connection = connect(database)
+        try:
+            with connection.cursor() as cursor:
+                while time.monotonic() < deadline:
+                    ticks = self.worker_ticks()
+                    time.sleep(0.3)
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND state = 'active' AND pid <> pg_backend_pid()"
+                    )
+                    if self.worker_ticks() == ticks and cursor.fetchone()[0] == 0:
+                        return
+        finally:
+            connection.close()
+
+    def answers(self, path: str) -> bool:
+        try:
+            return self.status(path) == 200
+        except OSError:
+            return False
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def headers(cookie: str) -> dict[str, str]:
+    found = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    if cookie:
+        found["Cookie"] = cookie
+    return found
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    return {
+        "nproc": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
+        "wrk": subprocess.run(  # noqa: S603  (our own command line)
+            [shutil.which("wrk") or "wrk", "--version"], capture_output=True, text=True
+        ).stdout.split("\n")[0],
+        "python": sys.version.split()[0],
+    }
+
+
+def measure(
+    size: int, worker_class: str, prepared: dict[str, Any], hook: Path
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with Gunicorn(size, worker_class) as server:
+        for endpoint in prepared["endpoints"]:
+            alone = time.perf_counter()
+            status = server.status(endpoint["path"], endpoint["cookie"])
+            alone_ms = (time.perf_counter() - alone) * 1000
+            if status != 200:
+                raise SystemExit(f"{endpoint['path']} answers {status} through gunicorn")
+            run: dict[str, Any] = {
+                "url": server.url(endpoint["path"]),
+                "headers": headers(endpoint["cookie"]),
+                "connections": CONNECTIONS,
+                "threads": min(CONNECTIONS, 2),
+                "hook": hook,
+            }
+            if WARM_UP_SECONDS:
+                bench_wrk.run(seconds=WARM_UP_SECONDS, **run)
+                server.wait_until_idle(database_url(size))
+            result = bench_wrk.run(seconds=SECONDS, **run)
+            row = {
+                "endpoint": endpoint["name"],
+                "path": endpoint["path"],
+                "user": endpoint["user"],
+                "size": size,
+                "worker_class": worker_class,
+                "queries": endpoint["queries"],
+                "bytes": endpoint["bytes"],
+                "alone_ms": round(alone_ms, 1),
+                **result.as_dict(),
+            }
+            if not result.requests:  # none finished within the run: no latency to report
+                row.update(median_ms=None, p90_ms=None, p99_ms=None, max_ms=None, mean_ms=None)
+            rows.append(row)
+            say(line(row, rows[0]))
+            server.wait_until_idle(database_url(size))
+    return rows
+
+
+# "alone ms": the one request before the run, on an idle server. A run in which no request
+# finished (each took longer than BENCH_SECONDS under the load) shows its median and p99 as ">".
+COLUMNS = (
+    f"{'endpoint':<28} {'size':>6} {'workers':>8} {'median ms':>10} {'p99 ms':>9} "
+    f"{'req/s':>8} {'of empty':>9} {'queries':>8} {'alone ms':>9} {'errors':>7}"
 )
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ["RAPPORT_STAFF_MFA_REQUIRED"] = "false"
-
-import django  # noqa: E402
-
-django.setup()
-
-from bench_data import ensure_database, generate, generate_conversation  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-settings.RAPPORT_STAFF_MFA_REQUIRED = False
-settings.ALLOWED_HOSTS = ["*"]
-
-PROJECTS = int(os.environ.get("BENCH_PROJECTS", "1500"))
-ROUNDS = 20
 
 
-def measure(client: Client, url: str) -> tuple[float, float, int, int]:
-    timings = []
-    queries = 0
-    status = 0
-    for _ in range(ROUNDS):
-        with CaptureQueriesContext(connection) as context:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        queries = len(context.captured_queries)
-        status = response.status_code
-    timings.sort()
-    p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
-    return statistics.median(timings), p95, queries, status
+def milliseconds(value: float | None, width: int) -> str:
+    if value is None:
+        return f"{'>' + str(SECONDS * 1000):>{width}}"
+    return f"{value:>{width}.1f}"
+
+
+def line(row: dict[str, Any], empty: dict[str, Any]) -> str:
+    share = row["requests_per_second"] / empty["requests_per_second"]
+    row["share_of_empty"] = round(share, 4)
+    return (
+        f"{row['endpoint']:<28} {row['size']:>6} {row['worker_class']:>8} "
+        f"{milliseconds(row['median_ms'], 10)} {milliseconds(row['p99_ms'], 9)} "
+        f"{row['requests_per_second']:>8.1f} {share:>8.1%} {row['queries']:>8} "
+        f"{row['alone_ms']:>9.1f} {row['errors']:>7}"
+    )
 
 
 def main() -> None:
-    import logging
-
-    logging.getLogger("django.request").setLevel(logging.ERROR)
-    from accounts.models import User
-    from projects.models import Membership, Project, Role
-
-    ensure_database()
-    generate(PROJECTS)
-    generate_conversation()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum keeps them in production
-    from projects.models import Deliverable
-
-    print(
-        f"Data set: {Project.objects.count()} projects, {User.objects.count()} people, "
-        f"{Membership.objects.count()} memberships, {Deliverable.objects.count()} deliverables"
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make bench-deps` installs it.")
+    started = time.monotonic()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    hook = bench_wrk.write_hook(OUT_DIR)
+    before = machine()
+    say(
+        f"Sizes {SIZES}, {WORKERS} workers of {WORKER_CLASSES}, {CONNECTIONS} connections, "
+        f"{SECONDS} s per endpoint; {before['nproc']} CPUs, load {before['load_average']}."
     )
-    busiest_pm = (
-        Membership.objects.filter(role=Role.PM)
-        .values("user")
-        .order_by()
-        .annotate(n=django.db.models.Count("id"))
-        .order_by("-n")
-        .first()
-    )
-    pm = User.objects.get(pk=busiest_pm["user"])
-    am = User.objects.filter(memberships__role=Role.AM).distinct().first()
-    admin = User.objects.get(email="staff0@bench.test")
-    project = Project.objects.filter(memberships__user=pm).first()
-    rep = User.objects.filter(
-        memberships__role=Role.CUSTOMER_REP, memberships__project=project
-    ).first()
-    cases = [
-        (pm, "/projects/"),
-        (pm, f"/projects/{project.pk}/"),
-        (pm, f"/projects/{project.pk}/members/"),
-        (pm, f"/projects/{project.pk}/plan/"),
-        (rep, f"/portal/projects/{project.pk}/"),
-        (am, "/clients/"),
-        (admin, "/projects/"),
-        (rep, "/portal/"),
-        (pm, "/api/v1/projects/"),
-        (admin, "/api/v1/projects/?page_size=200"),
-        (admin, "/api/v1/organizations/"),
-        (rep, f"/api/v1/projects/{project.pk}/members/"),
-        (rep, f"/api/v1/projects/{project.pk}/deliverables/"),
-        # The conversation with the client and the risk register (20 requirements, 3 change
-        # requests, 12 risks and threads per project).
-        (pm, f"/projects/{project.pk}/requirements/"),
-        (pm, f"/projects/{project.pk}/requirements/traceability/"),
-        (pm, f"/projects/{project.pk}/change-requests/"),
-        (pm, f"/projects/{project.pk}/decisions/"),
-        (pm, f"/projects/{project.pk}/risks/"),
-        (rep, f"/portal/projects/{project.pk}/requirements/"),
-        (rep, f"/portal/projects/{project.pk}/risks/"),
-        (pm, f"/api/v1/projects/{project.pk}/requirements/"),
-        (pm, f"/api/v1/projects/{project.pk}/risks/"),
-        (pm, "/search/?q=columns"),
-        (rep, "/portal/search/?q=columns"),
-        # Search over the whole data set: a common word (every milestone and deliverable
-        # matches) and a rare one, for the busiest PM, a staff admin (all 1,500 projects) and a
-        # customer representative; one query per kind, through the GIN indexes.
-        (pm, "/search/?q=deliverable"),
-        (admin, "/search/?q=deliverable"),
-        (admin, f"/search/?q={project.code}"),
-        (rep, "/portal/search/?q=milestone"),
-        (admin, "/api/v1/search/?q=deliverable"),
-    ]
-    print(f"\n{'who':<22} {'url':<42} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'status':>7}")
-    for user, url in cases:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
-        median, p95, queries, status = measure(client, url)
-        who = f"{user.email.split('@')[0]} ({len(user.project_roles)} proj.)"
-        print(f"{who:<22} {url:<42} {median:>10.1f} {p95:>8.1f} {queries:>8} {status:>7}")
+    say("Collecting the static files (production's manifest storage).")
+    manage(SIZES[0], "collectstatic", "--noinput", "-v", "0")
+    rows: list[dict[str, Any]] = []
+    data_sets = {}
+    for size in SIZES:
+        ensure_data_set(size)
+        prepared = prepare(size)
+        data_sets[size] = prepared["data"]
+        say(f"\n{size} projects: {prepared['data']}\n{COLUMNS}")
+        for worker_class in WORKER_CLASSES:
+            rows += measure(size, worker_class, prepared, hook)
+    after = machine()
+    elapsed = time.monotonic() - started
+    say(f"\n{COLUMNS}")
+    empty = rows[0]["endpoint"]
+    empties = {(r["size"], r["worker_class"]): r for r in rows if r["endpoint"] == empty}
+    order = {name: index for index, name in enumerate(dict.fromkeys(r["endpoint"] for r in rows))}
+    for row in sorted(rows, key=lambda r: (order[r["endpoint"]], r["size"], r["worker_class"])):
+        say(line(row, empties[(row["size"], row["worker_class"])]))
+    say(f"\nLoad average before {before['load_average']}, after {after['load_average']}.")
+    say(f"Done in {elapsed / 60:.1f} minutes.")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "when": stamp,
+        "elapsed_seconds": round(elapsed),
+        "machine": {
+            **{key: value for key, value in before.items() if key != "load_average"},
+            "load_average_before": before["load_average"],
+            "load_average_after": after["load_average"],
+        },
+        "gunicorn": {
+            worker_class: gunicorn_arguments(worker_class, 0)[:1]
+            + gunicorn_arguments(worker_class, 0)[2:]
+            for worker_class in WORKER_CLASSES
+        },
+        "settings": "config.settings.bench",
+        "wrk": {
+            "connections": CONNECTIONS,
+            "seconds": SECONDS,
+            "warm_up_seconds": WARM_UP_SECONDS,
+        },
+        "data_sets": {str(size): {**parameters(size), **data_sets[size]} for size in SIZES},
+        "results": rows,
+    }
+    text = json.dumps(report, indent=2)
+    (OUT_DIR / f"{stamp}.json").write_text(text)
+    (OUT_DIR / "latest.json").write_text(text)
+    say(f"Written to {OUT_DIR / f'{stamp}.json'} and latest.json.")
 
 
 if __name__ == "__main__":

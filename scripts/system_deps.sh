@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages of scripts/debian_packages.txt that are missing, when we may.
 #
-#   scripts/system_deps.sh [tests|image]       install what is missing (default: tests, every row)
-#   scripts/system_deps.sh --list [tests|image]   print the package names, one a line
-#   scripts/system_deps.sh --missing [tests|image]  print the missing ones; exit 1 if any
+#   scripts/system_deps.sh [tests|image|bench]       install what is missing (default: tests)
+#   scripts/system_deps.sh --list [tests|image|bench]   print the package names, one a line
+#   scripts/system_deps.sh --missing [tests|image|bench]  print the missing ones; exit 1 if any
+#
+# tests takes the image and tests rows, image the image rows, bench the bench rows only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=install
@@ -12,14 +14,14 @@ case "${1:-}" in
 esac
 scope=${1:-tests}
 case "$scope" in
-  tests | image) ;;
-  *) echo "usage: $0 [--list|--missing] [tests|image]" >&2; exit 2 ;;
+  tests | image | bench) ;;
+  *) echo "usage: $0 [--list|--missing] [tests|image|bench]" >&2; exit 2 ;;
 esac
 
 # package check, for the rows of the scope (image rows are needed by the tests too).
 rows() {
   sed -e 's/#.*//' scripts/debian_packages.txt | awk -v scope="$scope" \
-    'NF >= 3 && (scope == "tests" || $2 == "image") { print $1, $3 }'
+    'NF >= 3 && ((scope == "tests" && $2 != "bench") || $2 == scope) { print $1, $3 }'
 }
 
 present() {

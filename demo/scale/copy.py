@@ -58,7 +58,13 @@ def allocate_ids(model: type[models.Model], count: int) -> range:
 
 
 class CopyWriter:
-    """Buffers the rows of each table and sends them with COPY, CHUNK_ROWS at a time."""
+    """Buffers the rows of each table and sends them with COPY, CHUNK_ROWS at a time.
+
+    Some foreign keys are checked at once, not at commit (the composite keys of
+    projects.migrations.0002), so a row must never reach the database before the row it points
+    to: when one table's buffer is full, every buffer is sent, in the order the tables were
+    first written to since the last flush_all() (a stage writes a project before its
+    memberships; flush_all() ends a stage)."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -69,20 +75,26 @@ class CopyWriter:
         rows = self._buffers.setdefault(model, [])
         rows.append(row)
         if len(rows) >= CHUNK_ROWS:
-            self.flush(model)
+            self._send_all()
 
     def extend(self, model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
             self.add(model, row)
 
     def flush_all(self) -> None:
-        for model in list(self._buffers):
+        self._send_all()
+        self._buffers.clear()
+
+    def _send_all(self) -> None:
+        """Send every buffer, in order, keeping the (now empty) buffers and so their order."""
+        for model in self._buffers:
             self.flush(model)
 
     def flush(self, model: type[models.Model]) -> None:
-        rows = self._buffers.pop(model, [])
+        rows = self._buffers.get(model)
         if not rows:
             return
+        self._buffers[model] = []
         fields = [
             field
             for field in model._meta.concrete_fields

@@ -158,3 +158,13 @@ def test_a_client_person_sees_only_their_own_clients_projects(seeded, client):
     own_names = set(Project.objects.filter(pk__in=own).values_list("name", flat=True))
     if other.name not in own_names:
         assert other.name.encode() not in client.get("/portal/").content
+
+
+def test_rows_sent_in_chunks_follow_the_rows_they_point_to(db, monkeypatch):
+    # With 10,000 projects the memberships fill a chunk before the projects do; some keys are
+    # checked at once (projects.migrations.0002), so the projects must be sent first.
+    monkeypatch.setattr("demo.scale.copy.CHUNK_ROWS", 7)
+    call_command(
+        "seed_scale", "--projects", "3", "--large-project-tasks", "20", stdout=io.StringIO()
+    )
+    assert Membership.objects.filter(project__in=Project.objects.all()).count() > 7
