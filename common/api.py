@@ -49,6 +49,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if response.status_code == status.HTTP_404_NOT_FOUND:
         response.data = {"code": "not_found", "detail": str(NotFound.default_message)}
+    elif isinstance(response.data, list):
+        # A ValidationError raised with bare messages (DRF's search filter refusing a null
+        # character, say): the documented body is an object, the messages its detail.
+        response.data = {"code": "invalid", "detail": " ".join(str(m) for m in response.data)}
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = getattr(response.data["detail"], "code", "error")
     return response

@@ -138,3 +138,11 @@ def test_json_nested_too_deep_is_a_400_not_a_500(cast):
         "code": "parse_error",
     }
     assert not FeedbackTicket.objects.exists()
+
+
+def test_a_search_with_a_null_character_is_a_400_with_the_error_body(cast):
+    client = logged_in(cast.pm)
+    for url in ["/api/v1/lessons/", f"/api/v1/projects/{cast.project.pk}/requirements/"]:
+        response = client.get(url, {"search": "bar\x00code"})
+        assert response.status_code == 400, url
+        assert response.json() == {"code": "invalid", "detail": "Null characters are not allowed."}
