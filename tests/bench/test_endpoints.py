@@ -30,6 +30,7 @@ def cast():
         "--projects=3",
         f"--large-project-tasks={LARGE_TASKS}",
         "--clients=2",
+        "--no-analyze",
         stdout=io.StringIO(),
     )
     found = cast_for_bench()

@@ -28,13 +28,18 @@ def _header(middleware_class, *, use_nonce: bool, **response_attributes) -> tupl
     return response[HEADER], nonce
 
 
+def _directives(header: str) -> set[str]:
+    """A policy's directives: django-csp does not keep their order from one build to the next."""
+    return {directive.strip() for directive in header.split(";")}
+
+
 @pytest.mark.parametrize("use_nonce", [True, False])
 def test_the_header_is_django_csp_s(use_nonce):
     ours, _nonce = _header(CSPMiddleware, use_nonce=use_nonce)
     theirs, _nonce = _header(DjangoCSPMiddleware, use_nonce=use_nonce)
-    assert ours == theirs
+    assert _directives(ours) == _directives(theirs)
     # The policy allows no inline script at all, so it names no nonce.
-    assert "script-src 'self';" in ours
+    assert "script-src 'self'" in _directives(ours)
     assert "nonce" not in ours
     assert "frame-ancestors 'none'" in ours
 
@@ -48,18 +53,24 @@ def test_a_policy_with_a_nonce_gets_each_request_s_own():
     second, second_nonce = _header(CSPMiddleware, use_nonce=True)
     theirs, their_nonce = _header(DjangoCSPMiddleware, use_nonce=True)
     assert first_nonce != second_nonce
-    assert first == f"default-src 'self'; script-src 'self' 'nonce-{first_nonce}'"
-    assert second == f"default-src 'self'; script-src 'self' 'nonce-{second_nonce}'"
-    assert theirs == f"default-src 'self'; script-src 'self' 'nonce-{their_nonce}'"
+    assert _directives(first) == {"default-src 'self'", f"script-src 'self' 'nonce-{first_nonce}'"}
+    assert _directives(second) == {
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{second_nonce}'",
+    }
+    assert _directives(theirs) == {
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{their_nonce}'",
+    }
     unused, _nonce = _header(CSPMiddleware, use_nonce=False)
-    assert unused == "default-src 'self'; script-src 'self'"
+    assert _directives(unused) == {"default-src 'self'", "script-src 'self'"}
 
 
 def test_a_view_s_own_change_is_kept():
     change = {"img-src": ["https://maps.example.com"]}
     ours, _nonce = _header(CSPMiddleware, use_nonce=False, _csp_update=change)
     theirs, _nonce = _header(DjangoCSPMiddleware, use_nonce=False, _csp_update=change)
-    assert ours == theirs
+    assert _directives(ours) == _directives(theirs)
     assert "https://maps.example.com" in ours
 
 
@@ -69,14 +80,16 @@ def test_a_settings_change_builds_the_policy_again():
         changed, _nonce = _header(CSPMiddleware, use_nonce=False)
     after, _nonce = _header(CSPMiddleware, use_nonce=False)
     assert changed == "default-src 'none'"
-    assert before == after != changed
+    assert _directives(before) == _directives(after) != _directives(changed)
 
 
 @pytest.mark.django_db
 def test_a_page_gets_the_header_and_loads_its_scripts_from_files(cast):
     response = logged_in(cast.pm).get(f"/projects/{cast.project.pk}/")
     assert response.status_code == 200
-    assert response[HEADER] == _header(DjangoCSPMiddleware, use_nonce=False)[0]
+    assert _directives(response[HEADER]) == _directives(
+        _header(DjangoCSPMiddleware, use_nonce=False)[0]
+    )
     scripts = re.findall(r"<script[^>]*>", response.content.decode())
     assert scripts
     assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts), scripts
