@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -51,8 +53,29 @@ def is_mfa_exempt(path: str) -> bool:
     return path.startswith(MFA_EXEMPT_PREFIXES) and not path.startswith(MFA_ENFORCED_PREFIXES)
 
 
-def user_has_mfa(user: object) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+# A person's "has an authenticator app" is cached: the check runs on every staff request.
+MFA_CACHE_SECONDS = 300
+
+
+def _mfa_cache_key(user_pk: object) -> str:
+    return f"mfa-totp:{user_pk}"
+
+
+def user_has_mfa(user: Any) -> bool:
+    """Whether the person has enrolled an authenticator app. A yes is kept in the cache for five
+    minutes and forgotten as soon as one of their authenticators is saved or deleted
+    (accounts.receivers); a no is asked again each time, so that an enrolment counts at once."""
+    key = _mfa_cache_key(user.pk)
+    if cache.get(key):
+        return True
+    enrolled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if enrolled:
+        cache.set(key, True, MFA_CACHE_SECONDS)
+    return enrolled
+
+
+def mfa_forget(user_pk: object) -> None:
+    cache.delete(_mfa_cache_key(user_pk))
 
 
 class StaffMfaRequiredMiddleware:

@@ -2,18 +2,21 @@
 their other sessions (the session that changed it stays signed in); after a reset, the API token
 and every session. And what a changed working calendar forgets: every cached calendar
 (accounts.calendars); a changed personal calendar, period of leave or person's organisation:
-every cached person's calendar."""
+every cached person's calendar. And a removed authenticator app: the cached "has a second
+factor" of its person."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY, logout
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
 from accounts.calendars import calendars_changed, people_calendars_changed
+from accounts.middleware import mfa_forget
 from accounts.models import CalendarDay, Leave, PersonalCalendar, User, WorkingCalendar
 from accounts.services import credentials_revoke
 
@@ -35,7 +38,18 @@ def _on_user_saved(sender: Any, update_fields: frozenset[str] | None = None, **k
         people_calendars_changed()
 
 
+def _on_authenticator_changed(sender: Any, instance: Authenticator, **kwargs: Any) -> None:
+    mfa_forget(instance.user_id)
+
+
 def connect() -> None:
+    # A removed (or replaced) authenticator app is asked about again on the next request.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _on_authenticator_changed,
+            sender=Authenticator,
+            dispatch_uid=f"accounts-mfa-{signal is post_save}",
+        )
     password_changed.connect(_on_password_changed, dispatch_uid="accounts-password-changed")
     password_set.connect(_on_password_changed, dispatch_uid="accounts-password-set")
     password_reset.connect(_on_password_reset, dispatch_uid="accounts-password-reset")

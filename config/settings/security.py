@@ -52,6 +52,9 @@ RAPPORT_STAFF_MFA_REQUIRED = env.bool("RAPPORT_STAFF_MFA_REQUIRED", default=True
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_MAX_AGE_DAYS", default=7))
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Sessions are read from the cache and written through to the database: a request reads no
+# session row (a cache that fails open falls back to the row).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 

@@ -310,3 +310,21 @@ def test_the_admin_login_forwards_a_staff_admin_only_to_a_local_page(client, sta
         "/admin/accounts/user/"
     )
     assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("remove", ["instance", "queryset"])
+def test_a_removed_authenticator_app_counts_on_the_next_request(client, pm, project, remove):
+    """The "has a second factor" yes is cached per person; removing the app forgets it."""
+    client.force_login(pm)
+    assert client.get("/projects/").status_code == 200
+    assert client.get("/api/v1/me/").status_code == 200
+    authenticators = Authenticator.objects.filter(user=pm, type=Authenticator.Type.TOTP)
+    if remove == "instance":
+        authenticators.get().delete()
+    else:
+        authenticators.delete()
+
+    response = client.get("/projects/")
+
+    assert (response.status_code, response["Location"]) == (302, ACTIVATE_URL)
+    assert client.get("/api/v1/me/").json() == MFA_REQUIRED

@@ -125,17 +125,8 @@ def build_world() -> World:
     for name, role in roles.items():
         add_member(project, people[name], role)
     world = World(project=project, client=client, people=people)
-    _plan(world)
-    _costs_and_documents(world)
-    _requirements_and_changes(world)
-    _register_and_meetings(world)
-    _risks(world)
-    _feedback(world)
-    _discussions(world)
-    _lessons(world)
-    _operations(world)
-    _closeout(world)
-    _integrations(world)
+    for step in STEPS:
+        step(world)
     return world
 
 
@@ -257,6 +248,8 @@ def _plan(world: World) -> None:
         estimate_hours=Decimal(16),
     )
     dependency_add(actor=pm, predecessor=items["internal_task"], successor=items["task"])
+    if "gate" in items:
+        return  # the world grows: the project's one gate, baseline and template are made
     project_health_override(
         actor=pm, project=project, status="amber", reason="Waiting on the client.", today=NOW.date()
     )
@@ -589,6 +582,30 @@ def _feedback(world: World) -> None:
     }
 
 
+def _more_feedback(world: World) -> None:
+    """The world grown: more tickets, a call and an opportunity. (Survey answers are left: each
+    client person answers a campaign once, and the pages read the world's own.)"""
+    rep, am = world.person("rep"), world.person("am")
+    for visibility in (Visibility.CLIENT, Visibility.INTERNAL):
+        ticket_raise(
+            actor=rep if visibility == Visibility.CLIENT else world.person("pm"),
+            project=world.project,
+            kind=TicketKind.COMPLAINT,
+            title="Labels fade",
+            description="After a week.",
+            visibility=visibility,
+            files=[_file("label.txt")],
+        )
+    interaction_record(
+        actor=am,
+        organization=world.client,
+        kind="meeting",
+        occurred_on=date(2026, 11, 9),
+        people="Rory",
+    )
+    opportunity_create(actor=am, organization=world.client, title="Support renewal")
+
+
 def _discussions(world: World) -> None:
     pm, items = world.person("pm"), world.items
     for key in ("deliverable", "requirement", "change_request", "risk", "ticket"):
@@ -602,6 +619,35 @@ def _discussions(world: World) -> None:
         )
     attachments_add(actor=pm, target=items["requirement"], files=[_file("spec.txt")])
     entry_post(actor=pm, target=items["internal_deliverable"], body="On track.")
+
+
+# The steps that build the world, in order; GROWTH_STEPS can be taken again on a built world
+# to double every kind of row in its project (tests/confidentiality/test_page_queries.py).
+STEPS = [
+    _plan,
+    _costs_and_documents,
+    _requirements_and_changes,
+    _register_and_meetings,
+    _risks,
+    _feedback,
+    _discussions,
+    _lessons,
+    _operations,
+    _closeout,
+    _integrations,
+]
+GROWTH_STEPS = [
+    _plan,
+    _costs_and_documents,
+    _requirements_and_changes,
+    _register_and_meetings,
+    _risks,
+    _more_feedback,
+    _discussions,
+    _lessons,
+    _operations,
+    _integrations,
+]
 
 
 def after_fill(world: World, canary: Any) -> None:

@@ -13,18 +13,15 @@ object in its path and, for lists, every value of every filter.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 import time_machine
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Notification, OutboxMessage
@@ -33,8 +30,6 @@ from tests.confidentiality.canary_world import (
     CLIENT_ROLES,
     NOW,
     World,
-    after_fill,
-    build_world,
 )
 from tests.confidentiality.role_table import API, PAGES
 
@@ -91,63 +86,18 @@ def assert_no_canary(
 # --- The world, built once for the module ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def canary_documents(tmp_path_factory) -> str:
-    return str(tmp_path_factory.mktemp("canary-documents"))
-
-
-@pytest.fixture
-def documents_root(settings, canary_documents):
-    """The world's documents stay where the module's seed stored them."""
-    settings.DOCUMENTS_ROOT = canary_documents
-    return canary_documents
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, canary_documents) -> Iterator[World]:
-    """Built in one transaction rolled back after the module, with the clock at NOW."""
-    started = time.monotonic()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DOCUMENTS_ROOT=canary_documents),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        built = build_world()
-        found = c.fill_canaries(built.marked_internal)
-        after_fill(built, lambda label, name: found.mint(label, name))
-        # What those steps wrote that is internal (a delivery log) gets its canaries too.
-        c.fill_canaries(built.marked_internal, found)
-        built.items["canaries"] = found
-        c.TALLY.seeded = {
-            "rows": sum(found.rows.values()),
-            "models": len(found.rows),
-            "fields": len({(canary.label, canary.field) for canary in found.by_number.values()}),
-            "canaries": len(found.by_number),
-            "figures": len(found.figures),
-            "roles": len(CLIENT_ROLES),
-            "seconds": round(time.monotonic() - started, 1),
-        }
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def values(world) -> c.ParameterValues:
-    def role_table_kwargs(route: str, params: list[str]) -> dict[str, Any] | None:
-        """Parameters that name no object (a password reset key): the role table's."""
-        entry = PAGES.get(route)
-        if entry is None:
-            return None
-        try:
-            kwargs = entry.kwargs(SimpleNamespace(project=world.project, **world.items))
-        except AttributeError:
-            return None
-        return kwargs if set(kwargs) == set(params) else None
-
-    return c.ParameterValues(
-        project=world.project, tokens=world.items["tokens"], fallback=role_table_kwargs
-    )
+@pytest.fixture(scope="module", autouse=True)
+def _tally_the_world(world) -> None:
+    found = world.items["canaries"]
+    c.TALLY.seeded = {
+        "rows": sum(found.rows.values()),
+        "models": len(found.rows),
+        "fields": len({(canary.label, canary.field) for canary in found.by_number.values()}),
+        "canaries": len(found.by_number),
+        "figures": len(found.figures),
+        "roles": len(CLIENT_ROLES),
+        "seconds": world.items["seconds"],
+    }
 
 
 def _client(world: World, role: str) -> Client:
