@@ -29,7 +29,7 @@ from projects.forms.projects import (
 from projects.mixins import ProjectPageMixin
 from projects.models import HealthStatus, Phase, Project
 from projects.selectors import portfolio_client_choices, project_get_for, project_portfolio_for
-from projects.selectors.portfolio import PortfolioFilters
+from projects.selectors.portfolio import PortfolioFilters, project_portfolio_rows
 from projects.services import project_create, project_set_archived, project_update
 from projects.services.templates import (
     copy_source_choices,
@@ -52,7 +52,7 @@ class ProjectListView(StaffPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         filters = PortfolioFilters.from_query(self.request.GET.dict())
-        rows = project_portfolio_for(user=self.request.user, filters=filters)
+        rows = project_portfolio_rows(user=self.request.user, filters=filters)
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

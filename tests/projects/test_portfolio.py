@@ -279,3 +279,44 @@ def test_portfolio_with_budgets_keeps_a_constant_number_of_queries(cast):
     for index in range(45):
         budgeted(cast.pm, managed_project(cast.pm, code=f"many-{index}"), spent="10")
     assert count_queries(client, "/projects/") == few
+
+
+@pytest.mark.parametrize("sort", ["name", "next_milestone"])
+def test_the_paged_portfolio_holds_the_whole_portfolio_in_its_order(cast, sort):
+    """Ordered and sliced in SQL (PortfolioRows): page by page, the same projects with the same
+    figures as the portfolio evaluated whole."""
+    from projects.selectors.portfolio import PortfolioRows, project_portfolio_rows
+
+    for index in range(7):
+        project = managed_project(cast.pm, code=f"p-{index}", name=f"Same name {index % 3}")
+        if index % 2:
+            grow(cast.pm, project, overdue_milestones=index % 3)
+    filters = PortfolioFilters(sort=sort)
+    whole = project_portfolio_for(user=cast.pm, filters=filters, today=TODAY)
+    rows = project_portfolio_rows(user=cast.pm, filters=filters, today=TODAY)
+    assert isinstance(rows, PortfolioRows)
+
+    paged = [row for start in range(0, len(rows), 3) for row in rows[start : start + 3]]
+
+    def figures(row):
+        return (
+            row.code,
+            row.health.status,
+            row.overdue_count,
+            row.awaiting_client_count,
+            row.progress,
+            row.next_milestone_due,
+        )
+
+    assert [figures(row) for row in paged] == [figures(row) for row in whole]
+    assert len(rows) == len(whole) == 8
+    assert figures(rows[2]) == figures(whole[2])
+
+
+def test_filtering_or_sorting_by_health_evaluates_the_whole_portfolio(cast):
+    from projects.selectors.portfolio import project_portfolio_rows
+
+    grow(cast.pm, cast.project, overdue_milestones=2)
+    for filters in (PortfolioFilters(sort="health"), PortfolioFilters(health="red")):
+        rows = project_portfolio_rows(user=cast.pm, filters=filters, today=TODAY)
+        assert rows == project_portfolio_for(user=cast.pm, filters=filters, today=TODAY)
