@@ -47,8 +47,11 @@ import psycopg2
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(BASE_DIR))
 
 import bench_wrk  # noqa: E402
+
+from demo.scale import targets  # noqa: E402  (Django-free)
 
 OUT_DIR = BASE_DIR / "var" / "bench"
 GENERATOR_SOURCES = [
@@ -432,6 +435,10 @@ def main() -> None:
     order = {name: index for index, name in enumerate(dict.fromkeys(r["endpoint"] for r in rows))}
     for row in sorted(rows, key=lambda r: (order[r["endpoint"]], r["size"], r["worker_class"])):
         say(line(row, empties[(row["size"], row["worker_class"])]))
+    checks = targets.evaluate(rows)
+    say(f"\nTargets: {sum(check.met for check in checks)} of {len(checks)} met.")
+    for check in sorted(checks, key=lambda check: check.met):
+        say(check.line())
     say(f"\nLoad average before {before['load_average']}, after {after['load_average']}.")
     say(f"Done in {elapsed / 60:.1f} minutes.")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -456,6 +463,7 @@ def main() -> None:
         },
         "data_sets": {str(size): {**parameters(size), **data_sets[size]} for size in SIZES},
         "results": rows,
+        "targets": targets.summary(checks),
     }
     text = json.dumps(report, indent=2)
     (OUT_DIR / f"{stamp}.json").write_text(text)

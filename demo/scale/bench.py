@@ -16,9 +16,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db.models import Count
 
 from accounts.models import User
+from demo.scale.targets import EMPTY
 from projects.models import Membership, Project, Role, Task
 
-EMPTY = "empty view"
 API_PAGE_SIZE = 50  # common.api.Pagination
 SEARCH_TERM = "portal"  # in many project names (demo.scale.names.PROJECT_SUBJECTS)
 
