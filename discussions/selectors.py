@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import JSONObject
 
 from common.errors import NotFound
 from discussions.models import Attachment, Entry
@@ -29,11 +31,43 @@ def entry_list_for(*, user: User, target: Any) -> QuerySet[Entry]:
     return entries.prefetch_related("attachments").order_by("created_at", "pk")
 
 
+def thread_entries_for(*, target: Any, internal: bool) -> list[Entry]:
+    """The entries of the item's thread, oldest first, without the internal notes unless
+    `internal`; each carries its files as `files` (pk, original_name, size, oldest first), read
+    in the same query. The caller has checked that the reader may see the item."""
+    entries = Entry.objects.filter(
+        thread__content_type=ContentType.objects.get_for_model(target),
+        thread__object_id=target.pk,
+    ).select_related("author")
+    if not internal:
+        entries = entries.filter(kind=Entry.Kind.REPLY)
+    return list(
+        entries.annotate(
+            files=JSONBAgg(
+                JSONObject(
+                    pk=F("attachments__pk"),
+                    original_name=F("attachments__original_name"),
+                    size=F("attachments__size"),
+                ),
+                filter=Q(attachments__isnull=False),
+                order_by=("attachments__uploaded_at", "attachments__pk"),
+                default=[],
+            )
+        ).order_by("created_at", "pk")
+    )
+
+
 def item_attachments_for(*, user: User, target: Any) -> QuerySet[Attachment]:
     """The files of the item itself (not of an entry), oldest first; NotFound if the user may
     not see the item."""
     if not can_view_discussion(user, target):
         raise NotFound()
+    return item_attachments_of(target)
+
+
+def item_attachments_of(target: Any) -> QuerySet[Attachment]:
+    """The files of the item itself (not of an entry), oldest first; the caller has checked
+    that the reader may see the item."""
     return Attachment.objects.filter(
         thread__content_type=ContentType.objects.get_for_model(target),
         thread__object_id=target.pk,

@@ -30,23 +30,46 @@ from discussions.selectors import (
     attachment_get_for,
     entry_list_for,
     item_attachments_for,
+    item_attachments_of,
+    thread_entries_for,
 )
 from discussions.services import attachment_remove, attachments_add, entry_post
 from projects.downloads import stored_file_response
-from projects.permissions import is_pm
+from projects.permissions import (
+    can_submit_feedback,
+    can_view_internal_items,
+    is_pm,
+    is_staff_member,
+)
 
 PARTIAL = "discussions/_thread.html"
 
 
-def discussion_context(*, user: Any, target: Any, form: EntryForm | None = None) -> dict[str, Any]:
-    """What the thread partial needs, as its `discussion` (the discussion_thread tag's too)."""
-    may_note = can_post_internal_note(user, target)
+def discussion_context(
+    *, user: Any, target: Any, form: EntryForm | None = None, seen: bool = False
+) -> dict[str, Any]:
+    """What the thread partial needs, as its `discussion` (the discussion_thread tag's too).
+    With `seen`, the caller has already checked that `user` may see `target`: the entries and
+    their files are then read in one query and the item is not read again."""
+    if seen:
+        project = discussable_of(target).get_project(target)
+        may_note = bool(is_staff_member(user, project))
+        may_post = may_note or bool(can_submit_feedback(user, project))
+        entries = thread_entries_for(
+            target=target, internal=bool(can_view_internal_items(user, project))
+        )
+    else:
+        may_note = can_post_internal_note(user, target)
+        may_post = may_note or can_post_reply(user, target)
+        entries = list(entry_list_for(user=user, target=target))
+        for entry in entries:
+            entry.files = entry.attachments.all()  # type: ignore[attr-defined]
     form = form or EntryForm()
     if not may_note:
         form.fields.pop("kind", None)
     return {
-        "entries": list(entry_list_for(user=user, target=target)),
-        "may_post": may_note or can_post_reply(user, target),
+        "entries": entries,
+        "may_post": may_post,
         "may_note": may_note,
         "form": form,
         "post_url": reverse(
@@ -90,21 +113,29 @@ def thread(request: AuthenticatedHttpRequest, target: str, object_id: int) -> Ht
                 request, " ".join([str(_("The message could not be posted.")), *reasons])
             )
             return redirect(discussable.url_for(request.user, obj) + "#discussion")
-    context = {"discussion": discussion_context(user=request.user, target=obj, form=form)}
+    context = {
+        "discussion": discussion_context(user=request.user, target=obj, form=form, seen=True)
+    }
     return render(request, PARTIAL, context)
 
 
-def attachments_context(*, user: Any, target: Any, form: AttachmentForm | None = None) -> dict:
+def attachments_context(
+    *, user: Any, target: Any, form: AttachmentForm | None = None, seen: bool = False
+) -> dict:
     """What the item's attachments partial needs, as its `attachments` (the
-    discussion_attachments tag's)."""
+    discussion_attachments tag's). With `seen`, the caller has already checked that `user` may
+    see `target`, which is not read again."""
     project = discussable_of(target).get_project(target)
     pm = is_pm(user, project)
+    if seen:
+        files = item_attachments_of(target)
+        may_add = bool(can_submit_feedback(user, project) or is_staff_member(user, project))
+    else:
+        files = item_attachments_for(user=user, target=target)
+        may_add = can_post_entry(user, target)
     return {
-        "files": [
-            (attachment, pm or attachment.uploaded_by_id == user.pk)
-            for attachment in item_attachments_for(user=user, target=target)
-        ],
-        "may_add": can_post_entry(user, target),
+        "files": [(attachment, pm or attachment.uploaded_by_id == user.pk) for attachment in files],
+        "may_add": may_add,
         "form": form or AttachmentForm(),
         "post_url": reverse(
             "discussions:attachments",

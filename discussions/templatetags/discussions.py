@@ -14,12 +14,21 @@ register = template.Library()
 
 
 @register.inclusion_tag("discussions/_thread.html", takes_context=True)
-def discussion_thread(context: template.Context, target: Any) -> dict[str, Any]:
-    """The item's thread: the entries the person may read and, if they may post, the form."""
-    return {"discussion": discussion_context(user=context["request"].user, target=target)}
+def discussion_thread(context: template.Context, target: Any, seen: bool = False) -> dict[str, Any]:
+    """The item's thread: the entries the person may read and, if they may post, the form.
+    `seen=True` when the page read the item through the selector that decides who sees it: the
+    item's visibility is then not checked again."""
+    return {
+        "discussion": discussion_context(user=context["request"].user, target=target, seen=seen)
+    }
 
 
 @register.inclusion_tag("discussions/_attachments.html", takes_context=True)
-def discussion_attachments(context: template.Context, target: Any) -> dict[str, Any]:
-    """The files of the item itself and, if the person may add some, the upload form."""
-    return {"attachments": attachments_context(user=context["request"].user, target=target)}
+def discussion_attachments(
+    context: template.Context, target: Any, seen: bool = False
+) -> dict[str, Any]:
+    """The files of the item itself and, if the person may add some, the upload form (`seen`
+    as for discussion_thread)."""
+    return {
+        "attachments": attachments_context(user=context["request"].user, target=target, seen=seen)
+    }

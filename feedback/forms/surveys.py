@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,28 @@ def _templates() -> Any:
     return SurveyTemplate.objects.filter(is_archived=False).order_by("-is_default", "name")
 
 
+def _choose_template(field: forms.Field, templates: list[SurveyTemplate] | None) -> None:
+    """The template field offers the templates in use, the default chosen. `templates`: those
+    of _templates(), already read (a page with two such forms reads them once)."""
+    choice = cast(forms.ModelChoiceField, field)
+    choice.queryset = _templates()
+    if templates is None:
+        default = _templates().filter(is_default=True).first()
+    else:
+        choice.choices = [("", choice.empty_label)] + [
+            (ModelChoiceIteratorValue(template.pk, template), choice.label_from_instance(template))
+            for template in templates
+        ]
+        default = next((template for template in templates if template.is_default), None)
+    if default is not None:
+        field.initial = default.pk
+
+
+def survey_templates_offered() -> list[SurveyTemplate]:
+    """The templates the campaign and automation forms offer, read once for both."""
+    return list(_templates())
+
+
 class CampaignForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     template = forms.ModelChoiceField(
@@ -85,12 +108,11 @@ class CampaignForm(BootstrapForm):
     reminder_after_days = forms.IntegerField(label=_("Remind after (days)"), initial=5, min_value=1)
     reminder_max = forms.IntegerField(label=_("At most (reminders)"), initial=2, min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, templates: list[SurveyTemplate] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["template"]).queryset = _templates()
-        default = _templates().filter(is_default=True).first()
-        if default is not None:
-            self.fields["template"].initial = default.pk
+        _choose_template(self.fields["template"], templates)
         self.fields["closes_at"].initial = (timezone.localtime() + timedelta(days=14)).strftime(
             "%Y-%m-%dT%H:%M"
         )
@@ -116,12 +138,11 @@ class AutomationForm(BootstrapForm):
         widget=DateInput(),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, templates: list[SurveyTemplate] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["template"]).queryset = _templates()
-        default = _templates().filter(is_default=True).first()
-        if default is not None:
-            self.fields["template"].initial = default.pk
+        _choose_template(self.fields["template"], templates)
 
 
 class FollowUpCloseForm(BootstrapForm):

@@ -62,6 +62,12 @@ def account_complaints(*, organization: Organization) -> QuerySet[FeedbackTicket
 def interaction_list_for(*, user: User, organization: Organization) -> QuerySet[Interaction]:
     if not can_manage_account(user, organization):
         return Interaction.objects.none()
+    return account_interactions(organization=organization)
+
+
+def account_interactions(*, organization: Organization) -> QuerySet[Interaction]:
+    """The account's interaction log, latest first, for an organisation read through
+    account_get_for (which checked who manages it)."""
     return (
         Interaction.objects.filter(organization=organization)
         .select_related("recorded_by")
@@ -72,6 +78,12 @@ def interaction_list_for(*, user: User, organization: Organization) -> QuerySet[
 def opportunity_list_for(*, user: User, organization: Organization) -> QuerySet[Opportunity]:
     if not can_manage_account(user, organization):
         return Opportunity.objects.none()
+    return account_opportunities(organization=organization)
+
+
+def account_opportunities(*, organization: Organization) -> QuerySet[Opportunity]:
+    """The account's opportunities, soonest to close first, for an organisation read through
+    account_get_for (which checked who manages it)."""
     return (
         Opportunity.objects.filter(organization=organization)
         .select_related("owner")

@@ -22,10 +22,10 @@ from feedback.selectors.account import (
     account_complaints,
     account_contacts,
     account_get_for,
+    account_interactions,
+    account_opportunities,
     account_projects,
-    interaction_list_for,
     opportunity_get_for,
-    opportunity_list_for,
 )
 from feedback.selectors.satisfaction import client_satisfaction_history
 from feedback.selectors.tickets import with_clocks
@@ -62,8 +62,9 @@ class AccountView(StaffPageMixin, TemplateView):
             contacts=account_contacts(organization=organization),
             complaints=with_clocks(complaints, calendar=sla_calendar()),
             complaints_total=all_complaints.count(),
-            interactions=interaction_list_for(user=user, organization=organization),
-            opportunities=opportunity_list_for(user=user, organization=organization),
+            # The organisation was read through account_get_for, which checked who manages it.
+            interactions=account_interactions(organization=organization),
+            opportunities=account_opportunities(organization=organization),
             satisfaction=client_satisfaction_history(user=user, organization=organization),
             interaction_form=kwargs.get("interaction_form")
             or InteractionForm(initial={"occurred_on": timezone.localdate()}),

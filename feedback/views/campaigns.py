@@ -21,6 +21,7 @@ from common.pages import run_action, run_form
 from feedback.forms.surveys import (
     AutomationForm,
     CampaignForm,
+    survey_templates_offered,
 )
 from feedback.permissions import can_manage_surveys
 from feedback.selectors.surveys import (
@@ -45,12 +46,13 @@ class ProjectSurveysView(StaffPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        templates = survey_templates_offered()
         context.update(
             campaigns=campaign_list_for(user=user, project=self.project),
             automations=automation_list_for(user=user, project=self.project),
             may_manage=can_manage_surveys(user, self.project),
-            campaign_form=kwargs.get("campaign_form") or CampaignForm(),
-            automation_form=kwargs.get("automation_form") or AutomationForm(),
+            campaign_form=kwargs.get("campaign_form") or CampaignForm(templates=templates),
+            automation_form=kwargs.get("automation_form") or AutomationForm(templates=templates),
         )
         return context
 

@@ -188,7 +188,19 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
         context = super().get_context_data(**kwargs)
         user = self.request.user
         cr = kwargs.get("change_request") or self.get_change_request()
-        milestones = list(milestone_list_for(user=user, project=self.project))
+        open_ = cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
+        may_assess = (
+            can_edit_plan(user, self.project)
+            and open_
+            and not (cr.provider_approved_at or cr.client_approved_at)
+        )
+        # The assessment form, shown to who assesses, has a field per milestone (nothing of
+        # their deliverables).
+        milestones = (
+            list(milestone_list_for(user=user, project=self.project).prefetch_related(None))
+            if may_assess and kwargs.get("assess_form") is None
+            else []
+        )
         current = {i.milestone_id: i.days for i in cr.schedule_impacts.all()}
         initial = {
             "revision": cr.revision,
@@ -201,13 +213,10 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             "requirements": [requirement.pk for requirement in cr.requirements.all()],
             **{f"days_{pk}": days for pk, days in current.items()},
         }
-        open_ = cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
         context.update(
             change_request=cr,
             history=cr.history.select_related("history_user").order_by("history_date"),
-            may_assess=can_edit_plan(user, self.project)
-            and open_
-            and not (cr.provider_approved_at or cr.client_approved_at),
+            may_assess=may_assess,
             may_decide=can_approve_change_for_provider(user, self.project) and open_,
             # Waits for the provider's side: who does not decide is told who does.
             awaits_provider=open_ and not cr.provider_approved_at,

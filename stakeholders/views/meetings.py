@@ -19,6 +19,7 @@ from common.errors import NotAllowed
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
+from stakeholders.forms.choices import offer
 from stakeholders.forms.meetings import (
     ActionItemForm,
     DecisionForm,
@@ -27,7 +28,7 @@ from stakeholders.forms.meetings import (
     MinutesEditForm,
 )
 from stakeholders.permissions import can_manage_meetings
-from stakeholders.selectors.meetings import meeting_get_for, meeting_list_for
+from stakeholders.selectors.meetings import meeting_get_for, meeting_list_for, meeting_rows_for
 from stakeholders.selectors.register import stakeholder_list_for
 from stakeholders.services.meetings import (
     action_item_create,
@@ -51,7 +52,7 @@ class MeetingListMixin(ProjectPageMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        meetings = list(meeting_list_for(user=self.request.user, project=self.project))
+        meetings = list(meeting_rows_for(user=self.request.user, project=self.project))
         upcoming, past = _split_meetings(meetings)
         context.update(upcoming=upcoming, past=past)
         return context
@@ -191,8 +192,17 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         meeting = context["meeting"]
+        may_manage = can_manage_meetings(self.request.user, self.project)
+        action_form = kwargs.get("action_form") or ActionItemForm(members=self._members())
+        meeting_form = kwargs.get("meeting_form") or self._meeting_form(meeting)
+        if may_manage:
+            # Both forms (shown to who manages) offer the members read once; their querysets
+            # still check a post.
+            members = list(self._members())
+            offer(action_form.fields["owner"], members)
+            offer(meeting_form.fields["attendees"], members)
         context.update(
-            may_manage=can_manage_meetings(self.request.user, self.project),
+            may_manage=may_manage,
             minutes_form=kwargs.get("minutes_form")
             or MinutesEditForm(
                 initial={
@@ -202,8 +212,8 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
                 }
             ),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
-            action_form=kwargs.get("action_form") or ActionItemForm(members=self._members()),
-            meeting_form=kwargs.get("meeting_form") or self._meeting_form(meeting),
+            action_form=action_form,
+            meeting_form=meeting_form,
         )
         return context
 

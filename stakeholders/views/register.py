@@ -20,6 +20,7 @@ from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
 from projects.selectors import deliverable_list_for
+from stakeholders.forms.choices import offer
 from stakeholders.forms.register import (
     CLEAR,
     CommunicationItemEditForm,
@@ -73,17 +74,29 @@ class RegisterView(StaffPageMixin, ProjectPageMixin, TemplateView):
         stakeholders = list(stakeholder_list_for(user=user, project=self.project))
         rows, people, cells = raci_for(user=user, project=self.project)
         choices = stakeholder_list_for(user=user, project=self.project)
+        may_edit = can_edit_register(user, self.project)
+        communication_form = kwargs.get("communication_form") or CommunicationItemForm(
+            stakeholders=choices, members=project_members(self.project)
+        )
+        raci_form = kwargs.get("raci_form") or self._raci_form(choices)
+        if may_edit:
+            # The forms (shown to who edits) offer the rows read once; their querysets still
+            # check a post.
+            members = list(project_members(self.project))
+            offer(communication_form.fields["recipients"], stakeholders)
+            offer(communication_form.fields["sender"], members)
+            offer(raci_form.fields["stakeholder"], stakeholders)
+            offer(raci_form.fields["user"], members)
         context.update(
             stakeholders=stakeholders,
             grid=stakeholder_grid(stakeholders),
             communication_items=communication_plan_for(user=user, project=self.project),
             raci_rows=[(row, [cells.get((row, person), "") for person in people]) for row in rows],
             raci_people=people,
-            may_edit=can_edit_register(user, self.project),
+            may_edit=may_edit,
             stakeholder_form=kwargs.get("stakeholder_form") or StakeholderForm(),
-            communication_form=kwargs.get("communication_form")
-            or CommunicationItemForm(stakeholders=choices, members=project_members(self.project)),
-            raci_form=kwargs.get("raci_form") or self._raci_form(choices),
+            communication_form=communication_form,
+            raci_form=raci_form,
         )
         return context
 

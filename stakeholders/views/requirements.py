@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -271,6 +272,12 @@ def _take_step(actor: User, requirement: Requirement, data: dict[str, Any]) -> R
 
 class RequirementDetailView(StaffPageMixin, RequirementDetailBase):
     template_name = "stakeholders/requirement_detail.html"
+
+    def get_requirement(self) -> Requirement:
+        """The requirement with what it is traced to, which the page and its form both show."""
+        requirement = super().get_requirement()
+        prefetch_related_objects([requirement], "milestones", "deliverables")
+        return requirement
 
 
 class RequirementEditView(RequirementDetailView):
