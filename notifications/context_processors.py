@@ -5,15 +5,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from notifications.models import Notification
+from notifications.badge import unread_count
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notification_count": 0}
-    return {
-        "unread_notification_count": SimpleLazyObject(
-            lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
-        )
-    }
+    return {"unread_notification_count": SimpleLazyObject(lambda: unread_count(user))}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from notifications.badge import unread_count_forget
 from notifications.models import Channel, DigestItem, Notification
 
 if TYPE_CHECKING:
@@ -26,7 +27,9 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    unread_count_forget(user.pk)  # an update sends no signal
+    return marked
 
 
 def notifications_prune(*, older_than: timedelta = timedelta(days=180)) -> int:

@@ -81,6 +81,31 @@ def test_no_badge_without_unread_notifications(client, pm):
 # --- Marking read -----------------------------------------------------------------------------
 
 
+def test_the_badge_is_read_from_the_cache_and_follows_every_change(client, pm, rep):
+    """No query for the badge on a page after the first; a new notification, one read, all
+    read, one deleted (by a person, or by the cascade of a deletion) each show at once."""
+    notify(pm, 2)
+    client.force_login(pm)
+
+    def badge() -> int | None:
+        return unread_badge(client.get(reverse("projects:list")).content.decode())
+
+    assert badge() == 2
+    with CaptureQueriesContext(connection) as captured:
+        assert badge() == 2
+    assert not [q for q in captured if "notifications_notification" in q["sql"]]
+    [third] = notify(pm, 1)
+    assert badge() == 3
+    notifications_mark_read(user=pm, notification_id=third.pk)
+    assert badge() == 2
+    Notification.objects.filter(user=pm, read_at__isnull=True).first().delete()
+    assert badge() == 1
+    notify(rep, 4)  # someone else's
+    assert badge() == 1
+    notifications_mark_read(user=pm)
+    assert badge() is None
+
+
 def test_mark_one_read_marks_only_that_one(pm):
     first, second, third = notify(pm, 3)
 

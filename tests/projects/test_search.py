@@ -234,11 +234,11 @@ def test_the_search_page_keeps_a_constant_number_of_queries(
     client.force_login(user)
     url = reverse("portal:search" if role_name == "rep" else "search")
     client.get(url, {"q": WORD})  # warm the session and per-user caches
-    # the user, one query per kind, and the page's own (notifications bell, ...; in the portal
-    # the waiting-items badge instead of the staff app's other query). The session and the
-    # second factor are read from the cache.
+    # the user, one query per kind, and the page's own (in the portal the waiting-items badge
+    # instead of the staff app's other query). The session, the second factor and the unread
+    # notifications are read from the cache.
     kinds = len(search.searchables())  # one query per searchable kind
-    expected = {"pm": kinds + 3, "rep": kinds + 3}[role_name]
+    expected = {"pm": kinds + 2, "rep": kinds + 2}[role_name]
     with django_assert_num_queries(expected):
         response = client.get(url, {"q": WORD})
     assert response.status_code == 200
