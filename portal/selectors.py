@@ -6,6 +6,7 @@ only client-visible items, only the project asked for, one query per source.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -206,31 +207,55 @@ def previous_visit_of(*, user: User, project: Project) -> datetime | None:
 SINCE_LIMIT = 10
 
 
-def client_overview_for(*, user: User, project: Project, since: datetime | None) -> ClientOverview:
+def client_overview_for(
+    *,
+    user: User,
+    project: Project,
+    since: datetime | None,
+    documents: Sequence[Document] | None = None,
+    milestones: Sequence[Milestone] | None = None,
+    memberships: Sequence[Membership] | None = None,
+) -> ClientOverview:
     """What happened since the person's last visit (decisions and documents they may see),
     what comes next (the next open milestones), and the team's contacts (the PM and the AM).
-    A constant number of queries."""
+    A constant number of queries. A page that has already read the user's documents
+    (document_list_for), milestones (milestone_list_for) or memberships (membership_list_for)
+    passes them, and they are not read again."""
     if not can_view_project(user, project):
         raise NotFound()
     # On a first visit nothing is "new"; the same queries run, so the page's cost is constant.
     cutoff = since or timezone.now()
     log = decision_log_for(user=user, project=project)
     decisions = [decision for decision in log if decision.decided_at > cutoff]
-    documents = list(
-        document_list_for(user=user, project=project)
-        .filter(created_at__gt=cutoff)
-        .prefetch_related(None)[:SINCE_LIMIT]  # only the titles are shown
-    )
-    next_milestones = list(
-        milestone_list_for(user=user, project=project)
-        .exclude(status=Milestone.Status.COMPLETED)
-        .order_by("due_date", "pk")[:3]
-    )
-    team = list(membership_list_for(user=user, project=project).filter(role__in=[Role.PM, Role.AM]))
+    if documents is None:
+        documents_since = list(
+            document_list_for(user=user, project=project)
+            .filter(created_at__gt=cutoff)
+            .prefetch_related(None)[:SINCE_LIMIT]  # only the titles are shown
+        )
+    else:
+        documents_since = [doc for doc in documents if doc.created_at > cutoff][:SINCE_LIMIT]
+    if milestones is None:
+        next_milestones = list(
+            milestone_list_for(user=user, project=project)
+            .exclude(status=Milestone.Status.COMPLETED)
+            .order_by("due_date", "pk")[:3]
+        )
+    else:
+        next_milestones = sorted(
+            (m for m in milestones if m.status != Milestone.Status.COMPLETED),
+            key=lambda milestone: (milestone.due_date, milestone.pk),
+        )[:3]
+    if memberships is None:
+        team = list(
+            membership_list_for(user=user, project=project).filter(role__in=[Role.PM, Role.AM])
+        )
+    else:
+        team = [membership for membership in memberships if membership.role in (Role.PM, Role.AM)]
     return ClientOverview(
         since=since,
         decisions_since=decisions[:SINCE_LIMIT],
-        documents_since=documents,
+        documents_since=documents_since,
         next_milestones=next_milestones,
         team_contacts=team,
     )
