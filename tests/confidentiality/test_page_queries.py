@@ -70,7 +70,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "projects:tasks": 14,
     "projects:timeline": 11,
     "projects:timeline_pdf": 10,
-    "reports:preview": 30,
+    "reports:preview": 29,
     "risks:portal_register": 10,
     "risks:portal_risk": 11,
     "risks:register": 12,
