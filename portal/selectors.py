@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,31 +99,48 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
                 url=reverse("portal:deliverable", args=[pid, acceptance_round.deliverable_id]),
             )
         )
-    changes = ChangeRequest.objects.filter(project=project, visibility=Visibility.CLIENT)
-    for change in changes.filter(
-        client_approved_at__isnull=False, **_client_user_q(project, "client_approved_by")
-    ).select_related("client_approved_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(change.client_approved_at),
-                who=str(change.client_approved_by),
-                action=_("approved"),
-                what=f"{change.reference} {change.title}",
-                url=reverse("portal:change_request", args=[pid, change.pk]),
-            )
+    # The approvals and the rejections by client people, in one query.
+    changes = (
+        ChangeRequest.objects.filter(project=project, visibility=Visibility.CLIENT)
+        .filter(
+            Q(client_approved_at__isnull=False, **_client_user_q(project, "client_approved_by"))
+            | Q(rejected_at__isnull=False, **_client_user_q(project, "rejected_by"))
         )
-    for change in changes.filter(
-        rejected_at__isnull=False, **_client_user_q(project, "rejected_by")
-    ).select_related("rejected_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(change.rejected_at),
-                who=str(change.rejected_by),
-                action=_("rejected"),
-                what=f"{change.reference} {change.title}",
-                url=reverse("portal:change_request", args=[pid, change.pk]),
+        .select_related("client_approved_by", "rejected_by")
+    )
+    approvals: list[AuditEntry] = []
+    rejections: list[AuditEntry] = []
+    for change in changes:
+        approver, rejecter = change.client_approved_by, change.rejected_by
+        if (
+            change.client_approved_at is not None
+            and approver is not None
+            and approver.organization_id == project.client_id
+        ):
+            approvals.append(
+                AuditEntry(
+                    at=change.client_approved_at,
+                    who=str(approver),
+                    action=_("approved"),
+                    what=f"{change.reference} {change.title}",
+                    url=reverse("portal:change_request", args=[pid, change.pk]),
+                )
             )
-        )
+        if (
+            change.rejected_at is not None
+            and rejecter is not None
+            and rejecter.organization_id == project.client_id
+        ):
+            rejections.append(
+                AuditEntry(
+                    at=change.rejected_at,
+                    who=str(rejecter),
+                    action=_("rejected"),
+                    what=f"{change.reference} {change.title}",
+                    url=reverse("portal:change_request", args=[pid, change.pk]),
+                )
+            )
+    entries += approvals + rejections
     for gate in PhaseGate.objects.filter(
         project=project, decided_at__isnull=False, **_client_user_q(project, "decided_by")
     ).select_related("decided_by"):
