@@ -48,7 +48,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "feedback:project_surveys": 10,
     "feedback:ticket": 11,
     "integrations:archive_export": 41,
-    "integrations:calendar_feed": 10,
+    "integrations:calendar_feed": 9,
     "mfa_reauthenticate": 9,
     "portal:audit_log": 12,
     "portal:audit_log_csv": 10,
