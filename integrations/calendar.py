@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -255,11 +255,13 @@ def report_events(user: User, scope: Scope) -> list[CalendarEvent]:
     """The coming report days. The feed has those of the projects whose report the person sends
     (PM, AM) or receives (a client role the schedule sends it to); a project's download
     (`scope.pk` is the project's id), those of any project the person may open."""
-    roles: dict[int, str] = {}
+    schedules: QuerySet[ReportSchedule]
     if scope.is_feed:
-        memberships = Membership.objects.filter(user=user, project__is_archived=False)
-        roles = dict(memberships.values_list("project_id", "role"))
-        schedules = ReportSchedule.objects.filter(project_id__in=list(roles))
+        # The schedules of the person's active projects, each with their role in it.
+        member_role = Membership.objects.filter(project=OuterRef("project"), user=user)
+        schedules = ReportSchedule.objects.annotate(
+            member_role=Subquery(member_role.values("role")[:1])
+        ).filter(member_role__isnull=False, project__is_archived=False)
     else:
         schedules = ReportSchedule.objects.filter(
             project__in=project_scope_for(user=user, include_archived=True), project_id=scope.pk
@@ -271,7 +273,7 @@ def report_events(user: User, scope: Scope) -> list[CalendarEvent]:
     events = []
     for schedule in schedules.order_by("project__code"):
         project = schedule.project
-        role = roles.get(project.pk)
+        role = getattr(schedule, "member_role", None)
         if scope.is_feed and role not in (Role.PM, Role.AM, *schedule.recipient_roles):
             continue
         url = _absolute(reverse(name, args=[project.pk]))

@@ -6,10 +6,12 @@ only client-visible items, only the project asked for, one query per source.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,31 +99,48 @@ def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
                 url=reverse("portal:deliverable", args=[pid, acceptance_round.deliverable_id]),
             )
         )
-    changes = ChangeRequest.objects.filter(project=project, visibility=Visibility.CLIENT)
-    for change in changes.filter(
-        client_approved_at__isnull=False, **_client_user_q(project, "client_approved_by")
-    ).select_related("client_approved_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(change.client_approved_at),
-                who=str(change.client_approved_by),
-                action=_("approved"),
-                what=f"{change.reference} {change.title}",
-                url=reverse("portal:change_request", args=[pid, change.pk]),
-            )
+    # The approvals and the rejections by client people, in one query.
+    changes = (
+        ChangeRequest.objects.filter(project=project, visibility=Visibility.CLIENT)
+        .filter(
+            Q(client_approved_at__isnull=False, **_client_user_q(project, "client_approved_by"))
+            | Q(rejected_at__isnull=False, **_client_user_q(project, "rejected_by"))
         )
-    for change in changes.filter(
-        rejected_at__isnull=False, **_client_user_q(project, "rejected_by")
-    ).select_related("rejected_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(change.rejected_at),
-                who=str(change.rejected_by),
-                action=_("rejected"),
-                what=f"{change.reference} {change.title}",
-                url=reverse("portal:change_request", args=[pid, change.pk]),
+        .select_related("client_approved_by", "rejected_by")
+    )
+    approvals: list[AuditEntry] = []
+    rejections: list[AuditEntry] = []
+    for change in changes:
+        approver, rejecter = change.client_approved_by, change.rejected_by
+        if (
+            change.client_approved_at is not None
+            and approver is not None
+            and approver.organization_id == project.client_id
+        ):
+            approvals.append(
+                AuditEntry(
+                    at=change.client_approved_at,
+                    who=str(approver),
+                    action=_("approved"),
+                    what=f"{change.reference} {change.title}",
+                    url=reverse("portal:change_request", args=[pid, change.pk]),
+                )
             )
-        )
+        if (
+            change.rejected_at is not None
+            and rejecter is not None
+            and rejecter.organization_id == project.client_id
+        ):
+            rejections.append(
+                AuditEntry(
+                    at=change.rejected_at,
+                    who=str(rejecter),
+                    action=_("rejected"),
+                    what=f"{change.reference} {change.title}",
+                    url=reverse("portal:change_request", args=[pid, change.pk]),
+                )
+            )
+    entries += approvals + rejections
     for gate in PhaseGate.objects.filter(
         project=project, decided_at__isnull=False, **_client_user_q(project, "decided_by")
     ).select_related("decided_by"):
@@ -206,31 +225,55 @@ def previous_visit_of(*, user: User, project: Project) -> datetime | None:
 SINCE_LIMIT = 10
 
 
-def client_overview_for(*, user: User, project: Project, since: datetime | None) -> ClientOverview:
+def client_overview_for(
+    *,
+    user: User,
+    project: Project,
+    since: datetime | None,
+    documents: Sequence[Document] | None = None,
+    milestones: Sequence[Milestone] | None = None,
+    memberships: Sequence[Membership] | None = None,
+) -> ClientOverview:
     """What happened since the person's last visit (decisions and documents they may see),
     what comes next (the next open milestones), and the team's contacts (the PM and the AM).
-    A constant number of queries."""
+    A constant number of queries. A page that has already read the user's documents
+    (document_list_for), milestones (milestone_list_for) or memberships (membership_list_for)
+    passes them, and they are not read again."""
     if not can_view_project(user, project):
         raise NotFound()
     # On a first visit nothing is "new"; the same queries run, so the page's cost is constant.
     cutoff = since or timezone.now()
     log = decision_log_for(user=user, project=project)
     decisions = [decision for decision in log if decision.decided_at > cutoff]
-    documents = list(
-        document_list_for(user=user, project=project)
-        .filter(created_at__gt=cutoff)
-        .prefetch_related(None)[:SINCE_LIMIT]  # only the titles are shown
-    )
-    next_milestones = list(
-        milestone_list_for(user=user, project=project)
-        .exclude(status=Milestone.Status.COMPLETED)
-        .order_by("due_date", "pk")[:3]
-    )
-    team = list(membership_list_for(user=user, project=project).filter(role__in=[Role.PM, Role.AM]))
+    if documents is None:
+        documents_since = list(
+            document_list_for(user=user, project=project)
+            .filter(created_at__gt=cutoff)
+            .prefetch_related(None)[:SINCE_LIMIT]  # only the titles are shown
+        )
+    else:
+        documents_since = [doc for doc in documents if doc.created_at > cutoff][:SINCE_LIMIT]
+    if milestones is None:
+        next_milestones = list(
+            milestone_list_for(user=user, project=project)
+            .exclude(status=Milestone.Status.COMPLETED)
+            .order_by("due_date", "pk")[:3]
+        )
+    else:
+        next_milestones = sorted(
+            (m for m in milestones if m.status != Milestone.Status.COMPLETED),
+            key=lambda milestone: (milestone.due_date, milestone.pk),
+        )[:3]
+    if memberships is None:
+        team = list(
+            membership_list_for(user=user, project=project).filter(role__in=[Role.PM, Role.AM])
+        )
+    else:
+        team = [membership for membership in memberships if membership.role in (Role.PM, Role.AM)]
     return ClientOverview(
         since=since,
         decisions_since=decisions[:SINCE_LIMIT],
-        documents_since=documents,
+        documents_since=documents_since,
         next_milestones=next_milestones,
         team_contacts=team,
     )

@@ -19,15 +19,20 @@ from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
 from portal.services import project_visit_record, with_answer_by
 from projects.forms.deliverables import AcceptanceDecisionForm
-from projects.forms.documents import ClientDocumentUploadForm, DocumentVersionForm
+from projects.forms.documents import (
+    ClientDocumentUploadForm,
+    DocumentUploadForm,
+    DocumentVersionForm,
+)
 from projects.forms.gates import GateDecisionForm
 from projects.health import project_health
 from projects.mixins import ProjectPageMixin
-from projects.models import Deliverable, PhaseGate
+from projects.models import Deliverable, Milestone, PhaseGate
 from projects.permissions import (
     can_accept_deliverable,
     can_approve_phase_gate,
     can_upload_document,
+    can_view_internal_items,
 )
 from projects.selectors import (
     client_progress_for,
@@ -46,6 +51,7 @@ from projects.selectors.costs import (
     cost_entry_list_for,
     earned_value_for,
 )
+from projects.selectors.portfolio import client_progress_of
 from projects.services import phase_gate_decide
 from projects.services.acceptance import FailedCriterion, deliverable_accept, deliverable_reject
 from projects.views import (
@@ -139,10 +145,35 @@ class PortalProjectDetailView(
     template_name = "portal/project_detail.html"
     upload_form_class = ClientDocumentUploadForm
 
+    # The milestones the page has read (milestone_list_for, with their deliverables).
+    _milestones: list[Milestone] | None = None
+
+    def upload_form(self, *args: Any, **kwargs: Any) -> DocumentUploadForm:
+        """The upload form; on the page, its milestone and deliverable choices come from the
+        milestones the page has read (the deliverables in deliverable_list_for's order)."""
+        milestones = self._milestones
+        if milestones is None:
+            return super().upload_form(*args, **kwargs)
+        deliverables = sorted(
+            (item for milestone in milestones for item in milestone.deliverables.all()),
+            key=lambda item: (item.due_date is None, item.due_date, item.pk),
+        )
+        return self.upload_form_class(
+            *args,
+            milestones=[(milestone.pk, milestone.name) for milestone in milestones],
+            deliverables=[(deliverable.pk, deliverable.name) for deliverable in deliverables],
+            **kwargs,
+        )
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["documents"] = document_list_for(user=self.request.user, project=self.project)
         user = self.request.user
+        # Each is read once, for its section and for the overview, the upload form, the progress.
+        milestones = list(milestone_list_for(user=user, project=self.project))
+        documents = list(document_list_for(user=user, project=self.project))
+        memberships = list(membership_list_for(user=user, project=self.project))
+        self._milestones = milestones
+        context["documents"] = documents
         may_upload = can_upload_document(user, self.project) and not self.project.is_closed
         context.update(
             may_upload_document=may_upload,
@@ -156,18 +187,31 @@ class PortalProjectDetailView(
             last_visit = project_visit_record(user=user, project=self.project)
         else:
             last_visit = previous_visit_of(user=user, project=self.project)
-        context["overview"] = client_overview_for(user=user, project=self.project, since=last_visit)
+        context["overview"] = client_overview_for(
+            user=user,
+            project=self.project,
+            since=last_visit,
+            documents=documents,
+            milestones=milestones,
+            memberships=memberships,
+        )
+        response_days = response_days_for([self.project.pk])[self.project.pk]
         context.update(
-            memberships=membership_list_for(user=user, project=self.project),
-            milestones=milestone_list_for(user=user, project=self.project),
+            memberships=memberships,
+            milestones=milestones,
             objectives=objective_list_for(user=user, project=self.project),
-            progress=client_progress_for(project=self.project),
+            # The milestones hold the client's counts unless the user also sees internal items.
+            progress=client_progress_for(project=self.project)
+            if can_view_internal_items(user, self.project)
+            else client_progress_of(milestones),
             # The client sees a plain status (on track / at risk / off track) with the reasons
             # that rest on what they may see; see projects.health.Health.client_status.
             health=project_health(self.project),
             # What waited beyond the agreed response time, as the client may read it.
-            delay_share=delay_share_for(self.project, client_view=True),
-            response_days=response_days_for([self.project.pk])[self.project.pk],
+            delay_share=delay_share_for(
+                self.project, client_view=True, response_days=response_days
+            ),
+            response_days=response_days,
         )
         # Time and budget, as far as the project's budget_visibility lets the client see them.
         context.update(

@@ -177,20 +177,26 @@ def late_days(calendar: WorkCalendar, due: date, until: date) -> set[date]:
 
 
 def delay_shares_for(
-    projects: Sequence[Project], *, today: date | None = None, client_view: bool = False
+    projects: Sequence[Project],
+    *,
+    today: date | None = None,
+    client_view: bool = False,
+    response_days: dict[int, int] | None = None,
 ) -> dict[int, DelayShare]:
     """The delay share of each project, by id: one query per source, one for the response times,
     one for the provider and at most one for the clients' calendars not cached, whatever the
     number of projects.
     With `client_view`, only what a client may read: items the team keeps internal are left out
-    of the list and of the counts."""
+    of the list and of the counts. A caller that has read the projects' response times
+    (response_days_for) passes them as `response_days`, and they are not read again."""
     today = today or timezone.localdate()
     projects = list(projects)
     ids = [project.pk for project in projects]
     if not ids:
         return {}
     clients = {project.pk: project.client_id for project in projects}
-    response_days = response_days_for(ids)
+    if response_days is None:
+        response_days = response_days_for(ids)
     provider = provider_calendar(around=today)
     client_calendars = calendars_for_organization_ids(clients.values(), around=today)
     lost: dict[tuple[int, str], set[date]] = defaultdict(set)
@@ -221,6 +227,13 @@ def delay_shares_for(
 
 
 def delay_share_for(
-    project: Project, *, today: date | None = None, client_view: bool = False
+    project: Project,
+    *,
+    today: date | None = None,
+    client_view: bool = False,
+    response_days: int | None = None,
 ) -> DelayShare:
-    return delay_shares_for([project], today=today, client_view=client_view)[project.pk]
+    known = None if response_days is None else {project.pk: response_days}
+    return delay_shares_for([project], today=today, client_view=client_view, response_days=known)[
+        project.pk
+    ]

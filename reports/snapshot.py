@@ -268,8 +268,8 @@ def _waiting_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, An
         )
     result: dict[int, dict[str, Any]] = {}
     for day, projects in by_day.items():
-        shares = delay_shares_for(projects, today=day, client_view=True)
         days = response_days_for([project.pk for project in projects])
+        shares = delay_shares_for(projects, today=day, client_view=True, response_days=days)
         for project in projects:
             share = shares[project.pk]
             result[project.pk] = {

@@ -55,8 +55,11 @@ def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[
 
 
 def project_get_for(*, user: User, project_id: int) -> Project:
-    """The project, or NotFound alike for a missing and a forbidden one."""
-    project = Project.objects.select_related("client").filter(pk=project_id).first()
+    """The project, or NotFound alike for a missing and a forbidden one; with who overrode its
+    health, which its health reads."""
+    project = (
+        Project.objects.select_related("client", "health_override_by").filter(pk=project_id).first()
+    )
     if project is None or not can_view_project(user, project):
         raise NotFound()
     return project
