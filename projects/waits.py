@@ -102,6 +102,8 @@ class DelayShare:
     late: list[LateWait] = field(default_factory=list)
     # The distinct working days lost on each side (Party), to count within a period.
     lost: dict[str, frozenset[date]] = field(default_factory=dict)
+    # The project's agreed response time (working days) the waits were counted with.
+    response_days: int = DEFAULT_RESPONSE_DAYS
 
     def days_within(self, party: str, start: date, end: date) -> int:
         """The working days lost on `party`'s side from `start` up to, not including, `end`."""
@@ -215,6 +217,7 @@ def delay_shares_for(
             team_days=len(lost[(pk, Party.TEAM)]),
             late=sorted(late[pk], key=lambda item: (-item.days_late, item.due, item.wait.label)),
             lost={party: frozenset(lost[(pk, party)]) for party in (Party.CLIENT, Party.TEAM)},
+            response_days=response_days[pk],
         )
         for pk in ids
     }
