@@ -40,7 +40,7 @@ PAGE_ROUTES = c.page_routes()
 # and a page not listed may cost at most QUERY_LIMIT.
 QUERY_BUDGETS: dict[str, int] = {
     "account_reauthenticate": 9,
-    "closeout:project": 20,
+    "closeout:project": 9,
     "discussions:thread": 11,
     "feedback:account": 16,
     "feedback:dashboard": 20,
@@ -55,7 +55,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "portal:audit_log_xlsx": 11,
     "portal:change_request": 18,
     "portal:change_requests": 11,
-    "portal:closeout": 20,
+    "portal:closeout": 10,
     "portal:deliverable": 18,
     "portal:home": 13,
     "portal:project": 40,
