@@ -525,9 +525,10 @@ def _complaints(figures: Figures, people: list[int], periods: list[Period], mome
 def pm_figures(
     people: Iterable[int], periods: list[Period], moment: Moment | None = None
 ) -> Figures:
-    """Every project manager figure of `people` for each period: sixteen queries (nine of
-    them the days lost waiting: each wait source, the response times, the provider; the
-    projects are those of the earned value), with the working calendars cached."""
+    """Every project manager figure of `people` for each period: fourteen queries (seven of
+    them the days lost waiting: the wait sources (projects.waits), the response times, the
+    provider; the projects are those of the earned value), with the working calendars
+    cached."""
     moment = moment or Moment.current()
     people = list(people)
     figures = _blank(people, periods)
