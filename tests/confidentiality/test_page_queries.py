@@ -62,7 +62,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "portal:project_baselines": 9,
     "portal:project_timeline": 9,
     "portal:requirement": 20,
-    "projects:costs": 12,
+    "projects:costs": 11,
     "projects:deliverable": 14,
     "projects:detail": 19,
     "projects:task": 10,
