@@ -356,7 +356,7 @@ def _satisfaction(figures: Figures, role: str, people: list[int], periods: list[
 # --- Earned value at each period's end ------------------------------------------------------------
 
 
-def _pm_projects(people: list[int]) -> list[Project]:
+def _pm_projects(people: list[int]) -> list[Any]:
     """Each project of each PM of `people`, once per PM (`person`), with when it began and when
     it was closed. One query."""
     return list(
@@ -371,7 +371,7 @@ def _earned_value(
     people: list[int],
     periods: list[Period],
     moment: Moment,
-    projects: list[Project] | None = None,
+    projects: list[Any] | None = None,
 ) -> None:
     """SPI and CPI of each PM's projects at the end of each period: two queries (the projects,
     unless `projects` (_pm_projects) are given, then every (project, day) point at once)."""
@@ -410,7 +410,7 @@ def _earned_value(
 
 
 def _waiting_shares(
-    people: list[int], moment: Moment, projects: list[Project] | None = None
+    people: list[int], moment: Moment, projects: list[Any] | None = None
 ) -> list[tuple[int, Project, DelayShare]]:
     """(person, project, its delay share today) for each PM's projects: the projects' query
     (unless `projects`, _pm_projects, are given) and the wait sources' (projects.waits), once
@@ -426,7 +426,7 @@ def _waiting(
     people: list[int],
     periods: list[Period],
     moment: Moment,
-    projects: list[Project] | None = None,
+    projects: list[Any] | None = None,
 ) -> None:
     for person, _project, share in _waiting_shares(people, moment, projects):
         for index, period in enumerate(periods):

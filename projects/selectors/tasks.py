@@ -339,7 +339,7 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
                 output_field=BooleanField(),
             )
         )
-    all_tasks = list(every_task.order_by("position", "id"))
+    all_tasks: list[Task] = list(every_task.order_by("position", "id"))
     planned = [_planned(task) for task in all_tasks]
     links = project_links(project=project)
     schedule = critical_path(planned, links, calendar=project_calendar(tasks=planned))
