@@ -1,8 +1,9 @@
 """The closeout checklist, computed from the facts of the project every time it is read.
 
 A point holds when it has no open item, when every open item is waived, or when the PM waived
-the whole point. Each open item carries the page where it can be dealt with. One query per point
-plus two (the waivers, the time the closeout began), however large the project.
+the whole point. Each open item carries the page where it can be dealt with. One query for the
+open items of every point (a union of one select per point), one for the waivers and one for
+the time the closeout began, however large the project.
 
 "Since the closeout began" means since the project last entered the closing phase: the gate
 review into it, or a reopening, whichever is later (a reopened project needs a new final
@@ -13,9 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import translation
 
@@ -114,27 +126,149 @@ class Checklist:
         return [point.as_record() for point in self.points]
 
 
-def closeout_began_at(project: Project) -> datetime | None:
-    gate = (
+def _began_at_expressions(project: Project) -> tuple[Subquery, Subquery]:
+    gate = Subquery(
         PhaseGate.objects.filter(
             project=project, to_phase=Phase.CLOSING, status=PhaseGate.Status.PASSED
         )
         .order_by("-decided_at")
-        .values_list("decided_at", flat=True)
+        .values("decided_at")[:1]
+    )
+    reopened = Subquery(
+        Reopening.objects.filter(project=project).order_by("-reopened_at").values("reopened_at")[:1]
+    )
+    return gate, reopened
+
+
+def closeout_began_at(project: Project) -> datetime | None:
+    """When the project last entered the closing phase (None: it never passed a gate into it
+    nor was reopened). One query."""
+    gate, reopened = _began_at_expressions(project)
+    moments = (
+        type(project)
+        .objects.filter(pk=project.pk)
+        .annotate(gate=gate, reopened=reopened)
+        .values_list("gate", "reopened")
         .first()
     )
-    reopened = (
-        Reopening.objects.filter(project=project)
-        .order_by("-reopened_at")
-        .values_list("reopened_at", flat=True)
-        .first()
-    )
-    moments = [moment for moment in (gate, reopened) if moment is not None]
-    return max(moments) if moments else None
+    found = [moment for moment in (moments or ()) if moment is not None]
+    return max(found) if found else None
 
 
 def _url(name: str, **kwargs: int) -> str:
     return reverse(name, kwargs=kwargs)
+
+
+# The columns every source of open items gives (one query for all the points): the point's
+# place in SOURCES, the item's id, number, label, meeting, day and person's e-mail address.
+_COLUMNS = ("c_source", "c_id", "c_number", "c_label", "c_meeting", "c_day", "c_email")
+
+
+def _rows(queryset: QuerySet[Any], source: int, **columns: Any) -> QuerySet[Any]:
+    # Typed nulls: a union's column takes one type.
+    blank = {
+        "c_number": Cast(Value(None), BigIntegerField()),
+        "c_label": Cast(Value(None), TextField()),
+        "c_meeting": Cast(Value(None), BigIntegerField()),
+        "c_day": Cast(Value(None), DateField()),
+        "c_email": Cast(Value(None), TextField()),
+    }
+    annotations = {
+        "c_source": Value(source, output_field=IntegerField()),
+        "c_id": F("id"),
+        **{name: columns.get(name, blank[name]) for name in _COLUMNS[2:]},
+    }
+    return queryset.order_by().annotate(**annotations).values(*_COLUMNS)
+
+
+def _open_item_rows(project: Project, began_at: datetime | None) -> list[dict[str, Any]]:
+    """Every open item of every point, and a row for a final report and a final survey if
+    there is one; in one query, each point's items in the point's order."""
+    pid = project.pk
+    done_requirements = (
+        Requirement.Status.DELIVERED,
+        Requirement.Status.ACCEPTED,
+        Requirement.Status.DEFERRED,
+        Requirement.Status.REJECTED,
+    )
+    since = Q(created_at__gte=began_at) if began_at else Q()
+    label = {"c_label": Cast("title", TextField())}
+    sources = [
+        _rows(
+            Deliverable.objects.filter(project_id=pid).exclude(
+                status__in=Deliverable.ACCEPTED_STATES
+            ),
+            0,
+            c_label=Cast("name", TextField()),
+        ),
+        _rows(
+            Requirement.objects.filter(project_id=pid).exclude(status__in=done_requirements),
+            1,
+            c_number=F("number"),
+            **label,
+        ),
+        _rows(
+            ChangeRequest.objects.filter(project_id=pid).exclude(
+                status__in=(ChangeRequest.Status.APPROVED, ChangeRequest.Status.REJECTED)
+            ),
+            2,
+            c_number=F("number"),
+            **label,
+        ),
+        _rows(
+            Risk.objects.filter(project_id=pid)
+            .exclude(status=Risk.Status.CLOSED)
+            .exclude(strategy=Strategy.TRANSFER),
+            3,
+            c_number=F("number"),
+            **label,
+        ),
+        _rows(
+            FeedbackTicket.objects.filter(project_id=pid, kind=TicketKind.COMPLAINT).exclude(
+                status=TicketStatus.CONFIRMED
+            ),
+            4,
+            c_number=F("number"),
+            **label,
+        ),
+        _rows(
+            ActionItem.objects.filter(meeting__project_id=pid, is_done=False),
+            5,
+            c_label=Cast("text", TextField()),
+            c_meeting=F("meeting_id"),
+            c_day=F("due_date"),
+        ),
+        _rows(
+            ReportDelivery.objects.filter(
+                Q(report__project_id=pid)
+                & (Q(report__created_at__gte=began_at) if began_at else Q()),
+                status=ReportDelivery.Status.SENT,
+            ),
+            6,
+        )[:1],
+        # Sent since the closeout began, or to be sent by the AM's "on project close"
+        # automation the moment the client gives final acceptance.
+        _rows(Campaign.objects.filter(since, project_id=pid, sent_at__isnull=False), 7)[:1],
+        _rows(
+            SurveyAutomation.objects.filter(
+                project_id=pid, is_active=True, trigger=CampaignTrigger.PROJECT_CLOSED
+            ),
+            7,
+        )[:1],
+        _rows(
+            Document.objects.filter(project_id=pid, versions__isnull=True),
+            8,
+            c_label=Cast("title", TextField()),
+        ),
+        _rows(
+            TimeEntry.objects.filter(project_id=pid, status=TimeEntry.Status.SUBMITTED),
+            9,
+            c_day=F("date"),
+            c_email=Cast("person__email", TextField()),
+        ),
+    ]
+    first, *others = sources
+    return list(first.union(*others, all=True).order_by("c_source", "c_day", "c_number", "c_id"))
 
 
 def closeout_checklist(project: Project) -> Checklist:
@@ -142,7 +276,9 @@ def closeout_checklist(project: Project) -> Checklist:
     labels of internal items included; closeout.selectors gives clients only the outcome)."""
     pid = project.pk
     began_at = closeout_began_at(project)
-    since = Q(created_at__gte=began_at) if began_at else Q()
+    by_source: dict[int, list[dict[str, Any]]] = {}
+    for row in _open_item_rows(project, began_at):
+        by_source.setdefault(row["c_source"], []).append(row)
 
     points: dict[str, PointState] = {}
 
@@ -154,35 +290,23 @@ def closeout_checklist(project: Project) -> Checklist:
         _url("projects:plan", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                row["name"],
-                _url("projects:deliverable", project_id=pid, deliverable_id=row["id"]),
+                row["c_id"],
+                row["c_label"],
+                _url("projects:deliverable", project_id=pid, deliverable_id=row["c_id"]),
             )
-            for row in Deliverable.objects.filter(project_id=pid)
-            .exclude(status__in=Deliverable.ACCEPTED_STATES)
-            .order_by("id")
-            .values("id", "name")
+            for row in by_source.get(0, [])
         ],
-    )
-    done_requirements = (
-        Requirement.Status.DELIVERED,
-        Requirement.Status.ACCEPTED,
-        Requirement.Status.DEFERRED,
-        Requirement.Status.REJECTED,
     )
     items(
         Point.REQUIREMENTS,
         _url("stakeholders:requirements", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                f"REQ-{row['number']} {row['title']}",
-                _url("stakeholders:requirement", project_id=pid, requirement_id=row["id"]),
+                row["c_id"],
+                f"REQ-{row['c_number']} {row['c_label']}",
+                _url("stakeholders:requirement", project_id=pid, requirement_id=row["c_id"]),
             )
-            for row in Requirement.objects.filter(project_id=pid)
-            .exclude(status__in=done_requirements)
-            .order_by("number")
-            .values("id", "number", "title")
+            for row in by_source.get(1, [])
         ],
     )
     items(
@@ -190,14 +314,11 @@ def closeout_checklist(project: Project) -> Checklist:
         _url("stakeholders:change_requests", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                f"CR-{row['number']} {row['title']}",
-                _url("stakeholders:change_request", project_id=pid, cr_id=row["id"]),
+                row["c_id"],
+                f"CR-{row['c_number']} {row['c_label']}",
+                _url("stakeholders:change_request", project_id=pid, cr_id=row["c_id"]),
             )
-            for row in ChangeRequest.objects.filter(project_id=pid)
-            .exclude(status__in=(ChangeRequest.Status.APPROVED, ChangeRequest.Status.REJECTED))
-            .order_by("number")
-            .values("id", "number", "title")
+            for row in by_source.get(2, [])
         ],
     )
     items(
@@ -205,15 +326,11 @@ def closeout_checklist(project: Project) -> Checklist:
         _url("risks:register", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                f"R-{row['number']} {row['title']}",
-                _url("risks:risk", project_id=pid, risk_id=row["id"]),
+                row["c_id"],
+                f"R-{row['c_number']} {row['c_label']}",
+                _url("risks:risk", project_id=pid, risk_id=row["c_id"]),
             )
-            for row in Risk.objects.filter(project_id=pid)
-            .exclude(status=Risk.Status.CLOSED)
-            .exclude(strategy=Strategy.TRANSFER)
-            .order_by("number")
-            .values("id", "number", "title")
+            for row in by_source.get(3, [])
         ],
     )
     items(
@@ -221,14 +338,11 @@ def closeout_checklist(project: Project) -> Checklist:
         _url("feedback:project_feedback", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                f"FB-{row['number']} {row['title']}",
-                _url("feedback:ticket", project_id=pid, ticket_id=row["id"]),
+                row["c_id"],
+                f"FB-{row['c_number']} {row['c_label']}",
+                _url("feedback:ticket", project_id=pid, ticket_id=row["c_id"]),
             )
-            for row in FeedbackTicket.objects.filter(project_id=pid, kind=TicketKind.COMPLAINT)
-            .exclude(status=TicketStatus.CONFIRMED)
-            .order_by("number")
-            .values("id", "number", "title")
+            for row in by_source.get(4, [])
         ],
     )
     items(
@@ -236,49 +350,29 @@ def closeout_checklist(project: Project) -> Checklist:
         _url("stakeholders:meetings", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                row["text"][:120],
-                _url("stakeholders:meeting", project_id=pid, meeting_id=row["meeting_id"]),
+                row["c_id"],
+                row["c_label"][:120],
+                _url("stakeholders:meeting", project_id=pid, meeting_id=row["c_meeting"]),
             )
-            for row in ActionItem.objects.filter(meeting__project_id=pid, is_done=False)
-            .order_by("due_date", "id")
-            .values("id", "text", "meeting_id")
+            for row in by_source.get(5, [])
         ],
     )
-    has_final_report = ReportDelivery.objects.filter(
-        Q(report__project_id=pid) & (Q(report__created_at__gte=began_at) if began_at else Q()),
-        status=ReportDelivery.Status.SENT,
-    ).exists()
     points[Point.FINAL_REPORT] = PointState(
         point=Point.FINAL_REPORT,
-        is_missing=not has_final_report,
+        is_missing=not by_source.get(6),
         url=_url("reports:project_reports", project_id=pid),
-    )
-    # Sent since the closeout began, or to be sent by the AM's "on project close" automation
-    # the moment the client gives final acceptance.
-    has_final_survey = (
-        Campaign.objects.filter(since, project_id=pid, sent_at__isnull=False)
-        .values("pk")
-        .union(
-            SurveyAutomation.objects.filter(
-                project_id=pid, is_active=True, trigger=CampaignTrigger.PROJECT_CLOSED
-            ).values("pk")
-        )
-        .exists()
     )
     points[Point.FINAL_SURVEY] = PointState(
         point=Point.FINAL_SURVEY,
-        is_missing=not has_final_survey,
+        is_missing=not by_source.get(7),
         url=_url("feedback:project_surveys", project_id=pid),
     )
     items(
         Point.DOCUMENTS,
         _url("projects:documents", project_id=pid),
         [
-            OpenItem(row["id"], row["title"], _url("projects:documents", project_id=pid))
-            for row in Document.objects.filter(project_id=pid, versions__isnull=True)
-            .order_by("id")
-            .values("id", "title")
+            OpenItem(row["c_id"], row["c_label"], _url("projects:documents", project_id=pid))
+            for row in by_source.get(8, [])
         ],
     )
     items(
@@ -286,13 +380,11 @@ def closeout_checklist(project: Project) -> Checklist:
         _url("projects:costs", project_id=pid),
         [
             OpenItem(
-                row["id"],
-                f"{formatting.date(row['date'])} · {row['person__email']}",
+                row["c_id"],
+                f"{formatting.date(row['c_day'])} · {row['c_email']}",
                 _url("projects:costs", project_id=pid),
             )
-            for row in TimeEntry.objects.filter(project_id=pid, status=TimeEntry.Status.SUBMITTED)
-            .order_by("date", "id")
-            .values("id", "date", "person__email")
+            for row in by_source.get(9, [])
         ],
     )
     for waiver in Waiver.objects.filter(project_id=pid).select_related("waived_by"):

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
 from closeout.forms import ClosureRequestForm, FinalAcceptanceForm, ReopenForm, WaiverForm
+from closeout.models import ClosureRequest
 from closeout.permissions import (
     can_give_final_acceptance,
     can_reopen_project,
@@ -62,10 +63,15 @@ class CloseoutView(StaffPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        # Every request, newest first: the awaiting one (the newest awaiting) is among them.
+        requests = list(closure_requests_for(user=user, project=self.project))
         context.update(
             checklist=checklist_get_for(user=user, project=self.project),
-            requests=closure_requests_for(user=user, project=self.project)[:20],
-            awaiting=closure_request_awaiting_for(user=user, project=self.project),
+            requests=requests[:20],
+            awaiting=next(
+                (each for each in requests if each.status == ClosureRequest.Status.AWAITING),
+                None,
+            ),
             reopenings=reopenings_for(user=user, project=self.project)[:20],
             may_waive=can_waive_closeout_point(user, self.project)
             and self.project.phase != Phase.CLOSED,

@@ -14,6 +14,9 @@ every project of a list with one query:
 
     register_wait_source(confirmations)
 
+A source that is a `WaitQuery` (its query as `wait_rows`, and how its rows become waits) is read
+in one union with the other such sources.
+
 A `Wait` says who waited on whom (`party`: the side that owes the answer), since when, until
 when it was answered (None: still waiting), and by when it was due if the item has a due date of
 its own (an action item's due date, a deliverable's deemed-acceptance day). Without one it is due
@@ -34,8 +37,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    DateTimeField,
+    F,
+    Field,
+    IntegerField,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -102,6 +117,8 @@ class DelayShare:
     late: list[LateWait] = field(default_factory=list)
     # The distinct working days lost on each side (Party), to count within a period.
     lost: dict[str, frozenset[date]] = field(default_factory=dict)
+    # The project's agreed response time (working days) the waits were counted with.
+    response_days: int = DEFAULT_RESPONSE_DAYS
 
     def days_within(self, party: str, start: date, end: date) -> int:
         """The working days lost on `party`'s side from `start` up to, not including, `end`."""
@@ -135,6 +152,87 @@ class WaitSource(Protocol):
 
 
 ResponseDays = Callable[[list[int]], dict[int, int]]
+
+# The columns a WaitQuery's rows give, so that the rows of every such source are read in one
+# union: the project, two texts, a number, two moments, two days and two sort keys.
+WAIT_COLUMNS = (
+    "w_project",
+    "w_text1",
+    "w_text2",
+    "w_number",
+    "w_at1",
+    "w_at2",
+    "w_day1",
+    "w_day2",
+    "w_key1",
+    "w_key2",
+)
+_WAIT_COLUMN_TYPES: dict[str, type[Field[Any, Any]]] = {
+    "w_project": BigIntegerField,
+    "w_text1": TextField,
+    "w_text2": TextField,
+    "w_number": BigIntegerField,
+    "w_at1": DateTimeField,
+    "w_at2": DateTimeField,
+    "w_day1": DateField,
+    "w_day2": DateField,
+    "w_key1": BigIntegerField,
+    "w_key2": BigIntegerField,
+}
+
+
+def wait_rows(queryset: QuerySet[Any], **columns: Any) -> QuerySet[Any]:
+    """`queryset` as a WaitQuery's rows: the WAIT_COLUMNS given in `columns` (expressions or
+    field names), the others null (typed: a union's column takes one type)."""
+    annotations = {
+        name: Cast(
+            F(columns[name]) if isinstance(columns[name], str) else columns[name],
+            _WAIT_COLUMN_TYPES[name](),
+        )
+        if name in columns
+        else Cast(Value(None), _WAIT_COLUMN_TYPES[name]())
+        for name in WAIT_COLUMNS
+    }
+    return queryset.order_by().annotate(**annotations).values(*WAIT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class WaitQuery:
+    """A wait source whose query is read in one union with the other WaitQuery sources'
+    (delay_shares_for): `rows(project_ids, today)` gives wait_rows, `waits(rows, today)` makes
+    the waits of them, in the order the source gives them. Called, it reads its rows alone."""
+
+    rows: Callable[[list[int], date], QuerySet[Any]]
+    waits: Callable[[list[dict[str, Any]], date], list[Wait]]
+
+    def __call__(self, project_ids: list[int], *, today: date) -> list[Wait]:
+        return self.waits(list(self.rows(project_ids, today)), today)
+
+
+def _read_waits(project_ids: list[int], today: date) -> list[Iterable[Wait]]:
+    """The waits of every source, in the sources' order: the WaitQuery sources' rows in one
+    query, each other source with its own."""
+    queries = [
+        (index, source) for index, source in enumerate(_SOURCES) if isinstance(source, WaitQuery)
+    ]
+    rows: dict[int, list[dict[str, Any]]] = {index: [] for index, _source in queries}
+    if queries:
+        selects = [
+            source.rows(project_ids, today).annotate(
+                w_source=Value(index, output_field=IntegerField())
+            )
+            for index, source in queries
+        ]
+        first, *others = selects
+        for row in first.union(*others, all=True) if others else first:
+            rows[row["w_source"]].append(row)
+    return [
+        source.waits(rows[index], today)
+        if isinstance(source, WaitQuery)
+        else source(project_ids, today=today)
+        for index, source in enumerate(_SOURCES)
+    ]
+
 
 _SOURCES: list[WaitSource] = []
 _RESPONSE_DAYS: list[ResponseDays] = []
@@ -183,9 +281,9 @@ def delay_shares_for(
     client_view: bool = False,
     response_days: dict[int, int] | None = None,
 ) -> dict[int, DelayShare]:
-    """The delay share of each project, by id: one query per source, one for the response times,
-    one for the provider and at most one for the clients' calendars not cached, whatever the
-    number of projects.
+    """The delay share of each project, by id: one query for the WaitQuery sources, one per
+    other source, one for the response times, one for the provider and at most one for the
+    clients' calendars not cached, whatever the number of projects.
     With `client_view`, only what a client may read: items the team keeps internal are left out
     of the list and of the counts. A caller that has read the projects' response times
     (response_days_for) passes them as `response_days`, and they are not read again."""
@@ -201,8 +299,8 @@ def delay_shares_for(
     client_calendars = calendars_for_organization_ids(clients.values(), around=today)
     lost: dict[tuple[int, str], set[date]] = defaultdict(set)
     late: dict[int, list[LateWait]] = defaultdict(list)
-    for source in _SOURCES:
-        for wait in source(ids, today=today):
+    for waits in _read_waits(ids, today):
+        for wait in waits:
             if wait.project_id not in clients or (client_view and not wait.client_visible):
                 continue
             if wait.party == Party.CLIENT:
@@ -221,6 +319,7 @@ def delay_shares_for(
             team_days=len(lost[(pk, Party.TEAM)]),
             late=sorted(late[pk], key=lambda item: (-item.days_late, item.due, item.wait.label)),
             lost={party: frozenset(lost[(pk, party)]) for party in (Party.CLIENT, Party.TEAM)},
+            response_days=response_days[pk],
         )
         for pk in ids
     }

@@ -267,27 +267,44 @@ def _count_into(
                 cell.setdefault(name, 0)
 
 
-def _money_into(
+def _count_and_money_into(
     figures: Figures,
     rows: QuerySet[Any],
     periods: list[Period],
     in_period: Callable[[Period], Q],
+    counts: dict[str, Q],
     *,
     currency: str,
     amount: str,
     name: str,
 ) -> None:
-    """Sum `amount` per person, period and currency: one query; `name` holds a sorted list of
-    (currency, total) pairs."""
-    aggregates = {
-        f"s{index}": Sum(amount, filter=in_period(period)) for index, period in enumerate(periods)
-    }
+    """_count_into, and the sum of `amount` per person, period and currency (`name` holds a
+    sorted list of (currency, total) pairs), over the same rows in one query: the rows are
+    counted per person and currency, and a row has one currency, so a person's count is the sum
+    of theirs."""
+    aggregates: dict[str, Any] = {}
+    for index, period in enumerate(periods):
+        window = in_period(period)
+        for count_name, condition in counts.items():
+            aggregates[f"{count_name}__{index}"] = Count(
+                "pk", filter=window & condition, distinct=True
+            )
+        aggregates[f"s{index}"] = Sum(amount, filter=window)
     totals: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     for row in rows.values("person", currency).annotate(**aggregates).order_by():
+        cells = figures.get(row["person"])
         for index in range(len(periods)):
+            if cells is not None:
+                for count_name in counts:
+                    cell = cells[index]
+                    cell[count_name] = cell.get(count_name, 0) + row[f"{count_name}__{index}"]
             value = row[f"s{index}"]
             if value:
                 totals[(row["person"], index)][row[currency]] = Decimal(value).quantize(CENT)
+    for cells in figures.values():
+        for cell in cells:
+            for count_name in counts:
+                cell.setdefault(count_name, 0)
     for person, cells in figures.items():
         for index, cell in enumerate(cells):
             cell[name] = sorted(totals.get((person, index), {}).items())
@@ -339,16 +356,27 @@ def _satisfaction(figures: Figures, role: str, people: list[int], periods: list[
 # --- Earned value at each period's end ------------------------------------------------------------
 
 
-def _earned_value(
-    figures: Figures, people: list[int], periods: list[Period], moment: Moment
-) -> None:
-    """SPI and CPI of each PM's projects at the end of each period: two queries (the projects,
-    then every (project, day) point at once)."""
-    projects = list(
+def _pm_projects(people: list[int]) -> list[Any]:
+    """Each project of each PM of `people`, once per PM (`person`), with when it began and when
+    it was closed. One query."""
+    return list(
         _held_by(Project.objects.select_related("client"), "", Role.PM, people)
         .annotate(begun=project_start(), closed_at=closed_at())
         .order_by("pk")
     )
+
+
+def _earned_value(
+    figures: Figures,
+    people: list[int],
+    periods: list[Period],
+    moment: Moment,
+    projects: list[Any] | None = None,
+) -> None:
+    """SPI and CPI of each PM's projects at the end of each period: two queries (the projects,
+    unless `projects` (_pm_projects) are given, then every (project, day) point at once)."""
+    if projects is None:
+        projects = _pm_projects(people)
     wanted: dict[tuple[int, date], Project] = {}
     plan: list[tuple[int, int, int, date]] = []  # person, period, project, day
     for project in projects:
@@ -381,16 +409,26 @@ def _earned_value(
             cell["cpi"] = _mean([point.figures.cpi for _, point in entries])
 
 
-def _waiting_shares(people: list[int], moment: Moment) -> list[tuple[int, Project, DelayShare]]:
-    """(person, project, its delay share today) for each PM's projects: the projects' query and
-    the wait sources' (projects.waits), once for every person."""
-    projects = list(_held_by(Project.objects.all(), "", Role.PM, people).order_by("pk"))
+def _waiting_shares(
+    people: list[int], moment: Moment, projects: list[Any] | None = None
+) -> list[tuple[int, Project, DelayShare]]:
+    """(person, project, its delay share today) for each PM's projects: the projects' query
+    (unless `projects`, _pm_projects, are given) and the wait sources' (projects.waits), once
+    for every person."""
+    if projects is None:
+        projects = list(_held_by(Project.objects.all(), "", Role.PM, people).order_by("pk"))
     shares = delay_shares_for(list({p.pk: p for p in projects}.values()), today=moment.today)
     return [(project.person, project, shares[project.pk]) for project in projects]
 
 
-def _waiting(figures: Figures, people: list[int], periods: list[Period], moment: Moment) -> None:
-    for person, _project, share in _waiting_shares(people, moment):
+def _waiting(
+    figures: Figures,
+    people: list[int],
+    periods: list[Period],
+    moment: Moment,
+    projects: list[Any] | None = None,
+) -> None:
+    for person, _project, share in _waiting_shares(people, moment, projects):
         for index, period in enumerate(periods):
             cell = figures[person][index]
             cell["client_wait_days"] += share.days_within(Party.CLIENT, period.start, period.end)
@@ -487,9 +525,10 @@ def _complaints(figures: Figures, people: list[int], periods: list[Period], mome
 def pm_figures(
     people: Iterable[int], periods: list[Period], moment: Moment | None = None
 ) -> Figures:
-    """Every project manager figure of `people` for each period: eighteen queries (ten of
-    them the days lost waiting: the projects, each wait source, the response times, the
-    provider), with the working calendars cached."""
+    """Every project manager figure of `people` for each period: fourteen queries (seven of
+    them the days lost waiting: the wait sources (projects.waits), the response times, the
+    provider; the projects are those of the earned value), with the working calendars
+    cached."""
     moment = moment or Moment.current()
     people = list(people)
     figures = _blank(people, periods)
@@ -500,16 +539,14 @@ def pm_figures(
         lambda period: milestone_in_period(period, moment),
         {"milestones_due": Q(), "milestones_on_time": Q(completed_at__date__lte=F("target"))},
     )
-    _earned_value(figures, people, periods, moment)
-    changes = change_rows(Role.PM, people)
-    _count_into(
-        figures, changes, periods, lambda period: period.holds_at("applied_at"), {"changes": Q()}
-    )
-    _money_into(
+    projects = _pm_projects(people)
+    _earned_value(figures, people, periods, moment, projects)
+    _count_and_money_into(
         figures,
-        changes,
+        change_rows(Role.PM, people),
         periods,
         lambda period: period.holds_at("applied_at"),
+        {"changes": Q()},
         currency="project__currency",
         amount="cost_impact",
         name="change_cost",
@@ -536,7 +573,7 @@ def pm_figures(
     for cells in figures.values():
         for cell in cells:
             cell["client_wait_days"] = cell["team_wait_days"] = 0
-    _waiting(figures, people, periods, moment)
+    _waiting(figures, people, periods, moment, projects)
     for cells in figures.values():
         for cell in cells:
             cell["on_time_rate"] = _percent(cell["milestones_on_time"], cell["milestones_due"])
@@ -547,7 +584,7 @@ def pm_figures(
 def am_figures(
     people: Iterable[int], periods: list[Period], moment: Moment | None = None
 ) -> Figures:
-    """Every account manager figure of `people` for each period: six queries (seven on
+    """Every account manager figure of `people` for each period: five queries (six on
     SQLite)."""
     moment = moment or Moment.current()
     people = list(people)
@@ -576,13 +613,12 @@ def am_figures(
             "retention_pending": retention_pending(moment),
         },
     )
-    won = won_rows(people)
-    _count_into(figures, won, periods, lambda period: period.holds_at("won_at"), {"won": Q()})
-    _money_into(
+    _count_and_money_into(
         figures,
-        won,
+        won_rows(people),
         periods,
         lambda period: period.holds_at("won_at"),
+        {"won": Q()},
         currency="currency",
         amount="value_estimate",
         name="won_value",

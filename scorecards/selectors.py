@@ -218,7 +218,8 @@ def people_holding(role: str) -> QuerySet[User]:
 
 
 def scorecard_person_get_for(*, viewer: User, person_id: int, role: str) -> User:
-    person = User.objects.filter(pk=person_id).first()
+    # The viewer's own scorecard: the viewer is the person, already loaded.
+    person = viewer if viewer.pk == person_id else User.objects.filter(pk=person_id).first()
     if person is None or not can_view_scorecard(viewer, person, role):
         raise NotFound()
     return person

@@ -30,7 +30,7 @@ from projects.gantt.scale import (
     shown_range,
 )
 from projects.gantt.text import FONT_FAMILY, LABEL_SIZE, TEXT_SIZE, text_width, wrap
-from projects.selectors.tasks import Timeline, TimelineRow, task_list_for
+from projects.selectors.tasks import Timeline, TimelineRow, outline_numbers, task_list_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -380,26 +380,7 @@ def outline_numbers_for(*, user: User, project: Project) -> dict[int, str]:
     only (siblings by position, then id; a task under one the user may not see counts as a top
     task): the staff see the WBS numbers of the tasks page, a client a numbering without gaps
     that says nothing of the internal tasks. One query."""
-    pairs = list(task_list_for(user=user, project=project).values_list("pk", "parent_id"))
-    known = {pk for pk, _parent in pairs}
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in pairs:
-        children.setdefault(parent_id if parent_id in known else None, []).append(pk)
-    numbers: dict[int, str] = {}
-    stack = [(pk, str(index)) for index, pk in enumerate(children.get(None, []), start=1)]
-    stack.reverse()
-    while stack:
-        pk, number = stack.pop()
-        numbers[pk] = number
-        stack.extend(
-            reversed(
-                [
-                    (child, f"{number}.{index}")
-                    for index, child in enumerate(children.get(pk, []), start=1)
-                ]
-            )
-        )
-    return numbers
+    return outline_numbers(task_list_for(user=user, project=project).values_list("pk", "parent_id"))
 
 
 def _short(day: date) -> str:

@@ -4,12 +4,13 @@ always scoped to what the user may see (projects.permissions)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.calendars import provider_calendar
@@ -83,17 +84,13 @@ def task_dependencies_for(*, user: User, project: Project) -> QuerySet[TaskDepen
     )
 
 
-def task_wbs_numbers(*, project: Project) -> dict[int, str]:
-    """WBS numbers of every task of the project ("1", "1.1", "1.2", "2" ...): siblings by
-    position, then id. One query over (id, parent, position)."""
-    rows = (
-        Task.objects.filter(project=project)
-        .order_by("position", "id")
-        .values_list("pk", "parent_id")
-    )
+def outline_numbers(pairs: Iterable[tuple[int, int | None]]) -> dict[int, str]:
+    """The outline number ("1", "1.1", "1.2", "2" ...) of each (id, parent id) pair, given in
+    sibling order: a task whose parent is not among the pairs counts as a top task."""
+    pairs = list(pairs)
     children: dict[int | None, list[int]] = defaultdict(list)
-    known = {pk for pk, _parent in rows}
-    for pk, parent_id in rows:
+    known = {pk for pk, _parent in pairs}
+    for pk, parent_id in pairs:
         children[parent_id if parent_id in known else None].append(pk)
     numbers: dict[int, str] = {}
     stack: list[tuple[int, str]] = [
@@ -109,6 +106,16 @@ def task_wbs_numbers(*, project: Project) -> dict[int, str]:
     return numbers
 
 
+def task_wbs_numbers(*, project: Project) -> dict[int, str]:
+    """WBS numbers of every task of the project ("1", "1.1", "1.2", "2" ...): siblings by
+    position, then id. One query over (id, parent, position)."""
+    return outline_numbers(
+        Task.objects.filter(project=project)
+        .order_by("position", "id")
+        .values_list("pk", "parent_id")
+    )
+
+
 def _wbs_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split(".")) if number else (10**9,)
 
@@ -117,12 +124,30 @@ def task_rows_for(
     *, user: User, project: Project, filters: TaskFilters | None = None
 ) -> list[Task]:
     """The tasks in WBS order, each with `wbs` (its number) and `depth` (0 for a top task)."""
-    numbers = task_wbs_numbers(project=project)
     tasks = list(task_list_for(user=user, project=project, filters=filters))
+    if not any((filters or {}).values()) and can_view_internal_items(user, project):
+        # Every task of the project is in the list: the numbers are read from it.
+        numbers = outline_numbers((task.pk, task.parent_id) for task in tasks)
+    else:
+        numbers = task_wbs_numbers(project=project)
     for task in tasks:
         task.wbs = numbers.get(task.pk, "")  # type: ignore[attr-defined]
         task.depth = task.wbs.count(".")  # type: ignore[attr-defined]
     return sorted(tasks, key=lambda task: _wbs_key(task.wbs))  # type: ignore[attr-defined]
+
+
+TASK_TEAM_ROLES = (Role.PM, Role.TEAM_MEMBER)
+TASK_CLIENT_ROLES = (Role.CLIENT_ADMIN, Role.CUSTOMER_REP)
+
+
+def task_assignable_people_for(*, project: Project) -> QuerySet[Membership]:
+    """task_team_for and task_client_people_for together: the memberships of the roles that may
+    be assigned a task, by name (each says its role)."""
+    return (
+        Membership.objects.filter(project=project, role__in=[*TASK_TEAM_ROLES, *TASK_CLIENT_ROLES])
+        .select_related("user")
+        .order_by("user__display_name")
+    )
 
 
 def task_team_for(*, project: Project) -> QuerySet[Membership]:
@@ -278,28 +303,58 @@ class Timeline:
     rows: list[TimelineRow]
     finish: date | None
     undated_count: int
+    # The outline number of each task the user may see (projects.gantt.outline_numbers_for).
+    codes: dict[int, str] = field(default_factory=dict)
+
+
+def _planned(task: Task) -> PlannedTask:
+    return PlannedTask(
+        id=task.pk,
+        name=task.name,
+        start_date=task.start_date,
+        due_date=task.due_date,
+        parent_id=task.parent_id,
+        constraint=task.constraint,
+        constraint_date=task.constraint_date,
+        milestone_id=task.milestone_id,
+        is_done=task.status == Task.Status.DONE,
+    )
 
 
 def timeline_for(*, user: User, project: Project) -> Timeline:
-    """Milestones and dated tasks the user may see, with their critical-path figures and the
-    dependencies between visible tasks. A constant number of queries."""
-    schedule = project_schedule(project=project)
-    tasks = list(task_list_for(user=user, project=project))
+    """Milestones and dated tasks the user may see, with their critical-path figures, the
+    dependencies between visible tasks and the outline numbers of the visible tasks. One query
+    for the tasks (every task schedules; each says whether the user may see it), one for the
+    dependencies, one for the milestones and the provider's calendar."""
+    every_task = Task.objects.filter(project=project).select_related(
+        "project", "assignee", "milestone"
+    )
+    if can_view_internal_items(user, project):
+        every_task = every_task.annotate(user_sees=Value(True))
+    else:
+        every_task = every_task.annotate(
+            user_sees=Case(
+                When(task_visible_to_client(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    all_tasks: list[Task] = list(every_task.order_by("position", "id"))
+    planned = [_planned(task) for task in all_tasks]
+    links = project_links(project=project)
+    schedule = critical_path(planned, links, calendar=project_calendar(tasks=planned))
+    sees_project = can_view_project(user, project)
+    tasks = [task for task in all_tasks if sees_project and task.user_sees]  # type: ignore[attr-defined]
     visible_ids = {task.pk for task in tasks}
     predecessors: dict[int, list[int]] = defaultdict(list)
     link_kinds: dict[int, dict[int, str]] = defaultdict(dict)
-    for before, after, kind in (
-        TaskDependency.objects.filter(
-            successor__project=project,
-            predecessor_id__in=visible_ids,
-            successor_id__in=visible_ids,
-        )
-        .order_by("predecessor_id")
-        .values_list("predecessor_id", "successor_id", "kind")
-    ):
+    for link in sorted(links, key=lambda link: link.predecessor):
+        before, after = link.predecessor, link.successor
+        if before not in visible_ids or after not in visible_ids:
+            continue
         if before in schedule.tasks and after in schedule.tasks:
             predecessors[after].append(before)
-            link_kinds[after][before] = kind
+            link_kinds[after][before] = link.kind
     spans = _summary_spans(tasks)
     rows: list[TimelineRow] = []
     milestones = Milestone.objects.filter(project=project)
@@ -348,7 +403,12 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
     visible_finish = max(
         (row.schedule.early_finish for row in rows if row.schedule is not None), default=None
     )
-    return Timeline(rows=rows, finish=visible_finish, undated_count=undated)
+    return Timeline(
+        rows=rows,
+        finish=visible_finish,
+        undated_count=undated,
+        codes=outline_numbers((task.pk, task.parent_id) for task in tasks),
+    )
 
 
 def _owner_label(task: Task) -> str:

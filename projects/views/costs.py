@@ -36,7 +36,7 @@ from projects.selectors.costs import (
     time_entry_get_for,
     time_entry_list_for,
 )
-from projects.selectors.tasks import task_list_for, task_team_for
+from projects.selectors.tasks import TASK_TEAM_ROLES, task_list_for, task_team_for
 from projects.services.costs import (
     cost_entry_add,
     cost_entry_delete,
@@ -73,14 +73,16 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
         """The tab's four forms; the one named `posted` is bound to `data`."""
         project, user = self.project, self.request.user
         is_pm = can_manage_costs(user, project)
-        team = [(m.user_id, m.user.display_name) for m in task_team_for(project=project)]
         tasks = [(task.pk, task.name) for task in task_list_for(user=user, project=project)]
-        staff_team = [
-            (m.user_id, m.user.display_name)
-            for m in project.memberships.filter(role__in=STAFF_ROLES)
+        # The staff's memberships (one query): all of them for rates; the PMs and team members
+        # (task_team_for) for the time form.
+        staff = list(
+            project.memberships.filter(role__in=STAFF_ROLES)
             .select_related("user")
             .order_by("user__display_name")
-        ]
+        )
+        staff_team = [(m.user_id, m.user.display_name) for m in staff]
+        team = [(m.user_id, m.user.display_name) for m in staff if m.role in TASK_TEAM_ROLES]
 
         def bound(name: str) -> Any:
             return data if name == posted else None

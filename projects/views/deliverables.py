@@ -53,11 +53,14 @@ class DeliverableDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
     template_name = "projects/deliverable_detail.html"
 
     def get_deliverable(self) -> Deliverable:
-        return deliverable_get_for(
+        deliverable = deliverable_get_for(
             user=self.request.user,
             project=self.project,
             deliverable_id=self.kwargs["deliverable_id"],
         )
+        # One of the page's project: the project already loaded, not read again.
+        deliverable.project = self.project
+        return deliverable
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -38,7 +38,7 @@ from projects.services import (
     project_health_override_clear,
 )
 from projects.views.base import as_int
-from projects.waits import delay_share_for, response_days_for
+from projects.waits import delay_share_for
 
 
 class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
@@ -83,6 +83,7 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                         },
                     )
                 )
+        delay_share = delay_share_for(self.project)
         context.update(
             glance=project_glance_for(user=user, project=self.project),
             overview_panels=overview_panels_for(user=user, project=self.project),
@@ -92,8 +93,8 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             objective_form=(failed if failed is not None and failed.prefix == "new" else None)
             or ObjectiveForm(prefix="new"),
             override_form=kwargs.get("override_form") or HealthOverrideForm(),
-            delay_share=delay_share_for(self.project),
-            response_days=response_days_for([self.project.pk])[self.project.pk],
+            delay_share=delay_share,
+            response_days=delay_share.response_days,
             out_of_scope_lines=[
                 line.strip() for line in self.project.out_of_scope.splitlines() if line.strip()
             ],

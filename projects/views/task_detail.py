@@ -54,15 +54,24 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             user=self.request.user, project=self.project, task_id=self.kwargs["task_id"]
         )
 
+    def task_among(self, rows: list[Task]) -> Task:
+        """The task of the URL among the tasks the user may see (task_rows_for)."""
+        task_id = self.kwargs["task_id"]
+        for row in rows:
+            if row.pk == task_id:
+                return row
+        raise NotFound()
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        task = kwargs.get("task") or self.get_task()
+        rows = task_rows_for(user=user, project=self.project)
+        task = kwargs.get("task") or self.task_among(rows)
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         dependencies = list(task_dependencies_for(user=user, project=self.project))
         others = [
             (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
-            for row in task_rows_for(user=user, project=self.project)
+            for row in rows
             if row.pk != task.pk
         ]
         context.update(
@@ -73,7 +82,13 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             history=task.history.select_related("history_user").order_by("-history_date")[:20],
             task_form=kwargs.get("task_form")
             or (
-                task_form(self.project, user, initial=TaskEditForm.initial_for(task), task=task)
+                task_form(
+                    self.project,
+                    user,
+                    initial=TaskEditForm.initial_for(task),
+                    task=task,
+                    rows=rows,
+                )
                 if may_edit
                 else None
             ),

@@ -23,10 +23,13 @@ from common.pages import run_form
 from projects.forms.tasks import TaskEditForm, TaskForm, TaskProgressForm
 from projects.mixins import ProjectPageMixin
 from projects.models import Project, Task
-from projects.permissions import can_edit_plan, can_update_task
+from projects.permissions import can_edit_plan, can_update_task, can_view_internal_items
 from projects.selectors import milestone_list_for
 from projects.selectors.tasks import (
+    TASK_CLIENT_ROLES,
+    TASK_TEAM_ROLES,
     TaskFilters,
+    task_assignable_people_for,
     task_budget_changes_for,
     task_client_people_for,
     task_get_for,
@@ -67,24 +70,69 @@ def client_choices(project: Project, task: Task | None = None) -> list[tuple[int
     return people
 
 
-def task_form(project: Project, user: User, *args: Any, **kwargs: Any) -> TaskForm:
+def assignable_choices(
+    project: Project, task: Task | None = None
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """team_choices and client_choices, read together (one query)."""
+    members = list(task_assignable_people_for(project=project))
+    team = [(m.user_id, m.user.display_name) for m in members if m.role in TASK_TEAM_ROLES]
+    people = [(m.user_id, m.user.display_name) for m in members if m.role in TASK_CLIENT_ROLES]
+    if task is not None and task.assignee_id and task.assignee_id not in dict(team):
+        team.append((task.assignee_id, task.assignee.display_name))  # type: ignore[union-attr]
+    if (
+        task is not None
+        and task.owner_side == Task.OwnerSide.CLIENT
+        and task.assignee_id
+        and task.assignee_id not in dict(people)
+    ):
+        people.append((task.assignee_id, task.assignee.display_name))  # type: ignore[union-attr]
+    return team, people
+
+
+def task_form(
+    project: Project,
+    user: User,
+    *args: Any,
+    rows: list[Task] | None = None,
+    choices: tuple[list[tuple[int, str]], list[tuple[int, str]]] | None = None,
+    **kwargs: Any,
+) -> TaskForm:
+    """The task form; `rows` (task_rows_for, unfiltered) and `choices` (assignable_choices for
+    the same task) when the caller has read them already."""
     task = kwargs.pop("task", None)
     if task is not None:
         # A summary task's dates are disabled fields: a bound form takes them from here.
         kwargs.setdefault("initial", TaskEditForm.initial_for(task))
+    if rows is None:
+        rows = task_rows_for(user=user, project=project)
+    team, client_people = choices if choices is not None else assignable_choices(project, task)
+    if task is None:
+        is_summary = False
+    elif can_view_internal_items(user, project):
+        # `rows` holds every task of the project: the task's subtasks among them.
+        is_summary = any(
+            row.parent_id == task.pk and row.start_date is not None and row.due_date is not None
+            for row in rows
+        )
+    else:
+        is_summary = task_is_summary(task=task)
     return (TaskForm if task is None else TaskEditForm)(
         *args,
-        team=team_choices(project, task),
-        client_people=client_choices(project, task),
+        team=team,
+        client_people=client_people,
         budget_changes=[
             (change.pk, f"{change.change_reference} {change.title}")
             for change in task_budget_changes_for(project=project)
         ],
-        is_summary=task is not None and task_is_summary(task=task),
-        milestones=[(m.pk, m.name) for m in milestone_list_for(user=user, project=project)],
+        is_summary=is_summary,
+        milestones=list(
+            milestone_list_for(user=user, project=project)
+            .prefetch_related(None)
+            .values_list("pk", "name")
+        ),
         parents=[
             (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
-            for row in task_rows_for(user=user, project=project)
+            for row in rows
             if task is None or row.pk != task.pk
         ],
         **kwargs,
@@ -166,7 +214,8 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         user = self.request.user
         filters = self.filters()
         tasks = task_rows_for(user=user, project=self.project, filters=filters)
-        team = team_choices(self.project)
+        choices = assignable_choices(self.project)
+        team = choices[0]
         mark_editable(tasks, user, team)
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         board = self.request.GET.get("view") == "board"
@@ -182,7 +231,16 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
             team=team,
             may_edit=may_edit,
             task_form=kwargs.get("task_form")
-            or (task_form(self.project, user) if may_edit else None),
+            or (
+                task_form(
+                    self.project,
+                    user,
+                    rows=None if any(filters.values()) else tasks,
+                    choices=choices,
+                )
+                if may_edit
+                else None
+            ),
         )
         return context
 

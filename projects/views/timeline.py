@@ -15,7 +15,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pdf import pdf_response
-from projects.gantt import gantt_layout, gantt_pages, outline_numbers_for
+from projects.gantt import gantt_layout, gantt_pages
 from projects.mixins import ProjectPageMixin
 from projects.selectors.tasks import (
     resource_load_for,
@@ -48,7 +48,7 @@ class TimelineViewMixin(ProjectPageMixin):
             timeline=timeline,
             gantt=gantt_layout(
                 timeline,
-                codes=outline_numbers_for(user=user, project=self.project),
+                codes=timeline.codes,
                 zoom=self.request.GET.get("zoom"),
                 today=today,
             ),
@@ -76,7 +76,7 @@ class TimelinePdfMixin(ProjectPageMixin, View):
         today = timezone.localdate()
         pages = gantt_pages(
             timeline,
-            codes=outline_numbers_for(user=request.user, project=self.project),
+            codes=timeline.codes,
             zoom=request.GET.get("zoom"),
             today=today,
             width=PDF_GANTT_WIDTH,

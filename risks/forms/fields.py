@@ -3,6 +3,7 @@ project's members as owners."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -27,3 +28,21 @@ class ScaleField(forms.TypedChoiceField):
         kwargs.setdefault("coerce", int)
         kwargs.setdefault("empty_value", None)
         super().__init__(*args, **kwargs)
+
+
+def share_owner_choices(project: Project, *forms_: forms.Form, owners: Any = None) -> None:
+    """Give the owner field of each form the project's members (`owners`: members(project),
+    which the page may list too) read once, when the first of them is rendered (each field would
+    read them itself); the fields still check a posted owner against their queryset."""
+    people = owners if owners is not None else members(project)
+
+    def choices(blank: list[tuple[Any, str]]) -> Callable[[], list[tuple[Any, str]]]:
+        return lambda: [*blank, *((user.pk, user.display_name) for user in people)]
+
+    for form in forms_:
+        field = form.fields.get("owner")
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        field.choices = choices(
+            [("", str(field.empty_label))] if field.empty_label is not None else []
+        )

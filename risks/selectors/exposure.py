@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,11 +53,34 @@ def heat_map_for(
         (row["probability"], row["impact"]): row["n"]
         for row in risks.order_by().values("probability", "impact").annotate(n=Count("pk"))
     }
-    settings = risk_settings_of(project)
+    return _heat_map(counts, risk_settings_of(project))
+
+
+def heat_map_of(risks: list[Risk], *, project: Project) -> list[list[HeatCell]]:
+    """heat_map_for from risks already read: `risks` must be the risks of heat_map_for with the
+    same filters save the cell (probability and impact) ones; the active, assessed ones count."""
+    counts: dict[tuple[int | None, int | None], int] = {}
+    for risk in risks:
+        if risk.status in Risk.ACTIVE and risk.score is not None:
+            key = (risk.probability, risk.impact)
+            counts[key] = counts.get(key, 0) + 1
+    return _heat_map(counts, risk_settings_of(project))
+
+
+def _heat_map(counts: dict[Any, int], settings: Any) -> list[list[HeatCell]]:
     return [
         [HeatCell(p, i, p * i, settings.level_for(p * i), counts.get((p, i), 0)) for i in SCALE]
         for p in reversed(SCALE)
     ]
+
+
+def first_assessment() -> Subquery:
+    """A risk's first assessment time (an annotation for a list of risks)."""
+    return Subquery(
+        Assessment.objects.filter(risk=OuterRef("pk"))
+        .order_by("assessed_at")
+        .values("assessed_at")[:1]
+    )
 
 
 # --- Exposure over time -------------------------------------------------------------------------
@@ -71,7 +94,6 @@ def exposure_series_for(
     """The project's risk exposure over time, from the assessment history: at each point (up
     to 12, evenly from the first assessment to today), the sum of the scores of the risks then
     active (each at its latest assessment by that day) and their count per level. One query."""
-    today = today or timezone.localdate()
     scope = visible_risks(user, project)
     first = (
         Assessment.objects.filter(risk__in=scope.values("pk"))
@@ -79,6 +101,16 @@ def exposure_series_for(
         .values_list("assessed_at", flat=True)
         .first()
     )
+    return exposure_series_since(user=user, project=project, first=first, today=today)
+
+
+def exposure_series_since(
+    *, user: User, project: Project, first: datetime | None, today: date | None = None
+) -> dict[str, Any]:
+    """exposure_series_for with the first assessment of the risks `user` may see (`first`, None
+    when there is none) already known. One query."""
+    today = today or timezone.localdate()
+    scope = visible_risks(user, project)
     if first is None:
         return {"labels": [], "score": [], "levels": {}, "names": _series_names()}
     start = timezone.localtime(first).date()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Field
+from django.db.models import Field, OuterRef, Subquery
 
 from risks.models import Risk
 
@@ -32,13 +32,26 @@ def _display(risk_field: Any, value: Any) -> str:
 
 def risk_timeline(*, risk: Risk) -> list[TimelineEntry]:
     """The risk's history as a timeline: who changed which fields from what to what (the
-    internal note is not kept in history). Two queries."""
+    internal note is not kept in history). One query: each record comes with the names of who
+    made it and of the owner it gave the risk."""
     from accounts.models import User as UserModel
 
-    records = list(risk.history.order_by("history_date", "history_id"))
-    people = {r.history_user_id for r in records} | {r.owner_id for r in records}
-    people.discard(None)
-    names = dict(UserModel.objects.filter(pk__in=people).values_list("pk", "display_name"))
+    def name_of(column: str) -> Subquery:
+        return Subquery(UserModel.objects.filter(pk=OuterRef(column)).values("display_name")[:1])
+
+    records = list(
+        risk.history.annotate(
+            history_user_name=name_of("history_user_id"), owner_name=name_of("owner_id")
+        ).order_by("history_date", "history_id")
+    )
+    names: dict[Any, str] = {}
+    for record in records:
+        for pk, name in (
+            (record.history_user_id, record.history_user_name),
+            (record.owner_id, record.owner_name),
+        ):
+            if pk is not None and name is not None:
+                names[pk] = name
     entries: list[TimelineEntry] = []
     previous = None
     for record in records:

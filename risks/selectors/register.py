@@ -18,7 +18,15 @@ from common.errors import InvalidInput, NotFound
 from projects.models import Project, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.search import project_items_scope_for
-from risks.models import SCALE, Assessment, Category, Level, MitigationAction, Risk
+from risks.models import (
+    SCALE,
+    Assessment,
+    Category,
+    Level,
+    MitigationAction,
+    Risk,
+    RiskSettings,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -152,7 +160,7 @@ def risk_get_for(*, user: User, project: Project, risk_id: int) -> Risk:
     risk = (
         visible_risks(user, project)
         .filter(pk=risk_id)
-        .select_related("project", "owner", "raised_by")
+        .select_related("project__risk_settings", "owner", "raised_by", "issue")
         .prefetch_related(
             Prefetch("actions", queryset=MitigationAction.objects.select_related("owner")),
             Prefetch(
@@ -166,6 +174,14 @@ def risk_get_for(*, user: User, project: Project, risk_id: int) -> Risk:
     )
     if risk is None:
         raise NotFound()
+    # The project's risk settings came with the risk: risk_settings_of reads them from here.
+    try:
+        settings = risk.project.risk_settings
+    except RiskSettings.DoesNotExist:
+        settings = RiskSettings(project=project)
+    for loaded in (risk.project, project):
+        if not isinstance(getattr(loaded, "_risk_settings", None), RiskSettings):
+            loaded._risk_settings = settings  # type: ignore[attr-defined]
     return risk
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from projects.models import Project
 from risks.models import RiskSettings
 
@@ -15,3 +17,15 @@ def risk_settings_of(project: Project) -> RiskSettings:
     settings = RiskSettings.objects.filter(project=project).first() or RiskSettings(project=project)
     project._risk_settings = settings  # type: ignore[attr-defined]
     return settings
+
+
+def seed_risk_settings(project: Project, risks: list[Any]) -> None:
+    """Keep the settings that came with risks read with select_related("project__risk_settings")
+    for risk_settings_of(project), which then reads nothing (no risk: nothing is kept)."""
+    if not risks or isinstance(getattr(project, "_risk_settings", None), RiskSettings):
+        return
+    try:
+        settings = risks[0].project.risk_settings
+    except RiskSettings.DoesNotExist:
+        settings = RiskSettings(project=project)
+    project._risk_settings = settings  # type: ignore[attr-defined]

@@ -21,13 +21,20 @@ from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from projects.permissions import can_edit_plan, can_raise_risk
+from risks.forms.fields import members, share_owner_choices
 from risks.forms.issues import IssueResolveForm
-from risks.forms.register import RiskCreateForm, RiskDetailsForm
+from risks.forms.register import RiskCreateForm
 from risks.models import Category, Level, Risk
-from risks.selectors.exposure import exposure_series_for, heat_map_for
+from risks.selectors.exposure import (
+    exposure_series_for,
+    exposure_series_since,
+    first_assessment,
+    heat_map_for,
+    heat_map_of,
+)
 from risks.selectors.issues import issue_get_for, issue_list_for
 from risks.selectors.register import RiskFilters, risk_list_for
-from risks.selectors.settings import risk_settings_of
+from risks.selectors.settings import risk_settings_of, seed_risk_settings
 from risks.services.issues import issue_resolve
 from risks.services.register import risk_create
 
@@ -38,13 +45,35 @@ class RegisterMixin(ProjectPageMixin):
     def register_context(self) -> dict[str, Any]:
         user = self.request.user
         filters = RiskFilters.from_query(self.request.GET)
+        risks: Any = risk_list_for(user=user, project=self.project, filters=filters)
+        if filters.is_empty:
+            # The list holds every risk the user may see: the heat map counts them, the
+            # exposure starts at their first assessment, and the project's settings come along.
+            risks = list(
+                risks.select_related("project__risk_settings").annotate(
+                    first_assessed_at=first_assessment()
+                )
+            )
+            seed_risk_settings(self.project, risks)
+            heat_map = heat_map_of(risks, project=self.project)
+            exposure = exposure_series_since(
+                user=user,
+                project=self.project,
+                first=min(
+                    (r.first_assessed_at for r in risks if r.first_assessed_at is not None),
+                    default=None,
+                ),
+            )
+        else:
+            heat_map = heat_map_for(user=user, project=self.project, filters=filters)
+            exposure = exposure_series_for(user=user, project=self.project)
         settings = risk_settings_of(self.project)
         return {
-            "risks": risk_list_for(user=user, project=self.project, filters=filters),
+            "risks": risks,
             "filters": filters,
-            "heat_map": heat_map_for(user=user, project=self.project, filters=filters),
+            "heat_map": heat_map,
             "settings": settings,
-            "exposure": exposure_series_for(user=user, project=self.project),
+            "exposure": exposure,
             "issues": issue_list_for(user=user, project=self.project),
             "today": timezone.localdate(),
             "level_choices": Level.choices,
@@ -61,13 +90,18 @@ class RegisterView(StaffPageMixin, RegisterMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(self.register_context())
+        form = kwargs.get("form") or RiskCreateForm(
+            project=self.project, settings=context["settings"]
+        )
+        # The owner filter and the form's owner field list the same people, read once.
+        owners = members(self.project)
+        share_owner_choices(self.project, form, owners=owners)
         context.update(
             may_create=can_raise_risk(user, self.project),
             may_manage=can_edit_plan(user, self.project),
-            form=kwargs.get("form")
-            or RiskCreateForm(project=self.project, settings=context["settings"]),
+            form=form,
             resolve_form=kwargs.get("resolve_form") or IssueResolveForm(),
-            owners=RiskDetailsForm(project=self.project).fields["owner"].queryset,  # type: ignore[attr-defined]
+            owners=owners,
         )
         return context
 

@@ -20,6 +20,7 @@ from common.pages import run_form
 from projects.mixins import ProjectPageMixin
 from risks.forms.actions import ActionForm
 from risks.forms.assessments import AssessForm
+from risks.forms.fields import share_owner_choices
 from risks.forms.register import RiskEditForm, TransitionForm
 from risks.models import MitigationAction, Risk
 from risks.permissions import can_manage_risk
@@ -45,6 +46,11 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
         user = self.request.user
         risk = kwargs.get("risk") or self.get_risk()
         settings = risk_settings_of(self.project)
+        details_form = kwargs.get("details_form") or RiskEditForm(
+            project=self.project, initial=RiskEditForm.initial_of(risk)
+        )
+        action_form = kwargs.get("action_form") or ActionForm(project=self.project)
+        share_owner_choices(self.project, details_form, action_form)
         context.update(
             risk=risk,
             settings=settings,
@@ -62,9 +68,8 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                     "next_review_date": risk.next_review_date,
                 },
             ),
-            details_form=kwargs.get("details_form")
-            or RiskEditForm(project=self.project, initial=RiskEditForm.initial_of(risk)),
-            action_form=kwargs.get("action_form") or ActionForm(project=self.project),
+            details_form=details_form,
+            action_form=action_form,
             transition_form=kwargs.get("transition_form") or TransitionForm(),
             today=timezone.localdate(),
         )

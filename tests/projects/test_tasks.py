@@ -891,12 +891,12 @@ def test_task_page_keeps_a_constant_number_of_queries(cast):
     task = new_task(cast.pm, cast.project, "Final check", assignee=cast.teammate)
     dependency_add(actor=cast.pm, predecessor=Task.objects.first(), successor=task)
     url = f"/projects/{cast.project.pk}/tasks/{task.pk}/"
-    few = count_queries(client, url)
+    few = count_queries(client, url, warm=True)
     _grow(cast, 45)
     for other in Task.objects.exclude(pk=task.pk).order_by("-pk")[:20]:
         dependency_add(actor=cast.pm, predecessor=other, successor=task)
     task_update(actor=cast.pm, task=task, changes={"percent_complete": 10})
-    assert count_queries(client, url) == few
+    assert count_queries(client, url, warm=True) == few
 
 
 @pytest.mark.parametrize("role_name", ["outsider", "other_client_rep"])
