@@ -88,11 +88,13 @@ def new_deliverable(
 
 
 def submit(capture, actor, deliverable, **kwargs) -> tuple[AcceptanceRound, list]:
-    """Submit without letting the e-mail send reach a broker; returns the round and the
-    callbacks that would have run on commit."""
+    """Submit without letting the e-mail send reach a broker; returns the round and the e-mail
+    sends that would have been queued on commit (the tasks queued, not the cache refreshes of
+    the notified people's unread badges)."""
     with capture(execute=False) as callbacks:
         acceptance_round = deliverable_submit(actor=actor, deliverable=deliverable, **kwargs)
-    return acceptance_round, callbacks
+    sends = [c for c in callbacks if getattr(getattr(c, "func", None), "__name__", "") == "enqueue"]
+    return acceptance_round, sends
 
 
 def review_and_submit(capture, pm, deliverable, *, reviewer=None) -> AcceptanceRound:
