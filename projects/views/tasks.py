@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -192,6 +193,10 @@ def mark_editable(tasks: list[Task], user: User, team: list[tuple[int, str]]) ->
         task.assignee_left = bool(task.assignee_id and task.assignee_id not in members)  # type: ignore[attr-defined]
 
 
+TASK_PAGE_SIZE = 100
+BOARD_COLUMN_CARDS = 50
+
+
 class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
     """The WBS (or a board by status), filtered by status and assignee; the PM adds tasks."""
 
@@ -216,16 +221,25 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         tasks = task_rows_for(user=user, project=self.project, filters=filters)
         choices = assignable_choices(self.project)
         team = choices[0]
-        mark_editable(tasks, user, team)
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         board = self.request.GET.get("view") == "board"
+        # The list shows a page of the WBS; the board the first cards of each column, with how
+        # many more the list holds: a project of ten thousand tasks is not one page of them.
+        page = Paginator(tasks, TASK_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        mark_editable(list(page.object_list), user, team)
+        columns = []
+        for value, label in Task.Status.choices:
+            column = [task for task in tasks if task.status == value]
+            shown = column[:BOARD_COLUMN_CARDS]
+            columns.append((value, label, shown, len(column), len(column) - len(shown)))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
             tasks=tasks,
+            page=page,
+            page_query=query.urlencode(),
             board=board,
-            columns=[
-                (value, label, [task for task in tasks if task.status == value])
-                for value, label in Task.Status.choices
-            ],
+            columns=columns,
             filters=filters,
             statuses=Task.Status.choices,
             team=team,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -930,3 +931,31 @@ def test_a_page_of_a_long_task_list_is_read_in_plan_order_from_its_index(cast, p
     plan = tasks.explain()
     assert "task_project_position_idx" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_long_task_list_is_shown_a_page_at_a_time_and_the_board_column_by_its_first_cards(cast):
+    """130 tasks: the list shows 100 in WBS order, then 30 on page 2 (the filters kept in the
+    links); the board shows 50 cards of a column and how many more the list holds."""
+    from projects.views.tasks import BOARD_COLUMN_CARDS, TASK_PAGE_SIZE
+
+    Task.objects.bulk_create(
+        Task(project=cast.project, name=f"Long {n:03}", position=n, status=Task.Status.TODO)
+        for n in range(130)
+    )
+    client = logged_in(cast.pm)
+    url = f"/projects/{cast.project.pk}/tasks/"
+
+    first = client.get(url, {"status": "todo"}).content.decode()
+    second = client.get(url, {"status": "todo", "page": 2}).content.decode()
+
+    assert _table(first).count('data-testid="task-row"') == TASK_PAGE_SIZE == 100
+    assert _table(second).count('data-testid="task-row"') == 30
+    shown = re.findall(r">Long (\d{3})<", _table(first) + _table(second))
+    assert shown == [f"{n:03}" for n in range(130)]
+    assert "?status=todo&amp;page=2" in first
+    board = client.get(url, {"view": "board"}).content.decode()
+    todo = board.split('data-testid="board-column-todo"')[1].split("</section>")[0]
+    assert todo.count('data-testid="board-card"') == BOARD_COLUMN_CARDS == 50
+    assert '<span class="badge text-bg-light">130</span>' in todo
+    assert "80 more tasks: see the list" in todo
+    assert 'href="?status=todo"' in todo
