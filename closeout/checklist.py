@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     DateField,
@@ -193,6 +194,11 @@ def _open_item_rows(project: Project, began_at: datetime | None) -> list[dict[st
     )
     since = Q(created_at__gte=began_at) if began_at else Q()
     label = {"c_label": Cast("title", TextField())}
+    # A point that only needs to know whether a row exists reads one where the database takes a
+    # LIMIT inside a UNION (PostgreSQL); SQLite reads them all (the embedded default's data).
+    one = (
+        slice(None, 1) if connection.features.supports_slicing_ordering_in_compound else slice(None)
+    )
     sources = [
         _rows(
             Deliverable.objects.filter(project_id=pid).exclude(
@@ -245,16 +251,16 @@ def _open_item_rows(project: Project, began_at: datetime | None) -> list[dict[st
                 status=ReportDelivery.Status.SENT,
             ),
             6,
-        )[:1],
+        )[one],
         # Sent since the closeout began, or to be sent by the AM's "on project close"
         # automation the moment the client gives final acceptance.
-        _rows(Campaign.objects.filter(since, project_id=pid, sent_at__isnull=False), 7)[:1],
+        _rows(Campaign.objects.filter(since, project_id=pid, sent_at__isnull=False), 7)[one],
         _rows(
             SurveyAutomation.objects.filter(
                 project_id=pid, is_active=True, trigger=CampaignTrigger.PROJECT_CLOSED
             ),
             7,
-        )[:1],
+        )[one],
         _rows(
             Document.objects.filter(project_id=pid, versions__isnull=True),
             8,
