@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import Q, QuerySet
 
 from common.errors import NotFound
 from discussions.models import Attachment, Entry
@@ -33,28 +31,27 @@ def entry_list_for(*, user: User, target: Any) -> QuerySet[Entry]:
 
 def thread_entries_for(*, target: Any, internal: bool) -> list[Entry]:
     """The entries of the item's thread, oldest first, without the internal notes unless
-    `internal`; each carries its files as `files` (pk, original_name, size, oldest first), read
-    in the same query. The caller has checked that the reader may see the item."""
-    entries = Entry.objects.filter(
+    `internal`; each carries its files as `files`, oldest first. Two queries whether or not the
+    thread has entries (a prefetch would skip the second for none); the files are read for the
+    thread and kept only on the entries listed, so an internal note's files go with it. The
+    caller has checked that the reader may see the item."""
+    thread = Q(
         thread__content_type=ContentType.objects.get_for_model(target),
         thread__object_id=target.pk,
-    ).select_related("author")
+    )
+    entries = Entry.objects.filter(thread).select_related("author")
     if not internal:
         entries = entries.filter(kind=Entry.Kind.REPLY)
-    return list(
-        entries.annotate(
-            files=JSONBAgg(
-                JSONObject(
-                    pk=F("attachments__pk"),
-                    original_name=F("attachments__original_name"),
-                    size=F("attachments__size"),
-                ),
-                filter=Q(attachments__isnull=False),
-                order_by=("attachments__uploaded_at", "attachments__pk"),
-                default=[],
-            )
-        ).order_by("created_at", "pk")
-    )
+    listed = list(entries.order_by("created_at", "pk"))
+    files: dict[int, list[Attachment]] = {entry.pk: [] for entry in listed}
+    for attachment in Attachment.objects.filter(thread, entry__isnull=False).order_by(
+        "uploaded_at", "pk"
+    ):
+        if attachment.entry_id in files:
+            files[attachment.entry_id].append(attachment)
+    for entry in listed:
+        entry.files = files[entry.pk]  # type: ignore[attr-defined]
+    return listed
 
 
 def item_attachments_for(*, user: User, target: Any) -> QuerySet[Attachment]:
