@@ -57,24 +57,11 @@ def team_choices(project: Project, task: Task | None = None) -> list[tuple[int, 
     return team
 
 
-def client_choices(project: Project, task: Task | None = None) -> list[tuple[int, str]]:
-    """Who may be assigned a task of the client's; plus the task's current client assignee if
-    they have left the project."""
-    people = [(m.user_id, m.user.display_name) for m in task_client_people_for(project=project)]
-    if (
-        task is not None
-        and task.owner_side == Task.OwnerSide.CLIENT
-        and task.assignee_id
-        and task.assignee_id not in dict(people)
-    ):
-        people.append((task.assignee_id, task.assignee.display_name))  # type: ignore[union-attr]
-    return people
-
-
 def assignable_choices(
     project: Project, task: Task | None = None
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """team_choices and client_choices, read together (one query)."""
+    """Who may be assigned a task of the team's and of the client's (one query); plus the task's
+    current assignee if they have left, so that saving the task does not unassign it."""
     members = list(task_assignable_people_for(project=project))
     team = [(m.user_id, m.user.display_name) for m in members if m.role in TASK_TEAM_ROLES]
     people = [(m.user_id, m.user.display_name) for m in members if m.role in TASK_CLIENT_ROLES]
