@@ -10,10 +10,13 @@ For each size of BENCH_SIZES (default "100 10000" projects):
 2. In process (scripts/bench_prepare.py, the same settings): the cast, a session per person
    (Django's session machinery; the cookie wrk sends), the second factor the staff need, and the
    queries of one request per endpoint (CaptureQueriesContext).
-3. gunicorn serving config.wsgi on 127.0.0.1 with config.settings.bench (production's settings,
-   DEBUG off, API throttling lifted), BENCH_WORKERS workers (2) of each class of
-   BENCH_WORKER_CLASSES ("sync gthread"; gthread with BENCH_THREADS threads), real PostgreSQL
-   and Redis (BENCH_REDIS_URL, default db 15 of the local server).
+3. gunicorn serving config.wsgi's application on 127.0.0.1 with config.settings.bench
+   (production's settings, DEBUG off, API throttling lifted), BENCH_WORKERS workers (2) of
+   each class of BENCH_WORKER_CLASSES ("sync gthread"; gthread with BENCH_THREADS threads),
+   real PostgreSQL and Redis (BENCH_REDIS_URL, default db 15 of the local server). The server
+   and step 2 run on the data set's clock (demo.scale.clock, through scripts/bench_wsgi.py): its
+   anchor day, ticking from the run's start, so that what is overdue, open or due is what it
+   would be on that day.
 4. wrk: BENCH_CONNECTIONS connections (8) for BENCH_SECONDS seconds (8) per endpoint, the
    app's empty view (/healthz, with the same cookie) first. Each endpoint is opened once through
    gunicorn first (it must answer 200), and the next waits until the requests wrk left behind
@@ -51,7 +54,7 @@ sys.path.insert(1, str(BASE_DIR))
 
 import bench_wrk  # noqa: E402
 
-from demo.scale import targets  # noqa: E402  (Django-free)
+from demo.scale import clock, targets  # noqa: E402  (Django-free)
 
 OUT_DIR = BASE_DIR / "var" / "bench"
 GENERATOR_SOURCES = [
@@ -63,6 +66,9 @@ GENERATOR_SOURCES = [
 ]
 SEED = 1
 ANCHOR = "2030-01-07"
+# The time the server and the in-process requests run at (demo.scale.clock): the data set's
+# anchor at 09:00 UTC, seed_scale's "now", when the run starts, ticking from there.
+CLOCK = clock.value(datetime.fromisoformat(f"{ANCHOR}T09:00:00+00:00"), time.time())
 
 
 def setting(name: str, default: str) -> str:
@@ -122,6 +128,7 @@ def environment(size: int) -> dict[str, str]:
         DOCUMENTS_ROOT=str(var / "documents"),
         PYTHONUNBUFFERED="1",
     )
+    env[clock.ENVIRONMENT_VARIABLE] = CLOCK
     return env
 
 
@@ -212,7 +219,8 @@ def free_port() -> int:
 
 def gunicorn_arguments(worker_class: str, port: int) -> list[str]:
     arguments = [
-        "config.wsgi:application",
+        "bench_wsgi:application",
+        "--pythonpath=scripts",
         f"--bind=127.0.0.1:{port}",
         f"--workers={WORKERS}",
         f"--worker-class={worker_class}",
@@ -456,6 +464,7 @@ def main() -> None:
             for worker_class in WORKER_CLASSES
         },
         "settings": "config.settings.bench",
+        "clock": {"anchor": CLOCK.split()[0], "from": "the run's start"},
         "wrk": {
             "connections": CONNECTIONS,
             "seconds": SECONDS,

@@ -19,6 +19,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
 
+from demo.scale.clock import start_from_environment  # noqa: E402
+
+start_from_environment()  # the server's clock: the data set's time (demo.scale.clock)
+
 import django  # noqa: E402
 
 django.setup()
