@@ -1,4 +1,4 @@
-"""The date and date-time inputs every form uses.
+"""The date and date-time inputs every form uses, and a select for long lists of choices.
 
 A browser's `<input type="date">` accepts only an ISO value ("2026-11-22") and shows it in the
 reader's own locale; `datetime-local` likewise wants "2026-11-22T09:30". Django's default input
@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 ISO_DATE = "%Y-%m-%d"
 ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -35,3 +37,44 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
+
+
+class LongSelect(forms.Select):
+    """A `<select>` written in Python rather than one template per option: the same HTML as
+    Django's Select, for lists that can hold thousands of choices (a project's tasks as a
+    parent or a predecessor), where rendering a template per option cost seconds a page."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    _attributes(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every part above is escaped)
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """As django/forms/widgets/attrs.html writes them: in order, True bare, False left out."""
+    return mark_safe(  # noqa: S308  (format_html escapes each value)
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )

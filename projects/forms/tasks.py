@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH
-from common.widgets import DateInput
+from common.widgets import DateInput, LongSelect
 from projects.models import Task, TaskDependency, Visibility
 from projects.services.tasks import LAG_LIMIT
 
@@ -26,7 +26,7 @@ class TaskForm(forms.Form):
         max_length=LONG_TEXT_MAX_LENGTH,
     )
     parent = forms.TypedChoiceField(
-        label=_("Parent task"), required=False, coerce=int, empty_value=None
+        label=_("Parent task"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     milestone = forms.TypedChoiceField(
         label=_("Milestone"), required=False, coerce=int, empty_value=None
@@ -197,7 +197,7 @@ class TaskProgressForm(forms.Form):
 
 
 class DependencyForm(forms.Form):
-    predecessor = forms.TypedChoiceField(label=_("Depends on"), coerce=int)
+    predecessor = forms.TypedChoiceField(label=_("Depends on"), coerce=int, widget=LongSelect)
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,  # finish-to-start when left out

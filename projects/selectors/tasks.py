@@ -4,7 +4,7 @@ always scoped to what the user may see (projects.permissions)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -134,6 +134,56 @@ def task_rows_for(
         task.wbs = numbers.get(task.pk, "")  # type: ignore[attr-defined]
         task.depth = task.wbs.count(".")  # type: ignore[attr-defined]
     return sorted(tasks, key=lambda task: _wbs_key(task.wbs))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutlineRow:
+    """A task as a long list needs it to be paged, counted and offered as a parent."""
+
+    pk: int
+    parent_id: int | None
+    name: str
+    status: str
+    start_date: date | None
+    due_date: date | None
+    wbs: str
+
+    @property
+    def depth(self) -> int:
+        return self.wbs.count(".")
+
+
+def task_outline_for(
+    *, user: User, project: Project, filters: TaskFilters | None = None
+) -> list[TaskOutlineRow]:
+    """task_rows_for's tasks, order and numbers, as plain rows: a project of ten thousand tasks
+    is read without building ten thousand model objects (each with its project, milestone and
+    assignee). task_rows_in reads the full tasks of the rows a page shows."""
+    rows = list(
+        task_list_for(user=user, project=project, filters=filters).values_list(
+            "pk", "parent_id", "name", "status", "start_date", "due_date"
+        )
+    )
+    if not any((filters or {}).values()) and can_view_internal_items(user, project):
+        numbers = outline_numbers((row[0], row[1]) for row in rows)
+    else:
+        numbers = task_wbs_numbers(project=project)
+    outline = [TaskOutlineRow(*row, wbs=numbers.get(row[0], "")) for row in rows]
+    return sorted(outline, key=lambda row: _wbs_key(row.wbs))
+
+
+def task_rows_in(*, user: User, project: Project, rows: Sequence[TaskOutlineRow]) -> list[Task]:
+    """The tasks of `rows` (task_outline_for), in their order, each with `wbs` and `depth`;
+    one query."""
+    tasks = task_list_for(user=user, project=project).in_bulk([row.pk for row in rows])
+    shown = []
+    for row in rows:
+        task = tasks.get(row.pk)
+        if task is not None:
+            task.wbs = row.wbs  # type: ignore[attr-defined]
+            task.depth = row.depth  # type: ignore[attr-defined]
+            shown.append(task)
+    return shown
 
 
 TASK_TEAM_ROLES = (Role.PM, Role.TEAM_MEMBER)

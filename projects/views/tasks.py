@@ -3,6 +3,7 @@ export; the helpers that a task's page (projects.views.task_detail) shares."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -30,13 +31,16 @@ from projects.selectors.tasks import (
     TASK_CLIENT_ROLES,
     TASK_TEAM_ROLES,
     TaskFilters,
+    TaskOutlineRow,
     task_assignable_people_for,
     task_budget_changes_for,
     task_client_people_for,
     task_get_for,
     task_is_summary,
     task_list_for,
+    task_outline_for,
     task_rows_for,
+    task_rows_in,
     task_team_for,
     task_wbs_numbers,
 )
@@ -81,18 +85,18 @@ def task_form(
     project: Project,
     user: User,
     *args: Any,
-    rows: list[Task] | None = None,
+    rows: Sequence[Task | TaskOutlineRow] | None = None,
     choices: tuple[list[tuple[int, str]], list[tuple[int, str]]] | None = None,
     **kwargs: Any,
 ) -> TaskForm:
-    """The task form; `rows` (task_rows_for, unfiltered) and `choices` (assignable_choices for
-    the same task) when the caller has read them already."""
+    """The task form; `rows` (task_rows_for or task_outline_for, unfiltered) and `choices`
+    (assignable_choices for the same task) when the caller has read them already."""
     task = kwargs.pop("task", None)
     if task is not None:
         # A summary task's dates are disabled fields: a bound form takes them from here.
         kwargs.setdefault("initial", TaskEditForm.initial_for(task))
     if rows is None:
-        rows = task_rows_for(user=user, project=project)
+        rows = task_outline_for(user=user, project=project)
     team, client_people = choices if choices is not None else assignable_choices(project, task)
     if task is None:
         is_summary = False
@@ -119,7 +123,7 @@ def task_form(
             .values_list("pk", "name")
         ),
         parents=[
-            (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
+            (row.pk, f"{row.wbs} {row.name}")  # type: ignore[union-attr]
             for row in rows
             if task is None or row.pk != task.pk
         ],
@@ -205,24 +209,31 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         filters = self.filters()
-        tasks = task_rows_for(user=user, project=self.project, filters=filters)
+        # The list shows a page of the WBS; the board the first cards of each column, with how
+        # many more the list holds: a project of ten thousand tasks is not one page of them.
+        # Every task is read as a plain row (order, numbers, counts, the parent choices); only
+        # the tasks shown are read in full.
+        outline = task_outline_for(user=user, project=self.project, filters=filters)
         choices = assignable_choices(self.project)
         team = choices[0]
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         board = self.request.GET.get("view") == "board"
-        # The list shows a page of the WBS; the board the first cards of each column, with how
-        # many more the list holds: a project of ten thousand tasks is not one page of them.
-        page = Paginator(tasks, TASK_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        mark_editable(list(page.object_list), user, team)
+        page = Paginator(outline, TASK_PAGE_SIZE).get_page(self.request.GET.get("page"))
         columns = []
-        for value, label in Task.Status.choices:
-            column = [task for task in tasks if task.status == value]
-            shown = column[:BOARD_COLUMN_CARDS]
-            columns.append((value, label, shown, len(column), len(column) - len(shown)))
+        if board:
+            for value, label in Task.Status.choices:
+                column = [row for row in outline if row.status == value]
+                shown = task_rows_in(
+                    user=user, project=self.project, rows=column[:BOARD_COLUMN_CARDS]
+                )
+                columns.append((value, label, shown, len(column), len(column) - len(shown)))
+        else:
+            shown = task_rows_in(user=user, project=self.project, rows=list(page.object_list))
+            mark_editable(shown, user, team)
+            page.object_list = shown  # type: ignore[assignment]
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            tasks=tasks,
             page=page,
             page_query=query.urlencode(),
             board=board,
@@ -236,7 +247,7 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 task_form(
                     self.project,
                     user,
-                    rows=None if any(filters.values()) else tasks,
+                    rows=None if any(filters.values()) else outline,
                     choices=choices,
                 )
                 if may_edit
