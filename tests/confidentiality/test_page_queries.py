@@ -61,7 +61,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "projects:deliverable": 13,
     "projects:detail": 13,
     "projects:task": 9,
-    "reports:preview": 21,
+    "reports:preview": 19,
     "risks:portal_risk": 9,
     "risks:risk": 12,
     "scorecards:scorecard": 12,
