@@ -49,7 +49,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "mfa_reauthenticate": 9,
     "portal:change_request": 17,
     "portal:change_requests": 10,
-    "portal:closeout": 9,
     "portal:deliverable": 17,
     "portal:home": 12,
     "portal:project": 24,
