@@ -50,7 +50,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "portal:change_request": 17,
     "portal:change_requests": 10,
     "portal:deliverable": 17,
-    "portal:home": 12,
+    "portal:home": 11,
     "portal:project": 24,
     "portal:requirement": 19,
     "projects:costs": 10,
