@@ -147,14 +147,22 @@ def _country_days(country: str, subdivision: str, years: range) -> tuple[set[dat
 
 def provider_calendar(*, around: date | None = None) -> WorkCalendar:
     """The working calendar of the provider organisation (the team that does the work, as
-    feedback.services.sla finds it), or `WorkCalendar.default()` without one. One query for the
-    provider, plus the calendar's when it is not cached."""
-    provider_id = (
-        Organization.objects.filter(kind=Organization.Kind.PROVIDER)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return calendar_for_organization_id(provider_id, around=around)
+    feedback.services.sla finds it), or `WorkCalendar.default()` without one. Cached like the
+    organisations' calendars, under the version that any save or delete of an organisation
+    replaces too (accounts.receivers); when not cached, one query for the provider, plus the
+    calendar's when that is not cached."""
+    years = calendar_years(around or timezone.localdate())
+    key = f"working-calendars:{_version()}:provider:{years.start}"
+    calendar = cache.get(key)
+    if not isinstance(calendar, WorkCalendar):
+        provider_id = (
+            Organization.objects.filter(kind=Organization.Kind.PROVIDER)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        calendar = calendar_for_organization_id(provider_id, around=around)
+        cache.set(key, calendar, timeout=CACHE_SECONDS)
+    return calendar
 
 
 # --- People's calendars ---------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 their other sessions (the session that changed it stays signed in); after a reset, the API token
 and every session. And what a changed working calendar forgets: every cached calendar
 (accounts.calendars); a changed personal calendar, period of leave or person's organisation:
-every cached person's calendar. And a removed authenticator app: the cached "has a second
-factor" of its person."""
+every cached person's calendar; a changed organisation: every cached calendar (the provider's is
+cached as such). And a removed authenticator app: the cached "has a second factor" of its
+person."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from django.http import HttpRequest
 
 from accounts.calendars import calendars_changed, people_calendars_changed
 from accounts.middleware import mfa_forget
-from accounts.models import CalendarDay, Leave, PersonalCalendar, User, WorkingCalendar
+from accounts.models import (
+    CalendarDay,
+    Leave,
+    Organization,
+    PersonalCalendar,
+    User,
+    WorkingCalendar,
+)
 from accounts.services import credentials_revoke
 
 
@@ -53,8 +61,9 @@ def connect() -> None:
     password_changed.connect(_on_password_changed, dispatch_uid="accounts-password-changed")
     password_set.connect(_on_password_changed, dispatch_uid="accounts-password-set")
     password_reset.connect(_on_password_reset, dispatch_uid="accounts-password-reset")
-    # A changed working calendar (or one of its days) replaces every cached calendar.
-    for model in (WorkingCalendar, CalendarDay):
+    # A changed working calendar (or one of its days) replaces every cached calendar; so does a
+    # changed organisation (which one is the provider, whose calendar is cached as such).
+    for model in (WorkingCalendar, CalendarDay, Organization):
         for signal in (post_save, post_delete):
             signal.connect(
                 calendars_changed,

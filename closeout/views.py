@@ -191,6 +191,10 @@ class ReopenView(_CloseoutAction):
         return self.back()
 
 
+# The requests for final acceptance the client's closeout page lists, the latest first.
+REQUESTS_SHOWN = 20
+
+
 class PortalCloseoutView(PortalPageMixin, ProjectPageMixin, TemplateView):
     """The closeout as the client sees it (each point's outcome, the requests); the client
     admin gives or refuses final acceptance here."""
@@ -202,10 +206,17 @@ class PortalCloseoutView(PortalPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        awaiting = closure_request_awaiting_for(user=user, project=self.project)
+        requests = list(closure_requests_for(user=user, project=self.project)[:REQUESTS_SHOWN])
+        # A project has at most one request awaiting a decision: among the latest ones read for
+        # the list, or (with a longer history) read apart.
+        awaiting = next(
+            (item for item in requests if item.status == ClosureRequest.Status.AWAITING), None
+        )
+        if awaiting is None and len(requests) == REQUESTS_SHOWN:
+            awaiting = closure_request_awaiting_for(user=user, project=self.project)
         context.update(
             points=checklist_outcome_for(user=user, project=self.project),
-            requests=closure_requests_for(user=user, project=self.project)[:20],
+            requests=requests,
             awaiting=awaiting,
             may_decide=awaiting is not None and can_give_final_acceptance(user, self.project),
             form=kwargs.get("form") or FinalAcceptanceForm(),

@@ -6,12 +6,23 @@ only client-visible items, only the project asked for, one query per source.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import (
+    BigIntegerField,
+    DateTimeField,
+    F,
+    Field,
+    IntegerField,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,146 +72,257 @@ def _client_user_q(project: Project, field: str) -> dict[str, object]:
     return {f"{field}__organization_id": project.client_id}
 
 
+# The columns of the audit log's union: the source, the time of the act, who acted (their name
+# and e-mail address), four texts, a number, two keys and a second moment to order by.
+_AUDIT_COLUMN_TYPES: dict[str, type[Field[Any, Any]]] = {
+    "a_source": IntegerField,
+    "a_at": DateTimeField,
+    "a_who_name": TextField,
+    "a_who_email": TextField,
+    "a_text1": TextField,
+    "a_text2": TextField,
+    "a_text3": TextField,
+    "a_text4": TextField,
+    "a_number": BigIntegerField,
+    "a_key1": BigIntegerField,
+    "a_key2": BigIntegerField,
+    "a_at2": DateTimeField,
+}
+
+
+def _audit_rows(queryset: QuerySet[Any], source: int, who: str, **columns: str) -> QuerySet[Any]:
+    """`queryset` as rows of the audit log's union: `who` the person who acted, `columns` the
+    other columns by field name, the rest null (typed: a union's column takes one type)."""
+    fields = {"a_who_name": f"{who}__display_name", "a_who_email": f"{who}__email", **columns}
+    annotations = {
+        name: Cast(F(fields[name]), kind())
+        if name in fields
+        else Cast(Value(source if name == "a_source" else None), kind())
+        for name, kind in _AUDIT_COLUMN_TYPES.items()
+    }
+    rows: QuerySet[Any] = queryset.order_by().annotate(**annotations).values(*_AUDIT_COLUMN_TYPES)
+    return rows
+
+
+def _display(model: type[Any], field: str, value: object) -> str:
+    """The choice label of `value` in `model.field` (as get_FOO_display gives it)."""
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
+
+
+def _person(name: str | None, email: str | None) -> str:
+    """A person as str(User) shows them."""
+    return name or str(email)
+
+
 def client_audit_log_for(*, user: User, project: Project) -> list[AuditEntry]:
     """Who on the client side approved, confirmed, accepted or rejected what in `project`, and
     the membership changes made by client admins, latest first. NotFound unless `user` may read
-    it (the client admin, the PM and the AM of the project)."""
+    it (the client admin, the PM and the AM of the project). One query: every source in a union,
+    each source's rows in its model's order before the entries are sorted by time."""
     if not can_view_project(user, project) or not can_view_client_audit_log(user, project):
         raise NotFound()
     pid = project.pk
+    sources = [
+        _audit_rows(
+            Confirmation.objects.filter(
+                requirement__project=project,
+                requirement__visibility=Visibility.CLIENT,
+                **_client_user_q(project, "confirmed_by"),
+            ),
+            0,
+            "confirmed_by",
+            a_at="confirmed_at",
+            a_text1="title",
+            a_number="requirement__number",
+            a_key1="requirement_id",
+            a_key2="version",
+        ),
+        _audit_rows(
+            AcceptanceRound.objects.filter(
+                deliverable__project=project,
+                deliverable__visibility=Visibility.CLIENT,
+                decided_at__isnull=False,
+                **_client_user_q(project, "decided_by"),
+            ),
+            1,
+            "decided_by",
+            a_at="decided_at",
+            a_text1="decision",
+            a_text2="deliverable__name",
+            a_number="number",
+            a_key1="deliverable_id",
+        ),
+        # The approvals, then the rejections, by client people.
+        _audit_rows(
+            ChangeRequest.objects.filter(
+                project=project,
+                visibility=Visibility.CLIENT,
+                client_approved_at__isnull=False,
+                **_client_user_q(project, "client_approved_by"),
+            ),
+            2,
+            "client_approved_by",
+            a_at="client_approved_at",
+            a_text1="title",
+            a_number="number",
+            a_key1="id",
+        ),
+        _audit_rows(
+            ChangeRequest.objects.filter(
+                project=project,
+                visibility=Visibility.CLIENT,
+                rejected_at__isnull=False,
+                **_client_user_q(project, "rejected_by"),
+            ),
+            3,
+            "rejected_by",
+            a_at="rejected_at",
+            a_text1="title",
+            a_number="number",
+            a_key1="id",
+        ),
+        _audit_rows(
+            PhaseGate.objects.filter(
+                project=project, decided_at__isnull=False, **_client_user_q(project, "decided_by")
+            ),
+            4,
+            "decided_by",
+            a_at="decided_at",
+            a_text1="status",
+            a_text2="to_phase",
+            a_key1="id",
+            a_at2="requested_at",
+        ),
+        _audit_rows(
+            FeedbackTicket.objects.filter(
+                project=project,
+                visibility=Visibility.CLIENT,
+                confirmed_at__isnull=False,
+                **_client_user_q(project, "confirmed_by"),
+            ),
+            5,
+            "confirmed_by",
+            a_at="confirmed_at",
+            a_text1="title",
+            a_number="number",
+            a_key1="id",
+            a_at2="raised_at",
+        ),
+        _audit_rows(
+            Invitation.objects.filter(project=project, **_client_user_q(project, "invited_by")),
+            6,
+            "invited_by",
+            a_at="created_at",
+            a_text1="role",
+            a_text2="email",
+            a_key1="id",
+        ),
+        _audit_rows(
+            Membership.history.model.objects.filter(
+                project_id=pid,
+                history_type__in=["~", "-"],
+                history_user__organization_id=project.client_id,
+            ),
+            7,
+            "history_user",
+            a_at="history_date",
+            a_text1="history_type",
+            a_text2="role",
+            a_text3="user__display_name",
+            a_text4="user__email",
+            a_key1="history_id",
+        ),
+    ]
+    first, *others = sources
+    rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in first.union(*others, all=True):
+        rows[row["a_source"]].append(row)
+    # Each source in its model's order (what reading it alone gave).
+    orders: dict[int, Callable[[list[dict[str, Any]]], list[dict[str, Any]]]] = {
+        0: lambda found: sorted(
+            sorted(found, key=lambda row: row["a_at"], reverse=True),
+            key=lambda row: row["a_key1"],
+        ),
+        1: lambda found: sorted(found, key=lambda row: (row["a_key1"], row["a_number"])),
+        2: lambda found: sorted(found, key=lambda row: row["a_number"], reverse=True),
+        3: lambda found: sorted(found, key=lambda row: row["a_number"], reverse=True),
+        4: lambda found: sorted(found, key=lambda row: (row["a_at2"], row["a_key1"]), reverse=True),
+        5: lambda found: sorted(
+            found, key=lambda row: (row["a_at2"], row["a_number"]), reverse=True
+        ),
+        6: lambda found: sorted(found, key=lambda row: (row["a_at"], row["a_key1"]), reverse=True),
+        7: lambda found: sorted(found, key=lambda row: (row["a_at"], row["a_key1"]), reverse=True),
+    }
     entries: list[AuditEntry] = []
-    for confirmation in Confirmation.objects.filter(
-        requirement__project=project,
-        requirement__visibility=Visibility.CLIENT,
-        **_client_user_q(project, "confirmed_by"),
-    ).select_related("requirement", "confirmed_by"):
-        requirement = confirmation.requirement
-        entries.append(
-            AuditEntry(
-                at=confirmation.confirmed_at,
-                who=str(confirmation.confirmed_by),
-                action=_("confirmed (version %(version)s)") % {"version": confirmation.version},
-                what=f"{requirement.reference} {confirmation.title}",
-                url=reverse("portal:requirement", args=[pid, requirement.pk]),
-            )
-        )
-    for acceptance_round in AcceptanceRound.objects.filter(
-        deliverable__project=project,
-        deliverable__visibility=Visibility.CLIENT,
-        decided_at__isnull=False,
-        **_client_user_q(project, "decided_by"),
-    ).select_related("deliverable", "decided_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(acceptance_round.decided_at),
-                who=str(acceptance_round.decided_by),
-                action=str(acceptance_round.get_decision_display()).lower(),
-                what=acceptance_round.deliverable.name,
-                url=reverse("portal:deliverable", args=[pid, acceptance_round.deliverable_id]),
-            )
-        )
-    # The approvals and the rejections by client people, in one query.
-    changes = (
-        ChangeRequest.objects.filter(project=project, visibility=Visibility.CLIENT)
-        .filter(
-            Q(client_approved_at__isnull=False, **_client_user_q(project, "client_approved_by"))
-            | Q(rejected_at__isnull=False, **_client_user_q(project, "rejected_by"))
-        )
-        .select_related("client_approved_by", "rejected_by")
-    )
-    approvals: list[AuditEntry] = []
-    rejections: list[AuditEntry] = []
-    for change in changes:
-        approver, rejecter = change.client_approved_by, change.rejected_by
-        if (
-            change.client_approved_at is not None
-            and approver is not None
-            and approver.organization_id == project.client_id
-        ):
-            approvals.append(
-                AuditEntry(
-                    at=change.client_approved_at,
-                    who=str(approver),
-                    action=_("approved"),
-                    what=f"{change.reference} {change.title}",
-                    url=reverse("portal:change_request", args=[pid, change.pk]),
-                )
-            )
-        if (
-            change.rejected_at is not None
-            and rejecter is not None
-            and rejecter.organization_id == project.client_id
-        ):
-            rejections.append(
-                AuditEntry(
-                    at=change.rejected_at,
-                    who=str(rejecter),
-                    action=_("rejected"),
-                    what=f"{change.reference} {change.title}",
-                    url=reverse("portal:change_request", args=[pid, change.pk]),
-                )
-            )
-    entries += approvals + rejections
-    for gate in PhaseGate.objects.filter(
-        project=project, decided_at__isnull=False, **_client_user_q(project, "decided_by")
-    ).select_related("decided_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(gate.decided_at),
-                who=str(gate.decided_by),
-                action=str(gate.get_status_display()).lower(),
-                what=_("Move to %(phase)s") % {"phase": gate.get_to_phase_display()},
-                url=reverse("portal:gate", args=[pid, gate.pk]),
-            )
-        )
-    for ticket in FeedbackTicket.objects.filter(
-        project=project,
-        visibility=Visibility.CLIENT,
-        confirmed_at__isnull=False,
-        **_client_user_q(project, "confirmed_by"),
-    ).select_related("confirmed_by"):
-        entries.append(
-            AuditEntry(
-                at=_when(ticket.confirmed_at),
-                who=str(ticket.confirmed_by),
-                action=_("confirmed the resolution"),
-                what=f"{ticket.reference} {ticket.title}",
-                url=reverse("feedback:portal_ticket", args=[pid, ticket.pk]),
-            )
-        )
-    for invitation in Invitation.objects.filter(
-        project=project, **_client_user_q(project, "invited_by")
-    ).select_related("invited_by"):
-        entries.append(
-            AuditEntry(
-                at=invitation.created_at,
-                who=str(invitation.invited_by),
-                action=_("invited as %(role)s") % {"role": invitation.get_role_display()},
-                what=invitation.email,
-                url="",
-            )
-        )
-    history = Membership.history.model.objects.filter(
-        project_id=pid,
-        history_type__in=["~", "-"],
-        history_user__organization_id=project.client_id,
-    ).select_related("history_user", "user")
-    for record in history:
-        action = (
-            _("removed the access of")
-            if record.history_type == "-"
-            else _("set the role to %(role)s for") % {"role": record.get_role_display()}
-        )
-        entries.append(
-            AuditEntry(
-                at=record.history_date,
-                who=str(record.history_user),
-                action=action,
-                what=str(record.user),
-                url="",
-            )
-        )
+    for source, order in orders.items():
+        for row in order(rows[source]):
+            entries.append(_audit_entry(source, row, pid))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def _audit_entry(source: int, row: dict[str, Any], pid: int) -> AuditEntry:
+    """The entry of one row of the audit log's union (`source`: its part)."""
+    who = _person(row["a_who_name"], row["a_who_email"])
+    at = _when(row["a_at"])
+    if source == 0:
+        return AuditEntry(
+            at=at,
+            who=who,
+            action=_("confirmed (version %(version)s)") % {"version": row["a_key2"]},
+            what=f"REQ-{row['a_number']} {row['a_text1']}",
+            url=reverse("portal:requirement", args=[pid, row["a_key1"]]),
+        )
+    if source == 1:
+        return AuditEntry(
+            at=at,
+            who=who,
+            action=_display(AcceptanceRound, "decision", row["a_text1"]).lower(),
+            what=row["a_text2"],
+            url=reverse("portal:deliverable", args=[pid, row["a_key1"]]),
+        )
+    if source in (2, 3):
+        return AuditEntry(
+            at=at,
+            who=who,
+            action=_("approved") if source == 2 else _("rejected"),
+            what=f"CR-{row['a_number']} {row['a_text1']}",
+            url=reverse("portal:change_request", args=[pid, row["a_key1"]]),
+        )
+    if source == 4:
+        return AuditEntry(
+            at=at,
+            who=who,
+            action=_display(PhaseGate, "status", row["a_text1"]).lower(),
+            what=_("Move to %(phase)s")
+            % {"phase": _display(PhaseGate, "to_phase", row["a_text2"])},
+            url=reverse("portal:gate", args=[pid, row["a_key1"]]),
+        )
+    if source == 5:
+        return AuditEntry(
+            at=at,
+            who=who,
+            action=_("confirmed the resolution"),
+            what=f"FB-{row['a_number']} {row['a_text1']}",
+            url=reverse("feedback:portal_ticket", args=[pid, row["a_key1"]]),
+        )
+    if source == 6:
+        return AuditEntry(
+            at=at,
+            who=who,
+            action=_("invited as %(role)s")
+            % {"role": _display(Invitation, "role", row["a_text1"])},
+            what=row["a_text2"],
+            url="",
+        )
+    action = (
+        _("removed the access of")
+        if row["a_text1"] == "-"
+        else _("set the role to %(role)s for")
+        % {"role": _display(Membership, "role", row["a_text2"])}
+    )
+    return AuditEntry(
+        at=at, who=who, action=action, what=_person(row["a_text3"], row["a_text4"]), url=""
+    )
 
 
 @dataclass(frozen=True)

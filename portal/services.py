@@ -3,11 +3,13 @@ reminders and the "view as this client" log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -103,10 +105,26 @@ def reply_by(
     return add_business_days(since, response_days, calendar)
 
 
-def with_answer_by(items: list[WaitingItem]) -> list[WaitingItem]:
+def with_client_response_days(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`projects`, each with its response time in business days as `client_response_days`
+    (None where none is set), read with them."""
+    return projects.annotate(client_response_days=F("client_response_time__client_response_days"))
+
+
+def with_answer_by(
+    items: list[WaitingItem], *, projects: Sequence[Project] = ()
+) -> list[WaitingItem]:
     """The items with the day the team asks for an answer (one query for the projects'
-    response times; each client's calendar looked up once)."""
-    days = client_response_days_for(sorted({item.project.pk for item in items}))
+    response times; each client's calendar looked up once). A page that has read the items'
+    projects with their response times (with_client_response_days) passes them, and the
+    response times are not read again."""
+    wanted = sorted({item.project.pk for item in items})
+    known = {
+        project.pk: project.client_response_days or DEFAULT_CLIENT_RESPONSE_DAYS
+        for project in projects
+        if hasattr(project, "client_response_days")
+    }
+    days = known if all(pk in known for pk in wanted) else client_response_days_for(wanted)
     calendars: dict[tuple[int | None, int], WorkCalendar] = {}
     return [
         replace(item, answer_by=reply_by(item, days[item.project.pk], calendars)) for item in items

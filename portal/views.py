@@ -17,7 +17,7 @@ from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
 from portal.selectors import client_overview_for, previous_visit_of
-from portal.services import project_visit_record, with_answer_by
+from portal.services import project_visit_record, with_answer_by, with_client_response_days
 from projects.forms.deliverables import AcceptanceDecisionForm
 from projects.forms.documents import (
     ClientDocumentUploadForm,
@@ -87,7 +87,9 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         if view_as is not None:
             items = [item for item in items if item.project.pk == view_as.project_id]
             projects = projects.filter(pk=view_as.project_id)
-        context.update(waiting_items=with_answer_by(items), projects=projects)
+        # The projects' response times come with them, for the items' answer-by days.
+        rows = list(with_client_response_days(projects))
+        context.update(waiting_items=with_answer_by(items, projects=rows), projects=rows)
         return context
 
 

@@ -154,7 +154,7 @@ class WaitSource(Protocol):
 ResponseDays = Callable[[list[int]], dict[int, int]]
 
 # The columns a WaitQuery's rows give, so that the rows of every such source are read in one
-# union: the project, two texts, a number, two moments, two days and two sort keys.
+# union: the project, two texts, a number, four moments, two days and two sort keys.
 WAIT_COLUMNS = (
     "w_project",
     "w_text1",
@@ -162,6 +162,8 @@ WAIT_COLUMNS = (
     "w_number",
     "w_at1",
     "w_at2",
+    "w_at3",
+    "w_at4",
     "w_day1",
     "w_day2",
     "w_key1",
@@ -174,6 +176,8 @@ _WAIT_COLUMN_TYPES: dict[str, type[Field[Any, Any]]] = {
     "w_number": BigIntegerField,
     "w_at1": DateTimeField,
     "w_at2": DateTimeField,
+    "w_at3": DateTimeField,
+    "w_at4": DateTimeField,
     "w_day1": DateField,
     "w_day2": DateField,
     "w_key1": BigIntegerField,
@@ -282,8 +286,8 @@ def delay_shares_for(
     response_days: dict[int, int] | None = None,
 ) -> dict[int, DelayShare]:
     """The delay share of each project, by id: one query for the WaitQuery sources, one per
-    other source, one for the response times, one for the provider and at most one for the
-    clients' calendars not cached, whatever the number of projects.
+    other source, one for the response times, and at most one for the provider and one for the
+    clients' calendars when not cached, whatever the number of projects.
     With `client_view`, only what a client may read: items the team keeps internal are left out
     of the list and of the counts. A caller that has read the projects' response times
     (response_days_for) passes them as `response_days`, and they are not read again."""

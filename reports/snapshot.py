@@ -17,6 +17,19 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    F,
+    Field,
+    IntegerField,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import translation
 
 from projects.health import project_health_many
@@ -205,50 +218,113 @@ def _timeline(request: SnapshotRequest, milestones: list[Milestone]) -> dict[str
     }
 
 
+# The columns of the union that reads what awaits the client: the source (0 deliverables,
+# 1 requirements, 2 change requests), the project, two texts, a moment, a day, an amount and two
+# sort keys.
+_AWAITING_COLUMN_TYPES: dict[str, Field[Any, Any]] = {
+    "a_source": IntegerField(),
+    "a_project": BigIntegerField(),
+    "a_text1": TextField(),
+    "a_text2": TextField(),
+    "a_at": DateTimeField(),
+    "a_day": DateField(),
+    "a_amount": DecimalField(max_digits=14, decimal_places=2),
+    "a_key1": BigIntegerField(),
+    "a_key2": BigIntegerField(),
+}
+
+
+def _awaiting_rows(queryset: QuerySet[Any], source: int, **columns: str) -> QuerySet[Any]:
+    """`queryset` as rows of the union of what awaits the client: `columns` by field name, the
+    others null (typed: a union's column takes one type)."""
+    annotations = {
+        name: Cast(F(columns[name]), kind)
+        if name in columns
+        else Cast(Value(source if name == "a_source" else None), kind)
+        for name, kind in _AWAITING_COLUMN_TYPES.items()
+    }
+    rows: QuerySet[Any] = (
+        queryset.order_by().annotate(**annotations).values(*_AWAITING_COLUMN_TYPES)
+    )
+    return rows
+
+
 def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, list[Any]]]:
-    """What waits for each client's decision (client-visible only), three queries for all."""
+    """What waits for each client's decision (client-visible only), one query for all: the
+    deliverables, the requirements and the change requests in one union."""
     ids = [project.pk for project in projects]
     result: dict[int, dict[str, list[Any]]] = {
         pk: {"deliverables": [], "requirements": [], "change_requests": []} for pk in ids
     }
-    deliverables = (
+    deliverables = _awaiting_rows(
         Deliverable.objects.filter(
             project__in=ids,
             status=Deliverable.Status.SUBMITTED,
             visibility=Visibility.CLIENT,
             milestone__visibility=Visibility.CLIENT,
-        )
-        .select_related("milestone")
-        .order_by("submitted_at", "id")
+        ),
+        0,
+        a_project="project_id",
+        a_text1="name",
+        a_text2="milestone__name",
+        a_at="submitted_at",
+        a_day="due_date",
+        a_key1="id",
     )
-    for d in deliverables:
-        result[d.project_id]["deliverables"].append(
+    requirements = _awaiting_rows(
+        Requirement.objects.filter(
+            project__in=ids, status=Requirement.Status.CLARIFIED, visibility=Visibility.CLIENT
+        ),
+        1,
+        a_project="project_id",
+        a_text1="title",
+        a_text2="priority",
+        a_key1="number",
+    )
+    changes = _awaiting_rows(
+        ChangeRequest.objects.filter(
+            project__in=ids,
+            status=ChangeRequest.Status.ASSESSED,
+            visibility=Visibility.CLIENT,
+            client_approved_at__isnull=True,
+        ),
+        2,
+        a_project="project_id",
+        a_text1="title",
+        a_amount="cost_impact",
+        a_key1="number",
+    )
+    rows: dict[int, list[dict[str, Any]]] = {0: [], 1: [], 2: []}
+    for row in deliverables.union(requirements, changes, all=True):
+        rows[row["a_source"]].append(row)
+    # The deliverables by submission (none last, as PostgreSQL orders them), then id; the
+    # requirements and the change requests by number.
+    for row in sorted(
+        rows[0], key=lambda row: (row["a_at"] is None, row["a_at"] or 0, row["a_key1"])
+    ):
+        result[row["a_project"]]["deliverables"].append(
             {
-                "name": d.name,
-                "milestone": d.milestone.name,
-                "submitted_at": _iso(d.submitted_at),
-                "due_date": _iso(d.due_date),
+                "name": row["a_text1"],
+                "milestone": row["a_text2"],
+                "submitted_at": _iso(row["a_at"]),
+                "due_date": _iso(row["a_day"]),
             }
         )
-    requirements = Requirement.objects.filter(
-        project__in=ids, status=Requirement.Status.CLARIFIED, visibility=Visibility.CLIENT
-    ).order_by("number")
-    for r in requirements:
-        result[r.project_id]["requirements"].append(
-            {"reference": r.reference, "title": r.title, "priority": r.priority}
-        )
-    changes = ChangeRequest.objects.filter(
-        project__in=ids,
-        status=ChangeRequest.Status.ASSESSED,
-        visibility=Visibility.CLIENT,
-        client_approved_at__isnull=True,
-    ).order_by("number")
-    for c in changes:
-        result[c.project_id]["change_requests"].append(
+    for row in sorted(rows[1], key=lambda row: row["a_key1"]):
+        result[row["a_project"]]["requirements"].append(
             {
-                "reference": c.reference,
-                "title": c.title,
-                "cost_impact": str(c.cost_impact) if c.cost_impact is not None else None,
+                "reference": f"REQ-{row['a_key1']}",
+                "title": row["a_text1"],
+                "priority": row["a_text2"],
+            }
+        )
+    for row in sorted(rows[2], key=lambda row: row["a_key1"]):
+        amount = row["a_amount"]
+        result[row["a_project"]]["change_requests"].append(
+            {
+                "reference": f"CR-{row['a_key1']}",
+                "title": row["a_text1"],
+                "cost_impact": str(amount) if amount is not None else None,
             }
         )
     return result
