@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
 
 from common.errors import NotFound
 from discussions.models import Attachment, Entry
@@ -31,24 +31,37 @@ def entry_list_for(*, user: User, target: Any) -> QuerySet[Entry]:
 
 def thread_entries_for(*, target: Any, internal: bool) -> list[Entry]:
     """The entries of the item's thread, oldest first, without the internal notes unless
-    `internal`; each carries its files as `files`, oldest first. Two queries whether or not the
-    thread has entries (a prefetch would skip the second for none); the files are read for the
-    thread and kept only on the entries listed, so an internal note's files go with it. The
-    caller has checked that the reader may see the item."""
-    thread = Q(
+    `internal`; each carries its files as `files` (pk, original_name, size, oldest first). One
+    query: the entries joined to their files, a row per file (one for an entry without any),
+    so an internal note's files go with it. The caller has checked that the reader may see the
+    item."""
+    entries = Entry.objects.filter(
         thread__content_type=ContentType.objects.get_for_model(target),
         thread__object_id=target.pk,
-    )
-    entries = Entry.objects.filter(thread).select_related("author")
+    ).select_related("author")
     if not internal:
         entries = entries.filter(kind=Entry.Kind.REPLY)
-    listed = list(entries.order_by("created_at", "pk"))
-    files: dict[int, list[Attachment]] = {entry.pk: [] for entry in listed}
-    for attachment in Attachment.objects.filter(thread, entry__isnull=False).order_by(
-        "uploaded_at", "pk"
-    ):
-        if attachment.entry_id in files:
-            files[attachment.entry_id].append(attachment)
+    rows = entries.annotate(
+        file_pk=F("attachments__pk"),
+        file_name=F("attachments__original_name"),
+        file_size=F("attachments__size"),
+    ).order_by("created_at", "pk", "attachments__uploaded_at", "attachments__pk")
+    listed: list[Entry] = []
+    files: dict[int, list[Attachment]] = {}
+    row: Any
+    for row in rows:
+        if row.pk not in files:
+            listed.append(row)
+            files[row.pk] = []
+        if row.file_pk is not None:
+            files[row.pk].append(
+                Attachment(
+                    pk=row.file_pk,
+                    entry_id=row.pk,
+                    original_name=row.file_name,
+                    size=row.file_size,
+                )
+            )
     for entry in listed:
         entry.files = files[entry.pk]  # type: ignore[attr-defined]
     return listed

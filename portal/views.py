@@ -329,11 +329,14 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
     template_name = "portal/deliverable.html"
 
     def get_deliverable(self) -> Deliverable:
-        return deliverable_get_for(
+        deliverable = deliverable_get_for(
             user=self.request.user,
             project=self.project,
             deliverable_id=self.kwargs["deliverable_id"],
         )
+        # One of the page's project: the project already loaded, not read again.
+        deliverable.project = self.project
+        return deliverable
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -343,15 +346,21 @@ class PortalDeliverableView(PortalPageMixin, ProjectPageMixin, TemplateView):
             deliverable.status == Deliverable.Status.SUBMITTED and not self.project.is_closed
         )
         may_decide = can_accept_deliverable(self.request.user, self.project) and awaits_client
+        rounds = list(deliverable_rounds(deliverable=deliverable))
+        # The round awaiting the answer, from the rounds read for the timeline (newest first):
+        # the earliest unanswered one.
+        unanswered = [
+            acceptance_round for acceptance_round in rounds if not acceptance_round.decision
+        ]
         context.update(
             deliverable=deliverable,
-            rounds=deliverable_rounds(deliverable=deliverable),
+            rounds=rounds,
             documents=document_list_for(
                 user=self.request.user, project=self.project, deliverable=deliverable
             ),
             may_decide=may_decide,
             awaits_client=awaits_client,
-            open_round=deliverable.rounds.filter(decision="").first() if may_decide else None,
+            open_round=unanswered[-1] if may_decide and unanswered else None,
             decision_form=kwargs.get("decision_form") or AcceptanceDecisionForm(criteria=criteria),
         )
         return context

@@ -4,9 +4,12 @@ admins) sees every change request of its projects, a client member only the clie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 
 from common.errors import NotFound
 from projects.models import Membership, Project, Role, Visibility
@@ -71,27 +74,41 @@ def change_request_get_for(*, user: User, project: Project, cr_id: int) -> Chang
     return cr
 
 
-def change_request_summary_for(*, user: User, project: Project) -> dict[str, Any]:
-    """The cumulative impact of the approved change requests `user` may see: days per milestone,
-    total cost; and how many are approved, rejected and pending. Two queries."""
-    scope = change_request_list_for(user=user, project=project)
-    counts = scope.aggregate(
-        approved=Count("pk", filter=Q(status=ChangeRequest.Status.APPROVED)),
-        rejected=Count("pk", filter=Q(status=ChangeRequest.Status.REJECTED)),
-        pending=Count(
-            "pk",
-            filter=Q(status__in=[ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED]),
+def change_request_summary_of(change_requests: Sequence[ChangeRequest]) -> dict[str, Any]:
+    """The cumulative impact of the approved change requests among `change_requests`, as read
+    by change_request_list_for for the list they sum up (no query of its own): days per
+    milestone (only the schedule impacts the reader may see), total cost; and how many are
+    approved, rejected and pending."""
+    approved = [cr for cr in change_requests if cr.status == ChangeRequest.Status.APPROVED]
+    pending = (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
+    days: dict[int, dict[str, Any]] = {}
+    for cr in approved:
+        for impact in cr.schedule_impacts.all():
+            row = days.setdefault(
+                impact.milestone_id,
+                {
+                    "milestone_id": impact.milestone_id,
+                    "milestone__name": impact.milestone.name,
+                    "milestone__baseline_due_date": impact.milestone.baseline_due_date,
+                    "days": 0,
+                },
+            )
+            row["days"] += impact.days
+    return {
+        "approved": len(approved),
+        "rejected": sum(cr.status == ChangeRequest.Status.REJECTED for cr in change_requests),
+        "pending": sum(cr.status in pending for cr in change_requests),
+        "cost": sum((cr.cost_impact for cr in approved), Decimal(0)) or 0,
+        # By baseline due date (a milestone without one last), then as created.
+        "milestones": sorted(
+            days.values(),
+            key=lambda row: (
+                row["milestone__baseline_due_date"] is None,
+                row["milestone__baseline_due_date"] or date.min,
+                row["milestone_id"],
+            ),
         ),
-        cost=Sum("cost_impact", filter=Q(status=ChangeRequest.Status.APPROVED)),
-    )
-    days = (
-        schedule_impacts_visible_to(user=user, project=project)
-        .filter(change_request__in=scope.filter(status=ChangeRequest.Status.APPROVED).values("pk"))
-        .values("milestone_id", "milestone__name", "milestone__baseline_due_date")
-        .annotate(days=Sum("days"))
-        .order_by("milestone__baseline_due_date", "milestone_id")
-    )
-    return {**counts, "cost": counts["cost"] or 0, "milestones": list(days)}
+    }
 
 
 def change_requests_awaiting_decision_for(*, user: User) -> QuerySet[ChangeRequest]:

@@ -39,7 +39,7 @@ from stakeholders.models import ChangeRequest, Requirement
 from stakeholders.selectors.changes import (
     change_request_get_for,
     change_request_list_for,
-    change_request_summary_for,
+    change_request_summary_of,
 )
 from stakeholders.selectors.requirements import requirement_list_for
 from stakeholders.services.changes import (
@@ -72,9 +72,10 @@ class ChangeRequestListMixin(ProjectPageMixin):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        change_requests = list(change_request_list_for(user=user, project=self.project))
         context.update(
-            change_requests=change_request_list_for(user=user, project=self.project),
-            summary=change_request_summary_for(user=user, project=self.project),
+            change_requests=change_requests,
+            summary=change_request_summary_of(change_requests),
             may_create=can_submit_requirement(user, self.project),
             form=kwargs.get("form") or self.form_class(requirements=self.linkable()),
         )
