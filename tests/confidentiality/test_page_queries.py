@@ -70,7 +70,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "scorecards:team_xlsx": 15,
     "stakeholders:change_request": 12,
     "stakeholders:change_requests": 9,
-    "stakeholders:meeting": 10,
     "stakeholders:portal_meeting": 9,
     "stakeholders:register": 9,
     "stakeholders:requirement": 15,
