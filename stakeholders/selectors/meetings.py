@@ -4,12 +4,13 @@ select_related / prefetch_related."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -43,33 +44,42 @@ def _visible_minutes(client_only: bool) -> Case | F:
     )
 
 
-def meeting_list_for(*, user: User, project: Project) -> QuerySet[Meeting]:
+def _decisions_and_items(client_only: bool) -> tuple[Prefetch[Any], Prefetch[Any]]:
+    decisions = MeetingDecision.objects.all()
+    items = ActionItem.objects.select_related("owner")
+    if client_only:
+        decisions = decisions.filter(meeting__minutes_visibility=Visibility.CLIENT)
+        items = items.filter(meeting__minutes_visibility=Visibility.CLIENT)
+    return Prefetch("decisions", queryset=decisions), Prefetch("action_items", queryset=items)
+
+
+def meeting_list_for(
+    *, user: User, project: Project, with_people: bool = True
+) -> QuerySet[Meeting]:
     """The project's meetings `user` may see, latest first: a client sees only client-visible
     meetings and, in them, only the attendees they may see (members of the project and
     client-visible stakeholders). `visible_minutes` is what the user may read of the minutes
     (empty for a client when they are internal); `minutes` itself is deferred for clients, and
-    decisions and action items are prefetched only where the minutes are visible."""
+    decisions and action items are prefetched only where the minutes are visible. With
+    with_people=False neither attendees nor stakeholder attendees are prefetched."""
     client_only = is_client_only(user, project)
     meetings = Meeting.objects.filter(project=project).annotate(
         visible_minutes=_visible_minutes(client_only)
     )
-    decisions = MeetingDecision.objects.all()
-    items = ActionItem.objects.select_related("owner")
     attendees = get_user_model().objects.order_by("display_name", "email")
     stakeholders = Stakeholder.objects.order_by("name")
     if client_only:
         meetings = meetings.filter(visibility=Visibility.CLIENT).defer("minutes")
-        decisions = decisions.filter(meeting__minutes_visibility=Visibility.CLIENT)
-        items = items.filter(meeting__minutes_visibility=Visibility.CLIENT)
         attendees = attendees.filter(
             pk__in=Membership.objects.filter(project=project).values("user_id")
         )
         stakeholders = stakeholders.filter(visibility=Visibility.CLIENT)
+    meetings = meetings.prefetch_related(*_decisions_and_items(client_only))
+    if not with_people:
+        return meetings
     return meetings.prefetch_related(
         Prefetch("attendees", queryset=attendees),
         Prefetch("stakeholder_attendees", queryset=stakeholders),
-        Prefetch("decisions", queryset=decisions),
-        Prefetch("action_items", queryset=items),
     )
 
 
@@ -89,11 +99,61 @@ def meeting_rows_for(*, user: User, project: Project) -> QuerySet[Meeting]:
     )
 
 
-def meeting_get_for(*, user: User, project: Project, meeting_id: int) -> Meeting:
-    meeting = meeting_list_for(user=user, project=project).filter(pk=meeting_id).first()
+def meeting_get_for(
+    *, user: User, project: Project, meeting_id: int, with_people: bool = True
+) -> Meeting:
+    """One meeting of meeting_list_for; with_people=False leaves its attendees and stakeholder
+    attendees unread (meeting_people_for reads them with the project's people)."""
+    meetings = meeting_list_for(user=user, project=project, with_people=with_people)
+    meeting = meetings.filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound
     return meeting
+
+
+def _keep(instance: Meeting, name: str, rows: list[Any]) -> None:
+    """Keep `rows` as what instance.<name>.all() gives, as prefetch_related would."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def meeting_people_for(
+    *, project: Project, meeting: Meeting
+) -> tuple[list[Any], list[Stakeholder]]:
+    """The project's members (stakeholders.views.register.project_members) and its stakeholders
+    as the provider side may choose them, in two queries that also fill meeting.attendees and
+    meeting.stakeholder_attendees as the provider side sees them (meeting_get_for with
+    with_people=False): each person or stakeholder is read once, attendee or choice or both."""
+    attending_people = Meeting.attendees.through.objects.filter(meeting=meeting)
+    members = Membership.objects.filter(project=project)
+    people = list(
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=members.values("user_id")) | Q(pk__in=attending_people.values("user_id"))
+        )
+        .annotate(
+            is_member=Exists(members.filter(user=OuterRef("pk"))),
+            attends=Exists(attending_people.filter(user=OuterRef("pk"))),
+        )
+        .order_by("display_name", "email")
+    )
+    attending = Meeting.stakeholder_attendees.through.objects.filter(meeting=meeting)
+    stakeholders = list(
+        Stakeholder.objects.filter(
+            Q(project=project) | Q(pk__in=attending.values("stakeholder_id"))
+        )
+        .annotate(attends=Exists(attending.filter(stakeholder=OuterRef("pk"))))
+        .select_related("user")
+        .order_by("name", "id")
+    )
+    _keep(meeting, "attendees", [person for person in people if person.attends])
+    _keep(meeting, "stakeholder_attendees", [s for s in stakeholders if s.attends])
+    return (
+        [person for person in people if person.is_member],
+        [s for s in stakeholders if s.project_id == project.pk],
+    )
 
 
 def _action_item_scope_for(user: User) -> QuerySet[ActionItem]:

@@ -28,7 +28,12 @@ from stakeholders.forms.meetings import (
     MinutesEditForm,
 )
 from stakeholders.permissions import can_manage_meetings
-from stakeholders.selectors.meetings import meeting_get_for, meeting_list_for, meeting_rows_for
+from stakeholders.selectors.meetings import (
+    meeting_get_for,
+    meeting_list_for,
+    meeting_people_for,
+    meeting_rows_for,
+)
 from stakeholders.selectors.register import stakeholder_list_for
 from stakeholders.services.meetings import (
     action_item_create,
@@ -153,10 +158,18 @@ class MeetingDetailMixin(ProjectPageMixin):
     request: AuthenticatedHttpRequest
     kwargs: dict[str, Any]
 
+    def reads_people_apart(self) -> bool:
+        """Whether the page reads the meeting's attendees with the project's people
+        (meeting_people_for) rather than with the meeting."""
+        return False
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["meeting"] = meeting_get_for(
-            user=self.request.user, project=self.project, meeting_id=self.kwargs["meeting_id"]
+            user=self.request.user,
+            project=self.project,
+            meeting_id=self.kwargs["meeting_id"],
+            with_people=not self.reads_people_apart(),
         )
         return context
 
@@ -189,18 +202,24 @@ class MeetingDetailView(StaffPageMixin, MeetingDetailMixin, TemplateView):
             },
         )
 
+    def reads_people_apart(self) -> bool:
+        return can_manage_meetings(self.request.user, self.project)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         meeting = context["meeting"]
         may_manage = can_manage_meetings(self.request.user, self.project)
+        if may_manage:
+            # The members and stakeholders the forms offer, read with the meeting's attendees.
+            members, stakeholders = meeting_people_for(project=self.project, meeting=meeting)
         action_form = kwargs.get("action_form") or ActionItemForm(members=self._members())
         meeting_form = kwargs.get("meeting_form") or self._meeting_form(meeting)
         if may_manage:
-            # Both forms (shown to who manages) offer the members read once; their querysets
-            # still check a post.
-            members = list(self._members())
+            # The forms (shown to who manages) offer the rows read once; their querysets still
+            # check a post.
             offer(action_form.fields["owner"], members)
             offer(meeting_form.fields["attendees"], members)
+            offer(meeting_form.fields["stakeholder_attendees"], stakeholders)
         context.update(
             may_manage=may_manage,
             minutes_form=kwargs.get("minutes_form")
