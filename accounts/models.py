@@ -229,9 +229,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.is_staff and self.is_provider_user
 
     @cached_property
-    def project_roles(self) -> dict[int, str]:
-        """{project id: role} of this user's memberships, read once per request."""
-        return dict(self.memberships.values_list("project_id", "role"))
+    def project_roles(self) -> ProjectRoles:
+        """{project id: role} of this user's memberships, read once per request, with each
+        project's client (`clients`)."""
+        rows = list(self.memberships.values_list("project_id", "role", "project__client_id"))
+        roles = ProjectRoles((project_id, role) for project_id, role, _ in rows)
+        roles.clients = {project_id: client_id for project_id, _, client_id in rows}
+        return roles
+
+
+class ProjectRoles(dict[int, str]):
+    """A person's {project id: role} (User.project_roles), with `clients`, {project id: its
+    client's id}, read with them. A role added to the dict afterwards has no client there."""
+
+    clients: dict[int, int]
 
 
 def _new_nonce() -> str:

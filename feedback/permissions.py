@@ -103,6 +103,14 @@ def can_manage_account(user: User, organization: Organization | None) -> bool:
         return True
     if not user.is_provider_user:
         return False
+    roles = user.project_roles
+    clients = getattr(roles, "clients", None)
+    if clients is not None and clients.keys() >= roles.keys():
+        # The person's roles, read once a request, tell it with their projects' clients.
+        return any(
+            role == Role.AM and clients[project_id] == organization.pk
+            for project_id, role in roles.items()
+        )
     return user.memberships.filter(project__client=organization, role=Role.AM).exists()
 
 

@@ -5,7 +5,9 @@ opportunities (the account manager and staff admins only).
 from __future__ import annotations
 
 from django.db.models import (
+    Count,
     QuerySet,
+    Window,
 )
 
 from accounts.models import Organization, User
@@ -17,7 +19,7 @@ from feedback.models import (
     TicketKind,
 )
 from feedback.permissions import can_manage_account
-from feedback.selectors.tickets import _with_related
+from feedback.selectors.tickets import _with_related, with_sla_provider
 from projects.models import Membership, Project
 
 # --- The account -------------------------------------------------------------------------------
@@ -57,6 +59,20 @@ def account_complaints(*, organization: Organization) -> QuerySet[FeedbackTicket
     return _with_related(
         FeedbackTicket.objects.filter(project__client=organization, kind=TicketKind.COMPLAINT)
     ).order_by("-raised_at", "-pk")
+
+
+def account_complaints_shown(
+    *, organization: Organization, limit: int
+) -> tuple[list[FeedbackTicket], int]:
+    """The account's latest `limit` complaints and how many it has, in one query; each carries
+    the provider's id and time zone for the SLA calendar (with_sla_provider)."""
+    complaints: list[FeedbackTicket] = list(
+        with_sla_provider(account_complaints(organization=organization)).annotate(
+            complaints_total=Window(Count("pk"))
+        )[:limit]
+    )
+    total: int = getattr(complaints[0], "complaints_total", 0) if complaints else 0
+    return complaints, total
 
 
 def interaction_list_for(*, user: User, organization: Organization) -> QuerySet[Interaction]:

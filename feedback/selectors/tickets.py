@@ -14,10 +14,11 @@ from django.db.models import (
     Count,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, User
 from common.errors import NotFound
 from feedback.models import (
     FeedbackTicket,
@@ -71,11 +72,33 @@ def ticket_list_for(
 
 
 def ticket_get_for(*, user: User, project: Project, ticket_id: int) -> FeedbackTicket:
-    """The ticket, or NotFound alike for a missing and a forbidden one."""
-    ticket = ticket_list_for(user=user, project=project).filter(pk=ticket_id).first()
+    """The ticket, or NotFound alike for a missing and a forbidden one. It carries the provider
+    organisation's id and time zone for its SLA calendar (with_sla_provider)."""
+    tickets = with_sla_provider(ticket_list_for(user=user, project=project).filter(pk=ticket_id))
+    ticket = tickets.first()
     if ticket is None or not can_view_ticket(user, ticket):
         raise NotFound()
     return ticket
+
+
+def with_sla_provider(tickets: QuerySet[FeedbackTicket]) -> QuerySet[FeedbackTicket]:
+    """Each ticket with the provider organisation's id and time zone (None without a provider),
+    which the SLA calendar reads: see sla_provider_of."""
+    provider = Organization.objects.filter(kind=Organization.Kind.PROVIDER).order_by("name")
+    return tickets.annotate(
+        sla_provider_id=Subquery(provider.values("pk")[:1]),
+        sla_provider_time_zone=Subquery(provider.values("time_zone")[:1]),
+    )
+
+
+def sla_provider_of(tickets: list[FeedbackTicket]) -> tuple[int | None, str | None] | None:
+    """The provider's (id, time zone) read with tickets through with_sla_provider, for
+    sla_calendar; None when there is no such ticket (sla_calendar reads them then)."""
+    for ticket in tickets:
+        zone = getattr(ticket, "sla_provider_time_zone", ...)
+        if zone is not ...:
+            return ticket.sla_provider_id, zone  # type: ignore[attr-defined]
+    return None
 
 
 def ticket_search_scope_for(

@@ -52,17 +52,23 @@ DEFAULT_SLA_TARGETS: dict[str, tuple[int, int]] = {
 # --- SLA -----------------------------------------------------------------------------------------
 
 
-def sla_calendar(*, around: date | None = None) -> BusinessCalendar:
+def sla_calendar(
+    *, around: date | None = None, provider: tuple[int | None, str | None] | None = None
+) -> BusinessCalendar:
     """The provider's business hours: its organisation's time zone (UTC without a provider),
     RAPPORT_SLA_BUSINESS_HOURS ("09:00-18:00") and RAPPORT_SLA_WORKING_DAYS ("1-5", ISO
     weekday numbers), with the holidays and make-up working days of the provider
-    organisation's working calendar for the years around `around` (by default today)."""
-    provider = (
-        Organization.objects.filter(kind=Organization.Kind.PROVIDER)
-        .values_list("pk", "time_zone")
-        .first()
-    )
+    organisation's working calendar for the years around `around` (by default today).
+    `provider` is the organisation's (id, time zone) when the caller read them already (both
+    None without a provider)."""
+    if provider is None:
+        provider = (
+            Organization.objects.filter(kind=Organization.Kind.PROVIDER)
+            .values_list("pk", "time_zone")
+            .first()
+        )
     provider_id, zone = provider if provider is not None else (None, "UTC")
+    zone = zone or "UTC"
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -19,7 +19,7 @@ from accounts.mixins import StaffPageMixin
 from common.pages import run_form
 from feedback.forms.account import InteractionForm, OpportunityForm
 from feedback.selectors.account import (
-    account_complaints,
+    account_complaints_shown,
     account_contacts,
     account_get_for,
     account_interactions,
@@ -28,7 +28,7 @@ from feedback.selectors.account import (
     opportunity_get_for,
 )
 from feedback.selectors.satisfaction import client_satisfaction_history
-from feedback.selectors.tickets import with_clocks
+from feedback.selectors.tickets import sla_provider_of, with_clocks
 from feedback.services.account import interaction_record, opportunity_create, opportunity_update
 from feedback.services.sla import sla_calendar
 
@@ -54,14 +54,17 @@ class AccountView(StaffPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         organization = self.organization
-        all_complaints = account_complaints(organization=organization)
-        complaints = list(all_complaints[:ACCOUNT_COMPLAINTS_SHOWN])
+        complaints, complaints_total = account_complaints_shown(
+            organization=organization, limit=ACCOUNT_COMPLAINTS_SHOWN
+        )
         context.update(
             client=organization,
             projects=account_projects(organization=organization),
             contacts=account_contacts(organization=organization),
-            complaints=with_clocks(complaints, calendar=sla_calendar()),
-            complaints_total=all_complaints.count(),
+            complaints=with_clocks(
+                complaints, calendar=sla_calendar(provider=sla_provider_of(complaints))
+            ),
+            complaints_total=complaints_total,
             # The organisation was read through account_get_for, which checked who manages it.
             interactions=account_interactions(organization=organization),
             opportunities=account_opportunities(organization=organization),

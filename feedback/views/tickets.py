@@ -36,6 +36,7 @@ from feedback.permissions import (
 from feedback.selectors.tickets import (
     attachment_get_for,
     attachment_list_for,
+    sla_provider_of,
     ticket_clocks,
     ticket_get_for,
     ticket_history_for,
@@ -95,7 +96,7 @@ class TicketDetailMixin(ProjectPageMixin):
 
     def ticket_context(self, ticket: FeedbackTicket, **forms: Any) -> dict[str, Any]:
         user = self.request.user
-        calendar = sla_calendar()
+        calendar = sla_calendar(provider=sla_provider_of([ticket]))
         decidable = ticket.status == TicketStatus.RESOLVED and can_decide_ticket(user, ticket)
         return {
             "ticket": ticket,
