@@ -26,6 +26,7 @@ from common.errors import InvalidInput, NotAllowed
 LOGO_MAX_UPLOAD_BYTES = 1024 * 1024
 LOGO_MAX_SIZE = (600, 160)
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+BRAND_CACHE_SECONDS = 600
 _CACHE_KEY = "accounts:brand:v1"
 
 
@@ -83,7 +84,7 @@ def current_brand() -> Brand:
     row = Branding.objects.select_related("organization").first()
     provider = row.organization if row else _provider()
     brand = _brand_of(row, provider.name if provider else "")
-    cache.set(_CACHE_KEY, brand, 600)
+    cache.set(_CACHE_KEY, brand, BRAND_CACHE_SECONDS)
     return brand
 
 
