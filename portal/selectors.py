@@ -399,3 +399,9 @@ def client_overview_for(
         next_milestones=next_milestones,
         team_contacts=team,
     )
+
+
+def with_client_response_days(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`projects`, each with its response time in business days as `client_response_days`
+    (None where none is set), read with them."""
+    return projects.annotate(client_response_days=F("client_response_time__client_response_days"))

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -105,19 +104,13 @@ def reply_by(
     return add_business_days(since, response_days, calendar)
 
 
-def with_client_response_days(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """`projects`, each with its response time in business days as `client_response_days`
-    (None where none is set), read with them."""
-    return projects.annotate(client_response_days=F("client_response_time__client_response_days"))
-
-
 def with_answer_by(
     items: list[WaitingItem], *, projects: Sequence[Project] = ()
 ) -> list[WaitingItem]:
     """The items with the day the team asks for an answer (one query for the projects'
     response times; each client's calendar looked up once). A page that has read the items'
-    projects with their response times (with_client_response_days) passes them, and the
-    response times are not read again."""
+    projects with their response times (portal.selectors.with_client_response_days) passes
+    them, and the response times are not read again."""
     wanted = sorted({item.project.pk for item in items})
     known = {
         project.pk: project.client_response_days or DEFAULT_CLIENT_RESPONSE_DAYS

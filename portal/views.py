@@ -16,8 +16,8 @@ from accounts.mixins import PortalPageMixin
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
-from portal.selectors import client_overview_for, previous_visit_of
-from portal.services import project_visit_record, with_answer_by, with_client_response_days
+from portal.selectors import client_overview_for, previous_visit_of, with_client_response_days
+from portal.services import project_visit_record, with_answer_by
 from projects.forms.deliverables import AcceptanceDecisionForm
 from projects.forms.documents import (
     ClientDocumentUploadForm,

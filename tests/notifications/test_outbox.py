@@ -48,9 +48,9 @@ def invite(actor: User, project, email: str = "new.rep@a.test") -> OutboxMessage
     return OutboxMessage.objects.get(dedupe_key=f"invitation:{invitation.pk}")
 
 
-def enqueue(number: int = 1, **extra) -> OutboxMessage:
+def enqueue(number: int = 1, project=None, **extra) -> OutboxMessage:
     """A plain outbox message (the invitation template with a hand-made context)."""
-    project = ProjectFactory(name=f"Project {number}")
+    project = project or ProjectFactory(name=f"Project {number}")
     expires_at = timezone.now() + timedelta(days=7)
     return outbox_enqueue(
         kind="test",
@@ -147,9 +147,10 @@ def test_email_to_a_chinese_client_is_rendered_in_chinese_in_their_time_zone(
 def test_dedupe_key_never_writes_or_queues_a_second_message(
     db, task_queue, django_capture_on_commit_callbacks
 ):
+    projects = ProjectFactory(name="Project 1"), ProjectFactory(name="Project 2")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first = enqueue(1, dedupe_key="report:7:person1")
-        second = enqueue(2, dedupe_key="report:7:person1")
+        first = enqueue(1, projects[0], dedupe_key="report:7:person1")
+        second = enqueue(2, projects[1], dedupe_key="report:7:person1")
 
     assert second.pk == first.pk
     assert second.to_email == "person1@example.test"
