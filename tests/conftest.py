@@ -17,7 +17,7 @@ from django.utils import translation
 
 from accounts.models import Organization, User
 from projects.models import Project, Role
-from tests.clock import OFFSET_DAYS, move_clock_forward
+from tests.clock import OFFSET_DAYS, has_fixed_dates, move_clock_forward
 from tests.factories import (
     OrganizationFactory,
     ProjectFactory,
@@ -33,6 +33,17 @@ from tests.private_redis import private_broker, private_redis  # noqa: F401
 
 def pytest_configure(config):
     move_clock_forward()
+
+
+def pytest_collection_modifyitems(config, items):
+    """With the clock moved forward, only the tests whose data can age (tests/clock.py)."""
+    if not OFFSET_DAYS:
+        return
+    keep = [item for item in items if has_fixed_dates(item.path.resolve())]
+    left = [item for item in items if not has_fixed_dates(item.path.resolve())]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = keep
 
 
 def pytest_report_header(config):
