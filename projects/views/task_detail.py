@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -23,10 +24,12 @@ from projects.mixins import ProjectPageMixin
 from projects.models import Task, TaskDependency
 from projects.permissions import can_edit_plan
 from projects.selectors.tasks import (
+    TaskOutlineRow,
     task_dependencies_for,
     task_get_for,
     task_list_for,
-    task_rows_for,
+    task_outline_for,
+    task_rows_in,
 )
 from projects.services.rescheduling import (
     reschedule_preview_task,
@@ -54,26 +57,27 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             user=self.request.user, project=self.project, task_id=self.kwargs["task_id"]
         )
 
-    def task_among(self, rows: list[Task]) -> Task:
-        """The task of the URL among the tasks the user may see (task_rows_for)."""
+    def task_among(self, rows: list[TaskOutlineRow]) -> Task:
+        """The task of the URL, with its `wbs` and `depth`, among the outline of the tasks the
+        user may see (task_outline_for): only this one task is read in full."""
         task_id = self.kwargs["task_id"]
         for row in rows:
             if row.pk == task_id:
-                return row
+                return task_rows_in(user=self.request.user, project=self.project, rows=[row])[0]
         raise NotFound()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        rows = task_rows_for(user=user, project=self.project)
+        rows = task_outline_for(user=user, project=self.project)
         task = kwargs.get("task") or self.task_among(rows)
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
-        dependencies = list(task_dependencies_for(user=user, project=self.project))
-        others = [
-            (row.pk, f"{row.wbs} {row.name}")  # type: ignore[attr-defined]
-            for row in rows
-            if row.pk != task.pk
-        ]
+        dependencies = list(
+            task_dependencies_for(user=user, project=self.project).filter(
+                Q(successor_id=task.pk) | Q(predecessor_id=task.pk)
+            )
+        )
+        others = [(row.pk, f"{row.wbs} {row.name}") for row in rows if row.pk != task.pk]
         context.update(
             task=task,
             may_edit=may_edit,
@@ -180,9 +184,11 @@ class TaskDeleteView(TaskPostView):
 class DependencyAddView(TaskPostView):
     def change(self, request: AuthenticatedHttpRequest, task: Task) -> HttpResponse:
         others = [
-            (row.pk, row.name)
-            for row in task_list_for(user=request.user, project=self.project)
-            if row.pk != task.pk
+            (pk, name)
+            for pk, name in task_list_for(user=request.user, project=self.project).values_list(
+                "pk", "name"
+            )
+            if pk != task.pk
         ]
         form = DependencyForm(request.POST, tasks=others)
         if run_form(
