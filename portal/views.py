@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -70,6 +71,10 @@ from projects.views.baselines import BaselinesViewMixin
 from projects.views.documents import DocumentUploadFormsMixin
 from projects.waits import delay_share_for, response_days_for
 
+# The projects the portal home lists before "All my projects", and a page of that list.
+HOME_PROJECTS = 10
+PROJECT_PAGE_SIZE = 50
+
 
 class PortalHomeView(PortalPageMixin, TemplateView):
     """What needs my decision first (portal.decisions: every source, oldest first), then my
@@ -87,9 +92,15 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         if view_as is not None:
             items = [item for item in items if item.project.pk == view_as.project_id]
             projects = projects.filter(pk=view_as.project_id)
-        # The projects' response times come with them, for the items' answer-by days.
-        rows = list(with_client_response_days(projects))
-        context.update(waiting_items=with_answer_by(items, projects=rows), projects=rows)
+        # The first projects, with their response times for the items' answer-by days (a
+        # project of an item beyond them has its response time read apart); one more row says
+        # whether "All my projects" links to the rest.
+        rows = list(with_client_response_days(projects)[: HOME_PROJECTS + 1])
+        context.update(
+            waiting_items=with_answer_by(items, projects=rows),
+            projects=rows[:HOME_PROJECTS],
+            more_projects=len(rows) > HOME_PROJECTS,
+        )
         return context
 
 
@@ -103,12 +114,17 @@ def _portal_projects(request: AuthenticatedHttpRequest) -> Any:
 
 
 class PortalProjectListView(PortalPageMixin, TemplateView):
+    """My projects by name, PROJECT_PAGE_SIZE a page."""
+
     request: AuthenticatedHttpRequest
     template_name = "portal/project_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["projects"] = _portal_projects(self.request)
+        page = Paginator(_portal_projects(self.request), PROJECT_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        context.update(projects=page.object_list, page=page)
         return context
 
 
