@@ -4,7 +4,7 @@ import functools
 import re
 import secrets
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import cached_property
 
@@ -231,11 +231,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def project_roles(self) -> ProjectRoles:
         """{project id: role} of this user's memberships, read once per request, with each
-        project's client (`clients`)."""
-        rows = list(self.memberships.values_list("project_id", "role", "project__client_id"))
-        roles = ProjectRoles((project_id, role) for project_id, role, _ in rows)
-        roles.clients = {project_id: client_id for project_id, _, client_id in rows}
-        return roles
+        project's client (`clients`). The person of a session comes with them already
+        (accounts.backends)."""
+        rows = self.memberships.order_by().values_list("project_id", "role", "project_client_id")
+        return ProjectRoles.of(rows)
+
+    @staticmethod
+    def roles_from_text(text: str | None) -> ProjectRoles:
+        """The roles accounts.backends reads with the person: "project:role:client", joined
+        by commas (None for no membership)."""
+        rows = []
+        for part in (text or "").split(","):
+            if part:
+                project_id, role, client_id = part.split(":")
+                rows.append((int(project_id), role, int(client_id)))
+        return ProjectRoles.of(rows)
 
 
 class ProjectRoles(dict[int, str]):
@@ -243,6 +253,14 @@ class ProjectRoles(dict[int, str]):
     client's id}, read with them. A role added to the dict afterwards has no client there."""
 
     clients: dict[int, int]
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[int, str, int]]) -> ProjectRoles:
+        """From (project id, role, client id) rows."""
+        rows = list(rows)
+        roles = cls((project_id, role) for project_id, role, _ in rows)
+        roles.clients = {project_id: client_id for project_id, _, client_id in rows}
+        return roles
 
 
 def _new_nonce() -> str:

@@ -8,10 +8,12 @@ from config.settings.environment import env
 # --- Authentication ---------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and django-allauth's backends, each reading a session's person with their project
+# roles in one query (accounts.backends).
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

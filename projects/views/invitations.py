@@ -66,7 +66,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                     login(
                         request,
                         membership.user,
-                        backend="django.contrib.auth.backends.ModelBackend",
+                        backend="accounts.backends.ModelBackend",
                     )
                 messages.success(
                     request,

@@ -1,0 +1,77 @@
+"""The person of a session comes with their project roles, read in the query that loads them
+(accounts.backends), and read again on every request."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.backends import user_with_roles
+from accounts.models import User
+from projects.models import Membership, Role
+from projects.services.memberships import membership_remove
+from tests.factories import ProjectFactory, add_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_roles_come_with_the_person(cast, django_assert_num_queries):
+    second = ProjectFactory(client=cast.project.client, code="a-two", name="A Two")
+    add_member(second, cast.pm, Role.AM)
+
+    with django_assert_num_queries(1):
+        user = user_with_roles(cast.pm.pk)
+        roles, clients = dict(user.project_roles), user.project_roles.clients
+
+    assert roles == {cast.project.pk: Role.PM, second.pk: Role.AM}
+    assert clients == {cast.project.pk: cast.project.client_id, second.pk: second.client_id}
+    assert roles == dict(User.objects.get(pk=cast.pm.pk).project_roles)  # read apart
+
+
+def test_a_person_without_a_project_has_no_role(cast):
+    assert dict(user_with_roles(cast.outsider.pk).project_roles) == {}
+    assert user_with_roles(10**9) is None
+
+
+# The query of User.project_roles when the person comes without them.
+ROLES_QUERY = (
+    'SELECT "projects_membership"."project_id" AS "project_id", "projects_membership"."role"'
+)
+
+
+@pytest.mark.parametrize("backend", settings.AUTHENTICATION_BACKENDS[1:])
+def test_each_sign_in_backend_reads_the_roles_with_the_person(cast, backend):
+    assert backend.startswith("accounts.backends.")
+    client = Client()
+    client.force_login(cast.rep, backend=backend)
+    url = reverse("portal:project", kwargs={"project_id": cast.project.pk})
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    sql = [query["sql"] for query in context.captured_queries]
+
+    assert sql[0].startswith('SELECT "accounts_user"."id"')
+    assert '"projects_membership"."role"' in sql[0]
+    assert not [query for query in sql if query.startswith(ROLES_QUERY)]
+    with CaptureQueriesContext(connection) as apart:
+        dict(User.objects.get(pk=cast.rep.pk).project_roles)
+    assert apart.captured_queries[1]["sql"].startswith(ROLES_QUERY)
+
+
+def test_a_removed_member_is_refused_from_the_next_request_on(cast):
+    client = Client()
+    client.force_login(cast.rep)
+    url = reverse("portal:project", kwargs={"project_id": cast.project.pk})
+    assert client.get(url).status_code == 200
+
+    membership_remove(
+        actor=cast.pm, membership=Membership.objects.get(project=cast.project, user=cast.rep)
+    )
+
+    assert client.get(url).status_code == 404
+    assert cast.project.name not in client.get(reverse("portal:home")).content.decode()
