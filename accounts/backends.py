@@ -1,4 +1,5 @@
-"""The authentication backends, reading the signed-in person with their project roles.
+"""The authentication backends, reading the signed-in person with their project roles (and
+what reads a person by a token of theirs does the same: roles_annotation).
 
 Every page checks what the person may do in which project (User.project_roles). The backends
 below load the person of a session together with their memberships, in the one query that
@@ -32,33 +33,39 @@ class JoinedText(Aggregate):
         return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
-def _roles_text() -> JoinedText:
-    """Each membership of the person as "project id:role:client id"."""
+def roles_annotation(person: str = "") -> JoinedText:
+    """Each membership of the person as "project id:role:client id", joined: `person` is the
+    path to the person from the model read ("" for the person, "user__" for a row of theirs)."""
+    memberships = f"{person}memberships__"
     return JoinedText(
         Concat(
-            Cast(F("memberships__project_id"), CharField()),
+            Cast(F(f"{memberships}project_id"), CharField()),
             Value(":"),
-            F("memberships__role"),
+            F(f"{memberships}role"),
             Value(":"),
-            Cast(F("memberships__project_client_id"), CharField()),
+            Cast(F(f"{memberships}project_client_id"), CharField()),
             output_field=CharField(),
         ),
-        filter=Q(memberships__isnull=False),
+        filter=Q(**{f"{memberships}isnull": False}),
     )
+
+
+def with_roles(user: Any, text: str | None) -> Any:
+    """`user`, their project_roles taken from `text` (read with roles_annotation)."""
+    user.project_roles = get_user_model().roles_from_text(text)
+    return user
 
 
 def user_with_roles(user_id: Any) -> Any:
     """The person `user_id` names, with `project_roles` read in the same query; None if there
     is no such person."""
-    user_model = get_user_model()
     user = (
-        user_model._default_manager.filter(pk=user_id)
-        .annotate(membership_roles=_roles_text())
+        get_user_model()
+        ._default_manager.filter(pk=user_id)
+        .annotate(membership_roles=roles_annotation())
         .first()
     )
-    if user is not None:
-        user.project_roles = user_model.roles_from_text(user.membership_roles)
-    return user
+    return with_roles(user, user.membership_roles) if user is not None else None
 
 
 class RolesMixin:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from accounts.backends import roles_annotation, with_roles
 from accounts.models import CalendarFeed, Language, Organization, User, validate_time_zone
 from common.errors import InvalidInput, NotAllowed
 
@@ -124,17 +125,19 @@ def calendar_feed_revoke(*, actor: User) -> bool:
 
 
 def calendar_feed_owner(*, token: str) -> User | None:
-    """The active person whose calendar address carries `token` (its last read noted), or None
-    for an unknown, revoked or malformed one."""
+    """The active person whose calendar address carries `token`, with their project roles (its
+    last read noted), or None for an unknown, revoked or malformed one."""
     if not token or len(token) > 100:
         return None
     feed = (
         CalendarFeed.objects.select_related("user")
         .filter(token_hash=_feed_hash(token), user__is_active=True)
+        .annotate(membership_roles=roles_annotation("user__"))
         .first()
     )
     if feed is None:
         return None
+    with_roles(feed.user, feed.membership_roles)
     now = timezone.now()
     if feed.last_read_at is None or now - feed.last_read_at > FEED_READ_NOTED_EVERY:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=now)

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.backends import roles_annotation, with_roles
 from accounts.models import User
 from common.errors import InvalidInput, NotAllowed, NotFound
 from integrations.models import AccessToken
@@ -108,12 +109,19 @@ def access_tokens_revoke_all(*, user: User) -> int:
 
 
 def access_token_for(secret: str) -> AccessToken | None:
-    """The token `secret` names, with its person, or None; its last use noted."""
+    """The token `secret` names, with its person and their project roles, or None; its last
+    use noted."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    token = AccessToken.objects.select_related("user").filter(token_hash=token_hash(secret)).first()
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(token_hash=token_hash(secret))
+        .annotate(membership_roles=roles_annotation("user__"))
+        .first()
+    )
     if token is None:
         return None
+    with_roles(token.user, token.membership_roles)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > USE_NOTED_EVERY:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)

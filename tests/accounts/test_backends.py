@@ -75,3 +75,32 @@ def test_a_removed_member_is_refused_from_the_next_request_on(cast):
 
     assert client.get(url).status_code == 404
     assert cast.project.name not in client.get(reverse("portal:home")).content.decode()
+
+
+def _page_queries(client: Client, url: str, **headers: str) -> list[str]:
+    client.get(url, headers=headers)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url, headers=headers).status_code == 200
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_a_person_read_by_an_access_token_or_a_calendar_address_comes_with_the_roles(cast):
+    from accounts.services import calendar_feed_create
+    from integrations.tokens import access_token_create
+
+    secret = access_token_create(actor=cast.rep, name="Mine", scope="read", days=7).secret
+    api = _page_queries(
+        Client(),
+        f"/api/v1/projects/{cast.project.pk}/deliverables/",
+        Authorization=f"Bearer {secret}",
+    )
+    feed = _page_queries(
+        Client(),
+        reverse(
+            "integrations:calendar_feed", kwargs={"token": calendar_feed_create(actor=cast.rep)}
+        ),
+    )
+
+    for sql in (api, feed):
+        assert '"projects_membership"."role"' in sql[0]
+        assert not [query for query in sql if query.startswith(ROLES_QUERY)]
