@@ -18,3 +18,7 @@ class PortalConfig(AppConfig):
         from projects.waits import register_response_days
 
         register_response_days(client_response_days_for)
+        # The navigation's count of what waits is cached until a row it counts changes.
+        from portal import badge
+
+        badge.connect()
