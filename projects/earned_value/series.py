@@ -222,6 +222,22 @@ def earned_value_series(project: Project, *, today: date | None = None) -> list[
     today = today or timezone.localdate()
     dates = series_dates(project, today=today)
     points = earned_value_points([(project, day) for day in dates], today=today)
+    return _series_points(dates, points)
+
+
+def earned_value_today_and_series(
+    project: Project, *, today: date | None = None
+) -> tuple[EarnedValue, list[SeriesPoint]]:
+    """The project's figures today (project_earned_value's) and its series, in one query: today
+    is the series' last point, or a point of its own after the series has ended."""
+    today = today or timezone.localdate()
+    dates = series_dates(project, today=today)
+    asked = dates if dates and dates[-1] == today else [*dates, today]
+    points = earned_value_points([(project, day) for day in asked], today=today)
+    return points[-1].figures, _series_points(dates, points[: len(dates)])
+
+
+def _series_points(dates: list[date], points: list[PointFigures]) -> list[SeriesPoint]:
     return [
         SeriesPoint(
             date=day,

@@ -21,8 +21,7 @@ from common import formatting
 from common.errors import NotFound
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
-from projects.earned_value.figures import project_earned_value
-from projects.earned_value.series import SeriesPoint, earned_value_series
+from projects.earned_value.series import SeriesPoint, earned_value_today_and_series
 from projects.forms.costs import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
 from projects.mixins import ProjectPageMixin
 from projects.models import STAFF_ROLES
@@ -102,7 +101,7 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         project, user = self.project, self.request.user
-        series = earned_value_series(project)
+        figures, series = earned_value_today_and_series(project)
         context.update(
             {
                 "can_log_time": user.has_perm("projects.log_time", project),
@@ -111,7 +110,7 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 "time_entries": time_entry_list_for(user=user, project=project)[:100],
                 "rates": rate_list_for(user=user, project=project),
                 "cost_entries": cost_entry_list_for(user=user, project=project)[:100],
-                "figures": project_earned_value(project),
+                "figures": figures,
                 "series": series,
                 "chart": _series_for_chart(series),
                 "weeks": approved_hours_by_week_for(user=user, project=project),

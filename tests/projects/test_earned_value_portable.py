@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from projects.earned_value.figures import earned_value_many, project_earned_value
-from projects.earned_value.series import earned_value_series
+from projects.earned_value.series import earned_value_series, earned_value_today_and_series
 from projects.models import BudgetChange, Task
 from tests.factories import ProjectFactory
 
@@ -133,3 +133,18 @@ def test_budget_changes_split_the_same_on_every_database(uneven):
     assert earned_value_many([uneven], status_date=D)[uneven.pk] == figures
     last = earned_value_series(uneven, today=D)[-1]
     assert (last.pv, last.ev) == (figures.pv, figures.ev)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2026, 4, 1), date(2026, 4, 20), D, date(2026, 5, 31), date(2026, 7, 1)],
+    ids=["before the start", "the first day", "a day within", "the last day", "after the end"],
+)
+def test_todays_figures_read_with_the_series_are_the_figures(
+    uneven, today, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        figures, series = earned_value_today_and_series(uneven, today=today)
+
+    assert figures == project_earned_value(uneven, status_date=today)
+    assert series == earned_value_series(uneven, today=today)
