@@ -4,6 +4,8 @@ opportunities (the account manager and staff admins only).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Count,
     QuerySet,
@@ -20,7 +22,7 @@ from feedback.models import (
 )
 from feedback.permissions import can_manage_account
 from feedback.selectors.tickets import _with_related, with_sla_provider
-from projects.models import Membership, Project
+from projects.models import Project, Role
 
 # --- The account -------------------------------------------------------------------------------
 
@@ -39,20 +41,36 @@ def account_projects(*, organization: Organization) -> QuerySet[Project]:
     return Project.objects.filter(client=organization).order_by("is_archived", "name")
 
 
-def account_contacts(*, organization: Organization) -> QuerySet[User]:
-    """The organisation's people with their memberships (one prefetch)."""
-    from django.db.models import Prefetch
+@dataclass(frozen=True)
+class AccountContact:
+    """A person of the client's, with the projects they are a member of: (name, role label)."""
 
-    return (
+    display_name: str
+    email: str
+    is_active: bool
+    projects: list[tuple[str, str]]
+
+
+def account_contacts(*, organization: Organization) -> list[AccountContact]:
+    """The organisation's people, each with their projects by name, in one query."""
+    rows = (
         User.objects.filter(organization=organization)
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("project").order_by("project__name"),
-            )
+        .order_by("display_name", "email", "pk", "memberships__project__name")
+        .values_list(
+            "pk",
+            "display_name",
+            "email",
+            "is_active",
+            "memberships__project__name",
+            "memberships__role",
         )
-        .order_by("display_name", "email")
     )
+    people: dict[int, AccountContact] = {}
+    for pk, display_name, email, is_active, project, role in rows:
+        person = people.setdefault(pk, AccountContact(display_name, email, is_active, []))
+        if project is not None:
+            person.projects.append((project, str(Role(role).label)))
+    return list(people.values())
 
 
 def account_complaints(*, organization: Organization) -> QuerySet[FeedbackTicket]:

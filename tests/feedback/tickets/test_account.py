@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.errors import InvalidInput, NotAllowed
 from feedback.models import Interaction, Opportunity
@@ -35,6 +35,32 @@ def test_account_page_shows_the_clients_world(cast, client):
     assert "The pick lists print twice" in html
     assert "<!-- satisfaction history -->" in html
     assert cast.other_client_rep.display_name not in html
+
+
+def test_each_contact_lists_their_projects_by_name_with_their_role(cast, client):
+    from projects.models import Role
+    from tests.factories import ProjectFactory, UserFactory, add_member
+
+    second = ProjectFactory(client=cast.project.client, code="a-0", name="A Before")
+    add_member(second, cast.rep, Role.CLIENT_VIEWER)
+    UserFactory(email="new@a.test", display_name="Nora New", organization=cast.project.client)
+    client.force_login(cast.am)
+    url = reverse("feedback:account", args=(cast.project.client_id,))
+
+    section = client.get(url).content.decode().split('data-testid="contacts"')[1].split("</ul>")[0]
+    rows = {
+        name: section.split(name)[1].split("</li>")[0]
+        for name in (cast.rep.display_name, "Nora New")
+    }
+    assert "A Before: Client viewer · A One: Customer representative" in rows[cast.rep.display_name]
+    assert "No project" in rows["Nora New"]
+    assert cast.other_client_rep.display_name not in section
+    # In the reader's language.
+    type(cast.am).objects.filter(pk=cast.am.pk).update(language="zh-hans")
+    with translation.override("zh-hans"):
+        label = str(Role.CUSTOMER_REP.label)
+    assert label != "Customer representative"
+    assert f"A One: {label}" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("role_name", ["pm", "teammate", "outsider"])
