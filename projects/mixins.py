@@ -26,10 +26,15 @@ class ProjectPageMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # The side's login mixin (StaffPageMixin, PortalPageMixin) runs first: a signed-in person.
         user = cast("User", request.user)
-        self.project = project_get_for(user=user, project_id=kwargs["project_id"])
+        self.project = self.load_project(user, kwargs["project_id"])
         if not user.has_perm(self.project_permission, self.project):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def load_project(self, user: User, project_id: int) -> Project:
+        """The project of the URL the user may see (NotFound otherwise); a page that reads
+        more of the project reads it here, in the same query."""
+        return project_get_for(user=user, project_id=project_id)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.errors import NotFound
 from projects.earned_value.figures import (
     annotate_earned_value,
     earned_value_of,
@@ -42,6 +43,7 @@ from projects.earned_value.figures import (
 )
 from projects.health import Health, health_rank, overdue_milestone_filter, project_health_many
 from projects.models import Deliverable, HealthStatus, Milestone, Phase, Project, Visibility
+from projects.permissions import can_view_project
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -255,6 +257,23 @@ def project_glance_for(*, user: User, project: Project, today: date | None = Non
     """The portfolio's figures for one project the caller already may see (the overview)."""
     today = today or timezone.localdate()
     row = annotate_portfolio(Project.objects.filter(pk=project.pk), today=today).get()
+    return _with_health([row], today)[0]
+
+
+def project_with_glance_get_for(
+    *, user: User, project_id: int, today: date | None = None
+) -> Project:
+    """project_get_for's project (NotFound alike for a missing and a forbidden one) read with
+    project_glance_for's figures, in its one query: the overview reads the project once."""
+    today = today or timezone.localdate()
+    row = (
+        annotate_portfolio(
+            Project.objects.select_related("client", "health_override_by").filter(pk=project_id),
+            today=today,
+        )
+    ).first()
+    if row is None or not can_view_project(user, row):
+        raise NotFound()
     return _with_health([row], today)[0]
 
 

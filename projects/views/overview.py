@@ -15,20 +15,17 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from accounts.models import User
 from common.errors import NotFound
 from common.pages import run_action, run_form
 from projects.forms.gates import GateRequestForm
 from projects.forms.projects import HealthOverrideForm, ObjectiveEditForm, ObjectiveForm
 from projects.mixins import ProjectPageMixin
-from projects.models import NEXT_PHASE, Objective, Phase
+from projects.models import NEXT_PHASE, Objective, Phase, Project
 from projects.overview import overview_panels_for
 from projects.permissions import can_edit_plan, can_request_phase_gate
-from projects.selectors import (
-    gate_list_for,
-    membership_list_for,
-    objective_list_for,
-    project_glance_for,
-)
+from projects.selectors import gate_list_for, membership_list_for, objective_list_for
+from projects.selectors.portfolio import project_with_glance_get_for
 from projects.services import (
     gate_checklist,
     objective_create,
@@ -48,6 +45,10 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     template_name = "projects/project_detail.html"
+
+    def load_project(self, user: User, project_id: int) -> Project:
+        # The project with the portfolio's figures and health, which the glance shows.
+        return project_with_glance_get_for(user=user, project_id=project_id)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -85,7 +86,7 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 )
         delay_share = delay_share_for(self.project)
         context.update(
-            glance=project_glance_for(user=user, project=self.project),
+            glance=self.project,
             overview_panels=overview_panels_for(user=user, project=self.project),
             memberships=membership_list_for(user=user, project=self.project),
             may_edit=may_edit,
