@@ -213,3 +213,53 @@ def test_api_raise_assess_and_csv_formula_safety(cast, client):
     response = client.get(reverse("risks:export", args=[cast.project.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
+def test_the_risk_page_lists_its_links_in_each_kinds_order(cast, client):
+    from projects.services.milestones import milestone_create
+    from stakeholders.services.changes import change_request_create
+    from stakeholders.services.requirements import requirement_create
+
+    requirements = [
+        requirement_create(actor=cast.pm, project=cast.project, title=f"Need {n}") for n in (1, 2)
+    ]
+    late = milestone_create(
+        actor=cast.pm, project=cast.project, name="Go-live", due_date=date(2031, 5, 1)
+    )
+    early = milestone_create(
+        actor=cast.pm, project=cast.project, name="Pilot", due_date=date(2031, 2, 1)
+    )
+    change = change_request_create(actor=cast.pm, project=cast.project, title="More scanners")
+    risk = risk_create(
+        actor=cast.pm,
+        project=cast.project,
+        title="Scanners late",
+        requirements=requirements[::-1],
+        milestones=[late, early],
+        change_requests=[change],
+    )
+    client.force_login(cast.pm)
+    url = reverse("risks:risk", kwargs={"project_id": cast.project.pk, "risk_id": risk.pk})
+
+    page = client.get(url).content.decode()
+
+    shown = [
+        "REQ-1 Need 1",
+        "REQ-2 Need 2",
+        "Milestone: Pilot",
+        "Milestone: Go-live",
+        f"CR-{change.number} More scanners",
+    ]
+    positions = [page.index(text) for text in shown]
+    assert positions == sorted(positions)
+    assert f'/requirements/{requirements[0].pk}/"' in page
+    assert f'/change-requests/{change.pk}/"' in page
+    # Not shown to the client, whose risk page has no links.
+    client.force_login(cast.rep)
+    risk.visibility = Visibility.CLIENT
+    risk.save(update_fields=["visibility"])
+    portal = client.get(
+        reverse("risks:portal_risk", kwargs={"project_id": cast.project.pk, "risk_id": risk.pk})
+    ).content.decode()
+    assert "Need 1" not in portal
+    assert "Pilot" not in portal
