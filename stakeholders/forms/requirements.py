@@ -3,7 +3,7 @@ confirm, accept)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,10 +45,29 @@ class RequirementForm(forms.Form):
         label=_("Deliverables"), queryset=Deliverable.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        project: Project,
+        trace: tuple[list[Milestone], list[Deliverable]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`trace`: the project's milestones and deliverables when the page has read them
+        (requirement_trace_choices), which the fields then offer without a query of their own;
+        a posted value is still checked against the project's."""
         super().__init__(*args, **kwargs)
-        self.fields["milestones"].queryset = Milestone.objects.filter(project=project)  # type: ignore[attr-defined]
-        self.fields["deliverables"].queryset = Deliverable.objects.filter(project=project)  # type: ignore[attr-defined]
+        milestones = cast("forms.ModelMultipleChoiceField", self.fields["milestones"])
+        deliverables = cast("forms.ModelMultipleChoiceField", self.fields["deliverables"])
+        milestones.queryset = Milestone.objects.filter(project=project)
+        deliverables.queryset = Deliverable.objects.filter(project=project)
+        if trace is not None:
+            milestone_rows, deliverable_rows = trace
+            milestones.choices = [
+                (row.pk, milestones.label_from_instance(row)) for row in milestone_rows
+            ]
+            deliverables.choices = [
+                (row.pk, deliverables.label_from_instance(row)) for row in deliverable_rows
+            ]
 
 
 class PortalRequirementForm(forms.Form):

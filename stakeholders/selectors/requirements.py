@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from common.errors import NotFound
 from projects.models import Deliverable, Membership, Milestone, Project, Role, Visibility
@@ -131,3 +131,26 @@ def requirement_search_scope_for(
     if internal is None:
         return requirements
     return requirements.filter(Q(project_id__in=internal) | Q(visibility=Visibility.CLIENT))
+
+
+def requirement_trace_choices(
+    *, requirement: Requirement
+) -> tuple[list[Milestone], list[Deliverable]]:
+    """The project's milestones and deliverables (the PM's form offers them all), each with
+    `linked`, whether the requirement is traced to it: two queries for the form's choices and
+    the page's list of what the requirement is traced to."""
+    milestones = Milestone.objects.filter(project_id=requirement.project_id).annotate(
+        linked=Exists(
+            Requirement.milestones.through.objects.filter(
+                requirement_id=requirement.pk, milestone_id=OuterRef("pk")
+            )
+        )
+    )
+    deliverables = Deliverable.objects.filter(project_id=requirement.project_id).annotate(
+        linked=Exists(
+            Requirement.deliverables.through.objects.filter(
+                requirement_id=requirement.pk, deliverable_id=OuterRef("pk")
+            )
+        )
+    )
+    return list(milestones), list(deliverables)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from stakeholders.selectors.requirements import (
     requirement_get_for,
     requirement_history_for,
     requirement_list_for,
+    requirement_trace_choices,
     requirement_traceability_for,
 )
 from stakeholders.services.requirement_workflow import transitions_available
@@ -196,6 +196,10 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
 
     step_url = "stakeholders:requirement"
 
+    def trace_of(self, requirement: Requirement) -> tuple[list[Any], list[Any]] | None:
+        """What the page shows of the requirement's trace to the plan (the staff page)."""
+        return None
+
     def get_requirement(self) -> Requirement:
         return requirement_get_for(
             user=self.request.user,
@@ -209,9 +213,14 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
         user = self.request.user
         may_edit = can_triage_requirement(user, requirement)
         form = kwargs.get("form")
+        trace = self.trace_of(requirement)
+        milestones, deliverables = trace or ([], [])
+        linked_milestones = [milestone for milestone in milestones if milestone.linked]
+        linked_deliverables = [deliverable for deliverable in deliverables if deliverable.linked]
         if form is None and may_edit:
             form = RequirementEditForm(
                 project=self.project,
+                trace=trace,
                 initial={
                     "revision": requirement.revision,
                     "title": requirement.title,
@@ -219,12 +228,14 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
                     "priority": requirement.priority,
                     "acceptance_notes": requirement.acceptance_notes,
                     "visibility": requirement.visibility,
-                    "milestones": list(requirement.milestones.all()),
-                    "deliverables": list(requirement.deliverables.all()),
+                    "milestones": [milestone.pk for milestone in linked_milestones],
+                    "deliverables": [deliverable.pk for deliverable in linked_deliverables],
                 },
             )
         context.update(
             requirement=requirement,
+            linked_milestones=linked_milestones,
+            linked_deliverables=linked_deliverables,
             versions=requirement.versions.all(),
             confirmations=requirement.confirmations.all(),
             history=requirement_history_for(user=user, requirement=requirement),
@@ -273,11 +284,10 @@ def _take_step(actor: User, requirement: Requirement, data: dict[str, Any]) -> R
 class RequirementDetailView(StaffPageMixin, RequirementDetailBase):
     template_name = "stakeholders/requirement_detail.html"
 
-    def get_requirement(self) -> Requirement:
-        """The requirement with what it is traced to, which the page and its form both show."""
-        requirement = super().get_requirement()
-        prefetch_related_objects([requirement], "milestones", "deliverables")
-        return requirement
+    def trace_of(self, requirement: Requirement) -> tuple[list[Any], list[Any]] | None:
+        # The project's milestones and deliverables, for the form's choices and the list of
+        # what the requirement is traced to (each marked `linked`).
+        return requirement_trace_choices(requirement=requirement)
 
 
 class RequirementEditView(RequirementDetailView):
