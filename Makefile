@@ -16,7 +16,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 # The suite runs as several pytest runs side by side, TEST_SLOTS at a time (scripts/run_suite.py):
 # the main run in two shards, then the runs with the clock moved TEST_CLOCK_OFFSETS days ahead
 # (tests/clock.py: the test process, the workers it starts and the browser agree on the day), so
-# a fixture that ages with the calendar fails here and not on a later day. The slow tests (the
+# a fixture that ages with the calendar fails here and not on a later day; those runs take only
+# the tests whose data can age (a date written out, tests/clock.py). The slow tests (the
 # production build, the embedded demo, the page walk, the property-based API runs) and the role
 # table run with today's clock only, to keep it short.
 TEST_CLOCK_OFFSETS ?= 366

@@ -6,8 +6,9 @@
 - The suite again with the clock moved ahead (tests/clock.py; `--offsets`, a year by default:
   every fixed date of a fixture that is still ahead today is behind by then), in the same two
   shards, so that a fixture which ages with the calendar fails here and not on a later day. It
-  leaves out the slow tests and the role table (LEFT_OUT_AHEAD): the role table asserts who may
-  open what, which no date changes, and takes a sixth of the suite.
+  takes only the tests whose data can age (tests/clock.py: a date written out), and leaves out
+  the slow tests and the role table (LEFT_OUT_AHEAD): the role table asserts who may open what,
+  which no date changes, and takes a sixth of the suite.
 
 Each run has its own test database (`<database>_<run>`, created if missing; pytest-django builds
 `test_<that>`) and log (`var/test-<run>.log`); the Redis keys of a run carry its process id. The
