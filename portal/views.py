@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin
+from accounts.models import User
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
@@ -26,9 +27,8 @@ from projects.forms.documents import (
     DocumentVersionForm,
 )
 from projects.forms.gates import GateDecisionForm
-from projects.health import project_health
 from projects.mixins import ProjectPageMixin
-from projects.models import Deliverable, Milestone, PhaseGate
+from projects.models import Deliverable, Milestone, PhaseGate, Project
 from projects.permissions import (
     can_accept_deliverable,
     can_approve_phase_gate,
@@ -52,7 +52,7 @@ from projects.selectors.costs import (
     cost_entry_list_for,
     earned_value_for,
 )
-from projects.selectors.portfolio import client_progress_of
+from projects.selectors.portfolio import client_progress_of, project_with_glance_get_for
 from projects.services import phase_gate_decide
 from projects.services.acceptance import FailedCriterion, deliverable_accept, deliverable_reject
 from projects.views import (
@@ -166,6 +166,11 @@ class PortalProjectDetailView(
     # The milestones the page has read (milestone_list_for, with their deliverables).
     _milestones: list[Milestone] | None = None
 
+    def load_project(self, user: User, project_id: int) -> Project:
+        # With the figures its health rests on (overdue milestones, earned value), and its
+        # health, in the query that reads it.
+        return project_with_glance_get_for(user=user, project_id=project_id)
+
     def upload_form(self, *args: Any, **kwargs: Any) -> DocumentUploadForm:
         """The upload form; on the page, its milestone and deliverable choices come from the
         milestones the page has read (the deliverables in deliverable_list_for's order)."""
@@ -224,7 +229,7 @@ class PortalProjectDetailView(
             else client_progress_of(milestones),
             # The client sees a plain status (on track / at risk / off track) with the reasons
             # that rest on what they may see; see projects.health.Health.client_status.
-            health=project_health(self.project),
+            health=self.project.health,  # type: ignore[attr-defined]
             # What waited beyond the agreed response time, as the client may read it.
             delay_share=delay_share_for(
                 self.project, client_view=True, response_days=response_days
