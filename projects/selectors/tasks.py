@@ -8,9 +8,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
 from accounts.calendars import provider_calendar
@@ -28,6 +41,7 @@ from projects.models import (
 )
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.scheduling import Link, PlannedTask, Schedule, ScheduledTask, critical_path
+from projects.selectors.core import milestone_visible_to_client
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -242,6 +256,57 @@ def client_tasks_awaiting_for(*, user: User, today: date) -> QuerySet[Task]:
         .select_related("project")
         .order_by("start_date", "due_date", "id")
     )
+
+
+def task_form_choices_for(
+    *, user: User, project: Project
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The task form's milestones the user may see (in milestone_list_for's order) and the
+    project's budget changes ("CR-3 Title", oldest first), as (id, label) choices, in one
+    query (a UNION of the two)."""
+    if not can_view_project(user, project):
+        return [], []
+    milestones = Milestone.objects.filter(project=project)
+    if not can_view_internal_items(user, project):
+        milestones = milestones.filter(milestone_visible_to_client())
+    columns = ("choice_kind", "pk", "choice_label", "choice_day", "choice_position", "choice_at")
+    rows = (
+        milestones.order_by()
+        .annotate(
+            choice_kind=Value(0),
+            choice_label=F("name"),
+            choice_day=F("due_date"),
+            choice_position=F("position"),
+            choice_at=Value(None, DateTimeField()),
+        )
+        .values_list(*columns)
+        .union(
+            task_budget_changes_for(project=project)
+            .order_by()
+            .annotate(
+                choice_kind=Value(1),
+                choice_label=Concat(
+                    F("change_reference"), Value(" "), F("title"), output_field=CharField()
+                ),
+                choice_day=Value(None, DateField()),
+                choice_position=Value(None, IntegerField()),
+                choice_at=F("created_at"),
+            )
+            .values_list(*columns),
+            all=True,
+        )
+    )
+
+    def order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        kind, pk, _label, day, position, at = row
+        if kind == 0:  # due date (none last), position, id
+            return (kind, day is None, day or date.min, position or 0, pk)
+        return (kind, at, pk)  # oldest first
+
+    choices: tuple[list[tuple[int, str]], list[tuple[int, str]]] = ([], [])
+    for kind, pk, label, *_rest in sorted(rows, key=order):
+        choices[kind].append((pk, label))
+    return choices
 
 
 def task_budget_changes_for(*, project: Project) -> QuerySet[BudgetChange]:

@@ -35,6 +35,7 @@ from projects.selectors.tasks import (
     task_assignable_people_for,
     task_budget_changes_for,
     task_client_people_for,
+    task_form_choices_for,
     task_get_for,
     task_is_summary,
     task_list_for,
@@ -108,20 +109,14 @@ def task_form(
         )
     else:
         is_summary = task_is_summary(task=task)
+    milestones, budget_changes = task_form_choices_for(user=user, project=project)
     return (TaskForm if task is None else TaskEditForm)(
         *args,
         team=team,
         client_people=client_people,
-        budget_changes=[
-            (change.pk, f"{change.change_reference} {change.title}")
-            for change in task_budget_changes_for(project=project)
-        ],
+        budget_changes=budget_changes,
         is_summary=is_summary,
-        milestones=list(
-            milestone_list_for(user=user, project=project)
-            .prefetch_related(None)
-            .values_list("pk", "name")
-        ),
+        milestones=milestones,
         parents=[
             (row.pk, f"{row.wbs} {row.name}")  # type: ignore[union-attr]
             for row in rows

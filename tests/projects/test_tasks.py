@@ -959,3 +959,31 @@ def test_a_long_task_list_is_shown_a_page_at_a_time_and_the_board_column_by_its_
     assert '<span class="badge text-bg-light">130</span>' in todo
     assert "80 more tasks: see the list" in todo
     assert 'href="?status=todo"' in todo
+
+
+def test_the_task_forms_choices_come_in_one_query_in_their_order(cast, django_assert_num_queries):
+    from datetime import date as day
+
+    from projects.models import BudgetChange, Milestone, Visibility
+    from projects.selectors.tasks import task_form_choices_for
+
+    late = Milestone.objects.create(project=cast.project, name="Go-live", due_date=day(2031, 5, 1))
+    early = Milestone.objects.create(
+        project=cast.project, name="Pilot", due_date=day(2031, 2, 1), visibility=Visibility.INTERNAL
+    )
+    first = BudgetChange.objects.create(
+        project=cast.project, change_reference="CR-2", title="Scanners"
+    )
+    second = BudgetChange.objects.create(
+        project=cast.project, change_reference="CR-1", title="Labels"
+    )
+
+    cast.pm.project_roles  # noqa: B018 (read with the person on a page)
+    with django_assert_num_queries(1):
+        milestones, changes = task_form_choices_for(user=cast.pm, project=cast.project)
+
+    assert milestones == [(early.pk, "Pilot"), (late.pk, "Go-live")]
+    assert changes == [(first.pk, "CR-2 Scanners"), (second.pk, "CR-1 Labels")]
+    # A client sees the client-visible milestones only.
+    assert task_form_choices_for(user=cast.rep, project=cast.project)[0] == [(late.pk, "Go-live")]
+    assert task_form_choices_for(user=cast.other_client_rep, project=cast.project) == ([], [])
