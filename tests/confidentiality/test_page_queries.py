@@ -49,7 +49,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "portal:requirement": 9,
     "projects:costs": 9,
     "projects:detail": 11,
-    "projects:task": 9,
     "reports:preview": 18,
     "risks:risk": 9,
     "scorecards:scorecard": 11,
