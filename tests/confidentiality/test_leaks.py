@@ -512,8 +512,10 @@ def test_the_pm_accepts_an_internal_deliverable_and_its_milestone_completes(
     wave_3 = three_milestones.milestones[2]
     wave_3.refresh_from_db()
     assert wave_3.status == Milestone.Status.COMPLETED
-    # No survey on acceptance, no word to the client: nothing was queued after the commit.
-    assert callbacks == []
+    # No survey on acceptance, no word to the client: nothing was queued after the commit
+    # (but the refresh of the portal's waiting count, portal.badge).
+    assert [callback for callback in callbacks if callback.__module__ != "portal.badge"] == []
+    assert callbacks
     clients = Membership.objects.filter(project=cast.project, role__in=CLIENT_ROLES)
     assert not OutboxMessage.objects.filter(to_user__memberships__in=clients).filter(
         subject__contains="ZQ-internal-runbook-0c5d"

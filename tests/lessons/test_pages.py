@@ -216,6 +216,8 @@ def test_query_counts_are_constant(
     api.get(url)
     with CaptureQueriesContext(connection) as few:
         assert api.get(url).status_code == 200
+    expected = len(few.captured_queries)  # before more queries push these out of the log
     _fill(cast, make_lesson, 27, client_a)
-    with django_assert_num_queries(len(few.captured_queries)):
+    api.get(url)  # the writes made the portal's waiting count read afresh (once)
+    with django_assert_num_queries(expected):
         assert api.get(url).status_code == 200
