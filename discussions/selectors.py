@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet
+from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
 
+from accounts.models import User
 from common.errors import NotFound
 from discussions.models import Attachment, Entry
 from discussions.permissions import can_view_discussion, can_view_internal_notes
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 def entry_list_for(*, user: User, target: Any) -> QuerySet[Entry]:
@@ -29,42 +28,127 @@ def entry_list_for(*, user: User, target: Any) -> QuerySet[Entry]:
     return entries.prefetch_related("attachments").order_by("created_at", "pk")
 
 
-def thread_entries_for(*, target: Any, internal: bool) -> list[Entry]:
-    """The entries of the item's thread, oldest first, without the internal notes unless
-    `internal`; each carries its files as `files` (pk, original_name, size, oldest first). One
-    query: the entries joined to their files, a row per file (one for an entry without any),
-    so an internal note's files go with it. The caller has checked that the reader may see the
-    item."""
-    entries = Entry.objects.filter(
-        thread__content_type=ContentType.objects.get_for_model(target),
-        thread__object_id=target.pk,
-    ).select_related("author")
+_DISCUSSION_COLUMNS = (
+    "d_entry",
+    "d_kind",
+    "d_body",
+    "d_created",
+    "d_edited",
+    "d_person",
+    "d_person_name",
+    "d_file",
+    "d_file_name",
+    "d_file_size",
+    "d_file_at",
+)
+
+
+@dataclass(frozen=True)
+class ItemDiscussion:
+    """What an item's page shows of its discussion: the item's own files (each with
+    `uploaded_by`'s name) and the thread's entries (each with its `files`), oldest first."""
+
+    files: list[Attachment]
+    entries: list[Entry]
+
+
+def _discussion_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The item's files first, by upload time and pk; then the entries as their model orders
+    them (created, pk), each entry's files by upload time and pk (an entry without a file has
+    one row)."""
+    entry_pk, created, file_pk, file_at = row[0], row[3], row[7], row[10]
+    return (entry_pk is not None, created, entry_pk or 0, file_at is None, file_at, file_pk or 0)
+
+
+def item_discussion_of(*, target: Any, internal: bool) -> ItemDiscussion:
+    """The item's files and its thread's entries, without the internal notes unless
+    `internal`, in one query: the entries joined to their files (a row per file, one for an
+    entry without any, so an internal note's files go with it) and the item's own files. Read
+    once per item instance: the page's attachments and its thread share it. The caller has
+    checked that the reader may see the item."""
+    cache: dict[bool, ItemDiscussion] = target.__dict__.setdefault("_discussion_cache", {})
+    if internal in cache:
+        return cache[internal]
+    thread = {
+        "thread__content_type": ContentType.objects.get_for_model(target),
+        "thread__object_id": target.pk,
+    }
+    entries = Entry.objects.filter(**thread)
     if not internal:
         entries = entries.filter(kind=Entry.Kind.REPLY)
-    rows = entries.annotate(
-        file_pk=F("attachments__pk"),
-        file_name=F("attachments__original_name"),
-        file_size=F("attachments__size"),
-    ).order_by("created_at", "pk", "attachments__uploaded_at", "attachments__pk")
-    listed: list[Entry] = []
-    files: dict[int, list[Attachment]] = {}
-    row: Any
-    for row in rows:
-        if row.pk not in files:
-            listed.append(row)
-            files[row.pk] = []
-        if row.file_pk is not None:
-            files[row.pk].append(
-                Attachment(
-                    pk=row.file_pk,
-                    entry_id=row.pk,
-                    original_name=row.file_name,
-                    size=row.file_size,
-                )
+    nothing = Value(None, output_field=IntegerField())
+    rows = (
+        entries.order_by()
+        .annotate(
+            d_entry=F("pk"),
+            d_kind=F("kind"),
+            d_body=F("body"),
+            d_created=F("created_at"),
+            d_edited=F("edited_at"),
+            d_person=F("author_id"),
+            d_person_name=F("author__display_name"),
+            d_file=F("attachments__pk"),
+            d_file_name=F("attachments__original_name"),
+            d_file_size=F("attachments__size"),
+            d_file_at=F("attachments__uploaded_at"),
+        )
+        .values_list(*_DISCUSSION_COLUMNS)
+        .union(
+            Attachment.objects.filter(**thread, entry__isnull=True)
+            .order_by()
+            .annotate(
+                d_entry=nothing,
+                d_kind=Value(""),
+                d_body=Value(""),
+                d_created=F("uploaded_at"),
+                d_edited=Value(None, output_field=DateTimeField()),
+                d_person=F("uploaded_by_id"),
+                d_person_name=F("uploaded_by__display_name"),
+                d_file=F("pk"),
+                d_file_name=F("original_name"),
+                d_file_size=F("size"),
+                d_file_at=F("uploaded_at"),
             )
-    for entry in listed:
-        entry.files = files[entry.pk]  # type: ignore[attr-defined]
-    return listed
+            .values_list(*_DISCUSSION_COLUMNS),
+            all=True,
+        )
+    )
+    files: list[Attachment] = []
+    listed: dict[int, Entry] = {}
+    for entry_pk, kind, body, created, edited, person, name, file_pk, file_name, size, at in sorted(
+        rows, key=_discussion_order
+    ):
+        people = User(pk=person, display_name=name)
+        if entry_pk is None:
+            attachment = Attachment(
+                pk=file_pk,
+                original_name=file_name,
+                size=size,
+                uploaded_at=at,
+                uploaded_by_id=person,
+            )
+            attachment.uploaded_by = people
+            files.append(attachment)
+            continue
+        entry = listed.get(entry_pk)
+        if entry is None:
+            entry = Entry(
+                pk=entry_pk,
+                kind=kind,
+                body=body,
+                created_at=created,
+                edited_at=edited,
+                author_id=person,
+            )
+            entry.author = people
+            entry.files = []  # type: ignore[attr-defined]
+            listed[entry_pk] = entry
+        if file_pk is not None:
+            entry.files.append(  # type: ignore[attr-defined]
+                Attachment(pk=file_pk, entry_id=entry_pk, original_name=file_name, size=size)
+            )
+    cache[internal] = ItemDiscussion(files=files, entries=list(listed.values()))
+    return cache[internal]
 
 
 def item_attachments_for(*, user: User, target: Any) -> QuerySet[Attachment]:

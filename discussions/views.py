@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from accounts.http import AuthenticatedHttpRequest
 from common.errors import ApplicationError, NotFound, add_form_error
 from common.pages import run_action
 from discussions.forms import AttachmentForm, EntryForm
-from discussions.models import Entry
+from discussions.models import Attachment, Entry
 from discussions.permissions import (
     can_post_entry,
     can_post_internal_note,
@@ -30,8 +31,7 @@ from discussions.selectors import (
     attachment_get_for,
     entry_list_for,
     item_attachments_for,
-    item_attachments_of,
-    thread_entries_for,
+    item_discussion_of,
 )
 from discussions.services import attachment_remove, attachments_add, entry_post
 from projects.downloads import stored_file_response
@@ -55,9 +55,9 @@ def discussion_context(
         project = discussable_of(target).get_project(target)
         may_note = bool(is_staff_member(user, project))
         may_post = may_note or bool(can_submit_feedback(user, project))
-        entries = thread_entries_for(
+        entries = item_discussion_of(
             target=target, internal=bool(can_view_internal_items(user, project))
-        )
+        ).entries
     else:
         may_note = can_post_internal_note(user, target)
         may_post = may_note or can_post_reply(user, target)
@@ -127,8 +127,11 @@ def attachments_context(
     see `target`, which is not read again."""
     project = discussable_of(target).get_project(target)
     pm = is_pm(user, project)
+    files: Iterable[Attachment]
     if seen:
-        files = item_attachments_of(target)
+        files = item_discussion_of(
+            target=target, internal=bool(can_view_internal_items(user, project))
+        ).files
         may_add = bool(can_submit_feedback(user, project) or is_staff_member(user, project))
     else:
         files = item_attachments_for(user=user, target=target)

@@ -14,6 +14,10 @@ from projects.models import Milestone, Visibility
 from stakeholders.models import ChangeRequest, Requirement
 
 
+def _requirement_label(requirement: Requirement) -> str:
+    return f"{requirement.reference} {requirement.title}"
+
+
 class RequirementLinksMixin(forms.Form):
     """The requirements a change request touches, offered from what the person may see."""
 
@@ -25,14 +29,22 @@ class RequirementLinksMixin(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, requirements: QuerySet[Requirement] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        requirements: QuerySet[Requirement] | None = None,
+        requirement_rows: list[Requirement] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`requirement_rows`: the requirements of `requirements` when the page has read them
+        (requirement_link_choices), which the field then offers without a query of its own; a
+        posted value is still checked against `requirements`."""
         super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField", self.fields["requirements"])
         if requirements is not None:
-            self.fields["requirements"].queryset = requirements  # type: ignore[attr-defined]
-            self.fields["requirements"].label_from_instance = (  # type: ignore[attr-defined]
-                lambda requirement: f"{requirement.reference} {requirement.title}"
-            )
+            field.queryset = requirements
+            field.label_from_instance = _requirement_label  # type: ignore[method-assign,assignment]
+        if requirement_rows is not None:
+            field.choices = [(row.pk, field.label_from_instance(row)) for row in requirement_rows]
 
     def clean_requirements(self) -> list[int]:
         return [requirement.pk for requirement in self.cleaned_data["requirements"]]

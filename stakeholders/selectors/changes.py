@@ -52,8 +52,12 @@ def _with_relations(
     )
 
 
-def change_request_list_for(*, user: User, project: Project) -> QuerySet[ChangeRequest]:
-    """The project's change requests `user` may see, newest first."""
+def change_request_list_for(
+    *, user: User, project: Project, with_requirements: bool = True
+) -> QuerySet[ChangeRequest]:
+    """The project's change requests `user` may see, newest first; each with the requirements
+    it is linked to that `user` may see, unless the caller reads those otherwise
+    (`with_requirements=False`)."""
     if not can_view_project(user, project):
         return ChangeRequest.objects.none()
     queryset = ChangeRequest.objects.filter(project=project)
@@ -61,14 +65,21 @@ def change_request_list_for(*, user: User, project: Project) -> QuerySet[ChangeR
     if not can_view_internal_items(user, project):
         queryset = queryset.filter(visibility=Visibility.CLIENT)
         linked = linked.filter(visibility=Visibility.CLIENT)
-    return _with_relations(queryset, user=user, project=project).prefetch_related(
-        Prefetch("requirements", queryset=linked)
-    )
+    queryset = _with_relations(queryset, user=user, project=project)
+    if not with_requirements:
+        return queryset
+    return queryset.prefetch_related(Prefetch("requirements", queryset=linked))
 
 
-def change_request_get_for(*, user: User, project: Project, cr_id: int) -> ChangeRequest:
+def change_request_get_for(
+    *, user: User, project: Project, cr_id: int, with_requirements: bool = True
+) -> ChangeRequest:
     """One change request, or the same NotFound for a missing and a hidden one."""
-    cr = change_request_list_for(user=user, project=project).filter(pk=cr_id).first()
+    cr = (
+        change_request_list_for(user=user, project=project, with_requirements=with_requirements)
+        .filter(pk=cr_id)
+        .first()
+    )
     if cr is None:
         raise NotFound()
     return cr

@@ -41,7 +41,7 @@ from stakeholders.selectors.changes import (
     change_request_list_for,
     change_request_summary_of,
 )
-from stakeholders.selectors.requirements import requirement_list_for
+from stakeholders.selectors.requirements import requirement_link_choices, requirement_list_for
 from stakeholders.services.changes import (
     change_request_approve,
     change_request_assess,
@@ -185,10 +185,21 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
     template_name = "stakeholders/change_request_detail.html"
     detail_url_name = "stakeholders:change_request"
 
+    def get_change_request(self) -> ChangeRequest:
+        # The linked requirements come with the form's choices (requirement_link_choices).
+        return change_request_get_for(
+            user=self.request.user,
+            project=self.project,
+            cr_id=self.kwargs["cr_id"],
+            with_requirements=False,
+        )
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         cr = kwargs.get("change_request") or self.get_change_request()
+        requirements = requirement_link_choices(user=user, project=self.project, change_request=cr)
+        linked_requirements = [requirement for requirement in requirements if requirement.linked]  # type: ignore[attr-defined]
         open_ = cr.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED)
         may_assess = (
             can_edit_plan(user, self.project)
@@ -211,11 +222,12 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
             "rebaseline": cr.rebaseline,
             "internal_note": cr.internal_note,
             "visibility": cr.visibility,
-            "requirements": [requirement.pk for requirement in cr.requirements.all()],
+            "requirements": [requirement.pk for requirement in linked_requirements],
             **{f"days_{pk}": days for pk, days in current.items()},
         }
         context.update(
             change_request=cr,
+            linked_requirements=linked_requirements,
             history=cr.history.select_related("history_user").order_by("history_date"),
             may_assess=may_assess,
             may_decide=can_approve_change_for_provider(user, self.project) and open_,
@@ -226,6 +238,7 @@ class ChangeRequestDetailView(StaffPageMixin, ChangeRequestDetailMixin, Template
                 initial=initial,
                 milestones=milestones,
                 requirements=requirement_list_for(user=user, project=self.project),
+                requirement_rows=requirements,
             ),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
         )
@@ -290,6 +303,7 @@ class PortalChangeRequestView(PortalPageMixin, ChangeRequestDetailMixin, Templat
         )
         context.update(
             change_request=cr,
+            linked_requirements=cr.requirements.all(),
             may_decide=can_approve_change_for_client(self.request.user, self.project) and open_,
             # Waits for the client's side: who does not decide is told who does.
             awaits_client=open_ and not cr.client_approved_at,

@@ -32,6 +32,7 @@ from stakeholders.selectors.requirements import (
     requirement_get_for,
     requirement_history_for,
     requirement_list_for,
+    requirement_texts_for,
     requirement_trace_choices,
     requirement_traceability_for,
 )
@@ -201,10 +202,12 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
         return None
 
     def get_requirement(self) -> Requirement:
+        # Its versions and confirmations come in one query (requirement_texts_for).
         return requirement_get_for(
             user=self.request.user,
             project=self.project,
             requirement_id=self.kwargs["requirement_id"],
+            with_texts=False,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -214,6 +217,7 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
         may_edit = can_triage_requirement(user, requirement)
         form = kwargs.get("form")
         trace = self.trace_of(requirement)
+        versions, confirmations = requirement_texts_for(user=user, requirement=requirement)
         milestones, deliverables = trace or ([], [])
         linked_milestones = [milestone for milestone in milestones if milestone.linked]
         linked_deliverables = [deliverable for deliverable in deliverables if deliverable.linked]
@@ -236,8 +240,8 @@ class RequirementDetailBase(ProjectPageMixin, TemplateView):
             requirement=requirement,
             linked_milestones=linked_milestones,
             linked_deliverables=linked_deliverables,
-            versions=requirement.versions.all(),
-            confirmations=requirement.confirmations.all(),
+            versions=versions,
+            confirmations=confirmations,
             history=requirement_history_for(user=user, requirement=requirement),
             steps=transitions_available(user=user, requirement=requirement),
             # What waits for the client's confirmation or acceptance, for who does not decide.

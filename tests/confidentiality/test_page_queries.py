@@ -46,7 +46,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "integrations:archive_export": 40,
     "portal:home": 11,
     "portal:project": 15,
-    "portal:requirement": 9,
     "projects:costs": 9,
     "projects:detail": 11,
     "reports:preview": 18,
@@ -55,8 +54,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "scorecards:team": 10,
     "scorecards:team_csv": 10,
     "scorecards:team_xlsx": 10,
-    "stakeholders:change_request": 10,
-    "stakeholders:requirement": 11,
 }
 
 # Pages whose cost still moves with the data, each with what moves. Strict: an entry whose page
