@@ -4,6 +4,7 @@ discussion threads and project health."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -55,12 +56,20 @@ def register_discussion() -> None:
     )
 
 
+def _past_sla(count: int) -> str:
+    return ngettext(
+        "%(count)d open complaint is past its SLA",
+        "%(count)d open complaints are past their SLA",
+        count,
+    ) % {"count": count}
+
+
 def complaints_breaching_sla(
     projects: list[Project], *, today: date
 ) -> dict[int, list[HealthFinding]]:
     """Open complaints past their SLA: one is amber, two or more red (the team's view only)."""
     from feedback.selectors.complaints import open_breaching_counts
-    from projects.health import Audience, HealthFinding
+    from projects.health import Audience, HealthFinding, reason
     from projects.models import HealthStatus
 
     if not projects:
@@ -72,12 +81,8 @@ def complaints_breaching_sla(
     findings: dict[int, list[HealthFinding]] = {}
     for project_id, count in counts.items():
         status = HealthStatus.RED if count >= 2 else HealthStatus.AMBER
-        reason = ngettext(
-            "%(count)d open complaint is past its SLA",
-            "%(count)d open complaints are past their SLA",
-            count,
-        ) % {"count": count}
-        findings[project_id] = [HealthFinding(status, reason, audience=Audience.STAFF)]
+        why = reason(partial(_past_sla, count))
+        findings[project_id] = [HealthFinding(status, why, audience=Audience.STAFF)]
     return findings
 
 

@@ -13,14 +13,19 @@ Other apps add their own rules as **health signals** (open critical risks, recen
 
     def critical_risks(projects, *, today):
         counts = ...one query for all `projects`...
-        return {pk: [HealthFinding(HealthStatus.RED, _("2 open critical risks"))] for pk in ...}
+        return {
+            pk: [HealthFinding(HealthStatus.RED, reason(lambda: _("2 open critical risks")))]
+            for pk in ...
+        }
 
     register_health_signal(critical_risks)
 
 It receives every project of the page at once (a list of `Project`) and the day of evaluation,
 and returns, per project id, the findings it has (nothing for a healthy project). It must read
 all the projects with a fixed number of queries, never one per project, so that lists keep a
-constant number of queries. A finding says whether the client may read it (`audience`).
+constant number of queries. A finding says whether the client may read it (`audience`). Its
+reason is a sentence written when it is read (`reason(...)`): health is computed once and read
+in each reader's language (a status report's recipients, a page's).
 
 A PM may override the computed health with a written reason. The override holds until the next
 status report, which shows it and then ends it, or until a date (`health_override_until`, 14 days
@@ -32,16 +37,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from projects.models import HealthStatus, Milestone, Visibility
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
     from accounts.models import User
     from projects.models import Project
 
@@ -60,10 +69,16 @@ class Audience:
     CLIENT = "client"  # the client's version of a finding whose staff version is internal
 
 
+def reason(sentence: Callable[[], str]) -> StrPromise:
+    """A finding's reason: `sentence()` (a gettext or ngettext call and its figures) is
+    written each time the reason is read, in the language active then."""
+    return cast("StrPromise", lazy(sentence, str)())
+
+
 @dataclass(frozen=True)
 class HealthFinding:
     status: str
-    reason: str
+    reason: StrPromise | str
     audience: str = Audience.EVERYONE
 
     @property
@@ -102,7 +117,7 @@ class Health:
         """The reasons on one line (for a title attribute)."""
         if not self.reasons:
             return _("No problem found.")
-        return "; ".join(finding.reason for finding in self.reasons)
+        return "; ".join(str(finding.reason) for finding in self.reasons)
 
     @property
     def client_status(self) -> str:
@@ -156,6 +171,14 @@ def health_rank(status: str) -> int:
     return _RANK[HealthStatus(status)]
 
 
+def _slipped(late: int, percent: int) -> str:
+    return ngettext(
+        "The end is %(days)d day later than the baseline (%(percent)d %% of its duration).",
+        "The end is %(days)d days later than the baseline (%(percent)d %% of its duration).",
+        late,
+    ) % {"days": late, "percent": percent}
+
+
 def _slippage(project: Project) -> HealthFinding | None:
     start, baseline_end, end = (
         project.baseline_start_date,
@@ -171,19 +194,22 @@ def _slippage(project: Project) -> HealthFinding | None:
     share = late / duration
     if share <= SLIPPAGE_AMBER:
         return None
-    reason = ngettext(
-        "The end is %(days)d day later than the baseline (%(percent)d %% of its duration).",
-        "The end is %(days)d days later than the baseline (%(percent)d %% of its duration).",
-        late,
-    ) % {"days": late, "percent": round(share * 100)}
-    return HealthFinding(HealthStatus.RED if share > SLIPPAGE_RED else HealthStatus.AMBER, reason)
+    percent = round(share * 100)
+    slipped = reason(partial(_slipped, late, percent))
+    return HealthFinding(HealthStatus.RED if share > SLIPPAGE_RED else HealthStatus.AMBER, slipped)
 
 
 def _overdue_finding(count: int, audience: str) -> HealthFinding:
     return HealthFinding(
         HealthStatus.RED if count >= OVERDUE_MILESTONES_RED else HealthStatus.AMBER,
-        ngettext("%(count)d milestone is overdue.", "%(count)d milestones are overdue.", count)
-        % {"count": count},
+        reason(
+            lambda: (
+                ngettext(
+                    "%(count)d milestone is overdue.", "%(count)d milestones are overdue.", count
+                )
+                % {"count": count}
+            )
+        ),
         audience,
     )
 

@@ -53,33 +53,31 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def health_snapshots(projects: Sequence[tuple[Project, date]]) -> dict[int, dict[str, Any]]:
-    """The health part of the snapshots of several projects, each as of its own day: the
-    reasons are sentences, so the health is read once per language, each time for all the
-    projects of the same day at once (a fixed number of queries, however many projects)."""
+    """The health part of the snapshots of several projects, each as of its own day: read
+    once for all the projects of the same day (a fixed number of queries, however many
+    projects), its reasons then written in every language."""
     by_day: dict[date, list[Project]] = {}
     for project, today in projects:
         by_day.setdefault(today, []).append(project)
     result: dict[int, dict[str, Any]] = {}
     for today, same_day in by_day.items():
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                healths = project_health_many(same_day, today=today)
-            for project in same_day:
-                health = healths[project.pk]
-                entry = result.setdefault(
-                    project.pk,
-                    {
-                        "status": str(health.client_status),
-                        "reasons": {},
-                        "is_assessed_by_pm": bool(health.override),
-                    },
-                )
+        healths = project_health_many(same_day, today=today)
+        for project in same_day:
+            health = healths[project.pk]
+            reasons: dict[str, list[str]] = {}
+            for code, _name in settings.LANGUAGES:
                 # The PM's assessment: its written reason may be internal, so none is shown.
-                entry["reasons"][code] = (
-                    []
-                    if health.override is not None
-                    else [str(finding.reason) for finding in health.client_reasons]
-                )
+                with translation.override(code):
+                    reasons[code] = (
+                        []
+                        if health.override is not None
+                        else [str(finding.reason) for finding in health.client_reasons]
+                    )
+            result[project.pk] = {
+                "status": str(health.client_status),
+                "reasons": reasons,
+                "is_assessed_by_pm": bool(health.override),
+            }
     return result
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import ngettext
 
 from projects.health import Audience, HealthFinding, register_health_signal
+from projects.health import reason as lazy_reason
 from projects.models import HealthStatus, Visibility
 from risks.models import Level, Risk, RiskSettings
 
@@ -25,7 +26,7 @@ def _findings(
     total: int, for_client: int, status: str, reason: Callable[[int], str]
 ) -> list[HealthFinding]:
     def finding(count: int, audience: str) -> HealthFinding:
-        return HealthFinding(status, reason(count), audience)
+        return HealthFinding(status, lazy_reason(lambda: reason(count)), audience)
 
     if total == 0:
         return []
@@ -37,8 +38,8 @@ def _findings(
     return findings
 
 
-# The reasons are sentences in the reader's language: health is computed in the language that is
-# active (a page's, or each recipient's for a status report). The literal ngettext calls are what
+# The reasons are sentences in the reader's language: written when the finding is read (a page's
+# language, or each recipient's for a status report). The literal ngettext calls are what
 # makemessages extracts.
 def overdue_reason(count: int) -> str:
     return ngettext(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from projects.earned_value.figures import earned_value_many
-from projects.health import Audience, HealthFinding
+from projects.health import Audience, HealthFinding, reason
 from projects.models import (
     BudgetVisibility,
     HealthStatus,
@@ -28,10 +28,20 @@ def _index_finding(name: str, value: Decimal | None, audience: str) -> HealthFin
         return None
     status = HealthStatus.RED if value < INDEX_RED else HealthStatus.AMBER
     if name == "spi":
-        reason = _("Schedule performance index %(value)s: less work done than planned.")
+        why = reason(
+            lambda: (
+                _("Schedule performance index %(value)s: less work done than planned.")
+                % {"value": value}
+            )
+        )
     else:
-        reason = _("Cost performance index %(value)s: the work done cost more than it earned.")
-    return HealthFinding(status, reason % {"value": value}, audience)
+        why = reason(
+            lambda: (
+                _("Cost performance index %(value)s: the work done cost more than it earned.")
+                % {"value": value}
+            )
+        )
+    return HealthFinding(status, why, audience)
 
 
 def earned_value_health(projects: Sequence[Project], *, today: date) -> dict[int, list]:

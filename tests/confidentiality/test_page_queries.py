@@ -48,7 +48,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "portal:project": 15,
     "projects:costs": 9,
     "projects:detail": 11,
-    "reports:preview": 18,
+    "reports:preview": 15,
     "risks:risk": 9,
     "scorecards:scorecard": 11,
     "scorecards:team": 10,

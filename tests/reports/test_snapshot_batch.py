@@ -124,3 +124,33 @@ def test_recipients_of_a_batch_are_each_schedules_own(
     assert batch[theirs.pk] == recipients_of(theirs)
     assert [r.email for r in batch[mine.pk]] == [rep.email, "sam@a.test"]  # not the viewer
     assert [r.email for r in batch[theirs.pk]] == [other_client_rep.email, "kim@b.test"]
+
+
+def test_the_health_is_read_once_and_written_in_every_language(pm, project, settings):
+    """The reasons are written per language from one reading of the health: a second
+    language costs no query."""
+    from reports.snapshot import health_snapshots
+
+    _populate(pm, project, "Alpha", completed_at=datetime(2026, 3, 25, tzinfo=UTC))
+    risk_create(
+        actor=pm,
+        project=project,
+        title="Port strike",
+        probability=5,
+        impact=5,
+        visibility=Visibility.CLIENT,
+    )
+    day = date(2026, 3, 30)
+    health_snapshots([(type(project).objects.get(pk=project.pk), day)])  # warm
+    counts = {}
+    for languages in (settings.LANGUAGES[:1], settings.LANGUAGES):
+        settings.LANGUAGES = languages
+        fresh = type(project).objects.get(pk=project.pk)
+        with CaptureQueriesContext(connection) as queries:
+            health = health_snapshots([(fresh, day)])[project.pk]
+        counts[len(languages)] = len(queries.captured_queries)
+    assert counts[1] == counts[2]
+    assert health["reasons"] == {
+        "en": ["1 open critical risk."],
+        "zh-hans": ["1 个未关闭的极高风险。"],
+    }

@@ -73,19 +73,27 @@ def _risks(pm, project):
 
 
 def test_health_reasons_follow_the_active_language(pm, project):
+    """Computed once, the reasons read in the language active when they are read."""
     _risks(pm, project)
+    health = project_health(project, today=TODAY)
 
     with translation.override("zh-hans"):
-        health = project_health(project, today=TODAY)
-
-    assert [finding.reason for finding in health.reasons] == [
-        "2 个未关闭的极高风险。",
-        "1 项风险复核逾期已超过宽限期。",
-    ]
-    assert [finding.reason for finding in health.client_reasons] == [
-        "1 个未关闭的极高风险。",
-        "1 项风险复核逾期已超过宽限期。",
-    ]
+        assert [str(finding.reason) for finding in health.reasons] == [
+            "2 个未关闭的极高风险。",
+            "1 项风险复核逾期已超过宽限期。",
+        ]
+        assert [str(finding.reason) for finding in health.client_reasons] == [
+            "1 个未关闭的极高风险。",
+            "1 项风险复核逾期已超过宽限期。",
+        ]
+    with translation.override("en"):
+        assert [str(finding.reason) for finding in health.client_reasons] == [
+            "1 open critical risk.",
+            "1 risk review is overdue beyond the tolerance.",
+        ]
+        assert health.reason_text == (
+            "2 open critical risks.; 1 risk review is overdue beyond the tolerance."
+        )
 
 
 def test_chinese_pages_show_the_risk_reasons_in_chinese(client, pm, rep, project):
