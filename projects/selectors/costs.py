@@ -13,13 +13,23 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from projects.earned_value.figures import EarnedValue, project_earned_value
-from projects.models import BudgetVisibility, CostEntry, Project, Rate, Role, TimeEntry, Visibility
-from projects.permissions import can_view_costs, is_client_member, role_of
+from projects.models import (
+    STAFF_ROLES,
+    BudgetVisibility,
+    CostEntry,
+    Membership,
+    Project,
+    Rate,
+    Role,
+    TimeEntry,
+    Visibility,
+)
+from projects.permissions import can_view_costs, can_view_project, is_client_member, role_of
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -125,4 +135,52 @@ def time_entries_awaiting_approval(*, user: User, project: Project) -> int:
         time_entry_list_for(user=user, project=project)
         .filter(Q(status=TimeEntry.Status.SUBMITTED))
         .count()
+    )
+
+
+@dataclass(frozen=True)
+class CostFormChoices:
+    """What the tab's forms offer: the tasks `user` may see (id, name) in the plan's order,
+    and the project's staff (id, name, role) by name."""
+
+    tasks: list[tuple[int, str]]
+    staff: list[tuple[int, str, str]]
+
+
+def cost_form_choices_for(*, user: User, project: Project) -> CostFormChoices:
+    """The time and cost tab's choices in one query: the tasks (only their ids and names,
+    however many) and the staff's memberships."""
+    from projects.selectors.tasks import task_list_for
+
+    columns = ("c_kind", "c_pk", "c_label", "c_role", "c_position")
+    tasks = (
+        task_list_for(user=user, project=project)
+        .order_by()
+        .annotate(
+            c_kind=Value(0),
+            c_pk=F("pk"),
+            c_label=F("name"),
+            c_role=Value(""),
+            c_position=F("position"),
+        )
+        .values_list(*columns)
+    )
+    staff = (
+        Membership.objects.filter(project=project, role__in=STAFF_ROLES)
+        .order_by()
+        .annotate(
+            c_kind=Value(1),
+            c_pk=F("user_id"),
+            c_label=F("user__display_name"),
+            c_role=F("role"),
+            c_position=Value(0),
+        )
+        .values_list(*columns)
+    )
+    rows = list(tasks.union(staff, all=True)) if can_view_project(user, project) else []
+    # Tasks by position and id (the plan's order), people by name.
+    rows.sort(key=lambda row: (row[0], row[4], row[2] if row[0] else "", row[1]))
+    return CostFormChoices(
+        tasks=[(pk, label) for kind, pk, label, _role, _position in rows if kind == 0],
+        staff=[(pk, label, role) for kind, pk, label, role, _position in rows if kind == 1],
     )

@@ -24,12 +24,12 @@ from common.pages import run_action, run_form
 from projects.earned_value.series import SeriesPoint, earned_value_today_and_series
 from projects.forms.costs import ApprovalPeriodForm, CostEntryForm, RateForm, TimeEntryForm
 from projects.mixins import ProjectPageMixin
-from projects.models import STAFF_ROLES
 from projects.permissions import can_manage_costs
 from projects.selectors.costs import (
     approved_hours_by_week_for,
     cost_entry_get_for,
     cost_entry_list_for,
+    cost_form_choices_for,
     rate_get_for,
     rate_list_for,
     time_entry_get_for,
@@ -72,16 +72,12 @@ class TimeCostView(StaffPageMixin, ProjectPageMixin, TemplateView):
         """The tab's four forms; the one named `posted` is bound to `data`."""
         project, user = self.project, self.request.user
         is_pm = can_manage_costs(user, project)
-        tasks = [(task.pk, task.name) for task in task_list_for(user=user, project=project)]
-        # The staff's memberships (one query): all of them for rates; the PMs and team members
-        # (task_team_for) for the time form.
-        staff = list(
-            project.memberships.filter(role__in=STAFF_ROLES)
-            .select_related("user")
-            .order_by("user__display_name")
-        )
-        staff_team = [(m.user_id, m.user.display_name) for m in staff]
-        team = [(m.user_id, m.user.display_name) for m in staff if m.role in TASK_TEAM_ROLES]
+        # The tasks and the staff in one query: all the staff for rates; the PMs and team
+        # members (task_team_for) for the time form.
+        choices = cost_form_choices_for(user=user, project=project)
+        tasks = choices.tasks
+        staff_team = [(pk, name) for pk, name, _role in choices.staff]
+        team = [(pk, name) for pk, name, role in choices.staff if role in TASK_TEAM_ROLES]
 
         def bound(name: str) -> Any:
             return data if name == posted else None

@@ -46,7 +46,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "integrations:archive_export": 40,
     "portal:home": 11,
     "portal:project": 15,
-    "projects:costs": 9,
     "projects:detail": 11,
     "reports:preview": 15,
     "risks:risk": 9,

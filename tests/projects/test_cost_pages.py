@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common import formatting
@@ -201,3 +203,41 @@ def test_csv_export_is_safe_against_formula_injection(cast):
     assert "'=HYPERLINK(1)" in text
     assert "'@SUM(A1)" in text
     assert logged_in(cast.teammate).get(f"/projects/{cast.project.pk}/costs.csv").status_code == 403
+
+
+def test_the_forms_choices_come_in_one_query_with_only_what_they_show(cast):
+    """The tasks the reader may see in the plan's order, the staff by name (the time form's
+    people are the PMs and team members, the rate form's all the staff), in one query."""
+    from projects.models import STAFF_ROLES, Membership, Visibility
+    from projects.selectors.costs import cost_form_choices_for
+    from projects.selectors.tasks import TASK_TEAM_ROLES, task_list_for
+    from projects.services.tasks import task_create
+
+    for index, name in enumerate(("Zeta wiring", "Alpha survey", "Mid review")):
+        task_create(
+            actor=cast.pm,
+            project=cast.project,
+            name=name,
+            visibility=Visibility.INTERNAL if index == 2 else Visibility.CLIENT,
+        )
+    with CaptureQueriesContext(connection) as queries:
+        choices = cost_form_choices_for(user=cast.pm, project=cast.project)
+    assert len(queries.captured_queries) == 1
+    assert choices.tasks == [
+        (task.pk, task.name) for task in task_list_for(user=cast.pm, project=cast.project)
+    ]
+    assert [name for _pk, name in choices.tasks][:3] == [
+        "Zeta wiring",
+        "Alpha survey",
+        "Mid review",
+    ]
+    staff = Membership.objects.filter(project=cast.project, role__in=STAFF_ROLES)
+    assert sorted(choices.staff) == sorted((m.user_id, m.user.display_name, m.role) for m in staff)
+    names = [name for _pk, name, _role in choices.staff]
+    assert names == sorted(names)
+    assert {role for *_rest, role in choices.staff} >= set(TASK_TEAM_ROLES)
+
+    page = logged_in(cast.pm).get(url(cast.project)).content.decode()
+    time_form = page.split('name="task"')[1].split("</select>")[0]
+    assert time_form.index("Zeta wiring") < time_form.index("Alpha survey")
+    assert cost_form_choices_for(user=cast.outsider, project=cast.project).tasks == []
