@@ -2,7 +2,9 @@
 
 A source is a callable `(user) -> list[WaitingItem]` that runs a constant number of queries
 (one, as a rule) through the owning app's scoped selector, so the portal home keeps the same
-number of queries however many items wait. Apps plug in more with `register_waiting_source`.
+number of queries however many items wait. Apps plug in more with `register_waiting_source`. A
+source that is a `WaitingQuery` (its rows as `projects.waits.wait_rows`, and how a row becomes an
+item) is read in one UNION with the other such sources, their projects in one more query.
 
 An item may carry an in-place action (`action_label`): a single click that needs no further
 input (confirm a requirement's current text, confirm a ticket's resolution, tick an action item
@@ -18,20 +20,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from closeout.selectors import closure_requests_awaiting_decision_for
 from common.errors import NotFound
+from feedback.models import FeedbackTicket
 from feedback.selectors.surveys import open_invitations_for
 from feedback.selectors.tickets import ticket_get_for, tickets_awaiting_confirmation_for
 from feedback.services.tickets import ticket_confirm
-from projects.models import AcceptanceRound
+from projects.models import AcceptanceRound, PhaseGate
 from projects.selectors import deliverables_awaiting_decision_for, gates_awaiting_decision_for
 from projects.selectors.tasks import client_tasks_awaiting_for, task_get_for
 from projects.services.tasks import task_update
+from projects.waits import wait_rows
+from stakeholders.models import ChangeRequest, Requirement
 from stakeholders.selectors.changes import change_requests_awaiting_decision_for
 from stakeholders.selectors.meetings import action_item_get_for, open_action_items_for
 from stakeholders.selectors.requirements import (
@@ -76,6 +81,20 @@ class WaitingItem:
         )
 
 
+@dataclass(frozen=True)
+class WaitingQuery:
+    """A waiting source read in one union with the others (waiting_items_for): `rows(user)`
+    gives the source's rows as wait_rows (the item's id as `w_key1`, its project as
+    `w_project`), `item(row, project)` makes the item of a row. Called, it reads its rows
+    alone."""
+
+    rows: Callable[[User], QuerySet[Any]]
+    item: Callable[[dict[str, Any], Project], WaitingItem]
+
+    def __call__(self, user: User) -> list[WaitingItem]:
+        return _items_of({0: self}, user)
+
+
 WaitingSource = Callable[["User"], list[WaitingItem]]
 PendingQuery = Callable[["User"], QuerySet[Any]]
 ItemAction = Callable[["User", "Project", int], None]
@@ -102,11 +121,40 @@ def register_waiting_source(
 
 
 def waiting_items_for(*, user: User) -> list[WaitingItem]:
-    """Everything waiting for `user`, oldest first (then by due date, then by key)."""
+    """Everything waiting for `user`, oldest first (then by due date, then by key): the
+    WaitingQuery sources' rows in one query and their projects in one more, each other source
+    with its own."""
     if not user.is_authenticated or not user.is_active or not user.is_client_user:
         return []
-    items = [item for source in _SOURCES.values() for item in source(user)]
+    queries = {
+        index: source
+        for index, source in enumerate(_SOURCES.values())
+        if isinstance(source, WaitingQuery)
+    }
+    items = _items_of(queries, user)
+    items += [
+        item
+        for source in _SOURCES.values()
+        if not isinstance(source, WaitingQuery)
+        for item in source(user)
+    ]
     return sorted(items, key=lambda item: (item.since, item.due or date.max, item.key))
+
+
+def _items_of(queries: dict[int, WaitingQuery], user: User) -> list[WaitingItem]:
+    """The items of `queries` (by a number of each): their rows in one UNION, their projects in
+    one query."""
+    if not queries:
+        return []
+    from projects.models import Project
+
+    first, *others = [
+        query.rows(user).annotate(w_source=Value(index, output_field=IntegerField()))
+        for index, query in queries.items()
+    ]
+    rows = list(first.union(*others, all=True) if others else first)
+    projects = Project.objects.in_bulk({row["w_project"] for row in rows})
+    return [queries[row["w_source"]].item(row, projects[row["w_project"]]) for row in rows]
 
 
 def waiting_count_for(*, user: User) -> int:
@@ -148,23 +196,31 @@ def _as_datetime(value: date | datetime | None) -> datetime:
 # --- The sources of the capability apps -------------------------------------------------------
 
 
-def _requirements(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="requirement",
-            key=f"requirement:{requirement.pk}",
-            pk=requirement.pk,
-            icon="bi-card-checklist",
-            title=_("Confirm %(reference)s: %(title)s")
-            % {"reference": requirement.reference, "title": requirement.title},
-            project=requirement.project,
-            since=requirement.updated_at,
-            due=None,
-            url=reverse("portal:requirement", args=[requirement.project_id, requirement.pk]),
-            action_label=_("Confirm"),
-        )
-        for requirement in requirements_awaiting_confirmation_for(user=user)
-    ]
+def _requirement_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        requirements_awaiting_confirmation_for(user=user),
+        w_key1="pk",
+        w_project="project_id",
+        w_number="number",
+        w_text1="title",
+        w_at1="updated_at",
+    )
+
+
+def _requirement(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="requirement",
+        key=f"requirement:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-card-checklist",
+        title=_("Confirm %(reference)s: %(title)s")
+        % {"reference": Requirement(number=row["w_number"]).reference, "title": row["w_text1"]},
+        project=project,
+        since=row["w_at1"],
+        due=None,
+        url=reverse("portal:requirement", args=[project.pk, row["w_key1"]]),
+        action_label=_("Confirm"),
+    )
 
 
 def _confirm_requirement(actor: User, project: Project, item_id: int) -> None:
@@ -173,119 +229,160 @@ def _confirm_requirement(actor: User, project: Project, item_id: int) -> None:
     requirement_confirm(actor=actor, requirement=requirement, version=requirement.version)
 
 
-def _change_requests(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="change_request",
-            key=f"change_request:{change.pk}",
-            pk=change.pk,
-            icon="bi-arrow-left-right",
-            title=_("Approve or reject the change %(reference)s: %(title)s")
-            % {"reference": change.reference, "title": change.title},
-            project=change.project,
-            since=change.requested_at,
-            due=None,
-            url=reverse("portal:change_request", args=[change.project_id, change.pk]),
-        )
-        for change in change_requests_awaiting_decision_for(user=user)
-    ]
+def _change_request_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        change_requests_awaiting_decision_for(user=user),
+        w_key1="pk",
+        w_project="project_id",
+        w_number="number",
+        w_text1="title",
+        w_at1="requested_at",
+    )
 
 
-def _deliverables(user: User) -> list[WaitingItem]:
+def _change_request(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="change_request",
+        key=f"change_request:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-arrow-left-right",
+        title=_("Approve or reject the change %(reference)s: %(title)s")
+        % {"reference": ChangeRequest(number=row["w_number"]).reference, "title": row["w_text1"]},
+        project=project,
+        since=row["w_at1"],
+        due=None,
+        url=reverse("portal:change_request", args=[project.pk, row["w_key1"]]),
+    )
+
+
+def _deliverable_rows(user: User) -> QuerySet[Any]:
     open_round = AcceptanceRound.objects.filter(deliverable=OuterRef("pk"), decision="").order_by(
         "-number"
     )
-    deliverables = deliverables_awaiting_decision_for(user=user).annotate(
-        deemed_due=Subquery(open_round.values("deemed_acceptance_due")[:1])
+    return wait_rows(
+        deliverables_awaiting_decision_for(user=user),
+        w_key1="pk",
+        w_project="project_id",
+        w_text1="name",
+        w_text2="milestone__name",
+        w_at1="submitted_at",
+        w_day1=Subquery(open_round.values("deemed_acceptance_due")[:1]),
     )
-    return [
-        WaitingItem(
-            kind="deliverable",
-            key=f"deliverable:{deliverable.pk}",
-            pk=deliverable.pk,
-            icon="bi-box-seam",
-            title=_("Accept or reject: %(name)s") % {"name": deliverable.name},
-            project=deliverable.project,
-            since=_as_datetime(deliverable.submitted_at),
-            due=deliverable.deemed_due,
-            url=reverse("portal:deliverable", args=[deliverable.project_id, deliverable.pk]),
-            context=deliverable.milestone.name,
-        )
-        for deliverable in deliverables
-    ]
 
 
-def _gates(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="gate",
-            key=f"gate:{gate.pk}",
-            pk=gate.pk,
-            icon="bi-signpost-split",
-            title=_("Approve the move to %(phase)s") % {"phase": gate.get_to_phase_display()},
-            project=gate.project,
-            since=gate.requested_at,
-            due=None,
-            url=reverse("portal:gate", args=[gate.project_id, gate.pk]),
-        )
-        for gate in gates_awaiting_decision_for(user=user)
-    ]
+def _deliverable(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="deliverable",
+        key=f"deliverable:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-box-seam",
+        title=_("Accept or reject: %(name)s") % {"name": row["w_text1"]},
+        project=project,
+        since=_as_datetime(row["w_at1"]),
+        due=row["w_day1"],
+        url=reverse("portal:deliverable", args=[project.pk, row["w_key1"]]),
+        context=row["w_text2"],
+    )
 
 
-def _final_acceptances(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="final_acceptance",
-            key=f"final_acceptance:{request.pk}",
-            pk=request.pk,
-            icon="bi-patch-check",
-            title=_("Give final acceptance of the project"),
-            project=request.project,
-            since=request.requested_at,
-            due=None,
-            url=reverse("portal:closeout", args=[request.project_id]),
-        )
-        for request in closure_requests_awaiting_decision_for(user=user)
-    ]
+def _gate_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        gates_awaiting_decision_for(user=user),
+        w_key1="pk",
+        w_project="project_id",
+        w_text1="to_phase",
+        w_at1="requested_at",
+    )
 
 
-def _surveys(user: User) -> list[WaitingItem]:
-    invitations = _pending_surveys(user)
-    return [
-        WaitingItem(
-            kind="survey",
-            key=f"survey:{invitation.pk}",
-            pk=invitation.pk,
-            icon="bi-ui-checks",
-            title=_("Answer the survey: %(name)s") % {"name": invitation.campaign.name},
-            project=invitation.campaign.project,
-            since=_as_datetime(invitation.sent_at),
-            due=timezone.localdate(invitation.campaign.closes_at)
-            if invitation.campaign.closes_at
-            else None,
-            url=reverse("feedback:portal_surveys"),
-        )
-        for invitation in invitations
-    ]
+def _gate(row: dict[str, Any], project: Project) -> WaitingItem:
+    phase = PhaseGate(to_phase=row["w_text1"]).get_to_phase_display()
+    return WaitingItem(
+        kind="gate",
+        key=f"gate:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-signpost-split",
+        title=_("Approve the move to %(phase)s") % {"phase": phase},
+        project=project,
+        since=row["w_at1"],
+        due=None,
+        url=reverse("portal:gate", args=[project.pk, row["w_key1"]]),
+    )
 
 
-def _tickets(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="ticket",
-            key=f"ticket:{ticket.pk}",
-            pk=ticket.pk,
-            icon="bi-chat-square-heart",
-            title=_("Confirm the resolution of %(reference)s: %(title)s")
-            % {"reference": ticket.reference, "title": ticket.title},
-            project=ticket.project,
-            since=_as_datetime(ticket.resolved_at),
-            due=None,
-            url=reverse("feedback:portal_ticket", args=[ticket.project_id, ticket.pk]),
-            action_label=_("Confirm it is resolved"),
-        )
-        for ticket in tickets_awaiting_confirmation_for(user=user)
-    ]
+def _final_acceptance_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        closure_requests_awaiting_decision_for(user=user),
+        w_key1="pk",
+        w_project="project_id",
+        w_at1="requested_at",
+    )
+
+
+def _final_acceptance(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="final_acceptance",
+        key=f"final_acceptance:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-patch-check",
+        title=_("Give final acceptance of the project"),
+        project=project,
+        since=row["w_at1"],
+        due=None,
+        url=reverse("portal:closeout", args=[project.pk]),
+    )
+
+
+def _survey_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        _pending_surveys(user),
+        w_key1="pk",
+        w_project="campaign__project_id",
+        w_text1="campaign__name",
+        w_at1="sent_at",
+        w_at2="campaign__closes_at",
+    )
+
+
+def _survey(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="survey",
+        key=f"survey:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-ui-checks",
+        title=_("Answer the survey: %(name)s") % {"name": row["w_text1"]},
+        project=project,
+        since=_as_datetime(row["w_at1"]),
+        due=timezone.localdate(row["w_at2"]) if row["w_at2"] else None,
+        url=reverse("feedback:portal_surveys"),
+    )
+
+
+def _ticket_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        tickets_awaiting_confirmation_for(user=user),
+        w_key1="pk",
+        w_project="project_id",
+        w_number="number",
+        w_text1="title",
+        w_at1="resolved_at",
+    )
+
+
+def _ticket(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="ticket",
+        key=f"ticket:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-chat-square-heart",
+        title=_("Confirm the resolution of %(reference)s: %(title)s")
+        % {"reference": FeedbackTicket(number=row["w_number"]).reference, "title": row["w_text1"]},
+        project=project,
+        since=_as_datetime(row["w_at1"]),
+        due=None,
+        url=reverse("feedback:portal_ticket", args=[project.pk, row["w_key1"]]),
+        action_label=_("Confirm it is resolved"),
+    )
 
 
 def _confirm_ticket(actor: User, project: Project, item_id: int) -> None:
@@ -293,23 +390,32 @@ def _confirm_ticket(actor: User, project: Project, item_id: int) -> None:
     ticket_confirm(actor=actor, ticket=ticket)
 
 
-def _action_items(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="action_item",
-            key=f"action_item:{item.pk}",
-            pk=item.pk,
-            icon="bi-check2-square",
-            title=_("Action from %(meeting)s: %(text)s")
-            % {"meeting": item.meeting.title, "text": item.text},
-            project=item.meeting.project,
-            since=item.meeting.starts_at,
-            due=item.due_date,
-            url=reverse("stakeholders:portal_todo"),
-            action_label=_("Mark done"),
-        )
-        for item in _pending_action_items(user)
-    ]
+def _action_item_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        _pending_action_items(user),
+        w_key1="pk",
+        w_project="meeting__project_id",
+        w_text1="meeting__title",
+        w_text2="text",
+        w_at1="meeting__starts_at",
+        w_day1="due_date",
+    )
+
+
+def _action_item(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="action_item",
+        key=f"action_item:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-check2-square",
+        title=_("Action from %(meeting)s: %(text)s")
+        % {"meeting": row["w_text1"], "text": row["w_text2"]},
+        project=project,
+        since=row["w_at1"],
+        due=row["w_day1"],
+        url=reverse("stakeholders:portal_todo"),
+        action_label=_("Mark done"),
+    )
 
 
 def _complete_action_item(actor: User, project: Project, item_id: int) -> None:
@@ -319,22 +425,31 @@ def _complete_action_item(actor: User, project: Project, item_id: int) -> None:
     action_item_set_done(actor=actor, item=item, is_done=True)
 
 
-def _client_tasks(user: User) -> list[WaitingItem]:
-    return [
-        WaitingItem(
-            kind="client_task",
-            key=f"client_task:{task.pk}",
-            pk=task.pk,
-            icon="bi-person-check",
-            title=_("Your side's task: %(name)s") % {"name": task.name},
-            project=task.project,
-            since=_as_datetime(task.start_date or task.created_at),
-            due=task.due_date,
-            url=reverse("portal:project_timeline", args=[task.project_id]),
-            action_label=_("Mark done"),
-        )
-        for task in _pending_client_tasks(user)
-    ]
+def _client_task_rows(user: User) -> QuerySet[Any]:
+    return wait_rows(
+        _pending_client_tasks(user),
+        w_key1="pk",
+        w_project="project_id",
+        w_text1="name",
+        w_at1="created_at",
+        w_day1="start_date",
+        w_day2="due_date",
+    )
+
+
+def _client_task(row: dict[str, Any], project: Project) -> WaitingItem:
+    return WaitingItem(
+        kind="client_task",
+        key=f"client_task:{row['w_key1']}",
+        pk=row["w_key1"],
+        icon="bi-person-check",
+        title=_("Your side's task: %(name)s") % {"name": row["w_text1"]},
+        project=project,
+        since=_as_datetime(row["w_day1"] or row["w_at1"]),
+        due=row["w_day2"],
+        url=reverse("portal:project_timeline", args=[project.pk]),
+        action_label=_("Mark done"),
+    )
 
 
 def _complete_client_task(actor: User, project: Project, item_id: int) -> None:
@@ -358,27 +473,46 @@ def _pending_action_items(user: User) -> QuerySet[Any]:
 
 register_waiting_source(
     "requirement",
-    _requirements,
+    WaitingQuery(_requirement_rows, _requirement),
     _confirm_requirement,
     lambda user: requirements_awaiting_confirmation_for(user=user),
 )
 register_waiting_source(
     "change_request",
-    _change_requests,
+    WaitingQuery(_change_request_rows, _change_request),
     pending=lambda user: change_requests_awaiting_decision_for(user=user),
 )
 register_waiting_source(
-    "deliverable", _deliverables, pending=lambda user: deliverables_awaiting_decision_for(user=user)
+    "deliverable",
+    WaitingQuery(_deliverable_rows, _deliverable),
+    pending=lambda user: deliverables_awaiting_decision_for(user=user),
 )
-register_waiting_source("gate", _gates, pending=lambda user: gates_awaiting_decision_for(user=user))
+register_waiting_source(
+    "gate",
+    WaitingQuery(_gate_rows, _gate),
+    pending=lambda user: gates_awaiting_decision_for(user=user),
+)
 register_waiting_source(
     "final_acceptance",
-    _final_acceptances,
+    WaitingQuery(_final_acceptance_rows, _final_acceptance),
     pending=lambda user: closure_requests_awaiting_decision_for(user=user),
 )
-register_waiting_source("survey", _surveys, pending=_pending_surveys)
+register_waiting_source("survey", WaitingQuery(_survey_rows, _survey), pending=_pending_surveys)
 register_waiting_source(
-    "ticket", _tickets, _confirm_ticket, lambda user: tickets_awaiting_confirmation_for(user=user)
+    "ticket",
+    WaitingQuery(_ticket_rows, _ticket),
+    _confirm_ticket,
+    lambda user: tickets_awaiting_confirmation_for(user=user),
 )
-register_waiting_source("action_item", _action_items, _complete_action_item, _pending_action_items)
-register_waiting_source("client_task", _client_tasks, _complete_client_task, _pending_client_tasks)
+register_waiting_source(
+    "action_item",
+    WaitingQuery(_action_item_rows, _action_item),
+    _complete_action_item,
+    _pending_action_items,
+)
+register_waiting_source(
+    "client_task",
+    WaitingQuery(_client_task_rows, _client_task),
+    _complete_client_task,
+    _pending_client_tasks,
+)

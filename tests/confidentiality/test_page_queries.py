@@ -44,7 +44,6 @@ PAGE_ROUTES = c.page_routes()
 QUERY_BUDGETS: dict[str, int] = {
     "feedback:dashboard": 18,
     "integrations:archive_export": 40,
-    "portal:home": 11,
     "portal:project": 15,
     "projects:detail": 11,
     "reports:preview": 15,

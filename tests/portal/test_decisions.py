@@ -320,3 +320,27 @@ def test_items_without_a_due_date_show_when_the_team_asks_for_an_answer(cast, re
     page = rep_client.get(reverse("portal:home")).content.decode()
 
     assert "answer by Nov 5, 2026" in page  # three business days later, the Thursday
+
+
+def test_the_list_reads_every_kind_in_one_union_and_their_projects_in_one_query(
+    cast, django_assert_num_queries
+):
+    """Every built-in kind is read in the one UNION (portal.decisions.WaitingQuery), so the
+    list costs two queries however many kinds and items wait."""
+    from portal.decisions import _SOURCES, WaitingQuery
+
+    assert all(isinstance(source, WaitingQuery) for source in _SOURCES.values())
+    clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+    open_action_item(cast, "Send the data", due=date(2026, 12, 1))
+    cast.rep.project_roles  # noqa: B018 (the roles are cached on the user beforehand)
+    with django_assert_num_queries(2):
+        items = waiting_items_for(user=cast.rep)
+    assert sorted(i.kind for i in items) == ["action_item", "requirement", "ticket"]
+    titles = {i.kind: i.title for i in items}
+    assert titles["requirement"].startswith("Confirm REQ-")
+    assert titles["requirement"].endswith(": Scan barcodes")
+    assert titles["ticket"].startswith("Confirm the resolution of FB-")
+    assert titles["action_item"].endswith(": Send the data")
+    assert all(i.project == cast.project for i in items)
+    assert all(i.project.name == cast.project.name for i in items)
