@@ -14,10 +14,10 @@ class PortalConfig(AppConfig):
 
         register_closed_guard(ClientResponseTime)
         # The agreed response time is what the delay share (projects.waits) measures against.
-        from portal.services import client_response_days_for
-        from projects.waits import register_response_days
+        from portal.selectors import client_response_days_rows
+        from projects.waits import ResponseDaysQuery, register_response_days
 
-        register_response_days(client_response_days_for)
+        register_response_days(ResponseDaysQuery(client_response_days_rows))
         # The navigation's count of what waits is cached until a row it counts changes.
         from portal import badge
 

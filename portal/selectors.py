@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import NotFound
 from feedback.models import FeedbackTicket
-from portal.models import ProjectVisit
+from portal.models import ClientResponseTime, ProjectVisit
 from portal.permissions import can_view_client_audit_log
 from projects.models import (
     AcceptanceRound,
@@ -43,6 +43,7 @@ from projects.models import (
 )
 from projects.permissions import can_view_project
 from projects.selectors import document_list_for, membership_list_for, milestone_list_for
+from projects.waits import wait_rows
 from stakeholders.models import ChangeRequest, Confirmation
 from stakeholders.selectors.decisions import Decision, decision_log_for
 
@@ -405,3 +406,13 @@ def with_client_response_days(projects: QuerySet[Project]) -> QuerySet[Project]:
     """`projects`, each with its response time in business days as `client_response_days`
     (None where none is set), read with them."""
     return projects.annotate(client_response_days=F("client_response_time__client_response_days"))
+
+
+def client_response_days_rows(project_ids: list[int]) -> QuerySet[Any]:
+    """The response times set for `project_ids`, as the rows the delay share reads in its
+    union (projects.waits.ResponseDaysQuery): the project and its business days."""
+    return wait_rows(
+        ClientResponseTime.objects.filter(project_id__in=project_ids),
+        w_project="project_id",
+        w_number="client_response_days",
+    )

@@ -69,7 +69,7 @@ from projects.views import (
 )
 from projects.views.baselines import BaselinesViewMixin
 from projects.views.documents import DocumentUploadFormsMixin
-from projects.waits import delay_share_for, response_days_for
+from projects.waits import delay_share_for
 
 # The projects the portal home lists before "All my projects", and a page of that list.
 HOME_PROJECTS = 10
@@ -218,7 +218,9 @@ class PortalProjectDetailView(
             milestones=milestones,
             memberships=memberships,
         )
-        response_days = response_days_for([self.project.pk])[self.project.pk]
+        # What waited beyond the agreed response time, as the client may read it, with that
+        # time (read in the same query).
+        delay_share = delay_share_for(self.project, client_view=True)
         context.update(
             memberships=memberships,
             milestones=milestones,
@@ -230,11 +232,8 @@ class PortalProjectDetailView(
             # The client sees a plain status (on track / at risk / off track) with the reasons
             # that rest on what they may see; see projects.health.Health.client_status.
             health=self.project.health,  # type: ignore[attr-defined]
-            # What waited beyond the agreed response time, as the client may read it.
-            delay_share=delay_share_for(
-                self.project, client_view=True, response_days=response_days
-            ),
-            response_days=response_days,
+            delay_share=delay_share,
+            response_days=delay_share.response_days,
         )
         # Time and budget, as far as the project's budget_visibility lets the client see them.
         context.update(

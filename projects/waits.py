@@ -213,29 +213,54 @@ class WaitQuery:
         return self.waits(list(self.rows(project_ids, today)), today)
 
 
-def _read_waits(project_ids: list[int], today: date) -> list[Iterable[Wait]]:
+@dataclass(frozen=True)
+class ResponseDaysQuery:
+    """A provider of the agreed response times read in the waits' union (delay_shares_for):
+    `rows(project_ids)` gives wait_rows with the project as `w_project` and its working days as
+    `w_number`, for the projects that have a time of their own. Called, it reads them alone."""
+
+    rows: Callable[[list[int]], QuerySet[Any]]
+
+    def __call__(self, project_ids: list[int]) -> dict[int, int]:
+        return {row["w_project"]: row["w_number"] for row in self.rows(project_ids)}
+
+
+# The w_source of the response times' rows in the waits' union.
+_RESPONSE_DAYS_ROWS = -1
+
+
+def _read_waits(
+    project_ids: list[int], today: date, days: ResponseDaysQuery | None = None
+) -> tuple[list[Iterable[Wait]], dict[int, int]]:
     """The waits of every source, in the sources' order: the WaitQuery sources' rows in one
-    query, each other source with its own."""
+    query, each other source with its own; with `days`, the response times it configures, in
+    the same query."""
     queries = [
         (index, source) for index, source in enumerate(_SOURCES) if isinstance(source, WaitQuery)
     ]
     rows: dict[int, list[dict[str, Any]]] = {index: [] for index, _source in queries}
-    if queries:
-        selects = [
-            source.rows(project_ids, today).annotate(
-                w_source=Value(index, output_field=IntegerField())
+    rows[_RESPONSE_DAYS_ROWS] = []
+    selects = [
+        source.rows(project_ids, today).annotate(w_source=Value(index, output_field=IntegerField()))
+        for index, source in queries
+    ]
+    if days is not None:
+        selects.append(
+            days.rows(project_ids).annotate(
+                w_source=Value(_RESPONSE_DAYS_ROWS, output_field=IntegerField())
             )
-            for index, source in queries
-        ]
+        )
+    if selects:
         first, *others = selects
         for row in first.union(*others, all=True) if others else first:
             rows[row["w_source"]].append(row)
-    return [
+    waits = [
         source.waits(rows[index], today)
         if isinstance(source, WaitQuery)
         else source(project_ids, today=today)
         for index, source in enumerate(_SOURCES)
     ]
+    return waits, {row["w_project"]: row["w_number"] for row in rows[_RESPONSE_DAYS_ROWS]}
 
 
 _SOURCES: list[WaitSource] = []
@@ -263,7 +288,10 @@ def response_days_for(project_ids: list[int]) -> dict[int, int]:
     """Each project's agreed response time, in working days."""
     if not _RESPONSE_DAYS:
         return dict.fromkeys(project_ids, DEFAULT_RESPONSE_DAYS)
-    configured = _RESPONSE_DAYS[0](project_ids)
+    return _with_default_days(project_ids, _RESPONSE_DAYS[0](project_ids))
+
+
+def _with_default_days(project_ids: list[int], configured: dict[int, int]) -> dict[int, int]:
     return {pk: configured.get(pk, DEFAULT_RESPONSE_DAYS) for pk in project_ids}
 
 
@@ -285,25 +313,32 @@ def delay_shares_for(
     client_view: bool = False,
     response_days: dict[int, int] | None = None,
 ) -> dict[int, DelayShare]:
-    """The delay share of each project, by id: one query for the WaitQuery sources, one per
-    other source, one for the response times, and at most one for the provider and one for the
-    clients' calendars when not cached, whatever the number of projects.
+    """The delay share of each project, by id: one query for the WaitQuery sources and the
+    response times (a ResponseDaysQuery provider's; a provider of another kind reads its own),
+    one per other source, and at most one for the provider and one for the clients' calendars
+    when not cached, whatever the number of projects.
     With `client_view`, only what a client may read: items the team keeps internal are left out
     of the list and of the counts. A caller that has read the projects' response times
-    (response_days_for) passes them as `response_days`, and they are not read again."""
+    (response_days_for) passes them as `response_days`, and they are not read again; each
+    share carries the response time it was counted with."""
     today = today or timezone.localdate()
     projects = list(projects)
     ids = [project.pk for project in projects]
     if not ids:
         return {}
     clients = {project.pk: project.client_id for project in projects}
+    days_query = _RESPONSE_DAYS[0] if _RESPONSE_DAYS else None
+    joined = response_days is None and isinstance(days_query, ResponseDaysQuery)
+    read, configured = _read_waits(
+        ids, today, days_query if joined and isinstance(days_query, ResponseDaysQuery) else None
+    )
     if response_days is None:
-        response_days = response_days_for(ids)
+        response_days = _with_default_days(ids, configured) if joined else response_days_for(ids)
     provider = provider_calendar(around=today)
     client_calendars = calendars_for_organization_ids(clients.values(), around=today)
     lost: dict[tuple[int, str], set[date]] = defaultdict(set)
     late: dict[int, list[LateWait]] = defaultdict(list)
-    for waits in _read_waits(ids, today):
+    for waits in read:
         for wait in waits:
             if wait.project_id not in clients or (client_view and not wait.client_visible):
                 continue

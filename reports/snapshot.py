@@ -35,7 +35,7 @@ from django.utils import translation
 from projects.health import project_health_many
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.selectors.portfolio import ClientProgress, client_progress_many
-from projects.waits import delay_shares_for, response_days_for
+from projects.waits import delay_shares_for
 from reports.schedule import zone_of
 from reports.sections import collect_sections
 from risks.selectors.portfolio import client_risks_for_reports
@@ -342,12 +342,11 @@ def _waiting_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, An
         )
     result: dict[int, dict[str, Any]] = {}
     for day, projects in by_day.items():
-        days = response_days_for([project.pk for project in projects])
-        shares = delay_shares_for(projects, today=day, client_view=True, response_days=days)
+        shares = delay_shares_for(projects, today=day, client_view=True)
         for project in projects:
             share = shares[project.pk]
             result[project.pk] = {
-                "response_days": days[project.pk],
+                "response_days": share.response_days,
                 "client_days": share.client_days,
                 "team_days": share.team_days,
                 "items": [

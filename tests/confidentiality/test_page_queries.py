@@ -44,14 +44,14 @@ PAGE_ROUTES = c.page_routes()
 QUERY_BUDGETS: dict[str, int] = {
     "feedback:dashboard": 18,
     "integrations:archive_export": 40,
-    "portal:project": 15,
-    "projects:detail": 11,
-    "reports:preview": 15,
+    "portal:project": 14,
+    "projects:detail": 10,
+    "reports:preview": 14,
     "risks:risk": 9,
-    "scorecards:scorecard": 11,
-    "scorecards:team": 10,
-    "scorecards:team_csv": 10,
-    "scorecards:team_xlsx": 10,
+    "scorecards:scorecard": 10,
+    "scorecards:team": 9,
+    "scorecards:team_csv": 9,
+    "scorecards:team_xlsx": 9,
 }
 
 # Pages whose cost still moves with the data, each with what moves. Strict: an entry whose page

@@ -172,8 +172,8 @@ def test_many_projects_cost_a_fixed_number_of_queries(seeded, django_assert_num_
     provider_calendar(around=TODAY)
     for project in projects:
         calendar_for_organization_id(project.client_id, around=TODAY)
-    # Every source in one union + the response times (the provider's calendar is cached).
-    with django_assert_num_queries(2):
+    # Every source and the response times in one union (the provider's calendar is cached).
+    with django_assert_num_queries(1):
         shares = delay_shares_for(projects, today=TODAY)
     assert shares[seeded.other_project.pk].total_days == 0
     assert Party.CLIENT == "client"
@@ -215,3 +215,23 @@ def test_the_pms_scorecard_counts_the_days_lost_in_each_period(seeded):
 
 def moment_at(day: date) -> datetime:
     return moment(day)
+
+
+def test_the_response_times_come_in_the_waits_union_and_count(seeded, django_assert_num_queries):
+    """A project's own response time (the portal's setting) is read in the same query as the
+    waits, and the days late are counted with it; a project without one has the default."""
+    from accounts.calendars import calendar_for_organization_id, provider_calendar
+    from portal.services import client_response_days_set
+
+    projects = [seeded.project, seeded.other_project]
+    before = delay_shares_for(projects, today=TODAY)[seeded.project.pk]
+    client_response_days_set(actor=seeded.pm, project=seeded.project, days=1)
+    provider_calendar(around=TODAY)
+    for project in projects:
+        calendar_for_organization_id(project.client_id, around=TODAY)
+    with django_assert_num_queries(1):
+        shares = delay_shares_for(projects, today=TODAY)
+    assert (before.response_days, shares[seeded.project.pk].response_days) == (5, 1)
+    assert shares[seeded.other_project.pk].response_days == 5
+    # Due sooner, the same waits are late on more days.
+    assert shares[seeded.project.pk].client_days > before.client_days
