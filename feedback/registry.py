@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
     from projects.health import HealthFinding
     from projects.models import Project
@@ -64,22 +66,56 @@ def _past_sla(count: int) -> str:
     ) % {"count": count}
 
 
+# What the signal counts of each project, as an annotation of the projects' query (the
+# portfolio's, complaint_health_columns) with the day it was counted on.
+BREACHING = "complaints_breaching"
+BREACHING_DAY = "complaints_breaching_day"
+
+
+def _sla_now(today: date) -> datetime:
+    """The moment the SLA clocks are read at for a health of `today`: now, or the end of that
+    day."""
+    if today != timezone.localdate():
+        return datetime.combine(today, time(23, 59), tzinfo=timezone.get_current_timezone())
+    return timezone.now()
+
+
+def complaint_health_columns(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """The portfolio's column of what complaints_breaching_sla counts
+    (projects.selectors.portfolio.register_portfolio_columns)."""
+    from django.db.models import DateField, Value
+
+    from feedback.selectors.complaints import annotate_breaching_complaints
+
+    return annotate_breaching_complaints(projects, now=_sla_now(today), name=BREACHING).annotate(
+        **{BREACHING_DAY: Value(today, DateField())}
+    )
+
+
 def complaints_breaching_sla(
     projects: list[Project], *, today: date
 ) -> dict[int, list[HealthFinding]]:
-    """Open complaints past their SLA: one is amber, two or more red (the team's view only)."""
+    """Open complaints past their SLA: one is amber, two or more red (the team's view only).
+    The counts come with projects read with complaint_health_columns on `today` (the portfolio,
+    the overview); the others are counted in one query for all."""
     from feedback.selectors.complaints import open_breaching_counts
     from projects.health import Audience, HealthFinding, reason
     from projects.models import HealthStatus
 
     if not projects:
         return {}
-    now = timezone.now()
-    if today != timezone.localdate():
-        now = datetime.combine(today, time(23, 59), tzinfo=timezone.get_current_timezone())
-    counts = open_breaching_counts([project.pk for project in projects], now=now)
+    counts = {
+        project.pk: getattr(project, BREACHING)
+        for project in projects
+        if getattr(project, BREACHING_DAY, None) == today
+    }
+    missing = [project.pk for project in projects if project.pk not in counts]
+    if missing:
+        counts.update(open_breaching_counts(missing, now=_sla_now(today)))
     findings: dict[int, list[HealthFinding]] = {}
     for project_id, count in counts.items():
+        if not count:
+            continue
         status = HealthStatus.RED if count >= 2 else HealthStatus.AMBER
         why = reason(partial(_past_sla, count))
         findings[project_id] = [HealthFinding(status, why, audience=Audience.STAFF)]
@@ -88,8 +124,10 @@ def complaints_breaching_sla(
 
 def register_health() -> None:
     from projects.health import register_health_signal
+    from projects.selectors.portfolio import register_portfolio_columns
 
     register_health_signal(complaints_breaching_sla)
+    register_portfolio_columns(complaint_health_columns)
 
 
 def register() -> None:

@@ -23,7 +23,9 @@ Other apps add their own rules as **health signals** (open critical risks, recen
 It receives every project of the page at once (a list of `Project`) and the day of evaluation,
 and returns, per project id, the findings it has (nothing for a healthy project). It must read
 all the projects with a fixed number of queries, never one per project, so that lists keep a
-constant number of queries. A finding says whether the client may read it (`audience`). Its
+constant number of queries (a signal may count with annotations a portfolio column put on the
+projects' query, `projects.selectors.portfolio.register_portfolio_columns`, and read the
+others itself). A finding says whether the client may read it (`audience`). Its
 reason is a sentence written when it is read (`reason(...)`): health is computed once and read
 in each reader's language (a status report's recipients, a page's).
 

@@ -5,21 +5,18 @@ the client-visible risks (if any)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
+from projects.earned_value.figures import DaysBetween
 from projects.health import Audience, HealthFinding, register_health_signal
 from projects.health import reason as lazy_reason
-from projects.models import HealthStatus, Visibility
+from projects.models import HealthStatus, Project, Visibility
 from risks.models import Level, Risk, RiskSettings
-
-if TYPE_CHECKING:
-    from projects.models import Project
 
 
 def _findings(
@@ -55,45 +52,71 @@ def critical_reason(count: int) -> str:
     }
 
 
+# What the signal counts of each project, as annotations of the projects' query: the portfolio's
+# (risks.selectors.portfolio.portfolio_columns), or its own read of the projects.
+HEALTH_COLUMNS = ("risk_critical", "risk_critical_client", "risk_overdue", "risk_overdue_client")
+# The day the columns were counted on: a project read on another day is counted again.
+HEALTH_DAY = "risk_health_day"
+
+
+def annotate_risk_health(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """The active risks of each project that are critical, and those whose review date is
+    further in the past than the project's tolerance (its risk settings', or the default), each
+    also counted over the client-visible ones: subqueries of the projects' query."""
+    active = Risk.objects.filter(project=OuterRef("pk"), status__in=Risk.ACTIVE)
+    critical = active.filter(level=Level.CRITICAL)
+    tolerance = Coalesce(
+        OuterRef("risk_settings__review_tolerance_days"),
+        Value(RiskSettings.DEFAULT_REVIEW_TOLERANCE_DAYS),
+    )
+    overdue = (
+        active.filter(next_review_date__isnull=False)
+        .annotate(days_past=DaysBetween(Value(today, DateField()), F("next_review_date")))
+        .filter(days_past__gt=tolerance)
+    )
+
+    def count(queryset: QuerySet[Risk]) -> Coalesce:
+        counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    client = Visibility.CLIENT
+    return projects.annotate(
+        **{HEALTH_DAY: Value(today, DateField())},
+        risk_critical=count(critical),
+        risk_critical_client=count(critical.filter(visibility=client)),
+        risk_overdue=count(overdue),
+        risk_overdue_client=count(overdue.filter(visibility=client)),
+    )
+
+
 def risk_health(
     projects: Sequence[Project], *, today: date
 ) -> Mapping[int, Iterable[HealthFinding]]:
-    """One query for all the projects: active risks that are critical or have a review date
-    in the past, grouped by project, visibility, level, review date and tolerance."""
-    grouped = (
-        Risk.objects.filter(project__in=[p.pk for p in projects], status__in=Risk.ACTIVE)
-        .filter(Q(level=Level.CRITICAL) | Q(next_review_date__lt=today))
-        .values(
-            "project_id",
-            "visibility",
-            "level",
-            "next_review_date",
-            "project__risk_settings__review_tolerance_days",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in grouped:
-        bucket = counts[row["project_id"]]
-        client = row["visibility"] == Visibility.CLIENT
-        if row["level"] == Level.CRITICAL:
-            bucket["critical"] += row["n"]
-            bucket["critical_client"] += row["n"] if client else 0
-        tolerance = row["project__risk_settings__review_tolerance_days"]
-        if tolerance is None:
-            tolerance = RiskSettings.DEFAULT_REVIEW_TOLERANCE_DAYS
-        review = row["next_review_date"]
-        if review is not None and (today - review).days > tolerance:
-            bucket["overdue"] += row["n"]
-            bucket["overdue_client"] += row["n"] if client else 0
+    """Open critical risks are red, reviews overdue beyond the tolerance amber. The counts come
+    with projects read with annotate_risk_health on `today` (the portfolio, the overview); the
+    others are counted in one query for all."""
+    counted = {
+        project.pk: {column: getattr(project, column) for column in HEALTH_COLUMNS}
+        for project in projects
+        if getattr(project, HEALTH_DAY, None) == today
+    }
+    missing = [project.pk for project in projects if project.pk not in counted]
+    if missing:
+        rows = annotate_risk_health(Project.objects.filter(pk__in=missing), today=today)
+        counted.update({row.pop("pk"): row for row in rows.values("pk", *HEALTH_COLUMNS)})
     result: dict[int, list[HealthFinding]] = {}
-    for project_id, bucket in counts.items():
+    for project_id, counts in counted.items():
         findings = _findings(
-            bucket["critical"], bucket["critical_client"], HealthStatus.RED, critical_reason
+            counts["risk_critical"],
+            counts["risk_critical_client"],
+            HealthStatus.RED,
+            critical_reason,
         )
         findings += _findings(
-            bucket["overdue"], bucket["overdue_client"], HealthStatus.AMBER, overdue_reason
+            counts["risk_overdue"],
+            counts["risk_overdue_client"],
+            HealthStatus.AMBER,
+            overdue_reason,
         )
         if findings:
             result[project_id] = findings

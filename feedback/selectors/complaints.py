@@ -14,9 +14,14 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,7 +33,7 @@ from feedback.models import (
 from feedback.models.tickets import OPEN_STATUSES
 from feedback.selectors.aggregates import Median
 from feedback.selectors.tickets import with_clocks
-from projects.models import Membership, Role
+from projects.models import Membership, Project, Role
 
 # --- The dashboard's complaint figures --------------------------------------------------------
 
@@ -183,6 +188,26 @@ def _as_timedelta(value: Any) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
     return timedelta(seconds=float(value))
+
+
+def annotate_breaching_complaints(
+    projects: QuerySet[Project], *, now: datetime, name: str
+) -> QuerySet[Project]:
+    """Each project's open complaints breaching their SLA at `now`, as the annotation `name`
+    (a subquery of the projects' query)."""
+    counted = (
+        FeedbackTicket.objects.filter(
+            project=OuterRef("pk"), kind=TicketKind.COMPLAINT, status__in=OPEN_STATUSES
+        )
+        .filter(breaching_condition(now))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return projects.annotate(
+        **{name: Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))}
+    )
 
 
 def open_breaching_counts(project_ids: list[int], *, now: datetime) -> dict[int, int]:

@@ -36,8 +36,12 @@ def annotate_risks(projects: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def portfolio_columns(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
-    """The portfolio's risk columns (projects.selectors.portfolio): see annotate_risks."""
-    return annotate_risks(projects)
+    """The portfolio's risk columns (projects.selectors.portfolio): see annotate_risks; and what
+    the risk health signal counts (risks.health.annotate_risk_health), so that the health of
+    the projects read costs no query of its own."""
+    from risks.health import annotate_risk_health
+
+    return annotate_risk_health(annotate_risks(projects), today=today)
 
 
 def client_risks_for_report(project: Project) -> list[dict[str, Any]]:

@@ -44,8 +44,7 @@ PAGE_ROUTES = c.page_routes()
 QUERY_BUDGETS: dict[str, int] = {
     "feedback:dashboard": 18,
     "integrations:archive_export": 40,
-    "portal:project": 14,
-    "projects:detail": 10,
+    "portal:project": 12,
     "reports:preview": 14,
     "risks:risk": 9,
     "scorecards:scorecard": 10,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.errors import InvalidInput
 from notifications.models import (
@@ -235,3 +235,49 @@ def test_the_reminder_task_runs_the_service(pm, project, settings):
     pm.save()
     assert risk_reminders_task() == 1
     assert risk_reminders_task() == 0
+
+
+def test_the_portfolios_read_brings_the_counts_and_another_day_counts_again(
+    pm, project, django_assert_num_queries
+):
+    """Read with the portfolio's columns (the overview, the portfolio), a project's risk counts
+    cost the signal no query and give what the signal's own read gives; read on another day,
+    they are counted again for that day."""
+    from projects.models import Project
+    from projects.selectors.portfolio import annotate_portfolio
+    from risks.health import risk_health
+
+    today = date(2026, 11, 23)
+    for days, visibility in (
+        (8, Visibility.CLIENT),
+        (9, Visibility.INTERNAL),
+        (2, Visibility.CLIENT),
+    ):
+        risk_create(
+            actor=pm,
+            project=project,
+            title=f"Review {days}",
+            next_review_date=today - timedelta(days=days),
+            visibility=visibility,
+        )
+    risk_create(actor=pm, project=project, title="Critical", probability=5, impact=5)
+    read = annotate_portfolio(Project.objects.filter(pk=project.pk), today=today).get()
+    with django_assert_num_queries(0):
+        annotated = risk_health([read], today=today)
+    alone = risk_health([Project.objects.get(pk=project.pk)], today=today)
+    with translation.override("en"):
+        assert [str(f.reason) for f in annotated[project.pk]] == [
+            str(f.reason) for f in alone[project.pk]
+        ]
+        assert [(str(f.reason), f.audience) for f in annotated[project.pk]] == [
+            ("1 open critical risk.", "staff"),
+            ("2 risk reviews are overdue beyond the tolerance.", "staff"),
+            ("1 risk review is overdue beyond the tolerance.", "client"),
+        ]
+    # Six days later the review of two days ago is overdue too (8 days > 7), counted afresh.
+    with django_assert_num_queries(1):
+        later = risk_health([read], today=today + timedelta(days=6))
+    with translation.override("en"):
+        assert "3 risk reviews are overdue beyond the tolerance." in [
+            str(f.reason) for f in later[project.pk]
+        ]
