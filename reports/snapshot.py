@@ -32,9 +32,12 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import translation
 
-from projects.health import project_health_many
 from projects.models import Deliverable, Milestone, Project, Visibility
-from projects.selectors.portfolio import ClientProgress, client_progress_many
+from projects.selectors.portfolio import (
+    ClientProgress,
+    client_progress_many,
+    projects_with_health,
+)
 from projects.waits import delay_shares_for
 from reports.schedule import zone_of
 from reports.sections import collect_sections
@@ -61,9 +64,10 @@ def health_snapshots(projects: Sequence[tuple[Project, date]]) -> dict[int, dict
         by_day.setdefault(today, []).append(project)
     result: dict[int, dict[str, Any]] = {}
     for today, same_day in by_day.items():
-        healths = project_health_many(same_day, today=today)
+        # Read with the portfolio's figures, which the health signals count from.
+        read = projects_with_health([project.pk for project in same_day], today=today)
         for project in same_day:
-            health = healths[project.pk]
+            health = read[project.pk].health  # type: ignore[attr-defined]
             reasons: dict[str, list[str]] = {}
             for code, _name in settings.LANGUAGES:
                 # The PM's assessment: its written reason may be internal, so none is shown.

@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 
-from accounts.models import User
-from projects.models import Membership, Project
+from projects.models import Project
+from risks.selectors.register import owner_candidates
 
 
 def scale_choices(labels: list[str], *, blank: bool) -> list[tuple[Any, str]]:
@@ -18,9 +18,8 @@ def scale_choices(labels: list[str], *, blank: bool) -> list[tuple[Any, str]]:
 
 
 def members(project: Project) -> Any:
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(project=project).values("user_id"), is_active=True
-    ).order_by("display_name")
+    """The owner fields' choices (risks.selectors.register.owner_candidates)."""
+    return owner_candidates(project)
 
 
 class ScaleField(forms.TypedChoiceField):

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, DateField, F, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from common.errors import InvalidInput, NotFound
-from projects.models import Project, Visibility
+from projects.models import Membership, Project, Visibility
 from projects.permissions import can_view_internal_items, can_view_project
 from projects.selectors.search import project_items_scope_for
 from risks.models import (
@@ -27,9 +28,6 @@ from risks.models import (
     Risk,
     RiskSettings,
 )
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # --- Filters ------------------------------------------------------------------------------------
 
@@ -197,12 +195,24 @@ class RiskLink:
         return self.name
 
 
-_LINK_KINDS = ("requirements", "milestones", "change_requests")
+_LINK_KINDS = ("requirements", "milestones", "change_requests", "owners")
 
 
-def risk_links_for(*, user: User, risk: Risk) -> dict[str, list[RiskLink]]:
+def owner_candidates(project: Project) -> QuerySet[User]:
+    """Whom a risk or a mitigation action may be given to: the project's active members, by
+    name."""
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(project=project).values("user_id"), is_active=True
+    ).order_by("display_name")
+
+
+def risk_links_for(
+    *, user: User, risk: Risk, with_owners: bool = False
+) -> dict[str, list[RiskLink]]:
     """The requirements, milestones and change requests linked to the risk, each kind in its
-    own order (the provider side's view: links are not shown to clients), in one query."""
+    own order (the provider side's view: links are not shown to clients), in one query; with
+    `with_owners`, in the same query, the project's active members by name under "owners"
+    (whom the page's forms offer as the risk's or an action's owner, share_owner_choices)."""
     links: dict[str, list[RiskLink]] = {kind: [] for kind in _LINK_KINDS}
     if not can_view_internal_items(user, risk.project):
         return links
@@ -212,14 +222,7 @@ def risk_links_for(*, user: User, risk: Risk) -> dict[str, list[RiskLink]]:
     def part(kind: int, queryset: QuerySet[Any], **values: Any) -> Any:
         return queryset.order_by().annotate(link_kind=Value(kind), **values).values_list(*columns)
 
-    rows = part(
-        0,
-        risk.requirements.all(),
-        link_number=F("number"),
-        link_text=F("title"),
-        link_day=no_day,
-        link_position=no_number,
-    ).union(
+    parts = [
         part(
             1,
             risk.milestones.all(),
@@ -236,17 +239,36 @@ def risk_links_for(*, user: User, risk: Risk) -> dict[str, list[RiskLink]]:
             link_day=no_day,
             link_position=no_number,
         ),
-        all=True,
-    )
+    ]
+    if with_owners:
+        parts.append(
+            part(
+                3,
+                owner_candidates(risk.project),
+                link_number=no_number,
+                link_text=F("display_name"),
+                link_day=no_day,
+                link_position=no_number,
+            )
+        )
+    rows = part(
+        0,
+        risk.requirements.all(),
+        link_number=F("number"),
+        link_text=F("title"),
+        link_day=no_day,
+        link_position=no_number,
+    ).union(*parts, all=True)
 
     # Each kind as its model orders it: requirements and change requests by number, milestones
-    # by due date (none last), position and id.
+    # by due date (none last), position and id; people by name.
     def order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        kind, pk, number, _text, day, position = row
-        return (kind, number or 0, day is None, day or date.min, position or 0, pk)
+        kind, pk, number, text, day, position = row
+        name = text if kind == 3 else ""
+        return (kind, name, number or 0, day is None, day or date.min, position or 0, pk)
 
     for kind, pk, number, text, _day, _position in sorted(rows, key=order):
-        name = {0: f"REQ-{number} {text}", 1: text, 2: f"CR-{number} {text}"}[kind]
+        name = {0: f"REQ-{number} {text}", 1: text, 2: f"CR-{number} {text}", 3: text}[kind]
         links[_LINK_KINDS[kind]].append(RiskLink(pk=pk, name=name))
     return links
 

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
+from accounts.models import User
 from common.errors import NotFound
 from common.pages import run_form
 from projects.mixins import ProjectPageMixin
@@ -50,11 +51,14 @@ class RiskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             project=self.project, initial=RiskEditForm.initial_of(risk)
         )
         action_form = kwargs.get("action_form") or ActionForm(project=self.project)
-        share_owner_choices(self.project, details_form, action_form)
+        # The links and the owner fields' people in one query.
+        links = risk_links_for(user=user, risk=risk, with_owners=True)
+        owners = [User(pk=owner.pk, display_name=owner.name) for owner in links.pop("owners")]
+        share_owner_choices(self.project, details_form, action_form, owners=owners or None)
         context.update(
             risk=risk,
             settings=settings,
-            links=risk_links_for(user=user, risk=risk),
+            links=links,
             timeline=risk_timeline(risk=risk),
             may_manage=can_manage_risk(user, risk),
             assess_form=kwargs.get("assess_form")

@@ -263,3 +263,31 @@ def test_the_risk_page_lists_its_links_in_each_kinds_order(cast, client):
     ).content.decode()
     assert "Need 1" not in portal
     assert "Pilot" not in portal
+
+
+def test_the_owner_choices_come_with_the_links_and_offer_the_active_members_by_name(
+    cast, client, django_assert_num_queries
+):
+    from accounts.models import User
+    from risks.selectors.register import owner_candidates, risk_links_for
+
+    risk = risk_create(actor=cast.pm, project=cast.project, title="Scanners late")
+    User.objects.filter(pk=cast.viewer.pk).update(is_active=False)
+    with django_assert_num_queries(1):
+        links = risk_links_for(user=cast.pm, risk=risk, with_owners=True)
+    expected = [(u.pk, u.display_name) for u in owner_candidates(cast.project)]
+    assert [(owner.pk, owner.name) for owner in links["owners"]] == expected
+    names = [name for _pk, name in expected]
+    assert names == sorted(names)
+    assert cast.viewer.pk not in {pk for pk, _name in expected}
+    assert cast.other_client_rep.pk not in {pk for pk, _name in expected}
+    assert risk_links_for(user=cast.pm, risk=risk)["owners"] == []
+
+    client.force_login(cast.pm)
+    page = client.get(
+        reverse("risks:risk", kwargs={"project_id": cast.project.pk, "risk_id": risk.pk})
+    ).content.decode()
+    owner_select = page.split('name="owner"')[1].split("</select>")[0]
+    offered = [pk for pk, _name in expected if f'value="{pk}"' in owner_select]
+    assert offered == [pk for pk, _name in expected]
+    assert f'value="{cast.viewer.pk}"' not in owner_select
