@@ -31,7 +31,7 @@ from feedback.models import FeedbackTicket
 from feedback.selectors.surveys import open_invitations_for
 from feedback.selectors.tickets import ticket_get_for, tickets_awaiting_confirmation_for
 from feedback.services.tickets import ticket_confirm
-from projects.models import AcceptanceRound, PhaseGate
+from projects.models import AcceptanceRound, PhaseGate, Project
 from projects.selectors import deliverables_awaiting_decision_for, gates_awaiting_decision_for
 from projects.selectors.tasks import client_tasks_awaiting_for, task_get_for
 from projects.services.tasks import task_update
@@ -48,7 +48,6 @@ from stakeholders.services.requirements import requirement_confirm
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from projects.models import Project
 
 
 @dataclass(frozen=True)
@@ -146,8 +145,6 @@ def _items_of(queries: dict[int, WaitingQuery], user: User) -> list[WaitingItem]
     one query."""
     if not queries:
         return []
-    from projects.models import Project
-
     first, *others = [
         query.rows(user).annotate(w_source=Value(index, output_field=IntegerField()))
         for index, query in queries.items()

@@ -327,11 +327,10 @@ def delay_shares_for(
     if not ids:
         return {}
     clients = {project.pk: project.client_id for project in projects}
-    days_query = _RESPONSE_DAYS[0] if _RESPONSE_DAYS else None
-    joined = response_days is None and isinstance(days_query, ResponseDaysQuery)
-    read, configured = _read_waits(
-        ids, today, days_query if joined and isinstance(days_query, ResponseDaysQuery) else None
-    )
+    # The response times come in the waits' union when their provider can join it.
+    provider_of_days = _RESPONSE_DAYS[0] if _RESPONSE_DAYS else None
+    joined = provider_of_days if isinstance(provider_of_days, ResponseDaysQuery) else None
+    read, configured = _read_waits(ids, today, joined if response_days is None else None)
     if response_days is None:
         response_days = _with_default_days(ids, configured) if joined else response_days_for(ids)
     provider = provider_calendar(around=today)

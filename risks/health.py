@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
-from django.db.models import Count, DateField, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import DateField, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
@@ -16,6 +16,7 @@ from projects.earned_value.figures import DaysBetween
 from projects.health import Audience, HealthFinding, register_health_signal
 from projects.health import reason as lazy_reason
 from projects.models import HealthStatus, Project, Visibility
+from projects.selectors.portfolio import count_per_project
 from risks.models import Level, Risk, RiskSettings
 
 
@@ -54,7 +55,13 @@ def critical_reason(count: int) -> str:
 
 # What the signal counts of each project, as annotations of the projects' query: the portfolio's
 # (risks.selectors.portfolio.portfolio_columns), or its own read of the projects.
-HEALTH_COLUMNS = ("risk_critical", "risk_critical_client", "risk_overdue", "risk_overdue_client")
+# The critical count is also the portfolio's risk column (risks.selectors.portfolio).
+HEALTH_COLUMNS = (
+    "critical_risk_count",
+    "risk_critical_client",
+    "risk_overdue",
+    "risk_overdue_client",
+)
 # The day the columns were counted on: a project read on another day is counted again.
 HEALTH_DAY = "risk_health_day"
 
@@ -63,7 +70,7 @@ def annotate_risk_health(projects: QuerySet[Project], *, today: date) -> QuerySe
     """The active risks of each project that are critical, and those whose review date is
     further in the past than the project's tolerance (its risk settings', or the default), each
     also counted over the client-visible ones: subqueries of the projects' query."""
-    active = Risk.objects.filter(project=OuterRef("pk"), status__in=Risk.ACTIVE)
+    active = Risk.objects.filter(status__in=Risk.ACTIVE)
     critical = active.filter(level=Level.CRITICAL)
     tolerance = Coalesce(
         OuterRef("risk_settings__review_tolerance_days"),
@@ -74,18 +81,13 @@ def annotate_risk_health(projects: QuerySet[Project], *, today: date) -> QuerySe
         .annotate(days_past=DaysBetween(Value(today, DateField()), F("next_review_date")))
         .filter(days_past__gt=tolerance)
     )
-
-    def count(queryset: QuerySet[Risk]) -> Coalesce:
-        counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
     client = Visibility.CLIENT
     return projects.annotate(
         **{HEALTH_DAY: Value(today, DateField())},
-        risk_critical=count(critical),
-        risk_critical_client=count(critical.filter(visibility=client)),
-        risk_overdue=count(overdue),
-        risk_overdue_client=count(overdue.filter(visibility=client)),
+        critical_risk_count=count_per_project(critical),
+        risk_critical_client=count_per_project(critical.filter(visibility=client)),
+        risk_overdue=count_per_project(overdue),
+        risk_overdue_client=count_per_project(overdue.filter(visibility=client)),
     )
 
 
@@ -107,7 +109,7 @@ def risk_health(
     result: dict[int, list[HealthFinding]] = {}
     for project_id, counts in counted.items():
         findings = _findings(
-            counts["risk_critical"],
+            counts["critical_risk_count"],
             counts["risk_critical_client"],
             HealthStatus.RED,
             critical_reason,

@@ -14,14 +14,9 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,6 +29,7 @@ from feedback.models.tickets import OPEN_STATUSES
 from feedback.selectors.aggregates import Median
 from feedback.selectors.tickets import with_clocks
 from projects.models import Membership, Project, Role
+from projects.selectors.portfolio import count_per_project
 
 # --- The dashboard's complaint figures --------------------------------------------------------
 
@@ -195,19 +191,10 @@ def annotate_breaching_complaints(
 ) -> QuerySet[Project]:
     """Each project's open complaints breaching their SLA at `now`, as the annotation `name`
     (a subquery of the projects' query)."""
-    counted = (
-        FeedbackTicket.objects.filter(
-            project=OuterRef("pk"), kind=TicketKind.COMPLAINT, status__in=OPEN_STATUSES
-        )
-        .filter(breaching_condition(now))
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return projects.annotate(
-        **{name: Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))}
-    )
+    breaching = FeedbackTicket.objects.filter(
+        kind=TicketKind.COMPLAINT, status__in=OPEN_STATUSES
+    ).filter(breaching_condition(now))
+    return projects.annotate(**{name: count_per_project(breaching)})
 
 
 def open_breaching_counts(project_ids: list[int], *, now: datetime) -> dict[int, int]:

@@ -68,9 +68,10 @@ def unregister_portfolio_columns(columns: PortfolioColumns) -> None:
         _columns.remove(columns)
 
 
-def _count(queryset: QuerySet[Any]) -> Coalesce:
-    """The number of rows of `queryset` (filtered on project=OuterRef("pk")), as a subquery:
-    counts of milestones and deliverables side by side without multiplying joins."""
+def count_per_project(queryset: QuerySet[Any]) -> Coalesce:
+    """The number of rows of `queryset` of the outer project (it is filtered on
+    project=OuterRef("pk") here), as a subquery: counts of several tables side by side without
+    multiplying joins."""
     counted = (
         queryset.filter(project=OuterRef("pk"))
         .order_by()
@@ -98,18 +99,18 @@ def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[
     for columns in _columns:
         projects = columns(projects, today=today)
     return projects.select_related("client", "health_override_by").annotate(
-        overdue_milestone_count=_count(overdue_milestones),
-        overdue_client_milestone_count=_count(
+        overdue_milestone_count=count_per_project(overdue_milestones),
+        overdue_client_milestone_count=count_per_project(
             overdue_milestones.filter(visibility=Visibility.CLIENT)
         ),
-        overdue_deliverable_count=_count(
+        overdue_deliverable_count=count_per_project(
             Deliverable.objects.filter(due_date__lt=today, status__in=OPEN_DELIVERY)
         ),
-        awaiting_client_count=_count(
+        awaiting_client_count=count_per_project(
             Deliverable.objects.filter(status=Deliverable.Status.SUBMITTED)
         ),
-        deliverable_count=_count(Deliverable.objects.all()),
-        accepted_deliverable_count=_count(
+        deliverable_count=count_per_project(Deliverable.objects.all()),
+        accepted_deliverable_count=count_per_project(
             Deliverable.objects.filter(status__in=Deliverable.ACCEPTED_STATES)
         ),
         next_milestone_name=Subquery(next_milestone.values("name")[:1]),
@@ -328,18 +329,18 @@ def client_progress_many(projects: Sequence[Project]) -> dict[int, ClientProgres
     """client_progress_for of several projects, by id, in one query whatever their number."""
     visible = Q(visibility=Visibility.CLIENT)
     counts = {
-        "visible_deliverables": _count(
+        "visible_deliverables": count_per_project(
             Deliverable.objects.filter(visible, milestone__visibility=Visibility.CLIENT)
         ),
-        "visible_accepted": _count(
+        "visible_accepted": count_per_project(
             Deliverable.objects.filter(
                 visible,
                 milestone__visibility=Visibility.CLIENT,
                 status__in=Deliverable.ACCEPTED_STATES,
             )
         ),
-        "visible_milestones": _count(Milestone.objects.filter(visible)),
-        "visible_completed": _count(
+        "visible_milestones": count_per_project(Milestone.objects.filter(visible)),
+        "visible_completed": count_per_project(
             Milestone.objects.filter(visible, status=Milestone.Status.COMPLETED)
         ),
     }

@@ -7,27 +7,23 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from projects.models import Project, Visibility
-from risks.models import Level, Risk
+from projects.selectors.portfolio import count_per_project
+from risks.health import annotate_risk_health
+from risks.models import Risk
 
 
 def annotate_risks(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """The portfolio's risk columns (the team's view: internal risks count): open risks, open
-    critical ones and the top risk's title, level and id, as subqueries of the same query."""
-    active = Risk.objects.filter(project=OuterRef("pk"), status__in=Risk.ACTIVE)
-
-    def count(queryset: QuerySet[Risk]) -> Coalesce:
-        counted = queryset.order_by().values("project").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-    top = active.filter(score__isnull=False).order_by("-score", "number")
+    """The portfolio's risk columns (the team's view: internal risks count): open risks and the
+    top risk's title, level and id, as subqueries of the same query (the open critical ones
+    come with the health's counts, risks.health.annotate_risk_health)."""
+    active = Risk.objects.filter(status__in=Risk.ACTIVE)
+    top = active.filter(project=OuterRef("pk"), score__isnull=False).order_by("-score", "number")
     return projects.annotate(
-        open_risk_count=count(active),
-        critical_risk_count=count(active.filter(level=Level.CRITICAL)),
+        open_risk_count=count_per_project(active),
         top_risk_id=Subquery(top.values("pk")[:1]),
         top_risk_number=Subquery(top.values("number")[:1]),
         top_risk_title=Subquery(top.values("title")[:1]),
@@ -39,8 +35,6 @@ def portfolio_columns(projects: QuerySet[Project], *, today: date) -> QuerySet[P
     """The portfolio's risk columns (projects.selectors.portfolio): see annotate_risks; and what
     the risk health signal counts (risks.health.annotate_risk_health), so that the health of
     the projects read costs no query of its own."""
-    from risks.health import annotate_risk_health
-
     return annotate_risk_health(annotate_risks(projects), today=today)
 
 
