@@ -155,14 +155,29 @@ def provider_calendar(*, around: date | None = None) -> WorkCalendar:
     key = f"working-calendars:{_version()}:provider:{years.start}"
     calendar = cache.get(key)
     if not isinstance(calendar, WorkCalendar):
-        provider_id = (
-            Organization.objects.filter(kind=Organization.Kind.PROVIDER)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        provider_id, _zone = provider_identity()
         calendar = calendar_for_organization_id(provider_id, around=around)
         cache.set(key, calendar, timeout=CACHE_SECONDS)
     return calendar
+
+
+def provider_identity() -> tuple[int | None, str | None]:
+    """The provider organisation's (id, time zone), (None, None) without one. Cached under the
+    organisations' version (any save or delete of an organisation replaces it): one query when
+    not cached."""
+    key = f"working-calendars:{_version()}:provider-identity"
+    found = cache.get(key)
+    if isinstance(found, tuple):
+        return found
+    row = (
+        Organization.objects.filter(kind=Organization.Kind.PROVIDER)
+        .order_by("pk")
+        .values_list("pk", "time_zone")
+        .first()
+    )
+    identity: tuple[int | None, str | None] = row if row is not None else (None, None)
+    cache.set(key, identity, timeout=CACHE_SECONDS)
+    return identity
 
 
 # --- People's calendars ---------------------------------------------------------------------------

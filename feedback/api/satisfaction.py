@@ -15,12 +15,8 @@ from accounts.http import AuthenticatedRequest
 from feedback.selectors.satisfaction import (
     DashboardFilters,
     default_filters,
-    satisfaction_by_client,
-    satisfaction_by_pm,
-    satisfaction_by_project,
-    satisfaction_totals,
-    satisfaction_trend,
-    topic_ratings,
+    open_follow_up_count,
+    satisfaction_figures,
 )
 
 
@@ -76,16 +72,19 @@ class SatisfactionFiguresView(APIView):
             client_id=values.get("client"),
             pm_id=values.get("pm"),
         )
-        user = request.user
+        figures = satisfaction_figures(user=request.user, filters=filters)
         return Response(
             {
                 "period": {"start": filters.start, "end": filters.end},
-                "totals": satisfaction_totals(user=user, filters=filters),
-                "by_client": satisfaction_by_client(user=user, filters=filters),
-                "by_project": satisfaction_by_project(user=user, filters=filters),
-                "by_pm": satisfaction_by_pm(user=user, filters=filters),
-                "by_month": satisfaction_trend(user=user, filters=filters),
-                "by_quarter": satisfaction_trend(user=user, filters=filters, by="quarter"),
-                "topics": topic_ratings(user=user, filters=filters),
+                "totals": {
+                    **figures.totals,
+                    "open_follow_ups": open_follow_up_count(user=request.user, filters=filters),
+                },
+                "by_client": figures.by_client,
+                "by_project": figures.by_project,
+                "by_pm": figures.by_pm,
+                "by_month": figures.monthly,
+                "by_quarter": figures.quarterly,
+                "topics": figures.topics,
             }
         )

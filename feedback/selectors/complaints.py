@@ -10,13 +10,18 @@ from typing import Any, cast
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
     Q,
     QuerySet,
+    When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,9 +113,9 @@ def complaint_dashboard_figures(
     (wall-clock time, PostgreSQL's percentile_cont: feedback.selectors.aggregates.Median),
     counts by state, and the breaching ones (open complaints past either target, or whose
     first response came late).
-    A fixed number of queries whatever the number of complaints: one aggregate, one list of
-    open complaints (capped at `open_limit`, most urgent first), one list of breaching ones,
-    and the provider's calendar."""
+    Two queries whatever the number of complaints: one aggregate, and the open complaints
+    (capped at `open_limit`, most urgent first) with the breaching ones (capped alike); the
+    provider's calendar is cached (accounts.calendars)."""
     from feedback.services.sla import sla_calendar
 
     now = now or timezone.now()
@@ -145,15 +150,27 @@ def complaint_dashboard_figures(
         figures["median_resolution"] = _python_median(
             complaints.filter(resolved_at__isnull=False), to_resolution
         )
-    related = complaints.select_related("project", "project__client", "owner")
-    open_complaints = list(
-        related.filter(status__in=OPEN_STATUSES).order_by("resolution_due_at", "pk")[:open_limit]
+    # The open complaints, most urgent first, and the breaching ones (a subset, in the same order)
+    # in one query: each row's rank among the open ones and among those breaching like it; a
+    # breaching row is kept by its rank among the breaching (never above its rank among all).
+    order = [F("resolution_due_at").asc(), F("pk").asc()]
+    breaching_now = ExpressionWrapper(breaching_condition(now), output_field=BooleanField())
+    rows: list[Any] = list(
+        complaints.filter(status__in=OPEN_STATUSES)
+        .select_related("project", "project__client", "owner")
+        .annotate(
+            is_breaching=breaching_now,
+            open_rank=Window(RowNumber(), order_by=order),
+            alike_rank=Window(RowNumber(), partition_by=[breaching_now], order_by=order),
+        )
+        .annotate(
+            kept_rank=Case(When(is_breaching=True, then=F("alike_rank")), default=F("open_rank"))
+        )
+        .filter(kept_rank__lte=open_limit)
+        .order_by(*order)
     )
-    breaching = list(
-        related.filter(breaching_condition(now), status__in=OPEN_STATUSES).order_by(
-            "resolution_due_at", "pk"
-        )[:open_limit]
-    )
+    open_complaints: list[FeedbackTicket] = [row for row in rows if row.open_rank <= open_limit]
+    breaching: list[FeedbackTicket] = [row for row in rows if row.is_breaching]
     calendar = sla_calendar()
     with_clocks(open_complaints, calendar=calendar, now=now)
     with_clocks(breaching, calendar=calendar, now=now)

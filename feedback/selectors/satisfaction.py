@@ -1,7 +1,8 @@
 """Reads for surveys, scoped to what the user may see, and the satisfaction dashboard's figures.
 
-Every figure is computed by PostgreSQL (aggregates with FILTER, GROUP BY, date truncation), one
-query per table or chart whatever the number of responses:
+Every figure comes from counts the database makes (aggregates with FILTER, GROUP BY, date
+truncation), the dashboard's all in one query whatever the number of responses (see
+satisfaction_figures):
 
 - NPS = % promoters (9-10) - % detractors (0-6) of the responses with an NPS answer;
 - CSAT = % of the responses with a CSAT answer that gave 4 or 5 (the mean is shown beside it);
@@ -14,19 +15,30 @@ The scope is the projects where the user is the PM or the AM (every project for 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
+    BigIntegerField,
     Count,
+    DateField,
     F,
+    Field,
+    FilteredRelation,
     FloatField,
+    IntegerField,
     Q,
     QuerySet,
+    Sum,
+    TextField,
+    Value,
+    Window,
 )
-from django.db.models.functions import Cast, NullIf, Round, TruncMonth, TruncQuarter
+from django.db.models.functions import Cast, Coalesce, NullIf, Round, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -126,16 +138,6 @@ def _score_aggregates(prefix: str, period: Q | None) -> dict[str, Any]:
     }
 
 
-def _rate_aggregates(sent: Q | None) -> dict[str, Any]:
-    invited = Count("pk", filter=_both(sent, Q(sent_at__isnull=False)))
-    answered = Count("pk", filter=_both(sent, Q(responded_at__isnull=False)))
-    return {
-        "invited": invited,
-        "answered": answered,
-        "response_rate": Round(Cast(answered, FloatField()) * 100.0 / NullIf(invited, 0), 1),
-    }
-
-
 def _periods(filters: DashboardFilters) -> tuple[Q, Q]:
     """(invitation sent in the period, its response given in the period)."""
     sent = Q(sent_at__gte=filters.start_at, sent_at__lt=filters.end_at)
@@ -154,61 +156,324 @@ def _invitations(user: User, filters: DashboardFilters) -> QuerySet[SurveyInvita
     ).filter(sent | answered)
 
 
-def _grouped(user: User, filters: DashboardFilters, *keys: str) -> QuerySet[Any]:
-    sent, answered = _periods(filters)
-    return cast(
-        QuerySet[Any],
-        _invitations(user, filters)
-        .values(*keys)
-        .annotate(**_score_aggregates("response__", answered), **_rate_aggregates(sent)),
-    )
+# --- The dashboard's figures in one query -------------------------------------------------------
+# Four grouped reads in one UNION ALL, each row tagged with its part: the invitations of the scope
+# per project (scores of the responses given in the period, response rate of the invitations sent
+# in it), the invitations sent in the period per month (the response rate's trend), the responses
+# given in the period per client and month (the score trends) and the topic ratings per topic.
+# Every other figure is a sum of these counts: the totals and the clients' figures of the
+# projects', each PM's of their projects' (a project with two PMs counts for both), the months'
+# and quarters' of the clients'. The ratios are computed from the sums as the SQL aggregates of
+# _score_aggregates compute them (rounded half away from zero).
+
+_PROJECTS, _RATE_MONTHS, _CLIENT_MONTHS, _TOPICS = range(4)
+
+_KEY_TYPES: dict[str, type[Field[Any, Any]]] = {
+    "s_part": IntegerField,
+    "s_project": BigIntegerField,
+    "s_name": TextField,
+    "s_code": TextField,
+    "s_client": BigIntegerField,
+    "s_client_name": TextField,
+    "s_pm": BigIntegerField,
+    "s_pm_name": TextField,
+    "s_bucket": DateField,
+    "s_topic": TextField,
+}
+SCORE_COUNTS = (
+    "responses",
+    "nps_count",
+    "promoters",
+    "passives",
+    "detractors",
+    "csat_count",
+    "satisfied",
+    "csat_sum",
+)
+RATE_COUNTS = ("invited", "answered")
+_COUNTS = (*SCORE_COUNTS, *RATE_COUNTS, "rating_sum", "ratings")
 
 
-def satisfaction_totals(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
-    sent, answered = _periods(filters)
-    totals = _invitations(user, filters).aggregate(
-        **_score_aggregates("response__", answered), **_rate_aggregates(sent)
+def _month(field_name: str) -> Cast:
+    """The month (its first day, in the current time zone) of a moment, as a date."""
+    return Cast(TruncMonth(field_name, output_field=DateField()), DateField())
+
+
+def _score_counts(prefix: str, period: Q | None) -> dict[str, Any]:
+    """The counts behind NPS and CSAT (see _score_aggregates), of responses within `period`."""
+    nps, csat = f"{prefix}nps", f"{prefix}csat"
+    pk = f"{prefix}pk"
+    with_csat = _both(period, Q(**{f"{csat}__isnull": False}))
+    return {
+        "responses": Count(pk, filter=period),
+        "nps_count": Count(pk, filter=_both(period, Q(**{f"{nps}__isnull": False}))),
+        "promoters": Count(pk, filter=_both(period, Q(**{f"{nps}__gte": 9}))),
+        "passives": Count(pk, filter=_both(period, Q(**{f"{nps}__in": [7, 8]}))),
+        "detractors": Count(pk, filter=_both(period, Q(**{f"{nps}__lte": 6}))),
+        "csat_count": Count(pk, filter=with_csat),
+        "satisfied": Count(pk, filter=_both(period, Q(**{f"{csat}__gte": 4}))),
+        "csat_sum": Sum(csat, filter=with_csat),
+    }
+
+
+def _part(queryset: QuerySet[Any], part: int, counts: dict[str, Any], **keys: Any) -> QuerySet[Any]:
+    """`queryset` grouped by `keys` (expressions or field names) with `counts`, as rows of the
+    figures' UNION: every key and count column, those not given null or nought (typed: a
+    union's column takes one type)."""
+    annotations: dict[str, Any] = {
+        name: Cast(F(keys[name]) if isinstance(keys[name], str) else keys[name], kind())
+        if name in keys
+        else Cast(Value(None), kind())
+        for name, kind in _KEY_TYPES.items()
+        if name != "s_part"
+    }
+    grouped: QuerySet[Any] = (
+        queryset.order_by()
+        .annotate(s_part=Value(part, output_field=IntegerField()), **annotations)
+        .values(*_KEY_TYPES)
     )
-    totals["open_follow_ups"] = DetractorFollowUp.objects.filter(
-        project__in=_scoped_projects(user, filters), status=DetractorFollowUp.Status.OPEN
-    ).count()
+    columns = {
+        f"s_{name}": Cast(Coalesce(counts[name], 0), BigIntegerField())
+        if name in counts
+        else Cast(Value(0), BigIntegerField())
+        for name in _COUNTS
+    }
+    rows: QuerySet[Any] = grouped.annotate(**columns).values(*_KEY_TYPES, *columns)
+    return rows
+
+
+def _rounded(numerator: int, denominator: int, scale: int, places: int) -> float | None:
+    """numerator * scale / denominator rounded half away from zero to `places` decimals, as
+    PostgreSQL's round(numeric) does; None when the denominator is nought."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) * scale / Decimal(denominator)
+    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def score_figures(counts: Mapping[str, int]) -> dict[str, Any]:
+    """NPS and CSAT (as _score_aggregates gives them) from their SCORE_COUNTS."""
+    return {
+        "responses": counts["responses"],
+        "nps_count": counts["nps_count"],
+        "promoters": counts["promoters"],
+        "passives": counts["passives"],
+        "detractors": counts["detractors"],
+        "nps": _rounded(counts["promoters"] - counts["detractors"], counts["nps_count"], 100, 1),
+        "csat_count": counts["csat_count"],
+        "csat": _rounded(counts["satisfied"], counts["csat_count"], 100, 1),
+        "csat_mean": _rounded(counts["csat_sum"], counts["csat_count"], 1, 2),
+    }
+
+
+def rate_figures(counts: Mapping[str, int]) -> dict[str, Any]:
+    """The response rate (invitations answered of those sent, in %) from its RATE_COUNTS."""
+    return {
+        "invited": counts["invited"],
+        "answered": counts["answered"],
+        "response_rate": _rounded(counts["answered"], counts["invited"], 100, 1),
+    }
+
+
+def _summed(rows: Iterable[Mapping[str, int]], names: Iterable[str]) -> dict[str, int]:
+    names = tuple(names)
+    totals = dict.fromkeys(names, 0)
+    for row in rows:
+        for name in names:
+            totals[name] += row[name]
     return totals
 
 
-def satisfaction_by_client(*, user: User, filters: DashboardFilters) -> list[dict[str, Any]]:
-    return list(
-        _grouped(user, filters, "campaign__project__client_id", "campaign__project__client__name")
-        .annotate(client_id=F("campaign__project__client_id"))
-        .order_by("campaign__project__client__name")
-    )
+def _as_moment(day: date) -> datetime:
+    """A month's or quarter's first day as the moment it starts in the current time zone (the
+    figures' buckets, as TruncMonth and TruncQuarter give them)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def satisfaction_by_project(*, user: User, filters: DashboardFilters) -> list[dict[str, Any]]:
-    return list(
-        _grouped(
-            user,
-            filters,
-            "campaign__project_id",
-            "campaign__project__name",
-            "campaign__project__code",
-            "campaign__project__client__name",
-        ).order_by("campaign__project__client__name", "campaign__project__name")
-    )
+@dataclass(frozen=True)
+class SatisfactionFigures:
+    """The dashboard's figures (see the section's comment). Rows are dicts: the grouping's keys,
+    then the figures of score_figures and rate_figures (the trends: the scores' or the rate's
+    only; the topics: question__topic, mean, answers)."""
+
+    totals: dict[str, Any]
+    by_client: list[dict[str, Any]]
+    by_project: list[dict[str, Any]]
+    by_pm: list[dict[str, Any]]
+    monthly: list[dict[str, Any]]
+    quarterly: list[dict[str, Any]]
+    health: list[dict[str, Any]]
+    rates: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
 
 
-def satisfaction_by_pm(*, user: User, filters: DashboardFilters) -> list[dict[str, Any]]:
-    """Each PM's projects' figures (a project with two PMs counts for both)."""
+def satisfaction_figures(*, user: User, filters: DashboardFilters) -> SatisfactionFigures:
+    """Every figure of the dashboard for the user's scope and `filters`, in one query."""
     sent, answered = _periods(filters)
-    return list(
-        _invitations(user, filters)
-        .filter(campaign__project__memberships__role=Role.PM)
-        .values(
-            "campaign__project__memberships__user_id",
-            "campaign__project__memberships__user__display_name",
-        )
-        .annotate(**_score_aggregates("response__", answered), **_rate_aggregates(sent))
-        .order_by("campaign__project__memberships__user__display_name")
+    scope = _scoped_projects(user, filters)
+    responses = _responses(user, filters)
+    parts = [
+        _part(
+            # A row per project and PM (a project without one: a row without).
+            _invitations(user, filters).annotate(
+                pm=FilteredRelation(
+                    "campaign__project__memberships",
+                    condition=Q(campaign__project__memberships__role=Role.PM),
+                )
+            ),
+            _PROJECTS,
+            {**_score_counts("response__", answered), **_rate_counts(sent)},
+            s_project="campaign__project_id",
+            s_name="campaign__project__name",
+            s_code="campaign__project__code",
+            s_client="campaign__project__client_id",
+            s_client_name="campaign__project__client__name",
+            s_pm="pm__user_id",
+            s_pm_name="pm__user__display_name",
+        ),
+        _part(
+            SurveyInvitation.objects.filter(
+                campaign__project__in=scope,
+                sent_at__gte=filters.start_at,
+                sent_at__lt=filters.end_at,
+            ),
+            _RATE_MONTHS,
+            _rate_counts(None),
+            s_bucket=_month("sent_at"),
+        ),
+        _part(
+            responses,
+            _CLIENT_MONTHS,
+            _score_counts("", None),
+            s_client="client_id",
+            s_client_name="client__name",
+            s_bucket=_month("submitted_at"),
+        ),
+        _part(
+            SurveyAnswer.objects.filter(
+                response__in=responses,
+                question__kind=QuestionKind.TOPIC_RATING,
+                rating__isnull=False,
+            ),
+            _TOPICS,
+            {"rating_sum": Sum("rating"), "ratings": Count("pk")},
+            s_topic="question__topic",
+        ),
+    ]
+    first, *others = parts
+    rows: dict[int, list[dict[str, Any]]] = {part: [] for part in range(4)}
+    for row in first.union(*others, all=True):
+        rows[row["s_part"]].append({name.removeprefix("s_"): value for name, value in row.items()})
+
+    projects: dict[int, dict[str, Any]] = {}
+    pm_projects: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in sorted(rows[_PROJECTS], key=lambda row: (row["client_name"], row["name"])):
+        projects.setdefault(row["project"], row)
+        if row["pm"] is not None:
+            pm_projects.setdefault((row["pm_name"], row["pm"]), []).append(row)
+    by_project = [
+        {
+            "campaign__project_id": row["project"],
+            "campaign__project__name": row["name"],
+            "campaign__project__code": row["code"],
+            "campaign__project__client__name": row["client_name"],
+            **score_figures(row),
+            **rate_figures(row),
+        }
+        for row in projects.values()
+    ]
+    clients: dict[int, list[dict[str, Any]]] = {}
+    for row in projects.values():
+        clients.setdefault(row["client"], []).append(row)
+    by_client = [
+        {
+            "campaign__project__client_id": client_id,
+            "campaign__project__client__name": members[0]["client_name"],
+            **_figures_of(members),
+            "client_id": client_id,
+        }
+        for client_id, members in clients.items()
+    ]
+    by_pm = [
+        {
+            "campaign__project__memberships__user_id": user_id,
+            "campaign__project__memberships__user__display_name": name,
+            **_figures_of(members),
+        }
+        for (name, user_id), members in sorted(pm_projects.items())
+    ]
+
+    months: dict[date, list[dict[str, Any]]] = {}
+    quarters: dict[date, list[dict[str, Any]]] = {}
+    health: dict[tuple[str, int, date], list[dict[str, Any]]] = {}
+    for row in rows[_CLIENT_MONTHS]:
+        month = row["bucket"]
+        quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+        months.setdefault(month, []).append(row)
+        quarters.setdefault(quarter, []).append(row)
+        health.setdefault((row["client_name"], row["client"], quarter), []).append(row)
+
+    def trend(buckets: dict[date, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        return [
+            {"bucket": _as_moment(bucket), **score_figures(_summed(members, SCORE_COUNTS))}
+            for bucket, members in sorted(buckets.items())
+        ]
+
+    topic_rows = sorted(rows[_TOPICS], key=lambda row: row["topic"])
+    return SatisfactionFigures(
+        totals=_figures_of(projects.values()),
+        by_client=by_client,
+        by_project=by_project,
+        by_pm=by_pm,
+        monthly=trend(months),
+        quarterly=trend(quarters),
+        health=[
+            {
+                "client_id": client_id,
+                "client__name": client_name,
+                "bucket": _as_moment(quarter),
+                **score_figures(_summed(members, SCORE_COUNTS)),
+            }
+            for (client_name, client_id, quarter), members in sorted(health.items())
+        ],
+        rates=[
+            {"bucket": _as_moment(row["bucket"]), **rate_figures(row)}
+            for row in sorted(rows[_RATE_MONTHS], key=lambda row: row["bucket"])
+        ],
+        topics=[
+            {
+                "question__topic": row["topic"],
+                "mean": _rounded(row["rating_sum"], row["ratings"], 1, 2),
+                "answers": row["ratings"],
+            }
+            for row in topic_rows
+        ],
     )
+
+
+def _figures_of(rows: Iterable[Mapping[str, int]]) -> dict[str, Any]:
+    counts = _summed(rows, (*SCORE_COUNTS, *RATE_COUNTS))
+    return {**score_figures(counts), **rate_figures(counts)}
+
+
+def _rate_counts(sent: Q | None) -> dict[str, Any]:
+    return {
+        "invited": Count("pk", filter=_both(sent, Q(sent_at__isnull=False))),
+        "answered": Count("pk", filter=_both(sent, Q(responded_at__isnull=False))),
+    }
+
+
+def open_follow_up_count(*, user: User, filters: DashboardFilters) -> int:
+    """How many detractors of the scope await follow-up (whatever the period)."""
+    return DetractorFollowUp.objects.filter(
+        project__in=_scoped_projects(user, filters), status=DetractorFollowUp.Status.OPEN
+    ).count()
+
+
+def satisfaction_totals(*, user: User, filters: DashboardFilters) -> dict[str, Any]:
+    """The totals of satisfaction_figures with the number of open detractor follow-ups."""
+    totals = satisfaction_figures(user=user, filters=filters).totals
+    return {**totals, "open_follow_ups": open_follow_up_count(user=user, filters=filters)}
 
 
 def _responses(user: User, filters: DashboardFilters) -> QuerySet[SurveyResponse]:
@@ -221,49 +486,6 @@ def _responses(user: User, filters: DashboardFilters) -> QuerySet[SurveyResponse
 
 def _scored(responses: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
     return responses.alias(score_nps=F("nps"), score_csat=F("csat"))
-
-
-def satisfaction_trend(
-    *, user: User, filters: DashboardFilters, by: str = "month"
-) -> list[dict[str, Any]]:
-    """NPS, CSAT and the number of responses per month (or quarter) of the period, in the
-    current time zone."""
-    trunc = TruncQuarter if by == "quarter" else TruncMonth
-    return list(
-        _scored(_responses(user, filters))
-        .annotate(bucket=trunc("submitted_at"))
-        .values("bucket")
-        .annotate(**_score_aggregates("score_", None))
-        .order_by("bucket")
-    )
-
-
-def response_rate_trend(
-    *, user: User, filters: DashboardFilters, by: str = "month"
-) -> list[dict[str, Any]]:
-    trunc = TruncQuarter if by == "quarter" else TruncMonth
-    return list(
-        SurveyInvitation.objects.filter(
-            campaign__project__in=_scoped_projects(user, filters),
-            sent_at__gte=filters.start_at,
-            sent_at__lt=filters.end_at,
-        )
-        .annotate(bucket=trunc("sent_at"))
-        .values("bucket")
-        .annotate(**_rate_aggregates(None))
-        .order_by("bucket")
-    )
-
-
-def client_health_trend(*, user: User, filters: DashboardFilters) -> list[dict[str, Any]]:
-    """NPS and CSAT per client and quarter: each client's satisfaction over time."""
-    return list(
-        _scored(_responses(user, filters))
-        .annotate(bucket=TruncQuarter("submitted_at"))
-        .values("client_id", "client__name", "bucket")
-        .annotate(**_score_aggregates("score_", None))
-        .order_by("client__name", "bucket")
-    )
 
 
 def client_satisfaction_history(*, user: User, organization: Any) -> list[dict[str, Any]]:
@@ -285,42 +507,56 @@ def client_satisfaction_history(*, user: User, organization: Any) -> list[dict[s
     return rows
 
 
-def topic_ratings(*, user: User, filters: DashboardFilters) -> list[dict[str, Any]]:
-    """The mean rating (1-5) and number of answers of each topic."""
-    return list(
-        SurveyAnswer.objects.filter(
-            response__in=_responses(user, filters),
-            question__kind=QuestionKind.TOPIC_RATING,
-            rating__isnull=False,
-        )
-        .values("question__topic")
-        .annotate(mean=Round(Avg("rating", output_field=FloatField()), 2), answers=Count("pk"))
-        .order_by("question__topic")
-    )
-
-
-def open_follow_ups(*, user: User, filters: DashboardFilters, limit: int = 50) -> list[Any]:
-    """Detractors awaiting follow-up (whatever the period: they wait until closed), oldest
-    first."""
-    return list(
+def open_follow_ups(
+    *, user: User, filters: DashboardFilters, limit: int = 50
+) -> tuple[list[DetractorFollowUp], int]:
+    """Detractors awaiting follow-up (whatever the period: they wait until closed), the oldest
+    `limit` first, and how many wait in all; one query."""
+    follow_ups: list[Any] = list(
         DetractorFollowUp.objects.filter(
             project__in=_scoped_projects(user, filters), status=DetractorFollowUp.Status.OPEN
         )
         .select_related("project__client", "owner", "response__respondent")
+        .annotate(waiting=Window(Count("pk")))
         .order_by("opened_at", "pk")[:limit]
     )
+    return follow_ups, int(follow_ups[0].waiting) if follow_ups else 0
 
 
-def dashboard_clients_for(*, user: User) -> QuerySet[Organization]:
-    return Organization.objects.filter(
-        pk__in=satisfaction_projects_for(user=user).values("client_id")
-    ).order_by("name")
+@dataclass(frozen=True)
+class DashboardChoices:
+    """The clients and the PMs of the user's dashboard scope, each as (id, name) by name."""
+
+    clients: list[tuple[int, str]]
+    pms: list[tuple[int, str]]
 
 
-def dashboard_pms_for(*, user: User) -> list[tuple[int, str]]:
-    return list(
-        Membership.objects.filter(role=Role.PM, project__in=satisfaction_projects_for(user=user))
-        .values_list("user_id", "user__display_name")
+def dashboard_choices_for(*, user: User) -> DashboardChoices:
+    """The dashboard's filter choices, in one query (a union of the two)."""
+    projects = satisfaction_projects_for(user=user)
+    clients = (
+        Organization.objects.filter(pk__in=projects.values("client_id"))
+        .order_by()
+        .annotate(
+            c_pm=Value(False),
+            c_id=Cast("pk", BigIntegerField()),
+            c_name=Cast("name", TextField()),
+        )
+        .values("c_pm", "c_id", "c_name")
+    )
+    pms = (
+        Membership.objects.filter(role=Role.PM, project__in=projects)
+        .order_by()
+        .annotate(
+            c_pm=Value(True),
+            c_id=Cast("user_id", BigIntegerField()),
+            c_name=Cast("user__display_name", TextField()),
+        )
+        .values("c_pm", "c_id", "c_name")
         .distinct()
-        .order_by("user__display_name", "user_id")
+    )
+    rows = sorted(clients.union(pms, all=True), key=lambda row: (row["c_name"], row["c_id"]))
+    return DashboardChoices(
+        clients=[(row["c_id"], row["c_name"]) for row in rows if not row["c_pm"]],
+        pms=[(row["c_id"], row["c_name"]) for row in rows if row["c_pm"]],
     )

@@ -17,8 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.calendars import calendar_for_organization_id
-from accounts.models import Organization
+from accounts.calendars import calendar_for_organization_id, provider_identity
 from common.events import EventType
 from feedback.models import (
     FeedbackTicket,
@@ -60,14 +59,8 @@ def sla_calendar(
     weekday numbers), with the holidays and make-up working days of the provider
     organisation's working calendar for the years around `around` (by default today).
     `provider` is the organisation's (id, time zone) when the caller read them already (both
-    None without a provider)."""
-    if provider is None:
-        provider = (
-            Organization.objects.filter(kind=Organization.Kind.PROVIDER)
-            .values_list("pk", "time_zone")
-            .first()
-        )
-    provider_id, zone = provider if provider is not None else (None, "UTC")
+    None without a provider); otherwise they come from the cache (accounts.calendars)."""
+    provider_id, zone = provider if provider is not None else provider_identity()
     zone = zone or "UTC"
     try:
         zoneinfo.ZoneInfo(zone)

@@ -20,26 +20,15 @@ from feedback.models import Topic
 from feedback.selectors.complaints import complaint_dashboard_figures
 from feedback.selectors.satisfaction import (
     DashboardFilters,
-    client_health_trend,
-    dashboard_clients_for,
-    dashboard_pms_for,
+    dashboard_choices_for,
     open_follow_ups,
-    response_rate_trend,
-    satisfaction_by_client,
-    satisfaction_by_pm,
-    satisfaction_by_project,
-    satisfaction_totals,
-    satisfaction_trend,
-    topic_ratings,
+    satisfaction_figures,
 )
 
 
 def _filters_for(request: AuthenticatedHttpRequest) -> tuple[DashboardFilterForm, DashboardFilters]:
-    user = request.user
-    clients = list(dashboard_clients_for(user=user).values_list("pk", "name"))
-    form = DashboardFilterForm(
-        request.GET or None, clients=clients, pms=dashboard_pms_for(user=user)
-    )
+    choices = dashboard_choices_for(user=request.user)
+    form = DashboardFilterForm(request.GET or None, clients=choices.clients, pms=choices.pms)
     filters = form.filters()
     # A client or PM outside the user's scope simply yields nothing: the selectors scope first.
     return form, filters
@@ -57,7 +46,8 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
     """The account manager's satisfaction dashboard: NPS, CSAT, topics and response rate of the
     user's clients and projects, trends, comparisons per client, project and PM, detractors
     awaiting follow-up, filtered by period, client and PM. Every figure comes from SQL
-    (feedback.selectors.satisfaction); the charts read them from json_script."""
+    (feedback.selectors.satisfaction, the figures in one query); the charts read them from
+    json_script."""
 
     request: AuthenticatedHttpRequest
 
@@ -68,11 +58,10 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
         context = super().get_context_data(**kwargs)
         user = self.request.user
         form, filters = _filters_for(self.request)
-        monthly = satisfaction_trend(user=user, filters=filters)
-        quarterly = satisfaction_trend(user=user, filters=filters, by="quarter")
-        rates = response_rate_trend(user=user, filters=filters)
-        health = client_health_trend(user=user, filters=filters)
-        topics = topic_ratings(user=user, filters=filters)
+        figures = satisfaction_figures(user=user, filters=filters)
+        monthly, quarterly, rates = figures.monthly, figures.quarterly, figures.rates
+        health, topics = figures.health, figures.topics
+        follow_ups, waiting = open_follow_ups(user=user, filters=filters)
         topic_names = dict(Topic.choices)
         quarters = sorted({row["bucket"] for row in health if row["bucket"]})
         clients: dict[str, dict[Any, Any]] = {}
@@ -119,15 +108,15 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
             form=form,
             filters=filters,
             query=filters.as_query(),
-            totals=satisfaction_totals(user=user, filters=filters),
-            by_client=satisfaction_by_client(user=user, filters=filters),
-            by_project=satisfaction_by_project(user=user, filters=filters),
-            by_pm=satisfaction_by_pm(user=user, filters=filters),
+            totals={**figures.totals, "open_follow_ups": waiting},
+            by_client=figures.by_client,
+            by_project=figures.by_project,
+            by_pm=figures.by_pm,
             quarterly=[{**row, "label": _label(row["bucket"], "quarter")} for row in quarterly],
             topics=[
                 {**row, "label": topic_names.get(row["question__topic"], "")} for row in topics
             ],
-            follow_ups=open_follow_ups(user=user, filters=filters),
+            follow_ups=follow_ups,
             complaint_figures=complaint_dashboard_figures(
                 user=user,
                 period_start=filters.start,
@@ -168,7 +157,7 @@ class SatisfactionCsvView(StaffPageMixin, PermissionRequiredMixin, ExportFormatM
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _form, filters = _filters_for(request)
-        rows = satisfaction_by_project(user=request.user, filters=filters)
+        rows = satisfaction_figures(user=request.user, filters=filters).by_project
         name = f"satisfaction-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
         header = [header for header, _key in CSV_COLUMNS]
         cells = ([row[key] for _header, key in CSV_COLUMNS] for row in rows)

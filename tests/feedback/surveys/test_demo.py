@@ -9,11 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from feedback.models import Campaign, DetractorFollowUp, SurveyResponse
-from feedback.selectors.satisfaction import (
-    DashboardFilters,
-    client_health_trend,
-    satisfaction_by_client,
-)
+from feedback.selectors.satisfaction import DashboardFilters, satisfaction_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +23,14 @@ def test_a_year_of_history_with_different_trends_and_idempotent():
     first = SurveyResponse.objects.order_by("submitted_at").first().submitted_at.date()
     last = SurveyResponse.objects.order_by("submitted_at").last().submitted_at.date()
     assert (last - first).days >= 300
-    filters = DashboardFilters(start=first, end=last)
-    clients = {
-        row["campaign__project__client__name"]: row
-        for row in satisfaction_by_client(user=am, filters=filters)
-    }
+    figures = satisfaction_figures(user=am, filters=DashboardFilters(start=first, end=last))
+    clients = {row["campaign__project__client__name"]: row for row in figures.by_client}
     assert set(clients) == {"Northwind Logistics", "Acme Health", "华星制造有限公司"}
     for row in clients.values():
         assert row["promoters"] > 0
         assert row["detractors"] > 0
     trend: dict[str, list[float]] = {}
-    for row in client_health_trend(user=am, filters=filters):
+    for row in figures.health:
         trend.setdefault(row["client__name"], []).append(row["nps"])
     assert trend["Northwind Logistics"][-1] > trend["Northwind Logistics"][0]
     assert trend["Acme Health"][-1] < trend["Acme Health"][0]

@@ -10,12 +10,8 @@ from django.utils import timezone
 from feedback.models import SurveyInvitation
 from feedback.selectors.satisfaction import (
     DashboardFilters,
-    satisfaction_by_client,
-    satisfaction_by_pm,
-    satisfaction_by_project,
+    satisfaction_figures,
     satisfaction_totals,
-    satisfaction_trend,
-    topic_ratings,
 )
 from tests.feedback.surveys.helpers import add_contacts, answer, make_template, send_campaign
 
@@ -69,22 +65,20 @@ def test_nps_csat_and_response_rate_match_the_worked_example(worked_example, am)
 
 
 def test_groupings_repeat_the_totals_for_a_single_client_project_and_pm(worked_example, am, pm):
-    for rows in (
-        satisfaction_by_client(user=am, filters=_filters()),
-        satisfaction_by_project(user=am, filters=_filters()),
-        satisfaction_by_pm(user=am, filters=_filters()),
-    ):
+    figures = satisfaction_figures(user=am, filters=_filters())
+    for rows in (figures.by_client, figures.by_project, figures.by_pm):
         assert len(rows) == 1
         assert (rows[0]["nps"], rows[0]["csat"], rows[0]["response_rate"]) == (25.0, 57.1, 80.0)
-    pm_row = satisfaction_by_pm(user=am, filters=_filters())[0]
+    pm_row = figures.by_pm[0]
     assert pm_row["campaign__project__memberships__user_id"] == pm.pk
 
 
 def test_trend_and_topics(worked_example, am):
-    trend = satisfaction_trend(user=am, filters=_filters())
-    assert sum(row["responses"] for row in trend) == 8
-    topics = topic_ratings(user=am, filters=_filters())
-    assert topics == [{"question__topic": "communication", "mean": 3.0, "answers": 2}]
+    figures = satisfaction_figures(user=am, filters=_filters())
+    assert sum(row["responses"] for row in figures.monthly) == 8
+    assert sum(row["responses"] for row in figures.quarterly) == 8
+    assert [(row["invited"], row["answered"]) for row in figures.rates] == [(10, 8)]
+    assert figures.topics == [{"question__topic": "communication", "mean": 3.0, "answers": 2}]
 
 
 def test_a_period_without_responses_has_no_scores(worked_example, am):
@@ -98,5 +92,5 @@ def test_a_period_without_responses_has_no_scores(worked_example, am):
 
 def test_another_clients_figures_are_not_in_my_scope(worked_example, am, other_client_rep):
     # The AM of client A's project sees A only; B's figures are not theirs.
-    rows = satisfaction_by_client(user=am, filters=_filters())
+    rows = satisfaction_figures(user=am, filters=_filters()).by_client
     assert [row["campaign__project__client__name"] for row in rows] == ["Client A"]

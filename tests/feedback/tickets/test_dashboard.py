@@ -66,8 +66,8 @@ def worked(cast):
 
 def test_figures_match_the_worked_example(worked, django_assert_num_queries):
     calendars_changed()  # the provider's working calendar not cached, whatever day it is
-    # aggregate, open list, breaching list, the calendar, the provider's working calendar
-    with django_assert_num_queries(5):
+    # aggregate, the open and breaching lists, the provider, the provider's working calendar
+    with django_assert_num_queries(4):
         figures = complaint_dashboard_figures(user=worked.am, now=WEDNESDAY_NOON)
     assert figures.total == 4
     assert figures.open == 2
@@ -86,6 +86,23 @@ def test_figures_match_the_worked_example(worked, django_assert_num_queries):
     assert sorted(t.title for t in figures.breaching_complaints) == ["C3", "C4"]
     c4 = next(t for t in figures.open_complaints if t.title == "C4")
     assert c4.clocks.first_response.is_breached
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_the_open_and_breaching_lists_are_capped_each_on_its_own(worked, limit):
+    """On Tuesday at 10:00 C3 breaches (its first response came late) and C4 not yet: each list
+    keeps its own first `limit`, in the same order, from one query."""
+    now = TUESDAY_9 + timedelta(hours=1)
+    everything = complaint_dashboard_figures(user=worked.am, now=now)
+    assert sorted(t.title for t in everything.open_complaints) == ["C3", "C4"]
+    assert [t.title for t in everything.breaching_complaints] == ["C3"]
+    with CaptureQueriesContext(connection) as queries:
+        capped = complaint_dashboard_figures(user=worked.am, now=now, open_limit=limit)
+    # The aggregate and the lists (the calendar is cached now); SQLite reads the medians apart.
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 4)
+    assert capped.open_complaints == everything.open_complaints[:limit]
+    assert capped.breaching_complaints == everything.breaching_complaints[:limit]
+    assert capped.breaching == everything.breaching == 1
 
 
 def test_figures_are_scoped_and_filtered(worked):

@@ -82,7 +82,11 @@ def test_the_sla_calendar_costs_one_query_for_the_provider_and_one_for_its_calen
 
     with django_assert_num_queries(2):
         sla_calendar(around=CHRISTMAS_EVE_4PM.date())
-    with django_assert_num_queries(1):  # the working calendar now comes from the cache
+    with django_assert_num_queries(0):  # the provider and its calendar now come from the cache
         calendar = sla_calendar(around=CHRISTMAS_EVE_4PM.date())
     assert calendar.time_zone == BERLIN
     assert not calendar.is_working_day(date(2025, 12, 25))
+    # The provider's time zone changed: the cached one is forgotten.
+    berlin_provider.time_zone = "Asia/Shanghai"
+    berlin_provider.save()
+    assert sla_calendar(around=CHRISTMAS_EVE_4PM.date()).time_zone.key == "Asia/Shanghai"
