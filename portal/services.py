@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -42,6 +42,8 @@ def project_visit_record(
     """Remember that `user` opened the project's portal page now; return their previous visit
     (None on the first), from which "what happened since your last visit" is measured."""
     now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _visit_upsert_returning_previous(user.pk, project.pk, now)
     previous = (
         ProjectVisit.objects.filter(user=user, project=project)
         .values_list("visited_at", flat=True)
@@ -55,6 +57,25 @@ def project_visit_record(
         update_fields=["visited_at"],
     )
     return previous
+
+
+_VISIT_UPSERT = (
+    "INSERT INTO portal_projectvisit (user_id, project_id, visited_at) VALUES (%s, %s, %s) "
+    "ON CONFLICT (user_id, project_id) DO UPDATE SET visited_at = EXCLUDED.visited_at "
+    "RETURNING (SELECT previous.visited_at FROM portal_projectvisit previous "
+    "WHERE previous.user_id = %s AND previous.project_id = %s)"
+)
+
+
+def _visit_upsert_returning_previous(
+    user_id: int, project_id: int, now: datetime
+) -> datetime | None:
+    """PostgreSQL: the visit's upsert and the visit before it in one statement. A subquery of
+    RETURNING reads the table as the statement found it, before its own change."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VISIT_UPSERT, [user_id, project_id, now, user_id, project_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def client_response_days_set(*, actor: User, project: Project, days: int) -> ClientResponseTime:

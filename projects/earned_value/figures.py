@@ -159,6 +159,8 @@ def annotate_earned_value(projects: QuerySet[Project], *, status_date: date) -> 
     ).annotate(cost=ExpressionWrapper(F("hours") * hourly_rate_of_entry(), output_field=NUMBER))
     changes = BudgetChange.objects.filter(project=OuterRef("pk")).order_by().values("project")
     return projects.annotate(
+        # The day the sums were read for: another day's figures read them again.
+        ev_status_date=Value(status_date, output_field=DateField()),
         ev_total_hours=_total(_original_tasks(), "estimate_hours"),
         ev_planned_hours=_total(
             _original_tasks()
@@ -406,10 +408,17 @@ def earned_value_of(project: Project, *, status_date: date) -> EarnedValue:
 
 def project_earned_value(project: Project, *, status_date: date | None = None) -> EarnedValue:
     """A project's earned value at the status date (today by default): one query, two if it
-    has budget changes."""
+    has budget changes; none for a project read with its sums for that day
+    (`annotate_earned_value`, the portfolio's figures)."""
     status_date = status_date or timezone.localdate()
+    if _annotated_for(project, status_date):
+        return earned_value_of(project, status_date=status_date)
     row = annotate_earned_value(Project.objects.filter(pk=project.pk), status_date=status_date)
     return earned_value_of(row.get(), status_date=status_date)
+
+
+def _annotated_for(project: Project, status_date: date) -> bool:
+    return getattr(project, "ev_status_date", None) == status_date
 
 
 def earned_value_many(projects: Iterable[Project], *, status_date: date) -> dict[int, EarnedValue]:
@@ -418,7 +427,7 @@ def earned_value_many(projects: Iterable[Project], *, status_date: date) -> dict
     projects = list(projects)
     if not projects:
         return {}
-    missing = [p.pk for p in projects if not hasattr(p, "ev_total_hours")]
+    missing = [p.pk for p in projects if not _annotated_for(p, status_date)]
     loaded = (
         {
             row.pk: row

@@ -43,7 +43,7 @@ PAGE_ROUTES = c.page_routes()
 # and a page not listed may cost at most QUERY_LIMIT.
 QUERY_BUDGETS: dict[str, int] = {
     "integrations:archive_export": 40,
-    "portal:project": 12,
+    "portal:project": 11,
     "reports:preview": 11,
     "scorecards:scorecard": 10,
     "scorecards:team": 9,

@@ -117,3 +117,23 @@ def test_the_demo_sets_a_response_time_and_a_last_visit_once():
     assert setting.client_response_days == 3
     visit = ProjectVisit.objects.get(user__email="rep@northwind.example")
     assert visit.project.code == "NW-WMS"
+
+
+def test_a_visit_is_recorded_and_the_one_before_returned_in_one_statement(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.services import project_visit_record
+
+    first, second = (datetime(2026, 3, day, 9, tzinfo=UTC) for day in (2, 3))
+    with CaptureQueriesContext(connection) as queries:
+        assert project_visit_record(user=cast.rep, project=cast.project, now=first) is None
+    # PostgreSQL: one upsert that returns the visit before it; SQLite reads it first.
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert project_visit_record(user=cast.rep, project=cast.project, now=second) == first
+    assert project_visit_record(user=cast.client_admin, project=cast.project, now=second) is None
+    assert project_visit_record(user=cast.rep, project=cast.project, now=second) == second
+    visits = ProjectVisit.objects.filter(project=cast.project).order_by("user__email")
+    assert [(visit.user, visit.visited_at) for visit in visits] == sorted(
+        [(cast.client_admin, second), (cast.rep, second)], key=lambda pair: pair[0].email
+    )
