@@ -1,6 +1,7 @@
-"""The scorecards' figures, computed by the database: one query per figure for every person and
-every period at once (conditional aggregates, one per period), so a scorecard or the team view
-costs the same number of queries whatever the number of projects, people and periods.
+"""The scorecards' figures, computed by the database: every counted figure for every person and
+every period at once (conditional aggregates, one per period, each figure a part of one UNION
+ALL), so a scorecard or the team view costs the same number of queries whatever the number of
+projects, people and periods.
 
 A person is measured on the projects where they hold the role today (a project with two PMs
 counts for both). Each figure has its rows (`rows`) and the condition that puts a row in a
@@ -44,19 +45,25 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Count,
     DateField,
+    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Field,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    TextField,
+    Value,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from closeout.models import ClosureRequest
@@ -227,16 +234,92 @@ def won_rows(people: Iterable[int]) -> QuerySet[Any]:
     ).annotate(person=F("owner_id"))
 
 
-# --- Aggregation: one query per figure ------------------------------------------------------------
+# --- Aggregation: every figure in one query ----------------------------------------------------
+# Each figure is a part: its rows grouped per person (and per currency for the money figures),
+# with conditional aggregates per period. The parts are read in one UNION ALL: each part's
+# aggregates fill typed columns (counts, sums of money, durations), the others null, so that
+# the rows of every part line up; each part then reads its own rows back.
 
 Figures = dict[int, list[dict[str, Any]]]  # person -> one dict per period
+
+_SLOT_TYPES: dict[str, Callable[[], Field[Any, Any]]] = {
+    "n": BigIntegerField,
+    "m": lambda: DecimalField(max_digits=30, decimal_places=10),
+    "d": DurationField,
+}
 
 
 def _blank(people: Iterable[int], periods: list[Period]) -> Figures:
     return {person: [{} for _ in periods] for person in people}
 
 
-def _count_into(
+@dataclass(frozen=True)
+class _Part:
+    """A figure's rows (annotated with `person`), the field of their currency if the figure
+    sums money, its aggregates by name, and what to do with its grouped rows (each a dict of
+    `person`, `currency` and the aggregates' names)."""
+
+    rows: QuerySet[Any]
+    aggregates: dict[str, Any]
+    consume: Callable[[list[dict[str, Any]]], None]
+    currency: str | None = None
+
+
+def _slot_kind(aggregate: Any) -> str:
+    if isinstance(aggregate, Count):
+        return "n"
+    if isinstance(aggregate, Sum):
+        return "m"
+    return "d"
+
+
+def _read(parts: list[_Part]) -> None:
+    """Every part's grouped rows in one query."""
+    if not parts:
+        return
+    slots: list[dict[str, str]] = []  # per part: slot column -> aggregate name
+    width: dict[str, int] = defaultdict(int)
+    for part in parts:
+        used: dict[str, int] = defaultdict(int)
+        mapping = {}
+        for name, aggregate in part.aggregates.items():
+            kind = _slot_kind(aggregate)
+            mapping[f"u_{kind}{used[kind]}"] = name
+            used[kind] += 1
+        for kind, count in used.items():
+            width[kind] = max(width[kind], count)
+        slots.append(mapping)
+    columns = [f"u_{kind}{index}" for kind in _SLOT_TYPES for index in range(width[kind])]
+    selects = []
+    for number, (part, mapping) in enumerate(zip(parts, slots, strict=True)):
+        keys = part.rows.order_by().annotate(
+            u_part=Value(number, output_field=IntegerField()),
+            u_currency=Cast(F(part.currency) if part.currency else Value(None), TextField()),
+        )
+        aggregates = {
+            column: Cast(part.aggregates[mapping[column]], _SLOT_TYPES[column[2]]())
+            if column in mapping
+            else Cast(Value(None), _SLOT_TYPES[column[2]]())
+            for column in columns
+        }
+        grouped = keys.values("u_part", "person", "u_currency").annotate(**aggregates)
+        selects.append(grouped.values("u_part", "person", "u_currency", *columns))
+    first, *others = selects
+    found: dict[int, list[dict[str, Any]]] = {number: [] for number in range(len(parts))}
+    for row in first.union(*others, all=True) if others else first:
+        mapping = slots[row["u_part"]]
+        found[row["u_part"]].append(
+            {
+                "person": row["person"],
+                "currency": row["u_currency"],
+                **{name: row[column] for column, name in mapping.items()},
+            }
+        )
+    for number, part in enumerate(parts):
+        part.consume(found[number])
+
+
+def _count_part(
     figures: Figures,
     rows: QuerySet[Any],
     periods: list[Period],
@@ -244,8 +327,8 @@ def _count_into(
     counts: dict[str, Q],
     *,
     extra: Callable[[int, Period], dict[str, Any]] | None = None,
-) -> None:
-    """Count the rows in each period (and each condition of `counts`) per person: one query."""
+) -> _Part:
+    """Count the rows in each period (and each condition of `counts`) per person."""
     aggregates: dict[str, Any] = {}
     for index, period in enumerate(periods):
         window = in_period(period)
@@ -253,21 +336,25 @@ def _count_into(
             aggregates[f"{name}__{index}"] = Count("pk", filter=window & condition, distinct=True)
         if extra is not None:
             aggregates.update(extra(index, period))
-    for row in rows.values("person").annotate(**aggregates).order_by():
-        cells = figures.get(row["person"])
-        if cells is None:
-            continue
-        for key, value in row.items():
-            if "__" in key:
-                name, index = key.rsplit("__", 1)
-                cells[int(index)][name] = value
-    for cells in figures.values():
-        for cell in cells:
-            for name in counts:
-                cell.setdefault(name, 0)
+
+    def consume(grouped: list[dict[str, Any]]) -> None:
+        for row in grouped:
+            cells = figures.get(row["person"])
+            if cells is None:
+                continue
+            for key, value in row.items():
+                if "__" in key:
+                    name, index = key.rsplit("__", 1)
+                    cells[int(index)][name] = value
+        for cells in figures.values():
+            for cell in cells:
+                for name in counts:
+                    cell.setdefault(name, 0)
+
+    return _Part(rows=rows, aggregates=aggregates, consume=consume)
 
 
-def _count_and_money_into(
+def _count_and_money_part(
     figures: Figures,
     rows: QuerySet[Any],
     periods: list[Period],
@@ -277,11 +364,11 @@ def _count_and_money_into(
     currency: str,
     amount: str,
     name: str,
-) -> None:
-    """_count_into, and the sum of `amount` per person, period and currency (`name` holds a
-    sorted list of (currency, total) pairs), over the same rows in one query: the rows are
-    counted per person and currency, and a row has one currency, so a person's count is the sum
-    of theirs."""
+) -> _Part:
+    """_count_part, and the sum of `amount` per person, period and currency (`name` holds a
+    sorted list of (currency, total) pairs), over the same rows: the rows are counted per
+    person and currency, and a row has one currency, so a person's count is the sum of
+    theirs."""
     aggregates: dict[str, Any] = {}
     for index, period in enumerate(periods):
         window = in_period(period)
@@ -290,24 +377,28 @@ def _count_and_money_into(
                 "pk", filter=window & condition, distinct=True
             )
         aggregates[f"s{index}"] = Sum(amount, filter=window)
-    totals: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    for row in rows.values("person", currency).annotate(**aggregates).order_by():
-        cells = figures.get(row["person"])
-        for index in range(len(periods)):
-            if cells is not None:
+
+    def consume(grouped: list[dict[str, Any]]) -> None:
+        totals: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+        for row in grouped:
+            cells = figures.get(row["person"])
+            for index in range(len(periods)):
+                if cells is not None:
+                    for count_name in counts:
+                        cell = cells[index]
+                        cell[count_name] = cell.get(count_name, 0) + row[f"{count_name}__{index}"]
+                value = row[f"s{index}"]
+                if value:
+                    totals[(row["person"], index)][row["currency"]] = Decimal(value).quantize(CENT)
+        for cells in figures.values():
+            for cell in cells:
                 for count_name in counts:
-                    cell = cells[index]
-                    cell[count_name] = cell.get(count_name, 0) + row[f"{count_name}__{index}"]
-            value = row[f"s{index}"]
-            if value:
-                totals[(row["person"], index)][row[currency]] = Decimal(value).quantize(CENT)
-    for cells in figures.values():
-        for cell in cells:
-            for count_name in counts:
-                cell.setdefault(count_name, 0)
-    for person, cells in figures.items():
-        for index, cell in enumerate(cells):
-            cell[name] = sorted(totals.get((person, index), {}).items())
+                    cell.setdefault(count_name, 0)
+        for person, cells in figures.items():
+            for index, cell in enumerate(cells):
+                cell[name] = sorted(totals.get((person, index), {}).items())
+
+    return _Part(rows=rows, aggregates=aggregates, consume=consume, currency=currency)
 
 
 def _score_counts() -> dict[str, Q]:
@@ -342,15 +433,15 @@ def _scores(figures: Figures) -> None:
             cell["csat"] = _percent(cell["satisfied"], cell["csat_count"])
 
 
-def _satisfaction(figures: Figures, role: str, people: list[int], periods: list[Period]) -> None:
-    _count_into(
+def _satisfaction(figures: Figures, role: str, people: list[int], periods: list[Period]) -> _Part:
+    """The survey responses' counts; NPS and CSAT come of them (`_scores`) once read."""
+    return _count_part(
         figures,
         response_rows(role, people),
         periods,
         lambda period: period.holds_at("submitted_at"),
         _score_counts(),
     )
-    _scores(figures)
 
 
 # --- Earned value at each period's end ------------------------------------------------------------
@@ -488,7 +579,9 @@ def _median(values: list[timedelta] | None) -> timedelta | None:
     return timedelta(seconds=median(value.total_seconds() for value in values))
 
 
-def _complaints(figures: Figures, people: list[int], periods: list[Period], moment: Moment) -> None:
+def _complaints(
+    figures: Figures, people: list[int], periods: list[Period], moment: Moment
+) -> _Part:
     rows = complaint_rows(Role.AM, people)
     postgres = connection.vendor == "postgresql"
 
@@ -501,7 +594,7 @@ def _complaints(figures: Figures, people: list[int], periods: list[Period], mome
             f"median_resolution__{index}": Median("to_resolution", filter=window),
         }
 
-    _count_into(
+    counted = _count_part(
         figures,
         rows,
         periods,
@@ -509,14 +602,19 @@ def _complaints(figures: Figures, people: list[int], periods: list[Period], mome
         {"complaints": Q(), "breaches": breaching_condition(moment.now)},
         extra=medians,
     )
-    _complaint_medians(figures, rows, periods)
-    for cells in figures.values():
-        for cell in cells:
-            for name in ("median_first", "median_resolution"):
-                value = cell.get(name)
-                if value is not None and not isinstance(value, timedelta):
-                    value = timedelta(seconds=float(value))
-                cell[name] = value
+
+    def consume(grouped: list[dict[str, Any]]) -> None:
+        counted.consume(grouped)
+        _complaint_medians(figures, rows, periods)
+        for cells in figures.values():
+            for cell in cells:
+                for name in ("median_first", "median_resolution"):
+                    value = cell.get(name)
+                    if value is not None and not isinstance(value, timedelta):
+                        value = timedelta(seconds=float(value))
+                    cell[name] = value
+
+    return _Part(rows=rows, aggregates=counted.aggregates, consume=consume)
 
 
 # --- The scorecards -------------------------------------------------------------------------------
@@ -525,51 +623,58 @@ def _complaints(figures: Figures, people: list[int], periods: list[Period], mome
 def pm_figures(
     people: Iterable[int], periods: list[Period], moment: Moment | None = None
 ) -> Figures:
-    """Every project manager figure of `people` for each period: fourteen queries (seven of
-    them the days lost waiting: the wait sources (projects.waits), the response times, the
-    provider; the projects are those of the earned value), with the working calendars
-    cached."""
+    """Every project manager figure of `people` for each period: the counts in one query, the
+    projects in one, their earned value points in one, and the days lost waiting in the wait
+    sources' query (projects.waits), with the working calendars cached."""
     moment = moment or Moment.current()
     people = list(people)
     figures = _blank(people, periods)
-    _count_into(
-        figures,
-        milestone_rows(Role.PM, people),
-        periods,
-        lambda period: milestone_in_period(period, moment),
-        {"milestones_due": Q(), "milestones_on_time": Q(completed_at__date__lte=F("target"))},
+    _read(
+        [
+            _count_part(
+                figures,
+                milestone_rows(Role.PM, people),
+                periods,
+                lambda period: milestone_in_period(period, moment),
+                {
+                    "milestones_due": Q(),
+                    "milestones_on_time": Q(completed_at__date__lte=F("target")),
+                },
+            ),
+            _count_and_money_part(
+                figures,
+                change_rows(Role.PM, people),
+                periods,
+                lambda period: period.holds_at("applied_at"),
+                {"changes": Q()},
+                currency="project__currency",
+                amount="cost_impact",
+                name="change_cost",
+            ),
+            _count_part(
+                figures,
+                acceptance_rows(Role.PM, people),
+                periods,
+                lambda period: period.holds_at("decided_at"),
+                {
+                    "accepted": Q(),
+                    "accepted_first_time": Q(after_rejection=False),
+                    "accepted_after_rejection": Q(after_rejection=True),
+                },
+            ),
+            _count_part(
+                figures,
+                issue_rows(Role.PM, people),
+                periods,
+                lambda period: period.holds_at("created_at"),
+                {"issues": Q(), "issues_unregistered": Q(risk__isnull=True)},
+            ),
+            _satisfaction(figures, Role.PM, people, periods),
+        ]
     )
+    _scores(figures)
     projects = _pm_projects(people)
     _earned_value(figures, people, periods, moment, projects)
-    _count_and_money_into(
-        figures,
-        change_rows(Role.PM, people),
-        periods,
-        lambda period: period.holds_at("applied_at"),
-        {"changes": Q()},
-        currency="project__currency",
-        amount="cost_impact",
-        name="change_cost",
-    )
-    _count_into(
-        figures,
-        acceptance_rows(Role.PM, people),
-        periods,
-        lambda period: period.holds_at("decided_at"),
-        {
-            "accepted": Q(),
-            "accepted_first_time": Q(after_rejection=False),
-            "accepted_after_rejection": Q(after_rejection=True),
-        },
-    )
-    _count_into(
-        figures,
-        issue_rows(Role.PM, people),
-        periods,
-        lambda period: period.holds_at("created_at"),
-        {"issues": Q(), "issues_unregistered": Q(risk__isnull=True)},
-    )
-    _satisfaction(figures, Role.PM, people, periods)
     for cells in figures.values():
         for cell in cells:
             cell["client_wait_days"] = cell["team_wait_days"] = 0
@@ -584,45 +689,50 @@ def pm_figures(
 def am_figures(
     people: Iterable[int], periods: list[Period], moment: Moment | None = None
 ) -> Figures:
-    """Every account manager figure of `people` for each period: five queries (six on
-    SQLite)."""
+    """Every account manager figure of `people` for each period: one query (two on SQLite,
+    which reads the complaints' durations apart for their medians)."""
     moment = moment or Moment.current()
     people = list(people)
     figures = _blank(people, periods)
-    _satisfaction(figures, Role.AM, people, periods)
-    _complaints(figures, people, periods, moment)
-    _count_into(
-        figures,
-        follow_up_rows(Role.AM, people),
-        periods,
-        lambda period: period.holds_at("opened_at"),
-        {
-            "follow_ups": Q(),
-            "follow_ups_in_time": follow_up_in_time(),
-            "follow_ups_late": follow_up_late(moment),
-        },
+    _read(
+        [
+            _satisfaction(figures, Role.AM, people, periods),
+            _complaints(figures, people, periods, moment),
+            _count_part(
+                figures,
+                follow_up_rows(Role.AM, people),
+                periods,
+                lambda period: period.holds_at("opened_at"),
+                {
+                    "follow_ups": Q(),
+                    "follow_ups_in_time": follow_up_in_time(),
+                    "follow_ups_late": follow_up_late(moment),
+                },
+            ),
+            _count_part(
+                figures,
+                closing_rows(Role.AM, people),
+                periods,
+                lambda period: period.holds_at("closed_at"),
+                {
+                    "closings": Q(),
+                    "retained": Q(retained=True),
+                    "retention_pending": retention_pending(moment),
+                },
+            ),
+            _count_and_money_part(
+                figures,
+                won_rows(people),
+                periods,
+                lambda period: period.holds_at("won_at"),
+                {"won": Q()},
+                currency="currency",
+                amount="value_estimate",
+                name="won_value",
+            ),
+        ]
     )
-    _count_into(
-        figures,
-        closing_rows(Role.AM, people),
-        periods,
-        lambda period: period.holds_at("closed_at"),
-        {
-            "closings": Q(),
-            "retained": Q(retained=True),
-            "retention_pending": retention_pending(moment),
-        },
-    )
-    _count_and_money_into(
-        figures,
-        won_rows(people),
-        periods,
-        lambda period: period.holds_at("won_at"),
-        {"won": Q()},
-        currency="currency",
-        amount="value_estimate",
-        name="won_value",
-    )
+    _scores(figures)
     for cells in figures.values():
         for cell in cells:
             cell["follow_up_rate"] = _percent(cell["follow_ups_in_time"], cell["follow_ups"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import rules
+from django.db.models import Exists, OuterRef
 
 from projects.models import Membership, Role
 
@@ -30,14 +31,29 @@ def holds_role(person: User, role: str) -> bool:
     return Membership.objects.filter(user=person, role=role).exists()
 
 
-def can_view_scorecard(viewer: User, person: User, role: str) -> bool:
-    """`person`'s scorecard as `role` (pm or am)."""
+def managed_by(viewer: User) -> Exists:
+    """For a person read from the users' table: whether they are PM of a project where `viewer`
+    is the AM (can_view_scorecard's `manages`, read with the person)."""
+    managed = Membership.objects.filter(user=viewer, role=Role.AM).values("project_id")
+    return Exists(
+        Membership.objects.filter(user=OuterRef("pk"), role=Role.PM, project_id__in=managed)
+    )
+
+
+def can_view_scorecard(
+    viewer: User, person: User, role: str, *, manages: bool | None = None
+) -> bool:
+    """`person`'s scorecard as `role` (pm or am). `manages` is whether `viewer` is the AM of a
+    project `person` leads, when it was read with the person (managed_by); otherwise it is
+    read here."""
     if role not in SCORED_ROLES or not _provider(viewer) or not person.is_provider_user:
         return False
     if viewer.is_staff_admin or viewer.pk == person.pk:
         return True
     if role != Role.PM:
         return False
+    if manages is not None:
+        return manages
     led = Membership.objects.filter(user=person, role=Role.PM).values("project_id")
     return Membership.objects.filter(user=viewer, role=Role.AM, project_id__in=led).exists()
 

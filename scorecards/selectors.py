@@ -20,7 +20,7 @@ from common.formatting import money, number, percent
 from projects.models import Membership, Role
 from scorecards import figures as f
 from scorecards.periods import Period
-from scorecards.permissions import SCORED_ROLES, can_view_scorecard, can_view_team
+from scorecards.permissions import SCORED_ROLES, can_view_scorecard, can_view_team, managed_by
 
 HIGHER, LOWER = "higher", "lower"
 
@@ -218,9 +218,16 @@ def people_holding(role: str) -> QuerySet[User]:
 
 
 def scorecard_person_get_for(*, viewer: User, person_id: int, role: str) -> User:
-    # The viewer's own scorecard: the viewer is the person, already loaded.
-    person = viewer if viewer.pk == person_id else User.objects.filter(pk=person_id).first()
-    if person is None or not can_view_scorecard(viewer, person, role):
+    """The person whose scorecard `viewer` opens (NotFound alike for a missing and a forbidden
+    one): the viewer themselves, already loaded, or one query that reads the person with
+    whether the viewer manages them."""
+    if viewer.pk == person_id:
+        person: User | None = viewer
+        manages = None
+    else:
+        person = User.objects.filter(pk=person_id).annotate(manages=managed_by(viewer)).first()
+        manages = bool(getattr(person, "manages", False))
+    if person is None or not can_view_scorecard(viewer, person, role, manages=manages):
         raise NotFound()
     return person
 

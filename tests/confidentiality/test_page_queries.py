@@ -45,10 +45,6 @@ QUERY_BUDGETS: dict[str, int] = {
     "integrations:archive_export": 40,
     "portal:project": 11,
     "reports:preview": 11,
-    "scorecards:scorecard": 10,
-    "scorecards:team": 9,
-    "scorecards:team_csv": 9,
-    "scorecards:team_xlsx": 9,
 }
 
 # Pages whose cost still moves with the data, each with what moves. Strict: an entry whose page
