@@ -35,7 +35,8 @@ from django.utils import translation
 from projects.models import Deliverable, Milestone, Project, Visibility
 from projects.selectors.portfolio import (
     ClientProgress,
-    client_progress_many,
+    client_progress_columns,
+    client_progress_from,
     projects_with_health,
 )
 from projects.waits import delay_shares_for
@@ -59,14 +60,27 @@ def health_snapshots(projects: Sequence[tuple[Project, date]]) -> dict[int, dict
     """The health part of the snapshots of several projects, each as of its own day: read
     once for all the projects of the same day (a fixed number of queries, however many
     projects), its reasons then written in every language."""
+    return health_and_progress(projects)[0]
+
+
+def health_and_progress(
+    projects: Sequence[tuple[Project, date]],
+) -> tuple[dict[int, dict[str, Any]], dict[int, ClientProgress]]:
+    """health_snapshots, and each project's progress as the client sees it, read in the same
+    queries."""
     by_day: dict[date, list[Project]] = {}
     for project, today in projects:
         by_day.setdefault(today, []).append(project)
     result: dict[int, dict[str, Any]] = {}
+    progress: dict[int, ClientProgress] = {}
+    columns = client_progress_columns()
     for today, same_day in by_day.items():
         # Read with the portfolio's figures, which the health signals count from.
-        read = projects_with_health([project.pk for project in same_day], today=today)
+        read = projects_with_health([project.pk for project in same_day], today=today, also=columns)
         for project in same_day:
+            progress[project.pk] = client_progress_from(
+                {name: getattr(read[project.pk], name) for name in columns}
+            )
             health = read[project.pk].health  # type: ignore[attr-defined]
             reasons: dict[str, list[str]] = {}
             for code, _name in settings.LANGUAGES:
@@ -82,7 +96,7 @@ def health_snapshots(projects: Sequence[tuple[Project, date]]) -> dict[int, dict
                 "reasons": reasons,
                 "is_assessed_by_pm": bool(health.override),
             }
-    return result
+    return result, progress
 
 
 def snapshot_day(until: datetime, time_zone: str) -> date:
@@ -391,10 +405,9 @@ def take_snapshots(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, A
     if not requests:
         return {}
     projects = [request.project for request in requests]
-    health = health_snapshots(
+    health, progress = health_and_progress(
         [(request.project, snapshot_day(request.until, request.time_zone)) for request in requests]
     )
-    progress = client_progress_many(projects)
     milestones = _milestones_many(requests)
     awaiting = _awaiting_client_many(projects)
     waiting = _waiting_many(requests)

@@ -20,10 +20,13 @@ from django.views.generic import TemplateView
 from accounts.branding import current_brand
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import PortalPageMixin, StaffPageMixin
+from accounts.models import User
 from common.errors import ApplicationError, NotFound
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_action, run_form
 from projects.mixins import ProjectPageMixin
+from projects.models import Project
+from projects.selectors.core import project_get_for
 from reports.delivery import rendition_ensure
 from reports.forms import RecipientsForm, ScheduleForm, SummaryForm
 from reports.models import Report
@@ -227,6 +230,10 @@ class PreviewView(StaffPageMixin, ProjectPageMixin, TemplateView):
     request: AuthenticatedHttpRequest
     template_name = "reports/preview.html"
     project_permission = "reports.send_report"
+
+    def load_project(self, user: User, project_id: int) -> Project:
+        # With its report schedule, which the preview is taken from, in the same query.
+        return project_get_for(user=user, project_id=project_id, related=("report_schedule",))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

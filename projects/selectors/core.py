@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -54,11 +55,13 @@ def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[
     )
 
 
-def project_get_for(*, user: User, project_id: int) -> Project:
+def project_get_for(*, user: User, project_id: int, related: Sequence[str] = ()) -> Project:
     """The project, or NotFound alike for a missing and a forbidden one; with who overrode its
-    health, which its health reads."""
+    health, which its health reads, and the `related` a page reads in the same query."""
     project = (
-        Project.objects.select_related("client", "health_override_by").filter(pk=project_id).first()
+        Project.objects.select_related("client", "health_override_by", *related)
+        .filter(pk=project_id)
+        .first()
     )
     if project is None or not can_view_project(user, project):
         raise NotFound()

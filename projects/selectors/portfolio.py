@@ -278,10 +278,14 @@ def project_with_glance_get_for(
     return _with_health([row], today)[0]
 
 
-def projects_with_health(project_ids: Sequence[int], *, today: date) -> dict[int, Project]:
+def projects_with_health(
+    project_ids: Sequence[int], *, today: date, also: dict[str, Any] | None = None
+) -> dict[int, Project]:
     """The projects read with the portfolio's figures and their `health` on `today`, by id: a
-    fixed number of queries however many (what a status report's health rests on)."""
-    rows = list(annotate_portfolio(Project.objects.filter(pk__in=project_ids), today=today))
+    fixed number of queries however many (what a status report's health rests on). `also`
+    annotates more in the same query (client_progress_columns)."""
+    projects = Project.objects.filter(pk__in=project_ids).annotate(**(also or {}))
+    rows = list(annotate_portfolio(projects, today=today))
     return {project.pk: project for project in _with_health(rows, today)}
 
 
@@ -325,10 +329,11 @@ def client_progress_of(milestones: Sequence[Milestone]) -> ClientProgress:
     )
 
 
-def client_progress_many(projects: Sequence[Project]) -> dict[int, ClientProgress]:
-    """client_progress_for of several projects, by id, in one query whatever their number."""
+def client_progress_columns() -> dict[str, Any]:
+    """The counts client progress is made of, as annotations of a project query
+    (client_progress_from reads them)."""
     visible = Q(visibility=Visibility.CLIENT)
-    counts = {
+    return {
         "visible_deliverables": count_per_project(
             Deliverable.objects.filter(visible, milestone__visibility=Visibility.CLIENT)
         ),
@@ -344,16 +349,23 @@ def client_progress_many(projects: Sequence[Project]) -> dict[int, ClientProgres
             Milestone.objects.filter(visible, status=Milestone.Status.COMPLETED)
         ),
     }
+
+
+def client_progress_from(counts: dict[str, int]) -> ClientProgress:
+    """Client progress from the counts of client_progress_columns."""
+    return ClientProgress(
+        accepted_percent=_percent(counts["visible_accepted"], counts["visible_deliverables"]),
+        milestones_completed=counts["visible_completed"],
+        milestones_total=counts["visible_milestones"],
+    )
+
+
+def client_progress_many(projects: Sequence[Project]) -> dict[int, ClientProgress]:
+    """client_progress_for of several projects, by id, in one query whatever their number."""
+    counts = client_progress_columns()
     rows = (
         Project.objects.filter(pk__in=[project.pk for project in projects])
         .annotate(**counts)
         .values("pk", *counts)
     )
-    return {
-        row["pk"]: ClientProgress(
-            accepted_percent=_percent(row["visible_accepted"], row["visible_deliverables"]),
-            milestones_completed=row["visible_completed"],
-            milestones_total=row["visible_milestones"],
-        )
-        for row in rows
-    }
+    return {row["pk"]: client_progress_from(row) for row in rows}

@@ -53,6 +53,10 @@ def client_time_zone(project: Project) -> str:
 
 
 def schedule_of(project: Project) -> ReportSchedule | None:
+    """The project's report schedule: no query when the project was read with it
+    (select_related("report_schedule"))."""
+    if type(project).report_schedule.is_cached(project):
+        return getattr(project, "report_schedule", None)
     return ReportSchedule.objects.filter(project=project).first()
 
 
