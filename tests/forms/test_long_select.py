@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from common.widgets import LongSelect
 from projects.forms.tasks import DependencyForm, TaskForm
@@ -12,7 +13,8 @@ CHOICES = [
     ("", "—"),
     (1, "1 Design <b> & review"),
     (2, '2 "Quoted" build'),
-    ("A group", [(3, "three"), (4, "four")]),
+    ("A group", [(3, "three"), (4, "four"), (2, "two again, not selected twice")]),
+    (5, gettext_lazy("Lazy <label>")),
 ]
 
 
@@ -20,7 +22,7 @@ def _lines(html: str) -> str:
     return "".join(line.strip() for line in html.splitlines())
 
 
-@pytest.mark.parametrize("value", [None, "", 2, 4, 99])
+@pytest.mark.parametrize("value", [None, "", 2, 4, 5, 99])
 @pytest.mark.parametrize(
     "attrs",
     [None, {"class": "form-select", "required": True, "disabled": False, "id": "id_parent"}],
