@@ -28,7 +28,6 @@ from django.db.models import (
     DateField,
     F,
     Field,
-    FilteredRelation,
     FloatField,
     IntegerField,
     Q,
@@ -157,16 +156,17 @@ def _invitations(user: User, filters: DashboardFilters) -> QuerySet[SurveyInvita
 
 
 # --- The dashboard's figures in one query -------------------------------------------------------
-# Four grouped reads in one UNION ALL, each row tagged with its part: the invitations of the scope
+# Five grouped reads in one UNION ALL, each row tagged with its part: the invitations of the scope
 # per project (scores of the responses given in the period, response rate of the invitations sent
-# in it), the invitations sent in the period per month (the response rate's trend), the responses
-# given in the period per client and month (the score trends) and the topic ratings per topic.
+# in it), the projects' PMs, the invitations sent in the period per month (the response rate's
+# trend), the responses given in the period per client and month (the score trends) and the topic
+# ratings per topic.
 # Every other figure is a sum of these counts: the totals and the clients' figures of the
 # projects', each PM's of their projects' (a project with two PMs counts for both), the months'
 # and quarters' of the clients'. The ratios are computed from the sums as the SQL aggregates of
 # _score_aggregates compute them (rounded half away from zero).
 
-_PROJECTS, _RATE_MONTHS, _CLIENT_MONTHS, _TOPICS = range(4)
+_PROJECTS, _PMS, _RATE_MONTHS, _CLIENT_MONTHS, _TOPICS = range(5)
 
 _KEY_TYPES: dict[str, type[Field[Any, Any]]] = {
     "s_part": IntegerField,
@@ -314,13 +314,7 @@ def satisfaction_figures(*, user: User, filters: DashboardFilters) -> Satisfacti
     responses = _responses(user, filters)
     parts = [
         _part(
-            # A row per project and PM (a project without one: a row without).
-            _invitations(user, filters).annotate(
-                pm=FilteredRelation(
-                    "campaign__project__memberships",
-                    condition=Q(campaign__project__memberships__role=Role.PM),
-                )
-            ),
+            _invitations(user, filters),
             _PROJECTS,
             {**_score_counts("response__", answered), **_rate_counts(sent)},
             s_project="campaign__project_id",
@@ -328,8 +322,16 @@ def satisfaction_figures(*, user: User, filters: DashboardFilters) -> Satisfacti
             s_code="campaign__project__code",
             s_client="campaign__project__client_id",
             s_client_name="campaign__project__client__name",
-            s_pm="pm__user_id",
-            s_pm_name="pm__user__display_name",
+        ),
+        # The PMs of the projects (read apart from the invitations: joined to them, every
+        # project's PMs would be read before the scope narrows them).
+        _part(
+            Membership.objects.filter(role=Role.PM, project__in=scope),
+            _PMS,
+            {},
+            s_project="project_id",
+            s_pm="user_id",
+            s_pm_name="user__display_name",
         ),
         _part(
             SurveyInvitation.objects.filter(
@@ -361,16 +363,18 @@ def satisfaction_figures(*, user: User, filters: DashboardFilters) -> Satisfacti
         ),
     ]
     first, *others = parts
-    rows: dict[int, list[dict[str, Any]]] = {part: [] for part in range(4)}
+    rows: dict[int, list[dict[str, Any]]] = {part: [] for part in range(5)}
     for row in first.union(*others, all=True):
         rows[row["s_part"]].append({name.removeprefix("s_"): value for name, value in row.items()})
 
-    projects: dict[int, dict[str, Any]] = {}
+    projects = {
+        row["project"]: row
+        for row in sorted(rows[_PROJECTS], key=lambda row: (row["client_name"], row["name"]))
+    }
     pm_projects: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for row in sorted(rows[_PROJECTS], key=lambda row: (row["client_name"], row["name"])):
-        projects.setdefault(row["project"], row)
-        if row["pm"] is not None:
-            pm_projects.setdefault((row["pm_name"], row["pm"]), []).append(row)
+    for pm in rows[_PMS]:
+        if pm["project"] in projects:
+            pm_projects.setdefault((pm["pm_name"], pm["pm"]), []).append(projects[pm["project"]])
     by_project = [
         {
             "campaign__project_id": row["project"],
