@@ -126,3 +126,17 @@ def answer(
     if text:
         values[questions[QuestionKind.FREE_TEXT].pk] = text
     return response_submit(invitation=invitation, values=values, now=now)
+
+
+def bulk_client_people(project: Project, names: list[str]) -> list[User]:
+    """People of the project's client, one per name (its e-mail the name in lower case, spaces
+    as dashes), bulk-created: faster than the factories for hundreds of respondents."""
+    return User.objects.bulk_create(
+        User(
+            email=f"{name.lower().replace(' ', '-')}@client.test",
+            display_name=name,
+            organization=project.client,
+            side=project.client.kind,  # save() sets it; bulk_create does not call save()
+        )
+        for name in names
+    )

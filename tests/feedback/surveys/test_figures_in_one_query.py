@@ -29,6 +29,7 @@ from feedback.selectors.satisfaction import DashboardFilters, satisfaction_figur
 from feedback.services.survey_templates import survey_template_default
 from projects.models import Project, Role
 from tests.factories import ProjectFactory, add_member
+from tests.feedback.surveys.helpers import bulk_client_people
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +54,7 @@ def _survey(project: Project, rng: random.Random, count: int) -> None:
         closes_at=_moment(END + timedelta(days=60), 9),
         sent_at=_moment(START - timedelta(days=60), 9),
     )
-    people = User.objects.bulk_create(
-        User(
-            email=f"{project.code}-{i}@client.test",
-            display_name=f"{project.code} {i}",
-            organization=project.client,
-            side=project.client.kind,
-        )
-        for i in range(count)
-    )
+    people = bulk_client_people(project, [f"{project.code} {i}" for i in range(count)])
     invitations = SurveyInvitation.objects.bulk_create(
         SurveyInvitation(
             campaign=campaign,

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from feedback.models import (
     Campaign,
     DetractorFollowUp,
@@ -19,6 +18,7 @@ from feedback.models import (
     SurveyResponse,
 )
 from feedback.services.survey_templates import survey_template_default
+from tests.feedback.surveys.helpers import bulk_client_people
 from tests.helpers import count_queries, logged_in
 
 pytestmark = pytest.mark.django_db
@@ -40,15 +40,7 @@ def _bulk_responses(project, count: int, *, offset: int = 0) -> Campaign:
         closes_at=now + timedelta(days=1),
         sent_at=now - timedelta(days=200),
     )
-    people = User.objects.bulk_create(
-        User(
-            email=f"bulk{offset + i}@client.test",
-            display_name=f"Bulk {offset + i}",
-            organization=project.client,
-            side=project.client.kind,  # save() sets it; bulk_create does not call save()
-        )
-        for i in range(count)
-    )
+    people = bulk_client_people(project, [f"Bulk {offset + i}" for i in range(count)])
     invitations = SurveyInvitation.objects.bulk_create(
         SurveyInvitation(
             campaign=campaign,
