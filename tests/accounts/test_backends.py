@@ -104,3 +104,31 @@ def test_a_person_read_by_an_access_token_or_a_calendar_address_comes_with_the_r
     for sql in (api, feed):
         assert '"projects_membership"."role"' in sql[0]
         assert not [query for query in sql if query.startswith(ROLES_QUERY)]
+
+
+def test_the_person_is_read_as_the_orm_reads_them(cast, django_assert_num_queries):
+    expected = User.objects.get(pk=cast.pm.pk)
+
+    with django_assert_num_queries(1):
+        user = user_with_roles(cast.pm.pk)
+        organization = user.organization
+
+    assert type(user) is User
+    assert user._state.db == "default"
+    assert not user._state.adding
+    fields = [field.attname for field in User._meta.concrete_fields]
+    assert {name: getattr(user, name) for name in fields} == {
+        name: getattr(expected, name) for name in fields
+    }
+    assert organization == expected.organization
+    assert organization.name == expected.organization.name
+    assert user_with_roles(str(cast.pm.pk)).pk == cast.pm.pk  # a session's text id
+
+
+def test_a_person_without_an_organisation_reads_none_without_a_query(
+    cast, django_assert_num_queries
+):
+    User.objects.filter(pk=cast.outsider.pk).update(organization=None)
+
+    with django_assert_num_queries(1):
+        assert user_with_roles(cast.outsider.pk).organization is None
