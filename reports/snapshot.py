@@ -154,20 +154,24 @@ class SnapshotRequest:
         return self.period_end + (self.period_end - self.period_start)
 
 
-def _milestones_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, Any]]:
+@dataclass(frozen=True)
+class _MilestoneRow:
+    """A client-visible milestone as the union of the client's rows reads it."""
+
+    pk: int
+    name: str
+    status: str
+    due_date: date
+    baseline_due_date: date | None
+    completed_at: datetime | None
+
+
+def _milestones_many(
+    requests: Sequence[SnapshotRequest], by_project: dict[int, list[_MilestoneRow]]
+) -> dict[int, dict[str, Any]]:
     """Milestones completed in each period, due next, and those the report's timeline shows,
-    for all the requests in one query (the client-visible ones)."""
-    rows = (
-        Milestone.objects.filter(
-            project__in=[request.project.pk for request in requests],
-            visibility=Visibility.CLIENT,
-        )
-        .only("project_id", "name", "status", "due_date", "baseline_due_date", "completed_at")
-        .order_by("due_date", "id")
-    )
-    by_project: dict[int, list[Milestone]] = {}
-    for milestone in rows:
-        by_project.setdefault(milestone.project_id, []).append(milestone)
+    from the client-visible milestones of each project (`by_project`, read with what awaits
+    the client: _client_rows_many)."""
     result = {}
     for request in requests:
         milestones = by_project.get(request.project.pk, [])
@@ -208,7 +212,7 @@ def _milestones_many(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str,
     return result
 
 
-def _timeline(request: SnapshotRequest, milestones: list[Milestone]) -> dict[str, Any]:
+def _timeline(request: SnapshotRequest, milestones: list[_MilestoneRow]) -> dict[str, Any]:
     """The milestones the report draws on its timeline: the last ones due before the report's
     day and those after, TIMELINE_LIMIT at most, with the project's dates for the axis."""
     day = snapshot_day(request.until, request.time_zone)
@@ -234,9 +238,9 @@ def _timeline(request: SnapshotRequest, milestones: list[Milestone]) -> dict[str
     }
 
 
-# The columns of the union that reads what awaits the client: the source (0 deliverables,
-# 1 requirements, 2 change requests), the project, two texts, a moment, a day, an amount and two
-# sort keys.
+# The columns of the union that reads what awaits the client and the milestones: the source
+# (0 deliverables, 1 requirements, 2 change requests, 3 milestones), the project, two texts, a
+# moment, two days, an amount and two sort keys.
 _AWAITING_COLUMN_TYPES: dict[str, Field[Any, Any]] = {
     "a_source": IntegerField(),
     "a_project": BigIntegerField(),
@@ -244,6 +248,7 @@ _AWAITING_COLUMN_TYPES: dict[str, Field[Any, Any]] = {
     "a_text2": TextField(),
     "a_at": DateTimeField(),
     "a_day": DateField(),
+    "a_day2": DateField(),
     "a_amount": DecimalField(max_digits=14, decimal_places=2),
     "a_key1": BigIntegerField(),
     "a_key2": BigIntegerField(),
@@ -265,9 +270,12 @@ def _awaiting_rows(queryset: QuerySet[Any], source: int, **columns: str) -> Quer
     return rows
 
 
-def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, list[Any]]]:
-    """What waits for each client's decision (client-visible only), one query for all: the
-    deliverables, the requirements and the change requests in one union."""
+def _client_rows_many(
+    projects: Sequence[Project],
+) -> tuple[dict[int, dict[str, list[Any]]], dict[int, list[_MilestoneRow]]]:
+    """What waits for each client's decision (client-visible only), and each project's
+    client-visible milestones (by due day), one query for all: the deliverables, the
+    requirements, the change requests and the milestones in one union."""
     ids = [project.pk for project in projects]
     result: dict[int, dict[str, list[Any]]] = {
         pk: {"deliverables": [], "requirements": [], "change_requests": []} for pk in ids
@@ -310,9 +318,32 @@ def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, li
         a_amount="cost_impact",
         a_key1="number",
     )
-    rows: dict[int, list[dict[str, Any]]] = {0: [], 1: [], 2: []}
-    for row in deliverables.union(requirements, changes, all=True):
+    milestones = _awaiting_rows(
+        Milestone.objects.filter(project__in=ids, visibility=Visibility.CLIENT),
+        3,
+        a_project="project_id",
+        a_text1="name",
+        a_text2="status",
+        a_at="completed_at",
+        a_day="due_date",
+        a_day2="baseline_due_date",
+        a_key1="id",
+    )
+    rows: dict[int, list[dict[str, Any]]] = {0: [], 1: [], 2: [], 3: []}
+    for row in deliverables.union(requirements, changes, milestones, all=True):
         rows[row["a_source"]].append(row)
+    milestones_of: dict[int, list[_MilestoneRow]] = {pk: [] for pk in ids}
+    for row in sorted(rows[3], key=lambda row: (row["a_day"], row["a_key1"])):
+        milestones_of[row["a_project"]].append(
+            _MilestoneRow(
+                pk=row["a_key1"],
+                name=row["a_text1"],
+                status=row["a_text2"],
+                due_date=row["a_day"],
+                baseline_due_date=row["a_day2"],
+                completed_at=row["a_at"],
+            )
+        )
     # The deliverables by submission (none last, as PostgreSQL orders them), then id; the
     # requirements and the change requests by number.
     for row in sorted(
@@ -343,7 +374,7 @@ def _awaiting_client_many(projects: Sequence[Project]) -> dict[int, dict[str, li
                 "cost_impact": str(amount) if amount is not None else None,
             }
         )
-    return result
+    return result, milestones_of
 
 
 # The report lists at most this many of the answers that took longer than agreed.
@@ -408,8 +439,8 @@ def take_snapshots(requests: Sequence[SnapshotRequest]) -> dict[int, dict[str, A
     health, progress = health_and_progress(
         [(request.project, snapshot_day(request.until, request.time_zone)) for request in requests]
     )
-    milestones = _milestones_many(requests)
-    awaiting = _awaiting_client_many(projects)
+    awaiting, milestone_rows = _client_rows_many(projects)
+    milestones = _milestones_many(requests, milestone_rows)
     waiting = _waiting_many(requests)
     risks = client_risks_for_reports(projects)
     return {

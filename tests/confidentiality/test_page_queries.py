@@ -44,7 +44,6 @@ PAGE_ROUTES = c.page_routes()
 QUERY_BUDGETS: dict[str, int] = {
     "integrations:archive_export": 40,
     "portal:project": 11,
-    "reports:preview": 9,
 }
 
 # Pages whose cost still moves with the data, each with what moves. Strict: an entry whose page
