@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from common.compiled import CompiledGet
 from common.errors import NotFound
 from projects.models import (
     STAFF_ROLES,
@@ -55,14 +56,19 @@ def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[
     )
 
 
+# The reads of project_get_for by the relations read with the project, each compiled to SQL
+# once per process (common.compiled): every project page and API call makes one.
+_project_reads: dict[tuple[str, ...], CompiledGet] = {}
+
+
 def project_get_for(*, user: User, project_id: int, related: Sequence[str] = ()) -> Project:
     """The project, or NotFound alike for a missing and a forbidden one; with who overrode its
     health, which its health reads, and the `related` a page reads in the same query."""
-    project = (
-        Project.objects.select_related("client", "health_override_by", *related)
-        .filter(pk=project_id)
-        .first()
-    )
+    names = ("client", "health_override_by", *related)
+    read = _project_reads.get(names)
+    if read is None:
+        read = _project_reads[names] = CompiledGet(lambda: Project.objects.select_related(*names))
+    project: Project | None = read.get(project_id)
     if project is None or not can_view_project(user, project):
         raise NotFound()
     return project
