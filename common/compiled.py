@@ -85,6 +85,8 @@ class CompiledGet:
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, params)
             rows = cursor.fetchall()
+        # The compiler is shared by every thread of the process: turning rows into values only
+        # reads it (its converters), and the query runs on this thread's own connection.
         for row in statement.compiler.results_iter([rows]):
             found = model.from_db(alias, statement.init_list, row[statement.fields])
             for populator in statement.related:
