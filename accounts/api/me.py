@@ -18,16 +18,17 @@ from accounts.services import (
     user_set_language,
     user_update_profile,
 )
+from common.serializers import ModelSerializer
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "kind"]
         read_only_fields = fields
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
     is_client_user = serializers.BooleanField(read_only=True)
     is_staff_admin = serializers.BooleanField(read_only=True)

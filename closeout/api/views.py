@@ -29,6 +29,7 @@ from closeout.services import (
     waiver_add,
     waiver_remove,
 )
+from common.serializers import ModelSerializer
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.closure import writable_when_closed
@@ -76,7 +77,7 @@ class CloseoutSerializer(serializers.Serializer):
     points = PointDetailSerializer(many=True, help_text="Provider side: with open items.")
 
 
-class WaiverSerializer(serializers.ModelSerializer):
+class WaiverSerializer(ModelSerializer):
     waived_by = serializers.CharField(source="waived_by.display_name", read_only=True)
 
     class Meta:
@@ -92,7 +93,7 @@ class WaiverInputSerializer(serializers.Serializer):
     client_note = _short_text()
 
 
-class ClosureRequestSerializer(serializers.ModelSerializer):
+class ClosureRequestSerializer(ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
     decided_by = serializers.CharField(
         source="decided_by.display_name", read_only=True, default=None, allow_null=True
@@ -123,7 +124,7 @@ class FinalAcceptanceInputSerializer(serializers.Serializer):
     comment = _short_text()
 
 
-class ReopeningSerializer(serializers.ModelSerializer):
+class ReopeningSerializer(ModelSerializer):
     reopened_by = serializers.CharField(source="reopened_by.display_name", read_only=True)
 
     class Meta:

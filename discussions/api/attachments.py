@@ -15,6 +15,7 @@ from accounts.http import AuthenticatedRequest
 from common.api_schema import file_download_response
 from common.errors import NotAllowed
 from common.parsers import JSONParser
+from common.serializers import ModelSerializer
 from discussions.models import Attachment
 from discussions.permissions import can_post_entry
 from discussions.registry import discussable_get
@@ -27,7 +28,7 @@ class DiscussionAttachmentInputSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
 
 
-class DiscussionAttachmentSerializer(serializers.ModelSerializer):
+class DiscussionAttachmentSerializer(ModelSerializer):
     name = serializers.CharField(source="original_name")
     download_url = serializers.SerializerMethodField()
 

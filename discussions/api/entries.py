@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.http import AuthenticatedRequest
 from common.errors import NotAllowed
 from common.parsers import JSONParser
+from common.serializers import ModelSerializer
 from discussions.api.attachments import DiscussionAttachmentSerializer
 from discussions.models import Entry
 from discussions.permissions import can_post_entry
@@ -28,7 +29,7 @@ class EntryInputSerializer(serializers.Serializer):
     )
 
 
-class EntryOutputSerializer(serializers.ModelSerializer):
+class EntryOutputSerializer(ModelSerializer):
     author = serializers.CharField(source="author.display_name")
     attachments = DiscussionAttachmentSerializer(many=True, read_only=True)
 

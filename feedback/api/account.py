@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.serializers import ModelSerializer
 from feedback.models import (
     Interaction,
     Opportunity,
@@ -45,7 +46,7 @@ class AccountScopedViewSet(viewsets.GenericViewSet):
         )
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
 
     class Meta:
@@ -87,7 +88,7 @@ class InteractionViewSet(AccountScopedViewSet, mixins.ListModelMixin):
         return Response(InteractionSerializer(interaction).data, status=status.HTTP_201_CREATED)
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(ModelSerializer):
     owner = serializers.CharField(source="owner.display_name", read_only=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotFound
+from common.serializers import ModelSerializer
 from feedback.models import (
     Campaign,
     CampaignTrigger,
@@ -32,7 +33,7 @@ from feedback.services.campaigns import campaign_close, campaign_create
 from projects.api.base import ProjectScopedViewSet
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     template_name = serializers.CharField(source="template.name", read_only=True)
     invited = serializers.IntegerField(read_only=True)
     answered = serializers.IntegerField(read_only=True)
@@ -72,7 +73,7 @@ class CampaignInputSerializer(serializers.Serializer):
     reminder_max = serializers.IntegerField(required=False, default=2)
 
 
-class AutomationSerializer(serializers.ModelSerializer):
+class AutomationSerializer(ModelSerializer):
     trigger = serializers.ChoiceField(choices=CampaignTrigger.choices, read_only=True)
 
     class Meta:
@@ -105,7 +106,7 @@ class AutomationInputSerializer(serializers.Serializer):
     first_run_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     person = serializers.CharField(source="person.display_name", read_only=True)
     response: serializers.PrimaryKeyRelatedField[SurveyResponse] = (
         serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotFound
+from common.serializers import ModelSerializer
 from common.text import SHORT_TEXT_MAX_LENGTH
 from feedback.api.survey_templates import (
     QuestionSerializer,
@@ -40,7 +41,7 @@ from feedback.services.follow_ups import follow_up_close
 from feedback.services.responses import SurveyErrors, response_submit
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(ModelSerializer):
     question_text = serializers.CharField(source="question.text", read_only=True)
     kind = serializers.CharField(source="question.kind", read_only=True)
     topic = serializers.CharField(source="question.topic", read_only=True)
@@ -50,7 +51,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         fields = ["question", "question_text", "kind", "topic", "rating", "choices", "text"]
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class ResponseSerializer(ModelSerializer):
     respondent = serializers.CharField(source="respondent.display_name", read_only=True)
     client = serializers.CharField(source="project.client.name", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
@@ -76,7 +77,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         ]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     owner = serializers.CharField(source="owner.display_name", read_only=True, default=None)
     closed_by = serializers.CharField(
         source="closed_by.display_name", read_only=True, default=None, allow_null=True
@@ -109,7 +110,7 @@ class FollowUpCloseInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
 
 
-class MySurveySerializer(serializers.ModelSerializer):
+class MySurveySerializer(ModelSerializer):
     """A client user's own invitation: the survey's questions and the link to answer."""
 
     campaign_name = serializers.CharField(source="campaign.name", read_only=True)

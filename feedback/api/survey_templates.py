@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH
 from feedback.models import (
     QuestionKind,
@@ -35,7 +36,7 @@ from feedback.services.survey_templates import (
 )
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     class Meta:
         model = SurveyQuestion
         fields = [
@@ -50,7 +51,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         ]
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput
 from common.parsers import JSONParser
+from common.serializers import ModelSerializer
 from feedback.models import (
     FeedbackTicket,
     TicketAttachment,
@@ -52,7 +53,7 @@ from projects.permissions import can_view_internal_items
 # --- Tickets -------------------------------------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
     download_url = serializers.SerializerMethodField()
 
@@ -74,7 +75,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         )
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(ModelSerializer):
     reference = serializers.CharField(read_only=True)
     raised_by = serializers.CharField(source="raised_by.display_name", read_only=True)
     owner = serializers.CharField(source="owner.display_name", read_only=True, default=None)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from integrations.models import AccessToken
 from integrations.tokens import (
     EXPIRY_DAYS,
@@ -27,7 +28,7 @@ from projects.models import Project
 from projects.selectors.core import project_get_for
 
 
-class AccessTokenSerializer(serializers.ModelSerializer):
+class AccessTokenSerializer(ModelSerializer):
     project: serializers.PrimaryKeyRelatedField[Project] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )

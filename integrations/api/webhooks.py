@@ -17,6 +17,7 @@ from accounts.models import Organization
 from common.api import Pagination
 from common.errors import InvalidInput
 from common.events import EventType
+from common.serializers import ModelSerializer
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from integrations.permissions import can_use_webhooks
 from integrations.webhooks import (
@@ -36,7 +37,7 @@ from integrations.webhooks import (
 EVENTS_HELP = "Event types, from /api/v1/webhook-events/."
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(ModelSerializer):
     project: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
@@ -111,7 +112,7 @@ class WebhookEndpointPatchSerializer(serializers.Serializer):
     )
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ModelSerializer):
     event_id = serializers.UUIDField(read_only=True)
     body = serializers.CharField(read_only=True, help_text="The JSON posted, exactly.")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from lessons.models import TITLE_MAX_LENGTH, Category, Lesson
 from projects.models import Phase, Visibility
 
 
-class LessonSerializer(serializers.ModelSerializer):
+class LessonSerializer(ModelSerializer):
     author_name = serializers.CharField(source="author.display_name", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     client_name = serializers.CharField(source="client.name", read_only=True)

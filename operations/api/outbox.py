@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.http import AuthenticatedRequest
 from accounts.permissions import is_staff_admin
 from common.errors import NotFound
+from common.serializers import ModelSerializer
 from notifications.models import OutboxMessage
 from notifications.permissions import can_resend_outbox_message
 from notifications.selectors import outbox_message_get
@@ -20,7 +21,7 @@ from notifications.services.outbox import outbox_resend, outbox_resend_failed
 from operations.selectors import OUTBOX_FAILURES_WINDOW
 
 
-class OutboxMessageSerializer(serializers.ModelSerializer):
+class OutboxMessageSerializer(ModelSerializer):
     class Meta:
         model = OutboxMessage
         fields = ["id", "kind", "to_email", "subject", "status", "attempts", "project_id"]

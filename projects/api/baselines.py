@@ -9,13 +9,14 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.serializers import ModelSerializer
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Baseline
 from projects.services.baselines import baseline_set_first
 
 
-class BaselineSerializer(serializers.ModelSerializer):
+class BaselineSerializer(ModelSerializer):
     set_by = serializers.CharField(source="set_by.display_name", read_only=True)
 
     class Meta:

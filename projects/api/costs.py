@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from accounts.http import AuthenticatedRequest
 from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from projects.api.base import ProjectScopedViewSet
 from projects.models import BudgetVisibility, CostEntry, Rate, Role, TimeEntry, Visibility
 from projects.selectors.costs import (
@@ -49,7 +50,7 @@ from projects.services.costs import (
 # --- Serializers ------------------------------------------------------------------------------
 
 
-class TimeEntrySerializer(serializers.ModelSerializer):
+class TimeEntrySerializer(ModelSerializer):
     person_name = serializers.CharField(source="person.display_name", read_only=True)
 
     class Meta:
@@ -96,7 +97,7 @@ class ApprovedCountSerializer(serializers.Serializer):
     approved = serializers.IntegerField()
 
 
-class RateSerializer(serializers.ModelSerializer):
+class RateSerializer(ModelSerializer):
     role = serializers.ChoiceField(
         choices=Role.choices,
         allow_blank=True,
@@ -121,7 +122,7 @@ class RateInputSerializer(serializers.Serializer):
     hourly_rate = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class CostEntrySerializer(serializers.ModelSerializer):
+class CostEntrySerializer(ModelSerializer):
     class Meta:
         model = CostEntry
         fields = ["id", "date", "category", "amount", "note", "visibility"]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.api.rescheduling import PREVIEW_EXAMPLE, ReschedulePreviewSerializer
@@ -45,14 +46,14 @@ from projects.services.rescheduling import (
 )
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     class Meta:
         model = AcceptanceCriterion
         fields = ["id", "text", "position"]
         read_only_fields = fields
 
 
-class DeliverableSummarySerializer(serializers.ModelSerializer):
+class DeliverableSummarySerializer(ModelSerializer):
     class Meta:
         model = Deliverable
         fields = [
@@ -69,14 +70,14 @@ class DeliverableSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CriterionResultSerializer(serializers.ModelSerializer):
+class CriterionResultSerializer(ModelSerializer):
     class Meta:
         model = CriterionResult
         fields = ["criterion", "passed", "reason"]
         read_only_fields = fields
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(ModelSerializer):
     submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True)
     decided_by = serializers.CharField(
         source="decided_by.display_name", read_only=True, default=None, allow_null=True
@@ -120,7 +121,7 @@ class DeliverableSerializer(DeliverableSummarySerializer):
         read_only_fields = fields
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     deliverables = DeliverableSummarySerializer(many=True, read_only=True)
 
     class Meta:

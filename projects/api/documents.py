@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedRequest
 from common.api_schema import file_download_response
 from common.errors import InvalidInput, NotFound
 from common.parsers import JSONParser
+from common.serializers import ModelSerializer
 from projects.api.base import ProjectScopedViewSet
 from projects.downloads import document_download_response
 from projects.models import (
@@ -43,7 +44,7 @@ from projects.services.documents import (
 )
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
+class DocumentVersionSerializer(ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
 
     class Meta:
@@ -62,7 +63,7 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     versions = DocumentVersionSerializer(many=True, read_only=True)
 
     class Meta:

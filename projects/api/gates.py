@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.serializers import ModelSerializer
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import PhaseGate
@@ -19,7 +20,7 @@ from projects.selectors import (
 from projects.services import phase_gate_decide, phase_gate_request
 
 
-class PhaseGateSerializer(serializers.ModelSerializer):
+class PhaseGateSerializer(ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
     decided_by = serializers.CharField(
         source="decided_by.display_name", read_only=True, default=None, allow_null=True

@@ -13,13 +13,14 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import NotFound
+from common.serializers import ModelSerializer
 from projects.api.base import ProjectScopedViewSet
 from projects.closure import ensure_project_open
 from projects.models import Invitation, Role
 from projects.services.invitations import invitation_create, invitation_revoke
 
 
-class ProjectInvitationSerializer(serializers.ModelSerializer):
+class ProjectInvitationSerializer(ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     invited_by = serializers.CharField(source="invited_by.display_name", read_only=True)
 

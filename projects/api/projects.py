@@ -19,6 +19,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Organization
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.closure import ensure_project_open
@@ -53,7 +54,7 @@ from projects.services.projects import (
 from projects.services.templates import project_copy
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     client = OrganizationSerializer(read_only=True)
 
     class Meta:
@@ -79,7 +80,7 @@ class MemberUserSerializer(serializers.Serializer):
     organization = serializers.CharField(source="organization.name", default=None)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     user = MemberUserSerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -89,7 +90,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObjectiveSerializer(serializers.ModelSerializer):
+class ObjectiveSerializer(ModelSerializer):
     class Meta:
         model = Objective
         fields = ["id", "title", "target", "status", "position", "revision"]

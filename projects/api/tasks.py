@@ -16,6 +16,7 @@ from accounts.models import User
 from common.api_revisions import RevisionedViewMixin
 from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.api.rescheduling import PREVIEW_EXAMPLE, ReschedulePreviewSerializer
@@ -51,7 +52,7 @@ from projects.services.tasks import (
 )
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     assignee_name = serializers.CharField(
         source="assignee.display_name", read_only=True, default=None, allow_null=True
     )
@@ -191,7 +192,7 @@ class DependencyInputSerializer(serializers.Serializer):
     )
 
 
-class DependencySerializer(serializers.ModelSerializer):
+class DependencySerializer(ModelSerializer):
     class Meta:
         model = TaskDependency
         fields = ["id", "predecessor", "successor", "kind", "lag_days"]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.projects import (
     PROJECT_ANSWER_EXAMPLE,
@@ -34,7 +35,7 @@ from projects.services.templates import (
 )
 
 
-class ProjectTemplateSerializer(serializers.ModelSerializer):
+class ProjectTemplateSerializer(ModelSerializer):
     created_by = serializers.CharField(
         source="created_by.display_name", allow_null=True, default=None
     )

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.errors import InvalidInput
+from common.serializers import ModelSerializer
 from projects.api.base import ProjectScopedViewSet
 from reports.delivery import rendition_ensure
 from reports.models import Report, ReportDelivery
@@ -26,13 +27,13 @@ from reports.selectors import delivery_list_for, report_get_for, report_list_for
 from reports.services.reports import report_preview, report_resend, report_send_now
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "period_start", "period_end", "trigger", "created_at"]
 
 
-class ReportDetailSerializer(serializers.ModelSerializer):
+class ReportDetailSerializer(ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "period_start", "period_end", "trigger", "created_at", "snapshot"]
@@ -46,7 +47,7 @@ class ReportPreviewSerializer(serializers.Serializer):
     snapshot = serializers.JSONField()
 
 
-class ReportDeliverySerializer(serializers.ModelSerializer):
+class ReportDeliverySerializer(ModelSerializer):
     class Meta:
         model = ReportDelivery
         fields = [

@@ -19,6 +19,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Language
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from projects.models import CLIENT_ROLES, Project
 from projects.selectors import project_get_for
 from reports.models import Cadence, ReportSchedule
@@ -42,7 +43,7 @@ class ExtraRecipientSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices, default=Language.ENGLISH)
 
 
-class ReportScheduleSerializer(serializers.ModelSerializer):
+class ReportScheduleSerializer(ModelSerializer):
     extra_recipients = ExtraRecipientSerializer(many=True, read_only=True)
     recipient_roles = serializers.ListField(child=serializers.CharField())
     client_time_zone = serializers.CharField(source="project.client.time_zone", read_only=True)
@@ -116,7 +117,7 @@ class RecipientsUpdateSerializer(serializers.Serializer):
     extra_recipients = ExtraRecipientSerializer(many=True, required=False)
 
 
-class SummarySerializer(serializers.ModelSerializer):
+class SummarySerializer(ModelSerializer):
     summary_updated_by = serializers.CharField(
         source="summary_updated_by.display_name", read_only=True, allow_null=True, default=None
     )

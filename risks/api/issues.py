@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.serializers import ModelSerializer
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from risks.models import Issue
@@ -17,7 +18,7 @@ from risks.selectors.issues import issue_get_for, issue_list_for
 from risks.services.issues import issue_resolve
 
 
-class RiskIssueSerializer(serializers.ModelSerializer):
+class RiskIssueSerializer(ModelSerializer):
     reference = serializers.CharField(read_only=True)
     owner_name = serializers.CharField(
         source="owner.display_name", read_only=True, default=None, allow_null=True

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
 from common.errors import NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.models import Milestone, Visibility
 from projects.permissions import can_view_internal_items
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from stakeholders.models import ChangeRequest, Requirement
 
 
-class RiskMitigationActionSerializer(serializers.ModelSerializer):
+class RiskMitigationActionSerializer(ModelSerializer):
     owner_name = serializers.CharField(
         source="owner.display_name", read_only=True, default=None, allow_null=True
     )
@@ -45,7 +46,7 @@ class RiskMitigationActionSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "owner", "owner_name", "due_date", "is_done", "done_at"]
 
 
-class RiskAssessmentSerializer(serializers.ModelSerializer):
+class RiskAssessmentSerializer(ModelSerializer):
     assessed_by = serializers.CharField(source="assessed_by.display_name", read_only=True)
 
     class Meta:
@@ -66,7 +67,7 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(ModelSerializer):
     """The list's row, as a client may see it."""
 
     reference = serializers.CharField(read_only=True)

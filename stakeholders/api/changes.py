@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
@@ -33,7 +34,7 @@ from stakeholders.services.changes import (
 )
 
 
-class ScheduleImpactSerializer(serializers.ModelSerializer):
+class ScheduleImpactSerializer(ModelSerializer):
     milestone_name = serializers.CharField(source="milestone.name", read_only=True)
 
     class Meta:
@@ -48,7 +49,7 @@ class LinkedRequirementSerializer(serializers.Serializer):
     status = serializers.CharField(read_only=True)
 
 
-class ChangeRequestSerializer(serializers.ModelSerializer):
+class ChangeRequestSerializer(ModelSerializer):
     reference = serializers.CharField(read_only=True)
     requested_by = serializers.CharField(source="requested_by.display_name", read_only=True)
     provider_approved_by = serializers.CharField(

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Visibility
@@ -32,19 +33,19 @@ from stakeholders.services.meetings import (
 )
 
 
-class MeetingDecisionSerializer(serializers.ModelSerializer):
+class MeetingDecisionSerializer(ModelSerializer):
     class Meta:
         model = MeetingDecision
         fields = ["id", "text", "decided_by", "recorded_at"]
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(ModelSerializer):
     class Meta:
         model = ActionItem
         fields = ["id", "meeting", "text", "owner", "due_date", "is_done", "done_at"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     """`minutes` is what the caller may read: empty for a client when they are internal.
     `attendees` and `stakeholder_attendees` are those the caller may see."""
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Visibility
@@ -37,7 +38,7 @@ from stakeholders.services.register import (
 )
 
 
-class StakeholderSerializer(serializers.ModelSerializer):
+class StakeholderSerializer(ModelSerializer):
     """A register entry as a client may see it: who the person is, not the team's analysis."""
 
     class Meta:
@@ -99,7 +100,7 @@ class StakeholderUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
-class CommunicationItemSerializer(serializers.ModelSerializer):
+class CommunicationItemSerializer(ModelSerializer):
     recipients = serializers.SerializerMethodField()
 
     class Meta:
@@ -138,7 +139,7 @@ class CommunicationItemUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 
 
-class RaciAssignmentSerializer(serializers.ModelSerializer):
+class RaciAssignmentSerializer(ModelSerializer):
     row = serializers.CharField(source="row_label")
     person = serializers.CharField(source="person_label")
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from accounts.http import AuthenticatedRequest
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput
+from common.serializers import ModelSerializer
 from common.text import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Deliverable, Milestone, Visibility
@@ -28,7 +29,7 @@ from stakeholders.services.requirements import (
 )
 
 
-class RequirementSerializer(serializers.ModelSerializer):
+class RequirementSerializer(ModelSerializer):
     reference = serializers.CharField(read_only=True)
 
     class Meta:
@@ -117,7 +118,7 @@ class ConfirmInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
 
 
-class RequirementVersionSerializer(serializers.ModelSerializer):
+class RequirementVersionSerializer(ModelSerializer):
     class Meta:
         model = RequirementVersion
         fields = [
@@ -132,7 +133,7 @@ class RequirementVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConfirmationSerializer(serializers.ModelSerializer):
+class ConfirmationSerializer(ModelSerializer):
     class Meta:
         model = Confirmation
         fields = [
