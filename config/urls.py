@@ -40,6 +40,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
+    # Before the pages: a route is found by trying the patterns in order, and no page's pattern
+    # can match an address under api/v1/ (tests/config/test_urls.py).
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("accounts.urls")),
     path("", include("projects.urls_invitations")),
@@ -82,7 +85,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
     path("operations/", include("operations.urls")),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
