@@ -64,13 +64,19 @@ def _mfa_cache_key(user_pk: object) -> str:
 def user_has_mfa(user: Any) -> bool:
     """Whether the person has enrolled an authenticator app. A yes is kept in the cache for five
     minutes and forgotten as soon as one of their authenticators is saved or deleted
-    (accounts.receivers); a no is asked again each time, so that an enrolment counts at once."""
+    (accounts.receivers); a no is asked again each time, so that an enrolment counts at once.
+    The yes is kept on the person's object too, which lives as long as its request: an API call
+    is checked by the middleware and by the API's permission, and asks the cache once."""
+    if getattr(user, "_has_mfa", False):
+        return True
     key = _mfa_cache_key(user.pk)
     if cache.get(key):
+        user._has_mfa = True
         return True
     enrolled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     if enrolled:
         cache.set(key, True, MFA_CACHE_SECONDS)
+        user._has_mfa = True
     return enrolled
 
 

@@ -4,6 +4,7 @@ people are never forced to enrol."""
 
 from __future__ import annotations
 
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -328,3 +329,16 @@ def test_a_removed_authenticator_app_counts_on_the_next_request(client, pm, proj
 
     assert (response.status_code, response["Location"]) == (302, ACTIVATE_URL)
     assert client.get("/api/v1/me/").json() == MFA_REQUIRED
+
+
+def test_an_api_call_asks_the_cache_for_the_second_factor_once(client, pm, project):
+    """The middleware and the API's permission both check it; the yes is kept on the person of
+    the request, not asked again."""
+    from django.core.cache import cache
+
+    client.force_login(pm)
+    assert client.get("/api/v1/me/").status_code == 200  # the yes is in the cache
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+        assert client.get(f"/api/v1/projects/{project.pk}/").status_code == 200
+    asked = [c for c in get.call_args_list if c.args[0] == f"mfa-totp:{pm.pk}"]
+    assert len(asked) == 1
