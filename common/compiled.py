@@ -7,10 +7,18 @@ from a database, and keeps the SQL, its values and how to make objects of its ro
 runs that SQL with its own id and makes its object as Django's own model iteration does (the
 relations `select_related` names, the annotations). The queryset must depend on nothing but the
 id (no user, no day, no setting read when it is built): it is built once per process.
+
+On PostgreSQL the statement is also prepared, once per database connection: planning it took
+longer than running it (0.38 ms against 0.17 for the person with their roles). PostgreSQL plans a
+prepared statement for its first five runs, then keeps a generic plan where that costs no more.
+A prepared statement outlives a rolled-back transaction; one is made again for a new connection.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -22,6 +30,19 @@ from django.db.models.query import get_related_populators  # type: ignore[attr-d
 # A value no id takes: where the id goes in the compiled statement's values.
 _ANY_ID = -7_340_193_451
 
+# Names for prepared statements, unique in the process.
+_names = itertools.count(1)
+# A PostgreSQL connection (the driver's) → the names of the statements prepared on it.
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+class _Prepared(NamedTuple):
+    """A statement prepared on PostgreSQL: its name, how to prepare it and how to run it."""
+
+    name: str
+    prepare: str
+    execute: str
+
 
 class _Statement(NamedTuple):
     compiler: Any
@@ -32,6 +53,7 @@ class _Statement(NamedTuple):
     fields: slice
     related: list[Any]
     annotations: dict[str, int]
+    prepared: _Prepared | None  # on PostgreSQL
 
 
 class CompiledGet:
@@ -65,6 +87,7 @@ class CompiledGet:
             fields=slice(start, end),
             related=get_related_populators(klass_info, compiler.select, alias),
             annotations=dict(compiler.annotation_col_map or {}),
+            prepared=_prepared_forms(sql, len(params), connections[alias].vendor),
         )
         return statement
 
@@ -83,7 +106,12 @@ class CompiledGet:
         params = list(statement.params)
         params[statement.id_index] = value
         with connection.cursor() as cursor:
-            cursor.execute(statement.sql, params)
+            prepared = statement.prepared
+            if prepared is None:
+                cursor.execute(statement.sql, params)
+            else:
+                _prepare_once(cursor, prepared)
+                cursor.execute(prepared.execute, params)
             rows = cursor.fetchall()
         # The compiler is shared by every thread of the process: turning rows into values only
         # reads it (its converters), and the query runs on this thread's own connection.
@@ -95,6 +123,33 @@ class CompiledGet:
                 setattr(found, name, row[position])
             return found
         return None
+
+
+def _prepared_forms(sql: str, count: int, vendor: str) -> _Prepared | None:
+    """A statement's PREPARE and EXECUTE, on PostgreSQL (its values become $1, $2…)."""
+    if vendor != "postgresql":
+        return None
+    name = f"rapport_compiled_{next(_names)}"
+    numbers = itertools.count(1)
+    # Django's SQL for the driver writes a value as %s and a percent sign as %%.
+    body = re.sub(r"%(%|s)", lambda m: "%" if m.group(1) == "%" else f"${next(numbers)}", sql)
+    # PREPARE runs through the driver too, which reads %% as a percent sign.
+    prepare = f"PREPARE {name} AS {body}".replace("%", "%%")
+    execute = f"EXECUTE {name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    return _Prepared(name=name, prepare=prepare, execute=execute)
+
+
+def _prepare_once(cursor: Any, statement: _Prepared) -> None:
+    """Prepares the statement on the cursor's connection unless it is prepared there."""
+    raw = cursor.cursor.connection  # the driver's connection under Django's wrapper
+    names = _prepared.get(raw)
+    if names is None:
+        names = _prepared[raw] = set()
+    if statement.name not in names:
+        # Through the driver's cursor, as the connection's own setup is: once per connection,
+        # not a query of the request that happens to come first.
+        cursor.cursor.execute(statement.prepare)
+        names.add(statement.name)
 
 
 def _in_range(field: Any, value: Any, connection: Any) -> bool:

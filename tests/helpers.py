@@ -63,3 +63,16 @@ def export_text(response: Any) -> str:
     return "\n".join(
         str(value) for row in sheet.iter_rows(values_only=True) for value in row if value
     )
+
+
+def statement_sql(sql: str) -> str:
+    """The SQL a captured query ran: a prepared statement's own for an EXECUTE of one
+    (common.compiled prepares its reads on PostgreSQL), the query itself otherwise."""
+    if not sql.startswith("EXECUTE "):
+        return sql
+    name = sql.split()[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        row = cursor.fetchone()
+    assert row is not None, f"no statement {name} is prepared on this connection"
+    return str(row[0]).removeprefix(f"PREPARE {name} AS ")

@@ -15,6 +15,7 @@ from accounts.models import User
 from projects.models import Membership, Role
 from projects.services.memberships import membership_remove
 from tests.factories import ProjectFactory, add_member
+from tests.helpers import statement_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_each_sign_in_backend_reads_the_roles_with_the_person(cast, backend):
 
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
-    sql = [query["sql"] for query in context.captured_queries]
+    sql = [statement_sql(query["sql"]) for query in context.captured_queries]
 
     assert sql[0].startswith('SELECT "accounts_user"."id"')
     assert 'FROM "projects_membership"' in sql[0]
@@ -81,7 +82,7 @@ def _page_queries(client: Client, url: str, **headers: str) -> list[str]:
     client.get(url, headers=headers)
     with CaptureQueriesContext(connection) as context:
         assert client.get(url, headers=headers).status_code == 200
-    return [query["sql"] for query in context.captured_queries]
+    return [statement_sql(query["sql"]) for query in context.captured_queries]
 
 
 def test_a_person_read_by_an_access_token_or_a_calendar_address_comes_with_the_roles(cast):

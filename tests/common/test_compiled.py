@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 
 from common.compiled import CompiledGet
@@ -81,3 +82,64 @@ def test_a_project_address_with_an_impossible_id_is_not_found(cast):
         assert client.get(url).status_code == 404
         api = f"/api/v1/projects/{project_id}/deliverables/"
         assert client.get(api).status_code == 404
+
+
+# --- prepared on PostgreSQL -----------------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statements are prepared on PostgreSQL only"
+)
+
+
+def _prepared() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@on_postgresql
+def test_a_read_runs_a_statement_prepared_once_per_connection(django_assert_num_queries):
+    first, second = ProjectFactory(), ProjectFactory()
+    read = CompiledGet(lambda: Project.objects.select_related("client"))
+    queryset = Project.objects.select_related("client").filter(pk=first.pk).order_by()
+    plain_sql = str(queryset.query.sql_with_params()[0])
+
+    assert read.get(first.pk).pk == first.pk
+    prepared = _prepared()
+    with django_assert_num_queries(1) as context:
+        assert read.get(second.pk).client.name == second.client.name
+
+    (sql,) = [query["sql"] for query in context.captured_queries]
+    name = sql.split()[1]
+    assert sql == f"EXECUTE {name} ({second.pk})"
+    assert prepared[name] == f"PREPARE {name} AS " + plain_sql.replace("%s", "$1")
+    assert _prepared() == prepared  # nothing prepared again
+
+
+@on_postgresql
+def test_a_read_after_a_rolled_back_transaction_works():
+    project = ProjectFactory()
+    read = CompiledGet(lambda: Project.objects.all())
+
+    def prepared_then_rolled_back() -> None:
+        with transaction.atomic():
+            assert read.get(project.pk).pk == project.pk  # prepared inside the transaction
+            Project.objects.create(name="No client", client_id=None)
+
+    with pytest.raises(IntegrityError):
+        prepared_then_rolled_back()
+
+    assert read.get(project.pk).pk == project.pk  # the statement outlived the rollback
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_the_statement_again():
+    project = ProjectFactory()
+    read = CompiledGet(lambda: Project.objects.all())
+    assert read.get(project.pk).pk == project.pk
+
+    connection.close()
+
+    assert read.get(project.pk).pk == project.pk
+    assert any(sql.startswith("PREPARE rapport_compiled_") for sql in _prepared().values())
