@@ -40,10 +40,12 @@ from projects.selectors import (
     deliverable_get_for,
     deliverable_rounds,
     document_list_for,
+    documents_with_versions_for,
     gate_get_for,
     membership_list_for,
     milestone_list_for,
-    objective_list_for,
+    milestones_with_deliverables_for,
+    objectives_read_with,
     project_list_for,
 )
 from projects.selectors.costs import (
@@ -163,7 +165,7 @@ class PortalProjectDetailView(
     template_name = "portal/project_detail.html"
     upload_form_class = ClientDocumentUploadForm
 
-    # The milestones the page has read (milestone_list_for, with their deliverables).
+    # The milestones the page has read (milestones_with_deliverables_for).
     _milestones: list[Milestone] | None = None
 
     def load_project(self, user: User, project_id: int) -> Project:
@@ -192,8 +194,8 @@ class PortalProjectDetailView(
         context = super().get_context_data(**kwargs)
         user = self.request.user
         # Each is read once, for its section and for the overview, the upload form, the progress.
-        milestones = list(milestone_list_for(user=user, project=self.project))
-        documents = list(document_list_for(user=user, project=self.project))
+        milestones = milestones_with_deliverables_for(user=user, project=self.project)
+        documents = documents_with_versions_for(user=user, project=self.project)
         memberships = list(membership_list_for(user=user, project=self.project))
         self._milestones = milestones
         context["documents"] = documents
@@ -224,7 +226,7 @@ class PortalProjectDetailView(
         context.update(
             memberships=memberships,
             milestones=milestones,
-            objectives=objective_list_for(user=user, project=self.project),
+            objectives=objectives_read_with(self.project),
             # The milestones hold the client's counts unless the user also sees internal items.
             progress=client_progress_for(project=self.project)
             if can_view_internal_items(user, self.project)

@@ -9,7 +9,9 @@ from projects.selectors.core import (
     deliverables_awaiting_decision_for,
     membership_list_for,
     milestone_list_for,
+    milestones_with_deliverables_for,
     objective_list_for,
+    objectives_read_with,
     organization_list_for,
     project_get_for,
     project_ids_with_role,
@@ -20,6 +22,7 @@ from projects.selectors.documents import (
     document_get_for,
     document_list_for,
     document_version_get,
+    documents_with_versions_for,
 )
 from projects.selectors.gates import gate_get_for, gate_list_for, gates_awaiting_decision_for
 from projects.selectors.portfolio import (
@@ -44,12 +47,15 @@ __all__ = [
     "document_get_for",
     "document_list_for",
     "document_version_get",
+    "documents_with_versions_for",
     "gate_get_for",
     "gate_list_for",
     "gates_awaiting_decision_for",
     "membership_list_for",
     "milestone_list_for",
+    "milestones_with_deliverables_for",
     "objective_list_for",
+    "objectives_read_with",
     "organization_list_for",
     "portfolio_client_choices",
     "project_get_for",

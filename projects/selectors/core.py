@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from common.compiled import CompiledGet
 from common.errors import NotFound
+from common.json_rows import json_rows, objects_from_json, prefetch_from_json
 from projects.models import (
     STAFF_ROLES,
     AcceptanceRound,
@@ -79,6 +80,19 @@ def objective_list_for(*, user: User, project: Project) -> QuerySet[Objective]:
     if not can_view_project(user, project):
         return Objective.objects.none()
     return Objective.objects.filter(project=project).order_by("position", "id")
+
+
+def objective_rows() -> Subquery:
+    """A project's objectives, to read in the project's own query (as `objective_rows`)."""
+    fields = [field.attname for field in Objective._meta.concrete_fields]
+    return json_rows(Objective.objects.filter(project=OuterRef("pk")), fields, by="project")
+
+
+def objectives_read_with(project: Project) -> list[Objective]:
+    """The objectives read in the project's query (objective_rows), in objective_list_for's
+    order. The project was read for someone who may see it, and so its objectives."""
+    objectives = objects_from_json(Objective, project.objective_rows)  # type: ignore[attr-defined]
+    return sorted(objectives, key=lambda objective: (objective.position, objective.pk))
 
 
 def membership_list_for(*, user: User, project: Project) -> QuerySet[Membership]:
@@ -181,6 +195,34 @@ def milestone_list_for(*, user: User, project: Project) -> QuerySet[Milestone]:
         )
         .order_by("due_date", "position", "id")
     )  # an aggregate drops Meta.ordering
+
+
+def milestones_with_deliverables_for(*, user: User, project: Project) -> list[Milestone]:
+    """milestone_list_for's milestones, each with the deliverables `user` may see (in their
+    usual order, with their owners' names) read in the milestones' own query: one query where
+    the list costs two. For a page that shows the deliverables' names, states and dates."""
+    deliverables = json_rows(
+        _client_visible(
+            Deliverable.objects.filter(project=project, milestone=OuterRef("pk")), user, project
+        ),
+        [field.attname for field in Deliverable._meta.concrete_fields],
+        by="milestone",
+        related={"owner": ["id", "display_name"]},
+    )
+    milestones: list[Milestone] = list(
+        milestone_list_for(user=user, project=project)
+        .prefetch_related(None)
+        .annotate(deliverable_rows=deliverables)
+    )
+    # Deliverable's own order (due day, then id), a day-less one last as PostgreSQL sorts.
+    prefetch_from_json(
+        milestones,
+        "deliverables",
+        "deliverable_rows",
+        related=["owner"],
+        key=lambda item: (item.due_date is None, item.due_date, item.pk),
+    )
+    return milestones
 
 
 def deliverable_list_for(*, user: User, project: Project) -> QuerySet[Deliverable]:

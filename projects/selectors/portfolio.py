@@ -44,6 +44,7 @@ from projects.earned_value.figures import (
 from projects.health import Health, health_rank, overdue_milestone_filter, project_health_many
 from projects.models import Deliverable, HealthStatus, Milestone, Phase, Project, Visibility
 from projects.permissions import can_view_project
+from projects.selectors.core import objective_rows
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -265,13 +266,12 @@ def project_with_glance_get_for(
     *, user: User, project_id: int, today: date | None = None
 ) -> Project:
     """project_get_for's project (NotFound alike for a missing and a forbidden one) read with
-    project_glance_for's figures, in its one query: the overview reads the project once."""
+    project_glance_for's figures and its objectives (objectives_read_with), in its one query:
+    the overview reads the project once."""
     today = today or timezone.localdate()
-    row = (
-        annotate_portfolio(
-            Project.objects.select_related("client", "health_override_by").filter(pk=project_id),
-            today=today,
-        )
+    projects = Project.objects.select_related("client", "health_override_by").filter(pk=project_id)
+    row = annotate_portfolio(
+        projects.annotate(objective_rows=objective_rows()), today=today
     ).first()
     if row is None or not can_view_project(user, row):
         raise NotFound()

@@ -24,7 +24,12 @@ from projects.mixins import ProjectPageMixin
 from projects.models import NEXT_PHASE, Objective, Phase, Project
 from projects.overview import overview_panels_for
 from projects.permissions import can_edit_plan, can_request_phase_gate
-from projects.selectors import gate_list_for, membership_list_for, objective_list_for
+from projects.selectors import (
+    gate_list_for,
+    membership_list_for,
+    objective_list_for,
+    objectives_read_with,
+)
 from projects.selectors.portfolio import project_with_glance_get_for
 from projects.services import (
     gate_checklist,
@@ -66,7 +71,7 @@ class ProjectDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             # Who may not pass the gate is told who does.
             context["gate_by_pm"] = has_gate
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
-        objectives = list(objective_list_for(user=user, project=self.project))
+        objectives = objectives_read_with(self.project)
         failed = kwargs.get("objective_form")
         if may_edit:
             for objective in objectives:

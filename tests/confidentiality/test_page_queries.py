@@ -43,7 +43,6 @@ PAGE_ROUTES = c.page_routes()
 # and a page not listed may cost at most QUERY_LIMIT.
 QUERY_BUDGETS: dict[str, int] = {
     "integrations:archive_export": 40,
-    "portal:project": 11,
 }
 
 # Pages whose cost still moves with the data, each with what moves. Strict: an entry whose page
