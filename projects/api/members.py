@@ -5,7 +5,6 @@ Accepting one stays the e-mailed link's page."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from common.serializers import ModelSerializer
 from projects.api.base import ProjectScopedViewSet
 from projects.closure import ensure_project_open
 from projects.models import Invitation, Role
+from projects.selectors import pending_invitation_list_for
 from projects.services.invitations import invitation_create, invitation_revoke
 
 
@@ -58,16 +58,7 @@ class InvitationViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
     def get_queryset(self) -> QuerySet[Invitation]:
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        return (
-            Invitation.objects.filter(
-                project=self.project,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-                expires_at__gt=timezone.now(),
-            )
-            .select_related("invited_by")
-            .order_by("-created_at", "-id")
-        )
+        return pending_invitation_list_for(user=self.request.user, project=self.project)
 
     @extend_schema(summary="List the pending invitations")
     def list(self, request: AuthenticatedRequest, project_pk: str) -> Response:  # type: ignore[override]

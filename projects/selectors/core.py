@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from common.compiled import CompiledGet
 from common.errors import NotFound
 from common.json_rows import json_rows, objects_from_json, prefetch_from_json
 from projects.models import (
+    CLIENT_ROLES,
     STAFF_ROLES,
     AcceptanceRound,
     CriterionResult,
     Deliverable,
+    Invitation,
     Membership,
     Milestone,
     Objective,
@@ -24,7 +27,7 @@ from projects.models import (
     Role,
     Visibility,
 )
-from projects.permissions import can_view_internal_items, can_view_project
+from projects.permissions import can_manage_members, can_view_internal_items, can_view_project
 
 if TYPE_CHECKING:
     from accounts.models import Organization, User
@@ -93,6 +96,29 @@ def objectives_read_with(project: Project) -> list[Objective]:
     order. The project was read for someone who may see it, and so its objectives."""
     objectives = objects_from_json(Objective, project.objective_rows)  # type: ignore[attr-defined]
     return sorted(objectives, key=lambda objective: (objective.position, objective.pk))
+
+
+def invitation_list_for(*, user: User, project: Project) -> QuerySet[Invitation]:
+    """The project's invitations not yet accepted that `user` manages the members with: all
+    of them for the provider side (the PM), the client's roles only for a client admin (who the
+    provider brings onto its side is its own business); none for anyone else."""
+    if not can_manage_members(user, project):
+        return Invitation.objects.none()
+    invitations = Invitation.objects.filter(project=project, accepted_at__isnull=True)
+    if not can_view_internal_items(user, project):
+        invitations = invitations.filter(role__in=sorted(CLIENT_ROLES))
+    return invitations
+
+
+def pending_invitation_list_for(*, user: User, project: Project) -> QuerySet[Invitation]:
+    """invitation_list_for's invitations still open (not withdrawn, not expired), newest
+    first."""
+    return (
+        invitation_list_for(user=user, project=project)
+        .filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def membership_list_for(*, user: User, project: Project) -> QuerySet[Membership]:

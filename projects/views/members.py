@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
@@ -24,9 +23,13 @@ from common.errors import ApplicationError, NotFound, add_form_error
 from common.exports import ExportFormatMixin, Table, local_day
 from projects.forms.members import InvitationForm, MembershipRoleForm
 from projects.mixins import ProjectPageMixin
-from projects.models import Invitation, Membership
-from projects.permissions import can_change_membership, can_manage_members
-from projects.selectors import membership_list_for
+from projects.models import Membership
+from projects.permissions import can_change_membership, can_invite_role, can_manage_members
+from projects.selectors import (
+    invitation_list_for,
+    membership_list_for,
+    pending_invitation_list_for,
+)
 from projects.services import membership_change_role, membership_remove
 from projects.services.invitations import invitation_create, invitation_revoke
 from projects.views.base import as_int
@@ -70,6 +73,11 @@ class MembersViewMixin(ProjectPageMixin):
             membership.may_change = may_manage and can_change_membership(  # type: ignore[attr-defined]
                 user, self.project, membership.role
             )
+        invitations = list(pending_invitation_list_for(user=user, project=self.project))
+        for invitation in invitations:
+            invitation.may_withdraw = can_invite_role(  # type: ignore[attr-defined]
+                user, self.project, invitation.role
+            )
         context.update(
             memberships=memberships,
             may_manage=may_manage,
@@ -80,16 +88,7 @@ class MembersViewMixin(ProjectPageMixin):
             invitation_form=kwargs.get("invitation_form")
             or InvitationForm(actor=user, project=self.project),
             role_form=MembershipRoleForm(actor=user, project=self.project),
-            pending_invitations=(
-                Invitation.objects.filter(
-                    project=self.project,
-                    accepted_at__isnull=True,
-                    revoked_at__isnull=True,
-                    expires_at__gt=timezone.now(),
-                ).select_related("invited_by")
-                if may_manage
-                else []
-            ),
+            pending_invitations=invitations,
         )
         return context
 
@@ -153,11 +152,11 @@ class InvitationRevokeMixin(MemberPostMixin):
     writable_when_closed = True
 
     def change(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        invitation = Invitation.objects.filter(
-            project=self.project,
-            pk=as_int(request.POST.get("invitation")),
-            accepted_at__isnull=True,
-        ).first()
+        invitation = (
+            invitation_list_for(user=request.user, project=self.project)
+            .filter(pk=as_int(request.POST.get("invitation")))
+            .first()
+        )
         if invitation is None:
             raise NotFound()
         _run_change(

@@ -165,3 +165,49 @@ def test_members_page_hides_pending_invitations_from_those_who_cannot_manage(cas
         page = logged_in(cast.by_name(role_name)).get(members_url(role_name, cast.project.pk))
         assert page.status_code == 200
         assert "secret.hire@provider.test" not in page.content.decode()
+
+
+def _invite(actor, project, email: str, role: str) -> None:
+    response = logged_in(actor).post(
+        members_url("pm", project.pk) + "invite/", {"email": email, "role": role}
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email=email, revoked_at__isnull=True).exists()
+
+
+def test_a_client_admin_sees_and_withdraws_only_the_clients_invitations(cast):
+    """Who the provider brings onto its side is its own business: its pending invitations stay
+    out of the client admin's members page and API, and cannot be withdrawn by them. The
+    client's own are listed; one the client admin may not give (a client admin's, from the PM)
+    is listed without a way to withdraw it."""
+    project = cast.project
+    _invite(cast.pm, project, "secret.hire@provider.test", Role.TEAM_MEMBER)
+    _invite(cast.pm, project, "second.admin@client-a.test", Role.CLIENT_ADMIN)
+    _invite(cast.pm, project, "new.rep@client-a.test", Role.CUSTOMER_REP)
+    client_admin = logged_in(cast.client_admin)
+
+    page = client_admin.get(members_url("client_admin", project.pk)).content.decode()
+    api = client_admin.get(f"/api/v1/projects/{project.pk}/invitations/").json()
+    listed = {row["email"] for row in api["results"]}
+    pm_page = logged_in(cast.pm).get(members_url("pm", project.pk)).content.decode()
+
+    assert "secret.hire@provider.test" not in page
+    assert "secret.hire@provider.test" not in str(api)
+    assert listed == {"second.admin@client-a.test", "new.rep@client-a.test"}
+    assert "new.rep@client-a.test" in page
+    assert "second.admin@client-a.test" in page
+    assert page.count('name="invitation"') == 1  # the representative's, not the admin's
+    assert pm_page.count('name="invitation"') == 3
+    assert "secret.hire@provider.test" in pm_page
+
+    provider = Invitation.objects.get(email="secret.hire@provider.test")
+    withdraw = client_admin.post(
+        members_url("client_admin", project.pk) + "invitations/revoke/",
+        {"invitation": provider.pk},
+    )
+    api_withdraw = client_admin.delete(f"/api/v1/projects/{project.pk}/invitations/{provider.pk}/")
+
+    assert withdraw.status_code == 404
+    assert api_withdraw.status_code == 404
+    provider.refresh_from_db()
+    assert provider.revoked_at is None
