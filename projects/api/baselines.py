@@ -1,11 +1,15 @@
-"""The API for a project's baselines: the PM sets the first, as on the Baselines page (an
-approved change request sets the next ones)."""
+"""The API for a project's baselines: everyone who opens the project lists them, as on the
+Baselines page (the budget only for who may see it); the PM sets the first (an approved change
+request sets the next ones)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
@@ -13,11 +17,18 @@ from common.serializers import ModelSerializer
 from common.text import SHORT_TEXT_MAX_LENGTH
 from projects.api.base import ProjectScopedViewSet
 from projects.models import Baseline
+from projects.selectors.baselines import baseline_list_for, sees_budget
 from projects.services.baselines import baseline_set_first
 
 
 class BaselineSerializer(ModelSerializer):
     set_by = serializers.CharField(source="set_by.display_name", read_only=True)
+
+    def to_representation(self, instance: Baseline) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("sees_budget", True):
+            data["budget"] = None
+        return data
 
     class Meta:
         model = Baseline
@@ -34,6 +45,12 @@ class BaselineSerializer(ModelSerializer):
             "set_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "budget": {
+                "help_text": "Empty where the reader may not see the project's budget (its "
+                "budget_visibility for the client's people)."
+            }
+        }
 
 
 # Which plan becomes the baseline, as on the Baselines page (the schema's BaselineSourceEnum).
@@ -58,11 +75,28 @@ class BaselineSetInputSerializer(serializers.Serializer):
     )
 
 
-class BaselineViewSet(ProjectScopedViewSet):
-    """The project's baselines: the PM sets the first."""
+class BaselineViewSet(ProjectScopedViewSet, mixins.ListModelMixin):
+    """The project's baselines, the newest (the current one) first; the PM sets the first."""
 
     serializer_class = BaselineSerializer
     action_permissions = {"create": "projects.edit_plan"}
+
+    def get_queryset(self) -> QuerySet[Baseline]:
+        if getattr(self, "swagger_fake_view", False):
+            return Baseline.objects.none()
+        return baseline_list_for(user=self.request.user, project=self.project)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["sees_budget"] = sees_budget(self.request.user, self.project)
+        return context
+
+    @extend_schema(summary="List the baselines")
+    def list(self, request: AuthenticatedRequest, project_pk: str) -> Response:  # type: ignore[override]
+        """Every baseline of the project, as on the Baselines page: for the client's people
+        with the budget only where the project's budget_visibility shows it."""
+        return super().list(request)
 
     @extend_schema(
         summary="Set the first baseline",

@@ -2772,6 +2772,11 @@ API.update(
             kwargs=api_document_kwargs,
             note="the PM sets what the client sees; {} is invalid",
         ),
+        ("GET", "/api/v1/projects/{project_pk}/baselines/"): Entry(
+            API_PROJECT_READ,
+            kwargs=project_pk_kwargs,
+            note="the budget per budget_visibility (tests/projects/test_baselines.py)",
+        ),
         ("POST", "/api/v1/projects/{project_pk}/baselines/"): Entry(
             API_PM_WRITE, kwargs=project_pk_kwargs, note="the PM sets the first; {} is invalid"
         ),

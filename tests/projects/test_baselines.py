@@ -462,3 +462,31 @@ def test_an_approved_change_moves_the_tasks_tied_to_its_milestone(plan):
     wireframes.refresh_from_db()
     assert (wireframes.start_date, wireframes.due_date) == (date(2027, 1, 13), date(2027, 1, 26))
     assert Milestone.objects.get(pk=plan.design.pk).due_date == date(2027, 1, 27)
+
+
+@pytest.mark.parametrize(
+    ("visibility", "client_sees"),
+    [
+        (BudgetVisibility.NOTHING, False),
+        (BudgetVisibility.TOTALS, True),
+        (BudgetVisibility.DETAIL, True),
+    ],
+)
+def test_the_api_lists_the_baselines_with_the_budget_for_who_may_see_it(
+    plan, visibility, client_sees
+):
+    baseline_set_first(actor=plan.pm, project=plan.project, reason="Signed SOW")
+    plan.project.budget_visibility = visibility
+    plan.project.save()
+    url = f"/api/v1/projects/{plan.project.pk}/baselines/"
+
+    answers = {name: logged_in(plan.by_name(name)).get(url) for name in ("pm", "am", "rep")}
+
+    for name, answer in answers.items():
+        assert answer.status_code == 200, name
+        (row,) = answer.json()["results"]
+        assert (row["number"], row["reason"], row["set_by"]) == (1, "Signed SOW", "Paula PM")
+        shown = name != "rep" or client_sees
+        assert row["budget"] == ("100000.00" if shown else None), name
+        assert ("100000" in answer.content.decode()) is shown, name
+    assert logged_in(plan.outsider).get(url).status_code == 404
