@@ -10,7 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, DateField, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,11 +156,22 @@ def risk_list_for(
     risks = visible_risks(user, project)
     if filters is not None:
         risks = filters.apply(risks, today=today)
+    # Each figure of its own row, without grouping the rows: planning a GROUP BY over the
+    # joined project and people took twice as long as running the query.
+    open_actions = (
+        MitigationAction.objects.filter(risk=OuterRef("pk"), is_done=False)
+        .order_by()
+        .values("risk")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         risks.select_related("project", "owner", "raised_by")
         .annotate(
-            open_action_count=Count("actions", filter=Q(actions__is_done=False)),
-            is_review_overdue=Count("pk", filter=overdue_review_filter(today)),
+            open_action_count=Coalesce(Subquery(open_actions, output_field=IntegerField()), 0),
+            is_review_overdue=Case(
+                When(overdue_review_filter(today), then=1), default=0, output_field=IntegerField()
+            ),
         )
         .order_by(F("score").desc(nulls_first=True), "number")
     )

@@ -291,3 +291,37 @@ def test_the_owner_choices_come_with_the_links_and_offer_the_active_members_by_n
     offered = [pk for pk, _name in expected if f'value="{pk}"' in owner_select]
     assert offered == [pk for pk, _name in expected]
     assert f'value="{cast.viewer.pk}"' not in owner_select
+
+
+def test_the_register_counts_open_actions_and_flags_overdue_reviews(cast, client):
+    from risks.selectors.register import risk_list_for
+    from risks.services.actions import mitigation_action_set_done
+
+    today = date(2030, 1, 7)
+    late = risk_create(
+        actor=cast.pm, project=cast.project, title="Late review", next_review_date=date(2030, 1, 6)
+    )
+    due = risk_create(
+        actor=cast.pm, project=cast.project, title="Due today", next_review_date=today
+    )
+    risk_create(actor=cast.pm, project=cast.project, title="No review day")
+    for text in ("First", "Second", "Third"):
+        mitigation_action_add(actor=cast.pm, risk=late, text=text, owner=cast.teammate)
+    done = mitigation_action_add(actor=cast.pm, risk=due, text="Done", owner=cast.teammate)
+    mitigation_action_set_done(actor=cast.pm, action=done, done=True)
+    closed = risk_create(
+        actor=cast.pm, project=cast.project, title="Closed", next_review_date=date(2029, 1, 1)
+    )
+    Risk.objects.filter(pk=closed.pk).update(status=Risk.Status.CLOSED, closed_reason="Gone")
+
+    rows = {
+        risk.title: (risk.open_action_count, risk.is_review_overdue)
+        for risk in risk_list_for(user=cast.pm, project=cast.project, today=today)
+    }
+
+    assert rows == {
+        "Late review": (3, 1),
+        "Due today": (0, 0),
+        "No review day": (0, 0),
+        "Closed": (0, 0),
+    }
