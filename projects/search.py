@@ -39,10 +39,24 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FloatField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import JSONObject, RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+
+from common.json_rows import objects_from_json
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -290,23 +304,89 @@ def search_grouped(
     per_kind: int = PER_KIND,
     kinds: Sequence[str] | None = None,
 ) -> list[SearchGroup]:
-    """The best `per_kind` hits of every kind (or of `kinds`), in registry order; one query
-    per kind."""
+    """The best `per_kind` hits of every kind (or of `kinds`), in registry order. The kinds
+    whose hits are read from their own row and project (see `_reads_in_one_query`) come from
+    one query together; any other kind costs its own."""
+    chosen = [s for s in searchables() if kinds is None or s.kind in kinds]
+    found: dict[str, list[Any]] = {}
+    together = []
+    models: dict[str, type[Model]] = {}
+    for searchable in chosen:
+        items = search_queryset(searchable, user=user, text=text, include_archived=include_archived)
+        if _reads_in_one_query(searchable, items):
+            together.append(_top_rows(searchable, items, per_kind + 1))
+            models[searchable.kind] = items.model
+        else:
+            found[searchable.kind] = list(items[: per_kind + 1])
+    if together:
+        rows = together[0].union(*together[1:], all=True) if len(together) > 1 else together[0]
+        found.update(_objects_of_rows(list(rows), models))
     groups = []
-    for searchable in searchables():
-        if kinds is not None and searchable.kind not in kinds:
-            continue
-        items = list(
-            search_queryset(searchable, user=user, text=text, include_archived=include_archived)[
-                : per_kind + 1
-            ]
-        )
+    for searchable in chosen:
+        hits = found.get(searchable.kind, [])
         groups.append(
             SearchGroup(
                 kind=searchable.kind,
                 label=searchable.label,
-                hits=[to_hit(searchable, item, text=text, side=side) for item in items[:per_kind]],
-                has_more=len(items) > per_kind,
+                hits=[to_hit(searchable, item, text=text, side=side) for item in hits[:per_kind]],
+                has_more=len(hits) > per_kind,
             )
         )
     return groups
+
+
+def _reads_in_one_query(searchable: Searchable, items: QuerySet[Any]) -> bool:
+    """Whether a hit of this kind needs nothing but its row's id, project id, search fields and
+    project (id, code, name): what its url_for reads. A kind that prefetches, or is named by
+    `title_for` after another row, is read apart."""
+    prefetches: tuple[Any, ...] = getattr(items, "_prefetch_related_lookups", ())
+    return searchable.title_for is None and not prefetches
+
+
+def _top_rows(searchable: Searchable, items: QuerySet[Any], count: int) -> QuerySet[Any]:
+    """The best `count` items as rows of (kind, position, the item as JSON): numbered by a
+    window rather than cut by LIMIT, so that the kinds' rows can be one UNION on SQLite too."""
+    shape: dict[str, Any] = {"id": "pk"}
+    shape.update({name: name for name, _weight in searchable.fields})
+    if searchable.kind != "project":
+        shape["project_id"] = "project_id"
+        shape["project"] = JSONObject(id="project__id", code="project__code", name="project__name")
+    if "search_headline" in items.query.annotations:
+        shape["search_headline"] = "search_headline"
+    order = [F("search_rank").desc(), F(searchable.title_field).asc(), F("pk").asc()]
+    columns = {
+        "search_kind": Value(searchable.kind, output_field=CharField()),
+        "search_order": F("search_position"),
+        "row": JSONObject(**shape),
+    }
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: ORDER BY and LIMIT in each part, so that the JSON (and the headline, the
+        # costly part) is made for the rows kept only.
+        items = items.annotate(search_position=Window(RowNumber(), order_by=order))
+        return items.order_by("search_position").values(**columns)[:count]
+    return (
+        items.order_by()
+        .annotate(search_position=Window(RowNumber(), order_by=order))
+        .filter(search_position__lte=count)
+        .values(**columns)
+    )
+
+
+def _objects_of_rows(
+    rows: list[dict[str, Any]], models: dict[str, type[Model]]
+) -> dict[str, list[Any]]:
+    """Each kind's items, best first, from `_top_rows`' rows: model objects as the kind's own
+    query would have made them (the project's id, code and name read; a headline where there is
+    one)."""
+    found: dict[str, list[Any]] = {}
+    for row in sorted(rows, key=lambda row: row["search_order"]):
+        found.setdefault(row["search_kind"], []).append(row["row"])
+    made: dict[str, list[Any]] = {}
+    for kind, values in found.items():
+        model = models[kind]
+        related = [] if kind == "project" else ["project"]
+        made[kind] = objects_from_json(model, values, related=related)
+        for item, value in zip(made[kind], values, strict=True):
+            if "search_headline" in value:
+                item.search_headline = value["search_headline"]
+    return made

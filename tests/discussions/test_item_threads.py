@@ -4,6 +4,7 @@ everyone who sees the item, internal notes for the provider side only), on their
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from common.errors import NotFound
@@ -192,6 +193,7 @@ def test_chinese_thread_text_is_found(cast, requirement):
         assert "导出" in found[0]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL only")
 def test_the_discussion_search_uses_its_gin_index(cast, requirement):
     """The match on the entries' text reads the GIN index: the registration's vector is the
     index's expression (the rest of the query is the person's scope)."""

@@ -126,6 +126,30 @@ def test_every_role_finds_exactly_what_it_may_see(findable, role_name):
     assert titles(findable.by_name(role_name)) == EXPECTED[role_name]
 
 
+@pytest.mark.parametrize("text", [WORD, "Zephyr handbook", "生产"])
+@pytest.mark.parametrize("role_name", ["pm", "rep", "staff_admin"])
+def test_the_hits_read_together_are_those_of_each_kinds_own_query(findable, role_name, text):
+    """The kinds read in one query give, hit for hit and in the same order, what each kind's
+    own query gives: the title, the snippet and its marks, the link and the project shown."""
+    findable.project.name = "生产 Zephyr"
+    findable.project.save()
+    user = findable.by_name(role_name)
+    for side in ("staff", "portal"):
+        groups = search.search_grouped(user=user, text=text, side=side, per_kind=2)
+        for group in groups:
+            searchable = search.searchable_get(group.kind)
+            own = list(search.search_queryset(searchable, user=user, text=text)[:3])
+            expected = [search.to_hit(searchable, item, text=text, side=side) for item in own]
+            assert group.hits == expected[:2], group.kind
+            assert group.has_more == (len(own) > 2)
+            for hit, item in zip(group.hits, own, strict=False):
+                assert (hit.project.pk, hit.project.code, hit.project.name) == (
+                    (item if group.kind == "project" else item.project).pk,
+                    (item if group.kind == "project" else item.project).code,
+                    (item if group.kind == "project" else item.project).name,
+                )
+
+
 @pytest.mark.parametrize("role_name", sorted(EXPECTED))
 def test_the_api_gives_every_role_exactly_what_it_may_see(findable, client, role_name):
     client.force_login(findable.by_name(role_name))
@@ -234,11 +258,11 @@ def test_the_search_page_keeps_a_constant_number_of_queries(
     client.force_login(user)
     url = reverse("portal:search" if role_name == "rep" else "search")
     client.get(url, {"q": WORD})  # warm the session and per-user caches
-    # the user (with their project roles) and one query per kind. The session, the second
-    # factor, the unread notifications and the portal's waiting-items badge are read from the
-    # cache.
-    kinds = len(search.searchables())  # one query per searchable kind
-    with django_assert_num_queries(kinds + 1):
+    # the user (with their project roles), the hits of every kind read from their own rows in
+    # one query, and the discussion entries (named after their items, read apart). The session,
+    # the second factor, the unread notifications and the portal's waiting-items badge are read
+    # from the cache.
+    with django_assert_num_queries(3):
         response = client.get(url, {"q": WORD})
     assert response.status_code == 200
 
@@ -248,8 +272,9 @@ def test_the_api_keeps_a_constant_number_of_queries(cast, client, django_assert_
     _bulk_items(cast.project, count)
     client.force_login(cast.pm)
     client.get("/api/v1/search/", {"q": WORD})  # warm the per-process caches
-    # the user and one per kind (the session and the second factor come from the cache)
-    with django_assert_num_queries(1 + len(search.searchables())):
+    # the user, the hits of every kind but discussions, the discussion entries (the session and
+    # the second factor come from the cache)
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/search/", {"q": WORD})
     assert response.status_code == 200
 
