@@ -21,13 +21,15 @@ from common.http_errors import (
     too_large_body,
     unavailable_body,
 )
+from common.serializers import read_columns
 
 # From this many rows in, a page reads its ids before its rows (DeferredJoinPaginator).
 DEFERRED_JOIN_FROM = 500
 
 
 class DeferredJoinPaginator(Paginator):
-    """A late page reads the ids of its rows first, then the rows by id.
+    """A late page reads the ids of its rows first, then the rows by id. The first page reads
+    its rows before the count: where they all fit on it, they are the count.
 
     OFFSET over whole rows reads (and often sorts) every row before the page; over the ids
     alone it is an index-only scan wherever an index covers the filter and the order (the task
@@ -35,6 +37,9 @@ class DeferredJoinPaginator(Paginator):
     does. Early pages, and querysets that cannot be filtered by id, read as usual."""
 
     def page(self, number: Any) -> Page:
+        first = self._first_page(number)
+        if first is not None:
+            return first
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -46,6 +51,22 @@ class DeferredJoinPaginator(Paginator):
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
         by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
         return Page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
+    def _first_page(self, number: Any) -> Page | None:
+        """The first page, its rows read before the count: a list that fits in one page (most
+        do) is counted by its rows, without a query of its own; a longer one is counted, and its
+        first page is the rows already read."""
+        if "count" in self.__dict__ or str(number).strip() != "1":
+            return None
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or not self.allow_empty_first_page:
+            return None
+        limit = self.per_page + self.orphans
+        found = list(rows[: limit + 1])
+        if len(found) <= limit:
+            self.__dict__["count"] = len(found)  # Paginator.count is a cached property
+            return Page(found, 1, self)
+        return Page(found[: self.per_page], 1, self)
 
 
 class Pagination(PageNumberPagination):
@@ -84,3 +105,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data["code"] = getattr(response.data["detail"], "code", "error")
     return response
+
+
+def read_lean(queryset: QuerySet[Any], serializer_class: type[Any]) -> QuerySet[Any]:
+    """`queryset` reading only the columns and relations `serializer_class` shows
+    (common.serializers.read_columns), or as it is where those are not known."""
+    columns = read_columns(serializer_class)
+    if columns is None:
+        return queryset
+    # select_related() with no names would follow every foreign key.
+    queryset = queryset.select_related(None)
+    if columns.related:
+        queryset = queryset.select_related(*columns.related)
+    return queryset.only(*columns.only)
+
+
+class LeanListMixin:
+    """A viewset whose list reads only what its serializer shows: the columns of the rows and of
+    the relations it shows, not whole rows of every relation the selector joins. For a viewset
+    whose `list` serializes its page with `get_serializer_class()`."""
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        view: Any = self
+        if view.action == "list" and isinstance(queryset, QuerySet):
+            queryset = read_lean(queryset, view.get_serializer_class())
+        return super().paginate_queryset(queryset)  # type: ignore[misc]

@@ -11,7 +11,7 @@ out once per class and makes each instance's fields from it.
 from __future__ import annotations
 
 import copy
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
@@ -85,3 +85,92 @@ class ModelSerializer(serializers.ModelSerializer[M]):
             return fields
         declared = copy.deepcopy(self._declared_fields)
         return {name: declared[name] if field is None else _fresh(field) for name, field in built}
+
+
+# --- What a read-only list reads -----------------------------------------------------------------
+
+
+class Columns(NamedTuple):
+    """The columns a serializer reads of its model (`only()` paths) and the relations they come
+    through (`select_related`)."""
+
+    only: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+_columns: dict[type, Columns | None] = {}
+
+
+def read_columns(serializer_class: type[serializers.BaseSerializer[Any]]) -> Columns | None:
+    """What serializing an object with `serializer_class` reads of it, worked out from its
+    fields once per class: a model field, a path through forward relations ("owner.display_name"),
+    a choice's label (get_status_display), a nested model serializer (what it reads, through its
+    relation). A list of other rows (many=True) reads none of the object's columns: its rows
+    come from the queryset's prefetch, as they would without this. A field that reads anything
+    else (a property, a method, an annotation) is named with the columns it reads in the
+    serializer's `Meta.reads` ({"reference": ["number"]}, [] for an annotation); without that,
+    None: the serializer may read anything, and the object is read whole."""
+    if serializer_class not in _columns:
+        _columns[serializer_class] = _read_columns(serializer_class)
+    return _columns[serializer_class]
+
+
+def _read_columns(serializer_class: type[serializers.BaseSerializer[Any]]) -> Columns | None:
+    meta = getattr(serializer_class, "Meta", None)
+    model = getattr(meta, "model", None)
+    if model is None:
+        return None
+    hinted: dict[str, list[str]] = getattr(meta, "reads", {})
+    only: list[str] = []
+    related: list[str] = []
+    shown: serializers.Serializer[Any] = serializer_class()  # type: ignore[assignment]
+    for name, field in shown.fields.items():
+        if name in hinted:
+            paths = [path.split("__") for path in hinted[name]]
+        elif isinstance(field, serializers.ListSerializer | serializers.ManyRelatedField):
+            continue  # rows of another table, read by their own (prefetching) query
+        elif isinstance(field, serializers.BaseSerializer):
+            nested = read_columns(type(field))
+            relation = _forward_path(model, str(field.source).split("."), to_model=True)
+            if nested is None or relation is None:
+                return None
+            prefix = "__".join(relation)
+            related.extend([prefix, *(f"{prefix}__{path}" for path in nested.related)])
+            only.extend(f"{prefix}__{path}" for path in nested.only)
+            continue
+        elif field.source == "*" or isinstance(field, serializers.SerializerMethodField):
+            return None
+        else:
+            paths = [str(field.source).split(".")]
+        for parts in paths:
+            path = _forward_path(model, parts, to_model=False)
+            if path is None:
+                return None
+            only.append("__".join(path))
+            related.extend("__".join(path[:depth]) for depth in range(1, len(path)))
+    return Columns(tuple(dict.fromkeys(only)), tuple(dict.fromkeys(related)))
+
+
+def _forward_path(model: type[Model], parts: list[str], *, to_model: bool) -> list[str] | None:
+    """The field names of `parts` from `model` (forward relations, then a concrete field, or a
+    relation itself where `to_model`), or None where they do not name one."""
+    path: list[str] = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if last and part.startswith("get_") and part.endswith("_display"):
+            part = part.removeprefix("get_").removesuffix("_display")
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if not field.concrete or field.many_to_many:
+            return None
+        path.append(field.name)
+        if field.is_relation:
+            if not (field.many_to_one or field.one_to_one):
+                return None
+            if not last or to_model:
+                model = field.related_model  # type: ignore[assignment]
+        elif not last or to_model:
+            return None
+    return path

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api import LeanListMixin
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
 from common.serializers import ModelSerializer
@@ -300,7 +301,11 @@ class MilestoneViewSet(RevisionedViewMixin, ProjectScopedViewSet, mixins.ListMod
 
 
 class DeliverableViewSet(
-    RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+    LeanListMixin,
+    RevisionedViewMixin,
+    ProjectScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
 ):
     """Deliverables and their acceptance: review and submit (team), accept or reject (client)."""
 

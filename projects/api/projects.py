@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts.api.me import OrganizationSerializer
 from accounts.http import AuthenticatedRequest
 from accounts.models import Organization
+from common.api import LeanListMixin
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput, NotFound
 from common.serializers import ModelSerializer
@@ -39,8 +40,8 @@ from projects.selectors import (
     membership_list_for,
     objective_list_for,
     project_get_for,
-    project_list_for,
 )
+from projects.selectors.core import project_scope_for
 from projects.services.memberships import membership_change_role, membership_remove
 from projects.services.objectives import objective_create, objective_delete, objective_update
 from projects.services.projects import (
@@ -284,7 +285,7 @@ PROJECT_ANSWER_EXAMPLE = {
 }
 
 
-class ProjectViewSet(RevisionedViewMixin, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(LeanListMixin, RevisionedViewMixin, viewsets.ReadOnlyModelViewSet):
     """Projects the user may see; another client's project is a 404, like a missing one. A
     provider person starts projects; the PM edits, archives and restores theirs."""
 
@@ -299,7 +300,12 @@ class ProjectViewSet(RevisionedViewMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "code", "start_date", "end_date"]
 
     def get_queryset(self) -> QuerySet[Project]:
-        return project_list_for(user=self.request.user, include_archived=True)
+        # The pages' project_list_for counts each project's members: the API does not show it.
+        return (
+            project_scope_for(user=self.request.user, include_archived=True)
+            .select_related("client")
+            .order_by("name")
+        )
 
     def get_object(self) -> Project:
         return project_get_for(user=self.request.user, project_id=int(self.kwargs["pk"]))

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api import LeanListMixin
 from common.api_revisions import RevisionedViewMixin
 from common.errors import NotFound
 from common.serializers import ModelSerializer
@@ -109,6 +110,7 @@ class RiskSerializer(ModelSerializer):
             "created_at",
             "revision",
         ]
+        reads = {"reference": ["number"], "is_client_raised": ["raised_side"]}
 
 
 class InternalRiskSerializer(RiskSerializer):
@@ -247,7 +249,11 @@ class RiskTransitionInputSerializer(serializers.Serializer):
 
 
 class RiskViewSet(
-    RevisionedViewMixin, RiskChartsViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+    LeanListMixin,
+    RevisionedViewMixin,
+    RiskChartsViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
 ):
     """Risks of a project: the team raises and manages them; a client admin or customer
     representative raises client-visible ones; clients read client-visible ones only."""

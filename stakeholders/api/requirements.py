@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
+from common.api import LeanListMixin
 from common.api_revisions import RevisionedViewMixin
 from common.errors import InvalidInput
 from common.serializers import ModelSerializer
@@ -52,6 +53,7 @@ class RequirementSerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        reads = {"reference": ["number"]}
 
 
 class RequirementDetailSerializer(RequirementSerializer):
@@ -149,7 +151,11 @@ class ConfirmationSerializer(ModelSerializer):
 
 
 class RequirementViewSet(
-    RevisionedViewMixin, ProjectScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+    LeanListMixin,
+    RevisionedViewMixin,
+    ProjectScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
 ):
     """Requirements of a project: the team drafts and triages, the client submits, confirms the
     version it read and accepts what was delivered."""

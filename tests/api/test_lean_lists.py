@@ -1,0 +1,276 @@
+"""API lists read only what they show (common.api.LeanListMixin, common.serializers.read_columns)
+and count only what does not fit on their first page (common.api.DeferredJoinPaginator): the
+same answers, for the team and the client, from fewer columns and queries."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework import serializers
+
+from common.api import LeanListMixin
+from common.serializers import Columns, ModelSerializer, read_columns
+from projects.api.projects import ProjectSerializer
+from projects.models import Role, Task, Visibility
+from projects.services.deliverables import deliverable_create
+from projects.services.milestones import milestone_create
+from risks.api.register import InternalRiskSerializer, RiskSerializer
+from risks.services.register import risk_create
+from stakeholders.services.requirements import requirement_create
+from tests.factories import ProjectFactory, add_member
+from tests.helpers import assert_queries_constant, logged_in
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count(1)
+
+
+def _lean_views() -> set[str]:
+    """The names of the viewsets in the URLconf whose lists read lean."""
+    found: set[str] = set()
+
+    def walk(patterns: list[Any]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                view = getattr(pattern.callback, "cls", None)
+                actions = getattr(pattern.callback, "actions", {}) or {}
+                if view and issubclass(view, LeanListMixin) and "list" in actions.values():
+                    found.add(view.__name__)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+LISTS = {
+    "ProjectViewSet": "/api/v1/projects/",
+    "RequirementViewSet": "/api/v1/projects/{project}/requirements/",
+    "RiskViewSet": "/api/v1/projects/{project}/risks/",
+    "DeliverableViewSet": "/api/v1/projects/{project}/deliverables/",
+}
+TABLES = {
+    "ProjectViewSet": "projects_project",
+    "RequirementViewSet": "stakeholders_requirement",
+    "RiskViewSet": "risks_risk",
+    "DeliverableViewSet": "projects_deliverable",
+}
+
+
+def _list_query(queries: list[str], view: str) -> str:
+    """The query that reads the list's page."""
+    [found] = [sql for sql in queries if f'FROM "{TABLES[view]}"' in sql and " LIMIT " in sql]
+    return found
+
+
+def test_every_lean_list_is_checked_here():
+    assert _lean_views() == set(LISTS)
+
+
+def _add_rows(cast: Any, count: int) -> None:
+    """`count` more of each kind of row the lists show, client-visible and internal alike, with
+    an owner and a second project of the same client for the project list."""
+    pm, project = cast.pm, cast.project
+    milestone = milestone_create(
+        actor=pm, project=project, name=f"Phase {next(_numbers)}", due_date=date(2027, 3, 1)
+    )
+    for index in range(count):
+        number = next(_numbers)
+        visibility = Visibility.INTERNAL if index % 2 else Visibility.CLIENT
+        deliverable_create(
+            actor=pm,
+            milestone=milestone,
+            name=f"Deliverable {number}",
+            criteria=["Reviewed"],
+            visibility=visibility,
+        )
+        requirement_create(
+            actor=pm,
+            project=project,
+            title=f"Requirement {number}",
+            description="What the client asked for",
+            visibility=visibility,
+        )
+        risk_create(
+            actor=pm,
+            project=project,
+            title=f"Risk {number}",
+            probability=1 + index % 5,
+            impact=2,
+            owner=pm if index % 3 else None,
+            visibility=visibility,
+            internal_note=f"Internal note {number}",
+        )
+        other = ProjectFactory(client=project.client, code=f"L{number}", name=f"Lean {number}")
+        add_member(other, pm, Role.PM)
+        add_member(other, cast.rep, Role.CUSTOMER_REP)
+
+
+def _queries_and_answer(client: Any, url: str) -> tuple[list[str], Any]:
+    """The SQL of a warm GET of `url` (the session read, the statements prepared), and its
+    answer. The SQL is copied at once: the next request clears the connection's log."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return [query["sql"] for query in queries.captured_queries], response
+
+
+@pytest.mark.parametrize("role_name", ["pm", "rep"])
+@pytest.mark.parametrize("view", sorted(LISTS))
+def test_a_lean_list_answers_as_a_whole_read_would_in_fewer_columns(
+    cast, monkeypatch, view, role_name
+):
+    _add_rows(cast, 5)
+    client = logged_in(cast.by_name(role_name))
+    url = LISTS[view].format(project=cast.project.pk)
+
+    lean_queries, lean = _queries_and_answer(client, url)
+    monkeypatch.setattr("common.api.read_columns", lambda serializer_class: None)
+    whole_queries, whole = _queries_and_answer(client, url)
+
+    assert lean.status_code == whole.status_code == 200
+    assert lean.json() == whole.json()
+    assert lean.json()["count"] >= 3
+    assert len(lean_queries) <= len(whole_queries)
+    listed, whole_listed = _list_query(lean_queries, view), _list_query(whole_queries, view)
+    assert len(listed) < len(whole_listed)
+    # What a list does not show is not even read: the project's scope, the person's password.
+    assert '"scope_statement"' not in listed
+    assert '"password"' not in listed
+    if view == "RiskViewSet" and role_name == "rep":
+        assert '"internal_note"' not in listed
+
+
+@pytest.mark.parametrize("view", sorted(LISTS))
+def test_a_lean_list_costs_as_many_queries_whatever_its_rows(cast, view):
+    client = logged_in(cast.pm)
+    url = LISTS[view].format(project=cast.project.pk)
+    assert_queries_constant(client, url, lambda count: _add_rows(cast, count))
+
+
+# --- What a serializer reads ---------------------------------------------------------------------
+
+
+def test_the_columns_come_from_fields_paths_nested_serializers_and_hints():
+    assert read_columns(ProjectSerializer) == Columns(
+        only=(
+            "id",
+            "code",
+            "name",
+            "summary",
+            "client__id",
+            "client__name",
+            "client__kind",
+            "start_date",
+            "end_date",
+            "is_archived",
+            "revision",
+        ),
+        related=("client",),
+    )
+    risk = read_columns(RiskSerializer)
+    assert risk is not None
+    assert {"number", "raised_side", "owner", "owner__display_name"} <= set(risk.only)
+    assert "internal_note" not in risk.only
+    assert risk.related == ("owner",)
+    internal = read_columns(InternalRiskSerializer)
+    assert internal is not None
+    assert "internal_note" in internal.only
+
+
+class _Shown(ModelSerializer):
+    role_label = serializers.CharField(source="get_status_display", read_only=True)
+    milestone_name = serializers.CharField(source="milestone.name", read_only=True)
+    predecessors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "name", "role_label", "milestone_name", "predecessors"]
+
+
+class _Computed(ModelSerializer):
+    late = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "late"]
+
+    def get_late(self, task: Task) -> bool:
+        return False
+
+
+class _Property(ModelSerializer):
+    is_visible_to_client = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "is_visible_to_client"]
+
+
+class _Hinted(_Property):
+    class Meta(_Property.Meta):
+        reads = {"is_visible_to_client": ["visibility", "milestone__visibility"]}
+
+
+def test_choice_labels_relation_paths_and_lists_of_other_rows():
+    assert read_columns(_Shown) == Columns(
+        only=("id", "name", "status", "milestone__name"), related=("milestone",)
+    )
+
+
+def test_a_field_that_may_read_anything_reads_the_whole_row_unless_it_says_what_it_reads():
+    assert read_columns(_Computed) is None
+    assert read_columns(_Property) is None
+    assert read_columns(_Hinted) == Columns(
+        only=("id", "visibility", "milestone__visibility"), related=("milestone",)
+    )
+
+
+# --- The first page counted by its rows ---------------------------------------------------------
+
+
+@pytest.fixture
+def tasks(cast) -> list[Task]:
+    return Task.objects.bulk_create(
+        Task(project=cast.project, name=f"Task {number:02}", position=number)
+        for number in range(12)
+    )
+
+
+def _read(client: Any, url: str) -> tuple[dict[str, Any], list[str]]:
+    queries, response = _queries_and_answer(client, url)
+    assert response.status_code == 200
+    return response.json(), queries
+
+
+@pytest.mark.parametrize("page", ["", "&page=1"])
+def test_a_list_that_fits_its_first_page_is_counted_by_its_rows(cast, tasks, page):
+    url = f"/api/v1/projects/{cast.project.pk}/tasks/?page_size=12{page}"
+    body, queries = _read(logged_in(cast.pm), url)
+    assert body["count"] == 12
+    assert [task["name"] for task in body["results"]] == [task.name for task in tasks]
+    assert body["next"] is None
+    assert not any("COUNT(" in sql for sql in queries)
+
+
+def test_a_longer_list_is_counted_and_its_first_page_read_once(cast, tasks):
+    url = f"/api/v1/projects/{cast.project.pk}/tasks/?page_size=5"
+    body, queries = _read(logged_in(cast.pm), url)
+    assert body["count"] == 12
+    assert [task["name"] for task in body["results"]] == [task.name for task in tasks[:5]]
+    assert body["next"].endswith("page=2&page_size=5")
+    assert sum("COUNT(" in sql for sql in queries) == 1
+    second, _ = _read(logged_in(cast.pm), f"{url}&page=3")
+    assert [task["name"] for task in second["results"]] == [task.name for task in tasks[10:]]
+
+
+def test_an_empty_list_is_counted_by_its_rows(cast):
+    body, queries = _read(logged_in(cast.pm), f"/api/v1/projects/{cast.project.pk}/tasks/")
+    assert (body["count"], body["results"], body["next"]) == (0, [], None)
+    assert not any("COUNT(" in sql for sql in queries)
