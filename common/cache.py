@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.commands.core import Script
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -116,3 +117,46 @@ class FailOpenRedisCache(RedisCache):
 
     def clear(self) -> None:
         self._safely("clear", None, super().clear)
+
+    def window_hit(self, key: str, limit: int, seconds: int, now: float) -> WindowCount:
+        """Count a call against `limit` calls in any `seconds`, in one round trip: a sliding
+        window estimated from two fixed ones (the calls of the current window, and those of the
+        one before weighed by the share of it still inside the sliding window). A refused call
+        is not counted. Redis unreachable: allowed, as an empty cache would allow it."""
+        start = int(now // seconds) * seconds
+        weight = 1 - (now - start) / seconds
+        current = self.make_and_validate_key(f"{key}:{start}")
+        previous = self.make_and_validate_key(f"{key}:{start - seconds}")
+
+        def hit() -> WindowCount:
+            client = self._cache.get_client(current, write=True)  # type: ignore[attr-defined]
+            allowed, in_current, in_previous = _WINDOW_HIT(
+                keys=[current, previous], args=[repr(weight), limit, 2 * seconds], client=client
+            )
+            return WindowCount(bool(allowed), int(in_current), int(in_previous), weight)
+
+        return self._safely("window_hit", WindowCount(True, 0, 0, weight), hit)
+
+
+class WindowCount(NamedTuple):
+    allowed: bool
+    current: int  # the calls counted in the current fixed window
+    previous: int  # in the one before
+    weight: float  # the share of the one before still inside the sliding window
+
+
+# KEYS: the current window's counter, the previous one's. ARGV: the previous one's weight, the
+# limit, the counter's lifetime in seconds.
+_WINDOW_HIT = Script(
+    None,  # type: ignore[arg-type]  # the client is given at each call
+    b"""
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+if previous * tonumber(ARGV[1]) + current >= tonumber(ARGV[2]) then
+  return {0, current, previous}
+end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return {1, current + 1, previous}
+""",
+)
