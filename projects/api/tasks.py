@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
+from common.api import LeanListMixin
 from common.api_revisions import RevisionedViewMixin
 from common.api_schema import SingleObjectSchema
 from common.errors import InvalidInput, NotFound
@@ -97,6 +98,7 @@ class TaskSerializer(ModelSerializer):
             "revision",
         ]
         read_only_fields = fields
+        reads: dict[str, list[str]] = {"predecessors": []}  # from the context (TaskViewSet)
 
     def to_representation(self, instance: Task) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -261,6 +263,7 @@ def _task_changes(values: dict[str, Any], *, user: User, project: Project) -> Ta
 
 
 class TaskViewSet(
+    LeanListMixin,
     RevisionedViewMixin,
     ProjectScopedViewSet,
     mixins.ListModelMixin,

@@ -146,3 +146,85 @@ def test_labels_follow_the_language_of_each_request(first, then):
 
 def _labels(language: str) -> tuple[str, str]:
     return {"en": ("Title", "Milestones"), "zh-hans": ("标题", "里程碑")}[language]
+
+
+# --- Reading each field's value: plain paths directly, the rest as DRF does ----------------------
+
+READ = [
+    "id",
+    "reference",
+    "title",
+    "status_label",
+    "creator_name",
+    "creator_team",
+    "creator_or_none",
+    "milestones",
+    "created_at",
+    "missing",
+]
+
+
+def _read_fields() -> dict[str, serializers.Field]:
+    return {
+        "reference": serializers.CharField(read_only=True),
+        # A callable at the end of the path: DRF calls it.
+        "status_label": serializers.CharField(source="get_status_display", read_only=True),
+        # A path through a relation; one through an empty one, with a default.
+        "creator_name": serializers.CharField(source="created_by.display_name", read_only=True),
+        "creator_team": serializers.CharField(
+            source="created_by.organization.name", read_only=True
+        ),
+        "creator_or_none": serializers.CharField(
+            source="created_by.display_name", read_only=True, default=None, allow_null=True
+        ),
+        # No such attribute and not required: DRF leaves the field out.
+        "missing": serializers.CharField(
+            source="no_such_attribute", read_only=True, required=False
+        ),
+    }
+
+
+class Read(ModelSerializer[Requirement]):
+    locals().update(_read_fields())
+
+    class Meta:
+        model = Requirement
+        fields = READ
+
+
+class ReadByDrf(serializers.ModelSerializer[Requirement]):
+    locals().update(_read_fields())
+
+    class Meta:
+        model = Requirement
+        fields = READ
+
+
+@pytest.mark.django_db
+def test_each_value_is_the_one_drf_reads():
+    user = UserFactory(display_name="Cara Creator")
+    project = ProjectFactory()
+    milestone = Milestone.objects.create(project=project, name="Launch", due_date=date(2030, 1, 7))
+    requirements = [
+        Requirement.objects.create(
+            project=project, number=number, title=f"R{number}", created_by=user
+        )
+        for number in (1, 2)
+    ]
+    requirements[0].milestones.add(milestone)
+    requirements[1].created_by = None
+
+    ours = Read(requirements, many=True).data
+    assert ours == ReadByDrf(requirements, many=True).data
+    assert ours[0]["creator_name"] == "Cara Creator"
+    assert ours[0]["status_label"] == requirements[0].get_status_display()
+    assert ours[0]["milestones"] == [milestone.pk]
+    assert "missing" not in ours[0]
+    # An empty relation on the way: the default where there is one, else the field left out.
+    assert ours[1]["creator_or_none"] is None
+    assert "creator_name" not in ours[1]
+    assert "creator_team" not in ours[1]
+    # A dictionary is read as DRF reads it.
+    row = {"id": 7, "reference": "REQ-7", "title": "T", "status_label": "Draft"}
+    assert Read().to_representation(row) == ReadByDrf().to_representation(row)
+    assert Read().to_representation(row)["title"] == "T"
