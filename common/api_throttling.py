@@ -48,9 +48,7 @@ class _RateFromSettings:
         self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
         if self.key is None:
             return True
-        self._counted = backend.window_hit(
-            self.key, self.num_requests, self.duration, self.timer()
-        )
+        self._counted = backend.window_hit(self.key, self.num_requests, self.duration, self.timer())
         return self._counted.allowed
 
     def wait(self) -> float | None:
