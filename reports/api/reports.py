@@ -80,6 +80,7 @@ class ReportViewSet(ProjectScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 
     request: AuthenticatedRequest
     lookup_value_regex = r"\d+"
+    project_related = ("report_schedule",)  # the schedule the preview reads
     action_permissions = {
         "send_now": "reports.send_report",
         "preview": "reports.send_report",
