@@ -58,6 +58,8 @@ class _RateFromSettings:
         # Until the estimate falls below the limit: within this window as the previous one's
         # weight shrinks, or else in the next, as the weight of this one's calls shrinks.
         window, limit = self.duration, self.num_requests
+        if limit <= 0:
+            return float(window)  # a rate of nothing: no call is ever counted
         if counted.current < limit:
             excess = counted.previous * counted.weight + counted.current - limit
             return max(1.0, window * excess / counted.previous)

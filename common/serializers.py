@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils.text import capfirst
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
+from rest_framework.relations import PKOnlyObject
 
 M = TypeVar("M", bound=Model)
 
@@ -104,7 +105,9 @@ class ModelSerializer(serializers.ModelSerializer[M]):
                 value = read(instance)
             except SkipField:
                 continue
-            shown[name] = None if value is None else represent(value)
+            # A related field's primary key comes wrapped, as DRF's check for None expects.
+            empty = (value.pk if isinstance(value, PKOnlyObject) else value) is None
+            shown[name] = None if empty else represent(value)
         return shown
 
 

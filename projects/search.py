@@ -344,8 +344,9 @@ def _reads_in_one_query(searchable: Searchable, items: QuerySet[Any]) -> bool:
 
 
 def _top_rows(searchable: Searchable, items: QuerySet[Any], count: int) -> QuerySet[Any]:
-    """The best `count` items as rows of (kind, position, the item as JSON): numbered by a
-    window rather than cut by LIMIT, so that the kinds' rows can be one UNION on SQLite too."""
+    """The best `count` items as rows of (kind, position, the item as JSON), numbered by a
+    window: cut by LIMIT where the database allows it inside a UNION (PostgreSQL), else by a
+    filter on the number (SQLite)."""
     shape: dict[str, Any] = {"id": "pk"}
     shape.update({name: name for name, _weight in searchable.fields})
     if searchable.kind != "project":

@@ -40,8 +40,8 @@ from projects.selectors import (
     membership_list_for,
     objective_list_for,
     project_get_for,
+    project_list_for,
 )
-from projects.selectors.core import project_scope_for
 from projects.services.memberships import membership_change_role, membership_remove
 from projects.services.objectives import objective_create, objective_delete, objective_update
 from projects.services.projects import (
@@ -300,12 +300,7 @@ class ProjectViewSet(LeanListMixin, RevisionedViewMixin, viewsets.ReadOnlyModelV
     ordering_fields = ["name", "code", "start_date", "end_date"]
 
     def get_queryset(self) -> QuerySet[Project]:
-        # The pages' project_list_for counts each project's members: the API does not show it.
-        return (
-            project_scope_for(user=self.request.user, include_archived=True)
-            .select_related("client")
-            .order_by("name")
-        )
+        return project_list_for(user=self.request.user, include_archived=True, count_members=False)
 
     def get_object(self) -> Project:
         return project_get_for(user=self.request.user, project_id=int(self.kwargs["pk"]))

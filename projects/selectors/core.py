@@ -42,8 +42,14 @@ def project_scope_for(*, user: User, include_archived: bool = False) -> QuerySet
     return projects
 
 
-def project_list_for(*, user: User, include_archived: bool = False) -> QuerySet[Project]:
+def project_list_for(
+    *, user: User, include_archived: bool = False, count_members: bool = True
+) -> QuerySet[Project]:
+    """The projects `user` may open, by name, with their client and (unless `count_members` is
+    False: the API's list does not show it) their number of members."""
     projects = project_scope_for(user=user, include_archived=include_archived)
+    if not count_members:
+        return projects.select_related("client").order_by("name")
     # A subquery, not Count("memberships"): visible_to() joins the memberships already, and a
     # count over that join would count only the viewer's own membership.
     members = (

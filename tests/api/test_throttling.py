@@ -173,6 +173,19 @@ def test_the_window_slides_the_calls_of_the_minute_before_weigh_less_as_it_passe
         assert _calls(browser, 2) == [200, 429]
 
 
+@ON_REDIS
+def test_a_rate_of_nothing_refuses_every_call_for_the_window(rep, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "0/min"},
+    }
+    browser = Client()
+    browser.force_login(rep)
+    refused = browser.get(ME)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) == 60
+
+
 def test_a_cache_that_is_not_redis_counts_as_drf_does(rep, low_rates, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     browser = Client()

@@ -161,6 +161,7 @@ READ = [
     "milestones",
     "created_at",
     "missing",
+    "creator_key",
 ]
 
 
@@ -178,6 +179,10 @@ def _read_fields() -> dict[str, serializers.Field]:
             source="created_by.display_name", read_only=True, default=None, allow_null=True
         ),
         # No such attribute and not required: DRF leaves the field out.
+        # A related key written by a field of its own: an empty one is None, not "None".
+        "creator_key": serializers.PrimaryKeyRelatedField(
+            source="created_by", read_only=True, pk_field=serializers.CharField()
+        ),
         "missing": serializers.CharField(
             source="no_such_attribute", read_only=True, required=False
         ),
@@ -224,6 +229,7 @@ def test_each_value_is_the_one_drf_reads():
     assert ours[1]["creator_or_none"] is None
     assert "creator_name" not in ours[1]
     assert "creator_team" not in ours[1]
+    assert (ours[0]["creator_key"], ours[1]["creator_key"]) == (str(user.pk), None)
     # A dictionary is read as DRF reads it.
     row = {"id": 7, "reference": "REQ-7", "title": "T", "status_label": "Draft"}
     assert Read().to_representation(row) == ReadByDrf().to_representation(row)
