@@ -39,7 +39,8 @@ from projects.services.templates import (
     template_list_for,
 )
 
-PAGE_SIZE = 50
+# A portfolio page: the rows a PM scans at a glance (the filters and the sort narrow the rest).
+PAGE_SIZE = 25
 
 
 class ProjectListView(StaffPageMixin, TemplateView):

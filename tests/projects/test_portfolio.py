@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from projects.models import Deliverable, Milestone, Phase, Role
+from projects.models import Deliverable, Milestone, Phase, Project, Role
 from projects.selectors import PortfolioFilters, project_glance_for, project_portfolio_for
+from projects.selectors.portfolio import annotate_portfolio
 from projects.services.deliverables import deliverable_create
 from projects.services.milestones import milestone_create
 from tests.factories import OrganizationFactory, ProjectFactory, add_member
@@ -168,10 +170,12 @@ def test_portfolio_page_shows_filters_and_figures(cast, three):
 
 
 def test_portfolio_pages_keep_the_filters(cast):
-    for index in range(51):
+    from projects.views.projects import PAGE_SIZE
+
+    for index in range(26):
         managed_project(cast.pm, code=f"p-{index:02}")
     html = logged_in(cast.pm).get("/projects/", {"phase": "execution"}).content.decode()
-    assert html.count('data-testid="project-row"') == 50
+    assert html.count('data-testid="project-row"') == PAGE_SIZE == 25
     assert "?phase=execution&amp;page=2" in html
     second = logged_in(cast.pm).get("/projects/", {"phase": "execution", "page": 2})
     assert second.content.decode().count('data-testid="project-row"') == 1
@@ -186,6 +190,22 @@ def test_portfolio_keeps_a_constant_number_of_queries_with_5_and_50_projects(cas
     for index in range(45):
         grow(cast.pm, managed_project(cast.pm, code=f"many-{index}"), overdue_milestones=index % 3)
     assert count_queries(client, url) == few
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_a_portfolio_page_of_thousands_of_projects_is_read_from_the_name_index(db):
+    """A staff admin's portfolio, ordered by name then id, reads its page from the index on
+    (name, id) instead of sorting every project."""
+    client = OrganizationFactory()
+    Project.objects.bulk_create(
+        Project(client=client, code=f"bulk-{n:04}", name=f"Bulk {n:04}") for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE projects_project")
+    projects = Project.objects.filter(is_archived=False).order_by("name", "pk")
+    plan = annotate_portfolio(projects, today=TODAY)[:25].explain()
+    assert "project_name_id_idx" in plan, plan
+    assert "Sort Key: projects_project.name" not in plan, plan
 
 
 def test_overview_shows_the_same_at_a_glance(cast):
