@@ -75,12 +75,15 @@ from projects.waits import delay_share_for
 
 # The projects the portal home lists before "All my projects", and a page of that list.
 HOME_PROJECTS = 10
+# The waiting items the portal home lists (the oldest) before "Show all"; ?all=1 lists them all.
+HOME_WAITING_ITEMS = 20
 PROJECT_PAGE_SIZE = 50
 
 
 class PortalHomeView(PortalPageMixin, TemplateView):
-    """What needs my decision first (portal.decisions: every source, oldest first), then my
-    projects. While a PM or AM views the portal as this person, narrowed to that project."""
+    """What needs my decision first (portal.decisions: every source, oldest first; the oldest
+    HOME_WAITING_ITEMS unless ?all=1 asks for every one), then my projects. While a PM or AM
+    views the portal as this person, narrowed to that project."""
 
     request: AuthenticatedHttpRequest
 
@@ -98,8 +101,13 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         # project of an item beyond them has its response time read apart); one more row says
         # whether "All my projects" links to the rest.
         rows = list(with_client_response_days(projects)[: HOME_PROJECTS + 1])
+        show_all = self.request.GET.get("all") == "1"
+        shown = items if show_all else items[:HOME_WAITING_ITEMS]
         context.update(
-            waiting_items=with_answer_by(items, projects=rows),
+            waiting_items=with_answer_by(shown, projects=rows),
+            waiting_total=len(items),
+            more_waiting=len(shown) < len(items),
+            showing_all_waiting=show_all and len(items) > HOME_WAITING_ITEMS,
             projects=rows[:HOME_PROJECTS],
             more_projects=len(rows) > HOME_PROJECTS,
         )

@@ -38,7 +38,19 @@ def account_get_for(*, user: User, organization_id: int) -> Organization:
 
 
 def account_projects(*, organization: Organization) -> QuerySet[Project]:
-    return Project.objects.filter(client=organization).order_by("is_archived", "name")
+    return Project.objects.filter(client=organization).order_by("is_archived", "name", "pk")
+
+
+def account_projects_shown(*, organization: Organization, limit: int) -> tuple[list[Project], int]:
+    """The account's first `limit` projects (active ones first, by name) and how many it has,
+    in one query."""
+    projects: list[Project] = list(
+        account_projects(organization=organization).annotate(projects_total=Window(Count("pk")))[
+            :limit
+        ]
+    )
+    total: int = getattr(projects[0], "projects_total", 0) if projects else 0
+    return projects, total
 
 
 @dataclass(frozen=True)

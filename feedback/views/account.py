@@ -24,7 +24,7 @@ from feedback.selectors.account import (
     account_get_for,
     account_interactions,
     account_opportunities,
-    account_projects,
+    account_projects_shown,
     opportunity_get_for,
 )
 from feedback.selectors.satisfaction import client_satisfaction_history
@@ -32,7 +32,10 @@ from feedback.selectors.tickets import sla_provider_of, with_clocks
 from feedback.services.account import interaction_record, opportunity_create, opportunity_update
 from feedback.services.sla import sla_calendar
 
-ACCOUNT_COMPLAINTS_SHOWN = 100
+# What the account page lists of the client's complaints (the latest) and projects (active ones
+# first); each list says how many there are and where the rest are.
+ACCOUNT_COMPLAINTS_SHOWN = 10
+ACCOUNT_PROJECTS_SHOWN = 10
 
 
 class AccountView(StaffPageMixin, TemplateView):
@@ -57,9 +60,13 @@ class AccountView(StaffPageMixin, TemplateView):
         complaints, complaints_total = account_complaints_shown(
             organization=organization, limit=ACCOUNT_COMPLAINTS_SHOWN
         )
+        projects, projects_total = account_projects_shown(
+            organization=organization, limit=ACCOUNT_PROJECTS_SHOWN
+        )
         context.update(
             client=organization,
-            projects=account_projects(organization=organization),
+            projects=projects,
+            projects_total=projects_total,
             contacts=account_contacts(organization=organization),
             complaints=with_clocks(
                 complaints, calendar=sla_calendar(provider=sla_provider_of(complaints))

@@ -42,6 +42,11 @@ def _label(bucket: Any, by: str) -> str:
     return f"{bucket:%Y-%m}"
 
 
+# The rows the dashboard's project and PM tables show (in their order: by client and name, by
+# name); each says how many there are, and the export lists every project.
+DASHBOARD_TABLE_ROWS = 25
+
+
 class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
     """The account manager's satisfaction dashboard: NPS, CSAT, topics and response rate of the
     user's clients and projects, trends, comparisons per client, project and PM, detractors
@@ -110,8 +115,10 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
             query=filters.as_query(),
             totals={**figures.totals, "open_follow_ups": waiting},
             by_client=figures.by_client,
-            by_project=figures.by_project,
-            by_pm=figures.by_pm,
+            by_project=figures.by_project[:DASHBOARD_TABLE_ROWS],
+            by_project_total=len(figures.by_project),
+            by_pm=figures.by_pm[:DASHBOARD_TABLE_ROWS],
+            by_pm_total=len(figures.by_pm),
             quarterly=[{**row, "label": _label(row["bucket"], "quarter")} for row in quarterly],
             topics=[
                 {**row, "label": topic_names.get(row["question__topic"], "")} for row in topics

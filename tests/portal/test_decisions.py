@@ -4,6 +4,7 @@ navigation badge, the API, and a constant number of queries."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -202,6 +203,39 @@ def test_portal_pages_cost_the_same_with_5_and_50_waiting_items(cast, rep_client
     assert len(waiting_items_for(user=cast.rep)) == 51
 
     assert count_queries(rep_client, url, warm=True) == few
+
+
+def test_the_home_page_lists_the_oldest_items_and_all_of_them_on_request(cast, rep_client):
+    """25 items: the home page lists the oldest 20 and says so; ?all=1 lists all 25, in the
+    same order; the badge counts all 25 either way. With 3, both show all 3 and no link."""
+    from portal.views import HOME_WAITING_ITEMS
+
+    _waiting(cast, 1)  # 3 items: all shown, neither link
+    for query in ({}, {"all": "1"}):
+        few = rep_client.get(reverse("portal:home"), query).content.decode()
+        assert few.count('data-testid="waiting-item"') == 3
+        assert 'data-testid="waiting-more"' not in few
+        assert 'data-testid="waiting-fewer"' not in few
+    _waiting(cast, 7)  # 24 items
+    clarified_requirement(cast, "The newest")
+    every = [item.key for item in waiting_items_for(user=cast.rep)]
+    assert len(every) == 25
+
+    home = rep_client.get(reverse("portal:home")).content.decode()
+    keys = re.findall(r'id="waiting-([a-z_]+)-(\d+)"', home)
+    assert HOME_WAITING_ITEMS == 20
+    assert [f"{kind}:{pk}" for kind, pk in keys] == every[:20]
+    assert "The newest" not in home
+    assert "The oldest 20 of 25 are shown." in home
+    assert 'href="?all=1"' in home
+    assert "Show all 25" in home
+    assert 'data-testid="waiting-badge" data-waiting-count="25"' in home
+
+    everything = rep_client.get(reverse("portal:home"), {"all": "1"}).content.decode()
+    keys = re.findall(r'id="waiting-([a-z_]+)-(\d+)"', everything)
+    assert [f"{kind}:{pk}" for kind, pk in keys] == every
+    assert 'data-testid="waiting-more"' not in everything
+    assert 'data-testid="waiting-fewer"' in everything
 
 
 # --- API ----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,3 +141,38 @@ def test_portal_surveys_and_home_keep_constant_queries(am, rep, project, setting
     for index in range(12):
         send_campaign(am, project, template, name=f"Many {index}")
     assert {url: _count(rep, url) for url in urls} == few
+
+
+def test_the_dashboard_tables_show_their_first_rows_and_say_how_many_there_are(
+    am, pm, project, client_a, monkeypatch
+):
+    """Three projects of three PMs with responses, two rows a table: the project and PM tables
+    list the first two in their order and say how many there are; the export lists all
+    three projects."""
+    from feedback.views import satisfaction
+    from projects.models import Role
+    from tests.factories import ProjectFactory, UserFactory, add_member
+
+    monkeypatch.setattr(satisfaction, "DASHBOARD_TABLE_ROWS", 2)
+    projects = [project]
+    for code, name, pm_name in (("a-two", "A Two", "Quinn PM"), ("a-three", "A Three", "Rita PM")):
+        more = ProjectFactory(client=client_a, code=code, name=name)
+        add_member(more, am, Role.AM)
+        add_member(more, UserFactory(email=f"{code}@provider.test", display_name=pm_name), Role.PM)
+        projects.append(more)
+    for offset, each in enumerate(projects):
+        _bulk_responses(each, 3, offset=10 * offset)
+
+    client = logged_in(am)
+    page = client.get(reverse("feedback:dashboard")).content.decode()
+    by_project = page.split('data-testid="by-project"')[1].split("</table>")[0]
+    assert re.findall(r'data-testid="project-row"><td><a [^>]+>([^<]+)<', by_project) == [
+        "A One",
+        "A Three",
+    ]
+    assert "The first 2 of 3 projects" in page
+    by_pm = page.split('data-testid="by-pm"')[1].split("</table>")[0]
+    assert re.findall(r'data-testid="pm-row"><td>([^<]+)<', by_pm) == ["Paula PM", "Quinn PM"]
+    assert "The first 2 of 3 project managers" in page
+    export = client.get(reverse("feedback:dashboard_csv")).content.decode()
+    assert all(name in export for name in ("A One", "A Two", "A Three"))

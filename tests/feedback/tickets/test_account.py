@@ -3,6 +3,7 @@ opportunities; the AM's and staff admins' only."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -268,3 +269,34 @@ def test_account_api_lists_keep_a_constant_number_of_queries(cast, client, colle
     few = count_queries(client, url, warm=True)
     _grow(cast, 30)
     assert count_queries(client, url, warm=True) == few
+
+
+def test_account_page_lists_the_first_projects_and_latest_complaints_and_says_where_the_rest_are(
+    cast, client
+):
+    """Twelve projects (one archived) and twelve complaints: the page lists ten of each, the
+    active projects first by name, the latest complaints first, and says how many there are."""
+    from feedback.views.account import ACCOUNT_COMPLAINTS_SHOWN, ACCOUNT_PROJECTS_SHOWN
+    from tests.factories import ProjectFactory
+
+    client_org = cast.project.client
+    for number in range(10):
+        ProjectFactory(client=client_org, code=f"acct-{number:02}", name=f"Z Project {number:02}")
+    ProjectFactory(client=client_org, code="acct-old", name="A Archived", is_archived=True)
+    for number in range(12):
+        a_complaint(cast.rep, cast.project, title=f"Complaint {number:02}")
+    client.force_login(cast.am)
+    html = client.get(reverse("feedback:account", args=(client_org.pk,))).content.decode()
+
+    projects = html.split('data-testid="account-projects"')[1].split("</section>")[0]
+    shown = re.findall(r'href="/projects/\d+/">([^<]+)</a>', projects)
+    assert ACCOUNT_PROJECTS_SHOWN == ACCOUNT_COMPLAINTS_SHOWN == 10
+    assert shown == [cast.project.name] + [f"Z Project {n:02}" for n in range(9)]
+    assert "A Archived" not in projects  # archived ones come last: beyond the first ten
+    assert "The first 10 of 12 projects." in projects
+    assert f'href="/projects/?client={client_org.pk}"' in projects
+
+    complaints = html.split('data-testid="account-complaints"')[1].split("</section>")[0]
+    listed = re.findall(r"Complaint (\d\d)", complaints)
+    assert listed == [f"{n:02}" for n in range(11, 1, -1)]
+    assert "The latest 10 of 12 complaints" in complaints
