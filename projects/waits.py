@@ -51,10 +51,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.calendars import calendars_for_organization_ids, provider_calendar
+from common.compiled import CompiledValues
 from common.workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -229,20 +230,14 @@ class ResponseDaysQuery:
 _RESPONSE_DAYS_ROWS = -1
 
 
-def _read_waits(
-    project_ids: list[int], today: date, days: ResponseDaysQuery | None = None
-) -> tuple[list[Iterable[Wait]], dict[int, int]]:
-    """The waits of every source, in the sources' order: the WaitQuery sources' rows in one
-    query, each other source with its own; with `days`, the response times it configures, in
-    the same query."""
-    queries = [
-        (index, source) for index, source in enumerate(_SOURCES) if isinstance(source, WaitQuery)
-    ]
-    rows: dict[int, list[dict[str, Any]]] = {index: [] for index, _source in queries}
-    rows[_RESPONSE_DAYS_ROWS] = []
+def _waits_union(key: tuple[Any, ...], project_ids: list[int]) -> QuerySet[Any]:
+    """The union of the WaitQuery sources' rows for the projects (each row with its source's
+    index as `w_source`), and with a ResponseDaysQuery, the response times it configures."""
+    today, _zone, _language, sources, days = key
     selects = [
         source.rows(project_ids, today).annotate(w_source=Value(index, output_field=IntegerField()))
-        for index, source in queries
+        for index, source in enumerate(sources)
+        if isinstance(source, WaitQuery)
     ]
     if days is not None:
         selects.append(
@@ -250,15 +245,41 @@ def _read_waits(
                 w_source=Value(_RESPONSE_DAYS_ROWS, output_field=IntegerField())
             )
         )
-    if selects:
-        first, *others = selects
-        for row in first.union(*others, all=True) if others else first:
+    first, *others = selects
+    return first.union(*others, all=True) if others else first
+
+
+# The waits' union, compiled to SQL once per day, time zone, language, sources and number of
+# projects (common.compiled).
+_waits_read = CompiledValues(_waits_union)
+
+
+def _read_waits(
+    project_ids: list[int], today: date, days: ResponseDaysQuery | None = None
+) -> tuple[list[Iterable[Wait]], dict[int, int]]:
+    """The waits of every source, in the sources' order: the WaitQuery sources' rows in one
+    query, each other source with its own; with `days`, the response times it configures, in
+    the same query."""
+    sources = tuple(_SOURCES)
+    rows: dict[int, list[dict[str, Any]]] = {
+        index: [] for index, source in enumerate(sources) if isinstance(source, WaitQuery)
+    }
+    rows[_RESPONSE_DAYS_ROWS] = []
+    if len(rows) > 1 or days is not None:
+        key = (
+            today,
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+            sources,
+            days,
+        )
+        for row in _waits_read.rows(project_ids, key):
             rows[row["w_source"]].append(row)
     waits = [
         source.waits(rows[index], today)
         if isinstance(source, WaitQuery)
         else source(project_ids, today=today)
-        for index, source in enumerate(_SOURCES)
+        for index, source in enumerate(sources)
     ]
     return waits, {row["w_project"]: row["w_number"] for row in rows[_RESPONSE_DAYS_ROWS]}
 

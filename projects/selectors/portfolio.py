@@ -12,7 +12,10 @@ a callable registered once, at app start-up (in its `AppConfig.ready()`):
     register_portfolio_columns(risk_columns)
 
 It receives the queryset of projects and the day of evaluation, and returns the queryset with its
-annotations (subqueries of the same query, never a query per project).
+annotations (subqueries of the same query, never a query per project). What it builds may depend
+on the day, the time zone and the language, nothing else: a page of the portfolio and a project's
+glance are compiled to SQL once per day, time zone, language and number of projects
+(common.compiled.CompiledRows) and read by their ids.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from common.compiled import CompiledRows
 from common.errors import NotFound
 from projects.earned_value.figures import (
     annotate_earned_value,
@@ -117,6 +121,29 @@ def annotate_portfolio(projects: QuerySet[Project], *, today: date) -> QuerySet[
         next_milestone_name=Subquery(next_milestone.values("name")[:1]),
         next_milestone_due=Subquery(next_milestone.values("due_date")[:1]),
     )
+
+
+def _read_key(today: date) -> tuple[Any, ...]:
+    """What a compiled read of the portfolio's figures depends on: the day, the time zone and
+    the language it is built in, and the columns registered."""
+    return (
+        today,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        tuple(_columns),
+    )
+
+
+# A page of the portfolio and a project's glance (with its objectives), read by their ids.
+_portfolio_read = CompiledRows(lambda key: annotate_portfolio(Project.objects.all(), today=key[0]))
+_glance_read = CompiledRows(
+    lambda key: annotate_portfolio(
+        Project.objects.select_related("client", "health_override_by").annotate(
+            objective_rows=objective_rows()
+        ),
+        today=key[0],
+    )
+)
 
 
 @dataclass
@@ -215,8 +242,9 @@ class PortfolioRows(Sequence[Project]):
         if isinstance(index, slice):
             if index.step not in (None, 1):
                 raise ValueError("PortfolioRows slices without a step")
-            page = annotate_portfolio(self._projects, today=self._today)[index]
-            return _with_health(list(page), self._today)
+            ids = list(self._projects.values_list("pk", flat=True)[index])
+            page = _portfolio_read.read(ids, _read_key(self._today))
+            return _with_health(page, self._today)
         rows = self[index : index + 1]
         if not rows:
             raise IndexError(index)
@@ -269,10 +297,8 @@ def project_with_glance_get_for(
     project_glance_for's figures and its objectives (objectives_read_with), in its one query:
     the overview reads the project once."""
     today = today or timezone.localdate()
-    projects = Project.objects.select_related("client", "health_override_by").filter(pk=project_id)
-    row = annotate_portfolio(
-        projects.annotate(objective_rows=objective_rows()), today=today
-    ).first()
+    rows = _glance_read.read([project_id], _read_key(today))
+    row = rows[0] if rows else None
     if row is None or not can_view_project(user, row):
         raise NotFound()
     return _with_health([row], today)[0]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Value
 
 from common.compiled import CompiledGet
 from projects.models import Project
@@ -143,3 +145,103 @@ def test_a_new_connection_prepares_the_statement_again():
 
     assert read.get(project.pk).pk == project.pk
     assert any(sql.startswith("PREPARE rapport_compiled_") for sql in _prepared().values())
+
+
+# --- a list of ids ----------------------------------------------------------------------------
+
+
+def _on_day(key):
+    day, _zone = key
+    return (
+        Project.objects.select_related("client")
+        .annotate(members=Count("memberships"), counted_on=Value(day))
+        .annotate(late=Count("milestones", filter=Q(milestones__due_date__lt=day)))
+    )
+
+
+def test_compiled_rows_read_the_ids_in_their_order_as_the_orm_makes_them(
+    django_assert_num_queries,
+):
+    from common.compiled import CompiledRows
+
+    first, second, third = ProjectFactory(), ProjectFactory(), ProjectFactory()
+    read = CompiledRows(_on_day)
+    day = date(2030, 1, 7)
+    expected = {project.pk: project for project in _on_day((day, "UTC"))}
+
+    with django_assert_num_queries(1):
+        found = read.read([third.pk, first.pk, 10**20, third.pk, second.pk], (day, "UTC"))
+
+    assert [project.pk for project in found] == [third.pk, first.pk, second.pk]
+    for project in found:
+        assert _fields(project) == _fields(expected[project.pk])
+        assert project.client.name == expected[project.pk].client.name
+        assert project.counted_on == day  # a day selected as a value reads back as a day
+        assert type(project.counted_on) is date
+    assert read.read([], (day, "UTC")) == []
+    assert read.read([0, -1], (day, "UTC")) == []
+
+
+def test_compiled_rows_compile_again_for_another_key_and_keep_the_latest_shapes(
+    django_assert_num_queries,
+):
+    from common.compiled import CompiledRows
+    from projects.models import Milestone
+
+    project = ProjectFactory()
+    Milestone.objects.create(project=project, name="Due", due_date=date(2030, 1, 5))
+    read = CompiledRows(_on_day, shapes=2)
+
+    before = read.read([project.pk], (date(2030, 1, 4), "UTC"))[0]
+    after = read.read([project.pk], (date(2030, 1, 7), "UTC"))[0]
+    assert (before.late, before.counted_on) == (0, date(2030, 1, 4))
+    assert (after.late, after.counted_on) == (1, date(2030, 1, 7))
+
+    read.read([project.pk, project.pk + 10**6], (date(2030, 1, 7), "UTC"))  # a third shape
+    assert len(read._statements) == 2  # the oldest dropped
+    with django_assert_num_queries(1):
+        assert read.read([project.pk], (date(2030, 1, 4), "UTC"))[0].late == 0
+
+
+def _names_and_days(key, ids):
+    (day,) = key
+    projects = Project.objects.filter(pk__in=ids).order_by()
+    named = projects.values("pk", "name").annotate(on=Value(day))
+    coded = projects.values("pk", "code").annotate(on=Value(day))
+    return named.union(coded, all=True)
+
+
+def test_compiled_values_read_a_union_that_takes_its_ids_twice(django_assert_num_queries):
+    from common.compiled import CompiledValues
+
+    first, second, other = ProjectFactory(), ProjectFactory(), ProjectFactory()
+    read = CompiledValues(_names_and_days)
+    expected = list(_names_and_days((date(2030, 1, 7),), [first.pk, second.pk]))
+
+    with django_assert_num_queries(1):
+        rows = read.rows([first.pk, second.pk], (date(2030, 1, 7),))
+
+    key = lambda row: (row["pk"], row["name"])  # noqa: E731
+    assert sorted(rows, key=key) == sorted(expected, key=key)
+    assert len(rows) == 4
+    assert {row["on"] for row in rows} == {date(2030, 1, 7)}
+    assert other.pk not in {row["pk"] for row in rows}
+    later = read.rows([other.pk], (date(2030, 1, 8),))
+    assert sorted((row["name"], row["on"]) for row in later) == sorted(
+        [(other.name, date(2030, 1, 8)), (other.code, date(2030, 1, 8))]
+    )
+    assert read.rows([], (date(2030, 1, 7),)) == []
+
+
+@on_postgresql
+def test_a_connection_keeps_a_bounded_number_of_prepared_statements(monkeypatch):
+    from common import compiled
+
+    monkeypatch.setattr(compiled, "_MAX_PREPARED", 2)
+    project = ProjectFactory()
+    reads = [CompiledGet(lambda: Project.objects.all()) for _ in range(3)]
+    for read in reads:
+        assert read.get(project.pk).pk == project.pk
+    names = [name for name in _prepared() if name.startswith("rapport_compiled_")]
+    assert len(names) == 1  # the first two, then the third alone after DEALLOCATE ALL
+    assert all(read.get(project.pk).pk == project.pk for read in reads)  # prepared again
