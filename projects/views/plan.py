@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -34,6 +36,9 @@ from projects.services.rescheduling import (
     reschedule_preview_milestone,
 )
 from projects.views.base import as_int
+
+# The prefix the shared blank deliverable form is rendered with (PlanView).
+_BLANK_PREFIX = "m__milestone__"
 
 
 def _team_choices(project: Project) -> list[tuple[int, str]]:
@@ -107,17 +112,25 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
             failed = kwargs.get("deliverable_form")
             failed_edit = kwargs.get("edit_form")
             preview = kwargs.get("preview")
+            # Every milestone's blank "Add a deliverable" form is the same but for its prefix:
+            # rendered once, with the prefix put in per milestone.
+            blank = as_crispy_form(DeliverableForm(team=team, prefix=_BLANK_PREFIX))
             for milestone in milestones:
                 milestone.preview = (  # type: ignore[attr-defined]
                     preview
                     if failed_edit is not None and failed_edit.prefix == f"e{milestone.pk}"
                     else None
                 )
-                milestone.deliverable_form = (  # type: ignore[attr-defined]
-                    failed
-                    if failed is not None and failed.prefix == f"m{milestone.pk}"
-                    else DeliverableForm(team=team, prefix=f"m{milestone.pk}")
+                # Open with its errors after a failed POST.
+                milestone.deliverable_failed = (  # type: ignore[attr-defined]
+                    failed is not None and failed.prefix == f"m{milestone.pk}"
                 )
+                if milestone.deliverable_failed:  # type: ignore[attr-defined]
+                    milestone.deliverable_form = as_crispy_form(failed)  # type: ignore[attr-defined]
+                else:
+                    milestone.deliverable_form = mark_safe(  # type: ignore[attr-defined]  # noqa: S308
+                        blank.replace(f"{_BLANK_PREFIX}-", f"m{milestone.pk}-")
+                    )
                 milestone.edit_form = (  # type: ignore[attr-defined]
                     failed_edit
                     if failed_edit is not None and failed_edit.prefix == f"e{milestone.pk}"

@@ -108,6 +108,41 @@ def test_plan_and_portal_pages_keep_a_constant_number_of_queries(cast, role_name
     assert count_queries(client, url, warm=True) == few
 
 
+def test_each_milestones_add_a_deliverable_form_is_its_own_form_rendered(cast):
+    """The plan renders the blank "Add a deliverable" form once and puts each milestone's
+    prefix in: the same HTML as rendering each milestone's own form; a failed one comes back
+    with its errors and open."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+
+    from projects.forms.deliverables import DeliverableForm
+    from projects.views.plan import _team_choices
+
+    _grow_plan(cast.pm, cast.project, 3)
+    client = logged_in(cast.pm)
+    page = client.get(f"/projects/{cast.project.pk}/plan/")
+    milestones = page.context["milestones"]
+    html = page.content.decode()
+    assert len(milestones) == 3
+    team = _team_choices(cast.project)
+    for milestone in milestones:
+        own = str(as_crispy_form(DeliverableForm(team=team, prefix=f"m{milestone.pk}")))
+        assert str(milestone.deliverable_form) == own
+        assert own in html
+        assert f'name="m{milestone.pk}-name"' in own
+    assert "m__milestone__" not in html
+
+    second = milestones[1]
+    failed = client.post(
+        f"/projects/{cast.project.pk}/plan/deliverables/",
+        {"milestone": second.pk, f"m{second.pk}-name": ""},
+    )
+    assert failed.status_code == 400
+    failed_html = failed.content.decode()
+    card = failed_html.split(f'name="milestone" value="{second.pk}"')[-2].rsplit("<details", 1)[1]
+    assert card.startswith(' class="card-footer" open>')
+    assert "This field is required." in failed_html
+
+
 def test_the_member_count_counts_every_member_not_just_the_viewer(cast):
     page = logged_in(cast.rep).get("/portal/projects/")
     project = page.context["projects"][0]
