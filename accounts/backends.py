@@ -60,8 +60,10 @@ def roles_annotation(person: str = "") -> Subquery:
 
 
 def with_roles(user: Any, text: str | None) -> Any:
-    """`user`, their project_roles taken from `text` (read with roles_annotation)."""
-    user.project_roles = get_user_model().roles_from_text(text)
+    """`user`, their project_roles to be taken from `text` (read with roles_annotation) when
+    first asked for."""
+    user.__dict__.pop("project_roles", None)
+    user._roles_text = text
     return user
 
 

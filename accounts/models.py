@@ -232,7 +232,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def project_roles(self) -> ProjectRoles:
         """{project id: role} of this user's memberships, read once per request, with each
         project's client (`clients`). The person of a session comes with them already
-        (accounts.backends)."""
+        (accounts.backends) as text, parsed here the first time they are asked for: a request
+        that never asks (a probe, a static file) does not parse a person's hundred roles."""
+        text = self.__dict__.pop("_roles_text", _UNREAD)
+        if text is not _UNREAD:
+            return self.roles_from_text(text)
         rows = self.memberships.order_by().values_list("project_id", "role", "project_client_id")
         return ProjectRoles.of(rows)
 
@@ -261,6 +265,10 @@ class ProjectRoles(dict[int, str]):
         roles = cls((project_id, role) for project_id, role, _ in rows)
         roles.clients = {project_id: client_id for project_id, _, client_id in rows}
         return roles
+
+
+# project_roles' "no text was read with the person" (None is "no membership").
+_UNREAD = object()
 
 
 def _new_nonce() -> str:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.backends import user_with_roles
+from accounts.backends import _people_with_roles, user_with_roles
 from accounts.models import User
 from projects.models import Membership, Role
 from projects.services.memberships import membership_remove
@@ -31,6 +31,29 @@ def test_the_roles_come_with_the_person(cast, django_assert_num_queries):
     assert roles == {cast.project.pk: Role.PM, second.pk: Role.AM}
     assert clients == {cast.project.pk: cast.project.client_id, second.pk: second.client_id}
     assert roles == dict(User.objects.get(pk=cast.pm.pk).project_roles)  # read apart
+
+
+def test_the_roles_read_with_the_person_are_parsed_when_first_asked_for(cast):
+    user = user_with_roles(cast.pm.pk)
+    assert "project_roles" not in user.__dict__  # a probe or a static file never asks
+
+    assert dict(user.project_roles) == {cast.project.pk: Role.PM}
+    assert "_roles_text" not in user.__dict__
+    # Forgotten as a new request would forget them: read again, from the database.
+    add_member(ProjectFactory(client=cast.project.client, code="a-two"), cast.pm, Role.AM)
+    user.__dict__.pop("project_roles")
+    assert len(user.project_roles) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_roles_are_read_from_their_index_alone(cast):
+    """membership_user_roles_idx holds every column the person's roles are read from: no table
+    row is visited per membership (the planner's choice between scans set aside)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    plan = _people_with_roles().filter(pk=cast.pm.pk).explain()
+    assert "Index Only Scan using membership_user_roles_idx" in plan, plan
 
 
 def test_a_person_without_a_project_has_no_role(cast):
