@@ -21,7 +21,6 @@ with the writes and reads of the calendar pages (accounts.views_calendars) after
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from accounts.models import (
     WorkingCalendar,
 )
 from accounts.permissions import is_provider_user, is_staff_admin
+from common.cache import cache_version, cache_version_replace
 from common.errors import InvalidInput, NotAllowed, NotFound
 from common.workdays import WorkCalendar
 
@@ -63,11 +63,7 @@ def calendar_years(around: date) -> range:
 
 def _versioned(key: str) -> str:
     """The cache version under `key`, set once when there is none."""
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key)
-    return version or "uncached"
+    return cache_version(key) or "uncached"
 
 
 def _version() -> str:
@@ -77,11 +73,7 @@ def _version() -> str:
 def calendars_changed(**kwargs: Any) -> None:
     """Forget every cached calendar (a signal receiver: any calendar or day saved or deleted)."""
 
-    def bump() -> None:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache_version_replace(VERSION_KEY)
 
 
 def calendar_for_organization(
@@ -210,11 +202,7 @@ def people_calendars_changed(**kwargs: Any) -> None:
     """Forget every cached person's calendar (a signal receiver: a personal calendar or a period
     of leave saved or deleted, a person moved to another organisation)."""
 
-    def bump() -> None:
-        cache.set(PEOPLE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    cache_version_replace(PEOPLE_VERSION_KEY)
 
 
 def calendar_for_user(user: User | int, *, around: date | None = None) -> WorkCalendar:

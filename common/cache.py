@@ -1,16 +1,21 @@
 """A Redis cache that fails open: while Redis cannot be reached, the cache behaves as an empty
 one that forgets what it is given (Django's DummyCache), and a warning is logged, so that the
-pages that use it (signing in, whose rate limits live in the cache) keep working."""
+pages that use it (signing in, whose rate limits live in the cache) keep working.
+
+And versions for what is cached from the database (cache_version, cache_version_replace): the
+entries' keys carry a version that every write to their data replaces."""
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.commands.core import Script
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -160,3 +165,33 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return {1, current + 1, previous}
 """,
 )
+
+
+# --- Versions ------------------------------------------------------------------------------------
+
+
+def cache_version(key: str) -> str | None:
+    """The version kept under `key` (a random token, never expiring), set when there is none;
+    None while the cache does not answer. An evicted version is replaced by a new token, so the
+    entries kept under the old one are never read again."""
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def cache_version_replace(key: str) -> None:
+    """A new version under `key`, at once and again after the current transaction commits (at
+    once outside one): what was cached under the old version is never read again, and what a
+    reader built in between from the data before the commit is kept under a version the
+    commit replaces."""
+    from django.core.cache import cache
+
+    def replace() -> None:
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+
+    replace()
+    transaction.on_commit(replace)

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.widgets import DateInput
+from common.widgets import DateInput, LongSelect
 from feedback.forms.surveys import BootstrapForm
 from feedback.selectors.satisfaction import DashboardFilters, default_filters
 
@@ -16,9 +16,16 @@ from feedback.selectors.satisfaction import DashboardFilters, default_filters
 class DashboardFilterForm(BootstrapForm):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int, empty_value=None)
+    # An AM of many clients and PMs: their options written in Python (common.widgets).
+    client = forms.TypedChoiceField(
+        label=_("Client"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
     pm = forms.TypedChoiceField(
-        label=_("Project manager"), required=False, coerce=int, empty_value=None
+        label=_("Project manager"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=LongSelect,
     )
 
     def __init__(

@@ -107,14 +107,15 @@ def complaint_dashboard_figures(
     client_id: int | None = None,
     pm_id: int | None = None,
     now: datetime | None = None,
-    open_limit: int = 50,
+    open_limit: int | None = 50,
 ) -> ComplaintFigures:
     """Open complaints with their SLA clocks, median time to first response and to resolution
     (wall-clock time, PostgreSQL's percentile_cont: feedback.selectors.aggregates.Median),
     counts by state, and the breaching ones (open complaints past either target, or whose
     first response came late).
     Two queries whatever the number of complaints: one aggregate, and the open complaints
-    (capped at `open_limit`, most urgent first) with the breaching ones (capped alike); the
+    (capped at `open_limit`, most urgent first; None: all) with the breaching ones (capped
+    alike); the
     provider's calendar is cached (accounts.calendars)."""
     from feedback.services.sla import sla_calendar
 
@@ -155,7 +156,7 @@ def complaint_dashboard_figures(
     # breaching row is kept by its rank among the breaching (never above its rank among all).
     order = [F("resolution_due_at").asc(), F("pk").asc()]
     breaching_now = ExpressionWrapper(breaching_condition(now), output_field=BooleanField())
-    rows: list[Any] = list(
+    ranked = (
         complaints.filter(status__in=OPEN_STATUSES)
         .select_related("project", "project__client", "owner")
         .annotate(
@@ -166,10 +167,13 @@ def complaint_dashboard_figures(
         .annotate(
             kept_rank=Case(When(is_breaching=True, then=F("alike_rank")), default=F("open_rank"))
         )
-        .filter(kept_rank__lte=open_limit)
-        .order_by(*order)
     )
-    open_complaints: list[FeedbackTicket] = [row for row in rows if row.open_rank <= open_limit]
+    if open_limit is not None:
+        ranked = ranked.filter(kept_rank__lte=open_limit)
+    rows: list[Any] = list(ranked.order_by(*order))
+    open_complaints: list[FeedbackTicket] = [
+        row for row in rows if open_limit is None or row.open_rank <= open_limit
+    ]
     breaching: list[FeedbackTicket] = [row for row in rows if row.is_breaching]
     calendar = sla_calendar()
     with_clocks(open_complaints, calendar=calendar, now=now)

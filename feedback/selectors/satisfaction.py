@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     BigIntegerField,
@@ -32,15 +33,17 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     TextField,
     Value,
-    Window,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, Round, TruncMonth, TruncQuarter
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import Organization
+from common.cache import cache_version, cache_version_replace
 from feedback.models import (
     DetractorFollowUp,
     QuestionKind,
@@ -307,7 +310,48 @@ class SatisfactionFigures:
     topics: list[dict[str, Any]]
 
 
+# The figures are kept in the cache per person, scope, filters, time zone and language, under a
+# version that every write to what they are made of replaces (feedback.receivers): an answer, a
+# response, an invitation, a campaign or a question; a membership; a project's name, code or
+# client, a client's name, a person's name or standing.
+FIGURES_VERSION_KEY = "satisfaction-figures:version"
+FIGURES_CACHE_SECONDS = 3600
+
+
+def satisfaction_figures_changed(**kwargs: Any) -> None:
+    """Forget every cached dashboard's figures (a signal receiver, or called after a bulk
+    write)."""
+    cache_version_replace(FIGURES_VERSION_KEY)
+
+
 def satisfaction_figures(*, user: User, filters: DashboardFilters) -> SatisfactionFigures:
+    """Every figure of the dashboard for the user's scope and `filters`: from the cache, or in
+    one query."""
+    version = cache_version(FIGURES_VERSION_KEY)
+    if version is None:  # the cache does not answer
+        return _figures_read(user=user, filters=filters)
+    key = ":".join(
+        (
+            "satisfaction-figures",
+            version,
+            str(user.pk),
+            "all" if user.is_staff_admin else "member",
+            filters.start.isoformat(),
+            filters.end.isoformat(),
+            str(filters.client_id or ""),
+            str(filters.pm_id or ""),
+            timezone.get_current_timezone_name(),
+            get_language() or "",
+        )
+    )
+    figures = cache.get(key)
+    if not isinstance(figures, SatisfactionFigures):
+        figures = _figures_read(user=user, filters=filters)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def _figures_read(*, user: User, filters: DashboardFilters) -> SatisfactionFigures:
     """Every figure of the dashboard for the user's scope and `filters`, in one query."""
     sent, answered = _periods(filters)
     scope = _scoped_projects(user, filters)
@@ -512,17 +556,22 @@ def client_satisfaction_history(*, user: User, organization: Any) -> list[dict[s
 
 
 def open_follow_ups(
-    *, user: User, filters: DashboardFilters, limit: int = 50
+    *, user: User, filters: DashboardFilters, limit: int | None = 50
 ) -> tuple[list[DetractorFollowUp], int]:
     """Detractors awaiting follow-up (whatever the period: they wait until closed), the oldest
-    `limit` first, and how many wait in all; one query."""
+    `limit` first (None: all), and how many wait in all; one query. The rows kept are chosen
+    and the count made in subqueries, so only the rows kept are joined to their project, owner
+    and respondent."""
+    waiting = DetractorFollowUp.objects.filter(
+        project__in=_scoped_projects(user, filters), status=DetractorFollowUp.Status.OPEN
+    )
+    count = waiting.order_by().values("status").annotate(n=Count("pk")).values("n")
+    kept = waiting.order_by("opened_at", "pk").values("pk")
     follow_ups: list[Any] = list(
-        DetractorFollowUp.objects.filter(
-            project__in=_scoped_projects(user, filters), status=DetractorFollowUp.Status.OPEN
-        )
+        DetractorFollowUp.objects.filter(pk__in=kept[:limit] if limit is not None else kept)
         .select_related("project__client", "owner", "response__respondent")
-        .annotate(waiting=Window(Count("pk")))
-        .order_by("opened_at", "pk")[:limit]
+        .annotate(waiting=Subquery(count, output_field=IntegerField()))
+        .order_by("opened_at", "pk")
     )
     return follow_ups, int(follow_ups[0].waiting) if follow_ups else 0
 

@@ -4,6 +4,7 @@ panel, filtered by period, client and PM) and its CSV export."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse
@@ -45,6 +46,10 @@ def _label(bucket: Any, by: str) -> str:
 # The rows the dashboard's project and PM tables show (in their order: by client and name, by
 # name); each says how many there are, and the export lists every project.
 DASHBOARD_TABLE_ROWS = 25
+# The detractors awaiting follow-up (oldest first) and the open complaints (most urgent first)
+# the dashboard lists; each list says how many there are and shows them all on request.
+DASHBOARD_LIST_ROWS = 10
+SHOW_ALL = "all"
 
 
 class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, TemplateView):
@@ -66,7 +71,11 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
         figures = satisfaction_figures(user=user, filters=filters)
         monthly, quarterly, rates = figures.monthly, figures.quarterly, figures.rates
         health, topics = figures.health, figures.topics
-        follow_ups, waiting = open_follow_ups(user=user, filters=filters)
+        every_follow_up = self.request.GET.get("follow_ups") == SHOW_ALL
+        every_complaint = self.request.GET.get("complaints") == SHOW_ALL
+        follow_ups, waiting = open_follow_ups(
+            user=user, filters=filters, limit=None if every_follow_up else DASHBOARD_LIST_ROWS
+        )
         topic_names = dict(Topic.choices)
         quarters = sorted({row["bucket"] for row in health if row["bucket"]})
         clients: dict[str, dict[Any, Any]] = {}
@@ -124,12 +133,15 @@ class SatisfactionDashboardView(StaffPageMixin, PermissionRequiredMixin, Templat
                 {**row, "label": topic_names.get(row["question__topic"], "")} for row in topics
             ],
             follow_ups=follow_ups,
+            follow_ups_all_query=urlencode({**filters.as_query(), "follow_ups": SHOW_ALL}),
+            complaints_all_query=urlencode({**filters.as_query(), "complaints": SHOW_ALL}),
             complaint_figures=complaint_dashboard_figures(
                 user=user,
                 period_start=filters.start,
                 period_end=filters.end,
                 client_id=filters.client_id,
                 pm_id=filters.pm_id,
+                open_limit=None if every_complaint else DASHBOARD_LIST_ROWS,
             ),
             chart=chart,
         )

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from demo.scale import guard
 from demo.scale.build import Options, ScaleSeed
+from feedback.selectors.satisfaction import satisfaction_figures_changed
 
 
 class Command(BaseCommand):
@@ -98,6 +99,8 @@ class Command(BaseCommand):
                     f"{'earlier set removed':<34} {time.perf_counter() - started:7.1f} s"
                 )
             counts = ScaleSeed(seed_options, self.stdout.write).run()
+            # Written with COPY, past the signals: what the cache kept of the data is forgotten.
+            satisfaction_figures_changed()
         self.stdout.write(f"\n{'table':<40} {'rows':>12}")
         for label, count in counts.items():
             self.stdout.write(f"{label:<40} {count:>12,}")

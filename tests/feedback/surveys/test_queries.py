@@ -176,3 +176,31 @@ def test_the_dashboard_tables_show_their_first_rows_and_say_how_many_there_are(
     assert "The first 2 of 3 project managers" in page
     export = client.get(reverse("feedback:dashboard_csv")).content.decode()
     assert all(name in export for name in ("A One", "A Two", "A Three"))
+
+
+def test_the_dashboard_lists_the_oldest_follow_ups_and_shows_them_all_on_request(am, pm, project):
+    """34 detractors of 50 responses await follow-up: the dashboard lists the oldest 10, says
+    how many there are and links to every one (the filters kept), in as many queries."""
+    _bulk_responses(project, 50)
+    waiting = DetractorFollowUp.objects.filter(status=DetractorFollowUp.Status.OPEN)
+    oldest = list(waiting.order_by("opened_at", "pk").values_list("pk", flat=True))
+    assert len(oldest) == 34
+    client = logged_in(am)
+    url = reverse("feedback:dashboard") + f"?client={project.client_id}"
+
+    page = client.get(url).content.decode()
+    listed = re.findall(
+        r'<tr data-testid="follow-up"><td><a href="/satisfaction/follow-ups/(\d+)/', page
+    )
+    assert [int(pk) for pk in listed] == oldest[:10]
+    assert "The oldest 10 of 34 detractors awaiting follow-up." in page
+    assert 'href="?start=' in page
+    assert f"client={project.client_id}&amp;follow_ups=all" in page
+
+    every = client.get(url + "&follow_ups=all").content.decode()
+    listed = re.findall(
+        r'<tr data-testid="follow-up"><td><a href="/satisfaction/follow-ups/(\d+)/', every
+    )
+    assert [int(pk) for pk in listed] == oldest
+    assert 'data-testid="follow-ups-more"' not in every
+    assert count_queries(client, url + "&follow_ups=all") == count_queries(client, url)

@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.calendars import calendars_changed
 from feedback.models import FeedbackTicket, TicketKind
@@ -173,3 +175,21 @@ def test_panel_keeps_its_query_count_with_10_and_100_complaints(cast):
     assert figures.total == 100
     assert many == few
     assert 'data-testid="median-first-response"' in html
+
+
+def test_the_dashboard_lists_the_ten_most_urgent_complaints_and_all_on_request(cast):
+    """15 open complaints: the dashboard's panel lists the 10 due first, says how many there are
+    and links to all of them, the period and filters kept."""
+    _bulk(cast, 15)
+    client = Client()
+    client.force_login(cast.am)
+    url = reverse("feedback:dashboard") + "?start=2026-11-01&end=2026-11-30"
+
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="open-complaint"') == 10
+    assert "The 10 most urgent of 15 open complaints." in page
+    assert 'href="?start=2026-11-01&amp;end=2026-11-30&amp;complaints=all"' in page
+
+    every = client.get(url + "&complaints=all").content.decode()
+    assert every.count('data-testid="open-complaint"') == 15
+    assert 'data-testid="complaints-all"' not in every
