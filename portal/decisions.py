@@ -63,12 +63,19 @@ class WaitingItem:
     project: Project
     since: datetime
     due: date | None
-    url: str
+    # The item's page, by URL name and arguments: made when shown (a person may have a hundred
+    # items waiting and a page show twenty).
+    url_name: str
+    url_args: tuple[Any, ...] = ()
     action_label: str = ""
     context: str = ""  # shown after the project's name (a deliverable's milestone)
     # The day the team asks for an answer (since + the project's client response time), set by
     # the pages that show it (portal.services.with_answer_by).
     answer_by: date | None = None
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name, args=self.url_args)
 
     @property
     def action_url(self) -> str:
@@ -215,7 +222,8 @@ def _requirement(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=row["w_at1"],
         due=None,
-        url=reverse("portal:requirement", args=[project.pk, row["w_key1"]]),
+        url_name="portal:requirement",
+        url_args=(project.pk, row["w_key1"]),
         action_label=_("Confirm"),
     )
 
@@ -248,7 +256,8 @@ def _change_request(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=row["w_at1"],
         due=None,
-        url=reverse("portal:change_request", args=[project.pk, row["w_key1"]]),
+        url_name="portal:change_request",
+        url_args=(project.pk, row["w_key1"]),
     )
 
 
@@ -277,7 +286,8 @@ def _deliverable(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=_as_datetime(row["w_at1"]),
         due=row["w_day1"],
-        url=reverse("portal:deliverable", args=[project.pk, row["w_key1"]]),
+        url_name="portal:deliverable",
+        url_args=(project.pk, row["w_key1"]),
         context=row["w_text2"],
     )
 
@@ -303,7 +313,8 @@ def _gate(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=row["w_at1"],
         due=None,
-        url=reverse("portal:gate", args=[project.pk, row["w_key1"]]),
+        url_name="portal:gate",
+        url_args=(project.pk, row["w_key1"]),
     )
 
 
@@ -326,7 +337,8 @@ def _final_acceptance(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=row["w_at1"],
         due=None,
-        url=reverse("portal:closeout", args=[project.pk]),
+        url_name="portal:closeout",
+        url_args=(project.pk,),
     )
 
 
@@ -351,7 +363,7 @@ def _survey(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=_as_datetime(row["w_at1"]),
         due=timezone.localdate(row["w_at2"]) if row["w_at2"] else None,
-        url=reverse("feedback:portal_surveys"),
+        url_name="feedback:portal_surveys",
     )
 
 
@@ -377,7 +389,8 @@ def _ticket(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=_as_datetime(row["w_at1"]),
         due=None,
-        url=reverse("feedback:portal_ticket", args=[project.pk, row["w_key1"]]),
+        url_name="feedback:portal_ticket",
+        url_args=(project.pk, row["w_key1"]),
         action_label=_("Confirm it is resolved"),
     )
 
@@ -410,7 +423,7 @@ def _action_item(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=row["w_at1"],
         due=row["w_day1"],
-        url=reverse("stakeholders:portal_todo"),
+        url_name="stakeholders:portal_todo",
         action_label=_("Mark done"),
     )
 
@@ -444,7 +457,8 @@ def _client_task(row: dict[str, Any], project: Project) -> WaitingItem:
         project=project,
         since=_as_datetime(row["w_day1"] or row["w_at1"]),
         due=row["w_day2"],
-        url=reverse("portal:project_timeline", args=[project.pk]),
+        url_name="portal:project_timeline",
+        url_args=(project.pk,),
         action_label=_("Mark done"),
     )
 

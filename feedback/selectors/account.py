@@ -62,6 +62,12 @@ class AccountContact:
     is_active: bool
     projects: list[tuple[str, str]]
 
+    @property
+    def projects_text(self) -> str:
+        """Each of the person's projects as "project: role", joined: one value for the page to
+        write, however many projects a person of a large client is in."""
+        return " · ".join(f"{project}: {role}" for project, role in self.projects)
+
 
 def account_contacts(*, organization: Organization) -> list[AccountContact]:
     """The organisation's people, each with their projects by name, in one query."""
@@ -77,11 +83,12 @@ def account_contacts(*, organization: Organization) -> list[AccountContact]:
             "memberships__role",
         )
     )
+    labels = {value: str(label) for value, label in Role.choices}
     people: dict[int, AccountContact] = {}
     for pk, display_name, email, is_active, project, role in rows:
         person = people.setdefault(pk, AccountContact(display_name, email, is_active, []))
         if project is not None:
-            person.projects.append((project, str(Role(role).label)))
+            person.projects.append((project, labels[role]))
     return list(people.values())
 
 
