@@ -340,3 +340,31 @@ def test_filtering_or_sorting_by_health_evaluates_the_whole_portfolio(cast):
     for filters in (PortfolioFilters(sort="health"), PortfolioFilters(health="red")):
         rows = project_portfolio_rows(user=cast.pm, filters=filters, today=TODAY)
         assert rows == project_portfolio_for(user=cast.pm, filters=filters, today=TODAY)
+
+
+def test_the_client_filter_offers_the_clients_of_active_projects(cast):
+    """A staff admin's choices are every client with an active project, by name; a PM's, the
+    clients of their own active projects."""
+    from projects.selectors.portfolio import portfolio_client_choices
+
+    zeta = OrganizationFactory(name="Zeta Client")
+    alpha = OrganizationFactory(name="Alpha Client")
+    OrganizationFactory(name="Beta Client")  # no project
+    managed_project(cast.pm, code="zeta-one", client=zeta)
+    Project.objects.filter(pk=managed_project(cast.pm, code="alpha-old", client=alpha).pk).update(
+        is_archived=True
+    )
+    ProjectFactory(code="alpha-new", client=alpha)  # active, not the PM's
+
+    everyone = portfolio_client_choices(user=cast.staff_admin)
+    names = [name for _, name in everyone]
+    assert "Beta Client" not in names
+    assert names == sorted(names)
+    assert {(zeta.pk, "Zeta Client"), (alpha.pk, "Alpha Client")} <= set(everyone)
+    assert (
+        len(everyone)
+        == Project.objects.filter(is_archived=False).values("client").distinct().count()
+    )
+    mine = portfolio_client_choices(user=cast.pm)
+    assert (zeta.pk, "Zeta Client") in mine
+    assert alpha.pk not in {pk for pk, _ in mine}
