@@ -16,13 +16,16 @@ its `project`: the engine only narrows it to the query, ranks and cuts it.
 
 On PostgreSQL the match is full-text search with the "simple" configuration (no stemming, so
 English and Chinese text index alike) and `websearch` queries, ranked by `SearchRank` with the
-field weights; the SearchVector of each kind is exactly the expression of a GIN index (migration
-projects/0009_search_indexes; a later app adds its own index the same way), so a search reads an
-index, not the table. The "simple" parser makes a whole run of Han characters one token, so for a
-query with CJK characters the engine also matches a case-insensitive substring of the title
-fields (the weight "A" ones). That part has no index (a trigram index needs the pg_trgm
-extension, which we do not require): it is bounded by the scoped queryset. On SQLite (the
-embedded default) every field is matched by substring.
+field weights. Each kind's weighted vector is stored in its row (a `search_vector` column that a
+trigger keeps up to date, with a GIN index over it: `common.migration_operations.
+AddStoredSearchVector`, one per kind, its fields those of the registration), so a search reads
+an index, and checking the rows of a person's projects against the query does not parse their
+text again (tests/projects/test_search.py compares every kind's trigger with its fields). The
+"simple" parser makes a whole run of Han characters one token, so for a query with CJK characters
+the engine also matches a case-insensitive substring of the title fields (the weight "A" ones).
+That part has no index (a trigram index needs the pg_trgm extension, which we do not require): it
+is bounded by the scoped queryset. On SQLite (the embedded default) every field is matched by
+substring.
 """
 
 from __future__ import annotations
@@ -37,11 +40,13 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Expression,
     F,
     FloatField,
     Model,
@@ -57,6 +62,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from common.json_rows import objects_from_json
+from common.migration_operations import SEARCH_VECTOR_COLUMN
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -112,6 +118,19 @@ def search_vector(fields: Sequence[tuple[str, str]]) -> SearchVector:
         part = SearchVector(name, config=CONFIG, weight=weight)
         vector = part if vector is None else vector + part
     return vector
+
+
+class StoredVector(Expression):
+    """The row's stored search vector: the `search_vector` column of its table (PostgreSQL), the
+    weighted vector of its kind's fields, kept up to date by a trigger."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        query = compiler.query
+        alias = query.base_table or query.get_initial_alias()
+        column = connection.ops.quote_name(SEARCH_VECTOR_COLUMN)
+        return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
 
 
 _REGISTRY: dict[str, Searchable] = {}
@@ -196,20 +215,14 @@ def search_queryset(
     if searchable.related_match is not None:
         # One set of ids from both indexes: an OR of the vector and a subquery would make
         # PostgreSQL scan the table instead of reading the index.
-        own = (
-            items.model.objects.annotate(search_vector=searchable.vector())
-            .filter(match)
-            .values("pk")
-        )
+        own = items.model.objects.annotate(search_vector=StoredVector()).filter(match).values("pk")
         match = Q(pk__in=own.union(searchable.related_match(text, query)))
     rank: Any = SearchRank(F("search_vector"), query)
     if cjk:
         rank = rank + Case(
             When(title_hit, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
         )
-    items = (
-        items.annotate(search_vector=searchable.vector()).filter(match).annotate(search_rank=rank)
-    )
+    items = items.annotate(search_vector=StoredVector()).filter(match).annotate(search_rank=rank)
     if searchable.text_fields and not cjk:
         items = items.annotate(
             search_headline=SearchHeadline(

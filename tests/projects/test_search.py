@@ -8,14 +8,22 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
+from common.migration_operations import weighted_vector_sql
+from discussions.models import Entry
+from feedback.models import FeedbackTicket
+from lessons.models import Lesson
 from projects import search
-from projects.models import Deliverable, Milestone, Project, Role, Task, Visibility
+from projects.models import Deliverable, Document, Milestone, Project, Role, Task, Visibility
 from projects.services.deliverables import deliverable_create
 from projects.services.documents import document_upload
 from projects.services.milestones import milestone_create
 from projects.services.tasks import task_create
+from risks.models import Risk
+from stakeholders.models import ChangeRequest, Meeting, Requirement
 from tests.factories import ProjectFactory, add_member
 
 WORD = "zephyr"
@@ -280,14 +288,14 @@ def test_the_api_keeps_a_constant_number_of_queries(cast, client, django_assert_
 
 
 INDEXED = [
-    ("project", "project_search_gin"),
-    ("milestone", "milestone_search_gin"),
-    ("deliverable", "deliverable_search_gin"),
-    ("task", "task_search_gin"),
-    ("document", "document_search_gin"),
-    ("change_request", "change_request_search_gin"),
-    ("meeting", "meeting_search_gin"),
-    ("feedback_ticket", "feedback_ticket_search_gin"),
+    ("project", "project_search_vector_gin"),
+    ("milestone", "milestone_search_vector_gin"),
+    ("deliverable", "deliverable_search_vector_gin"),
+    ("task", "task_search_vector_gin"),
+    ("document", "document_search_vector_gin"),
+    ("change_request", "change_request_search_vector_gin"),
+    ("meeting", "meeting_search_vector_gin"),
+    ("feedback_ticket", "feedback_ticket_search_vector_gin"),
 ]
 
 
@@ -299,6 +307,89 @@ def test_the_search_query_uses_the_gin_index(cast, kind, index_name):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = items.explain()
     assert index_name in plan
+
+
+def _stored_and_expected(model, fields, **filters) -> list[tuple[str, str]]:
+    """Each row's stored vector and the vector of its fields, as text."""
+    rows = (
+        model.objects.filter(**filters)
+        .annotate(
+            stored=Cast(search.StoredVector(), TextField()),
+            expected=Cast(search.search_vector(fields), TextField()),
+        )
+        .order_by("pk")
+        .values_list("stored", "expected")
+    )
+    return list(rows)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stored vectors are PostgreSQL only")
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [searchable.kind for searchable in search.searchables()])
+def test_every_kind_stores_the_vector_of_its_registered_fields(kind):
+    """The trigger that keeps a kind's `search_vector` computes the registration's vector: the
+    same fields with the same weights, and it runs when one of those fields is written."""
+    searchable = search.searchable_get(kind)
+    table = _model_of(kind)._meta
+    columns = [(table.get_field(name).column, weight) for name, weight in searchable.fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.prosrc, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgrelid = %s::regclass "
+            "AND t.tgname = %s",
+            [table.db_table, f"{table.db_table}_search_vector"],
+        )
+        found = cursor.fetchall()
+    assert len(found) == 1, found
+    source, definition = found[0]
+    expected = weighted_vector_sql(columns, connection.ops.quote_name, row="NEW.")
+    assert f'NEW."search_vector" := {expected};' in source
+    written = ", ".join(column for column, _weight in columns)
+    assert f"BEFORE INSERT OR UPDATE OF {written} ON" in definition
+
+
+def _model_of(kind):
+    return {
+        "project": Project,
+        "milestone": Milestone,
+        "deliverable": Deliverable,
+        "task": Task,
+        "document": Document,
+        "change_request": ChangeRequest,
+        "requirement": Requirement,
+        "meeting": Meeting,
+        "discussion": Entry,
+        "risk": Risk,
+        "feedback_ticket": FeedbackTicket,
+        "lesson": Lesson,
+    }[kind]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stored vectors are PostgreSQL only")
+def test_the_stored_vector_follows_every_way_a_row_is_written(findable):
+    fields = search.searchable_get("task").fields
+    task = Task.objects.get(name="Zephyr budget")
+    [(stored, expected)] = _stored_and_expected(Task, fields, pk=task.pk)
+    assert stored == expected
+    assert "'zephyr':1A" in stored
+
+    task.description = "Mistral in the description"
+    task.save()
+    Task.objects.filter(pk=task.pk).update(name="Sirocco budget")
+    Task.objects.bulk_create(
+        [Task(project=task.project, name="Bora plan", description="Levante", position=99)]
+    )
+    rows = _stored_and_expected(Task, fields, project=task.project)
+    assert len(rows) == Task.objects.filter(project=task.project).count() > 3
+    assert all(stored == expected for stored, expected in rows)
+    [(stored, _expected)] = _stored_and_expected(Task, fields, pk=task.pk)
+    assert "'sirocco':1A" in stored
+    assert "'mistral':3B" in stored
+    # A save that writes none of the fields leaves the vector as it is, and it is still found.
+    Task.objects.filter(pk=task.pk).update(percent_complete=50)
+    assert titles(findable.pm, "mistral") == {"task": ["Sirocco budget"]}
+    assert titles(findable.pm, "levante") == {"task": ["Bora plan"]}
+    assert titles(findable.pm, "zephyr").get("task") == ["Zephyr rollout", "Zephyr shadow"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL only")

@@ -160,7 +160,7 @@ def test_the_risk_search_uses_its_gin_index(cast, register):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = risks.explain()
-    assert "risk_search_gin" in plan
+    assert "risk_search_vector_gin" in plan
 
 
 def test_the_report_selector_leaves_out_internal_risks_and_notes(cast, register):

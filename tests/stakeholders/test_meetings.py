@@ -205,7 +205,7 @@ def test_the_meeting_search_uses_its_gin_index(cast):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = items.explain()
-    assert "meeting_search_gin" in plan
+    assert "meeting_search_vector_gin" in plan
 
 
 def test_meeting_in_utc_is_kept_aware(cast):

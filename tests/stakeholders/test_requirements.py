@@ -411,7 +411,7 @@ def test_the_requirement_search_uses_its_gin_index(cast):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = requirements.explain()
-    assert "requirement_search_gin" in plan
+    assert "requirement_search_vector_gin" in plan
 
 
 def test_the_deciders_get_the_email_in_their_own_language(cast):

@@ -45,4 +45,4 @@ def test_the_ticket_search_uses_its_gin_index(cast):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = items.explain()
-    assert "feedback_ticket_search_gin" in plan
+    assert "feedback_ticket_search_vector_gin" in plan

@@ -1,0 +1,24 @@
+"""Each searchable kind's weighted vector stored in its row (projects.search.StoredVector), with
+a GIN index over it in place of the index over the expression.
+
+PostgreSQL only (the embedded default searches by substring). The column is filled for every
+existing row in one UPDATE and its index built concurrently, so the migration is not atomic."""
+
+from django.db import migrations
+
+from common.migration_operations import AddStoredSearchVector, weighted_vector_index
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("discussions", "0004_email_replies")]
+
+    operations = [
+        AddStoredSearchVector(
+            "Entry",
+            (("body", "A"),),
+            "entry_search_vector_gin",
+            replaces=weighted_vector_index((("body", "A"),), "entry_search_gin"),
+        ),
+    ]

@@ -1,0 +1,44 @@
+"""Each searchable kind's weighted vector stored in its row (projects.search.StoredVector), with
+a GIN index over it in place of the index over the expression.
+
+PostgreSQL only (the embedded default searches by substring). The column is filled for every
+existing row in one UPDATE and its index built concurrently, so the migration is not atomic."""
+
+from django.db import migrations
+
+from common.migration_operations import AddStoredSearchVector, weighted_vector_index
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [("stakeholders", "0015_change_request_rebaseline")]
+
+    operations = [
+        AddStoredSearchVector(
+            "ChangeRequest",
+            (("title", "A"), ("description", "B"), ("reason", "C"), ("scope_impact", "C")),
+            "change_request_search_vector_gin",
+            replaces=weighted_vector_index(
+                (("title", "A"), ("description", "B"), ("reason", "C"), ("scope_impact", "C")),
+                "change_request_search_gin",
+            ),
+        ),
+        AddStoredSearchVector(
+            "Requirement",
+            (("title", "A"), ("description", "B"), ("acceptance_notes", "C")),
+            "requirement_search_vector_gin",
+            replaces=weighted_vector_index(
+                (("title", "A"), ("description", "B"), ("acceptance_notes", "C")),
+                "requirement_search_gin",
+            ),
+        ),
+        AddStoredSearchVector(
+            "Meeting",
+            (("title", "A"), ("agenda", "B"), ("minutes", "C")),
+            "meeting_search_vector_gin",
+            replaces=weighted_vector_index(
+                (("title", "A"), ("agenda", "B"), ("minutes", "C")), "meeting_search_gin"
+            ),
+        ),
+    ]
