@@ -10,10 +10,12 @@ back (ISO is one of every language's input formats, and DateTimeField parses ISO
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -38,6 +40,21 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
+
+
+class ChoiceList(BaseChoiceIterator):
+    """(value, label) pairs given to a choice field as they are. Django normalises a plain list
+    of choices pair by pair when it is set (twice: the field and its widget); a list of ten
+    thousand tasks offered as a parent is already in that form."""
+
+    def __init__(self, choices: list[tuple[Any, Any]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
 
 
 class LongSelect(forms.Select):

@@ -7,6 +7,7 @@
     {{ delta|duration:"plain" }}                   3 hours
     {{ ticket.due_at|relative }}                   in 1 day   (from now; |relative:now to choose)
     {{ "2026-11-20"|fromiso|date:"DATE_FORMAT" }}   Nov 20, 2026 (ISO text of a snapshot)
+    {{ task.due_date|day }}                        11/20/2026 (|date:"SHORT_DATE_FORMAT")
 
 Dates use Django's `date` filter with the named formats ("DATE_FORMAT", "SHORT_DATETIME_FORMAT"),
 which config/formats sets to one style per language. Each filter wraps common/formatting.py; a
@@ -16,10 +17,14 @@ value it cannot read is shown as it is rather than breaking the page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import InvalidOperation
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from common import formatting
 
@@ -83,3 +88,18 @@ def fromiso(value: str | dt.date | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+@register.filter(expects_localtime=True)
+def day(value: Any, format_name: str = "SHORT_DATE_FORMAT") -> str:
+    """`|date:"SHORT_DATE_FORMAT"` (or the named format given) for a day, each day written once
+    per language and format in a process: a schedule of a hundred tasks writes six dates a row,
+    most of them the same few days. Any other value goes to the date filter."""
+    if type(value) is not dt.date:
+        return date_filter(value, format_name)
+    return _day(value, format_name, get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _day(value: dt.date, format_name: str, language: str | None) -> str:
+    return date_format(value, format_name)  # in `language`, the active one

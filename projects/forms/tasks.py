@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.revisions import RevisionFormMixin
 from common.text import LONG_TEXT_MAX_LENGTH
-from common.widgets import DateInput, LongSelect
+from common.widgets import ChoiceList, DateInput, LongSelect
 from projects.models import Task, TaskDependency, Visibility
 from projects.services.tasks import LAG_LIMIT
 
@@ -102,7 +102,7 @@ class TaskForm(forms.Form):
             assignees += team
         cast("forms.ChoiceField", self.fields["assignee"]).choices = assignees
         cast("forms.ChoiceField", self.fields["milestone"]).choices = [("", "—"), *milestones]
-        cast("forms.ChoiceField", self.fields["parent"]).choices = [("", "—"), *parents]
+        cast("forms.ChoiceField", self.fields["parent"]).choices = ChoiceList([("", "—"), *parents])
         cast("forms.ChoiceField", self.fields["budget_change"]).choices = [
             ("", "—"),
             *(budget_changes or []),
@@ -215,4 +215,4 @@ class DependencyForm(forms.Form):
 
     def __init__(self, *args: object, tasks: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        cast("forms.ChoiceField", self.fields["predecessor"]).choices = tasks
+        cast("forms.ChoiceField", self.fields["predecessor"]).choices = ChoiceList(list(tasks))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -110,13 +110,14 @@ def outline_numbers(pairs: Iterable[tuple[int, int | None]]) -> dict[int, str]:
     stack: list[tuple[int, str]] = [
         (pk, str(index)) for index, pk in reversed(list(enumerate(children[None], start=1)))
     ]
+    pop, push, below = stack.pop, stack.append, children.get
     while stack:
-        pk, number = stack.pop()
+        pk, number = pop()
         numbers[pk] = number
-        stack.extend(
-            (child, f"{number}.{index}")
-            for index, child in reversed(list(enumerate(children[pk], start=1)))
-        )
+        kids = below(pk)
+        if kids:
+            for index in range(len(kids), 0, -1):
+                push((kids[index - 1], f"{number}.{index}"))
     return numbers
 
 
@@ -130,8 +131,16 @@ def task_wbs_numbers(*, project: Project) -> dict[int, str]:
     )
 
 
-def _wbs_key(number: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in number.split(".")) if number else (10**9,)
+T = TypeVar("T")
+
+
+def _in_wbs_order(items: Iterable[T], numbers: dict[int, str]) -> list[T]:
+    """`items` (each with a `pk`) in the order of their outline numbers, those without one last
+    in their own order. outline_numbers gives its numbers in outline order already (depth
+    first, siblings in turn): that order is read from it instead of parsing every number."""
+    by_pk = {item.pk: item for item in items}  # type: ignore[attr-defined]
+    ordered = [by_pk.pop(pk) for pk in numbers if pk in by_pk]
+    return ordered + list(by_pk.values())
 
 
 def task_rows_for(
@@ -147,12 +156,12 @@ def task_rows_for(
     for task in tasks:
         task.wbs = numbers.get(task.pk, "")  # type: ignore[attr-defined]
         task.depth = task.wbs.count(".")  # type: ignore[attr-defined]
-    return sorted(tasks, key=lambda task: _wbs_key(task.wbs))  # type: ignore[attr-defined]
+    return _in_wbs_order(tasks, numbers)
 
 
-@dataclass(frozen=True, slots=True)
-class TaskOutlineRow:
-    """A task as a long list needs it to be paged, counted and offered as a parent."""
+class TaskOutlineRow(NamedTuple):
+    """A task as a long list needs it to be paged, counted and offered as a parent (a tuple:
+    ten thousand of them are made for a large project's list)."""
 
     pk: int
     parent_id: int | None
@@ -182,8 +191,9 @@ def task_outline_for(
         numbers = outline_numbers((row[0], row[1]) for row in rows)
     else:
         numbers = task_wbs_numbers(project=project)
-    outline = [TaskOutlineRow(*row, wbs=numbers.get(row[0], "")) for row in rows]
-    return sorted(outline, key=lambda row: _wbs_key(row.wbs))
+    make, number_of = TaskOutlineRow._make, numbers.get
+    outline = [make((*row, number_of(row[0], ""))) for row in rows]
+    return _in_wbs_order(outline, numbers)
 
 
 def task_rows_in(*, user: User, project: Project, rows: Sequence[TaskOutlineRow]) -> list[Task]:

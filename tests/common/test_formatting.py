@@ -145,6 +145,26 @@ def test_one_date_style_in_chinese():
         assert formats.time_format(A_MOMENT, "TIME_FORMAT") == "17:42"
 
 
+def test_the_day_filter_writes_what_the_date_filter_writes():
+    """|day is |date:"SHORT_DATE_FORMAT" (or the format named), each day kept once per
+    language: switching language switches the text, a moment is turned to the current time zone
+    first, and what is not a day goes to the date filter."""
+    for language, expected in ((EN, "Jan 27, 2027"), (ZH, "2027年1月27日"), (EN, "Jan 27, 2027")):
+        with translation.override(language), timezone.override("Asia/Shanghai"):
+            assert render("{{ d|day }}", d=A_DAY) == expected
+            assert render('{{ d|day }}|{{ d|date:"SHORT_DATE_FORMAT" }}', d=A_DAY) == (
+                f"{expected}|{expected}"
+            )
+            assert render('{{ d|day:"DATE_FORMAT" }}', d=A_DAY) == expected
+            assert render("{{ m|day }}", m=A_MOMENT) == render(
+                '{{ m|date:"SHORT_DATE_FORMAT" }}', m=A_MOMENT
+            )
+    with translation.override(EN), timezone.override("Asia/Shanghai"):
+        assert render("{{ m|day }}", m=A_MOMENT) == "Jan 28, 2027"
+        assert render("[{{ d|day }}]", d=None) == "[]"
+        assert render("[{{ d|day }}]", d="") == "[]"
+
+
 @pytest.mark.parametrize(("language", "expected"), [(EN, "Jan 27"), (ZH, "1月27日")])
 def test_a_chart_axis_shows_the_day_without_its_year(language, expected):
     assert formatting.month_day(A_DAY, language=language) == expected
