@@ -170,6 +170,19 @@ def date_time(value: dt.datetime | None, *, language: str | None = None) -> str:
     return _django_format(value, "DATETIME_FORMAT", language)
 
 
+def day_text(value: dt.date, format_name: str = "SHORT_DATE_FORMAT") -> str:
+    """`formats.date_format(value, format_name)` for a day (not a moment) in the active
+    language, each day written once per language and format in a process: a schedule or a
+    Gantt writes hundreds of dates, most of them the same few days. `format_name` is a format
+    setting's name or a format string."""
+    return _day_text(value, format_name, translation.get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_text(value: dt.date, format_name: str, language: str | None) -> str:
+    return formats.date_format(value, format_name)  # in `language`, the active one
+
+
 def _django_format(value: dt.date | None, format_name: str, language: str | None) -> str:
     if value is None:
         return DASH

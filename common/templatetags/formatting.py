@@ -17,14 +17,11 @@ value it cannot read is shown as it is rather than breaking the page.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import InvalidOperation
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 
 from common import formatting
 
@@ -97,9 +94,4 @@ def day(value: Any, format_name: str = "SHORT_DATE_FORMAT") -> str:
     most of them the same few days. Any other value goes to the date filter."""
     if type(value) is not dt.date:
         return date_filter(value, format_name)
-    return _day(value, format_name, get_language())
-
-
-@functools.lru_cache(maxsize=8192)
-def _day(value: dt.date, format_name: str, language: str | None) -> str:
-    return date_format(value, format_name)  # in `language`, the active one
+    return formatting.day_text(value, format_name)

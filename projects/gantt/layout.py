@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from common.formatting import day_text
 from projects.gantt.scale import (
     PX_PER_DAY,
     TICK_MIN_PX_PER_DAY,
@@ -384,7 +384,7 @@ def outline_numbers_for(*, user: User, project: Project) -> dict[int, str]:
 
 
 def _short(day: date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
+    return day_text(day)
 
 
 def _label(row: TimelineRow) -> str:
