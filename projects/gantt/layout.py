@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from common.formatting import day_text
+from projects.gantt import svg
 from projects.gantt.scale import (
     PX_PER_DAY,
     TICK_MIN_PX_PER_DAY,
@@ -300,6 +302,18 @@ class Gantt:
     arrows: list[Arrow] = field(default_factory=list)
     today: TodayMarker | None = None
     scale: float = 1.0  # the PDF shrinks the drawing to the page
+
+    @property
+    def table_rows_svg(self) -> SafeString:
+        return svg.table_rows(self)
+
+    @property
+    def bands_svg(self) -> SafeString:
+        return svg.bands(self)
+
+    @property
+    def bars_svg(self) -> SafeString:
+        return svg.bars(self)
 
     @property
     def header_height(self) -> float:

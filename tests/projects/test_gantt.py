@@ -191,6 +191,38 @@ def test_the_table_carries_full_names_wrapped_never_cut():
         assert f">{escape(line)}</text>" in drawing
 
 
+def test_every_text_of_a_row_is_escaped_and_every_number_written_as_the_template_writes_it():
+    """The rows' SVG is written in Python (projects/gantt/svg.py): a name, an assignee and a
+    tooltip holding markup are escaped wherever they appear, nothing of them is a tag."""
+    name = '<script>alert("x")</script> & <b>'
+    gantt = layout(
+        task_row(1, name, START, START + timedelta(days=3), assignee='Tina "T" <Team>'),
+        milestone_row(2, name, START + timedelta(days=5), baseline=START + timedelta(days=4)),
+        codes={1: "1"},
+    )
+    drawing = svg(gantt)
+    assert "<script>" not in drawing
+    assert "<b>" not in drawing
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in drawing
+    assert "Tina &quot;T&quot; &lt;Team&gt;" in drawing
+    for row in gantt.rows:
+        assert f"<title>{escape(row.title)}</title>" in drawing
+        assert f'data-key="{row.key}"' in drawing
+    assert drawing.count('class="gantt-diamond"') == 1
+    assert drawing.count('class="gantt-baseline"') == 1
+
+
+def test_numbers_are_written_as_the_template_writes_them_without_localisation():
+    from django.template import Context, Template
+
+    from projects.gantt.svg import _n
+
+    template = Template("{% load l10n %}{% localize off %}{{ value }}{% endlocalize %}")
+    for value in (0, 12, 12.0, 12.5, -3.25, 1e-05, 1234567.125, 0.1 + 0.2):
+        with translation.override("zh-hans"):
+            assert _n(value) == template.render(Context({"value": value})), value
+
+
 def test_wrap_breaks_at_spaces_and_between_cjk_characters():
     assert wrap("alpha beta gamma", text_width("alpha beta", 12), 12) == ["alpha beta", "gamma"]
     assert wrap("一二三四五六", 36, 12) == ["一二三", "四五六"]
