@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from accounts.http import AuthenticatedHttpRequest
 from accounts.mixins import StaffPageMixin
 from accounts.models import User
+from common.crispy import crispy_kept
 from common.errors import NotFound
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
@@ -113,8 +114,8 @@ class ProjectPlanView(StaffPageMixin, ProjectPageMixin, TemplateView):
             failed_edit = kwargs.get("edit_form")
             preview = kwargs.get("preview")
             # Every milestone's blank "Add a deliverable" form is the same but for its prefix:
-            # rendered once, with the prefix put in per milestone.
-            blank = as_crispy_form(DeliverableForm(team=team, prefix=_BLANK_PREFIX))
+            # rendered once (and kept: common.crispy), with the prefix put in per milestone.
+            blank = crispy_kept(DeliverableForm(team=team, prefix=_BLANK_PREFIX))
             for milestone in milestones:
                 milestone.preview = (  # type: ignore[attr-defined]
                     preview

@@ -1,0 +1,19 @@
+"""{% load crispy_kept %}{{ form|crispy_kept }}: `{{ form|crispy }}` for a page's unbound forms,
+kept per process for what they show (common/crispy.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.utils import TEMPLATE_PACK
+from django import template
+from django.utils.safestring import SafeString
+
+from common.crispy import crispy_kept as _crispy_kept
+
+register = template.Library()
+
+
+@register.filter
+def crispy_kept(form: Any, template_pack: str = TEMPLATE_PACK) -> SafeString:
+    return _crispy_kept(form, template_pack)
