@@ -11,8 +11,10 @@ templates were a fifth to a half of those pages. `crispy_kept(form)` renders `fo
 
 A bound form (its values and errors are the person's), a formset, a field whose choices are read
 from the database when they are iterated (`ModelChoiceField`: reading them for a key would cost
-the query the rendering makes) or a value that cannot be part of a key is rendered as it is,
-every time. The kept HTML is per process, the most recent `KEPT` of them.
+the query the rendering makes), a field of more than `CHOICES_AT_MOST` options (a project's ten
+thousand tasks as a parent: each such form would keep its whole list twice, in its key and its
+HTML) or a value that cannot be part of a key is rendered as it is, every time. The kept HTML is
+per process, the most recent `KEPT` of them: a few megabytes at most.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-KEPT = 512
+KEPT = 256
+CHOICES_AT_MOST = 200
 
 _kept: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
 _lock = threading.Lock()
@@ -81,8 +84,17 @@ def _field_key(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[Any
         field.show_hidden_initial,
         field.localize,
         _frozen(form.get_initial_for_field(field, name)),
-        None if choices is None else _frozen(list(choices)),
+        None if choices is None else _frozen(_few(choices)),
     )
+
+
+def _few(choices: Any) -> list[Any]:
+    """The choices, if there are no more than CHOICES_AT_MOST options (in their groups)."""
+    listed = list(choices)
+    options = sum(len(item) if isinstance(item, (list, tuple)) else 1 for _, item in listed)
+    if options > CHOICES_AT_MOST:
+        raise _NoKey
+    return listed
 
 
 def form_key(form: forms.BaseForm, template_pack: str) -> tuple[Any, ...] | None:

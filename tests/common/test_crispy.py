@@ -111,6 +111,18 @@ def test_a_form_whose_choices_come_from_the_database_is_rendered_every_time(
         crispy.crispy_kept(Pick())
 
 
+def test_a_form_offering_more_options_than_kept_forms_may_hold_is_rendered_every_time():
+    many = [(number, f"{number} Task") for number in range(1, crispy.CHOICES_AT_MOST + 1)]
+    few_enough = Sample(parents=many[:-1])
+    too_many = Sample(parents=many)
+    assert crispy.form_key(few_enough, "bootstrap5") is not None
+    assert crispy.form_key(too_many, "bootstrap5") is None
+    html = crispy.crispy_kept(too_many)
+    assert f"{crispy.CHOICES_AT_MOST} Task" in html
+    assert html == as_crispy_form(Sample(parents=many))
+    assert len(crispy._kept) == 0
+
+
 def test_at_most_the_most_recent_forms_are_kept(monkeypatch):
     monkeypatch.setattr(crispy, "KEPT", 3)
     for number in range(5):
