@@ -10,8 +10,9 @@ templates were a fifth to a half of those pages. `crispy_kept(form)` renders `fo
   widget's class and attributes, its initial value and its choices.
 
 A bound form (its values and errors are the person's), a formset, a field whose choices are read
-from the database when they are iterated (`ModelChoiceField`: reading them for a key would cost
-the query the rendering makes), a field of more than `CHOICES_AT_MOST` options (a project's ten
+from the database when they are iterated (a `ModelChoiceField` left to its queryset: reading them
+for a key would cost the query the rendering makes; one given its choices as a list, read once by
+the view, is kept like any other), a field of more than `CHOICES_AT_MOST` options (a project's ten
 thousand tasks as a parent: each such form would keep its whole list twice, in its key and its
 HTML) or a value that cannot be part of a key is rendered as it is, every time. The kept HTML is
 per process, the most recent `KEPT` of them: a few megabytes at most.
@@ -62,8 +63,10 @@ def _frozen(value: Any) -> Any:
 
 
 def _field_key(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[Any, ...]:
-    if isinstance(field, forms.ModelChoiceField):
-        raise _NoKey
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(
+        vars(field).get("_choices"), list
+    ):
+        raise _NoKey  # its queryset is iterated when it is rendered
     widget = field.widget
     choices = getattr(field, "choices", None)
     if isinstance(choices, CallableChoiceIterator):

@@ -30,18 +30,29 @@ class ScaleField(forms.TypedChoiceField):
 
 
 def share_owner_choices(project: Project, *forms_: forms.Form, owners: Any = None) -> None:
-    """Give the owner field of each form the project's members (`owners`: members(project),
-    which the page may list too) read once, when the first of them is rendered (each field would
-    read them itself); the fields still check a posted owner against their queryset."""
-    people = owners if owners is not None else members(project)
+    """Give the owner field of each form the project's members read once (each field would read
+    them itself); the fields still check a posted owner against their queryset.
+
+    `owners` is members(project) as the page lists it too: it is read here (a queryset keeps
+    what it read for the page) and the fields are given a list, so that the forms can be kept
+    (common.crispy). Without it the people are read when the first form is rendered."""
+    if owners is not None:
+        people = list(owners)
+        for form in forms_:
+            field = form.fields.get("owner")
+            if isinstance(field, forms.ModelChoiceField):
+                field.choices = [*_blank(field), *((user.pk, user.display_name) for user in people)]
+        return
+    lazy = members(project)
 
     def choices(blank: list[tuple[Any, str]]) -> Callable[[], list[tuple[Any, str]]]:
-        return lambda: [*blank, *((user.pk, user.display_name) for user in people)]
+        return lambda: [*blank, *((user.pk, user.display_name) for user in lazy)]
 
     for form in forms_:
         field = form.fields.get("owner")
-        if not isinstance(field, forms.ModelChoiceField):
-            continue
-        field.choices = choices(
-            [("", str(field.empty_label))] if field.empty_label is not None else []
-        )
+        if isinstance(field, forms.ModelChoiceField):
+            field.choices = choices(_blank(field))
+
+
+def _blank(field: forms.ModelChoiceField) -> list[tuple[Any, str]]:
+    return [("", str(field.empty_label))] if field.empty_label is not None else []

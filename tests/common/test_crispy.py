@@ -111,6 +111,30 @@ def test_a_form_whose_choices_come_from_the_database_is_rendered_every_time(
         crispy.crispy_kept(Pick())
 
 
+@pytest.mark.django_db
+def test_a_form_whose_people_were_read_into_a_list_is_kept_for_those_people(
+    django_assert_num_queries,
+):
+    class Pick(forms.Form):
+        person = forms.ModelChoiceField(queryset=User.objects.order_by("pk"), required=False)
+
+    def pick(people: list[tuple[int, str]]) -> Pick:
+        form = Pick()
+        form.fields["person"].choices = [("", "—"), *people]
+        return form
+
+    with django_assert_num_queries(0):
+        html = crispy.crispy_kept(pick([(7, "Ada Park")]))
+        assert crispy.crispy_kept(pick([(7, "Ada Park")])) is html
+    assert "Ada Park" in html
+    assert html == as_crispy_form(pick([(7, "Ada Park")]))
+    other = crispy.crispy_kept(pick([(7, "Ada Park"), (9, "Wei Lin")]))
+    assert "Wei Lin" in other
+    assert crispy.form_key(pick([(7, "Ada Park")]), "bootstrap5") != crispy.form_key(
+        pick([(7, "Ada Park"), (9, "Wei Lin")]), "bootstrap5"
+    )
+
+
 def test_a_form_offering_more_options_than_kept_forms_may_hold_is_rendered_every_time():
     many = [(number, f"{number} Task") for number in range(1, crispy.CHOICES_AT_MOST + 1)]
     few_enough = Sample(parents=many[:-1])
@@ -145,6 +169,7 @@ def _page(client, url: str) -> str:
         ("projects:plan", "pm"),
         ("projects:tasks", "pm"),
         ("projects:detail", "pm"),
+        ("risks:register", "pm"),
         ("feedback:account", "am"),
         ("portal:project", "rep"),
     ],
