@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from django.db.models import (
@@ -17,9 +17,11 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -47,12 +49,11 @@ NUMBER: DecimalField[Decimal, Decimal] = DecimalField(max_digits=30, decimal_pla
 ZERO = Value(Decimal(0), output_field=NUMBER)
 
 
-# The annotations of `annotate_earned_value`: the hours are those of the original work (the
-# tasks no budget change added); ev_change_count says whether to read the budget changes.
+# The annotations of `annotate_earned_value`: ev_hours holds the hours of the original work (the
+# tasks no budget change added: total, planned and earned); ev_change_count says whether to read
+# the budget changes.
 FIGURES = (
-    "ev_total_hours",
-    "ev_planned_hours",
-    "ev_earned_hours",
+    "ev_hours",
     "ev_labour",
     "ev_costs",
     "ev_change_count",
@@ -109,6 +110,63 @@ def _original_tasks() -> QuerySet[Task]:
     return _leaf_tasks().filter(budget_change__isnull=True)
 
 
+class HourSums(Field):
+    """The three sums of `_hour_sums` as decimals (zeros where there is no row): read from the
+    text they are written in, as a decimal column is read (SQLite's values are floats, taken to
+    15 significant digits and 10 places, as Django takes a decimal column's)."""
+
+    def from_db_value(
+        self, value: str | None, expression: Any, connection: Any
+    ) -> tuple[Decimal, ...]:
+        if value is None:
+            return (Decimal(0),) * 3
+        if connection.vendor == "sqlite":
+            context = Context(prec=15)
+            return tuple(
+                context.create_decimal(part).quantize(TEN_PLACES, context=Context(prec=30))
+                for part in value.split(" ")
+            )
+        return tuple(Decimal(part) for part in value.split(" "))
+
+
+TEN_PLACES = Decimal("1e-10")
+
+
+class _Joined(Func):
+    """Its expressions' values, NULL as 0, as one text separated by spaces: several sums a
+    subquery makes in one pass over its rows, where a subquery gives one value."""
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> Any:
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(f"CAST(COALESCE({sql}, 0) AS TEXT)")
+            params.extend(expression_params)
+        return "(" + " || ' ' || ".join(parts) + ")", params
+
+
+def _hour_sums(status_date: date) -> Subquery:
+    """The total, planned and earned hours (times 100) of the outer project's original work, in
+    one pass over its estimated leaf tasks (three subqueries read them three times)."""
+    summed = (
+        _original_tasks()
+        .order_by()
+        .values("project")
+        .annotate(
+            sums=_Joined(
+                Sum("estimate_hours"),
+                Sum(_planned_hours(status_date), filter=Q(due_date__isnull=False)),
+                Sum(_earned_hours()),
+                output_field=HourSums(),
+            )
+        )
+        .values("sums")
+    )
+    return Subquery(summed, output_field=HourSums())
+
+
 def _total(queryset: QuerySet, expression: Any, group: str = "project") -> Coalesce:
     summed = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
     return Coalesce(Subquery(summed, output_field=NUMBER), ZERO)
@@ -161,14 +219,7 @@ def annotate_earned_value(projects: QuerySet[Project], *, status_date: date) -> 
     return projects.annotate(
         # The day the sums were read for: another day's figures read them again.
         ev_status_date=Value(status_date, output_field=DateField()),
-        ev_total_hours=_total(_original_tasks(), "estimate_hours"),
-        ev_planned_hours=_total(
-            _original_tasks()
-            .filter(due_date__isnull=False)
-            .annotate(planned=_planned_hours(status_date)),
-            "planned",
-        ),
-        ev_earned_hours=_total(_original_tasks(), _earned_hours()),
+        ev_hours=_hour_sums(status_date),
         ev_labour=_total(approved, "cost"),
         ev_costs=_total(
             CostEntry.objects.filter(project=OuterRef("pk"), date__lte=status_date), "amount"
@@ -393,14 +444,15 @@ def earned_value_of(project: Project, *, status_date: date) -> EarnedValue:
     budget changes not read by `load_budget_changes` (then one, for it alone: callers with many
     projects read them all at once first)."""
     values = {name: getattr(project, name) for name in FIGURES}
+    total_hours, planned_hours, earned_hours = values["ev_hours"]
     load_budget_changes([project], status_date=status_date)
     return earned_value_from_sums(
         status_date=status_date,
         currency=project.currency,
         budget=project.budget,
-        total_hours=values["ev_total_hours"],
-        planned_hours=values["ev_planned_hours"],
-        earned_hours=values["ev_earned_hours"],
+        total_hours=total_hours,
+        planned_hours=planned_hours,
+        earned_hours=earned_hours,
         actual_cost=values["ev_labour"] + values["ev_costs"],
         changes=getattr(project, CHANGE_PARTS, ()),
     )
