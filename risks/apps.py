@@ -23,6 +23,11 @@ class RisksConfig(AppConfig):
 
         register_portfolio_columns(portfolio_columns)
 
+        from projects.portfolio_table import register_risk_level_label
+        from risks.templatetags.risk_panels import level_label
+
+        register_risk_level_label(level_label)
+
         # Closed projects are read-only (projects.closure). Reminder rows (one per person and
         # day) are not project rows.
         from projects.closure import register_closed_guard
