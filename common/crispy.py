@@ -9,12 +9,16 @@ templates were a fifth to a half of those pages. `crispy_kept(form)` renders `fo
 - per field, in order: its class, label, help text, whether it is required or disabled, its
   widget's class and attributes, its initial value and its choices.
 
-A bound form (its values and errors are the person's), a formset, a field whose choices are read
-from the database when they are iterated (a `ModelChoiceField` left to its queryset: reading them
-for a key would cost the query the rendering makes; one given its choices as a list, read once by
-the view, is kept like any other), a field of more than `CHOICES_AT_MOST` options (a project's ten
-thousand tasks as a parent: each such form would keep its whole list twice, in its key and its
-HTML) or a value that cannot be part of a key is rendered as it is, every time. The kept HTML is
+`crispy_field_kept(bound_field)` does the same for one field (`{{ field|as_crispy_field }}`), under
+its form's part of that key and its own.
+
+A bound form (its values and errors are the person's), a form with a crispy helper, a formset, a
+field whose choices are read from the database when they are iterated (a `ModelChoiceField` left
+to its queryset: reading them for a key would cost the query the rendering makes; one given its
+choices as a list, read once by the view, is kept like any other), a field of more than
+`CHOICES_AT_MOST` options (a project's ten thousand tasks as a parent: each such form would keep
+its whole list twice, in its key and its HTML) or a value that cannot be part of a key is
+rendered as it is, every time. The kept HTML is
 per process, the most recent `KEPT` of them: a few megabytes at most.
 """
 
@@ -23,10 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.forms.formsets import BaseFormSet
@@ -100,25 +105,49 @@ def _few(choices: Any) -> list[Any]:
     return listed
 
 
+def _form_part(form: forms.BaseForm, template_pack: str) -> tuple[Any, ...]:
+    """What every field's HTML takes from its form (its ids, names and classes)."""
+    if getattr(form, "helper", None) is not None:
+        raise _NoKey  # a crispy helper lays the form out: its attributes are not keyed here
+    return (
+        type(form).__module__,
+        type(form).__qualname__,
+        template_pack,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        form.prefix,
+        form.auto_id,
+        form.label_suffix,
+        form.use_required_attribute,
+        type(form.renderer).__qualname__ if form.renderer is not None else None,
+        getattr(form, "error_css_class", None),
+        getattr(form, "required_css_class", None),
+    )
+
+
 def form_key(form: forms.BaseForm, template_pack: str) -> tuple[Any, ...] | None:
     """What `form`'s HTML is made of, or None if it is not to be kept."""
     if not isinstance(form, forms.BaseForm) or isinstance(form, BaseFormSet) or form.is_bound:
         return None
     try:
         return (
-            type(form).__module__,
-            type(form).__qualname__,
-            template_pack,
-            get_language(),
-            timezone.get_current_timezone_name(),
-            form.prefix,
-            form.auto_id,
-            form.label_suffix,
-            form.use_required_attribute,
-            type(form.renderer).__qualname__ if form.renderer is not None else None,
-            getattr(form, "error_css_class", None),
-            getattr(form, "required_css_class", None),
+            *_form_part(form, template_pack),
             tuple(_field_key(form, name, field) for name, field in form.fields.items()),
+        )
+    except _NoKey:
+        return None
+
+
+def field_key(bound: Any, template_pack: str) -> tuple[Any, ...] | None:
+    """What the HTML of one field of an unbound form is made of, or None if it is not to be
+    kept."""
+    if not isinstance(bound, forms.BoundField) or bound.form.is_bound:
+        return None
+    try:
+        return (
+            "field",
+            *_form_part(bound.form, template_pack),
+            _field_key(bound.form, bound.name, bound.field),
         )
     except _NoKey:
         return None
@@ -129,12 +158,24 @@ def crispy_kept(form: Any, template_pack: str = TEMPLATE_PACK) -> SafeString:
     key = form_key(form, template_pack)
     if key is None:
         return as_crispy_form(form, template_pack)
+    return _kept_or(key, lambda: as_crispy_form(form, template_pack))
+
+
+def crispy_field_kept(bound: Any, template_pack: str = TEMPLATE_PACK) -> SafeString:
+    """`{{ field|as_crispy_field }}`, kept for the next request that shows the same field."""
+    key = field_key(bound, template_pack)
+    if key is None:
+        return SafeString(as_crispy_field(bound, template_pack))
+    return _kept_or(key, lambda: SafeString(as_crispy_field(bound, template_pack)))
+
+
+def _kept_or(key: tuple[Any, ...], render: Callable[[], SafeString]) -> SafeString:
     with _lock:
         html = _kept.get(key)
         if html is not None:
             _kept.move_to_end(key)
             return html
-    html = as_crispy_form(form, template_pack)
+    html = render()
     with _lock:
         _kept[key] = html
         while len(_kept) > KEPT:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
 from django.urls import reverse
 from django.utils import translation
@@ -147,6 +147,32 @@ def test_a_form_offering_more_options_than_kept_forms_may_hold_is_rendered_every
     assert len(crispy._kept) == 0
 
 
+def test_a_kept_field_is_the_html_crispy_writes_and_changes_with_what_it_shows():
+    form = Sample(parents=[(1, "1 Design")], prefix="m7")
+    first = crispy.crispy_field_kept(form["parent"])
+    assert first == as_crispy_field(Sample(parents=[(1, "1 Design")], prefix="m7")["parent"])
+    assert 'name="m7-parent"' in first
+    assert (
+        crispy.crispy_field_kept(Sample(parents=[(1, "1 Design")], prefix="m7")["parent"]) is first
+    )
+    other = crispy.crispy_field_kept(Sample(parents=[(2, "2 Build")], prefix="m7")["parent"])
+    assert "2 Build" in other
+    assert "1 Design" not in other
+    assert crispy.crispy_field_kept(form["name"]) != first
+    assert 'name="m8-parent"' in crispy.crispy_field_kept(
+        Sample(parents=[(1, "1 Design")], prefix="m8")["parent"]
+    )
+
+
+def test_a_field_of_a_bound_form_shows_its_own_value_and_error_and_is_not_kept():
+    bound = Sample({"name": "", "kind": "a", "due": "not a day"})
+    html = crispy.crispy_field_kept(bound["due"])
+    assert crispy.field_key(bound["due"], "bootstrap5") is None
+    assert "not a day" in html
+    assert "is-invalid" in html
+    assert crispy.crispy_field_kept(Sample()["due"]) != html
+
+
 def test_at_most_the_most_recent_forms_are_kept(monkeypatch):
     monkeypatch.setattr(crispy, "KEPT", 3)
     for number in range(5):
@@ -170,6 +196,7 @@ def _page(client, url: str) -> str:
         ("projects:tasks", "pm"),
         ("projects:detail", "pm"),
         ("risks:register", "pm"),
+        ("projects:costs", "pm"),
         ("feedback:account", "am"),
         ("portal:project", "rep"),
     ],
@@ -189,5 +216,9 @@ def test_the_pages_are_the_same_with_their_forms_kept(cast, monkeypatch, url_nam
         )
         monkeypatch.setattr("common.templatetags.crispy_kept._crispy_kept", crispy.crispy_kept)
         monkeypatch.setattr("projects.views.plan.crispy_kept", crispy.crispy_kept)
+        monkeypatch.setattr(
+            "common.templatetags.crispy_kept._crispy_field_kept",
+            lambda field, pack="bootstrap5": as_crispy_field(field, pack),
+        )
         rendered = _page(client, url)
     assert kept_first == kept_again == rendered
