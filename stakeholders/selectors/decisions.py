@@ -25,18 +25,19 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import AcceptanceRound, Baseline, Phase, PhaseGate, Visibility
+from common.compiled import CompiledValues
+from projects.models import AcceptanceRound, Baseline, Phase, PhaseGate, Project, Visibility
 from stakeholders.models import ChangeRequest, Confirmation, MeetingDecision, Requirement, Side
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from accounts.models import User
-    from projects.models import Project
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,12 @@ def _part(queryset: QuerySet[Any], part: int, **columns: Any) -> QuerySet[Any]:
         "log_part": Value(part, output_field=IntegerField()),
         "log_seq": Window(RowNumber(), order_by=order),
         **{name: columns.get(name, blanks.get(name)) for name in _COLUMNS[2:]},
+    }
+    # A constant is a parameter, typed: the compiled UNION is a prepared statement, where
+    # PostgreSQL would otherwise infer each parameter's type from the other parts' columns.
+    values = {
+        name: Cast(value, value.output_field) if isinstance(value, Value) else value
+        for name, value in values.items()
     }
     rows: QuerySet[Any] = queryset.order_by().annotate(**values).values_list(*_COLUMNS)
     return rows
@@ -366,11 +373,28 @@ _PARTS: tuple[
 )
 
 
+def _built_in_union(key: tuple[Any, ...], ids: list[int]) -> QuerySet[Any]:
+    """The UNION of the built-in parts for the project whose id is `ids[0]` (key: whether the
+    reader sees client items only, the time zone and the language)."""
+    client_only = key[0]
+    project = Project(pk=ids[0])
+    first, *others = (rows(project, client_only) for rows, _decision in _PARTS)
+    return first.union(*others, all=True)
+
+
+# Turning the six parts into SQL cost more than running them: the UNION is compiled once per
+# process, key and database (common.compiled), and read with the project's id.
+_built_in_read = CompiledValues(_built_in_union)
+
+
 def built_in_decisions(project: Project, client_only: bool) -> list[Decision]:
     """The decisions of the built-in parts, in one query (a UNION of one SELECT each), part by
     part, each part's in its model's order."""
-    first, *others = (rows(project, client_only) for rows, _decision in _PARTS)
-    found = sorted(first.union(*others, all=True), key=lambda values: (values[0], values[1]))
+    key = (client_only, timezone.get_current_timezone_name(), translation.get_language())
+    found = sorted(
+        (tuple(row[name] for name in _COLUMNS) for row in _built_in_read.rows([project.pk], key)),
+        key=lambda values: (values[0], values[1]),
+    )
     return [_PARTS[values[0]][1](project, _Row(*values[1:])) for values in found]
 
 
