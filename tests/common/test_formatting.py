@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency, format_decimal
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 
@@ -22,6 +23,28 @@ def render(source: str, **context) -> str:
 
 
 # --- Money and numbers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", [EN, ZH])
+def test_amounts_and_numbers_kept_per_text_are_written_as_babel_writes_them(language):
+    """The texts are kept per value's text: a decimal with another exponent, a float or an
+    integer of the same value are each written as Babel writes them."""
+    locale = formatting.babel_locale(language)
+    values = [Decimal("1.5"), Decimal("1.50"), Decimal("1E+3"), 1.5, 3, "2.25", Decimal("-0.005")]
+    for value in values * 2:  # the second time from what was kept
+        assert formatting.money(value, "eur", language=language) == format_currency(
+            Decimal(str(value)), "EUR", locale=locale
+        )
+        assert formatting.number(value, language=language) == format_decimal(
+            Decimal(str(value)), locale=locale
+        )
+    assert formatting.number(Decimal("1.5"), 2, language=language) == format_decimal(
+        Decimal("1.5"), format="#,##0.00", locale=locale
+    )
+    with translation.override(language):
+        assert formatting.money(Decimal("1234.5"), "USD") == formatting.money(
+            Decimal("1234.5"), "USD", language=language
+        )
 
 
 @pytest.mark.parametrize(
