@@ -1,0 +1,42 @@
+"""{% load cost_rows %}{% ev_series_rows series project.currency %}: the rows of the earned-value
+series table (projects/costs.html), written in Python: a long project's weekly points, five
+cells each, were a large part of the time and cost page in the template engine. They are the
+markup of the loop they replace, value for value (tests/projects/test_cost_rows.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from common import formatting
+from common.templatetags.formatting import money, number
+
+register = template.Library()
+
+
+def _day(value: Any) -> str:
+    """`{{ value|date:"SHORT_DATE_FORMAT" }}`."""
+    if type(value) is dt.date:
+        return str(conditional_escape(formatting.day_text(value, "SHORT_DATE_FORMAT")))
+    return str(conditional_escape(date_filter(value, "SHORT_DATE_FORMAT")))
+
+
+@register.simple_tag
+def ev_series_rows(series: Iterable[Any], currency: str | None) -> SafeString:
+    """A row per point: its date, PV, EV and AC in the project's currency, the approved hours
+    of the 7 days up to it."""
+    parts = [
+        f"<tr><td>{_day(point.date)}</td>"
+        f'<td class="text-end">{conditional_escape(money(point.pv, currency))}</td>'
+        f'<td class="text-end">{conditional_escape(money(point.ev, currency))}</td>'
+        f'<td class="text-end">{conditional_escape(money(point.ac, currency))}</td>'
+        f'<td class="text-end">{conditional_escape(number(point.approved_hours))}</td></tr>'
+        for point in series
+    ]
+    return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
