@@ -16,12 +16,12 @@ from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from common import formatting
+from common.markup import escaped
 from common.templatetags.formatting import number, percent
 
 # The name of a risk level in the reader's language ("critical" → "Critical"): the risks app
@@ -44,14 +44,14 @@ def _v(value: Any) -> str:
     separator is off, USE_THOUSAND_SEPARATOR)."""
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
-    return str(conditional_escape(localize(value)))
+    return escaped(localize(value))
 
 
 def _day(value: Any) -> str:
     """`{{ value|date:"SHORT_DATE_FORMAT" }}`."""
     if type(value) is dt.date:
-        return str(conditional_escape(formatting.day_text(value, "SHORT_DATE_FORMAT")))
-    return str(conditional_escape(date_filter(value, "SHORT_DATE_FORMAT")))
+        return escaped(formatting.day_text(value, "SHORT_DATE_FORMAT"))
+    return escaped(date_filter(value, "SHORT_DATE_FORMAT"))
 
 
 class _Words:
@@ -109,7 +109,7 @@ def progress(value: Any, words: _Words | None = None) -> str:
         return (
             f'<span class="text-body-secondary small">{_v(words("No deliverables yet"))}</span>\n'
         )
-    share = str(conditional_escape(percent(value)))
+    share = escaped(percent(value))
     title = words("%(share)s accepted") % {"share": share}
     return (
         f'<div class="progress" role="progressbar" '
@@ -131,7 +131,7 @@ def index_cell(value: Decimal | None, testid: str) -> str:
         if value < 0.9
         else "text-end"
     )
-    return f'<td class="{css}" data-testid="{testid}">{conditional_escape(number(value, 2))}</td>\n'
+    return f'<td class="{css}" data-testid="{testid}">{escaped(number(value, 2))}</td>\n'
 
 
 def _top_risk(project: Any, risk_url: str, words: _Words) -> str:
@@ -151,9 +151,9 @@ def _top_risk(project: Any, risk_url: str, words: _Words) -> str:
             str(_OTHER_ID), str(project.top_risk_id)
         )
         top = (
-            f'<a href="{conditional_escape(url)}">RISK-{_v(project.top_risk_number)}</a> '
-            f"{conditional_escape(Truncator(project.top_risk_title).chars(40))} "
-            f'<span class="badge {badge}">{conditional_escape(label)}</span>'
+            f'<a href="{escaped(url)}">RISK-{_v(project.top_risk_number)}</a> '
+            f"{escaped(Truncator(project.top_risk_title).chars(40))} "
+            f'<span class="badge {badge}">{escaped(label)}</span>'
         )
     counts = words.plural("%(counter)s open", "%(counter)s open", project.open_risk_count) % {
         "counter": _v(project.open_risk_count)
@@ -173,7 +173,7 @@ def portfolio_rows(projects: Iterable[Any]) -> SafeString:
     words = _Words()
     parts: list[str] = []
     for project in projects:
-        detail = conditional_escape(detail_url.replace(str(_ID), str(project.pk)))
+        detail = escaped(detail_url.replace(str(_ID), str(project.pk)))
         if project.next_milestone_name:
             milestone = (
                 f"{_v(project.next_milestone_name)}<div class="

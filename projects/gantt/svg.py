@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from common.markup import escaped
 
 if TYPE_CHECKING:
     from projects.gantt.layout import Gantt
@@ -29,7 +30,7 @@ def _n(value: Any) -> str:
 
 def _t(value: Any) -> str:
     """A text as `{{ value }}` writes it: escaped."""
-    return str(conditional_escape(value))
+    return escaped(value)
 
 
 def table_rows(gantt: Gantt) -> SafeString:

@@ -11,10 +11,10 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from common import formatting
+from common.markup import escaped
 from common.templatetags.formatting import money, number
 
 register = template.Library()
@@ -23,8 +23,8 @@ register = template.Library()
 def _day(value: Any) -> str:
     """`{{ value|date:"SHORT_DATE_FORMAT" }}`."""
     if type(value) is dt.date:
-        return str(conditional_escape(formatting.day_text(value, "SHORT_DATE_FORMAT")))
-    return str(conditional_escape(date_filter(value, "SHORT_DATE_FORMAT")))
+        return escaped(formatting.day_text(value, "SHORT_DATE_FORMAT"))
+    return escaped(date_filter(value, "SHORT_DATE_FORMAT"))
 
 
 @register.simple_tag
@@ -33,10 +33,10 @@ def ev_series_rows(series: Iterable[Any], currency: str | None) -> SafeString:
     of the 7 days up to it."""
     parts = [
         f"<tr><td>{_day(point.date)}</td>"
-        f'<td class="text-end">{conditional_escape(money(point.pv, currency))}</td>'
-        f'<td class="text-end">{conditional_escape(money(point.ev, currency))}</td>'
-        f'<td class="text-end">{conditional_escape(money(point.ac, currency))}</td>'
-        f'<td class="text-end">{conditional_escape(number(point.approved_hours))}</td></tr>'
+        f'<td class="text-end">{escaped(money(point.pv, currency))}</td>'
+        f'<td class="text-end">{escaped(money(point.ev, currency))}</td>'
+        f'<td class="text-end">{escaped(money(point.ac, currency))}</td>'
+        f'<td class="text-end">{escaped(number(point.approved_hours))}</td></tr>'
         for point in series
     ]
     return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
