@@ -585,6 +585,29 @@ class DashboardChoices:
 
 
 def dashboard_choices_for(*, user: User) -> DashboardChoices:
+    """The dashboard's filter choices: from the cache, under the figures' version (the clients
+    and PMs of the user's projects change with a membership, a project's client, a client's or
+    a person's name, each of which replaces it), or in one query."""
+    version = cache_version(FIGURES_VERSION_KEY)
+    if version is None:  # the cache does not answer
+        return _choices_read(user=user)
+    key = ":".join(
+        (
+            "satisfaction-choices",
+            version,
+            str(user.pk),
+            "all" if user.is_staff_admin else "member",
+            "active" if user.is_active else "inactive",
+        )
+    )
+    choices = cache.get(key)
+    if not isinstance(choices, DashboardChoices):
+        choices = _choices_read(user=user)
+        cache.set(key, choices, FIGURES_CACHE_SECONDS)
+    return choices
+
+
+def _choices_read(*, user: User) -> DashboardChoices:
     """The dashboard's filter choices, in one query (a union of the two)."""
     projects = satisfaction_projects_for(user=user)
     clients = (

@@ -1,6 +1,7 @@
-"""The dashboard's figures come from the cache until something they are made of is written
-(feedback.selectors.satisfaction, feedback.receivers): per person, filters, time zone and
-language, under a version every such write replaces, at once and again after the commit."""
+"""The dashboard's figures and its filter choices come from the cache until something they are
+made of is written (feedback.selectors.satisfaction, feedback.receivers): per person, filters,
+time zone and language, under a version every such write replaces, at once and again after the
+commit."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from feedback.models import SurveyInvitation
 from feedback.selectors.satisfaction import (
     FIGURES_VERSION_KEY,
     DashboardFilters,
+    dashboard_choices_for,
     satisfaction_figures,
 )
 from projects.models import Role
@@ -131,3 +133,49 @@ def test_without_a_cache_the_figures_are_read_each_time(
         assert satisfaction_figures(user=am, filters=_filters()).totals["responses"] == 2
     with django_assert_num_queries(1):
         satisfaction_figures(user=am, filters=_filters())
+
+
+def test_the_filter_choices_are_read_once_then_from_the_cache(
+    surveyed, am, pm, project, django_assert_num_queries
+):
+    first = dashboard_choices_for(user=am)
+    assert first.clients == [(project.client_id, project.client.name)]
+    assert first.pms == [(pm.pk, pm.display_name)]
+    with django_assert_num_queries(0):
+        assert dashboard_choices_for(user=am) == first
+
+
+def test_a_new_pm_a_new_client_and_renames_reach_the_filter_choices_at_once(
+    surveyed, am, pm, project, teammate
+):
+    dashboard_choices_for(user=am)
+
+    other_client = Organization.objects.create(name="Aardvark Holdings", kind="client")
+    other = ProjectFactory(client=other_client, code="aardvark", name="Aardvark work")
+    add_member(other, am, Role.AM)
+    add_member(other, teammate, Role.PM)
+    pm.display_name = "Zoe Renamed"
+    pm.save(update_fields=["display_name"])
+    project.client.name = "Renamed client"
+    project.client.save(update_fields=["name"])
+
+    choices = dashboard_choices_for(user=am)
+    assert choices.clients == [
+        (other_client.pk, "Aardvark Holdings"),
+        (project.client_id, "Renamed client"),
+    ]
+    assert sorted(name for _pk, name in choices.pms) == sorted(
+        [teammate.display_name, "Zoe Renamed"]
+    )
+    # Another person's choices are their own.
+    assert dashboard_choices_for(user=pm).clients == [(project.client_id, "Renamed client")]
+
+
+def test_without_a_cache_the_filter_choices_are_read_each_time(
+    surveyed, am, settings, django_assert_num_queries
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with django_assert_num_queries(1):
+        dashboard_choices_for(user=am)
+    with django_assert_num_queries(1):
+        dashboard_choices_for(user=am)
