@@ -11,6 +11,11 @@ would cost more than a retry (recording that an e-mail went out).
 
 PostgreSQL is unaffected: the options only apply to SQLite, and it never reports a locked
 database.
+
+SQLite has no `percentile_cont`: each SQLite connection gets `RAPPORT_MEDIAN(x)`, the median of
+its non-null values as PostgreSQL's `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)` gives it (the
+mean of the middle two of an even number), so that a median is part of its query there too
+(`add_sqlite_functions`, connected to `connection_created` by common.apps).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import OperationalError, connection
 
@@ -43,6 +48,35 @@ def sqlite_options(*, busy_timeout_seconds: int) -> dict[str, object]:
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+
+
+SQLITE_MEDIAN = "RAPPORT_MEDIAN"
+
+
+class _Median:
+    """The SQLite aggregate behind SQLITE_MEDIAN."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        if not self.values:
+            return None
+        values = sorted(self.values)
+        middle = len(values) // 2
+        if len(values) % 2:
+            return values[middle]
+        return (values[middle - 1] + values[middle]) / 2
+
+
+def add_sqlite_functions(sender: object, connection: Any, **kwargs: object) -> None:
+    """`connection_created` receiver: a new SQLite connection gets SQLITE_MEDIAN."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate(SQLITE_MEDIAN, 1, _Median)
 
 
 def is_database_locked(error: BaseException) -> bool:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -134,23 +133,14 @@ def complaint_dashboard_figures(
         F("resolved_at") - F("raised_at"), output_field=DurationField()
     )
     counts = {f"n_{value}": Count("pk", filter=Q(status=value)) for value in TicketStatus.values}
-    medians: dict[str, Any] = {}
-    if connection.vendor == "postgresql":
-        medians = {"median_first": Median(to_first), "median_resolution": Median(to_resolution)}
     figures = complaints.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         breaching=Count("pk", filter=breaching_condition(now) & Q(status__in=OPEN_STATUSES)),
-        **medians,
+        median_first=Median(to_first),
+        median_resolution=Median(to_resolution),
         **counts,
     )
-    if not medians:  # the embedded SQLite default has no percentile_cont
-        figures["median_first"] = _python_median(
-            complaints.filter(first_responded_at__isnull=False), to_first
-        )
-        figures["median_resolution"] = _python_median(
-            complaints.filter(resolved_at__isnull=False), to_resolution
-        )
     # The open complaints, most urgent first, and the breaching ones (a subset, in the same order)
     # in one query: each row's rank among the open ones and among those breaching like it; a
     # breaching row is kept by its rank among the breaching (never above its rank among all).
@@ -188,17 +178,6 @@ def complaint_dashboard_figures(
         open_complaints=open_complaints,
         breaching_complaints=breaching,
     )
-
-
-def _python_median(complaints: QuerySet[FeedbackTicket], expression: Any) -> timedelta | None:
-    """The median on databases without percentile_cont (SQLite, the embedded demo only)."""
-    values = sorted(v for v in complaints.annotate(_d=expression).values_list("_d", flat=True))
-    if not values:
-        return None
-    middle = len(values) // 2
-    if len(values) % 2:
-        return cast(timedelta, values[middle])
-    return cast(timedelta, (values[middle - 1] + values[middle]) / 2)
 
 
 def _as_timedelta(value: Any) -> timedelta | None:
