@@ -18,8 +18,8 @@ to its queryset: reading them for a key would cost the query the rendering makes
 choices as a list, read once by the view, is kept like any other), a field of more than
 `CHOICES_AT_MOST` options (a project's ten thousand tasks as a parent: each such form would keep
 its whole list twice, in its key and its HTML) or a value that cannot be part of a key is
-rendered as it is, every time. The kept HTML is
-per process, the most recent `KEPT` of them: a few megabytes at most.
+rendered as it is, every time. The kept HTML is per process, the most recent `KEPT` of them: a
+few megabytes at most.
 """
 
 from __future__ import annotations

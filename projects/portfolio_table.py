@@ -7,22 +7,19 @@ progress bar, the SPI and CPI cells) as their templates write it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
-from common import formatting
 from common.markup import escaped
-from common.templatetags.formatting import number, percent
+from common.templatetags.formatting import day, number, percent
 
 # The name of a risk level in the reader's language ("critical" → "Critical"): the risks app
 # registers it (register_risk_level_label), as it registers the top risk's columns.
@@ -48,10 +45,8 @@ def _v(value: Any) -> str:
 
 
 def _day(value: Any) -> str:
-    """`{{ value|date:"SHORT_DATE_FORMAT" }}`."""
-    if type(value) is dt.date:
-        return escaped(formatting.day_text(value, "SHORT_DATE_FORMAT"))
-    return escaped(date_filter(value, "SHORT_DATE_FORMAT"))
+    """`{{ value|date:"SHORT_DATE_FORMAT" }}` (the `|day` filter), escaped."""
+    return escaped(day(value))
 
 
 class _Words:

@@ -5,26 +5,21 @@ markup of the loop they replace, value for value (tests/projects/test_cost_rows.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import SafeString, mark_safe
 
-from common import formatting
 from common.markup import escaped
-from common.templatetags.formatting import money, number
+from common.templatetags.formatting import day, money, number
 
 register = template.Library()
 
 
 def _day(value: Any) -> str:
-    """`{{ value|date:"SHORT_DATE_FORMAT" }}`."""
-    if type(value) is dt.date:
-        return escaped(formatting.day_text(value, "SHORT_DATE_FORMAT"))
-    return escaped(date_filter(value, "SHORT_DATE_FORMAT"))
+    """`{{ value|date:"SHORT_DATE_FORMAT" }}` (the `|day` filter), escaped."""
+    return escaped(day(value))
 
 
 @register.simple_tag
