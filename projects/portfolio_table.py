@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext, ngettext_lazy
 
 from common.markup import escaped
 from common.templatetags.formatting import day, number, percent
@@ -47,6 +47,18 @@ def _v(value: Any) -> str:
 def _day(value: Any) -> str:
     """`{{ value|date:"SHORT_DATE_FORMAT" }}` (the `|day` filter), escaped."""
     return escaped(day(value))
+
+
+# What _Words looks up, named here for makemessages: it extracts gettext's own calls only.
+_MESSAGES = (
+    gettext_noop("set by the project manager: %(reason)s"),
+    gettext_noop("set by the project manager"),
+    gettext_noop("No deliverables yet"),
+    gettext_noop("%(share)s accepted"),
+    gettext_noop("Accepted deliverables"),
+    ngettext_lazy("%(counter)s open", "%(counter)s open"),
+    ngettext_lazy("%(counter)s critical", "%(counter)s critical"),
+)
 
 
 class _Words:
