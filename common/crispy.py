@@ -7,7 +7,8 @@ templates were a fifth to a half of those pages. `crispy_kept(form)` renders `fo
 
 - the form's class, prefix, ids and label suffix, the language and the time zone;
 - per field, in order: its class, label, help text, whether it is required or disabled, its
-  widget's class and attributes, its initial value and its choices.
+  widget's class and attributes, its initial value (and the value its widget shows for it) and
+  its choices.
 
 `crispy_field_kept(bound_field)` does the same for one field (`{{ field|as_crispy_field }}`), under
 its form's part of that key and its own.
@@ -79,6 +80,7 @@ def _field_key(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[Any
     widget_state = {
         key: value for key, value in vars(widget).items() if key not in ("choices", "_choices")
     }
+    initial = form.get_initial_for_field(field, name)
     return (
         name,
         type(field).__qualname__,
@@ -91,7 +93,8 @@ def _field_key(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[Any
         field.disabled,
         field.show_hidden_initial,
         field.localize,
-        _frozen(form.get_initial_for_field(field, name)),
+        _frozen(initial),
+        _frozen(field.prepare_value(initial)),  # what the widget shows of it
         None if choices is None else _frozen(_few(choices)),
     )
 

@@ -145,6 +145,9 @@ def _display(field: forms.Field, value: Any) -> str:
     """A value as the person reads it, the same for the form's and the record's."""
     if value is None or value == "":
         return "—"
+    display = getattr(field, "display", None)
+    if callable(display):
+        return str(display(value))  # a field that knows how its values read (a task's number)
     if isinstance(value, Iterable) and not isinstance(value, str):
         return ", ".join(sorted(_display(field, item) for item in value)) or "—"
     if isinstance(value, models.Model):

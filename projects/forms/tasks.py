@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.revisions import RevisionFormMixin
@@ -12,6 +14,96 @@ from common.text import LONG_TEXT_MAX_LENGTH
 from common.widgets import ChoiceList, DateInput, LongSelect
 from projects.models import Task, TaskDependency, Visibility
 from projects.services.tasks import LAG_LIMIT
+
+# A project of more tasks than this offers no list of them to pick a parent or a predecessor
+# from: the task is given by its WBS number or its name (TaskNumberField).
+LISTED_TASKS_AT_MOST = 200
+
+
+class NumberedTask(Protocol):
+    """A task as the forms offer it: its id, WBS number and name (a TaskOutlineRow)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def wbs(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class TaskNumberField(forms.Field):
+    """A task of the project given by its WBS number, as the task list shows it ("2.3.1"), or
+    by its name, where a project has more tasks than a list of options serves
+    (LISTED_TASKS_AT_MOST): ten thousand options are neither read nor scrolled, and they were
+    most of a 700 KB page. The cleaned value is the task's id, as the list's is; what the person
+    typed is shown again as they typed it when the form comes back with an error."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, tasks: Sequence[NumberedTask], **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            _("Its WBS number as the task list shows it (2.3, say), or its name."),
+        )
+        super().__init__(**kwargs)
+        self.tasks = tasks
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def number_of(self, pk: int) -> str:
+        return next((task.wbs for task in self.tasks if task.pk == pk), str(pk))
+
+    def prepare_value(self, value: Any) -> Any:
+        return self.number_of(value) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            if any(task.pk == value for task in self.tasks):
+                return value
+            value = str(value)
+        text = " ".join(str(value).split())
+        number = text.rstrip(".")
+        by_number = [task.pk for task in self.tasks if task.wbs == number]
+        if by_number:
+            return by_number[0]
+        folded = text.casefold()
+        by_name = [
+            task.pk for task in self.tasks if " ".join(task.name.split()).casefold() == folded
+        ]
+        if len(by_name) == 1:
+            return by_name[0]
+        if by_name:
+            raise ValidationError(
+                _("%(count)d tasks are called “%(name)s”: give its WBS number."),
+                code="ambiguous",
+                params={"count": len(by_name), "name": text},
+            )
+        raise ValidationError(
+            _("No task of this project has the WBS number or the name “%(text)s”."),
+            code="unknown",
+            params={"text": text},
+        )
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != self.to_python(initial)
+        except ValidationError:
+            return True
+
+    def display(self, value: Any) -> str:
+        """The task as a person reads it (common.revisions shows a conflict with it)."""
+        return next((f"{task.wbs} {task.name}" for task in self.tasks if task.pk == value), "—")
+
+
+def task_field(field: forms.TypedChoiceField, tasks: Sequence[NumberedTask]) -> forms.Field:
+    """`field` offering `tasks` as a list, or a TaskNumberField with its label when there are
+    more than a list serves."""
+    if len(tasks) > LISTED_TASKS_AT_MOST:
+        return TaskNumberField(tasks=tasks, label=field.label, required=field.required)
+    empty = [("", "—")] if not field.required else []
+    field.choices = ChoiceList([*empty, *((task.pk, f"{task.wbs} {task.name}") for task in tasks)])
+    return field
 
 
 class TaskForm(forms.Form):
@@ -88,7 +180,7 @@ class TaskForm(forms.Form):
         *args: object,
         team: list[tuple[int, str]],
         milestones: list[tuple[int, str]],
-        parents: list[tuple[int, str]],
+        parents: Sequence[NumberedTask],
         budget_changes: list[tuple[int, str]] | None = None,
         is_summary: bool = False,
         client_people: list[tuple[int, str]] | None = None,
@@ -102,7 +194,9 @@ class TaskForm(forms.Form):
             assignees += team
         cast("forms.ChoiceField", self.fields["assignee"]).choices = assignees
         cast("forms.ChoiceField", self.fields["milestone"]).choices = [("", "—"), *milestones]
-        cast("forms.ChoiceField", self.fields["parent"]).choices = ChoiceList([("", "—"), *parents])
+        self.fields["parent"] = task_field(
+            cast("forms.TypedChoiceField", self.fields["parent"]), parents
+        )
         cast("forms.ChoiceField", self.fields["budget_change"]).choices = [
             ("", "—"),
             *(budget_changes or []),
@@ -213,6 +307,8 @@ class DependencyForm(forms.Form):
         help_text=_("Working days added after the link; negative for a lead."),
     )
 
-    def __init__(self, *args: object, tasks: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, tasks: Sequence[NumberedTask], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        cast("forms.ChoiceField", self.fields["predecessor"]).choices = ChoiceList(list(tasks))
+        self.fields["predecessor"] = task_field(
+            cast("forms.TypedChoiceField", self.fields["predecessor"]), tasks
+        )

@@ -16,6 +16,7 @@ from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
+    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -167,8 +168,7 @@ class TaskOutlineRow(NamedTuple):
     parent_id: int | None
     name: str
     status: str
-    start_date: date | None
-    due_date: date | None
+    dated: bool  # it has a start and a due date (a parent rolls its dates up from such tasks)
     wbs: str
 
     @property
@@ -183,9 +183,13 @@ def task_outline_for(
     is read without building ten thousand model objects (each with its project, milestone and
     assignee). task_rows_in reads the full tasks of the rows a page shows."""
     rows = list(
-        task_list_for(user=user, project=project, filters=filters).values_list(
-            "pk", "parent_id", "name", "status", "start_date", "due_date"
+        task_list_for(user=user, project=project, filters=filters)
+        .annotate(
+            dated=ExpressionWrapper(
+                Q(start_date__isnull=False, due_date__isnull=False), output_field=BooleanField()
+            )
         )
+        .values_list("pk", "parent_id", "name", "status", "dated")
     )
     if not any((filters or {}).values()) and can_view_internal_items(user, project):
         numbers = outline_numbers((row[0], row[1]) for row in rows)

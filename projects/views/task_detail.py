@@ -27,7 +27,6 @@ from projects.selectors.tasks import (
     TaskOutlineRow,
     task_dependencies_for,
     task_get_for,
-    task_list_for,
     task_outline_for,
     task_rows_in,
 )
@@ -77,7 +76,7 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
                 Q(successor_id=task.pk) | Q(predecessor_id=task.pk)
             )
         )
-        others = [(row.pk, f"{row.wbs} {row.name}") for row in rows if row.pk != task.pk]
+        others = [row for row in rows if row.pk != task.pk]
         context.update(
             task=task,
             may_edit=may_edit,
@@ -184,11 +183,9 @@ class TaskDeleteView(TaskPostView):
 class DependencyAddView(TaskPostView):
     def change(self, request: AuthenticatedHttpRequest, task: Task) -> HttpResponse:
         others = [
-            (pk, name)
-            for pk, name in task_list_for(user=request.user, project=self.project).values_list(
-                "pk", "name"
-            )
-            if pk != task.pk
+            row
+            for row in task_outline_for(user=request.user, project=self.project)
+            if row.pk != task.pk
         ]
         form = DependencyForm(request.POST, tasks=others)
         if run_form(

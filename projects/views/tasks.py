@@ -104,7 +104,12 @@ def task_form(
     elif can_view_internal_items(user, project):
         # `rows` holds every task of the project: the task's subtasks among them.
         is_summary = any(
-            row.parent_id == task.pk and row.start_date is not None and row.due_date is not None
+            row.parent_id == task.pk
+            and (
+                row.dated
+                if isinstance(row, TaskOutlineRow)
+                else row.start_date is not None and row.due_date is not None
+            )
             for row in rows
         )
     else:
@@ -117,11 +122,7 @@ def task_form(
         budget_changes=budget_changes,
         is_summary=is_summary,
         milestones=milestones,
-        parents=[
-            (row.pk, f"{row.wbs} {row.name}")  # type: ignore[union-attr]
-            for row in rows
-            if task is None or row.pk != task.pk
-        ],
+        parents=[row for row in rows if task is None or row.pk != task.pk],  # type: ignore[misc]
         **kwargs,
     )
 

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from common.widgets import ChoiceList, LongSelect
 from projects.forms.tasks import DependencyForm, TaskForm
+from projects.selectors.tasks import TaskOutlineRow
+
+BUILD = TaskOutlineRow(pk=7, parent_id=None, name="Build", status="todo", dated=False, wbs="1.2")
 
 CHOICES = [
     ("", "—"),
@@ -37,8 +40,8 @@ def test_the_same_html_as_django_s_select(value, attrs):
 
 
 def test_a_task_s_parent_and_predecessor_use_it():
-    form = TaskForm(team=[], milestones=[], parents=[(7, "1.2 Build")])
-    dependency = DependencyForm(tasks=[(7, "1.2 Build")])
+    form = TaskForm(team=[], milestones=[], parents=[BUILD])
+    dependency = DependencyForm(tasks=[BUILD])
 
     assert isinstance(form.fields["parent"].widget, LongSelect)
     assert isinstance(dependency.fields["predecessor"].widget, LongSelect)
@@ -67,6 +70,6 @@ def test_choices_given_as_they_are_validate_and_render_as_a_list_does():
     refused.fields["parent"].choices = ChoiceList(pairs)
     assert not refused.is_valid()
     assert "Select a valid choice." in refused.errors["parent"][0]
-    dependency = DependencyForm({"predecessor": "8"}, tasks=[(7, "1.2 Build")])
+    dependency = DependencyForm({"predecessor": "8"}, tasks=[BUILD])
     assert not dependency.is_valid()
     assert "predecessor" in dependency.errors
