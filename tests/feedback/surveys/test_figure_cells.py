@@ -77,3 +77,56 @@ def test_a_missing_score_is_a_muted_dash_and_a_score_is_escaped_text():
     assert score(None) == '<span class="text-body-secondary">–</span>'
     assert score(25.0) == "25.0"
     assert score("<b>") == "&lt;b&gt;"
+
+
+# The dashboard's loops over its three tables, as they were before figures_rows wrote them.
+LOOPS = {
+    "client": Template(
+        '{% load satisfaction %}{% for row in rows %}<tr data-testid="client-row"><td><a '
+        "href=\"?{% for key, value in query.items %}{% if key != 'client' %}{{ key }}="
+        '{{ value|urlencode }}&amp;{% endif %}{% endfor %}client={{ row.client_id }}">'
+        "{{ row.campaign__project__client__name }}</a></td>{% figures_cells row %}</tr>"
+        "{% endfor %}"
+    ),
+    "project": Template(
+        '{% load satisfaction %}{% for row in rows %}<tr data-testid="project-row"><td><a '
+        "href=\"{% url 'feedback:project_responses' row.campaign__project_id %}\">"
+        '{{ row.campaign__project__name }}</a><div class="small text-body-secondary">'
+        "{{ row.campaign__project__client__name }}</div></td>{% figures_cells row %}</tr>"
+        "{% endfor %}"
+    ),
+    "pm": Template(
+        '{% load satisfaction %}{% for row in rows %}<tr data-testid="pm-row"><td>'
+        "{{ row.campaign__project__memberships__user__display_name }}</td>"
+        "{% figures_cells row %}</tr>{% endfor %}"
+    ),
+}
+
+NAMED = [
+    {
+        **row,
+        "client_id": 7 + number,
+        "campaign__project_id": 1530 + number,
+        "campaign__project__name": f'Portal <"{number}"> & more',
+        "campaign__project__client__name": f"客户 & Co <{number}>",
+        "campaign__project__memberships__user__display_name": f"Ann O'Neil <{number}>",
+    }
+    for number, row in enumerate(ROWS)
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("kind", ["client", "project", "pm"])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"client": "7", "pm": "12", "from": "2027-01-01", "q": 'a b&c<"d">/é'}],
+)
+def test_the_rows_are_those_the_loops_wrote(kind, query, language):
+    from feedback.templatetags.satisfaction import figures_rows
+
+    with translation.override(language):
+        written = figures_rows(NAMED, kind, query)
+        assert written == LOOPS[kind].render(Context({"rows": NAMED, "query": query}))
+    assert written.count(f'data-testid="{kind}-row"') == len(NAMED)
+    assert '<"' not in written
+    assert figures_rows([], kind, query) == ""
