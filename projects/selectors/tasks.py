@@ -455,9 +455,8 @@ def timeline_for(*, user: User, project: Project) -> Timeline:
     dependencies between visible tasks and the outline numbers of the visible tasks. One query
     for the tasks (every task schedules; each says whether the user may see it), one for the
     dependencies, one for the milestones and the provider's calendar."""
-    every_task = Task.objects.filter(project=project).select_related(
-        "project", "assignee", "milestone"
-    )
+    # The assignee names the owner; nothing here reads a task's project or milestone.
+    every_task = Task.objects.filter(project=project).select_related("assignee")
     if can_view_internal_items(user, project):
         every_task = every_task.annotate(user_sees=Value(True))
     else:
