@@ -245,3 +245,54 @@ def test_a_connection_keeps_a_bounded_number_of_prepared_statements(monkeypatch)
     names = [name for name in _prepared() if name.startswith("rapport_compiled_")]
     assert len(names) == 1  # the first two, then the third alone after DEALLOCATE ALL
     assert all(read.get(project.pk).pk == project.pk for read in reads)  # prepared again
+
+
+def _started_by(key, values):
+    day, moment = values
+    return Project.objects.filter(start_date__lte=day, created_at__lte=moment).values("pk")
+
+
+def test_compiled_values_take_moments_and_days_read_anew_each_time(django_assert_num_queries):
+    from datetime import UTC, datetime
+
+    from common.compiled import CompiledValues
+
+    early = ProjectFactory(start_date=date(2030, 1, 1))
+    late = ProjectFactory(start_date=date(2030, 6, 1))
+    read = CompiledValues(_started_by)
+    now = datetime(2100, 1, 1, tzinfo=UTC)
+
+    def ids(day, moment):
+        return {row["pk"] for row in read.rows([day, moment], ("started",))}
+
+    assert ids(date(2030, 3, 1), now) == {early.pk}
+    with django_assert_num_queries(1):
+        assert ids(date(2030, 7, 1), now) == {early.pk, late.pk}
+    assert ids(date(2029, 12, 31), now) == set()
+    assert ids(date(2030, 7, 1), datetime(2000, 1, 1, tzinfo=UTC)) == set()  # not yet made
+    assert len(read._statements) == 1
+
+
+def test_compiled_values_refuse_a_day_made_from_one_given_and_a_naive_moment():
+    from datetime import datetime, timedelta
+
+    from common.compiled import CompiledValues
+
+    def two_weeks_on(key, values):
+        (day,) = values
+        return Project.objects.filter(start_date__lte=day + timedelta(days=14)).values("pk")
+
+    with pytest.raises(ImproperlyConfigured):  # the day given is not used as it is
+        CompiledValues(two_weeks_on).rows([date(2030, 1, 1)], ("soon",))
+
+    def one_given_and_one_made(key, values):
+        (day,) = values
+        return Project.objects.filter(
+            start_date__gte=day, end_date__lte=day + timedelta(days=14)
+        ).values("pk")
+
+    with pytest.raises(ImproperlyConfigured, match="as they are given"):
+        CompiledValues(one_given_and_one_made).rows([date(2030, 1, 1)], ("soon",))
+    naive = datetime(2030, 1, 1)  # noqa: DTZ001  (the moment refused)
+    with pytest.raises(ImproperlyConfigured, match="aware"):
+        CompiledValues(_started_by).rows([date(2030, 1, 1), naive], ("x",))
