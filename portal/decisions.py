@@ -16,16 +16,21 @@ link to its page instead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization, User
 from closeout.selectors import closure_requests_awaiting_decision_for
+from common.compiled import CompiledValues
 from common.errors import NotFound
 from feedback.models import FeedbackTicket
 from feedback.selectors.surveys import open_invitations_for
@@ -33,7 +38,11 @@ from feedback.selectors.tickets import ticket_get_for, tickets_awaiting_confirma
 from feedback.services.tickets import ticket_confirm
 from projects.models import AcceptanceRound, PhaseGate, Project
 from projects.selectors import deliverables_awaiting_decision_for, gates_awaiting_decision_for
-from projects.selectors.tasks import client_tasks_awaiting_for, task_get_for
+from projects.selectors.tasks import (
+    client_tasks_awaiting_for,
+    client_tasks_start_by,
+    task_get_for,
+)
 from projects.services.tasks import task_update
 from projects.waits import wait_rows
 from stakeholders.models import ChangeRequest, Requirement
@@ -45,9 +54,6 @@ from stakeholders.selectors.requirements import (
 )
 from stakeholders.services.meetings import action_item_set_done
 from stakeholders.services.requirements import requirement_confirm
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -87,18 +93,33 @@ class WaitingItem:
         )
 
 
+class Moment(NamedTuple):
+    """When the waiting items are read: the present, and the last start day of the client's
+    tasks listed then (two weeks from today)."""
+
+    now: datetime
+    client_tasks_start_by: date
+
+    @classmethod
+    def current(cls) -> Moment:
+        now = timezone.now()
+        return cls(now, client_tasks_start_by(timezone.localdate(now)))
+
+
 @dataclass(frozen=True)
 class WaitingQuery:
-    """A waiting source read in one union with the others (waiting_items_for): `rows(user)`
-    gives the source's rows as wait_rows (the item's id as `w_key1`, its project as
-    `w_project`), `item(row, project)` makes the item of a row. Called, it reads its rows
+    """A waiting source read in one union with the others (waiting_items_for): `rows(user,
+    moment)` gives the source's rows as wait_rows (the item's id as `w_key1`, its project as
+    `w_project`) at `moment` (the only time it may read: the union is compiled once and read
+    at every moment), `item(row, project)` makes the item of a row. Called, it reads its rows
     alone."""
 
-    rows: Callable[[User], QuerySet[Any]]
+    rows: Callable[[User, Moment], QuerySet[Any]]
     item: Callable[[dict[str, Any], Project], WaitingItem]
 
     def __call__(self, user: User) -> list[WaitingItem]:
-        return _items_of({0: self}, user)
+        queries = {0: self}
+        return _items(queries, list(_union(queries, user, Moment.current())))
 
 
 WaitingSource = Callable[["User"], list[WaitingItem]]
@@ -137,7 +158,7 @@ def waiting_items_for(*, user: User) -> list[WaitingItem]:
         for index, source in enumerate(_SOURCES.values())
         if isinstance(source, WaitingQuery)
     }
-    items = _items_of(queries, user)
+    items = _client_items_of(queries, user, Moment.current()) if queries else []
     items += [
         item
         for source in _SOURCES.values()
@@ -147,18 +168,64 @@ def waiting_items_for(*, user: User) -> list[WaitingItem]:
     return sorted(items, key=lambda item: (item.since, item.due or date.max, item.key))
 
 
-def _items_of(queries: dict[int, WaitingQuery], user: User) -> list[WaitingItem]:
-    """The items of `queries` (by a number of each): their rows in one UNION, their projects in
-    one query."""
-    if not queries:
-        return []
+def _union(queries: dict[int, WaitingQuery], user: User, moment: Moment) -> QuerySet[Any]:
+    """The rows of `queries` (by a number of each) in one UNION, each marked with its number."""
     first, *others = [
-        query.rows(user).annotate(w_source=Value(index, output_field=IntegerField()))
+        query.rows(user, moment).annotate(w_source=Value(index, output_field=IntegerField()))
         for index, query in queries.items()
     ]
-    rows = list(first.union(*others, all=True) if others else first)
+    return first.union(*others, all=True) if others else first
+
+
+def _items(queries: dict[int, WaitingQuery], rows: list[dict[str, Any]]) -> list[WaitingItem]:
+    """The items of the union's rows, their projects read in one query."""
     projects = Project.objects.in_bulk({row["w_project"] for row in rows})
     return [queries[row["w_source"]].item(row, projects[row["w_project"]]) for row in rows]
+
+
+def _client_items_of(
+    queries: dict[int, WaitingQuery], user: User, moment: Moment
+) -> list[WaitingItem]:
+    """The items of `queries` for an active client user at `moment`: the union compiled once
+    per process for every such person (_any_client_s_union) and read with their id and the
+    moment, their projects in one more query."""
+    key = (
+        tuple(queries.items()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    rows = _any_client_s_read.rows([user.pk, moment.now, moment.client_tasks_start_by], key)
+    return _items(queries, rows)
+
+
+def _any_client_s_union(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
+    """The union for the active client user whose id is `values[0]`, at the moment of the
+    others. It is built for a person made of that id and what makes them a client, who may
+    see what the sources' selectors decide from those alone: the same for every active client
+    user, whose own projects and roles the SQL reads. Building it may not read the database,
+    or the rows of one person would be compiled into every other's (refused)."""
+    sources, _language, _zone = key
+    user_id, now, start_by = values
+    person = User(
+        pk=user_id,
+        side=Organization.Kind.CLIENT,
+        is_active=True,
+        is_staff=False,
+        is_superuser=False,
+    )
+    with ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(connections[alias].execute_wrapper(_no_query))
+        return _union(dict(sources), person, Moment(now, start_by))
+
+
+def _no_query(*args: Any) -> None:
+    raise ImproperlyConfigured("The waiting items' union read the database while it was built.")
+
+
+# The client's waiting items in one UNION, its SQL compiled once per process, sources, language
+# and time zone, and read with the person's id and the moment (common.compiled).
+_any_client_s_read = CompiledValues(_any_client_s_union)
 
 
 def waiting_count_for(*, user: User) -> int:
@@ -200,7 +267,7 @@ def _as_datetime(value: date | datetime | None) -> datetime:
 # --- The sources of the capability apps -------------------------------------------------------
 
 
-def _requirement_rows(user: User) -> QuerySet[Any]:
+def _requirement_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
         requirements_awaiting_confirmation_for(user=user),
         w_key1="pk",
@@ -234,7 +301,7 @@ def _confirm_requirement(actor: User, project: Project, item_id: int) -> None:
     requirement_confirm(actor=actor, requirement=requirement, version=requirement.version)
 
 
-def _change_request_rows(user: User) -> QuerySet[Any]:
+def _change_request_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
         change_requests_awaiting_decision_for(user=user),
         w_key1="pk",
@@ -261,7 +328,7 @@ def _change_request(row: dict[str, Any], project: Project) -> WaitingItem:
     )
 
 
-def _deliverable_rows(user: User) -> QuerySet[Any]:
+def _deliverable_rows(user: User, moment: Moment) -> QuerySet[Any]:
     open_round = AcceptanceRound.objects.filter(deliverable=OuterRef("pk"), decision="").order_by(
         "-number"
     )
@@ -292,7 +359,7 @@ def _deliverable(row: dict[str, Any], project: Project) -> WaitingItem:
     )
 
 
-def _gate_rows(user: User) -> QuerySet[Any]:
+def _gate_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
         gates_awaiting_decision_for(user=user),
         w_key1="pk",
@@ -318,7 +385,7 @@ def _gate(row: dict[str, Any], project: Project) -> WaitingItem:
     )
 
 
-def _final_acceptance_rows(user: User) -> QuerySet[Any]:
+def _final_acceptance_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
         closure_requests_awaiting_decision_for(user=user),
         w_key1="pk",
@@ -342,9 +409,9 @@ def _final_acceptance(row: dict[str, Any], project: Project) -> WaitingItem:
     )
 
 
-def _survey_rows(user: User) -> QuerySet[Any]:
+def _survey_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
-        _pending_surveys(user),
+        _pending_surveys(user, moment),
         w_key1="pk",
         w_project="campaign__project_id",
         w_text1="campaign__name",
@@ -367,7 +434,7 @@ def _survey(row: dict[str, Any], project: Project) -> WaitingItem:
     )
 
 
-def _ticket_rows(user: User) -> QuerySet[Any]:
+def _ticket_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
         tickets_awaiting_confirmation_for(user=user),
         w_key1="pk",
@@ -400,7 +467,7 @@ def _confirm_ticket(actor: User, project: Project, item_id: int) -> None:
     ticket_confirm(actor=actor, ticket=ticket)
 
 
-def _action_item_rows(user: User) -> QuerySet[Any]:
+def _action_item_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
         _pending_action_items(user),
         w_key1="pk",
@@ -435,9 +502,9 @@ def _complete_action_item(actor: User, project: Project, item_id: int) -> None:
     action_item_set_done(actor=actor, item=item, is_done=True)
 
 
-def _client_task_rows(user: User) -> QuerySet[Any]:
+def _client_task_rows(user: User, moment: Moment) -> QuerySet[Any]:
     return wait_rows(
-        _pending_client_tasks(user),
+        _pending_client_tasks(user, moment),
         w_key1="pk",
         w_project="project_id",
         w_text1="name",
@@ -470,12 +537,14 @@ def _complete_client_task(actor: User, project: Project, item_id: int) -> None:
     task_update(actor=actor, task=task, changes={"status": task.Status.DONE})
 
 
-def _pending_client_tasks(user: User) -> QuerySet[Any]:
-    return client_tasks_awaiting_for(user=user, today=timezone.localdate())
+def _pending_client_tasks(user: User, moment: Moment | None = None) -> QuerySet[Any]:
+    moment = moment or Moment.current()
+    return client_tasks_awaiting_for(user=user, starts_by=moment.client_tasks_start_by)
 
 
-def _pending_surveys(user: User) -> QuerySet[Any]:
-    return open_invitations_for(user=user).filter(responded_at__isnull=True)
+def _pending_surveys(user: User, moment: Moment | None = None) -> QuerySet[Any]:
+    moment = moment or Moment.current()
+    return open_invitations_for(user=user, now=moment.now).filter(responded_at__isnull=True)
 
 
 def _pending_action_items(user: User) -> QuerySet[Any]:

@@ -4,6 +4,7 @@ invitations and automations, responses, detractor follow-ups, and a client's own
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -161,9 +162,10 @@ def follow_up_get_for(*, user: User, follow_up_id: int) -> DetractorFollowUp:
 # --- The portal: my surveys -------------------------------------------------------------------
 
 
-def open_invitations_for(*, user: User) -> QuerySet[SurveyInvitation]:
-    """The surveys `user` was sent and may still answer (or change), oldest first: what the
-    portal lists under "what needs my decision" and "my surveys"."""
+def open_invitations_for(*, user: User, now: datetime | None = None) -> QuerySet[SurveyInvitation]:
+    """The surveys `user` was sent and may still answer (or change) at `now` (the present when
+    left out), oldest first: what the portal lists under "what needs my decision" and "my
+    surveys"."""
     if not user.is_authenticated or not user.is_active or not user.is_client_user:
         return SurveyInvitation.objects.none()
     return (
@@ -171,7 +173,7 @@ def open_invitations_for(*, user: User) -> QuerySet[SurveyInvitation]:
             person=user,
             sent_at__isnull=False,
             campaign__status=Campaign.Status.OPEN,
-            campaign__closes_at__gt=timezone.now(),
+            campaign__closes_at__gt=now or timezone.now(),
             campaign__project__memberships__user=user,
         )
         .select_related("campaign__project", "response")

@@ -247,11 +247,19 @@ def task_client_people_for(*, project: Project) -> QuerySet[Membership]:
     )
 
 
-def client_tasks_awaiting_for(*, user: User, today: date) -> QuerySet[Task]:
+CLIENT_TASKS_AHEAD = timedelta(days=14)
+
+
+def client_tasks_start_by(today: date) -> date:
+    """The last start day of the client's tasks listed as waiting on `today`."""
+    return today + CLIENT_TASKS_AHEAD
+
+
+def client_tasks_awaiting_for(*, user: User, starts_by: date) -> QuerySet[Task]:
     """The client's open tasks that `user` reports on, across their projects: client-visible
     tasks of the client's, assigned to them or to no one, in the projects where they are a
-    client admin or customer representative, that have started or start within two weeks (or
-    have no start). Oldest start first."""
+    client admin or customer representative, that start by `starts_by` (client_tasks_start_by:
+    two weeks from today) or have no start. Oldest start first."""
     if not user.is_authenticated or not user.is_active:
         return Task.objects.none()
     project_ids = Membership.objects.filter(
@@ -265,7 +273,7 @@ def client_tasks_awaiting_for(*, user: User, today: date) -> QuerySet[Task]:
             owner_side=Task.OwnerSide.CLIENT,
         )
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=today + timedelta(days=14)))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=starts_by))
         .exclude(status=Task.Status.DONE)
         .select_related("project")
         .order_by("start_date", "due_date", "id")

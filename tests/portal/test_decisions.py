@@ -378,3 +378,75 @@ def test_the_list_reads_every_kind_in_one_union_and_their_projects_in_one_query(
     assert titles["action_item"].endswith(": Send the data")
     assert all(i.project == cast.project for i in items)
     assert all(i.project.name == cast.project.name for i in items)
+
+
+def _fresh_items(person, moment):
+    """The items as the union built for `person` reads them (not compiled)."""
+    from portal.decisions import _SOURCES, WaitingQuery, _items, _union
+
+    queries = {i: s for i, s in enumerate(_SOURCES.values()) if isinstance(s, WaitingQuery)}
+    return _items(queries, list(_union(queries, person, moment)))
+
+
+def test_the_compiled_list_is_each_client_s_own_at_each_moment(cast):
+    """The union is compiled once for every client person and read with their id and the
+    moment: for each person it lists what the union built for them lists, and a client task's
+    start and a survey's close are judged at the moment given, not the one it was compiled at."""
+    from feedback.models import SurveyInvitation
+    from portal.decisions import _SOURCES, Moment, WaitingQuery, _client_items_of
+    from projects.models import Task, Visibility
+    from projects.services.tasks import task_create
+    from tests.feedback.surveys.helpers import make_template, send_campaign
+
+    clarified_requirement(cast, "Scan barcodes")
+    resolved_ticket(cast, "Slow search")
+    open_action_item(cast, "Send the data", due=date(2026, 12, 1))
+    open_action_item(cast, "The admin's", owner=cast.client_admin)
+    starts = date(2031, 3, 20)
+    task = task_create(
+        actor=cast.pm,
+        project=cast.project,
+        name="Provide the data",
+        owner_side=Task.OwnerSide.CLIENT,
+        visibility=Visibility.CLIENT,
+        assignee=cast.rep,
+        start_date=starts,
+        due_date=starts + timedelta(days=2),
+    )
+    campaign = send_campaign(cast.pm, cast.project, make_template(cast.pm))
+    invitation = SurveyInvitation.objects.get(campaign=campaign, person=cast.rep)
+    closes = campaign.closes_at
+    queries = {i: s for i, s in enumerate(_SOURCES.values()) if isinstance(s, WaitingQuery)}
+    early = Moment(closes - timedelta(days=1), starts - timedelta(days=1))
+    late = Moment(closes + timedelta(days=1), starts)
+
+    people = [cast.rep, cast.client_admin, cast.viewer, cast.other_client_rep]
+    for moment in (early, late, early):
+        for person in people:
+            compiled = _client_items_of(queries, person, moment)
+            assert compiled == _fresh_items(person, moment), person
+    keys = {
+        moment: {i.key for i in _client_items_of(queries, cast.rep, moment)}
+        for moment in (early, late)
+    }
+    assert f"client_task:{task.pk}" in keys[late] - keys[early]
+    assert keys[early] - keys[late] == {f"survey:{invitation.pk}"}
+    assert _client_items_of(queries, cast.other_client_rep, late) == []
+    assert len({i.key for i in _client_items_of(queries, cast.client_admin, late)}) >= 2
+
+
+def test_a_union_that_reads_the_database_while_it_is_built_is_refused(cast, monkeypatch):
+    """A source whose rows would read the person's own data in Python (their roles, say) would
+    have that data compiled into every client's list: building the union may not query."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal import decisions
+    from projects.models import Project
+
+    def reads_roles(user, moment):
+        ids = list(Project.objects.filter(memberships__user=user).values_list("pk", flat=True))
+        return decisions._requirement_rows(user, moment).filter(project_id__in=ids)
+
+    source = decisions.WaitingQuery(reads_roles, decisions._requirement)
+    with pytest.raises(ImproperlyConfigured, match="read the database while it was built"):
+        decisions._client_items_of({0: source}, cast.rep, decisions.Moment.current())
