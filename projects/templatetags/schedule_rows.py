@@ -34,7 +34,8 @@ def schedule_rows(rows: Iterable[Any]) -> SafeString:
     """A row per milestone and task (TimelineRow), each between the line breaks and indents of
     the `{% for %}` loop it replaces."""
     # `{% translate %}` writes its words as they are (not escaped: they are ours).
-    critical = f' <span class="badge text-bg-danger">{pgettext("critical path", "Critical")}</span>'
+    critical_word = pgettext("critical path", "Critical")
+    critical = f' <span class="badge text-bg-danger">{critical_word}</span>'
     baseline_words = gettext("baseline %(date)s")
     parts: list[str] = []
     add = parts.append

@@ -65,14 +65,16 @@ def task_rows(
         '<i class="bi bi-person-badge" aria-hidden="true"></i> '
         f"{clients_task}</span>"
     )
-    visible = (
-        f' <span class="badge text-bg-info" title="{gettext("Visible to client")}">'
-        f"{gettext('Client')}</span>"
+    visible_to_client, client, save_word = (
+        gettext("Visible to client"),
+        gettext("Client"),
+        gettext("Save"),
     )
+    visible = f' <span class="badge text-bg-info" title="{visible_to_client}">{client}</span>'
     save = (
         f"{_csrf_input(context)}"
         '<button type="submit" class="btn btn-sm btn-outline-secondary">'
-        f"{gettext('Save')}</button></form>"
+        f"{save_word}</button></form>"
     )
     status_options = [(value, escaped(value), escaped(label)) for value, label in statuses]
     team_options = [(user_id, str(user_id), escaped(name)) for user_id, name in team]
