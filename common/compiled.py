@@ -233,18 +233,26 @@ class CompiledValues:
     SQL compiled once per database, key and shape of the values, as CompiledRows compiles a
     read of objects.
 
-    The values are ids (integers) or moments and days (datetimes and dates): the time a list is
-    read at, say, which changes at every request and would otherwise make the SQL for each.
+    The values are ids (integers), texts (what a person searches for) or moments and days
+    (datetimes and dates: the time a list is read at, say), which change at every request and
+    would otherwise make the SQL for each.
     `build` must use each value as it is given, any number of times (a filter of each part of a
-    union), never a value made from one (a day two weeks after it): such a value would be
-    compiled as a constant, and is refused. The key is everything else the queryset depends
-    on."""
+    union), never a value made from one (a day two weeks after it, a text within a pattern):
+    such a value would be compiled as a constant, and is refused. The key is everything else
+    the queryset depends on."""
 
     def __init__(
-        self, build: Callable[[Any, list[Any]], QuerySet[Any]], *, shapes: int = 64
+        self,
+        build: Callable[[Any, list[Any]], QuerySet[Any]],
+        *,
+        shapes: int = 64,
+        optional: Sequence[int] = (),
     ) -> None:
+        """`optional`: the positions of the values the query may leave out (a person's
+        organisation, which only some of what they search reads)."""
         self._build = build
         self._statements: _Shapes[_ValuesStatement] = _Shapes(shapes)
+        self._optional = frozenset(optional)
 
     def _compile(self, alias: str, key: Any, kinds: tuple[type, ...]) -> _ValuesStatement:
         connection = connections[alias]
@@ -263,14 +271,14 @@ class CompiledValues:
             )
             for marker in stated
         )
-        if not all(indexes):
+        if not all(found or index in self._optional for index, found in enumerate(indexes)):
             raise ImproperlyConfigured("A compiled read must take each of its values.")
         taken = {index for found in indexes for index in found}
         if any(
             _made_from_a_marker(value) for index, value in enumerate(params) if index not in taken
         ):
             raise ImproperlyConfigured(
-                "A compiled read must take its moments and days as they are given."
+                "A compiled read must take its texts, moments and days as they are given."
             )
         names = (
             list(query.selected)
@@ -310,12 +318,18 @@ class CompiledValues:
         ]
 
 
+# Where a text goes in a compiled statement's values: a word no one types, with its number. It
+# is letters alone, so that a text made from it (lowered, its separators made spaces, cut into
+# words) still shows it, and is refused.
+_TEXT_MARK = "qxjcompiledtextqxj"
 # Where a moment or a day goes in a compiled statement's values: times no record has.
 _ANY_MOMENT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 _ANY_DAY = date(1901, 2, 3)
 
 
 def _kind(value: Any) -> type:
+    if isinstance(value, str):
+        return str
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             raise ImproperlyConfigured("A compiled read takes aware moments.")
@@ -324,10 +338,14 @@ def _kind(value: Any) -> type:
         return date
     if isinstance(value, int) and not isinstance(value, bool):
         return int
-    raise ImproperlyConfigured(f"A compiled read takes ids, moments and days, not {value!r}.")
+    raise ImproperlyConfigured(
+        f"A compiled read takes ids, texts, moments and days, not {value!r}."
+    )
 
 
 def _marker(kind: type, index: int) -> Any:
+    if kind is str:
+        return f"{_TEXT_MARK}{'abcdefghij'[index % 10] * (index // 10 + 1)}"
     if kind is datetime:
         return _ANY_MOMENT + timedelta(microseconds=index)
     if kind is date:
@@ -346,11 +364,14 @@ def _adapted(value: Any, connection: Any) -> Any:
 
 
 def _made_from_a_marker(value: Any) -> bool:
-    """Whether a value of the statement is a moment or a day of the markers' time (one computed
-    from a marker: compiled as a constant, it would be wrong at every other read)."""
+    """Whether a value of the statement was made from a marker (a text holding one, a moment or
+    a day of the markers' time): compiled as a constant, it would be wrong at every other
+    read."""
     if isinstance(value, date):
         return value.year in _MARKER_YEARS
     if isinstance(value, str):
+        if _TEXT_MARK in value.casefold():
+            return True
         found = re.match(r"(\d{4})-\d\d-\d\d", value)
         return found is not None and int(found.group(1)) in _MARKER_YEARS
     return False

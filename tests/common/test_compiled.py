@@ -296,3 +296,24 @@ def test_compiled_values_refuse_a_day_made_from_one_given_and_a_naive_moment():
     naive = datetime(2030, 1, 1)  # noqa: DTZ001  (the moment refused)
     with pytest.raises(ImproperlyConfigured, match="aware"):
         CompiledValues(_started_by).rows([date(2030, 1, 1), naive], ("x",))
+
+
+def test_compiled_values_take_a_text_as_it_is_and_refuse_one_made_from_it():
+    from common.compiled import CompiledValues
+
+    def named(key, values):
+        (text,) = values
+        return Project.objects.filter(name=text).values("pk")
+
+    alpha = ProjectFactory(name="Alpha-1")
+    read = CompiledValues(named)
+    assert [row["pk"] for row in read.rows(["Alpha-1"], ("named",))] == [alpha.pk]
+    assert read.rows(["Beta"], ("named",)) == []
+
+    def named_and_coded(key, values):
+        (text,) = values
+        words = text.upper().replace("-", " ")  # made from the text: compiled as a constant
+        return Project.objects.filter(name=text).exclude(code=words).values("pk")
+
+    with pytest.raises(ImproperlyConfigured, match="as they are given"):
+        CompiledValues(named_and_coded).rows(["Alpha-1"], ("named",))
