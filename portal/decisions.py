@@ -16,19 +16,17 @@ link to its page instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
+from accounts.models import User
+from accounts.stand_ins import Standing, built_alike
 from closeout.selectors import closure_requests_awaiting_decision_for
 from common.compiled import CompiledValues
 from common.errors import NotFound
@@ -187,45 +185,35 @@ def _client_items_of(
     queries: dict[int, WaitingQuery], user: User, moment: Moment
 ) -> list[WaitingItem]:
     """The items of `queries` for an active client user at `moment`: the union compiled once
-    per process for every such person (_any_client_s_union) and read with their id and the
-    moment, their projects in one more query."""
+    per process for everyone of the person's standing (_union_for_everyone) and read with their
+    id and the moment, their projects in one more query."""
     key = (
         tuple(queries.items()),
+        Standing.of(user),
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
-    rows = _any_client_s_read.rows([user.pk, moment.now, moment.client_tasks_start_by], key)
+    rows = _everyone_s_read.rows([user.pk, moment.now, moment.client_tasks_start_by], key)
     return _items(queries, rows)
 
 
-def _any_client_s_union(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
-    """The union for the active client user whose id is `values[0]`, at the moment of the
-    others. It is built for a person made of that id and what makes them a client, who may
-    see what the sources' selectors decide from those alone: the same for every active client
-    user, whose own projects and roles the SQL reads. Building it may not read the database,
-    or the rows of one person would be compiled into every other's (refused)."""
-    sources, _language, _zone = key
+def _union_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
+    """The union for the person whose id is `values[0]`, at the moment of the others, built for
+    a stand-in of the key's standing (accounts.stand_ins): the same query for every client of
+    that standing, whose own projects and roles the SQL reads."""
+    sources, standing, _language, _zone = key
     user_id, now, start_by = values
-    person = User(
-        pk=user_id,
-        side=Organization.Kind.CLIENT,
-        is_active=True,
-        is_staff=False,
-        is_superuser=False,
+    return built_alike(
+        lambda person: _union(dict(sources), person, Moment(now, start_by)),
+        user_id,
+        None,
+        standing,
     )
-    with ExitStack() as stack:
-        for alias in connections:
-            stack.enter_context(connections[alias].execute_wrapper(_no_query))
-        return _union(dict(sources), person, Moment(now, start_by))
 
 
-def _no_query(*args: Any) -> None:
-    raise ImproperlyConfigured("The waiting items' union read the database while it was built.")
-
-
-# The client's waiting items in one UNION, its SQL compiled once per process, sources, language
-# and time zone, and read with the person's id and the moment (common.compiled).
-_any_client_s_read = CompiledValues(_any_client_s_union)
+# The client's waiting items in one UNION, its SQL compiled once per process, sources, standing,
+# language and time zone, and read with the person's id and the moment (common.compiled).
+_everyone_s_read = CompiledValues(_union_for_everyone)
 
 
 def waiting_count_for(*, user: User) -> int:
