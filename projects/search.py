@@ -42,6 +42,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import (
     Case,
@@ -57,10 +58,14 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import JSONObject, RowNumber
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
+from accounts.stand_ins import Standing, built_alike
+from common.compiled import CompiledValues
 from common.json_rows import objects_from_json
 from common.migration_operations import SEARCH_VECTOR_COLUMN
 
@@ -319,21 +324,44 @@ def search_grouped(
 ) -> list[SearchGroup]:
     """The best `per_kind` hits of every kind (or of `kinds`), in registry order. The kinds
     whose hits are read from their own row and project (see `_reads_in_one_query`) come from
-    one query together; any other kind costs its own."""
+    one query together; any other kind costs its own. On PostgreSQL, for a text without CJK
+    characters and a person with an organisation, that one query is compiled once per process
+    for everyone of the person's standing (_union_for_everyone) and read with their id, their
+    organisation and the text."""
     chosen = [s for s in searchables() if kinds is None or s.kind in kinds]
     found: dict[str, list[Any]] = {}
-    together = []
-    models: dict[str, type[Model]] = {}
-    for searchable in chosen:
+    if _read_compiled(user, text, chosen):
+        key = (
+            tuple(searchable.kind for searchable in chosen),
+            Standing.of(user),
+            include_archived,
+            per_kind,
+            get_language(),
+            timezone.get_current_timezone_name(),
+        )
+        read = _admins_read if user.is_staff_admin else _everyone_s_read
+        rows = read.rows([user.pk, user.organization_id, text], key)
+        found.update(_objects_of_rows(rows, _MODELS))
+        apart = [s for s in chosen if not _compiled_kind(s)]
+    else:
+        apart = []
+        together = []
+        models: dict[str, type[Model]] = {}
+        for searchable in chosen:
+            items = search_queryset(
+                searchable, user=user, text=text, include_archived=include_archived
+            )
+            if _reads_in_one_query(searchable, items):
+                together.append(_top_rows(searchable, items, per_kind + 1))
+                models[searchable.kind] = items.model
+            else:
+                found[searchable.kind] = list(items[: per_kind + 1])
+        if together:
+            union = together[0].union(*together[1:], all=True) if len(together) > 1 else together[0]
+            found.update(_objects_of_rows(list(union), models))
+    for searchable in apart:
         items = search_queryset(searchable, user=user, text=text, include_archived=include_archived)
-        if _reads_in_one_query(searchable, items):
-            together.append(_top_rows(searchable, items, per_kind + 1))
-            models[searchable.kind] = items.model
-        else:
-            found[searchable.kind] = list(items[: per_kind + 1])
-    if together:
-        rows = together[0].union(*together[1:], all=True) if len(together) > 1 else together[0]
-        found.update(_objects_of_rows(list(rows), models))
+        found[searchable.kind] = list(items[: per_kind + 1])
     groups = []
     for searchable in chosen:
         hits = found.get(searchable.kind, [])
@@ -346,6 +374,62 @@ def search_grouped(
             )
         )
     return groups
+
+
+def _read_compiled(user: User, text: str, chosen: list[Searchable]) -> bool:
+    """Whether the kinds read together come from the compiled query: on PostgreSQL, for a text
+    without CJK characters (matched as a substring too, a value made from the text) and a
+    person with an organisation."""
+    return (
+        _use_full_text()
+        and not has_cjk(text)
+        and user.organization_id is not None
+        and any(_compiled_kind(searchable) for searchable in chosen)
+    )
+
+
+def _compiled_kind(searchable: Searchable) -> bool:
+    """Whether a kind is read in the compiled query: not named after another row (those are
+    read apart anyway), and matched on its own rows alone (a document's file names are matched
+    on words made from the text, which a compiled query cannot take)."""
+    return searchable.title_for is None and searchable.related_match is None
+
+
+def _union_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
+    """The kinds read in one query (_compiled_kind), for the person whose
+    id and organisation are `values[0:2]`, matching the text `values[2]`: built for a stand-in
+    of the key's standing (accounts.stand_ins), the same query for everyone of that standing,
+    whose own projects and roles the SQL reads."""
+    kinds, standing, include_archived, per_kind, _language, _zone = key
+    user_id, organization_id, text = values
+
+    def union_for(person: User) -> QuerySet[Any]:
+        parts = []
+        for kind in kinds:
+            searchable = _REGISTRY[kind]
+            if not _compiled_kind(searchable):
+                continue
+            items = search_queryset(
+                searchable, user=person, text=text, include_archived=include_archived
+            )
+            if not _reads_in_one_query(searchable, items):
+                raise ImproperlyConfigured(f"The search kind {kind!r} prefetches: name it apart.")
+            parts.append(_top_rows(searchable, items, per_kind + 1))
+            _MODELS[kind] = items.model
+        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+    return built_alike(union_for, user_id, organization_id, standing)
+
+
+# The model of each kind read in the compiled query (learnt as it is built).
+_MODELS: dict[str, type[Model]] = {}
+
+# The search's one query, compiled once per process, kinds, standing, options, language and time
+# zone, and read with the person's id and organisation and the text (common.compiled). A person's
+# organisation is read by some kinds only (a client's lessons).
+_everyone_s_read = CompiledValues(_union_for_everyone, optional=[1])
+# A staff admin sees every project: their query reads neither their id nor their organisation.
+_admins_read = CompiledValues(_union_for_everyone, optional=[0, 1])
 
 
 def _reads_in_one_query(searchable: Searchable, items: QuerySet[Any]) -> bool:

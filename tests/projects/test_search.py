@@ -135,7 +135,7 @@ def test_every_role_finds_exactly_what_it_may_see(findable, role_name):
 
 
 @pytest.mark.parametrize("text", [WORD, "Zephyr handbook", "生产"])
-@pytest.mark.parametrize("role_name", ["pm", "rep", "staff_admin"])
+@pytest.mark.parametrize("role_name", sorted(EXPECTED))
 def test_the_hits_read_together_are_those_of_each_kinds_own_query(findable, role_name, text):
     """The kinds read in one query give, hit for hit and in the same order, what each kind's
     own query gives: the title, the snippet and its marks, the link and the project shown."""
@@ -256,6 +256,9 @@ def _bulk_items(project: Project, count: int) -> None:
     )
 
 
+SEARCH_QUERIES = 4 if connection.vendor == "postgresql" else 3
+
+
 @pytest.mark.parametrize("count", [5, 50])
 @pytest.mark.parametrize("role_name", ["pm", "rep"])
 def test_the_search_page_keeps_a_constant_number_of_queries(
@@ -267,10 +270,11 @@ def test_the_search_page_keeps_a_constant_number_of_queries(
     url = reverse("portal:search" if role_name == "rep" else "search")
     client.get(url, {"q": WORD})  # warm the session and per-user caches
     # the user (with their project roles), the hits of every kind read from their own rows in
-    # one query, and the discussion entries (named after their items, read apart). The session,
-    # the second factor, the unread notifications and the portal's waiting-items badge are read
-    # from the cache.
-    with django_assert_num_queries(3):
+    # one query, and the discussion entries (named after their items, read apart); on
+    # PostgreSQL, where that one query is compiled, the documents apart too (matched on words
+    # made from the text). The session, the second factor, the unread notifications and the
+    # portal's waiting-items badge are read from the cache.
+    with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get(url, {"q": WORD})
     assert response.status_code == 200
 
@@ -280,9 +284,10 @@ def test_the_api_keeps_a_constant_number_of_queries(cast, client, django_assert_
     _bulk_items(cast.project, count)
     client.force_login(cast.pm)
     client.get("/api/v1/search/", {"q": WORD})  # warm the per-process caches
-    # the user, the hits of every kind but discussions, the discussion entries (the session and
-    # the second factor come from the cache)
-    with django_assert_num_queries(3):
+    # the user, the hits of every kind but discussions (and, on PostgreSQL, documents), the
+    # discussion entries (and the documents); the session and the second factor come from the
+    # cache
+    with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get("/api/v1/search/", {"q": WORD})
     assert response.status_code == 200
 
@@ -438,3 +443,27 @@ def test_more_link_pages_through_one_kind(cast, client):
     response = client.get(reverse("search"), {"q": WORD, "kind": "task", "page": 2})
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="search-hit"') == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled for full-text search")
+def test_the_compiled_query_is_each_person_s_own(findable, monkeypatch):
+    """The kinds read together come from one query compiled for everyone of a standing and read
+    with the person's id, organisation and text: for every role and several texts, the same
+    groups as the query built for the person; one statement serves the PM and the AM alike."""
+    people = [findable.by_name(name) for name in sorted(EXPECTED)]
+    texts = [WORD, "Zephyr handbook", "launch OR guide", "nothing-here"]
+    compiled = {
+        (person.pk, text): search.search_grouped(user=person, text=text, side="staff")
+        for person in people
+        for text in texts
+    }
+    shapes = len(search._everyone_s_read._statements)
+    search.search_grouped(user=findable.am, text="zephyr guide", side="staff")
+    assert len(search._everyone_s_read._statements) == shapes  # the PM's statement, read again
+
+    monkeypatch.setattr(search, "_read_compiled", lambda *args: False)
+    for person in people:
+        for text in texts:
+            built = search.search_grouped(user=person, text=text, side="staff")
+            assert compiled[(person.pk, text)] == built, (person.email, text)
+    assert any(group.hits for group in compiled[(findable.rep.pk, WORD)])
