@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from django.urls import reverse
 from django.utils.html import conditional_escape
 
 
@@ -17,3 +18,14 @@ def escaped(value: Any) -> str:
     if type(value) is str:
         return html.escape(value)
     return str(conditional_escape(value))
+
+
+# An id no row has: where a row's own id goes in an address reversed once for a whole table.
+_ANY_ID = 987_654_321
+
+
+def address_around_id(name: str, *args: Any) -> tuple[str, str]:
+    """The address `name` with `args` and then a row's id, as the escaped text before and after
+    that id: a table's rows each put their id between the two instead of reversing it."""
+    before, after = reverse(name, args=[*args, _ANY_ID]).rsplit(str(_ANY_ID), 1)
+    return escaped(before), escaped(after)

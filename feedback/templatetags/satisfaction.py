@@ -12,11 +12,10 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import urlencode
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from common.markup import escaped
+from common.markup import address_around_id, escaped
 from common.templatetags.formatting import percent
 
 register = template.Library()
@@ -85,11 +84,11 @@ def figures_rows(
                 f"</a></td>{figures_cells(row)}</tr>"
             )
     elif kind == "project":
-        before, after = reverse("feedback:project_responses", args=[_MARK]).rsplit(str(_MARK), 1)
+        before, after = address_around_id("feedback:project_responses")
         for row in rows:
             add(
-                f'<tr data-testid="project-row"><td><a href="{escaped(before)}'
-                f'{row["campaign__project_id"]}{escaped(after)}">'
+                f'<tr data-testid="project-row"><td><a href="{before}'
+                f'{row["campaign__project_id"]}{after}">'
                 f'{escaped(row["campaign__project__name"])}</a><div class="small '
                 f'text-body-secondary">{escaped(row["campaign__project__client__name"])}</div>'
                 f"</td>{figures_cells(row)}</tr>"
@@ -104,6 +103,3 @@ def figures_rows(
     else:
         raise ValueError(f"No table of figures by {kind!r}.")
     return mark_safe("".join(parts))  # noqa: S308  (every value is escaped)
-
-
-_MARK = 987654321  # a project id no URL holds otherwise: where each row's id goes

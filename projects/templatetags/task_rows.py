@@ -10,22 +10,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from common.markup import escaped
+from common.markup import address_around_id, escaped
 from common.templatetags.formatting import day, number, percent
 
 register = template.Library()
-
-_MARK = 987654321  # a task id no URL of a project's holds otherwise: where each row's id goes
-
-
-def _url(name: str, project_id: int) -> tuple[str, str]:
-    """The URL `name` of a task of the project, as the text before and after the task's id."""
-    before, after = reverse(name, args=[project_id, _MARK]).rsplit(str(_MARK), 1)
-    return escaped(before), escaped(after)
 
 
 def _csrf_input(context: template.Context) -> str:
@@ -52,8 +43,8 @@ def task_rows(
     """A row per task (task_rows_in's, marked by mark_editable), as
     `{% include "projects/_task_row.html" %}` in a loop writes them (each ends with a line
     break)."""
-    edit_before, edit_after = _url("projects:task_quick_edit", project.pk)
-    view_before, view_after = _url("projects:task", project.pk)
+    edit_before, edit_after = address_around_id("projects:task_quick_edit", project.pk)
+    view_before, view_after = address_around_id("projects:task", project.pk)
     # The words `{% translate %}` writes, as it writes them (not escaped: they are ours).
     status_word, assignee_word = gettext("Status"), gettext("Assignee")
     # `{% translate "% complete" %}` looks up "%% complete", then writes "%" for "%%".
