@@ -21,9 +21,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
+from accounts.stand_ins import Standing, built_alike
+from common.compiled import CompiledValues
 from feedback.models import (
     FeedbackTicket,
     TicketKind,
@@ -114,53 +116,31 @@ def complaint_dashboard_figures(
     first response came late).
     Two queries whatever the number of complaints: one aggregate, and the open complaints
     (capped at `open_limit`, most urgent first; None: all) with the breaching ones (capped
-    alike); the
-    provider's calendar is cached (accounts.calendars)."""
+    alike). Both are compiled once per process for everyone of the person's standing and the
+    filters given (_complaints_read), and read with the person's id, the moment and the
+    filters' values; the provider's calendar is cached (accounts.calendars)."""
     from feedback.services.sla import sla_calendar
 
     now = now or timezone.now()
-    complaints = complaint_scope_for(
-        user=user,
-        period_start=period_start,
-        period_end=period_end,
-        client_id=client_id,
-        pm_id=pm_id,
+    given = {
+        "user": user.pk,
+        "now": now,
+        "start": period_start,
+        "end": period_end,
+        "client": client_id,
+        "pm": pm_id,
+    }
+    names = tuple(name for name, value in given.items() if value is not None)
+    values = [given[name] for name in names]
+    shape = (
+        names,
+        Standing.of(user),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
     )
-    to_first = ExpressionWrapper(
-        F("first_responded_at") - F("raised_at"), output_field=DurationField()
-    )
-    to_resolution = ExpressionWrapper(
-        F("resolved_at") - F("raised_at"), output_field=DurationField()
-    )
-    counts = {f"n_{value}": Count("pk", filter=Q(status=value)) for value in TicketStatus.values}
-    figures = complaints.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        breaching=Count("pk", filter=breaching_condition(now) & Q(status__in=OPEN_STATUSES)),
-        median_first=Median(to_first),
-        median_resolution=Median(to_resolution),
-        **counts,
-    )
-    # The open complaints, most urgent first, and the breaching ones (a subset, in the same order)
-    # in one query: each row's rank among the open ones and among those breaching like it; a
-    # breaching row is kept by its rank among the breaching (never above its rank among all).
-    order = [F("resolution_due_at").asc(), F("pk").asc()]
-    breaching_now = ExpressionWrapper(breaching_condition(now), output_field=BooleanField())
-    ranked = (
-        complaints.filter(status__in=OPEN_STATUSES)
-        .select_related("project", "project__client", "owner")
-        .annotate(
-            is_breaching=breaching_now,
-            open_rank=Window(RowNumber(), order_by=order),
-            alike_rank=Window(RowNumber(), partition_by=[breaching_now], order_by=order),
-        )
-        .annotate(
-            kept_rank=Case(When(is_breaching=True, then=F("alike_rank")), default=F("open_rank"))
-        )
-    )
-    if open_limit is not None:
-        ranked = ranked.filter(kept_rank__lte=open_limit)
-    rows: list[Any] = list(ranked.order_by(*order))
+    counted = _complaints_read.rows(values, (_FIGURES, *shape, None))
+    figures = counted[0] if counted else _NO_FIGURES
+    rows: list[Any] = _complaints_read.objects(values, (_OPEN, *shape, open_limit))
     open_complaints: list[FeedbackTicket] = [
         row for row in rows if open_limit is None or row.open_rank <= open_limit
     ]
@@ -178,6 +158,97 @@ def complaint_dashboard_figures(
         open_complaints=open_complaints,
         breaching_complaints=breaching,
     )
+
+
+_FIGURES, _OPEN = "figures", "open"
+# The figures of a scope without complaints (the aggregate, grouped by kind, gives no row).
+_NO_FIGURES: dict[str, Any] = {
+    "total": 0,
+    "open": 0,
+    "breaching": 0,
+    "median_first": None,
+    "median_resolution": None,
+    **{f"n_{value}": 0 for value in TicketStatus.values},
+}
+
+
+def _complaints_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
+    """The figures' aggregate or the open complaints (the key's first part) of the scope of the
+    person whose id is the first of `values`, at the moment and with the filters of the others
+    (named by the key), built for a stand-in of the key's standing (accounts.stand_ins)."""
+    part, names, standing, _language, _zone, open_limit = key
+    given = dict(zip(names, values, strict=True))
+
+    def build(person: User) -> QuerySet[Any]:
+        complaints = complaint_scope_for(
+            user=person,
+            period_start=given.get("start"),
+            period_end=given.get("end"),
+            client_id=given.get("client"),
+            pm_id=given.get("pm"),
+        )
+        if part == _FIGURES:
+            return _counted(complaints, given["now"])
+        return _ranked(complaints, given["now"], open_limit)
+
+    return built_alike(build, given["user"], None, standing)
+
+
+# The dashboard's two complaint queries, compiled once per process, standing, filters given,
+# language and time zone (a day of the period is the person's), and read with the person's id,
+# the moment and the filters' values (common.compiled). A staff admin's scope is every project:
+# their id is not in it.
+_complaints_read = CompiledValues(_complaints_for_everyone, optional=[0], shapes=128)
+
+
+def _counted(complaints: QuerySet[FeedbackTicket], now: datetime) -> QuerySet[Any]:
+    """The figures of `complaints` in one row (none without complaints): counts, breaching,
+    medians and the count of each state."""
+    to_first = ExpressionWrapper(
+        F("first_responded_at") - F("raised_at"), output_field=DurationField()
+    )
+    to_resolution = ExpressionWrapper(
+        F("resolved_at") - F("raised_at"), output_field=DurationField()
+    )
+    counts = {f"n_{value}": Count("pk", filter=Q(status=value)) for value in TicketStatus.values}
+    # Grouped by their kind, which they all share: one row, as an aggregate of all of them.
+    return (
+        complaints.order_by()
+        .values("kind")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            breaching=Count("pk", filter=breaching_condition(now) & Q(status__in=OPEN_STATUSES)),
+            median_first=Median(to_first),
+            median_resolution=Median(to_resolution),
+            **counts,
+        )
+    )
+
+
+def _ranked(
+    complaints: QuerySet[FeedbackTicket], now: datetime, open_limit: int | None
+) -> QuerySet[FeedbackTicket]:
+    """The open complaints, most urgent first, and the breaching ones (a subset, in the same
+    order) in one query: each row's rank among the open ones and among those breaching like it;
+    a breaching row is kept by its rank among the breaching (never above its rank among all)."""
+    order = [F("resolution_due_at").asc(), F("pk").asc()]
+    breaching_now = ExpressionWrapper(breaching_condition(now), output_field=BooleanField())
+    ranked = (
+        complaints.filter(status__in=OPEN_STATUSES)
+        .select_related("project", "project__client", "owner")
+        .annotate(
+            is_breaching=breaching_now,
+            open_rank=Window(RowNumber(), order_by=order),
+            alike_rank=Window(RowNumber(), partition_by=[breaching_now], order_by=order),
+        )
+        .annotate(
+            kept_rank=Case(When(is_breaching=True, then=F("alike_rank")), default=F("open_rank"))
+        )
+    )
+    if open_limit is not None:
+        ranked = ranked.filter(kept_rank__lte=open_limit)
+    return ranked.order_by(*order)
 
 
 def _as_timedelta(value: Any) -> timedelta | None:

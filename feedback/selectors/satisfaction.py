@@ -43,7 +43,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import Organization
+from accounts.stand_ins import Standing, built_alike
 from common.cache import cache_version, cache_version_replace
+from common.compiled import CompiledValues
 from feedback.models import (
     DetractorFollowUp,
     QuestionKind,
@@ -94,14 +96,16 @@ def default_filters(*, today: date | None = None) -> DashboardFilters:
 
 
 def _scoped_projects(user: User, filters: DashboardFilters) -> QuerySet[Project]:
+    return _projects_of(user, client_id=filters.client_id, pm_id=filters.pm_id)
+
+
+def _projects_of(user: User, *, client_id: int | None, pm_id: int | None) -> QuerySet[Project]:
     projects = satisfaction_projects_for(user=user)
-    if filters.client_id:
-        projects = projects.filter(client_id=filters.client_id)
-    if filters.pm_id:
+    if client_id:
+        projects = projects.filter(client_id=client_id)
+    if pm_id:
         projects = projects.filter(
-            pk__in=Membership.objects.filter(user_id=filters.pm_id, role=Role.PM).values(
-                "project_id"
-            )
+            pk__in=Membership.objects.filter(user_id=pm_id, role=Role.PM).values("project_id")
         )
     return projects
 
@@ -559,21 +563,47 @@ def open_follow_ups(
     *, user: User, filters: DashboardFilters, limit: int | None = 50
 ) -> tuple[list[DetractorFollowUp], int]:
     """Detractors awaiting follow-up (whatever the period: they wait until closed), the oldest
-    `limit` first (None: all), and how many wait in all; one query. The rows kept are chosen
-    and the count made in subqueries, so only the rows kept are joined to their project, owner
-    and respondent."""
-    waiting = DetractorFollowUp.objects.filter(
-        project__in=_scoped_projects(user, filters), status=DetractorFollowUp.Status.OPEN
-    )
-    count = waiting.order_by().values("status").annotate(n=Count("pk")).values("n")
-    kept = waiting.order_by("opened_at", "pk").values("pk")
-    follow_ups: list[Any] = list(
-        DetractorFollowUp.objects.filter(pk__in=kept[:limit] if limit is not None else kept)
-        .select_related("project__client", "owner", "response__respondent")
-        .annotate(waiting=Subquery(count, output_field=IntegerField()))
-        .order_by("opened_at", "pk")
+    `limit` first (None: all), and how many wait in all; one query, compiled once per process
+    for everyone of the person's standing and the filters given (_follow_ups_read), read with
+    the person's id and the filters' values."""
+    if not user.is_authenticated or not user.is_active:
+        return [], 0
+    given = {"user": user.pk, "client": filters.client_id or None, "pm": filters.pm_id or None}
+    names = tuple(name for name, value in given.items() if value is not None)
+    follow_ups: list[Any] = _follow_ups_read.objects(
+        [given[name] for name in names], (names, Standing.of(user), limit)
     )
     return follow_ups, int(follow_ups[0].waiting) if follow_ups else 0
+
+
+def _follow_ups_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
+    """The follow-ups awaited in the scope of the person whose id is the first of `values`,
+    with the filters of the others (named by the key), built for a stand-in of the key's
+    standing (accounts.stand_ins). The rows kept are chosen and the count made in subqueries,
+    so only the rows kept are joined to their project, owner and respondent."""
+    names, standing, limit = key
+    given = dict(zip(names, values, strict=True))
+
+    def build(person: User) -> QuerySet[Any]:
+        projects = _projects_of(person, client_id=given.get("client"), pm_id=given.get("pm"))
+        waiting = DetractorFollowUp.objects.filter(
+            project__in=projects, status=DetractorFollowUp.Status.OPEN
+        )
+        count = waiting.order_by().values("status").annotate(n=Count("pk")).values("n")
+        kept = waiting.order_by("opened_at", "pk").values("pk")
+        return (
+            DetractorFollowUp.objects.filter(pk__in=kept[:limit] if limit is not None else kept)
+            .select_related("project__client", "owner", "response__respondent")
+            .annotate(waiting=Subquery(count, output_field=IntegerField()))
+            .order_by("opened_at", "pk")
+        )
+
+    return built_alike(build, given["user"], None, standing)
+
+
+# The follow-ups awaited, compiled once per process, standing, filters given and limit (common.
+# compiled). A staff admin's scope is every project: their id is not in it.
+_follow_ups_read = CompiledValues(_follow_ups_for_everyone, optional=[0])
 
 
 @dataclass(frozen=True)

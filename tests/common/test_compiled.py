@@ -317,3 +317,62 @@ def test_compiled_values_take_a_text_as_it_is_and_refuse_one_made_from_it():
 
     with pytest.raises(ImproperlyConfigured, match="as they are given"):
         CompiledValues(named_and_coded).rows(["Alpha-1"], ("named",))
+
+
+def _ranked_after(key: tuple[object, ...], values: list[object]):
+    """The projects of a client created after a moment, with their client and their rank."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    client_id, after = values
+    return (
+        Project.objects.filter(client_id=client_id, created_at__gt=after)
+        .select_related("client")
+        .annotate(rank=Window(RowNumber(), order_by=[F("code").asc(), F("pk").asc()]))
+        .order_by("code", "pk")
+    )
+
+
+def test_compiled_values_make_model_objects_as_the_orm_makes_them(django_assert_num_queries):
+    from datetime import UTC, datetime
+
+    from common.compiled import CompiledValues
+
+    first, second = ProjectFactory(code="B-1"), ProjectFactory(code="A-1")
+    third = ProjectFactory(client=first.client, code="C-1")
+    Project.objects.filter(pk=second.pk).update(client=first.client)
+    other = ProjectFactory()
+    long_ago = datetime(2001, 1, 1, tzinfo=UTC)
+    read = CompiledValues(_ranked_after)
+    expected = list(_ranked_after((), [first.client_id, long_ago]))
+
+    with django_assert_num_queries(1):
+        found = read.objects([first.client_id, long_ago], ())
+        clients = [project.client.name for project in found]
+
+    assert [type(project) for project in found] == [Project] * 3
+    assert [_fields(project) for project in found] == [_fields(project) for project in expected]
+    assert [project.code for project in found] == ["A-1", "B-1", "C-1"]
+    assert [project.rank for project in found] == [1, 2, 3]
+    assert clients == [first.client.name] * 3
+    assert all(not project._state.adding for project in found)
+    # Read again with other values: the same statement, their own rows.
+    assert [p.pk for p in read.objects([other.client_id, long_ago], ())] == [other.pk]
+    later = Project.objects.get(pk=third.pk).created_at
+    assert read.objects([first.client_id, later], ()) == []
+    with pytest.raises(ImproperlyConfigured, match="objects"):
+        read.rows([first.client_id, long_ago], ())
+
+
+def test_compiled_values_of_rows_are_not_objects_and_a_prefetch_is_refused():
+    from common.compiled import CompiledValues
+
+    project = ProjectFactory()
+    rows = CompiledValues(lambda key, values: Project.objects.filter(pk=values[0]).values("pk"))
+    with pytest.raises(ImproperlyConfigured, match="rows"):
+        rows.objects([project.pk], ())
+    prefetching = CompiledValues(
+        lambda key, values: Project.objects.filter(pk=values[0]).prefetch_related("memberships")
+    )
+    with pytest.raises(ImproperlyConfigured, match="prefetched"):
+        prefetching.objects([project.pk], ())

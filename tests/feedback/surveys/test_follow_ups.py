@@ -60,3 +60,21 @@ def test_closing_on_the_page(follow_up, am):
     done = client.post(url, {"note": "Apologised; new plan agreed."})
     assert done.status_code == 302
     assert "Apologised; new plan agreed." in client.get(url).content.decode()
+
+
+def test_each_person_reads_their_own_follow_ups(follow_up, am, other_project, provider):
+    """The follow-ups' query is compiled once for every AM and read with each one's id."""
+    from feedback.selectors.satisfaction import open_follow_ups
+    from tests.factories import UserFactory, add_member
+
+    other_am = UserFactory(email="am2@provider.test", organization=provider)
+    add_member(other_project, other_am, "am")
+    filters = default_filters()
+    for _ in range(2):
+        assert open_follow_ups(user=am, filters=filters) == ([follow_up], 1)
+        assert open_follow_ups(user=other_am, filters=filters) == ([], 0)
+    rows, _count = open_follow_ups(user=am, filters=filters)
+    assert rows[0].project.client.name == follow_up.project.client.name
+    assert rows[0].response.respondent_id == follow_up.response.respondent_id
+    other_am.is_active = False
+    assert open_follow_ups(user=other_am, filters=filters) == ([], 0)

@@ -125,6 +125,21 @@ def test_figures_are_scoped_and_filtered(worked):
     assert tuesday.median_first_response is None
 
 
+def test_people_of_one_standing_read_their_own_complaints(worked):
+    """The two queries are compiled once for every AM; each reads them with their own id."""
+    from accounts.models import User
+
+    other_am = User.objects.get(email="am2@provider.test")
+    for _ in range(2):  # the first read compiles, the second reads what was compiled
+        mine = complaint_dashboard_figures(user=worked.am, now=WEDNESDAY_NOON)
+        theirs = complaint_dashboard_figures(user=other_am, now=WEDNESDAY_NOON)
+        assert (mine.total, theirs.total) == (4, 1)
+        assert sorted(t.title for t in mine.open_complaints) == ["C3", "C4"]
+        assert [t.title for t in theirs.open_complaints] == ["B's"]
+        assert {t.project_id for t in theirs.breaching_complaints} <= {worked.other_project.pk}
+    assert complaint_dashboard_figures(user=worked.teammate, now=WEDNESDAY_NOON).total == 0
+
+
 def test_no_complaints_gives_empty_figures(cast):
     figures = complaint_dashboard_figures(user=cast.am)
     assert figures.total == 0
