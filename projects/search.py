@@ -56,6 +56,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
@@ -327,7 +328,8 @@ def search_grouped(
     one query together; any other kind costs its own. On PostgreSQL, for a text without CJK
     characters and a person with an organisation, that one query is compiled once per process
     for everyone of the person's standing (_union_for_everyone) and read with their id, their
-    organisation and the text."""
+    organisation and the text; so is the query of each kind named after another row
+    (_own_query_for_everyone)."""
     chosen = [s for s in searchables() if kinds is None or s.kind in kinds]
     found: dict[str, list[Any]] = {}
     if _read_compiled(user, text, chosen):
@@ -339,10 +341,23 @@ def search_grouped(
             get_language(),
             timezone.get_current_timezone_name(),
         )
-        read = _admins_read if user.is_staff_admin else _everyone_s_read
-        rows = read.rows([user.pk, user.organization_id, text], key)
+        admin = user.is_staff_admin
+        values = [user.pk, user.organization_id, text]
+        rows = (_admins_read if admin else _everyone_s_read).rows(values, key)
         found.update(_objects_of_rows(rows, _MODELS))
-        apart = [s for s in chosen if not _compiled_kind(s)]
+        apart = []
+        for searchable in chosen:
+            if _compiled_kind(searchable):
+                continue
+            if searchable.related_match is not None:
+                apart.append(searchable)
+                continue
+            # A kind named after another row: its own query, compiled alike, and what it
+            # prefetches read for its hits.
+            read = _admins_own_read if admin else _everyone_s_own_read
+            hits = read.objects(values, (searchable.kind, *key[1:]))
+            prefetch_related_objects(hits, *_PREFETCHES[searchable.kind])
+            found[searchable.kind] = hits
     else:
         apart = []
         together = []
@@ -424,12 +439,38 @@ def _union_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any
 # The model of each kind read in the compiled query (learnt as it is built).
 _MODELS: dict[str, type[Model]] = {}
 
+
+def _own_query_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
+    """The best hits of one kind read apart but matched on its own rows (the key's first part:
+    a discussion entry, named after its item), for the person and the text of `values`, built
+    for a stand-in of the key's standing; what it prefetches is kept in _PREFETCHES, to be read
+    for the hits."""
+    kind, standing, include_archived, per_kind, _language, _zone = key
+    user_id, organization_id, text = values
+    searchable = _REGISTRY[kind]
+
+    def own_for(person: User) -> QuerySet[Any]:
+        items: Any = search_queryset(
+            searchable, user=person, text=text, include_archived=include_archived
+        )
+        _PREFETCHES[kind] = tuple(items._prefetch_related_lookups)
+        return items.prefetch_related(None)[: per_kind + 1]
+
+    return built_alike(own_for, user_id, organization_id, standing)
+
+
+# What each kind read by _own_query_for_everyone prefetches (learnt as it is built).
+_PREFETCHES: dict[str, tuple[Any, ...]] = {}
+
 # The search's one query, compiled once per process, kinds, standing, options, language and time
 # zone, and read with the person's id and organisation and the text (common.compiled). A person's
 # organisation is read by some kinds only (a client's lessons).
 _everyone_s_read = CompiledValues(_union_for_everyone, optional=[1])
 # A staff admin sees every project: their query reads neither their id nor their organisation.
 _admins_read = CompiledValues(_union_for_everyone, optional=[0, 1])
+# The kinds named after another row, each its own query, compiled alike.
+_everyone_s_own_read = CompiledValues(_own_query_for_everyone, optional=[1])
+_admins_own_read = CompiledValues(_own_query_for_everyone, optional=[0, 1])
 
 
 def _reads_in_one_query(searchable: Searchable, items: QuerySet[Any]) -> bool:

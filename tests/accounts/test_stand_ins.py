@@ -51,3 +51,26 @@ def test_a_query_that_reads_the_person_s_data_while_it_is_built_is_refused():
 
     with pytest.raises(ImproperlyConfigured, match="read the database"):
         built_alike(build, -5, -6, CLIENT)
+
+
+def test_the_content_types_may_be_read_while_it_is_built_but_nothing_joined_to_them():
+    from django.contrib.contenttypes.models import ContentType
+
+    def typed(person):
+        kind = ContentType.objects.get_for_model(Project)
+        return Membership.objects.filter(user=person, project__pk__gt=kind.pk).values("pk")
+
+    ContentType.objects.clear_cache()  # read from the database while it is built
+    built = built_alike(typed, -5, -6, CLIENT)
+    assert list(built) == []
+
+    def joined(person):
+        ids = list(
+            ContentType.objects.filter(app_label="projects", model__in=["project"])
+            .exclude(pk__in=Membership.objects.filter(user=person).values("pk"))
+            .values_list("pk", flat=True)
+        )
+        return Project.objects.filter(pk__in=ids).values("pk")
+
+    with pytest.raises(ImproperlyConfigured, match="read the database"):
+        built_alike(joined, -5, -6, CLIENT)

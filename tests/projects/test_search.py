@@ -450,6 +450,11 @@ def test_the_compiled_query_is_each_person_s_own(findable, monkeypatch):
     """The kinds read together come from one query compiled for everyone of a standing and read
     with the person's id, organisation and text: for every role and several texts, the same
     groups as the query built for the person; one statement serves the PM and the AM alike."""
+    from discussions.services import entry_post
+
+    guide = Deliverable.objects.get(name="Zephyr guide")
+    entry_post(actor=findable.pm, target=guide, body="Zephyr reply on the guide")
+    entry_post(actor=findable.pm, target=guide, body="Zephyr margin", kind="internal_note")
     people = [findable.by_name(name) for name in sorted(EXPECTED)]
     texts = [WORD, "Zephyr handbook", "launch OR guide", "nothing-here"]
     compiled = {
@@ -457,6 +462,7 @@ def test_the_compiled_query_is_each_person_s_own(findable, monkeypatch):
         for person in people
         for text in texts
     }
+    assert len(search._everyone_s_own_read._statements) > 0  # the discussion entries' query
     shapes = len(search._everyone_s_read._statements)
     search.search_grouped(user=findable.am, text="zephyr guide", side="staff")
     assert len(search._everyone_s_read._statements) == shapes  # the PM's statement, read again
@@ -467,3 +473,14 @@ def test_the_compiled_query_is_each_person_s_own(findable, monkeypatch):
             built = search.search_grouped(user=person, text=text, side="staff")
             assert compiled[(person.pk, text)] == built, (person.email, text)
     assert any(group.hits for group in compiled[(findable.rep.pk, WORD)])
+    # The discussion entries, read by their own compiled query: the note for the team only.
+    found = {
+        person.email: next(
+            [hit.snippet for hit in group.hits]
+            for group in compiled[(person.pk, WORD)]
+            if group.kind == "discussion"
+        )
+        for person in (findable.pm, findable.rep)
+    }
+    assert sorted(found[findable.pm.email]) == ["Zephyr margin", "Zephyr reply on the guide"]
+    assert found[findable.rep.email] == ["Zephyr reply on the guide"]
