@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
 from decimal import Decimal
 
@@ -196,9 +197,20 @@ def day_text(value: dt.date, format_name: str = "SHORT_DATE_FORMAT") -> str:
     return _day_text(value, format_name, translation.get_language())
 
 
+def day_texts(format_name: str = "SHORT_DATE_FORMAT") -> Callable[[dt.date], str]:
+    """`day_text` for the language active now, bound to it: for a loop that writes a day in
+    each of hundreds of rows (finding the active language costs more than the cached text)."""
+    language = translation.get_language()
+    cached = _day_text
+    return lambda value: cached(value, format_name, language)
+
+
 @functools.lru_cache(maxsize=8192)
 def _day_text(value: dt.date, format_name: str, language: str | None) -> str:
-    return formats.date_format(value, format_name)  # in `language`, the active one
+    if language == translation.get_language():
+        return formats.date_format(value, format_name)
+    with translation.override(language):  # day_texts made in another language than this one
+        return formats.date_format(value, format_name)
 
 
 def _django_format(value: dt.date | None, format_name: str, language: str | None) -> str:

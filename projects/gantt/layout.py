@@ -10,7 +10,7 @@ the start (finish-to-start, start-to-start) or at the end (finish-to-finish, sta
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from common.formatting import day_text
+from common.formatting import day_texts
 from projects.gantt import svg
 from projects.gantt.scale import (
     PX_PER_DAY,
@@ -397,48 +397,70 @@ def outline_numbers_for(*, user: User, project: Project) -> dict[int, str]:
     return outline_numbers(task_list_for(user=user, project=project).values_list("pk", "parent_id"))
 
 
-def _short(day: date) -> str:
-    return day_text(day)
+@dataclass(frozen=True)
+class _Words:
+    """The days and sentences of the rows' labels and titles in the active language, looked up
+    once for a layout (a Gantt writes several for each of hundreds of rows)."""
+
+    short: Callable[[date], str]
+    milestone_baseline: str
+    critical: str
+    slack: str
+    due_baseline: str
+    due: str
+    span: str
+    baseline_span: str
+
+    @classmethod
+    def active(cls) -> _Words:
+        return cls(
+            short=day_texts(),
+            milestone_baseline=_("%(name)s (baseline %(date)s)"),
+            critical=_("%(name)s · critical"),
+            slack=_("%(name)s · slack %(days)d d"),
+            due_baseline=_("Due %(date)s, baseline %(baseline)s"),
+            due=_("Due %(date)s"),
+            span=_("%(start)s – %(end)s · slack %(days)d days"),
+            baseline_span=_("baseline %(start)s – %(end)s"),
+        )
 
 
-def _label(row: TimelineRow) -> str:
+def _label(row: TimelineRow, words: _Words) -> str:
     if row.kind == "milestone":
         if row.baseline is not None and row.baseline != row.end:
-            return _("%(name)s (baseline %(date)s)") % {
-                "name": row.name,
-                "date": _short(row.baseline),
-            }
+            return words.milestone_baseline % {"name": row.name, "date": words.short(row.baseline)}
         return row.name
     if row.is_critical:
-        return _("%(name)s · critical") % {"name": row.name}
+        return words.critical % {"name": row.name}
     slack = row.schedule.slack if row.schedule else 0
-    return _("%(name)s · slack %(days)d d") % {"name": row.name, "days": slack}
+    return words.slack % {"name": row.name, "days": slack}
 
 
-def _title(row: TimelineRow) -> str:
+def _title(row: TimelineRow, words: _Words) -> str:
+    short = words.short
     if row.kind == "milestone":
         if row.baseline is not None:
-            detail = _("Due %(date)s, baseline %(baseline)s") % {
-                "date": _short(row.end),
-                "baseline": _short(row.baseline),
+            detail = words.due_baseline % {
+                "date": short(row.end),
+                "baseline": short(row.baseline),
             }
         else:
-            detail = _("Due %(date)s") % {"date": _short(row.end)}
+            detail = words.due % {"date": short(row.end)}
     else:
-        detail = _("%(start)s – %(end)s · slack %(days)d days") % {
-            "start": _short(row.start),
-            "end": _short(row.end),
+        detail = words.span % {
+            "start": short(row.start),
+            "end": short(row.end),
             "days": row.schedule.slack if row.schedule else 0,
         }
         if row.has_baseline_bar:
-            detail += " · " + _("baseline %(start)s – %(end)s") % {
-                "start": _short(row.baseline_start),  # type: ignore[arg-type]
-                "end": _short(row.baseline),  # type: ignore[arg-type]
+            detail += " · " + words.baseline_span % {
+                "start": short(row.baseline_start),  # type: ignore[arg-type]
+                "end": short(row.baseline),  # type: ignore[arg-type]
             }
     return f"{row.name}: {detail}"
 
 
-def _columns(rows: Sequence[TimelineRow], codes: dict[str, str]) -> list[Column]:
+def _columns(rows: Sequence[TimelineRow], codes: dict[str, str], words: _Words) -> list[Column]:
     """The table's columns, each as wide as its widest cell (names and owners up to a maximum,
     beyond which they wrap)."""
     titles = {
@@ -452,8 +474,8 @@ def _columns(rows: Sequence[TimelineRow], codes: dict[str, str]) -> list[Column]
         "code": [codes.get(row.key, "") for row in rows],
         "name": [row.name for row in rows],
         "owner": [row.assignee for row in rows],
-        "start": [_short(row.start) for row in rows],
-        "end": [_short(row.end) for row in rows],
+        "start": [words.short(row.start) for row in rows],
+        "end": [words.short(row.end) for row in rows],
     }
     limits = {"name": NAME_MAX_WIDTH, "owner": OWNER_MAX_WIDTH}
     columns = []
@@ -470,13 +492,15 @@ def _columns(rows: Sequence[TimelineRow], codes: dict[str, str]) -> list[Column]
     return columns
 
 
-def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str) -> GanttRow:
+def _place(
+    row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str, words: _Words
+) -> GanttRow:
     widths = {column.key: column.width - 2 * CELL_PAD for column in columns}
     name_lines = wrap(row.name, widths["name"], TEXT_SIZE)
     owner_lines = wrap(row.assignee, widths["owner"], TEXT_SIZE) if row.assignee else []
     lines = max(len(name_lines), len(owner_lines), 1)
     height = max(ROW_MIN_HEIGHT, ROW_PAD_TOP + lines * LINE_HEIGHT + ROW_PAD_BOTTOM)
-    label = _label(row)
+    label = _label(row, words)
     label_width = text_width(label, LABEL_SIZE)
     baseline_x: float | None = None
     baseline_bar: tuple[float, float] | None = None
@@ -516,9 +540,9 @@ def _place(row: TimelineRow, scale: Scale, columns: Sequence[Column], code: str)
         css_class=css_class,
         name_lines=name_lines,
         owner_lines=owner_lines,
-        start_text=_short(row.start),
-        end_text=_short(row.end),
-        title=_title(row),
+        start_text=words.short(row.start),
+        end_text=words.short(row.end),
+        title=_title(row, words),
         height=height,
         x=x,
         width=width,
@@ -639,12 +663,13 @@ def _plan(
     px_per_day = PX_PER_DAY[chosen]
     days = (end - origin).days
     keyed_codes = {f"t{pk}": number for pk, number in codes.items()}
-    columns = _columns(rows, keyed_codes)
+    words = _Words.active()
+    columns = _columns(rows, keyed_codes, words)
     if fit_width is not None:
         room = fit_width - sum(column.width for column in columns)
         px_per_day = max(min(px_per_day, room / days), 0.5)
     scale = Scale(origin=origin, end=end, px_per_day=px_per_day)
-    placed = [_place(row, scale, columns, keyed_codes.get(row.key, "")) for row in rows]
+    placed = [_place(row, scale, columns, keyed_codes.get(row.key, ""), words) for row in rows]
     # Shrunk to fit a page, the scale is ticked as the zoom its pixels per day now match.
     ticked = next((name for name in ZOOMS if px_per_day >= TICK_MIN_PX_PER_DAY[name]), "month")
     upper, lower = scale_ticks(scale, ticked if px_per_day < PX_PER_DAY[chosen] else chosen)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from common.formatting import day_text
+from common.formatting import day_texts
 from projects.gantt.text import LABEL_SIZE, text_width
 
 ZOOMS = ("day", "week", "month")
@@ -96,7 +96,8 @@ def ticks(
         (day, scale.x(day), scale.x(following) - scale.x(day))
         for day, following in zip(days, [*days[1:], scale.end], strict=True)
     ]
-    texts = [day_text(day, label) for day, _x, _w in spans]
+    written, written_short = day_texts(label), day_texts(short_label) if short_label else None
+    texts = [written(day) for day, _x, _w in spans]
     step = 1
     if not boundaries:
         widest = max(text_width(text, LABEL_SIZE) for text in texts) + 6
@@ -107,7 +108,7 @@ def ticks(
         shown = ""
         label_x = x + 4
         if boundaries:
-            for candidate in (text, day_text(day, short_label) if short_label else ""):
+            for candidate in (text, written_short(day) if written_short else ""):
                 if candidate and text_width(candidate, LABEL_SIZE) + 8 <= width:
                     shown = candidate
                     break

@@ -244,3 +244,22 @@ def test_a_filter_shows_what_it_cannot_read_as_it_is():
     with translation.override(EN):
         assert render("{{ value|money:'EUR' }}|{{ value|number }}", value="n/a") == "n/a|n/a"
         assert render("{{ value|money:'EUR' }}", value=None) == "—"
+
+
+@pytest.mark.parametrize("format_name", ["SHORT_DATE_FORMAT", "DATE_FORMAT", "j M"])
+def test_day_texts_write_a_day_as_day_text_does_in_the_language_active_when_made(format_name):
+    days = [date(2030, 1, 7), date(2031, 12, 31), date(2028, 2, 29)]
+    with translation.override("zh-hans"):
+        chinese = formatting.day_texts(format_name)
+        expected_chinese = [formats.date_format(day, format_name) for day in days]
+    with translation.override("en"):
+        english = formatting.day_texts(format_name)
+        assert [english(day) for day in days] == [
+            formatting.day_text(day, format_name) for day in days
+        ]
+        assert [english(day) for day in days] == [
+            formats.date_format(day, format_name) for day in days
+        ]
+        # Bound to Chinese when it was made, whatever the language active when it writes.
+        assert [chinese(day) for day in days] == expected_chinese
+    assert expected_chinese != [english(day) for day in days]
