@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from common.compiled import CompiledGet
+from common.compiled import CompiledGet, CompiledValues
 from common.errors import NotFound
 from common.json_rows import json_rows, objects_from_json, prefetch_from_json
 from projects.models import (
@@ -204,20 +204,23 @@ def internal_project_ids_for(*, user: User) -> QuerySet[Membership, Any] | None:
 def milestone_list_for(*, user: User, project: Project) -> QuerySet[Milestone]:
     if not can_view_project(user, project):
         return Milestone.objects.none()
-    milestones = Milestone.objects.filter(project=project)
-    if not can_view_internal_items(user, project):
+    return _milestones_of(project.pk, internal=can_view_internal_items(user, project))
+
+
+def _milestones_of(project_id: int, *, internal: bool) -> QuerySet[Milestone]:
+    """The project's milestones, those a client sees unless `internal`, each with the
+    deliverables seen alike (prefetched) and how many of them there are and are accepted."""
+    milestones = Milestone.objects.filter(project_id=project_id)
+    deliverables = Deliverable.objects.filter(project_id=project_id)
+    if not internal:
         milestones = milestones.filter(milestone_visible_to_client())
-    deliverables = _client_visible(
-        Deliverable.objects.filter(project=project), user, project
-    ).select_related("owner")
+        deliverables = deliverables.filter(visibility=Visibility.CLIENT)
     # Completion: accepted deliverables / all deliverables the user may see, in SQL.
-    counted = (
-        Q()
-        if can_view_internal_items(user, project)
-        else Q(deliverables__visibility=Visibility.CLIENT)
-    )
+    counted = Q() if internal else Q(deliverables__visibility=Visibility.CLIENT)
     return (
-        milestones.prefetch_related(Prefetch("deliverables", queryset=deliverables))
+        milestones.prefetch_related(
+            Prefetch("deliverables", queryset=deliverables.select_related("owner"))
+        )
         .annotate(
             deliverable_count=Count("deliverables", filter=counted),
             accepted_deliverable_count=Count(
@@ -232,20 +235,13 @@ def milestone_list_for(*, user: User, project: Project) -> QuerySet[Milestone]:
 def milestones_with_deliverables_for(*, user: User, project: Project) -> list[Milestone]:
     """milestone_list_for's milestones, each with the deliverables `user` may see (in their
     usual order, with their owners' names) read in the milestones' own query: one query where
-    the list costs two. For a page that shows the deliverables' names, states and dates."""
-    deliverables = json_rows(
-        _client_visible(
-            Deliverable.objects.filter(project=project, milestone=OuterRef("pk")), user, project
-        ),
-        [field.attname for field in Deliverable._meta.concrete_fields],
-        by="milestone",
-        related={"owner": ["id", "display_name"]},
-    )
-    milestones: list[Milestone] = list(
-        milestone_list_for(user=user, project=project)
-        .prefetch_related(None)
-        .annotate(deliverable_rows=deliverables)
-    )
+    the list costs two, its SQL compiled once per process for the projects whose internal items
+    the person sees and once for the others (_milestones_read). For a page that shows the
+    deliverables' names, states and dates."""
+    if not can_view_project(user, project):
+        return []
+    internal = can_view_internal_items(user, project)
+    milestones: list[Milestone] = _milestones_read.objects([project.pk], (internal,))
     # Deliverable's own order (due day, then id), a day-less one last as PostgreSQL sorts.
     prefetch_from_json(
         milestones,
@@ -255,6 +251,32 @@ def milestones_with_deliverables_for(*, user: User, project: Project) -> list[Mi
         key=lambda item: (item.due_date is None, item.due_date, item.pk),
     )
     return milestones
+
+
+def _milestones_with_deliverable_rows(key: tuple[bool], values: list[Any]) -> QuerySet[Any]:
+    """The milestones of the project whose id is `values[0]`, with their deliverables as JSON,
+    those a client sees unless the key says `internal`."""
+    (internal,) = key
+    (project_id,) = values
+    deliverables = Deliverable.objects.filter(project_id=project_id, milestone=OuterRef("pk"))
+    if not internal:
+        deliverables = deliverables.filter(visibility=Visibility.CLIENT)
+    rows = json_rows(
+        deliverables,
+        [field.attname for field in Deliverable._meta.concrete_fields],
+        by="milestone",
+        related={"owner": ["id", "display_name"]},
+    )
+    return (
+        _milestones_of(project_id, internal=internal)
+        .prefetch_related(None)
+        .annotate(deliverable_rows=rows)
+    )
+
+
+# The milestones with their deliverables, compiled once per process for each side of the
+# internal items and read with the project's id (common.compiled).
+_milestones_read = CompiledValues(_milestones_with_deliverable_rows)
 
 
 def deliverable_list_for(*, user: User, project: Project) -> QuerySet[Deliverable]:

@@ -4,10 +4,11 @@ client-visible too."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
+from common.compiled import CompiledValues
 from common.errors import NotFound
 from common.json_rows import json_rows, prefetch_from_json
 from projects.models import Deliverable, Document, DocumentVersion, Project, Visibility
@@ -38,10 +39,17 @@ def document_list_for(
     their versions (newest first) and the people who uploaded them."""
     if not can_view_project(user, project):
         return Document.objects.none()
-    documents = Document.objects.filter(project=project)
+    documents = _documents_of(project.pk, internal=can_view_internal_items(user, project))
     if deliverable is not None:
         documents = documents.filter(deliverable=deliverable)
-    if not can_view_internal_items(user, project):
+    return documents
+
+
+def _documents_of(project_id: int, *, internal: bool) -> QuerySet[Document]:
+    """The project's documents, those a client sees unless `internal`, newest first, with their
+    versions (newest first) and the people who uploaded them."""
+    documents = Document.objects.filter(project_id=project_id)
+    if not internal:
         documents = documents.filter(document_visible_to_client())
     return documents.select_related("milestone", "deliverable", "created_by").prefetch_related(
         Prefetch(
@@ -58,24 +66,41 @@ UPLOADER_FIELDS = ["id", "display_name"]
 
 def documents_with_versions_for(*, user: User, project: Project) -> list[Document]:
     """document_list_for's documents, each with its versions (newest first) and their
-    uploaders' names read in the documents' own query: one query where the list costs two.
-    For a page that shows the list (projects/_document_list.html), not one that needs more of
-    the uploaders than their names."""
+    uploaders' names read in the documents' own query: one query where the list costs two, its
+    SQL compiled once per process for the projects whose internal items the person sees and
+    once for the others (_documents_read). For a page that shows the list
+    (projects/_document_list.html), not one that needs more of the uploaders than their names."""
+    if not can_view_project(user, project):
+        return []
+    internal = can_view_internal_items(user, project)
+    documents: list[Document] = _documents_read.objects([project.pk], (internal,))
+    prefetch_from_json(
+        documents, "versions", "version_rows", related=["uploaded_by"], key=lambda v: -v.number
+    )
+    return documents
+
+
+def _documents_with_version_rows(key: tuple[bool], values: list[Any]) -> QuerySet[Any]:
+    """The documents of the project whose id is `values[0]`, with their versions as JSON, those
+    a client sees unless the key says `internal`."""
+    (internal,) = key
+    (project_id,) = values
     versions = json_rows(
         DocumentVersion.objects.filter(document=OuterRef("pk")),
         VERSION_FIELDS,
         by="document",
         related={"uploaded_by": UPLOADER_FIELDS},
     )
-    documents: list[Document] = list(
-        document_list_for(user=user, project=project)
+    return (
+        _documents_of(project_id, internal=internal)
         .prefetch_related(None)
         .annotate(version_rows=versions)
     )
-    prefetch_from_json(
-        documents, "versions", "version_rows", related=["uploaded_by"], key=lambda v: -v.number
-    )
-    return documents
+
+
+# The documents with their versions, compiled once per process for each side of the internal
+# items and read with the project's id (common.compiled).
+_documents_read = CompiledValues(_documents_with_version_rows)
 
 
 def document_get_for(*, user: User, project: Project, document_id: int) -> Document:

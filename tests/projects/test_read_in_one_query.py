@@ -156,6 +156,30 @@ def test_documents_come_with_their_versions_in_one_query(
     assert titles == (client_side if reader == "rep" else client_side | {"costs.pdf"})
 
 
+def test_one_compiled_read_serves_each_side_and_each_project(planned):
+    """The two reads are compiled once per side of the internal items: read for the team and the
+    client of one project and of another, each gets their own project's items and their side's;
+    someone who cannot see the project gets nothing."""
+    project, other = planned.project, planned.other_project
+    from projects.models import Milestone
+
+    Milestone.objects.create(project=other, name="Elsewhere", due_date=date(2030, 3, 1))
+    for _ in range(2):  # the first read compiles, the second reads what was compiled
+        for user in (planned.pm, planned.rep):
+            names = {m.name for m in milestones_with_deliverables_for(user=user, project=project)}
+            assert names == ({"Design"} if user == planned.rep else {"Design", "Hidden"})
+            titles = {d.title for d in documents_with_versions_for(user=user, project=project)}
+            assert ("costs.pdf" in titles) == (user == planned.pm)
+        admin = planned.staff_admin  # who sees the internal items of every project
+        assert [m.name for m in milestones_with_deliverables_for(user=admin, project=other)] == [
+            "Elsewhere"
+        ]
+        assert documents_with_versions_for(user=admin, project=other) == []
+        assert milestones_with_deliverables_for(user=planned.pm, project=other) == []
+    assert milestones_with_deliverables_for(user=planned.outsider, project=project) == []
+    assert documents_with_versions_for(user=planned.outsider, project=project) == []
+
+
 def test_the_project_comes_with_its_objectives(planned, django_assert_num_queries):
     user, project = planned.rep, planned.project
     read = project_with_glance_get_for(user=user, project_id=project.pk)
