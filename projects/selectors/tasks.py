@@ -4,11 +4,11 @@ always scoped to what the user may see (projects.permissions)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar, overload
 
 from django.db.models import (
     BooleanField,
@@ -176,12 +176,42 @@ class TaskOutlineRow(NamedTuple):
         return self.wbs.count(".")
 
 
+class TaskOutline(Sequence[TaskOutlineRow]):
+    """task_outline_for's rows in WBS order, each made as it is read: a page of a project of ten
+    thousand tasks reads fifty of them (the list's count is the number of rows)."""
+
+    __slots__ = ("_numbers", "_rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]], numbers: dict[int, str]) -> None:
+        self._rows = rows  # (pk, parent_id, name, status, dated), in WBS order
+        self._numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> TaskOutlineRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TaskOutlineRow]: ...
+    def __getitem__(self, index: int | slice) -> TaskOutlineRow | list[TaskOutlineRow]:
+        if isinstance(index, slice):
+            return [self._made(row) for row in self._rows[index]]
+        return self._made(self._rows[index])
+
+    def __iter__(self) -> Iterator[TaskOutlineRow]:
+        return (self._made(row) for row in self._rows)
+
+    def _made(self, row: tuple[Any, ...]) -> TaskOutlineRow:
+        return TaskOutlineRow._make((*row, self._numbers.get(row[0], "")))
+
+
 def task_outline_for(
     *, user: User, project: Project, filters: TaskFilters | None = None
-) -> list[TaskOutlineRow]:
+) -> TaskOutline:
     """task_rows_for's tasks, order and numbers, as plain rows: a project of ten thousand tasks
     is read without building ten thousand model objects (each with its project, milestone and
-    assignee). task_rows_in reads the full tasks of the rows a page shows."""
+    assignee), and each row is made only when it is read. task_rows_in reads the full tasks of
+    the rows a page shows."""
     rows = list(
         task_list_for(user=user, project=project, filters=filters)
         .annotate(
@@ -195,9 +225,11 @@ def task_outline_for(
         numbers = outline_numbers((row[0], row[1]) for row in rows)
     else:
         numbers = task_wbs_numbers(project=project)
-    make, number_of = TaskOutlineRow._make, numbers.get
-    outline = [make((*row, number_of(row[0], ""))) for row in rows]
-    return _in_wbs_order(outline, numbers)
+    # In the order of their numbers (outline_numbers gives them in outline order), those
+    # without one last in their own order, as _in_wbs_order orders objects.
+    by_pk = {row[0]: row for row in rows}
+    ordered = [by_pk.pop(pk) for pk in numbers if pk in by_pk]
+    return TaskOutline(ordered + list(by_pk.values()), numbers)
 
 
 def task_rows_in(*, user: User, project: Project, rows: Sequence[TaskOutlineRow]) -> list[Task]:

@@ -4,6 +4,7 @@ on through views of their own."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -56,7 +57,7 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
             user=self.request.user, project=self.project, task_id=self.kwargs["task_id"]
         )
 
-    def task_among(self, rows: list[TaskOutlineRow]) -> Task:
+    def task_among(self, rows: Sequence[TaskOutlineRow]) -> Task:
         """The task of the URL, with its `wbs` and `depth`, among the outline of the tasks the
         user may see (task_outline_for): only this one task is read in full."""
         task_id = self.kwargs["task_id"]

@@ -122,7 +122,9 @@ def task_form(
         budget_changes=budget_changes,
         is_summary=is_summary,
         milestones=milestones,
-        parents=[row for row in rows if task is None or row.pk != task.pk],  # type: ignore[misc]
+        # A new task may have any task as its parent (and a large project's rows are made
+        # only as they are read); an edited one, any but itself.
+        parents=rows if task is None else [row for row in rows if row.pk != task.pk],  # type: ignore[arg-type,misc]
         **kwargs,
     )
 
@@ -217,8 +219,9 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         page = Paginator(outline, TASK_PAGE_SIZE).get_page(self.request.GET.get("page"))
         columns = []
         if board:
+            every = list(outline)  # each row made once for the columns
             for value, label in Task.Status.choices:
-                column = [row for row in outline if row.status == value]
+                column = [row for row in every if row.status == value]
                 shown = task_rows_in(
                     user=user, project=self.project, rows=column[:BOARD_COLUMN_CARDS]
                 )

@@ -116,3 +116,30 @@ def test_a_conflict_names_the_parent_by_number_and_name(cast, large):
     assert _display(field, None) == "—"
     assert field.has_changed(large["build"].pk, "2") is False
     assert field.has_changed(large["build"].pk, "1") is True
+
+
+def test_the_outline_makes_only_the_rows_it_is_asked_for(cast, large, monkeypatch):
+    """The outline reads as the list of its rows would (length, index, slice, order), and a
+    page of it makes the rows of the page only."""
+    from projects.selectors import tasks as selectors
+
+    outline = task_outline_for(user=cast.pm, project=cast.project)
+    every = list(outline)
+    assert len(outline) == len(every) == LISTED_TASKS_AT_MOST + 5
+    assert [row.wbs for row in every[:4]] == ["1", "2", "2.1", "3"]
+    assert (every[2].name, every[2].depth, every[2].parent_id) == (
+        "Build  API",
+        1,
+        large["build"].pk,
+    )
+    assert outline[2] == every[2]
+    assert outline[-1] == every[-1]
+    assert outline[10:15] == every[10:15]
+
+    made = []
+    real = selectors.TaskOutlineRow._make
+    monkeypatch.setattr(
+        selectors.TaskOutlineRow, "_make", lambda values: made.append(values) or real(values)
+    )
+    assert [row.wbs for row in outline[50:60]] == [str(n) for n in range(50, 60)]
+    assert len(made) == 10
