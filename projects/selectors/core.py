@@ -176,9 +176,12 @@ def client_get_for_account_manager(*, user: User, organization_id: int) -> Organ
 
 def _client_visible(queryset: QuerySet[Any], user: User, project: Project) -> QuerySet[Any]:
     """Internal items are for the provider side (and staff admins) only."""
-    if can_view_internal_items(user, project):
-        return queryset
-    return queryset.filter(visibility=Visibility.CLIENT)
+    return _seen_on_side(queryset, internal=can_view_internal_items(user, project))
+
+
+def _seen_on_side(queryset: QuerySet[Any], *, internal: bool) -> QuerySet[Any]:
+    """`queryset` as the side that sees internal items sees it, or as the client does."""
+    return queryset if internal else queryset.filter(visibility=Visibility.CLIENT)
 
 
 def milestone_visible_to_client() -> Q:
@@ -211,10 +214,11 @@ def _milestones_of(project_id: int, *, internal: bool) -> QuerySet[Milestone]:
     """The project's milestones, those a client sees unless `internal`, each with the
     deliverables seen alike (prefetched) and how many of them there are and are accepted."""
     milestones = Milestone.objects.filter(project_id=project_id)
-    deliverables = Deliverable.objects.filter(project_id=project_id)
     if not internal:
         milestones = milestones.filter(milestone_visible_to_client())
-        deliverables = deliverables.filter(visibility=Visibility.CLIENT)
+    deliverables = _seen_on_side(
+        Deliverable.objects.filter(project_id=project_id), internal=internal
+    )
     # Completion: accepted deliverables / all deliverables the user may see, in SQL.
     counted = Q() if internal else Q(deliverables__visibility=Visibility.CLIENT)
     return (
@@ -258,11 +262,11 @@ def _milestones_with_deliverable_rows(key: tuple[bool], values: list[Any]) -> Qu
     those a client sees unless the key says `internal`."""
     (internal,) = key
     (project_id,) = values
-    deliverables = Deliverable.objects.filter(project_id=project_id, milestone=OuterRef("pk"))
-    if not internal:
-        deliverables = deliverables.filter(visibility=Visibility.CLIENT)
     rows = json_rows(
-        deliverables,
+        _seen_on_side(
+            Deliverable.objects.filter(project_id=project_id, milestone=OuterRef("pk")),
+            internal=internal,
+        ),
         [field.attname for field in Deliverable._meta.concrete_fields],
         by="milestone",
         related={"owner": ["id", "display_name"]},
