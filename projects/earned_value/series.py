@@ -51,6 +51,8 @@ def _series_sql(vendor: str) -> str:
     change's added work, oldest first, with its amounts. The earned hours of a past point use
     each task's percent complete as recorded by its history up to the end of that day in the
     current time zone (the point's `cutoff`); a point on or after today uses the current value.
+    The sums over the tasks are one grouped join of the points with the tasks and their history,
+    not a subquery per point and task.
     """
     if vendor == "postgresql":
         points = (
@@ -61,7 +63,6 @@ def _series_sql(vendor: str) -> str:
         # guessed thousands from the points and read every task.
         of_projects = "= ANY(%(project_ids)s::bigint[])"
         days = "({later} - {earlier})"
-        least, greatest = "LEAST", "GREATEST"
         as_decimal = "({value})::numeric"
         week_before = "w.d - 7"
     else:
@@ -72,12 +73,17 @@ def _series_sql(vendor: str) -> str:
         )
         of_projects = f"IN (SELECT DISTINCT w.p FROM {points})"  # noqa: S608  (a fixed fragment)
         days = "CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
-        least, greatest = "MIN", "MAX"
         as_decimal = "(1.0 * ({value}))"
         week_before = "date(w.d, '-7 days')"
     elapsed = days.format(later="w.d", earlier="l.start_date") + " + 1"
     duration = days.format(later="l.due_date", earlier="l.start_date") + " + 1"
-    planned = as_decimal.format(value=f"{least}({greatest}({elapsed}, 0), {duration})")
+    # A task's planned hours at a point: none before its start, all of them from its due day
+    # on, the elapsed share in between (the only rows that divide).
+    planned = (
+        f"CASE WHEN l.due_date IS NULL OR {elapsed} <= 0 THEN NULL"
+        f" WHEN {elapsed} >= {duration} THEN l.estimate_hours"
+        f" ELSE l.estimate_hours * {as_decimal.format(value=elapsed)} / ({duration}) END"
+    )
     # Only the fixed fragments above are formatted in; every value is a parameter.
     return f"""
 WITH leaf AS (
@@ -106,20 +112,34 @@ parts AS (
     SELECT w.n, w.p, w.d, w.cutoff, b.id, b.change_reference, b.scope_amount,
            b.contingency_amount, b.created_at
     FROM {points} JOIN projects_budgetchange b ON b.project_id = w.p
+),
+-- Each leaf task's percent complete as its history recorded it, with the moment the next
+-- record replaced it: the record a point sees is the last one before its cutoff.
+history AS (
+    SELECT h.id, h.percent_complete, h.history_date AS recorded,
+           LEAD(h.history_date) OVER (
+               PARTITION BY h.id ORDER BY h.history_date, h.history_id) AS replaced
+    FROM projects_historicaltask h
+    WHERE h.id IN (SELECT l.id FROM leaf l)
+),
+-- Every point's sums over its project's leaf tasks by work part, in one pass.
+sums AS (
+    SELECT w.n, l.part,
+        COALESCE(SUM({planned}), 0) AS planned_hours,
+        COALESCE(SUM(l.estimate_hours * COALESCE(
+                     CASE WHEN w.d >= %(today)s THEN l.percent_complete END,
+                     h.percent_complete, 0)), 0) AS earned_hours,
+        COALESCE(SUM(l.estimate_hours), 0) AS total_hours
+    FROM {points}
+    JOIN leaf l ON l.project_id = w.p
+    LEFT JOIN history h ON h.id = l.id AND h.recorded < w.cutoff
+         AND (h.replaced IS NULL OR h.replaced >= w.cutoff)
+    GROUP BY w.n, l.part
 )
 SELECT w.n, w.part, w.reference, w.scope, w.contingency,
-    (SELECT COALESCE(SUM(l.estimate_hours * {planned} / ({duration})), 0)
-       FROM leaf l WHERE l.project_id = w.p AND l.part = w.part AND l.due_date IS NOT NULL)
-        AS planned_hours,
-    (SELECT COALESCE(SUM(l.estimate_hours * COALESCE(
-                CASE WHEN w.d >= %(today)s THEN l.percent_complete END,
-                (SELECT h.percent_complete FROM projects_historicaltask h
-                  WHERE h.id = l.id AND h.history_date < w.cutoff
-                  ORDER BY h.history_date DESC, h.history_id DESC LIMIT 1),
-                0)), 0)
-       FROM leaf l WHERE l.project_id = w.p AND l.part = w.part) AS earned_hours,
-    (SELECT COALESCE(SUM(l.estimate_hours), 0) FROM leaf l
-      WHERE l.project_id = w.p AND l.part = w.part) AS total_hours,
+    COALESCE(s.planned_hours, 0) AS planned_hours,
+    COALESCE(s.earned_hours, 0) AS earned_hours,
+    COALESCE(s.total_hours, 0) AS total_hours,
     CASE WHEN w.part = 0 THEN
         (SELECT COALESCE(SUM(r.cost), 0) FROM rated r WHERE r.project_id = w.p AND r.date <= w.d)
     ELSE 0 END AS labour,
@@ -131,7 +151,7 @@ SELECT w.n, w.part, w.reference, w.scope, w.contingency,
         (SELECT COALESCE(SUM(c.amount), 0) FROM projects_costentry c
           WHERE c.project_id = w.p AND c.date <= w.d)
     ELSE 0 END AS costs
-FROM parts w
+FROM parts w LEFT JOIN sums s ON s.n = w.n AND s.part = w.part
 ORDER BY w.n, CASE WHEN w.part = 0 THEN 0 ELSE 1 END, w.approved_at, w.part
 """  # noqa: S608
 

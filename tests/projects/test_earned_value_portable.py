@@ -148,3 +148,45 @@ def test_todays_figures_read_with_the_series_are_the_figures(
 
     assert figures == project_earned_value(uneven, status_date=today)
     assert series == earned_value_series(uneven, today=today)
+
+
+def _recorded(task: Task, percent: int, at: datetime) -> None:
+    """A record of `task`'s history: `percent` complete from `at` on."""
+    record = Task.history.filter(id=task.pk).earliest("history_id")
+    record.history_id = None
+    record.percent_complete = percent
+    record.history_date = at
+    record.save()
+
+
+def test_past_points_earn_what_the_history_held_at_the_end_of_their_day(uneven):
+    """Each past point reads each task's last record before the end of its day; of two
+    recorded at the same moment, the later one.
+
+    "Seven days" (30 h): 10 % on 25 April, 20 % on 27 April, 30 % then 60 % both at noon on
+    3 May, 90 % on 5 May. "Month's end" (31 h): 5 % on 1 May. The tasks' creation records
+    (today) are after every past point.
+    20 April: nothing yet → 0. 27 April: 20 % of 30 h = 6 h → 9 000 · 6/121 = 446.28.
+    4 May: 60 % of 30 h + 5 % of 31 h = 19.55 h → 9 000 · 19.55/121 = 1 454.13.
+    Today: the current values, 2 819.01.
+    """
+    seven = Task.objects.get(project=uneven, name="Seven days")
+    month = Task.objects.get(project=uneven, name="Month's end")
+    for percent, at in [
+        (10, datetime(2026, 4, 25, 12, tzinfo=UTC)),
+        (20, datetime(2026, 4, 27, 12, tzinfo=UTC)),
+        (30, datetime(2026, 5, 3, 12, tzinfo=UTC)),
+        (60, datetime(2026, 5, 3, 12, tzinfo=UTC)),
+        (90, datetime(2026, 5, 5, 12, tzinfo=UTC)),
+    ]:
+        _recorded(seven, percent, at)
+    _recorded(month, 5, datetime(2026, 5, 1, 12, tzinfo=UTC))
+
+    points = earned_value_series(uneven, today=D)
+
+    assert [point.ev for point in points] == [
+        Decimal("0.00"),
+        Decimal("446.28"),
+        Decimal("1454.13"),
+        Decimal("2819.01"),
+    ]
