@@ -16,8 +16,14 @@ union of them, and gives its rows as dicts, or a queryset of model objects and g
 its values may be moments, days and texts as well as ids.
 
 On PostgreSQL the statement is also prepared, once per database connection: planning it took
-longer than running it (0.38 ms against 0.17 for the person with their roles). PostgreSQL plans a
-prepared statement for its first five runs, then keeps a generic plan where that costs no more.
+longer than running it (0.38 ms against 0.17 for the person with their roles). The connection
+keeps one generic plan per prepared statement (`plan_cache_mode = force_generic_plan`, set where
+the settings open it): left to choose, PostgreSQL planned the larger statements again at every
+run, because its estimate of a plan for any values came out above its estimate for the values
+given, and planning them took longer than running them (the portal's waiting items 4.7 ms of
+planning for 3.3 of running, then 0.1 for 2.2). A read whose best plan depends on its values
+(a text searched for, matched by pattern) says so (`CompiledValues(planned_per_run=True)`): its
+SQL is compiled once and sent as it is, planned for each run's values as any query is.
 A prepared statement outlives a rolled-back transaction; one is made again for a new connection.
 """
 
@@ -272,12 +278,16 @@ class CompiledValues:
         *,
         shapes: int = 64,
         optional: Sequence[int] = (),
+        planned_per_run: bool = False,
     ) -> None:
         """`optional`: the positions of the values the query may leave out (a person's
-        organisation, which only some of what they search reads)."""
+        organisation, which only some of what they search reads). `planned_per_run`: the SQL is
+        not prepared but planned at each run for its values (a text matched by pattern, whose
+        plan for any text read three times the rows)."""
         self._build = build
         self._statements: _Shapes[_ValuesStatement] = _Shapes(shapes)
         self._optional = frozenset(optional)
+        self._planned_per_run = planned_per_run
 
     def _compile(self, alias: str, key: Any, kinds: tuple[type, ...]) -> _ValuesStatement:
         connection = connections[alias]
@@ -324,7 +334,9 @@ class CompiledValues:
             params=params,
             id_indexes=indexes,
             names=names,
-            prepared=_prepared_forms(sql, params, connection.vendor),
+            prepared=None
+            if self._planned_per_run
+            else _prepared_forms(sql, params, connection.vendor),
             objects=objects,
         )
 

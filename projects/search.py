@@ -464,10 +464,11 @@ _PREFETCHES: dict[str, tuple[Any, ...]] = {}
 
 # The search's one query, compiled once per process, kinds, standing, options, language and time
 # zone, and read with the person's id and organisation and the text (common.compiled). A person's
-# organisation is read by some kinds only (a client's lessons).
-_everyone_s_read = CompiledValues(_union_for_everyone, optional=[1])
+# organisation is read by some kinds only (a client's lessons). Planned for each text: a plan for
+# any text matched the patterns over three times the rows (17 ms against 43 with 10,000 projects).
+_everyone_s_read = CompiledValues(_union_for_everyone, optional=[1], planned_per_run=True)
 # A staff admin sees every project: their query reads neither their id nor their organisation.
-_admins_read = CompiledValues(_union_for_everyone, optional=[0, 1])
+_admins_read = CompiledValues(_union_for_everyone, optional=[0, 1], planned_per_run=True)
 # The kinds named after another row, each its own query, compiled alike.
 _everyone_s_own_read = CompiledValues(_own_query_for_everyone, optional=[1])
 _admins_own_read = CompiledValues(_own_query_for_everyone, optional=[0, 1])

@@ -136,6 +136,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # IMMEDIATE transactions, and a write that finds the database locked waits this long before it
 # fails (common/database.py).
 SQLITE_BUSY_TIMEOUT_SECONDS = env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The statements common.compiled prepares keep one plan for any values, made at their first
+    # run: PostgreSQL would plan the larger ones again at every run. Only prepared statements
+    # (and PL/pgSQL's) follow this setting; every other query is planned when it runs.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(
+        filter(None, [options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),

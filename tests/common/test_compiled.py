@@ -119,6 +119,49 @@ def test_a_read_runs_a_statement_prepared_once_per_connection(django_assert_num_
 
 
 @on_postgresql
+def test_a_prepared_statement_keeps_one_plan_for_any_id_from_its_first_run(
+    django_assert_num_queries,
+):
+    """The plan of a prepared statement reads its id as a parameter ($1) from the first run
+    on: one generic plan, not a plan made again for each id."""
+    first, second = ProjectFactory(), ProjectFactory()
+    read = CompiledGet(lambda: Project.objects.select_related("client"))
+    with django_assert_num_queries(1) as context:
+        assert read.get(first.pk).pk == first.pk
+    name = context.captured_queries[0]["sql"].split()[1]
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN EXECUTE {name} (%s)", [second.pk])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "$1" in plan
+    assert str(second.pk) not in plan
+
+
+@on_postgresql
+def test_a_read_planned_per_run_is_sent_as_sql_not_prepared(django_assert_num_queries):
+    from common.compiled import CompiledValues
+
+    project = ProjectFactory(name="Harbour crane")
+    read = CompiledValues(
+        lambda key, values: Project.objects.filter(name=values[0]).values("pk"),
+        planned_per_run=True,
+    )
+    before = _prepared()
+
+    with django_assert_num_queries(2) as context:
+        assert read.rows(["Harbour crane"], ()) == [{"pk": project.pk}]
+        assert read.rows(["Quay"], ()) == []
+
+    assert _prepared() == before
+    assert all(
+        "'Harbour crane'" in query["sql"] or "'Quay'" in query["sql"]
+        for query in context.captured_queries
+    )
+    assert not any(query["sql"].startswith("EXECUTE") for query in context.captured_queries)
+
+
+@on_postgresql
 def test_a_read_after_a_rolled_back_transaction_works():
     project = ProjectFactory()
     read = CompiledGet(lambda: Project.objects.all())
