@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from accounts.http import AuthenticatedHttpRequest
@@ -7,7 +8,7 @@ from portal.badge import cached_waiting_count
 from portal.decisions import WaitingItem, waiting_items_for
 
 
-def waiting_items_of_request(request: AuthenticatedHttpRequest) -> list[WaitingItem]:
+def waiting_items_of_request(request: AuthenticatedHttpRequest) -> Sequence[WaitingItem]:
     """The signed-in person's waiting items, computed once per request."""
     cached = getattr(request, "_portal_waiting_items", None)
     if cached is None:

@@ -15,10 +15,10 @@ link to its page instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.stand_ins import Standing, built_alike
 from closeout.selectors import closure_requests_awaiting_decision_for
-from common.compiled import CompiledValues
+from common.compiled import CompiledRows, CompiledValues
 from common.errors import NotFound
 from feedback.models import FeedbackTicket
 from feedback.selectors.surveys import open_invitations_for
@@ -104,20 +104,100 @@ class Moment(NamedTuple):
         return cls(now, client_tasks_start_by(timezone.localdate(now)))
 
 
+def _waiting_since(row: dict[str, Any]) -> datetime:
+    return row["w_at1"]
+
+
+def _no_due_day(row: dict[str, Any]) -> date | None:
+    return None
+
+
 @dataclass(frozen=True)
 class WaitingQuery:
     """A waiting source read in one union with the others (waiting_items_for): `rows(user,
     moment)` gives the source's rows as wait_rows (the item's id as `w_key1`, its project as
     `w_project`) at `moment` (the only time it may read: the union is compiled once and read
-    at every moment), `item(row, project)` makes the item of a row. Called, it reads its rows
-    alone."""
+    at every moment), `item(row, project)` makes the item of a row, its `since` and `due` the
+    row's `w_since` and `w_due`. Those come from `since(row)` and `due(row)` (by default
+    `w_at1`, and no due day), read for every row: the list is sorted by them, and an item is
+    made only when it is shown. `kind` is the kind it is registered as. Called, it reads its
+    rows alone."""
 
     rows: Callable[[User, Moment], QuerySet[Any]]
     item: Callable[[dict[str, Any], Project], WaitingItem]
+    since: Callable[[dict[str, Any]], datetime] = _waiting_since
+    due: Callable[[dict[str, Any]], date | None] = _no_due_day
+    kind: str = ""
 
     def __call__(self, user: User) -> list[WaitingItem]:
         queries = {0: self}
-        return _items(queries, list(_union(queries, user, Moment.current())))
+        return list(_items(queries, list(_union(queries, user, Moment.current()))))
+
+
+# The projects of the items made, by their ids: the SQL compiled once per number of projects.
+_projects_read = CompiledRows(lambda key: Project.objects.all())
+
+# An item of the list before it is made: its place (since, due day, key), and the source that
+# makes it with the row it is made of, or no source and the item itself.
+_Entry = tuple[tuple[datetime, date, str], WaitingQuery | None, Any]
+
+
+class WaitingItems(Sequence[WaitingItem]):
+    """The items waiting for a person, oldest first (then by due day, then by key), each made
+    when it is read, with the projects of those read in one query: the portal's home counts a
+    hundred items and shows the oldest twenty."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self._entries = sorted(entries, key=lambda entry: entry[0])
+        self._made: dict[int, WaitingItem] = {}
+        self._projects: dict[int, Project] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> WaitingItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[WaitingItem]: ...
+
+    def __getitem__(self, index: int | slice) -> WaitingItem | list[WaitingItem]:
+        positions = range(len(self._entries))
+        if isinstance(index, slice):
+            return self._make(positions[index])
+        return self._make([positions[index]])[0]
+
+    def __iter__(self) -> Iterator[WaitingItem]:
+        return iter(self._make(range(len(self._entries))))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list, or another list of items, of the same items in the same order."""
+        if isinstance(other, WaitingItems | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    # Equal to a list, so as unhashable as one.
+    __hash__ = None  # type: ignore[assignment]
+
+    def _make(self, positions: Sequence[int]) -> list[WaitingItem]:
+        wanted = [position for position in positions if position not in self._made]
+        projects = {
+            self._entries[position][2]["w_project"]
+            for position in wanted
+            if self._entries[position][1] is not None
+        } - self._projects.keys()
+        if projects:
+            self._projects.update(
+                (project.pk, project) for project in _projects_read.read(sorted(projects), ())
+            )
+        for position in wanted:
+            _place, query, made_of = self._entries[position]
+            self._made[position] = (
+                made_of
+                if query is None
+                else query.item(made_of, self._projects[made_of["w_project"]])
+            )
+        return [self._made[position] for position in positions]
 
 
 WaitingSource = Callable[["User"], list[WaitingItem]]
@@ -138,6 +218,8 @@ def register_waiting_source(
     `user` may see and must decide on. `action` is its optional single-click action; `pending`
     the unevaluated queryset of the same rows, which lets the navigation badge count every kind
     in one query (a kind without it is counted by running its source)."""
+    if isinstance(source, WaitingQuery):
+        source = replace(source, kind=kind)
     _SOURCES[kind] = source
     if action is not None:
         _ACTIONS[kind] = action
@@ -145,25 +227,25 @@ def register_waiting_source(
         _PENDING[kind] = pending
 
 
-def waiting_items_for(*, user: User) -> list[WaitingItem]:
+def waiting_items_for(*, user: User) -> WaitingItems:
     """Everything waiting for `user`, oldest first (then by due date, then by key): the
-    WaitingQuery sources' rows in one query and their projects in one more, each other source
-    with its own."""
+    WaitingQuery sources' rows in one query and the projects of the items read in one more,
+    each other source with its own."""
     if not user.is_authenticated or not user.is_active or not user.is_client_user:
-        return []
+        return WaitingItems([])
     queries = {
         index: source
         for index, source in enumerate(_SOURCES.values())
         if isinstance(source, WaitingQuery)
     }
-    items = _client_items_of(queries, user, Moment.current()) if queries else []
-    items += [
-        item
+    entries = _client_entries_of(queries, user, Moment.current()) if queries else []
+    entries += [
+        ((item.since, item.due or date.max, item.key), None, item)
         for source in _SOURCES.values()
         if not isinstance(source, WaitingQuery)
         for item in source(user)
     ]
-    return sorted(items, key=lambda item: (item.since, item.due or date.max, item.key))
+    return WaitingItems(entries)
 
 
 def _union(queries: dict[int, WaitingQuery], user: User, moment: Moment) -> QuerySet[Any]:
@@ -175,18 +257,28 @@ def _union(queries: dict[int, WaitingQuery], user: User, moment: Moment) -> Quer
     return first.union(*others, all=True) if others else first
 
 
-def _items(queries: dict[int, WaitingQuery], rows: list[dict[str, Any]]) -> list[WaitingItem]:
-    """The items of the union's rows, their projects read in one query."""
-    projects = Project.objects.in_bulk({row["w_project"] for row in rows})
-    return [queries[row["w_source"]].item(row, projects[row["w_project"]]) for row in rows]
+def _entries(queries: dict[int, WaitingQuery], rows: list[dict[str, Any]]) -> list[_Entry]:
+    """The union's rows as entries of the list, each with its `w_since` and `w_due`."""
+    entries: list[_Entry] = []
+    for row in rows:
+        query = queries[row["w_source"]]
+        since = row["w_since"] = query.since(row)
+        due = row["w_due"] = query.due(row)
+        entries.append(((since, due or date.max, f"{query.kind}:{row['w_key1']}"), query, row))
+    return entries
 
 
-def _client_items_of(
+def _items(queries: dict[int, WaitingQuery], rows: list[dict[str, Any]]) -> WaitingItems:
+    """The items of the union's rows, oldest first."""
+    return WaitingItems(_entries(queries, rows))
+
+
+def _client_entries_of(
     queries: dict[int, WaitingQuery], user: User, moment: Moment
-) -> list[WaitingItem]:
-    """The items of `queries` for an active client user at `moment`: the union compiled once
+) -> list[_Entry]:
+    """The entries of `queries` for an active client user at `moment`: the union compiled once
     per process for everyone of the person's standing (_union_for_everyone) and read with their
-    id and the moment, their projects in one more query."""
+    id and the moment."""
     key = (
         tuple(queries.items()),
         Standing.of(user),
@@ -194,7 +286,12 @@ def _client_items_of(
         timezone.get_current_timezone_name(),
     )
     rows = _everyone_s_read.rows([user.pk, moment.now, moment.client_tasks_start_by], key)
-    return _items(queries, rows)
+    return _entries(queries, rows)
+
+
+def _client_items_of(queries: dict[int, WaitingQuery], user: User, moment: Moment) -> WaitingItems:
+    """The items of `queries` for an active client user at `moment`, oldest first."""
+    return WaitingItems(_client_entries_of(queries, user, moment))
 
 
 def _union_for_everyone(key: tuple[Any, ...], values: list[Any]) -> QuerySet[Any]:
@@ -252,6 +349,29 @@ def _as_datetime(value: date | datetime | None) -> datetime:
     return datetime.combine(value, time.min, tzinfo=timezone.get_current_timezone())
 
 
+# --- When each kind started waiting, and its due day (WaitingQuery.since and .due) ---------
+
+
+def _at_or_now(row: dict[str, Any]) -> datetime:
+    return _as_datetime(row["w_at1"])
+
+
+def _day1(row: dict[str, Any]) -> date | None:
+    return row["w_day1"]
+
+
+def _closing_day(row: dict[str, Any]) -> date | None:
+    return timezone.localdate(row["w_at2"]) if row["w_at2"] else None
+
+
+def _start_or_created(row: dict[str, Any]) -> datetime:
+    return _as_datetime(row["w_day1"] or row["w_at1"])
+
+
+def _day2(row: dict[str, Any]) -> date | None:
+    return row["w_day2"]
+
+
 # --- The sources of the capability apps -------------------------------------------------------
 
 
@@ -275,8 +395,8 @@ def _requirement(row: dict[str, Any], project: Project) -> WaitingItem:
         title=_("Confirm %(reference)s: %(title)s")
         % {"reference": Requirement(number=row["w_number"]).reference, "title": row["w_text1"]},
         project=project,
-        since=row["w_at1"],
-        due=None,
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="portal:requirement",
         url_args=(project.pk, row["w_key1"]),
         action_label=_("Confirm"),
@@ -309,8 +429,8 @@ def _change_request(row: dict[str, Any], project: Project) -> WaitingItem:
         title=_("Approve or reject the change %(reference)s: %(title)s")
         % {"reference": ChangeRequest(number=row["w_number"]).reference, "title": row["w_text1"]},
         project=project,
-        since=row["w_at1"],
-        due=None,
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="portal:change_request",
         url_args=(project.pk, row["w_key1"]),
     )
@@ -339,8 +459,8 @@ def _deliverable(row: dict[str, Any], project: Project) -> WaitingItem:
         icon="bi-box-seam",
         title=_("Accept or reject: %(name)s") % {"name": row["w_text1"]},
         project=project,
-        since=_as_datetime(row["w_at1"]),
-        due=row["w_day1"],
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="portal:deliverable",
         url_args=(project.pk, row["w_key1"]),
         context=row["w_text2"],
@@ -366,8 +486,8 @@ def _gate(row: dict[str, Any], project: Project) -> WaitingItem:
         icon="bi-signpost-split",
         title=_("Approve the move to %(phase)s") % {"phase": phase},
         project=project,
-        since=row["w_at1"],
-        due=None,
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="portal:gate",
         url_args=(project.pk, row["w_key1"]),
     )
@@ -390,8 +510,8 @@ def _final_acceptance(row: dict[str, Any], project: Project) -> WaitingItem:
         icon="bi-patch-check",
         title=_("Give final acceptance of the project"),
         project=project,
-        since=row["w_at1"],
-        due=None,
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="portal:closeout",
         url_args=(project.pk,),
     )
@@ -416,8 +536,8 @@ def _survey(row: dict[str, Any], project: Project) -> WaitingItem:
         icon="bi-ui-checks",
         title=_("Answer the survey: %(name)s") % {"name": row["w_text1"]},
         project=project,
-        since=_as_datetime(row["w_at1"]),
-        due=timezone.localdate(row["w_at2"]) if row["w_at2"] else None,
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="feedback:portal_surveys",
     )
 
@@ -442,8 +562,8 @@ def _ticket(row: dict[str, Any], project: Project) -> WaitingItem:
         title=_("Confirm the resolution of %(reference)s: %(title)s")
         % {"reference": FeedbackTicket(number=row["w_number"]).reference, "title": row["w_text1"]},
         project=project,
-        since=_as_datetime(row["w_at1"]),
-        due=None,
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="feedback:portal_ticket",
         url_args=(project.pk, row["w_key1"]),
         action_label=_("Confirm it is resolved"),
@@ -476,8 +596,8 @@ def _action_item(row: dict[str, Any], project: Project) -> WaitingItem:
         title=_("Action from %(meeting)s: %(text)s")
         % {"meeting": row["w_text1"], "text": row["w_text2"]},
         project=project,
-        since=row["w_at1"],
-        due=row["w_day1"],
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="stakeholders:portal_todo",
         action_label=_("Mark done"),
     )
@@ -510,8 +630,8 @@ def _client_task(row: dict[str, Any], project: Project) -> WaitingItem:
         icon="bi-person-check",
         title=_("Your side's task: %(name)s") % {"name": row["w_text1"]},
         project=project,
-        since=_as_datetime(row["w_day1"] or row["w_at1"]),
-        due=row["w_day2"],
+        since=row["w_since"],
+        due=row["w_due"],
         url_name="portal:project_timeline",
         url_args=(project.pk,),
         action_label=_("Mark done"),
@@ -552,7 +672,7 @@ register_waiting_source(
 )
 register_waiting_source(
     "deliverable",
-    WaitingQuery(_deliverable_rows, _deliverable),
+    WaitingQuery(_deliverable_rows, _deliverable, since=_at_or_now, due=_day1),
     pending=lambda user: deliverables_awaiting_decision_for(user=user),
 )
 register_waiting_source(
@@ -565,22 +685,26 @@ register_waiting_source(
     WaitingQuery(_final_acceptance_rows, _final_acceptance),
     pending=lambda user: closure_requests_awaiting_decision_for(user=user),
 )
-register_waiting_source("survey", WaitingQuery(_survey_rows, _survey), pending=_pending_surveys)
+register_waiting_source(
+    "survey",
+    WaitingQuery(_survey_rows, _survey, since=_at_or_now, due=_closing_day),
+    pending=_pending_surveys,
+)
 register_waiting_source(
     "ticket",
-    WaitingQuery(_ticket_rows, _ticket),
+    WaitingQuery(_ticket_rows, _ticket, since=_at_or_now),
     _confirm_ticket,
     lambda user: tickets_awaiting_confirmation_for(user=user),
 )
 register_waiting_source(
     "action_item",
-    WaitingQuery(_action_item_rows, _action_item),
+    WaitingQuery(_action_item_rows, _action_item, due=_day1),
     _complete_action_item,
     _pending_action_items,
 )
 register_waiting_source(
     "client_task",
-    WaitingQuery(_client_task_rows, _client_task),
+    WaitingQuery(_client_task_rows, _client_task, since=_start_or_created, due=_day2),
     _complete_client_task,
     _pending_client_tasks,
 )

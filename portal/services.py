@@ -126,7 +126,7 @@ def reply_by(
 
 
 def with_answer_by(
-    items: list[WaitingItem], *, projects: Sequence[Project] = ()
+    items: Sequence[WaitingItem], *, projects: Sequence[Project] = ()
 ) -> list[WaitingItem]:
     """The items with the day the team asks for an answer (one query for the projects'
     response times; each client's calendar looked up once). A page that has read the items'

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from accounts.models import User
 from common.exports import ExportFormatMixin, Table, local_day
 from common.pages import run_form
 from portal.context_processors import waiting_items_of_request
+from portal.decisions import WaitingItem
 from portal.selectors import client_overview_for, previous_visit_of, with_client_response_days
 from portal.services import project_visit_record, with_answer_by
 from projects.forms.deliverables import AcceptanceDecisionForm
@@ -91,7 +93,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        items = waiting_items_of_request(self.request)
+        items: Sequence[WaitingItem] = waiting_items_of_request(self.request)
         projects = project_list_for(user=self.request.user)
         view_as = getattr(self.request, "view_as", None)
         if view_as is not None:
@@ -102,7 +104,7 @@ class PortalHomeView(PortalPageMixin, TemplateView):
         # whether "All my projects" links to the rest.
         rows = list(with_client_response_days(projects)[: HOME_PROJECTS + 1])
         show_all = self.request.GET.get("all") == "1"
-        shown = items if show_all else items[:HOME_WAITING_ITEMS]
+        shown = list(items) if show_all else items[:HOME_WAITING_ITEMS]
         context.update(
             waiting_items=with_answer_by(shown, projects=rows),
             waiting_total=len(items),

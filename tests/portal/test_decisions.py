@@ -205,6 +205,36 @@ def test_portal_pages_cost_the_same_with_5_and_50_waiting_items(cast, rep_client
     assert count_queries(rep_client, url, warm=True) == few
 
 
+def test_the_list_is_counted_and_sorted_before_its_items_are_made(cast, monkeypatch):
+    """51 items waiting: counting them makes none, the oldest 20 make 20 (their projects in
+    one query), and every item is where its made `since`, due day and key place it."""
+    from portal import decisions
+
+    _waiting(cast, 17)
+    made: list[str] = []
+    real = decisions.WaitingItems._make
+
+    def counting(self, positions):
+        made.extend(str(position) for position in positions if position not in self._made)
+        return real(self, positions)
+
+    monkeypatch.setattr(decisions.WaitingItems, "_make", counting)
+    items = waiting_items_for(user=cast.rep)
+
+    assert len(items) == 51
+    assert made == []
+    assert len(items[:20]) == 20
+    assert len(made) == 20
+    every = list(items)
+    assert len(made) == 51
+    assert every[:20] == items[:20]
+    assert every == sorted(every, key=lambda item: (item.since, item.due or date.max, item.key))
+    assert {item.kind for item in every} == {"requirement", "ticket", "action_item"}
+    assert items[-1] == every[-1]
+    with pytest.raises(IndexError):
+        items[51]
+
+
 def test_the_home_page_lists_the_oldest_items_and_all_of_them_on_request(cast, rep_client):
     """25 items: the home page lists the oldest 20 and says so; ?all=1 lists all 25, in the
     same order; the badge counts all 25 either way. With 3, both show all 3 and no link."""
@@ -369,7 +399,7 @@ def test_the_list_reads_every_kind_in_one_union_and_their_projects_in_one_query(
     open_action_item(cast, "Send the data", due=date(2026, 12, 1))
     cast.rep.project_roles  # noqa: B018 (the roles are cached on the user beforehand)
     with django_assert_num_queries(2):
-        items = waiting_items_for(user=cast.rep)
+        items = list(waiting_items_for(user=cast.rep))
     assert sorted(i.kind for i in items) == ["action_item", "requirement", "ticket"]
     titles = {i.kind: i.title for i in items}
     assert titles["requirement"].startswith("Confirm REQ-")
@@ -385,7 +415,7 @@ def _fresh_items(person, moment):
     from portal.decisions import _SOURCES, WaitingQuery, _items, _union
 
     queries = {i: s for i, s in enumerate(_SOURCES.values()) if isinstance(s, WaitingQuery)}
-    return _items(queries, list(_union(queries, person, moment)))
+    return list(_items(queries, list(_union(queries, person, moment))))
 
 
 def test_the_compiled_list_is_each_client_s_own_at_each_moment(cast):
@@ -423,7 +453,7 @@ def test_the_compiled_list_is_each_client_s_own_at_each_moment(cast):
     people = [cast.rep, cast.client_admin, cast.viewer, cast.other_client_rep]
     for moment in (early, late, early):
         for person in people:
-            compiled = _client_items_of(queries, person, moment)
+            compiled = list(_client_items_of(queries, person, moment))
             assert compiled == _fresh_items(person, moment), person
     keys = {
         moment: {i.key for i in _client_items_of(queries, cast.rep, moment)}
@@ -431,7 +461,7 @@ def test_the_compiled_list_is_each_client_s_own_at_each_moment(cast):
     }
     assert f"client_task:{task.pk}" in keys[late] - keys[early]
     assert keys[early] - keys[late] == {f"survey:{invitation.pk}"}
-    assert _client_items_of(queries, cast.other_client_rep, late) == []
+    assert len(_client_items_of(queries, cast.other_client_rep, late)) == 0
     assert len({i.key for i in _client_items_of(queries, cast.client_admin, late)}) >= 2
 
 
