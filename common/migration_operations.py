@@ -5,7 +5,8 @@
 them until it is done. PostgreSQL refuses it inside a transaction, so a migration using it sets
 `atomic = False` (and holds nothing else that needs one). Other databases (SQLite, the embedded
 default) have no such option and get a plain index. `tests/config/test_migration_indexes.py`
-requires it for every index a new migration adds to an existing table.
+requires it for every index a new migration adds to an existing table. `RemoveIndexConcurrently`
+drops one the same way.
 
 `AddStoredSearchVector` stores a searchable kind's weighted vector in its rows (a column a
 trigger keeps up to date) with a GIN index over it, built the same way.
@@ -32,6 +33,23 @@ class AddIndexConcurrently(postgres_operations.AddIndexConcurrently):
             super().database_backwards(app_label, schema_editor, *states)
         else:
             migrations.AddIndex.database_backwards(self, app_label, schema_editor, *states)
+
+
+class RemoveIndexConcurrently(postgres_operations.RemoveIndexConcurrently):
+    """`DROP INDEX CONCURRENTLY` on PostgreSQL (writes go on while it waits for the queries
+    reading the index), a plain drop elsewhere."""
+
+    def database_forwards(self, app_label: str, schema_editor: Any, *states: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, *states)
+        else:
+            migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, *states)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, *states: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, *states)
+        else:
+            migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, *states)
 
 
 SEARCH_VECTOR_COLUMN = "search_vector"

@@ -4,11 +4,11 @@ always scoped to what the user may see (projects.permissions)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from django.db.models import (
     BooleanField,
@@ -166,31 +166,84 @@ def task_rows_for(
     return _in_wbs_order(tasks, numbers)
 
 
-class TaskOutlineRow(NamedTuple):
-    """A task as a long list needs it to be paged, counted and offered as a parent (a tuple:
-    ten thousand of them are made for a large project's list)."""
+class TaskOutlineRow:
+    """A task as a long list needs it to be paged, counted and offered as a parent (ten
+    thousand of them are made for a large project's list). Its name and status are read for
+    every row of its outline at once, the first time one of them is asked for: a page of the
+    list, numbered, paged and read in full by task_rows_in, never asks."""
 
-    pk: int
-    parent_id: int | None
-    name: str
-    status: str
-    dated: bool  # it has a start and a due date (a parent rolls its dates up from such tasks)
-    wbs: str
+    __slots__ = ("_details", "_name", "_status", "dated", "parent_id", "pk", "wbs")
+
+    def __init__(
+        self,
+        pk: int,
+        parent_id: int | None,
+        name: str = "",
+        status: str = "",
+        dated: bool = False,  # it has a start and a due date (a parent rolls its dates up)
+        wbs: str = "",
+        *,
+        details: Callable[[], dict[int, tuple[str, str]]] | None = None,
+    ) -> None:
+        self.pk = pk
+        self.parent_id = parent_id
+        self._name = name
+        self._status = status
+        self.dated = dated
+        self.wbs = wbs
+        self._details = details
+
+    @classmethod
+    def _make(cls, values: tuple[Any, ...]) -> TaskOutlineRow:
+        """A row of (pk, parent_id, dated, wbs, details) as TaskOutline keeps them."""
+        pk, parent_id, dated, wbs, details = values
+        return cls(pk, parent_id, dated=dated, wbs=wbs, details=details)
+
+    @property
+    def name(self) -> str:
+        return self._name if self._details is None else self._details()[self.pk][0]
+
+    @property
+    def status(self) -> str:
+        return self._status if self._details is None else self._details()[self.pk][1]
 
     @property
     def depth(self) -> int:
         return self.wbs.count(".")
 
+    def _key(self) -> tuple[Any, ...]:
+        return (self.pk, self.parent_id, self.dated, self.wbs, self.name, self.status)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TaskOutlineRow):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.pk, self.wbs))
+
+    def __repr__(self) -> str:
+        return f"TaskOutlineRow(pk={self.pk}, wbs={self.wbs!r}, parent_id={self.parent_id})"
+
 
 class TaskOutline(Sequence[TaskOutlineRow]):
     """task_outline_for's rows in WBS order, each made as it is read: a page of a project of ten
-    thousand tasks reads fifty of them (the list's count is the number of rows)."""
+    thousand tasks makes fifty of them (the list's count is the number of rows). The names and
+    statuses of the rows are read in one query when a row is first asked for one."""
 
-    __slots__ = ("_numbers", "_rows")
+    __slots__ = ("_details", "_numbers", "_read_details", "_rows")
 
-    def __init__(self, rows: list[tuple[Any, ...]], numbers: dict[int, str]) -> None:
-        self._rows = rows  # (pk, parent_id, name, status, dated), in WBS order
+    def __init__(
+        self,
+        rows: list[tuple[Any, ...]],
+        numbers: dict[int, str],
+        details: Callable[[], Iterable[tuple[int, str, str]]],
+        read: dict[int, tuple[str, str]] | None = None,
+    ) -> None:
+        self._rows = rows  # (pk, parent_id, dated), in WBS order
         self._numbers = numbers
+        self._read_details = details
+        self._details = read  # the names and statuses, where they were read with the rows
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -208,25 +261,36 @@ class TaskOutline(Sequence[TaskOutlineRow]):
         return (self._made(row) for row in self._rows)
 
     def _made(self, row: tuple[Any, ...]) -> TaskOutlineRow:
-        return TaskOutlineRow._make((*row, self._numbers.get(row[0], "")))
+        pk, parent_id, dated = row
+        return TaskOutlineRow._make(
+            (pk, parent_id, dated, self._numbers.get(pk, ""), self._names_and_statuses)
+        )
+
+    def _names_and_statuses(self) -> dict[int, tuple[str, str]]:
+        if self._details is None:
+            self._details = {pk: (name, status) for pk, name, status in self._read_details()}
+        return self._details
 
 
 def task_outline_for(
-    *, user: User, project: Project, filters: TaskFilters | None = None
+    *, user: User, project: Project, filters: TaskFilters | None = None, names: bool = False
 ) -> TaskOutline:
     """task_rows_for's tasks, order and numbers, as plain rows: a project of ten thousand tasks
     is read without building ten thousand model objects (each with its project, milestone and
-    assignee), and each row is made only when it is read. task_rows_in reads the full tasks of
-    the rows a page shows."""
-    rows = list(
-        task_list_for(user=user, project=project, filters=filters)
-        .annotate(
+    assignee), and each row is made only when it is read. Their ids, parents and whether they
+    are dated are read from the index of the project's tasks in plan order (Task's
+    task_project_outline_idx); their names and statuses only when a row is asked for one, or
+    with them where the caller will ask (`names`: a form that lists the tasks). task_rows_in
+    reads the full tasks of the rows a page shows."""
+    tasks = task_list_for(user=user, project=project, filters=filters)
+    read = list(
+        tasks.annotate(
             dated=ExpressionWrapper(
                 Q(start_date__isnull=False, due_date__isnull=False), output_field=BooleanField()
             )
-        )
-        .values_list("pk", "parent_id", "name", "status", "dated")
+        ).values_list("pk", "parent_id", "dated", *(("name", "status") if names else ()))
     )
+    rows = [row[:3] for row in read] if names else read
     if not any((filters or {}).values()) and can_view_internal_items(user, project):
         numbers = outline_numbers((row[0], row[1]) for row in rows)
     else:
@@ -235,7 +299,12 @@ def task_outline_for(
     # without one last in their own order, as _in_wbs_order orders objects.
     by_pk = {row[0]: row for row in rows}
     ordered = [by_pk.pop(pk) for pk in numbers if pk in by_pk]
-    return TaskOutline(ordered + list(by_pk.values()), numbers)
+    return TaskOutline(
+        ordered + list(by_pk.values()),
+        numbers,
+        lambda: tasks.order_by().values_list("pk", "name", "status"),
+        {row[0]: (row[3], row[4]) for row in read} if names else None,
+    )
 
 
 def task_rows_in(*, user: User, project: Project, rows: Sequence[TaskOutlineRow]) -> list[Task]:

@@ -69,7 +69,7 @@ class TaskDetailView(StaffPageMixin, ProjectPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        rows = task_outline_for(user=user, project=self.project)
+        rows = task_outline_for(user=user, project=self.project, names=True)
         task = kwargs.get("task") or self.task_among(rows)
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
         dependencies = list(
@@ -185,7 +185,7 @@ class DependencyAddView(TaskPostView):
     def change(self, request: AuthenticatedHttpRequest, task: Task) -> HttpResponse:
         others = [
             row
-            for row in task_outline_for(user=request.user, project=self.project)
+            for row in task_outline_for(user=request.user, project=self.project, names=True)
             if row.pk != task.pk
         ]
         form = DependencyForm(request.POST, tasks=others)

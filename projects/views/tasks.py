@@ -97,7 +97,7 @@ def task_form(
         # A summary task's dates are disabled fields: a bound form takes them from here.
         kwargs.setdefault("initial", TaskEditForm.initial_for(task))
     if rows is None:
-        rows = task_outline_for(user=user, project=project)
+        rows = task_outline_for(user=user, project=project, names=True)
     team, client_people = choices if choices is not None else assignable_choices(project, task)
     if task is None:
         is_summary = False
@@ -211,11 +211,13 @@ class TaskListView(StaffPageMixin, ProjectPageMixin, TemplateView):
         # many more the list holds: a project of ten thousand tasks is not one page of them.
         # Every task is read as a plain row (order, numbers, counts, the parent choices); only
         # the tasks shown are read in full.
-        outline = task_outline_for(user=user, project=self.project, filters=filters)
+        board = self.request.GET.get("view") == "board"
+        # The board shows every task's status; the list reads names and statuses only for a
+        # form that lists the tasks as parents (a project of up to LISTED_TASKS_AT_MOST).
+        outline = task_outline_for(user=user, project=self.project, filters=filters, names=board)
         choices = assignable_choices(self.project)
         team = choices[0]
         may_edit = can_edit_plan(user, self.project) and not self.project.is_closed
-        board = self.request.GET.get("view") == "board"
         page = Paginator(outline, TASK_PAGE_SIZE).get_page(self.request.GET.get("page"))
         columns = []
         if board:

@@ -143,3 +143,30 @@ def test_the_outline_makes_only_the_rows_it_is_asked_for(cast, large, monkeypatc
     )
     assert [row.wbs for row in outline[50:60]] == [str(n) for n in range(50, 60)]
     assert len(made) == 10
+
+
+def test_the_outline_reads_names_and_statuses_once_and_only_when_asked(
+    cast, large, django_assert_num_queries
+):
+    """Numbering and paging read no name; the first name asked for reads every row's name and
+    status in one query; an outline read with its names reads none later."""
+    Task.objects.filter(pk=large["design"].pk).update(status="done")
+    cast.pm.project_roles  # noqa: B018 (the roles are cached on the person beforehand)
+    with django_assert_num_queries(1):
+        outline = task_outline_for(user=cast.pm, project=cast.project)
+    with django_assert_num_queries(0):
+        page = outline[0:4]
+        assert [row.wbs for row in page] == ["1", "2", "2.1", "3"]
+        assert [row.pk for row in page[:2]] == [large["design"].pk, large["build"].pk]
+    with django_assert_num_queries(1):
+        assert (page[0].name, page[0].status) == ("Design", "done")
+    with django_assert_num_queries(0):
+        assert [row.name for row in outline[1:4]] == ["Build", "Build  API", "Review"]
+
+    with django_assert_num_queries(1):
+        named = task_outline_for(user=cast.pm, project=cast.project, names=True)
+        assert [(row.name, row.status) for row in named[:2]] == [
+            ("Design", "done"),
+            ("Build", "todo"),
+        ]
+    assert list(named) == list(outline)
