@@ -201,11 +201,18 @@ class TaskOutlineRow:
 
     @property
     def name(self) -> str:
-        return self._name if self._details is None else self._details()[self.pk][0]
+        return self._read()[0]
 
     @property
     def status(self) -> str:
-        return self._status if self._details is None else self._details()[self.pk][1]
+        return self._read()[1]
+
+    def _read(self) -> tuple[str, str]:
+        """The name and status, given or read with every row's; a task deleted between the
+        outline's query and theirs has none (its row is not a server error)."""
+        if self._details is None:
+            return self._name, self._status
+        return self._details().get(self.pk, ("", ""))
 
     @property
     def depth(self) -> int:

@@ -170,3 +170,13 @@ def test_the_outline_reads_names_and_statuses_once_and_only_when_asked(
             ("Build", "todo"),
         ]
     assert list(named) == list(outline)
+
+
+def test_a_task_deleted_before_the_names_are_read_has_an_empty_name(cast, large):
+    outline = task_outline_for(user=cast.pm, project=cast.project)
+    first = outline[0]
+    Task.objects.filter(pk=large["design"].pk).delete()
+
+    assert (first.pk, first.wbs) == (large["design"].pk, "1")
+    assert (first.name, first.status) == ("", "")
+    assert outline[1].name == "Build"
