@@ -39,6 +39,7 @@ from projects.selectors.tasks import (
     task_get_for,
     task_is_summary,
     task_list_for,
+    task_predecessors_for,
     task_team_for,
     timeline_for,
 )
@@ -100,14 +101,13 @@ class TaskSerializer(ModelSerializer):
         read_only_fields = fields
         reads: dict[str, list[str]] = {"predecessors": []}  # from the context (TaskViewSet)
 
-    def to_representation(self, instance: Task) -> dict[str, Any]:
-        data = super().to_representation(instance)
+    def for_reader(self, shown: dict[str, Any]) -> dict[str, Any]:
         visible = self.context.get("visible_ids")
         if visible is not None:
-            if data["parent"] not in visible:
-                data["parent"] = None  # an internal parent is not even named to a client
-            data.pop("budget_change", None)  # the budget's changes are the staff's
-        return data
+            if shown["parent"] not in visible:
+                shown["parent"] = None  # an internal parent is not even named to a client
+            shown.pop("budget_change", None)  # the budget's changes are the staff's
+        return shown
 
     def get_predecessors(self, task: Task) -> list[int]:
         """Ids of the visible tasks this one depends on (any kind of link)."""
@@ -301,12 +301,19 @@ class TaskViewSet(
         )
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        # What is about to be written out: a page of tasks, one task, or (unpaginated) all.
+        # What is about to be written out, as (id, parent id) pairs: a page of tasks (objects,
+        # or the rows of the list: common.api.LeanListMixin), one task, or (unpaginated) all.
         instance = args[0] if args else kwargs.get("instance")
+        self._written: list[tuple[int, int | None]] | None = None
         if isinstance(instance, Task):
-            self._written: list[Task] | None = [instance]
-        else:
-            self._written = instance if isinstance(instance, list) else None
+            self._written = [(instance.pk, instance.parent_id)]
+        elif isinstance(instance, list):
+            self._written = [
+                (task["id"], task["parent"])
+                if isinstance(task, dict)
+                else (task.pk, task.parent_id)
+                for task in instance
+            ]
         return super().get_serializer(*args, **kwargs)
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -316,19 +323,15 @@ class TaskViewSet(
         context = super().get_serializer_context()
         if not getattr(self, "swagger_fake_view", False) and hasattr(self, "project"):
             written = getattr(self, "_written", None)
-            links = task_dependencies_for(user=self.request.user, project=self.project)
-            if written is not None:
-                links = links.filter(successor_id__in=[task.pk for task in written])
-            predecessors: dict[int, list[int]] = {}
-            for successor_id, predecessor_id in links.values_list("successor_id", "predecessor_id"):
-                predecessors.setdefault(successor_id, []).append(predecessor_id)
-            context["predecessors"] = predecessors
+            context["predecessors"] = task_predecessors_for(
+                user=self.request.user,
+                project=self.project,
+                task_ids=None if written is None else [pk for pk, _parent in written],
+            )
             if not can_view_internal_items(self.request.user, self.project):
                 visible = task_list_for(user=self.request.user, project=self.project)
                 if written is not None:
-                    visible = visible.filter(
-                        pk__in={task.parent_id for task in written if task.parent_id}
-                    )
+                    visible = visible.filter(pk__in={parent for _pk, parent in written if parent})
                 context["visible_ids"] = set(visible.values_list("pk", flat=True))
         return context
 

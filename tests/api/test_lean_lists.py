@@ -5,7 +5,8 @@ same answers, for the team and the client, from fewer columns and queries."""
 from __future__ import annotations
 
 import itertools
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +14,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone, translation
 from rest_framework import serializers
 
+from accounts.models import Organization
 from common.api import LeanListMixin
-from common.serializers import Columns, ModelSerializer, read_columns
+from common.serializers import Columns, ModelSerializer, read_columns, row_paths, write_rows
 from projects.api.projects import ProjectSerializer
 from projects.models import Role, Task, Visibility
 from projects.services.deliverables import deliverable_create
@@ -136,25 +139,44 @@ def _queries_and_answer(client: Any, url: str) -> tuple[list[str], Any]:
     return [query["sql"] for query in queries.captured_queries], response
 
 
-@pytest.mark.parametrize("role_name", ["pm", "rep"])
+@pytest.mark.parametrize(
+    ("role_name", "zone"), [("pm", "UTC"), ("rep", "UTC"), ("pm", "Asia/Shanghai")]
+)
 @pytest.mark.parametrize("view", sorted(LISTS))
 def test_a_lean_list_answers_as_a_whole_read_would_in_fewer_columns(
-    cast, monkeypatch, view, role_name
+    cast, monkeypatch, view, role_name, zone
 ):
     _add_rows(cast, 5)
-    client = logged_in(cast.by_name(role_name))
+    reader = cast.by_name(role_name)
+    reader.time_zone = zone  # its moments written in the person's zone, by both reads
+    reader.save(update_fields=["time_zone"])
+    done = Task.objects.filter(project=cast.project).order_by("pk").values("pk")[:2]
+    Task.objects.filter(pk__in=done).update(
+        status=Task.Status.DONE, completed_at=datetime(2027, 1, 8, 17, 30, 5, 123456, tzinfo=UTC)
+    )
+    client = logged_in(reader)
     url = LISTS[view].format(project=cast.project.pk)
 
-    lean_queries, lean = _queries_and_answer(client, url)
-    # The whole rows, each value read as DRF reads it.
-    monkeypatch.setattr("common.api.read_columns", lambda serializer_class: None)
+    written = []
     monkeypatch.setattr(
-        ModelSerializer, "to_representation", serializers.ModelSerializer.to_representation
+        "common.api.write_rows", lambda *args: written.append(args) or write_rows(*args)
+    )
+    lean_queries, lean = _queries_and_answer(client, url)
+    assert written, "the page is written from its rows, without model objects"
+    # The whole rows, as model objects, each value read as DRF reads it.
+    monkeypatch.setattr("common.api.read_columns", lambda serializer_class: None)
+    monkeypatch.setattr("common.api.row_paths", lambda serializer_class: None)
+    monkeypatch.setattr(
+        ModelSerializer,
+        "to_representation",
+        lambda serializer, instance: serializer.for_reader(
+            serializers.ModelSerializer.to_representation(serializer, instance)
+        ),
     )
     whole_queries, whole = _queries_and_answer(client, url)
 
     assert lean.status_code == whole.status_code == 200
-    assert lean.json() == whole.json()
+    assert lean.content == whole.content  # the same fields, in the same order and form
     assert lean.json()["count"] >= 3
     assert len(lean_queries) <= len(whole_queries)
     listed, whole_listed = _list_query(lean_queries, view), _list_query(whole_queries, view)
@@ -249,6 +271,90 @@ def test_a_field_that_may_read_anything_reads_the_whole_row_unless_it_says_what_
     assert read_columns(_Hinted) == Columns(
         only=("id", "visibility", "milestone__visibility"), related=("milestone",)
     )
+
+
+# --- Rows written as their objects -------------------------------------------------------------
+
+
+class _Organization(ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind"]
+
+
+class _Rows(ModelSerializer):
+    """Every kind of field a row is written with: through a relation that may be missing (with a
+    default, null, or left out), a choice's label, a nested object, a method named in `reads`,
+    a decimal, a day and a moment (the properties of `reads`: the risk list's, above)."""
+
+    assignee_name = serializers.CharField(
+        source="assignee.display_name", read_only=True, default="nobody"
+    )
+    milestone_name = serializers.CharField(source="milestone.name", read_only=True)
+    milestone_due = serializers.DateField(
+        source="milestone.due_date", read_only=True, allow_null=True
+    )
+    client = _Organization(source="project.client", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    twice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "name",
+            "assignee",
+            "assignee_name",
+            "milestone",
+            "milestone_name",
+            "milestone_due",
+            "client",
+            "status",
+            "status_label",
+            "estimate_hours",
+            "start_date",
+            "completed_at",
+            "twice",
+        ]
+        reads = {"twice": ["position"]}
+
+    def get_twice(self, task: Any) -> int:
+        return task.pk * 1000 + task.position * 2
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_rows_are_written_as_their_objects_are(cast, language):
+    _add_rows(cast, 3)
+    Task.objects.filter(project=cast.project).update(visibility=Visibility.CLIENT)
+    first = Task.objects.filter(project=cast.project).order_by("pk").first()
+    assert first is not None
+    Task.objects.filter(pk=first.pk).update(
+        milestone=None,
+        status=Task.Status.DONE,
+        completed_at=datetime(2027, 1, 8, 23, 30, tzinfo=UTC),
+        estimate_hours=None,
+    )
+    tasks = Task.objects.filter(project=cast.project).order_by("pk")
+    assert tasks.filter(assignee=None).exists()
+    assert tasks.exclude(assignee=None).exists()
+    paths = row_paths(_Rows)
+    assert paths is not None
+    with translation.override(language), timezone.override("Asia/Shanghai"):
+        objects = _Rows(tasks, many=True).data
+        rows = list(tasks.values(*paths))
+        written = write_rows(_Rows(rows, many=True).child, rows)
+    assert json.dumps(written) == json.dumps(objects)
+    [missing] = [row for row in written if row["id"] == first.pk]
+    assert "milestone_name" not in missing  # left out, as DRF leaves it out of the object's
+    assert missing["milestone_due"] is None
+    assert missing["milestone"] is None
+    assert missing["completed_at"] == "2027-01-09T07:30:00+08:00"
+
+
+def test_a_serializer_that_may_read_anything_writes_no_rows():
+    assert row_paths(_Computed) is None  # a method not named in `reads`
+    assert row_paths(_Property) is None  # a property not named in `reads`
+    assert row_paths(_Shown) is None  # a list of other rows
 
 
 # --- The first page counted by its rows ---------------------------------------------------------

@@ -657,6 +657,28 @@ def test_api_lists_tasks_with_filters(cast):
     assert [row["id"] for row in by_milestone] == [first.pk]
 
 
+@pytest.mark.parametrize("page_size", [2, 50])
+def test_api_lists_each_task_s_predecessors_in_the_order_they_were_linked(cast, page_size):
+    first, second, third = (new_task(cast.pm, cast.project, name) for name in "ABC")
+    dependency_add(actor=cast.pm, predecessor=second, successor=third)
+    dependency_add(actor=cast.pm, predecessor=first, successor=third)
+    dependency_add(actor=cast.pm, predecessor=first, successor=second)
+    client = logged_in(cast.pm)
+    pages = (1, 2) if page_size == 2 else (1,)
+    listed = [
+        task
+        for page in pages
+        for task in client.get(api_url(cast), {"page_size": page_size, "page": page}).json()[
+            "results"
+        ]
+    ]
+    assert {task["id"]: task["predecessors"] for task in listed} == {
+        first.pk: [],
+        second.pk: [first.pk],
+        third.pk: [second.pk, first.pk],
+    }
+
+
 @pytest.mark.parametrize("role_name", ["client_admin", "rep", "viewer"])
 def test_api_shows_clients_only_client_visible_tasks_and_schedule(cast, role_name):
     shown, hidden, under_internal = _visibility_mix(cast)
