@@ -359,12 +359,19 @@ def task_outline_for(
 
 def task_rows_in(*, user: User, project: Project, rows: Sequence[TaskOutlineRow]) -> list[Task]:
     """The tasks of `rows` (task_outline_for), in their order, each with `wbs` and `depth`;
-    one query."""
-    tasks = task_list_for(user=user, project=project).in_bulk([row.pk for row in rows])
+    one query. Each task's project is `project` itself, not a copy of it read with every task
+    (a hundred of them for a page of the list)."""
+    tasks = (
+        task_list_for(user=user, project=project)
+        .select_related(None)
+        .select_related("assignee", "milestone")
+        .in_bulk([row.pk for row in rows])
+    )
     shown = []
     for row in rows:
         task = tasks.get(row.pk)
         if task is not None:
+            Task.project.field.set_cached_value(task, project)
             task.wbs = row.wbs  # type: ignore[attr-defined]
             task.depth = row.depth  # type: ignore[attr-defined]
             shown.append(task)
