@@ -1,6 +1,7 @@
 """`make bench`: the pages and API lists under load, served the way production serves them.
 
-For each size of BENCH_SIZES (default "100 10000" projects):
+For each size of BENCH_SIZES (default "100 10000" projects), steps 1 and 2; then 3 and 4 for
+every size at once:
 
 1. The data set: `manage.py seed_scale --projects N` in its own PostgreSQL database,
    rapport_bench_<N> next to DATABASE_URL's. The parameters it was built with are kept in the
@@ -12,15 +13,22 @@ For each size of BENCH_SIZES (default "100 10000" projects):
    queries of one request per endpoint (CaptureQueriesContext).
 3. gunicorn serving config.wsgi's application on 127.0.0.1 with config.settings.bench
    (production's settings, DEBUG off, API throttling lifted), BENCH_WORKERS workers (2) of
-   each class of BENCH_WORKER_CLASSES ("sync gthread"; gthread with BENCH_THREADS threads),
-   real PostgreSQL and Redis (BENCH_REDIS_URL, default db 15 of the local server). The server
-   and step 2 run on the data set's clock (demo.scale.clock, through scripts/bench_wsgi.py): its
-   anchor day, ticking from the run's start, so that what is overdue, open or due is what it
-   would be on that day.
-4. wrk: BENCH_CONNECTIONS connections (8) for BENCH_SECONDS seconds (8) per endpoint, the
-   app's empty view (/healthz, with the same cookie) first. Each endpoint is opened once through
-   gunicorn first (it must answer 200), and the next waits until the requests wrk left behind
-   are done. BENCH_WARM_UP_SECONDS (0) adds a wrk run before each measurement.
+   each class of BENCH_WORKER_CLASSES ("sync", production's; "sync gthread" compares both,
+   gthread with BENCH_THREADS threads), real PostgreSQL and Redis (BENCH_REDIS_URL, default db
+   15 of the local server). A server per data set, side by side, each with its own cache
+   entries. The servers and step 2 run on the data set's clock (demo.scale.clock, through
+   scripts/bench_wsgi.py): its anchor day, ticking from the run's start, so that what is
+   overdue, open or due is what it would be on that day.
+4. wrk: BENCH_CONNECTIONS connections (8) for BENCH_SECONDS seconds (12) per endpoint and size,
+   in BENCH_ROUNDS paired rounds (3 of 4 s): the sizes take turns (100, 10,000, 10,000, 100,
+   100, 10,000), so that a machine that drifts faster or slower over the run moves both alike
+   and the growth from one size to the other is measured as it is. The app's empty view
+   (/healthz, with the same cookie) first. Each endpoint is opened once through each server
+   first (it must answer 200), and each run waits until the requests wrk left behind are done.
+   BENCH_WARM_UP_SECONDS (1) adds a wrk run before the first round, so that every worker has
+   answered the endpoint (its first request compiles and prepares its statements: 0.8 s for
+   the task API) before it is measured. BENCH_ENDPOINTS (names, comma-separated) measures only
+   those that hold one of them, and the empty view.
 
 It prints one table (endpoint, size, worker class, median and p99 ms, requests/s, the share of
 the empty view's requests/s, queries, the time of one request alone, errors) and writes it as
@@ -30,6 +38,7 @@ var/bench/latest.json.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -76,12 +85,21 @@ def setting(name: str, default: str) -> str:
 
 
 SIZES = [int(size) for size in setting("BENCH_SIZES", "100 10000").split()]
-SECONDS = int(setting("BENCH_SECONDS", "8"))
-WARM_UP_SECONDS = int(setting("BENCH_WARM_UP_SECONDS", "0"))
+SECONDS = int(setting("BENCH_SECONDS", "12"))
+# Each endpoint's seconds are split into this many rounds, the sizes taking turns (100, then
+# 10,000, then 10,000, then 100 ...): a machine that slows down or speeds up over the run slows
+# or speeds both sizes alike, and the ratio between them holds.
+ROUNDS = max(1, int(setting("BENCH_ROUNDS", "3")))
+ROUND_SECONDS = max(1, SECONDS // ROUNDS)
+WARM_UP_SECONDS = int(setting("BENCH_WARM_UP_SECONDS", "1"))
 CONNECTIONS = int(setting("BENCH_CONNECTIONS", "8"))
 WORKERS = int(setting("BENCH_WORKERS", "2"))
 THREADS = int(setting("BENCH_THREADS", "4"))
-WORKER_CLASSES = setting("BENCH_WORKER_CLASSES", "sync gthread").split()
+# Production's (sync; "sync gthread" measures both side by side, as the choice was made).
+WORKER_CLASSES = setting("BENCH_WORKER_CLASSES", "sync").split()
+# Only the endpoints whose names hold one of these texts (comma-separated), the empty view
+# always: to measure again what a change touched.
+ENDPOINTS = [text.strip() for text in setting("BENCH_ENDPOINTS", "").split(",") if text.strip()]
 LARGE_PROJECT_TASKS = int(setting("BENCH_LARGE_PROJECT_TASKS", "10000"))
 DATABASE_URL = setting("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rapport")
 REDIS_URL = setting("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -122,6 +140,8 @@ def environment(size: int) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url(size),
         REDIS_URL=REDIS_URL,
+        # The data sets' servers run side by side: each keeps its own cache entries.
+        CACHE_KEY_PREFIX=f"rapport-bench-{size}",
         RAPPORT_VAR_DIR=str(var),
         STATIC_ROOT=str(OUT_DIR / "static"),
         MEDIA_ROOT=str(var / "media"),
@@ -202,6 +222,11 @@ def prepare(size: int) -> dict[str, Any]:
         text=True,
     )
     prepared = json.loads(result.stdout)
+    if ENDPOINTS:
+        first, *rest = prepared["endpoints"]
+        prepared["endpoints"] = [first] + [
+            row for row in rest if any(text in row["name"] for text in ENDPOINTS)
+        ]
     wrong = [row for row in prepared["endpoints"] if row["status"] != 200]
     if wrong:
         raise SystemExit(f"Endpoints that do not answer 200 in process: {wrong}")
@@ -348,43 +373,71 @@ def machine() -> dict[str, object]:
 
 
 def measure(
-    size: int, worker_class: str, prepared: dict[str, Any], hook: Path
+    worker_class: str, prepared: dict[int, dict[str, Any]], hook: Path
 ) -> list[dict[str, Any]]:
+    """Every endpoint at every size, in paired rounds: a server per data set, all started
+    first; for each endpoint, ROUNDS runs of ROUND_SECONDS at each size in turn."""
     rows: list[dict[str, Any]] = []
-    with Gunicorn(size, worker_class) as server:
-        for endpoint in prepared["endpoints"]:
-            alone = time.perf_counter()
-            status = server.status(endpoint["path"], endpoint["cookie"])
-            alone_ms = (time.perf_counter() - alone) * 1000
-            if status != 200:
-                raise SystemExit(f"{endpoint['path']} answers {status} through gunicorn")
-            run: dict[str, Any] = {
-                "url": server.url(endpoint["path"]),
-                "headers": headers(endpoint["cookie"]),
-                "connections": CONNECTIONS,
-                "threads": min(CONNECTIONS, 2),
-                "hook": hook,
-            }
-            if WARM_UP_SECONDS:
-                bench_wrk.run(seconds=WARM_UP_SECONDS, **run)
-                server.wait_until_idle(database_url(size))
-            result = bench_wrk.run(seconds=SECONDS, **run)
-            row = {
-                "endpoint": endpoint["name"],
-                "path": endpoint["path"],
-                "user": endpoint["user"],
-                "size": size,
-                "worker_class": worker_class,
-                "queries": endpoint["queries"],
-                "bytes": endpoint["bytes"],
-                "alone_ms": round(alone_ms, 1),
-                **result.as_dict(),
-            }
-            if not result.requests:  # none finished within the run: no latency to report
-                row.update(median_ms=None, p90_ms=None, p99_ms=None, max_ms=None, mean_ms=None)
-            rows.append(row)
-            say(line(row, rows[0]))
-            server.wait_until_idle(database_url(size))
+    names = [endpoint["name"] for endpoint in prepared[SIZES[0]]["endpoints"]]
+    for size in SIZES:
+        if [endpoint["name"] for endpoint in prepared[size]["endpoints"]] != names:
+            raise SystemExit("The data sets do not give the same endpoints.")
+    empties: dict[int, dict[str, Any]] = {}
+    with contextlib.ExitStack() as stack:
+        servers = {size: stack.enter_context(Gunicorn(size, worker_class)) for size in SIZES}
+        for index in range(len(names)):
+            endpoints = {size: prepared[size]["endpoints"][index] for size in SIZES}
+            alone: dict[int, float] = {}
+            for size, server in servers.items():
+                started = time.perf_counter()
+                status = server.status(endpoints[size]["path"], endpoints[size]["cookie"])
+                alone[size] = (time.perf_counter() - started) * 1000
+                if status != 200:
+                    raise SystemExit(
+                        f"{endpoints[size]['path']} answers {status} through gunicorn ({size})"
+                    )
+            runs: dict[int, list[bench_wrk.WrkResult]] = {size: [] for size in SIZES}
+            for number in range(ROUNDS):
+                for size in SIZES if number % 2 == 0 else SIZES[::-1]:
+                    server = servers[size]
+                    run: dict[str, Any] = {
+                        "url": server.url(endpoints[size]["path"]),
+                        "headers": headers(endpoints[size]["cookie"]),
+                        "connections": CONNECTIONS,
+                        "threads": min(CONNECTIONS, 2),
+                        "hook": hook,
+                    }
+                    if WARM_UP_SECONDS and number == 0:
+                        bench_wrk.run(seconds=WARM_UP_SECONDS, **run)
+                        server.wait_until_idle(database_url(size))
+                    runs[size].append(bench_wrk.run(seconds=ROUND_SECONDS, **run))
+                    server.wait_until_idle(database_url(size))
+            for size in SIZES:
+                endpoint = endpoints[size]
+                result = bench_wrk.combine(runs[size])
+                row = {
+                    "endpoint": endpoint["name"],
+                    "path": endpoint["path"],
+                    "user": endpoint["user"],
+                    "size": size,
+                    "worker_class": worker_class,
+                    "queries": endpoint["queries"],
+                    "bytes": endpoint["bytes"],
+                    "alone_ms": round(alone[size], 1),
+                    **result.as_dict(),
+                    "rounds": [
+                        {
+                            "requests_per_second": round(one.requests_per_second, 1),
+                            "median_ms": one.median_ms if one.requests else None,
+                        }
+                        for one in runs[size]
+                    ],
+                }
+                if not result.requests:  # none finished within the run: no latency to report
+                    row.update(median_ms=None, p90_ms=None, p99_ms=None, max_ms=None, mean_ms=None)
+                empties.setdefault(size, row)
+                rows.append(row)
+                say(line(row, empties[size]))
     return rows
 
 
@@ -398,7 +451,7 @@ COLUMNS = (
 
 def milliseconds(value: float | None, width: int) -> str:
     if value is None:
-        return f"{'>' + str(SECONDS * 1000):>{width}}"
+        return f"{'>' + str(ROUND_SECONDS * 1000):>{width}}"
     return f"{value:>{width}.1f}"
 
 
@@ -422,19 +475,21 @@ def main() -> None:
     before = machine()
     say(
         f"Sizes {SIZES}, {WORKERS} workers of {WORKER_CLASSES}, {CONNECTIONS} connections, "
-        f"{SECONDS} s per endpoint; {before['nproc']} CPUs, load {before['load_average']}."
+        f"{SECONDS} s per endpoint and size in {ROUNDS} rounds; {before['nproc']} CPUs, "
+        f"load {before['load_average']}."
     )
     say("Collecting the static files (production's manifest storage).")
     manage(SIZES[0], "collectstatic", "--noinput", "-v", "0")
     rows: list[dict[str, Any]] = []
-    data_sets = {}
+    prepared: dict[int, dict[str, Any]] = {}
     for size in SIZES:
         ensure_data_set(size)
-        prepared = prepare(size)
-        data_sets[size] = prepared["data"]
-        say(f"\n{size} projects: {prepared['data']}\n{COLUMNS}")
-        for worker_class in WORKER_CLASSES:
-            rows += measure(size, worker_class, prepared, hook)
+        prepared[size] = prepare(size)
+        say(f"{size} projects: {prepared[size]['data']}")
+    data_sets = {size: prepared[size]["data"] for size in SIZES}
+    for worker_class in WORKER_CLASSES:
+        say(f"\n{worker_class} workers, {ROUNDS} paired rounds of {ROUND_SECONDS} s\n{COLUMNS}")
+        rows += measure(worker_class, prepared, hook)
     after = machine()
     elapsed = time.monotonic() - started
     say(f"\n{COLUMNS}")
@@ -468,6 +523,8 @@ def main() -> None:
         "wrk": {
             "connections": CONNECTIONS,
             "seconds": SECONDS,
+            "rounds": ROUNDS,
+            "round_seconds": ROUND_SECONDS,
             "warm_up_seconds": WARM_UP_SECONDS,
         },
         "data_sets": {str(size): {**parameters(size), **data_sets[size]} for size in SIZES},

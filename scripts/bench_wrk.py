@@ -8,6 +8,7 @@ or rounding of the human summary.
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -100,3 +101,34 @@ def run(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     )
     return parse(result.stdout)
+
+
+def combine(runs: list[WrkResult]) -> WrkResult:
+    """The runs of one endpoint (the paired rounds of scripts/bench.py) as one: every request
+    counted over their time together; the median, the median of theirs; the 90th and 99th
+    percentiles and the longest, the highest of theirs (each run's are kept beside it)."""
+    finished = [run for run in runs if run.requests]
+    requests = sum(run.requests for run in runs)
+    if not finished:
+        return WrkResult(
+            requests=0,
+            seconds=sum(run.seconds for run in runs),
+            median_ms=0.0,
+            p90_ms=0.0,
+            p99_ms=0.0,
+            max_ms=0.0,
+            mean_ms=0.0,
+            errors=sum(run.errors for run in runs),
+            status_errors=sum(run.status_errors for run in runs),
+        )
+    return WrkResult(
+        requests=requests,
+        seconds=sum(run.seconds for run in runs),
+        median_ms=statistics.median(run.median_ms for run in finished),
+        p90_ms=max(run.p90_ms for run in finished),
+        p99_ms=max(run.p99_ms for run in finished),
+        max_ms=max(run.max_ms for run in finished),
+        mean_ms=sum(run.mean_ms * run.requests for run in finished) / requests,
+        errors=sum(run.errors for run in runs),
+        status_errors=sum(run.status_errors for run in runs),
+    )

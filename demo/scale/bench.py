@@ -98,6 +98,17 @@ def endpoints_for(cast: Cast) -> list[Endpoint]:
             cast.large_pm,
             f"/api/v1/projects/{large}/tasks/?page={last_page}",
         ),
+        # The targets' own sizes of list: 20 rows a page, and 100.
+        Endpoint(
+            "large: task API, 20 a page",
+            cast.large_pm,
+            f"/api/v1/projects/{large}/tasks/?page_size=20",
+        ),
+        Endpoint(
+            "large: task API, 100 a page",
+            cast.large_pm,
+            f"/api/v1/projects/{large}/tasks/?page_size=100",
+        ),
         Endpoint("requirements", pm, f"/projects/{p}/requirements/"),
         Endpoint("risks", pm, f"/projects/{p}/risks/"),
         Endpoint("risk heat map API", pm, f"/api/v1/projects/{p}/risks/heat-map/"),

@@ -33,6 +33,21 @@ RUN = [
 ]
 
 
+def test_a_list_of_a_hundred_rows_a_page_is_held_to_a_tenth_and_no_p99():
+    run = [
+        row(EMPTY, 100, 1000, 5),
+        {**row("large: task API, 100 a page", 100, 120, 60, p99=300), "path": "/t/?page_size=100"},
+        {**row("large: task API, 20 a page", 100, 150, 50, p99=90), "path": "/t/?page_size=20"},
+    ]
+    checks = evaluate(run)
+    long = "large: task API, 100 a page, 100, sync"
+    assert by(checks, "API list of 100 >= 1/10 of empty", long) == (True, "12.0%")
+    assert not [check for check in checks if check.where == long and "p99" in check.target]
+    short = "large: task API, 20 a page, 100, sync"
+    assert by(checks, "API list >= 1/5 of empty", short) == (False, "15.0%")
+    assert by(checks, "API list p99 < 100 ms", short) == (True, "90.0 ms")
+
+
 def by(checks, target, where):
     [check] = [c for c in checks if c.target == target and c.where == where]
     return check.met, check.measured

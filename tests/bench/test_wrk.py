@@ -61,6 +61,44 @@ def test_output_without_the_hook_line_is_refused():
         bench_wrk.parse(summary)
 
 
+def _run(requests: int, seconds: float, median: float, p99: float, mean: float, errors: int = 0):
+    return bench_wrk.WrkResult(
+        requests=requests,
+        seconds=seconds,
+        median_ms=median,
+        p90_ms=p99 / 2,
+        p99_ms=p99,
+        max_ms=p99 * 2,
+        mean_ms=mean,
+        errors=errors,
+        status_errors=0,
+    )
+
+
+def test_paired_rounds_are_combined_into_one_figure_per_endpoint():
+    rounds = [
+        _run(400, 4.0, median=10.0, p99=40.0, mean=12.0),
+        _run(200, 4.0, median=30.0, p99=90.0, mean=33.0, errors=1),
+        _run(300, 4.0, median=20.0, p99=50.0, mean=22.0),
+    ]
+
+    combined = bench_wrk.combine(rounds)
+
+    assert combined.requests == 900
+    assert combined.requests_per_second == pytest.approx(900 / 12.0)
+    assert combined.median_ms == 20.0  # the median of the rounds' medians
+    assert (combined.p90_ms, combined.p99_ms, combined.max_ms) == (45.0, 90.0, 180.0)
+    assert combined.mean_ms == pytest.approx((400 * 12 + 200 * 33 + 300 * 22) / 900)
+    assert combined.errors == 1
+
+
+def test_rounds_in_which_no_request_finished_give_no_latency():
+    empty = _run(0, 4.0, median=0.0, p99=0.0, mean=0.0)
+    assert bench_wrk.combine([empty, empty]).requests == 0
+    one = bench_wrk.combine([empty, _run(10, 4.0, median=5.0, p99=9.0, mean=5.5)])
+    assert (one.requests, one.median_ms, one.seconds) == (10, 5.0, 8.0)
+
+
 class Ok(BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(200)
