@@ -109,6 +109,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `{% url %}` with its addresses kept (common/templatetags/cached_urls.py).
+            "builtins": ["common.templatetags.cached_urls"],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
