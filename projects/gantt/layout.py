@@ -316,6 +316,18 @@ class Gantt:
         return svg.bars(self)
 
     @property
+    def lower_ticks_svg(self) -> SafeString:
+        return svg.lower_ticks(self)
+
+    @property
+    def upper_ticks_svg(self) -> SafeString:
+        return svg.upper_ticks(self)
+
+    @property
+    def arrows_svg(self) -> SafeString:
+        return svg.arrows(self)
+
+    @property
     def header_height(self) -> float:
         return HEADER_HEIGHT
 

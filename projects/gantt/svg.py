@@ -1,5 +1,6 @@
 """The Gantt's rows as SVG, written in Python: the table's rows, the chart's bands and its bars,
-the three parts of projects/_gantt.html drawn once per row. A template loop spent most of the
+the three parts of projects/_gantt.html drawn once per row, and its time scale's ticks and the
+arrows of its links, drawn once per tick and per link. A template loop spent most of the
 page there (a hundred rows, a dozen values each, every one looked up and escaped by the
 template engine); these write the same markup, value for value, with the numbers as the
 template writes them under `{% localize off %}` and every text escaped."""
@@ -153,3 +154,63 @@ def bars(gantt: Gantt) -> SafeString:
             f"{_t(row.label)}</text>\n  </g>\n  "
         )
     return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
+
+
+def lower_ticks(gantt: Gantt) -> SafeString:
+    """The lower tier of the time scale: each tick's weekend shade, its line and its label."""
+    colours = gantt.colours
+    top, height = _n(gantt.rows_top), _n(gantt.height)
+    tier, label_y = _n(gantt.lower_tier_y), _n(gantt.lower_label_y)
+    weekend, strong, grid = _t(colours["weekend"]), _t(colours["grid_strong"]), _t(colours["grid"])
+    muted = _t(colours["muted"])
+    parts: list[str] = []
+    for tick in gantt.lower_ticks:
+        x = _n(tick.x)
+        if tick.is_weekend:
+            parts.append(
+                f'<rect class="gantt-weekend" x="{x}" y="{top}" width="{_n(tick.width)}" '
+                f'height="{height}" fill="{weekend}" fill-opacity="0.7"/>'
+            )
+        parts.append(
+            f'\n  <line x1="{x}" x2="{x}" y1="{tier}" y2="{height}" '
+            f'stroke="{strong if tick.is_boundary else grid}"/>\n  '
+        )
+        if tick.label:
+            parts.append(
+                f'<text class="gantt-tick" x="{_n(tick.label_x)}" y="{label_y}" '
+                f'text-anchor="middle" fill="{muted}">{_t(tick.label)}</text>'
+            )
+        parts.append("\n  ")
+    return mark_safe("".join(parts))  # noqa: S308  (every value is escaped)
+
+
+def upper_ticks(gantt: Gantt) -> SafeString:
+    """The upper tier of the time scale: each tick's line and its label."""
+    colours = gantt.colours
+    height, tier, label_y = _n(gantt.height), _n(gantt.upper_tier_y), _n(gantt.upper_label_y)
+    strong, text = _t(colours["grid_strong"]), _t(colours["text"])
+    parts: list[str] = []
+    for tick in gantt.upper_ticks:
+        x = _n(tick.x)
+        parts.append(f'<line x1="{x}" x2="{x}" y1="{tier}" y2="{height}" stroke="{strong}"/>\n  ')
+        if tick.label:
+            parts.append(
+                f'<text class="gantt-tick gantt-tick-upper" x="{_n(tick.label_x)}" y="{label_y}" '
+                f'font-weight="bold" fill="{text}">{_t(tick.label)}</text>'
+            )
+        parts.append("\n  ")
+    return mark_safe("".join(parts))  # noqa: S308  (every value is escaped)
+
+
+def arrows(gantt: Gantt) -> SafeString:
+    """The arrows of the links between rows: each one's path and head."""
+    colour = _t(gantt.colours["arrow"])
+    return mark_safe(  # noqa: S308  (every value is escaped)
+        "".join(
+            f'<path class="gantt-arrow" data-from="{_t(arrow.source)}" '
+            f'data-to="{_t(arrow.target)}" data-kind="{_t(arrow.kind)}" d="{_t(arrow.path)}" '
+            f'fill="none" stroke="{colour}" stroke-width="1.2"/><polygon class="gantt-arrow-head" '
+            f'points="{_t(arrow.head)}" fill="{colour}"/>\n  '
+            for arrow in gantt.arrows
+        )
+    )
