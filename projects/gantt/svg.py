@@ -7,6 +7,7 @@ template writes them under `{% localize off %}` and every text escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import localize
@@ -159,10 +160,9 @@ def bars(gantt: Gantt) -> SafeString:
 def lower_ticks(gantt: Gantt) -> SafeString:
     """The lower tier of the time scale: each tick's weekend shade, its line and its label."""
     colours = gantt.colours
-    top, height = _n(gantt.rows_top), _n(gantt.height)
-    tier, label_y = _n(gantt.lower_tier_y), _n(gantt.lower_label_y)
+    top, height, tier = _n(gantt.rows_top), _n(gantt.height), _n(gantt.lower_tier_y)
     weekend, strong, grid = _t(colours["weekend"]), _t(colours["grid_strong"]), _t(colours["grid"])
-    muted = _t(colours["muted"])
+    label = _tick_label('class="gantt-tick"', gantt.lower_label_y, 'text-anchor="middle"', "muted")
     parts: list[str] = []
     for tick in gantt.lower_ticks:
         x = _n(tick.x)
@@ -173,33 +173,40 @@ def lower_ticks(gantt: Gantt) -> SafeString:
             )
         parts.append(
             f'\n  <line x1="{x}" x2="{x}" y1="{tier}" y2="{height}" '
-            f'stroke="{strong if tick.is_boundary else grid}"/>\n  '
+            f'stroke="{strong if tick.is_boundary else grid}"/>\n  {label(tick, colours)}\n  '
         )
-        if tick.label:
-            parts.append(
-                f'<text class="gantt-tick" x="{_n(tick.label_x)}" y="{label_y}" '
-                f'text-anchor="middle" fill="{muted}">{_t(tick.label)}</text>'
-            )
-        parts.append("\n  ")
     return mark_safe("".join(parts))  # noqa: S308  (every value is escaped)
 
 
 def upper_ticks(gantt: Gantt) -> SafeString:
     """The upper tier of the time scale: each tick's line and its label."""
     colours = gantt.colours
-    height, tier, label_y = _n(gantt.height), _n(gantt.upper_tier_y), _n(gantt.upper_label_y)
-    strong, text = _t(colours["grid_strong"]), _t(colours["text"])
-    parts: list[str] = []
-    for tick in gantt.upper_ticks:
-        x = _n(tick.x)
-        parts.append(f'<line x1="{x}" x2="{x}" y1="{tier}" y2="{height}" stroke="{strong}"/>\n  ')
-        if tick.label:
-            parts.append(
-                f'<text class="gantt-tick gantt-tick-upper" x="{_n(tick.label_x)}" y="{label_y}" '
-                f'font-weight="bold" fill="{text}">{_t(tick.label)}</text>'
-            )
-        parts.append("\n  ")
-    return mark_safe("".join(parts))  # noqa: S308  (every value is escaped)
+    height, tier, strong = _n(gantt.height), _n(gantt.upper_tier_y), _t(colours["grid_strong"])
+    label = _tick_label(
+        'class="gantt-tick gantt-tick-upper"', gantt.upper_label_y, 'font-weight="bold"', "text"
+    )
+    return mark_safe(  # noqa: S308  (every value is escaped)
+        "".join(
+            f'<line x1="{_n(tick.x)}" x2="{_n(tick.x)}" y1="{tier}" y2="{height}" '
+            f'stroke="{strong}"/>\n  {label(tick, colours)}\n  '
+            for tick in gantt.upper_ticks
+        )
+    )
+
+
+def _tick_label(css: str, y: float, look: str, colour: str) -> Callable[[Any, dict[str, str]], str]:
+    """How a tier writes a tick's label (nothing for a tick without one)."""
+    label_y = _n(y)
+
+    def label(tick: Any, colours: dict[str, str]) -> str:
+        if not tick.label:
+            return ""
+        return (
+            f'<text {css} x="{_n(tick.label_x)}" y="{label_y}" {look} '
+            f'fill="{_t(colours[colour])}">{_t(tick.label)}</text>'
+        )
+
+    return label
 
 
 def arrows(gantt: Gantt) -> SafeString:
