@@ -131,11 +131,9 @@ def task_predecessors_for(
     a page of tasks is read by SQL compiled once per number of tasks (task_dependencies_for's,
     the ids given), no longer turned from the ORM at every request."""
     predecessors: dict[int, list[int]] = {}
-    if task_ids is not None and not task_ids:
+    if (task_ids is not None and not task_ids) or not can_view_project(user, project):
         return predecessors
     if task_ids is not None and can_view_internal_items(user, project):
-        if not can_view_project(user, project):
-            return predecessors
         rows = _links_of_tasks_read.rows([project.pk, *task_ids], key=None)
         pairs = [(row["successor_id"], row["predecessor_id"]) for row in rows]
     else:
